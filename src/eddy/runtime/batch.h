@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "eddy/runtime/stream_record.h"
+
+namespace eddy::runtime {
+
+/// A buffer of records crossing from one task to another. In local mode the records stay
+/// typed (no serialization); the network path will carry Serializer<T> bytes instead.
+class BatchBase {
+ public:
+  virtual ~BatchBase() = default;
+};
+
+template <typename T>
+class Batch final : public BatchBase {
+ public:
+  std::vector<StreamRecord<T>> records;
+};
+
+/// Records per buffer: about 32 KiB of records, at least 16.
+template <typename T>
+constexpr size_t batchCapacity() {
+  constexpr size_t n = 32768 / sizeof(StreamRecord<T>);
+  return n < 16 ? 16 : n;
+}
+
+}  // namespace eddy::runtime

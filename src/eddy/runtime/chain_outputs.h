@@ -1,0 +1,111 @@
+#pragma once
+
+#include <exception>
+#include <vector>
+
+#include "eddy/runtime/operator_failure.h"
+#include "eddy/runtime/stream_operator.h"
+
+namespace eddy::runtime {
+
+// Outputs that connect operators of one chain by direct calls (no queues, no copies
+// beyond fan-out), and count Flink's numRecordsIn/numRecordsOut on the way.
+
+/// Calls `fn`, turning any exception but an OperatorFailure into one naming `op`.
+template <typename Fn>
+inline void runAs(const StreamOperatorBase& op, Fn&& fn) {
+  try {
+    fn();
+  } catch (const OperatorFailure&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw OperatorFailure(op.name(), e.what());
+  } catch (...) {
+    throw OperatorFailure(op.name(), "unknown exception");
+  }
+}
+
+/// Feeds a one-input operator.
+template <typename IN, typename OUT>
+class ChainedOneInput final : public Output<IN> {
+ public:
+  explicit ChainedOneInput(OneInputStreamOperator<IN, OUT>* op) : op_(op) {}
+  void collect(const StreamRecord<IN>& r) override {
+    op_->context().metrics->num_records_in.inc();
+    runAs(*op_, [&] { op_->processElement(r); });
+  }
+  void emitWatermark(Watermark wm) override {
+    op_->context().metrics->current_input_watermark.set(wm.timestamp);
+    runAs(*op_, [&] { op_->processWatermark(wm); });
+  }
+  void emitWatermarkStatus(WatermarkStatus s) override { op_->processWatermarkStatus(s); }
+
+ private:
+  OneInputStreamOperator<IN, OUT>* op_;
+};
+
+/// Feeds input 1 or 2 of a two-input operator.
+template <typename IN1, typename IN2, typename OUT, int kInput>
+class ChainedTwoInput final : public Output<std::conditional_t<kInput == 1, IN1, IN2>> {
+  using IN = std::conditional_t<kInput == 1, IN1, IN2>;
+
+ public:
+  explicit ChainedTwoInput(TwoInputStreamOperator<IN1, IN2, OUT>* op) : op_(op) {}
+  void collect(const StreamRecord<IN>& r) override {
+    op_->context().metrics->num_records_in.inc();
+    runAs(*op_, [&] {
+      if constexpr (kInput == 1) {
+        op_->processElement1(r);
+      } else {
+        op_->processElement2(r);
+      }
+    });
+  }
+  void emitWatermark(Watermark wm) override {
+    runAs(*op_, [&] {
+      if constexpr (kInput == 1) {
+        op_->processWatermark1(wm);
+      } else {
+        op_->processWatermark2(wm);
+      }
+    });
+    op_->context().metrics->current_input_watermark.set(
+        op_->context().metrics->current_output_watermark.get());
+  }
+  void emitWatermarkStatus(WatermarkStatus s) override { op_->processWatermarkStatus(s); }
+
+ private:
+  TwoInputStreamOperator<IN1, IN2, OUT>* op_;
+};
+
+/// Sends one operator's output to every consumer (chained inputs and record writers),
+/// copying for all but the last, and counts numRecordsOut.
+template <typename T>
+class FanoutOutput final : public Output<T> {
+ public:
+  FanoutOutput(std::vector<Output<T>*> targets, Counter* records_out)
+      : targets_(std::move(targets)), records_out_(records_out) {}
+
+  void collect(const StreamRecord<T>& r) override {
+    if (records_out_ != nullptr) records_out_->inc();
+    for (Output<T>* t : targets_) t->collect(r);
+  }
+  void collect(StreamRecord<T>&& r) override {
+    if (records_out_ != nullptr) records_out_->inc();
+    if (targets_.empty()) return;
+    for (size_t i = 0; i + 1 < targets_.size(); ++i) targets_[i]->collect(static_cast<const StreamRecord<T>&>(r));
+    targets_.back()->collect(std::move(r));
+  }
+  void emitWatermark(Watermark wm) override {
+    for (Output<T>* t : targets_) t->emitWatermark(wm);
+  }
+  void emitWatermarkStatus(WatermarkStatus s) override {
+    for (Output<T>* t : targets_) t->emitWatermarkStatus(s);
+  }
+
+ private:
+  std::vector<Output<T>*> targets_;
+  Counter* records_out_;
+};
+
+}  // namespace eddy::runtime

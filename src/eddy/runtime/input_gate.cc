@@ -1,0 +1,80 @@
+#include "eddy/runtime/input_gate.h"
+
+#include "eddy/core/check.h"
+
+namespace eddy::runtime {
+
+InputGate::InputGate(int num_channels, int buffers_per_channel)
+    : num_channels_(num_channels),
+      buffers_per_channel_(buffers_per_channel),
+      queued_batches_(num_channels, 0) {}
+
+bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
+  EDDY_CHECK(event.channel >= 0 && event.channel < num_channels_);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (event.kind == ChannelEvent::Kind::kBatch) {
+    int& queued = queued_batches_[event.channel];
+    if (queued >= buffers_per_channel_ && !cancelled_) {
+      auto start = std::chrono::steady_clock::now();
+      producer_cv_.wait(lock, [&] { return queued < buffers_per_channel_ || cancelled_; });
+      if (blocked_ns != nullptr) {
+        *blocked_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      }
+    }
+    ++queued;
+  }
+  if (cancelled_) return false;
+  bool was_empty = events_.empty() && mails_.empty();
+  events_.push_back(std::move(event));
+  lock.unlock();
+  if (was_empty) consumer_cv_.notify_one();
+  return true;
+}
+
+void InputGate::post(Mail mail) {
+  std::unique_lock<std::mutex> lock(mu_);
+  bool was_empty = events_.empty() && mails_.empty();
+  mails_.push_back(std::move(mail));
+  lock.unlock();
+  if (was_empty) consumer_cv_.notify_one();
+}
+
+void InputGate::poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails, bool wait,
+                     SteadyTime deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (wait) {
+    consumer_cv_.wait_until(lock, deadline,
+                            [&] { return !events_.empty() || !mails_.empty() || cancelled_; });
+  }
+  bool freed = false;
+  for (auto& e : events_) {
+    if (e.kind == ChannelEvent::Kind::kBatch) {
+      --queued_batches_[e.channel];
+      freed = true;
+    }
+    events.push_back(std::move(e));
+  }
+  events_.clear();
+  for (auto& m : mails_) mails.push_back(std::move(m));
+  mails_.clear();
+  lock.unlock();
+  if (freed) producer_cv_.notify_all();
+}
+
+void InputGate::cancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+  }
+  consumer_cv_.notify_all();
+  producer_cv_.notify_all();
+}
+
+bool InputGate::isCancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
+}
+
+}  // namespace eddy::runtime

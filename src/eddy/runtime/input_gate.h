@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "eddy/runtime/batch.h"
+#include "eddy/runtime/stream_record.h"
+
+namespace eddy::runtime {
+
+/// One element on a channel between two tasks, in channel order.
+struct ChannelEvent {
+  enum class Kind : uint8_t { kBatch, kWatermark, kStatus, kEndOfPartition };
+  Kind kind = Kind::kBatch;
+  int channel = 0;
+  std::unique_ptr<BatchBase> batch;
+  Timestamp watermark = kMinTimestamp;
+  WatermarkStatus status = WatermarkStatus::kActive;
+};
+
+/// A task's inbox: the input channels of all its upstream subtasks plus its mailbox.
+/// Each channel holds at most `buffers_per_channel` batches not yet taken by the task;
+/// a producer that finds its channel full waits, which is backpressure.
+///
+/// Thread: producers (other task threads) and mail posters call push/post from any
+/// thread; only the owning task thread calls poll. One mutex guards everything; it is
+/// taken once per batch or per poll, never per record.
+class InputGate {
+ public:
+  using Mail = std::function<void()>;
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  InputGate(int num_channels, int buffers_per_channel);
+
+  int numChannels() const { return num_channels_; }
+
+  /// Appends an event to its channel, waiting while the channel is full. Returns false
+  /// (and drops the event) when the gate was cancelled. Adds the time spent waiting to
+  /// `*blocked_ns` when given.
+  bool push(ChannelEvent event, int64_t* blocked_ns = nullptr);
+
+  /// Posts work to run on the task thread.
+  void post(Mail mail);
+
+  /// Moves everything available into `events` and `mails`; waits until something arrives,
+  /// the deadline passes or the gate is cancelled when `wait` is true.
+  void poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails, bool wait,
+            SteadyTime deadline);
+
+  /// Wakes every waiter; later pushes fail and polls return at once.
+  void cancel();
+  bool isCancelled() const;
+
+ private:
+  const int num_channels_;
+  const int buffers_per_channel_;
+  mutable std::mutex mu_;
+  std::condition_variable consumer_cv_;
+  std::condition_variable producer_cv_;
+  std::deque<ChannelEvent> events_;   // Guarded by mu_.
+  std::vector<int> queued_batches_;   // Guarded by mu_. Per channel.
+  std::vector<Mail> mails_;           // Guarded by mu_.
+  bool cancelled_ = false;            // Guarded by mu_.
+};
+
+}  // namespace eddy::runtime

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "eddy/core/status.h"
+
+namespace eddy::runtime {
+
+/// Metrics of one operator subtask at the end of the job, under Flink's names.
+struct OperatorMetricsSnapshot {
+  std::string name;
+  int subtask_index = 0;
+  int64_t num_records_in = 0;
+  int64_t num_records_out = 0;
+  int64_t num_late_records_dropped = 0;
+  int64_t current_input_watermark = INT64_MIN;
+  int64_t current_output_watermark = INT64_MIN;
+};
+
+/// Time accounting of one task subtask, in milliseconds.
+struct TaskMetricsSnapshot {
+  std::string name;
+  int subtask_index = 0;
+  int64_t busy_ms = 0;
+  int64_t idle_ms = 0;
+  int64_t back_pressured_ms = 0;
+  int64_t wall_ms = 0;
+};
+
+/// What execute() returns (Flink's JobExecutionResult): the outcome, the run time and
+/// the final metrics.
+struct JobExecutionResult {
+  std::string job_name;
+  Status status;
+  std::string failed_operator;  // Set when a user function or operator failed.
+  int64_t net_runtime_ms = 0;
+  std::vector<OperatorMetricsSnapshot> operators;
+  std::vector<TaskMetricsSnapshot> tasks;
+
+  bool isOk() const { return status.isOk(); }
+  int64_t getNetRuntime() const { return net_runtime_ms; }
+
+  /// Sums of a metric over the subtasks of the operator named `name`.
+  int64_t numRecordsIn(const std::string& name) const;
+  int64_t numRecordsOut(const std::string& name) const;
+  int64_t numLateRecordsDropped(const std::string& name) const;
+
+  /// The metrics as Flink names them, one per line:
+  /// `<operator>.<subtask>.numRecordsIn: 1000`, with the PerSecond rates and the task
+  /// time metrics (busyTimeMsPerSecond, backPressuredTimeMsPerSecond, idleTimeMsPerSecond).
+  std::string metricsReport() const;
+};
+
+}  // namespace eddy::runtime

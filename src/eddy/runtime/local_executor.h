@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+#include "eddy/runtime/job_result.h"
+#include "eddy/runtime/stream_graph.h"
+
+namespace eddy::runtime {
+
+/// Runs a StreamGraph in this process (Flink's MiniCluster): chains it into a JobGraph,
+/// starts one thread per subtask, wires channels, and waits for the end. The first
+/// failing task cancels all others; the result names the failed operator and cause.
+/// Thread: call from any one thread; blocks until the job ends.
+class LocalExecutor {
+ public:
+  static JobExecutionResult execute(const StreamGraph& graph, const std::string& job_name);
+};
+
+}  // namespace eddy::runtime

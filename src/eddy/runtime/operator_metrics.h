@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "eddy/runtime/counter.h"
+
+namespace eddy::runtime {
+
+/// Flink's per-operator I/O metrics. Written by the task thread, read by anyone.
+struct OperatorMetrics {
+  std::string name;
+  int subtask_index = 0;
+  Counter num_records_in;
+  Counter num_records_out;
+  Counter num_late_records_dropped;
+  Counter current_input_watermark;   // kMinTimestamp until the first watermark.
+  Counter current_output_watermark;
+
+  OperatorMetrics() {
+    current_input_watermark.set(kMinWatermarkGauge);
+    current_output_watermark.set(kMinWatermarkGauge);
+  }
+  static constexpr int64_t kMinWatermarkGauge = INT64_MIN;
+};
+
+/// Flink's per-task time accounting, in nanoseconds since the task started.
+struct TaskMetrics {
+  std::string name;
+  int subtask_index = 0;
+  Counter busy_ns;
+  Counter idle_ns;
+  Counter back_pressured_ns;
+  Counter wall_ns;
+};
+
+}  // namespace eddy::runtime

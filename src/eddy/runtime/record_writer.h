@@ -1,0 +1,136 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "eddy/runtime/batch.h"
+#include "eddy/runtime/channel_selector.h"
+#include "eddy/runtime/input_gate.h"
+#include "eddy/runtime/operator_metrics.h"
+#include "eddy/runtime/output.h"
+
+namespace eddy::runtime {
+
+/// One consumer channel: the consumer subtask's gate and the channel index in it.
+struct ChannelTarget {
+  InputGate* gate = nullptr;
+  int channel = 0;
+};
+
+/// Thrown on the task thread when a push finds the job cancelled; unwinds the task.
+class TaskCancelled : public std::runtime_error {
+ public:
+  TaskCancelled() : std::runtime_error("task cancelled") {}
+};
+
+/// The type-independent face of a RecordWriter, for the task loop.
+class RecordWriterBase {
+ public:
+  virtual ~RecordWriterBase() = default;
+  /// Sends every partly filled buffer (before the task waits, so records never linger).
+  virtual void flushAll() = 0;
+  /// Flushes and tells every consumer channel this producer is done.
+  virtual void endOfPartition() = 0;
+};
+
+/// The end of a chain on one edge: buffers records per consumer channel and hands
+/// full buffers to the consumers' gates. Watermarks and statuses flush first, so they
+/// stay in order with the records, then go to every channel.
+/// Thread: the producing task thread only.
+template <typename T>
+class RecordWriter final : public Output<T>, public RecordWriterBase {
+ public:
+  /// `selector == nullptr` broadcasts every record.
+  RecordWriter(std::unique_ptr<ChannelSelector<T>> selector, std::vector<ChannelTarget> targets,
+               TaskMetrics* metrics)
+      : selector_(std::move(selector)), targets_(std::move(targets)), metrics_(metrics),
+        pending_(targets_.size()) {}
+
+  void collect(const StreamRecord<T>& r) override {
+    if (selector_ == nullptr) {
+      for (size_t c = 0; c < targets_.size(); ++c) buffer(c).push_back(r);
+      for (size_t c = 0; c < targets_.size(); ++c) flushIfFull(c);
+      return;
+    }
+    size_t c = targets_.size() == 1 ? 0 : static_cast<size_t>(selector_->selectChannel(r.value));
+    buffer(c).push_back(r);
+    flushIfFull(c);
+  }
+  void collect(StreamRecord<T>&& r) override {
+    if (selector_ == nullptr) {
+      collect(static_cast<const StreamRecord<T>&>(r));
+      return;
+    }
+    size_t c = targets_.size() == 1 ? 0 : static_cast<size_t>(selector_->selectChannel(r.value));
+    buffer(c).push_back(std::move(r));
+    flushIfFull(c);
+  }
+
+  void emitWatermark(Watermark wm) override {
+    flushAll();
+    for (const ChannelTarget& t : targets_) {
+      ChannelEvent e;
+      e.kind = ChannelEvent::Kind::kWatermark;
+      e.channel = t.channel;
+      e.watermark = wm.timestamp;
+      send(t, std::move(e));
+    }
+  }
+  void emitWatermarkStatus(WatermarkStatus s) override {
+    flushAll();
+    for (const ChannelTarget& t : targets_) {
+      ChannelEvent e;
+      e.kind = ChannelEvent::Kind::kStatus;
+      e.channel = t.channel;
+      e.status = s;
+      send(t, std::move(e));
+    }
+  }
+  void flushAll() override {
+    for (size_t c = 0; c < targets_.size(); ++c) {
+      if (pending_[c] != nullptr && !pending_[c]->records.empty()) flush(c);
+    }
+  }
+  void endOfPartition() override {
+    flushAll();
+    for (const ChannelTarget& t : targets_) {
+      ChannelEvent e;
+      e.kind = ChannelEvent::Kind::kEndOfPartition;
+      e.channel = t.channel;
+      send(t, std::move(e));
+    }
+  }
+
+ private:
+  std::vector<StreamRecord<T>>& buffer(size_t c) {
+    if (pending_[c] == nullptr) {
+      pending_[c] = std::make_unique<Batch<T>>();
+      pending_[c]->records.reserve(batchCapacity<T>());
+    }
+    return pending_[c]->records;
+  }
+  void flushIfFull(size_t c) {
+    if (pending_[c]->records.size() >= batchCapacity<T>()) flush(c);
+  }
+  void flush(size_t c) {
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kBatch;
+    e.channel = targets_[c].channel;
+    e.batch = std::move(pending_[c]);
+    send(targets_[c], std::move(e));
+  }
+  void send(const ChannelTarget& t, ChannelEvent e) {
+    int64_t blocked = 0;
+    bool ok = t.gate->push(std::move(e), &blocked);
+    if (blocked != 0 && metrics_ != nullptr) metrics_->back_pressured_ns.inc(blocked);
+    if (!ok) throw TaskCancelled();
+  }
+
+  std::unique_ptr<ChannelSelector<T>> selector_;
+  std::vector<ChannelTarget> targets_;
+  TaskMetrics* metrics_;
+  std::vector<std::unique_ptr<Batch<T>>> pending_;
+};
+
+}  // namespace eddy::runtime

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "eddy/core/clock.h"
+#include "eddy/runtime/batch.h"
+#include "eddy/runtime/chain_outputs.h"
+#include "eddy/runtime/channel_selector.h"
+#include "eddy/runtime/record_writer.h"
+#include "eddy/runtime/source_driver.h"
+#include "eddy/runtime/stream_operator.h"
+
+namespace eddy::runtime {
+
+/// Flink's ChainingStrategy: ALWAYS chains both ways, HEAD starts a new chain
+/// (startNewChain), NEVER chains neither way (disableChaining).
+enum class ChainingStrategy { kAlways, kHead, kNever };
+
+/// Runtime handling of one element type T, type-erased so the graph can be data.
+class TypeOpsBase {
+ public:
+  virtual ~TypeOpsBase() = default;
+  /// An Output<T> over `targets` (each an Output<T>), counting into `records_out`.
+  virtual std::unique_ptr<OutputBase> makeFanout(const std::vector<OutputBase*>& targets,
+                                                 Counter* records_out) const = 0;
+  /// Feeds every record of a Batch<T> to `target` (an Output<T>).
+  virtual void deliver(BatchBase& batch, OutputBase& target) const = 0;
+};
+
+template <typename T>
+class TypeOps final : public TypeOpsBase {
+ public:
+  std::unique_ptr<OutputBase> makeFanout(const std::vector<OutputBase*>& targets,
+                                         Counter* records_out) const override {
+    std::vector<Output<T>*> typed;
+    for (OutputBase* t : targets) typed.push_back(static_cast<Output<T>*>(t));
+    return std::make_unique<FanoutOutput<T>>(std::move(typed), records_out);
+  }
+  void deliver(BatchBase& batch, OutputBase& target) const override {
+    auto& out = static_cast<Output<T>&>(target);
+    for (auto& r : static_cast<Batch<T>&>(batch).records) out.collect(std::move(r));
+  }
+};
+
+/// What a source node needs to create its driver for one subtask.
+struct SourceDriverContext {
+  int subtask_index = 0;
+  int parallelism = 1;
+  const Clock* clock = nullptr;
+  OutputBase* output = nullptr;  // An Output<T> of the source's type.
+  OperatorMetrics* metrics = nullptr;
+};
+
+/// One operator (or source) of the logical graph, with its typed factories erased.
+struct StreamNode {
+  int id = 0;
+  std::string name;
+  std::string uid;
+  int parallelism = 1;
+  int max_parallelism = -1;  // -1: the job's default.
+  ChainingStrategy chaining = ChainingStrategy::kAlways;
+  int num_inputs = 1;  // 0 for sources.
+  std::shared_ptr<TypeOpsBase> output_type;
+
+  /// Operators: a fresh instance for one subtask.
+  std::function<std::unique_ptr<StreamOperatorBase>()> create_operator;
+  /// Operators: the Output that feeds input `input` (0 or 1) of `op`.
+  std::function<std::unique_ptr<OutputBase>(StreamOperatorBase& op, int input)> make_input;
+  /// Sources: the driver for one subtask.
+  std::function<std::unique_ptr<SourceDriverBase>(const SourceDriverContext&)> create_source;
+
+  bool isSource() const { return num_inputs == 0; }
+};
+
+/// A connection between two nodes.
+struct StreamEdge {
+  int source = 0;
+  int target = 0;
+  int target_input = 0;         // 0, or 1 for the second input of a two-input operator.
+  std::string side_output_tag;  // Empty: the main output.
+  PartitionKind kind = PartitionKind::kForward;
+  bool kind_explicit = false;   // The user asked for this partitioning (forward() etc.).
+  std::shared_ptr<TypeOpsBase> type;  // The element type on the edge.
+  /// A RecordWriter<T> for one producer subtask over the connected consumer channels.
+  /// `consumer_max_parallelism` is the key-group count a hash edge partitions by.
+  std::function<std::unique_ptr<RecordWriterBase>(std::vector<ChannelTarget>, int producer_subtask,
+                                                   int consumer_max_parallelism, TaskMetrics*,
+                                                   OutputBase** as_output)>
+      make_writer;
+};
+
+/// The logical graph the API builds: nodes in creation order (a topological order).
+struct StreamGraph {
+  std::vector<StreamNode> nodes;
+  std::vector<StreamEdge> edges;
+  int default_max_parallelism = kDefaultMaxParallelism;
+  int64_t auto_watermark_interval_ms = 200;  // Flink's pipeline.auto-watermark-interval.
+  const Clock* clock = &SystemClock::instance();
+};
+
+}  // namespace eddy::runtime

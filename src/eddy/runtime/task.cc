@@ -1,0 +1,181 @@
+#include "eddy/runtime/task.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "eddy/runtime/operator_failure.h"
+
+namespace eddy::runtime {
+namespace {
+// How long an idle task sleeps at most before looking at the clock again; bounds the
+// delay of processing-time timers under an injected clock that moves by itself.
+constexpr auto kMaxWait = std::chrono::milliseconds(50);
+constexpr int kSourceBatch = 1024;
+}  // namespace
+
+Task::Task(std::string name, int subtask_index, const Clock& clock, std::unique_ptr<InputGate> gate)
+    : name_(std::move(name)), subtask_index_(subtask_index), clock_(clock), gate_(std::move(gate)),
+      processing_time_(clock) {
+  metrics_.name = name_;
+  metrics_.subtask_index = subtask_index;
+}
+
+OperatorMetrics* Task::addOperatorMetrics(const std::string& name) {
+  auto m = std::make_unique<OperatorMetrics>();
+  m->name = name;
+  m->subtask_index = subtask_index_;
+  operator_metrics_.push_back(std::move(m));
+  return operator_metrics_.back().get();
+}
+
+void Task::setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChannel> channels) {
+  head_inputs_ = std::move(head_inputs);
+  std::vector<int> per_input(head_inputs_.size(), 0);
+  for (InputChannel& c : channels) c.valve_channel = per_input[c.input]++;
+  for (int n : per_input) valves_.emplace_back(n);
+  channels_ = std::move(channels);
+  open_channels_ = static_cast<int>(channels_.size());
+}
+
+Status Task::run(std::string* failed_operator) {
+  int64_t start = clock_.nanoTime();
+  Status status;
+  try {
+    // Flink opens a chain from its tail, so every operator meets an open consumer.
+    for (auto it = operators_.rbegin(); it != operators_.rend(); ++it) {
+      StreamOperatorBase& op = **it;
+      runAs(op, [&] { op.open(); });
+    }
+    if (source_ != nullptr) {
+      runSource();
+    } else {
+      runOperators();
+    }
+    if (!gate_->isCancelled()) {
+      finishChain();
+      for (auto& w : writers_) w->endOfPartition();
+    }
+  } catch (const OperatorFailure& f) {
+    *failed_operator = f.operatorName();
+    status = Status::internal(f.what());
+  } catch (const TaskCancelled&) {
+    status = Status::cancelled("task '" + name_ + "' cancelled");
+  } catch (const std::exception& e) {
+    *failed_operator = name_;
+    status = Status::internal(e.what());
+  }
+  for (auto& op : operators_) {
+    try {
+      op->close();
+    } catch (...) {
+      // Closing after a failure is best effort; the first error is the one reported.
+    }
+  }
+  if (status.isOk() && gate_->isCancelled()) status = Status::cancelled("task '" + name_ + "' cancelled");
+  int64_t wall = clock_.nanoTime() - start;
+  metrics_.wall_ns.set(wall);
+  metrics_.busy_ns.set(std::max<int64_t>(0, wall - metrics_.idle_ns.get() - metrics_.back_pressured_ns.get()));
+  return status;
+}
+
+InputGate::SteadyTime Task::deadlineFor(Timestamp processing_time) const {
+  auto now = std::chrono::steady_clock::now();
+  int64_t wait_ms = std::max<int64_t>(0, processing_time - clock_.currentTimeMillis());
+  auto deadline = now + std::chrono::milliseconds(wait_ms);
+  return std::min(deadline, now + kMaxWait);
+}
+
+void Task::runSource() {
+  Status s = source_->open();
+  if (!s.isOk()) throw OperatorFailure(name_, s.message());
+  std::vector<ChannelEvent> events;
+  std::vector<InputGate::Mail> mails;
+  Timestamp next_periodic = auto_watermark_interval_ms_ > 0
+                                ? clock_.currentTimeMillis() + auto_watermark_interval_ms_
+                                : kMaxTimestamp;
+  while (true) {
+    gate_->poll(events, mails, /*wait=*/false, {});
+    runMails(mails);
+    if (gate_->isCancelled()) throw TaskCancelled();
+    processing_time_.fireDueTimers();
+    if (clock_.currentTimeMillis() >= next_periodic) {
+      source_->emitPeriodicWatermark();
+      next_periodic = clock_.currentTimeMillis() + auto_watermark_interval_ms_;
+    }
+    Result<ReadStatus> r = source_->emitNext(kSourceBatch);
+    if (!r.isOk()) throw OperatorFailure(name_, r.status().message());
+    if (*r == ReadStatus::kEndOfInput) break;
+    if (*r == ReadStatus::kNothingAvailable) {
+      for (auto& w : writers_) w->flushAll();
+      Timestamp wake = std::min(source_->nextAvailableTime(), next_periodic);
+      if (auto t = processing_time_.nextTimerTime()) wake = std::min(wake, *t);
+      int64_t idle_start = clock_.nanoTime();
+      gate_->poll(events, mails, /*wait=*/true, deadlineFor(wake));
+      metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
+    }
+  }
+  source_->endInput();
+}
+
+void Task::runOperators() {
+  std::vector<ChannelEvent> events;
+  std::vector<InputGate::Mail> mails;
+  while (open_channels_ > 0) {
+    bool have_work = false;
+    gate_->poll(events, mails, /*wait=*/false, {});
+    have_work = !events.empty() || !mails.empty();
+    if (!have_work) {
+      // About to wait: send partly filled buffers so nothing lingers downstream.
+      for (auto& w : writers_) w->flushAll();
+      Timestamp wake = kMaxTimestamp;
+      if (auto t = processing_time_.nextTimerTime()) wake = *t;
+      int64_t idle_start = clock_.nanoTime();
+      gate_->poll(events, mails, /*wait=*/true, deadlineFor(wake));
+      metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
+    }
+    if (gate_->isCancelled()) throw TaskCancelled();
+    for (ChannelEvent& e : events) handleEvent(e);
+    events.clear();
+    runMails(mails);
+    processing_time_.fireDueTimers();
+  }
+}
+
+void Task::handleEvent(ChannelEvent& e) {
+  const InputChannel& ch = channels_[e.channel];
+  switch (e.kind) {
+    case ChannelEvent::Kind::kBatch:
+      ch.type->deliver(*e.batch, *head_inputs_[ch.input]);
+      break;
+    case ChannelEvent::Kind::kWatermark:
+      applyValve(ch.input, valves_[ch.input].inputWatermark(ch.valve_channel, Watermark{e.watermark}));
+      break;
+    case ChannelEvent::Kind::kStatus:
+      applyValve(ch.input, valves_[ch.input].inputWatermarkStatus(ch.valve_channel, e.status));
+      break;
+    case ChannelEvent::Kind::kEndOfPartition:
+      applyValve(ch.input, valves_[ch.input].endOfPartition(ch.valve_channel));
+      --open_channels_;
+      break;
+  }
+}
+
+void Task::applyValve(int input, const WatermarkValve::Emit& emit) {
+  if (emit.watermark) head_inputs_[input]->emitWatermark(*emit.watermark);
+  if (emit.status) head_inputs_[input]->emitWatermarkStatus(*emit.status);
+}
+
+void Task::runMails(std::vector<InputGate::Mail>& mails) {
+  for (auto& m : mails) m();
+  mails.clear();
+}
+
+void Task::finishChain() {
+  // Flink finishes a chain from its head, so what an operator flushes reaches the next.
+  for (auto& op : operators_) {
+    StreamOperatorBase& o = *op;
+    runAs(o, [&] { o.finish(); });
+  }
+}
+
+}  // namespace eddy::runtime

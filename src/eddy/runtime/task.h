@@ -1,0 +1,87 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/core/status.h"
+#include "eddy/runtime/input_gate.h"
+#include "eddy/runtime/operator_metrics.h"
+#include "eddy/runtime/processing_time_service.h"
+#include "eddy/runtime/record_writer.h"
+#include "eddy/runtime/source_driver.h"
+#include "eddy/runtime/stream_graph.h"
+#include "eddy/runtime/watermark_valve.h"
+
+namespace eddy::runtime {
+
+/// One subtask of a JobVertex: a chain of operators run by one thread that drains a
+/// mailbox (its InputGate). The LocalExecutor builds and wires it; run() is the thread.
+/// Thread: everything but the gate belongs to the task thread once run() starts.
+class Task {
+ public:
+  /// Where the records of one input channel go.
+  struct InputChannel {
+    const TypeOpsBase* type = nullptr;
+    int input = 0;  // Operator input index: 0, or 1 for the second input.
+    int valve_channel = 0;
+  };
+
+  Task(std::string name, int subtask_index, const Clock& clock, std::unique_ptr<InputGate> gate);
+
+  const std::string& name() const { return name_; }
+  int subtaskIndex() const { return subtask_index_; }
+  InputGate& gate() { return *gate_; }
+  ProcessingTimeService& processingTime() { return processing_time_; }
+  TaskMetrics& metrics() { return metrics_; }
+
+  // Wiring, before run().
+  OperatorMetrics* addOperatorMetrics(const std::string& name);
+  void addOperator(std::unique_ptr<StreamOperatorBase> op) { operators_.push_back(std::move(op)); }
+  void own(std::unique_ptr<OutputBase> output) { owned_outputs_.push_back(std::move(output)); }
+  void addWriter(std::unique_ptr<RecordWriterBase> writer) { writers_.push_back(std::move(writer)); }
+  void setSource(std::unique_ptr<SourceDriverBase> source, int64_t auto_watermark_interval_ms) {
+    source_ = std::move(source);
+    auto_watermark_interval_ms_ = auto_watermark_interval_ms;
+  }
+  /// Declares the head's inputs: `head_inputs[i]` feeds operator input i, and channel c
+  /// carries elements of `channels[c].type` into input `channels[c].input`.
+  void setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChannel> channels);
+
+  const std::vector<std::unique_ptr<OperatorMetrics>>& operatorMetrics() const {
+    return operator_metrics_;
+  }
+
+  /// Runs the task to its end. Returns the failure, naming the operator, if any;
+  /// `*failed_operator` receives that operator's name.
+  Status run(std::string* failed_operator);
+
+ private:
+  void runSource();
+  void runOperators();
+  void handleEvent(ChannelEvent& event);
+  void applyValve(int input, const WatermarkValve::Emit& emit);
+  void runMails(std::vector<InputGate::Mail>& mails);
+  void finishChain();
+  InputGate::SteadyTime deadlineFor(Timestamp processing_time) const;
+
+  std::string name_;
+  int subtask_index_;
+  const Clock& clock_;
+  std::unique_ptr<InputGate> gate_;
+  ProcessingTimeService processing_time_;
+  TaskMetrics metrics_;
+  std::vector<std::unique_ptr<OperatorMetrics>> operator_metrics_;
+  std::vector<std::unique_ptr<StreamOperatorBase>> operators_;  // Head first.
+  std::vector<std::unique_ptr<OutputBase>> owned_outputs_;
+  std::vector<std::unique_ptr<RecordWriterBase>> writers_;
+  std::unique_ptr<SourceDriverBase> source_;
+  int64_t auto_watermark_interval_ms_ = 0;
+
+  std::vector<OutputBase*> head_inputs_;
+  std::vector<InputChannel> channels_;
+  std::vector<WatermarkValve> valves_;  // One per operator input.
+  int open_channels_ = 0;
+};
+
+}  // namespace eddy::runtime
