@@ -1,0 +1,103 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <typeinfo>
+
+#include "eddy/core/clock.h"
+#include "eddy/state/heap_states.h"
+
+namespace eddy::state {
+
+/// Keyed state of one operator subtask on the heap: state tables by name, stored per key
+/// group of the subtask's range (Flink's HeapKeyedStateBackend). TTL uses `clock`.
+/// Thread: the task thread only.
+template <typename K>
+class HeapKeyedStateBackend {
+ public:
+  HeapKeyedStateBackend(KeyGroupRange range, int max_parallelism, const Clock* clock)
+      : clock_(clock) {
+    ctx_.range = range;
+    ctx_.max_parallelism = max_parallelism;
+  }
+  HeapKeyedStateBackend(const HeapKeyedStateBackend&) = delete;
+  HeapKeyedStateBackend& operator=(const HeapKeyedStateBackend&) = delete;
+
+  void setCurrentKey(const K& key) { ctx_.setCurrentKey(key); }
+  const K& getCurrentKey() const { return ctx_.key; }
+  const KeyContext<K>& keyContext() const { return ctx_; }
+  const Clock* clock() const { return clock_; }
+
+  /// The table named `name`, created on first use. Asking for one name with two
+  /// different types is a programming error reported as std::invalid_argument.
+  template <typename N, typename V>
+  StateTable<K, N, V>* table(const std::string& name) {
+    auto it = tables_.find(name);
+    if (it == tables_.end()) {
+      auto t = std::make_unique<StateTable<K, N, V>>(&ctx_);
+      auto* raw = t.get();
+      tables_.emplace(name, Entry{std::move(t), &typeid(StateTable<K, N, V>)});
+      return raw;
+    }
+    if (*it->second.type != typeid(StateTable<K, N, V>)) {
+      throw std::invalid_argument("state '" + name + "' was registered with another type");
+    }
+    return static_cast<StateTable<K, N, V>*>(it->second.table.get());
+  }
+
+  /// A state handle of type S over the table for `desc`, created once per name.
+  template <typename S, typename N, typename V, typename... Args>
+  S* handle(const StateDescriptorBase& desc, Args&&... args) {
+    auto* t = table<N, V>(desc.name);  // Checks the type first.
+    auto it = handles_.find(desc.name);
+    if (it != handles_.end()) return static_cast<S*>(it->second.get());
+    auto h = std::make_shared<S>(t, TtlPolicy(desc.ttl, clock_), std::forward<Args>(args)...);
+    S* raw = h.get();
+    handles_[desc.name] = std::move(h);
+    return raw;
+  }
+
+  template <typename T>
+  ValueState<T>* getState(const ValueStateDescriptor<T>& d) {
+    return handle<HeapValueState<K, VoidNamespace, T>, VoidNamespace, Stamped<T>>(d, d.default_value);
+  }
+  template <typename T>
+  ListState<T>* getListState(const ListStateDescriptor<T>& d) {
+    return handle<HeapListState<K, VoidNamespace, T>, VoidNamespace, std::vector<Stamped<T>>>(d);
+  }
+  template <typename UK, typename UV>
+  MapState<UK, UV>* getMapState(const MapStateDescriptor<UK, UV>& d) {
+    using Inner = std::unordered_map<UK, Stamped<UV>, std::hash<UK>>;
+    return handle<HeapMapState<K, VoidNamespace, UK, UV>, VoidNamespace, Inner>(d);
+  }
+  template <typename T>
+  ReducingState<T>* getReducingState(const ReducingStateDescriptor<T>& d) {
+    return handle<HeapReducingState<K, VoidNamespace, T>, VoidNamespace, Stamped<T>>(d, d.reduce_function);
+  }
+  template <typename IN, typename ACC, typename OUT>
+  AggregatingState<IN, OUT>* getAggregatingState(const AggregatingStateDescriptor<IN, ACC, OUT>& d) {
+    return handle<HeapAggregatingState<K, VoidNamespace, IN, ACC, OUT>, VoidNamespace, Stamped<ACC>>(
+        d, d.aggregate_function);
+  }
+
+  /// Total entries over all tables (for tests and metrics).
+  size_t numEntries() const {
+    size_t n = 0;
+    for (const auto& [name, e] : tables_) n += e.table->size();
+    return n;
+  }
+
+ private:
+  struct Entry {
+    std::unique_ptr<StateTableBase> table;
+    const std::type_info* type;
+  };
+  KeyContext<K> ctx_;
+  const Clock* clock_;
+  std::map<std::string, Entry> tables_;
+  std::map<std::string, std::shared_ptr<void>> handles_;
+};
+
+}  // namespace eddy::state

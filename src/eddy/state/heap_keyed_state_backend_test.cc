@@ -1,0 +1,144 @@
+#include "eddy/state/heap_keyed_state_backend.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace eddy::state {
+namespace {
+
+class HeapBackendTest : public ::testing::Test {
+ protected:
+  ManualClock clock{1000};
+  HeapKeyedStateBackend<std::string> backend{KeyGroupRange{0, 127}, 128, &clock};
+  void key(const std::string& k) { backend.setCurrentKey(k); }
+  StateTtlConfig ttl(int64_t ms) { return StateTtlConfig::newBuilder(Duration(ms)).build(); }
+};
+
+TEST_F(HeapBackendTest, ValueStateIsScopedToTheCurrentKey) {
+  auto* s = backend.getState(ValueStateDescriptor<int>("count"));
+  key("a");
+  EXPECT_EQ(s->value(), std::nullopt);
+  s->update(3);
+  key("b");
+  EXPECT_EQ(s->value(), std::nullopt);
+  s->update(7);
+  key("a");
+  EXPECT_EQ(s->value(), 3);
+  s->clear();
+  EXPECT_EQ(s->value(), std::nullopt);
+  key("b");
+  EXPECT_EQ(s->value(), 7);
+}
+
+TEST_F(HeapBackendTest, SameNameGivesTheSameStateAndDefaultApplies) {
+  auto* a = backend.getState(ValueStateDescriptor<int>("x", 42));
+  auto* b = backend.getState(ValueStateDescriptor<int>("x", 42));
+  EXPECT_EQ(a, b);
+  key("k");
+  EXPECT_EQ(a->value(), 42);
+  EXPECT_THROW(backend.getState(ValueStateDescriptor<double>("x")), std::invalid_argument);
+}
+
+TEST_F(HeapBackendTest, ListMapReducingAggregatingStates) {
+  auto* list = backend.getListState(ListStateDescriptor<int>("l"));
+  auto* map = backend.getMapState(MapStateDescriptor<std::string, int>("m"));
+  auto* red = backend.getReducingState(
+      ReducingStateDescriptor<int>("r", [](const int& a, const int& b) { return a + b; }));
+  struct Avg : AggregateFunction<int, std::pair<long, long>, double> {
+    std::pair<long, long> createAccumulator() const override { return {0, 0}; }
+    std::pair<long, long> add(const int& v, std::pair<long, long> a) const override {
+      return {a.first + v, a.second + 1};
+    }
+    double getResult(const std::pair<long, long>& a) const override {
+      return static_cast<double>(a.first) / a.second;
+    }
+    std::pair<long, long> merge(std::pair<long, long> a, const std::pair<long, long>& b) const override {
+      return {a.first + b.first, a.second + b.second};
+    }
+  };
+  auto* agg = backend.getAggregatingState(
+      AggregatingStateDescriptor<int, std::pair<long, long>, double>("a", std::make_shared<Avg>()));
+  key("k");
+  list->add(1);
+  list->addAll({2, 3});
+  EXPECT_EQ(list->get(), (std::vector<int>{1, 2, 3}));
+  map->put("x", 1);
+  map->put("y", 2);
+  map->remove("x");
+  EXPECT_FALSE(map->contains("x"));
+  EXPECT_EQ(map->get("y"), 2);
+  red->add(4);
+  red->add(5);
+  EXPECT_EQ(red->get(), 9);
+  agg->add(1);
+  agg->add(2);
+  EXPECT_DOUBLE_EQ(*agg->get(), 1.5);
+  key("other");
+  EXPECT_TRUE(list->get().empty());
+  EXPECT_TRUE(map->isEmpty());
+  EXPECT_EQ(red->get(), std::nullopt);
+}
+
+TEST_F(HeapBackendTest, TtlExpiresValueAfterLastWrite) {
+  ValueStateDescriptor<int> d("v");
+  d.enableTimeToLive(ttl(100));
+  auto* s = backend.getState(d);
+  key("k");
+  s->update(1);
+  clock.advance(Duration(99));
+  EXPECT_EQ(s->value(), 1);  // Reading does not extend life under OnCreateAndWrite.
+  clock.advance(Duration(1));
+  EXPECT_EQ(s->value(), std::nullopt);  // Flink: expired iff lastAccess + ttl <= now.
+  EXPECT_EQ(backend.numEntries(), 0u);  // Cleaned up on access.
+}
+
+TEST_F(HeapBackendTest, TtlOnReadAndWriteExtendsLifeOnRead) {
+  ValueStateDescriptor<int> d("v");
+  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).updateTtlOnReadAndWrite().build());
+  auto* s = backend.getState(d);
+  key("k");
+  s->update(1);
+  clock.advance(Duration(80));
+  EXPECT_EQ(s->value(), 1);
+  clock.advance(Duration(80));
+  EXPECT_EQ(s->value(), 1);
+  clock.advance(Duration(100));
+  EXPECT_EQ(s->value(), std::nullopt);
+}
+
+TEST_F(HeapBackendTest, TtlReturnExpiredIfNotCleanedUpReturnsItOnce) {
+  ValueStateDescriptor<int> d("v");
+  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(10)).returnExpiredIfNotCleanedUp().build());
+  auto* s = backend.getState(d);
+  key("k");
+  s->update(5);
+  clock.advance(Duration(20));
+  EXPECT_EQ(s->value(), 5);
+  EXPECT_EQ(s->value(), std::nullopt);
+}
+
+TEST_F(HeapBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
+  ListStateDescriptor<int> ld("l");
+  ld.enableTimeToLive(ttl(100));
+  MapStateDescriptor<int, int> md("m");
+  md.enableTimeToLive(ttl(100));
+  auto* list = backend.getListState(ld);
+  auto* map = backend.getMapState(md);
+  key("k");
+  list->add(1);
+  map->put(1, 10);
+  clock.advance(Duration(60));
+  list->add(2);
+  map->put(2, 20);
+  clock.advance(Duration(60));
+  EXPECT_EQ(list->get(), (std::vector<int>{2}));
+  EXPECT_EQ(map->keys(), (std::vector<int>{2}));
+  clock.advance(Duration(60));
+  EXPECT_TRUE(list->get().empty());
+  EXPECT_TRUE(map->isEmpty());
+  EXPECT_EQ(backend.numEntries(), 0u);
+}
+
+}  // namespace
+}  // namespace eddy::state

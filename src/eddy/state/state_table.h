@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+#include "eddy/core/key_group.h"
+#include "eddy/core/key_hash.h"
+
+namespace eddy::state {
+
+/// The namespace of state that is not scoped to a window.
+struct VoidNamespace {
+  bool operator==(const VoidNamespace&) const { return true; }
+  int32_t hashCode() const { return 0; }
+};
+
+/// The key the task is processing now, with its key group, shared by all state of an
+/// operator. Thread: the task thread only.
+template <typename K>
+struct KeyContext {
+  K key{};
+  int key_group = 0;
+  int key_group_index = 0;  // key_group - range.start
+  KeyGroupRange range;
+  int max_parallelism = kDefaultMaxParallelism;
+
+  void setCurrentKey(const K& k) {
+    key = k;
+    key_group = keyGroupForHash(KeyHash<K>()(k), max_parallelism);
+    key_group_index = key_group - range.start;
+  }
+};
+
+/// Mixes a Java-style 32-bit hash code into a well-spread size_t for hash tables.
+inline size_t spreadHash(uint64_t h) {
+  h *= 0x9e3779b97f4a7c15ULL;
+  return static_cast<size_t>(h ^ (h >> 32));
+}
+
+template <typename K, typename N>
+struct StateKey {
+  K key;
+  N ns;
+  bool operator==(const StateKey& o) const { return key == o.key && ns == o.ns; }
+};
+
+template <typename K, typename N>
+struct StateKeyHash {
+  size_t operator()(const StateKey<K, N>& k) const {
+    uint64_t h = static_cast<uint32_t>(KeyHash<K>()(k.key));
+    h = h * 31 + static_cast<uint32_t>(KeyHash<N>()(k.ns));
+    return spreadHash(h);
+  }
+};
+
+/// Type-independent view of a state table, for registries and snapshots.
+class StateTableBase {
+ public:
+  virtual ~StateTableBase() = default;
+  virtual size_t size() const = 0;
+};
+
+/// The heap backend's storage of one state: (key, namespace) -> V, one hash map per key
+/// group of the subtask's range, so a snapshot can be written, and restored into another
+/// parallelism, key group by key group (Flink's StateTable).
+/// Thread: the task thread only. Pointers returned stay valid until the next insert.
+template <typename K, typename N, typename V>
+class StateTable final : public StateTableBase {
+ public:
+  using Map = std::unordered_map<StateKey<K, N>, V, StateKeyHash<K, N>>;
+
+  explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(ctx->range.size()) {}
+
+  /// For the current key.
+  V* get(const N& ns) { return find(ctx_->key_group_index, ctx_->key, ns); }
+  V& getOrCreate(const N& ns) { return maps_[ctx_->key_group_index][StateKey<K, N>{ctx_->key, ns}]; }
+  void remove(const N& ns) { maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns}); }
+
+  V* find(int key_group_index, const K& key, const N& ns) {
+    Map& m = maps_[key_group_index];
+    auto it = m.find(StateKey<K, N>{key, ns});
+    return it == m.end() ? nullptr : &it->second;
+  }
+
+  size_t size() const override {
+    size_t n = 0;
+    for (const Map& m : maps_) n += m.size();
+    return n;
+  }
+  int numKeyGroups() const { return static_cast<int>(maps_.size()); }
+  Map& keyGroup(int index) { return maps_[index]; }
+
+ private:
+  const KeyContext<K>* ctx_;
+  std::vector<Map> maps_;
+};
+
+}  // namespace eddy::state

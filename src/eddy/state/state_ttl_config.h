@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+
+#include "eddy/core/time.h"
+
+namespace eddy::state {
+
+/// Flink's StateTtlConfig: how long keyed state lives after it was last written (or
+/// read), measured in processing time.
+struct StateTtlConfig {
+  enum class UpdateType { kOnCreateAndWrite, kOnReadAndWrite };
+  enum class StateVisibility { kNeverReturnExpired, kReturnExpiredIfNotCleanedUp };
+
+  int64_t ttl_ms = 0;
+  UpdateType update_type = UpdateType::kOnCreateAndWrite;        // Default: OnCreateAndWrite.
+  StateVisibility visibility = StateVisibility::kNeverReturnExpired;  // Default: NeverReturnExpired.
+  bool cleanup_full_snapshot = false;
+  int cleanup_incremental_size = 0;  // Entries checked per state access; 0 = off.
+  bool cleanup_incremental_every_record = false;
+
+  bool isEnabled() const { return ttl_ms > 0; }
+
+  class Builder;
+  static Builder newBuilder(Duration ttl);
+};
+
+class StateTtlConfig::Builder {
+ public:
+  explicit Builder(Duration ttl) { c_.ttl_ms = ttl.count(); }
+  Builder& setUpdateType(StateTtlConfig::UpdateType t) { c_.update_type = t; return *this; }
+  Builder& updateTtlOnCreateAndWrite() { return setUpdateType(StateTtlConfig::UpdateType::kOnCreateAndWrite); }
+  Builder& updateTtlOnReadAndWrite() { return setUpdateType(StateTtlConfig::UpdateType::kOnReadAndWrite); }
+  Builder& setStateVisibility(StateTtlConfig::StateVisibility v) { c_.visibility = v; return *this; }
+  Builder& neverReturnExpired() { return setStateVisibility(StateTtlConfig::StateVisibility::kNeverReturnExpired); }
+  Builder& returnExpiredIfNotCleanedUp() {
+    return setStateVisibility(StateTtlConfig::StateVisibility::kReturnExpiredIfNotCleanedUp);
+  }
+  Builder& cleanupFullSnapshot() { c_.cleanup_full_snapshot = true; return *this; }
+  Builder& cleanupIncrementally(int size, bool run_for_every_record) {
+    c_.cleanup_incremental_size = size;
+    c_.cleanup_incremental_every_record = run_for_every_record;
+    return *this;
+  }
+  StateTtlConfig build() const { return c_; }
+
+ private:
+  StateTtlConfig c_;
+};
+
+inline StateTtlConfig::Builder StateTtlConfig::newBuilder(Duration ttl) { return Builder(ttl); }
+
+}  // namespace eddy::state
