@@ -14,13 +14,13 @@ int64_t sumOver(const std::vector<OperatorMetricsSnapshot>& ops, const std::stri
   return total;
 }
 
+std::string line(const std::string& scope, const char* metric, int64_t value) {
+  return scope + "." + metric + ": " + std::to_string(value) + "\n";
+}
+
 std::string line(const std::string& scope, const char* metric, double value) {
   char buf[64];
-  if (value == static_cast<double>(static_cast<int64_t>(value))) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(value));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f", value);
-  }
+  std::snprintf(buf, sizeof buf, "%.1f", value);
   return scope + "." + metric + ": " + buf + "\n";
 }
 
@@ -41,23 +41,23 @@ std::string JobExecutionResult::metricsReport() const {
   double seconds = net_runtime_ms > 0 ? net_runtime_ms / 1000.0 : 1.0;
   for (const auto& o : operators) {
     std::string scope = o.name + "." + std::to_string(o.subtask_index);
-    out += line(scope, "numRecordsIn", static_cast<double>(o.num_records_in));
+    out += line(scope, "numRecordsIn", o.num_records_in);
     out += line(scope, "numRecordsInPerSecond", o.num_records_in / seconds);
-    out += line(scope, "numRecordsOut", static_cast<double>(o.num_records_out));
+    out += line(scope, "numRecordsOut", o.num_records_out);
     out += line(scope, "numRecordsOutPerSecond", o.num_records_out / seconds);
     if (o.num_late_records_dropped > 0) {
-      out += line(scope, "numLateRecordsDropped", static_cast<double>(o.num_late_records_dropped));
+      out += line(scope, "numLateRecordsDropped", o.num_late_records_dropped);
     }
-    out += line(scope, "currentInputWatermark", static_cast<double>(o.current_input_watermark));
-    out += line(scope, "currentOutputWatermark", static_cast<double>(o.current_output_watermark));
+    out += line(scope, "currentInputWatermark", o.current_input_watermark);
+    out += line(scope, "currentOutputWatermark", o.current_output_watermark);
   }
   for (const auto& t : tasks) {
     std::string scope = t.name + "." + std::to_string(t.subtask_index);
     double wall_s = t.wall_ms > 0 ? t.wall_ms / 1000.0 : 1.0;
-    out += line(scope, "busyTimeMsPerSecond", static_cast<double>(static_cast<int64_t>(t.busy_ms / wall_s)));
+    out += line(scope, "busyTimeMsPerSecond", static_cast<int64_t>(t.busy_ms / wall_s));
     out += line(scope, "backPressuredTimeMsPerSecond",
-                static_cast<double>(static_cast<int64_t>(t.back_pressured_ms / wall_s)));
-    out += line(scope, "idleTimeMsPerSecond", static_cast<double>(static_cast<int64_t>(t.idle_ms / wall_s)));
+                static_cast<int64_t>(t.back_pressured_ms / wall_s));
+    out += line(scope, "idleTimeMsPerSecond", static_cast<int64_t>(t.idle_ms / wall_s));
   }
   return out;
 }

@@ -101,7 +101,7 @@ struct Deployment {
         OutputBase* as_output = nullptr;
         const StreamNode& target = graph.nodes[edge.target];
         int consumer_mp = target.max_parallelism > 0 ? target.max_parallelism : down.max_parallelism;
-        task.addWriter(edge.make_writer(std::move(channel_targets), i, consumer_mp,
+        task.addWriter(edge.make_writer(edge.kind, std::move(channel_targets), i, consumer_mp,
                                         &task.metrics(), &as_output));
         targets[edge.side_output_tag].push_back(as_output);
       }

@@ -60,7 +60,7 @@ struct StreamNode {
   int id = 0;
   std::string name;
   std::string uid;
-  int parallelism = 1;
+  int parallelism = 0;        // 0: the environment's default.
   int max_parallelism = -1;  // -1: the job's default.
   ChainingStrategy chaining = ChainingStrategy::kAlways;
   int num_inputs = 1;  // 0 for sources.
@@ -87,7 +87,8 @@ struct StreamEdge {
   std::shared_ptr<TypeOpsBase> type;  // The element type on the edge.
   /// A RecordWriter<T> for one producer subtask over the connected consumer channels.
   /// `consumer_max_parallelism` is the key-group count a hash edge partitions by.
-  std::function<std::unique_ptr<RecordWriterBase>(std::vector<ChannelTarget>, int producer_subtask,
+  std::function<std::unique_ptr<RecordWriterBase>(PartitionKind kind, std::vector<ChannelTarget>,
+                                                   int producer_subtask,
                                                    int consumer_max_parallelism, TaskMetrics*,
                                                    OutputBase** as_output)>
       make_writer;

@@ -1,0 +1,194 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "eddy/api/eddy.h"
+
+namespace eddy {
+namespace {
+
+template <typename T>
+std::vector<T> sorted(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+template <typename T>
+std::shared_ptr<typename CollectSink<T>::Results> collect(DataStream<T> s) {
+  auto results = std::make_shared<typename CollectSink<T>::Results>();
+  s.addSink(CollectSink<T>(results), "collect");
+  return results;
+}
+
+TEST(DataStream, MapFilterFlatMapChainAndRunToTheEnd) {
+  StreamExecutionEnvironment env;
+  auto out = collect(env.fromElements({1, 2, 3, 4, 5})
+                         .map([](const int& x) { return x * 10; })
+                         .filter([](const int& x) { return x != 30; })
+                         .flatMap<std::string>([](const int& x, Collector<std::string>& c) {
+                           c.collect(std::to_string(x));
+                           c.collect("+");
+                         }));
+  JobExecutionResult r = env.execute("chain");
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  EXPECT_EQ(out->values, (std::vector<std::string>{"10", "+", "20", "+", "40", "+", "50", "+"}));
+  EXPECT_EQ(r.numRecordsIn("Filter"), 5);
+  EXPECT_EQ(r.numRecordsOut("Filter"), 4);
+}
+
+TEST(DataStream, KeyByRoutesEqualKeysToOneSubtaskAndRollingSumsPerKey) {
+  StreamExecutionEnvironment env;
+  env.setParallelism(3);
+  std::vector<std::pair<std::string, int>> input;
+  for (int i = 0; i < 300; ++i) input.push_back({"k" + std::to_string(i % 7), 1});
+  struct WithSubtask : ProcessFunction<std::pair<std::string, int>, std::pair<std::string, int>> {
+    void processElement(const std::pair<std::string, int>& v, Context&,
+                        Collector<std::pair<std::string, int>>& out) override {
+      out.collect({v.first, getRuntimeContext().getIndexOfThisSubtask()});
+    }
+  };
+  auto keyed = env.fromCollection(input).keyBy([](const std::pair<std::string, int>& p) { return p.first; });
+  auto sums = collect(DataStream<std::pair<std::string, int>>(keyed.reduce(
+      [](const std::pair<std::string, int>& a, const std::pair<std::string, int>& b) {
+        return std::pair<std::string, int>{a.first, a.second + b.second};
+      })));
+  auto subtasks = collect(DataStream<std::pair<std::string, int>>(
+      env.fromCollection(input).keyBy([](const std::pair<std::string, int>& p) { return p.first; }).process(
+          [] {
+            struct Fn : KeyedProcessFunction<std::string, std::pair<std::string, int>, std::pair<std::string, int>> {
+              void processElement(const std::pair<std::string, int>& v, Context&,
+                                  Collector<std::pair<std::string, int>>& out) override {
+                out.collect({v.first, getRuntimeContext().getIndexOfThisSubtask()});
+              }
+            };
+            return Fn{};
+          }())));
+  JobExecutionResult r = env.execute();
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  std::map<std::string, int> max_sum;
+  for (auto& [k, v] : sums->values) max_sum[k] = std::max(max_sum[k], v);
+  EXPECT_EQ(max_sum.size(), 7u);
+  for (auto& [k, v] : max_sum) EXPECT_EQ(v, k == "k6" ? 42 : 43) << k;  // 300 = 7 * 42 + 6.
+  std::map<std::string, std::set<int>> owners;
+  for (auto& [k, s] : subtasks->values) owners[k].insert(s);
+  for (auto& [k, s] : owners) {
+    EXPECT_EQ(s.size(), 1u) << k;
+    int kg = keyGroupForHash(KeyHash<std::string>()(k), 128);
+    EXPECT_EQ(*s.begin(), operatorIndexForKeyGroup(kg, 128, 3)) << k;
+  }
+}
+
+struct Event {
+  std::string key;
+  int64_t ts;
+  int value;
+  bool operator<(const Event& o) const { return std::tie(key, ts, value) < std::tie(o.key, o.ts, o.value); }
+};
+
+/// Punctuated: after each event, watermark = max_seen - delay - 1.
+class Punctuated final : public WatermarkGenerator<Event> {
+ public:
+  explicit Punctuated(int64_t delay) : delay_(delay) {}
+  void onEvent(const Event&, Timestamp ts, WatermarkOutput& out) override {
+    max_ = std::max(max_, ts);
+    out.emitWatermark(max_ - delay_ - 1);
+  }
+  void onPeriodicEmit(WatermarkOutput&) override {}
+
+ private:
+  int64_t delay_;
+  Timestamp max_ = kMinTimestamp + 1000000;
+};
+
+SingleOutputStreamOperator<Event> events(StreamExecutionEnvironment& env, std::vector<Event> input, int64_t delay) {
+  auto strategy = WatermarkStrategy<Event>::forGenerator([delay] { return std::make_unique<Punctuated>(delay); })
+                      .withTimestampAssigner([](const Event& e) { return e.ts; });
+  auto s = env.fromSource<Event>(std::make_shared<CollectionSource<Event>>(std::move(input)), strategy, "events");
+  s.setParallelism(1);
+  return s;
+}
+
+TEST(KeyedProcessFunction, EventTimeTimersFireOnWatermarkWithStateOfTheirKey) {
+  StreamExecutionEnvironment env;
+  env.setParallelism(2);
+  struct CountThenReport : KeyedProcessFunction<std::string, Event, std::string> {
+    ValueState<int>* count = nullptr;
+    void open() override { count = &getRuntimeContext().getState(ValueStateDescriptor<int>("count")); }
+    void processElement(const Event& e, Context& ctx, Collector<std::string>&) override {
+      count->update(count->value().value_or(0) + 1);
+      ctx.timerService().registerEventTimeTimer(e.ts + 100);
+    }
+    void onTimer(Timestamp t, OnTimerContext& ctx, Collector<std::string>& out) override {
+      out.collect(ctx.getCurrentKey() + "@" + std::to_string(t) + "=" + std::to_string(*count->value()));
+    }
+  };
+  auto out = collect(DataStream<std::string>(
+      events(env, {{"a", 1000, 1}, {"b", 1010, 1}, {"a", 1050, 1}, {"a", 1200, 1}}, 0)
+          .keyBy([](const Event& e) { return e.key; })
+          .process(CountThenReport{})));
+  auto r = env.execute();
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  // The timers at 1100 and 1150 fire on the watermark 1199 that follows the record at
+  // 1200, so "a" has counted 3 by then; "b" fires with its own count.
+  EXPECT_EQ(sorted(out->values), (std::vector<std::string>{"a@1100=3", "a@1150=3", "a@1300=3", "b@1110=1"}));
+}
+
+TEST(DataStream, FailingUserFunctionFailsTheJobNamingTheOperator) {
+  StreamExecutionEnvironment env;
+  env.setParallelism(2);
+  std::vector<int> input(10000);
+  for (int i = 0; i < 10000; ++i) input[i] = i;
+  collect(DataStream<int>(env.fromCollection(input)
+                              .rebalance()
+                              .map([](const int& x) {
+                                if (x == 5000) throw std::runtime_error("boom at 5000");
+                                return x;
+                              })
+                              .name("exploding map")));
+  auto r = env.execute();
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status.message(), "boom at 5000");
+  EXPECT_EQ(r.failed_operator, "exploding map");
+}
+
+TEST(DataStream, SideOutputsAndUnion) {
+  StreamExecutionEnvironment env;
+  OutputTag<std::string> odd("odd");
+  struct Split : ProcessFunction<int, int> {
+    OutputTag<std::string> tag{"odd"};
+    void processElement(const int& v, Context& ctx, Collector<int>& out) override {
+      if (v % 2) {
+        ctx.output(tag, "odd " + std::to_string(v));
+      } else {
+        out.collect(v);
+      }
+    }
+  };
+  auto main = env.fromElements({1, 2, 3, 4}).process(Split{});
+  auto evens = collect(DataStream<int>(main.union_(env.fromElements({100}))));
+  auto odds = collect(main.getSideOutput(odd));
+  auto r = env.execute();
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  EXPECT_EQ(sorted(evens->values), (std::vector<int>{2, 4, 100}));
+  EXPECT_EQ(odds->values, (std::vector<std::string>{"odd 1", "odd 3"}));
+}
+
+TEST(DataStream, ForwardBetweenDifferentParallelismsIsRefused) {
+  StreamExecutionEnvironment env;
+  auto s = env.fromElements({1, 2}).forward().map([](const int& x) { return x; });
+  s.setParallelism(2);
+  auto r = env.execute();
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status.message().find("Forward partitioning does not allow change of parallelism"), std::string::npos);
+}
+
+TEST(DataStream, ChainsForwardOperatorsIntoOneTask) {
+  StreamExecutionEnvironment env;
+  env.fromElements({1}).map([](const int& x) { return x; }).filter([](const int&) { return true; }).print();
+  std::string plan = env.getExecutionPlan();
+  EXPECT_EQ(plan, "Source: Collection Source -> Map -> Filter -> Sink: Print to Std. Out (parallelism 1)\n");
+}
+
+}  // namespace
+}  // namespace eddy

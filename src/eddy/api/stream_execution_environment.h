@@ -1,0 +1,100 @@
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/api/data_stream.h"
+#include "eddy/operators/source/collection_source.h"
+#include "eddy/operators/source/source_driver.h"
+#include "eddy/runtime/job_result.h"
+
+namespace eddy::api {
+
+/// Flink's ExecutionConfig: the job-wide knobs.
+class ExecutionConfig {
+ public:
+  explicit ExecutionConfig(GraphBuilder* g) : g_(g) {}
+  /// Interval of periodic watermark emission. Default: 200 ms (Flink's
+  /// pipeline.auto-watermark-interval); 0 disables periodic watermarks.
+  ExecutionConfig& setAutoWatermarkInterval(Duration interval) {
+    g_->graph.auto_watermark_interval_ms = interval.count();
+    return *this;
+  }
+  int64_t getAutoWatermarkInterval() const { return g_->graph.auto_watermark_interval_ms; }
+
+ private:
+  GraphBuilder* g_;
+};
+
+/// Where a job is built and run (Flink's StreamExecutionEnvironment). execute() runs it
+/// in this process (local mode, the embedded default).
+/// Thread: one building thread; execute() blocks until the job ends.
+class StreamExecutionEnvironment {
+ public:
+  StreamExecutionEnvironment() : g_(std::make_shared<GraphBuilder>()), config_(g_.get()) {}
+
+  static StreamExecutionEnvironment getExecutionEnvironment() { return StreamExecutionEnvironment(); }
+
+  /// Default parallelism of operators created afterwards. Default: 1.
+  StreamExecutionEnvironment& setParallelism(int p) {
+    if (p <= 0) throw std::invalid_argument("The parallelism must be at least 1.");
+    g_->default_parallelism = p;
+    return *this;
+  }
+  int getParallelism() const { return g_->default_parallelism; }
+  /// Number of key groups for keyed operators. Default: 128.
+  StreamExecutionEnvironment& setMaxParallelism(int p) {
+    if (p <= 0 || p > (1 << 15)) throw std::invalid_argument("The maximum parallelism must be in [1, 32768].");
+    g_->graph.default_max_parallelism = p;
+    return *this;
+  }
+  int getMaxParallelism() const { return g_->graph.default_max_parallelism; }
+  ExecutionConfig& getConfig() { return config_; }
+  /// The processing-time clock of the job. Default: the system clock. Tests inject one.
+  StreamExecutionEnvironment& setClock(const Clock* clock) {
+    g_->graph.clock = clock;
+    return *this;
+  }
+
+  /// A stream from a Source, with timestamps and watermarks per `strategy`.
+  template <typename T>
+  SingleOutputStreamOperator<T> fromSource(std::shared_ptr<operators::Source<T>> source,
+                                           operators::WatermarkStrategy<T> strategy, std::string name) {
+    runtime::StreamNode n;
+    n.name = "Source: " + name;
+    n.num_inputs = 0;
+    n.output_type = std::make_shared<runtime::TypeOps<T>>();
+    n.create_source = [source, strategy](const runtime::SourceDriverContext& ctx) {
+      return std::make_unique<operators::SourceDriver<T>>(source, strategy, ctx.subtask_index, ctx.parallelism,
+                                                          ctx.clock, static_cast<runtime::Output<T>*>(ctx.output));
+    };
+    int id = g_->addNode(std::move(n));
+    return SingleOutputStreamOperator<T>(g_, id);
+  }
+  /// A bounded stream of the given elements, read by one subtask, without timestamps.
+  template <typename T>
+  SingleOutputStreamOperator<T> fromCollection(std::vector<T> elements) {
+    auto s = fromSource<T>(std::make_shared<operators::CollectionSource<T>>(std::move(elements)),
+                           operators::WatermarkStrategy<T>::noWatermarks(), "Collection Source");
+    s.setParallelism(1);
+    return s;
+  }
+  template <typename T>
+  SingleOutputStreamOperator<T> fromElements(std::initializer_list<T> elements) {
+    return fromCollection(std::vector<T>(elements));
+  }
+
+  /// Runs the job to its end in this process.
+  runtime::JobExecutionResult execute(const std::string& job_name = "Flink Streaming Job");
+
+  /// The chained job graph, one vertex per line.
+  std::string getExecutionPlan();
+
+ private:
+  std::shared_ptr<GraphBuilder> g_;
+  ExecutionConfig config_;
+};
+
+}  // namespace eddy::api

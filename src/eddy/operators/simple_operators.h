@@ -1,0 +1,140 @@
+#pragma once
+
+#include <utility>
+
+#include "eddy/operators/functions.h"
+
+namespace eddy::operators {
+
+// Record-at-a-time operators whose function type is a template parameter, so a lambda is
+// inlined into the operator: no std::function per record.
+
+template <typename IN, typename OUT, typename F>
+class StreamMap final : public runtime::OneInputStreamOperator<IN, OUT> {
+ public:
+  explicit StreamMap(F f) : f_(std::move(f)) {}
+  void processElement(const runtime::StreamRecord<IN>& r) override {
+    this->output().collect(runtime::StreamRecord<OUT>{f_(r.value), r.timestamp});
+  }
+
+ private:
+  F f_;
+};
+
+template <typename T, typename F>
+class StreamFilter final : public runtime::OneInputStreamOperator<T, T> {
+ public:
+  explicit StreamFilter(F f) : f_(std::move(f)) {}
+  void processElement(const runtime::StreamRecord<T>& r) override {
+    if (f_(r.value)) this->output().collect(r);
+  }
+
+ private:
+  F f_;
+};
+
+/// `f(value, collector)` emits any number of outputs with the input's timestamp.
+template <typename IN, typename OUT, typename F>
+class StreamFlatMap final : public runtime::OneInputStreamOperator<IN, OUT> {
+ public:
+  explicit StreamFlatMap(F f) : f_(std::move(f)) {}
+  void open() override { collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output()); }
+  void processElement(const runtime::StreamRecord<IN>& r) override {
+    collector_->setTimestamp(r.timestamp);
+    f_(r.value, *collector_);
+  }
+
+ private:
+  F f_;
+  std::unique_ptr<TimestampedCollector<OUT>> collector_;
+};
+
+/// A timer service for non-keyed streams: time is readable, timers are refused as in Flink.
+class NonKeyedTimerService final : public TimerService {
+ public:
+  NonKeyedTimerService(runtime::ProcessingTimeService* pts, const Timestamp* watermark)
+      : pts_(pts), watermark_(watermark) {}
+  Timestamp currentProcessingTime() const override { return pts_->getCurrentProcessingTime(); }
+  Timestamp currentWatermark() const override { return *watermark_; }
+  void registerEventTimeTimer(Timestamp) override { refuse(); }
+  void registerProcessingTimeTimer(Timestamp) override { refuse(); }
+  void deleteEventTimeTimer(Timestamp) override { refuse(); }
+  void deleteProcessingTimeTimer(Timestamp) override { refuse(); }
+
+ private:
+  [[noreturn]] static void refuse() {
+    throw std::logic_error("Setting timers is only supported on a keyed streams.");
+  }
+  runtime::ProcessingTimeService* pts_;
+  const Timestamp* watermark_;
+};
+
+template <typename IN, typename OUT, typename F>
+class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT> {
+ public:
+  explicit ProcessOperator(F f) : f_(std::move(f)) {}
+  void open() override {
+    runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
+    timers_ = std::make_unique<NonKeyedTimerService>(this->context().processing_time, &watermark_);
+    ctx_ = std::make_unique<ProcessContextBase>(&this->context(), timers_.get());
+    collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
+    f_.setRuntimeContext(runtime_context_.get());
+    f_.open();
+  }
+  void close() override { f_.close(); }
+  void processElement(const runtime::StreamRecord<IN>& r) override {
+    ctx_->setTimestamp(r.timestamp);
+    collector_->setTimestamp(r.timestamp);
+    f_.processElement(r.value, *ctx_, *collector_);
+  }
+  void processWatermark(runtime::Watermark wm) override {
+    watermark_ = wm.timestamp;
+    this->emitWatermark(wm);
+  }
+
+ private:
+  F f_;
+  Timestamp watermark_ = kMinTimestamp;
+  std::unique_ptr<RuntimeContext> runtime_context_;
+  std::unique_ptr<NonKeyedTimerService> timers_;
+  std::unique_ptr<ProcessContextBase> ctx_;
+  std::unique_ptr<TimestampedCollector<OUT>> collector_;
+};
+
+/// Flink's SinkFunction: invoked once per record; finish() at the end of input.
+template <typename T>
+class SinkFunction : public RichFunction {
+ public:
+  using InputType = T;
+  struct Context {
+    Timestamp timestamp = runtime::kNoTimestamp;
+    Timestamp current_watermark = kMinTimestamp;
+  };
+  virtual void invoke(const T& value, const Context& ctx) = 0;
+  virtual void finish() {}
+};
+
+template <typename T, typename F>
+class StreamSink final : public runtime::OneInputStreamOperator<T, T> {
+ public:
+  explicit StreamSink(F f) : f_(std::move(f)) {}
+  void open() override {
+    runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
+    f_.setRuntimeContext(runtime_context_.get());
+    f_.open();
+  }
+  void processElement(const runtime::StreamRecord<T>& r) override {
+    ctx_.timestamp = r.timestamp;
+    f_.invoke(r.value, ctx_);
+  }
+  void processWatermark(runtime::Watermark wm) override { ctx_.current_watermark = wm.timestamp; }
+  void finish() override { f_.finish(); }
+  void close() override { f_.close(); }
+
+ private:
+  F f_;
+  typename SinkFunction<T>::Context ctx_;
+  std::unique_ptr<RuntimeContext> runtime_context_;
+};
+
+}  // namespace eddy::operators

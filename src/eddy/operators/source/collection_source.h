@@ -1,0 +1,101 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "eddy/operators/source/source.h"
+
+namespace eddy::operators {
+
+/// A bounded source over a fixed list of elements (fromElements/fromCollection); one
+/// split, read by subtask 0.
+template <typename T>
+class CollectionSource final : public Source<T> {
+ public:
+  explicit CollectionSource(std::vector<T> elements)
+      : elements_(std::make_shared<const std::vector<T>>(std::move(elements))) {}
+  bool isBounded() const override { return true; }
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int, const Clock&) override {
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    if (subtask == 0) readers.push_back(std::make_unique<Reader>(elements_));
+    return readers;
+  }
+
+ private:
+  class Reader final : public SplitReader<T> {
+   public:
+    explicit Reader(std::shared_ptr<const std::vector<T>> e) : elements_(std::move(e)) {}
+    Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
+      for (int n = 0; n < max_records && next_ < elements_->size(); ++n) out.collect((*elements_)[next_++]);
+      return next_ < elements_->size() ? ReadStatus::kMoreAvailable : ReadStatus::kEndOfInput;
+    }
+
+   private:
+    std::shared_ptr<const std::vector<T>> elements_;
+    size_t next_ = 0;
+  };
+  std::shared_ptr<const std::vector<T>> elements_;
+};
+
+/// Generates `count` records from their index, `generator(i)` for i in [0, count),
+/// split evenly over the subtasks (Flink's DataGeneratorSource). Unbounded when count
+/// < 0. With `records_per_second > 0` the whole source is throttled to about that rate
+/// in processing time (Flink's RateLimiterStrategy.perSecond).
+template <typename T>
+class GeneratorSource final : public Source<T> {
+ public:
+  using Generator = std::function<T(int64_t)>;
+  GeneratorSource(Generator g, int64_t count, double records_per_second = 0)
+      : g_(std::move(g)), count_(count), rate_(records_per_second) {}
+  bool isBounded() const override { return count_ >= 0; }
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int parallelism,
+                                                                     const Clock& clock) override {
+    int64_t total = count_ < 0 ? INT64_MAX : count_;
+    int64_t begin = total / parallelism * subtask + std::min<int64_t>(subtask, total % parallelism);
+    int64_t end = begin + total / parallelism + (subtask < total % parallelism ? 1 : 0);
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    readers.push_back(std::make_unique<Reader>(g_, begin, end, rate_ / parallelism, &clock));
+    return readers;
+  }
+
+ private:
+  class Reader final : public SplitReader<T> {
+   public:
+    Reader(Generator g, int64_t begin, int64_t end, double rate, const Clock* clock)
+        : g_(std::move(g)), next_(begin), begin_(begin), end_(end), rate_(rate), clock_(clock) {}
+    Status open() override {
+      start_ms_ = clock_->currentTimeMillis();
+      return Status::ok();
+    }
+    Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
+      int64_t limit = end_;
+      if (rate_ > 0) {
+        int64_t elapsed = clock_->currentTimeMillis() - start_ms_;
+        int64_t allowed = begin_ + static_cast<int64_t>(rate_ * (elapsed + 1) / 1000.0) + 1;
+        limit = std::min(limit, allowed);
+        if (next_ >= limit) {
+          next_time_ = start_ms_ + static_cast<int64_t>((next_ - begin_) * 1000.0 / rate_);
+          return ReadStatus::kNothingAvailable;
+        }
+      }
+      int64_t stop = std::min(limit, next_ + max_records);
+      for (; next_ < stop; ++next_) out.collect(g_(next_));
+      return next_ >= end_ ? ReadStatus::kEndOfInput : ReadStatus::kMoreAvailable;
+    }
+    Timestamp nextAvailableTime() const override { return next_time_; }
+
+   private:
+    Generator g_;
+    int64_t next_, begin_, end_;
+    double rate_;
+    const Clock* clock_;
+    Timestamp start_ms_ = 0;
+    Timestamp next_time_ = 0;
+  };
+  Generator g_;
+  int64_t count_;
+  double rate_;
+};
+
+}  // namespace eddy::operators

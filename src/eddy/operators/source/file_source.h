@@ -1,0 +1,126 @@
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/source/csv_row.h"
+#include "eddy/operators/source/source.h"
+
+namespace eddy::operators {
+
+/// Reads a file line by line in large chunks; reports each line with its number.
+/// Thread: one reader per thread.
+class LineReader {
+ public:
+  explicit LineReader(std::string path) : path_(std::move(path)) {}
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  /// Fails with NotFound naming the path when it cannot be opened.
+  Status open();
+  /// The next line without its line break ("\n" or "\r\n"); false at the end.
+  Result<bool> next(std::string_view* line);
+  int64_t lineNumber() const { return line_number_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  int64_t line_number_ = 0;
+};
+
+/// Expands paths (files, or directories read in name order, skipping hidden files) into
+/// the list of files, failing with NotFound for a path that does not exist.
+Result<std::vector<std::string>> listInputFiles(const std::vector<std::string>& paths);
+
+/// A bounded source over text files, one split per file, split i read by subtask
+/// i % parallelism (Flink's FileSource). Each line goes through `parse`, which returns
+/// the record, nullopt to skip the line, or an error that the source prefixes with
+/// `FILE:LINE: `.
+template <typename T>
+class FileSource final : public Source<T> {
+ public:
+  /// (line, line number) -> record | skip | error.
+  using LineParser = std::function<Result<std::optional<T>>(std::string_view, int64_t)>;
+
+  FileSource(std::vector<std::string> paths, LineParser parse)
+      : paths_(std::move(paths)), parse_(std::move(parse)) {}
+
+  /// A CSV source: each row (after an optional header that must equal `header`) is
+  /// parsed by `row_parser`; empty lines are skipped.
+  template <typename RowParser>
+  static std::shared_ptr<FileSource<T>> forCsv(std::vector<std::string> paths, RowParser row_parser,
+                                               std::optional<std::string> header = std::nullopt) {
+    return std::make_shared<FileSource<T>>(
+        std::move(paths),
+        [row_parser = std::move(row_parser), header](std::string_view line,
+                                                     int64_t n) -> Result<std::optional<T>> {
+          if (n == 1 && header) {
+            if (line != *header) {
+              return Status::invalidArgument("bad header, expected \"" + *header + "\": \"" +
+                                             std::string(line) + "\"");
+            }
+            return std::optional<T>();
+          }
+          if (line.empty()) return std::optional<T>();
+          thread_local CsvRow row;
+          row.reset(line);
+          Result<T> r = row_parser(row);
+          if (!r.isOk()) return r.status();
+          return std::optional<T>(std::move(r).value());
+        });
+  }
+
+  bool isBounded() const override { return true; }
+
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int parallelism,
+                                                                     const Clock&) override {
+    EDDY_ASSIGN_OR_RETURN(std::vector<std::string> files, listInputFiles(paths_));
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (static_cast<int>(i % parallelism) == subtask) readers.push_back(std::make_unique<Reader>(files[i], parse_));
+    }
+    return readers;
+  }
+
+ private:
+  class Reader final : public SplitReader<T> {
+   public:
+    Reader(std::string path, LineParser parse) : lines_(std::move(path)), parse_(std::move(parse)) {}
+    Status open() override { return lines_.open(); }
+    Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
+      std::string_view line;
+      for (int n = 0; n < max_records;) {
+        EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
+        if (!more) return ReadStatus::kEndOfInput;
+        Result<std::optional<T>> r = parse_(line, lines_.lineNumber());
+        if (!r.isOk()) {
+          return Status(r.status().code(), lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " +
+                                               r.status().message());
+        }
+        if (r.value()) {
+          out.collect(std::move(*r.value()));
+          ++n;
+        }
+      }
+      return ReadStatus::kMoreAvailable;
+    }
+
+   private:
+    LineReader lines_;
+    LineParser parse_;
+  };
+
+  std::vector<std::string> paths_;
+  LineParser parse_;
+};
+
+}  // namespace eddy::operators

@@ -1,0 +1,155 @@
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "eddy/operators/source/source.h"
+#include "eddy/operators/source/watermark_strategy.h"
+#include "eddy/runtime/output.h"
+#include "eddy/runtime/source_driver.h"
+
+namespace eddy::operators {
+
+/// Runs a Source in one subtask: reads its splits one after another, stamps
+/// timestamps, keeps a watermark generator per split and emits the combined watermark
+/// (minimum over the active split; idle when it is idle), and the max watermark at the
+/// end of input (Flink's SourceOperator with per-split watermarks).
+/// Thread: the task thread only.
+template <typename T>
+class SourceDriver final : public runtime::SourceDriverBase {
+ public:
+  SourceDriver(std::shared_ptr<Source<T>> source, WatermarkStrategy<T> strategy, int subtask,
+               int parallelism, const Clock* clock, runtime::Output<T>* output)
+      : source_(std::move(source)), strategy_(std::move(strategy)), subtask_(subtask),
+        parallelism_(parallelism), clock_(clock), output_(output), reader_output_(this) {}
+
+  Status open() override {
+    EDDY_ASSIGN_OR_RETURN(auto readers, source_->createReaders(subtask_, parallelism_, *clock_));
+    for (auto& r : readers) {
+      Split s;
+      s.reader = std::move(r);
+      splits_.push_back(std::move(s));
+    }
+    return Status::ok();
+  }
+
+  Result<ReadStatus> emitNext(int max_records) override {
+    while (current_ < splits_.size()) {
+      Split& s = splits_[current_];
+      if (!s.started) {
+        EDDY_RETURN_IF_ERROR(s.reader->open());
+        s.generator = makeGenerator();
+        s.started = true;
+      }
+      Result<ReadStatus> r = s.reader->pollNext(reader_output_, max_records);
+      if (!r.isOk()) return r;
+      if (*r != ReadStatus::kEndOfInput) return r;
+      s.finished = true;
+      ++current_;
+    }
+    return ReadStatus::kEndOfInput;
+  }
+
+  Timestamp nextAvailableTime() const override {
+    return current_ < splits_.size() ? splits_[current_].reader->nextAvailableTime() : 0;
+  }
+
+  void emitPeriodicWatermark() override {
+    if (current_ < splits_.size() && splits_[current_].started) {
+      splits_[current_].generator->onPeriodicEmit(split_output_);
+    }
+  }
+
+  void endInput() override {
+    if (last_watermark_ < kMaxTimestamp) {
+      if (idle_) output_->emitWatermarkStatus(runtime::WatermarkStatus::kActive);
+      last_watermark_ = kMaxTimestamp;
+      output_->emitWatermark(runtime::Watermark::max());
+    }
+  }
+
+ private:
+  struct Split {
+    std::unique_ptr<SplitReader<T>> reader;
+    std::unique_ptr<WatermarkGenerator<T>> generator;
+    bool started = false;
+    bool finished = false;
+  };
+
+  std::unique_ptr<WatermarkGenerator<T>> makeGenerator() {
+    auto g = strategy_.generatorFactory() ? strategy_.generatorFactory()()
+                                          : std::make_unique<NoWatermarksGenerator<T>>();
+    if (strategy_.idleTimeoutMs() > 0) {
+      const Clock* clock = clock_;
+      g = std::make_unique<WatermarksWithIdleness<T>>(std::move(g), strategy_.idleTimeoutMs(),
+                                                      [clock] { return clock->currentTimeMillis(); });
+    }
+    return g;
+  }
+
+  void emitRecord(T&& value, Timestamp ts) {
+    if (strategy_.timestampAssigner()) ts = strategy_.timestampAssigner()(value, ts);
+    Split& s = splits_[current_];
+    // Flink: the record goes out first, then the generator sees it (a punctuated
+    // watermark follows its record).
+    if (s.generator != nullptr) {
+      runtime::StreamRecord<T> rec{std::move(value), ts};
+      output_->collect(static_cast<const runtime::StreamRecord<T>&>(rec));
+      s.generator->onEvent(rec.value, ts, split_output_);
+    } else {
+      output_->collect(runtime::StreamRecord<T>{std::move(value), ts});
+    }
+  }
+
+  void onSplitWatermark(Timestamp wm) {
+    if (wm > last_watermark_) {
+      if (idle_) {
+        idle_ = false;
+        output_->emitWatermarkStatus(runtime::WatermarkStatus::kActive);
+      }
+      last_watermark_ = wm;
+      output_->emitWatermark(runtime::Watermark{wm});
+    }
+  }
+  void onSplitIdle(bool idle) {
+    if (idle == idle_) return;
+    idle_ = idle;
+    output_->emitWatermarkStatus(idle ? runtime::WatermarkStatus::kIdle : runtime::WatermarkStatus::kActive);
+  }
+
+  class Out final : public ReaderOutput<T> {
+   public:
+    explicit Out(SourceDriver* d) : d_(d) {}
+    void collect(T value) override { d_->emitRecord(std::move(value), runtime::kNoTimestamp); }
+    void collect(T value, Timestamp ts) override { d_->emitRecord(std::move(value), ts); }
+
+   private:
+    SourceDriver* d_;
+  };
+  class SplitWatermarks final : public WatermarkOutput {
+   public:
+    explicit SplitWatermarks(SourceDriver* d) : d_(d) {}
+    void emitWatermark(Timestamp wm) override { d_->onSplitWatermark(wm); }
+    void markIdle() override { d_->onSplitIdle(true); }
+    void markActive() override { d_->onSplitIdle(false); }
+
+   private:
+    SourceDriver* d_;
+  };
+
+  std::shared_ptr<Source<T>> source_;
+  WatermarkStrategy<T> strategy_;
+  int subtask_;
+  int parallelism_;
+  const Clock* clock_;
+  runtime::Output<T>* output_;
+  std::vector<Split> splits_;
+  size_t current_ = 0;
+  Timestamp last_watermark_ = kMinTimestamp;
+  bool idle_ = false;
+  Out reader_output_;
+  SplitWatermarks split_output_{this};
+};
+
+}  // namespace eddy::operators

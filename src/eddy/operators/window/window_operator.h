@@ -1,0 +1,340 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/keyed_operator.h"
+#include "eddy/operators/window/evictor.h"
+#include "eddy/operators/window/merging_window_set.h"
+#include "eddy/operators/window/window_contents.h"
+#include "eddy/operators/window/window_assigner.h"
+#include "eddy/operators/window/window_function.h"
+
+namespace eddy::operators {
+
+/// How a window operator is configured, whatever its contents and output.
+template <typename IN, typename W>
+struct WindowOperatorConfig {
+  std::shared_ptr<WindowAssigner<W>> assigner;
+  std::shared_ptr<Trigger<W>> trigger;
+  std::shared_ptr<Evictor> evictor;  // Requires ListContents.
+  int64_t allowed_lateness = 0;
+  std::optional<runtime::OutputTag<IN>> late_data_tag;
+};
+
+/// Flink's WindowOperator: assigns each record of a keyed stream to windows, keeps the
+/// window contents in keyed state (namespace = window), asks the trigger when to fire,
+/// emits through the window function, and cleans up at maxTimestamp + allowedLateness.
+///
+/// Semantics, as in Flink: a window is late when `maxTimestamp + allowedLateness <=
+/// watermark` (event time); a record none of whose windows is live is dropped, and goes
+/// to the late-data side output when `timestamp + allowedLateness <= watermark`.
+/// Fired records carry the window's maxTimestamp.
+///
+/// `Contents` is one of ReduceContents, AggregateContents, ListContents.
+/// Thread: the task thread only.
+template <typename K, typename IN, typename OUT, typename W, typename Contents>
+class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
+                             public runtime::Triggerable<K, W>,
+                             private KeyedSupport<K, IN> {
+  using Acc = typename Contents::Acc;
+  using Timer = runtime::InternalTimer<K, W>;
+
+ public:
+  using Config = WindowOperatorConfig<IN, W>;
+
+  WindowOperator(KeySelector<IN, K> selector, Config config, Contents contents,
+                 WindowFunctionRunner<K, W, Acc, OUT> runner)
+      : KeyedSupport<K, IN>(std::move(selector)), cfg_(std::move(config)),
+        contents_(std::move(contents)), runner_(std::move(runner)), trigger_ctx_(this) {
+    if (cfg_.allowed_lateness < 0) throw std::invalid_argument("The allowed lateness cannot be negative.");
+  }
+
+  void open() override {
+    this->openBackend(this->context());
+    window_state_ = this->backend_->template table<W, Acc>("window-contents");
+    if (cfg_.assigner->isMerging()) {
+      merging_sets_ = this->backend_->template table<state::VoidNamespace, std::vector<std::pair<W, W>>>(
+          "merging-window-set");
+    }
+    timers_ = std::make_unique<runtime::InternalTimerService<K, W>>(
+        this->backend_.get(), this->context().processing_time, this);
+    time_view_ = std::make_unique<WindowTimeView<K, W>>(timers_.get());
+    process_ctx_ = std::make_unique<WindowProcessContext<W>>(&this->context(), time_view_.get());
+    runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&this->context(), this->backend_.get());
+    collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
+    runner_.open(runtime_context_.get());
+  }
+  void close() override { runner_.close(); }
+
+  void processElement(const runtime::StreamRecord<IN>& r) override {
+    windows_.clear();
+    cfg_.assigner->assignWindows(&r.value, r.timestamp, timers_->currentProcessingTime(), windows_);
+    this->setKeyOf(r.value);
+    bool skipped = true;
+    if (merging_sets_ != nullptr) {
+      MergingWindowSet<W> set = loadMergingSet();
+      for (const W& w : windows_) {
+        W actual = set.addWindow(w, [&](const W& result, const std::vector<W>& merged, const W& state_result,
+                                        const std::vector<W>& merged_state) {
+          mergeWindows(result, merged, state_result, merged_state);
+        });
+        if (isWindowLate(actual)) {
+          set.retireWindow(actual);
+          continue;
+        }
+        skipped = false;
+        W state_window = *set.getStateWindow(actual);
+        addAndTrigger(r, actual, state_window);
+      }
+      persist(set);
+    } else {
+      for (const W& w : windows_) {
+        if (isWindowLate(w)) continue;
+        skipped = false;
+        addAndTrigger(r, w, w);
+      }
+    }
+    if (skipped && isElementLate(r)) {
+      if (cfg_.late_data_tag) {
+        this->outputSide(*cfg_.late_data_tag, r);
+      } else {
+        this->context().metrics->num_late_records_dropped.inc();
+      }
+    }
+  }
+
+  void processWatermark(runtime::Watermark wm) override {
+    timers_->advanceWatermark(wm.timestamp);
+    this->emitWatermark(wm);
+  }
+
+  void onEventTime(const Timer& t) override { onTimer(t, /*event_time=*/true); }
+  void onProcessingTime(const Timer& t) override { onTimer(t, /*event_time=*/false); }
+
+ private:
+  // ---- Trigger context over the current key and window.
+  class Ctx final : public OnMergeContext {
+   public:
+    explicit Ctx(WindowOperator* op) : op_(op) {}
+    W window{};
+    const std::vector<W>* merged = nullptr;
+
+    Timestamp getCurrentWatermark() const override { return op_->timers_->currentWatermark(); }
+    Timestamp getCurrentProcessingTime() const override { return op_->timers_->currentProcessingTime(); }
+    void registerEventTimeTimer(Timestamp t) override { op_->timers_->registerEventTimeTimer(window, t); }
+    void registerProcessingTimeTimer(Timestamp t) override {
+      op_->timers_->registerProcessingTimeTimer(window, t);
+    }
+    void deleteEventTimeTimer(Timestamp t) override { op_->timers_->deleteEventTimeTimer(window, t); }
+    void deleteProcessingTimeTimer(Timestamp t) override {
+      op_->timers_->deleteProcessingTimeTimer(window, t);
+    }
+    state::ValueState<int64_t>& getPartitionedLongState(const std::string& name) override {
+      auto& h = longState(name);
+      h.setCurrentNamespace(window);
+      return h;
+    }
+    void mergePartitionedLongState(const std::string& name, MergeOp op) override {
+      auto& h = longState(name);
+      std::optional<int64_t> acc;
+      for (const W& w : *merged) {
+        h.setCurrentNamespace(w);
+        if (auto v = h.value()) acc = acc ? (op == MergeOp::kSum ? *acc + *v : std::min(*acc, *v)) : *v;
+      }
+      h.setCurrentNamespace(window);
+      if (auto v = h.value()) acc = acc ? (op == MergeOp::kSum ? *acc + *v : std::min(*acc, *v)) : *v;
+      if (acc) h.update(*acc);
+    }
+
+   private:
+    state::HeapValueState<K, W, int64_t>& longState(const std::string& name) {
+      auto it = long_states_.find(name);
+      if (it == long_states_.end()) {
+        auto* table = op_->backend_->template table<W, state::Stamped<int64_t>>("trigger-" + name);
+        it = long_states_
+                 .emplace(name, std::make_unique<state::HeapValueState<K, W, int64_t>>(
+                                    table, state::TtlPolicy({}, nullptr), std::nullopt))
+                 .first;
+      }
+      return *it->second;
+    }
+    WindowOperator* op_;
+    std::map<std::string, std::unique_ptr<state::HeapValueState<K, W, int64_t>>> long_states_;
+  };
+
+  void addAndTrigger(const runtime::StreamRecord<IN>& r, const W& window, const W& state_window) {
+    Acc* acc = window_state_->get(state_window);
+    if (acc == nullptr) {
+      window_state_->getOrCreate(state_window) = contents_.create(r);
+    } else {
+      contents_.add(*acc, r);
+    }
+    trigger_ctx_.window = window;
+    TriggerResult res = cfg_.trigger->onElement(&r.value, r.timestamp, window, trigger_ctx_);
+    if (isFire(res)) {
+      if (Acc* contents = window_state_->get(state_window)) emitWindowContents(window, *contents);
+    }
+    if (isPurge(res)) window_state_->remove(state_window);
+    registerCleanupTimer(window);
+  }
+
+  void onTimer(const Timer& t, bool event_time) {
+    trigger_ctx_.window = t.ns;
+    std::optional<MergingWindowSet<W>> set;
+    W state_window = t.ns;
+    if (merging_sets_ != nullptr) {
+      set.emplace(loadMergingSet());
+      auto sw = set->getStateWindow(t.ns);
+      if (!sw) return;  // Flink: the window was merged away or already cleaned up.
+      state_window = *sw;
+    }
+    TriggerResult res = event_time ? cfg_.trigger->onEventTime(t.timestamp, t.ns, trigger_ctx_)
+                                   : cfg_.trigger->onProcessingTime(t.timestamp, t.ns, trigger_ctx_);
+    if (isFire(res)) {
+      if (Acc* contents = window_state_->get(state_window)) emitWindowContents(t.ns, *contents);
+    }
+    if (isPurge(res)) window_state_->remove(state_window);
+    if (event_time == cfg_.assigner->isEventTime() && t.timestamp == cleanupTime(t.ns)) {
+      clearAllState(t.ns, state_window, set ? &*set : nullptr);
+    }
+    if (set) persist(*set);
+  }
+
+  void emitWindowContents(const W& window, Acc& contents) {
+    collector_->setTimestamp(window.maxTimestamp());
+    process_ctx_->setWindow(&window);
+    process_ctx_->setTimestamp(window.maxTimestamp());
+    if (cfg_.evictor) {
+      if constexpr (std::is_same_v<Acc, std::vector<runtime::StreamRecord<IN>>>) {
+        ListEvictable<IN> elements(&contents);
+        cfg_.evictor->evictBefore(elements);
+        runner_.process(this->backend_->getCurrentKey(), *process_ctx_, contents, *collector_);
+        cfg_.evictor->evictAfter(elements);
+        return;
+      }
+    }
+    runner_.process(this->backend_->getCurrentKey(), *process_ctx_, contents, *collector_);
+  }
+
+  void clearAllState(const W& window, const W& state_window, MergingWindowSet<W>* set) {
+    window_state_->remove(state_window);
+    trigger_ctx_.window = window;
+    cfg_.trigger->clear(window, trigger_ctx_);
+    process_ctx_->setWindow(&window);
+    runner_.clear(*process_ctx_);
+    if (set != nullptr) set->retireWindow(window);
+  }
+
+  void mergeWindows(const W& result, const std::vector<W>& merged, const W& state_result,
+                    const std::vector<W>& merged_state) {
+    if (cfg_.assigner->isEventTime() &&
+        result.maxTimestamp() + cfg_.allowed_lateness <= timers_->currentWatermark()) {
+      throw std::logic_error(
+          "The end timestamp of an event-time window cannot become earlier than the current "
+          "watermark by merging. Current watermark: " +
+          std::to_string(timers_->currentWatermark()) + " window: " + describe(result));
+    }
+    if (!cfg_.assigner->isEventTime() && result.maxTimestamp() <= timers_->currentProcessingTime()) {
+      throw std::logic_error(
+          "The end timestamp of a processing-time window cannot become earlier than the current "
+          "processing time by merging. Current processing time: " +
+          std::to_string(timers_->currentProcessingTime()) + " window: " + describe(result));
+    }
+    trigger_ctx_.window = result;
+    trigger_ctx_.merged = &merged;
+    cfg_.trigger->onMerge(result, trigger_ctx_);
+    for (const W& m : merged) {
+      trigger_ctx_.window = m;
+      cfg_.trigger->clear(m, trigger_ctx_);
+      deleteCleanupTimer(m);
+    }
+    trigger_ctx_.merged = nullptr;
+    for (const W& s : merged_state) {
+      Acc* from = window_state_->get(s);
+      if (from == nullptr) continue;
+      Acc moved = std::move(*from);
+      window_state_->remove(s);
+      Acc* into = window_state_->get(state_result);
+      if (into == nullptr) {
+        window_state_->getOrCreate(state_result) = std::move(moved);
+      } else {
+        contents_.merge(*into, std::move(moved));
+      }
+    }
+  }
+
+  static std::string describe(const W& w) {
+    if constexpr (std::is_same_v<W, TimeWindow>) {
+      return "TimeWindow{start=" + std::to_string(w.start) + ", end=" + std::to_string(w.end) + "}";
+    } else {
+      return "GlobalWindow";
+    }
+  }
+
+  // Flink: cleanup at maxTimestamp + allowedLateness (saturating) in event time, at
+  // maxTimestamp in processing time.
+  Timestamp cleanupTime(const W& w) const {
+    if (!cfg_.assigner->isEventTime()) return w.maxTimestamp();
+    Timestamp t = w.maxTimestamp() + cfg_.allowed_lateness;
+    return t >= w.maxTimestamp() ? t : kMaxTimestamp;
+  }
+  bool isWindowLate(const W& w) const {
+    return cfg_.assigner->isEventTime() && cleanupTime(w) <= timers_->currentWatermark();
+  }
+  bool isElementLate(const runtime::StreamRecord<IN>& r) const {
+    return cfg_.assigner->isEventTime() && r.timestamp + cfg_.allowed_lateness <= timers_->currentWatermark();
+  }
+  void registerCleanupTimer(const W& w) {
+    Timestamp t = cleanupTime(w);
+    if (t == kMaxTimestamp) return;  // Never clean up (e.g. GlobalWindow).
+    if (cfg_.assigner->isEventTime()) {
+      timers_->registerEventTimeTimer(w, t);
+    } else {
+      timers_->registerProcessingTimeTimer(w, t);
+    }
+  }
+  void deleteCleanupTimer(const W& w) {
+    Timestamp t = cleanupTime(w);
+    if (t == kMaxTimestamp) return;
+    if (cfg_.assigner->isEventTime()) {
+      timers_->deleteEventTimeTimer(w, t);
+    } else {
+      timers_->deleteProcessingTimeTimer(w, t);
+    }
+  }
+
+  MergingWindowSet<W> loadMergingSet() {
+    auto* stored = merging_sets_->get({});
+    return MergingWindowSet<W>(cfg_.assigner.get(), stored ? *stored : std::vector<std::pair<W, W>>{});
+  }
+  void persist(const MergingWindowSet<W>& set) {
+    if (set.mapping().empty()) {
+      merging_sets_->remove({});
+    } else {
+      merging_sets_->getOrCreate({}) = set.mapping();
+    }
+  }
+
+  // Configuration.
+  Config cfg_;
+  Contents contents_;
+  WindowFunctionRunner<K, W, Acc, OUT> runner_;
+  // Checkpointed state (in the keyed backend): window contents, merging window sets,
+  // trigger state, timers.
+  state::StateTable<K, W, Acc>* window_state_ = nullptr;
+  state::StateTable<K, state::VoidNamespace, std::vector<std::pair<W, W>>>* merging_sets_ = nullptr;
+  std::unique_ptr<runtime::InternalTimerService<K, W>> timers_;
+  // Transient state.
+  Ctx trigger_ctx_;
+  std::vector<W> windows_;
+  std::unique_ptr<WindowTimeView<K, W>> time_view_;
+  std::unique_ptr<WindowProcessContext<W>> process_ctx_;
+  std::unique_ptr<KeyedRuntimeContext<K>> runtime_context_;
+  std::unique_ptr<TimestampedCollector<OUT>> collector_;
+};
+
+}  // namespace eddy::operators
