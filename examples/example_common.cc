@@ -1,0 +1,149 @@
+#include "example_common.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace eddy::examples {
+
+Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
+    : program_(argv[0]), usage_(std::move(usage)) {
+  allowed.insert("metrics");
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::printf("usage: %s %s\n", program_.c_str(), usage_.c_str());
+      std::exit(0);
+    }
+    if (arg.rfind("--", 0) != 0) fail("unexpected argument '" + arg + "'");
+    std::string name = arg.substr(2);
+    std::string value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (name == "metrics") {
+      value = "true";
+    } else {
+      if (i + 1 >= argc) fail("flag --" + name + " needs a value");
+      value = argv[++i];
+    }
+    if (allowed.count(name) == 0) fail("unknown flag --" + name);
+    values_[name] = value;
+  }
+}
+
+void Flags::fail(const std::string& message) const {
+  std::fprintf(stderr, "%s: %s\nusage: %s %s\n", program_.c_str(), message.c_str(), program_.c_str(),
+               usage_.c_str());
+  std::exit(2);
+}
+
+std::string Flags::getString(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) fail("missing required flag --" + name);
+  return it->second;
+}
+
+std::optional<std::string> Flags::getOptional(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t Flags::getInt(const std::string& name) const {
+  std::string v = getString(name);
+  int64_t out = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    fail("flag --" + name + ": not an integer: \"" + v + "\"");
+  }
+  return out;
+}
+
+int64_t Flags::getInt(const std::string& name, int64_t def) const { return has(name) ? getInt(name) : def; }
+
+double Flags::getDouble(const std::string& name, double def) const {
+  if (!has(name)) return def;
+  std::string v = getString(name);
+  double out = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    fail("flag --" + name + ": not a number: \"" + v + "\"");
+  }
+  return out;
+}
+
+std::shared_ptr<FileSource<Reading>> readingsFromCsv(const std::string& path) {
+  return FileSource<Reading>::forCsv(
+      {path},
+      [](const CsvRow& row) -> Result<Reading> {
+        Reading r;
+        EDDY_ASSIGN_OR_RETURN(r.key, row.getString(0, "key"));
+        EDDY_ASSIGN_OR_RETURN(r.timestamp_ms, row.getInt64(1, "timestamp_ms"));
+        EDDY_ASSIGN_OR_RETURN(r.value, row.getDouble(2, "value"));
+        if (row.size() > 3) {
+          return Status::invalidArgument("expected 3 columns, found " + std::to_string(row.size()) + ": \"" +
+                                         std::string(row.line()) + "\"");
+        }
+        return r;
+      },
+      std::string("key,timestamp_ms,value"));
+}
+
+namespace {
+class PunctuatedGenerator final : public WatermarkGenerator<Reading> {
+ public:
+  explicit PunctuatedGenerator(int64_t delay) : delay_(delay) {}
+  void onEvent(const Reading&, Timestamp ts, WatermarkOutput& out) override {
+    if (!seen_ || ts > max_) max_ = ts;
+    seen_ = true;
+    out.emitWatermark(max_ - delay_ - 1);  // The driver forwards only advancing watermarks.
+  }
+  void onPeriodicEmit(WatermarkOutput&) override {}
+
+ private:
+  int64_t delay_;
+  bool seen_ = false;
+  Timestamp max_ = 0;
+};
+}  // namespace
+
+WatermarkStrategy<Reading> punctuatedWatermarks(int64_t out_of_orderness_ms) {
+  return WatermarkStrategy<Reading>::forGenerator([out_of_orderness_ms] {
+           return std::make_unique<PunctuatedGenerator>(out_of_orderness_ms);
+         })
+      .withTimestampAssigner([](const Reading& r) { return r.timestamp_ms; });
+}
+
+SingleOutputStreamOperator<Reading> readInput(StreamExecutionEnvironment& env, const Flags& flags) {
+  auto source = env.fromSource<Reading>(readingsFromCsv(flags.getString("input")),
+                                        punctuatedWatermarks(flags.getInt("out-of-orderness-ms", 0)), "CSV input");
+  source.setParallelism(1);
+  return source;
+}
+
+std::string formatReading(const Reading& r) {
+  return r.key + "," + std::to_string(r.timestamp_ms) + "," + formatPlain(r.value);
+}
+
+std::string WindowRow::toString() const {
+  return key + "," + std::to_string(start) + "," + std::to_string(end) + "," + std::to_string(count) + "," +
+         formatPlain(sum);
+}
+
+int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
+  JobExecutionResult result = env.execute(name);
+  if (!result.isOk()) {
+    std::fprintf(stderr, "%s\n", result.status.message().c_str());
+    if (!result.failed_operator.empty()) {
+      std::fprintf(stderr, "(job '%s' failed in '%s')\n", name.c_str(), result.failed_operator.c_str());
+    }
+    return 1;
+  }
+  if (flags.has("metrics")) std::cerr << result.metricsReport();
+  return 0;
+}
+
+}  // namespace eddy::examples

@@ -1,0 +1,103 @@
+#pragma once
+
+// Shared plumbing of the example programs: flags, the `key,timestamp_ms,value` CSV
+// input, punctuated watermarks, and the CSV outputs. Each example's main() reads as the
+// Flink job it demonstrates.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "eddy/api/eddy.h"
+
+namespace eddy::examples {
+
+/// One input row.
+struct Reading {
+  std::string key;
+  int64_t timestamp_ms = 0;
+  double value = 0;
+};
+
+/// `--name value` flags. Unknown flags, missing values and bad numbers are errors that
+/// name the flag.
+class Flags {
+ public:
+  /// Parses argv against the allowed flag names; on error prints it with the usage and
+  /// exits with status 2. `--help` prints the usage and exits 0.
+  Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed);
+
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string getString(const std::string& name) const;           // Required.
+  std::optional<std::string> getOptional(const std::string& name) const;
+  int64_t getInt(const std::string& name) const;                  // Required.
+  int64_t getInt(const std::string& name, int64_t def) const;
+  double getDouble(const std::string& name, double def) const;
+  [[noreturn]] void fail(const std::string& message) const;
+
+ private:
+  std::string program_;
+  std::string usage_;
+  std::map<std::string, std::string> values_;
+};
+
+/// The CSV file source of Readings: header `key,timestamp_ms,value`, errors as
+/// `FILE:LINE: column NAME: <why>: "<text>"`.
+std::shared_ptr<FileSource<Reading>> readingsFromCsv(const std::string& path);
+
+/// Punctuated watermarks: after each record, max_seen - out_of_orderness - 1 whenever
+/// that advances the watermark.
+WatermarkStrategy<Reading> punctuatedWatermarks(int64_t out_of_orderness_ms);
+
+/// The example's input stream at parallelism 1, from --input.
+SingleOutputStreamOperator<Reading> readInput(StreamExecutionEnvironment& env, const Flags& flags);
+
+/// Writes rows to a file at parallelism 1 (CSV without header).
+template <typename T, typename F>
+void writeCsv(DataStream<T> stream, const std::string& path, F format) {
+  stream.writeAsText(path, format).setParallelism(1).name("CSV sink: " + path);
+}
+
+/// `key,timestamp_ms,value` for late records.
+std::string formatReading(const Reading& r);
+
+/// Count and sum of a window, the examples' common aggregate.
+struct CountSum {
+  int64_t count = 0;
+  double sum = 0;
+};
+class CountSumAggregate final : public AggregateFunction<Reading, CountSum, CountSum> {
+ public:
+  CountSum createAccumulator() const override { return {}; }
+  CountSum add(const Reading& r, CountSum acc) const override { return {acc.count + 1, acc.sum + r.value}; }
+  CountSum getResult(const CountSum& acc) const override { return acc; }
+  CountSum merge(CountSum a, const CountSum& b) const override { return {a.count + b.count, a.sum + b.sum}; }
+};
+
+/// A fired window: `key,window_start,window_end,count,sum`.
+struct WindowRow {
+  std::string key;
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t count = 0;
+  double sum = 0;
+  std::string toString() const;
+};
+
+/// Attaches the key and window to a CountSum.
+class ToWindowRow final : public ProcessWindowFunction<CountSum, WindowRow, std::string, TimeWindow> {
+ public:
+  void process(const std::string& key, Context& ctx, const std::vector<CountSum>& elements,
+               Collector<WindowRow>& out) override {
+    const CountSum& cs = elements.front();
+    out.collect(WindowRow{key, ctx.window().getStart(), ctx.window().getEnd(), cs.count, cs.sum});
+  }
+};
+
+/// Runs the job; on failure prints the cause on stderr (the first line is the cause
+/// alone, e.g. `in.csv:3: column timestamp_ms: not an integer: "12x"`) and returns 1.
+int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
+
+}  // namespace eddy::examples
