@@ -1,1 +1,161 @@
+#include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "eddy/api/eddy.h"
+
+namespace eddy {
+namespace {
+
+struct Ev {
+  std::string key;
+  int64_t ts;
+  int value;
+};
+
+/// Punctuated: after each event, watermark = max_seen - delay - 1 (only advances).
+class Punctuated final : public WatermarkGenerator<Ev> {
+ public:
+  explicit Punctuated(int64_t delay) : delay_(delay) {}
+  void onEvent(const Ev&, Timestamp ts, WatermarkOutput& out) override {
+    max_ = std::max(max_, ts);
+    out.emitWatermark(max_ - delay_ - 1);
+  }
+  void onPeriodicEmit(WatermarkOutput&) override {}
+
+ private:
+  int64_t delay_;
+  Timestamp max_ = kMinTimestamp / 2;
+};
+
+class WindowTest : public ::testing::Test {
+ protected:
+  StreamExecutionEnvironment env;
+  OutputTag<Ev> late{"late"};
+
+  KeyedStream<Ev, std::string> keyed(std::vector<Ev> input, int64_t delay) {
+    auto strategy = WatermarkStrategy<Ev>::forGenerator([delay] { return std::make_unique<Punctuated>(delay); })
+                        .withTimestampAssigner([](const Ev& e) { return e.ts; });
+    auto s = env.fromSource<Ev>(std::make_shared<CollectionSource<Ev>>(std::move(input)), strategy, "events");
+    s.setParallelism(1);
+    return s.keyBy([](const Ev& e) { return e.key; });
+  }
+
+  template <typename T>
+  std::shared_ptr<typename CollectSink<T>::Results> collect(DataStream<T> s) {
+    auto r = std::make_shared<typename CollectSink<T>::Results>();
+    s.addSink(CollectSink<T>(r), "collect").setParallelism(1);
+    return r;
+  }
+
+  void run() {
+    auto r = env.execute();
+    ASSERT_TRUE(r.isOk()) << r.status.toString();
+  }
+};
+
+/// "key start end count sum" per firing.
+class Describe final : public ProcessWindowFunction<Ev, std::string, std::string, TimeWindow> {
+ public:
+  void process(const std::string& key, Context& ctx, const std::vector<Ev>& elements,
+               Collector<std::string>& out) override {
+    int sum = 0;
+    for (const Ev& e : elements) sum += e.value;
+    out.collect(key + " " + std::to_string(ctx.window().getStart()) + " " + std::to_string(ctx.window().getEnd()) +
+                " " + std::to_string(elements.size()) + " " + std::to_string(sum));
+  }
+};
+
+TEST_F(WindowTest, TumblingFiresWhenWatermarkPassesEndAndSendsLateRecordsAside) {
+  auto w = keyed({{"a", 1000, 1}, {"a", 2000, 2}, {"b", 1500, 5}, {"a", 6000, 3}, {"a", 1200, 10}, {"b", 12000, 1}},
+                 1000)
+               .window(TumblingEventTimeWindows::of(Duration(5000)))
+               .sideOutputLateData(late)
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  auto dropped = collect(w.getSideOutput(late));
+  run();
+  // Watermark 4999 after a@6000 fires [0,5000); a@1200 then belongs only to a late window.
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 5000 2 3", "b 0 5000 1 5", "a 5000 10000 1 3",
+                                                   "b 10000 15000 1 1"}));
+  ASSERT_EQ(dropped->values.size(), 1u);
+  EXPECT_EQ(dropped->values[0].ts, 1200);
+  EXPECT_EQ(out->timestamps[0], 4999);  // Window results carry maxTimestamp.
+}
+
+TEST_F(WindowTest, AllowedLatenessRefiresWithEveryLateRecordThenDrops) {
+  auto w = keyed({{"a", 1000, 1}, {"a", 6000, 3}, {"a", 2000, 2}, {"a", 7000, 0}, {"a", 3000, 4}}, 0)
+               .window(TumblingEventTimeWindows::of(Duration(5000)))
+               .allowedLateness(Duration(2000))
+               .sideOutputLateData(late)
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  auto dropped = collect(w.getSideOutput(late));
+  run();
+  // wm 5999 fires [0,5000); a@2000 is within lateness (4999 + 2000 > 5999): late firing.
+  // wm 6999 reaches the cleanup time 6999: a@3000 is dropped (3000 + 2000 <= 6999).
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 5000 1 1", "a 0 5000 2 3", "a 5000 10000 2 3"}));
+  ASSERT_EQ(dropped->values.size(), 1u);
+  EXPECT_EQ(dropped->values[0].ts, 3000);
+}
+
+TEST_F(WindowTest, SlidingAssignsEachRecordToSizeOverSlideWindows) {
+  auto w = keyed({{"a", 0, 1}, {"a", 1500, 2}}, 0)
+               .window(SlidingEventTimeWindows::of(Duration(2000), Duration(1000)))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a -1000 1000 1 1", "a 0 2000 2 3", "a 1000 3000 1 2"}));
+}
+
+TEST_F(WindowTest, SessionsMergeWhenTheyOverlapOrTouch) {
+  auto w = keyed({{"a", 0, 1}, {"a", 1000, 2}, {"a", 5000, 4}, {"a", 3000, 8}, {"a", 20000, 16}}, 10000)
+               .window(EventTimeSessionWindows::withGap(Duration(2000)))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  // [0,2000) + [1000,3000) -> [0,3000); [3000,5000) touches it and [5000,7000) touches
+  // that: one session [0,7000).
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 7000 4 15", "a 20000 22000 1 16"}));
+}
+
+TEST_F(WindowTest, CountWindowsFireEveryNRecordsPerKeyAndDropPartialOnes) {
+  auto w = keyed({{"a", 1, 1}, {"b", 2, 10}, {"a", 3, 2}, {"a", 4, 3}, {"a", 5, 4}, {"b", 6, 20}, {"a", 7, 5}}, 0)
+               .countWindow(2)
+               .reduce([](const Ev& x, const Ev& y) { return Ev{x.key, y.ts, x.value + y.value}; });
+  auto out = collect(DataStream<Ev>(w));
+  run();
+  std::vector<std::string> got;
+  for (const Ev& e : out->values) got.push_back(e.key + "=" + std::to_string(e.value));
+  EXPECT_EQ(got, (std::vector<std::string>{"a=3", "a=7", "b=30"}));
+}
+
+TEST_F(WindowTest, SlidingCountWindowKeepsTheLastNEverySlide) {
+  auto w = keyed({{"a", 1, 1}, {"a", 2, 2}, {"a", 3, 3}, {"a", 4, 4}}, 0)
+               .countWindow(3, 2)
+               .reduce([](const Ev& x, const Ev& y) { return Ev{x.key, y.ts, x.value + y.value}; });
+  auto out = collect(DataStream<Ev>(w));
+  run();
+  ASSERT_EQ(out->values.size(), 2u);
+  EXPECT_EQ(out->values[0].value, 3);      // 1 + 2
+  EXPECT_EQ(out->values[1].value, 2 + 3 + 4);
+}
+
+TEST_F(WindowTest, FinishedSourceSubtaskDoesNotHoldBackWindowsOfTheOther) {
+  // Two parallel sources; the second has no split and ends at once, which counts as the
+  // max watermark on its channel, so the first's watermark alone fires windows.
+  auto strategy = WatermarkStrategy<Ev>::forGenerator([] { return std::make_unique<Punctuated>(0); })
+                      .withTimestampAssigner([](const Ev& e) { return e.ts; });
+  auto s = env.fromSource<Ev>(std::make_shared<CollectionSource<Ev>>(std::vector<Ev>{{"a", 1000, 1}, {"a", 9000, 2}}),
+                              strategy, "events");
+  s.setParallelism(2);
+  auto w = s.keyBy([](const Ev& e) { return e.key; })
+               .window(TumblingEventTimeWindows::of(Duration(5000)))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 5000 1 1", "a 5000 10000 1 2"}));
+}
+
+}  // namespace
+}  // namespace eddy
