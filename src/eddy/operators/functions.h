@@ -98,6 +98,21 @@ class TimerService {
   virtual void deleteProcessingTimeTimer(Timestamp time) = 0;
 };
 
+/// A TimerService whose time is readable but which refuses timers, with `refusal` as the
+/// message (non-keyed streams, window functions).
+class ReadOnlyTimerService : public TimerService {
+ public:
+  explicit ReadOnlyTimerService(const char* refusal) : refusal_(refusal) {}
+  void registerEventTimeTimer(Timestamp) override { refuse(); }
+  void registerProcessingTimeTimer(Timestamp) override { refuse(); }
+  void deleteEventTimeTimer(Timestamp) override { refuse(); }
+  void deleteProcessingTimeTimer(Timestamp) override { refuse(); }
+
+ private:
+  [[noreturn]] void refuse() const { throw std::logic_error(refusal_); }
+  const char* refusal_;
+};
+
 /// The side of a context every process function shares: the element's timestamp and
 /// side outputs.
 class ProcessContextBase {

@@ -50,21 +50,15 @@ class StreamFlatMap final : public runtime::OneInputStreamOperator<IN, OUT> {
 };
 
 /// A timer service for non-keyed streams: time is readable, timers are refused as in Flink.
-class NonKeyedTimerService final : public TimerService {
+class NonKeyedTimerService final : public ReadOnlyTimerService {
  public:
   NonKeyedTimerService(runtime::ProcessingTimeService* pts, const Timestamp* watermark)
-      : pts_(pts), watermark_(watermark) {}
+      : ReadOnlyTimerService("Setting timers is only supported on a keyed streams."), pts_(pts),
+        watermark_(watermark) {}
   Timestamp currentProcessingTime() const override { return pts_->getCurrentProcessingTime(); }
   Timestamp currentWatermark() const override { return *watermark_; }
-  void registerEventTimeTimer(Timestamp) override { refuse(); }
-  void registerProcessingTimeTimer(Timestamp) override { refuse(); }
-  void deleteEventTimeTimer(Timestamp) override { refuse(); }
-  void deleteProcessingTimeTimer(Timestamp) override { refuse(); }
 
  private:
-  [[noreturn]] static void refuse() {
-    throw std::logic_error("Setting timers is only supported on a keyed streams.");
-  }
   runtime::ProcessingTimeService* pts_;
   const Timestamp* watermark_;
 };

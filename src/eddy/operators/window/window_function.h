@@ -10,20 +10,14 @@ namespace eddy::operators {
 
 /// Time of a window operator, readable (not settable) from window functions.
 template <typename K, typename W>
-class WindowTimeView final : public TimerService {
+class WindowTimeView final : public ReadOnlyTimerService {
  public:
-  explicit WindowTimeView(runtime::InternalTimerService<K, W>* t) : t_(t) {}
+  explicit WindowTimeView(runtime::InternalTimerService<K, W>* t)
+      : ReadOnlyTimerService("Window functions cannot register timers; use a Trigger."), t_(t) {}
   Timestamp currentProcessingTime() const override { return t_->currentProcessingTime(); }
   Timestamp currentWatermark() const override { return t_->currentWatermark(); }
-  void registerEventTimeTimer(Timestamp) override { refuse(); }
-  void registerProcessingTimeTimer(Timestamp) override { refuse(); }
-  void deleteEventTimeTimer(Timestamp) override { refuse(); }
-  void deleteProcessingTimeTimer(Timestamp) override { refuse(); }
 
  private:
-  [[noreturn]] static void refuse() {
-    throw std::logic_error("Window functions cannot register timers; use a Trigger.");
-  }
   runtime::InternalTimerService<K, W>* t_;
 };
 
