@@ -92,27 +92,9 @@ std::shared_ptr<FileSource<Reading>> readingsFromCsv(const std::string& path) {
       std::string("key,timestamp_ms,value"));
 }
 
-namespace {
-class PunctuatedGenerator final : public WatermarkGenerator<Reading> {
- public:
-  explicit PunctuatedGenerator(int64_t delay) : delay_(delay) {}
-  void onEvent(const Reading&, Timestamp ts, WatermarkOutput& out) override {
-    if (!seen_ || ts > max_) max_ = ts;
-    seen_ = true;
-    out.emitWatermark(max_ - delay_ - 1);  // The driver forwards only advancing watermarks.
-  }
-  void onPeriodicEmit(WatermarkOutput&) override {}
-
- private:
-  int64_t delay_;
-  bool seen_ = false;
-  Timestamp max_ = 0;
-};
-}  // namespace
-
 WatermarkStrategy<Reading> punctuatedWatermarks(int64_t out_of_orderness_ms) {
   return WatermarkStrategy<Reading>::forGenerator([out_of_orderness_ms] {
-           return std::make_unique<PunctuatedGenerator>(out_of_orderness_ms);
+           return std::make_unique<operators::PunctuatedBoundedOutOfOrderness<Reading>>(out_of_orderness_ms);
          })
       .withTimestampAssigner([](const Reading& r) { return r.timestamp_ms; });
 }

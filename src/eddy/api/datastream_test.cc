@@ -86,20 +86,7 @@ struct Event {
   bool operator<(const Event& o) const { return std::tie(key, ts, value) < std::tie(o.key, o.ts, o.value); }
 };
 
-/// Punctuated: after each event, watermark = max_seen - delay - 1.
-class Punctuated final : public WatermarkGenerator<Event> {
- public:
-  explicit Punctuated(int64_t delay) : delay_(delay) {}
-  void onEvent(const Event&, Timestamp ts, WatermarkOutput& out) override {
-    max_ = std::max(max_, ts);
-    out.emitWatermark(max_ - delay_ - 1);
-  }
-  void onPeriodicEmit(WatermarkOutput&) override {}
-
- private:
-  int64_t delay_;
-  Timestamp max_ = kMinTimestamp + 1000000;
-};
+using Punctuated = operators::PunctuatedBoundedOutOfOrderness<Event>;
 
 SingleOutputStreamOperator<Event> events(StreamExecutionEnvironment& env, std::vector<Event> input, int64_t delay) {
   auto strategy = WatermarkStrategy<Event>::forGenerator([delay] { return std::make_unique<Punctuated>(delay); })

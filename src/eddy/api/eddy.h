@@ -34,6 +34,7 @@ using operators::CollectionSource;
 using operators::CsvRow;
 using operators::FileSource;
 using operators::GeneratorSource;
+using operators::PunctuatedBoundedOutOfOrderness;
 using operators::ReaderOutput;
 using operators::Source;
 using operators::SplitReader;

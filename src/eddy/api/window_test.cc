@@ -13,20 +13,7 @@ struct Ev {
   int value;
 };
 
-/// Punctuated: after each event, watermark = max_seen - delay - 1 (only advances).
-class Punctuated final : public WatermarkGenerator<Ev> {
- public:
-  explicit Punctuated(int64_t delay) : delay_(delay) {}
-  void onEvent(const Ev&, Timestamp ts, WatermarkOutput& out) override {
-    max_ = std::max(max_, ts);
-    out.emitWatermark(max_ - delay_ - 1);
-  }
-  void onPeriodicEmit(WatermarkOutput&) override {}
-
- private:
-  int64_t delay_;
-  Timestamp max_ = kMinTimestamp / 2;
-};
+using Punctuated = operators::PunctuatedBoundedOutOfOrderness<Ev>;
 
 class WindowTest : public ::testing::Test {
  protected:

@@ -41,6 +41,25 @@ class BoundedOutOfOrdernessWatermarks final : public WatermarkGenerator<T> {
   Timestamp max_ts_;
 };
 
+/// Punctuated bounded out-of-orderness: after every event, max_seen - D - 1. The source
+/// forwards a watermark only when it advances, so this emits whenever the maximum grows.
+template <typename T>
+class PunctuatedBoundedOutOfOrderness final : public WatermarkGenerator<T> {
+ public:
+  explicit PunctuatedBoundedOutOfOrderness(int64_t max_out_of_orderness) : delay_(max_out_of_orderness) {}
+  void onEvent(const T&, Timestamp ts, WatermarkOutput& out) override {
+    if (!seen_ || ts > max_ts_) max_ts_ = ts;
+    seen_ = true;
+    out.emitWatermark(max_ts_ - delay_ - 1);
+  }
+  void onPeriodicEmit(WatermarkOutput&) override {}
+
+ private:
+  int64_t delay_;
+  bool seen_ = false;
+  Timestamp max_ts_ = 0;
+};
+
 /// Emits nothing; the end of a bounded input still emits the max watermark.
 template <typename T>
 class NoWatermarksGenerator final : public WatermarkGenerator<T> {
