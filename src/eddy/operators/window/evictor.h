@@ -29,48 +29,54 @@ class Evictor {
   virtual void evictAfter(EvictableElements& elements) = 0;
 };
 
-/// Keeps at most `max_count` elements, the most recent in arrival order.
-class CountEvictor final : public Evictor {
+/// An evictor applying one rule, either before the window function (default) or after
+/// it, as Flink's built-in evictors do with `doEvictAfter`.
+class BeforeOrAfterEvictor : public Evictor {
  public:
-  CountEvictor(size_t max_count, bool after) : max_(max_count), after_(after) {}
-  static std::shared_ptr<Evictor> of(size_t max_count, bool do_evict_after = false) {
-    return std::make_shared<CountEvictor>(max_count, do_evict_after);
-  }
-  void evictBefore(EvictableElements& e) override {
+  explicit BeforeOrAfterEvictor(bool after) : after_(after) {}
+  void evictBefore(EvictableElements& e) final {
     if (!after_) evict(e);
   }
-  void evictAfter(EvictableElements& e) override {
+  void evictAfter(EvictableElements& e) final {
     if (after_) evict(e);
   }
 
+ protected:
+  virtual void evict(EvictableElements& e) = 0;
+
  private:
-  void evict(EvictableElements& e) {
+  bool after_;
+};
+
+/// Keeps at most `max_count` elements, the most recent in arrival order.
+class CountEvictor final : public BeforeOrAfterEvictor {
+ public:
+  CountEvictor(size_t max_count, bool after) : BeforeOrAfterEvictor(after), max_(max_count) {}
+  static std::shared_ptr<Evictor> of(size_t max_count, bool do_evict_after = false) {
+    return std::make_shared<CountEvictor>(max_count, do_evict_after);
+  }
+ protected:
+  void evict(EvictableElements& e) override {
     if (e.size() <= max_) return;
     std::vector<bool> remove(e.size(), false);
     for (size_t i = 0; i < e.size() - max_; ++i) remove[i] = true;
     e.removeIf(remove);
   }
+
+ private:
   size_t max_;
-  bool after_;
 };
 
 /// Keeps elements within `window_size` ms of the newest element's timestamp
 /// (Flink: evicts every element with timestamp <= max timestamp - window size).
-class TimeEvictor final : public Evictor {
+class TimeEvictor final : public BeforeOrAfterEvictor {
  public:
-  TimeEvictor(int64_t window_size, bool after) : size_(window_size), after_(after) {}
+  TimeEvictor(int64_t window_size, bool after) : BeforeOrAfterEvictor(after), size_(window_size) {}
   static std::shared_ptr<Evictor> of(Duration window_size, bool do_evict_after = false) {
     return std::make_shared<TimeEvictor>(window_size.count(), do_evict_after);
   }
-  void evictBefore(EvictableElements& e) override {
-    if (!after_) evict(e);
-  }
-  void evictAfter(EvictableElements& e) override {
-    if (after_) evict(e);
-  }
-
- private:
-  void evict(EvictableElements& e) {
+ protected:
+  void evict(EvictableElements& e) override {
     if (e.size() == 0 || e.timestamp(0) == runtime::kNoTimestamp) return;
     Timestamp max_ts = kMinTimestamp;
     for (size_t i = 0; i < e.size(); ++i) max_ts = std::max(max_ts, e.timestamp(i));
@@ -79,29 +85,23 @@ class TimeEvictor final : public Evictor {
     for (size_t i = 0; i < e.size(); ++i) remove[i] = e.timestamp(i) <= cutoff;
     e.removeIf(remove);
   }
+
+ private:
   int64_t size_;
-  bool after_;
 };
 
 /// Evicts elements whose delta to the last element reaches `threshold`.
 template <typename T>
-class DeltaEvictor final : public Evictor {
+class DeltaEvictor final : public BeforeOrAfterEvictor {
  public:
   using DeltaFunction = std::function<double(const T&, const T&)>;
   DeltaEvictor(double threshold, DeltaFunction f, bool after)
-      : threshold_(threshold), f_(std::move(f)), after_(after) {}
+      : BeforeOrAfterEvictor(after), threshold_(threshold), f_(std::move(f)) {}
   static std::shared_ptr<Evictor> of(double threshold, DeltaFunction f, bool do_evict_after = false) {
     return std::make_shared<DeltaEvictor>(threshold, std::move(f), do_evict_after);
   }
-  void evictBefore(EvictableElements& e) override {
-    if (!after_) evict(e);
-  }
-  void evictAfter(EvictableElements& e) override {
-    if (after_) evict(e);
-  }
-
- private:
-  void evict(EvictableElements& e) {
+ protected:
+  void evict(EvictableElements& e) override {
     if (e.size() == 0) return;
     const T& last = *static_cast<const T*>(e.value(e.size() - 1));
     std::vector<bool> remove(e.size(), false);
@@ -110,9 +110,10 @@ class DeltaEvictor final : public Evictor {
     }
     e.removeIf(remove);
   }
+
+ private:
   double threshold_;
   DeltaFunction f_;
-  bool after_;
 };
 
 }  // namespace eddy::operators

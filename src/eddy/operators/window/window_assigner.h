@@ -170,10 +170,21 @@ class SlidingProcessingTimeWindows final : public WindowAssigner<TimeWindow> {
   int64_t size_, slide_, offset_;
 };
 
+/// Base of session assigners: time windows that merge while they intersect.
+class MergingTimeWindowAssigner : public WindowAssigner<TimeWindow> {
+ public:
+  bool isMerging() const override { return true; }
+  void mergeWindows(const std::vector<TimeWindow>& windows,
+                    const std::function<void(const std::vector<TimeWindow>&, const TimeWindow&)>& merge)
+      const override {
+    internal::mergeTimeWindows(windows, merge);
+  }
+};
+
 /// Session windows in event time: [ts, ts + gap), merged while they intersect. The gap
 /// is fixed (withGap) or computed per element (withDynamicGap, element type T).
 template <typename T = void>
-class EventTimeSessionWindowsT final : public WindowAssigner<TimeWindow> {
+class EventTimeSessionWindowsT final : public MergingTimeWindowAssigner {
  public:
   using GapExtractor = std::function<int64_t(const std::conditional_t<std::is_void_v<T>, char, T>&)>;
   explicit EventTimeSessionWindowsT(int64_t gap) : gap_(gap) {
@@ -196,12 +207,6 @@ class EventTimeSessionWindowsT final : public WindowAssigner<TimeWindow> {
     return std::make_shared<EventTimeTriggerT<TimeWindow>>();
   }
   bool isEventTime() const override { return true; }
-  bool isMerging() const override { return true; }
-  void mergeWindows(const std::vector<TimeWindow>& windows,
-                    const std::function<void(const std::vector<TimeWindow>&, const TimeWindow&)>& merge)
-      const override {
-    internal::mergeTimeWindows(windows, merge);
-  }
 
  private:
   int64_t gap_ = 0;
@@ -220,7 +225,7 @@ struct EventTimeSessionWindows {
 };
 
 /// Session windows in processing time.
-class ProcessingTimeSessionWindows final : public WindowAssigner<TimeWindow> {
+class ProcessingTimeSessionWindows final : public MergingTimeWindowAssigner {
  public:
   explicit ProcessingTimeSessionWindows(int64_t gap) : gap_(gap) {}
   static std::shared_ptr<ProcessingTimeSessionWindows> withGap(Duration gap) {
@@ -233,12 +238,6 @@ class ProcessingTimeSessionWindows final : public WindowAssigner<TimeWindow> {
     return std::make_shared<ProcessingTimeTriggerT<TimeWindow>>();
   }
   bool isEventTime() const override { return false; }
-  bool isMerging() const override { return true; }
-  void mergeWindows(const std::vector<TimeWindow>& windows,
-                    const std::function<void(const std::vector<TimeWindow>&, const TimeWindow&)>& merge)
-      const override {
-    internal::mergeTimeWindows(windows, merge);
-  }
 
  private:
   int64_t gap_;
