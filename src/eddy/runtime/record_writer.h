@@ -68,24 +68,16 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   }
 
   void emitWatermark(Watermark wm) override {
-    flushAll();
-    for (const ChannelTarget& t : targets_) {
-      ChannelEvent e;
-      e.kind = ChannelEvent::Kind::kWatermark;
-      e.channel = t.channel;
-      e.watermark = wm.timestamp;
-      send(t, std::move(e));
-    }
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kWatermark;
+    e.watermark = wm.timestamp;
+    toEveryChannel(e);
   }
   void emitWatermarkStatus(WatermarkStatus s) override {
-    flushAll();
-    for (const ChannelTarget& t : targets_) {
-      ChannelEvent e;
-      e.kind = ChannelEvent::Kind::kStatus;
-      e.channel = t.channel;
-      e.status = s;
-      send(t, std::move(e));
-    }
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kStatus;
+    e.status = s;
+    toEveryChannel(e);
   }
   void flushAll() override {
     for (size_t c = 0; c < targets_.size(); ++c) {
@@ -93,16 +85,24 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
     }
   }
   void endOfPartition() override {
-    flushAll();
-    for (const ChannelTarget& t : targets_) {
-      ChannelEvent e;
-      e.kind = ChannelEvent::Kind::kEndOfPartition;
-      e.channel = t.channel;
-      send(t, std::move(e));
-    }
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kEndOfPartition;
+    toEveryChannel(e);
   }
 
  private:
+  /// Flushes, then sends a copy of the (record-free) `event` to every channel.
+  void toEveryChannel(const ChannelEvent& event) {
+    flushAll();
+    for (const ChannelTarget& t : targets_) {
+      ChannelEvent e;
+      e.kind = event.kind;
+      e.channel = t.channel;
+      e.watermark = event.watermark;
+      e.status = event.status;
+      send(t, std::move(e));
+    }
+  }
   std::vector<StreamRecord<T>>& buffer(size_t c) {
     if (pending_[c] == nullptr) {
       pending_[c] = std::make_unique<Batch<T>>();
