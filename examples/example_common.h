@@ -96,8 +96,31 @@ class ToWindowRow final : public ProcessWindowFunction<CountSum, WindowRow, std:
   }
 };
 
+/// The shape of tumbling_window, sliding_window and session_window: keyed windows from
+/// `assigner` with --allowed-lateness-ms, count and sum per firing to --output, late
+/// records to --late-output when given. Returns the exit status.
+template <typename Assigner>
+int runKeyedWindowExample(const Flags& flags, const std::string& name, std::shared_ptr<Assigner> assigner);
+
 /// Runs the job; on failure prints the cause on stderr (the first line is the cause
 /// alone, e.g. `in.csv:3: column timestamp_ms: not an integer: "12x"`) and returns 1.
 int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
+
+template <typename Assigner>
+int runKeyedWindowExample(const Flags& flags, const std::string& name, std::shared_ptr<Assigner> assigner) {
+  StreamExecutionEnvironment env;
+  env.setParallelism(static_cast<int>(flags.getInt("parallelism", 1)));
+  OutputTag<Reading> late("late-readings");
+  auto windows = readInput(env, flags)
+                     .keyBy([](const Reading& r) { return r.key; })
+                     .window(std::move(assigner))
+                     .allowedLateness(Duration(flags.getInt("allowed-lateness-ms", 0)))
+                     .sideOutputLateData(late)
+                     .aggregate(CountSumAggregate(), ToWindowRow());
+  windows.name(name);
+  writeCsv(DataStream<WindowRow>(windows), flags.getString("output"), [](const WindowRow& w) { return w.toString(); });
+  if (auto path = flags.getOptional("late-output")) writeCsv(windows.getSideOutput(late), *path, formatReading);
+  return runJob(env, name, flags);
+}
 
 }  // namespace eddy::examples
