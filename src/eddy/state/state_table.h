@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
+#include "eddy/core/flat_hash_map.h"
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
 
@@ -34,10 +34,11 @@ struct KeyContext {
   }
 };
 
-/// Mixes a Java-style 32-bit hash code into a well-spread size_t for hash tables.
-inline size_t spreadHash(uint64_t h) {
+/// Mixes Java-style hash codes into a well-spread 64-bit hash for FlatHashMap (which
+/// takes the slot from the low bits and a tag from the high ones).
+inline uint64_t spreadHash(uint64_t h) {
   h *= 0x9e3779b97f4a7c15ULL;
-  return static_cast<size_t>(h ^ (h >> 32));
+  return h ^ (h >> 29);
 }
 
 template <typename K, typename N>
@@ -49,7 +50,7 @@ struct StateKey {
 
 template <typename K, typename N>
 struct StateKeyHash {
-  size_t operator()(const StateKey<K, N>& k) const {
+  uint64_t operator()(const StateKey<K, N>& k) const {
     uint64_t h = static_cast<uint32_t>(KeyHash<K>()(k.key));
     h = h * 31 + static_cast<uint32_t>(KeyHash<N>()(k.ns));
     return spreadHash(h);
@@ -66,23 +67,24 @@ class StateTableBase {
 /// The heap backend's storage of one state: (key, namespace) -> V, one hash map per key
 /// group of the subtask's range, so a snapshot can be written, and restored into another
 /// parallelism, key group by key group (Flink's StateTable).
-/// Thread: the task thread only. Pointers returned stay valid until the next insert.
+/// Thread: the task thread only. Pointers returned stay valid until the next insert or
+/// remove in the same table.
 template <typename K, typename N, typename V>
 class StateTable final : public StateTableBase {
  public:
-  using Map = std::unordered_map<StateKey<K, N>, V, StateKeyHash<K, N>>;
+  using Map = FlatHashMap<StateKey<K, N>, V, StateKeyHash<K, N>>;
 
   explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(ctx->range.size()) {}
 
   /// For the current key.
   V* get(const N& ns) { return find(ctx_->key_group_index, ctx_->key, ns); }
-  V& getOrCreate(const N& ns) { return maps_[ctx_->key_group_index][StateKey<K, N>{ctx_->key, ns}]; }
+  V& getOrCreate(const N& ns, bool* created = nullptr) {
+    return maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
+  }
   void remove(const N& ns) { maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns}); }
 
   V* find(int key_group_index, const K& key, const N& ns) {
-    Map& m = maps_[key_group_index];
-    auto it = m.find(StateKey<K, N>{key, ns});
-    return it == m.end() ? nullptr : &it->second;
+    return maps_[key_group_index].find(StateKey<K, N>{key, ns});
   }
 
   size_t size() const override {

@@ -48,6 +48,11 @@ class Trigger {
   virtual TriggerResult onEventTime(Timestamp time, const W& window, TriggerContext& ctx) = 0;
   virtual TriggerResult onProcessingTime(Timestamp time, const W& window, TriggerContext& ctx) = 0;
   virtual bool canMerge() const { return false; }
+  /// True when onElement, for a window that already holds elements and whose end the
+  /// watermark has not reached, does nothing its first element did not already do (it
+  /// re-registers the same end-of-window timer and returns CONTINUE). The operator then
+  /// skips the call on the hot path. Custom triggers keep `false`.
+  virtual bool onlyTimesWindowEnd() const { return false; }
   virtual void onMerge(const W& window, OnMergeContext& ctx) {
     (void)window;
     (void)ctx;
@@ -74,6 +79,7 @@ class EventTimeTriggerT final : public Trigger<W> {
     return TriggerResult::kContinue;
   }
   bool canMerge() const override { return true; }
+  bool onlyTimesWindowEnd() const override { return true; }
   void onMerge(const W& window, OnMergeContext& ctx) override {
     // Flink: only register a timer if the watermark is not yet past the end of the
     // merged window, otherwise it would fire again after cleanup.

@@ -67,6 +67,8 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&this->context(), this->backend_.get());
     collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
     runner_.open(runtime_context_.get());
+    skip_repeat_triggers_ = !cfg_.assigner->isMerging() && cfg_.assigner->isEventTime() &&
+                            cfg_.trigger->onlyTimesWindowEnd();
   }
   void close() override { runner_.close(); }
 
@@ -167,11 +169,15 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   };
 
   void addAndTrigger(const runtime::StreamRecord<IN>& r, const W& window, const W& state_window) {
-    Acc* acc = window_state_->get(state_window);
-    if (acc == nullptr) {
-      window_state_->getOrCreate(state_window) = contents_.create(r);
+    bool created = false;
+    Acc& acc = window_state_->getOrCreate(state_window, &created);
+    if (created) {
+      acc = contents_.create(r);
     } else {
-      contents_.add(*acc, r);
+      contents_.add(acc, r);
+      // The first element registered the trigger's and the cleanup timer (the same one
+      // without lateness); nothing else can happen until the watermark reaches the end.
+      if (skip_repeat_triggers_ && window.maxTimestamp() > timers_->currentWatermark()) return;
     }
     trigger_ctx_.window = window;
     TriggerResult res = cfg_.trigger->onElement(&r.value, r.timestamp, window, trigger_ctx_);
@@ -329,6 +335,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   state::StateTable<K, state::VoidNamespace, std::vector<std::pair<W, W>>>* merging_sets_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<K, W>> timers_;
   // Transient state.
+  bool skip_repeat_triggers_ = false;
   Ctx trigger_ctx_;
   std::vector<W> windows_;
   std::unique_ptr<WindowTimeView<K, W>> time_view_;
