@@ -31,8 +31,14 @@ class ChainedOneInput final : public Output<IN> {
  public:
   explicit ChainedOneInput(OneInputStreamOperator<IN, OUT>* op) : op_(op) {}
   void collect(const StreamRecord<IN>& r) override {
+    upstream_out_->inc();
     op_->context().metrics->num_records_in.inc();
     runAs(*op_, [&] { op_->processElement(r); });
+  }
+  bool countRecordsOutInto(Counter* records_out) override {
+    if (upstream_out_ != &no_upstream_) return false;
+    upstream_out_ = records_out != nullptr ? records_out : &no_upstream_;
+    return true;
   }
   void emitWatermark(Watermark wm) override {
     op_->context().metrics->current_input_watermark.set(wm.timestamp);
@@ -42,6 +48,8 @@ class ChainedOneInput final : public Output<IN> {
 
  private:
   OneInputStreamOperator<IN, OUT>* op_;
+  Counter no_upstream_;  // Counts into nothing anyone reads, so collect never branches.
+  Counter* upstream_out_ = &no_upstream_;
 };
 
 /// Feeds input 1 or 2 of a two-input operator.

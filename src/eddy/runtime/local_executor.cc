@@ -108,13 +108,16 @@ struct Deployment {
       OutputBase* main_output = nullptr;
       std::unordered_map<std::string, OutputBase*> side_outputs;
       for (auto& [tag, outs] : targets) {
-        auto fanout = types[tag]->makeFanout(outs, tag.empty() ? &metrics[id]->num_records_out : nullptr);
-        if (tag.empty()) {
-          main_output = fanout.get();
+        Counter* records_out = tag.empty() ? &metrics[id]->num_records_out : nullptr;
+        OutputBase* out = nullptr;
+        if (outs.size() == 1 && outs[0]->countRecordsOutInto(records_out)) {
+          out = outs[0];
         } else {
-          side_outputs[tag] = fanout.get();
+          auto fanout = types[tag]->makeFanout(outs, records_out);
+          out = fanout.get();
+          task.own(std::move(fanout));
         }
-        task.own(std::move(fanout));
+        (tag.empty() ? main_output : side_outputs[tag]) = out;
       }
       if (node.isSource()) {
         SourceDriverContext sctx;

@@ -26,8 +26,10 @@ struct KeyContext {
   int key_group_index = 0;  // key_group - range.start
   KeyGroupRange range;
   int max_parallelism = kDefaultMaxParallelism;
+  uint64_t serial = 0;  // Changes with every setCurrentKey, so tables can cache a lookup.
 
   void setCurrentKey(const K& k) {
+    ++serial;
     key = k;
     key_group = keyGroupForHash(KeyHash<K>()(k), max_parallelism);
     key_group_index = key_group - range.start;
@@ -76,12 +78,27 @@ class StateTable final : public StateTableBase {
 
   explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(ctx->range.size()) {}
 
-  /// For the current key.
-  V* get(const N& ns) { return find(ctx_->key_group_index, ctx_->key, ns); }
-  V& getOrCreate(const N& ns, bool* created = nullptr) {
-    return maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
+  /// For the current key. The last entry found or created is remembered, so the
+  /// common read-then-write of one state (value() then update()) probes once.
+  V* get(const N& ns) {
+    if (cached(ns)) return cached_;
+    V* v = find(ctx_->key_group_index, ctx_->key, ns);
+    if (v != nullptr) remember(ns, v);
+    return v;
   }
-  void remove(const N& ns) { maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns}); }
+  V& getOrCreate(const N& ns, bool* created = nullptr) {
+    if (cached(ns)) {
+      if (created) *created = false;
+      return *cached_;
+    }
+    V& v = maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
+    remember(ns, &v);  // An insert may move other entries, never this one afterwards.
+    return v;
+  }
+  void remove(const N& ns) {
+    cached_ = nullptr;
+    maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns});
+  }
 
   V* find(int key_group_index, const K& key, const N& ns) {
     return maps_[key_group_index].find(StateKey<K, N>{key, ns});
@@ -93,11 +110,25 @@ class StateTable final : public StateTableBase {
     return n;
   }
   int numKeyGroups() const { return static_cast<int>(maps_.size()); }
-  Map& keyGroup(int index) { return maps_[index]; }
+  /// Direct access for snapshots and cleanup; drops the remembered entry.
+  Map& keyGroup(int index) {
+    cached_ = nullptr;
+    return maps_[index];
+  }
 
  private:
+  bool cached(const N& ns) const { return cached_ != nullptr && cached_serial_ == ctx_->serial && cached_ns_ == ns; }
+  void remember(const N& ns, V* v) {
+    cached_ = v;
+    cached_serial_ = ctx_->serial;
+    cached_ns_ = ns;
+  }
+
   const KeyContext<K>* ctx_;
   std::vector<Map> maps_;
+  V* cached_ = nullptr;
+  uint64_t cached_serial_ = 0;
+  N cached_ns_{};
 };
 
 }  // namespace eddy::state

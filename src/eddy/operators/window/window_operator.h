@@ -49,7 +49,8 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   WindowOperator(KeySelector<IN, K> selector, Config config, Contents contents,
                  WindowFunctionRunner<K, W, Acc, OUT> runner)
       : KeyedSupport<K, IN>(std::move(selector)), cfg_(std::move(config)),
-        contents_(std::move(contents)), runner_(std::move(runner)), trigger_ctx_(this) {
+        contents_(std::move(contents)), runner_(std::move(runner)),
+        event_time_(cfg_.assigner->isEventTime()), trigger_ctx_(this) {
     if (cfg_.allowed_lateness < 0) throw std::invalid_argument("The allowed lateness cannot be negative.");
   }
 
@@ -67,14 +68,16 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&this->context(), this->backend_.get());
     collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
     runner_.open(runtime_context_.get());
-    skip_repeat_triggers_ = !cfg_.assigner->isMerging() && cfg_.assigner->isEventTime() &&
+    skip_repeat_triggers_ = !cfg_.assigner->isMerging() && event_time_ &&
                             cfg_.trigger->onlyTimesWindowEnd();
   }
   void close() override { runner_.close(); }
 
   void processElement(const runtime::StreamRecord<IN>& r) override {
     windows_.clear();
-    cfg_.assigner->assignWindows(&r.value, r.timestamp, timers_->currentProcessingTime(), windows_);
+    // Reading the clock costs more than assigning event-time windows.
+    Timestamp now = event_time_ ? kMinTimestamp : timers_->currentProcessingTime();
+    cfg_.assigner->assignWindows(&r.value, r.timestamp, now, windows_);
     this->setKeyOf(r.value);
     bool skipped = true;
     if (merging_sets_ != nullptr) {
@@ -204,7 +207,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
       if (Acc* contents = window_state_->get(state_window)) emitWindowContents(t.ns, *contents);
     }
     if (isPurge(res)) window_state_->remove(state_window);
-    if (event_time == cfg_.assigner->isEventTime() && t.timestamp == cleanupTime(t.ns)) {
+    if (event_time == event_time_ && t.timestamp == cleanupTime(t.ns)) {
       clearAllState(t.ns, state_window, set ? &*set : nullptr);
     }
     if (set) persist(*set);
@@ -237,14 +240,14 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
 
   void mergeWindows(const W& result, const std::vector<W>& merged, const W& state_result,
                     const std::vector<W>& merged_state) {
-    if (cfg_.assigner->isEventTime() &&
+    if (event_time_ &&
         result.maxTimestamp() + cfg_.allowed_lateness <= timers_->currentWatermark()) {
       throw std::logic_error(
           "The end timestamp of an event-time window cannot become earlier than the current "
           "watermark by merging. Current watermark: " +
           std::to_string(timers_->currentWatermark()) + " window: " + describe(result));
     }
-    if (!cfg_.assigner->isEventTime() && result.maxTimestamp() <= timers_->currentProcessingTime()) {
+    if (!event_time_ && result.maxTimestamp() <= timers_->currentProcessingTime()) {
       throw std::logic_error(
           "The end timestamp of a processing-time window cannot become earlier than the current "
           "processing time by merging. Current processing time: " +
@@ -284,20 +287,20 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   // Flink: cleanup at maxTimestamp + allowedLateness (saturating) in event time, at
   // maxTimestamp in processing time.
   Timestamp cleanupTime(const W& w) const {
-    if (!cfg_.assigner->isEventTime()) return w.maxTimestamp();
+    if (!event_time_) return w.maxTimestamp();
     Timestamp t = w.maxTimestamp() + cfg_.allowed_lateness;
     return t >= w.maxTimestamp() ? t : kMaxTimestamp;
   }
   bool isWindowLate(const W& w) const {
-    return cfg_.assigner->isEventTime() && cleanupTime(w) <= timers_->currentWatermark();
+    return event_time_ && cleanupTime(w) <= timers_->currentWatermark();
   }
   bool isElementLate(const runtime::StreamRecord<IN>& r) const {
-    return cfg_.assigner->isEventTime() && r.timestamp + cfg_.allowed_lateness <= timers_->currentWatermark();
+    return event_time_ && r.timestamp + cfg_.allowed_lateness <= timers_->currentWatermark();
   }
   void registerCleanupTimer(const W& w) {
     Timestamp t = cleanupTime(w);
     if (t == kMaxTimestamp) return;  // Never clean up (e.g. GlobalWindow).
-    if (cfg_.assigner->isEventTime()) {
+    if (event_time_) {
       timers_->registerEventTimeTimer(w, t);
     } else {
       timers_->registerProcessingTimeTimer(w, t);
@@ -306,7 +309,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   void deleteCleanupTimer(const W& w) {
     Timestamp t = cleanupTime(w);
     if (t == kMaxTimestamp) return;
-    if (cfg_.assigner->isEventTime()) {
+    if (event_time_) {
       timers_->deleteEventTimeTimer(w, t);
     } else {
       timers_->deleteProcessingTimeTimer(w, t);
@@ -334,6 +337,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   state::StateTable<K, W, Acc>* window_state_ = nullptr;
   state::StateTable<K, state::VoidNamespace, std::vector<std::pair<W, W>>>* merging_sets_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<K, W>> timers_;
+  const bool event_time_;
   // Transient state.
   bool skip_repeat_triggers_ = false;
   Ctx trigger_ctx_;
