@@ -49,6 +49,8 @@ class FlatHashMap {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   size_t capacity() const { return capacity_; }
+  /// Bytes held by the table (slots and tags), not counting what values point to.
+  size_t memoryBytes() const { return capacity_ * (sizeof(value_type) + sizeof(uint32_t)); }
 
   V* find(const K& key) {
     if (size_ == 0) return nullptr;

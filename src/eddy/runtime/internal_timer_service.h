@@ -31,8 +31,8 @@ class Triggerable {
 
 /// Event- and processing-time timers of one keyed operator (Flink's
 /// InternalTimerServiceImpl). Registering the same (key, namespace, time) twice fires
-/// once. Event-time timers fire, in time order, when a watermark reaches their time;
-/// timers of equal time fire in registration order. The current key is set to the
+/// once. Event-time timers fire, in time order, when a watermark reaches their time
+/// (timers of equal time in no particular order, as in Flink). The current key is set to the
 /// timer's key while it fires.
 /// Thread: the task thread only.
 template <typename K, typename N>
@@ -73,37 +73,64 @@ class InternalTimerService {
   size_t numProcessingTimeTimers() const { return processing_.size(); }
 
  private:
-  /// Timers of one time domain: a set for de-duplication and deletion, and the same
-  /// timers grouped by timestamp for firing in order. Windows put many timers on few
-  /// timestamps, so registering is one hash probe plus an append to a cached bucket.
-  /// Deletion only drops the set entry; the bucket entry is skipped when it fires.
+  /// Timers of one time domain, grouped by timestamp: one hash set of (key, namespace)
+  /// per timestamp, in time order. Windows put many timers on few timestamps, so
+  /// registering is one probe into the set of its timestamp (the last one used is
+  /// cached), and firing scans a whole set front to back with no further lookups.
   class Queue {
    public:
     bool add(Timestamp time, const K& key, const N& ns) {
-      if (!set_.insert(Timer{time, key, ns}, {})) return false;
-      bucket(time).push_back(Entry{key, ns});
+      Entry e{key, ns};
+      if (firing_ != nullptr && time == firing_time_) {
+        // A timer of the timestamp now firing: pending ones are already due; fired or
+        // deleted ones are registered anew (Flink's queue no longer holds them).
+        if (State* st = firing_->find(e); st != nullptr && *st == State::kPending) return false;
+      }
+      if (!bucket(time).insert(std::move(e), State::kPending)) return false;
+      ++size_;
       return true;
     }
-    void remove(Timestamp time, const K& key, const N& ns) { set_.erase(Timer{time, key, ns}); }
-    size_t size() const { return set_.size(); }
+    void remove(Timestamp time, const K& key, const N& ns) {
+      Entry e{key, ns};
+      if (firing_ != nullptr && time == firing_time_) {
+        if (State* st = firing_->find(e); st != nullptr && *st == State::kPending) {
+          *st = State::kDeleted;  // Entries of the set being scanned must not move.
+          --size_;
+          return;
+        }
+      }
+      auto it = buckets_.find(time);
+      if (it == buckets_.end() || !it->second.erase(e)) return;
+      --size_;
+      if (it->second.empty()) {
+        if (last_bucket_ == &it->second) last_bucket_ = nullptr;
+        buckets_.erase(it);
+      }
+    }
+    size_t size() const { return size_; }
     Timestamp nextTime() const { return buckets_.empty() ? kMaxTimestamp : buckets_.begin()->first; }
 
-    /// Fires, in order, the live timers with timestamp <= `time`; `fire` may register
+    /// Fires, in time order, the timers with timestamp <= `time`; `fire` may register
     /// and delete timers, including ones due now.
     template <typename F>
     void fireUpTo(Timestamp time, F&& fire) {
       while (!buckets_.empty() && buckets_.begin()->first <= time) {
         auto first = buckets_.begin();
-        Timer t{first->first, K{}, N{}};
-        std::vector<Entry> entries = std::move(first->second);
+        Bucket firing = std::move(first->second);
+        firing_time_ = first->first;
         buckets_.erase(first);
         last_bucket_ = nullptr;
-        for (Entry& e : entries) {
-          t.key = std::move(e.key);
-          t.ns = std::move(e.ns);
-          if (!set_.erase(t)) continue;  // Deleted, or re-registered after deletion.
+        firing_ = &firing;
+        Timer t{firing_time_, K{}, N{}};
+        firing.forEach([&](const Entry& e, State& st) {
+          if (st != State::kPending) return;
+          st = State::kFired;
+          --size_;
+          t.key = e.key;
+          t.ns = e.ns;
           fire(t);
-        }
+        });
+        firing_ = nullptr;
       }
     }
 
@@ -111,18 +138,18 @@ class InternalTimerService {
     struct Entry {
       K key;
       N ns;
+      bool operator==(const Entry& o) const { return key == o.key && ns == o.ns; }
     };
-    struct Hash {
-      uint64_t operator()(const Timer& t) const {
-        uint64_t h = static_cast<uint32_t>(KeyHash<K>()(t.key));
-        h = h * 31 + static_cast<uint32_t>(KeyHash<N>()(t.ns));
-        h = h * 31 + static_cast<uint64_t>(t.timestamp);
-        return state::spreadHash(h);
+    struct EntryHash {
+      uint64_t operator()(const Entry& e) const {
+        uint64_t h = static_cast<uint32_t>(KeyHash<K>()(e.key));
+        return state::spreadHash(h * 31 + static_cast<uint32_t>(KeyHash<N>()(e.ns)));
       }
     };
-    struct Nothing {};
+    enum class State : uint8_t { kPending, kFired, kDeleted };
+    using Bucket = FlatHashMap<Entry, State, EntryHash>;
 
-    std::vector<Entry>& bucket(Timestamp time) {
+    Bucket& bucket(Timestamp time) {
       if (last_bucket_ == nullptr || last_time_ != time) {
         last_bucket_ = &buckets_[time];
         last_time_ = time;
@@ -130,10 +157,12 @@ class InternalTimerService {
       return *last_bucket_;
     }
 
-    FlatHashMap<Timer, Nothing, Hash> set_;
-    std::map<Timestamp, std::vector<Entry>> buckets_;
-    std::vector<Entry>* last_bucket_ = nullptr;  // std::map nodes are stable.
+    std::map<Timestamp, Bucket> buckets_;
+    Bucket* last_bucket_ = nullptr;  // std::map nodes are stable.
     Timestamp last_time_ = 0;
+    Bucket* firing_ = nullptr;  // The set being scanned by fireUpTo, detached from buckets_.
+    Timestamp firing_time_ = 0;
+    size_t size_ = 0;
   };
 
   void fireProcessingTimers() {

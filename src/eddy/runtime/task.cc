@@ -1,6 +1,5 @@
 #include "eddy/runtime/task.h"
 
-#include <algorithm>
 #include <chrono>
 
 #include "eddy/runtime/operator_failure.h"
@@ -78,11 +77,16 @@ Status Task::run(std::string* failed_operator) {
   return status;
 }
 
+std::chrono::milliseconds idleWait(Timestamp next_timer_ms, Timestamp now_ms, std::chrono::milliseconds max_wait) {
+  // Clamp before converting: kMaxTimestamp ("no timer") in nanoseconds would overflow
+  // into a deadline in the past, and the task would spin instead of sleeping.
+  if (next_timer_ms <= now_ms) return std::chrono::milliseconds(0);
+  if (next_timer_ms - now_ms >= max_wait.count()) return max_wait;
+  return std::chrono::milliseconds(next_timer_ms - now_ms);
+}
+
 InputGate::SteadyTime Task::deadlineFor(Timestamp processing_time) const {
-  auto now = std::chrono::steady_clock::now();
-  int64_t wait_ms = std::max<int64_t>(0, processing_time - clock_.currentTimeMillis());
-  auto deadline = now + std::chrono::milliseconds(wait_ms);
-  return std::min(deadline, now + kMaxWait);
+  return std::chrono::steady_clock::now() + idleWait(processing_time, clock_.currentTimeMillis(), kMaxWait);
 }
 
 void Task::runSource() {

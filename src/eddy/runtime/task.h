@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,11 @@
 #include "eddy/runtime/watermark_valve.h"
 
 namespace eddy::runtime {
+
+/// How long a task with nothing to do may sleep: until its next processing-time timer
+/// (`next_timer_ms`, kMaxTimestamp when there is none), never longer than `max_wait`,
+/// and not at all when the timer is due.
+std::chrono::milliseconds idleWait(Timestamp next_timer_ms, Timestamp now_ms, std::chrono::milliseconds max_wait);
 
 /// One subtask of a JobVertex: a chain of operators run by one thread that drains a
 /// mailbox (its InputGate). The LocalExecutor builds and wires it; run() is the thread.

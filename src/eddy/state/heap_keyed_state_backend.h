@@ -47,6 +47,12 @@ class HeapKeyedStateBackend {
     return static_cast<StateTable<K, N, V>*>(it->second.table.get());
   }
 
+  template <typename State, typename Make>
+  State* byTtl(const StateDescriptorBase& d, Make make) {
+    if (d.ttl.isEnabled()) return make.template operator()<true>();
+    return make.template operator()<false>();
+  }
+
   /// A state handle of type S over the table for `desc`, created once per name.
   template <typename S, typename N, typename V, typename... Args>
   S* handle(const StateDescriptorBase& desc, Args&&... args) {
@@ -59,27 +65,49 @@ class HeapKeyedStateBackend {
     return raw;
   }
 
+  // Each state kind comes in two layouts: with a last-access stamp per value (TTL) and
+  // without. The descriptor's TTL config picks one at registration.
   template <typename T>
   ValueState<T>* getState(const ValueStateDescriptor<T>& d) {
-    return handle<HeapValueState<K, VoidNamespace, T>, VoidNamespace, Stamped<T>>(d, d.default_value);
+    return byTtl<ValueState<T>>(d, [&]<bool kTtl>() {
+      using S = HeapValueState<K, VoidNamespace, T, kTtl>;
+      return handle<S, VoidNamespace, typename S::Stored>(d, d.default_value);
+    });
   }
   template <typename T>
   ListState<T>* getListState(const ListStateDescriptor<T>& d) {
-    return handle<HeapListState<K, VoidNamespace, T>, VoidNamespace, std::vector<Stamped<T>>>(d);
+    return byTtl<ListState<T>>(d, [&]<bool kTtl>() {
+      using S = HeapListState<K, VoidNamespace, T, kTtl>;
+      return handle<S, VoidNamespace, typename S::Stored>(d);
+    });
   }
   template <typename UK, typename UV>
   MapState<UK, UV>* getMapState(const MapStateDescriptor<UK, UV>& d) {
-    using Inner = std::unordered_map<UK, Stamped<UV>, std::hash<UK>>;
-    return handle<HeapMapState<K, VoidNamespace, UK, UV>, VoidNamespace, Inner>(d);
+    return byTtl<MapState<UK, UV>>(d, [&]<bool kTtl>() {
+      using S = HeapMapState<K, VoidNamespace, UK, UV, kTtl>;
+      return handle<S, VoidNamespace, typename S::Stored>(d);
+    });
   }
   template <typename T>
   ReducingState<T>* getReducingState(const ReducingStateDescriptor<T>& d) {
-    return handle<HeapReducingState<K, VoidNamespace, T>, VoidNamespace, Stamped<T>>(d, d.reduce_function);
+    return byTtl<ReducingState<T>>(d, [&]<bool kTtl>() {
+      using S = HeapReducingState<K, VoidNamespace, T, kTtl>;
+      return handle<S, VoidNamespace, typename S::Stored>(d, d.reduce_function);
+    });
   }
   template <typename IN, typename ACC, typename OUT>
   AggregatingState<IN, OUT>* getAggregatingState(const AggregatingStateDescriptor<IN, ACC, OUT>& d) {
-    return handle<HeapAggregatingState<K, VoidNamespace, IN, ACC, OUT>, VoidNamespace, Stamped<ACC>>(
-        d, d.aggregate_function);
+    return byTtl<AggregatingState<IN, OUT>>(d, [&]<bool kTtl>() {
+      using S = HeapAggregatingState<K, VoidNamespace, IN, ACC, OUT, kTtl>;
+      return handle<S, VoidNamespace, typename S::Stored>(d, d.aggregate_function);
+    });
+  }
+
+  /// Bytes of all tables (for tests and metrics), not counting what values point to.
+  size_t memoryBytes() const {
+    size_t n = 0;
+    for (const auto& [name, e] : tables_) n += e.table->memoryBytes();
+    return n;
   }
 
   /// Total entries over all tables (for tests and metrics).

@@ -140,5 +140,39 @@ TEST_F(HeapBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
   EXPECT_EQ(backend.numEntries(), 0u);
 }
 
+TEST(HeapBackendMemoryTest, ValueStateCostsUnder64BytesPerKeyBeyondTheValue) {
+  HeapKeyedStateBackend<int64_t> backend{KeyGroupRange{0, 127}, 128, nullptr};
+  auto* s = backend.getState(ValueStateDescriptor<int64_t>("sum"));
+  constexpr int64_t kKeys = 1'000'000;
+  for (int64_t k = 0; k < kKeys; ++k) {
+    backend.setCurrentKey(k);
+    s->update(k);
+  }
+  ASSERT_EQ(backend.numEntries(), static_cast<size_t>(kKeys));
+  double per_key = static_cast<double>(backend.memoryBytes()) / kKeys - sizeof(int64_t);
+  EXPECT_LT(per_key, 64.0);
+  backend.setCurrentKey(123456);
+  EXPECT_EQ(s->value(), 123456);
+}
+
+TEST(StateTableTest, RememberedEntryNeverOutlivesAnInsertOrRemove) {
+  KeyContext<int64_t> ctx;
+  ctx.range = KeyGroupRange{0, 127};
+  StateTable<int64_t, int64_t, int64_t> table(&ctx);
+  ctx.setCurrentKey(7);
+  table.getOrCreate(0) = 100;
+  ASSERT_NE(table.get(0), nullptr);  // Remembered now.
+  for (int64_t ns = 1; ns < 5000; ++ns) table.getOrCreate(ns) = 100 + ns;  // Grows and moves entries.
+  EXPECT_EQ(*table.get(0), 100);
+  EXPECT_EQ(*table.get(4999), 5099);
+  table.remove(4999);
+  EXPECT_EQ(table.get(4999), nullptr);
+  bool created = false;
+  table.getOrCreate(4999, &created);
+  EXPECT_TRUE(created);
+  ctx.setCurrentKey(8);
+  EXPECT_EQ(table.get(0), nullptr);  // Another key, same namespace.
+}
+
 }  // namespace
 }  // namespace eddy::state

@@ -13,11 +13,20 @@
 namespace eddy::state {
 
 /// A stored value with the processing time it was last written (or read, per the TTL
-/// config); the time is only kept up to date when TTL is enabled.
-template <typename V>
+/// config). States without TTL store `Stamped<V, false>`, which is just the value: the
+/// heap backend's overhead per key stays a hash slot.
+template <typename V, bool kTtl = true>
 struct Stamped {
   V value;
   Timestamp last_access = 0;
+  Timestamp lastAccess() const { return last_access; }
+  void touch(Timestamp now) { last_access = now; }
+};
+template <typename V>
+struct Stamped<V, false> {
+  V value;
+  static constexpr Timestamp lastAccess() { return 0; }
+  static void touch(Timestamp) {}
 };
 
 /// TTL bookkeeping shared by the heap states (Flink's AbstractTtlDecorator).
@@ -45,16 +54,16 @@ class TtlPolicy {
 /// Reads one stamped value under TTL rules: an expired value is removed, and returned
 /// only with ReturnExpiredIfNotCleanedUp; a live one is re-stamped on read when asked.
 /// `remove` erases the entry.
-template <typename V, typename Remove>
-std::optional<V> readWithTtl(const TtlPolicy& ttl, Stamped<V>* s, Remove remove) {
+template <typename V, bool kTtl, typename Remove>
+std::optional<V> readWithTtl(const TtlPolicy& ttl, Stamped<V, kTtl>* s, Remove remove) {
   if (s == nullptr) return std::nullopt;
-  if (ttl.expired(s->last_access)) {
+  if (kTtl && ttl.expired(s->lastAccess())) {
     std::optional<V> v;
     if (ttl.returnExpired()) v = std::move(s->value);
     remove();
     return v;
   }
-  if (ttl.enabled() && ttl.updateOnRead()) s->last_access = ttl.now();
+  if (kTtl && ttl.updateOnRead()) s->touch(ttl.now());
   return s->value;
 }
 
@@ -71,19 +80,22 @@ class HeapStateBase {
   N ns_{};
 };
 
-template <typename K, typename N, typename T>
-class HeapValueState final : public ValueState<T>, public HeapStateBase<K, N, Stamped<T>> {
-  using Base = HeapStateBase<K, N, Stamped<T>>;
+template <typename K, typename N, typename T, bool kTtl>
+class HeapValueState final : public ValueState<T>, public HeapStateBase<K, N, Stamped<T, kTtl>> {
+  using Base = HeapStateBase<K, N, Stamped<T, kTtl>>;
 
  public:
-  HeapValueState(StateTable<K, N, Stamped<T>>* table, TtlPolicy ttl, std::optional<T> def)
+  using Stored = Stamped<T, kTtl>;
+  HeapValueState(StateTable<K, N, Stored>* table, TtlPolicy ttl, std::optional<T> def)
       : Base(table, ttl), default_(std::move(def)) {}
   std::optional<T> value() override {
     auto v = readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
     return v ? v : default_;
   }
   void update(T value) override {
-    this->table_->getOrCreate(this->ns_) = Stamped<T>{std::move(value), this->ttl_.now()};
+    Stored& s = this->table_->getOrCreate(this->ns_);
+    s.value = std::move(value);
+    s.touch(this->ttl_.now());
   }
   void clear() override { this->table_->remove(this->ns_); }
 
@@ -91,12 +103,13 @@ class HeapValueState final : public ValueState<T>, public HeapStateBase<K, N, St
   std::optional<T> default_;
 };
 
-template <typename K, typename N, typename T>
-class HeapReducingState final : public ReducingState<T>, public HeapStateBase<K, N, Stamped<T>> {
-  using Base = HeapStateBase<K, N, Stamped<T>>;
+template <typename K, typename N, typename T, bool kTtl>
+class HeapReducingState final : public ReducingState<T>, public HeapStateBase<K, N, Stamped<T, kTtl>> {
+  using Base = HeapStateBase<K, N, Stamped<T, kTtl>>;
 
  public:
-  HeapReducingState(StateTable<K, N, Stamped<T>>* table, TtlPolicy ttl,
+  using Stored = Stamped<T, kTtl>;
+  HeapReducingState(StateTable<K, N, Stored>* table, TtlPolicy ttl,
                     std::function<T(const T&, const T&)> reduce)
       : Base(table, ttl), reduce_(std::move(reduce)) {}
   std::optional<T> get() override {
@@ -105,7 +118,9 @@ class HeapReducingState final : public ReducingState<T>, public HeapStateBase<K,
   void add(T value) override {
     std::optional<T> current = get();
     T next = current ? reduce_(*current, value) : std::move(value);
-    this->table_->getOrCreate(this->ns_) = Stamped<T>{std::move(next), this->ttl_.now()};
+    Stored& s = this->table_->getOrCreate(this->ns_);
+    s.value = std::move(next);
+    s.touch(this->ttl_.now());
   }
   void clear() override { this->table_->remove(this->ns_); }
 
@@ -113,13 +128,14 @@ class HeapReducingState final : public ReducingState<T>, public HeapStateBase<K,
   std::function<T(const T&, const T&)> reduce_;
 };
 
-template <typename K, typename N, typename IN, typename ACC, typename OUT>
+template <typename K, typename N, typename IN, typename ACC, typename OUT, bool kTtl>
 class HeapAggregatingState final : public AggregatingState<IN, OUT>,
-                                   public HeapStateBase<K, N, Stamped<ACC>> {
-  using Base = HeapStateBase<K, N, Stamped<ACC>>;
+                                   public HeapStateBase<K, N, Stamped<ACC, kTtl>> {
+  using Base = HeapStateBase<K, N, Stamped<ACC, kTtl>>;
 
  public:
-  HeapAggregatingState(StateTable<K, N, Stamped<ACC>>* table, TtlPolicy ttl,
+  using Stored = Stamped<ACC, kTtl>;
+  HeapAggregatingState(StateTable<K, N, Stored>* table, TtlPolicy ttl,
                        std::shared_ptr<const AggregateFunction<IN, ACC, OUT>> f)
       : Base(table, ttl), f_(std::move(f)) {}
   std::optional<OUT> get() override {
@@ -130,7 +146,9 @@ class HeapAggregatingState final : public AggregatingState<IN, OUT>,
   void add(const IN& value) override {
     auto acc = readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
     ACC next = f_->add(value, acc ? std::move(*acc) : f_->createAccumulator());
-    this->table_->getOrCreate(this->ns_) = Stamped<ACC>{std::move(next), this->ttl_.now()};
+    Stored& s = this->table_->getOrCreate(this->ns_);
+    s.value = std::move(next);
+    s.touch(this->ttl_.now());
   }
   void clear() override { this->table_->remove(this->ns_); }
 
@@ -139,12 +157,13 @@ class HeapAggregatingState final : public AggregatingState<IN, OUT>,
 };
 
 /// TTL applies to each element, as in Flink's TtlListState.
-template <typename K, typename N, typename T>
+template <typename K, typename N, typename T, bool kTtl>
 class HeapListState final : public ListState<T>,
-                            public HeapStateBase<K, N, std::vector<Stamped<T>>> {
-  using Base = HeapStateBase<K, N, std::vector<Stamped<T>>>;
+                            public HeapStateBase<K, N, std::vector<Stamped<T, kTtl>>> {
+  using Base = HeapStateBase<K, N, std::vector<Stamped<T, kTtl>>>;
 
  public:
+  using Stored = std::vector<Stamped<T, kTtl>>;
   using Base::Base;
   std::vector<T> get() override {
     std::vector<T> out;
@@ -152,16 +171,18 @@ class HeapListState final : public ListState<T>,
     if (list == nullptr) return out;
     bool any_expired = false;
     for (auto& s : *list) {
-      bool expired = this->ttl_.expired(s.last_access);
+      bool expired = kTtl && this->ttl_.expired(s.lastAccess());
       any_expired |= expired;
       if (!expired || this->ttl_.returnExpired()) out.push_back(s.value);
-      if (!expired && this->ttl_.enabled() && this->ttl_.updateOnRead()) s.last_access = this->ttl_.now();
+      if (kTtl && !expired && this->ttl_.updateOnRead()) s.touch(this->ttl_.now());
     }
     if (any_expired) prune(*list);
     return out;
   }
   void add(T value) override {
-    this->table_->getOrCreate(this->ns_).push_back(Stamped<T>{std::move(value), this->ttl_.now()});
+    Stamped<T, kTtl> s{std::move(value)};
+    s.touch(this->ttl_.now());
+    this->table_->getOrCreate(this->ns_).push_back(std::move(s));
   }
   void addAll(std::vector<T> values) override {
     for (auto& v : values) add(std::move(v));
@@ -173,21 +194,22 @@ class HeapListState final : public ListState<T>,
   void clear() override { this->table_->remove(this->ns_); }
 
  private:
-  void prune(std::vector<Stamped<T>>& list) {
-    std::erase_if(list, [&](const Stamped<T>& s) { return this->ttl_.expired(s.last_access); });
+  void prune(Stored& list) {
+    std::erase_if(list, [&](const Stamped<T, kTtl>& s) { return this->ttl_.expired(s.lastAccess()); });
     if (list.empty()) clear();
   }
 };
 
 /// TTL applies to each entry, as in Flink's TtlMapState.
-template <typename K, typename N, typename UK, typename UV>
+template <typename K, typename N, typename UK, typename UV, bool kTtl>
 class HeapMapState final
     : public MapState<UK, UV>,
-      public HeapStateBase<K, N, std::unordered_map<UK, Stamped<UV>, std::hash<UK>>> {
-  using Inner = std::unordered_map<UK, Stamped<UV>, std::hash<UK>>;
+      public HeapStateBase<K, N, std::unordered_map<UK, Stamped<UV, kTtl>, std::hash<UK>>> {
+  using Inner = std::unordered_map<UK, Stamped<UV, kTtl>, std::hash<UK>>;
   using Base = HeapStateBase<K, N, Inner>;
 
  public:
+  using Stored = Inner;
   using Base::Base;
   std::optional<UV> get(const UK& key) override {
     Inner* m = this->table_->get(this->ns_);
@@ -197,7 +219,9 @@ class HeapMapState final
     return readWithTtl(this->ttl_, &it->second, [&] { eraseEntry(*m, it); });
   }
   void put(UK key, UV value) override {
-    this->table_->getOrCreate(this->ns_)[std::move(key)] = Stamped<UV>{std::move(value), this->ttl_.now()};
+    Stamped<UV, kTtl>& s = this->table_->getOrCreate(this->ns_)[std::move(key)];
+    s.value = std::move(value);
+    s.touch(this->ttl_.now());
   }
   bool contains(const UK& key) override { return get(key).has_value(); }
   void remove(const UK& key) override {
@@ -212,12 +236,12 @@ class HeapMapState final
     Inner* m = this->table_->get(this->ns_);
     if (m == nullptr) return out;
     for (auto it = m->begin(); it != m->end();) {
-      if (this->ttl_.expired(it->second.last_access)) {
+      if (kTtl && this->ttl_.expired(it->second.lastAccess())) {
         if (this->ttl_.returnExpired()) out.emplace_back(it->first, it->second.value);
         it = m->erase(it);
         continue;
       }
-      if (this->ttl_.enabled() && this->ttl_.updateOnRead()) it->second.last_access = this->ttl_.now();
+      if (kTtl && this->ttl_.updateOnRead()) it->second.touch(this->ttl_.now());
       out.emplace_back(it->first, it->second.value);
       ++it;
     }

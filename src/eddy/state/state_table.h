@@ -46,7 +46,7 @@ inline uint64_t spreadHash(uint64_t h) {
 template <typename K, typename N>
 struct StateKey {
   K key;
-  N ns;
+  [[no_unique_address]] N ns;  // VoidNamespace takes no room.
   bool operator==(const StateKey& o) const { return key == o.key && ns == o.ns; }
 };
 
@@ -64,6 +64,8 @@ class StateTableBase {
  public:
   virtual ~StateTableBase() = default;
   virtual size_t size() const = 0;
+  /// Bytes of the table itself (slots), not counting what values point to.
+  virtual size_t memoryBytes() const = 0;
 };
 
 /// The heap backend's storage of one state: (key, namespace) -> V, one hash map per key
@@ -107,6 +109,11 @@ class StateTable final : public StateTableBase {
   size_t size() const override {
     size_t n = 0;
     for (const Map& m : maps_) n += m.size();
+    return n;
+  }
+  size_t memoryBytes() const override {
+    size_t n = maps_.capacity() * sizeof(Map);
+    for (const Map& m : maps_) n += m.memoryBytes();
     return n;
   }
   int numKeyGroups() const { return static_cast<int>(maps_.size()); }

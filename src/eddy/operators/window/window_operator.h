@@ -156,19 +156,19 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     }
 
    private:
-    state::HeapValueState<K, W, int64_t>& longState(const std::string& name) {
+    state::HeapValueState<K, W, int64_t, false>& longState(const std::string& name) {
       auto it = long_states_.find(name);
       if (it == long_states_.end()) {
-        auto* table = op_->backend_->template table<W, state::Stamped<int64_t>>("trigger-" + name);
+        auto* table = op_->backend_->template table<W, state::Stamped<int64_t, false>>("trigger-" + name);
         it = long_states_
-                 .emplace(name, std::make_unique<state::HeapValueState<K, W, int64_t>>(
+                 .emplace(name, std::make_unique<state::HeapValueState<K, W, int64_t, false>>(
                                     table, state::TtlPolicy({}, nullptr), std::nullopt))
                  .first;
       }
       return *it->second;
     }
     WindowOperator* op_;
-    std::map<std::string, std::unique_ptr<state::HeapValueState<K, W, int64_t>>> long_states_;
+    std::map<std::string, std::unique_ptr<state::HeapValueState<K, W, int64_t, false>>> long_states_;
   };
 
   void addAndTrigger(const runtime::StreamRecord<IN>& r, const W& window, const W& state_window) {
