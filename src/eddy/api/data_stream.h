@@ -21,6 +21,12 @@ template <typename T, typename K>
 class KeyedStream;
 template <typename T, typename W>
 class AllWindowedStream;
+template <typename IN1, typename IN2>
+class ConnectedStreams;
+template <typename T>
+class BroadcastStream;
+template <typename IN1, typename IN2, typename K>
+class BroadcastConnectedStream;
 
 /// A stream of T (Flink's DataStream): each call adds an operator to the job's graph
 /// and returns the stream it produces. Nothing runs until env.execute().
@@ -80,6 +86,20 @@ class DataStream {
     (others.connectTo(id, 0), ...);
     return DataStream<T>(g_, id);
   }
+
+  /// Connects a stream of another type, for a two-input operator (CoMap, CoFlatMap,
+  /// CoProcess; keyBy(key1, key2) for KeyedCoProcess). Defined in connected_streams.h.
+  template <typename T2>
+  ConnectedStreams<T, T2> connect(const DataStream<T2>& other) const;
+  /// Connects a broadcast stream: process() then takes a BroadcastProcessFunction.
+  template <typename T2>
+  BroadcastConnectedStream<T, T2, void> connect(const BroadcastStream<T2>& other) const;
+  /// Turns this stream into a broadcast stream whose records every instance of the
+  /// connected operator keeps in the broadcast states named by `descriptors`
+  /// (MapStateDescriptors).
+  template <typename... D>
+    requires(sizeof...(D) > 0)
+  BroadcastStream<T> broadcast(const D&... descriptors) const;
 
   // Partitioning of the next edge (Flink's names).
   DataStream<T> rebalance() const { return partitioned(runtime::PartitionKind::kRebalance); }

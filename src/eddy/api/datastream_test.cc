@@ -4,22 +4,13 @@
 #include <map>
 
 #include "eddy/api/eddy.h"
+#include "eddy/api/testing_util.h"
 
 namespace eddy {
 namespace {
 
-template <typename T>
-std::vector<T> sorted(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
-
-template <typename T>
-std::shared_ptr<typename CollectSink<T>::Results> collect(DataStream<T> s) {
-  auto results = std::make_shared<typename CollectSink<T>::Results>();
-  s.addSink(CollectSink<T>(results), "collect");
-  return results;
-}
+using api::testing::collect;
+using api::testing::sorted;
 
 TEST(DataStream, MapFilterFlatMapChainAndRunToTheEnd) {
   StreamExecutionEnvironment env;

@@ -2,6 +2,7 @@
 
 // The DataStream API in one include, with Flink's names in namespace eddy.
 
+#include "eddy/api/connected_streams.h"
 #include "eddy/api/data_stream.h"
 #include "eddy/api/keyed_stream.h"
 #include "eddy/api/stream_execution_environment.h"
@@ -14,7 +15,11 @@
 
 namespace eddy {
 
+using api::BroadcastConnectedStream;
+using api::BroadcastStream;
+using api::ConnectedStreams;
 using api::DataStream;
+using api::KeyedConnectedStreams;
 using api::KeyedStream;
 using api::SingleOutputStreamOperator;
 using api::StreamExecutionEnvironment;
@@ -22,7 +27,13 @@ using api::WindowedStream;
 using runtime::JobExecutionResult;
 using runtime::OutputTag;
 
+using operators::BroadcastProcessFunction;
+using operators::BroadcastState;
 using operators::Collector;
+using operators::CoProcessFunction;
+using operators::KeyedBroadcastProcessFunction;
+using operators::KeyedCoProcessFunction;
+using operators::ReadOnlyBroadcastState;
 using operators::KeyedProcessFunction;
 using operators::ProcessFunction;
 using operators::ProcessWindowFunction;

@@ -21,6 +21,16 @@ class KeyedStream : public DataStream<T> {
 
   const operators::KeySelector<T, K>& getKeySelector() const { return selector_; }
 
+  using DataStream<T>::connect;
+  /// Connects another stream keyed by the same key type: process() then takes a
+  /// KeyedCoProcessFunction<K, T, T2, R>. Defined in connected_streams.h.
+  template <typename T2>
+  auto connect(const KeyedStream<T2, K>& other) const;
+  /// Connects a broadcast stream: process() then takes a
+  /// KeyedBroadcastProcessFunction<K, T, T2, R>.
+  template <typename T2>
+  BroadcastConnectedStream<T, T2, K> connect(const BroadcastStream<T2>& other) const;
+
   /// Runs a KeyedProcessFunction<K, T, OUT> subclass.
   template <typename F>
   SingleOutputStreamOperator<typename F::OutputType> process(F f) {

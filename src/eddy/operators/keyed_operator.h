@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "eddy/operators/functions.h"
+#include "eddy/runtime/chain_outputs.h"
 #include "eddy/runtime/internal_timer_service.h"
 
 namespace eddy::operators {
@@ -49,28 +50,61 @@ class KeyedTimerService final : public TimerService {
   runtime::InternalTimerService<K, state::VoidNamespace>* t_;
 };
 
+/// What every operator running a keyed process function has: the keyed backend and the
+/// first input's key selector (KeyedSupport), timers in the void namespace, the runtime
+/// context over the backend, and the collector; fireTimer runs onTimer as Flink does.
+template <typename K, typename IN1, typename OUT>
+class KeyedFunctionSupport : protected KeyedSupport<K, IN1> {
+ protected:
+  using Timers = runtime::InternalTimerService<K, state::VoidNamespace>;
+  explicit KeyedFunctionSupport(KeySelector<IN1, K> selector1) : KeyedSupport<K, IN1>(std::move(selector1)) {}
+
+  void openKeyed(const runtime::OperatorContext& ctx, runtime::Output<OUT>* out,
+                 runtime::Triggerable<K, state::VoidNamespace>* target) {
+    this->openBackend(ctx);
+    timers_ = std::make_unique<Timers>(this->backend_.get(), ctx.processing_time, target);
+    timer_service_ = std::make_unique<KeyedTimerService<K>>(timers_.get());
+    runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&ctx, this->backend_.get());
+    collector_ = std::make_unique<TimestampedCollector<OUT>>(out);
+  }
+  /// Sets up `ctx` (an OnTimerContext) for timer `t` and runs `on_timer`, naming `op` in
+  /// a failure. Flink: records emitted from onTimer carry the timer's timestamp in event
+  /// time and none in processing time.
+  template <typename TimerCtx, typename OnTimer>
+  void fireTimer(const runtime::StreamOperatorBase& op, const runtime::InternalTimer<K, state::VoidNamespace>& t,
+                 bool event_time, TimerCtx& ctx, OnTimer on_timer) {
+    Timestamp ts = event_time ? t.timestamp : runtime::kNoTimestamp;
+    ctx.setTimestamp(ts);
+    ctx.setDomain(event_time ? TimerCtx::TimeDomain::kEventTime : TimerCtx::TimeDomain::kProcessingTime);
+    ctx.setKey(&this->backend_->getCurrentKey());
+    collector_->setTimestamp(ts);
+    runtime::runAs(op, on_timer);
+  }
+
+  std::unique_ptr<Timers> timers_;
+  std::unique_ptr<KeyedTimerService<K>> timer_service_;
+  std::unique_ptr<KeyedRuntimeContext<K>> runtime_context_;
+  std::unique_ptr<TimestampedCollector<OUT>> collector_;
+};
+
 /// Runs a KeyedProcessFunction `F` (Flink's KeyedProcessOperator).
 template <typename K, typename IN, typename OUT, typename F>
 class KeyedProcessOperator final
     : public runtime::OneInputStreamOperator<IN, OUT>,
       public runtime::Triggerable<K, state::VoidNamespace>,
-      private KeyedSupport<K, IN> {
+      private KeyedFunctionSupport<K, IN, OUT> {
   using Fn = KeyedProcessFunction<K, IN, OUT>;
+  using Timer = runtime::InternalTimer<K, state::VoidNamespace>;
 
  public:
   KeyedProcessOperator(F f, KeySelector<IN, K> selector)
-      : KeyedSupport<K, IN>(std::move(selector)), f_(std::move(f)) {}
+      : KeyedFunctionSupport<K, IN, OUT>(std::move(selector)), f_(std::move(f)) {}
 
   void open() override {
-    this->openBackend(this->context());
-    timers_ = std::make_unique<runtime::InternalTimerService<K, state::VoidNamespace>>(
-        this->backend_.get(), this->context().processing_time, this);
-    timer_service_ = std::make_unique<KeyedTimerService<K>>(timers_.get());
-    runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&this->context(), this->backend_.get());
-    ctx_ = std::make_unique<typename Fn::Context>(&this->context(), timer_service_.get());
-    timer_ctx_ = std::make_unique<typename Fn::OnTimerContext>(&this->context(), timer_service_.get());
-    collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
-    f_.setRuntimeContext(runtime_context_.get());
+    this->openKeyed(this->context(), &this->output(), this);
+    ctx_ = std::make_unique<typename Fn::Context>(&this->context(), this->timer_service_.get());
+    timer_ctx_ = std::make_unique<typename Fn::OnTimerContext>(&this->context(), this->timer_service_.get());
+    f_.setRuntimeContext(this->runtime_context_.get());
     f_.open();
   }
   void close() override { f_.close(); }
@@ -79,41 +113,24 @@ class KeyedProcessOperator final
     this->setKeyOf(r.value);
     ctx_->setTimestamp(r.timestamp);
     ctx_->setKey(&this->backend_->getCurrentKey());
-    collector_->setTimestamp(r.timestamp);
-    f_.processElement(r.value, *ctx_, *collector_);
+    this->collector_->setTimestamp(r.timestamp);
+    f_.processElement(r.value, *ctx_, *this->collector_);
   }
   void processWatermark(runtime::Watermark wm) override {
-    timers_->advanceWatermark(wm.timestamp);
+    this->timers_->advanceWatermark(wm.timestamp);
     this->emitWatermark(wm);
   }
-  void onEventTime(const runtime::InternalTimer<K, state::VoidNamespace>& t) override {
-    fire(t, Fn::OnTimerContext::TimeDomain::kEventTime);
-  }
-  void onProcessingTime(const runtime::InternalTimer<K, state::VoidNamespace>& t) override {
-    fire(t, Fn::OnTimerContext::TimeDomain::kProcessingTime);
-  }
+  void onEventTime(const Timer& t) override { fire(t, /*event_time=*/true); }
+  void onProcessingTime(const Timer& t) override { fire(t, /*event_time=*/false); }
 
  private:
-  void fire(const runtime::InternalTimer<K, state::VoidNamespace>& t,
-            typename Fn::OnTimerContext::TimeDomain domain) {
-    // Flink: records emitted from onTimer carry the timer's timestamp for event time,
-    // and none for processing time.
-    bool event = domain == Fn::OnTimerContext::TimeDomain::kEventTime;
-    Timestamp ts = event ? t.timestamp : runtime::kNoTimestamp;
-    timer_ctx_->setTimestamp(ts);
-    timer_ctx_->setDomain(domain);
-    timer_ctx_->setKey(&this->backend_->getCurrentKey());
-    collector_->setTimestamp(ts);
-    runtime::runAs(*this, [&] { f_.onTimer(t.timestamp, *timer_ctx_, *collector_); });
+  void fire(const Timer& t, bool event_time) {
+    this->fireTimer(*this, t, event_time, *timer_ctx_, [&] { f_.onTimer(t.timestamp, *timer_ctx_, *this->collector_); });
   }
 
   F f_;
-  std::unique_ptr<runtime::InternalTimerService<K, state::VoidNamespace>> timers_;
-  std::unique_ptr<KeyedTimerService<K>> timer_service_;
-  std::unique_ptr<KeyedRuntimeContext<K>> runtime_context_;
   std::unique_ptr<typename Fn::Context> ctx_;
   std::unique_ptr<typename Fn::OnTimerContext> timer_ctx_;
-  std::unique_ptr<TimestampedCollector<OUT>> collector_;
 };
 
 /// Rolling reduce per key (Flink's StreamGroupedReduceOperator): emits the new

@@ -63,36 +63,47 @@ class NonKeyedTimerService final : public ReadOnlyTimerService {
   const Timestamp* watermark_;
 };
 
+/// What every non-keyed operator running a rich process function needs: the runtime
+/// context, a timer service that refuses timers, and the collector.
+template <typename OUT>
+class NonKeyedFunctionSupport {
+ protected:
+  void openSupport(const runtime::OperatorContext& ctx, runtime::Output<OUT>* out) {
+    runtime_context_ = std::make_unique<RuntimeContext>(&ctx);
+    timers_ = std::make_unique<NonKeyedTimerService>(ctx.processing_time, &watermark_);
+    collector_ = std::make_unique<TimestampedCollector<OUT>>(out);
+  }
+  Timestamp watermark_ = kMinTimestamp;
+  std::unique_ptr<RuntimeContext> runtime_context_;
+  std::unique_ptr<NonKeyedTimerService> timers_;
+  std::unique_ptr<TimestampedCollector<OUT>> collector_;
+};
+
+/// Runs a ProcessFunction `F` on a non-keyed stream.
 template <typename IN, typename OUT, typename F>
-class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT> {
+class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, private NonKeyedFunctionSupport<OUT> {
  public:
   explicit ProcessOperator(F f) : f_(std::move(f)) {}
   void open() override {
-    runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
-    timers_ = std::make_unique<NonKeyedTimerService>(this->context().processing_time, &watermark_);
-    ctx_ = std::make_unique<ProcessContextBase>(&this->context(), timers_.get());
-    collector_ = std::make_unique<TimestampedCollector<OUT>>(&this->output());
-    f_.setRuntimeContext(runtime_context_.get());
+    this->openSupport(this->context(), &this->output());
+    ctx_ = std::make_unique<ProcessContextBase>(&this->context(), this->timers_.get());
+    f_.setRuntimeContext(this->runtime_context_.get());
     f_.open();
   }
   void close() override { f_.close(); }
   void processElement(const runtime::StreamRecord<IN>& r) override {
     ctx_->setTimestamp(r.timestamp);
-    collector_->setTimestamp(r.timestamp);
-    f_.processElement(r.value, *ctx_, *collector_);
+    this->collector_->setTimestamp(r.timestamp);
+    f_.processElement(r.value, *ctx_, *this->collector_);
   }
   void processWatermark(runtime::Watermark wm) override {
-    watermark_ = wm.timestamp;
+    this->watermark_ = wm.timestamp;
     this->emitWatermark(wm);
   }
 
  private:
   F f_;
-  Timestamp watermark_ = kMinTimestamp;
-  std::unique_ptr<RuntimeContext> runtime_context_;
-  std::unique_ptr<NonKeyedTimerService> timers_;
   std::unique_ptr<ProcessContextBase> ctx_;
-  std::unique_ptr<TimestampedCollector<OUT>> collector_;
 };
 
 /// Flink's SinkFunction: invoked once per record; finish() at the end of input.

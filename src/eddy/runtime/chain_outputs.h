@@ -80,7 +80,13 @@ class ChainedTwoInput final : public Output<std::conditional_t<kInput == 1, IN1,
     op_->context().metrics->current_input_watermark.set(
         op_->context().metrics->current_output_watermark.get());
   }
-  void emitWatermarkStatus(WatermarkStatus s) override { op_->processWatermarkStatus(s); }
+  void emitWatermarkStatus(WatermarkStatus s) override {
+    if constexpr (kInput == 1) {
+      op_->processWatermarkStatus1(s);
+    } else {
+      op_->processWatermarkStatus2(s);
+    }
+  }
 
  private:
   TwoInputStreamOperator<IN1, IN2, OUT>* op_;

@@ -85,7 +85,9 @@ class OneInputStreamOperator : public AbstractStreamOperator<OUT> {
   virtual void processElement(const StreamRecord<IN>& record) = 0;
 };
 
-/// Two inputs; the operator's event time is the minimum of both inputs' watermarks.
+/// Two inputs; the operator's event time is the minimum of the watermarks of its active
+/// inputs. An idle input does not hold event time back; the operator is idle when both
+/// inputs are (Flink's IndexedCombinedWatermarkStatus).
 template <typename IN1, typename IN2, typename OUT>
 class TwoInputStreamOperator : public AbstractStreamOperator<OUT> {
  public:
@@ -95,20 +97,40 @@ class TwoInputStreamOperator : public AbstractStreamOperator<OUT> {
   virtual void processElement1(const StreamRecord<IN1>& record) = 0;
   virtual void processElement2(const StreamRecord<IN2>& record) = 0;
 
-  void processWatermark1(Watermark wm) { combine(wm.timestamp, input2_wm_, input1_wm_); }
-  void processWatermark2(Watermark wm) { combine(wm.timestamp, input1_wm_, input2_wm_); }
+  void processWatermark1(Watermark wm) { onInputWatermark(0, wm.timestamp); }
+  void processWatermark2(Watermark wm) { onInputWatermark(1, wm.timestamp); }
+  void processWatermarkStatus1(WatermarkStatus s) { onInputStatus(0, s); }
+  void processWatermarkStatus2(WatermarkStatus s) { onInputStatus(1, s); }
 
  private:
-  void combine(Timestamp incoming, Timestamp other, Timestamp& mine) {
-    mine = incoming;
-    Timestamp combined = std::min(mine, other);
-    if (combined > combined_wm_) {
+  void onInputWatermark(int input, Timestamp wm) {
+    watermarks_[input] = wm;
+    advance();
+  }
+  void onInputStatus(int input, WatermarkStatus s) {
+    bool was_idle = idle_[0] && idle_[1];
+    idle_[input] = s == WatermarkStatus::kIdle;
+    bool now_idle = idle_[0] && idle_[1];
+    if (!now_idle) advance();  // The other input's watermark may now be the minimum.
+    if (now_idle != was_idle) {
+      this->processWatermarkStatus(now_idle ? WatermarkStatus::kIdle : WatermarkStatus::kActive);
+    }
+  }
+  void advance() {
+    Timestamp combined = kMaxTimestamp;
+    bool any_active = false;
+    for (int i = 0; i < 2; ++i) {
+      if (idle_[i]) continue;
+      any_active = true;
+      combined = std::min(combined, watermarks_[i]);
+    }
+    if (any_active && combined > combined_wm_) {
       combined_wm_ = combined;
       this->processWatermark(Watermark{combined});
     }
   }
-  Timestamp input1_wm_ = kMinTimestamp;
-  Timestamp input2_wm_ = kMinTimestamp;
+  Timestamp watermarks_[2] = {kMinTimestamp, kMinTimestamp};
+  bool idle_[2] = {false, false};
   Timestamp combined_wm_ = kMinTimestamp;
 };
 

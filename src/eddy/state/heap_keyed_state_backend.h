@@ -1,10 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
+#include <vector>
 
 #include "eddy/core/clock.h"
 #include "eddy/state/heap_states.h"
@@ -38,7 +40,14 @@ class HeapKeyedStateBackend {
     if (it == tables_.end()) {
       auto t = std::make_unique<StateTable<K, N, V>>(&ctx_);
       auto* raw = t.get();
-      tables_.emplace(name, Entry{std::move(t), &typeid(StateTable<K, N, V>)});
+      auto keys = [raw] {
+        std::vector<K> out;
+        for (int g = 0; g < raw->numKeyGroups(); ++g) {
+          raw->keyGroup(g).forEach([&](const StateKey<K, N>& k, const V&) { out.push_back(k.key); });
+        }
+        return out;
+      };
+      tables_.emplace(name, Entry{std::move(t), &typeid(StateTable<K, N, V>), std::move(keys)});
       return raw;
     }
     if (*it->second.type != typeid(StateTable<K, N, V>)) {
@@ -103,6 +112,23 @@ class HeapKeyedStateBackend {
     });
   }
 
+  /// Calls fn(key) once for every key with an entry in the state named `name`, with that
+  /// key current; fn may read, change or clear state (Flink's applyToAllKeys).
+  template <typename Fn>
+  void forEachKey(const std::string& name, Fn&& fn) {
+    auto it = tables_.find(name);
+    if (it == tables_.end()) return;
+    struct Hash {
+      uint64_t operator()(const K& k) const { return spreadHash(static_cast<uint32_t>(KeyHash<K>()(k))); }
+    };
+    FlatHashMap<K, bool, Hash> seen;  // One call per key, whatever its namespaces.
+    for (const K& k : it->second.keys()) {
+      if (!seen.insert(k, true)) continue;
+      setCurrentKey(k);
+      fn(k);
+    }
+  }
+
   /// Bytes of all tables (for tests and metrics), not counting what values point to.
   size_t memoryBytes() const {
     size_t n = 0;
@@ -121,6 +147,7 @@ class HeapKeyedStateBackend {
   struct Entry {
     std::unique_ptr<StateTableBase> table;
     const std::type_info* type;
+    std::function<std::vector<K>()> keys;
   };
   KeyContext<K> ctx_;
   const Clock* clock_;

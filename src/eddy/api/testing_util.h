@@ -1,0 +1,28 @@
+#pragma once
+
+// Helpers for tests of jobs built with the DataStream API (test-only).
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "eddy/api/data_stream.h"
+#include "eddy/operators/sinks.h"
+
+namespace eddy::api::testing {
+
+template <typename T>
+std::vector<T> sorted(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+/// Adds a collecting sink to `s`; the results are complete once execute() returns.
+template <typename T>
+std::shared_ptr<typename operators::CollectSink<T>::Results> collect(DataStream<T> s) {
+  auto results = std::make_shared<typename operators::CollectSink<T>::Results>();
+  s.addSink(operators::CollectSink<T>(results), "collect");
+  return results;
+}
+
+}  // namespace eddy::api::testing
