@@ -125,6 +125,7 @@ int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags
     return 1;
   }
   if (flags.has("metrics")) std::cerr << result.metricsReport();
+  std::cerr << result.accumulatorsReport();
   return 0;
 }
 

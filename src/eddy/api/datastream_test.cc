@@ -170,3 +170,62 @@ TEST(DataStream, ChainsForwardOperatorsIntoOneTask) {
 
 }  // namespace
 }  // namespace eddy
+
+namespace eddy {
+namespace {
+
+class CountingFn final : public ProcessFunction<int, int> {
+ public:
+  void open() override { getRuntimeContext().addAccumulator("records", &records_); }
+  void processElement(const int& v, Context&, Collector<int>& out) override {
+    records_.add(1);
+    if (v % 2 == 0) getRuntimeContext().getIntCounter("evens").add(1);
+    getRuntimeContext().getHistogram("last-digit").add(v % 10);
+    out.collect(v);
+  }
+
+ private:
+  LongCounter records_;
+};
+
+TEST(Accumulators, AreMergedOverSubtasksIntoTheJobResult) {
+  StreamExecutionEnvironment env;
+  env.setParallelism(3);
+  std::vector<int> input;
+  for (int i = 0; i < 300; ++i) input.push_back(i);
+  env.fromCollection(input).rebalance().process(CountingFn{}).addSink(DiscardingSink<int>(), "discard");
+  JobExecutionResult r = env.execute("accumulators");
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  EXPECT_EQ(r.getAccumulatorResult<int64_t>("records"), 300);
+  EXPECT_EQ(r.getAccumulatorResult<int32_t>("evens"), 150);
+  auto histogram = r.getAccumulatorResult<std::map<int32_t, int32_t>>("last-digit");
+  ASSERT_TRUE(histogram.has_value());
+  EXPECT_EQ(histogram->size(), 10u);
+  EXPECT_EQ(histogram->at(7), 30);
+  EXPECT_EQ(r.getAccumulatorResult<int64_t>("absent"), std::nullopt);
+  EXPECT_NE(r.accumulatorsReport().find("- records (java.lang.Long): 300\n"), std::string::npos)
+      << r.accumulatorsReport();
+}
+
+class TwiceFn final : public ProcessFunction<int, int> {
+ public:
+  void open() override {
+    getRuntimeContext().addAccumulator("n", &a_);
+    getRuntimeContext().addAccumulator("n", &b_);
+  }
+  void processElement(const int&, Context&, Collector<int>&) override {}
+
+ private:
+  LongCounter a_, b_;
+};
+
+TEST(Accumulators, ANameRegisteredTwiceInATaskFailsTheJob) {
+  StreamExecutionEnvironment env;
+  env.fromElements({1}).process(TwiceFn{}).name("twice");
+  JobExecutionResult r = env.execute("dup");
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status.message().find("The accumulator 'n' already exists"), std::string::npos) << r.status.message();
+}
+
+}  // namespace
+}  // namespace eddy

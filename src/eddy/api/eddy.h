@@ -24,7 +24,12 @@ using api::KeyedStream;
 using api::SingleOutputStreamOperator;
 using api::StreamExecutionEnvironment;
 using api::WindowedStream;
+using runtime::AverageAccumulator;
+using runtime::DoubleCounter;
+using runtime::Histogram;
+using runtime::IntCounter;
 using runtime::JobExecutionResult;
+using runtime::LongCounter;
 using runtime::OutputTag;
 
 using operators::BroadcastProcessFunction;

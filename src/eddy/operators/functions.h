@@ -34,7 +34,31 @@ class RuntimeContext {
   const std::string& getTaskName() const { return ctx_->operator_name; }
   const std::string& getTaskNameWithSubtasks() const { return ctx_->task_name; }
 
+  /// Registers an accumulator the function owns (usually a member); its merged result
+  /// is in the job result under `name`. A name can be registered once per task.
+  void addAccumulator(const std::string& name, runtime::AccumulatorBase* accumulator) {
+    registry().add(name, accumulator);
+  }
+  /// The accumulator registered under `name` in this task, or nullptr.
+  template <typename A>
+  A* getAccumulator(const std::string& name) {
+    return dynamic_cast<A*>(registry().get(name));
+  }
+  /// Flink's shortcuts: the counter of that name, created on first use.
+  runtime::IntCounter& getIntCounter(const std::string& name) { return registry().getOrCreate<runtime::IntCounter>(name); }
+  runtime::LongCounter& getLongCounter(const std::string& name) {
+    return registry().getOrCreate<runtime::LongCounter>(name);
+  }
+  runtime::DoubleCounter& getDoubleCounter(const std::string& name) {
+    return registry().getOrCreate<runtime::DoubleCounter>(name);
+  }
+  runtime::Histogram& getHistogram(const std::string& name) { return registry().getOrCreate<runtime::Histogram>(name); }
+
  private:
+  runtime::AccumulatorRegistry& registry() {
+    if (ctx_->accumulators == nullptr) throw std::logic_error("Accumulators are not available here.");
+    return *ctx_->accumulators;
+  }
   const runtime::OperatorContext* ctx_;
 };
 

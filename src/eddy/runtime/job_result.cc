@@ -36,6 +36,15 @@ int64_t JobExecutionResult::numLateRecordsDropped(const std::string& name) const
   return sumOver(operators, name, [](const auto& o) { return o.num_late_records_dropped; });
 }
 
+std::string JobExecutionResult::accumulatorsReport() const {
+  if (accumulators.empty()) return "";
+  std::string out = "Accumulator Results: \n";
+  for (const auto& [name, acc] : accumulators) {
+    out += "- " + name + " (" + acc->typeName() + "): " + acc->toString() + "\n";
+  }
+  return out;
+}
+
 std::string JobExecutionResult::metricsReport() const {
   std::string out;
   double seconds = net_runtime_ms > 0 ? net_runtime_ms / 1000.0 : 1.0;

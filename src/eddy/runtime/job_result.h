@@ -1,9 +1,14 @@
 #pragma once
 
+#include <any>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "eddy/runtime/accumulator.h"
 #include "eddy/core/status.h"
 
 namespace eddy::runtime {
@@ -38,9 +43,23 @@ struct JobExecutionResult {
   int64_t net_runtime_ms = 0;
   std::vector<OperatorMetricsSnapshot> operators;
   std::vector<TaskMetricsSnapshot> tasks;
+  /// Accumulators by name, merged over all subtasks.
+  std::map<std::string, std::shared_ptr<const AccumulatorBase>> accumulators;
 
   bool isOk() const { return status.isOk(); }
   int64_t getNetRuntime() const { return net_runtime_ms; }
+
+  /// The merged result of accumulator `name` as type R (the accumulator's ResultType:
+  /// int32_t for IntCounter, int64_t for LongCounter, ...); nullopt when no function
+  /// registered it. Asking with another type is std::bad_any_cast.
+  template <typename R>
+  std::optional<R> getAccumulatorResult(const std::string& name) const {
+    auto it = accumulators.find(name);
+    if (it == accumulators.end()) return std::nullopt;
+    return std::any_cast<R>(it->second->value());
+  }
+  /// Flink's CLI block: `Accumulator Results: ` then `- name (java.lang.Long): 42` per line.
+  std::string accumulatorsReport() const;
 
   /// Sums of a metric over the subtasks of the operator named `name`.
   int64_t numRecordsIn(const std::string& name) const;

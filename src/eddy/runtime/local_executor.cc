@@ -3,12 +3,34 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <typeinfo>
 
 #include "eddy/runtime/job_graph.h"
 #include "eddy/runtime/task.h"
 
 namespace eddy::runtime {
 namespace {
+
+/// Merges a finished task's accumulators into the job's, by name (Flink fails the job
+/// when one name has two types).
+Status mergeAccumulators(const AccumulatorRegistry& task,
+                         std::map<std::string, std::shared_ptr<const AccumulatorBase>>& into) {
+  for (const auto& [name, acc] : task.entries()) {
+    auto it = into.find(name);
+    if (it == into.end()) {
+      into.emplace(name, acc->clone());
+      continue;
+    }
+    if (typeid(*it->second) != typeid(*acc)) {
+      return Status::invalidArgument("The accumulator '" + name + "' was created with two different types: " +
+                                     it->second->typeName() + " and " + acc->typeName());
+    }
+    auto copy = it->second->clone();
+    copy->mergeFrom(*acc);
+    it->second = std::move(copy);
+  }
+  return Status::ok();
+}
 
 constexpr int kBuffersPerChannel = 4;
 
@@ -138,6 +160,7 @@ struct Deployment {
       ctx.processing_time = &task.processingTime();
       ctx.metrics = metrics[id];
       ctx.side_outputs = std::move(side_outputs);
+      ctx.accumulators = &task.accumulators();
       ops[id]->setup(std::move(ctx), main_output);
     }
     const StreamNode& head = graph.nodes[v.chain.front()];
@@ -217,6 +240,8 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
       ts.back_pressured_ms = t->metrics().back_pressured_ns.get() / 1'000'000;
       ts.wall_ms = t->metrics().wall_ns.get() / 1'000'000;
       result.tasks.push_back(std::move(ts));
+      Status merged = mergeAccumulators(t->accumulators(), result.accumulators);
+      if (!merged.isOk() && result.status.isOk()) result.status = merged;
     }
   }
   return result;

@@ -6,6 +6,7 @@
 
 #include "eddy/core/check.h"
 #include "eddy/core/clock.h"
+#include "eddy/runtime/accumulator.h"
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/output.h"
 #include "eddy/runtime/processing_time_service.h"
@@ -21,6 +22,8 @@ struct OperatorContext {
   int max_parallelism = 128;
   ProcessingTimeService* processing_time = nullptr;
   OperatorMetrics* metrics = nullptr;
+  /// The task's accumulators (shared by the operators of its chain).
+  AccumulatorRegistry* accumulators = nullptr;
   /// Consumers of this operator's side outputs, by OutputTag id. Absent tags are dropped.
   std::unordered_map<std::string, OutputBase*> side_outputs;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eddy/core/status.h"
+#include "eddy/runtime/accumulator.h"
 #include "eddy/runtime/input_gate.h"
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/processing_time_service.h"
@@ -54,6 +55,7 @@ class Task {
   /// carries elements of `channels[c].type` into input `channels[c].input`.
   void setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChannel> channels);
 
+  AccumulatorRegistry& accumulators() { return accumulators_; }
   const std::vector<std::unique_ptr<OperatorMetrics>>& operatorMetrics() const {
     return operator_metrics_;
   }
@@ -73,6 +75,7 @@ class Task {
 
   std::string name_;
   int subtask_index_;
+  AccumulatorRegistry accumulators_;
   const Clock& clock_;
   std::unique_ptr<InputGate> gate_;
   ProcessingTimeService processing_time_;
