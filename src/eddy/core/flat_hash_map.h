@@ -149,6 +149,31 @@ class FlatHashMap {
     return erased;
   }
 
+  /// Looks at up to `max_entries` entries from slot `*cursor` on, erasing those for
+  /// which pred(key, value) is true, and leaves `*cursor` where it stopped (capacity()
+  /// when it reached the end). Returns how many entries it looked at. For background
+  /// cleanup: an entry moved by an erase may be looked at twice or not until the next
+  /// sweep.
+  template <typename P>
+  size_t scanEraseIf(size_t* cursor, size_t max_entries, P&& pred) {
+    size_t seen = 0;
+    size_t i = *cursor;
+    while (i < capacity_ && seen < max_entries) {
+      if (tags_[i] == 0) {
+        ++i;
+        continue;
+      }
+      ++seen;
+      if (pred(std::as_const(slots_[i].first), slots_[i].second)) {
+        eraseAt(i);  // Slot i may now hold a shifted entry: look at it again.
+      } else {
+        ++i;
+      }
+    }
+    *cursor = i;
+    return seen;
+  }
+
  private:
   size_t mask() const { return capacity_ - 1; }
   static uint32_t tagOf(uint64_t h) { return static_cast<uint32_t>(h >> 32) | 1u; }

@@ -27,7 +27,10 @@ class HeapKeyedStateBackend {
   HeapKeyedStateBackend(const HeapKeyedStateBackend&) = delete;
   HeapKeyedStateBackend& operator=(const HeapKeyedStateBackend&) = delete;
 
-  void setCurrentKey(const K& key) { ctx_.setCurrentKey(key); }
+  void setCurrentKey(const K& key) {
+    ctx_.setCurrentKey(key);
+    for (const auto& cleanup : per_record_cleanups_) cleanup();
+  }
   const K& getCurrentKey() const { return ctx_.key; }
   const KeyContext<K>& keyContext() const { return ctx_; }
   const Clock* clock() const { return clock_; }
@@ -70,6 +73,10 @@ class HeapKeyedStateBackend {
     if (it != handles_.end()) return static_cast<S*>(it->second.get());
     auto h = std::make_shared<S>(t, TtlPolicy(desc.ttl, clock_), std::forward<Args>(args)...);
     S* raw = h.get();
+    // cleanupIncrementally(size, runCleanupForEveryRecord = true): also per record.
+    if (TtlPolicy(desc.ttl, clock_).cleanupForEveryRecord()) {
+      per_record_cleanups_.push_back([raw] { raw->cleanupIncrementally(); });
+    }
     handles_[desc.name] = std::move(h);
     return raw;
   }
@@ -153,6 +160,7 @@ class HeapKeyedStateBackend {
   const Clock* clock_;
   std::map<std::string, Entry> tables_;
   std::map<std::string, std::shared_ptr<void>> handles_;
+  std::vector<std::function<void()>> per_record_cleanups_;
 };
 
 }  // namespace eddy::state

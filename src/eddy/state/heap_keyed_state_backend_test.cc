@@ -109,7 +109,9 @@ TEST_F(HeapBackendTest, TtlOnReadAndWriteExtendsLifeOnRead) {
 
 TEST_F(HeapBackendTest, TtlReturnExpiredIfNotCleanedUpReturnsItOnce) {
   ValueStateDescriptor<int> d("v");
-  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(10)).returnExpiredIfNotCleanedUp().build());
+  // Background cleanup (on by default, as in Flink) could remove it before the read.
+  d.enableTimeToLive(
+      StateTtlConfig::newBuilder(Duration(10)).returnExpiredIfNotCleanedUp().disableCleanupInBackground().build());
   auto* s = backend.getState(d);
   key("k");
   s->update(5);
@@ -137,6 +139,51 @@ TEST_F(HeapBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
   clock.advance(Duration(60));
   EXPECT_TRUE(list->get().empty());
   EXPECT_TRUE(map->isEmpty());
+  EXPECT_EQ(backend.numEntries(), 0u);
+}
+
+TEST_F(HeapBackendTest, IncrementalCleanupRemovesExpiredStateOfOtherKeysOnAccess) {
+  ValueStateDescriptor<int> d("v");
+  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).cleanupIncrementally(10, false).build());
+  auto* s = backend.getState(d);
+  for (int i = 0; i < 50; ++i) {
+    key("k" + std::to_string(i));
+    s->update(i);
+  }
+  ASSERT_EQ(backend.numEntries(), 50u);
+  clock.advance(Duration(100));  // All expired now; nothing removed yet.
+  key("fresh");
+  s->update(1);  // The access checks 10 entries in the background first.
+  EXPECT_EQ(backend.numEntries(), 50u - 10u + 1u);
+  for (int i = 0; i < 10; ++i) s->value();  // Each read: 10 more, until only `fresh` is left.
+  EXPECT_EQ(backend.numEntries(), 1u);
+  EXPECT_EQ(s->value(), 1);
+}
+
+TEST_F(HeapBackendTest, WithoutBackgroundCleanupOnlyReadsRemoveExpiredState) {
+  ValueStateDescriptor<int> d("v");
+  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).disableCleanupInBackground().build());
+  auto* s = backend.getState(d);
+  for (int i = 0; i < 20; ++i) {
+    key("k" + std::to_string(i));
+    s->update(i);
+  }
+  clock.advance(Duration(150));
+  key("k3");
+  EXPECT_EQ(s->value(), std::nullopt);
+  EXPECT_EQ(backend.numEntries(), 19u);
+}
+
+TEST_F(HeapBackendTest, CleanupForEveryRecordRunsWhenTheKeyChanges) {
+  ListStateDescriptor<int> d("l");
+  d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).cleanupIncrementally(100, true).build());
+  auto* s = backend.getListState(d);
+  for (int i = 0; i < 30; ++i) {
+    key("k" + std::to_string(i));
+    s->add(i);
+  }
+  clock.advance(Duration(100));
+  key("other");  // No state access at all: the per-record cleanup empties the table.
   EXPECT_EQ(backend.numEntries(), 0u);
 }
 

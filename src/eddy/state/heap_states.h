@@ -1,7 +1,9 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,9 @@ class TtlPolicy {
   bool updateOnRead() const {
     return config_.update_type == StateTtlConfig::UpdateType::kOnReadAndWrite;
   }
+  /// Entries to check in the background per state access; 0 without TTL.
+  size_t incrementalCleanupSize() const { return enabled() ? static_cast<size_t>(config_.incrementalCleanupSize()) : 0; }
+  bool cleanupForEveryRecord() const { return enabled() && config_.cleanup_incremental_every_record; }
 
  private:
   StateTtlConfig config_;
@@ -67,16 +72,44 @@ std::optional<V> readWithTtl(const TtlPolicy& ttl, Stamped<V, kTtl>* s, Remove r
   return s->value;
 }
 
+/// Drops what has expired from one stored value; true when nothing is left, so the
+/// entry goes (background cleanup of values, lists per element and maps per entry).
+template <typename V, bool kTtl>
+bool removeExpired(const TtlPolicy& ttl, Stamped<V, kTtl>& s) {
+  return kTtl && ttl.expired(s.lastAccess());
+}
+template <typename V, bool kTtl>
+bool removeExpired(const TtlPolicy& ttl, std::vector<Stamped<V, kTtl>>& list) {
+  if (!kTtl) return false;
+  std::erase_if(list, [&](const Stamped<V, kTtl>& s) { return ttl.expired(s.lastAccess()); });
+  return list.empty();
+}
+template <typename UK, typename UV, bool kTtl>
+bool removeExpired(const TtlPolicy& ttl, std::unordered_map<UK, Stamped<UV, kTtl>, std::hash<UK>>& map) {
+  if (!kTtl) return false;
+  std::erase_if(map, [&](const auto& entry) { return ttl.expired(entry.second.lastAccess()); });
+  return map.empty();
+}
+
 /// Base of heap states: the table, the namespace in scope and the TTL policy.
 template <typename K, typename N, typename V>
 class HeapStateBase {
  public:
-  HeapStateBase(StateTable<K, N, V>* table, TtlPolicy ttl) : table_(table), ttl_(ttl) {}
+  HeapStateBase(StateTable<K, N, V>* table, TtlPolicy ttl)
+      : table_(table), ttl_(ttl), cleanup_size_(ttl.incrementalCleanupSize()) {}
   void setCurrentNamespace(const N& ns) { ns_ = ns; }
+
+  /// Flink's incremental TTL cleanup: every access of a state with TTL first checks a
+  /// few more entries of the whole state (any key) and removes the expired ones.
+  void cleanupIncrementally() {
+    if (cleanup_size_ == 0) return;
+    table_->cleanupIncrementally(cleanup_size_, [this](V& v) { return removeExpired(ttl_, v); });
+  }
 
  protected:
   StateTable<K, N, V>* table_;
   TtlPolicy ttl_;
+  size_t cleanup_size_;
   N ns_{};
 };
 
@@ -89,10 +122,12 @@ class HeapValueState final : public ValueState<T>, public HeapStateBase<K, N, St
   HeapValueState(StateTable<K, N, Stored>* table, TtlPolicy ttl, std::optional<T> def)
       : Base(table, ttl), default_(std::move(def)) {}
   std::optional<T> value() override {
+    this->cleanupIncrementally();
     auto v = readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
     return v ? v : default_;
   }
   void update(T value) override {
+    this->cleanupIncrementally();
     Stored& s = this->table_->getOrCreate(this->ns_);
     s.value = std::move(value);
     s.touch(this->ttl_.now());
@@ -113,9 +148,11 @@ class HeapReducingState final : public ReducingState<T>, public HeapStateBase<K,
                     std::function<T(const T&, const T&)> reduce)
       : Base(table, ttl), reduce_(std::move(reduce)) {}
   std::optional<T> get() override {
+    this->cleanupIncrementally();
     return readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
   }
   void add(T value) override {
+    this->cleanupIncrementally();
     std::optional<T> current = get();
     T next = current ? reduce_(*current, value) : std::move(value);
     Stored& s = this->table_->getOrCreate(this->ns_);
@@ -139,11 +176,13 @@ class HeapAggregatingState final : public AggregatingState<IN, OUT>,
                        std::shared_ptr<const AggregateFunction<IN, ACC, OUT>> f)
       : Base(table, ttl), f_(std::move(f)) {}
   std::optional<OUT> get() override {
+    this->cleanupIncrementally();
     auto acc = readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
     if (!acc) return std::nullopt;
     return f_->getResult(*acc);
   }
   void add(const IN& value) override {
+    this->cleanupIncrementally();
     auto acc = readWithTtl(this->ttl_, this->table_->get(this->ns_), [&] { clear(); });
     ACC next = f_->add(value, acc ? std::move(*acc) : f_->createAccumulator());
     Stored& s = this->table_->getOrCreate(this->ns_);
@@ -166,6 +205,7 @@ class HeapListState final : public ListState<T>,
   using Stored = std::vector<Stamped<T, kTtl>>;
   using Base::Base;
   std::vector<T> get() override {
+    this->cleanupIncrementally();
     std::vector<T> out;
     auto* list = this->table_->get(this->ns_);
     if (list == nullptr) return out;
@@ -180,6 +220,7 @@ class HeapListState final : public ListState<T>,
     return out;
   }
   void add(T value) override {
+    this->cleanupIncrementally();
     Stamped<T, kTtl> s{std::move(value)};
     s.touch(this->ttl_.now());
     this->table_->getOrCreate(this->ns_).push_back(std::move(s));
@@ -212,6 +253,7 @@ class HeapMapState final
   using Stored = Inner;
   using Base::Base;
   std::optional<UV> get(const UK& key) override {
+    this->cleanupIncrementally();
     Inner* m = this->table_->get(this->ns_);
     if (m == nullptr) return std::nullopt;
     auto it = m->find(key);
@@ -219,6 +261,7 @@ class HeapMapState final
     return readWithTtl(this->ttl_, &it->second, [&] { eraseEntry(*m, it); });
   }
   void put(UK key, UV value) override {
+    this->cleanupIncrementally();
     Stamped<UV, kTtl>& s = this->table_->getOrCreate(this->ns_)[std::move(key)];
     s.value = std::move(value);
     s.touch(this->ttl_.now());
@@ -232,6 +275,7 @@ class HeapMapState final
   }
   bool isEmpty() override { return entries().empty(); }
   std::vector<std::pair<UK, UV>> entries() override {
+    this->cleanupIncrementally();
     std::vector<std::pair<UK, UV>> out;
     Inner* m = this->table_->get(this->ns_);
     if (m == nullptr) return out;

@@ -111,6 +111,27 @@ class StateTable final : public StateTableBase {
     for (const Map& m : maps_) n += m.size();
     return n;
   }
+  /// Background TTL cleanup (Flink's incremental cleanup): looks at up to `n` entries
+  /// after where the last call stopped, across key groups, and removes those for which
+  /// `cleanup(value)` returns true (it may also trim the value, e.g. a list).
+  template <typename Cleanup>
+  void cleanupIncrementally(size_t n, Cleanup&& cleanup) {
+    size_t groups_visited = 0;
+    while (n > 0 && groups_visited <= maps_.size()) {
+      Map& m = maps_[cleanup_group_];
+      n -= m.scanEraseIf(&cleanup_slot_, n, [&](const StateKey<K, N>&, V& v) {
+        if (!cleanup(v)) return false;
+        cached_ = nullptr;  // The erase may move the remembered entry.
+        return true;
+      });
+      if (cleanup_slot_ >= m.capacity()) {
+        cleanup_slot_ = 0;
+        cleanup_group_ = (cleanup_group_ + 1) % maps_.size();
+        ++groups_visited;
+      }
+    }
+  }
+
   size_t memoryBytes() const override {
     size_t n = maps_.capacity() * sizeof(Map);
     for (const Map& m : maps_) n += m.memoryBytes();
@@ -136,6 +157,8 @@ class StateTable final : public StateTableBase {
   V* cached_ = nullptr;
   uint64_t cached_serial_ = 0;
   N cached_ns_{};
+  size_t cleanup_group_ = 0;  // Where incremental cleanup goes on.
+  size_t cleanup_slot_ = 0;
 };
 
 }  // namespace eddy::state

@@ -16,10 +16,19 @@ struct StateTtlConfig {
   UpdateType update_type = UpdateType::kOnCreateAndWrite;        // Default: OnCreateAndWrite.
   StateVisibility visibility = StateVisibility::kNeverReturnExpired;  // Default: NeverReturnExpired.
   bool cleanup_full_snapshot = false;
-  int cleanup_incremental_size = 0;  // Entries checked per state access; 0 = off.
+  /// Flink's default: expired state is also removed in the background, which the heap
+  /// backend does incrementally (5 entries per state access unless configured).
+  bool cleanup_in_background = true;
+  int cleanup_incremental_size = 0;  // Entries checked per state access; 0 = default.
   bool cleanup_incremental_every_record = false;
 
   bool isEnabled() const { return ttl_ms > 0; }
+  /// Entries the heap backend checks per state access (0: no background cleanup).
+  int incrementalCleanupSize() const {
+    if (cleanup_incremental_size > 0) return cleanup_incremental_size;
+    return cleanup_in_background ? kDefaultIncrementalCleanupSize : 0;
+  }
+  static constexpr int kDefaultIncrementalCleanupSize = 5;
 
   class Builder;
   static Builder newBuilder(Duration ttl);
@@ -37,6 +46,7 @@ class StateTtlConfig::Builder {
     return setStateVisibility(StateTtlConfig::StateVisibility::kReturnExpiredIfNotCleanedUp);
   }
   Builder& cleanupFullSnapshot() { c_.cleanup_full_snapshot = true; return *this; }
+  Builder& disableCleanupInBackground() { c_.cleanup_in_background = false; return *this; }
   Builder& cleanupIncrementally(int size, bool run_for_every_record) {
     c_.cleanup_incremental_size = size;
     c_.cleanup_incremental_every_record = run_for_every_record;
