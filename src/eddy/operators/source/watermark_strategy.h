@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "eddy/core/time.h"
 
@@ -68,8 +69,11 @@ class NoWatermarksGenerator final : public WatermarkGenerator<T> {
   void onPeriodicEmit(WatermarkOutput&) override {}
 };
 
-/// Wraps a generator and marks the split idle when no event arrived for `timeout` ms of
-/// processing time (Flink's WatermarksWithIdleness).
+/// Wraps a generator and marks the split idle when no event arrived for more than
+/// `timeout` ms of processing time (Flink's WatermarksWithIdleness and IdlenessTimer:
+/// inactivity is measured from the first periodic check that saw no new event). While
+/// idle the inner generator's periodic watermarks are held back; the next event makes
+/// the split active again.
 template <typename T>
 class WatermarksWithIdleness final : public WatermarkGenerator<T> {
  public:
@@ -85,24 +89,36 @@ class WatermarksWithIdleness final : public WatermarkGenerator<T> {
     }
   }
   void onPeriodicEmit(WatermarkOutput& out) override {
-    if (events_ != last_events_) {
-      last_events_ = events_;
-      last_activity_ = now_();
-    } else if (!idle_ && now_() - last_activity_ >= timeout_) {
-      idle_ = true;
-      out.markIdle();
+    if (checkIfIdle()) {
+      if (!idle_) {
+        idle_ = true;
+        out.markIdle();
+      }
       return;
     }
-    if (!idle_) inner_->onPeriodicEmit(out);
+    inner_->onPeriodicEmit(out);
   }
 
  private:
+  bool checkIfIdle() {
+    if (events_ != last_events_) {
+      last_events_ = events_;
+      inactive_since_.reset();
+      return false;
+    }
+    if (!inactive_since_) {
+      inactive_since_ = now_();
+      return false;
+    }
+    return now_() - *inactive_since_ > timeout_;
+  }
+
   std::unique_ptr<WatermarkGenerator<T>> inner_;
   int64_t timeout_;
   std::function<Timestamp()> now_;
   uint64_t events_ = 0;
   uint64_t last_events_ = 0;
-  Timestamp last_activity_ = kMinTimestamp;
+  std::optional<Timestamp> inactive_since_;
   bool idle_ = false;
 };
 
