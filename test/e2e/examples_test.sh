@@ -3,7 +3,7 @@
 # window semantics), at parallelism 1 and 2, plus their error messages.
 # Usage: examples_test.sh BIN_DIR
 set -u
-bin="$1"
+bin="$(cd "$1" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -9,6 +9,7 @@ namespace eddy::operators {
 
 namespace {
 constexpr size_t kChunk = 1 << 20;
+constexpr size_t kCountChunk = 1 << 16;  // For counting the lines before a range.
 }
 
 LineReader::~LineReader() {
@@ -22,11 +23,55 @@ Status LineReader::open() {
     if (err == ENOENT) return Status::notFound(path_ + ": no such file");
     return Status::unavailable(path_ + ": cannot open: " + std::strerror(err));
   }
+  if (start_ == 0) return Status::ok();
+  // Count the lines before the range, so errors name the line of the file; then keep
+  // the byte before `start` in the buffer to tell whether a line starts at `start`.
+  uint64_t newlines = 0;
+  uint64_t read_so_far = 0;
+  std::string chunk(std::min<uint64_t>(kCountChunk, start_), '\0');
+  while (read_so_far < start_ - 1) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), start_ - 1 - read_so_far));
+    size_t got = std::fread(chunk.data(), 1, want, file_);
+    newlines += static_cast<uint64_t>(std::count(chunk.data(), chunk.data() + got, '\n'));
+    read_so_far += got;
+    if (got < want) break;  // The file is shorter than the range start: nothing to read.
+  }
+  buffer_offset_ = read_so_far;
+  EDDY_ASSIGN_OR_RETURN(bool more, fill());
+  if (!more) return Status::ok();
+  if (buffer_[0] == '\n') {
+    ++newlines;
+    pos_ = 1;  // A line starts exactly at `start`: it is ours.
+  } else {
+    // We start inside a line; it belongs to the previous range.
+    std::string_view partial;
+    line_number_ = static_cast<int64_t>(newlines);
+    EDDY_RETURN_IF_ERROR(next(&partial).status());
+    newlines = static_cast<uint64_t>(line_number_);
+  }
+  line_number_ = static_cast<int64_t>(newlines);
   return Status::ok();
+}
+
+Result<bool> LineReader::fill() {
+  buffer_offset_ += pos_;
+  buffer_.erase(0, pos_);
+  pos_ = 0;
+  size_t old = buffer_.size();
+  buffer_.resize(old + kChunk);
+  size_t got = std::fread(buffer_.data() + old, 1, kChunk, file_);
+  buffer_.resize(old + got);
+  if (got < kChunk) {
+    if (std::ferror(file_)) return Status::unavailable(path_ + ": read error: " + std::strerror(errno));
+    eof_ = true;
+  }
+  return !buffer_.empty();
 }
 
 Result<bool> LineReader::next(std::string_view* line) {
   while (true) {
+    // A line belongs to the range holding its first byte.
+    if (buffer_offset_ + pos_ >= end_) return false;
     size_t nl = buffer_.find('\n', pos_);
     if (nl != std::string::npos || eof_) {
       if (nl == std::string::npos) {
@@ -40,17 +85,26 @@ Result<bool> LineReader::next(std::string_view* line) {
       *line = l;
       return true;
     }
-    buffer_.erase(0, pos_);
-    pos_ = 0;
-    size_t old = buffer_.size();
-    buffer_.resize(old + kChunk);
-    size_t got = std::fread(buffer_.data() + old, 1, kChunk, file_);
-    buffer_.resize(old + got);
-    if (got < kChunk) {
-      if (std::ferror(file_)) return Status::unavailable(path_ + ": read error: " + std::strerror(errno));
-      eof_ = true;
+    EDDY_RETURN_IF_ERROR(fill().status());
+  }
+}
+
+Result<std::vector<FileSplit>> fileSplits(const std::vector<std::string>& files, uint64_t split_size) {
+  std::vector<FileSplit> splits;
+  for (const std::string& f : files) {
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(f, ec);
+    if (ec) return Status::notFound(f + ": cannot read its size: " + ec.message());
+    if (size <= split_size) {
+      splits.push_back(FileSplit{f, 0, LineReader::kToEnd});
+      continue;
+    }
+    for (uint64_t start = 0; start < size; start += split_size) {
+      uint64_t end = start + split_size >= size ? LineReader::kToEnd : start + split_size;
+      splits.push_back(FileSplit{f, start, end});
     }
   }
+  return splits;
 }
 
 Result<std::vector<std::string>> listInputFiles(const std::vector<std::string>& paths) {

@@ -12,11 +12,19 @@
 
 namespace eddy::operators {
 
-/// Reads a file line by line in large chunks; reports each line with its number.
+/// Reads the lines of a file, or of a byte range of it, in large chunks; reports each
+/// line with its number in the file.
+///
+/// A range [start, end) owns the lines whose first byte lies in it: a reader that
+/// starts inside a line skips to the next one, and the last line it owns may run past
+/// `end`. So ranges that tile a file read every line exactly once.
 /// Thread: one reader per thread.
 class LineReader {
  public:
-  explicit LineReader(std::string path) : path_(std::move(path)) {}
+  static constexpr uint64_t kToEnd = UINT64_MAX;
+
+  explicit LineReader(std::string path, uint64_t start = 0, uint64_t end = kToEnd)
+      : path_(std::move(path)), start_(start), end_(end) {}
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -29,10 +37,15 @@ class LineReader {
   const std::string& path() const { return path_; }
 
  private:
+  Result<bool> fill();  // Reads the next chunk; false at the end of the file.
+
   std::string path_;
+  uint64_t start_;
+  uint64_t end_;
   std::FILE* file_ = nullptr;
   std::string buffer_;
   size_t pos_ = 0;
+  uint64_t buffer_offset_ = 0;  // File offset of buffer_[0].
   bool eof_ = false;
   int64_t line_number_ = 0;
 };
@@ -41,18 +54,37 @@ class LineReader {
 /// the list of files, failing with NotFound for a path that does not exist.
 Result<std::vector<std::string>> listInputFiles(const std::vector<std::string>& paths);
 
-/// A bounded source over text files, one split per file, split i read by subtask
-/// i % parallelism (Flink's FileSource). Each line goes through `parse`, which returns
-/// the record, nullopt to skip the line, or an error that the source prefixes with
-/// `FILE:LINE: `.
+/// A byte range of one file, read as one split.
+struct FileSplit {
+  std::string path;
+  uint64_t start = 0;
+  uint64_t end = LineReader::kToEnd;
+};
+
+/// Cuts files into splits of at most `split_size` bytes (a whole file when it is
+/// smaller), in path order.
+Result<std::vector<FileSplit>> fileSplits(const std::vector<std::string>& files, uint64_t split_size);
+
+/// A bounded source over text files (Flink's FileSource): files are cut into byte-range
+/// splits (64 MiB by default, see setSplitSize), split i read by subtask
+/// i % parallelism. Each line goes through `parse`, which returns the record, nullopt to
+/// skip the line, or an error that the source prefixes with `FILE:LINE: `.
 template <typename T>
 class FileSource final : public Source<T> {
  public:
-  /// (line, line number) -> record | skip | error.
+  /// (line, line number in its file) -> record | skip | error.
   using LineParser = std::function<Result<std::optional<T>>(std::string_view, int64_t)>;
+  static constexpr uint64_t kDefaultSplitSize = 64ULL << 20;
 
   FileSource(std::vector<std::string> paths, LineParser parse)
       : paths_(std::move(paths)), parse_(std::move(parse)) {}
+
+  /// Files larger than `bytes` are read as several splits, in parallel when the source
+  /// has more than one subtask.
+  FileSource& setSplitSize(uint64_t bytes) {
+    split_size_ = bytes > 0 ? bytes : 1;
+    return *this;
+  }
 
   /// A CSV source: each row (after an optional header that must equal `header`) is
   /// parsed by `row_parser`; empty lines are skipped.
@@ -84,9 +116,10 @@ class FileSource final : public Source<T> {
   Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int parallelism,
                                                                      const Clock&) override {
     EDDY_ASSIGN_OR_RETURN(std::vector<std::string> files, listInputFiles(paths_));
+    EDDY_ASSIGN_OR_RETURN(std::vector<FileSplit> splits, fileSplits(files, split_size_));
     std::vector<std::unique_ptr<SplitReader<T>>> readers;
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (static_cast<int>(i % parallelism) == subtask) readers.push_back(std::make_unique<Reader>(files[i], parse_));
+    for (size_t i = 0; i < splits.size(); ++i) {
+      if (static_cast<int>(i % parallelism) == subtask) readers.push_back(std::make_unique<Reader>(splits[i], parse_));
     }
     return readers;
   }
@@ -94,7 +127,8 @@ class FileSource final : public Source<T> {
  private:
   class Reader final : public SplitReader<T> {
    public:
-    Reader(std::string path, LineParser parse) : lines_(std::move(path)), parse_(std::move(parse)) {}
+    Reader(const FileSplit& split, LineParser parse)
+        : lines_(split.path, split.start, split.end), parse_(std::move(parse)) {}
     Status open() override { return lines_.open(); }
     Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
       std::string_view line;
@@ -121,6 +155,7 @@ class FileSource final : public Source<T> {
 
   std::vector<std::string> paths_;
   LineParser parse_;
+  uint64_t split_size_ = kDefaultSplitSize;
 };
 
 }  // namespace eddy::operators
