@@ -144,5 +144,106 @@ TEST_F(WindowTest, FinishedSourceSubtaskDoesNotHoldBackWindowsOfTheOther) {
   EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 5000 1 1", "a 5000 10000 1 2"}));
 }
 
+
+TEST_F(WindowTest, TumblingWithOffsetShiftsTheBoundaries) {
+  auto w = keyed({{"a", 500, 1}, {"a", 1000, 2}, {"a", 5999, 4}, {"a", 6000, 8}}, 0)
+               .window(TumblingEventTimeWindows::of(Duration(5000), Duration(1000)))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a -4000 1000 1 1", "a 1000 6000 2 6", "a 6000 11000 1 8"}));
+}
+
+TEST_F(WindowTest, CountAndTimeEvictorsKeepTheNewestElements) {
+  auto input = std::vector<Ev>{{"a", 100, 1}, {"a", 1500, 2}, {"a", 2000, 4}};
+  auto by_count = keyed(input, 0)
+                      .window(TumblingEventTimeWindows::of(Duration(10000)))
+                      .evictor(CountEvictor::of(2))
+                      .process(Describe());
+  // TimeEvictor: cut off at max timestamp - 1000 = 1000; 100 goes.
+  auto by_time = keyed(input, 0)
+                     .window(TumblingEventTimeWindows::of(Duration(10000)))
+                     .evictor(TimeEvictor::of(Duration(1000)))
+                     .process(Describe());
+  auto a = collect(DataStream<std::string>(by_count));
+  auto b = collect(DataStream<std::string>(by_time));
+  run();
+  EXPECT_EQ(a->values, (std::vector<std::string>{"a 0 10000 2 6"}));
+  EXPECT_EQ(b->values, (std::vector<std::string>{"a 0 10000 2 6"}));
+}
+
+TEST_F(WindowTest, ContinuousEventTimeTriggerFiresEveryIntervalOfEventTime) {
+  auto w = keyed({{"a", 100, 1}, {"a", 1500, 2}, {"a", 5000, 4}}, 0)
+               .window(TumblingEventTimeWindows::of(Duration(10000)))
+               .trigger(ContinuousEventTimeTrigger<>::of(Duration(1000)))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  // Fire times: 1000 (after the record at 1500 was added), then 2000, 3000, 4000 when the
+  // watermark jumps to 4999, then 5000 ... 9000 and the window end 9999 at the end.
+  std::vector<std::string> expected{"a 0 10000 2 3"};
+  for (int i = 0; i < 9; ++i) expected.push_back("a 0 10000 3 7");
+  EXPECT_EQ(out->values, expected);
+}
+
+TEST_F(WindowTest, DynamicGapSessionsTakeTheirGapFromEachElement) {
+  auto w = keyed({{"a", 0, 1}, {"a", 1500, 3}, {"a", 4000, 1}}, 10000)
+               .window(EventTimeSessionWindows::withDynamicGap<Ev>([](const Ev& e) { return int64_t{e.value} * 1000; }))
+               .process(Describe());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  // [0,1000); [1500,4500) and [4000,5000) overlap -> [1500,5000).
+  EXPECT_EQ(out->values, (std::vector<std::string>{"a 0 1000 1 1", "a 1500 5000 2 4"}));
+}
+
+TEST_F(WindowTest, WindowAllSeesEveryKeyInOneWindow) {
+  auto strategy = WatermarkStrategy<Ev>::forGenerator([] { return std::make_unique<Punctuated>(0); })
+                      .withTimestampAssigner([](const Ev& e) { return e.ts; });
+  env.setParallelism(2);
+  auto s = env.fromSource<Ev>(
+      std::make_shared<CollectionSource<Ev>>(std::vector<Ev>{{"a", 1, 1}, {"b", 2, 2}, {"a", 6000, 4}, {"c", 7000, 8}}),
+      strategy, "events");
+  auto w = s.windowAll(TumblingEventTimeWindows::of(Duration(5000)))
+               .reduce([](const Ev& x, const Ev& y) { return Ev{"all", y.ts, x.value + y.value}; });
+  auto out = collect(DataStream<Ev>(w));
+  run();
+  std::vector<int> sums;
+  for (const Ev& e : out->values) sums.push_back(e.value);
+  EXPECT_EQ(sums, (std::vector<int>{3, 12}));
+}
+
+struct Average final : AggregateFunction<Ev, std::pair<int64_t, int64_t>, double> {
+  std::pair<int64_t, int64_t> createAccumulator() const override { return {0, 0}; }
+  std::pair<int64_t, int64_t> add(const Ev& e, std::pair<int64_t, int64_t> acc) const override {
+    return {acc.first + e.value, acc.second + 1};
+  }
+  double getResult(const std::pair<int64_t, int64_t>& acc) const override {
+    return static_cast<double>(acc.first) / static_cast<double>(acc.second);
+  }
+  std::pair<int64_t, int64_t> merge(std::pair<int64_t, int64_t> a, const std::pair<int64_t, int64_t>& b) const override {
+    return {a.first + b.first, a.second + b.second};
+  }
+};
+
+class LabelAverage final : public ProcessWindowFunction<double, std::string, std::string, TimeWindow> {
+ public:
+  void process(const std::string& key, Context& ctx, const std::vector<double>& averages,
+               Collector<std::string>& out) override {
+    out.collect(key + "@" + std::to_string(ctx.window().getEnd()) + "=" + std::to_string(averages.size()) + "x" +
+                std::to_string(averages.front()));
+  }
+};
+
+TEST_F(WindowTest, AggregateWithProcessWindowFunctionSeesTheSingleAggregate) {
+  auto w = keyed({{"a", 1, 1}, {"a", 2, 2}, {"b", 3, 10}, {"a", 4, 6}}, 0)
+               .window(TumblingEventTimeWindows::of(Duration(1000)))
+               .aggregate(Average(), LabelAverage());
+  auto out = collect(DataStream<std::string>(w));
+  run();
+  std::vector<std::string> got = out->values;
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"a@1000=1x3.000000", "b@1000=1x10.000000"}));
+}
+
 }  // namespace
 }  // namespace eddy
