@@ -8,7 +8,28 @@ namespace eddy {
 inline constexpr int kDefaultMaxParallelism = 128;
 
 /// Flink's MathUtils.murmurHash(int): a non-negative 31-bit mix of a 32-bit hash code.
-int32_t murmurHash(int32_t code);
+/// Inline: it runs twice per record of a keyed exchange (channel, then key group).
+inline int32_t murmurHash(int32_t code) {
+  auto rotl = [](uint32_t v, int r) { return (v << r) | (v >> (32 - r)); };
+  // Java int arithmetic wraps; unsigned arithmetic gives the same bits.
+  uint32_t c = static_cast<uint32_t>(code);
+  c *= 0xcc9e2d51u;
+  c = rotl(c, 15);
+  c *= 0x1b873593u;
+  c = rotl(c, 13);
+  c = c * 5 + 0xe6546b64u;
+  c ^= 4;
+  // fmix32
+  c ^= c >> 16;
+  c *= 0x85ebca6bu;
+  c ^= c >> 13;
+  c *= 0xc2b2ae35u;
+  c ^= c >> 16;
+  int32_t mixed = static_cast<int32_t>(c);
+  if (mixed >= 0) return mixed;
+  if (mixed != INT32_MIN) return -mixed;
+  return 0;
+}
 
 /// The key group of a key hash code: murmurHash(hash) % maxParallelism (Flink's
 /// KeyGroupRangeAssignment.computeKeyGroupForKeyHash).

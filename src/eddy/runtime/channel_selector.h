@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
@@ -84,16 +85,18 @@ template <typename T, typename K, typename KeySelector>
 class KeyGroupSelector final : public ChannelSelector<T> {
  public:
   KeyGroupSelector(KeySelector selector, int max_parallelism, int num_channels)
-      : selector_(std::move(selector)), max_parallelism_(max_parallelism), n_(num_channels) {}
+      : selector_(std::move(selector)), max_parallelism_(max_parallelism), channel_of_(max_parallelism) {
+    // One division per key group now, instead of one per record.
+    for (int kg = 0; kg < max_parallelism; ++kg) channel_of_[kg] = operatorIndexForKeyGroup(kg, max_parallelism, num_channels);
+  }
   int selectChannel(const T& value) override {
-    int kg = keyGroupForHash(KeyHash<K>()(selector_(value)), max_parallelism_);
-    return operatorIndexForKeyGroup(kg, max_parallelism_, n_);
+    return channel_of_[keyGroupForHash(KeyHash<K>()(selector_(value)), max_parallelism_)];
   }
 
  private:
   KeySelector selector_;
   int max_parallelism_;
-  int n_;
+  std::vector<int> channel_of_;
 };
 
 /// Factory of a selector for one producer subtask: (num_channels, producer_subtask).
