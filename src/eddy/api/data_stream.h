@@ -158,7 +158,7 @@ class DataStream {
     n.num_inputs = 1;
     n.output_type = std::make_shared<runtime::TypeOps<R>>();
     n.create_operator = [make]() -> std::unique_ptr<runtime::StreamOperatorBase> { return make(); };
-    n.make_input = inputOf<T, R>();
+    n.make_input = inputOf<T, R, typename std::invoke_result_t<Make&>::element_type>();
     int id = g_->addNode(std::move(n));
     connectTo(id, 0);
     return SingleOutputStreamOperator<R>(g_, id);
@@ -173,11 +173,12 @@ class DataStream {
   struct AlwaysTrue {
     bool operator()(const T&) const { return true; }
   };
-  template <typename IN, typename OUT>
+  /// The chained input of an operator of class Op (a OneInputStreamOperator<IN, OUT>).
+  template <typename IN, typename OUT, typename Op = runtime::OneInputStreamOperator<IN, OUT>>
   static std::function<std::unique_ptr<runtime::OutputBase>(runtime::StreamOperatorBase&, int)> inputOf() {
+    static_assert(std::is_base_of_v<runtime::OneInputStreamOperator<IN, OUT>, Op>);
     return [](runtime::StreamOperatorBase& op, int) -> std::unique_ptr<runtime::OutputBase> {
-      return std::make_unique<runtime::ChainedOneInput<IN, OUT>>(
-          static_cast<runtime::OneInputStreamOperator<IN, OUT>*>(&op));
+      return std::make_unique<runtime::ChainedOneInput<IN, OUT, Op>>(static_cast<Op*>(&op));
     };
   }
   DataStream<T> partitioned(runtime::PartitionKind kind) const {

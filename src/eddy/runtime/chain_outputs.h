@@ -25,11 +25,12 @@ inline void runAs(const StreamOperatorBase& op, Fn&& fn) {
   }
 }
 
-/// Feeds a one-input operator.
-template <typename IN, typename OUT>
+/// Feeds a one-input operator. With `Op` the operator's own (final) class, the call to
+/// processElement is direct and can be inlined: one virtual call less per record.
+template <typename IN, typename OUT, typename Op = OneInputStreamOperator<IN, OUT>>
 class ChainedOneInput final : public Output<IN> {
  public:
-  explicit ChainedOneInput(OneInputStreamOperator<IN, OUT>* op) : op_(op) {}
+  explicit ChainedOneInput(Op* op) : op_(op) {}
   void collect(const StreamRecord<IN>& r) override {
     upstream_out_->inc();
     op_->context().metrics->num_records_in.inc();
@@ -47,7 +48,7 @@ class ChainedOneInput final : public Output<IN> {
   void emitWatermarkStatus(WatermarkStatus s) override { op_->processWatermarkStatus(s); }
 
  private:
-  OneInputStreamOperator<IN, OUT>* op_;
+  Op* op_;
   Counter no_upstream_;  // Counts into nothing anyone reads, so collect never branches.
   Counter* upstream_out_ = &no_upstream_;
 };
