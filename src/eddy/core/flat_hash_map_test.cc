@@ -40,7 +40,9 @@ void checkAgainstStdMap(uint32_t seed, int64_t key_range) {
         int64_t* v = m.find(k);
         auto it = expected.find(k);
         ASSERT_EQ(v != nullptr, it != expected.end()) << "step " << step << " key " << k;
-        if (v) ASSERT_EQ(*v, it->second);
+        if (v) {
+          ASSERT_EQ(*v, it->second);
+        }
       }
     }
     ASSERT_EQ(m.size(), expected.size());
