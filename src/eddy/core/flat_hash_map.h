@@ -19,6 +19,7 @@ namespace eddy {
 /// short under churn (windows are created and dropped all the time).
 ///
 /// `Hash` must return a well-mixed 64-bit value (low bits pick the slot).
+/// The table grows at 3/4 load, where linear probing still stays short.
 /// Invalidation: any insert or erase may move entries; pointers and iterators are valid
 /// only until the next insert or erase.
 /// Thread: not synchronised.
@@ -67,7 +68,7 @@ class FlatHashMap {
   /// The value of `key`, default-constructed and inserted when absent; `inserted` says
   /// which.
   V& tryEmplace(const K& key, bool* inserted = nullptr) {
-    if ((size_ + 1) * 8 > capacity_ * 7) grow();
+    if ((size_ + 1) * 4 > capacity_ * 3) grow();
     uint64_t h = Hash()(key);
     uint32_t tag = tagOf(h);
     size_t i = h & mask();

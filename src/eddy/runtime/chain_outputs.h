@@ -36,6 +36,17 @@ class ChainedOneInput final : public Output<IN> {
     op_->context().metrics->num_records_in.inc();
     runAs(*op_, [&] { op_->processElement(r); });
   }
+  void collectBatch(std::vector<StreamRecord<IN>>& records) override {
+    upstream_out_->inc(static_cast<int64_t>(records.size()));
+    op_->context().metrics->num_records_in.inc(static_cast<int64_t>(records.size()));
+    runAs(*op_, [&] {
+      if constexpr (requires { op_->processBatch(records); }) {
+        op_->processBatch(records);
+      } else {
+        for (const auto& r : records) op_->processElement(r);
+      }
+    });
+  }
   bool countRecordsOutInto(Counter* records_out) override {
     if (upstream_out_ != &no_upstream_) return false;
     upstream_out_ = records_out != nullptr ? records_out : &no_upstream_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "eddy/runtime/counter.h"
 #include "eddy/runtime/stream_record.h"
@@ -27,6 +28,11 @@ class Output : public OutputBase {
   virtual void collect(const StreamRecord<T>& record) = 0;
   /// Lets the last consumer take the value; defaults to the copying overload.
   virtual void collect(StreamRecord<T>&& record) { collect(static_cast<const StreamRecord<T>&>(record)); }
+  /// A whole buffer from another task, in order; consumers that gain from seeing
+  /// records ahead (prefetching state) override it.
+  virtual void collectBatch(std::vector<StreamRecord<T>>& records) {
+    for (auto& r : records) collect(std::move(r));
+  }
 };
 
 /// Names a side output and its element type, as Flink's OutputTag<T>.

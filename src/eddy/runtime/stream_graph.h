@@ -41,8 +41,7 @@ class TypeOps final : public TypeOpsBase {
     return std::make_unique<FanoutOutput<T>>(std::move(typed), records_out);
   }
   void deliver(BatchBase& batch, OutputBase& target) const override {
-    auto& out = static_cast<Output<T>&>(target);
-    for (auto& r : static_cast<Batch<T>&>(batch).records) out.collect(std::move(r));
+    static_cast<Output<T>&>(target).collectBatch(static_cast<Batch<T>&>(batch).records);
   }
 };
 
