@@ -9,6 +9,7 @@
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/operators/window/evictor.h"
 #include "eddy/operators/window/merging_window_set.h"
+#include "eddy/operators/window/window_major_contents.h"
 #include "eddy/operators/window/window_contents.h"
 #include "eddy/operators/window/window_assigner.h"
 #include "eddy/operators/window/window_function.h"
@@ -70,6 +71,9 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     runner_.open(runtime_context_.get());
     skip_repeat_triggers_ = !cfg_.assigner->isMerging() && event_time_ &&
                             cfg_.trigger->onlyTimesWindowEnd();
+    if (skip_repeat_triggers_ && cfg_.allowed_lateness == 0) {
+      window_major_ = std::make_unique<WindowMajorContents<K, W, Acc>>(this->backend_->keyContext().range.size());
+    }
   }
   void close() override { runner_.close(); }
 
@@ -100,7 +104,11 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
       for (const W& w : windows_) {
         if (isWindowLate(w)) continue;
         skipped = false;
-        addAndTrigger(r, w, w);
+        if (window_major_) {
+          addWindowMajor(r, w);
+        } else {
+          addAndTrigger(r, w, w);
+        }
       }
     }
     if (skipped && isElementLate(r)) {
@@ -114,6 +122,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
 
   void processWatermark(runtime::Watermark wm) override {
     timers_->advanceWatermark(wm.timestamp);
+    if (window_major_) fireWindowMajor(wm.timestamp);
     this->emitWatermark(wm);
   }
 
@@ -170,6 +179,27 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     WindowOperator* op_;
     std::map<std::string, std::unique_ptr<state::HeapValueState<K, W, int64_t, false>>> long_states_;
   };
+
+  // ---- Window-major contents (see WindowMajorContents): the same results as the
+  // EventTimeTrigger's FIRE at the window end followed by the cleanup there.
+  void addWindowMajor(const runtime::StreamRecord<IN>& r, const W& window) {
+    bool created = false;
+    const state::KeyContext<K>& kc = this->backend_->keyContext();
+    Acc& acc = window_major_->getOrCreate(kc.key_group_index, kc.key, window, &created);
+    if (created) {
+      acc = contents_.create(r);
+    } else {
+      contents_.add(acc, r);
+    }
+  }
+  void fireWindowMajor(Timestamp watermark) {
+    window_major_->fireUpTo(watermark, [&](const W& window, const K& key, Acc& acc) {
+      this->backend_->setCurrentKey(key);
+      emitWindowContents(window, acc);
+      process_ctx_->setWindow(&window);
+      runner_.clear(*process_ctx_);
+    });
+  }
 
   void addAndTrigger(const runtime::StreamRecord<IN>& r, const W& window, const W& state_window) {
     bool created = false;
@@ -336,6 +366,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   // trigger state, timers.
   state::StateTable<K, W, Acc>* window_state_ = nullptr;
   state::StateTable<K, state::VoidNamespace, std::vector<std::pair<W, W>>>* merging_sets_ = nullptr;
+  std::unique_ptr<WindowMajorContents<K, W, Acc>> window_major_;  // Instead of window_state_ when set.
   std::unique_ptr<runtime::InternalTimerService<K, W>> timers_;
   const bool event_time_;
   // Transient state.
