@@ -32,7 +32,10 @@ Status mergeAccumulators(const AccumulatorRegistry& task,
   return Status::ok();
 }
 
-constexpr int kBuffersPerChannel = 4;
+// Buffers a channel may hold before its producer blocks. Enough that two tasks sharing a
+// core switch every few hundred thousand records, not every few thousand (each switch
+// evicts the other task's state from the core's caches).
+constexpr int kBuffersPerChannel = 16;
 
 /// Pointwise edges connect contiguous groups, as Flink's POINTWISE distribution pattern.
 bool connected(PartitionKind kind, int up_p, int down_p, int up, int down) {

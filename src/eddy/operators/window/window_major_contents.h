@@ -9,6 +9,7 @@
 
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/core/key_hash.h"
+#include "eddy/core/time.h"
 #include "eddy/state/state_table.h"
 
 namespace eddy::operators {
