@@ -9,6 +9,7 @@
 
 #include "eddy/api/graph_builder.h"
 #include "eddy/operators/keyed_operator.h"
+#include "eddy/operators/record_format.h"
 #include "eddy/operators/simple_operators.h"
 #include "eddy/operators/sinks.h"
 #include "eddy/operators/window/window_assigner.h"
@@ -142,6 +143,16 @@ class DataStream {
   }
   SingleOutputStreamOperator<T> printToErr(std::string identifier = "") {
     return addSink(operators::PrintSinkFunction<T>(identifier, true), "Print to Std. Err");
+  }
+  /// Flink's writeAsCsv, for streams of tuples and pairs: one line per record, fields
+  /// as Flink prints them separated by `field_delimiter`, to `path` (a directory of
+  /// files `1`, `2`, ... when the sink runs in parallel, as writeAsText).
+  SingleOutputStreamOperator<T> writeAsCsv(std::string path, std::string field_delimiter = ",")
+    requires requires { std::tuple_size<T>::value; }
+  {
+    return addSink(operators::TextFileSink<T>(
+                       path, [field_delimiter](const T& v) { return operators::toCsvLine(v, field_delimiter); }),
+                   "CsvSink: " + path);
   }
   /// One line per record, `format(const T&) -> std::string`, to `path`.
   template <typename F>

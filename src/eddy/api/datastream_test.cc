@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <tuple>
 
 #include "eddy/api/eddy.h"
 #include "eddy/api/testing_util.h"
@@ -173,6 +177,32 @@ TEST(DataStream, ChainsForwardOperatorsIntoOneTask) {
 
 namespace eddy {
 namespace {
+
+TEST(Sinks, WriteAsCsvWritesTupleFieldsAsFlinkPrintsThem) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eddy_csv_sink_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  StreamExecutionEnvironment env;
+  auto rows = env.fromElements<std::tuple<std::string, int64_t, double>>({{"a", 1, 0.5}, {"b", -2, 1e21}, {"c", 3, 2.0}});
+  rows.writeAsCsv((dir / "out.csv").string());
+  rows.writeAsCsv((dir / "out.tsv").string(), "\t");
+  rows.rebalance().map([](const std::tuple<std::string, int64_t, double>& t) { return t; })
+      .setParallelism(2)
+      .writeAsCsv((dir / "parallel").string())
+      .setParallelism(2);
+  JobExecutionResult r = env.execute("csv");
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  EXPECT_EQ(read(dir / "out.csv"), "a,1,0.5\nb,-2,1.0E21\nc,3,2.0\n");
+  EXPECT_EQ(read(dir / "out.tsv"), "a\t1\t0.5\nb\t-2\t1.0E21\nc\t3\t2.0\n");
+  std::string both = read(dir / "parallel" / "1") + read(dir / "parallel" / "2");
+  EXPECT_EQ(both.size(), std::string("a,1,0.5\nb,-2,1.0E21\nc,3,2.0\n").size());
+  fs::remove_all(dir);
+}
 
 class CountingFn final : public ProcessFunction<int, int> {
  public:

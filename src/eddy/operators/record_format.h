@@ -52,4 +52,18 @@ std::string toFlinkString(const T& v) {
   }
 }
 
+/// One CSV line for a tuple or pair (Flink's writeAsCsv): each field as Flink prints it,
+/// joined by `delimiter`, no quoting (Flink's CsvOutputFormat default).
+template <typename Tuple>
+std::string toCsvLine(const Tuple& t, const std::string& delimiter) {
+  std::string line;
+  std::apply(
+      [&](const auto&... field) {
+        size_t i = 0;
+        ((line += (i++ == 0 ? "" : delimiter) + toFlinkString(field)), ...);
+      },
+      t);
+  return line;
+}
+
 }  // namespace eddy::operators
