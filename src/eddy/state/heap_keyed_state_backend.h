@@ -13,6 +13,14 @@
 
 namespace eddy::state {
 
+/// A snapshot of keyed state, by key group (Flink's KeyGroupsStateHandle): each key
+/// group's bytes hold every state table's entries of that key group, so a restore at
+/// another parallelism takes exactly the key groups its range owns.
+struct KeyedStateSnapshot {
+  int max_parallelism = kDefaultMaxParallelism;
+  std::map<int, std::string> key_groups;  // Key group -> its bytes.
+};
+
 /// Keyed state of one operator subtask on the heap: state tables by name, stored per key
 /// group of the subtask's range (Flink's HeapKeyedStateBackend). TTL uses `clock`.
 /// Thread: the task thread only.
@@ -43,6 +51,7 @@ class HeapKeyedStateBackend {
     if (it == tables_.end()) {
       auto t = std::make_unique<StateTable<K, N, V>>(&ctx_);
       auto* raw = t.get();
+      applyRestored(name, typeid(StateTable<K, N, V>).name(), *raw);
       auto keys = [raw] {
         std::vector<K> out;
         for (int g = 0; g < raw->numKeyGroups(); ++g) {
@@ -136,6 +145,65 @@ class HeapKeyedStateBackend {
     }
   }
 
+  /// Writes every table, key group by key group. Synchronous: the caller holds the task
+  /// thread (an asynchronous, copy-on-write variant comes with checkpoints).
+  Result<KeyedStateSnapshot> snapshot() const {
+    KeyedStateSnapshot snap;
+    snap.max_parallelism = ctx_.max_parallelism;
+    for (int kg = ctx_.range.start; kg <= ctx_.range.end; ++kg) {
+      DataOutputView out;
+      out.writeVarint(tables_.size());
+      for (const auto& [name, e] : tables_) {
+        out.writeString(name);
+        out.writeString(e.type->name());
+        DataOutputView table;
+        Status st = e.table->snapshotKeyGroup(kg, table);
+        if (!st.isOk()) return Status(st.code(), "state '" + name + "': " + st.message());
+        out.writeString(table.data());
+      }
+      snap.key_groups[kg] = out.release();
+    }
+    return snap;
+  }
+
+  /// Takes, from the snapshots of any number of earlier subtasks, the key groups this
+  /// backend's range owns (rescaling). Tables fill when they are registered; a table
+  /// already registered fills now. The maximum parallelism cannot change (Flink).
+  Status restore(const std::vector<KeyedStateSnapshot>& snapshots) {
+    for (const KeyedStateSnapshot& snap : snapshots) {
+      if (snap.max_parallelism != ctx_.max_parallelism) {
+        return Status::invalidArgument("the snapshot was taken with max parallelism " +
+                                       std::to_string(snap.max_parallelism) + ", the job now has " +
+                                       std::to_string(ctx_.max_parallelism) + "; it cannot change");
+      }
+      for (const auto& [kg, bytes] : snap.key_groups) {
+        if (!ctx_.range.contains(kg)) continue;
+        DataInputView in(bytes);
+        auto where = [&](const Status& st) {
+          return Status(st.code(), "key group " + std::to_string(kg) + ": " + st.message());
+        };
+        Result<uint64_t> n = in.readVarint();
+        if (!n.isOk()) return where(n.status());
+        for (uint64_t i = 0; i < *n; ++i) {
+          Result<std::string> name = in.readString();
+          if (!name.isOk()) return where(name.status());
+          Result<std::string> type = in.readString();
+          if (!type.isOk()) return where(type.status());
+          Result<std::string> data = in.readString();
+          if (!data.isOk()) return where(data.status());
+          restored_[*name].push_back(Restored{kg, std::move(*type), std::move(*data)});
+        }
+      }
+    }
+    for (auto& [name, e] : tables_) {
+      auto it = restored_.find(name);
+      if (it == restored_.end()) continue;
+      EDDY_RETURN_IF_ERROR(fill(name, e.type->name(), *e.table, it->second));
+      restored_.erase(it);
+    }
+    return Status::ok();
+  }
+
   /// Bytes of all tables (for tests and metrics), not counting what values point to.
   size_t memoryBytes() const {
     size_t n = 0;
@@ -151,6 +219,37 @@ class HeapKeyedStateBackend {
   }
 
  private:
+  struct Restored {
+    int key_group;
+    std::string type;
+    std::string data;
+  };
+
+  static Status fill(const std::string& name, const char* type, StateTableBase& table,
+                     const std::vector<Restored>& parts) {
+    for (const Restored& r : parts) {
+      if (r.type != type) {
+        return Status::invalidArgument("state '" + name + "' was snapshotted with another type than it has now");
+      }
+      DataInputView in(r.data);
+      Status st = table.restoreKeyGroup(r.key_group, in);
+      if (!st.isOk()) {
+        return Status(st.code(), "state '" + name + "', key group " + std::to_string(r.key_group) + ": " +
+                                     st.message());
+      }
+    }
+    return Status::ok();
+  }
+  /// A table registered after restore() takes its restored entries; errors surface as
+  /// exceptions here, failing the operator's open() with the message.
+  void applyRestored(const std::string& name, const char* type, StateTableBase& table) {
+    auto it = restored_.find(name);
+    if (it == restored_.end()) return;
+    Status st = fill(name, type, table, it->second);
+    restored_.erase(it);
+    if (!st.isOk()) throw std::runtime_error("restoring keyed state: " + st.message());
+  }
+
   struct Entry {
     std::unique_ptr<StateTableBase> table;
     const std::type_info* type;
@@ -161,6 +260,7 @@ class HeapKeyedStateBackend {
   std::map<std::string, Entry> tables_;
   std::map<std::string, std::shared_ptr<void>> handles_;
   std::vector<std::function<void()>> per_record_cleanups_;
+  std::map<std::string, std::vector<Restored>> restored_;  // Not yet registered tables.
 };
 
 }  // namespace eddy::state

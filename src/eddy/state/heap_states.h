@@ -31,6 +31,33 @@ struct Stamped<V, false> {
   static void touch(Timestamp) {}
 };
 
+}  // namespace eddy::state
+
+namespace eddy {
+/// Stamped values keep their last-access time across snapshots (TTL goes on after a
+/// restore, as in Flink).
+template <typename V, bool kTtl>
+struct HasOwnSerializer<state::Stamped<V, kTtl>> : std::true_type {};
+template <typename V, bool kTtl>
+  requires Serializable<V>
+struct Serializer<state::Stamped<V, kTtl>> {
+  static void write(const state::Stamped<V, kTtl>& s, DataOutputView& out) {
+    serialize(s.value, out);
+    if constexpr (kTtl) out.write<int64_t>(s.last_access);
+  }
+  static Result<state::Stamped<V, kTtl>> read(DataInputView& in) {
+    EDDY_ASSIGN_OR_RETURN(V v, deserialize<V>(in));
+    state::Stamped<V, kTtl> s{std::move(v)};
+    if constexpr (kTtl) {
+      EDDY_ASSIGN_OR_RETURN(s.last_access, in.read<int64_t>());
+    }
+    return s;
+  }
+};
+}  // namespace eddy
+
+namespace eddy::state {
+
 /// TTL bookkeeping shared by the heap states (Flink's AbstractTtlDecorator).
 class TtlPolicy {
  public:

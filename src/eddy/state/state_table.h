@@ -3,11 +3,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
+#include "eddy/core/serialization.h"
 
 namespace eddy::state {
 
@@ -64,6 +67,11 @@ class StateTableBase {
  public:
   virtual ~StateTableBase() = default;
   virtual size_t size() const = 0;
+  /// Writes the entries of key group `key_group` (an absolute id in this table's range);
+  /// fails, naming the types, when they cannot be serialized.
+  virtual Status snapshotKeyGroup(int key_group, DataOutputView& out) const = 0;
+  /// Adds the entries snapshotKeyGroup wrote for `key_group` (restore and rescaling).
+  virtual Status restoreKeyGroup(int key_group, DataInputView& in) = 0;
   /// Bytes of the table itself (slots), not counting what values point to.
   virtual size_t memoryBytes() const = 0;
 };
@@ -129,6 +137,41 @@ class StateTable final : public StateTableBase {
         cleanup_group_ = (cleanup_group_ + 1) % maps_.size();
         ++groups_visited;
       }
+    }
+  }
+
+  Status snapshotKeyGroup(int key_group, DataOutputView& out) const override {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      const Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
+      out.writeVarint(m.size());
+      m.forEach([&](const StateKey<K, N>& k, const V& v) {
+        serialize(k.key, out);
+        serialize(k.ns, out);
+        serialize(v, out);
+      });
+      return Status::ok();
+    } else {
+      return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
+                                   " cannot be snapshotted: give the type (and its key) serialize/deserialize");
+    }
+  }
+  Status restoreKeyGroup(int key_group, DataInputView& in) override {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      if (!ctx_->range.contains(key_group)) {
+        return Status::invalidArgument("key group " + std::to_string(key_group) + " is not in this subtask's range");
+      }
+      cached_ = nullptr;
+      Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
+      EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+      for (uint64_t i = 0; i < n; ++i) {
+        EDDY_ASSIGN_OR_RETURN(K key, deserialize<K>(in));
+        EDDY_ASSIGN_OR_RETURN(N ns, deserialize<N>(in));
+        EDDY_ASSIGN_OR_RETURN(V value, deserialize<V>(in));
+        m[StateKey<K, N>{std::move(key), std::move(ns)}] = std::move(value);
+      }
+      return Status::ok();
+    } else {
+      return Status::unimplemented(std::string("state of type ") + typeid(V).name() + " cannot be restored");
     }
   }
 
