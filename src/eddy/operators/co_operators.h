@@ -137,6 +137,11 @@ class KeyedCoProcessOperator final : public runtime::TwoInputStreamOperator<IN1,
   KeyedCoProcessOperator(F f, KeySelector<IN1, K> selector1, KeySelector<IN2, K> selector2)
       : KeyedFunctionSupport<K, IN1, OUT>(std::move(selector1)), selector2_(std::move(selector2)), f_(std::move(f)) {}
 
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return this->stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotWithTimers(); }
+
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
     ctx_ = std::make_unique<typename Fn::Context>(&this->context(), this->timer_service_.get());

@@ -2,6 +2,9 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "eddy/operators/functions.h"
 #include "eddy/runtime/chain_outputs.h"
@@ -14,23 +17,95 @@ template <typename T, typename K>
 using KeySelector = std::function<K(const T&)>;
 
 /// Holds what every keyed operator has: the key selector, the heap keyed state backend
-/// for the subtask's key-group range, and the current key.
+/// for the subtask's key-group range, and the current key; and writes and restores the
+/// keyed part of its snapshots: per key group, the backend's tables, then any number of
+/// further parts (timers, window contents) in a fixed order.
 template <typename K, typename IN>
 class KeyedSupport {
  public:
   explicit KeyedSupport(KeySelector<IN, K> selector) : selector_(std::move(selector)) {}
 
+  /// Keeps what initializeState got until the backend exists.
+  Status stashRestored(std::vector<runtime::OperatorSnapshot> restored) {
+    restored_ = std::move(restored);
+    return Status::ok();
+  }
+  /// Creates the backend and fills it from the stashed snapshots (their key groups in
+  /// this subtask's range).
   void openBackend(const runtime::OperatorContext& ctx) {
     KeyGroupRange range = KeyGroupRange::forOperator(ctx.max_parallelism, ctx.parallelism, ctx.subtask_index);
     backend_ = std::make_unique<state::HeapKeyedStateBackend<K>>(
         range, ctx.max_parallelism, &ctx.processing_time->clock());
+    if (restored_.empty()) return;
+    std::vector<state::KeyedStateSnapshot> tables;
+    for (const runtime::OperatorSnapshot& snap : restored_) {
+      state::KeyedStateSnapshot ks;
+      ks.max_parallelism = snap.max_parallelism;
+      for (const auto& [kg, bytes] : snap.key_groups) {
+        if (range.contains(kg)) ks.key_groups[kg] = partOf(bytes, 0, kg);
+      }
+      tables.push_back(std::move(ks));
+    }
+    throwIfError(backend_->restore(tables));
   }
+  /// Restores part `part` (1 = the first after the tables) of every stashed key group
+  /// in range with `restore(DataInputView&)`.
+  template <typename Restore>
+  void restorePart(size_t part, Restore&& restore) {
+    for (const runtime::OperatorSnapshot& snap : restored_) {
+      for (const auto& [kg, bytes] : snap.key_groups) {
+        if (!backend_->keyContext().range.contains(kg)) continue;
+        std::string data = partOf(bytes, part, kg);
+        DataInputView in(data);
+        Status st = restore(in);
+        if (!st.isOk()) throwIfError(Status(st.code(), "key group " + std::to_string(kg) + ": " + st.message()));
+      }
+    }
+  }
+  /// The keyed snapshot: the tables, then each of `parts`, which fills one output per
+  /// key group of the range (index = key group - range start).
+  Result<runtime::OperatorSnapshot> snapshotKeyed(
+      const std::vector<std::function<Status(std::vector<DataOutputView>&)>>& parts) const {
+    EDDY_ASSIGN_OR_RETURN(state::KeyedStateSnapshot tables, backend_->snapshot());
+    std::vector<std::vector<DataOutputView>> extra(parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) EDDY_RETURN_IF_ERROR(parts[i](extra[i]));
+    runtime::OperatorSnapshot snap;
+    snap.max_parallelism = tables.max_parallelism;
+    const KeyGroupRange& range = backend_->keyContext().range;
+    for (int kg = range.start; kg <= range.end; ++kg) {
+      DataOutputView out;
+      out.writeString(tables.key_groups[kg]);
+      for (auto& e : extra) out.writeString(e[static_cast<size_t>(kg - range.start)].data());
+      snap.key_groups[kg] = out.release();
+    }
+    return snap;
+  }
+
+  /// Frees the stashed snapshots once every part is restored.
+  void dropRestored() { restored_.clear(); }
+
   void setKeyOf(const IN& value) { backend_->setCurrentKey(selector_(value)); }
   state::HeapKeyedStateBackend<K>& backend() { return *backend_; }
 
  protected:
   KeySelector<IN, K> selector_;
   std::unique_ptr<state::HeapKeyedStateBackend<K>> backend_;
+
+ private:
+  static std::string partOf(const std::string& bytes, size_t part, int kg) {
+    DataInputView in(bytes);
+    for (size_t i = 0;; ++i) {
+      Result<std::string> s = in.readString();
+      if (!s.isOk()) {
+        throwIfError(Status(s.status().code(), "key group " + std::to_string(kg) + ": " + s.status().message()));
+      }
+      if (i == part) return std::move(*s);
+    }
+  }
+  static void throwIfError(const Status& st) {
+    if (!st.isOk()) throw std::runtime_error("restoring keyed state: " + st.message());
+  }
+  std::vector<runtime::OperatorSnapshot> restored_;
 };
 
 /// A user-facing TimerService over an operator's internal timer service, for the
@@ -63,10 +138,17 @@ class KeyedFunctionSupport : protected KeyedSupport<K, IN1> {
                  runtime::Triggerable<K, state::VoidNamespace>* target) {
     this->openBackend(ctx);
     timers_ = std::make_unique<Timers>(this->backend_.get(), ctx.processing_time, target);
+    this->restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
+    this->dropRestored();
     timer_service_ = std::make_unique<KeyedTimerService<K>>(timers_.get());
     runtime_context_ = std::make_unique<KeyedRuntimeContext<K>>(&ctx, this->backend_.get());
     collector_ = std::make_unique<TimestampedCollector<OUT>>(out);
   }
+  /// The keyed state and the timers.
+  Result<runtime::OperatorSnapshot> snapshotWithTimers() const {
+    return this->snapshotKeyed({[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  }
+
   /// Sets up `ctx` (an OnTimerContext) for timer `t` and runs `on_timer`, naming `op` in
   /// a failure. Flink: records emitted from onTimer carry the timer's timestamp in event
   /// time and none in processing time.
@@ -99,6 +181,11 @@ class KeyedProcessOperator final
  public:
   KeyedProcessOperator(F f, KeySelector<IN, K> selector)
       : KeyedFunctionSupport<K, IN, OUT>(std::move(selector)), f_(std::move(f)) {}
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return this->stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotWithTimers(); }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
@@ -141,8 +228,13 @@ class KeyedReduceOperator final : public runtime::OneInputStreamOperator<T, T>,
  public:
   KeyedReduceOperator(F f, KeySelector<T, K> selector)
       : KeyedSupport<K, T>(std::move(selector)), f_(std::move(f)) {}
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return this->stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotKeyed({}); }
   void open() override {
     this->openBackend(this->context());
+    this->dropRestored();
     table_ = this->backend_->template table<state::VoidNamespace, T>("_reduce");
   }
   void processElement(const runtime::StreamRecord<T>& r) override {

@@ -69,6 +69,56 @@ class InternalTimerService {
     });
   }
 
+  /// Writes the pending timers of every key group of the backend's range into
+  /// `per_key_group` (index = key group - range start): event-time timers, then
+  /// processing-time ones, each as (time, key, namespace).
+  Status snapshotTimers(std::vector<DataOutputView>& per_key_group) const {
+    if constexpr (Serializable<K> && Serializable<N>) {
+      const state::KeyContext<K>& kc = backend_->keyContext();
+      per_key_group.assign(static_cast<size_t>(kc.range.size()), DataOutputView());
+      for (const Queue* q : {&event_, &processing_}) {
+        std::vector<std::vector<Timer>> by_group(per_key_group.size());
+        q->forEachPending([&](const Timer& t) {
+          int kg = keyGroupForHash(KeyHash<K>()(t.key), kc.max_parallelism);
+          by_group[static_cast<size_t>(kg - kc.range.start)].push_back(t);
+        });
+        for (size_t g = 0; g < by_group.size(); ++g) {
+          per_key_group[g].writeVarint(by_group[g].size());
+          for (const Timer& t : by_group[g]) {
+            per_key_group[g].write<int64_t>(t.timestamp);
+            serialize(t.key, per_key_group[g]);
+            serialize(t.ns, per_key_group[g]);
+          }
+        }
+      }
+      return Status::ok();
+    } else {
+      return Status::unimplemented("timers of this key or namespace type cannot be snapshotted");
+    }
+  }
+  /// Registers the timers snapshotTimers wrote for one key group.
+  Status restoreTimers(DataInputView& in) {
+    if constexpr (Serializable<K> && Serializable<N>) {
+      for (int domain = 0; domain < 2; ++domain) {
+        EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+        for (uint64_t i = 0; i < n; ++i) {
+          EDDY_ASSIGN_OR_RETURN(int64_t time, in.read<int64_t>());
+          EDDY_ASSIGN_OR_RETURN(K key, deserialize<K>(in));
+          EDDY_ASSIGN_OR_RETURN(N ns, deserialize<N>(in));
+          backend_->setCurrentKey(key);
+          if (domain == 0) {
+            registerEventTimeTimer(ns, time);
+          } else {
+            registerProcessingTimeTimer(ns, time);
+          }
+        }
+      }
+      return Status::ok();
+    } else {
+      return Status::unimplemented("timers of this key or namespace type cannot be restored");
+    }
+  }
+
   size_t numEventTimeTimers() const { return event_.size(); }
   size_t numProcessingTimeTimers() const { return processing_.size(); }
 
@@ -108,6 +158,15 @@ class InternalTimerService {
       }
     }
     size_t size() const { return size_; }
+    /// Calls f(timer) for every timer still to fire.
+    template <typename F>
+    void forEachPending(F&& f) const {
+      for (const auto& [time, bucket] : buckets_) {
+        bucket.forEach([&](const Entry& e, State st) {
+          if (st == State::kPending) f(Timer{time, e.key, e.ns});
+        });
+      }
+    }
     Timestamp nextTime() const { return buckets_.empty() ? kMaxTimestamp : buckets_.begin()->first; }
 
     /// Fires, in time order, the timers with timestamp <= `time`; `fire` may register

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "eddy/core/check.h"
 #include "eddy/core/clock.h"
+#include "eddy/core/status.h"
 #include "eddy/runtime/accumulator.h"
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/output.h"
@@ -28,6 +31,15 @@ struct OperatorContext {
   std::unordered_map<std::string, OutputBase*> side_outputs;
 };
 
+/// What one operator subtask writes into a checkpoint or savepoint: keyed state (state
+/// tables, timers, window contents) by key group, so it can be restored at another
+/// parallelism, and non-keyed operator state.
+struct OperatorSnapshot {
+  int max_parallelism = 128;
+  std::map<int, std::string> key_groups;  // Key group -> its bytes.
+  std::string operator_state;
+};
+
 /// The base of every stream operator. The lifecycle, all on the task thread:
 /// setup -> open -> process* -> finish (end of input, may still emit) -> close.
 /// Operators in a chain are opened from the tail to the head and finished from the
@@ -41,7 +53,15 @@ class StreamOperatorBase {
     output_base_ = output;
     onSetup();
   }
+  /// Before open(): the snapshots of all earlier subtasks of this operator, when the job
+  /// restores (a keyed operator keeps the key groups its range owns). Default: stateless.
+  virtual Status initializeState(std::vector<OperatorSnapshot> restored) {
+    (void)restored;
+    return Status::ok();
+  }
   virtual void open() {}
+  /// Between records: this subtask's state, consistent with everything processed so far.
+  virtual Result<OperatorSnapshot> snapshotState() { return OperatorSnapshot{ctx_.max_parallelism, {}, {}}; }
   virtual void finish() {}
   virtual void close() {}
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,9 +25,11 @@ class OperatorHarness {
     Timestamp timestamp;
   };
 
-  /// `op` is set up as subtask `subtask` of `parallelism` (max parallelism 128).
-  explicit OperatorHarness(std::unique_ptr<runtime::StreamOperatorBase> op, int subtask = 0, int parallelism = 1)
-      : op_(std::move(op)), pts_(clock_) {
+  /// `op` is set up as subtask `subtask` of `parallelism` (max parallelism 128) and, when
+  /// `restored` is given, initialized from those snapshots before it opens.
+  explicit OperatorHarness(std::unique_ptr<runtime::StreamOperatorBase> op, int subtask = 0, int parallelism = 1,
+                           std::vector<runtime::OperatorSnapshot> restored = {}, Timestamp start_ms = 0)
+      : op_(std::move(op)), clock_(start_ms), pts_(clock_) {
     runtime::OperatorContext ctx;
     ctx.operator_name = "under test";
     ctx.task_name = "under test (" + std::to_string(subtask + 1) + "/" + std::to_string(parallelism) + ")";
@@ -35,6 +38,8 @@ class OperatorHarness {
     ctx.processing_time = &pts_;
     ctx.metrics = &metrics_;
     op_->setup(std::move(ctx), &output_);
+    Status st = op_->initializeState(std::move(restored));
+    if (!st.isOk()) throw std::runtime_error(st.message());
     op_->open();
   }
   ~OperatorHarness() { op_->close(); }
@@ -73,7 +78,7 @@ class OperatorHarness {
   };
 
   std::unique_ptr<runtime::StreamOperatorBase> op_;
-  ManualClock clock_{0};
+  ManualClock clock_;
   runtime::ProcessingTimeService pts_;
   runtime::OperatorMetrics metrics_;
   Recorder output_;

@@ -4,11 +4,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/core/key_hash.h"
+#include "eddy/core/serialization.h"
 #include "eddy/core/time.h"
 #include "eddy/state/state_table.h"
 
@@ -57,6 +60,49 @@ class WindowMajorContents {
           }
         }
       }
+    }
+  }
+
+  /// Writes each key group's windows and contents (index = key group - range start).
+  Status snapshot(std::vector<DataOutputView>& per_key_group) const {
+    per_key_group.assign(groups_.size(), DataOutputView());
+    if constexpr (Serializable<K> && Serializable<W> && Serializable<Acc>) {
+      for (size_t g = 0; g < groups_.size(); ++g) {
+        DataOutputView& out = per_key_group[g];
+        out.writeVarint(groups_[g].size());
+        for (const Slot& slot : groups_[g]) {
+          serialize(slot.window, out);
+          out.writeVarint(slot.map.size());
+          slot.map.forEach([&](const K& key, const Acc& acc) {
+            serialize(key, out);
+            serialize(acc, out);
+          });
+        }
+      }
+      return Status::ok();
+    } else {
+      return Status::unimplemented(std::string("window contents of type ") + typeid(Acc).name() +
+                                   " cannot be snapshotted: give the type serialize/deserialize");
+    }
+  }
+  /// Calls add(window, key, contents) for every entry snapshot() wrote for one key group.
+  template <typename Add>
+  static Status readSnapshot(DataInputView& in, Add&& add) {
+    if constexpr (Serializable<K> && Serializable<W> && Serializable<Acc>) {
+      if (in.atEnd()) return Status::ok();  // Written without window-major contents.
+      EDDY_ASSIGN_OR_RETURN(uint64_t slots, in.readVarint());
+      for (uint64_t s = 0; s < slots; ++s) {
+        EDDY_ASSIGN_OR_RETURN(W window, deserialize<W>(in));
+        EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+        for (uint64_t i = 0; i < n; ++i) {
+          EDDY_ASSIGN_OR_RETURN(K key, deserialize<K>(in));
+          EDDY_ASSIGN_OR_RETURN(Acc acc, deserialize<Acc>(in));
+          add(window, key, std::move(acc));
+        }
+      }
+      return Status::ok();
+    } else {
+      return Status::unimplemented(std::string("window contents of type ") + typeid(Acc).name() + " cannot be restored");
     }
   }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "eddy/operators/keyed_operator.h"
@@ -55,6 +56,21 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     if (cfg_.allowed_lateness < 0) throw std::invalid_argument("The allowed lateness cannot be negative.");
   }
 
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return this->stashRestored(std::move(restored));
+  }
+  /// Keyed parts: the tables, the timers, then the window-major contents (empty unless
+  /// that mode is on). A snapshot restores into either mode.
+  Result<runtime::OperatorSnapshot> snapshotState() override {
+    return this->snapshotKeyed({[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); },
+                                [&](std::vector<DataOutputView>& out) {
+                                  if (window_major_) return window_major_->snapshot(out);
+                                  out.assign(static_cast<size_t>(this->backend_->keyContext().range.size()),
+                                             DataOutputView());
+                                  return Status::ok();
+                                }});
+  }
+
   void open() override {
     this->openBackend(this->context());
     window_state_ = this->backend_->template table<W, Acc>("window-contents");
@@ -74,6 +90,7 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     if (skip_repeat_triggers_ && cfg_.allowed_lateness == 0) {
       window_major_ = std::make_unique<WindowMajorContents<K, W, Acc>>(this->backend_->keyContext().range.size());
     }
+    restoreWindows();
   }
   void close() override { runner_.close(); }
 
@@ -179,6 +196,42 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     WindowOperator* op_;
     std::map<std::string, std::unique_ptr<state::HeapValueState<K, W, int64_t, false>>> long_states_;
   };
+
+  // ---- Restore: timers, and window contents into whichever mode this job runs.
+  void restoreWindows() {
+    this->restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
+    if (window_major_) {
+      // Contents from a general-mode snapshot: move them over (their timers, restored
+      // above, then fire on empty windows and do nothing).
+      std::vector<std::tuple<int, K, W, Acc>> moved;
+      for (int g = 0; g < window_state_->numKeyGroups(); ++g) {
+        window_state_->keyGroup(g).forEach([&](const state::StateKey<K, W>& k, Acc& acc) {
+          moved.emplace_back(g, k.key, k.ns, std::move(acc));
+        });
+        window_state_->keyGroup(g).clear();
+      }
+      for (auto& [g, key, window, acc] : moved) {
+        bool created = false;
+        window_major_->getOrCreate(g, key, window, &created) = std::move(acc);
+      }
+    }
+    this->restorePart(2, [&](DataInputView& in) {
+      return WindowMajorContents<K, W, Acc>::readSnapshot(in, [&](const W& window, const K& key, Acc acc) {
+        this->backend_->setCurrentKey(key);
+        bool created = false;
+        if (window_major_) {
+          const state::KeyContext<K>& kc = this->backend_->keyContext();
+          window_major_->getOrCreate(kc.key_group_index, key, window, &created) = std::move(acc);
+          return;
+        }
+        // Into the general path: contents plus the timers Flink's trigger would hold.
+        window_state_->getOrCreate(window, &created) = std::move(acc);
+        timers_->registerEventTimeTimer(window, window.maxTimestamp());
+        registerCleanupTimer(window);
+      });
+    });
+    this->dropRestored();
+  }
 
   // ---- Window-major contents (see WindowMajorContents): the same results as the
   // EventTimeTrigger's FIRE at the window end followed by the cleanup there.
