@@ -1,0 +1,236 @@
+#include "eddy/runtime/checkpoint_storage.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "eddy/core/serialization.h"
+
+namespace eddy::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kStateMagic[] = "EDDYSTA1";
+constexpr char kMetaMagic[] = "EDDYCKP1";
+constexpr char kMetadata[] = "_metadata";
+
+uint64_t fnv1a(std::string_view data) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+Status writeFile(const std::string& path, const std::string& data, bool sync) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return Status::unavailable(path + ": cannot create: " + std::strerror(errno));
+  bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size() && std::fflush(f) == 0;
+  if (ok && sync) ok = ::fsync(fileno(f)) == 0;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) return Status::unavailable(path + ": write failed: " + std::strerror(errno));
+  return Status::ok();
+}
+
+Result<std::string> readFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::notFound(path + ": cannot open: " + std::strerror(errno));
+  std::string data;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::unavailable(path + ": read failed");
+  return data;
+}
+
+std::string encodeSnapshot(const OperatorSnapshot& s) {
+  DataOutputView out;
+  out.writeBytes(kStateMagic, 8);
+  out.writeVarint(static_cast<uint64_t>(s.max_parallelism));
+  out.writeVarint(s.key_groups.size());
+  for (const auto& [kg, bytes] : s.key_groups) {
+    out.writeVarint(static_cast<uint64_t>(kg));
+    out.writeString(bytes);
+  }
+  out.writeString(s.operator_state);
+  return out.release();
+}
+
+Result<OperatorSnapshot> decodeSnapshot(std::string_view data) {
+  DataInputView in(data);
+  char magic[8];
+  EDDY_RETURN_IF_ERROR(in.readBytes(magic, 8));
+  if (std::memcmp(magic, kStateMagic, 8) != 0) return Status::invalidArgument("not an Eddy state file");
+  OperatorSnapshot s;
+  EDDY_ASSIGN_OR_RETURN(uint64_t mp, in.readVarint());
+  s.max_parallelism = static_cast<int>(mp);
+  EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+  for (uint64_t i = 0; i < n; ++i) {
+    EDDY_ASSIGN_OR_RETURN(uint64_t kg, in.readVarint());
+    EDDY_ASSIGN_OR_RETURN(std::string bytes, in.readString());
+    s.key_groups[static_cast<int>(kg)] = std::move(bytes);
+  }
+  EDDY_ASSIGN_OR_RETURN(s.operator_state, in.readString());
+  if (!in.atEnd()) return Status::invalidArgument("trailing bytes after the state");
+  return s;
+}
+
+Status withFile(const std::string& path, const Status& st) {
+  return st.isOk() ? st : Status(st.code(), path + ": " + st.message());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileCheckpointStorage>> FileCheckpointStorage::open(const std::string& uri, bool create) {
+  std::string dir = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
+  if (dir.empty()) return Status::invalidArgument("empty checkpoint directory");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    if (!create) return Status::notFound(dir + ": checkpoint directory does not exist");
+    fs::create_directories(dir, ec);
+    if (ec) return Status::unavailable(dir + ": cannot create checkpoint directory: " + ec.message());
+  }
+  return std::unique_ptr<FileCheckpointStorage>(new FileCheckpointStorage(dir));
+}
+
+std::string FileCheckpointStorage::checkpointDir(int64_t id) const { return dir_ + "/chk-" + std::to_string(id); }
+
+Status FileCheckpointStorage::write(const CompletedCheckpoint& cp) {
+  std::string dir = checkpointDir(cp.id);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // A leftover of a crash before its metadata was written.
+  fs::create_directories(dir, ec);
+  if (ec) return Status::unavailable(dir + ": cannot create: " + ec.message());
+  DataOutputView meta;
+  meta.writeBytes(kMetaMagic, 8);
+  meta.write<int64_t>(cp.id);
+  meta.write<int64_t>(cp.timestamp_ms);
+  meta.writeString(cp.job_fingerprint);
+  meta.writeVarint(cp.operators.size());
+  size_t op_index = 0;
+  for (const auto& [key, subtasks] : cp.operators) {
+    meta.writeString(key);
+    meta.writeVarint(subtasks.size());
+    for (size_t i = 0; i < subtasks.size(); ++i) {
+      std::string name = "op" + std::to_string(op_index) + "-" + std::to_string(i);
+      std::string data = encodeSnapshot(subtasks[i]);
+      EDDY_RETURN_IF_ERROR(writeFile(dir + "/" + name, data, /*sync=*/false));
+      meta.writeString(name);
+      meta.write<uint64_t>(data.size());
+      meta.write<uint64_t>(fnv1a(data));
+    }
+    ++op_index;
+  }
+  meta.write<uint64_t>(fnv1a(meta.data()));
+  // The checkpoint exists once `_metadata` does: write it aside, then rename.
+  std::string tmp = dir + "/" + kMetadata + ".inprogress";
+  EDDY_RETURN_IF_ERROR(writeFile(tmp, meta.data(), /*sync=*/true));
+  fs::rename(tmp, dir + "/" + kMetadata, ec);
+  if (ec) return Status::unavailable(dir + "/" + kMetadata + ": cannot commit: " + ec.message());
+  return Status::ok();
+}
+
+Result<std::vector<int64_t>> FileCheckpointStorage::completedIds() const {
+  std::vector<int64_t> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("chk-", 0) != 0) continue;
+    char* end = nullptr;
+    long long id = std::strtoll(name.c_str() + 4, &end, 10);
+    if (end == nullptr || *end != '\0') continue;
+    if (fs::exists(entry.path() / kMetadata, ec)) ids.push_back(id);
+  }
+  if (ec) return Status::unavailable(dir_ + ": cannot list: " + ec.message());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Result<CompletedCheckpoint> FileCheckpointStorage::read(int64_t id) const {
+  std::string dir = checkpointDir(id);
+  std::string meta_path = dir + "/" + kMetadata;
+  EDDY_ASSIGN_OR_RETURN(std::string meta, readFile(meta_path));
+  if (meta.size() < 16 || std::memcmp(meta.data(), kMetaMagic, 8) != 0) {
+    return Status::invalidArgument(meta_path + ": not an Eddy checkpoint (bad header)");
+  }
+  uint64_t stored;
+  std::memcpy(&stored, meta.data() + meta.size() - 8, 8);
+  if (stored != fnv1a(std::string_view(meta).substr(0, meta.size() - 8))) {
+    return Status::invalidArgument(meta_path + ": corrupt (checksum mismatch)");
+  }
+  DataInputView in(std::string_view(meta).substr(8, meta.size() - 16));
+  CompletedCheckpoint cp;
+  auto fail = [&](const Status& st) { return withFile(meta_path, st); };
+  Result<int64_t> rid = in.read<int64_t>();
+  if (!rid.isOk()) return fail(rid.status());
+  cp.id = *rid;
+  Result<int64_t> ts = in.read<int64_t>();
+  if (!ts.isOk()) return fail(ts.status());
+  cp.timestamp_ms = *ts;
+  Result<std::string> fp = in.readString();
+  if (!fp.isOk()) return fail(fp.status());
+  cp.job_fingerprint = *fp;
+  Result<uint64_t> ops = in.readVarint();
+  if (!ops.isOk()) return fail(ops.status());
+  for (uint64_t o = 0; o < *ops; ++o) {
+    Result<std::string> key = in.readString();
+    if (!key.isOk()) return fail(key.status());
+    Result<uint64_t> n = in.readVarint();
+    if (!n.isOk()) return fail(n.status());
+    std::vector<OperatorSnapshot>& subtasks = cp.operators[*key];
+    for (uint64_t i = 0; i < *n; ++i) {
+      Result<std::string> name = in.readString();
+      if (!name.isOk()) return fail(name.status());
+      Result<uint64_t> size = in.read<uint64_t>();
+      if (!size.isOk()) return fail(size.status());
+      Result<uint64_t> sum = in.read<uint64_t>();
+      if (!sum.isOk()) return fail(sum.status());
+      std::string path = dir + "/" + *name;
+      EDDY_ASSIGN_OR_RETURN(std::string data, readFile(path));
+      if (data.size() != *size) {
+        return Status::invalidArgument(path + ": truncated (" + std::to_string(data.size()) + " of " +
+                                       std::to_string(*size) + " bytes)");
+      }
+      if (fnv1a(data) != *sum) return Status::invalidArgument(path + ": corrupt (checksum mismatch)");
+      Result<OperatorSnapshot> snap = decodeSnapshot(data);
+      if (!snap.isOk()) return withFile(path, snap.status());
+      subtasks.push_back(std::move(*snap));
+    }
+  }
+  return cp;
+}
+
+Status FileCheckpointStorage::remove(int64_t id) {
+  std::error_code ec;
+  fs::remove_all(checkpointDir(id), ec);
+  if (ec) return Status::unavailable(checkpointDir(id) + ": cannot remove: " + ec.message());
+  return Status::ok();
+}
+
+Result<CompletedCheckpoint> latestCheckpoint(const CheckpointStorage& storage, std::vector<std::string>* skipped) {
+  EDDY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, storage.completedIds());
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    Result<CompletedCheckpoint> cp = storage.read(*it);
+    if (cp.isOk()) return cp;
+    if (skipped != nullptr) skipped->push_back(cp.status().message());
+  }
+  return Status::notFound("no completed checkpoint");
+}
+
+Status removeSubsumed(CheckpointStorage& storage, int retained) {
+  EDDY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, storage.completedIds());
+  for (size_t i = 0; i + static_cast<size_t>(std::max(retained, 1)) < ids.size(); ++i) {
+    EDDY_RETURN_IF_ERROR(storage.remove(ids[i]));
+  }
+  return Status::ok();
+}
+
+}  // namespace eddy::runtime

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/core/status.h"
+#include "eddy/runtime/stream_operator.h"
+
+namespace eddy::runtime {
+
+/// Everything one completed checkpoint holds: for each operator (by uid, or by its
+/// position in the graph when it has none) the snapshot of each of its subtasks.
+struct CompletedCheckpoint {
+  int64_t id = 0;
+  std::string job_fingerprint;  // What job (program and arguments) wrote it.
+  int64_t timestamp_ms = 0;
+  std::map<std::string, std::vector<OperatorSnapshot>> operators;
+};
+
+/// Where checkpoints live (Flink's CheckpointStorage). A checkpoint is written as
+/// state first, then its metadata, and counts as complete only once the metadata is
+/// there; the file layout below keeps that true across a crash at any moment. The
+/// interface is small so object storage can follow.
+class CheckpointStorage {
+ public:
+  virtual ~CheckpointStorage() = default;
+  /// Writes checkpoint `cp` completely, metadata last and atomically.
+  virtual Status write(const CompletedCheckpoint& cp) = 0;
+  /// The ids of checkpoints whose metadata exists, ascending.
+  virtual Result<std::vector<int64_t>> completedIds() const = 0;
+  /// Reads and verifies one checkpoint; corrupt or truncated files are errors naming
+  /// the file.
+  virtual Result<CompletedCheckpoint> read(int64_t id) const = 0;
+  /// Deletes a checkpoint (subsumed, or discarded).
+  virtual Status remove(int64_t id) = 0;
+};
+
+/// `file:///dir` or a plain path: `dir/chk-<id>/` holds one state file per operator
+/// subtask and `_metadata`, written last via a temporary file and a rename, with a
+/// checksum of every state file (Flink's layout idea).
+class FileCheckpointStorage final : public CheckpointStorage {
+ public:
+  /// Fails when `uri` names no directory and `create` is false (a missing checkpoint
+  /// directory is an error, never a silent fresh start).
+  static Result<std::unique_ptr<FileCheckpointStorage>> open(const std::string& uri, bool create);
+
+  Status write(const CompletedCheckpoint& cp) override;
+  Result<std::vector<int64_t>> completedIds() const override;
+  Result<CompletedCheckpoint> read(int64_t id) const override;
+  Status remove(int64_t id) override;
+  const std::string& directory() const { return dir_; }
+
+ private:
+  explicit FileCheckpointStorage(std::string dir) : dir_(std::move(dir)) {}
+  std::string checkpointDir(int64_t id) const;
+  std::string dir_;
+};
+
+/// The newest checkpoint that reads back whole. Newer ones that are corrupt are
+/// skipped, and their errors (naming the files) are appended to `skipped`. NotFound when
+/// there is none.
+Result<CompletedCheckpoint> latestCheckpoint(const CheckpointStorage& storage, std::vector<std::string>* skipped);
+
+/// Keeps the newest `retained` completed checkpoints and removes older ones.
+Status removeSubsumed(CheckpointStorage& storage, int retained);
+
+}  // namespace eddy::runtime
