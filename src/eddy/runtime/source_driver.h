@@ -18,7 +18,12 @@ enum class ReadStatus {
 class SourceDriverBase {
  public:
   virtual ~SourceDriverBase() = default;
+  /// Before open(): the states of all earlier subtasks of this source when the job
+  /// restores; this subtask continues its share of their splits.
+  virtual Status initializeState(std::vector<std::string> restored) = 0;
   virtual Status open() = 0;
+  /// Between records: the positions of the splits not yet finished.
+  virtual Result<std::string> snapshotState() const = 0;
   /// Emits up to `max_records` records into the chain.
   virtual Result<ReadStatus> emitNext(int max_records) = 0;
   /// Processing time at which a kNothingAvailable source wants to be polled again.

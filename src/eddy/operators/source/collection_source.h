@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "eddy/operators/source/source.h"
@@ -18,22 +20,42 @@ class CollectionSource final : public Source<T> {
   bool isBounded() const override { return true; }
   Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int, const Clock&) override {
     std::vector<std::unique_ptr<SplitReader<T>>> readers;
-    if (subtask == 0) readers.push_back(std::make_unique<Reader>(elements_));
+    if (subtask == 0) readers.push_back(std::make_unique<Reader>(elements_, 0));
+    return readers;
+  }
+  /// The split is "collection", its position the index of the next element.
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits, int,
+                                                                      const Clock&) override {
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    for (const SplitState& st : splits) {
+      EDDY_ASSIGN_OR_RETURN(int64_t next, parsePosition(st));
+      readers.push_back(std::make_unique<Reader>(elements_, static_cast<size_t>(next)));
+    }
     return readers;
   }
 
  private:
+  static Result<int64_t> parsePosition(const SplitState& st) {
+    char* end = nullptr;
+    long long v = std::strtoll(st.position.c_str(), &end, 10);
+    if (st.split != "collection" || end == st.position.c_str() || *end != '\0' || v < 0) {
+      return Status::invalidArgument("not a collection split: \"" + st.split + "\" at \"" + st.position + "\"");
+    }
+    return static_cast<int64_t>(v);
+  }
+
   class Reader final : public SplitReader<T> {
    public:
-    explicit Reader(std::shared_ptr<const std::vector<T>> e) : elements_(std::move(e)) {}
+    Reader(std::shared_ptr<const std::vector<T>> e, size_t next) : elements_(std::move(e)), next_(next) {}
     Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
       for (int n = 0; n < max_records && next_ < elements_->size(); ++n) out.collect((*elements_)[next_++]);
       return next_ < elements_->size() ? ReadStatus::kMoreAvailable : ReadStatus::kEndOfInput;
     }
+    Result<SplitState> snapshotSplit() const override { return SplitState{"collection", std::to_string(next_)}; }
 
    private:
     std::shared_ptr<const std::vector<T>> elements_;
-    size_t next_ = 0;
+    size_t next_;
   };
   std::shared_ptr<const std::vector<T>> elements_;
 };
@@ -56,6 +78,22 @@ class GeneratorSource final : public Source<T> {
     int64_t end = begin + total / parallelism + (subtask < total % parallelism ? 1 : 0);
     std::vector<std::unique_ptr<SplitReader<T>>> readers;
     readers.push_back(std::make_unique<Reader>(g_, begin, end, rate_ / parallelism, &clock));
+    return readers;
+  }
+  /// A split is "gen:<end>", its position the index of the next record.
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits,
+                                                                      int parallelism, const Clock& clock) override {
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    for (const SplitState& st : splits) {
+      char* end_of_end = nullptr;
+      char* end_of_next = nullptr;
+      long long end = st.split.rfind("gen:", 0) == 0 ? std::strtoll(st.split.c_str() + 4, &end_of_end, 10) : -1;
+      long long next = std::strtoll(st.position.c_str(), &end_of_next, 10);
+      if (end < 0 || *end_of_end != '\0' || *end_of_next != '\0' || next < 0 || next > end) {
+        return Status::invalidArgument("not a generator split: \"" + st.split + "\" at \"" + st.position + "\"");
+      }
+      readers.push_back(std::make_unique<Reader>(g_, next, end, rate_ / parallelism, &clock));
+    }
     return readers;
   }
 
@@ -84,6 +122,9 @@ class GeneratorSource final : public Source<T> {
       return next_ >= end_ ? ReadStatus::kEndOfInput : ReadStatus::kMoreAvailable;
     }
     Timestamp nextAvailableTime() const override { return next_time_; }
+    Result<SplitState> snapshotSplit() const override {
+      return SplitState{"gen:" + std::to_string(end_), std::to_string(next_)};
+    }
 
    private:
     Generator g_;

@@ -23,6 +23,14 @@ Status LineReader::open() {
     if (err == ENOENT) return Status::notFound(path_ + ": no such file");
     return Status::unavailable(path_ + ": cannot open: " + std::strerror(err));
   }
+  if (resume_) {
+    // A checkpointed position: the start of a line, whose number is known.
+    if (std::fseek(file_, static_cast<long>(start_), SEEK_SET) != 0) {
+      return Status::unavailable(path_ + ": cannot seek to byte " + std::to_string(start_));
+    }
+    buffer_offset_ = start_;
+    return Status::ok();
+  }
   if (start_ == 0) return Status::ok();
   // Count the lines before the range, so errors name the line of the file; then keep
   // the byte before `start` in the buffer to tell whether a line starts at `start`.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,8 +30,18 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
+  /// Before open(): continue at `offset`, the start of line `lines_before + 1` (a
+  /// checkpointed position), instead of finding the range's first line.
+  void resumeAt(uint64_t offset, int64_t lines_before) {
+    resume_ = true;
+    start_ = offset;
+    line_number_ = lines_before;
+  }
   /// Fails with NotFound naming the path when it cannot be opened.
   Status open();
+  /// The file offset of the next line (valid after open()).
+  uint64_t nextLineOffset() const { return buffer_offset_ + pos_; }
+  bool isOpen() const { return file_ != nullptr; }
   /// The next line without its line break ("\n" or "\r\n"); false at the end.
   Result<bool> next(std::string_view* line);
   int64_t lineNumber() const { return line_number_; }
@@ -42,6 +53,7 @@ class LineReader {
   std::string path_;
   uint64_t start_;
   uint64_t end_;
+  bool resume_ = false;
   std::FILE* file_ = nullptr;
   std::string buffer_;
   size_t pos_ = 0;
@@ -123,13 +135,43 @@ class FileSource final : public Source<T> {
     }
     return readers;
   }
+  /// A split is "<start>:<end>:<path>" ("-" for the end of the file); its position
+  /// "<offset of the next line>:<lines before it>", empty when reading had not begun.
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits, int,
+                                                                      const Clock&) override {
+    std::vector<std::unique_ptr<SplitReader<T>>> readers;
+    for (const SplitState& st : splits) {
+      EDDY_ASSIGN_OR_RETURN(FileSplit split, parseSplit(st.split));
+      auto reader = std::make_unique<Reader>(split, parse_);
+      if (!st.position.empty()) {
+        char* end = nullptr;
+        unsigned long long offset = std::strtoull(st.position.c_str(), &end, 10);
+        char* end2 = nullptr;
+        long long lines = *end == ':' ? std::strtoll(end + 1, &end2, 10) : -1;
+        if (lines < 0 || end2 == nullptr || *end2 != '\0') {
+          return Status::invalidArgument("bad position \"" + st.position + "\" of file split " + st.split);
+        }
+        reader->resumeAt(offset, lines);
+      }
+      readers.push_back(std::move(reader));
+    }
+    return readers;
+  }
 
  private:
   class Reader final : public SplitReader<T> {
    public:
     Reader(const FileSplit& split, LineParser parse)
-        : lines_(split.path, split.start, split.end), parse_(std::move(parse)) {}
+        : split_(split), lines_(split.path, split.start, split.end), parse_(std::move(parse)) {}
+    void resumeAt(uint64_t offset, int64_t lines_before) { lines_.resumeAt(offset, lines_before); }
     Status open() override { return lines_.open(); }
+    Result<SplitState> snapshotSplit() const override {
+      std::string id = std::to_string(split_.start) + ":" +
+                       (split_.end == LineReader::kToEnd ? std::string("-") : std::to_string(split_.end)) + ":" +
+                       split_.path;
+      if (!lines_.isOpen()) return SplitState{id, ""};
+      return SplitState{id, std::to_string(lines_.nextLineOffset()) + ":" + std::to_string(lines_.lineNumber())};
+    }
     Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
       std::string_view line;
       for (int n = 0; n < max_records;) {
@@ -149,9 +191,22 @@ class FileSource final : public Source<T> {
     }
 
    private:
+    FileSplit split_;
     LineReader lines_;
     LineParser parse_;
   };
+
+  static Result<FileSplit> parseSplit(const std::string& id) {
+    size_t a = id.find(':');
+    size_t b = a == std::string::npos ? a : id.find(':', a + 1);
+    if (b == std::string::npos) return Status::invalidArgument("not a file split: \"" + id + "\"");
+    FileSplit split;
+    split.path = id.substr(b + 1);
+    split.start = std::strtoull(id.substr(0, a).c_str(), nullptr, 10);
+    std::string end = id.substr(a + 1, b - a - 1);
+    split.end = end == "-" ? LineReader::kToEnd : std::strtoull(end.c_str(), nullptr, 10);
+    return split;
+  }
 
   std::vector<std::string> paths_;
   LineParser parse_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "eddy/core/clock.h"
@@ -10,6 +11,12 @@
 namespace eddy::operators {
 
 using runtime::ReadStatus;
+
+/// A split and the position of its next record, as a checkpoint keeps it.
+struct SplitState {
+  std::string split;
+  std::string position;
+};
 
 /// Where a split reader puts records.
 template <typename T>
@@ -32,6 +39,11 @@ class SplitReader {
   virtual Result<ReadStatus> pollNext(ReaderOutput<T>& output, int max_records) = 0;
   /// For kNothingAvailable: the processing time to poll again.
   virtual Timestamp nextAvailableTime() const { return 0; }
+  /// Where this split is, for a checkpoint: the split's identity and the position of
+  /// the next record to read (Flink's SourceSplit with its state).
+  virtual Result<SplitState> snapshotSplit() const {
+    return Status::unimplemented("this source's splits cannot be checkpointed");
+  }
 };
 
 /// A source (Flink's Source): bounded or not, and its splits for a subtask.
@@ -44,6 +56,15 @@ class Source {
   /// The readers for the splits owned by `subtask` of `parallelism`.
   virtual Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int parallelism,
                                                                              const Clock& clock) = 0;
+  /// Readers that continue checkpointed splits where they stopped. The caller hands each
+  /// subtask its share of all checkpointed splits (any earlier parallelism).
+  virtual Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits,
+                                                                              int parallelism, const Clock& clock) {
+    (void)splits;
+    (void)parallelism;
+    (void)clock;
+    return Status::unimplemented("this source cannot be restored from a checkpoint");
+  }
 };
 
 }  // namespace eddy::operators

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "eddy/core/serialization.h"
 #include "eddy/operators/source/source.h"
 #include "eddy/operators/source/watermark_strategy.h"
 #include "eddy/runtime/output.h"
@@ -24,8 +27,41 @@ class SourceDriver final : public runtime::SourceDriverBase {
       : source_(std::move(source)), strategy_(std::move(strategy)), subtask_(subtask),
         parallelism_(parallelism), clock_(clock), output_(output), reader_output_(this) {}
 
+  Status initializeState(std::vector<std::string> restored) override {
+    std::vector<SplitState> all;
+    for (const std::string& bytes : restored) {
+      DataInputView in(bytes);
+      EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+      for (uint64_t i = 0; i < n; ++i) {
+        SplitState st;
+        EDDY_ASSIGN_OR_RETURN(st.split, in.readString());
+        EDDY_ASSIGN_OR_RETURN(st.position, in.readString());
+        all.push_back(std::move(st));
+      }
+    }
+    // Every split of the earlier subtasks goes to exactly one subtask now.
+    restored_.emplace();
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (static_cast<int>(i % static_cast<size_t>(parallelism_)) == subtask_) restored_->push_back(std::move(all[i]));
+    }
+    return Status::ok();
+  }
+
+  Result<std::string> snapshotState() const override {
+    DataOutputView out;
+    out.writeVarint(splits_.size() - std::min(current_, splits_.size()));
+    for (size_t i = current_; i < splits_.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(SplitState st, splits_[i].reader->snapshotSplit());
+      out.writeString(st.split);
+      out.writeString(st.position);
+    }
+    return out.release();
+  }
+
   Status open() override {
-    EDDY_ASSIGN_OR_RETURN(auto readers, source_->createReaders(subtask_, parallelism_, *clock_));
+    auto created = restored_ ? source_->restoreReaders(*restored_, parallelism_, *clock_)
+                             : source_->createReaders(subtask_, parallelism_, *clock_);
+    EDDY_ASSIGN_OR_RETURN(auto readers, std::move(created));
     for (auto& r : readers) {
       Split s;
       s.reader = std::move(r);
@@ -76,6 +112,8 @@ class SourceDriver final : public runtime::SourceDriverBase {
     bool started = false;
     bool finished = false;
   };
+
+  std::optional<std::vector<SplitState>> restored_;  // Set when the job restores.
 
   std::unique_ptr<WatermarkGenerator<T>> makeGenerator() {
     auto g = strategy_.generatorFactory() ? strategy_.generatorFactory()()
