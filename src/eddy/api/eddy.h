@@ -16,6 +16,8 @@
 namespace eddy {
 
 using api::BroadcastConnectedStream;
+using api::CheckpointConfig;
+using api::RestartStrategy;
 using api::BroadcastStream;
 using api::ConnectedStreams;
 using api::DataStream;

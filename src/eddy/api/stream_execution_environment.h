@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -28,12 +29,45 @@ class ExecutionConfig {
   GraphBuilder* g_;
 };
 
+/// Flink's CheckpointConfig (the part local mode honours so far).
+class CheckpointConfig {
+ public:
+  explicit CheckpointConfig(GraphBuilder* g) : g_(g) {}
+  /// `file:///dir` or a path. The directory is created if missing.
+  CheckpointConfig& setCheckpointStorage(const std::string& uri) {
+    uri_ = uri;
+    return *this;
+  }
+  const std::string& getCheckpointStorage() const { return uri_; }
+  /// Completed checkpoints kept (Flink's state.checkpoints.num-retained). Default 1.
+  CheckpointConfig& setNumRetainedCheckpoints(int n) {
+    g_->graph.checkpointing.retained = std::max(1, n);
+    return *this;
+  }
+  int64_t getCheckpointInterval() const { return g_->graph.checkpointing.interval_ms; }
+
+ private:
+  GraphBuilder* g_;
+  std::string uri_;
+};
+
+/// What a failed job does (Flink's RestartStrategies): `fixedDelayRestart(attempts,
+/// delay)` restarts it from the latest completed checkpoint up to `attempts` times;
+/// `noRestart()` (the default) fails it at once.
+struct RestartStrategy {
+  int attempts = 0;
+  Duration delay{0};
+  static RestartStrategy noRestart() { return {}; }
+  static RestartStrategy fixedDelayRestart(int attempts, Duration delay) { return {attempts, delay}; }
+};
+
 /// Where a job is built and run (Flink's StreamExecutionEnvironment). execute() runs it
 /// in this process (local mode, the embedded default).
 /// Thread: one building thread; execute() blocks until the job ends.
 class StreamExecutionEnvironment {
  public:
-  StreamExecutionEnvironment() : g_(std::make_shared<GraphBuilder>()), config_(g_.get()) {}
+  StreamExecutionEnvironment()
+      : g_(std::make_shared<GraphBuilder>()), config_(g_.get()), checkpoint_config_(g_.get()) {}
 
   static StreamExecutionEnvironment getExecutionEnvironment() { return StreamExecutionEnvironment(); }
 
@@ -52,6 +86,19 @@ class StreamExecutionEnvironment {
   }
   int getMaxParallelism() const { return g_->graph.default_max_parallelism; }
   ExecutionConfig& getConfig() { return config_; }
+
+  /// Takes a checkpoint every `interval_ms` (exactly-once, aligned barriers), into the
+  /// storage set on getCheckpointConfig().
+  StreamExecutionEnvironment& enableCheckpointing(int64_t interval_ms) {
+    if (interval_ms <= 0) throw std::invalid_argument("The checkpoint interval must be positive.");
+    g_->graph.checkpointing.interval_ms = interval_ms;
+    return *this;
+  }
+  CheckpointConfig& getCheckpointConfig() { return checkpoint_config_; }
+  StreamExecutionEnvironment& setRestartStrategy(RestartStrategy s) {
+    restart_ = s;
+    return *this;
+  }
   /// The processing-time clock of the job. Default: the system clock. Tests inject one.
   StreamExecutionEnvironment& setClock(const Clock* clock) {
     g_->graph.clock = clock;
@@ -95,6 +142,8 @@ class StreamExecutionEnvironment {
  private:
   std::shared_ptr<GraphBuilder> g_;
   ExecutionConfig config_;
+  CheckpointConfig checkpoint_config_;
+  RestartStrategy restart_;
 };
 
 }  // namespace eddy::api

@@ -16,12 +16,13 @@ namespace eddy::runtime {
 
 /// One element on a channel between two tasks, in channel order.
 struct ChannelEvent {
-  enum class Kind : uint8_t { kBatch, kWatermark, kStatus, kEndOfPartition };
+  enum class Kind : uint8_t { kBatch, kWatermark, kStatus, kEndOfPartition, kBarrier };
   Kind kind = Kind::kBatch;
   int channel = 0;
   std::unique_ptr<BatchBase> batch;
   Timestamp watermark = kMinTimestamp;
   WatermarkStatus status = WatermarkStatus::kActive;
+  int64_t checkpoint_id = 0;  // kBarrier.
 };
 
 /// A task's inbox: the input channels of all its upstream subtasks plus its mailbox.

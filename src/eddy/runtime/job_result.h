@@ -41,6 +41,11 @@ struct JobExecutionResult {
   Status status;
   std::string failed_operator;  // Set when a user function or operator failed.
   int64_t net_runtime_ms = 0;
+  // Flink's checkpoint metrics, over the whole job (all attempts).
+  int64_t number_of_completed_checkpoints = 0;
+  int64_t number_of_failed_checkpoints = 0;
+  int64_t number_of_restarts = 0;
+  int64_t last_checkpoint_restore_timestamp = -1;
   std::vector<OperatorMetricsSnapshot> operators;
   std::vector<TaskMetricsSnapshot> tasks;
   /// Accumulators by name, merged over all subtasks.

@@ -1,5 +1,9 @@
 #include "eddy/runtime/local_executor.h"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -52,7 +56,21 @@ struct Deployment {
   // channel_of[edge][(producer, consumer)] = channel index in the consumer's gate.
   std::vector<std::map<std::pair<int, int>, int>> channel_of;
 
+  const CompletedCheckpoint* restore = nullptr;
+  Status wiring_error;  // The first error of initializeState while wiring.
+  std::function<Task::AckFn(int vertex, int subtask)> make_ack;  // Set when checkpointing.
+
   explicit Deployment(const StreamGraph& g, JobGraph j) : graph(g), jg(std::move(j)) {}
+
+  /// The restored snapshots of `node`, one per earlier subtask (none for a fresh start).
+  std::vector<OperatorSnapshot> restoredFor(const StreamNode& node) const {
+    if (restore == nullptr) return {};
+    auto it = restore->operators.find(operatorKey(node));
+    return it == restore->operators.end() ? std::vector<OperatorSnapshot>{} : it->second;
+  }
+  void noteError(const Status& st, const StreamNode& node) {
+    if (!st.isOk() && wiring_error.isOk()) wiring_error = Status(st.code(), node.name + ": " + st.message());
+  }
 
   std::string taskName(const JobVertex& v, int i) const {
     return v.name + " (" + std::to_string(i + 1) + "/" + std::to_string(v.parallelism) + ")";
@@ -151,7 +169,13 @@ struct Deployment {
         sctx.clock = graph.clock;
         sctx.output = main_output;
         sctx.metrics = metrics[id];
-        task.setSource(node.create_source(sctx), graph.auto_watermark_interval_ms);
+        auto driver = node.create_source(sctx);
+        if (restore != nullptr) {
+          std::vector<std::string> positions;
+          for (const OperatorSnapshot& s : restoredFor(node)) positions.push_back(s.operator_state);
+          noteError(driver->initializeState(std::move(positions)), node);
+        }
+        task.setSource(std::move(driver), graph.auto_watermark_interval_ms);
         continue;
       }
       OperatorContext ctx;
@@ -165,6 +189,19 @@ struct Deployment {
       ctx.side_outputs = std::move(side_outputs);
       ctx.accumulators = &task.accumulators();
       ops[id]->setup(std::move(ctx), main_output);
+      if (restore != nullptr) noteError(ops[id]->initializeState(restoredFor(node)), node);
+    }
+    if (make_ack) {
+      std::vector<std::string> keys;
+      std::string source_key;
+      for (int id : v.chain) {
+        if (graph.nodes[id].isSource()) {
+          source_key = operatorKey(graph.nodes[id]);
+        } else {
+          keys.push_back(operatorKey(graph.nodes[id]));
+        }
+      }
+      task.setCheckpointing(std::move(keys), std::move(source_key), make_ack(v.id, i));
     }
     const StreamNode& head = graph.nodes[v.chain.front()];
     std::vector<OutputBase*> head_inputs;
@@ -175,9 +212,112 @@ struct Deployment {
   std::map<Task*, std::vector<Task::InputChannel>> pending_inputs;
 };
 
+/// Flink's CheckpointCoordinator, for one run of a job in this process: every interval
+/// it triggers a checkpoint at the sources (a mail to each source task), collects every
+/// task's acknowledgement with its snapshots, and writes the completed checkpoint to the
+/// storage (metadata last), keeping the newest `retained`. One checkpoint at a time;
+/// none once a task has finished (a finished task can no longer acknowledge).
+/// Thread: its own thread triggers; acknowledgements arrive on task threads.
+class Coordinator {
+ public:
+  Coordinator(const StreamGraph& graph, Deployment& d, int64_t first_id)
+      : graph_(graph), d_(d), next_id_(first_id) {
+    for (const JobVertex& v : d.jg.vertices) total_tasks_ += v.parallelism;
+  }
+
+  Task::AckFn ackFor(int vertex, int subtask) {
+    return [this, vertex, subtask](int64_t id, Task::TaskSnapshot snapshot) { ack(id, vertex, subtask, std::move(snapshot)); };
+  }
+
+  void start() {
+    thread_ = std::thread([this] { loop(); });
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  int64_t completed() const { return completed_.load(); }
+  int64_t failed() const { return failed_.load(); }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(graph_.checkpointing.interval_ms), [&] { return stop_; });
+      if (stop_) break;
+      if (pending_ >= 0) continue;  // The previous one is still running.
+      if (anyTaskFinished()) break;
+      pending_ = next_id_++;
+      acks_ = 0;
+      collected_.clear();
+      int64_t id = pending_;
+      // Sources start a checkpoint; every other task joins when barriers reach it.
+      for (size_t v = 0; v < d_.tasks.size(); ++v) {
+        if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
+        for (auto& t : d_.tasks[v]) {
+          Task* task = t.get();
+          task->gate().post([task, id] { task->triggerCheckpoint(id); });
+        }
+      }
+    }
+  }
+
+  bool anyTaskFinished() const {
+    for (auto& subtasks : d_.tasks) {
+      for (auto& t : subtasks) {
+        if (t->finished()) return true;
+      }
+    }
+    return false;
+  }
+
+  void ack(int64_t id, int vertex, int subtask, Task::TaskSnapshot snapshot) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (id != pending_) return;
+    for (auto& [key, snap] : snapshot) {
+      std::vector<OperatorSnapshot>& subtasks = collected_[key];
+      size_t parallelism = static_cast<size_t>(d_.jg.vertices[static_cast<size_t>(vertex)].parallelism);
+      if (subtasks.size() < parallelism) subtasks.resize(parallelism);
+      subtasks[static_cast<size_t>(subtask)] = std::move(snap);
+    }
+    if (++acks_ < total_tasks_) return;
+    CompletedCheckpoint cp;
+    cp.id = id;
+    cp.job_fingerprint = graph_.checkpointing.job_fingerprint;
+    cp.timestamp_ms = graph_.clock->currentTimeMillis();
+    cp.operators = std::move(collected_);
+    collected_.clear();
+    pending_ = -1;
+    // Written on the task thread of the last acknowledgement (asynchronous writes come
+    // with the full checkpoint issue).
+    Status st = graph_.checkpointing.storage->write(cp);
+    if (st.isOk()) st = removeSubsumed(*graph_.checkpointing.storage, graph_.checkpointing.retained);
+    (st.isOk() ? completed_ : failed_).fetch_add(1);
+  }
+
+  const StreamGraph& graph_;
+  Deployment& d_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+  int64_t next_id_;
+  int64_t pending_ = -1;
+  int acks_ = 0;
+  int total_tasks_ = 0;
+  std::map<std::string, std::vector<OperatorSnapshot>> collected_;
+  std::atomic<int64_t> completed_{0};
+  std::atomic<int64_t> failed_{0};
+};
+
 }  // namespace
 
-JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::string& job_name) {
+JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::string& job_name,
+                                          const CompletedCheckpoint* restore) {
   JobExecutionResult result;
   result.job_name = job_name;
   Result<JobGraph> jg = JobGraph::build(graph);
@@ -186,10 +326,23 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     return result;
   }
   Deployment d(graph, std::move(jg).value());
+  d.restore = restore;
+  std::unique_ptr<Coordinator> coordinator;
+  if (graph.checkpointing.interval_ms > 0 && graph.checkpointing.storage != nullptr) {
+    int64_t first_id = 1;
+    if (auto ids = graph.checkpointing.storage->completedIds(); ids.isOk() && !ids->empty()) first_id = ids->back() + 1;
+    coordinator = std::make_unique<Coordinator>(graph, d, first_id);
+    d.make_ack = [c = coordinator.get()](int vertex, int subtask) { return c->ackFor(vertex, subtask); };
+  }
   d.createTasks();
   for (const JobVertex& v : d.jg.vertices) {
     for (int i = 0; i < v.parallelism; ++i) d.wire(v, i);
   }
+  if (!d.wiring_error.isOk()) {
+    result.status = Status(d.wiring_error.code(), "cannot restore the checkpoint: " + d.wiring_error.message());
+    return result;
+  }
+  if (restore != nullptr) result.last_checkpoint_restore_timestamp = graph.clock->currentTimeMillis();
 
   std::mutex mu;
   Status first_error;
@@ -217,7 +370,13 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
       });
     }
   }
+  if (coordinator) coordinator->start();
   for (auto& th : threads) th.join();
+  if (coordinator) {
+    coordinator->stop();
+    result.number_of_completed_checkpoints = coordinator->completed();
+    result.number_of_failed_checkpoints = coordinator->failed();
+  }
   result.net_runtime_ms = (graph.clock->nanoTime() - start) / 1'000'000;
   result.status = first_error;
   result.failed_operator = failed_operator;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "eddy/runtime/checkpoint_storage.h"
 #include "eddy/runtime/job_result.h"
 #include "eddy/runtime/stream_graph.h"
 
@@ -13,7 +14,9 @@ namespace eddy::runtime {
 /// Thread: call from any one thread; blocks until the job ends.
 class LocalExecutor {
  public:
-  static JobExecutionResult execute(const StreamGraph& graph, const std::string& job_name);
+  /// With `restore`, every operator and source starts from that checkpoint.
+  static JobExecutionResult execute(const StreamGraph& graph, const std::string& job_name,
+                                    const CompletedCheckpoint* restore = nullptr);
 };
 
 }  // namespace eddy::runtime

@@ -32,6 +32,8 @@ class RecordWriterBase {
   virtual void flushAll() = 0;
   /// Flushes and tells every consumer channel this producer is done.
   virtual void endOfPartition() = 0;
+  /// Flushes and sends checkpoint barrier `id` to every consumer channel.
+  virtual void broadcastBarrier(int64_t id) = 0;
 };
 
 /// The end of a chain on one edge: buffers records per consumer channel and hands
@@ -84,6 +86,12 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       if (pending_[c] != nullptr && !pending_[c]->records.empty()) flush(c);
     }
   }
+  void broadcastBarrier(int64_t id) override {
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kBarrier;
+    e.checkpoint_id = id;
+    toEveryChannel(e);
+  }
   void endOfPartition() override {
     ChannelEvent e;
     e.kind = ChannelEvent::Kind::kEndOfPartition;
@@ -99,6 +107,7 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       e.kind = event.kind;
       e.channel = t.channel;
       e.watermark = event.watermark;
+      e.checkpoint_id = event.checkpoint_id;
       e.status = event.status;
       send(t, std::move(e));
     }

@@ -94,12 +94,29 @@ struct StreamEdge {
 };
 
 /// The logical graph the API builds: nodes in creation order (a topological order).
+class CheckpointStorage;
+
+/// How a job checkpoints (Flink's CheckpointConfig, the part local mode uses so far).
+struct CheckpointSettings {
+  int64_t interval_ms = 0;  // 0: off.
+  std::shared_ptr<CheckpointStorage> storage;
+  std::string job_fingerprint;  // Written into each checkpoint; a restore must match it.
+  int retained = 1;             // Completed checkpoints kept.
+};
+
+/// The name an operator's state has in checkpoints: its uid, else its position in the
+/// graph (which changes when the job's graph changes, hence uids).
+inline std::string operatorKey(const StreamNode& node) {
+  return node.uid.empty() ? "node-" + std::to_string(node.id) : "uid:" + node.uid;
+}
+
 struct StreamGraph {
   std::vector<StreamNode> nodes;
   std::vector<StreamEdge> edges;
   int default_max_parallelism = kDefaultMaxParallelism;
   int64_t auto_watermark_interval_ms = 200;  // Flink's pipeline.auto-watermark-interval.
   const Clock* clock = &SystemClock::instance();
+  CheckpointSettings checkpointing;
 };
 
 }  // namespace eddy::runtime

@@ -34,6 +34,9 @@ void Task::setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChan
   for (int n : per_input) valves_.emplace_back(n);
   channels_ = std::move(channels);
   open_channels_ = static_cast<int>(channels_.size());
+  ended_.assign(channels_.size(), false);
+  blocked_.assign(channels_.size(), false);
+  held_.resize(channels_.size());
 }
 
 Status Task::run(std::string* failed_operator) {
@@ -71,6 +74,7 @@ Status Task::run(std::string* failed_operator) {
     }
   }
   if (status.isOk() && gate_->isCancelled()) status = Status::cancelled("task '" + name_ + "' cancelled");
+  finished_.store(true);
   int64_t wall = clock_.nanoTime() - start;
   metrics_.wall_ns.set(wall);
   metrics_.busy_ns.set(std::max<int64_t>(0, wall - metrics_.idle_ns.get() - metrics_.back_pressured_ns.get()));
@@ -145,9 +149,61 @@ void Task::runOperators() {
   }
 }
 
+void Task::triggerCheckpoint(int64_t id) {
+  if (finished_.load() || gate_->isCancelled()) return;
+  performCheckpoint(id);
+}
+
+void Task::performCheckpoint(int64_t id) {
+  TaskSnapshot snapshot;
+  if (source_ != nullptr) {
+    Result<std::string> positions = source_->snapshotState();
+    if (!positions.isOk()) throw OperatorFailure(name_, "checkpoint " + std::to_string(id) + ": " + positions.status().message());
+    snapshot[source_key_].operator_state = std::move(*positions);
+  }
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    StreamOperatorBase& op = *operators_[i];
+    Result<OperatorSnapshot> s = op.snapshotState();
+    if (!s.isOk()) throw OperatorFailure(op.name(), "checkpoint " + std::to_string(id) + ": " + s.status().message());
+    snapshot[operator_keys_[i]] = std::move(*s);
+  }
+  // Flink: the barrier goes downstream right after the synchronous snapshot.
+  for (auto& w : writers_) w->broadcastBarrier(id);
+  if (ack_) ack_(id, std::move(snapshot));
+}
+
+void Task::onBarrier(int channel, int64_t id) {
+  if (aligning_ < 0) aligning_ = id;
+  if (id != aligning_) return;  // A barrier of an abandoned checkpoint.
+  blocked_[channel] = true;
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    if (!blocked_[c] && !ended_[c]) return;  // Still aligning.
+  }
+  aligning_ = -1;
+  performCheckpoint(id);
+  std::fill(blocked_.begin(), blocked_.end(), false);
+  // Replay what waited, in channel order; a replayed barrier may block a channel again.
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    std::deque<ChannelEvent> waiting = std::move(held_[c]);
+    held_[c].clear();
+    while (!waiting.empty()) {
+      ChannelEvent e = std::move(waiting.front());
+      waiting.pop_front();
+      handleEvent(e);
+    }
+  }
+}
+
 void Task::handleEvent(ChannelEvent& e) {
+  if (blocked_[e.channel]) {
+    held_[e.channel].push_back(std::move(e));
+    return;
+  }
   const InputChannel& ch = channels_[e.channel];
   switch (e.kind) {
+    case ChannelEvent::Kind::kBarrier:
+      onBarrier(e.channel, e.checkpoint_id);
+      break;
     case ChannelEvent::Kind::kBatch:
       ch.type->deliver(*e.batch, *head_inputs_[ch.input]);
       break;
@@ -160,6 +216,16 @@ void Task::handleEvent(ChannelEvent& e) {
     case ChannelEvent::Kind::kEndOfPartition:
       applyValve(ch.input, valves_[ch.input].endOfPartition(ch.valve_channel));
       --open_channels_;
+      ended_[e.channel] = true;
+      // An ended channel counts as aligned.
+      if (aligning_ >= 0) {
+        for (size_t c = 0; c < channels_.size(); ++c) {
+          if (blocked_[c]) {
+            onBarrier(static_cast<int>(c), aligning_);
+            break;
+          }
+        }
+      }
       break;
   }
 }

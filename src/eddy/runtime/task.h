@@ -1,6 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +59,25 @@ class Task {
   /// carries elements of `channels[c].type` into input `channels[c].input`.
   void setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChannel> channels);
 
+  /// What a task reports for a checkpoint: its operators' snapshots by operator key
+  /// (uid, or the node's position), the source's split positions among them.
+  using TaskSnapshot = std::map<std::string, OperatorSnapshot>;
+  /// Called on the task thread when the task has snapshotted checkpoint `id`.
+  using AckFn = std::function<void(int64_t id, TaskSnapshot snapshot)>;
+
+  /// Enables checkpoints: `keys[i]` names operators_[i] in snapshots, `source_key` the
+  /// source; `ack` receives each snapshot.
+  void setCheckpointing(std::vector<std::string> keys, std::string source_key, AckFn ack) {
+    operator_keys_ = std::move(keys);
+    source_key_ = std::move(source_key);
+    ack_ = std::move(ack);
+  }
+  /// Source tasks only, on the task thread (posted as mail by the coordinator):
+  /// snapshot now and send barrier `id` downstream.
+  void triggerCheckpoint(int64_t id);
+  /// True once run() returned; a finished task takes no more checkpoints.
+  bool finished() const { return finished_.load(); }
+
   AccumulatorRegistry& accumulators() { return accumulators_; }
   const std::vector<std::unique_ptr<OperatorMetrics>>& operatorMetrics() const {
     return operator_metrics_;
@@ -68,6 +91,8 @@ class Task {
   void runSource();
   void runOperators();
   void handleEvent(ChannelEvent& event);
+  void onBarrier(int channel, int64_t id);
+  void performCheckpoint(int64_t id);
   void applyValve(int input, const WatermarkValve::Emit& emit);
   void runMails(std::vector<InputGate::Mail>& mails);
   void finishChain();
@@ -91,6 +116,18 @@ class Task {
   std::vector<InputChannel> channels_;
   std::vector<WatermarkValve> valves_;  // One per operator input.
   int open_channels_ = 0;
+  std::vector<bool> ended_;  // Per channel: end of partition seen.
+
+  // Checkpoints. Aligned (exactly-once): once a channel delivered the barrier of the
+  // checkpoint being aligned, its later events wait in held_ until every open channel
+  // delivered it; then the task snapshots, forwards the barrier and replays them.
+  std::vector<std::string> operator_keys_;
+  std::string source_key_;
+  AckFn ack_;
+  int64_t aligning_ = -1;
+  std::vector<bool> blocked_;
+  std::vector<std::deque<ChannelEvent>> held_;
+  std::atomic<bool> finished_{false};
 };
 
 }  // namespace eddy::runtime

@@ -276,7 +276,9 @@ void check(Backends& b) {
     EXPECT_EQ(owner.getState(countDesc())->value(), i) << key;
     EXPECT_EQ(owner.getListState(wordsDesc())->get(), (std::vector<std::string>{"w" + std::to_string(i), "x"}));
     EXPECT_EQ(owner.getMapState(pricesDesc())->get("p"), i * 0.5);
-    if (i % 2 == 0) EXPECT_EQ(owner.getState(ttlDesc())->value(), i) << key;
+    if (i % 2 == 0) {
+      EXPECT_EQ(owner.getState(ttlDesc())->value(), i) << key;
+    }
   }
 }
 
