@@ -65,6 +65,8 @@ TEST(Checkpoints, AFailedJobRestartsFromItsLatestCheckpointWithExactState) {
   EXPECT_EQ(r.number_of_restarts, 1);
   EXPECT_GE(r.number_of_completed_checkpoints, 1);
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);  // Restored, not started over.
+  EXPECT_NE(r.metricsReport().find("checkpointed running sum.numRestarts: 1\n"), std::string::npos)
+      << r.metricsReport();
 
   // Every emitted sum is a true prefix sum of its key: state was neither lost nor
   // double-counted; replayed records repeat exactly the sums they had.

@@ -68,6 +68,11 @@ std::string JobExecutionResult::metricsReport() const {
                 static_cast<int64_t>(t.back_pressured_ms / wall_s));
     out += line(scope, "idleTimeMsPerSecond", static_cast<int64_t>(t.idle_ms / wall_s));
   }
+  // Job scope (Flink's JobManager job metrics).
+  out += line(job_name, "numRestarts", number_of_restarts);
+  out += line(job_name, "numberOfCompletedCheckpoints", number_of_completed_checkpoints);
+  out += line(job_name, "numberOfFailedCheckpoints", number_of_failed_checkpoints);
+  out += line(job_name, "lastCheckpointRestoreTimestamp", last_checkpoint_restore_timestamp);
   return out;
 }
 
