@@ -36,9 +36,9 @@ Status mergeAccumulators(const AccumulatorRegistry& task,
   return Status::ok();
 }
 
-// Buffers a channel may hold before its producer blocks. Enough that two tasks sharing a
-// core switch every few hundred thousand records, not every few thousand (each switch
-// evicts the other task's state from the core's caches).
+// Buffers a channel may hold before its producer blocks (16 x 32 KiB). Enough that two
+// tasks sharing a core switch every ten thousand records or so rather than every few
+// thousand: each switch evicts the other task's state from the core's caches.
 constexpr int kBuffersPerChannel = 16;
 
 /// Pointwise edges connect contiguous groups, as Flink's POINTWISE distribution pattern.

@@ -1,5 +1,6 @@
 #include "eddy/runtime/task.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "eddy/runtime/operator_failure.h"
