@@ -122,6 +122,56 @@ TEST(Checkpoints, BarriersAlignOverSeveralInputChannels) {
   fs::remove_all(dir);
 }
 
+TEST(Checkpoints, ANewProcessResumesFromTheLatestCheckpointOfTheSameJobOnly) {
+  // The first run stops with a failure and no restart (as if the process were killed
+  // after its checkpoints); the second run of the same job continues from them.
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_resume_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  constexpr int64_t kRecords = 20000;
+  auto build = [&](StreamExecutionEnvironment& env, bool fail, const std::string& fingerprint) {
+    env.enableCheckpointing(20);
+    env.getCheckpointConfig().setCheckpointStorage(dir.string()).setJobFingerprint(fingerprint).setResumeFromLatestCheckpoint(true);
+    auto source = env.fromSource<std::pair<std::string, int64_t>>(
+        std::make_shared<GeneratorSource<std::pair<std::string, int64_t>>>(
+            [](int64_t i) { return std::make_pair("k" + std::to_string(i % 5), i); }, kRecords, 40000),
+        WatermarkStrategy<std::pair<std::string, int64_t>>::noWatermarks(), "numbers");
+    auto sums = source.keyBy([](const std::pair<std::string, int64_t>& e) { return e.first; })
+                    .process(RunningSum())
+                    .uid("sum")
+                    .map([fail](const Sum& s) {
+                      if (fail && s.index == 15000) throw std::runtime_error("killed");
+                      return s;
+                    });
+    return api::testing::collect(DataStream<Sum>(sums));
+  };
+  {
+    StreamExecutionEnvironment env;
+    build(env, /*fail=*/true, "job-a");
+    JobExecutionResult r = env.execute("first run");
+    ASSERT_FALSE(r.isOk());
+    ASSERT_GE(r.number_of_completed_checkpoints, 1);
+  }
+  {
+    StreamExecutionEnvironment env;
+    build(env, false, "job-b");
+    JobExecutionResult r = env.execute("someone else");
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.status.message().find("belongs to another job (\"job-a\""), std::string::npos) << r.status.message();
+  }
+  StreamExecutionEnvironment env;
+  auto out = build(env, false, "job-a");
+  JobExecutionResult r = env.execute("second run");
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);
+  std::map<std::string, int64_t> total, last;
+  for (int64_t i = 0; i < kRecords; ++i) total["k" + std::to_string(i % 5)] += i;
+  for (const Sum& s : out->values) last[s.key] = std::max(last[s.key], s.sum);
+  EXPECT_EQ(last, total);  // The sums continue from the checkpointed state.
+  EXPECT_LT(out->values.size(), static_cast<size_t>(kRecords));  // Not read from the start.
+  fs::remove_all(dir);
+}
+
 TEST(Checkpoints, CheckpointingWithoutStorageIsAnError) {
   StreamExecutionEnvironment env;
   env.enableCheckpointing(100);

@@ -1,6 +1,7 @@
 #include "eddy/api/stream_execution_environment.h"
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "eddy/runtime/checkpoint_storage.h"
@@ -37,9 +38,32 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
     graph.checkpointing.storage = std::move(storage).value();
     if (graph.checkpointing.job_fingerprint.empty()) graph.checkpointing.job_fingerprint = job_name;
   }
+  // A resumed job continues from the newest readable checkpoint of the same job.
+  std::optional<runtime::CompletedCheckpoint> resume;
+  if (graph.checkpointing.storage && checkpoint_config_.isResumeFromLatestCheckpoint()) {
+    auto latest = runtime::latestCheckpoint(*graph.checkpointing.storage, nullptr);
+    if (latest.isOk()) {
+      if (latest->job_fingerprint != graph.checkpointing.job_fingerprint) {
+        runtime::JobExecutionResult r;
+        r.job_name = job_name;
+        r.status = Status::invalidArgument(
+            "checkpoint " + std::to_string(latest->id) + " in " + checkpoint_config_.getCheckpointStorage() +
+            " belongs to another job (\"" + latest->job_fingerprint + "\", this one is \"" +
+            graph.checkpointing.job_fingerprint + "\"); refusing to use it");
+        return r;
+      }
+      resume = std::move(*latest);
+    } else if (latest.status().code() != StatusCode::kNotFound) {
+      runtime::JobExecutionResult r;
+      r.job_name = job_name;
+      r.status = latest.status();
+      return r;
+    }
+  }
   // Run, and on failure restart from the latest completed checkpoint while the restart
   // strategy allows (Flink's fixed-delay strategy; full restart of all tasks).
-  runtime::JobExecutionResult result = runtime::LocalExecutor::execute(graph, job_name);
+  runtime::JobExecutionResult result =
+      runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr);
   int64_t completed = result.number_of_completed_checkpoints;
   int64_t failed = result.number_of_failed_checkpoints;
   for (int attempt = 1; !result.isOk() && attempt <= restart_.attempts && graph.checkpointing.storage; ++attempt) {

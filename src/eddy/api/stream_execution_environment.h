@@ -45,10 +45,25 @@ class CheckpointConfig {
     return *this;
   }
   int64_t getCheckpointInterval() const { return g_->graph.checkpointing.interval_ms; }
+  /// Names the job in its checkpoints (default: the job name given to execute). A
+  /// resumed job must carry the same fingerprint, so one job never picks up another's
+  /// state; put the program and its arguments in it.
+  CheckpointConfig& setJobFingerprint(std::string fingerprint) {
+    g_->graph.checkpointing.job_fingerprint = std::move(fingerprint);
+    return *this;
+  }
+  /// On execute(), continue from the newest readable checkpoint in the storage when
+  /// there is one (after a crash or kill of the whole process); start fresh otherwise.
+  CheckpointConfig& setResumeFromLatestCheckpoint(bool resume) {
+    resume_ = resume;
+    return *this;
+  }
+  bool isResumeFromLatestCheckpoint() const { return resume_; }
 
  private:
   GraphBuilder* g_;
   std::string uri_;
+  bool resume_ = false;
 };
 
 /// What a failed job does (Flink's RestartStrategies): `fixedDelayRestart(attempts,
