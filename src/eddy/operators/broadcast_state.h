@@ -1,16 +1,19 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "eddy/core/serialization.h"
 #include "eddy/state/state_descriptor.h"
 
 namespace eddy::operators {
@@ -65,9 +68,28 @@ class BroadcastStateStore {
                                   "it in the broadcast(...) call.");
     }
     if (it == states_.end()) {
+      using Map = std::unordered_map<UK, UV>;
       auto s = std::make_shared<BroadcastState<UK, UV>>();
       auto* raw = s.get();
-      states_.emplace(d.name, Entry{std::move(s), &typeid(BroadcastState<UK, UV>)});
+      Entry e{std::move(s), &typeid(BroadcastState<UK, UV>), nullptr};
+      e.write = [raw, name = d.name](DataOutputView& out) -> Status {
+        if constexpr (Serializable<Map>) {
+          serialize(raw->immutableEntries(), out);
+          return Status::ok();
+        } else {
+          return Status::unimplemented("broadcast state '" + name + "' has types that cannot be snapshotted");
+        }
+      };
+      if (auto r = restored_.find(d.name); r != restored_.end()) {
+        if constexpr (Serializable<Map>) {
+          DataInputView in(r->second);
+          Result<Map> m = deserialize<Map>(in);
+          if (!m.isOk()) throw std::runtime_error("restoring broadcast state '" + d.name + "': " + m.status().message());
+          for (auto& [k, v] : *m) raw->put(k, v);
+        }
+        restored_.erase(r);
+      }
+      states_.emplace(d.name, std::move(e));
       return *raw;
     }
     if (*it->second.type != typeid(BroadcastState<UK, UV>)) {
@@ -76,11 +98,37 @@ class BroadcastStateStore {
     return *static_cast<BroadcastState<UK, UV>*>(it->second.state.get());
   }
 
+  /// Every broadcast state registered so far, for a checkpoint.
+  Result<std::string> snapshot() const {
+    DataOutputView out;
+    out.writeVarint(states_.size());
+    for (const auto& [name, e] : states_) {
+      out.writeString(name);
+      DataOutputView bytes;
+      EDDY_RETURN_IF_ERROR(e.write(bytes));
+      out.writeString(bytes.data());
+    }
+    return out.release();
+  }
+  /// What snapshot() wrote; each state fills when the function first asks for it.
+  Status restore(std::string_view data) {
+    DataInputView in(data);
+    EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+    for (uint64_t i = 0; i < n; ++i) {
+      EDDY_ASSIGN_OR_RETURN(std::string name, in.readString());
+      EDDY_ASSIGN_OR_RETURN(std::string bytes, in.readString());
+      restored_[name] = std::move(bytes);
+    }
+    return Status::ok();
+  }
+
  private:
   struct Entry {
     std::shared_ptr<void> state;
     const std::type_info* type;
+    std::function<Status(DataOutputView&)> write;
   };
+  std::map<std::string, std::string> restored_;
   std::vector<std::string> declared_;
   std::map<std::string, Entry> states_;
 };

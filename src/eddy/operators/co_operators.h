@@ -87,6 +87,14 @@ class CoProcessOperator final : public runtime::TwoInputStreamOperator<IN1, IN2,
   std::unique_ptr<ProcessContextBase> ctx_;
 };
 
+/// Every parallel instance holds the same broadcast state, so on restore subtask i takes
+/// the copy of earlier subtask i mod (earlier parallelism), as Flink does.
+inline Status restoreBroadcastState(BroadcastStateStore& states, const std::vector<runtime::OperatorSnapshot>& restored,
+                                    int subtask) {
+  if (restored.empty()) return Status::ok();
+  return states.restore(restored[static_cast<size_t>(subtask) % restored.size()].operator_state);
+}
+
 /// Runs a BroadcastProcessFunction `F`: input 1 is the non-broadcast stream, input 2
 /// the broadcast stream.
 template <typename IN1, typename IN2, typename OUT, typename F>
@@ -95,6 +103,15 @@ class CoBroadcastWithNonKeyedOperator final : public runtime::TwoInputStreamOper
  public:
   CoBroadcastWithNonKeyedOperator(F f, std::vector<std::string> descriptors)
       : f_(std::move(f)), states_(std::move(descriptors)) {}
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return restoreBroadcastState(states_, restored, this->context().subtask_index);
+  }
+  Result<runtime::OperatorSnapshot> snapshotState() override {
+    runtime::OperatorSnapshot snap;
+    snap.max_parallelism = this->context().max_parallelism;
+    EDDY_ASSIGN_OR_RETURN(snap.operator_state, states_.snapshot());
+    return snap;
+  }
   void open() override {
     this->openSupport(this->context(), &this->output());
     ctx_ = std::make_unique<BroadcastSideContext>(&this->context(), this->timers_.get(), &states_);
@@ -196,6 +213,15 @@ class CoBroadcastWithKeyedOperator final : public runtime::TwoInputStreamOperato
  public:
   CoBroadcastWithKeyedOperator(F f, KeySelector<IN1, K> selector, std::vector<std::string> descriptors)
       : KeyedFunctionSupport<K, IN1, OUT>(std::move(selector)), f_(std::move(f)), states_(std::move(descriptors)) {}
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    EDDY_RETURN_IF_ERROR(restoreBroadcastState(states_, restored, this->context().subtask_index));
+    return this->stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState() override {
+    EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap, this->snapshotWithTimers());
+    EDDY_ASSIGN_OR_RETURN(snap.operator_state, states_.snapshot());
+    return snap;
+  }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);

@@ -162,6 +162,33 @@ TEST(CoBroadcastWithKeyedOperatorTest, RulesApplyToLaterEventsAndApplyToKeyedSta
   EXPECT_EQ(h.values(), (std::vector<std::string>{"alert a 500"}));
 }
 
+TEST(CoBroadcastWithKeyedOperatorTest, BroadcastAndKeyedStateSurviveRescaling) {
+  using Op = CoBroadcastWithKeyedOperator<std::string, Event, Rule, std::string, Thresholds>;
+  auto make = [] {
+    return std::make_unique<Op>(Thresholds{}, [](const Event& e) { return e.first; }, std::vector<std::string>{"rules"});
+  };
+  OperatorHarness<std::string> before(make());
+  before.as<Op>().processElement2({Rule{"a", 100}, 1});
+  before.as<Op>().processElement2({Rule{"b", 10}, 2});
+  for (const char* k : {"a", "b", "c", "a"}) before.as<Op>().processElement1({Event{k, 1}, 3});
+  auto snap = before.as<Op>().snapshotState();
+  ASSERT_TRUE(snap.isOk()) << snap.status().toString();
+  std::vector<std::string> alerts, seen;
+  for (int i = 0; i < 2; ++i) {
+    OperatorHarness<std::string> after(make(), i, 2, {*snap});
+    for (const char* k : {"a", "b"}) {
+      int kg = keyGroupForHash(KeyHash<std::string>()(k), 128);
+      if (operatorIndexForKeyGroup(kg, 128, 2) == i) after.as<Op>().processElement1({Event{k, 500}, 4});
+    }
+    after.as<Op>().processElement2({Rule{"z", 1}, 5});  // Reports every key's count.
+    for (auto& v : after.values()) (v.rfind("alert", 0) == 0 ? alerts : seen).push_back(v);
+  }
+  std::sort(alerts.begin(), alerts.end());
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(alerts, (std::vector<std::string>{"alert a 500", "alert b 500"}));  // Rules came back.
+  EXPECT_EQ(seen, (std::vector<std::string>{"seen a 3", "seen b 2", "seen c 1"}));  // Counts too.
+}
+
 class Undeclared final : public BroadcastProcessFunction<std::string, Rule, std::string> {
  public:
   void processElement(const std::string&, ReadOnlyContext& ctx, Collector<std::string>&) override {
