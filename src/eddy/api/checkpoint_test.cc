@@ -67,6 +67,8 @@ TEST(Checkpoints, AFailedJobRestartsFromItsLatestCheckpointWithExactState) {
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);  // Restored, not started over.
   EXPECT_NE(r.metricsReport().find("checkpointed running sum.numRestarts: 1\n"), std::string::npos)
       << r.metricsReport();
+  EXPECT_GT(r.last_checkpoint_size, 0);  // Ten keys' sums and the source position at least.
+  EXPECT_GE(r.last_checkpoint_duration_ms, 0);
 
   // Every emitted sum is a true prefix sum of its key: state was neither lost nor
   // double-counted; replayed records repeat exactly the sums they had.

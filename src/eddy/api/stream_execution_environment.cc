@@ -75,6 +75,10 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
                       : runtime::LocalExecutor::execute(graph, job_name);  // None yet: from the start.
     completed += next.number_of_completed_checkpoints;
     failed += next.number_of_failed_checkpoints;
+    if (next.last_checkpoint_size < 0) {  // None in this attempt: keep the earlier figures.
+      next.last_checkpoint_size = result.last_checkpoint_size;
+      next.last_checkpoint_duration_ms = result.last_checkpoint_duration_ms;
+    }
     next.number_of_restarts = attempt;
     result = std::move(next);
   }

@@ -73,6 +73,8 @@ std::string JobExecutionResult::metricsReport() const {
   out += line(job_name, "numberOfCompletedCheckpoints", number_of_completed_checkpoints);
   out += line(job_name, "numberOfFailedCheckpoints", number_of_failed_checkpoints);
   out += line(job_name, "lastCheckpointRestoreTimestamp", last_checkpoint_restore_timestamp);
+  out += line(job_name, "lastCheckpointDuration", last_checkpoint_duration_ms);
+  out += line(job_name, "lastCheckpointSize", last_checkpoint_size);
   return out;
 }
 

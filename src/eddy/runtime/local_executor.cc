@@ -242,6 +242,8 @@ class Coordinator {
   }
   int64_t completed() const { return completed_.load(); }
   int64_t failed() const { return failed_.load(); }
+  int64_t lastDurationMs() const { return last_duration_ms_.load(); }
+  int64_t lastSize() const { return last_size_.load(); }
 
  private:
   void loop() {
@@ -252,6 +254,7 @@ class Coordinator {
       if (pending_ >= 0) continue;  // The previous one is still running.
       if (anyTaskFinished()) break;
       pending_ = next_id_++;
+      triggered_ms_ = graph_.clock->currentTimeMillis();
       acks_ = 0;
       collected_.clear();
       int64_t id = pending_;
@@ -297,6 +300,17 @@ class Coordinator {
     Status st = graph_.checkpointing.storage->write(cp);
     if (st.isOk()) st = removeSubsumed(*graph_.checkpointing.storage, graph_.checkpointing.retained);
     (st.isOk() ? completed_ : failed_).fetch_add(1);
+    if (st.isOk()) {
+      int64_t bytes = 0;
+      for (const auto& [key, subtasks] : cp.operators) {
+        for (const OperatorSnapshot& s : subtasks) {
+          bytes += static_cast<int64_t>(s.operator_state.size());
+          for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
+        }
+      }
+      last_size_.store(bytes);
+      last_duration_ms_.store(graph_.clock->currentTimeMillis() - triggered_ms_);
+    }
   }
 
   const StreamGraph& graph_;
@@ -312,6 +326,9 @@ class Coordinator {
   std::map<std::string, std::vector<OperatorSnapshot>> collected_;
   std::atomic<int64_t> completed_{0};
   std::atomic<int64_t> failed_{0};
+  Timestamp triggered_ms_ = 0;
+  std::atomic<int64_t> last_duration_ms_{-1};
+  std::atomic<int64_t> last_size_{-1};
 };
 
 }  // namespace
@@ -376,6 +393,8 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     coordinator->stop();
     result.number_of_completed_checkpoints = coordinator->completed();
     result.number_of_failed_checkpoints = coordinator->failed();
+    result.last_checkpoint_duration_ms = coordinator->lastDurationMs();
+    result.last_checkpoint_size = coordinator->lastSize();
   }
   result.net_runtime_ms = (graph.clock->nanoTime() - start) / 1'000'000;
   result.status = first_error;
