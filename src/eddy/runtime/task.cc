@@ -174,14 +174,26 @@ void Task::performCheckpoint(int64_t id) {
 }
 
 void Task::onBarrier(int channel, int64_t id) {
+  if (aligning_ >= 0 && id > aligning_) {
+    // A newer checkpoint subsumes the one being aligned (it was abandoned upstream):
+    // release what waited, then align the newer one.
+    aligning_ = -1;
+    releaseHeld();
+  }
+  // A barrier of a checkpoint already taken, or older than the one being aligned.
+  if (id <= last_checkpoint_ || (aligning_ >= 0 && id < aligning_)) return;
   if (aligning_ < 0) aligning_ = id;
-  if (id != aligning_) return;  // A barrier of an abandoned checkpoint.
   blocked_[channel] = true;
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (!blocked_[c] && !ended_[c]) return;  // Still aligning.
   }
   aligning_ = -1;
+  last_checkpoint_ = id;
   performCheckpoint(id);
+  releaseHeld();
+}
+
+void Task::releaseHeld() {
   std::fill(blocked_.begin(), blocked_.end(), false);
   // Replay what waited, in channel order; a replayed barrier may block a channel again.
   for (size_t c = 0; c < channels_.size(); ++c) {

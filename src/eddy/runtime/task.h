@@ -92,6 +92,7 @@ class Task {
   void runOperators();
   void handleEvent(ChannelEvent& event);
   void onBarrier(int channel, int64_t id);
+  void releaseHeld();
   void performCheckpoint(int64_t id);
   void applyValve(int input, const WatermarkValve::Emit& emit);
   void runMails(std::vector<InputGate::Mail>& mails);
@@ -125,6 +126,7 @@ class Task {
   std::string source_key_;
   AckFn ack_;
   int64_t aligning_ = -1;
+  int64_t last_checkpoint_ = -1;  // The newest checkpoint this task snapshotted.
   std::vector<bool> blocked_;
   std::vector<std::deque<ChannelEvent>> held_;
   std::atomic<bool> finished_{false};

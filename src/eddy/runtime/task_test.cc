@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace eddy::runtime {
 namespace {
 
@@ -18,6 +22,101 @@ TEST(IdleWaitTest, WakesForTheNextTimerAndNotAtAllWhenItIsDue) {
   EXPECT_EQ(idleWait(1'000, 1'000, milliseconds(50)), milliseconds(0));
   EXPECT_EQ(idleWait(900, 1'000, milliseconds(50)), milliseconds(0));
   EXPECT_EQ(idleWait(1'051, 1'000, milliseconds(50)), milliseconds(50));
+}
+
+}  // namespace
+}  // namespace eddy::runtime
+
+namespace eddy::runtime {
+namespace {
+
+/// A task with two input channels of ints and no operators: what reaches its head input
+/// and which checkpoints it acknowledges, in order.
+class AlignmentTest : public ::testing::Test {
+ protected:
+  struct Log final : Output<int> {
+    std::vector<std::string>* log;
+    void collect(const StreamRecord<int>& r) override { log->push_back(std::to_string(r.value)); }
+    void emitWatermark(Watermark) override {}
+    void emitWatermarkStatus(WatermarkStatus) override {}
+  };
+
+  void SetUp() override {
+    auto gate = std::make_unique<InputGate>(2, 64);
+    gate_ = gate.get();
+    task_ = std::make_unique<Task>("aligner", 0, clock_, std::move(gate));
+    head_.log = &log_;
+    task_->setInputs({&head_}, {Task::InputChannel{&types_, 0, 0}, Task::InputChannel{&types_, 0, 0}});
+    task_->setCheckpointing({}, "", [this](int64_t id, Task::TaskSnapshot) { log_.push_back("ack " + std::to_string(id)); });
+  }
+  void batch(int channel, int value) {
+    ChannelEvent e;
+    e.channel = channel;
+    auto b = std::make_unique<Batch<int>>();
+    b->records.push_back(StreamRecord<int>{value, 0});
+    e.batch = std::move(b);
+    gate_->push(std::move(e), nullptr);
+  }
+  void barrier(int channel, int64_t id) {
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kBarrier;
+    e.channel = channel;
+    e.checkpoint_id = id;
+    gate_->push(std::move(e), nullptr);
+  }
+  void end(int channel) {
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kEndOfPartition;
+    e.channel = channel;
+    gate_->push(std::move(e), nullptr);
+  }
+  /// Everything is queued before the task runs, so the order below is the gate's order.
+  std::vector<std::string> run() {
+    std::string failed;
+    Status st = task_->run(&failed);
+    EXPECT_TRUE(st.isOk()) << st.toString();
+    return log_;
+  }
+
+  ManualClock clock_;
+  TypeOps<int> types_;
+  InputGate* gate_ = nullptr;
+  std::unique_ptr<Task> task_;
+  Log head_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(AlignmentTest, AChannelPastTheBarrierWaitsUntilEveryChannelDeliveredIt) {
+  batch(0, 1);
+  barrier(0, 1);
+  batch(0, 2);  // After the barrier on channel 0: must not be processed before the snapshot.
+  batch(1, 10);
+  barrier(1, 1);
+  batch(1, 11);
+  end(0);
+  end(1);
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11"}));
+}
+
+TEST_F(AlignmentTest, AnEndedChannelCountsAsAligned) {
+  barrier(0, 3);
+  batch(0, 1);
+  batch(1, 7);
+  end(1);
+  end(0);
+  EXPECT_EQ(run(), (std::vector<std::string>{"7", "ack 3", "1"}));
+}
+
+TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
+  barrier(0, 1);
+  batch(0, 1);  // Held for checkpoint 1 ...
+  barrier(1, 2);  // ... which checkpoint 2 subsumes: 1 is released, 2 is aligned.
+  batch(1, 5);    // Held for checkpoint 2.
+  barrier(0, 2);
+  barrier(1, 1);  // Stale: ignored.
+  end(0);
+  end(1);
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5"}));
 }
 
 }  // namespace
