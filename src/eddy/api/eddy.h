@@ -36,7 +36,10 @@ using runtime::OutputTag;
 
 using operators::BroadcastProcessFunction;
 using operators::BroadcastState;
+using operators::CheckpointedFunction;
 using operators::Collector;
+using operators::FunctionInitializationContext;
+using operators::FunctionSnapshotContext;
 using operators::CoProcessFunction;
 using operators::KeyedBroadcastProcessFunction;
 using operators::KeyedCoProcessFunction;

@@ -106,7 +106,7 @@ class CoBroadcastWithNonKeyedOperator final : public runtime::TwoInputStreamOper
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return restoreBroadcastState(states_, restored, this->context().subtask_index);
   }
-  Result<runtime::OperatorSnapshot> snapshotState() override {
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override {
     runtime::OperatorSnapshot snap;
     snap.max_parallelism = this->context().max_parallelism;
     EDDY_ASSIGN_OR_RETURN(snap.operator_state, states_.snapshot());
@@ -157,7 +157,7 @@ class KeyedCoProcessOperator final : public runtime::TwoInputStreamOperator<IN1,
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotWithTimers(); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotWithTimers(); }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
@@ -217,7 +217,7 @@ class CoBroadcastWithKeyedOperator final : public runtime::TwoInputStreamOperato
     EDDY_RETURN_IF_ERROR(restoreBroadcastState(states_, restored, this->context().subtask_index));
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState() override {
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override {
     EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap, this->snapshotWithTimers());
     EDDY_ASSIGN_OR_RETURN(snap.operator_state, states_.snapshot());
     return snap;

@@ -171,7 +171,7 @@ TEST(CoBroadcastWithKeyedOperatorTest, BroadcastAndKeyedStateSurviveRescaling) {
   before.as<Op>().processElement2({Rule{"a", 100}, 1});
   before.as<Op>().processElement2({Rule{"b", 10}, 2});
   for (const char* k : {"a", "b", "c", "a"}) before.as<Op>().processElement1({Event{k, 1}, 3});
-  auto snap = before.as<Op>().snapshotState();
+  auto snap = before.as<Op>().snapshotState(1);
   ASSERT_TRUE(snap.isOk()) << snap.status().toString();
   std::vector<std::string> alerts, seen;
   for (int i = 0; i < 2; ++i) {

@@ -185,7 +185,7 @@ class KeyedProcessOperator final
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotWithTimers(); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotWithTimers(); }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
@@ -231,7 +231,7 @@ class KeyedReduceOperator final : public runtime::OneInputStreamOperator<T, T>,
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState() override { return this->snapshotKeyed({}); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotKeyed({}); }
   void open() override {
     this->openBackend(this->context());
     this->dropRestored();

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "eddy/operators/functions.h"
+#include "eddy/operators/operator_state.h"
 
 namespace eddy::operators {
 
@@ -84,10 +85,17 @@ template <typename IN, typename OUT, typename F>
 class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, private NonKeyedFunctionSupport<OUT> {
  public:
   explicit ProcessOperator(F f) : f_(std::move(f)) {}
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return checkpointed_.stash(restored, this->context().subtask_index, this->context().parallelism);
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override {
+    return checkpointed_.snapshot(f_, checkpoint_id, this->context().max_parallelism);
+  }
   void open() override {
     this->openSupport(this->context(), &this->output());
     ctx_ = std::make_unique<ProcessContextBase>(&this->context(), this->timers_.get());
     f_.setRuntimeContext(this->runtime_context_.get());
+    checkpointed_.initialize(f_);
     f_.open();
   }
   void close() override { f_.close(); }
@@ -104,6 +112,7 @@ class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, p
  private:
   F f_;
   std::unique_ptr<ProcessContextBase> ctx_;
+  CheckpointedFunctionSupport checkpointed_;
 };
 
 /// Flink's SinkFunction: invoked once per record; finish() at the end of input.
@@ -123,9 +132,16 @@ template <typename T, typename F>
 class StreamSink final : public runtime::OneInputStreamOperator<T, T> {
  public:
   explicit StreamSink(F f) : f_(std::move(f)) {}
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return checkpointed_.stash(restored, this->context().subtask_index, this->context().parallelism);
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override {
+    return checkpointed_.snapshot(f_, checkpoint_id, this->context().max_parallelism);
+  }
   void open() override {
     runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
     f_.setRuntimeContext(runtime_context_.get());
+    checkpointed_.initialize(f_);
     f_.open();
   }
   void processElement(const runtime::StreamRecord<T>& r) override {
@@ -140,6 +156,7 @@ class StreamSink final : public runtime::OneInputStreamOperator<T, T> {
   F f_;
   typename SinkFunction<T>::Context ctx_;
   std::unique_ptr<RuntimeContext> runtime_context_;
+  CheckpointedFunctionSupport checkpointed_;
 };
 
 }  // namespace eddy::operators

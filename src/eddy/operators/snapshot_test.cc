@@ -85,7 +85,7 @@ TEST(OperatorSnapshot, KeyedStateAndBothKindsOfTimersSurviveRescaling) {
   for (size_t i = 0; i < 30; ++i) route(before, events[i]).template as<ProcessOp>().processElement(events[i]);
   std::vector<runtime::OperatorSnapshot> snaps;
   for (auto& h : before) {
-    auto s = h->as<ProcessOp>().snapshotState();
+    auto s = h->as<ProcessOp>().snapshotState(1);
     ASSERT_TRUE(s.isOk()) << s.status().toString();
     snaps.push_back(std::move(*s));
   }
@@ -124,7 +124,7 @@ std::vector<std::string> windowsAcrossRestore(int64_t first, int64_t second) {
   OperatorHarness<std::string> a(tumbling(first));
   for (size_t i = 0; i < 30; ++i) a.as<WindowOp>().processElement(events[i]);
   a.as<WindowOp>().processWatermark(runtime::Watermark{1009});  // Fires [1000, 1020) only.
-  auto snap = a.as<WindowOp>().snapshotState();
+  auto snap = a.as<WindowOp>().snapshotState(1);
   EXPECT_TRUE(snap.isOk()) << snap.status().toString();
   std::vector<std::string> out = a.values();
   std::vector<std::unique_ptr<OperatorHarness<std::string>>> b;

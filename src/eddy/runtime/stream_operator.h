@@ -60,8 +60,12 @@ class StreamOperatorBase {
     return Status::ok();
   }
   virtual void open() {}
-  /// Between records: this subtask's state, consistent with everything processed so far.
-  virtual Result<OperatorSnapshot> snapshotState() { return OperatorSnapshot{ctx_.max_parallelism, {}, {}}; }
+  /// Between records: this subtask's state for checkpoint `checkpoint_id`, consistent
+  /// with everything processed so far.
+  virtual Result<OperatorSnapshot> snapshotState(int64_t checkpoint_id) {
+    (void)checkpoint_id;
+    return OperatorSnapshot{ctx_.max_parallelism, {}, {}};
+  }
   virtual void finish() {}
   virtual void close() {}
 

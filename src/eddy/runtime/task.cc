@@ -164,7 +164,7 @@ void Task::performCheckpoint(int64_t id) {
   }
   for (size_t i = 0; i < operators_.size(); ++i) {
     StreamOperatorBase& op = *operators_[i];
-    Result<OperatorSnapshot> s = op.snapshotState();
+    Result<OperatorSnapshot> s = op.snapshotState(id);
     if (!s.isOk()) throw OperatorFailure(op.name(), "checkpoint " + std::to_string(id) + ": " + s.status().message());
     snapshot[operator_keys_[i]] = std::move(*s);
   }
