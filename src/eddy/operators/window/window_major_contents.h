@@ -38,12 +38,9 @@ class WindowMajorContents {
     return mapFor(kg_index, window).tryEmplace(key, created);
   }
 
-  /// The earliest pending window end, or kMaxTimestamp.
-  Timestamp nextEnd() const { return pending_.empty() ? kMaxTimestamp : pending_.begin()->first; }
-
   /// Removes every window ending at or before `time`, earliest end first, calling
-  /// fire(window, key, contents) for each key of each; fire may add contents to other
-  /// (later) windows.
+  /// fire(window, key, contents) for each key of each; fire must not add contents (the
+  /// maps are being walked).
   template <typename Fire>
   void fireUpTo(Timestamp time, Fire&& fire) {
     while (!pending_.empty() && pending_.begin()->first <= time) {
@@ -104,14 +101,6 @@ class WindowMajorContents {
     } else {
       return Status::unimplemented(std::string("window contents of type ") + typeid(Acc).name() + " cannot be restored");
     }
-  }
-
-  size_t size() const {
-    size_t n = 0;
-    for (const auto& slots : groups_) {
-      for (const Slot& s : slots) n += s.map.size();
-    }
-    return n;
   }
 
  private:
