@@ -3,9 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <thread>
 #include <typeinfo>
 
@@ -58,7 +61,9 @@ struct Deployment {
 
   const CompletedCheckpoint* restore = nullptr;
   Status wiring_error;  // The first error of initializeState while wiring.
-  std::function<Task::AckFn(int vertex, int subtask)> make_ack;  // Set when checkpointing.
+  // Set when checkpointing: the hooks of one subtask.
+  std::function<Task::CheckpointHooks(int vertex, int subtask)> make_hooks;
+  std::string attempt_id;
 
   explicit Deployment(const StreamGraph& g, JobGraph j) : graph(g), jg(std::move(j)) {}
 
@@ -188,20 +193,21 @@ struct Deployment {
       ctx.metrics = metrics[id];
       ctx.side_outputs = std::move(side_outputs);
       ctx.accumulators = &task.accumulators();
+      ctx.checkpointing = static_cast<bool>(make_hooks);
+      ctx.attempt_id = attempt_id;
       ops[id]->setup(std::move(ctx), main_output);
       if (restore != nullptr) noteError(ops[id]->initializeState(restoredFor(node)), node);
     }
-    if (make_ack) {
-      std::vector<std::string> keys;
-      std::string source_key;
+    if (make_hooks) {
+      Task::CheckpointHooks hooks = make_hooks(v.id, i);
       for (int id : v.chain) {
         if (graph.nodes[id].isSource()) {
-          source_key = operatorKey(graph.nodes[id]);
+          hooks.source_key = operatorKey(graph.nodes[id]);
         } else {
-          keys.push_back(operatorKey(graph.nodes[id]));
+          hooks.keys.push_back(operatorKey(graph.nodes[id]));
         }
       }
-      task.setCheckpointing(std::move(keys), std::move(source_key), make_ack(v.id, i));
+      task.setCheckpointing(std::move(hooks));
     }
     const StreamNode& head = graph.nodes[v.chain.front()];
     std::vector<OutputBase*> head_inputs;
@@ -214,10 +220,13 @@ struct Deployment {
 
 /// Flink's CheckpointCoordinator, for one run of a job in this process: every interval
 /// it triggers a checkpoint at the sources (a mail to each source task), collects every
-/// task's acknowledgement with its snapshots, and writes the completed checkpoint to the
-/// storage (metadata last), keeping the newest `retained`. One checkpoint at a time;
-/// none once a task has finished (a finished task can no longer acknowledge).
-/// Thread: its own thread triggers; acknowledgements arrive on task threads.
+/// task's acknowledgement with its snapshots, writes the completed checkpoint to the
+/// storage (metadata last) on its own thread while the tasks go on, keeps the newest
+/// `retained`, and then tells every task the checkpoint is complete. One checkpoint at
+/// a time. Once a task has finished no regular checkpoint starts (a finished task
+/// cannot take one); instead every task takes the final checkpoint at its end, which
+/// supersedes a regular one still in flight.
+/// Thread: its own thread triggers and writes; acknowledgements arrive on task threads.
 class Coordinator {
  public:
   Coordinator(const StreamGraph& graph, Deployment& d, int64_t first_id)
@@ -225,8 +234,13 @@ class Coordinator {
     for (const JobVertex& v : d.jg.vertices) total_tasks_ += v.parallelism;
   }
 
-  Task::AckFn ackFor(int vertex, int subtask) {
-    return [this, vertex, subtask](int64_t id, Task::TaskSnapshot snapshot) { ack(id, vertex, subtask, std::move(snapshot)); };
+  Task::CheckpointHooks hooksFor(int vertex, int subtask) {
+    Task::CheckpointHooks hooks;
+    hooks.ack = [this, vertex, subtask](int64_t id, Task::TaskSnapshot snapshot) {
+      ack(id, vertex, subtask, std::move(snapshot));
+    };
+    hooks.final_checkpoint_id = [this] { return finalCheckpointId(); };
+    return hooks;
   }
 
   void start() {
@@ -246,13 +260,27 @@ class Coordinator {
   int64_t lastSize() const { return last_size_.load(); }
 
  private:
+  using Steady = std::chrono::steady_clock;
+
   void loop() {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(graph_.checkpointing.interval_ms), [&] { return stop_; });
+    const auto interval = std::chrono::milliseconds(graph_.checkpointing.interval_ms);
+    Steady::time_point next_trigger = Steady::now() + interval;
+    while (true) {
+      cv_.wait_until(lock, next_trigger, [&] { return stop_ || ready_.has_value(); });
+      if (ready_) {
+        CompletedCheckpoint cp = std::move(*ready_);
+        ready_.reset();
+        Timestamp triggered = triggered_ms_;
+        lock.unlock();
+        complete(cp, triggered);
+        lock.lock();
+        continue;
+      }
       if (stop_) break;
-      if (pending_ >= 0) continue;  // The previous one is still running.
-      if (anyTaskFinished()) break;
+      if (Steady::now() < next_trigger) continue;
+      next_trigger = Steady::now() + interval;
+      if (pending_ >= 0 || final_id_ >= 0 || anyTaskFinished()) continue;
       pending_ = next_id_++;
       triggered_ms_ = graph_.clock->currentTimeMillis();
       acks_ = 0;
@@ -267,6 +295,47 @@ class Coordinator {
         }
       }
     }
+  }
+
+  /// Writes a checkpoint every task acknowledged, then tells the tasks the outcome.
+  void complete(const CompletedCheckpoint& cp, Timestamp triggered_ms) {
+    Status st = graph_.checkpointing.storage->write(cp);
+    if (st.isOk()) st = removeSubsumed(*graph_.checkpointing.storage, graph_.checkpointing.retained);
+    (st.isOk() ? completed_ : failed_).fetch_add(1);
+    if (st.isOk()) {
+      int64_t bytes = 0;
+      for (const auto& [key, subtasks] : cp.operators) {
+        for (const OperatorSnapshot& s : subtasks) {
+          bytes += static_cast<int64_t>(s.operator_state.size());
+          for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
+        }
+      }
+      last_size_.store(bytes);
+      last_duration_ms_.store(graph_.clock->currentTimeMillis() - triggered_ms);
+    }
+    int64_t id = cp.id;
+    for (auto& subtasks : d_.tasks) {
+      for (auto& t : subtasks) {
+        Task* task = t.get();
+        if (st.isOk()) {
+          task->gate().post([task, id] { task->notifyCheckpointComplete(id); });
+        } else {
+          task->gate().post([task, id, st] { task->notifyCheckpointAborted(id, st); });
+        }
+      }
+    }
+  }
+
+  int64_t finalCheckpointId() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (final_id_ < 0) {
+      final_id_ = next_id_++;
+      pending_ = final_id_;  // A regular checkpoint in flight is abandoned.
+      triggered_ms_ = graph_.clock->currentTimeMillis();
+      acks_ = 0;
+      collected_.clear();
+    }
+    return final_id_;
   }
 
   bool anyTaskFinished() const {
@@ -295,22 +364,8 @@ class Coordinator {
     cp.operators = std::move(collected_);
     collected_.clear();
     pending_ = -1;
-    // Written on the task thread of the last acknowledgement (asynchronous writes come
-    // with the full checkpoint issue).
-    Status st = graph_.checkpointing.storage->write(cp);
-    if (st.isOk()) st = removeSubsumed(*graph_.checkpointing.storage, graph_.checkpointing.retained);
-    (st.isOk() ? completed_ : failed_).fetch_add(1);
-    if (st.isOk()) {
-      int64_t bytes = 0;
-      for (const auto& [key, subtasks] : cp.operators) {
-        for (const OperatorSnapshot& s : subtasks) {
-          bytes += static_cast<int64_t>(s.operator_state.size());
-          for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
-        }
-      }
-      last_size_.store(bytes);
-      last_duration_ms_.store(graph_.clock->currentTimeMillis() - triggered_ms_);
-    }
+    ready_ = std::move(cp);
+    cv_.notify_all();
   }
 
   const StreamGraph& graph_;
@@ -321,15 +376,26 @@ class Coordinator {
   std::thread thread_;
   int64_t next_id_;
   int64_t pending_ = -1;
+  int64_t final_id_ = -1;
   int acks_ = 0;
   int total_tasks_ = 0;
   std::map<std::string, std::vector<OperatorSnapshot>> collected_;
+  std::optional<CompletedCheckpoint> ready_;  // Acknowledged by all, not yet written.
   std::atomic<int64_t> completed_{0};
   std::atomic<int64_t> failed_{0};
   Timestamp triggered_ms_ = 0;
   std::atomic<int64_t> last_duration_ms_{-1};
   std::atomic<int64_t> last_size_{-1};
 };
+
+/// 64 random bits in hex: this execution's attempt id.
+std::string newAttemptId() {
+  std::random_device rd;
+  uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
 
 }  // namespace
 
@@ -344,12 +410,13 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   }
   Deployment d(graph, std::move(jg).value());
   d.restore = restore;
+  d.attempt_id = newAttemptId();
   std::unique_ptr<Coordinator> coordinator;
   if (graph.checkpointing.interval_ms > 0 && graph.checkpointing.storage != nullptr) {
     int64_t first_id = 1;
     if (auto ids = graph.checkpointing.storage->completedIds(); ids.isOk() && !ids->empty()) first_id = ids->back() + 1;
     coordinator = std::make_unique<Coordinator>(graph, d, first_id);
-    d.make_ack = [c = coordinator.get()](int vertex, int subtask) { return c->ackFor(vertex, subtask); };
+    d.make_hooks = [c = coordinator.get()](int vertex, int subtask) { return c->hooksFor(vertex, subtask); };
   }
   d.createTasks();
   for (const JobVertex& v : d.jg.vertices) {

@@ -27,6 +27,13 @@ struct OperatorContext {
   OperatorMetrics* metrics = nullptr;
   /// The task's accumulators (shared by the operators of its chain).
   AccumulatorRegistry* accumulators = nullptr;
+  /// True when the job takes checkpoints: state reaches storage only through them, and
+  /// a transactional sink commits only when one completes.
+  bool checkpointing = false;
+  /// Unique to this execution of the job (a restart or a new process gets another), the
+  /// same for all its subtasks: names what this attempt creates outside the job, such as
+  /// a file sink's part files, so a later attempt can tell its own from leftovers.
+  std::string attempt_id;
   /// Consumers of this operator's side outputs, by OutputTag id. Absent tags are dropped.
   std::unordered_map<std::string, OutputBase*> side_outputs;
 };
@@ -66,6 +73,13 @@ class StreamOperatorBase {
     (void)checkpoint_id;
     return OperatorSnapshot{ctx_.max_parallelism, {}, {}};
   }
+  /// Checkpoint `checkpoint_id` is complete in storage (Flink's CheckpointListener):
+  /// what its snapshot staged may now become visible, e.g. a sink's pre-committed
+  /// transactions. A notification may be skipped or arrive late; a newer one covers the
+  /// older ones. The final checkpoint's arrives after finish(), before close().
+  virtual void notifyCheckpointComplete(int64_t checkpoint_id) { (void)checkpoint_id; }
+  /// Checkpoint `checkpoint_id` will never complete.
+  virtual void notifyCheckpointAborted(int64_t checkpoint_id) { (void)checkpoint_id; }
   virtual void finish() {}
   virtual void close() {}
 

@@ -56,7 +56,11 @@ Status Task::run(std::string* failed_operator) {
     }
     if (!gate_->isCancelled()) {
       finishChain();
-      for (auto& w : writers_) w->endOfPartition();
+      if (checkpointing_.ack) {
+        takeFinalCheckpoint();
+      } else {
+        for (auto& w : writers_) w->endOfPartition();
+      }
     }
   } catch (const OperatorFailure& f) {
     *failed_operator = f.operatorName();
@@ -155,22 +159,64 @@ void Task::triggerCheckpoint(int64_t id) {
   performCheckpoint(id);
 }
 
-void Task::performCheckpoint(int64_t id) {
+Task::TaskSnapshot Task::snapshotChain(int64_t id) {
   TaskSnapshot snapshot;
   if (source_ != nullptr) {
     Result<std::string> positions = source_->snapshotState();
     if (!positions.isOk()) throw OperatorFailure(name_, "checkpoint " + std::to_string(id) + ": " + positions.status().message());
-    snapshot[source_key_].operator_state = std::move(*positions);
+    snapshot[checkpointing_.source_key].operator_state = std::move(*positions);
   }
   for (size_t i = 0; i < operators_.size(); ++i) {
     StreamOperatorBase& op = *operators_[i];
     Result<OperatorSnapshot> s = op.snapshotState(id);
     if (!s.isOk()) throw OperatorFailure(op.name(), "checkpoint " + std::to_string(id) + ": " + s.status().message());
-    snapshot[operator_keys_[i]] = std::move(*s);
+    snapshot[checkpointing_.keys[i]] = std::move(*s);
   }
+  return snapshot;
+}
+
+void Task::performCheckpoint(int64_t id) {
+  TaskSnapshot snapshot = snapshotChain(id);
   // Flink: the barrier goes downstream right after the synchronous snapshot.
   for (auto& w : writers_) w->broadcastBarrier(id);
-  if (ack_) ack_(id, std::move(snapshot));
+  if (checkpointing_.ack) checkpointing_.ack(id, std::move(snapshot));
+}
+
+void Task::takeFinalCheckpoint() {
+  // Everything upstream has ended and this chain has finished: the state now is the
+  // job's end state, consistent with every other task's at its own end.
+  final_checkpoint_ = checkpointing_.final_checkpoint_id();
+  checkpointing_.ack(final_checkpoint_, snapshotChain(final_checkpoint_));
+  for (auto& w : writers_) w->endOfPartition();
+  std::vector<ChannelEvent> events;
+  std::vector<InputGate::Mail> mails;
+  while (!final_complete_) {
+    int64_t idle_start = clock_.nanoTime();
+    gate_->poll(events, mails, /*wait=*/true, deadlineFor(kMaxTimestamp));
+    metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
+    if (gate_->isCancelled()) throw TaskCancelled();
+    runMails(mails);
+  }
+}
+
+void Task::notifyCheckpointComplete(int64_t id) {
+  if (gate_->isCancelled()) return;
+  for (auto& op : operators_) {
+    StreamOperatorBase& o = *op;
+    runAs(o, [&] { o.notifyCheckpointComplete(id); });
+  }
+  if (id == final_checkpoint_) final_complete_ = true;
+}
+
+void Task::notifyCheckpointAborted(int64_t id, const Status& cause) {
+  if (gate_->isCancelled()) return;
+  if (id == final_checkpoint_) {
+    throw OperatorFailure(name_, "the final checkpoint " + std::to_string(id) + " failed: " + cause.message());
+  }
+  for (auto& op : operators_) {
+    StreamOperatorBase& o = *op;
+    runAs(o, [&] { o.notifyCheckpointAborted(id); });
+  }
 }
 
 void Task::onBarrier(int channel, int64_t id) {

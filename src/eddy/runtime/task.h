@@ -62,19 +62,31 @@ class Task {
   /// What a task reports for a checkpoint: its operators' snapshots by operator key
   /// (uid, or the node's position), the source's split positions among them.
   using TaskSnapshot = std::map<std::string, OperatorSnapshot>;
-  /// Called on the task thread when the task has snapshotted checkpoint `id`.
-  using AckFn = std::function<void(int64_t id, TaskSnapshot snapshot)>;
+  /// How a task takes part in checkpoints. Called on the task thread.
+  struct CheckpointHooks {
+    /// `keys[i]` names operators_[i] in snapshots, `source_key` the source.
+    std::vector<std::string> keys;
+    std::string source_key;
+    /// Receives the task's snapshot of checkpoint `id`.
+    std::function<void(int64_t id, TaskSnapshot snapshot)> ack;
+    /// The id of the job's final checkpoint, the one every task takes when its input
+    /// ended and its chain finished (Flink's checkpoints after tasks finish): the same
+    /// for every task of the run.
+    std::function<int64_t()> final_checkpoint_id;
+  };
 
-  /// Enables checkpoints: `keys[i]` names operators_[i] in snapshots, `source_key` the
-  /// source; `ack` receives each snapshot.
-  void setCheckpointing(std::vector<std::string> keys, std::string source_key, AckFn ack) {
-    operator_keys_ = std::move(keys);
-    source_key_ = std::move(source_key);
-    ack_ = std::move(ack);
-  }
+  /// Enables checkpoints. A task then snapshots at every barrier and, at its end, takes
+  /// the final checkpoint and waits for its completion before it closes, so what its
+  /// sinks staged is committed before the job ends.
+  void setCheckpointing(CheckpointHooks hooks) { checkpointing_ = std::move(hooks); }
   /// Source tasks only, on the task thread (posted as mail by the coordinator):
   /// snapshot now and send barrier `id` downstream.
   void triggerCheckpoint(int64_t id);
+  /// On the task thread (posted as mail): checkpoint `id` is complete in storage.
+  void notifyCheckpointComplete(int64_t id);
+  /// On the task thread (posted as mail): checkpoint `id` failed; a final one fails
+  /// the task with `cause`.
+  void notifyCheckpointAborted(int64_t id, const Status& cause);
   /// True once run() returned; a finished task takes no more checkpoints.
   bool finished() const { return finished_.load(); }
 
@@ -94,6 +106,8 @@ class Task {
   void onBarrier(int channel, int64_t id);
   void releaseHeld();
   void performCheckpoint(int64_t id);
+  TaskSnapshot snapshotChain(int64_t id);
+  void takeFinalCheckpoint();
   void applyValve(int input, const WatermarkValve::Emit& emit);
   void runMails(std::vector<InputGate::Mail>& mails);
   void finishChain();
@@ -122,9 +136,9 @@ class Task {
   // Checkpoints. Aligned (exactly-once): once a channel delivered the barrier of the
   // checkpoint being aligned, its later events wait in held_ until every open channel
   // delivered it; then the task snapshots, forwards the barrier and replays them.
-  std::vector<std::string> operator_keys_;
-  std::string source_key_;
-  AckFn ack_;
+  CheckpointHooks checkpointing_;
+  int64_t final_checkpoint_ = -1;  // Its id once the task took the final checkpoint.
+  bool final_complete_ = false;
   int64_t aligning_ = -1;
   int64_t last_checkpoint_ = -1;  // The newest checkpoint this task snapshotted.
   std::vector<bool> blocked_;

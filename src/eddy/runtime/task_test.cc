@@ -47,7 +47,22 @@ class AlignmentTest : public ::testing::Test {
     task_ = std::make_unique<Task>("aligner", 0, clock_, std::move(gate));
     head_.log = &log_;
     task_->setInputs({&head_}, {Task::InputChannel{&types_, 0, 0}, Task::InputChannel{&types_, 0, 0}});
-    task_->setCheckpointing({}, "", [this](int64_t id, Task::TaskSnapshot) { log_.push_back("ack " + std::to_string(id)); });
+    Task::CheckpointHooks hooks;
+    hooks.ack = [this](int64_t id, Task::TaskSnapshot) {
+      log_.push_back("ack " + std::to_string(id));
+      // The coordinator's answer to the final checkpoint, as mail after the snapshot.
+      if (id == kFinal) gate_->post([this] { finalAnswer(); });
+    };
+    hooks.final_checkpoint_id = [] { return kFinal; };
+    task_->setCheckpointing(std::move(hooks));
+  }
+  void finalAnswer() {
+    if (final_fails_) {
+      task_->notifyCheckpointAborted(kFinal, Status::internal("disk full"));
+    } else {
+      log_.push_back("complete " + std::to_string(kFinal));
+      task_->notifyCheckpointComplete(kFinal);
+    }
   }
   void batch(int channel, int value) {
     ChannelEvent e;
@@ -78,6 +93,8 @@ class AlignmentTest : public ::testing::Test {
     return log_;
   }
 
+  static constexpr int64_t kFinal = 100;
+  bool final_fails_ = false;
   ManualClock clock_;
   TypeOps<int> types_;
   InputGate* gate_ = nullptr;
@@ -95,7 +112,7 @@ TEST_F(AlignmentTest, AChannelPastTheBarrierWaitsUntilEveryChannelDeliveredIt) {
   batch(1, 11);
   end(0);
   end(1);
-  EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11", "ack 100", "complete 100"}));
 }
 
 TEST_F(AlignmentTest, AnEndedChannelCountsAsAligned) {
@@ -104,7 +121,7 @@ TEST_F(AlignmentTest, AnEndedChannelCountsAsAligned) {
   batch(1, 7);
   end(1);
   end(0);
-  EXPECT_EQ(run(), (std::vector<std::string>{"7", "ack 3", "1"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"7", "ack 3", "1", "ack 100", "complete 100"}));
 }
 
 TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
@@ -116,7 +133,19 @@ TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
   barrier(1, 1);  // Stale: ignored.
   end(0);
   end(1);
-  EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5", "ack 100", "complete 100"}));
+}
+
+TEST_F(AlignmentTest, AFailedFinalCheckpointFailsTheTask) {
+  final_fails_ = true;
+  batch(0, 1);
+  end(0);
+  end(1);
+  std::string failed;
+  Status st = task_->run(&failed);
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("the final checkpoint 100 failed: disk full"), std::string::npos) << st.toString();
+  EXPECT_EQ(failed, "aligner");
 }
 
 }  // namespace
