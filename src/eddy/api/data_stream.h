@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eddy/api/graph_builder.h"
+#include "eddy/operators/file_sink.h"
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/operators/record_format.h"
 #include "eddy/operators/simple_operators.h"
@@ -136,6 +137,11 @@ class DataStream {
   template <typename S>
   SingleOutputStreamOperator<T> addSink(S sink, std::string name = "Unnamed") {
     return transform<T>("Sink: " + name, [sink] { return std::make_unique<operators::StreamSink<T, S>>(sink); });
+  }
+  /// Flink's sinkTo(FileSink): exactly-once part files in the sink's directory.
+  SingleOutputStreamOperator<T> sinkTo(operators::FileSink<T> sink) {
+    std::string dir = sink.directory();
+    return addSink(std::move(sink), "FileSink: " + dir);
   }
   /// Flink's print(): `toFlinkString(value)` per line on stdout, "i> " prefixed when parallel.
   SingleOutputStreamOperator<T> print(std::string identifier = "") {

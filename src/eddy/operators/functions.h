@@ -33,6 +33,10 @@ class RuntimeContext {
   int getMaxNumberOfParallelSubtasks() const { return ctx_->max_parallelism; }
   const std::string& getTaskName() const { return ctx_->operator_name; }
   const std::string& getTaskNameWithSubtasks() const { return ctx_->task_name; }
+  /// Flink's StreamingRuntimeContext::isCheckpointingEnabled.
+  bool isCheckpointingEnabled() const { return ctx_->checkpointing; }
+  /// Unique to this execution of the job, shared by its subtasks (see OperatorContext).
+  const std::string& getAttemptId() const { return ctx_->attempt_id; }
 
   /// Registers an accumulator the function owns (usually a member); its merged result
   /// is in the job result under `name`. A name can be registered once per task.

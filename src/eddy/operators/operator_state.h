@@ -179,7 +179,17 @@ class CheckpointedFunction {
   virtual void initializeState(FunctionInitializationContext& context) = 0;
 };
 
-/// Drives a CheckpointedFunction for the operator that runs it.
+/// A function told when checkpoints complete (Flink's CheckpointListener), on the task
+/// thread between records. Notifications may be skipped: a later one covers earlier
+/// checkpoints too.
+class CheckpointListener {
+ public:
+  virtual ~CheckpointListener() = default;
+  virtual void notifyCheckpointComplete(int64_t checkpoint_id) = 0;
+  virtual void notifyCheckpointAborted(int64_t checkpoint_id) { (void)checkpoint_id; }
+};
+
+/// Drives a CheckpointedFunction (and a CheckpointListener) for the operator that runs it.
 class CheckpointedFunctionSupport {
  public:
   Status stash(const std::vector<runtime::OperatorSnapshot>& restored, int subtask, int parallelism) {
@@ -209,6 +219,14 @@ class CheckpointedFunctionSupport {
       EDDY_ASSIGN_OR_RETURN(snap.operator_state, store_.snapshot());
     }
     return snap;
+  }
+  template <typename F>
+  void notifyComplete(F& f, int64_t checkpoint_id) {
+    if constexpr (std::is_base_of_v<CheckpointListener, F>) f.notifyCheckpointComplete(checkpoint_id);
+  }
+  template <typename F>
+  void notifyAborted(F& f, int64_t checkpoint_id) {
+    if constexpr (std::is_base_of_v<CheckpointListener, F>) f.notifyCheckpointAborted(checkpoint_id);
   }
 
  private:

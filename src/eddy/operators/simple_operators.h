@@ -91,6 +91,8 @@ class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, p
   Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override {
     return checkpointed_.snapshot(f_, checkpoint_id, this->context().max_parallelism);
   }
+  void notifyCheckpointComplete(int64_t checkpoint_id) override { checkpointed_.notifyComplete(f_, checkpoint_id); }
+  void notifyCheckpointAborted(int64_t checkpoint_id) override { checkpointed_.notifyAborted(f_, checkpoint_id); }
   void open() override {
     this->openSupport(this->context(), &this->output());
     ctx_ = std::make_unique<ProcessContextBase>(&this->context(), this->timers_.get());
@@ -138,6 +140,8 @@ class StreamSink final : public runtime::OneInputStreamOperator<T, T> {
   Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override {
     return checkpointed_.snapshot(f_, checkpoint_id, this->context().max_parallelism);
   }
+  void notifyCheckpointComplete(int64_t checkpoint_id) override { checkpointed_.notifyComplete(f_, checkpoint_id); }
+  void notifyCheckpointAborted(int64_t checkpoint_id) override { checkpointed_.notifyAborted(f_, checkpoint_id); }
   void open() override {
     runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
     f_.setRuntimeContext(runtime_context_.get());

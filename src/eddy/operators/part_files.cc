@@ -1,0 +1,146 @@
+#include "eddy/operators/part_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+namespace eddy::operators {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int err) {
+  throw std::runtime_error(path + ": " + what + ": " + std::strerror(err));
+}
+
+bool endsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// A rename or unlink in a directory survives a crash of the machine only once the
+// directory itself is synced.
+void syncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) fail(dir, "cannot open the directory to sync it", errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) fail(dir, "cannot sync the directory", err);
+}
+
+}  // namespace
+
+PartFileWriter::PartFileWriter(std::string dir, OutputFileConfig config, std::string attempt_id, int subtask,
+                               uint64_t max_part_bytes)
+    : dir_(std::move(dir)), config_(std::move(config)), attempt_id_(std::move(attempt_id)), subtask_(subtask),
+      max_part_bytes_(max_part_bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw std::runtime_error(dir_ + ": cannot create the output directory: " + ec.message());
+  if (!std::filesystem::is_directory(dir_)) throw std::runtime_error(dir_ + ": the output path is not a directory");
+}
+
+PartFileWriter::~PartFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+std::string PartFileWriter::hidden(const std::string& name, const char* state) const {
+  return dir_ + "/." + name + "." + state;
+}
+
+void PartFileWriter::write(FileTransaction& txn, std::string_view bytes) {
+  if (file_ == nullptr) {
+    std::string name = config_.part_prefix + "-" + attempt_id_ + "-" + std::to_string(subtask_) + "-" +
+                       std::to_string(counter_++) + config_.part_suffix;
+    std::string path = hidden(name, "inprogress");
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) fail(path, "cannot open for writing", errno);
+    txn.parts.push_back(std::move(name));
+    file_bytes_ = 0;
+  }
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+    fail(hidden(txn.parts.back(), "inprogress"), "write failed", errno);
+  }
+  file_bytes_ += bytes.size();
+  if (max_part_bytes_ > 0 && file_bytes_ >= max_part_bytes_) {
+    closeCurrent();
+    const std::string& name = txn.parts.back();
+    if (std::rename(hidden(name, "inprogress").c_str(), hidden(name, "pending").c_str()) != 0) {
+      fail(hidden(name, "inprogress"), "cannot rename to pending", errno);
+    }
+  }
+}
+
+void PartFileWriter::closeCurrent() {
+  std::FILE* f = file_;
+  file_ = nullptr;
+  // Pending means durable: a crash after the checkpoint must not lose the part.
+  bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  int err = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) fail(dir_, "cannot write the in-progress part file", err);
+}
+
+void PartFileWriter::preCommit(FileTransaction& txn) {
+  if (file_ == nullptr) return;  // Nothing in progress: every part is pending already.
+  closeCurrent();
+  const std::string& name = txn.parts.back();
+  if (std::rename(hidden(name, "inprogress").c_str(), hidden(name, "pending").c_str()) != 0) {
+    fail(hidden(name, "inprogress"), "cannot rename to pending", errno);
+  }
+}
+
+void PartFileWriter::commit(const FileTransaction& txn) {
+  if (txn.parts.empty()) return;
+  for (const std::string& name : txn.parts) {
+    std::string pending = hidden(name, "pending");
+    std::string finished = dir_ + "/" + name;
+    if (std::rename(pending.c_str(), finished.c_str()) == 0) continue;
+    int err = errno;
+    if (err == ENOENT && std::filesystem::exists(finished)) continue;  // Committed before.
+    fail(pending, "cannot commit the part file", err);
+  }
+  syncDirectory(dir_);
+}
+
+void PartFileWriter::abort(FileTransaction& txn) {
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    file_ = nullptr;
+  }
+  for (const std::string& name : txn.parts) {
+    std::remove(hidden(name, "inprogress").c_str());
+    std::remove(hidden(name, "pending").c_str());
+  }
+  txn.parts.clear();
+}
+
+void PartFileWriter::removeLeftovers(const std::vector<FileTransaction>& known) {
+  std::set<std::string> names;
+  for (const FileTransaction& t : known) names.insert(t.parts.begin(), t.parts.end());
+  const std::string mine = config_.part_prefix + "-" + attempt_id_ + "-";
+  const std::string ours = "." + config_.part_prefix + "-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.rfind(ours, 0) != 0) continue;
+    std::string name;
+    if (endsWith(file, ".inprogress")) {
+      name = file.substr(1, file.size() - 1 - std::strlen(".inprogress"));
+    } else if (endsWith(file, ".pending")) {
+      name = file.substr(1, file.size() - 1 - std::strlen(".pending"));
+    } else {
+      continue;
+    }
+    if (names.count(name) != 0 || name.rfind(mine, 0) == 0) continue;
+    std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace eddy::operators
