@@ -27,23 +27,32 @@ class SourceDriver final : public runtime::SourceDriverBase {
       : source_(std::move(source)), strategy_(std::move(strategy)), subtask_(subtask),
         parallelism_(parallelism), clock_(clock), output_(output), reader_output_(this) {}
 
+  /// Each earlier subtask's snapshot: its unfinished splits and the watermark it had
+  /// emitted. The watermark comes back too: a fresh generator would start from the
+  /// minimum, and a record that was late before the failure would not be after it.
   Status initializeState(std::vector<std::string> restored) override {
-    std::vector<SplitState> all;
+    std::vector<std::pair<SplitState, Timestamp>> all;
     for (const std::string& bytes : restored) {
       DataInputView in(bytes);
       EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
-      for (uint64_t i = 0; i < n; ++i) {
-        SplitState st;
+      std::vector<SplitState> splits(n);
+      for (SplitState& st : splits) {
         EDDY_ASSIGN_OR_RETURN(st.split, in.readString());
         EDDY_ASSIGN_OR_RETURN(st.position, in.readString());
-        all.push_back(std::move(st));
       }
+      EDDY_ASSIGN_OR_RETURN(Timestamp watermark, in.read<Timestamp>());
+      for (SplitState& st : splits) all.emplace_back(std::move(st), watermark);
     }
-    // Every split of the earlier subtasks goes to exactly one subtask now.
+    // Every split of the earlier subtasks goes to exactly one subtask now, which starts
+    // from the lowest watermark among the subtasks its splits come from.
     restored_.emplace();
+    Timestamp watermark = kMaxTimestamp;
     for (size_t i = 0; i < all.size(); ++i) {
-      if (static_cast<int>(i % static_cast<size_t>(parallelism_)) == subtask_) restored_->push_back(std::move(all[i]));
+      if (static_cast<int>(i % static_cast<size_t>(parallelism_)) != subtask_) continue;
+      restored_->push_back(std::move(all[i].first));
+      watermark = std::min(watermark, all[i].second);
     }
+    if (!restored_->empty()) restored_watermark_ = watermark;
     return Status::ok();
   }
 
@@ -55,6 +64,7 @@ class SourceDriver final : public runtime::SourceDriverBase {
       out.writeString(st.split);
       out.writeString(st.position);
     }
+    out.write<Timestamp>(last_watermark_);
     return out.release();
   }
 
@@ -67,6 +77,8 @@ class SourceDriver final : public runtime::SourceDriverBase {
       s.reader = std::move(r);
       splits_.push_back(std::move(s));
     }
+    // Downstream operators see the restored watermark before any record, as they had.
+    if (restored_watermark_ > kMinTimestamp) onSplitWatermark(restored_watermark_);
     return Status::ok();
   }
 
@@ -114,6 +126,7 @@ class SourceDriver final : public runtime::SourceDriverBase {
   };
 
   std::optional<std::vector<SplitState>> restored_;  // Set when the job restores.
+  Timestamp restored_watermark_ = kMinTimestamp;
 
   std::unique_ptr<WatermarkGenerator<T>> makeGenerator() {
     auto g = strategy_.generatorFactory() ? strategy_.generatorFactory()()

@@ -106,5 +106,39 @@ TEST(SourceSnapshot, FileSplitsContinueAtTheNextLineWithItsNumber) {
   fs::remove_all(dir);
 }
 
+/// Records and watermarks, in order: "r<value>" and "w<timestamp>".
+struct EventLog final : runtime::Output<int64_t> {
+  std::vector<std::string> events;
+  void collect(const runtime::StreamRecord<int64_t>& r) override { events.push_back("r" + std::to_string(r.value)); }
+  void emitWatermark(runtime::Watermark w) override { events.push_back("w" + std::to_string(w.timestamp)); }
+  void emitWatermarkStatus(runtime::WatermarkStatus) override {}
+};
+
+TEST(SourceSnapshot, TheWatermarkComesBackBeforeAnyRecord) {
+  // Timestamps 10, 50, 20, 30, 60: with punctuated watermarks (out-of-orderness 0), a
+  // restore after 50 must not let 20 and 30 pass for on time.
+  auto source = std::make_shared<CollectionSource<int64_t>>(std::vector<int64_t>{10, 50, 20, 30, 60});
+  auto strategy = WatermarkStrategy<int64_t>::forGenerator([] {
+                    return std::make_unique<PunctuatedBoundedOutOfOrderness<int64_t>>(0);
+                  }).withTimestampAssigner([](const int64_t& v) { return v; });
+  ManualClock clock;
+  EventLog before;
+  SourceDriver<int64_t> first(source, strategy, 0, 1, &clock, &before);
+  ASSERT_TRUE(first.open().isOk());
+  ASSERT_TRUE(first.emitNext(2).isOk());
+  EXPECT_EQ(before.events, (std::vector<std::string>{"r10", "w9", "r50", "w49"}));
+  auto st = first.snapshotState();
+  ASSERT_TRUE(st.isOk());
+
+  EventLog after;
+  SourceDriver<int64_t> second(source, strategy, 0, 1, &clock, &after);
+  ASSERT_TRUE(second.initializeState({*st}).isOk());
+  ASSERT_TRUE(second.open().isOk());
+  Result<ReadStatus> r = second.emitNext(10);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_EQ(*r, ReadStatus::kEndOfInput);
+  EXPECT_EQ(after.events, (std::vector<std::string>{"w49", "r20", "r30", "r60", "w59"}));
+}
+
 }  // namespace
 }  // namespace eddy::operators
