@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/operators/source/rate_limiter.h"
 #include "eddy/operators/source/source.h"
 
 namespace eddy::operators {
@@ -101,38 +102,27 @@ class GeneratorSource final : public Source<T> {
   class Reader final : public SplitReader<T> {
    public:
     Reader(Generator g, int64_t begin, int64_t end, double rate, const Clock* clock)
-        : g_(std::move(g)), next_(begin), begin_(begin), end_(end), rate_(rate), clock_(clock) {}
+        : g_(std::move(g)), next_(begin), end_(end), limiter_(rate, clock) {}
     Status open() override {
-      start_ms_ = clock_->currentTimeMillis();
+      limiter_.start();
       return Status::ok();
     }
     Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
-      int64_t limit = end_;
-      if (rate_ > 0) {
-        int64_t elapsed = clock_->currentTimeMillis() - start_ms_;
-        int64_t allowed = begin_ + static_cast<int64_t>(rate_ * (elapsed + 1) / 1000.0) + 1;
-        limit = std::min(limit, allowed);
-        if (next_ >= limit) {
-          next_time_ = start_ms_ + static_cast<int64_t>((next_ - begin_) * 1000.0 / rate_);
-          return ReadStatus::kNothingAvailable;
-        }
-      }
-      int64_t stop = std::min(limit, next_ + max_records);
-      for (; next_ < stop; ++next_) out.collect(g_(next_));
+      int64_t n = limiter_.allowance(std::min<int64_t>(max_records, end_ - next_));
+      if (n == 0 && next_ < end_) return ReadStatus::kNothingAvailable;
+      for (int64_t stop = next_ + n; next_ < stop; ++next_) out.collect(g_(next_));
+      limiter_.emitted(n);
       return next_ >= end_ ? ReadStatus::kEndOfInput : ReadStatus::kMoreAvailable;
     }
-    Timestamp nextAvailableTime() const override { return next_time_; }
+    Timestamp nextAvailableTime() const override { return limiter_.nextAvailableTime(); }
     Result<SplitState> snapshotSplit() const override {
       return SplitState{"gen:" + std::to_string(end_), std::to_string(next_)};
     }
 
    private:
     Generator g_;
-    int64_t next_, begin_, end_;
-    double rate_;
-    const Clock* clock_;
-    Timestamp start_ms_ = 0;
-    Timestamp next_time_ = 0;
+    int64_t next_, end_;
+    RateLimiter limiter_;
   };
   Generator g_;
   int64_t count_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eddy/operators/source/csv_row.h"
+#include "eddy/operators/source/rate_limiter.h"
 #include "eddy/operators/source/source.h"
 
 namespace eddy::operators {
@@ -123,26 +124,34 @@ class FileSource final : public Source<T> {
         });
   }
 
+  /// Reads about `records_per_second` records per second of processing time in all,
+  /// each subtask its share (for demonstrations and tests; Flink's datagen
+  /// rows-per-second). Event time does not depend on it.
+  FileSource& setRateLimit(double records_per_second) {
+    rate_ = records_per_second;
+    return *this;
+  }
+
   bool isBounded() const override { return true; }
 
   Result<std::vector<std::unique_ptr<SplitReader<T>>>> createReaders(int subtask, int parallelism,
-                                                                     const Clock&) override {
+                                                                     const Clock& clock) override {
     EDDY_ASSIGN_OR_RETURN(std::vector<std::string> files, listInputFiles(paths_));
     EDDY_ASSIGN_OR_RETURN(std::vector<FileSplit> splits, fileSplits(files, split_size_));
     std::vector<std::unique_ptr<SplitReader<T>>> readers;
     for (size_t i = 0; i < splits.size(); ++i) {
-      if (static_cast<int>(i % parallelism) == subtask) readers.push_back(std::make_unique<Reader>(splits[i], parse_));
+      if (static_cast<int>(i % parallelism) == subtask) readers.push_back(std::make_unique<Reader>(splits[i], parse_, limiter(parallelism, clock)));
     }
     return readers;
   }
   /// A split is "<start>:<end>:<path>" ("-" for the end of the file); its position
   /// "<offset of the next line>:<lines before it>", empty when reading had not begun.
-  Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits, int,
-                                                                      const Clock&) override {
+  Result<std::vector<std::unique_ptr<SplitReader<T>>>> restoreReaders(const std::vector<SplitState>& splits,
+                                                                      int parallelism, const Clock& clock) override {
     std::vector<std::unique_ptr<SplitReader<T>>> readers;
     for (const SplitState& st : splits) {
       EDDY_ASSIGN_OR_RETURN(FileSplit split, parseSplit(st.split));
-      auto reader = std::make_unique<Reader>(split, parse_);
+      auto reader = std::make_unique<Reader>(split, parse_, limiter(parallelism, clock));
       if (!st.position.empty()) {
         char* end = nullptr;
         unsigned long long offset = std::strtoull(st.position.c_str(), &end, 10);
@@ -161,10 +170,14 @@ class FileSource final : public Source<T> {
  private:
   class Reader final : public SplitReader<T> {
    public:
-    Reader(const FileSplit& split, LineParser parse)
-        : split_(split), lines_(split.path, split.start, split.end), parse_(std::move(parse)) {}
+    Reader(const FileSplit& split, LineParser parse, RateLimiter limiter)
+        : split_(split), lines_(split.path, split.start, split.end), parse_(std::move(parse)), limiter_(limiter) {}
     void resumeAt(uint64_t offset, int64_t lines_before) { lines_.resumeAt(offset, lines_before); }
-    Status open() override { return lines_.open(); }
+    Status open() override {
+      limiter_.start();
+      return lines_.open();
+    }
+    Timestamp nextAvailableTime() const override { return limiter_.nextAvailableTime(); }
     Result<SplitState> snapshotSplit() const override {
       std::string id = std::to_string(split_.start) + ":" +
                        (split_.end == LineReader::kToEnd ? std::string("-") : std::to_string(split_.end)) + ":" +
@@ -173,10 +186,15 @@ class FileSource final : public Source<T> {
       return SplitState{id, std::to_string(lines_.nextLineOffset()) + ":" + std::to_string(lines_.lineNumber())};
     }
     Result<ReadStatus> pollNext(ReaderOutput<T>& out, int max_records) override {
+      int64_t allowed = limiter_.allowance(max_records);
+      if (allowed == 0) return ReadStatus::kNothingAvailable;
       std::string_view line;
-      for (int n = 0; n < max_records;) {
+      for (int64_t n = 0; n < allowed;) {
         EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
-        if (!more) return ReadStatus::kEndOfInput;
+        if (!more) {
+          limiter_.emitted(n);
+          return ReadStatus::kEndOfInput;
+        }
         Result<std::optional<T>> r = parse_(line, lines_.lineNumber());
         if (!r.isOk()) {
           return Status(r.status().code(), lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " +
@@ -187,6 +205,7 @@ class FileSource final : public Source<T> {
           ++n;
         }
       }
+      limiter_.emitted(allowed);
       return ReadStatus::kMoreAvailable;
     }
 
@@ -194,7 +213,12 @@ class FileSource final : public Source<T> {
     FileSplit split_;
     LineReader lines_;
     LineParser parse_;
+    RateLimiter limiter_;
   };
+
+  RateLimiter limiter(int parallelism, const Clock& clock) const {
+    return RateLimiter(rate_ / parallelism, &clock);
+  }
 
   static Result<FileSplit> parseSplit(const std::string& id) {
     size_t a = id.find(':');
@@ -211,6 +235,7 @@ class FileSource final : public Source<T> {
   std::vector<std::string> paths_;
   LineParser parse_;
   uint64_t split_size_ = kDefaultSplitSize;
+  double rate_ = 0;
 };
 
 }  // namespace eddy::operators

@@ -137,5 +137,39 @@ TEST_F(FileSourceTest, SplitsOfLargeFilesAreSharedOverSubtasksAndErrorsNameTheFi
   EXPECT_EQ(error.substr(0, bad.size() + 22), bad + ":453: column n: not an") << error;
 }
 
+/// Counts what a reader emits.
+struct Count final : ReaderOutput<int> {
+  int n = 0;
+  void collect(int) override { ++n; }
+  void collect(int, Timestamp) override { ++n; }
+};
+
+TEST_F(FileSourceTest, ARateLimitPacesReadingInProcessingTime) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += std::to_string(i) + "\n";
+  std::string path = write("numbers", text);
+  FileSource<int> source({path}, [](std::string_view line, int64_t) -> Result<std::optional<int>> {
+    return std::optional<int>(std::stoi(std::string(line)));
+  });
+  source.setRateLimit(20);  // 10 per second for each of two subtasks.
+  ManualClock clock(1'000);
+  auto readers = source.createReaders(0, 2, clock);
+  ASSERT_TRUE(readers.isOk());
+  ASSERT_EQ(readers->size(), 1u);
+  SplitReader<int>& r = *readers->front();
+  ASSERT_TRUE(r.open().isOk());
+  Count out;
+  EXPECT_EQ(r.pollNext(out, 1000).value(), ReadStatus::kMoreAvailable);
+  EXPECT_EQ(out.n, 1);
+  EXPECT_EQ(r.pollNext(out, 1000).value(), ReadStatus::kNothingAvailable);
+  EXPECT_EQ(r.nextAvailableTime(), 1'100);  // The second record is due 100 ms after the first.
+  clock.advance(Duration(999));
+  EXPECT_EQ(r.pollNext(out, 1000).value(), ReadStatus::kMoreAvailable);
+  EXPECT_EQ(out.n, 11);
+  clock.advance(Duration(100000));
+  EXPECT_EQ(r.pollNext(out, 1000).value(), ReadStatus::kEndOfInput);
+  EXPECT_EQ(out.n, 100);
+}
+
 }  // namespace
 }  // namespace eddy::operators
