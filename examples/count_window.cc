@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
                        return Reading{a.key, 0, a.value + b.value};
                      })
                      .map([count](const Reading& r) { return KeyCountSum{r.key, count, r.value}; });
-  writeCsv(DataStream<KeyCountSum>(windows), flags.getString("output"), [](const KeyCountSum& r) {
+  writeCsv(DataStream<KeyCountSum>(windows), flags, "output", [](const KeyCountSum& r) {
     return r.key + "," + std::to_string(r.count) + "," + formatPlain(r.sum);
   });
   return runJob(env, "count_window", flags);

@@ -9,7 +9,8 @@ namespace eddy::examples {
 
 Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
     : program_(argv[0]), usage_(std::move(usage)) {
-  allowed.insert("metrics");
+  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "source-rate"});
+  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]] [--source-rate R]";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -32,6 +33,16 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
     if (allowed.count(name) == 0) fail("unknown flag --" + name);
     values_[name] = value;
   }
+}
+
+std::string Flags::resultDefiningFlags() const {
+  static const std::set<std::string> kNeutral = {"metrics", "source-rate", "checkpoint-interval-ms", "parallelism"};
+  std::string out;
+  for (const auto& [name, value] : values_) {
+    if (kNeutral.count(name) != 0) continue;
+    out += (out.empty() ? "--" : " --") + name + "=" + value;
+  }
+  return out;
 }
 
 void Flags::fail(const std::string& message) const {
@@ -100,9 +111,13 @@ WatermarkStrategy<Reading> punctuatedWatermarks(int64_t out_of_orderness_ms) {
 }
 
 SingleOutputStreamOperator<Reading> readInput(StreamExecutionEnvironment& env, const Flags& flags) {
-  auto source = env.fromSource<Reading>(readingsFromCsv(flags.getString("input")),
+  auto csv = readingsFromCsv(flags.getString("input"));
+  double rate = flags.getDouble("source-rate", 0);
+  if (rate < 0) flags.fail("flag --source-rate must not be negative");
+  csv->setRateLimit(rate);
+  auto source = env.fromSource<Reading>(csv,
                                         punctuatedWatermarks(flags.getInt("out-of-orderness-ms", 0)), "CSV input");
-  source.setParallelism(1);
+  source.setParallelism(1).uid("input");
   return source;
 }
 
@@ -115,7 +130,27 @@ std::string WindowRow::toString() const {
          formatPlain(sum);
 }
 
+void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
+  std::string backend = flags.getOptional("state-backend").value_or("hashmap");
+  if (backend == "rocksdb") {
+    flags.fail("flag --state-backend: the rocksdb state backend is not available in this build yet; use hashmap");
+  }
+  if (backend != "hashmap") flags.fail("flag --state-backend: expected hashmap or rocksdb, got \"" + backend + "\"");
+  if (!flags.has("checkpoint-dir")) {
+    if (flags.has("checkpoint-interval-ms")) flags.fail("flag --checkpoint-interval-ms needs --checkpoint-dir");
+    return;
+  }
+  int64_t interval = flags.getInt("checkpoint-interval-ms", 1000);
+  if (interval <= 0) flags.fail("flag --checkpoint-interval-ms must be positive");
+  env.enableCheckpointing(interval);
+  env.getCheckpointConfig()
+      .setCheckpointStorage(flags.getString("checkpoint-dir"))
+      .setJobFingerprint(name + " " + flags.resultDefiningFlags())
+      .setResumeFromLatestCheckpoint(true);
+}
+
 int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
+  configureCheckpointing(env, name, flags);
   JobExecutionResult result = env.execute(name);
   if (!result.isOk()) {
     std::fprintf(stderr, "%s\n", result.status.message().c_str());
@@ -123,6 +158,10 @@ int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags
       std::fprintf(stderr, "(job '%s' failed in '%s')\n", name.c_str(), result.failed_operator.c_str());
     }
     return 1;
+  }
+  if (result.restored_checkpoint_id >= 0) {
+    std::cerr << name << ": resumed from checkpoint " << result.restored_checkpoint_id << " in "
+              << flags.getString("checkpoint-dir") << "\n";
   }
   if (flags.has("metrics")) std::cerr << result.metricsReport();
   std::cerr << result.accumulatorsReport();

@@ -19,15 +19,36 @@ struct Reading {
   std::string key;
   int64_t timestamp_ms = 0;
   double value = 0;
+
+  // Readings are window contents and state, so they go into checkpoints.
+  void serialize(DataOutputView& out) const {
+    out.writeString(key);
+    out.write(timestamp_ms);
+    out.write(value);
+  }
+  static Result<Reading> deserialize(DataInputView& in) {
+    Reading r;
+    EDDY_ASSIGN_OR_RETURN(r.key, in.readString());
+    EDDY_ASSIGN_OR_RETURN(r.timestamp_ms, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(r.value, in.read<double>());
+    return r;
+  }
 };
 
 /// `--name value` flags. Unknown flags, missing values and bad numbers are errors that
-/// name the flag.
+/// name the flag. Every example also takes the recovery flags (`--checkpoint-dir DIR
+/// --checkpoint-interval-ms N --state-backend hashmap|rocksdb --source-rate R`) and
+/// `--metrics`.
 class Flags {
  public:
   /// Parses argv against the allowed flag names; on error prints it with the usage and
   /// exits with status 2. `--help` prints the usage and exits 0.
   Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed);
+
+  /// The flags that decide a run's results, as `--name=value` in name order: what a
+  /// checkpoint must have been made with to be resumed (not --metrics, --source-rate,
+  /// --checkpoint-interval-ms or --parallelism: a job may resume at another one).
+  std::string resultDefiningFlags() const;
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::string getString(const std::string& name) const;           // Required.
@@ -54,10 +75,17 @@ WatermarkStrategy<Reading> punctuatedWatermarks(int64_t out_of_orderness_ms);
 /// The example's input stream at parallelism 1, from --input.
 SingleOutputStreamOperator<Reading> readInput(StreamExecutionEnvironment& env, const Flags& flags);
 
-/// Writes rows to a file at parallelism 1 (CSV without header).
+/// Writes rows (CSV without header) to the path of flag `--<flag>`: one file written at
+/// parallelism 1; with --checkpoint-dir, a directory of exactly-once part files
+/// (`part-*`, committed at checkpoints; hidden `.part-*` files are not output yet).
 template <typename T, typename F>
-void writeCsv(DataStream<T> stream, const std::string& path, F format) {
-  stream.writeAsText(path, format).setParallelism(1).name("CSV sink: " + path);
+void writeCsv(DataStream<T> stream, const Flags& flags, const std::string& flag, F format) {
+  std::string path = flags.getString(flag);
+  if (flags.has("checkpoint-dir")) {
+    stream.sinkTo(FileSink<T>::forRowFormat(path, format).build()).name("File sink: " + path).uid("sink:" + flag);
+  } else {
+    stream.writeAsText(path, format).setParallelism(1).name("CSV sink: " + path);
+  }
 }
 
 /// `key,timestamp_ms,value` for late records.
@@ -102,8 +130,15 @@ class ToWindowRow final : public ProcessWindowFunction<CountSum, WindowRow, std:
 template <typename Assigner>
 int runKeyedWindowExample(const Flags& flags, const std::string& name, std::shared_ptr<Assigner> assigner);
 
+/// Applies --checkpoint-dir, --checkpoint-interval-ms and --state-backend to `env`
+/// (exits with the usage on a bad value); runJob does it for the job it runs.
+void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
+
 /// Runs the job; on failure prints the cause on stderr (the first line is the cause
 /// alone, e.g. `in.csv:3: column timestamp_ms: not an integer: "12x"`) and returns 1.
+/// With --checkpoint-dir the job checkpoints there every --checkpoint-interval-ms
+/// (default 1000) and first resumes from the latest completed checkpoint in it, which
+/// must come from the same program with the same result-defining flags.
 int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
 
 template <typename Assigner>
@@ -118,8 +153,8 @@ int runKeyedWindowExample(const Flags& flags, const std::string& name, std::shar
                      .sideOutputLateData(late)
                      .aggregate(CountSumAggregate(), ToWindowRow());
   windows.name(name);
-  writeCsv(DataStream<WindowRow>(windows), flags.getString("output"), [](const WindowRow& w) { return w.toString(); });
-  if (auto path = flags.getOptional("late-output")) writeCsv(windows.getSideOutput(late), *path, formatReading);
+  writeCsv(DataStream<WindowRow>(windows), flags, "output", [](const WindowRow& w) { return w.toString(); });
+  if (flags.has("late-output")) writeCsv(windows.getSideOutput(late), flags, "late-output", formatReading);
   return runJob(env, name, flags);
 }
 

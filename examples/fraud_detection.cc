@@ -77,11 +77,12 @@ int main(int argc, char** argv) {
   SingleOutputStreamOperator<Reading> input =
       flags.has("input")
           ? readInput(env, flags)
-          : env.fromSource<Reading>(std::make_shared<GeneratorSource<Reading>>(generatedTransaction, records),
+          : env.fromSource<Reading>(std::make_shared<GeneratorSource<Reading>>(generatedTransaction, records,
+                                                                                        flags.getDouble("source-rate", 0)),
                                     WatermarkStrategy<Reading>::forBoundedOutOfOrderness(Duration(2000))
                                         .withTimestampAssigner([](const Reading& r) { return r.timestamp_ms; }),
                                     "generated transactions");
-  input.setParallelism(1);
+  input.setParallelism(1).uid("input");
 
   auto alerts = input.keyBy([](const Reading& r) { return r.key; })
                     .window(SlidingEventTimeWindows::of(std::chrono::minutes(5), std::chrono::minutes(1)))
@@ -92,10 +93,11 @@ int main(int argc, char** argv) {
 
   auto alert_count = std::make_shared<std::atomic<int64_t>>(0);
   if (auto path = flags.getOptional("output")) {
-    writeCsv(DataStream<WindowRow>(alerts), *path, [](const WindowRow& w) { return w.toString(); });
+    writeCsv(DataStream<WindowRow>(alerts), flags, "output", [](const WindowRow& w) { return w.toString(); });
   } else {
     DataStream<WindowRow>(alerts).addSink(CountingPrintSink(alert_count), "alerts").setParallelism(1);
   }
+  configureCheckpointing(env, "fraud_detection", flags);
   auto start = std::chrono::steady_clock::now();
   JobExecutionResult result = env.execute("fraud_detection");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

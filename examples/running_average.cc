@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   env.setParallelism(static_cast<int>(flags.getInt("parallelism", 1)));
   auto averages = readInput(env, flags).keyBy([](const Reading& r) { return r.key; }).process(RunningAverage());
   averages.name("Running average");
-  writeCsv(DataStream<Average>(averages), flags.getString("output"), [](const Average& a) {
+  writeCsv(DataStream<Average>(averages), flags, "output", [](const Average& a) {
     return a.key + "," + std::to_string(a.timestamp_ms) + "," + formatPlain(a.average);
   });
   return runJob(env, "running_average", flags);

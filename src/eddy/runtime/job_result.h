@@ -46,6 +46,7 @@ struct JobExecutionResult {
   int64_t number_of_failed_checkpoints = 0;
   int64_t number_of_restarts = 0;
   int64_t last_checkpoint_restore_timestamp = -1;
+  int64_t restored_checkpoint_id = -1;  // The checkpoint the last attempt started from.
   int64_t last_checkpoint_duration_ms = -1;  // Trigger to completion of the last one.
   int64_t last_checkpoint_size = -1;         // Bytes of state it wrote.
   std::vector<OperatorMetricsSnapshot> operators;

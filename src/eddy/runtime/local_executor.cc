@@ -426,7 +426,10 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.status = Status(d.wiring_error.code(), "cannot restore the checkpoint: " + d.wiring_error.message());
     return result;
   }
-  if (restore != nullptr) result.last_checkpoint_restore_timestamp = graph.clock->currentTimeMillis();
+  if (restore != nullptr) {
+    result.last_checkpoint_restore_timestamp = graph.clock->currentTimeMillis();
+    result.restored_checkpoint_id = restore->id;
+  }
 
   std::mutex mu;
   Status first_error;
