@@ -18,6 +18,7 @@ namespace eddy {
 using api::BroadcastConnectedStream;
 using api::CheckpointConfig;
 using api::RestartStrategy;
+using runtime::CheckpointingMode;
 using api::BroadcastStream;
 using api::ConnectedStreams;
 using api::DataStream;

@@ -28,14 +28,18 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
                                          "(getCheckpointConfig().setCheckpointStorage(\"file:///dir\"))");
       return r;
     }
-    auto storage = runtime::FileCheckpointStorage::open(uri, /*create=*/true);
-    if (!storage.isOk()) {
-      runtime::JobExecutionResult r;
-      r.job_name = job_name;
-      r.status = storage.status();
-      return r;
+    if (checkpoint_config_.getCheckpointStorageObject()) {
+      graph.checkpointing.storage = checkpoint_config_.getCheckpointStorageObject();
+    } else {
+      auto storage = runtime::FileCheckpointStorage::open(uri, /*create=*/true);
+      if (!storage.isOk()) {
+        runtime::JobExecutionResult r;
+        r.job_name = job_name;
+        r.status = storage.status();
+        return r;
+      }
+      graph.checkpointing.storage = std::move(storage).value();
     }
-    graph.checkpointing.storage = std::move(storage).value();
     if (graph.checkpointing.job_fingerprint.empty()) graph.checkpointing.job_fingerprint = job_name;
   }
   // A resumed job continues from the newest readable checkpoint of the same job.
@@ -60,28 +64,38 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
       return r;
     }
   }
-  // Run, and on failure restart from the latest completed checkpoint while the restart
-  // strategy allows (Flink's fixed-delay strategy; full restart of all tasks).
+  // Run, and on failure restart from the latest completed checkpoint (from the start
+  // when there is none) while the restart strategy allows; a full restart of all tasks.
+  RestartBackoff backoff(restart_);
+  Timestamp started = graph.clock->currentTimeMillis();
   runtime::JobExecutionResult result =
       runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr);
   int64_t completed = result.number_of_completed_checkpoints;
   int64_t failed = result.number_of_failed_checkpoints;
-  for (int attempt = 1; !result.isOk() && attempt <= restart_.attempts && graph.checkpointing.storage; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(restart_.delay.count()));
-    std::vector<std::string> skipped;
-    auto latest = runtime::latestCheckpoint(*graph.checkpointing.storage, &skipped);
-    runtime::JobExecutionResult next =
-        latest.isOk() ? runtime::LocalExecutor::execute(graph, job_name, &*latest)
-                      : runtime::LocalExecutor::execute(graph, job_name);  // None yet: from the start.
+  std::vector<std::string> warnings = result.warnings;
+  for (int attempt = 1; !result.isOk(); ++attempt) {
+    std::optional<Duration> delay = backoff.onFailure(started, graph.clock->currentTimeMillis());
+    if (!delay) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay->count()));
+    started = graph.clock->currentTimeMillis();
+    std::optional<runtime::CompletedCheckpoint> latest;
+    if (graph.checkpointing.storage) {
+      auto found = runtime::latestCheckpoint(*graph.checkpointing.storage, nullptr);
+      if (found.isOk()) latest = std::move(*found);
+    }
+    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, latest ? &*latest : nullptr);
     completed += next.number_of_completed_checkpoints;
     failed += next.number_of_failed_checkpoints;
+    warnings.insert(warnings.end(), next.warnings.begin(), next.warnings.end());
     if (next.last_checkpoint_size < 0) {  // None in this attempt: keep the earlier figures.
       next.last_checkpoint_size = result.last_checkpoint_size;
+      next.last_checkpoint_full_size = result.last_checkpoint_full_size;
       next.last_checkpoint_duration_ms = result.last_checkpoint_duration_ms;
     }
     next.number_of_restarts = attempt;
     result = std::move(next);
   }
+  result.warnings = std::move(warnings);
   result.number_of_completed_checkpoints = completed;
   result.number_of_failed_checkpoints = failed;
   return result;

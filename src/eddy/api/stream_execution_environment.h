@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eddy/api/data_stream.h"
+#include "eddy/api/restart_strategy.h"
 #include "eddy/operators/source/collection_source.h"
 #include "eddy/operators/source/source_driver.h"
 #include "eddy/runtime/job_result.h"
@@ -39,12 +40,49 @@ class CheckpointConfig {
     return *this;
   }
   const std::string& getCheckpointStorage() const { return uri_; }
+  /// A storage object instead of a URI (another kind of storage, or a test double).
+  CheckpointConfig& setCheckpointStorage(std::shared_ptr<runtime::CheckpointStorage> storage) {
+    storage_ = std::move(storage);
+    uri_ = "custom storage";
+    return *this;
+  }
+  const std::shared_ptr<runtime::CheckpointStorage>& getCheckpointStorageObject() const { return storage_; }
   /// Completed checkpoints kept (Flink's state.checkpoints.num-retained). Default 1.
   CheckpointConfig& setNumRetainedCheckpoints(int n) {
     g_->graph.checkpointing.retained = std::max(1, n);
     return *this;
   }
   int64_t getCheckpointInterval() const { return g_->graph.checkpointing.interval_ms; }
+  CheckpointConfig& setCheckpointingMode(runtime::CheckpointingMode mode) {
+    g_->graph.checkpointing.mode = mode;
+    return *this;
+  }
+  runtime::CheckpointingMode getCheckpointingMode() const { return g_->graph.checkpointing.mode; }
+  /// A checkpoint not complete after this long fails (default 10 minutes).
+  CheckpointConfig& setCheckpointTimeout(int64_t ms) {
+    if (ms <= 0) throw std::invalid_argument("The checkpoint timeout must be positive.");
+    g_->graph.checkpointing.timeout_ms = ms;
+    return *this;
+  }
+  /// The least time from the end of one checkpoint to the start of the next (default 0).
+  CheckpointConfig& setMinPauseBetweenCheckpoints(int64_t ms) {
+    if (ms < 0) throw std::invalid_argument("The minimum pause between checkpoints must not be negative.");
+    g_->graph.checkpointing.min_pause_ms = ms;
+    return *this;
+  }
+  /// Checkpoints in flight at once (default 1).
+  CheckpointConfig& setMaxConcurrentCheckpoints(int n) {
+    if (n < 1) throw std::invalid_argument("The maximum number of concurrent checkpoints must be at least 1.");
+    g_->graph.checkpointing.max_concurrent = n;
+    return *this;
+  }
+  /// Failed checkpoints in a row the job survives (default 0: the first failure fails
+  /// the job, as Flink's default).
+  CheckpointConfig& setTolerableCheckpointFailureNumber(int n) {
+    if (n < 0) throw std::invalid_argument("The tolerable checkpoint failure number must not be negative.");
+    g_->graph.checkpointing.tolerable_failures = n;
+    return *this;
+  }
   /// Names the job in its checkpoints (default: the job name given to execute). A
   /// resumed job must carry the same fingerprint, so one job never picks up another's
   /// state; put the program and its arguments in it.
@@ -63,17 +101,8 @@ class CheckpointConfig {
  private:
   GraphBuilder* g_;
   std::string uri_;
+  std::shared_ptr<runtime::CheckpointStorage> storage_;
   bool resume_ = false;
-};
-
-/// What a failed job does (Flink's RestartStrategies): `fixedDelayRestart(attempts,
-/// delay)` restarts it from the latest completed checkpoint up to `attempts` times;
-/// `noRestart()` (the default) fails it at once.
-struct RestartStrategy {
-  int attempts = 0;
-  Duration delay{0};
-  static RestartStrategy noRestart() { return {}; }
-  static RestartStrategy fixedDelayRestart(int attempts, Duration delay) { return {attempts, delay}; }
 };
 
 /// Where a job is built and run (Flink's StreamExecutionEnvironment). execute() runs it
@@ -104,9 +133,11 @@ class StreamExecutionEnvironment {
 
   /// Takes a checkpoint every `interval_ms` (exactly-once, aligned barriers), into the
   /// storage set on getCheckpointConfig().
-  StreamExecutionEnvironment& enableCheckpointing(int64_t interval_ms) {
+  StreamExecutionEnvironment& enableCheckpointing(int64_t interval_ms,
+                                                  runtime::CheckpointingMode mode = runtime::CheckpointingMode::kExactlyOnce) {
     if (interval_ms <= 0) throw std::invalid_argument("The checkpoint interval must be positive.");
     g_->graph.checkpointing.interval_ms = interval_ms;
+    g_->graph.checkpointing.mode = mode;
     return *this;
   }
   CheckpointConfig& getCheckpointConfig() { return checkpoint_config_; }

@@ -75,6 +75,8 @@ std::string JobExecutionResult::metricsReport() const {
   out += line(job_name, "lastCheckpointRestoreTimestamp", last_checkpoint_restore_timestamp);
   out += line(job_name, "lastCheckpointDuration", last_checkpoint_duration_ms);
   out += line(job_name, "lastCheckpointSize", last_checkpoint_size);
+  out += line(job_name, "lastCheckpointFullSize", last_checkpoint_full_size);
+  out += line(job_name, "numberOfInProgressCheckpoints", number_of_in_progress_checkpoints);
   return out;
 }
 

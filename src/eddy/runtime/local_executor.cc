@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -222,20 +223,27 @@ struct Deployment {
 /// it triggers a checkpoint at the sources (a mail to each source task), collects every
 /// task's acknowledgement with its snapshots, writes the completed checkpoint to the
 /// storage (metadata last) on its own thread while the tasks go on, keeps the newest
-/// `retained`, and then tells every task the checkpoint is complete. One checkpoint at
-/// a time. Once a task has finished no regular checkpoint starts (a finished task
-/// cannot take one); instead every task takes the final checkpoint at its end, which
-/// supersedes a regular one still in flight.
-/// Thread: its own thread triggers and writes; acknowledgements arrive on task threads.
+/// `retained`, and then tells every task the checkpoint is complete. Up to
+/// `max_concurrent` checkpoints run at once, at least `min_pause_ms` after the last one
+/// ended; one not complete after `timeout_ms` expires. A failed checkpoint (expired, or
+/// its write failed) is told to the tasks as aborted; more than `tolerable_failures` in
+/// a row fail the job. Once a task has finished no regular checkpoint starts (a finished
+/// task cannot take one); instead every task takes the final checkpoint at its end,
+/// which supersedes regular ones still in flight.
+/// Thread: its own thread triggers, expires and writes; acknowledgements arrive on task
+/// threads.
 class Coordinator {
  public:
-  Coordinator(const StreamGraph& graph, Deployment& d, int64_t first_id)
-      : graph_(graph), d_(d), next_id_(first_id) {
+  using FailJob = std::function<void(const Status&)>;
+
+  Coordinator(const StreamGraph& graph, Deployment& d, int64_t first_id, FailJob fail_job)
+      : graph_(graph), settings_(graph.checkpointing), d_(d), next_id_(first_id), fail_job_(std::move(fail_job)) {
     for (const JobVertex& v : d.jg.vertices) total_tasks_ += v.parallelism;
   }
 
   Task::CheckpointHooks hooksFor(int vertex, int subtask) {
     Task::CheckpointHooks hooks;
+    hooks.mode = settings_.mode;
     hooks.ack = [this, vertex, subtask](int64_t id, Task::TaskSnapshot snapshot) {
       ack(id, vertex, subtask, std::move(snapshot));
     };
@@ -258,82 +266,161 @@ class Coordinator {
   int64_t failed() const { return failed_.load(); }
   int64_t lastDurationMs() const { return last_duration_ms_.load(); }
   int64_t lastSize() const { return last_size_.load(); }
+  int64_t inProgress() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int64_t>(pending_.size());
+  }
+  std::vector<std::string> warnings() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return warnings_;
+  }
 
  private:
   using Steady = std::chrono::steady_clock;
 
+  struct Pending {
+    Timestamp triggered_ms = 0;
+    Steady::time_point deadline;
+    int acks = 0;
+    std::map<std::string, std::vector<OperatorSnapshot>> collected;
+  };
+  struct Ready {
+    CompletedCheckpoint checkpoint;
+    Timestamp triggered_ms = 0;
+  };
+
   void loop() {
     std::unique_lock<std::mutex> lock(mu_);
-    const auto interval = std::chrono::milliseconds(graph_.checkpointing.interval_ms);
+    const auto interval = std::chrono::milliseconds(settings_.interval_ms);
     Steady::time_point next_trigger = Steady::now() + interval;
     while (true) {
-      cv_.wait_until(lock, next_trigger, [&] { return stop_ || ready_.has_value(); });
-      if (ready_) {
-        CompletedCheckpoint cp = std::move(*ready_);
-        ready_.reset();
-        Timestamp triggered = triggered_ms_;
+      Steady::time_point wake = next_trigger;
+      for (const auto& [id, p] : pending_) {
+        if (id != final_id_) wake = std::min(wake, p.deadline);
+      }
+      cv_.wait_until(lock, wake, [&] { return stop_ || !ready_.empty(); });
+      while (!ready_.empty()) {
+        Ready r = std::move(ready_.front());
+        ready_.pop_front();
         lock.unlock();
-        complete(cp, triggered);
+        complete(r);
         lock.lock();
-        continue;
       }
       if (stop_) break;
-      if (Steady::now() < next_trigger) continue;
-      next_trigger = Steady::now() + interval;
-      if (pending_ >= 0 || final_id_ >= 0 || anyTaskFinished()) continue;
-      pending_ = next_id_++;
-      triggered_ms_ = graph_.clock->currentTimeMillis();
-      acks_ = 0;
-      collected_.clear();
-      int64_t id = pending_;
-      // Sources start a checkpoint; every other task joins when barriers reach it.
-      for (size_t v = 0; v < d_.tasks.size(); ++v) {
-        if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
-        for (auto& t : d_.tasks[v]) {
-          Task* task = t.get();
-          task->gate().post([task, id] { task->triggerCheckpoint(id); });
-        }
+      Steady::time_point now = Steady::now();
+      expire(now);
+      if (now < next_trigger) continue;
+      if (final_id_ >= 0 || anyTaskFinished()) {
+        next_trigger = Steady::time_point::max();
+        continue;
+      }
+      if (static_cast<int>(pending_.size()) >= settings_.max_concurrent) {
+        next_trigger = now + interval;  // Flink skips this trigger.
+        continue;
+      }
+      auto earliest = last_end_ + std::chrono::milliseconds(settings_.min_pause_ms);
+      if (now < earliest) {
+        next_trigger = earliest;
+        continue;
+      }
+      next_trigger = now + interval;
+      trigger(now);
+    }
+  }
+
+  /// Under mu_.
+  void trigger(Steady::time_point now) {
+    int64_t id = next_id_++;
+    Pending& p = pending_[id];
+    p.triggered_ms = graph_.clock->currentTimeMillis();
+    p.deadline = now + std::chrono::milliseconds(settings_.timeout_ms);
+    // Sources start a checkpoint; every other task joins when barriers reach it.
+    for (size_t v = 0; v < d_.tasks.size(); ++v) {
+      if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
+      for (auto& t : d_.tasks[v]) {
+        Task* task = t.get();
+        task->gate().post([task, id] { task->triggerCheckpoint(id); });
+      }
+    }
+  }
+
+  /// Under mu_: regular checkpoints past their deadline fail.
+  void expire(Steady::time_point now) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->first == final_id_ || it->second.deadline > now) {
+        ++it;
+        continue;
+      }
+      int64_t id = it->first;
+      it = pending_.erase(it);
+      failure(id, Status::timeout("Checkpoint " + std::to_string(id) + " expired before completing."));
+    }
+  }
+
+  /// Under mu_: a failed checkpoint; too many in a row fail the job.
+  void failure(int64_t id, const Status& cause) {
+    failed_.fetch_add(1);
+    postToTasks([id, cause](Task* task) { task->notifyCheckpointAborted(id, cause); });
+    if (++consecutive_failures_ > settings_.tolerable_failures && id != final_id_) {
+      fail_job_(Status(cause.code(), "Exceeded checkpoint tolerable failure threshold. The latest failure: " +
+                                         cause.message()));
+    }
+  }
+
+  template <typename Fn>
+  void postToTasks(Fn fn) {
+    for (auto& subtasks : d_.tasks) {
+      for (auto& t : subtasks) {
+        Task* task = t.get();
+        task->gate().post([task, fn] { fn(task); });
       }
     }
   }
 
   /// Writes a checkpoint every task acknowledged, then tells the tasks the outcome.
-  void complete(const CompletedCheckpoint& cp, Timestamp triggered_ms) {
-    Status st = graph_.checkpointing.storage->write(cp);
-    if (st.isOk()) st = removeSubsumed(*graph_.checkpointing.storage, graph_.checkpointing.retained);
-    (st.isOk() ? completed_ : failed_).fetch_add(1);
-    if (st.isOk()) {
-      int64_t bytes = 0;
-      for (const auto& [key, subtasks] : cp.operators) {
-        for (const OperatorSnapshot& s : subtasks) {
-          bytes += static_cast<int64_t>(s.operator_state.size());
-          for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
-        }
-      }
-      last_size_.store(bytes);
-      last_duration_ms_.store(graph_.clock->currentTimeMillis() - triggered_ms);
+  void complete(const Ready& r) {
+    const CompletedCheckpoint& cp = r.checkpoint;
+    Status st = settings_.storage->write(cp);
+    if (st.isOk()) st = removeSubsumed(*settings_.storage, settings_.retained);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!st.isOk()) {
+      failure(cp.id, st);
+      return;
     }
+    completed_.fetch_add(1);
+    consecutive_failures_ = 0;
+    last_end_ = Steady::now();
+    int64_t bytes = 0;
+    for (const auto& [key, subtasks] : cp.operators) {
+      for (const OperatorSnapshot& s : subtasks) {
+        bytes += static_cast<int64_t>(s.operator_state.size());
+        for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
+      }
+    }
+    last_size_.store(bytes);
+    int64_t duration = graph_.clock->currentTimeMillis() - r.triggered_ms;
+    last_duration_ms_.store(duration);
+    if (cp.id != final_id_ && duration * 5 >= settings_.interval_ms * 4 && !warned_slow_) {
+      // The seed article's death spiral: checkpoints back to back, each slowing the job.
+      warned_slow_ = true;
+      std::string w = "checkpoint " + std::to_string(cp.id) + " took " + std::to_string(duration) +
+                      " ms, close to the checkpoint interval of " + std::to_string(settings_.interval_ms) +
+                      " ms: checkpoints will run back to back; raise the interval or the minimum pause";
+      warnings_.push_back(w);
+      std::fprintf(stderr, "WARN %s\n", w.c_str());
+    }
+    // A completed checkpoint subsumes older ones still in flight.
+    pending_.erase(pending_.begin(), pending_.lower_bound(cp.id));
     int64_t id = cp.id;
-    for (auto& subtasks : d_.tasks) {
-      for (auto& t : subtasks) {
-        Task* task = t.get();
-        if (st.isOk()) {
-          task->gate().post([task, id] { task->notifyCheckpointComplete(id); });
-        } else {
-          task->gate().post([task, id, st] { task->notifyCheckpointAborted(id, st); });
-        }
-      }
-    }
+    postToTasks([id](Task* task) { task->notifyCheckpointComplete(id); });
   }
 
   int64_t finalCheckpointId() {
     std::lock_guard<std::mutex> lock(mu_);
     if (final_id_ < 0) {
       final_id_ = next_id_++;
-      pending_ = final_id_;  // A regular checkpoint in flight is abandoned.
-      triggered_ms_ = graph_.clock->currentTimeMillis();
-      acks_ = 0;
-      collected_.clear();
+      pending_.clear();  // Regular checkpoints in flight are abandoned.
+      pending_[final_id_].triggered_ms = graph_.clock->currentTimeMillis();
     }
     return final_id_;
   }
@@ -349,41 +436,46 @@ class Coordinator {
 
   void ack(int64_t id, int vertex, int subtask, Task::TaskSnapshot snapshot) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (id != pending_) return;
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // Expired, subsumed or abandoned.
+    Pending& p = it->second;
     for (auto& [key, snap] : snapshot) {
-      std::vector<OperatorSnapshot>& subtasks = collected_[key];
+      std::vector<OperatorSnapshot>& subtasks = p.collected[key];
       size_t parallelism = static_cast<size_t>(d_.jg.vertices[static_cast<size_t>(vertex)].parallelism);
       if (subtasks.size() < parallelism) subtasks.resize(parallelism);
       subtasks[static_cast<size_t>(subtask)] = std::move(snap);
     }
-    if (++acks_ < total_tasks_) return;
-    CompletedCheckpoint cp;
-    cp.id = id;
-    cp.job_fingerprint = graph_.checkpointing.job_fingerprint;
-    cp.timestamp_ms = graph_.clock->currentTimeMillis();
-    cp.operators = std::move(collected_);
-    collected_.clear();
-    pending_ = -1;
-    ready_ = std::move(cp);
+    if (++p.acks < total_tasks_) return;
+    Ready r;
+    r.checkpoint.id = id;
+    r.checkpoint.job_fingerprint = settings_.job_fingerprint;
+    r.checkpoint.timestamp_ms = graph_.clock->currentTimeMillis();
+    r.checkpoint.operators = std::move(p.collected);
+    r.triggered_ms = p.triggered_ms;
+    pending_.erase(it);
+    ready_.push_back(std::move(r));
     cv_.notify_all();
   }
 
   const StreamGraph& graph_;
+  const CheckpointSettings& settings_;
   Deployment& d_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
   int64_t next_id_;
-  int64_t pending_ = -1;
+  FailJob fail_job_;
   int64_t final_id_ = -1;
-  int acks_ = 0;
   int total_tasks_ = 0;
-  std::map<std::string, std::vector<OperatorSnapshot>> collected_;
-  std::optional<CompletedCheckpoint> ready_;  // Acknowledged by all, not yet written.
+  std::map<int64_t, Pending> pending_;  // In flight, by id.
+  std::deque<Ready> ready_;             // Acknowledged by all, not yet written.
+  int consecutive_failures_ = 0;
+  Steady::time_point last_end_{};
+  bool warned_slow_ = false;
+  std::vector<std::string> warnings_;
   std::atomic<int64_t> completed_{0};
   std::atomic<int64_t> failed_{0};
-  Timestamp triggered_ms_ = 0;
   std::atomic<int64_t> last_duration_ms_{-1};
   std::atomic<int64_t> last_size_{-1};
 };
@@ -411,11 +503,27 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   Deployment d(graph, std::move(jg).value());
   d.restore = restore;
   d.attempt_id = newAttemptId();
+  std::mutex mu;
+  Status first_error;
+  std::string failed_operator;
+  auto cancel_all = [&] {
+    for (auto& subtasks : d.tasks) {
+      for (auto& t : subtasks) t->gate().cancel();
+    }
+  };
   std::unique_ptr<Coordinator> coordinator;
   if (graph.checkpointing.interval_ms > 0 && graph.checkpointing.storage != nullptr) {
     int64_t first_id = 1;
     if (auto ids = graph.checkpointing.storage->completedIds(); ids.isOk() && !ids->empty()) first_id = ids->back() + 1;
-    coordinator = std::make_unique<Coordinator>(graph, d, first_id);
+    auto fail_job = [&](const Status& cause) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (first_error.isOk()) {
+        first_error = cause;
+        failed_operator = "checkpoint coordinator";
+      }
+      cancel_all();
+    };
+    coordinator = std::make_unique<Coordinator>(graph, d, first_id, fail_job);
     d.make_hooks = [c = coordinator.get()](int vertex, int subtask) { return c->hooksFor(vertex, subtask); };
   }
   d.createTasks();
@@ -431,14 +539,6 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.restored_checkpoint_id = restore->id;
   }
 
-  std::mutex mu;
-  Status first_error;
-  std::string failed_operator;
-  auto cancel_all = [&] {
-    for (auto& subtasks : d.tasks) {
-      for (auto& t : subtasks) t->gate().cancel();
-    }
-  };
   int64_t start = graph.clock->nanoTime();
   std::vector<std::thread> threads;
   for (auto& subtasks : d.tasks) {
@@ -465,6 +565,9 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.number_of_failed_checkpoints = coordinator->failed();
     result.last_checkpoint_duration_ms = coordinator->lastDurationMs();
     result.last_checkpoint_size = coordinator->lastSize();
+    result.last_checkpoint_full_size = coordinator->lastSize();
+    result.number_of_in_progress_checkpoints = coordinator->inProgress();
+    result.warnings = coordinator->warnings();
   }
   result.net_runtime_ms = (graph.clock->nanoTime() - start) / 1'000'000;
   result.status = first_error;

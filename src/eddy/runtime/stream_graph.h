@@ -96,9 +96,19 @@ struct StreamEdge {
 /// The logical graph the API builds: nodes in creation order (a topological order).
 class CheckpointStorage;
 
-/// How a job checkpoints (Flink's CheckpointConfig, the part local mode uses so far).
+/// Flink's CheckpointingMode: EXACTLY_ONCE aligns barriers at tasks with several
+/// input channels; AT_LEAST_ONCE does not block channels (no alignment delay), so
+/// records after a barrier may reach the snapshot and be replayed after a restore.
+enum class CheckpointingMode { kExactlyOnce, kAtLeastOnce };
+
+/// How a job checkpoints (Flink's CheckpointConfig, with Flink's defaults).
 struct CheckpointSettings {
   int64_t interval_ms = 0;  // 0: off.
+  CheckpointingMode mode = CheckpointingMode::kExactlyOnce;
+  int64_t timeout_ms = 600'000;  // A checkpoint not complete by then fails (expires).
+  int64_t min_pause_ms = 0;      // Between the end of one checkpoint and the next start.
+  int max_concurrent = 1;        // Checkpoints in flight at once.
+  int tolerable_failures = 0;    // Consecutive failed checkpoints a job survives.
   std::shared_ptr<CheckpointStorage> storage;
   std::string job_fingerprint;  // Written into each checkpoint; a restore must match it.
   int retained = 1;             // Completed checkpoints kept.

@@ -239,6 +239,29 @@ void Task::onBarrier(int channel, int64_t id) {
   releaseHeld();
 }
 
+void Task::onBarrierAtLeastOnce(int channel, int64_t id) {
+  // Flink's CheckpointBarrierTracker: count barriers, block nothing.
+  if (id <= last_checkpoint_) return;
+  std::vector<bool>& seen = barriers_seen_[id];
+  if (seen.empty()) seen.assign(channels_.size(), false);
+  seen[channel] = true;
+  checkAtLeastOnceComplete();
+}
+
+void Task::checkAtLeastOnceComplete() {
+  int64_t newest = -1;
+  for (const auto& [id, seen] : barriers_seen_) {
+    bool complete = true;
+    for (size_t c = 0; c < channels_.size() && complete; ++c) complete = seen[c] || ended_[c];
+    if (complete) newest = id;
+  }
+  if (newest < 0) return;
+  // The newest complete checkpoint drops the older ones still counting (abandoned).
+  barriers_seen_.erase(barriers_seen_.begin(), barriers_seen_.upper_bound(newest));
+  last_checkpoint_ = newest;
+  performCheckpoint(newest);
+}
+
 void Task::releaseHeld() {
   std::fill(blocked_.begin(), blocked_.end(), false);
   // Replay what waited, in channel order; a replayed barrier may block a channel again.
@@ -261,7 +284,11 @@ void Task::handleEvent(ChannelEvent& e) {
   const InputChannel& ch = channels_[e.channel];
   switch (e.kind) {
     case ChannelEvent::Kind::kBarrier:
-      onBarrier(e.channel, e.checkpoint_id);
+      if (checkpointing_.mode == CheckpointingMode::kAtLeastOnce) {
+        onBarrierAtLeastOnce(e.channel, e.checkpoint_id);
+      } else {
+        onBarrier(e.channel, e.checkpoint_id);
+      }
       break;
     case ChannelEvent::Kind::kBatch:
       ch.type->deliver(*e.batch, *head_inputs_[ch.input]);
@@ -277,6 +304,7 @@ void Task::handleEvent(ChannelEvent& e) {
       --open_channels_;
       ended_[e.channel] = true;
       // An ended channel counts as aligned.
+      if (!barriers_seen_.empty()) checkAtLeastOnceComplete();
       if (aligning_ >= 0) {
         for (size_t c = 0; c < channels_.size(); ++c) {
           if (blocked_[c]) {

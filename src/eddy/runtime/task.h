@@ -64,6 +64,7 @@ class Task {
   using TaskSnapshot = std::map<std::string, OperatorSnapshot>;
   /// How a task takes part in checkpoints. Called on the task thread.
   struct CheckpointHooks {
+    CheckpointingMode mode = CheckpointingMode::kExactlyOnce;
     /// `keys[i]` names operators_[i] in snapshots, `source_key` the source.
     std::vector<std::string> keys;
     std::string source_key;
@@ -104,6 +105,8 @@ class Task {
   void runOperators();
   void handleEvent(ChannelEvent& event);
   void onBarrier(int channel, int64_t id);
+  void onBarrierAtLeastOnce(int channel, int64_t id);
+  void checkAtLeastOnceComplete();
   void releaseHeld();
   void performCheckpoint(int64_t id);
   TaskSnapshot snapshotChain(int64_t id);
@@ -143,6 +146,8 @@ class Task {
   int64_t last_checkpoint_ = -1;  // The newest checkpoint this task snapshotted.
   std::vector<bool> blocked_;
   std::vector<std::deque<ChannelEvent>> held_;
+  // AT_LEAST_ONCE: per checkpoint, which channels delivered its barrier; nothing waits.
+  std::map<int64_t, std::vector<bool>> barriers_seen_;
   std::atomic<bool> finished_{false};
 };
 

@@ -136,6 +136,27 @@ TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
   EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5", "ack 100", "complete 100"}));
 }
 
+TEST_F(AlignmentTest, AtLeastOnceCountsBarriersWithoutHoldingAnyChannel) {
+  Task::CheckpointHooks hooks;
+  hooks.mode = CheckpointingMode::kAtLeastOnce;
+  hooks.ack = [this](int64_t id, Task::TaskSnapshot) {
+    log_.push_back("ack " + std::to_string(id));
+    if (id == kFinal) gate_->post([this] { finalAnswer(); });
+  };
+  hooks.final_checkpoint_id = [] { return kFinal; };
+  task_->setCheckpointing(std::move(hooks));
+  batch(0, 1);
+  barrier(0, 1);
+  batch(0, 2);  // Not held: goes into the state before checkpoint 1 is taken.
+  batch(1, 10);
+  barrier(1, 1);
+  batch(1, 11);
+  end(0);  // Ended: counts for checkpoint 2 on channel 0 ...
+  barrier(1, 2);  // ... so channel 1's barrier completes it.
+  end(1);
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "2", "10", "ack 1", "11", "ack 2", "ack 100", "complete 100"}));
+}
+
 TEST_F(AlignmentTest, AFailedFinalCheckpointFailsTheTask) {
   final_fails_ = true;
   batch(0, 1);
