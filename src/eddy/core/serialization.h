@@ -48,6 +48,10 @@ class DataOutputView {
   const std::string& data() const { return buf_; }
   std::string release() { return std::move(buf_); }
   size_t size() const { return buf_.size(); }
+  /// Drops the contents and keeps the capacity, for reuse as a scratch buffer.
+  void clear() { buf_.clear(); }
+  /// Shortens the contents to their first `n` bytes.
+  void truncate(size_t n) { buf_.resize(n); }
 
  private:
   std::string buf_;

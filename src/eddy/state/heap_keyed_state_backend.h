@@ -21,17 +21,37 @@ struct KeyedStateSnapshot {
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
 };
 
-/// Keyed state of one operator subtask on the heap: state tables by name, stored per key
-/// group of the subtask's range (Flink's HeapKeyedStateBackend). TTL uses `clock`.
+/// Where keyed state lives (Flink's state.backend.type).
+enum class StateBackendKind { kHashMap, kRocksDb };
+
+/// Options of the RocksDB backend.
+struct RocksDbOptions {
+  std::string local_dir;              // Working files; empty: the temporary directory.
+  size_t cache_entries_per_state = 1 << 16;  // Decoded entries kept per state (write-back).
+};
+
+/// Keyed state of one operator subtask: state tables by name, stored per key group of
+/// the subtask's range. With kHashMap everything is on the heap (Flink's
+/// HashMapStateBackend); with kRocksDb each table keeps its entries in one embedded
+/// RocksDB instance per subtask behind a bounded write-back cache (Flink's
+/// EmbeddedRocksDBStateBackend; see StateTable). Snapshots have the same format either
+/// way, so a checkpoint restores into either backend. TTL uses `clock`.
 /// Thread: the task thread only.
 template <typename K>
 class HeapKeyedStateBackend {
  public:
-  HeapKeyedStateBackend(KeyGroupRange range, int max_parallelism, const Clock* clock)
-      : clock_(clock) {
+  HeapKeyedStateBackend(KeyGroupRange range, int max_parallelism, const Clock* clock,
+                        StateBackendKind kind = StateBackendKind::kHashMap, RocksDbOptions rocksdb = {})
+      : clock_(clock), rocksdb_options_(std::move(rocksdb)) {
     ctx_.range = range;
     ctx_.max_parallelism = max_parallelism;
+    if (kind == StateBackendKind::kRocksDb) {
+      auto store = RocksDbStore::open(rocksdb_options_.local_dir);
+      if (!store.isOk()) throw std::runtime_error(store.status().message());
+      store_ = std::move(store).value();
+    }
   }
+  bool usesRocksDb() const { return store_ != nullptr; }
   HeapKeyedStateBackend(const HeapKeyedStateBackend&) = delete;
   HeapKeyedStateBackend& operator=(const HeapKeyedStateBackend&) = delete;
 
@@ -51,6 +71,7 @@ class HeapKeyedStateBackend {
     if (it == tables_.end()) {
       auto t = std::make_unique<StateTable<K, N, V>>(&ctx_);
       auto* raw = t.get();
+      if (store_) raw->attachStore(store_.get(), next_table_id_++, rocksdb_options_.cache_entries_per_state);
       applyRestored(name, typeid(StateTable<K, N, V>).name(), *raw);
       auto keys = [raw] {
         std::vector<K> out;
@@ -257,6 +278,9 @@ class HeapKeyedStateBackend {
   };
   KeyContext<K> ctx_;
   const Clock* clock_;
+  RocksDbOptions rocksdb_options_;
+  std::unique_ptr<RocksDbStore> store_;  // Declared before the tables that use it.
+  uint16_t next_table_id_ = 0;
   std::map<std::string, Entry> tables_;
   std::map<std::string, std::shared_ptr<void>> handles_;
   std::vector<std::function<void()>> per_record_cleanups_;

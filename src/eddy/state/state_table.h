@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
 #include "eddy/core/serialization.h"
+#include "eddy/state/rocksdb_store.h"
 
 namespace eddy::state {
 
@@ -18,6 +21,10 @@ namespace eddy::state {
 struct VoidNamespace {
   bool operator==(const VoidNamespace&) const { return true; }
   int32_t hashCode() const { return 0; }
+  // No bytes at all: an empty struct's one byte is indeterminate, and RocksDB keys
+  // must be the same bytes for equal keys.
+  void serialize(DataOutputView&) const {}
+  static Result<VoidNamespace> deserialize(DataInputView&) { return VoidNamespace{}; }
 };
 
 /// The key the task is processing now, with its key group, shared by all state of an
@@ -76,9 +83,16 @@ class StateTableBase {
   virtual size_t memoryBytes() const = 0;
 };
 
-/// The heap backend's storage of one state: (key, namespace) -> V, one hash map per key
-/// group of the subtask's range, so a snapshot can be written, and restored into another
+/// The storage of one state: (key, namespace) -> V, one hash map per key group of the
+/// subtask's range, so a snapshot can be written, and restored into another
 /// parallelism, key group by key group (Flink's StateTable).
+///
+/// On the heap backend the maps hold everything. With a RocksDB store attached
+/// (attachStore), RocksDB holds the state and the maps are a write-back cache of at most
+/// `cache_entries` entries: a miss reads RocksDB, and when the cache is full every
+/// cached entry is written back in one batch and the cache starts over. RocksDB keys are
+/// `[table id:2][key group:2][key][namespace]` (big-endian ids, so a table's key group is
+/// one range) and values the serialized V, the same bytes a snapshot holds.
 /// Thread: the task thread only. Pointers returned stay valid until the next insert or
 /// remove in the same table.
 template <typename K, typename N, typename V>
@@ -88,18 +102,46 @@ class StateTable final : public StateTableBase {
 
   explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(ctx->range.size()) {}
 
+  /// Moves this table's storage into `store` under `table_id`. Throws
+  /// std::invalid_argument when the key, namespace or value type cannot be serialized.
+  void attachStore(RocksDbStore* store, uint16_t table_id, size_t cache_entries) {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      store_ = store;
+      table_id_ = table_id;
+      cache_limit_ = std::max<size_t>(1, cache_entries);
+    } else {
+      (void)store;
+      (void)table_id;
+      (void)cache_entries;
+      throw std::invalid_argument(std::string("state of type ") + typeid(V).name() +
+                                  " cannot live in RocksDB: give the type (and its key) serialize/deserialize");
+    }
+  }
+  bool inRocksDb() const { return store_ != nullptr; }
+
   /// For the current key. The last entry found or created is remembered, so the
   /// common read-then-write of one state (value() then update()) probes once.
   V* get(const N& ns) {
+    clean_ = false;
     if (cached(ns)) return cached_;
     V* v = find(ctx_->key_group_index, ctx_->key, ns);
     if (v != nullptr) remember(ns, v);
     return v;
   }
   V& getOrCreate(const N& ns, bool* created = nullptr) {
+    clean_ = false;
     if (cached(ns)) {
       if (created) *created = false;
       return *cached_;
+    }
+    if (store_ != nullptr) {
+      if (V* v = find(ctx_->key_group_index, ctx_->key, ns)) {
+        if (created) *created = false;
+        remember(ns, v);
+        return *v;
+      }
+      makeRoom();
+      ++resident_;
     }
     V& v = maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
     remember(ns, &v);  // An insert may move other entries, never this one afterwards.
@@ -107,15 +149,30 @@ class StateTable final : public StateTableBase {
   }
   void remove(const N& ns) {
     cached_ = nullptr;
-    maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns});
+    bool erased = maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns});
+    if (store_ != nullptr) {
+      if (erased) --resident_;
+      batch_.remove(rocksKey(ctx_->key_group, ctx_->key, ns));
+      if (batch_.count() >= 1024) check(store_->write(batch_));
+    }
   }
 
   V* find(int key_group_index, const K& key, const N& ns) {
-    return maps_[key_group_index].find(StateKey<K, N>{key, ns});
+    clean_ = false;
+    V* v = maps_[key_group_index].find(StateKey<K, N>{key, ns});
+    if (v != nullptr || store_ == nullptr) return v;
+    return load(key_group_index, key, ns);
   }
 
+  /// Entries in the table (with RocksDB: written back and counted there; slow).
   size_t size() const override {
     size_t n = 0;
+    if (store_ != nullptr) {
+      const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
+      std::string prefix = tablePrefix();
+      check(store_->scan(prefix, [&](std::string_view, std::string_view) { ++n; }));
+      return n;
+    }
     for (const Map& m : maps_) n += m.size();
     return n;
   }
@@ -124,12 +181,18 @@ class StateTable final : public StateTableBase {
   /// `cleanup(value)` returns true (it may also trim the value, e.g. a list).
   template <typename Cleanup>
   void cleanupIncrementally(size_t n, Cleanup&& cleanup) {
+    clean_ = false;
     size_t groups_visited = 0;
     while (n > 0 && groups_visited <= maps_.size()) {
       Map& m = maps_[cleanup_group_];
-      n -= m.scanEraseIf(&cleanup_slot_, n, [&](const StateKey<K, N>&, V& v) {
+      const int key_group = static_cast<int>(cleanup_group_) + ctx_->range.start;
+      n -= m.scanEraseIf(&cleanup_slot_, n, [&](const StateKey<K, N>& k, V& v) {
         if (!cleanup(v)) return false;
         cached_ = nullptr;  // The erase may move the remembered entry.
+        if (store_ != nullptr) {
+          --resident_;
+          batch_.remove(rocksKey(key_group, k.key, k.ns));
+        }
         return true;
       });
       if (cleanup_slot_ >= m.capacity()) {
@@ -142,6 +205,22 @@ class StateTable final : public StateTableBase {
 
   Status snapshotKeyGroup(int key_group, DataOutputView& out) const override {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      if (store_ != nullptr) {
+        // Written back first, the key group is one range of RocksDB whose keys and
+        // values, past the 4-byte prefix, are the snapshot's bytes already.
+        const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
+        std::string prefix = keyGroupPrefix(key_group);
+        uint64_t n = 0;
+        DataOutputView entries;
+        EDDY_RETURN_IF_ERROR(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
+          entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
+          entries.writeBytes(v.data(), v.size());
+          ++n;
+        }));
+        out.writeVarint(n);
+        out.writeBytes(entries.data().data(), entries.size());
+        return Status::ok();
+      }
       const Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
       out.writeVarint(m.size());
       m.forEach([&](const StateKey<K, N>& k, const V& v) {
@@ -167,8 +246,17 @@ class StateTable final : public StateTableBase {
         EDDY_ASSIGN_OR_RETURN(K key, deserialize<K>(in));
         EDDY_ASSIGN_OR_RETURN(N ns, deserialize<N>(in));
         EDDY_ASSIGN_OR_RETURN(V value, deserialize<V>(in));
+        if (store_ != nullptr) {
+          // Straight into RocksDB, in batches.
+          scratch_value_.clear();
+          serialize(value, scratch_value_);
+          batch_.put(rocksKey(key_group, key, ns), scratch_value_.data());
+          if (batch_.count() >= 1024) EDDY_RETURN_IF_ERROR(store_->write(batch_));
+          continue;
+        }
         m[StateKey<K, N>{std::move(key), std::move(ns)}] = std::move(value);
       }
+      if (store_ != nullptr) return store_->write(batch_);
       return Status::ok();
     } else {
       return Status::unimplemented(std::string("state of type ") + typeid(V).name() + " cannot be restored");
@@ -181,13 +269,114 @@ class StateTable final : public StateTableBase {
     return n;
   }
   int numKeyGroups() const { return static_cast<int>(maps_.size()); }
-  /// Direct access for snapshots and cleanup; drops the remembered entry.
+  /// Direct access for snapshots and cleanup; drops the remembered entry. With RocksDB
+  /// the key group moves into the cache entirely (and out of RocksDB), so what the
+  /// caller erases from the map is gone.
   Map& keyGroup(int index) {
     cached_ = nullptr;
+    clean_ = false;
+    if (store_ != nullptr) moveIntoCache(index);
     return maps_[index];
   }
 
  private:
+  static void check(const Status& st) {
+    if (!st.isOk()) throw std::runtime_error(st.message());
+  }
+  std::string tablePrefix() const {
+    std::string p(2, '\0');
+    p[0] = static_cast<char>(table_id_ >> 8);
+    p[1] = static_cast<char>(table_id_ & 0xff);
+    return p;
+  }
+  std::string keyGroupPrefix(int key_group) const {
+    std::string p = tablePrefix();
+    p.push_back(static_cast<char>((key_group >> 8) & 0xff));
+    p.push_back(static_cast<char>(key_group & 0xff));
+    return p;
+  }
+  /// The RocksDB key of (key group, key, namespace), in a scratch buffer.
+  const std::string& rocksKey(int key_group, const K& key, const N& ns) {
+    scratch_key_.clear();
+    std::string prefix = keyGroupPrefix(key_group);
+    scratch_key_.writeBytes(prefix.data(), prefix.size());
+    if constexpr (Serializable<K> && Serializable<N>) {
+      serialize(key, scratch_key_);
+      serialize(ns, scratch_key_);
+    }
+    return scratch_key_.data();
+  }
+  /// A cache miss: reads RocksDB and caches what it finds.
+  V* load(int key_group_index, const K& key, const N& ns) {
+    if constexpr (Serializable<V>) {
+      if (batch_.count() > 0) check(store_->write(batch_));  // Pending deletes first.
+      std::string bytes;
+      bool found = false;
+      check(store_->get(rocksKey(key_group_index + ctx_->range.start, key, ns), &bytes, &found));
+      if (!found) return nullptr;
+      DataInputView in(bytes);
+      Result<V> v = deserialize<V>(in);
+      if (!v.isOk()) throw std::runtime_error("reading state from RocksDB: " + v.status().message());
+      makeRoom();
+      ++resident_;
+      cached_ = nullptr;
+      V& slot = maps_[key_group_index][StateKey<K, N>{key, ns}];
+      slot = std::move(*v);
+      return &slot;
+    } else {
+      return nullptr;
+    }
+  }
+  /// Before an insert into a full cache: writes every cached entry back and empties it.
+  void makeRoom() {
+    if (resident_ >= cache_limit_) writeBack(/*keep_cache=*/false);
+  }
+  /// Writes pending deletes and every cached entry to RocksDB in one batch.
+  void writeBack(bool keep_cache) {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      if (keep_cache && clean_) return;  // Already in RocksDB as cached.
+      for (size_t g = 0; g < maps_.size(); ++g) {
+        const int key_group = static_cast<int>(g) + ctx_->range.start;
+        maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) {
+          scratch_value_.clear();
+          serialize(v, scratch_value_);
+          batch_.put(rocksKey(key_group, k.key, k.ns), scratch_value_.data());
+        });
+        if (!keep_cache) maps_[g].clear();
+      }
+      check(store_->write(batch_));
+      clean_ = keep_cache;
+      if (!keep_cache) {
+        resident_ = 0;
+        cached_ = nullptr;
+      }
+    }
+  }
+  /// Loads key group `index` into the cache and removes it from RocksDB.
+  void moveIntoCache(int index) {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      check(store_->write(batch_));
+      const int key_group = index + ctx_->range.start;
+      std::string prefix = keyGroupPrefix(key_group);
+      Map& m = maps_[index];
+      check(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
+        DataInputView kin(k.substr(prefix.size()));
+        DataInputView vin(v);
+        Result<K> key = deserialize<K>(kin);
+        Result<N> ns = deserialize<N>(kin);
+        Result<V> value = deserialize<V>(vin);
+        if (!key.isOk() || !ns.isOk() || !value.isOk()) throw std::runtime_error("reading state from RocksDB: corrupt entry");
+        bool created = false;
+        V& slot = m.tryEmplace(StateKey<K, N>{std::move(*key), std::move(*ns)}, &created);
+        if (created) {  // A cached entry is newer than RocksDB's copy.
+          slot = std::move(*value);
+          ++resident_;
+        }
+      }));
+      check(store_->removePrefix(prefix));
+    }
+  }
+
   bool cached(const N& ns) const { return cached_ != nullptr && cached_serial_ == ctx_->serial && cached_ns_ == ns; }
   void remember(const N& ns, V* v) {
     cached_ = v;
@@ -202,6 +391,16 @@ class StateTable final : public StateTableBase {
   N cached_ns_{};
   size_t cleanup_group_ = 0;  // Where incremental cleanup goes on.
   size_t cleanup_slot_ = 0;
+
+  // RocksDB mode (store_ set): the cache's size and limit, batched writes, scratch.
+  RocksDbStore* store_ = nullptr;
+  uint16_t table_id_ = 0;
+  size_t cache_limit_ = 0;
+  size_t resident_ = 0;
+  RocksDbStore::Batch batch_;  // Deletes (and restore's puts) not yet written.
+  bool clean_ = false;  // Nothing handed out since the last write-back kept the cache.
+  DataOutputView scratch_key_;
+  DataOutputView scratch_value_;
 };
 
 }  // namespace eddy::state

@@ -1,0 +1,144 @@
+#include "eddy/state/rocksdb_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+
+namespace eddy::state {
+
+struct RocksDbStore::Batch::Impl {
+  rocksdb::WriteBatch batch;
+};
+
+RocksDbStore::Batch::Batch() : impl_(std::make_unique<Impl>()) {}
+RocksDbStore::Batch::~Batch() = default;
+void RocksDbStore::Batch::put(std::string_view key, std::string_view value) {
+  impl_->batch.Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+}
+void RocksDbStore::Batch::remove(std::string_view key) { impl_->batch.Delete(rocksdb::Slice(key.data(), key.size())); }
+size_t RocksDbStore::Batch::count() const { return static_cast<size_t>(impl_->batch.Count()); }
+void RocksDbStore::Batch::clear() { impl_->batch.Clear(); }
+
+struct RocksDbStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::WriteOptions write_options;
+  rocksdb::ReadOptions read_options;
+};
+
+namespace {
+
+std::string freshDirectory(const std::string& base) {
+  static std::atomic<uint64_t> counter{0};
+  std::random_device rd;
+  std::filesystem::path root = base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(base);
+  return (root / ("eddy-rocksdb-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + "-" +
+                  std::to_string(counter.fetch_add(1))))
+      .string();
+}
+
+// The end of the range of keys starting with `prefix`: the prefix with its last byte
+// below 0xff incremented and what follows dropped; empty means "to the end".
+std::string prefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    auto last = static_cast<unsigned char>(end.back());
+    if (last != 0xff) {
+      end.back() = static_cast<char>(last + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base_dir) {
+  std::string dir = freshDirectory(base_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::unavailable("rocksdb state directory " + dir + ": " + ec.message());
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  // Working state of one subtask: a small write buffer per instance, several instances
+  // per process, no background threads fighting the task threads for the cores.
+  options.write_buffer_size = 32 << 20;
+  options.max_background_jobs = 1;
+  options.max_open_files = 256;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 16 << 10;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st = rocksdb::DB::Open(options, dir, &raw);
+  if (!st.ok()) return Status::unavailable("rocksdb state directory " + dir + ": " + st.ToString());
+  auto impl = std::make_unique<Impl>();
+  impl->db.reset(raw);
+  impl->write_options.disableWAL = true;
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(dir, std::move(impl)));
+}
+
+RocksDbStore::RocksDbStore(std::string dir, std::unique_ptr<Impl> impl) : dir_(std::move(dir)), impl_(std::move(impl)) {}
+
+RocksDbStore::~RocksDbStore() {
+  if (impl_->db) {
+    (void)impl_->db->Close();
+    impl_->db.reset();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+Status RocksDbStore::check(const char* what, const void* rocks_status) const {
+  const auto& st = *static_cast<const rocksdb::Status*>(rocks_status);
+  if (st.ok()) return Status::ok();
+  return Status::unavailable(std::string("rocksdb ") + what + " in " + dir_ + ": " + st.ToString());
+}
+
+Status RocksDbStore::get(std::string_view key, std::string* value, bool* found) const {
+  rocksdb::Status st = impl_->db->Get(impl_->read_options, rocksdb::Slice(key.data(), key.size()), value);
+  *found = st.ok();
+  if (st.IsNotFound()) return Status::ok();
+  return check("get", &st);
+}
+
+Status RocksDbStore::write(Batch& batch) {
+  rocksdb::Status st = impl_->db->Write(impl_->write_options, &batch.impl_->batch);
+  batch.clear();
+  return check("write", &st);
+}
+
+Status RocksDbStore::scan(std::string_view prefix,
+                          const std::function<void(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->read_options));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    rocksdb::Slice v = it->value();
+    fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()));
+  }
+  rocksdb::Status st = it->status();
+  return check("scan", &st);
+}
+
+Status RocksDbStore::removePrefix(std::string_view prefix) {
+  std::string end = prefixEnd(prefix);
+  rocksdb::Status st;
+  if (end.empty()) {
+    // Nothing sorts after the prefix's range: delete key by key.
+    Batch batch;
+    EDDY_RETURN_IF_ERROR(scan(prefix, [&](std::string_view k, std::string_view) { batch.remove(k); }));
+    return write(batch);
+  }
+  st = impl_->db->DeleteRange(impl_->write_options, impl_->db->DefaultColumnFamily(),
+                              rocksdb::Slice(prefix.data(), prefix.size()), rocksdb::Slice(end));
+  return check("delete range", &st);
+}
+
+}  // namespace eddy::state
