@@ -133,9 +133,10 @@ std::string WindowRow::toString() const {
 void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
   std::string backend = flags.getOptional("state-backend").value_or("hashmap");
   if (backend == "rocksdb") {
-    flags.fail("flag --state-backend: the rocksdb state backend is not available in this build yet; use hashmap");
+    env.setStateBackend(EmbeddedRocksDBStateBackend());
+  } else if (backend != "hashmap") {
+    flags.fail("flag --state-backend: expected hashmap or rocksdb, got \"" + backend + "\"");
   }
-  if (backend != "hashmap") flags.fail("flag --state-backend: expected hashmap or rocksdb, got \"" + backend + "\"");
   if (!flags.has("checkpoint-dir")) {
     if (flags.has("checkpoint-interval-ms")) flags.fail("flag --checkpoint-interval-ms needs --checkpoint-dir");
     return;

@@ -38,10 +38,11 @@ check() {
   fi
 }
 
-# recover NAME P ARGS...: a reference run, then a killed-and-restarted one, compared.
+# recover NAME P BACKEND ARGS...: a reference run, then a killed-and-restarted one with
+# the given state backend, compared.
 recover() {
-  local name="$1" p="$2"
-  shift 2
+  local name="$1" p="$2" backend="$3"
+  shift 3
   local program="$1"
   shift
   local common=(--input in.csv --parallelism "$p" "$@")
@@ -53,7 +54,7 @@ recover() {
     return
   }
   local run=("$bin/$program" "${common[@]}" --output out ${late:+--late-output out-late}
-    --checkpoint-dir ck --checkpoint-interval-ms 50 --source-rate 4000)
+    --checkpoint-dir ck --checkpoint-interval-ms 50 --source-rate 4000 --state-backend "$backend")
   local attempt
   for ((attempt = 0; attempt < kills; attempt++)); do
     "${run[@]}" >/dev/null 2>&1 &
@@ -77,13 +78,17 @@ recover() {
   check "$name rerun" ref out
 }
 
-for p in 1 2; do
-  recover "tumbling p=$p" "$p" tumbling_window --size-ms 1000 --out-of-orderness-ms 300 --allowed-lateness-ms 200
-  recover "sliding p=$p" "$p" sliding_window --size-ms 2000 --slide-ms 500 --out-of-orderness-ms 300 \
-    --allowed-lateness-ms 0
-  recover "session p=$p" "$p" session_window --gap-ms 40 --out-of-orderness-ms 300 --allowed-lateness-ms 100
-  recover "count p=$p" "$p" count_window --count 7
-  recover "running_average p=$p" "$p" running_average
+for backend in hashmap rocksdb; do
+  for p in 1 2; do
+    recover "tumbling p=$p $backend" "$p" "$backend" tumbling_window --size-ms 1000 --out-of-orderness-ms 300 \
+      --allowed-lateness-ms 200
+    recover "sliding p=$p $backend" "$p" "$backend" sliding_window --size-ms 2000 --slide-ms 500 \
+      --out-of-orderness-ms 300 --allowed-lateness-ms 0
+    recover "session p=$p $backend" "$p" "$backend" session_window --gap-ms 40 --out-of-orderness-ms 300 \
+      --allowed-lateness-ms 100
+    recover "count p=$p $backend" "$p" "$backend" count_window --count 7
+    recover "running_average p=$p $backend" "$p" "$backend" running_average
+  done
 done
 
 # A checkpoint of other arguments is refused, naming both.
@@ -99,10 +104,10 @@ elif ! grep -q "belongs to another job" err.txt; then
 fi
 
 # Kill times are random: most final runs must have resumed, or nothing was tested.
-if ((resumed < 5)); then fail "only $resumed of 10 final runs resumed from a checkpoint"; fi
+if ((resumed < 10)); then fail "only $resumed of 20 final runs resumed from a checkpoint"; fi
 
 if ((failures > 0)); then
   echo "$failures recovery check(s) failed" >&2
   exit 1
 fi
-echo "all recovery checks passed ($resumed of 10 final runs resumed from a checkpoint)"
+echo "all recovery checks passed ($resumed of 20 final runs resumed from a checkpoint)"

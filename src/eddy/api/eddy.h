@@ -19,6 +19,8 @@ using api::BroadcastConnectedStream;
 using api::CheckpointConfig;
 using api::RestartStrategy;
 using runtime::CheckpointingMode;
+using state::EmbeddedRocksDBStateBackend;
+using state::HashMapStateBackend;
 using api::BroadcastStream;
 using api::ConnectedStreams;
 using api::DataStream;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "eddy/api/eddy.h"
@@ -190,15 +191,23 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
-class ExactlyOnce : public ::testing::TestWithParam<int> {};
+void useBackend(StreamExecutionEnvironment& env, bool rocksdb) {
+  // RocksDB with a small cache, so state really travels through RocksDB.
+  if (rocksdb) env.setStateBackend(EmbeddedRocksDBStateBackend().setCacheEntriesPerState(16));
+}
+
+/// (parallelism, RocksDB?)
+class ExactlyOnce : public ::testing::TestWithParam<std::tuple<int, bool>> {};
 
 TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
-  const int parallelism = GetParam();
+  const int parallelism = std::get<0>(GetParam());
+  const bool rocksdb = std::get<1>(GetParam());
   const int seeds = slow() ? 12 : 2;
   const int64_t records = slow() ? 60000 : 12000;
   for (int seed = 1; seed <= seeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + "_s" + std::to_string(seed));
+    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + (rocksdb ? "_rocks" : "") + "_s" +
+                           std::to_string(seed));
     Killer killer;
     std::mt19937_64 rng(static_cast<uint64_t>(seed));
     const int kills = 4;
@@ -217,6 +226,7 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
 
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
+    useBackend(env, rocksdb);
     env.enableCheckpointing(10);
     env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string());
     env.setRestartStrategy(RestartStrategy::fixedDelayRestart(kills + chaos.budget, Duration(0)));
@@ -232,11 +242,16 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Parallelism, ExactlyOnce, ::testing::Values(1, 2));
+INSTANTIATE_TEST_SUITE_P(ParallelismAndBackend, ExactlyOnce,
+                         ::testing::Combine(::testing::Values(1, 2), ::testing::Bool()),
+                         [](const auto& info) {
+                           return "p" + std::to_string(std::get<0>(info.param)) +
+                                  (std::get<1>(info.param) ? "_rocksdb" : "_hashmap");
+                         });
 
 /// A "process" that dies (no restart strategy) and a new one resuming from the retained
 /// checkpoint at another parallelism: key groups and sink transactions are redistributed.
-void killThenResume(int first_parallelism, int second_parallelism) {
+void killThenResume(int first_parallelism, int second_parallelism, bool first_rocksdb, bool second_rocksdb) {
   const int64_t records = 12000;
   fs::path dir = scratch("rescale_" + std::to_string(first_parallelism) + std::to_string(second_parallelism));
   Killer killer;
@@ -245,6 +260,7 @@ void killThenResume(int first_parallelism, int second_parallelism) {
   {
     StreamExecutionEnvironment env;
     env.setParallelism(first_parallelism);
+    useBackend(env, first_rocksdb);
     env.enableCheckpointing(10);
     env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
     buildJob(env, dir, records, records * 5.0);
@@ -255,6 +271,7 @@ void killThenResume(int first_parallelism, int second_parallelism) {
   g_killer = nullptr;
   StreamExecutionEnvironment env;
   env.setParallelism(second_parallelism);
+  useBackend(env, second_rocksdb);
   env.enableCheckpointing(10);
   env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
   buildJob(env, dir, records, records * 5.0);
@@ -277,8 +294,10 @@ void killThenResume(int first_parallelism, int second_parallelism) {
   fs::remove_all(dir);
 }
 
-TEST(ExactlyOnceRescale, FromTwoToOne) { killThenResume(2, 1); }
-TEST(ExactlyOnceRescale, FromOneToTwo) { killThenResume(1, 2); }
+TEST(ExactlyOnceRescale, FromTwoToOne) { killThenResume(2, 1, false, false); }
+TEST(ExactlyOnceRescale, FromOneToTwo) { killThenResume(1, 2, false, false); }
+TEST(ExactlyOnceRescale, FromTwoToOneInRocksDb) { killThenResume(2, 1, true, true); }
+TEST(ExactlyOnceRescale, FromHeapAtOneToRocksDbAtTwo) { killThenResume(1, 2, false, true); }
 
 TEST(FileSink, WithoutCheckpointingCommitsAtTheEndOfInput) {
   fs::path dir = scratch("plain");

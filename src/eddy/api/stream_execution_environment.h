@@ -141,6 +141,18 @@ class StreamExecutionEnvironment {
     return *this;
   }
   CheckpointConfig& getCheckpointConfig() { return checkpoint_config_; }
+  /// Flink's setStateBackend: HashMapStateBackend() (the default) or
+  /// EmbeddedRocksDBStateBackend().
+  StreamExecutionEnvironment& setStateBackend(state::HashMapStateBackend) {
+    g_->graph.state_backend = state::StateBackendKind::kHashMap;
+    return *this;
+  }
+  StreamExecutionEnvironment& setStateBackend(state::EmbeddedRocksDBStateBackend backend) {
+    g_->graph.state_backend = state::StateBackendKind::kRocksDb;
+    g_->graph.rocksdb = std::move(backend.options);
+    return *this;
+  }
+  state::StateBackendKind getStateBackend() const { return g_->graph.state_backend; }
   StreamExecutionEnvironment& setRestartStrategy(RestartStrategy s) {
     restart_ = s;
     return *this;

@@ -263,6 +263,17 @@ struct Serializer<T, std::enable_if_t<requires(const T& v, DataOutputView& out, 
   static Result<T> read(DataInputView& in) { return T::deserialize(in); }
 };
 
+/// True when T is written as its raw bytes (the plain-struct serializer below).
+template <typename T>
+constexpr bool kWrittenAsBytes = std::is_trivially_copyable_v<T> && std::is_class_v<T> && !HasOwnSerializer<T>::value &&
+                                 !requires(const T& v, DataOutputView& out) { v.serialize(out); };
+
+/// True when equal values of T always serialize to equal bytes, as keys compared by
+/// their bytes (RocksDB) need: not so for structs with padding (or empty ones), whose
+/// padding bytes are indeterminate. Such types need serialize/deserialize members.
+template <typename T>
+constexpr bool kCanonicalBytes = !kWrittenAsBytes<T> || std::has_unique_object_representations_v<T>;
+
 /// Plain structs of plain fields (no pointers): their bytes. The layout must not change
 /// between writing and reading, which holds for one build of a job.
 template <typename T>

@@ -35,7 +35,7 @@ class KeyedSupport {
   void openBackend(const runtime::OperatorContext& ctx) {
     KeyGroupRange range = KeyGroupRange::forOperator(ctx.max_parallelism, ctx.parallelism, ctx.subtask_index);
     backend_ = std::make_unique<state::HeapKeyedStateBackend<K>>(
-        range, ctx.max_parallelism, &ctx.processing_time->clock());
+        range, ctx.max_parallelism, &ctx.processing_time->clock(), ctx.state_backend, ctx.rocksdb);
     if (restored_.empty()) return;
     std::vector<state::KeyedStateSnapshot> tables;
     for (const runtime::OperatorSnapshot& snap : restored_) {

@@ -195,6 +195,8 @@ struct Deployment {
       ctx.side_outputs = std::move(side_outputs);
       ctx.accumulators = &task.accumulators();
       ctx.checkpointing = static_cast<bool>(make_hooks);
+      ctx.state_backend = graph.state_backend;
+      ctx.rocksdb = graph.rocksdb;
       ctx.attempt_id = attempt_id;
       ops[id]->setup(std::move(ctx), main_output);
       if (restore != nullptr) noteError(ops[id]->initializeState(restoredFor(node)), node);

@@ -127,6 +127,8 @@ struct StreamGraph {
   int64_t auto_watermark_interval_ms = 200;  // Flink's pipeline.auto-watermark-interval.
   const Clock* clock = &SystemClock::instance();
   CheckpointSettings checkpointing;
+  state::StateBackendKind state_backend = state::StateBackendKind::kHashMap;
+  state::RocksDbOptions rocksdb;
 };
 
 }  // namespace eddy::runtime

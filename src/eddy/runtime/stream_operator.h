@@ -13,6 +13,7 @@
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/output.h"
 #include "eddy/runtime/processing_time_service.h"
+#include "eddy/state/state_backend_options.h"
 
 namespace eddy::runtime {
 
@@ -30,6 +31,9 @@ struct OperatorContext {
   /// True when the job takes checkpoints: state reaches storage only through them, and
   /// a transactional sink commits only when one completes.
   bool checkpointing = false;
+  /// Where keyed operators keep their state.
+  state::StateBackendKind state_backend = state::StateBackendKind::kHashMap;
+  state::RocksDbOptions rocksdb;
   /// Unique to this execution of the job (a restart or a new process gets another), the
   /// same for all its subtasks: names what this attempt creates outside the job, such as
   /// a file sink's part files, so a later attempt can tell its own from leftovers.

@@ -10,6 +10,7 @@
 
 #include "eddy/core/clock.h"
 #include "eddy/state/heap_states.h"
+#include "eddy/state/state_backend_options.h"
 
 namespace eddy::state {
 
@@ -19,15 +20,6 @@ namespace eddy::state {
 struct KeyedStateSnapshot {
   int max_parallelism = kDefaultMaxParallelism;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
-};
-
-/// Where keyed state lives (Flink's state.backend.type).
-enum class StateBackendKind { kHashMap, kRocksDb };
-
-/// Options of the RocksDB backend.
-struct RocksDbOptions {
-  std::string local_dir;              // Working files; empty: the temporary directory.
-  size_t cache_entries_per_state = 1 << 16;  // Decoded entries kept per state (write-back).
 };
 
 /// Keyed state of one operator subtask: state tables by name, stored per key group of

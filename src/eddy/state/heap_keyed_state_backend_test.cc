@@ -328,6 +328,30 @@ TEST(StateTableTest, RocksDbBehindATinyCacheMatchesAPlainMapUnderRandomOperation
   }
 }
 
+struct Padded {  // 3 bytes of padding after `tag`.
+  char tag;
+  int32_t id;
+  bool operator==(const Padded& o) const { return tag == o.tag && id == o.id; }
+  int32_t hashCode() const { return id; }
+};
+
+TEST(StateTableTest, RocksDbRefusesKeysWhosePaddingWouldMakeEqualKeysDiffer) {
+  auto store = RocksDbStore::open("");
+  ASSERT_TRUE(store.isOk());
+  KeyContext<int64_t> ctx;
+  ctx.range = KeyGroupRange{0, 1};
+  ctx.max_parallelism = 2;
+  StateTable<int64_t, Padded, int> padded(&ctx);
+  try {
+    padded.attachStore(store->get(), 1, 16);
+    FAIL() << "expected the padding to be refused";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("has padding bytes"), std::string::npos) << e.what();
+  }
+  StateTable<int64_t, VoidNamespace, int> plain(&ctx);
+  plain.attachStore(store->get(), 2, 16);  // No bytes at all: fine.
+}
+
 // ---- Snapshots by key group, and restoring them at another parallelism.
 
 struct Backends {

@@ -105,7 +105,12 @@ class StateTable final : public StateTableBase {
   /// Moves this table's storage into `store` under `table_id`. Throws
   /// std::invalid_argument when the key, namespace or value type cannot be serialized.
   void attachStore(RocksDbStore* store, uint16_t table_id, size_t cache_entries) {
-    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+    if constexpr (!kCanonicalBytes<K> || !kCanonicalBytes<N>) {
+      throw std::invalid_argument(std::string("key type ") + typeid(K).name() + " or namespace type " +
+                                  typeid(N).name() +
+                                  " has padding bytes, so RocksDB cannot find it by its bytes: give it "
+                                  "serialize/deserialize members");
+    } else if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
       store_ = store;
       table_id_ = table_id;
       cache_limit_ = std::max<size_t>(1, cache_entries);

@@ -87,7 +87,8 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
     runner_.open(runtime_context_.get());
     skip_repeat_triggers_ = !cfg_.assigner->isMerging() && event_time_ &&
                             cfg_.trigger->onlyTimesWindowEnd();
-    if (skip_repeat_triggers_ && cfg_.allowed_lateness == 0) {
+    // Window-major contents live on the heap; with RocksDB the contents stay in state.
+    if (skip_repeat_triggers_ && cfg_.allowed_lateness == 0 && !this->backend_->usesRocksDb()) {
       window_major_ = std::make_unique<WindowMajorContents<K, W, Acc>>(this->backend_->keyContext().range.size());
     }
     restoreWindows();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "eddy/core/serialization.h"
 #include "eddy/core/time.h"
 
 namespace eddy::operators {
@@ -43,6 +44,9 @@ struct GlobalWindow {
   bool operator==(const GlobalWindow&) const { return true; }
   bool operator<(const GlobalWindow&) const { return false; }
   int32_t hashCode() const { return 0; }
+  // No bytes: an empty struct's one byte is indeterminate (RocksDB keys compare bytes).
+  void serialize(DataOutputView&) const {}
+  static Result<GlobalWindow> deserialize(DataInputView&) { return GlobalWindow{}; }
 };
 
 }  // namespace eddy::operators
