@@ -7,7 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
+
+#include <unistd.h>
 
 #include "eddy/api/eddy.h"
 #include "workloads.h"
@@ -65,7 +68,7 @@ class RunningSum final : public KeyedProcessFunction<int64_t, BenchRecord, int64
 int usage() {
   std::fprintf(stderr,
                "usage: eddy-bench stateless|tumbling|sliding|running [--records N] [--keys K] [--parallelism P] "
-               "[--baseline]\n");
+               "[--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb] [--baseline]\n");
   return 2;
 }
 
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
   int64_t keys = 10'000;
   int parallelism = 1;
   bool baseline = false;
+  int64_t checkpoint_interval_ms = 0;
+  std::string backend = "hashmap";
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -90,6 +95,11 @@ int main(int argc, char** argv) {
       keys = std::stoll(next());
     } else if (a == "--parallelism") {
       parallelism = std::stoi(next());
+    } else if (a == "--checkpoint-interval-ms") {
+      checkpoint_interval_ms = std::stoll(next());
+    } else if (a == "--state-backend") {
+      backend = next();
+      if (backend != "hashmap" && backend != "rocksdb") return usage();
     } else if (a == "--baseline") {
       baseline = true;
     } else {
@@ -97,6 +107,10 @@ int main(int argc, char** argv) {
     }
   }
   bench::Result result;
+  JobExecutionResult job;
+  // Checkpoints go to a scratch directory, removed at the end.
+  std::filesystem::path checkpoints =
+      std::filesystem::temp_directory_path() / ("eddy-bench-checkpoints-" + std::to_string(::getpid()));
   auto start = std::chrono::steady_clock::now();
   if (baseline) {
     // The plain C++ loop doing the same work, for the ratio in BENCHMARKS.md.
@@ -104,6 +118,11 @@ int main(int argc, char** argv) {
   } else {
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
+    if (backend == "rocksdb") env.setStateBackend(EmbeddedRocksDBStateBackend());
+    if (checkpoint_interval_ms > 0) {
+      env.enableCheckpointing(checkpoint_interval_ms);
+      env.getCheckpointConfig().setCheckpointStorage(checkpoints.string());
+    }
     auto source = env.fromSource<BenchRecord>(
         std::make_shared<GeneratorSource<BenchRecord>>([keys](int64_t i) { return bench::record(i, keys); }, records),
         WatermarkStrategy<BenchRecord>::forMonotonousTimestamps().withTimestampAssigner(
@@ -127,9 +146,11 @@ int main(int argc, char** argv) {
     } else {
       return usage();
     }
-    JobExecutionResult r = env.execute("eddy-bench " + workload);
-    if (!r.isOk()) {
-      std::fprintf(stderr, "%s\n", r.status.message().c_str());
+    job = env.execute("eddy-bench " + workload);
+    std::error_code ec;
+    std::filesystem::remove_all(checkpoints, ec);
+    if (!job.isOk()) {
+      std::fprintf(stderr, "%s\n", job.status.message().c_str());
       return 1;
     }
     result.outputs = totals->outputs;
@@ -138,9 +159,13 @@ int main(int argc, char** argv) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "{\"workload\":\"%s%s\",\"records\":%lld,\"keys\":%lld,\"parallelism\":%d,\"seconds\":%.3f,"
-      "\"records_per_second\":%.0f,\"outputs\":%lld,\"checksum\":%llu}\n",
+      "\"records_per_second\":%.0f,\"outputs\":%lld,\"checksum\":%llu,\"state_backend\":\"%s\","
+      "\"checkpoint_interval_ms\":%lld,\"checkpoints\":%lld,\"last_checkpoint_ms\":%lld,"
+      "\"last_checkpoint_bytes\":%lld}\n",
       workload.c_str(), baseline ? "-baseline" : "", static_cast<long long>(records), static_cast<long long>(keys),
       baseline ? 1 : parallelism, seconds, records / seconds, static_cast<long long>(result.outputs),
-      static_cast<unsigned long long>(result.checksum));
+      static_cast<unsigned long long>(result.checksum), backend.c_str(), static_cast<long long>(checkpoint_interval_ms),
+      static_cast<long long>(job.number_of_completed_checkpoints), static_cast<long long>(job.last_checkpoint_duration_ms),
+      static_cast<long long>(job.last_checkpoint_size));
   return 0;
 }

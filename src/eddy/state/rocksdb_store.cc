@@ -1,6 +1,8 @@
 #include "eddy/state/rocksdb_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -69,11 +71,20 @@ Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base
   options.error_if_exists = true;
   // Working state of one subtask: a small write buffer per instance, several instances
   // per process, no background threads fighting the task threads for the cores.
-  options.write_buffer_size = 32 << 20;
-  options.max_background_jobs = 1;
+  options.write_buffer_size = 64 << 20;
+  options.max_write_buffer_number = 3;
+  options.max_background_jobs = 2;
   options.max_open_files = 256;
+  // Most lookups miss the memtable: a whole-key bloom filter there skips its search.
+  options.memtable_prefix_bloom_size_ratio = 0.1;
+  options.memtable_whole_key_filtering = true;
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 16 << 10;
+  // Point lookups dominate (a cache miss reads one key): bloom filters spare reading
+  // blocks of files that cannot hold the key, a block cache keeps hot blocks decoded.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  table.cache_index_and_filter_blocks = false;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status st = rocksdb::DB::Open(options, dir, &raw);

@@ -15,7 +15,7 @@ struct RocksDbOptions {
   /// system's temporary directory (Flink's state.backend.rocksdb.localdir).
   std::string local_dir;
   /// Decoded entries each state keeps in memory in front of RocksDB (write-back).
-  size_t cache_entries_per_state = 1 << 16;
+  size_t cache_entries_per_state = 1 << 20;
 };
 
 /// Flink's HashMapStateBackend: keyed state as objects on the heap (the default).
