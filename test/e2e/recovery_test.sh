@@ -70,7 +70,10 @@ recover() {
   }
   grep -q "resumed from checkpoint" err.txt && resumed=$((resumed + 1))
   check "$name" ref out
-  if ((${#late[@]} > 0)); then check "$name late" ref-late out-late; fi
+  if ((${#late[@]} > 0)); then
+    check "$name late" ref-late out-late
+    [[ -d out-late ]] || fail "$name: no late-output directory"
+  fi
   if find out -maxdepth 1 -name '.*' -type f | grep -q .; then fail "$name: hidden files left after the finish"; fi
 
   # A rerun after the finish restores the final checkpoint and adds nothing.

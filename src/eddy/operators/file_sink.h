@@ -62,6 +62,9 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
 
   const std::string& directory() const { return dir_; }
 
+  /// The directory exists from the start, even if no record ever comes.
+  void open() override { writer(); }
+
   // Each subtask gets its own copy before it starts; the writer is made per subtask.
   FileSink(const FileSink& o)
       : dir_(o.dir_), encoder_(o.encoder_), config_(o.config_), max_part_bytes_(o.max_part_bytes_) {}
