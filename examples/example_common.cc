@@ -9,8 +9,10 @@ namespace eddy::examples {
 
 Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
     : program_(argv[0]), usage_(std::move(usage)) {
-  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "source-rate"});
-  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]] [--source-rate R]";
+  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "source-rate", "from-savepoint",
+                  "allow-non-restored-state"});
+  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]] [--source-rate R]"
+            " [--from-savepoint PATH [--allow-non-restored-state]]";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -24,7 +26,7 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (name == "metrics") {
+    } else if (name == "metrics" || name == "allow-non-restored-state") {
       value = "true";
     } else {
       if (i + 1 >= argc) fail("flag --" + name + " needs a value");
@@ -36,7 +38,8 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
 }
 
 std::string Flags::resultDefiningFlags() const {
-  static const std::set<std::string> kNeutral = {"metrics", "source-rate", "checkpoint-interval-ms", "parallelism"};
+  static const std::set<std::string> kNeutral = {"metrics",     "source-rate",    "checkpoint-interval-ms",
+                                                 "parallelism", "from-savepoint", "allow-non-restored-state"};
   std::string out;
   for (const auto& [name, value] : values_) {
     if (kNeutral.count(name) != 0) continue;
@@ -136,6 +139,11 @@ void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& 
     env.setStateBackend(EmbeddedRocksDBStateBackend());
   } else if (backend != "hashmap") {
     flags.fail("flag --state-backend: expected hashmap or rocksdb, got \"" + backend + "\"");
+  }
+  if (auto path = flags.getOptional("from-savepoint")) {
+    env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(*path, flags.has("allow-non-restored-state")));
+  } else if (flags.has("allow-non-restored-state")) {
+    flags.fail("flag --allow-non-restored-state needs --from-savepoint");
   }
   if (!flags.has("checkpoint-dir")) {
     if (flags.has("checkpoint-interval-ms")) flags.fail("flag --checkpoint-interval-ms needs --checkpoint-dir");

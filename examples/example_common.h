@@ -47,7 +47,8 @@ class Flags {
 
   /// The flags that decide a run's results, as `--name=value` in name order: what a
   /// checkpoint must have been made with to be resumed (not --metrics, --source-rate,
-  /// --checkpoint-interval-ms or --parallelism: a job may resume at another one).
+  /// --checkpoint-interval-ms, --parallelism: a job may resume at another one, nor the
+  /// savepoint flags).
   std::string resultDefiningFlags() const;
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }

@@ -12,6 +12,7 @@
 
 #include "eddy/api/eddy.h"
 #include "eddy/api/testing_util.h"
+#include "eddy/runtime/checkpoint_storage.h"
 
 namespace eddy {
 namespace {
@@ -181,6 +182,69 @@ TEST(Checkpoints, CheckpointingWithoutStorageIsAnError) {
   JobExecutionResult r = env.execute("no storage");
   ASSERT_FALSE(r.isOk());
   EXPECT_NE(r.status.message().find("no checkpoint storage is set"), std::string::npos);
+}
+
+TEST(Checkpoints, AJobStartsFromARetainedCheckpointMatchingStateByUid) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_savepoint_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  constexpr int64_t kRecords = 5000;
+  // Sums per key; `extra` adds a second stateful operator with its own uid. The second
+  // run reads new numbers from a new source ("numbers-2"): the first one ended.
+  auto build = [&](StreamExecutionEnvironment& env, int64_t offset, bool extra) {
+    auto source = env.fromSource<std::pair<std::string, int64_t>>(
+        std::make_shared<GeneratorSource<std::pair<std::string, int64_t>>>(
+            [offset](int64_t i) { return std::make_pair("k" + std::to_string(i % 4), offset + i); }, kRecords),
+        WatermarkStrategy<std::pair<std::string, int64_t>>::noWatermarks(), "numbers");
+    source.uid(offset == 0 ? "numbers" : "numbers-2");
+    auto keyed = source.keyBy([](const std::pair<std::string, int64_t>& e) { return e.first; });
+    auto sums = keyed.process(RunningSum()).uid("sum");
+    if (extra) keyed.process(RunningSum()).uid("extra").addSink(DiscardingSink<Sum>());
+    return api::testing::collect(DataStream<Sum>(sums));
+  };
+  {
+    StreamExecutionEnvironment env;
+    env.enableCheckpointing(1000);  // Only the final checkpoint: the job's end state.
+    env.getCheckpointConfig().setCheckpointStorage(dir.string());
+    build(env, 0, /*extra=*/true);
+    ASSERT_TRUE(env.execute("first").isOk());
+  }
+  auto ids = std::move(runtime::FileCheckpointStorage::open(dir.string(), false)).value()->completedIds();
+  ASSERT_TRUE(ids.isOk());
+  ASSERT_FALSE(ids->empty());
+  std::string chk = (dir / ("chk-" + std::to_string(ids->back()))).string();
+
+  {  // The new program lacks "extra": refused unless allowed.
+    StreamExecutionEnvironment env;
+    env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(chk));
+    build(env, kRecords, /*extra=*/false);
+    JobExecutionResult r = env.execute("second");
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.status.message().find("Cannot map checkpoint state for operator uid:extra"), std::string::npos)
+        << r.status.message();
+  }
+  {
+    StreamExecutionEnvironment env;
+    env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath("file://" + dir.string(), true));
+    auto out = build(env, kRecords, /*extra=*/false);
+    JobExecutionResult r = env.execute("second");
+    ASSERT_TRUE(r.isOk()) << r.status.toString();
+    EXPECT_EQ(r.restored_checkpoint_id, ids->back());
+    // The sums go on from the first run's end state.
+    std::map<std::string, int64_t> total, last;
+    for (int64_t i = 0; i < 2 * kRecords; ++i) total["k" + std::to_string(i % 4)] += i;
+    for (const Sum& s : out->values) last[s.key] = std::max(last[s.key], s.sum);
+    EXPECT_EQ(last, total);
+  }
+  {
+    StreamExecutionEnvironment env;
+    env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath((dir / "chk-999").string()));
+    build(env, kRecords, false);
+    JobExecutionResult r = env.execute("missing");
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.status.message().find("chk-999"), std::string::npos) << r.status.message();
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ namespace eddy {
 using api::BroadcastConnectedStream;
 using api::CheckpointConfig;
 using api::RestartStrategy;
+using api::SavepointRestoreSettings;
 using runtime::CheckpointingMode;
 using state::EmbeddedRocksDBStateBackend;
 using state::HashMapStateBackend;

@@ -64,6 +64,16 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
       return r;
     }
   }
+  if (!resume && !savepoint_.path.empty()) {
+    auto from = runtime::readCheckpointAt(savepoint_.path);
+    if (!from.isOk()) {
+      runtime::JobExecutionResult r;
+      r.job_name = job_name;
+      r.status = Status(from.status().code(), "cannot start from " + savepoint_.path + ": " + from.status().message());
+      return r;
+    }
+    resume = std::move(*from);
+  }
   // Run, and on failure restart from the latest completed checkpoint (from the start
   // when there is none) while the restart strategy allows; a full restart of all tasks.
   RestartBackoff backoff(restart_);
@@ -83,7 +93,9 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
       auto found = runtime::latestCheckpoint(*graph.checkpointing.storage, nullptr);
       if (found.isOk()) latest = std::move(*found);
     }
-    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, latest ? &*latest : nullptr);
+    // None completed yet: from where the job started (a savepoint, or the beginning).
+    const runtime::CompletedCheckpoint* from = latest ? &*latest : (resume ? &*resume : nullptr);
+    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from);
     completed += next.number_of_completed_checkpoints;
     failed += next.number_of_failed_checkpoints;
     warnings.insert(warnings.end(), next.warnings.begin(), next.warnings.end());

@@ -105,6 +105,20 @@ class CheckpointConfig {
   bool resume_ = false;
 };
 
+/// Where a job starts from (Flink's SavepointRestoreSettings, `flink run -s PATH [-n]`):
+/// a checkpoint's directory (`.../chk-<id>`) or a checkpoint storage directory (its
+/// newest readable checkpoint). State is matched to operators by uid (else by
+/// position); with `allow_non_restored_state`, state of operators the job no longer has
+/// is dropped instead of failing the job.
+struct SavepointRestoreSettings {
+  std::string path;
+  bool allow_non_restored_state = false;
+  static SavepointRestoreSettings none() { return {}; }
+  static SavepointRestoreSettings forPath(std::string path, bool allow_non_restored_state = false) {
+    return {std::move(path), allow_non_restored_state};
+  }
+};
+
 /// Where a job is built and run (Flink's StreamExecutionEnvironment). execute() runs it
 /// in this process (local mode, the embedded default).
 /// Thread: one building thread; execute() blocks until the job ends.
@@ -153,6 +167,13 @@ class StreamExecutionEnvironment {
     return *this;
   }
   state::StateBackendKind getStateBackend() const { return g_->graph.state_backend; }
+  /// Start from a savepoint or retained checkpoint. With setResumeFromLatestCheckpoint,
+  /// a checkpoint the job itself completed since (after a crash) is used instead.
+  StreamExecutionEnvironment& setSavepointRestoreSettings(SavepointRestoreSettings s) {
+    g_->graph.checkpointing.allow_non_restored_state = s.allow_non_restored_state;
+    savepoint_ = std::move(s);
+    return *this;
+  }
   StreamExecutionEnvironment& setRestartStrategy(RestartStrategy s) {
     restart_ = s;
     return *this;
@@ -202,6 +223,7 @@ class StreamExecutionEnvironment {
   ExecutionConfig config_;
   CheckpointConfig checkpoint_config_;
   RestartStrategy restart_;
+  SavepointRestoreSettings savepoint_;
 };
 
 }  // namespace eddy::api

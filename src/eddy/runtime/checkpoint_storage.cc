@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 
 #include "eddy/core/serialization.h"
@@ -231,6 +232,29 @@ Status removeSubsumed(CheckpointStorage& storage, int retained) {
     EDDY_RETURN_IF_ERROR(storage.remove(ids[i]));
   }
   return Status::ok();
+}
+
+Result<CompletedCheckpoint> readCheckpointAt(const std::string& path) {
+  std::string p = path.rfind("file://", 0) == 0 ? path.substr(7) : path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  fs::path fp(p);
+  std::string name = fp.filename().string();
+  if (name.rfind("chk-", 0) == 0) {
+    char* end = nullptr;
+    long long id = std::strtoll(name.c_str() + 4, &end, 10);
+    if (end != nullptr && *end == '\0' && id >= 0) {
+      EDDY_ASSIGN_OR_RETURN(auto storage, FileCheckpointStorage::open(fp.parent_path().string(), /*create=*/false));
+      Result<CompletedCheckpoint> cp = storage->read(id);
+      if (!cp.isOk()) return Status(cp.status().code(), "checkpoint " + path + ": " + cp.status().message());
+      return cp;
+    }
+  }
+  EDDY_ASSIGN_OR_RETURN(auto storage, FileCheckpointStorage::open(p, /*create=*/false));
+  Result<CompletedCheckpoint> cp = latestCheckpoint(*storage, nullptr);
+  if (!cp.isOk() && cp.status().code() == StatusCode::kNotFound) {
+    return Status::notFound(path + " holds no complete checkpoint");
+  }
+  return cp;
 }
 
 }  // namespace eddy::runtime

@@ -64,6 +64,11 @@ class FileCheckpointStorage final : public CheckpointStorage {
 /// there is none.
 Result<CompletedCheckpoint> latestCheckpoint(const CheckpointStorage& storage, std::vector<std::string>* skipped);
 
+/// The checkpoint at `path`: a checkpoint's own directory (`.../chk-<id>`), or a
+/// storage directory (its newest readable checkpoint). A missing path, or one holding
+/// no complete checkpoint, is an error naming it.
+Result<CompletedCheckpoint> readCheckpointAt(const std::string& path);
+
 /// Keeps the newest `retained` completed checkpoints and removes older ones.
 Status removeSubsumed(CheckpointStorage& storage, int retained);
 

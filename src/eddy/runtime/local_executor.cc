@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
 #include <typeinfo>
 
@@ -176,9 +177,10 @@ struct Deployment {
         sctx.output = main_output;
         sctx.metrics = metrics[id];
         auto driver = node.create_source(sctx);
-        if (restore != nullptr) {
+        // A source the checkpoint does not know (a new uid) starts from its beginning.
+        if (std::vector<OperatorSnapshot> restored = restoredFor(node); !restored.empty()) {
           std::vector<std::string> positions;
-          for (const OperatorSnapshot& s : restoredFor(node)) positions.push_back(s.operator_state);
+          for (const OperatorSnapshot& s : restored) positions.push_back(s.operator_state);
           noteError(driver->initializeState(std::move(positions)), node);
         }
         task.setSource(std::move(driver), graph.auto_watermark_interval_ms);
@@ -501,6 +503,23 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   if (!jg.isOk()) {
     result.status = jg.status();
     return result;
+  }
+  if (restore != nullptr && !graph.checkpointing.allow_non_restored_state) {
+    // Flink refuses to drop state silently: every operator in the checkpoint must be
+    // in the job (matched by uid, else by position).
+    std::set<std::string> keys;
+    for (const StreamNode& n : graph.nodes) keys.insert(operatorKey(n));
+    for (const auto& [key, subtasks] : restore->operators) {
+      if (keys.count(key) != 0) continue;
+      bool has_state = false;  // Stateless operators leave empty snapshots: nothing lost.
+      for (const OperatorSnapshot& s : subtasks) has_state |= !s.operator_state.empty() || !s.key_groups.empty();
+      if (!has_state) continue;
+      result.status = Status::invalidArgument(
+          "Failed to rollback to checkpoint " + std::to_string(restore->id) + ". Cannot map checkpoint state for operator " +
+          key + " to the new program, because the operator is not available in the new program. To skip that state, "
+          "allow non-restored state (SavepointRestoreSettings::forPath(path, true), --allow-non-restored-state).");
+      return result;
+    }
   }
   Deployment d(graph, std::move(jg).value());
   d.restore = restore;

@@ -112,6 +112,9 @@ struct CheckpointSettings {
   std::shared_ptr<CheckpointStorage> storage;
   std::string job_fingerprint;  // Written into each checkpoint; a restore must match it.
   int retained = 1;             // Completed checkpoints kept.
+  /// A restore may leave state of operators the job no longer has (Flink's
+  /// allowNonRestoredState); otherwise such state is an error.
+  bool allow_non_restored_state = false;
 };
 
 /// The name an operator's state has in checkpoints: its uid, else its position in the
