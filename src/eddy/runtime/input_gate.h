@@ -23,6 +23,7 @@ struct ChannelEvent {
   Timestamp watermark = kMinTimestamp;
   WatermarkStatus status = WatermarkStatus::kActive;
   int64_t checkpoint_id = 0;  // kBarrier.
+  int64_t checkpoint_trigger_ns = 0;  // kBarrier: when the coordinator triggered it (Clock::nanoTime).
 };
 
 /// A task's inbox: the input channels of all its upstream subtasks plus its mailbox.

@@ -67,6 +67,8 @@ std::string JobExecutionResult::metricsReport() const {
     out += line(scope, "backPressuredTimeMsPerSecond",
                 static_cast<int64_t>(t.back_pressured_ms / wall_s));
     out += line(scope, "idleTimeMsPerSecond", static_cast<int64_t>(t.idle_ms / wall_s));
+    out += line(scope, "checkpointAlignmentTime", t.checkpoint_alignment_ns);
+    out += line(scope, "checkpointStartDelayNanos", t.checkpoint_start_delay_ns);
   }
   // Job scope (Flink's JobManager job metrics).
   out += line(job_name, "numRestarts", number_of_restarts);

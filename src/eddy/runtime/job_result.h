@@ -32,6 +32,8 @@ struct TaskMetricsSnapshot {
   int64_t idle_ms = 0;
   int64_t back_pressured_ms = 0;
   int64_t wall_ms = 0;
+  int64_t checkpoint_alignment_ns = 0;    // Flink's checkpointAlignmentTime, last checkpoint.
+  int64_t checkpoint_start_delay_ns = 0;  // Flink's checkpointStartDelayNanos, last checkpoint.
 };
 
 /// What execute() returns (Flink's JobExecutionResult): the outcome, the run time and

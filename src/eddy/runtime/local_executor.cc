@@ -343,7 +343,8 @@ class Coordinator {
       if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
       for (auto& t : d_.tasks[v]) {
         Task* task = t.get();
-        task->gate().post([task, id] { task->triggerCheckpoint(id); });
+        int64_t trigger_ns = graph_.clock->nanoTime();
+        task->gate().post([task, id, trigger_ns] { task->triggerCheckpoint(id, trigger_ns); });
       }
     }
   }
@@ -614,6 +615,8 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
       ts.idle_ms = t->metrics().idle_ns.get() / 1'000'000;
       ts.back_pressured_ms = t->metrics().back_pressured_ns.get() / 1'000'000;
       ts.wall_ms = t->metrics().wall_ns.get() / 1'000'000;
+      ts.checkpoint_alignment_ns = t->metrics().checkpoint_alignment_ns.get();
+      ts.checkpoint_start_delay_ns = t->metrics().checkpoint_start_delay_ns.get();
       result.tasks.push_back(std::move(ts));
       Status merged = mergeAccumulators(t->accumulators(), result.accumulators);
       if (!merged.isOk() && result.status.isOk()) result.status = merged;

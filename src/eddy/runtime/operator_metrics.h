@@ -31,6 +31,11 @@ struct TaskMetrics {
   Counter idle_ns;
   Counter back_pressured_ns;
   Counter wall_ns;
+  // Of the last checkpoint this task took (Flink's task metrics of the same names):
+  // from its first barrier to the last one (aligned mode), and from the trigger to the
+  // first barrier's arrival.
+  Counter checkpoint_alignment_ns;
+  Counter checkpoint_start_delay_ns;
 };
 
 }  // namespace eddy::runtime

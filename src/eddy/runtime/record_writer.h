@@ -33,7 +33,8 @@ class RecordWriterBase {
   /// Flushes and tells every consumer channel this producer is done.
   virtual void endOfPartition() = 0;
   /// Flushes and sends checkpoint barrier `id` to every consumer channel.
-  virtual void broadcastBarrier(int64_t id) = 0;
+  /// Barrier `id` of a checkpoint triggered at `trigger_ns` (Clock::nanoTime).
+  virtual void broadcastBarrier(int64_t id, int64_t trigger_ns) = 0;
 };
 
 /// The end of a chain on one edge: buffers records per consumer channel and hands
@@ -86,10 +87,11 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       if (pending_[c] != nullptr && !pending_[c]->records.empty()) flush(c);
     }
   }
-  void broadcastBarrier(int64_t id) override {
+  void broadcastBarrier(int64_t id, int64_t trigger_ns) override {
     ChannelEvent e;
     e.kind = ChannelEvent::Kind::kBarrier;
     e.checkpoint_id = id;
+    e.checkpoint_trigger_ns = trigger_ns;
     toEveryChannel(e);
   }
   void endOfPartition() override {

@@ -154,9 +154,11 @@ void Task::runOperators() {
   }
 }
 
-void Task::triggerCheckpoint(int64_t id) {
+void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
   if (finished_.load() || gate_->isCancelled()) return;
-  performCheckpoint(id);
+  metrics_.checkpoint_start_delay_ns.set(clock_.nanoTime() - trigger_ns);
+  metrics_.checkpoint_alignment_ns.set(0);
+  performCheckpoint(id, trigger_ns);
 }
 
 Task::TaskSnapshot Task::snapshotChain(int64_t id) {
@@ -175,10 +177,10 @@ Task::TaskSnapshot Task::snapshotChain(int64_t id) {
   return snapshot;
 }
 
-void Task::performCheckpoint(int64_t id) {
+void Task::performCheckpoint(int64_t id, int64_t trigger_ns) {
   TaskSnapshot snapshot = snapshotChain(id);
   // Flink: the barrier goes downstream right after the synchronous snapshot.
-  for (auto& w : writers_) w->broadcastBarrier(id);
+  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns);
   if (checkpointing_.ack) checkpointing_.ack(id, std::move(snapshot));
 }
 
@@ -219,7 +221,14 @@ void Task::notifyCheckpointAborted(int64_t id, const Status& cause) {
   }
 }
 
-void Task::onBarrier(int channel, int64_t id) {
+void Task::noteFirstBarrier(const ChannelEvent& barrier) {
+  int64_t now = clock_.nanoTime();
+  alignment_start_ns_ = now;
+  metrics_.checkpoint_start_delay_ns.set(now - barrier.checkpoint_trigger_ns);
+}
+
+void Task::onBarrier(int channel, const ChannelEvent& barrier) {
+  const int64_t id = barrier.checkpoint_id;
   if (aligning_ >= 0 && id > aligning_) {
     // A newer checkpoint subsumes the one being aligned (it was abandoned upstream):
     // release what waited, then align the newer one.
@@ -228,22 +237,37 @@ void Task::onBarrier(int channel, int64_t id) {
   }
   // A barrier of a checkpoint already taken, or older than the one being aligned.
   if (id <= last_checkpoint_ || (aligning_ >= 0 && id < aligning_)) return;
-  if (aligning_ < 0) aligning_ = id;
+  if (aligning_ < 0) {
+    aligning_ = id;
+    aligning_trigger_ns_ = barrier.checkpoint_trigger_ns;
+    noteFirstBarrier(barrier);
+  }
   blocked_[channel] = true;
+  checkAligned();
+}
+
+void Task::checkAligned() {
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (!blocked_[c] && !ended_[c]) return;  // Still aligning.
   }
+  int64_t id = aligning_;
   aligning_ = -1;
   last_checkpoint_ = id;
-  performCheckpoint(id);
+  metrics_.checkpoint_alignment_ns.set(clock_.nanoTime() - alignment_start_ns_);
+  performCheckpoint(id, aligning_trigger_ns_);
   releaseHeld();
 }
 
-void Task::onBarrierAtLeastOnce(int channel, int64_t id) {
+void Task::onBarrierAtLeastOnce(int channel, const ChannelEvent& barrier) {
   // Flink's CheckpointBarrierTracker: count barriers, block nothing.
+  const int64_t id = barrier.checkpoint_id;
   if (id <= last_checkpoint_) return;
   std::vector<bool>& seen = barriers_seen_[id];
-  if (seen.empty()) seen.assign(channels_.size(), false);
+  if (seen.empty()) {
+    seen.assign(channels_.size(), false);
+    barrier_trigger_ns_[id] = barrier.checkpoint_trigger_ns;
+    noteFirstBarrier(barrier);
+  }
   seen[channel] = true;
   checkAtLeastOnceComplete();
 }
@@ -258,8 +282,11 @@ void Task::checkAtLeastOnceComplete() {
   if (newest < 0) return;
   // The newest complete checkpoint drops the older ones still counting (abandoned).
   barriers_seen_.erase(barriers_seen_.begin(), barriers_seen_.upper_bound(newest));
+  int64_t trigger_ns = barrier_trigger_ns_[newest];
+  barrier_trigger_ns_.erase(barrier_trigger_ns_.begin(), barrier_trigger_ns_.upper_bound(newest));
   last_checkpoint_ = newest;
-  performCheckpoint(newest);
+  metrics_.checkpoint_alignment_ns.set(0);  // Nothing waits in this mode.
+  performCheckpoint(newest, trigger_ns);
 }
 
 void Task::releaseHeld() {
@@ -285,9 +312,9 @@ void Task::handleEvent(ChannelEvent& e) {
   switch (e.kind) {
     case ChannelEvent::Kind::kBarrier:
       if (checkpointing_.mode == CheckpointingMode::kAtLeastOnce) {
-        onBarrierAtLeastOnce(e.channel, e.checkpoint_id);
+        onBarrierAtLeastOnce(e.channel, e);
       } else {
-        onBarrier(e.channel, e.checkpoint_id);
+        onBarrier(e.channel, e);
       }
       break;
     case ChannelEvent::Kind::kBatch:
@@ -305,14 +332,7 @@ void Task::handleEvent(ChannelEvent& e) {
       ended_[e.channel] = true;
       // An ended channel counts as aligned.
       if (!barriers_seen_.empty()) checkAtLeastOnceComplete();
-      if (aligning_ >= 0) {
-        for (size_t c = 0; c < channels_.size(); ++c) {
-          if (blocked_[c]) {
-            onBarrier(static_cast<int>(c), aligning_);
-            break;
-          }
-        }
-      }
+      if (aligning_ >= 0) checkAligned();
       break;
   }
 }

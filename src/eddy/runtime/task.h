@@ -82,7 +82,7 @@ class Task {
   void setCheckpointing(CheckpointHooks hooks) { checkpointing_ = std::move(hooks); }
   /// Source tasks only, on the task thread (posted as mail by the coordinator):
   /// snapshot now and send barrier `id` downstream.
-  void triggerCheckpoint(int64_t id);
+  void triggerCheckpoint(int64_t id, int64_t trigger_ns);
   /// On the task thread (posted as mail): checkpoint `id` is complete in storage.
   void notifyCheckpointComplete(int64_t id);
   /// On the task thread (posted as mail): checkpoint `id` failed; a final one fails
@@ -104,11 +104,13 @@ class Task {
   void runSource();
   void runOperators();
   void handleEvent(ChannelEvent& event);
-  void onBarrier(int channel, int64_t id);
-  void onBarrierAtLeastOnce(int channel, int64_t id);
+  void onBarrier(int channel, const ChannelEvent& barrier);
+  void onBarrierAtLeastOnce(int channel, const ChannelEvent& barrier);
+  void noteFirstBarrier(const ChannelEvent& barrier);
+  void checkAligned();
   void checkAtLeastOnceComplete();
   void releaseHeld();
-  void performCheckpoint(int64_t id);
+  void performCheckpoint(int64_t id, int64_t trigger_ns);
   TaskSnapshot snapshotChain(int64_t id);
   void takeFinalCheckpoint();
   void applyValve(int input, const WatermarkValve::Emit& emit);
@@ -143,11 +145,14 @@ class Task {
   int64_t final_checkpoint_ = -1;  // Its id once the task took the final checkpoint.
   bool final_complete_ = false;
   int64_t aligning_ = -1;
+  int64_t aligning_trigger_ns_ = 0;
+  int64_t alignment_start_ns_ = 0;  // When the first barrier of `aligning_` arrived.
   int64_t last_checkpoint_ = -1;  // The newest checkpoint this task snapshotted.
   std::vector<bool> blocked_;
   std::vector<std::deque<ChannelEvent>> held_;
   // AT_LEAST_ONCE: per checkpoint, which channels delivered its barrier; nothing waits.
   std::map<int64_t, std::vector<bool>> barriers_seen_;
+  std::map<int64_t, int64_t> barrier_trigger_ns_;
   std::atomic<bool> finished_{false};
 };
 

@@ -36,7 +36,11 @@ class AlignmentTest : public ::testing::Test {
  protected:
   struct Log final : Output<int> {
     std::vector<std::string>* log;
-    void collect(const StreamRecord<int>& r) override { log->push_back(std::to_string(r.value)); }
+    ManualClock* clock = nullptr;
+    void collect(const StreamRecord<int>& r) override {
+      log->push_back(std::to_string(r.value));
+      if (r.value == 10 && clock != nullptr) clock->advance(Duration(5));  // Record 10 takes 5 ms.
+    }
     void emitWatermark(Watermark) override {}
     void emitWatermarkStatus(WatermarkStatus) override {}
   };
@@ -46,6 +50,7 @@ class AlignmentTest : public ::testing::Test {
     gate_ = gate.get();
     task_ = std::make_unique<Task>("aligner", 0, clock_, std::move(gate));
     head_.log = &log_;
+    head_.clock = &clock_;
     task_->setInputs({&head_}, {Task::InputChannel{&types_, 0, 0}, Task::InputChannel{&types_, 0, 0}});
     Task::CheckpointHooks hooks;
     hooks.ack = [this](int64_t id, Task::TaskSnapshot) {
@@ -113,6 +118,8 @@ TEST_F(AlignmentTest, AChannelPastTheBarrierWaitsUntilEveryChannelDeliveredIt) {
   end(0);
   end(1);
   EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11", "ack 100", "complete 100"}));
+  // Channel 0 waited while record 10 took 5 ms on channel 1 (Flink's checkpointAlignmentTime).
+  EXPECT_EQ(task_->metrics().checkpoint_alignment_ns.get(), 5'000'000);
 }
 
 TEST_F(AlignmentTest, AnEndedChannelCountsAsAligned) {
