@@ -315,7 +315,9 @@ class Coordinator {
       expire(now);
       if (now < next_trigger) continue;
       if (final_id_ >= 0 || anyTaskFinished()) {
-        next_trigger = Steady::time_point::max();
+        // No more regular checkpoints; wake only for the final one (or to stop). A far
+        // deadline rather than time_point::max(), which some waits mishandle.
+        next_trigger = now + std::chrono::hours(24);
         continue;
       }
       if (static_cast<int>(pending_.size()) >= settings_.max_concurrent) {

@@ -6,10 +6,15 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 namespace eddy::state {
@@ -35,13 +40,34 @@ struct RocksDbStore::Impl {
 
 namespace {
 
+constexpr char kDirPrefix[] = "eddy-rocksdb-";
+
+std::filesystem::path rootOf(const std::string& base) {
+  return base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(base);
+}
+
 std::string freshDirectory(const std::string& base) {
   static std::atomic<uint64_t> counter{0};
   std::random_device rd;
-  std::filesystem::path root = base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(base);
-  return (root / ("eddy-rocksdb-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + "-" +
-                  std::to_string(counter.fetch_add(1))))
+  return (rootOf(base) / (kDirPrefix + std::to_string(::getpid()) + "-" + std::to_string(rd()) + "-" +
+                          std::to_string(counter.fetch_add(1))))
       .string();
+}
+
+// Working directories of processes that died without cleaning up (kill -9): their
+// names carry the pid, and a pid that no longer exists owns nothing.
+void removeOrphans(const std::string& base) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(rootOf(base), ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind(kDirPrefix, 0) != 0) continue;
+      long pid = std::strtol(name.c_str() + std::strlen(kDirPrefix), nullptr, 10);
+      if (pid <= 0 || pid == ::getpid()) continue;
+      if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) std::filesystem::remove_all(entry.path(), ec);
+    }
+  });
 }
 
 // The end of the range of keys starting with `prefix`: the prefix with its last byte
@@ -62,6 +88,7 @@ std::string prefixEnd(std::string_view prefix) {
 }  // namespace
 
 Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base_dir) {
+  removeOrphans(base_dir);
   std::string dir = freshDirectory(base_dir);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -14,7 +14,8 @@ namespace eddy::state {
 /// Flink's EmbeddedRocksDBStateBackend keeps one per operator subtask. Its files are
 /// working state in a fresh directory under `base_dir` (the system's temporary
 /// directory when empty), removed when the store is destroyed: checkpoints copy the
-/// state out, so the write-ahead log is off (as in Flink).
+/// state out, so the write-ahead log is off (as in Flink). Directories left by a process
+/// that was killed (named after its pid) are removed by the next process that opens one.
 /// Keys are ordered bytewise, so everything under one prefix (a table's key group) is
 /// one contiguous range.
 /// Thread: the task thread only.
