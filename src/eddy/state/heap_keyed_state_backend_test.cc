@@ -288,7 +288,9 @@ TEST(StateTableTest, RocksDbBehindATinyCacheMatchesAPlainMapUnderRandomOperation
         std::string* v = table.find(ctx.key_group_index, key, ns);
         auto it = model.find({key, ns});
         ASSERT_EQ(v != nullptr, it != model.end()) << "key " << key << " ns " << ns << " op " << op;
-        if (v != nullptr) EXPECT_EQ(*v, it->second);
+        if (v != nullptr) {
+          EXPECT_EQ(*v, it->second);
+        }
         break;
       }
       case 5:
