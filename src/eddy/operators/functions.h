@@ -7,7 +7,7 @@
 
 #include "eddy/runtime/output.h"
 #include "eddy/runtime/stream_operator.h"
-#include "eddy/state/heap_keyed_state_backend.h"
+#include "eddy/state/keyed_state_backend.h"
 
 namespace eddy::operators {
 
@@ -70,7 +70,7 @@ class RuntimeContext {
 template <typename K>
 class KeyedRuntimeContext : public RuntimeContext {
  public:
-  KeyedRuntimeContext(const runtime::OperatorContext* ctx, state::HeapKeyedStateBackend<K>* backend)
+  KeyedRuntimeContext(const runtime::OperatorContext* ctx, state::KeyedStateBackend<K>* backend)
       : RuntimeContext(ctx), backend_(backend) {}
   template <typename T>
   state::ValueState<T>& getState(const state::ValueStateDescriptor<T>& d) { return *backend_->getState(d); }
@@ -93,7 +93,7 @@ class KeyedRuntimeContext : public RuntimeContext {
   }
 
  private:
-  state::HeapKeyedStateBackend<K>* backend_;
+  state::KeyedStateBackend<K>* backend_;
 };
 
 /// open()/close() around the function's life; open() may obtain state handles.

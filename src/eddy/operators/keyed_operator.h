@@ -34,7 +34,7 @@ class KeyedSupport {
   /// this subtask's range).
   void openBackend(const runtime::OperatorContext& ctx) {
     KeyGroupRange range = KeyGroupRange::forOperator(ctx.max_parallelism, ctx.parallelism, ctx.subtask_index);
-    backend_ = std::make_unique<state::HeapKeyedStateBackend<K>>(
+    backend_ = std::make_unique<state::KeyedStateBackend<K>>(
         range, ctx.max_parallelism, &ctx.processing_time->clock(), ctx.state_backend, ctx.rocksdb);
     if (restored_.empty()) return;
     std::vector<state::KeyedStateSnapshot> tables;
@@ -85,11 +85,11 @@ class KeyedSupport {
   void dropRestored() { restored_.clear(); }
 
   void setKeyOf(const IN& value) { backend_->setCurrentKey(selector_(value)); }
-  state::HeapKeyedStateBackend<K>& backend() { return *backend_; }
+  state::KeyedStateBackend<K>& backend() { return *backend_; }
 
  protected:
   KeySelector<IN, K> selector_;
-  std::unique_ptr<state::HeapKeyedStateBackend<K>> backend_;
+  std::unique_ptr<state::KeyedStateBackend<K>> backend_;
 
  private:
   static std::string partOf(const std::string& bytes, size_t part, int kg) {

@@ -5,7 +5,7 @@
 
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/runtime/processing_time_service.h"
-#include "eddy/state/heap_keyed_state_backend.h"
+#include "eddy/state/keyed_state_backend.h"
 
 namespace eddy::runtime {
 
@@ -40,7 +40,7 @@ class InternalTimerService {
  public:
   using Timer = InternalTimer<K, N>;
 
-  InternalTimerService(state::HeapKeyedStateBackend<K>* backend, ProcessingTimeService* pts,
+  InternalTimerService(state::KeyedStateBackend<K>* backend, ProcessingTimeService* pts,
                        Triggerable<K, N>* target)
       : backend_(backend), pts_(pts), target_(target) {}
 
@@ -236,7 +236,7 @@ class InternalTimerService {
     }
   }
 
-  state::HeapKeyedStateBackend<K>* backend_;
+  state::KeyedStateBackend<K>* backend_;
   ProcessingTimeService* pts_;
   Triggerable<K, N>* target_;
   Timestamp current_watermark_ = kMinTimestamp;

@@ -1,4 +1,4 @@
-#include "eddy/state/heap_keyed_state_backend.h"
+#include "eddy/state/keyed_state_backend.h"
 
 #include <gtest/gtest.h>
 
@@ -19,15 +19,15 @@ RocksDbOptions tinyCache() {
 }
 
 /// Every state behaviour, on the heap and in RocksDB.
-class HeapBackendTest : public ::testing::TestWithParam<StateBackendKind> {
+class KeyedBackendTest : public ::testing::TestWithParam<StateBackendKind> {
  protected:
   ManualClock clock{1000};
-  HeapKeyedStateBackend<std::string> backend{KeyGroupRange{0, 127}, 128, &clock, GetParam(), tinyCache()};
+  KeyedStateBackend<std::string> backend{KeyGroupRange{0, 127}, 128, &clock, GetParam(), tinyCache()};
   void key(const std::string& k) { backend.setCurrentKey(k); }
   StateTtlConfig ttl(int64_t ms) { return StateTtlConfig::newBuilder(Duration(ms)).build(); }
 };
 
-TEST_P(HeapBackendTest, ValueStateIsScopedToTheCurrentKey) {
+TEST_P(KeyedBackendTest, ValueStateIsScopedToTheCurrentKey) {
   auto* s = backend.getState(ValueStateDescriptor<int>("count"));
   key("a");
   EXPECT_EQ(s->value(), std::nullopt);
@@ -43,7 +43,7 @@ TEST_P(HeapBackendTest, ValueStateIsScopedToTheCurrentKey) {
   EXPECT_EQ(s->value(), 7);
 }
 
-TEST_P(HeapBackendTest, SameNameGivesTheSameStateAndDefaultApplies) {
+TEST_P(KeyedBackendTest, SameNameGivesTheSameStateAndDefaultApplies) {
   auto* a = backend.getState(ValueStateDescriptor<int>("x", 42));
   auto* b = backend.getState(ValueStateDescriptor<int>("x", 42));
   EXPECT_EQ(a, b);
@@ -52,7 +52,7 @@ TEST_P(HeapBackendTest, SameNameGivesTheSameStateAndDefaultApplies) {
   EXPECT_THROW(backend.getState(ValueStateDescriptor<double>("x")), std::invalid_argument);
 }
 
-TEST_P(HeapBackendTest, ListMapReducingAggregatingStates) {
+TEST_P(KeyedBackendTest, ListMapReducingAggregatingStates) {
   auto* list = backend.getListState(ListStateDescriptor<int>("l"));
   auto* map = backend.getMapState(MapStateDescriptor<std::string, int>("m"));
   auto* red = backend.getReducingState(
@@ -92,7 +92,7 @@ TEST_P(HeapBackendTest, ListMapReducingAggregatingStates) {
   EXPECT_EQ(red->get(), std::nullopt);
 }
 
-TEST_P(HeapBackendTest, TtlExpiresValueAfterLastWrite) {
+TEST_P(KeyedBackendTest, TtlExpiresValueAfterLastWrite) {
   ValueStateDescriptor<int> d("v");
   d.enableTimeToLive(ttl(100));
   auto* s = backend.getState(d);
@@ -105,7 +105,7 @@ TEST_P(HeapBackendTest, TtlExpiresValueAfterLastWrite) {
   EXPECT_EQ(backend.numEntries(), 0u);  // Cleaned up on access.
 }
 
-TEST_P(HeapBackendTest, TtlOnReadAndWriteExtendsLifeOnRead) {
+TEST_P(KeyedBackendTest, TtlOnReadAndWriteExtendsLifeOnRead) {
   ValueStateDescriptor<int> d("v");
   d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).updateTtlOnReadAndWrite().build());
   auto* s = backend.getState(d);
@@ -119,7 +119,7 @@ TEST_P(HeapBackendTest, TtlOnReadAndWriteExtendsLifeOnRead) {
   EXPECT_EQ(s->value(), std::nullopt);
 }
 
-TEST_P(HeapBackendTest, TtlReturnExpiredIfNotCleanedUpReturnsItOnce) {
+TEST_P(KeyedBackendTest, TtlReturnExpiredIfNotCleanedUpReturnsItOnce) {
   ValueStateDescriptor<int> d("v");
   // Background cleanup (on by default, as in Flink) could remove it before the read.
   d.enableTimeToLive(
@@ -132,7 +132,7 @@ TEST_P(HeapBackendTest, TtlReturnExpiredIfNotCleanedUpReturnsItOnce) {
   EXPECT_EQ(s->value(), std::nullopt);
 }
 
-TEST_P(HeapBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
+TEST_P(KeyedBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
   ListStateDescriptor<int> ld("l");
   ld.enableTimeToLive(ttl(100));
   MapStateDescriptor<int, int> md("m");
@@ -154,7 +154,7 @@ TEST_P(HeapBackendTest, TtlAppliesPerListElementAndPerMapEntry) {
   EXPECT_EQ(backend.numEntries(), 0u);
 }
 
-TEST_P(HeapBackendTest, IncrementalCleanupRemovesExpiredStateOfOtherKeysOnAccess) {
+TEST_P(KeyedBackendTest, IncrementalCleanupRemovesExpiredStateOfOtherKeysOnAccess) {
   if (GetParam() == StateBackendKind::kRocksDb) {
     GTEST_SKIP() << "heap-only cleanup: in RocksDB it sees only cached entries (Flink uses compaction filters)";
   }
@@ -175,7 +175,7 @@ TEST_P(HeapBackendTest, IncrementalCleanupRemovesExpiredStateOfOtherKeysOnAccess
   EXPECT_EQ(s->value(), 1);
 }
 
-TEST_P(HeapBackendTest, WithoutBackgroundCleanupOnlyReadsRemoveExpiredState) {
+TEST_P(KeyedBackendTest, WithoutBackgroundCleanupOnlyReadsRemoveExpiredState) {
   ValueStateDescriptor<int> d("v");
   d.enableTimeToLive(StateTtlConfig::newBuilder(Duration(100)).disableCleanupInBackground().build());
   auto* s = backend.getState(d);
@@ -189,7 +189,7 @@ TEST_P(HeapBackendTest, WithoutBackgroundCleanupOnlyReadsRemoveExpiredState) {
   EXPECT_EQ(backend.numEntries(), 19u);
 }
 
-TEST_P(HeapBackendTest, CleanupForEveryRecordRunsWhenTheKeyChanges) {
+TEST_P(KeyedBackendTest, CleanupForEveryRecordRunsWhenTheKeyChanges) {
   if (GetParam() == StateBackendKind::kRocksDb) {
     GTEST_SKIP() << "heap-only cleanup: in RocksDB it sees only cached entries (Flink uses compaction filters)";
   }
@@ -205,15 +205,15 @@ TEST_P(HeapBackendTest, CleanupForEveryRecordRunsWhenTheKeyChanges) {
   EXPECT_EQ(backend.numEntries(), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, HeapBackendTest,
+INSTANTIATE_TEST_SUITE_P(Backends, KeyedBackendTest,
                          ::testing::Values(StateBackendKind::kHashMap, StateBackendKind::kRocksDb),
                          [](const auto& info) {
                            return info.param == StateBackendKind::kHashMap ? std::string("hashmap")
                                                                             : std::string("rocksdb");
                          });
 
-TEST(HeapBackendMemoryTest, ValueStateCostsUnder64BytesPerKeyBeyondTheValue) {
-  HeapKeyedStateBackend<int64_t> backend{KeyGroupRange{0, 127}, 128, nullptr};
+TEST(HashMapBackendMemoryTest, ValueStateCostsUnder64BytesPerKeyBeyondTheValue) {
+  KeyedStateBackend<int64_t> backend{KeyGroupRange{0, 127}, 128, nullptr};
   auto* s = backend.getState(ValueStateDescriptor<int64_t>("sum"));
   constexpr int64_t kKeys = 1'000'000;
   for (int64_t k = 0; k < kKeys; ++k) {
@@ -358,15 +358,15 @@ TEST(StateTableTest, RocksDbRefusesKeysWhosePaddingWouldMakeEqualKeysDiffer) {
 
 struct Backends {
   ManualClock clock{1000};
-  std::vector<std::unique_ptr<HeapKeyedStateBackend<std::string>>> subtasks;
+  std::vector<std::unique_ptr<KeyedStateBackend<std::string>>> subtasks;
   explicit Backends(int parallelism, int max_parallelism = 128, StateBackendKind kind = StateBackendKind::kHashMap) {
     for (int i = 0; i < parallelism; ++i) {
-      subtasks.push_back(std::make_unique<HeapKeyedStateBackend<std::string>>(
+      subtasks.push_back(std::make_unique<KeyedStateBackend<std::string>>(
           KeyGroupRange::forOperator(max_parallelism, parallelism, i), max_parallelism, &clock, kind, tinyCache()));
     }
   }
   /// The subtask that owns `key`, with `key` current.
-  HeapKeyedStateBackend<std::string>& owner(const std::string& key) {
+  KeyedStateBackend<std::string>& owner(const std::string& key) {
     int kg = keyGroupForHash(KeyHash<std::string>()(key), subtasks[0]->keyContext().max_parallelism);
     for (auto& b : subtasks) {
       if (b->keyContext().range.contains(kg)) {

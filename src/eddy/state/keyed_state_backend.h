@@ -30,9 +30,9 @@ struct KeyedStateSnapshot {
 /// way, so a checkpoint restores into either backend. TTL uses `clock`.
 /// Thread: the task thread only.
 template <typename K>
-class HeapKeyedStateBackend {
+class KeyedStateBackend {
  public:
-  HeapKeyedStateBackend(KeyGroupRange range, int max_parallelism, const Clock* clock,
+  KeyedStateBackend(KeyGroupRange range, int max_parallelism, const Clock* clock,
                         StateBackendKind kind = StateBackendKind::kHashMap, RocksDbOptions rocksdb = {})
       : clock_(clock), rocksdb_options_(std::move(rocksdb)) {
     ctx_.range = range;
@@ -44,8 +44,8 @@ class HeapKeyedStateBackend {
     }
   }
   bool usesRocksDb() const { return store_ != nullptr; }
-  HeapKeyedStateBackend(const HeapKeyedStateBackend&) = delete;
-  HeapKeyedStateBackend& operator=(const HeapKeyedStateBackend&) = delete;
+  KeyedStateBackend(const KeyedStateBackend&) = delete;
+  KeyedStateBackend& operator=(const KeyedStateBackend&) = delete;
 
   void setCurrentKey(const K& key) {
     ctx_.setCurrentKey(key);
