@@ -80,11 +80,13 @@ class NonKeyedFunctionSupport {
   std::unique_ptr<TimestampedCollector<OUT>> collector_;
 };
 
-/// Runs a ProcessFunction `F` on a non-keyed stream.
+/// A one-input operator running a function `F` that may have operator state
+/// (CheckpointedFunction) and hear about checkpoints (CheckpointListener): the four
+/// checkpoint hooks every such operator forwards the same way.
 template <typename IN, typename OUT, typename F>
-class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, private NonKeyedFunctionSupport<OUT> {
+class CheckpointedFunctionOperator : public runtime::OneInputStreamOperator<IN, OUT> {
  public:
-  explicit ProcessOperator(F f) : f_(std::move(f)) {}
+  explicit CheckpointedFunctionOperator(F f) : f_(std::move(f)) {}
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return checkpointed_.stash(restored, this->context().subtask_index, this->context().parallelism);
   }
@@ -93,18 +95,37 @@ class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, p
   }
   void notifyCheckpointComplete(int64_t checkpoint_id) override { checkpointed_.notifyComplete(f_, checkpoint_id); }
   void notifyCheckpointAborted(int64_t checkpoint_id) override { checkpointed_.notifyAborted(f_, checkpoint_id); }
-  void open() override {
-    this->openSupport(this->context(), &this->output());
-    ctx_ = std::make_unique<ProcessContextBase>(&this->context(), this->timers_.get());
-    f_.setRuntimeContext(this->runtime_context_.get());
+
+ protected:
+  /// In open(), once the function has its runtime context: restores its operator
+  /// state (initializeState) and opens it.
+  void initializeAndOpenFunction() {
     checkpointed_.initialize(f_);
     f_.open();
   }
-  void close() override { f_.close(); }
+
+  F f_;
+
+ private:
+  CheckpointedFunctionSupport checkpointed_;
+};
+
+/// Runs a ProcessFunction `F` on a non-keyed stream.
+template <typename IN, typename OUT, typename F>
+class ProcessOperator final : public CheckpointedFunctionOperator<IN, OUT, F>, private NonKeyedFunctionSupport<OUT> {
+ public:
+  explicit ProcessOperator(F f) : CheckpointedFunctionOperator<IN, OUT, F>(std::move(f)) {}
+  void open() override {
+    this->openSupport(this->context(), &this->output());
+    ctx_ = std::make_unique<ProcessContextBase>(&this->context(), this->timers_.get());
+    this->f_.setRuntimeContext(this->runtime_context_.get());
+    this->initializeAndOpenFunction();
+  }
+  void close() override { this->f_.close(); }
   void processElement(const runtime::StreamRecord<IN>& r) override {
     ctx_->setTimestamp(r.timestamp);
     this->collector_->setTimestamp(r.timestamp);
-    f_.processElement(r.value, *ctx_, *this->collector_);
+    this->f_.processElement(r.value, *ctx_, *this->collector_);
   }
   void processWatermark(runtime::Watermark wm) override {
     this->watermark_ = wm.timestamp;
@@ -112,9 +133,7 @@ class ProcessOperator final : public runtime::OneInputStreamOperator<IN, OUT>, p
   }
 
  private:
-  F f_;
   std::unique_ptr<ProcessContextBase> ctx_;
-  CheckpointedFunctionSupport checkpointed_;
 };
 
 /// Flink's SinkFunction: invoked once per record; finish() at the end of input.
@@ -131,36 +150,25 @@ class SinkFunction : public RichFunction {
 };
 
 template <typename T, typename F>
-class StreamSink final : public runtime::OneInputStreamOperator<T, T> {
+class StreamSink final : public CheckpointedFunctionOperator<T, T, F> {
  public:
-  explicit StreamSink(F f) : f_(std::move(f)) {}
-  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
-    return checkpointed_.stash(restored, this->context().subtask_index, this->context().parallelism);
-  }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override {
-    return checkpointed_.snapshot(f_, checkpoint_id, this->context().max_parallelism);
-  }
-  void notifyCheckpointComplete(int64_t checkpoint_id) override { checkpointed_.notifyComplete(f_, checkpoint_id); }
-  void notifyCheckpointAborted(int64_t checkpoint_id) override { checkpointed_.notifyAborted(f_, checkpoint_id); }
+  explicit StreamSink(F f) : CheckpointedFunctionOperator<T, T, F>(std::move(f)) {}
   void open() override {
     runtime_context_ = std::make_unique<RuntimeContext>(&this->context());
-    f_.setRuntimeContext(runtime_context_.get());
-    checkpointed_.initialize(f_);
-    f_.open();
+    this->f_.setRuntimeContext(runtime_context_.get());
+    this->initializeAndOpenFunction();
   }
   void processElement(const runtime::StreamRecord<T>& r) override {
     ctx_.timestamp = r.timestamp;
-    f_.invoke(r.value, ctx_);
+    this->f_.invoke(r.value, ctx_);
   }
   void processWatermark(runtime::Watermark wm) override { ctx_.current_watermark = wm.timestamp; }
-  void finish() override { f_.finish(); }
-  void close() override { f_.close(); }
+  void finish() override { this->f_.finish(); }
+  void close() override { this->f_.close(); }
 
  private:
-  F f_;
   typename SinkFunction<T>::Context ctx_;
   std::unique_ptr<RuntimeContext> runtime_context_;
-  CheckpointedFunctionSupport checkpointed_;
 };
 
 }  // namespace eddy::operators
