@@ -65,18 +65,13 @@ void PartFileWriter::write(FileTransaction& txn, std::string_view bytes) {
     fail(hidden(txn.parts.back(), "inprogress"), "write failed", errno);
   }
   file_bytes_ += bytes.size();
-  if (max_part_bytes_ > 0 && file_bytes_ >= max_part_bytes_) {
-    closeCurrent();
-    const std::string& name = txn.parts.back();
-    if (std::rename(hidden(name, "inprogress").c_str(), hidden(name, "pending").c_str()) != 0) {
-      fail(hidden(name, "inprogress"), "cannot rename to pending", errno);
-    }
-  }
+  if (max_part_bytes_ > 0 && file_bytes_ >= max_part_bytes_) finishCurrent(txn.parts.back());
 }
 
-void PartFileWriter::closeCurrent() {
+void PartFileWriter::finishCurrent(const std::string& name) {
   std::FILE* f = file_;
   file_ = nullptr;
+  const std::string in_progress = hidden(name, "inprogress");
   // Pending means durable: a crash after the checkpoint must not lose the part.
   bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   int err = errno;
@@ -84,16 +79,15 @@ void PartFileWriter::closeCurrent() {
     ok = false;
     err = errno;
   }
-  if (!ok) fail(dir_, "cannot write the in-progress part file", err);
+  if (!ok) fail(in_progress, "cannot write the in-progress part file", err);
+  if (std::rename(in_progress.c_str(), hidden(name, "pending").c_str()) != 0) {
+    fail(in_progress, "cannot rename to pending", errno);
+  }
 }
 
 void PartFileWriter::preCommit(FileTransaction& txn) {
   if (file_ == nullptr) return;  // Nothing in progress: every part is pending already.
-  closeCurrent();
-  const std::string& name = txn.parts.back();
-  if (std::rename(hidden(name, "inprogress").c_str(), hidden(name, "pending").c_str()) != 0) {
-    fail(hidden(name, "inprogress"), "cannot rename to pending", errno);
-  }
+  finishCurrent(txn.parts.back());
 }
 
 void PartFileWriter::commit(const FileTransaction& txn) {

@@ -62,7 +62,8 @@ class PartFileWriter {
 
  private:
   std::string hidden(const std::string& name, const char* state) const;
-  void closeCurrent();
+  /// Closes and syncs the in-progress part `name` and makes it pending.
+  void finishCurrent(const std::string& name);
 
   std::string dir_;
   OutputFileConfig config_;
