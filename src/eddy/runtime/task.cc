@@ -262,28 +262,27 @@ void Task::onBarrierAtLeastOnce(int channel, const ChannelEvent& barrier) {
   // Flink's CheckpointBarrierTracker: count barriers, block nothing.
   const int64_t id = barrier.checkpoint_id;
   if (id <= last_checkpoint_) return;
-  std::vector<bool>& seen = barriers_seen_[id];
-  if (seen.empty()) {
-    seen.assign(channels_.size(), false);
-    barrier_trigger_ns_[id] = barrier.checkpoint_trigger_ns;
+  BarrierCount& count = barriers_seen_[id];
+  if (count.seen.empty()) {
+    count.seen.assign(channels_.size(), false);
+    count.trigger_ns = barrier.checkpoint_trigger_ns;
     noteFirstBarrier(barrier);
   }
-  seen[channel] = true;
+  count.seen[channel] = true;
   checkAtLeastOnceComplete();
 }
 
 void Task::checkAtLeastOnceComplete() {
   int64_t newest = -1;
-  for (const auto& [id, seen] : barriers_seen_) {
+  for (const auto& [id, count] : barriers_seen_) {
     bool complete = true;
-    for (size_t c = 0; c < channels_.size() && complete; ++c) complete = seen[c] || ended_[c];
+    for (size_t c = 0; c < channels_.size() && complete; ++c) complete = count.seen[c] || ended_[c];
     if (complete) newest = id;
   }
   if (newest < 0) return;
   // The newest complete checkpoint drops the older ones still counting (abandoned).
+  int64_t trigger_ns = barriers_seen_[newest].trigger_ns;
   barriers_seen_.erase(barriers_seen_.begin(), barriers_seen_.upper_bound(newest));
-  int64_t trigger_ns = barrier_trigger_ns_[newest];
-  barrier_trigger_ns_.erase(barrier_trigger_ns_.begin(), barrier_trigger_ns_.upper_bound(newest));
   last_checkpoint_ = newest;
   metrics_.checkpoint_alignment_ns.set(0);  // Nothing waits in this mode.
   performCheckpoint(newest, trigger_ns);

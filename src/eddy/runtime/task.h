@@ -151,8 +151,11 @@ class Task {
   std::vector<bool> blocked_;
   std::vector<std::deque<ChannelEvent>> held_;
   // AT_LEAST_ONCE: per checkpoint, which channels delivered its barrier; nothing waits.
-  std::map<int64_t, std::vector<bool>> barriers_seen_;
-  std::map<int64_t, int64_t> barrier_trigger_ns_;
+  struct BarrierCount {
+    std::vector<bool> seen;  // Per channel.
+    int64_t trigger_ns = 0;
+  };
+  std::map<int64_t, BarrierCount> barriers_seen_;
   std::atomic<bool> finished_{false};
 };
 
