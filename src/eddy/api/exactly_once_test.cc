@@ -254,43 +254,34 @@ INSTANTIATE_TEST_SUITE_P(ParallelismAndBackend, ExactlyOnce,
 void killThenResume(int first_parallelism, int second_parallelism, bool first_rocksdb, bool second_rocksdb) {
   const int64_t records = 12000;
   fs::path dir = scratch("rescale_" + std::to_string(first_parallelism) + std::to_string(second_parallelism));
+  // One "process": a fresh environment resuming from the newest checkpoint in `dir`.
+  auto run = [&](int parallelism, bool rocksdb) {
+    StreamExecutionEnvironment env;
+    env.setParallelism(parallelism);
+    useBackend(env, rocksdb);
+    env.enableCheckpointing(10);
+    env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
+    buildJob(env, dir, records, records * 5.0);
+    return env.execute("rescaled");
+  };
   Killer killer;
   killer.kill_at = {records / 2};
   g_killer = &killer;
   {
-    StreamExecutionEnvironment env;
-    env.setParallelism(first_parallelism);
-    useBackend(env, first_rocksdb);
-    env.enableCheckpointing(10);
-    env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
-    buildJob(env, dir, records, records * 5.0);
-    JobExecutionResult r = env.execute("rescaled");
+    JobExecutionResult r = run(first_parallelism, first_rocksdb);
     ASSERT_FALSE(r.isOk());
     ASSERT_GE(r.number_of_completed_checkpoints, 1) << "the kill came before any checkpoint";
   }
   g_killer = nullptr;
-  StreamExecutionEnvironment env;
-  env.setParallelism(second_parallelism);
-  useBackend(env, second_rocksdb);
-  env.enableCheckpointing(10);
-  env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
-  buildJob(env, dir, records, records * 5.0);
-  JobExecutionResult r = env.execute("rescaled");
+  JobExecutionResult r = run(second_parallelism, second_rocksdb);
   ASSERT_TRUE(r.isOk()) << r.status.toString();
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   EXPECT_EQ(committedRows(dir / "windows"), expectedWindows(records));
   // A run after the job finished restores its final checkpoint and changes nothing.
-  {
-    StreamExecutionEnvironment again;
-    again.setParallelism(second_parallelism);
-    again.enableCheckpointing(10);
-    again.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
-    buildJob(again, dir, records, records * 5.0);
-    JobExecutionResult rerun = again.execute("rescaled");
-    ASSERT_TRUE(rerun.isOk()) << rerun.status.toString();
-    EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
-  }
+  JobExecutionResult rerun = run(second_parallelism, second_rocksdb);
+  ASSERT_TRUE(rerun.isOk()) << rerun.status.toString();
+  EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   fs::remove_all(dir);
 }
 
