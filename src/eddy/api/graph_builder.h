@@ -73,6 +73,17 @@ struct GraphBuilder {
       *as_output = w.get();
       return w;
     };
+    if (spec.keyed) {
+      e.select_for_subtask = [keyed = spec.keyed](const runtime::BatchBase& batch, int subtask, int parallelism,
+                                                  int max_parallelism) -> std::unique_ptr<runtime::BatchBase> {
+        auto selector = keyed(max_parallelism, parallelism);
+        auto kept = std::make_unique<runtime::Batch<T>>();
+        for (const auto& r : static_cast<const runtime::Batch<T>&>(batch).records) {
+          if (parallelism == 1 || selector->selectChannel(r.value) == subtask) kept->records.push_back(r);
+        }
+        return kept;
+      };
+    }
     graph.edges.push_back(std::move(e));
   }
 

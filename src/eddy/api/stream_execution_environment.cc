@@ -82,6 +82,7 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
       runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr);
   int64_t completed = result.number_of_completed_checkpoints;
   int64_t failed = result.number_of_failed_checkpoints;
+  int64_t in_flight_restored = result.in_flight_records_restored;
   std::vector<std::string> warnings = result.warnings;
   for (int attempt = 1; !result.isOk(); ++attempt) {
     std::optional<Duration> delay = backoff.onFailure(started, graph.clock->currentTimeMillis());
@@ -97,6 +98,7 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
     const runtime::CompletedCheckpoint* from = latest ? &*latest : (resume ? &*resume : nullptr);
     runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from);
     completed += next.number_of_completed_checkpoints;
+    in_flight_restored += next.in_flight_records_restored;
     failed += next.number_of_failed_checkpoints;
     warnings.insert(warnings.end(), next.warnings.begin(), next.warnings.end());
     if (next.last_checkpoint_size < 0) {  // None in this attempt: keep the earlier figures.
@@ -110,6 +112,7 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
   result.warnings = std::move(warnings);
   result.number_of_completed_checkpoints = completed;
   result.number_of_failed_checkpoints = failed;
+  result.in_flight_records_restored = in_flight_restored;
   return result;
 }
 

@@ -83,6 +83,25 @@ class CheckpointConfig {
     g_->graph.checkpointing.tolerable_failures = n;
     return *this;
   }
+  /// Unaligned checkpoints (default off): barriers overtake the data queued between
+  /// tasks, which is stored with the checkpoint and replayed on restore, so checkpoints
+  /// complete under backpressure. EXACTLY_ONCE only (ignored, with a warning, in
+  /// AT_LEAST_ONCE mode) and one checkpoint at a time. Every record type crossing tasks
+  /// needs a serializer.
+  CheckpointConfig& enableUnalignedCheckpoints(bool enabled = true) {
+    g_->graph.checkpointing.unaligned = enabled;
+    return *this;
+  }
+  bool isUnalignedCheckpointsEnabled() const { return g_->graph.checkpointing.unaligned; }
+  /// With unaligned checkpoints: start each checkpoint aligned and switch a task to
+  /// unaligned once it has aligned for `timeout` since the trigger (default 0: always
+  /// unaligned).
+  CheckpointConfig& setAlignedCheckpointTimeout(Duration timeout) {
+    if (timeout.count() < 0) throw std::invalid_argument("The aligned checkpoint timeout must not be negative.");
+    g_->graph.checkpointing.aligned_checkpoint_timeout_ms = timeout.count();
+    return *this;
+  }
+  Duration getAlignedCheckpointTimeout() const { return Duration(g_->graph.checkpointing.aligned_checkpoint_timeout_ms); }
   /// Names the job in its checkpoints (default: the job name given to execute). A
   /// resumed job must carry the same fingerprint, so one job never picks up another's
   /// state; put the program and its arguments in it.

@@ -12,11 +12,13 @@ namespace eddy::runtime {
 class BatchBase {
  public:
   virtual ~BatchBase() = default;
+  virtual size_t numRecords() const = 0;
 };
 
 template <typename T>
 class Batch final : public BatchBase {
  public:
+  size_t numRecords() const override { return records.size(); }
   std::vector<StreamRecord<T>> records;
 };
 

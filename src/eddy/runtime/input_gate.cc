@@ -7,7 +7,8 @@ namespace eddy::runtime {
 InputGate::InputGate(int num_channels, int buffers_per_channel)
     : num_channels_(num_channels),
       buffers_per_channel_(buffers_per_channel),
-      queued_batches_(num_channels, 0) {}
+      queued_batches_(num_channels, 0),
+      pushed_(num_channels, 0) {}
 
 bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
   EDDY_CHECK(event.channel >= 0 && event.channel < num_channels_);
@@ -27,7 +28,16 @@ bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
   }
   if (cancelled_) return false;
   bool was_empty = events_.empty() && mails_.empty();
-  events_.push_back(std::move(event));
+  if (event.kind == ChannelEvent::Kind::kBarrier) {
+    event.seq = pushed_[event.channel];
+  } else {
+    event.seq = pushed_[event.channel]++;
+  }
+  if (event.kind == ChannelEvent::Kind::kBarrier && event.unaligned) {
+    events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_++), std::move(event));
+  } else {
+    events_.push_back(std::move(event));
+  }
   lock.unlock();
   if (was_empty) consumer_cv_.notify_one();
   return true;
@@ -57,6 +67,7 @@ void InputGate::poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails
     events.push_back(std::move(e));
   }
   events_.clear();
+  queued_priority_ = 0;
   for (auto& m : mails_) mails.push_back(std::move(m));
   mails_.clear();
   lock.unlock();

@@ -24,11 +24,21 @@ struct ChannelEvent {
   WatermarkStatus status = WatermarkStatus::kActive;
   int64_t checkpoint_id = 0;  // kBarrier.
   int64_t checkpoint_trigger_ns = 0;  // kBarrier: when the coordinator triggered it (Clock::nanoTime).
+  /// kBarrier: an unaligned checkpoint's barrier, which overtakes the events queued
+  /// before it (Flink's priority event).
+  bool unaligned = false;
+  /// Set by the gate: how many non-barrier events of this channel were pushed before
+  /// this one. For a barrier: the events of its channel that belong to its checkpoint's
+  /// in-flight data when it overtook them (those with a smaller `seq`).
+  uint64_t seq = 0;
 };
 
 /// A task's inbox: the input channels of all its upstream subtasks plus its mailbox.
 /// Each channel holds at most `buffers_per_channel` batches not yet taken by the task;
 /// a producer that finds its channel full waits, which is backpressure.
+///
+/// An unaligned barrier skips the queue: it goes before every event not yet taken (but
+/// after earlier unaligned barriers), so a checkpoint does not wait behind backpressure.
 ///
 /// Thread: producers (other task threads) and mail posters call push/post from any
 /// thread; only the owning task thread calls poll. One mutex guards everything; it is
@@ -67,6 +77,8 @@ class InputGate {
   std::condition_variable producer_cv_;
   std::deque<ChannelEvent> events_;   // Guarded by mu_.
   std::vector<int> queued_batches_;   // Guarded by mu_. Per channel.
+  std::vector<uint64_t> pushed_;      // Guarded by mu_. Per channel: non-barrier events pushed.
+  size_t queued_priority_ = 0;        // Guarded by mu_. Unaligned barriers at the front of events_.
   std::vector<Mail> mails_;           // Guarded by mu_.
   bool cancelled_ = false;            // Guarded by mu_.
 };

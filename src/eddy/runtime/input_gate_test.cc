@@ -56,5 +56,40 @@ TEST(InputGate, MailsArriveWithEvents) {
   EXPECT_EQ(ran, 1);
 }
 
+ChannelEvent barrierOn(int channel, int64_t id, bool unaligned) {
+  ChannelEvent e;
+  e.kind = ChannelEvent::Kind::kBarrier;
+  e.channel = channel;
+  e.checkpoint_id = id;
+  e.unaligned = unaligned;
+  return e;
+}
+
+TEST(InputGate, UnalignedBarriersOvertakeQueuedEventsAndCountThem) {
+  InputGate gate(2, 8);
+  ASSERT_TRUE(gate.push(batchOn(0)));
+  ASSERT_TRUE(gate.push(batchOn(1)));
+  ASSERT_TRUE(gate.push(batchOn(0)));
+  ASSERT_TRUE(gate.push(barrierOn(0, 7, /*unaligned=*/true)));
+  ASSERT_TRUE(gate.push(barrierOn(1, 7, /*unaligned=*/true)));
+  ASSERT_TRUE(gate.push(batchOn(0)));
+  ASSERT_TRUE(gate.push(barrierOn(1, 8, /*unaligned=*/false)));
+  std::vector<ChannelEvent> events;
+  std::vector<InputGate::Mail> mails;
+  gate.poll(events, mails, false, {});
+  ASSERT_EQ(events.size(), 7u);
+  // Both unaligned barriers first, in push order, each counting the events of its
+  // channel pushed before it; the aligned one keeps its place.
+  EXPECT_EQ(events[0].kind, ChannelEvent::Kind::kBarrier);
+  EXPECT_EQ(events[0].channel, 0);
+  EXPECT_EQ(events[0].seq, 2u);
+  EXPECT_EQ(events[1].channel, 1);
+  EXPECT_EQ(events[1].seq, 1u);
+  std::vector<std::pair<int, uint64_t>> rest;
+  for (size_t i = 2; i < events.size(); ++i) rest.emplace_back(events[i].channel, events[i].seq);
+  EXPECT_EQ(rest, (std::vector<std::pair<int, uint64_t>>{{0, 0}, {1, 0}, {0, 1}, {0, 2}, {1, 1}}));
+  EXPECT_EQ(events.back().kind, ChannelEvent::Kind::kBarrier);
+}
+
 }  // namespace
 }  // namespace eddy::runtime

@@ -34,6 +34,7 @@ struct TaskMetricsSnapshot {
   int64_t wall_ms = 0;
   int64_t checkpoint_alignment_ns = 0;    // Flink's checkpointAlignmentTime, last checkpoint.
   int64_t checkpoint_start_delay_ns = 0;  // Flink's checkpointStartDelayNanos, last checkpoint.
+  int64_t unaligned_checkpoints = 0;      // Checkpoints it took unaligned.
 };
 
 /// What execute() returns (Flink's JobExecutionResult): the outcome, the run time and
@@ -55,6 +56,9 @@ struct JobExecutionResult {
   // checkpoints can be incremental.
   int64_t last_checkpoint_full_size = -1;
   int64_t number_of_in_progress_checkpoints = 0;  // Left in flight when the job ended.
+  /// Records replayed from the in-flight data of unaligned checkpoints by restoring
+  /// tasks (all attempts).
+  int64_t in_flight_records_restored = 0;
   /// What went wrong without failing the job, e.g. checkpoints close to the interval.
   std::vector<std::string> warnings;
   std::vector<OperatorMetricsSnapshot> operators;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <typeinfo>
 
+#include "eddy/runtime/channel_state.h"
 #include "eddy/runtime/job_graph.h"
 #include "eddy/runtime/task.h"
 
@@ -96,7 +97,7 @@ struct Deployment {
           for (int j = 0; j < up_p; ++j) {
             if (!connected(edge.kind, up_p, v.parallelism, j, i)) continue;
             channel_of[e][{j, i}] = channels++;
-            infos.push_back(Task::InputChannel{edge.type.get(), edge.target_input, 0});
+            infos.push_back(Task::InputChannel{edge.type.get(), edge.target_input, 0, e});
           }
         }
         auto gate = std::make_unique<InputGate>(channels, kBuffersPerChannel);
@@ -203,6 +204,7 @@ struct Deployment {
       ops[id]->setup(std::move(ctx), main_output);
       if (restore != nullptr) noteError(ops[id]->initializeState(restoredFor(node)), node);
     }
+    const StreamNode& head = graph.nodes[v.chain.front()];
     if (make_hooks) {
       Task::CheckpointHooks hooks = make_hooks(v.id, i);
       for (int id : v.chain) {
@@ -212,9 +214,25 @@ struct Deployment {
           hooks.keys.push_back(operatorKey(graph.nodes[id]));
         }
       }
+      if (hooks.unaligned && !head.isSource()) hooks.channel_state_key = channelStateKey(operatorKey(head));
       task.setCheckpointing(std::move(hooks));
     }
-    const StreamNode& head = graph.nodes[v.chain.front()];
+    if (restore != nullptr && !head.isSource()) {
+      // In-flight data of an unaligned checkpoint is replayed whatever this run's mode.
+      auto found = restore->operators.find(channelStateKey(operatorKey(head)));
+      if (found != restore->operators.end()) {
+        std::vector<std::string> previous;
+        for (const OperatorSnapshot& s : found->second) previous.push_back(s.operator_state);
+        int mp = head.max_parallelism > 0 ? head.max_parallelism : v.max_parallelism;
+        Result<RestoredChannelState> channels =
+            restoreChannelState(previous, i, v.parallelism, mp, head.num_inputs, graph, v.in_edges);
+        if (channels.isOk()) {
+          task.setRestoredChannelState(std::move(*channels));
+        } else {
+          noteError(Status(channels.status().code(), "channel state: " + channels.status().message()), head);
+        }
+      }
+    }
     std::vector<OutputBase*> head_inputs;
     for (int k = 0; k < head.num_inputs; ++k) head_inputs.push_back(inputs.at({head.id, k}));
     task.setInputs(std::move(head_inputs), std::move(pending_inputs.at(&task)));
@@ -252,6 +270,8 @@ class Coordinator {
       ack(id, vertex, subtask, std::move(snapshot));
     };
     hooks.final_checkpoint_id = [this] { return finalCheckpointId(); };
+    hooks.unaligned = settings_.unaligned && settings_.mode == CheckpointingMode::kExactlyOnce;
+    hooks.aligned_timeout_ns = hooks.unaligned ? settings_.aligned_checkpoint_timeout_ms * 1'000'000 : 0;
     return hooks;
   }
 
@@ -487,6 +507,33 @@ class Coordinator {
   std::atomic<int64_t> last_size_{-1};
 };
 
+/// Unaligned checkpoints need EXACTLY_ONCE (Flink ignores them otherwise, with a
+/// warning), one checkpoint at a time, and a serializer for every record type that
+/// crosses tasks (in-flight records are stored).
+Status checkUnalignedSettings(const StreamGraph& graph, const JobGraph& jg, std::vector<std::string>& warnings) {
+  const CheckpointSettings& s = graph.checkpointing;
+  if (!s.unaligned || s.interval_ms <= 0) return Status::ok();
+  if (s.mode != CheckpointingMode::kExactlyOnce) {
+    std::string w = "unaligned checkpoints work only in EXACTLY_ONCE mode; this AT_LEAST_ONCE job takes them unblocked without alignment instead";
+    std::fprintf(stderr, "WARN %s\n", w.c_str());
+    warnings.push_back(std::move(w));
+    return Status::ok();
+  }
+  if (s.max_concurrent > 1) {
+    return Status::invalidArgument("unaligned checkpoints take one checkpoint at a time, but max concurrent checkpoints is " +
+                                   std::to_string(s.max_concurrent));
+  }
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    const StreamEdge& edge = graph.edges[e];
+    if (jg.edge_chained[e] || edge.type->serializable()) continue;
+    return Status::invalidArgument("unaligned checkpoints store in-flight records, but the records from '" +
+                                   graph.nodes[static_cast<size_t>(edge.source)].name + "' to '" +
+                                   graph.nodes[static_cast<size_t>(edge.target)].name +
+                                   "' have no serializer; give their type serialize/deserialize members");
+  }
+  return Status::ok();
+}
+
 /// 64 random bits in hex: this execution's attempt id.
 std::string newAttemptId() {
   std::random_device rd;
@@ -511,7 +558,10 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     // Flink refuses to drop state silently: every operator in the checkpoint must be
     // in the job (matched by uid, else by position).
     std::set<std::string> keys;
-    for (const StreamNode& n : graph.nodes) keys.insert(operatorKey(n));
+    for (const StreamNode& n : graph.nodes) {
+      keys.insert(operatorKey(n));
+      keys.insert(channelStateKey(operatorKey(n)));
+    }
     for (const auto& [key, subtasks] : restore->operators) {
       if (keys.count(key) != 0) continue;
       bool has_state = false;  // Stateless operators leave empty snapshots: nothing lost.
@@ -523,6 +573,11 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
           "allow non-restored state (SavepointRestoreSettings::forPath(path, true), --allow-non-restored-state).");
       return result;
     }
+  }
+  std::vector<std::string> warnings;
+  if (Status st = checkUnalignedSettings(graph, *jg, warnings); !st.isOk()) {
+    result.status = st;
+    return result;
   }
   Deployment d(graph, std::move(jg).value());
   d.restore = restore;
@@ -591,8 +646,10 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.last_checkpoint_size = coordinator->lastSize();
     result.last_checkpoint_full_size = coordinator->lastSize();
     result.number_of_in_progress_checkpoints = coordinator->inProgress();
-    result.warnings = coordinator->warnings();
+    std::vector<std::string> more = coordinator->warnings();
+    warnings.insert(warnings.end(), more.begin(), more.end());
   }
+  result.warnings = std::move(warnings);
   result.net_runtime_ms = (graph.clock->nanoTime() - start) / 1'000'000;
   result.status = first_error;
   result.failed_operator = failed_operator;
@@ -619,6 +676,8 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
       ts.wall_ms = t->metrics().wall_ns.get() / 1'000'000;
       ts.checkpoint_alignment_ns = t->metrics().checkpoint_alignment_ns.get();
       ts.checkpoint_start_delay_ns = t->metrics().checkpoint_start_delay_ns.get();
+      ts.unaligned_checkpoints = t->metrics().unaligned_checkpoints.get();
+      result.in_flight_records_restored += t->metrics().in_flight_records_restored.get();
       result.tasks.push_back(std::move(ts));
       Status merged = mergeAccumulators(t->accumulators(), result.accumulators);
       if (!merged.isOk() && result.status.isOk()) result.status = merged;

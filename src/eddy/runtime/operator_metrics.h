@@ -36,6 +36,10 @@ struct TaskMetrics {
   // first barrier's arrival.
   Counter checkpoint_alignment_ns;
   Counter checkpoint_start_delay_ns;
+  // Checkpoints this task took unaligned (from the start, or after the alignment
+  // timeout), and the in-flight records it replayed when it restored.
+  Counter unaligned_checkpoints;
+  Counter in_flight_records_restored;
 };
 
 }  // namespace eddy::runtime

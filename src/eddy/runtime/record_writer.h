@@ -32,9 +32,11 @@ class RecordWriterBase {
   virtual void flushAll() = 0;
   /// Flushes and tells every consumer channel this producer is done.
   virtual void endOfPartition() = 0;
-  /// Flushes and sends checkpoint barrier `id` to every consumer channel.
-  /// Barrier `id` of a checkpoint triggered at `trigger_ns` (Clock::nanoTime).
-  virtual void broadcastBarrier(int64_t id, int64_t trigger_ns) = 0;
+  /// Flushes and sends barrier `id` of a checkpoint triggered at `trigger_ns`
+  /// (Clock::nanoTime) to every consumer channel; an `unaligned` barrier overtakes what
+  /// the consumers have queued. The flush comes first either way: records of partly
+  /// filled buffers precede the snapshot, so they must precede the barrier too.
+  virtual void broadcastBarrier(int64_t id, int64_t trigger_ns, bool unaligned) = 0;
 };
 
 /// The end of a chain on one edge: buffers records per consumer channel and hands
@@ -87,11 +89,12 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       if (pending_[c] != nullptr && !pending_[c]->records.empty()) flush(c);
     }
   }
-  void broadcastBarrier(int64_t id, int64_t trigger_ns) override {
+  void broadcastBarrier(int64_t id, int64_t trigger_ns, bool unaligned) override {
     ChannelEvent e;
     e.kind = ChannelEvent::Kind::kBarrier;
     e.checkpoint_id = id;
     e.checkpoint_trigger_ns = trigger_ns;
+    e.unaligned = unaligned;
     toEveryChannel(e);
   }
   void endOfPartition() override {
@@ -110,6 +113,8 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       e.channel = t.channel;
       e.watermark = event.watermark;
       e.checkpoint_id = event.checkpoint_id;
+      e.checkpoint_trigger_ns = event.checkpoint_trigger_ns;
+      e.unaligned = event.unaligned;
       e.status = event.status;
       send(t, std::move(e));
     }

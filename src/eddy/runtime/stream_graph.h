@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <typeinfo>
 #include <memory>
 #include <string>
 #include <utility>
@@ -29,6 +30,13 @@ class TypeOpsBase {
                                                  Counter* records_out) const = 0;
   /// Feeds every record of a Batch<T> to `target` (an Output<T>).
   virtual void deliver(BatchBase& batch, OutputBase& target) const = 0;
+  /// Whether records of T can be written into a checkpoint (unaligned checkpoints
+  /// store in-flight records); if not, writeBatch and readBatch fail.
+  virtual bool serializable() const = 0;
+  /// Appends the records of a Batch<T> to `out`.
+  virtual Status writeBatch(const BatchBase& batch, DataOutputView& out) const = 0;
+  /// Reads what writeBatch wrote.
+  virtual Result<std::unique_ptr<BatchBase>> readBatch(DataInputView& in) const = 0;
 };
 
 template <typename T>
@@ -42,6 +50,34 @@ class TypeOps final : public TypeOpsBase {
   }
   void deliver(BatchBase& batch, OutputBase& target) const override {
     static_cast<Output<T>&>(target).collectBatch(static_cast<Batch<T>&>(batch).records);
+  }
+  bool serializable() const override { return Serializable<T>; }
+  Status writeBatch(const BatchBase& batch, DataOutputView& out) const override {
+    if constexpr (Serializable<T>) {
+      serialize(static_cast<const Batch<T>&>(batch).records, out);
+      return Status::ok();
+    } else {
+      (void)batch;
+      (void)out;
+      return notSerializable();
+    }
+  }
+  Result<std::unique_ptr<BatchBase>> readBatch(DataInputView& in) const override {
+    if constexpr (Serializable<T>) {
+      auto batch = std::make_unique<Batch<T>>();
+      EDDY_ASSIGN_OR_RETURN(batch->records, deserialize<std::vector<StreamRecord<T>>>(in));
+      return std::unique_ptr<BatchBase>(std::move(batch));
+    } else {
+      (void)in;
+      return notSerializable();
+    }
+  }
+
+ private:
+  static Status notSerializable() {
+    return Status::invalidArgument(std::string("records of type ") + typeid(T).name() +
+                                   " cannot be written into a checkpoint: give the type a serializer "
+                                   "(serialize/deserialize members) to use unaligned checkpoints");
   }
 };
 
@@ -91,6 +127,12 @@ struct StreamEdge {
                                                    int consumer_max_parallelism, TaskMetrics*,
                                                    OutputBase** as_output)>
       make_writer;
+  /// Hash edges: of the records in a Batch<T>, those a keyBy over `parallelism`
+  /// consumers (key groups of `max_parallelism`) sends to `subtask`; redistributes
+  /// in-flight records of an unaligned checkpoint when the job is rescaled. Empty for
+  /// other edges.
+  std::function<std::unique_ptr<BatchBase>(const BatchBase& batch, int subtask, int parallelism, int max_parallelism)>
+      select_for_subtask;
 };
 
 /// The logical graph the API builds: nodes in creation order (a topological order).
@@ -115,6 +157,14 @@ struct CheckpointSettings {
   /// A restore may leave state of operators the job no longer has (Flink's
   /// allowNonRestoredState); otherwise such state is an error.
   bool allow_non_restored_state = false;
+  /// Unaligned checkpoints (Flink's execution.checkpointing.unaligned.enabled): barriers
+  /// overtake queued data and tasks store what they overtook, so a checkpoint does not
+  /// wait for backpressured channels to drain. EXACTLY_ONCE only.
+  bool unaligned = false;
+  /// With `unaligned`: 0 starts checkpoints unaligned; otherwise they start aligned and
+  /// a task still aligning this long after the trigger goes unaligned (Flink's
+  /// execution.checkpointing.aligned-checkpoint-timeout).
+  int64_t aligned_checkpoint_timeout_ms = 0;
 };
 
 /// The name an operator's state has in checkpoints: its uid, else its position in the

@@ -38,6 +38,7 @@ void Task::setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChan
   ended_.assign(channels_.size(), false);
   blocked_.assign(channels_.size(), false);
   held_.resize(channels_.size());
+  processed_.assign(channels_.size(), 0);
 }
 
 Status Task::run(std::string* failed_operator) {
@@ -131,6 +132,7 @@ void Task::runSource() {
 }
 
 void Task::runOperators() {
+  replayChannelState();
   std::vector<ChannelEvent> events;
   std::vector<InputGate::Mail> mails;
   while (open_channels_ > 0) {
@@ -142,23 +144,67 @@ void Task::runOperators() {
       for (auto& w : writers_) w->flushAll();
       Timestamp wake = kMaxTimestamp;
       if (auto t = processing_time_.nextTimerTime()) wake = *t;
+      InputGate::SteadyTime deadline = deadlineFor(wake);
+      if (aligning_ >= 0 && checkpointing_.aligned_timeout_ns > 0) {
+        // Wake when the alignment times out, to switch to unaligned.
+        int64_t left = aligning_trigger_ns_ + checkpointing_.aligned_timeout_ns - clock_.nanoTime();
+        deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::nanoseconds(std::max<int64_t>(0, left)));
+      }
       int64_t idle_start = clock_.nanoTime();
-      gate_->poll(events, mails, /*wait=*/true, deadlineFor(wake));
+      gate_->poll(events, mails, /*wait=*/true, deadline);
       metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
     }
     if (gate_->isCancelled()) throw TaskCancelled();
-    for (ChannelEvent& e : events) handleEvent(e);
+    for (ChannelEvent& e : events) {
+      handleEvent(e);
+      checkAlignmentTimeout();
+    }
     events.clear();
+    checkAlignmentTimeout();
     runMails(mails);
     processing_time_.fireDueTimers();
   }
+}
+
+void Task::replayChannelState() {
+  RestoredChannelState& r = restored_channels_;
+  for (size_t i = 0; i < head_inputs_.size() && i < r.start_after.size(); ++i) {
+    if (r.same_layout && i < r.valve_states.size()) {
+      DataInputView in(r.valve_states[i]);
+      if (Status st = valves_[i].restore(in); !st.isOk()) throw OperatorFailure(name_, "restoring channel state: " + st.message());
+    } else {
+      valves_[i].startAfter(r.start_after[i]);
+    }
+    // The operators saw this watermark before the snapshot; their restored state
+    // (timers, windows) is consistent with it, and in-flight records are judged by it.
+    if (r.start_after[i] > kMinTimestamp) head_inputs_[i]->emitWatermark(Watermark{r.start_after[i]});
+  }
+  for (InflightEvent& e : r.events) {
+    const int input = e.input;
+    switch (e.kind) {
+      case ChannelEvent::Kind::kBatch:
+        e.type->deliver(*e.batch, *head_inputs_[input]);
+        break;
+      case ChannelEvent::Kind::kWatermark:
+        applyValve(input, valves_[input].inputWatermark(channels_[e.channel].valve_channel, Watermark{e.watermark}));
+        break;
+      case ChannelEvent::Kind::kStatus:
+        applyValve(input, valves_[input].inputWatermarkStatus(channels_[e.channel].valve_channel, e.status));
+        break;
+      default:
+        break;
+    }
+  }
+  metrics_.in_flight_records_restored.inc(r.records);
+  restored_channels_ = RestoredChannelState{};
 }
 
 void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
   if (finished_.load() || gate_->isCancelled()) return;
   metrics_.checkpoint_start_delay_ns.set(clock_.nanoTime() - trigger_ns);
   metrics_.checkpoint_alignment_ns.set(0);
-  performCheckpoint(id, trigger_ns);
+  // Unaligned from the start (no alignment timeout): the barrier overtakes queued data.
+  performCheckpoint(id, trigger_ns, checkpointing_.unaligned && checkpointing_.aligned_timeout_ns == 0);
 }
 
 Task::TaskSnapshot Task::snapshotChain(int64_t id) {
@@ -177,10 +223,15 @@ Task::TaskSnapshot Task::snapshotChain(int64_t id) {
   return snapshot;
 }
 
-void Task::performCheckpoint(int64_t id, int64_t trigger_ns) {
+void Task::performCheckpoint(int64_t id, int64_t trigger_ns, bool unaligned) {
   TaskSnapshot snapshot = snapshotChain(id);
+  if (!checkpointing_.channel_state_key.empty()) {
+    // Aligned: nothing in flight, but the valves' state keeps a later unaligned
+    // checkpoint's replay consistent downstream (see replayChannelState).
+    snapshot[checkpointing_.channel_state_key].operator_state = ChannelStateWriter(valves_).finish();
+  }
   // Flink: the barrier goes downstream right after the synchronous snapshot.
-  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns);
+  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, unaligned);
   if (checkpointing_.ack) checkpointing_.ack(id, std::move(snapshot));
 }
 
@@ -229,6 +280,14 @@ void Task::noteFirstBarrier(const ChannelEvent& barrier) {
 
 void Task::onBarrier(int channel, const ChannelEvent& barrier) {
   const int64_t id = barrier.checkpoint_id;
+  if (capture_) {
+    if (id == capture_->id) {  // It timed out here and went on unaligned.
+      capture_->barrier_seq[channel] = barrier.seq;
+      checkCaptureComplete();
+      return;
+    }
+    if (id > capture_->id) capture_.reset();  // Abandoned upstream.
+  }
   if (aligning_ >= 0 && id > aligning_) {
     // A newer checkpoint subsumes the one being aligned (it was abandoned upstream):
     // release what waited, then align the newer one.
@@ -244,6 +303,7 @@ void Task::onBarrier(int channel, const ChannelEvent& barrier) {
   }
   blocked_[channel] = true;
   checkAligned();
+  checkAlignmentTimeout();
 }
 
 void Task::checkAligned() {
@@ -254,7 +314,7 @@ void Task::checkAligned() {
   aligning_ = -1;
   last_checkpoint_ = id;
   metrics_.checkpoint_alignment_ns.set(clock_.nanoTime() - alignment_start_ns_);
-  performCheckpoint(id, aligning_trigger_ns_);
+  performCheckpoint(id, aligning_trigger_ns_, /*unaligned=*/false);
   releaseHeld();
 }
 
@@ -285,7 +345,7 @@ void Task::checkAtLeastOnceComplete() {
   barriers_seen_.erase(barriers_seen_.begin(), barriers_seen_.upper_bound(newest));
   last_checkpoint_ = newest;
   metrics_.checkpoint_alignment_ns.set(0);  // Nothing waits in this mode.
-  performCheckpoint(newest, trigger_ns);
+  performCheckpoint(newest, trigger_ns, /*unaligned=*/false);
 }
 
 void Task::releaseHeld() {
@@ -307,15 +367,26 @@ void Task::handleEvent(ChannelEvent& e) {
     held_[e.channel].push_back(std::move(e));
     return;
   }
+  if (e.kind == ChannelEvent::Kind::kBarrier) {
+    if (checkpointing_.mode == CheckpointingMode::kAtLeastOnce) {
+      onBarrierAtLeastOnce(e.channel, e);
+    } else if (e.unaligned) {
+      onUnalignedBarrier(e.channel, e);
+    } else {
+      onBarrier(e.channel, e);
+    }
+    return;
+  }
+  // Before delivery, which may move the records out.
+  if (capture_ && e.seq < capture_->barrier_seq[e.channel]) recordInFlight(e);
+  deliver(e);
+  ++processed_[e.channel];
+  if (capture_) checkCaptureComplete();
+}
+
+void Task::deliver(const ChannelEvent& e) {
   const InputChannel& ch = channels_[e.channel];
   switch (e.kind) {
-    case ChannelEvent::Kind::kBarrier:
-      if (checkpointing_.mode == CheckpointingMode::kAtLeastOnce) {
-        onBarrierAtLeastOnce(e.channel, e);
-      } else {
-        onBarrier(e.channel, e);
-      }
-      break;
     case ChannelEvent::Kind::kBatch:
       ch.type->deliver(*e.batch, *head_inputs_[ch.input]);
       break;
@@ -333,7 +404,65 @@ void Task::handleEvent(ChannelEvent& e) {
       if (!barriers_seen_.empty()) checkAtLeastOnceComplete();
       if (aligning_ >= 0) checkAligned();
       break;
+    case ChannelEvent::Kind::kBarrier:
+      break;  // Handled by handleEvent.
   }
+}
+
+void Task::onUnalignedBarrier(int channel, const ChannelEvent& barrier) {
+  const int64_t id = barrier.checkpoint_id;
+  if (capture_ && id == capture_->id) {
+    capture_->barrier_seq[channel] = barrier.seq;
+    checkCaptureComplete();
+    return;
+  }
+  if (id <= last_checkpoint_ || (aligning_ >= 0 && id < aligning_)) return;
+  if (aligning_ != id) noteFirstBarrier(barrier);
+  startUnaligned(id, barrier.checkpoint_trigger_ns, channel, barrier.seq);
+}
+
+void Task::checkAlignmentTimeout() {
+  if (aligning_ < 0 || checkpointing_.aligned_timeout_ns <= 0) return;
+  if (clock_.nanoTime() - aligning_trigger_ns_ < checkpointing_.aligned_timeout_ns) return;
+  startUnaligned(aligning_, aligning_trigger_ns_, -1, 0);
+}
+
+void Task::startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t seq) {
+  capture_.reset();  // An older checkpoint still recording was abandoned upstream.
+  metrics_.checkpoint_alignment_ns.set(aligning_ == id ? clock_.nanoTime() - alignment_start_ns_ : 0);
+  aligning_ = -1;
+  last_checkpoint_ = id;
+  Capture cap(id, channels_.size(), valves_);
+  // Channels blocked while aligning delivered their barrier after everything before it.
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    if (blocked_[c]) cap.barrier_seq[c] = processed_[c];
+  }
+  if (channel >= 0) cap.barrier_seq[static_cast<size_t>(channel)] = seq;
+  cap.snapshot = snapshotChain(id);
+  metrics_.unaligned_checkpoints.inc(1);
+  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, /*unaligned=*/true);
+  capture_.emplace(std::move(cap));
+  releaseHeld();  // What waited came after its channel's barrier: not in flight.
+  if (capture_) checkCaptureComplete();
+}
+
+void Task::recordInFlight(const ChannelEvent& e) {
+  if (e.kind == ChannelEvent::Kind::kEndOfPartition) return;
+  const InputChannel& ch = channels_[e.channel];
+  Status st = capture_->channel_state.add(e, ch.input, ch.edge, *ch.type);
+  if (!st.isOk()) throw OperatorFailure(name_, "checkpoint " + std::to_string(capture_->id) + ": " + st.message());
+}
+
+void Task::checkCaptureComplete() {
+  Capture& cap = *capture_;
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    if (!ended_[c] && processed_[c] < cap.barrier_seq[c]) return;
+  }
+  cap.snapshot[checkpointing_.channel_state_key].operator_state = cap.channel_state.finish();
+  int64_t id = cap.id;
+  TaskSnapshot snapshot = std::move(cap.snapshot);
+  capture_.reset();
+  if (checkpointing_.ack) checkpointing_.ack(id, std::move(snapshot));
 }
 
 void Task::applyValve(int input, const WatermarkValve::Emit& emit) {

@@ -6,11 +6,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "eddy/core/status.h"
 #include "eddy/runtime/accumulator.h"
+#include "eddy/runtime/channel_state.h"
 #include "eddy/runtime/input_gate.h"
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/processing_time_service.h"
@@ -36,6 +38,7 @@ class Task {
     const TypeOpsBase* type = nullptr;
     int input = 0;  // Operator input index: 0, or 1 for the second input.
     int valve_channel = 0;
+    int edge = 0;  // The StreamGraph edge it belongs to.
   };
 
   Task(std::string name, int subtask_index, const Clock& clock, std::unique_ptr<InputGate> gate);
@@ -74,12 +77,23 @@ class Task {
     /// ended and its chain finished (Flink's checkpoints after tasks finish): the same
     /// for every task of the run.
     std::function<int64_t()> final_checkpoint_id;
+    /// Unaligned checkpoints (EXACTLY_ONCE only): a task snapshots at the first barrier
+    /// and forwards it ahead of queued data; in-flight events go into its channel state
+    /// under `channel_state_key` (tasks with inputs record it in every checkpoint).
+    bool unaligned = false;
+    /// With `unaligned`: 0 starts every checkpoint unaligned; otherwise checkpoints
+    /// start aligned and a task switches to unaligned once this long has passed since
+    /// the trigger (Flink's aligned-checkpoint-timeout).
+    int64_t aligned_timeout_ns = 0;
+    std::string channel_state_key;
   };
 
   /// Enables checkpoints. A task then snapshots at every barrier and, at its end, takes
   /// the final checkpoint and waits for its completion before it closes, so what its
   /// sinks staged is committed before the job ends.
   void setCheckpointing(CheckpointHooks hooks) { checkpointing_ = std::move(hooks); }
+  /// The channel state of an unaligned checkpoint to replay before reading the inputs.
+  void setRestoredChannelState(RestoredChannelState state) { restored_channels_ = std::move(state); }
   /// Source tasks only, on the task thread (posted as mail by the coordinator):
   /// snapshot now and send barrier `id` downstream.
   void triggerCheckpoint(int64_t id, int64_t trigger_ns);
@@ -106,11 +120,18 @@ class Task {
   void handleEvent(ChannelEvent& event);
   void onBarrier(int channel, const ChannelEvent& barrier);
   void onBarrierAtLeastOnce(int channel, const ChannelEvent& barrier);
+  void onUnalignedBarrier(int channel, const ChannelEvent& barrier);
+  void startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t seq);
+  void checkAlignmentTimeout();
+  void recordInFlight(const ChannelEvent& e);
+  void checkCaptureComplete();
+  void replayChannelState();
+  void deliver(const ChannelEvent& e);
   void noteFirstBarrier(const ChannelEvent& barrier);
   void checkAligned();
   void checkAtLeastOnceComplete();
   void releaseHeld();
-  void performCheckpoint(int64_t id, int64_t trigger_ns);
+  void performCheckpoint(int64_t id, int64_t trigger_ns, bool unaligned);
   TaskSnapshot snapshotChain(int64_t id);
   void takeFinalCheckpoint();
   void applyValve(int input, const WatermarkValve::Emit& emit);
@@ -156,6 +177,21 @@ class Task {
     int64_t trigger_ns = 0;
   };
   std::map<int64_t, BarrierCount> barriers_seen_;
+  // Unaligned: the checkpoint whose in-flight events are being recorded. A channel's
+  // events count as in flight until the task processed every event pushed before the
+  // channel's barrier (`barrier_seq`, kNotYet until the barrier arrived).
+  static constexpr uint64_t kNotYet = ~uint64_t{0};
+  struct Capture {
+    Capture(int64_t checkpoint, size_t channels, const std::vector<WatermarkValve>& valves)
+        : id(checkpoint), barrier_seq(channels, kNotYet), channel_state(valves) {}
+    int64_t id;
+    std::vector<uint64_t> barrier_seq;
+    TaskSnapshot snapshot;
+    ChannelStateWriter channel_state;
+  };
+  std::optional<Capture> capture_;
+  std::vector<uint64_t> processed_;  // Per channel: non-barrier events handled.
+  RestoredChannelState restored_channels_;
   std::atomic<bool> finished_{false};
 };
 

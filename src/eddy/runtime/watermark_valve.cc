@@ -63,6 +63,34 @@ WatermarkValve::Emit WatermarkValve::endOfPartition(int channel) {
   return emit;
 }
 
+void WatermarkValve::snapshot(DataOutputView& out) const {
+  out.writeVarint(channels_.size());
+  for (const Channel& c : channels_) {
+    out.write<int64_t>(c.watermark);
+    out.write<uint8_t>(static_cast<uint8_t>((c.active ? 1 : 0) | (c.aligned ? 2 : 0)));
+  }
+  out.write<int64_t>(last_output_);
+  out.write<uint8_t>(output_idle_ ? 1 : 0);
+}
+
+Status WatermarkValve::restore(DataInputView& in) {
+  EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+  if (n != channels_.size()) {
+    return Status::invalidArgument("watermark state of " + std::to_string(n) + " channels cannot restore onto " +
+                                   std::to_string(channels_.size()) + " channels");
+  }
+  for (Channel& c : channels_) {
+    EDDY_ASSIGN_OR_RETURN(c.watermark, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(uint8_t flags, in.read<uint8_t>());
+    c.active = (flags & 1) != 0;
+    c.aligned = (flags & 2) != 0;
+  }
+  EDDY_ASSIGN_OR_RETURN(last_output_, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(uint8_t idle, in.read<uint8_t>());
+  output_idle_ = idle != 0;
+  return Status::ok();
+}
+
 std::optional<Watermark> WatermarkValve::advanceToMinOverAligned() {
   bool any = false;
   Timestamp min_wm = kMaxTimestamp;

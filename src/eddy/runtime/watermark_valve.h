@@ -1,8 +1,11 @@
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
+#include "eddy/core/serialization.h"
+#include "eddy/core/status.h"
 #include "eddy/runtime/stream_record.h"
 
 namespace eddy::runtime {
@@ -27,6 +30,15 @@ class WatermarkValve {
   Emit endOfPartition(int channel);
 
   Timestamp lastOutputWatermark() const { return last_output_; }
+
+  /// The valve's state, for unaligned checkpoints: in-flight watermarks of a restored
+  /// task replay onto the state the valve had when the task snapshotted.
+  void snapshot(DataOutputView& out) const;
+  /// Restores what snapshot() wrote; the channel count must match.
+  Status restore(DataInputView& in);
+  /// After a rescale, when per-channel state cannot carry over: the output only ever
+  /// advances beyond `wm`, the watermark the task's operators already saw.
+  void startAfter(Timestamp wm) { last_output_ = std::max(last_output_, wm); }
 
  private:
   struct Channel {
