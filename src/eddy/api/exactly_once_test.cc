@@ -212,26 +212,44 @@ void useBackend(StreamExecutionEnvironment& env, bool rocksdb) {
   if (rocksdb) env.setStateBackend(EmbeddedRocksDBStateBackend().setCacheEntriesPerState(16));
 }
 
-/// Unaligned checkpoints, with a consumer slow enough that barriers overtake data.
-void useUnaligned(StreamExecutionEnvironment& env, bool unaligned) {
-  g_spin_us = unaligned ? 50 : 0;  // Below the source rate of 60k/s even at parallelism 2.
-  if (unaligned) env.getCheckpointConfig().enableUnalignedCheckpoints();
+/// How barriers travel: aligned, unaligned from the start, or aligned until a 1 ms
+/// alignment timeout switches a task to unaligned.
+enum class Alignment { kAligned, kUnaligned, kTimeout };
+
+const char* alignmentName(Alignment a) {
+  switch (a) {
+    case Alignment::kAligned:
+      return "_aligned";
+    case Alignment::kUnaligned:
+      return "_unaligned";
+    case Alignment::kTimeout:
+      return "_alignment_timeout";
+  }
+  return "";
 }
 
-/// (parallelism, RocksDB?, unaligned?)
-class ExactlyOnce : public ::testing::TestWithParam<std::tuple<int, bool, bool>> {};
+/// Unaligned checkpoints, with a consumer slow enough that barriers overtake data.
+void useAlignment(StreamExecutionEnvironment& env, Alignment alignment) {
+  g_spin_us = alignment == Alignment::kAligned ? 0 : 50;  // Below the source rate of 60k/s even at parallelism 2.
+  if (alignment != Alignment::kAligned) env.getCheckpointConfig().enableUnalignedCheckpoints();
+  if (alignment == Alignment::kTimeout) env.getCheckpointConfig().setAlignedCheckpointTimeout(Duration(1));
+}
+
+/// (parallelism, RocksDB?, alignment)
+class ExactlyOnce : public ::testing::TestWithParam<std::tuple<int, bool, Alignment>> {};
 
 TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
   const int parallelism = std::get<0>(GetParam());
   const bool rocksdb = std::get<1>(GetParam());
-  const bool unaligned = std::get<2>(GetParam());
+  const Alignment alignment = std::get<2>(GetParam());
+  const bool unaligned = alignment != Alignment::kAligned;
   const int seeds = slow() ? 12 : 2;
   const int64_t records = slow() ? 60000 : 12000;
   int64_t replayed = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + (rocksdb ? "_rocks" : "") +
-                           (unaligned ? "_ua" : "") + "_s" + std::to_string(seed));
+    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + (rocksdb ? "_rocks" : "") + "_a" +
+                           std::to_string(static_cast<int>(alignment)) + "_s" + std::to_string(seed));
     Killer killer;
     std::mt19937_64 rng(static_cast<uint64_t>(seed));
     const int kills = 4;
@@ -251,7 +269,7 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
     useBackend(env, rocksdb);
-    useUnaligned(env, unaligned);
+    useAlignment(env, alignment);
     env.enableCheckpointing(10);
     env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string());
     env.setRestartStrategy(RestartStrategy::fixedDelayRestart(kills + chaos.budget, Duration(0)));
@@ -272,11 +290,13 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ParallelismBackendAndAlignment, ExactlyOnce,
-                         ::testing::Combine(::testing::Values(1, 2), ::testing::Bool(), ::testing::Bool()),
+                         ::testing::Combine(::testing::Values(1, 2), ::testing::Bool(),
+                                            ::testing::Values(Alignment::kAligned, Alignment::kUnaligned,
+                                                              Alignment::kTimeout)),
                          [](const auto& info) {
                            return "p" + std::to_string(std::get<0>(info.param)) +
                                   (std::get<1>(info.param) ? "_rocksdb" : "_hashmap") +
-                                  (std::get<2>(info.param) ? "_unaligned" : "_aligned");
+                                  alignmentName(std::get<2>(info.param));
                          });
 
 /// A "process" that dies (no restart strategy) and a new one resuming from the retained
@@ -291,7 +311,7 @@ void killThenResume(int first_parallelism, int second_parallelism, bool first_ro
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
     useBackend(env, rocksdb);
-    useUnaligned(env, unaligned);
+    useAlignment(env, unaligned ? Alignment::kUnaligned : Alignment::kAligned);
     // A backlog for certain even on a loaded machine: the kill's checkpoint holds it.
     if (unaligned) g_spin_us = 100;
     env.enableCheckpointing(10);

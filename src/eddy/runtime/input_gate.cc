@@ -28,12 +28,12 @@ bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
   }
   if (cancelled_) return false;
   bool was_empty = events_.empty() && mails_.empty();
-  if (event.kind == ChannelEvent::Kind::kBarrier) {
+  if (event.isCheckpointEvent()) {
     event.seq = pushed_[event.channel];
   } else {
     event.seq = pushed_[event.channel]++;
   }
-  if (event.kind == ChannelEvent::Kind::kBarrier && event.unaligned) {
+  if (event.isPriority()) {
     events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_++), std::move(event));
   } else {
     events_.push_back(std::move(event));

@@ -16,29 +16,46 @@ namespace eddy::runtime {
 
 /// One element on a channel between two tasks, in channel order.
 struct ChannelEvent {
-  enum class Kind : uint8_t { kBatch, kWatermark, kStatus, kEndOfPartition, kBarrier };
+  /// kAnnouncement: an aligned barrier's herald (Flink's EventAnnouncement), sent with
+  /// it when checkpoints may time out into unaligned ones. It overtakes queued data, so
+  /// a task learns of a barrier stuck behind a backlog and can switch to unaligned
+  /// without waiting for it.
+  enum class Kind : uint8_t { kBatch, kWatermark, kStatus, kEndOfPartition, kBarrier, kAnnouncement };
   Kind kind = Kind::kBatch;
   int channel = 0;
   std::unique_ptr<BatchBase> batch;
   Timestamp watermark = kMinTimestamp;
   WatermarkStatus status = WatermarkStatus::kActive;
-  int64_t checkpoint_id = 0;  // kBarrier.
-  int64_t checkpoint_trigger_ns = 0;  // kBarrier: when the coordinator triggered it (Clock::nanoTime).
+  int64_t checkpoint_id = 0;  // kBarrier, kAnnouncement.
+  int64_t checkpoint_trigger_ns = 0;  // kBarrier, kAnnouncement: when the coordinator triggered it (Clock::nanoTime).
   /// kBarrier: an unaligned checkpoint's barrier, which overtakes the events queued
   /// before it (Flink's priority event).
   bool unaligned = false;
-  /// Set by the gate: how many non-barrier events of this channel were pushed before
-  /// this one. For a barrier: the events of its channel that belong to its checkpoint's
-  /// in-flight data when it overtook them (those with a smaller `seq`).
+  /// Set by the gate: how many events of this channel other than barriers and
+  /// announcements were pushed before this one. For a barrier (or the announcement of
+  /// one): the events of its channel that are in-flight data of its checkpoint if the
+  /// task snapshots before processing them (those with a smaller `seq`).
   uint64_t seq = 0;
+
+  /// Overtakes the events queued before it.
+  bool isPriority() const { return kind == Kind::kAnnouncement || (kind == Kind::kBarrier && unaligned); }
+  bool isCheckpointEvent() const { return kind == Kind::kAnnouncement || kind == Kind::kBarrier; }
+};
+
+/// How a task sends a checkpoint barrier on.
+enum class BarrierType {
+  kAligned,    // In line with the data.
+  kAnnounced,  // In line, with an announcement ahead of the data (alignment may time out).
+  kUnaligned,  // Ahead of the data.
 };
 
 /// A task's inbox: the input channels of all its upstream subtasks plus its mailbox.
 /// Each channel holds at most `buffers_per_channel` batches not yet taken by the task;
 /// a producer that finds its channel full waits, which is backpressure.
 ///
-/// An unaligned barrier skips the queue: it goes before every event not yet taken (but
-/// after earlier unaligned barriers), so a checkpoint does not wait behind backpressure.
+/// Unaligned barriers and announcements skip the queue: they go before every event not
+/// yet taken (but after earlier ones of their kind), so a checkpoint does not wait
+/// behind backpressure.
 ///
 /// Thread: producers (other task threads) and mail posters call push/post from any
 /// thread; only the owning task thread calls poll. One mutex guards everything; it is

@@ -33,10 +33,10 @@ class RecordWriterBase {
   /// Flushes and tells every consumer channel this producer is done.
   virtual void endOfPartition() = 0;
   /// Flushes and sends barrier `id` of a checkpoint triggered at `trigger_ns`
-  /// (Clock::nanoTime) to every consumer channel; an `unaligned` barrier overtakes what
-  /// the consumers have queued. The flush comes first either way: records of partly
-  /// filled buffers precede the snapshot, so they must precede the barrier too.
-  virtual void broadcastBarrier(int64_t id, int64_t trigger_ns, bool unaligned) = 0;
+  /// (Clock::nanoTime) to every consumer channel, as `type` says. The flush comes first
+  /// for every type: records of partly filled buffers precede the snapshot, so they
+  /// must precede the barrier too.
+  virtual void broadcastBarrier(int64_t id, int64_t trigger_ns, BarrierType type) = 0;
 };
 
 /// The end of a chain on one edge: buffers records per consumer channel and hands
@@ -89,13 +89,21 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       if (pending_[c] != nullptr && !pending_[c]->records.empty()) flush(c);
     }
   }
-  void broadcastBarrier(int64_t id, int64_t trigger_ns, bool unaligned) override {
-    ChannelEvent e;
-    e.kind = ChannelEvent::Kind::kBarrier;
-    e.checkpoint_id = id;
-    e.checkpoint_trigger_ns = trigger_ns;
-    e.unaligned = unaligned;
-    toEveryChannel(e);
+  void broadcastBarrier(int64_t id, int64_t trigger_ns, BarrierType type) override {
+    flushAll();
+    auto event = [&](const ChannelTarget& t, ChannelEvent::Kind kind) {
+      ChannelEvent e;
+      e.kind = kind;
+      e.channel = t.channel;
+      e.checkpoint_id = id;
+      e.checkpoint_trigger_ns = trigger_ns;
+      e.unaligned = type == BarrierType::kUnaligned;
+      return e;
+    };
+    for (const ChannelTarget& t : targets_) {
+      if (type == BarrierType::kAnnounced) send(t, event(t, ChannelEvent::Kind::kAnnouncement));
+      send(t, event(t, ChannelEvent::Kind::kBarrier));
+    }
   }
   void endOfPartition() override {
     ChannelEvent e;
@@ -104,7 +112,8 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   }
 
  private:
-  /// Flushes, then sends a copy of the (record-free) `event` to every channel.
+  /// Flushes, then sends a copy of `event` (a watermark, status or end of partition)
+  /// to every channel.
   void toEveryChannel(const ChannelEvent& event) {
     flushAll();
     for (const ChannelTarget& t : targets_) {
@@ -112,9 +121,6 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
       e.kind = event.kind;
       e.channel = t.channel;
       e.watermark = event.watermark;
-      e.checkpoint_id = event.checkpoint_id;
-      e.checkpoint_trigger_ns = event.checkpoint_trigger_ns;
-      e.unaligned = event.unaligned;
       e.status = event.status;
       send(t, std::move(e));
     }

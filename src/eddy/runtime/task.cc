@@ -145,9 +145,9 @@ void Task::runOperators() {
       Timestamp wake = kMaxTimestamp;
       if (auto t = processing_time_.nextTimerTime()) wake = *t;
       InputGate::SteadyTime deadline = deadlineFor(wake);
-      if (aligning_ >= 0 && checkpointing_.aligned_timeout_ns > 0) {
+      if (auto awaited = awaitedCheckpoint()) {
         // Wake when the alignment times out, to switch to unaligned.
-        int64_t left = aligning_trigger_ns_ + checkpointing_.aligned_timeout_ns - clock_.nanoTime();
+        int64_t left = awaited->second + checkpointing_.aligned_timeout_ns - clock_.nanoTime();
         deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::nanoseconds(std::max<int64_t>(0, left)));
       }
       int64_t idle_start = clock_.nanoTime();
@@ -204,7 +204,8 @@ void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
   metrics_.checkpoint_start_delay_ns.set(clock_.nanoTime() - trigger_ns);
   metrics_.checkpoint_alignment_ns.set(0);
   // Unaligned from the start (no alignment timeout): the barrier overtakes queued data.
-  performCheckpoint(id, trigger_ns, checkpointing_.unaligned && checkpointing_.aligned_timeout_ns == 0);
+  bool unaligned = checkpointing_.unaligned && checkpointing_.aligned_timeout_ns == 0;
+  performCheckpoint(id, trigger_ns, unaligned ? BarrierType::kUnaligned : alignedBarrierType());
 }
 
 Task::TaskSnapshot Task::snapshotChain(int64_t id) {
@@ -223,7 +224,11 @@ Task::TaskSnapshot Task::snapshotChain(int64_t id) {
   return snapshot;
 }
 
-void Task::performCheckpoint(int64_t id, int64_t trigger_ns, bool unaligned) {
+BarrierType Task::alignedBarrierType() const {
+  return checkpointing_.aligned_timeout_ns > 0 ? BarrierType::kAnnounced : BarrierType::kAligned;
+}
+
+void Task::performCheckpoint(int64_t id, int64_t trigger_ns, BarrierType type) {
   TaskSnapshot snapshot = snapshotChain(id);
   if (!checkpointing_.channel_state_key.empty()) {
     // Aligned: nothing in flight, but the valves' state keeps a later unaligned
@@ -231,7 +236,7 @@ void Task::performCheckpoint(int64_t id, int64_t trigger_ns, bool unaligned) {
     snapshot[checkpointing_.channel_state_key].operator_state = ChannelStateWriter(valves_).finish();
   }
   // Flink: the barrier goes downstream right after the synchronous snapshot.
-  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, unaligned);
+  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, type);
   if (checkpointing_.ack) checkpointing_.ack(id, std::move(snapshot));
 }
 
@@ -314,7 +319,7 @@ void Task::checkAligned() {
   aligning_ = -1;
   last_checkpoint_ = id;
   metrics_.checkpoint_alignment_ns.set(clock_.nanoTime() - alignment_start_ns_);
-  performCheckpoint(id, aligning_trigger_ns_, /*unaligned=*/false);
+  performCheckpoint(id, aligning_trigger_ns_, alignedBarrierType());
   releaseHeld();
 }
 
@@ -345,7 +350,7 @@ void Task::checkAtLeastOnceComplete() {
   barriers_seen_.erase(barriers_seen_.begin(), barriers_seen_.upper_bound(newest));
   last_checkpoint_ = newest;
   metrics_.checkpoint_alignment_ns.set(0);  // Nothing waits in this mode.
-  performCheckpoint(newest, trigger_ns, /*unaligned=*/false);
+  performCheckpoint(newest, trigger_ns, BarrierType::kAligned);
 }
 
 void Task::releaseHeld() {
@@ -365,6 +370,10 @@ void Task::releaseHeld() {
 void Task::handleEvent(ChannelEvent& e) {
   if (blocked_[e.channel]) {
     held_[e.channel].push_back(std::move(e));
+    return;
+  }
+  if (e.kind == ChannelEvent::Kind::kAnnouncement) {
+    onAnnouncement(e);
     return;
   }
   if (e.kind == ChannelEvent::Kind::kBarrier) {
@@ -405,6 +414,7 @@ void Task::deliver(const ChannelEvent& e) {
       if (aligning_ >= 0) checkAligned();
       break;
     case ChannelEvent::Kind::kBarrier:
+    case ChannelEvent::Kind::kAnnouncement:
       break;  // Handled by handleEvent.
   }
 }
@@ -421,10 +431,27 @@ void Task::onUnalignedBarrier(int channel, const ChannelEvent& barrier) {
   startUnaligned(id, barrier.checkpoint_trigger_ns, channel, barrier.seq);
 }
 
+void Task::onAnnouncement(const ChannelEvent& announcement) {
+  const int64_t id = announcement.checkpoint_id;
+  if (id <= last_checkpoint_ || (capture_ && id <= capture_->id)) return;
+  if (id > announced_id_) {
+    announced_id_ = id;
+    announced_trigger_ns_ = announcement.checkpoint_trigger_ns;
+  }
+  checkAlignmentTimeout();
+}
+
+std::optional<std::pair<int64_t, int64_t>> Task::awaitedCheckpoint() const {
+  if (checkpointing_.aligned_timeout_ns <= 0) return std::nullopt;
+  if (aligning_ >= 0) return std::make_pair(aligning_, aligning_trigger_ns_);
+  if (announced_id_ > last_checkpoint_) return std::make_pair(announced_id_, announced_trigger_ns_);
+  return std::nullopt;
+}
+
 void Task::checkAlignmentTimeout() {
-  if (aligning_ < 0 || checkpointing_.aligned_timeout_ns <= 0) return;
-  if (clock_.nanoTime() - aligning_trigger_ns_ < checkpointing_.aligned_timeout_ns) return;
-  startUnaligned(aligning_, aligning_trigger_ns_, -1, 0);
+  auto awaited = awaitedCheckpoint();
+  if (!awaited || clock_.nanoTime() - awaited->second < checkpointing_.aligned_timeout_ns) return;
+  startUnaligned(awaited->first, awaited->second, -1, 0);
 }
 
 void Task::startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t seq) {
@@ -434,13 +461,14 @@ void Task::startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t 
   last_checkpoint_ = id;
   Capture cap(id, channels_.size(), valves_);
   // Channels blocked while aligning delivered their barrier after everything before it.
+  // On the others everything is in flight until their barrier arrives.
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (blocked_[c]) cap.barrier_seq[c] = processed_[c];
   }
   if (channel >= 0) cap.barrier_seq[static_cast<size_t>(channel)] = seq;
   cap.snapshot = snapshotChain(id);
   metrics_.unaligned_checkpoints.inc(1);
-  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, /*unaligned=*/true);
+  for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, BarrierType::kUnaligned);
   capture_.emplace(std::move(cap));
   releaseHeld();  // What waited came after its channel's barrier: not in flight.
   if (capture_) checkCaptureComplete();

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -131,7 +132,11 @@ class Task {
   void checkAligned();
   void checkAtLeastOnceComplete();
   void releaseHeld();
-  void performCheckpoint(int64_t id, int64_t trigger_ns, bool unaligned);
+  void performCheckpoint(int64_t id, int64_t trigger_ns, BarrierType type);
+  BarrierType alignedBarrierType() const;
+  void onAnnouncement(const ChannelEvent& announcement);
+  /// The checkpoint whose alignment may time out: (id, trigger_ns), if any.
+  std::optional<std::pair<int64_t, int64_t>> awaitedCheckpoint() const;
   TaskSnapshot snapshotChain(int64_t id);
   void takeFinalCheckpoint();
   void applyValve(int input, const WatermarkValve::Emit& emit);
@@ -191,6 +196,10 @@ class Task {
   };
   std::optional<Capture> capture_;
   std::vector<uint64_t> processed_;  // Per channel: non-barrier events handled.
+  // The newest announced checkpoint (alignment timeout only): its barriers are queued
+  // behind data, and its alignment may time out before any arrives.
+  int64_t announced_id_ = -1;
+  int64_t announced_trigger_ns_ = 0;
   RestoredChannelState restored_channels_;
   std::atomic<bool> finished_{false};
 };
