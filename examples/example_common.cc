@@ -9,9 +9,10 @@ namespace eddy::examples {
 
 Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
     : program_(argv[0]), usage_(std::move(usage)) {
-  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "source-rate", "from-savepoint",
-                  "allow-non-restored-state"});
-  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]] [--source-rate R]"
+  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "unaligned-checkpoints",
+                  "aligned-checkpoint-timeout-ms", "source-rate", "from-savepoint", "allow-non-restored-state"});
+  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]"
+            " [--unaligned-checkpoints [--aligned-checkpoint-timeout-ms N]]] [--source-rate R]"
             " [--from-savepoint PATH [--allow-non-restored-state]]";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -26,7 +27,7 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (name == "metrics" || name == "allow-non-restored-state") {
+    } else if (name == "metrics" || name == "allow-non-restored-state" || name == "unaligned-checkpoints") {
       value = "true";
     } else {
       if (i + 1 >= argc) fail("flag --" + name + " needs a value");
@@ -38,8 +39,15 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
 }
 
 std::string Flags::resultDefiningFlags() const {
-  static const std::set<std::string> kNeutral = {"metrics",     "source-rate",    "checkpoint-interval-ms",
-                                                 "parallelism", "from-savepoint", "allow-non-restored-state"};
+  // Flags a resumed run may change: they shape how the job runs, not what it computes.
+  static const std::set<std::string> kNeutral = {"metrics",
+                                                 "source-rate",
+                                                 "checkpoint-interval-ms",
+                                                 "unaligned-checkpoints",
+                                                 "aligned-checkpoint-timeout-ms",
+                                                 "parallelism",
+                                                 "from-savepoint",
+                                                 "allow-non-restored-state"};
   std::string out;
   for (const auto& [name, value] : values_) {
     if (kNeutral.count(name) != 0) continue;
@@ -146,16 +154,25 @@ void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& 
     flags.fail("flag --allow-non-restored-state needs --from-savepoint");
   }
   if (!flags.has("checkpoint-dir")) {
-    if (flags.has("checkpoint-interval-ms")) flags.fail("flag --checkpoint-interval-ms needs --checkpoint-dir");
+    for (const char* f : {"checkpoint-interval-ms", "unaligned-checkpoints"}) {
+      if (flags.has(f)) flags.fail(std::string("flag --") + f + " needs --checkpoint-dir");
+    }
     return;
+  }
+  if (flags.has("aligned-checkpoint-timeout-ms") && !flags.has("unaligned-checkpoints")) {
+    flags.fail("flag --aligned-checkpoint-timeout-ms needs --unaligned-checkpoints");
   }
   int64_t interval = flags.getInt("checkpoint-interval-ms", 1000);
   if (interval <= 0) flags.fail("flag --checkpoint-interval-ms must be positive");
+  int64_t timeout = flags.getInt("aligned-checkpoint-timeout-ms", 0);
+  if (timeout < 0) flags.fail("flag --aligned-checkpoint-timeout-ms must not be negative");
   env.enableCheckpointing(interval);
   env.getCheckpointConfig()
       .setCheckpointStorage(flags.getString("checkpoint-dir"))
       .setJobFingerprint(name + " " + flags.resultDefiningFlags())
-      .setResumeFromLatestCheckpoint(true);
+      .setResumeFromLatestCheckpoint(true)
+      .enableUnalignedCheckpoints(flags.has("unaligned-checkpoints"))
+      .setAlignedCheckpointTimeout(Duration(timeout));
 }
 
 int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
