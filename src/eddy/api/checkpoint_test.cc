@@ -88,6 +88,52 @@ TEST(Checkpoints, AFailedJobRestartsFromItsLatestCheckpointWithExactState) {
   fs::remove_all(dir);
 }
 
+std::atomic<bool> failed_after_side_ended{false};
+
+TEST(Checkpoints, CheckpointsGoOnAfterABoundedSourceEndedAndRestoreItAsEnded) {
+  // A bounded side input ends at once while the main source goes on for a while (a
+  // Flink job with a bounded configuration stream): checkpoints continue with the
+  // ended source's end state, and a restore after a failure does not replay it.
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_ended_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  using KV = std::pair<int64_t, int64_t>;
+  constexpr int64_t kRecords = 6000;
+  StreamExecutionEnvironment env;
+  env.setParallelism(1);
+  env.enableCheckpointing(10);
+  env.getCheckpointConfig().setCheckpointStorage(dir.string());
+  env.setRestartStrategy(RestartStrategy::fixedDelayRestart(1, Duration(0)));
+  auto side = env.fromElements<KV>({KV{0, 1'000'000}, KV{1, 2'000'000}, KV{2, 3'000'000}}).uid("side");
+  auto main = env.fromSource<KV>(std::make_shared<GeneratorSource<KV>>([](int64_t i) { return KV{i % 3, i}; }, kRecords, 20000),
+                                 WatermarkStrategy<KV>::noWatermarks(), "numbers")
+                  .uid("main");
+  auto sums = main.union_(side)
+                  .keyBy([](const KV& v) { return v.first; })
+                  .reduce([](const KV& a, const KV& b) { return KV{a.first, a.second + b.second}; })
+                  .uid("sums")
+                  .map([](const KV& v) {
+                    // Late in the run, long after the side input ended.
+                    if (v.second > 4'000'000 && v.first == 0 && !failed_after_side_ended.exchange(true)) {
+                      throw std::runtime_error("injected failure");
+                    }
+                    return v;
+                  });
+  auto out = api::testing::collect(DataStream<KV>(sums));
+  JobExecutionResult r = env.execute("ended source");
+  ASSERT_TRUE(r.isOk()) << r.status.toString();
+  EXPECT_EQ(r.number_of_restarts, 1);
+  EXPECT_GE(r.restored_checkpoint_id, 3) << "checkpoints stopped when the side input ended";
+  std::map<int64_t, int64_t> total, last;
+  for (int64_t i = 0; i < kRecords; ++i) total[i % 3] += i;
+  total[0] += 1'000'000;
+  total[1] += 2'000'000;
+  total[2] += 3'000'000;
+  for (const KV& v : out->values) last[v.first] = std::max(last[v.first], v.second);
+  EXPECT_EQ(last, total);  // The side input counted once: not lost, not replayed.
+  fs::remove_all(dir);
+}
+
 std::atomic<bool> failed_once_aligned{false};
 
 TEST(Checkpoints, BarriersAlignOverSeveralInputChannels) {

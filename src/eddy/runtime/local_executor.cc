@@ -249,9 +249,10 @@ struct Deployment {
 /// `max_concurrent` checkpoints run at once, at least `min_pause_ms` after the last one
 /// ended; one not complete after `timeout_ms` expires. A failed checkpoint (expired, or
 /// its write failed) is told to the tasks as aborted; more than `tolerable_failures` in
-/// a row fail the job. Once a task has finished no regular checkpoint starts (a finished
-/// task cannot take one); instead every task takes the final checkpoint at its end,
-/// which supersedes regular ones still in flight.
+/// a row fail the job. A task whose input ended hands over its end state, which
+/// acknowledges every checkpoint from then on in its name (Flink's checkpoints after
+/// tasks finish); once every task ended, one last checkpoint of all end states ends
+/// the job.
 /// Thread: its own thread triggers, expires and writes; acknowledgements arrive on task
 /// threads.
 class Coordinator {
@@ -260,16 +261,23 @@ class Coordinator {
 
   Coordinator(const StreamGraph& graph, Deployment& d, int64_t first_id, FailJob fail_job)
       : graph_(graph), settings_(graph.checkpointing), d_(d), next_id_(first_id), fail_job_(std::move(fail_job)) {
-    for (const JobVertex& v : d.jg.vertices) total_tasks_ += v.parallelism;
+    for (const JobVertex& v : d.jg.vertices) {
+      first_task_.push_back(total_tasks_);
+      total_tasks_ += v.parallelism;
+    }
   }
 
   Task::CheckpointHooks hooksFor(int vertex, int subtask) {
     Task::CheckpointHooks hooks;
     hooks.mode = settings_.mode;
-    hooks.ack = [this, vertex, subtask](int64_t id, Task::TaskSnapshot snapshot) {
-      ack(id, vertex, subtask, std::move(snapshot));
+    const TaskRef ref{vertex, subtask, first_task_[static_cast<size_t>(vertex)] + subtask};
+    hooks.ack = [this, ref](int64_t id, Task::TaskSnapshot snapshot) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = pending_.find(id);
+      if (it != pending_.end()) addAck(it, ref, std::move(snapshot));  // Else expired, subsumed or abandoned.
     };
-    hooks.final_checkpoint_id = [this] { return finalCheckpointId(); };
+    hooks.end_checkpoint_id = [this, ref] { return endCheckpointId(ref); };
+    hooks.ended = [this, ref](int64_t id, Task::TaskSnapshot snapshot) { ended(ref, id, std::move(snapshot)); };
     hooks.unaligned = settings_.unaligned && settings_.mode == CheckpointingMode::kExactlyOnce;
     hooks.aligned_timeout_ns = hooks.unaligned ? settings_.aligned_checkpoint_timeout_ms * 1'000'000 : 0;
     return hooks;
@@ -306,7 +314,18 @@ class Coordinator {
     Timestamp triggered_ms = 0;
     Steady::time_point deadline;
     int acks = 0;
+    std::vector<bool> acked;  // By task index.
     std::map<std::string, std::vector<OperatorSnapshot>> collected;
+  };
+  /// One subtask: its vertex, its index there, and its index among all tasks.
+  struct TaskRef {
+    int vertex = 0;
+    int subtask = 0;
+    int index = 0;
+  };
+  struct EndState {
+    TaskRef task;
+    Task::TaskSnapshot snapshot;
   };
   struct Ready {
     CompletedCheckpoint checkpoint;
@@ -334,9 +353,9 @@ class Coordinator {
       Steady::time_point now = Steady::now();
       expire(now);
       if (now < next_trigger) continue;
-      if (final_id_ >= 0 || anyTaskFinished()) {
-        // No more regular checkpoints; wake only for the final one (or to stop). A far
-        // deadline rather than time_point::max(), which some waits mishandle.
+      if (final_id_ >= 0) {
+        // Every task ended: no more checkpoints; wake only to write the last one (or to
+        // stop). A far deadline rather than time_point::max(), which some waits mishandle.
         next_trigger = now + std::chrono::hours(24);
         continue;
       }
@@ -357,9 +376,11 @@ class Coordinator {
   /// Under mu_.
   void trigger(Steady::time_point now) {
     int64_t id = next_id_++;
-    Pending& p = pending_[id];
+    auto it = pending_.emplace(id, Pending{}).first;
+    Pending& p = it->second;
     p.triggered_ms = graph_.clock->currentTimeMillis();
     p.deadline = now + std::chrono::milliseconds(settings_.timeout_ms);
+    p.acked.assign(static_cast<size_t>(total_tasks_), false);
     // Sources start a checkpoint; every other task joins when barriers reach it.
     for (size_t v = 0; v < d_.tasks.size(); ++v) {
       if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
@@ -368,6 +389,12 @@ class Coordinator {
         int64_t trigger_ns = graph_.clock->nanoTime();
         task->gate().post([task, id, trigger_ns] { task->triggerCheckpoint(id, trigger_ns); });
       }
+    }
+    // Ended tasks are in it with their end state (the last may complete it at once).
+    std::vector<EndState*> ended;
+    for (auto& [index, end] : ended_) ended.push_back(&end);
+    for (EndState* end : ended) {
+      if (!addAck(it, end->task, end->snapshot)) break;
     }
   }
 
@@ -387,7 +414,8 @@ class Coordinator {
   /// Under mu_: a failed checkpoint; too many in a row fail the job.
   void failure(int64_t id, const Status& cause) {
     failed_.fetch_add(1);
-    postToTasks([id, cause](Task* task) { task->notifyCheckpointAborted(id, cause); });
+    const bool job_end = id == final_id_;
+    postToTasks([id, cause, job_end](Task* task) { task->notifyCheckpointAborted(id, cause, job_end); });
     if (++consecutive_failures_ > settings_.tolerable_failures && id != final_id_) {
       fail_job_(Status(cause.code(), "Exceeded checkpoint tolerable failure threshold. The latest failure: " +
                                          cause.message()));
@@ -401,6 +429,68 @@ class Coordinator {
         Task* task = t.get();
         task->gate().post([task, fn] { fn(task); });
       }
+    }
+  }
+
+  /// Under mu_: task `t` acknowledged pending checkpoint `it`; the last acknowledgement
+  /// hands it to the coordinator thread for writing. Returns false once it left pending_.
+  bool addAck(std::map<int64_t, Pending>::iterator it, const TaskRef& t, Task::TaskSnapshot snapshot) {
+    Pending& p = it->second;
+    if (p.acked[static_cast<size_t>(t.index)]) return true;
+    p.acked[static_cast<size_t>(t.index)] = true;
+    for (auto& [key, snap] : snapshot) {
+      std::vector<OperatorSnapshot>& subtasks = p.collected[key];
+      size_t parallelism = static_cast<size_t>(d_.jg.vertices[static_cast<size_t>(t.vertex)].parallelism);
+      if (subtasks.size() < parallelism) subtasks.resize(parallelism);
+      subtasks[static_cast<size_t>(t.subtask)] = std::move(snap);
+    }
+    if (++p.acks < total_tasks_) return true;
+    Ready r;
+    r.checkpoint.id = it->first;
+    r.checkpoint.job_fingerprint = settings_.job_fingerprint;
+    r.checkpoint.timestamp_ms = graph_.clock->currentTimeMillis();
+    r.checkpoint.operators = std::move(p.collected);
+    r.triggered_ms = p.triggered_ms;
+    pending_.erase(it);
+    ready_.push_back(std::move(r));
+    cv_.notify_all();
+    return false;
+  }
+
+  /// The first checkpoint an ending task's end state belongs to: the oldest in flight
+  /// it has not acknowledged, else the next one.
+  int64_t endCheckpointId(const TaskRef& t) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, p] : pending_) {
+      if (!p.acked[static_cast<size_t>(t.index)]) return id;
+    }
+    return next_id_;
+  }
+
+  /// Task `t` ended with `snapshot`, taken for checkpoint `id`: it acknowledges the
+  /// checkpoints in flight from `id` on now and every later one when triggered. When
+  /// the last task ended, the checkpoint holding every end state is the job's last.
+  void ended(const TaskRef& t, int64_t id, Task::TaskSnapshot snapshot) {
+    std::lock_guard<std::mutex> lock(mu_);
+    EndState& end = ended_[t.index];
+    end.task = t;
+    end.snapshot = std::move(snapshot);
+    std::vector<int64_t> ids;
+    for (const auto& [pid, p] : pending_) {
+      if (pid >= id) ids.push_back(pid);
+    }
+    for (int64_t pid : ids) {
+      auto it = pending_.find(pid);
+      if (it != pending_.end()) addAck(it, t, end.snapshot);
+    }
+    if (static_cast<int>(ended_.size()) < total_tasks_) return;
+    // Every task ended: the in-flight checkpoints just completed; one more is needed
+    // when this task's end state is in none of them.
+    if (ids.empty()) {
+      final_id_ = next_id_;
+      trigger(Steady::now());
+    } else {
+      final_id_ = ids.back();
     }
   }
 
@@ -442,48 +532,6 @@ class Coordinator {
     postToTasks([id](Task* task) { task->notifyCheckpointComplete(id); });
   }
 
-  int64_t finalCheckpointId() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (final_id_ < 0) {
-      final_id_ = next_id_++;
-      pending_.clear();  // Regular checkpoints in flight are abandoned.
-      pending_[final_id_].triggered_ms = graph_.clock->currentTimeMillis();
-    }
-    return final_id_;
-  }
-
-  bool anyTaskFinished() const {
-    for (auto& subtasks : d_.tasks) {
-      for (auto& t : subtasks) {
-        if (t->finished()) return true;
-      }
-    }
-    return false;
-  }
-
-  void ack(int64_t id, int vertex, int subtask, Task::TaskSnapshot snapshot) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = pending_.find(id);
-    if (it == pending_.end()) return;  // Expired, subsumed or abandoned.
-    Pending& p = it->second;
-    for (auto& [key, snap] : snapshot) {
-      std::vector<OperatorSnapshot>& subtasks = p.collected[key];
-      size_t parallelism = static_cast<size_t>(d_.jg.vertices[static_cast<size_t>(vertex)].parallelism);
-      if (subtasks.size() < parallelism) subtasks.resize(parallelism);
-      subtasks[static_cast<size_t>(subtask)] = std::move(snap);
-    }
-    if (++p.acks < total_tasks_) return;
-    Ready r;
-    r.checkpoint.id = id;
-    r.checkpoint.job_fingerprint = settings_.job_fingerprint;
-    r.checkpoint.timestamp_ms = graph_.clock->currentTimeMillis();
-    r.checkpoint.operators = std::move(p.collected);
-    r.triggered_ms = p.triggered_ms;
-    pending_.erase(it);
-    ready_.push_back(std::move(r));
-    cv_.notify_all();
-  }
-
   const StreamGraph& graph_;
   const CheckpointSettings& settings_;
   Deployment& d_;
@@ -493,8 +541,10 @@ class Coordinator {
   std::thread thread_;
   int64_t next_id_;
   FailJob fail_job_;
-  int64_t final_id_ = -1;
+  int64_t final_id_ = -1;  // The checkpoint taken when every task ended.
   int total_tasks_ = 0;
+  std::vector<int> first_task_;            // By vertex: the index of its first subtask.
+  std::map<int, EndState> ended_;          // By task index: tasks whose input ended.
   std::map<int64_t, Pending> pending_;  // In flight, by id.
   std::deque<Ready> ready_;             // Acknowledged by all, not yet written.
   int consecutive_failures_ = 0;

@@ -200,7 +200,8 @@ void Task::replayChannelState() {
 }
 
 void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
-  if (finished_.load() || gate_->isCancelled()) return;
+  // An ended source's end state is in every later checkpoint already.
+  if (end_checkpoint_ >= 0 || finished_.load() || gate_->isCancelled()) return;
   metrics_.checkpoint_start_delay_ns.set(clock_.nanoTime() - trigger_ns);
   metrics_.checkpoint_alignment_ns.set(0);
   // Unaligned from the start (no alignment timeout): the barrier overtakes queued data.
@@ -241,14 +242,18 @@ void Task::performCheckpoint(int64_t id, int64_t trigger_ns, BarrierType type) {
 }
 
 void Task::takeFinalCheckpoint() {
-  // Everything upstream has ended and this chain has finished: the state now is the
-  // job's end state, consistent with every other task's at its own end.
-  final_checkpoint_ = checkpointing_.final_checkpoint_id();
-  checkpointing_.ack(final_checkpoint_, snapshotChain(final_checkpoint_));
+  // Everything upstream has ended and this chain has finished: the state now is this
+  // task's end state. It takes no more checkpoints; the coordinator puts this snapshot
+  // into every checkpoint from `end_checkpoint_` on (Flink's checkpoints after tasks
+  // finish), and the task waits until one of them completed, so what its sinks staged
+  // is committed before it closes.
+  end_checkpoint_ = checkpointing_.end_checkpoint_id();
+  TaskSnapshot snapshot = snapshotChain(end_checkpoint_);
   for (auto& w : writers_) w->endOfPartition();
+  checkpointing_.ended(end_checkpoint_, std::move(snapshot));
   std::vector<ChannelEvent> events;
   std::vector<InputGate::Mail> mails;
-  while (!final_complete_) {
+  while (!end_committed_) {
     int64_t idle_start = clock_.nanoTime();
     gate_->poll(events, mails, /*wait=*/true, deadlineFor(kMaxTimestamp));
     metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
@@ -263,12 +268,12 @@ void Task::notifyCheckpointComplete(int64_t id) {
     StreamOperatorBase& o = *op;
     runAs(o, [&] { o.notifyCheckpointComplete(id); });
   }
-  if (id == final_checkpoint_) final_complete_ = true;
+  if (end_checkpoint_ >= 0 && id >= end_checkpoint_) end_committed_ = true;
 }
 
-void Task::notifyCheckpointAborted(int64_t id, const Status& cause) {
+void Task::notifyCheckpointAborted(int64_t id, const Status& cause, bool job_end) {
   if (gate_->isCancelled()) return;
-  if (id == final_checkpoint_) {
+  if (job_end && end_checkpoint_ >= 0) {
     throw OperatorFailure(name_, "the final checkpoint " + std::to_string(id) + " failed: " + cause.message());
   }
   for (auto& op : operators_) {

@@ -74,10 +74,12 @@ class Task {
     std::string source_key;
     /// Receives the task's snapshot of checkpoint `id`.
     std::function<void(int64_t id, TaskSnapshot snapshot)> ack;
-    /// The id of the job's final checkpoint, the one every task takes when its input
-    /// ended and its chain finished (Flink's checkpoints after tasks finish): the same
-    /// for every task of the run.
-    std::function<int64_t()> final_checkpoint_id;
+    /// Once the task's input ended and its chain finished: the first checkpoint its end
+    /// state belongs to (the oldest in flight it has not acknowledged, else the next).
+    std::function<int64_t()> end_checkpoint_id;
+    /// Receives the end state, taken for checkpoint `id`; the coordinator acknowledges
+    /// that checkpoint and every later one with it for this task.
+    std::function<void(int64_t id, TaskSnapshot snapshot)> ended;
     /// Unaligned checkpoints (EXACTLY_ONCE only): a task snapshots at the first barrier
     /// and forwards it ahead of queued data; in-flight events go into its channel state
     /// under `channel_state_key` (tasks with inputs record it in every checkpoint).
@@ -89,9 +91,9 @@ class Task {
     std::string channel_state_key;
   };
 
-  /// Enables checkpoints. A task then snapshots at every barrier and, at its end, takes
-  /// the final checkpoint and waits for its completion before it closes, so what its
-  /// sinks staged is committed before the job ends.
+  /// Enables checkpoints. A task then snapshots at every barrier and, at its end, hands
+  /// its end state over for the checkpoints still to come and waits until one of them
+  /// completed before it closes, so what its sinks staged is committed.
   void setCheckpointing(CheckpointHooks hooks) { checkpointing_ = std::move(hooks); }
   /// The channel state of an unaligned checkpoint to replay before reading the inputs.
   void setRestoredChannelState(RestoredChannelState state) { restored_channels_ = std::move(state); }
@@ -100,9 +102,10 @@ class Task {
   void triggerCheckpoint(int64_t id, int64_t trigger_ns);
   /// On the task thread (posted as mail): checkpoint `id` is complete in storage.
   void notifyCheckpointComplete(int64_t id);
-  /// On the task thread (posted as mail): checkpoint `id` failed; a final one fails
-  /// the task with `cause`.
-  void notifyCheckpointAborted(int64_t id, const Status& cause);
+  /// On the task thread (posted as mail): checkpoint `id` failed. `job_end`: it was the
+  /// one taken after every task ended, without which the job cannot finish; an ended
+  /// task then fails with `cause`.
+  void notifyCheckpointAborted(int64_t id, const Status& cause, bool job_end);
   /// True once run() returned; a finished task takes no more checkpoints.
   bool finished() const { return finished_.load(); }
 
@@ -168,8 +171,8 @@ class Task {
   // checkpoint being aligned, its later events wait in held_ until every open channel
   // delivered it; then the task snapshots, forwards the barrier and replays them.
   CheckpointHooks checkpointing_;
-  int64_t final_checkpoint_ = -1;  // Its id once the task took the final checkpoint.
-  bool final_complete_ = false;
+  int64_t end_checkpoint_ = -1;  // Once ended: the first checkpoint with its end state.
+  bool end_committed_ = false;    // A checkpoint with the end state completed.
   int64_t aligning_ = -1;
   int64_t aligning_trigger_ns_ = 0;
   int64_t alignment_start_ns_ = 0;  // When the first barrier of `aligning_` arrived.

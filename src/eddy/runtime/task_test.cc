@@ -53,17 +53,21 @@ class AlignmentTest : public ::testing::Test {
     head_.clock = &clock_;
     task_->setInputs({&head_}, {Task::InputChannel{&types_, 0, 0}, Task::InputChannel{&types_, 0, 0}});
     Task::CheckpointHooks hooks;
-    hooks.ack = [this](int64_t id, Task::TaskSnapshot) {
-      log_.push_back("ack " + std::to_string(id));
-      // The coordinator's answer to the final checkpoint, as mail after the snapshot.
-      if (id == kFinal) gate_->post([this] { finalAnswer(); });
-    };
-    hooks.final_checkpoint_id = [] { return kFinal; };
+    hooks.ack = [this](int64_t id, Task::TaskSnapshot) { log_.push_back("ack " + std::to_string(id)); };
+    endAsCheckpoint(hooks);
     task_->setCheckpointing(std::move(hooks));
+  }
+  /// The end state goes into checkpoint kFinal, whose outcome arrives as mail.
+  void endAsCheckpoint(Task::CheckpointHooks& hooks) {
+    hooks.end_checkpoint_id = [] { return kFinal; };
+    hooks.ended = [this](int64_t id, Task::TaskSnapshot) {
+      log_.push_back("ended " + std::to_string(id));
+      gate_->post([this] { finalAnswer(); });
+    };
   }
   void finalAnswer() {
     if (final_fails_) {
-      task_->notifyCheckpointAborted(kFinal, Status::internal("disk full"));
+      task_->notifyCheckpointAborted(kFinal, Status::internal("disk full"), /*job_end=*/true);
     } else {
       log_.push_back("complete " + std::to_string(kFinal));
       task_->notifyCheckpointComplete(kFinal);
@@ -117,7 +121,7 @@ TEST_F(AlignmentTest, AChannelPastTheBarrierWaitsUntilEveryChannelDeliveredIt) {
   batch(1, 11);
   end(0);
   end(1);
-  EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11", "ack 100", "complete 100"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "10", "ack 1", "2", "11", "ended 100", "complete 100"}));
   // Channel 0 waited while record 10 took 5 ms on channel 1 (Flink's checkpointAlignmentTime).
   EXPECT_EQ(task_->metrics().checkpoint_alignment_ns.get(), 5'000'000);
 }
@@ -128,7 +132,7 @@ TEST_F(AlignmentTest, AnEndedChannelCountsAsAligned) {
   batch(1, 7);
   end(1);
   end(0);
-  EXPECT_EQ(run(), (std::vector<std::string>{"7", "ack 3", "1", "ack 100", "complete 100"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"7", "ack 3", "1", "ended 100", "complete 100"}));
 }
 
 TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
@@ -140,17 +144,14 @@ TEST_F(AlignmentTest, ANewerBarrierSubsumesTheCheckpointBeingAligned) {
   barrier(1, 1);  // Stale: ignored.
   end(0);
   end(1);
-  EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5", "ack 100", "complete 100"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "ack 2", "5", "ended 100", "complete 100"}));
 }
 
 TEST_F(AlignmentTest, AtLeastOnceCountsBarriersWithoutHoldingAnyChannel) {
   Task::CheckpointHooks hooks;
   hooks.mode = CheckpointingMode::kAtLeastOnce;
-  hooks.ack = [this](int64_t id, Task::TaskSnapshot) {
-    log_.push_back("ack " + std::to_string(id));
-    if (id == kFinal) gate_->post([this] { finalAnswer(); });
-  };
-  hooks.final_checkpoint_id = [] { return kFinal; };
+  hooks.ack = [this](int64_t id, Task::TaskSnapshot) { log_.push_back("ack " + std::to_string(id)); };
+  endAsCheckpoint(hooks);
   task_->setCheckpointing(std::move(hooks));
   batch(0, 1);
   barrier(0, 1);
@@ -161,7 +162,7 @@ TEST_F(AlignmentTest, AtLeastOnceCountsBarriersWithoutHoldingAnyChannel) {
   end(0);  // Ended: counts for checkpoint 2 on channel 0 ...
   barrier(1, 2);  // ... so channel 1's barrier completes it.
   end(1);
-  EXPECT_EQ(run(), (std::vector<std::string>{"1", "2", "10", "ack 1", "11", "ack 2", "ack 100", "complete 100"}));
+  EXPECT_EQ(run(), (std::vector<std::string>{"1", "2", "10", "ack 1", "11", "ack 2", "ended 100", "complete 100"}));
 }
 
 TEST_F(AlignmentTest, AFailedFinalCheckpointFailsTheTask) {
