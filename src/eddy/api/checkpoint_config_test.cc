@@ -23,9 +23,9 @@ class FailingStorage final : public runtime::CheckpointStorage {
  public:
   FailingStorage(std::unique_ptr<runtime::FileCheckpointStorage> inner, int failures)
       : inner_(std::move(inner)), failures_(failures) {}
-  Status write(const runtime::CompletedCheckpoint& cp) override {
+  Status write(const runtime::CompletedCheckpoint& cp, runtime::CheckpointWriteStats* stats = nullptr) override {
     if (failures_.fetch_sub(1) > 0) return Status::unavailable("disk full writing checkpoint " + std::to_string(cp.id));
-    return inner_->write(cp);
+    return inner_->write(cp, stats);
   }
   Result<std::vector<int64_t>> completedIds() const override { return inner_->completedIds(); }
   Result<runtime::CompletedCheckpoint> read(int64_t id) const override { return inner_->read(id); }

@@ -157,7 +157,7 @@ class KeyedCoProcessOperator final : public runtime::TwoInputStreamOperator<IN1,
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotWithTimers(); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return this->snapshotWithTimers(id); }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
@@ -217,8 +217,8 @@ class CoBroadcastWithKeyedOperator final : public runtime::TwoInputStreamOperato
     EDDY_RETURN_IF_ERROR(restoreBroadcastState(states_, restored, this->context().subtask_index));
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override {
-    EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap, this->snapshotWithTimers());
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap, this->snapshotWithTimers(id));
     EDDY_ASSIGN_OR_RETURN(snap.operator_state, states_.snapshot());
     return snap;
   }

@@ -44,6 +44,8 @@ class KeyedSupport {
       for (const auto& [kg, bytes] : snap.key_groups) {
         if (range.contains(kg)) ks.key_groups[kg] = partOf(bytes, 0, kg);
       }
+      ks.rocksdb_handle = snap.rocksdb_handle;
+      ks.files = snap.files;
       tables.push_back(std::move(ks));
     }
     throwIfError(backend_->restore(tables));
@@ -62,15 +64,18 @@ class KeyedSupport {
       }
     }
   }
-  /// The keyed snapshot: the tables, then each of `parts`, which fills one output per
-  /// key group of the range (index = key group - range start).
+  /// The keyed snapshot for checkpoint `checkpoint_id`: the tables, then each of
+  /// `parts`, which fills one output per key group of the range (index = key group -
+  /// range start). With incremental RocksDB checkpoints the tables are files instead.
   Result<runtime::OperatorSnapshot> snapshotKeyed(
-      const std::vector<std::function<Status(std::vector<DataOutputView>&)>>& parts) const {
-    EDDY_ASSIGN_OR_RETURN(state::KeyedStateSnapshot tables, backend_->snapshot());
+      int64_t checkpoint_id, const std::vector<std::function<Status(std::vector<DataOutputView>&)>>& parts) const {
+    EDDY_ASSIGN_OR_RETURN(state::KeyedStateSnapshot tables, backend_->snapshot(checkpoint_id));
     std::vector<std::vector<DataOutputView>> extra(parts.size());
     for (size_t i = 0; i < parts.size(); ++i) EDDY_RETURN_IF_ERROR(parts[i](extra[i]));
     runtime::OperatorSnapshot snap;
     snap.max_parallelism = tables.max_parallelism;
+    snap.rocksdb_handle = std::move(tables.rocksdb_handle);
+    snap.files = std::move(tables.files);
     const KeyGroupRange& range = backend_->keyContext().range;
     for (int kg = range.start; kg <= range.end; ++kg) {
       DataOutputView out;
@@ -145,8 +150,8 @@ class KeyedFunctionSupport : protected KeyedSupport<K, IN1> {
     collector_ = std::make_unique<TimestampedCollector<OUT>>(out);
   }
   /// The keyed state and the timers.
-  Result<runtime::OperatorSnapshot> snapshotWithTimers() const {
-    return this->snapshotKeyed({[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  Result<runtime::OperatorSnapshot> snapshotWithTimers(int64_t checkpoint_id) const {
+    return this->snapshotKeyed(checkpoint_id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
   }
 
   /// Sets up `ctx` (an OnTimerContext) for timer `t` and runs `on_timer`, naming `op` in
@@ -185,7 +190,7 @@ class KeyedProcessOperator final
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotWithTimers(); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return this->snapshotWithTimers(id); }
 
   void open() override {
     this->openKeyed(this->context(), &this->output(), this);
@@ -231,7 +236,7 @@ class KeyedReduceOperator final : public runtime::OneInputStreamOperator<T, T>,
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return this->stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override { return this->snapshotKeyed({}); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return this->snapshotKeyed(id, {}); }
   void open() override {
     this->openBackend(this->context());
     this->dropRestored();

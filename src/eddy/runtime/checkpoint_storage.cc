@@ -8,6 +8,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "eddy/core/serialization.h"
 
@@ -16,7 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kStateMagic[] = "EDDYSTA1";
+constexpr char kStateMagicV1[] = "EDDYSTA1";  // Without shared files.
+constexpr char kStateMagic[] = "EDDYSTA2";
+constexpr char kSharedList[] = "_shared";
 constexpr char kMetaMagic[] = "EDDYCKP1";
 constexpr char kMetadata[] = "_metadata";
 
@@ -62,6 +65,12 @@ std::string encodeSnapshot(const OperatorSnapshot& s) {
     out.writeString(bytes);
   }
   out.writeString(s.operator_state);
+  out.writeString(s.rocksdb_handle);
+  out.writeVarint(s.files.size());
+  for (const state::StateFile& f : s.files) {
+    out.writeString(f.name);
+    out.write<uint64_t>(f.size);
+  }
   return out.release();
 }
 
@@ -69,7 +78,8 @@ Result<OperatorSnapshot> decodeSnapshot(std::string_view data) {
   DataInputView in(data);
   char magic[8];
   EDDY_RETURN_IF_ERROR(in.readBytes(magic, 8));
-  if (std::memcmp(magic, kStateMagic, 8) != 0) return Status::invalidArgument("not an Eddy state file");
+  const bool v1 = std::memcmp(magic, kStateMagicV1, 8) == 0;
+  if (!v1 && std::memcmp(magic, kStateMagic, 8) != 0) return Status::invalidArgument("not an Eddy state file");
   OperatorSnapshot s;
   EDDY_ASSIGN_OR_RETURN(uint64_t mp, in.readVarint());
   s.max_parallelism = static_cast<int>(mp);
@@ -80,6 +90,16 @@ Result<OperatorSnapshot> decodeSnapshot(std::string_view data) {
     s.key_groups[static_cast<int>(kg)] = std::move(bytes);
   }
   EDDY_ASSIGN_OR_RETURN(s.operator_state, in.readString());
+  if (!v1) {
+    EDDY_ASSIGN_OR_RETURN(s.rocksdb_handle, in.readString());
+    EDDY_ASSIGN_OR_RETURN(uint64_t files, in.readVarint());
+    for (uint64_t i = 0; i < files; ++i) {
+      state::StateFile f;
+      EDDY_ASSIGN_OR_RETURN(f.name, in.readString());
+      EDDY_ASSIGN_OR_RETURN(f.size, in.read<uint64_t>());
+      s.files.push_back(std::move(f));
+    }
+  }
   if (!in.atEnd()) return Status::invalidArgument("trailing bytes after the state");
   return s;
 }
@@ -104,12 +124,42 @@ Result<std::unique_ptr<FileCheckpointStorage>> FileCheckpointStorage::open(const
 
 std::string FileCheckpointStorage::checkpointDir(int64_t id) const { return dir_ + "/chk-" + std::to_string(id); }
 
-Status FileCheckpointStorage::write(const CompletedCheckpoint& cp) {
+Status FileCheckpointStorage::uploadShared(const state::StateFile& file, CheckpointWriteStats& stats) const {
+  stats.full_size += static_cast<int64_t>(file.size);
+  std::string target = sharedDir() + "/" + file.name;
+  std::error_code ec;
+  // A name is the same bytes forever: one there already (whole: it arrived by rename)
+  // is this file, written by an earlier checkpoint.
+  if (fs::exists(target, ec)) return Status::ok();
+  std::string tmp = target + ".inprogress";
+  fs::copy_file(file.path, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return Status::unavailable(file.path + ": cannot copy into the checkpoint: " + ec.message());
+  fs::rename(tmp, target, ec);
+  if (ec) return Status::unavailable(target + ": cannot commit: " + ec.message());
+  stats.bytes_written += static_cast<int64_t>(file.size);
+  return Status::ok();
+}
+
+Status FileCheckpointStorage::write(const CompletedCheckpoint& cp, CheckpointWriteStats* stats_out) {
+  CheckpointWriteStats stats;
   std::string dir = checkpointDir(cp.id);
   std::error_code ec;
   fs::remove_all(dir, ec);  // A leftover of a crash before its metadata was written.
   fs::create_directories(dir, ec);
   if (ec) return Status::unavailable(dir + ": cannot create: " + ec.message());
+  std::string shared_list;
+  for (const auto& [key, subtasks] : cp.operators) {
+    for (const OperatorSnapshot& s : subtasks) {
+      if (s.files.empty()) continue;
+      fs::create_directories(sharedDir(), ec);
+      if (ec) return Status::unavailable(sharedDir() + ": cannot create: " + ec.message());
+      for (const state::StateFile& f : s.files) {
+        EDDY_RETURN_IF_ERROR(uploadShared(f, stats));
+        shared_list += f.name + "\n";
+      }
+    }
+  }
+  if (!shared_list.empty()) EDDY_RETURN_IF_ERROR(writeFile(dir + "/" + kSharedList, shared_list, /*sync=*/false));
   DataOutputView meta;
   meta.writeBytes(kMetaMagic, 8);
   meta.write<int64_t>(cp.id);
@@ -124,6 +174,8 @@ Status FileCheckpointStorage::write(const CompletedCheckpoint& cp) {
       std::string name = "op" + std::to_string(op_index) + "-" + std::to_string(i);
       std::string data = encodeSnapshot(subtasks[i]);
       EDDY_RETURN_IF_ERROR(writeFile(dir + "/" + name, data, /*sync=*/false));
+      stats.bytes_written += static_cast<int64_t>(data.size());
+      stats.full_size += static_cast<int64_t>(data.size());
       meta.writeString(name);
       meta.write<uint64_t>(data.size());
       meta.write<uint64_t>(fnv1a(data));
@@ -136,6 +188,7 @@ Status FileCheckpointStorage::write(const CompletedCheckpoint& cp) {
   EDDY_RETURN_IF_ERROR(writeFile(tmp, meta.data(), /*sync=*/true));
   fs::rename(tmp, dir + "/" + kMetadata, ec);
   if (ec) return Status::unavailable(dir + "/" + kMetadata + ": cannot commit: " + ec.message());
+  if (stats_out != nullptr) *stats_out = stats;
   return Status::ok();
 }
 
@@ -203,6 +256,16 @@ Result<CompletedCheckpoint> FileCheckpointStorage::read(int64_t id) const {
       if (fnv1a(data) != *sum) return Status::invalidArgument(path + ": corrupt (checksum mismatch)");
       Result<OperatorSnapshot> snap = decodeSnapshot(data);
       if (!snap.isOk()) return withFile(path, snap.status());
+      for (state::StateFile& f : snap->files) {
+        f.path = sharedDir() + "/" + f.name;
+        std::error_code ec;
+        uintmax_t size = fs::file_size(f.path, ec);
+        if (ec) return Status::notFound(f.path + ": shared state file of " + path + " is missing");
+        if (size != f.size) {
+          return Status::invalidArgument(f.path + ": truncated (" + std::to_string(size) + " of " +
+                                         std::to_string(f.size) + " bytes)");
+        }
+      }
       subtasks.push_back(std::move(*snap));
     }
   }
@@ -213,6 +276,30 @@ Status FileCheckpointStorage::remove(int64_t id) {
   std::error_code ec;
   fs::remove_all(checkpointDir(id), ec);
   if (ec) return Status::unavailable(checkpointDir(id) + ": cannot remove: " + ec.message());
+  return removeUnreferencedShared();
+}
+
+Status FileCheckpointStorage::removeUnreferencedShared() const {
+  std::error_code ec;
+  if (!fs::is_directory(sharedDir(), ec)) return Status::ok();
+  // The references: every checkpoint directory's list (complete or not; a partial one
+  // is removed, and its files with it, when its id is written again).
+  std::set<std::string> referenced;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().filename().string().rfind("chk-", 0) != 0) continue;
+    Result<std::string> list = readFile((entry.path() / kSharedList).string());
+    if (!list.isOk()) continue;  // Refers to no shared file.
+    size_t start = 0;
+    for (size_t nl; (nl = list->find('\n', start)) != std::string::npos; start = nl + 1) {
+      referenced.insert(list->substr(start, nl - start));
+    }
+  }
+  if (ec) return Status::unavailable(dir_ + ": cannot list: " + ec.message());
+  for (const auto& entry : fs::directory_iterator(sharedDir(), ec)) {
+    if (referenced.count(entry.path().filename().string()) != 0) continue;
+    fs::remove(entry.path(), ec);
+    if (ec) return Status::unavailable(entry.path().string() + ": cannot remove: " + ec.message());
+  }
   return Status::ok();
 }
 

@@ -20,6 +20,12 @@ struct CompletedCheckpoint {
   std::map<std::string, std::vector<OperatorSnapshot>> operators;
 };
 
+/// What writing one checkpoint cost (Flink's checkpointed size) and held (full size).
+struct CheckpointWriteStats {
+  int64_t bytes_written = 0;  // State written now: what was new since earlier checkpoints.
+  int64_t full_size = 0;      // Everything the checkpoint refers to, shared files included.
+};
+
 /// Where checkpoints live (Flink's CheckpointStorage). A checkpoint is written as
 /// state first, then its metadata, and counts as complete only once the metadata is
 /// there; the file layout below keeps that true across a crash at any moment. The
@@ -27,27 +33,31 @@ struct CompletedCheckpoint {
 class CheckpointStorage {
  public:
   virtual ~CheckpointStorage() = default;
-  /// Writes checkpoint `cp` completely, metadata last and atomically.
-  virtual Status write(const CompletedCheckpoint& cp) = 0;
+  /// Writes checkpoint `cp` completely, metadata last and atomically. Shared state
+  /// files (OperatorSnapshot::files) are copied in unless the storage has them already.
+  virtual Status write(const CompletedCheckpoint& cp, CheckpointWriteStats* stats = nullptr) = 0;
   /// The ids of checkpoints whose metadata exists, ascending.
   virtual Result<std::vector<int64_t>> completedIds() const = 0;
-  /// Reads and verifies one checkpoint; corrupt or truncated files are errors naming
-  /// the file.
+  /// Reads and verifies one checkpoint; corrupt, truncated or missing files are errors
+  /// naming the file. Shared files' paths point into the storage.
   virtual Result<CompletedCheckpoint> read(int64_t id) const = 0;
-  /// Deletes a checkpoint (subsumed, or discarded).
+  /// Deletes a checkpoint (subsumed, or discarded), and the shared files no remaining
+  /// checkpoint refers to.
   virtual Status remove(int64_t id) = 0;
 };
 
 /// `file:///dir` or a plain path: `dir/chk-<id>/` holds one state file per operator
 /// subtask and `_metadata`, written last via a temporary file and a rename, with a
-/// checksum of every state file (Flink's layout idea).
+/// checksum of every state file (Flink's layout idea). Shared files (incremental
+/// RocksDB checkpoints) live in `dir/shared/`, each checkpoint listing the ones it
+/// refers to in `chk-<id>/_shared`; a file leaves when no checkpoint lists it.
 class FileCheckpointStorage final : public CheckpointStorage {
  public:
   /// Fails when `uri` names no directory and `create` is false (a missing checkpoint
   /// directory is an error, never a silent fresh start).
   static Result<std::unique_ptr<FileCheckpointStorage>> open(const std::string& uri, bool create);
 
-  Status write(const CompletedCheckpoint& cp) override;
+  Status write(const CompletedCheckpoint& cp, CheckpointWriteStats* stats = nullptr) override;
   Result<std::vector<int64_t>> completedIds() const override;
   Result<CompletedCheckpoint> read(int64_t id) const override;
   Status remove(int64_t id) override;
@@ -56,6 +66,9 @@ class FileCheckpointStorage final : public CheckpointStorage {
  private:
   explicit FileCheckpointStorage(std::string dir) : dir_(std::move(dir)) {}
   std::string checkpointDir(int64_t id) const;
+  std::string sharedDir() const { return dir_ + "/shared"; }
+  Status uploadShared(const state::StateFile& file, CheckpointWriteStats& stats) const;
+  Status removeUnreferencedShared() const;
   std::string dir_;
 };
 

@@ -51,9 +51,9 @@ struct JobExecutionResult {
   int64_t last_checkpoint_restore_timestamp = -1;
   int64_t restored_checkpoint_id = -1;  // The checkpoint the last attempt started from.
   int64_t last_checkpoint_duration_ms = -1;  // Trigger to completion of the last one.
-  int64_t last_checkpoint_size = -1;         // Bytes of state it wrote.
-  // Flink's lastCheckpointFullSize: the whole state; the same as the size until
-  // checkpoints can be incremental.
+  int64_t last_checkpoint_size = -1;         // Bytes of state it wrote (new since the earlier ones).
+  // Flink's lastCheckpointFullSize: the whole state it refers to, shared files of
+  // incremental checkpoints included.
   int64_t last_checkpoint_full_size = -1;
   int64_t number_of_in_progress_checkpoints = 0;  // Left in flight when the job ended.
   /// Records replayed from the in-flight data of unaligned checkpoints by restoring

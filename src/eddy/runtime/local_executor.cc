@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -298,6 +299,7 @@ class Coordinator {
   int64_t failed() const { return failed_.load(); }
   int64_t lastDurationMs() const { return last_duration_ms_.load(); }
   int64_t lastSize() const { return last_size_.load(); }
+  int64_t lastFullSize() const { return last_full_size_.load(); }
   int64_t inProgress() {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int64_t>(pending_.size());
@@ -432,6 +434,19 @@ class Coordinator {
     }
   }
 
+  /// The local copies of a written checkpoint's files (hard links a RocksDB backend
+  /// made for it) are no longer needed: the storage has the files.
+  static void releaseLocalFiles(const CompletedCheckpoint& cp) {
+    std::set<std::filesystem::path> dirs;
+    for (const auto& [key, subtasks] : cp.operators) {
+      for (const OperatorSnapshot& s : subtasks) {
+        for (const state::StateFile& f : s.files) dirs.insert(std::filesystem::path(f.path).parent_path());
+      }
+    }
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+
   /// Under mu_: task `t` acknowledged pending checkpoint `it`; the last acknowledgement
   /// hands it to the coordinator thread for writing. Returns false once it left pending_.
   bool addAck(std::map<int64_t, Pending>::iterator it, const TaskRef& t, Task::TaskSnapshot snapshot) {
@@ -497,8 +512,12 @@ class Coordinator {
   /// Writes a checkpoint every task acknowledged, then tells the tasks the outcome.
   void complete(const Ready& r) {
     const CompletedCheckpoint& cp = r.checkpoint;
-    Status st = settings_.storage->write(cp);
-    if (st.isOk()) st = removeSubsumed(*settings_.storage, settings_.retained);
+    CheckpointWriteStats stats;
+    Status st = settings_.storage->write(cp, &stats);
+    if (st.isOk()) {
+      releaseLocalFiles(cp);
+      st = removeSubsumed(*settings_.storage, settings_.retained);
+    }
     std::lock_guard<std::mutex> lock(mu_);
     if (!st.isOk()) {
       failure(cp.id, st);
@@ -507,14 +526,8 @@ class Coordinator {
     completed_.fetch_add(1);
     consecutive_failures_ = 0;
     last_end_ = Steady::now();
-    int64_t bytes = 0;
-    for (const auto& [key, subtasks] : cp.operators) {
-      for (const OperatorSnapshot& s : subtasks) {
-        bytes += static_cast<int64_t>(s.operator_state.size());
-        for (const auto& [kg, b] : s.key_groups) bytes += static_cast<int64_t>(b.size());
-      }
-    }
-    last_size_.store(bytes);
+    last_size_.store(stats.bytes_written);
+    last_full_size_.store(stats.full_size);
     int64_t duration = graph_.clock->currentTimeMillis() - r.triggered_ms;
     last_duration_ms_.store(duration);
     if (cp.id != final_id_ && duration * 5 >= settings_.interval_ms * 4 && !warned_slow_) {
@@ -555,6 +568,7 @@ class Coordinator {
   std::atomic<int64_t> failed_{0};
   std::atomic<int64_t> last_duration_ms_{-1};
   std::atomic<int64_t> last_size_{-1};
+  std::atomic<int64_t> last_full_size_{-1};
 };
 
 /// Unaligned checkpoints need EXACTLY_ONCE (Flink ignores them otherwise, with a
@@ -694,7 +708,7 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.number_of_failed_checkpoints = coordinator->failed();
     result.last_checkpoint_duration_ms = coordinator->lastDurationMs();
     result.last_checkpoint_size = coordinator->lastSize();
-    result.last_checkpoint_full_size = coordinator->lastSize();
+    result.last_checkpoint_full_size = coordinator->lastFullSize();
     result.number_of_in_progress_checkpoints = coordinator->inProgress();
     std::vector<std::string> more = coordinator->warnings();
     warnings.insert(warnings.end(), more.begin(), more.end());

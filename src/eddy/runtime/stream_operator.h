@@ -13,6 +13,7 @@
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/output.h"
 #include "eddy/runtime/processing_time_service.h"
+#include "eddy/state/rocksdb_snapshot.h"
 #include "eddy/state/state_backend_options.h"
 
 namespace eddy::runtime {
@@ -49,6 +50,10 @@ struct OperatorSnapshot {
   int max_parallelism = 128;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
   std::string operator_state;
+  /// Incremental RocksDB checkpoints: the keyed tables as RocksDB's files (see
+  /// state::KeyedStateSnapshot), written to the storage once and shared.
+  std::string rocksdb_handle;
+  std::vector<state::StateFile> files;
 };
 
 /// The base of every stream operator. The lifecycle, all on the task thread:

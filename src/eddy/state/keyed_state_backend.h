@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdio>
 #include <functional>
+#include <random>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -10,6 +12,7 @@
 
 #include "eddy/core/clock.h"
 #include "eddy/state/heap_states.h"
+#include "eddy/state/rocksdb_snapshot.h"
 #include "eddy/state/state_backend_options.h"
 
 namespace eddy::state {
@@ -20,6 +23,11 @@ namespace eddy::state {
 struct KeyedStateSnapshot {
   int max_parallelism = kDefaultMaxParallelism;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
+  /// Incremental RocksDB snapshots: the tables are in files (an encoded
+  /// RocksDbSnapshotHandle and the StateFiles it names) and each key group's bytes
+  /// list no tables.
+  std::string rocksdb_handle;
+  std::vector<StateFile> files;
 };
 
 /// Keyed state of one operator subtask: state tables by name, stored per key group of
@@ -41,6 +49,7 @@ class KeyedStateBackend {
       auto store = RocksDbStore::open(rocksdb_options_.local_dir);
       if (!store.isOk()) throw std::runtime_error(store.status().message());
       store_ = std::move(store).value();
+      instance_id_ = newInstanceId();
     }
   }
   bool usesRocksDb() const { return store_ != nullptr; }
@@ -63,7 +72,8 @@ class KeyedStateBackend {
     if (it == tables_.end()) {
       auto t = std::make_unique<StateTable<K, N, V>>(&ctx_);
       auto* raw = t.get();
-      if (store_) raw->attachStore(store_.get(), next_table_id_++, rocksdb_options_.cache_entries_per_state);
+      if (store_) raw->attachStore(store_.get(), tableId(name, typeid(StateTable<K, N, V>).name()),
+                                   rocksdb_options_.cache_entries_per_state);
       applyRestored(name, typeid(StateTable<K, N, V>).name(), *raw);
       auto keys = [raw] {
         std::vector<K> out;
@@ -72,7 +82,7 @@ class KeyedStateBackend {
         }
         return out;
       };
-      tables_.emplace(name, Entry{std::move(t), &typeid(StateTable<K, N, V>), std::move(keys)});
+      tables_.emplace(name, Entry{std::move(t), &typeid(StateTable<K, N, V>), std::move(keys), raw->tableId()});
       return raw;
     }
     if (*it->second.type != typeid(StateTable<K, N, V>)) {
@@ -158,6 +168,13 @@ class KeyedStateBackend {
     }
   }
 
+  /// The snapshot for checkpoint `checkpoint_id`: incremental (RocksDB's files) when
+  /// the RocksDB backend has incremental checkpoints on, else snapshot().
+  Result<KeyedStateSnapshot> snapshot(int64_t checkpoint_id) {
+    if (store_ == nullptr || !rocksdb_options_.incremental) return snapshot();
+    return snapshotFiles(checkpoint_id);
+  }
+
   /// Writes every table, key group by key group. Synchronous: the caller holds the task
   /// thread (an asynchronous, copy-on-write variant comes with checkpoints).
   Result<KeyedStateSnapshot> snapshot() const {
@@ -182,6 +199,9 @@ class KeyedStateBackend {
   /// Takes, from the snapshots of any number of earlier subtasks, the key groups this
   /// backend's range owns (rescaling). Tables fill when they are registered; a table
   /// already registered fills now. The maximum parallelism cannot change (Flink).
+  /// An incremental RocksDB snapshot of exactly this range restores into the RocksDB
+  /// backend by opening its files (no key is read); otherwise its key groups are read
+  /// out of the files first.
   Status restore(const std::vector<KeyedStateSnapshot>& snapshots) {
     for (const KeyedStateSnapshot& snap : snapshots) {
       if (snap.max_parallelism != ctx_.max_parallelism) {
@@ -189,23 +209,31 @@ class KeyedStateBackend {
                                        std::to_string(snap.max_parallelism) + ", the job now has " +
                                        std::to_string(ctx_.max_parallelism) + "; it cannot change");
       }
+    }
+    // Incremental snapshots whose range meets this one; the others hold nothing here.
+    std::vector<std::pair<const KeyedStateSnapshot*, RocksDbSnapshotHandle>> files;
+    for (const KeyedStateSnapshot& snap : snapshots) {
+      if (snap.rocksdb_handle.empty()) continue;
+      EDDY_ASSIGN_OR_RETURN(RocksDbSnapshotHandle handle, RocksDbSnapshotHandle::decode(snap.rocksdb_handle));
+      if (handle.range.end < ctx_.range.start || handle.range.start > ctx_.range.end) continue;
+      files.emplace_back(&snap, std::move(handle));
+    }
+    const bool same_range = files.size() == 1 && files[0].second.range.start == ctx_.range.start &&
+                            files[0].second.range.end == ctx_.range.end;
+    for (const auto& [snap, handle] : files) {
+      std::map<std::string, std::string> paths;
+      for (const StateFile& f : snap->files) paths[f.name] = f.path;
+      if (store_ != nullptr && same_range && tables_.empty()) {
+        EDDY_RETURN_IF_ERROR(openFiles(handle, paths));
+        continue;
+      }
+      // The tables as the files had them, in the format of snapshot()'s key groups.
+      EDDY_ASSIGN_OR_RETURN(auto key_groups, materializeKeyGroups(handle, paths, ctx_.range, rocksdb_options_.local_dir));
+      for (const auto& [kg, bytes] : key_groups) EDDY_RETURN_IF_ERROR(stashKeyGroup(kg, bytes));
+    }
+    for (const KeyedStateSnapshot& snap : snapshots) {
       for (const auto& [kg, bytes] : snap.key_groups) {
-        if (!ctx_.range.contains(kg)) continue;
-        DataInputView in(bytes);
-        auto where = [&](const Status& st) {
-          return Status(st.code(), "key group " + std::to_string(kg) + ": " + st.message());
-        };
-        Result<uint64_t> n = in.readVarint();
-        if (!n.isOk()) return where(n.status());
-        for (uint64_t i = 0; i < *n; ++i) {
-          Result<std::string> name = in.readString();
-          if (!name.isOk()) return where(name.status());
-          Result<std::string> type = in.readString();
-          if (!type.isOk()) return where(type.status());
-          Result<std::string> data = in.readString();
-          if (!data.isOk()) return where(data.status());
-          restored_[*name].push_back(Restored{kg, std::move(*type), std::move(*data)});
-        }
+        if (ctx_.range.contains(kg)) EDDY_RETURN_IF_ERROR(stashKeyGroup(kg, bytes));
       }
     }
     for (auto& [name, e] : tables_) {
@@ -238,6 +266,97 @@ class KeyedStateBackend {
     std::string data;
   };
 
+  /// Queues each table's part of one key group's bytes (snapshot() format) until the
+  /// table registers.
+  Status stashKeyGroup(int kg, std::string_view bytes) {
+    DataInputView in(bytes);
+    auto where = [&](const Status& st) { return Status(st.code(), "key group " + std::to_string(kg) + ": " + st.message()); };
+    Result<uint64_t> n = in.readVarint();
+    if (!n.isOk()) return where(n.status());
+    for (uint64_t i = 0; i < *n; ++i) {
+      Result<std::string> name = in.readString();
+      if (!name.isOk()) return where(name.status());
+      Result<std::string> type = in.readString();
+      if (!type.isOk()) return where(type.status());
+      Result<std::string> data = in.readString();
+      if (!data.isOk()) return where(data.status());
+      restored_[*name].push_back(Restored{kg, std::move(*type), std::move(*data)});
+    }
+    return Status::ok();
+  }
+
+  static std::string newInstanceId() {
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    return buf;
+  }
+
+  /// The RocksDB key prefix id of table `name`: the one its restored files use (its
+  /// type must match), else a new one.
+  uint16_t tableId(const std::string& name, const char* type) {
+    auto it = table_ids_.find(name);
+    if (it == table_ids_.end()) return next_table_id_++;
+    if (it->second.type != type) {
+      throw std::runtime_error("restoring keyed state: state '" + name + "' was snapshotted with another type than it has now");
+    }
+    return it->second.id;
+  }
+
+  /// Incremental: everything written back into RocksDB, then RocksDB's checkpoint of
+  /// its files (hard links, the time of a flush) into `<store>/chk-<id>`. The storage
+  /// copies files it does not have yet, on the coordinator's thread.
+  Result<KeyedStateSnapshot> snapshotFiles(int64_t checkpoint_id) {
+    RocksDbSnapshotHandle handle;
+    handle.range = ctx_.range;
+    for (const auto& [name, e] : tables_) {
+      Status st = e.table->writeBackForSnapshot();
+      if (!st.isOk()) return Status(st.code(), "state '" + name + "': " + st.message());
+    }
+    // Restored tables this run did not register stay in the files: keep their ids.
+    for (const auto& [name, t] : table_ids_) handle.tables.push_back({t.id, name, t.type});
+    for (const auto& [name, e] : tables_) {
+      if (table_ids_.count(name) == 0) handle.tables.push_back({e.id, name, e.type->name()});
+    }
+    const std::string dir = store_->directory() + "/chk-" + std::to_string(checkpoint_id);
+    EDDY_ASSIGN_OR_RETURN(std::vector<RocksDbStore::CheckpointFile> files, store_->createCheckpoint(dir));
+    KeyedStateSnapshot snap;
+    snap.max_parallelism = ctx_.max_parallelism;
+    for (const RocksDbStore::CheckpointFile& f : files) {
+      std::string storage_name;
+      if (RocksDbStore::isSharedFile(f.name)) {
+        // An SST file's name is unique in this instance and its bytes never change.
+        auto known = restored_files_.find(f.name);
+        storage_name = known != restored_files_.end() ? known->second : instance_id_ + "-" + f.name;
+      } else {
+        storage_name = instance_id_ + "-chk" + std::to_string(checkpoint_id) + "-" + f.name;
+      }
+      handle.files.push_back({f.name, storage_name});
+      snap.files.push_back(StateFile{storage_name, dir + "/" + f.name, f.size});
+    }
+    snap.rocksdb_handle = handle.encode();
+    DataOutputView no_tables;
+    no_tables.writeVarint(0);
+    for (int kg = ctx_.range.start; kg <= ctx_.range.end; ++kg) snap.key_groups[kg] = no_tables.data();
+    return snap;
+  }
+
+  /// The fast restore: a new instance over the snapshot's files, tables by their ids.
+  Status openFiles(const RocksDbSnapshotHandle& handle, const std::map<std::string, std::string>& paths) {
+    EDDY_ASSIGN_OR_RETURN(auto files, localFiles(handle, paths));
+    EDDY_ASSIGN_OR_RETURN(std::unique_ptr<RocksDbStore> store, RocksDbStore::openFrom(rocksdb_options_.local_dir, files));
+    store_ = std::move(store);
+    instance_id_ = newInstanceId();
+    for (const RocksDbSnapshotHandle::File& f : handle.files) {
+      if (RocksDbStore::isSharedFile(f.local_name)) restored_files_[f.local_name] = f.storage_name;
+    }
+    for (const RocksDbSnapshotHandle::Table& t : handle.tables) {
+      table_ids_[t.name] = TableId{t.id, t.type};
+      next_table_id_ = std::max<uint16_t>(next_table_id_, static_cast<uint16_t>(t.id + 1));
+    }
+    return Status::ok();
+  }
+
   static Status fill(const std::string& name, const char* type, StateTableBase& table,
                      const std::vector<Restored>& parts) {
     for (const Restored& r : parts) {
@@ -267,12 +386,20 @@ class KeyedStateBackend {
     std::unique_ptr<StateTableBase> table;
     const std::type_info* type;
     std::function<std::vector<K>()> keys;
+    uint16_t id = 0;  // Its RocksDB key prefix.
+  };
+  struct TableId {
+    uint16_t id = 0;
+    std::string type;
   };
   KeyContext<K> ctx_;
   const Clock* clock_;
   RocksDbOptions rocksdb_options_;
   std::unique_ptr<RocksDbStore> store_;  // Declared before the tables that use it.
+  std::string instance_id_;  // Unique per RocksDB instance: names its files in storage.
   uint16_t next_table_id_ = 0;
+  std::map<std::string, TableId> table_ids_;                // Tables of restored files.
+  std::map<std::string, std::string> restored_files_;       // Restored SST name -> storage name.
   std::map<std::string, Entry> tables_;
   std::map<std::string, std::shared_ptr<void>> handles_;
   std::vector<std::function<void()>> per_record_cleanups_;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <random>
 #include <string>
@@ -359,10 +363,13 @@ TEST(StateTableTest, RocksDbRefusesKeysWhosePaddingWouldMakeEqualKeysDiffer) {
 struct Backends {
   ManualClock clock{1000};
   std::vector<std::unique_ptr<KeyedStateBackend<std::string>>> subtasks;
-  explicit Backends(int parallelism, int max_parallelism = 128, StateBackendKind kind = StateBackendKind::kHashMap) {
+  explicit Backends(int parallelism, int max_parallelism = 128, StateBackendKind kind = StateBackendKind::kHashMap,
+                    bool incremental = false) {
+    RocksDbOptions options = tinyCache();
+    options.incremental = incremental;
     for (int i = 0; i < parallelism; ++i) {
       subtasks.push_back(std::make_unique<KeyedStateBackend<std::string>>(
-          KeyGroupRange::forOperator(max_parallelism, parallelism, i), max_parallelism, &clock, kind, tinyCache()));
+          KeyGroupRange::forOperator(max_parallelism, parallelism, i), max_parallelism, &clock, kind, options));
     }
   }
   /// The subtask that owns `key`, with `key` current.
@@ -490,6 +497,122 @@ TEST(KeyedSnapshot, RefusesAnotherMaxParallelismAnotherTypeAndTruncatedData) {
   } else {
     EXPECT_NE(st.message().find("key group " + std::to_string(kg)), std::string::npos) << st.toString();
   }
+}
+
+// ---- Incremental RocksDB snapshots: the database's files, shared across checkpoints.
+
+/// What a checkpoint storage does with the files of incremental snapshots: keeps one
+/// copy per name, and points the snapshots at it.
+struct SharedFiles {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_shared_" + std::to_string(::getpid()));
+  SharedFiles() { std::filesystem::create_directories(dir); }
+  ~SharedFiles() { std::filesystem::remove_all(dir); }
+  /// The bytes of files it did not have yet.
+  uint64_t upload(std::vector<KeyedStateSnapshot>& snaps) {
+    uint64_t added = 0;
+    for (auto& snap : snaps) {
+      for (StateFile& f : snap.files) {
+        auto target = dir / f.name;
+        if (!std::filesystem::exists(target)) {
+          std::filesystem::copy_file(f.path, target);
+          added += f.size;
+        }
+        f.path = target.string();
+      }
+    }
+    return added;
+  }
+};
+
+std::vector<KeyedStateSnapshot> snapshotAllAt(Backends& b, int64_t checkpoint_id) {
+  std::vector<KeyedStateSnapshot> out;
+  for (auto& s : b.subtasks) {
+    auto snap = s->snapshot(checkpoint_id);
+    EXPECT_TRUE(snap.isOk()) << snap.status().toString();
+    out.push_back(std::move(*snap));
+  }
+  return out;
+}
+
+uint64_t totalSize(const std::vector<KeyedStateSnapshot>& snaps) {
+  uint64_t n = 0;
+  for (const auto& s : snaps) {
+    for (const StateFile& f : s.files) n += f.size;
+  }
+  return n;
+}
+
+TEST(IncrementalRocksDbSnapshot, ItsFilesRestoreIntoEitherBackendAtAnyParallelism) {
+  SharedFiles storage;
+  Backends before(2, 128, StateBackendKind::kRocksDb, /*incremental=*/true);
+  fill(before);
+  std::vector<KeyedStateSnapshot> snaps = snapshotAllAt(before, 1);
+  for (const auto& s : snaps) {
+    EXPECT_FALSE(s.rocksdb_handle.empty());
+    EXPECT_FALSE(s.files.empty());
+  }
+  storage.upload(snaps);
+  for (StateBackendKind to : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
+    for (int parallelism : {1, 2, 3}) {
+      SCOPED_TRACE("to " + std::to_string(static_cast<int>(to)) + " at parallelism " + std::to_string(parallelism));
+      Backends after(parallelism, 128, to);
+      for (auto& s : after.subtasks) ASSERT_TRUE(s->restore(snaps).isOk());
+      check(after);
+      size_t entries = 0;
+      for (auto& s : after.subtasks) entries += s->numEntries();
+      EXPECT_EQ(entries, 200u * 3 + 100u);
+    }
+  }
+}
+
+TEST(IncrementalRocksDbSnapshot, ALaterSnapshotSharesTheUnchangedFilesAndAddsOnlyTheChange) {
+  SharedFiles storage;
+  Backends b(1, 128, StateBackendKind::kRocksDb, /*incremental=*/true);
+  fill(b);
+  auto first = snapshotAllAt(b, 1);
+  uint64_t full = storage.upload(first);
+  EXPECT_EQ(full, totalSize(first));
+  // Two keys of 200 change.
+  b.owner("key-3").getState(countDesc())->update(-3);
+  b.owner("key-7").getState(countDesc())->update(-7);
+  auto second = snapshotAllAt(b, 2);
+  uint64_t added = storage.upload(second);
+  std::set<std::string> first_ssts;
+  for (const StateFile& f : first[0].files) {
+    if (f.name.size() > 4 && f.name.ends_with(".sst")) first_ssts.insert(f.name);
+  }
+  ASSERT_FALSE(first_ssts.empty());
+  for (const StateFile& f : second[0].files) first_ssts.erase(f.name);
+  EXPECT_TRUE(first_ssts.empty()) << "an unchanged SST file was not shared";
+  EXPECT_LT(added, full) << "the second snapshot wrote everything again";
+
+  // A restore from the second snapshot at the same range opens its files as they are;
+  // the next snapshot of the restored instance still shares them.
+  Backends restored(1, 128, StateBackendKind::kRocksDb, /*incremental=*/true);
+  ASSERT_TRUE(restored.subtasks[0]->restore(second).isOk());
+  EXPECT_EQ(restored.owner("key-3").getState(countDesc())->value(), -3);
+  EXPECT_EQ(restored.owner("key-8").getState(countDesc())->value(), 8);
+  auto third = snapshotAllAt(restored, 3);
+  std::set<std::string> second_ssts;
+  for (const StateFile& f : second[0].files) {
+    if (f.name.ends_with(".sst")) second_ssts.insert(f.name);
+  }
+  for (const StateFile& f : third[0].files) second_ssts.erase(f.name);
+  EXPECT_TRUE(second_ssts.empty()) << "the restored instance wrote its restored files again";
+}
+
+TEST(IncrementalRocksDbSnapshot, AMissingFileIsAnErrorNamingIt) {
+  SharedFiles storage;
+  Backends b(1, 128, StateBackendKind::kRocksDb, /*incremental=*/true);
+  fill(b);
+  auto snaps = snapshotAllAt(b, 1);
+  storage.upload(snaps);
+  std::string gone = snaps[0].files[0].name;
+  std::filesystem::remove(snaps[0].files[0].path);
+  Backends after(2, 128, StateBackendKind::kRocksDb);
+  Status st = after.subtasks[0]->restore(snaps);
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find(gone), std::string::npos) << st.toString();
 }
 
 }  // namespace

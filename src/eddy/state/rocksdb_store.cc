@@ -5,10 +5,12 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -87,15 +89,10 @@ std::string prefixEnd(std::string_view prefix) {
 
 }  // namespace
 
-Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base_dir) {
-  removeOrphans(base_dir);
-  std::string dir = freshDirectory(base_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::unavailable("rocksdb state directory " + dir + ": " + ec.message());
+namespace {
+
+rocksdb::Options storeOptions() {
   rocksdb::Options options;
-  options.create_if_missing = true;
-  options.error_if_exists = true;
   // Working state of one subtask: a small write buffer per instance, several instances
   // per process, no background threads fighting the task threads for the cores.
   options.write_buffer_size = 64 << 20;
@@ -113,13 +110,85 @@ Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   table.cache_index_and_filter_blocks = false;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+Result<std::string> makeFreshDirectory(const std::string& base_dir) {
+  removeOrphans(base_dir);
+  std::string dir = freshDirectory(base_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::unavailable("rocksdb state directory " + dir + ": " + ec.message());
+  return dir;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openIn(const std::string& dir, bool create) {
+  rocksdb::Options options = storeOptions();
+  options.create_if_missing = create;
+  options.error_if_exists = create;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status st = rocksdb::DB::Open(options, dir, &raw);
-  if (!st.ok()) return Status::unavailable("rocksdb state directory " + dir + ": " + st.ToString());
+  if (!st.ok()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return Status::unavailable("rocksdb state directory " + dir + ": " + st.ToString());
+  }
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   impl->write_options.disableWAL = true;
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(dir, std::move(impl)));
+}
+
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base_dir) {
+  EDDY_ASSIGN_OR_RETURN(std::string dir, makeFreshDirectory(base_dir));
+  return openIn(dir, /*create=*/true);
+}
+
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openFrom(
+    const std::string& base_dir, const std::vector<std::pair<std::string, std::string>>& files) {
+  EDDY_ASSIGN_OR_RETURN(std::string dir, makeFreshDirectory(base_dir));
+  for (const auto& [name, from] : files) {
+    std::filesystem::path to = std::filesystem::path(dir) / name;
+    std::error_code ec;
+    // SST files never change: a link shares them with the checkpoint; the others
+    // (RocksDB rewrites CURRENT and appends to MANIFEST) are copied.
+    if (isSharedFile(name)) std::filesystem::create_hard_link(from, to, ec);
+    if (!isSharedFile(name) || ec) {
+      ec.clear();
+      std::filesystem::copy_file(from, to, ec);
+    }
+    if (ec) {
+      std::filesystem::remove_all(dir, ec);
+      return Status::unavailable("restoring rocksdb state from " + from + ": " + ec.message());
+    }
+  }
+  return openIn(dir, /*create=*/false);
+}
+
+bool RocksDbStore::isSharedFile(const std::string& name) {
+  return name.size() > 4 && name.compare(name.size() - 4, 4, ".sst") == 0;
+}
+
+Result<std::vector<RocksDbStore::CheckpointFile>> RocksDbStore::createCheckpoint(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);  // One left by an earlier attempt at this id.
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status st = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  EDDY_RETURN_IF_ERROR(check("checkpoint", &st));
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  // log_size_for_flush 0: always flush, so the files hold everything (no WAL to copy).
+  st = cp->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+  EDDY_RETURN_IF_ERROR(check("checkpoint", &st));
+  std::vector<CheckpointFile> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    files.push_back(CheckpointFile{entry.path().filename().string(), static_cast<uint64_t>(entry.file_size())});
+  }
+  if (ec) return Status::unavailable("rocksdb checkpoint " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return files;
 }
 
 RocksDbStore::RocksDbStore(std::string dir, std::unique_ptr<Impl> impl) : dir_(std::move(dir)), impl_(std::move(impl)) {}

@@ -5,10 +5,24 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "eddy/core/status.h"
 
 namespace eddy::state {
+
+/// The start of every RocksDB key of table `table_id`'s key group `key_group`
+/// (big-endian, so a table's key group is one contiguous range); the key's and
+/// namespace's bytes follow (see StateTable).
+inline std::string rocksKeyGroupPrefix(uint16_t table_id, int key_group) {
+  std::string p(4, '\0');
+  p[0] = static_cast<char>(table_id >> 8);
+  p[1] = static_cast<char>(table_id & 0xff);
+  p[2] = static_cast<char>((key_group >> 8) & 0xff);
+  p[3] = static_cast<char>(key_group & 0xff);
+  return p;
+}
 
 /// One embedded RocksDB instance holding the keyed state of one operator subtask, as
 /// Flink's EmbeddedRocksDBStateBackend keeps one per operator subtask. Its files are
@@ -39,7 +53,27 @@ class RocksDbStore {
     std::unique_ptr<Impl> impl_;
   };
 
+  /// A new, empty instance in a fresh directory under `base_dir`.
   static Result<std::unique_ptr<RocksDbStore>> open(const std::string& base_dir);
+  /// An instance over the files of a RocksDB checkpoint (see createCheckpoint):
+  /// `files` maps each file's name in the database to where it is now; they are
+  /// hard-linked (copied when linking fails) into a fresh directory under `base_dir`.
+  static Result<std::unique_ptr<RocksDbStore>> openFrom(const std::string& base_dir,
+                                                        const std::vector<std::pair<std::string, std::string>>& files);
+
+  /// One file of a checkpoint: its name in the database and its size.
+  struct CheckpointFile {
+    std::string name;
+    uint64_t size = 0;
+  };
+  /// Flushes the memtable and hard-links every live file into the new directory `dir`
+  /// (RocksDB's Checkpoint): a consistent copy that later writes do not change, made in
+  /// the time of a flush. SST files are immutable, so one with a given name is the same
+  /// in every checkpoint of this instance; the others (MANIFEST, CURRENT, OPTIONS) are
+  /// not.
+  Result<std::vector<CheckpointFile>> createCheckpoint(const std::string& dir);
+  /// Whether a checkpoint file is an SST file (immutable, shareable across checkpoints).
+  static bool isSharedFile(const std::string& name);
   ~RocksDbStore();
   RocksDbStore(const RocksDbStore&) = delete;
   RocksDbStore& operator=(const RocksDbStore&) = delete;
@@ -56,6 +90,7 @@ class RocksDbStore {
  private:
   struct Impl;
   RocksDbStore(std::string dir, std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<RocksDbStore>> openIn(const std::string& dir, bool create);
   Status check(const char* what, const void* rocks_status) const;
 
   std::string dir_;

@@ -79,6 +79,10 @@ class StateTableBase {
   virtual Status snapshotKeyGroup(int key_group, DataOutputView& out) const = 0;
   /// Adds the entries snapshotKeyGroup wrote for `key_group` (restore and rescaling).
   virtual Status restoreKeyGroup(int key_group, DataInputView& in) = 0;
+  /// With RocksDB: writes every cached change back, so RocksDB's files hold the whole
+  /// table (an incremental snapshot copies those). Fails, naming the types, when they
+  /// cannot be serialized. Nothing to do on the heap.
+  virtual Status writeBackForSnapshot() = 0;
   /// Bytes of the table itself (slots), not counting what values point to.
   virtual size_t memoryBytes() const = 0;
 };
@@ -239,6 +243,15 @@ class StateTable final : public StateTableBase {
                                    " cannot be snapshotted: give the type (and its key) serialize/deserialize");
     }
   }
+  uint16_t tableId() const { return table_id_; }
+  Status writeBackForSnapshot() override {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      if (store_ != nullptr) writeBack(/*keep_cache=*/true);
+      return Status::ok();
+    } else {
+      return Status::unimplemented(std::string("state of type ") + typeid(V).name() + " cannot be snapshotted");
+    }
+  }
   Status restoreKeyGroup(int key_group, DataInputView& in) override {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
       if (!ctx_->range.contains(key_group)) {
@@ -294,12 +307,7 @@ class StateTable final : public StateTableBase {
     p[1] = static_cast<char>(table_id_ & 0xff);
     return p;
   }
-  std::string keyGroupPrefix(int key_group) const {
-    std::string p = tablePrefix();
-    p.push_back(static_cast<char>((key_group >> 8) & 0xff));
-    p.push_back(static_cast<char>(key_group & 0xff));
-    return p;
-  }
+  std::string keyGroupPrefix(int key_group) const { return rocksKeyGroupPrefix(table_id_, key_group); }
   /// The RocksDB key of (key group, key, namespace), in a scratch buffer.
   const std::string& rocksKey(int key_group, const K& key, const N& ns) {
     scratch_key_.clear();

@@ -61,8 +61,8 @@ class WindowOperator final : public runtime::OneInputStreamOperator<IN, OUT>,
   }
   /// Keyed parts: the tables, the timers, then the window-major contents (empty unless
   /// that mode is on). A snapshot restores into either mode.
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t) override {
-    return this->snapshotKeyed({[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); },
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    return this->snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); },
                                 [&](std::vector<DataOutputView>& out) {
                                   if (window_major_) return window_major_->snapshot(out);
                                   out.assign(static_cast<size_t>(this->backend_->keyContext().range.size()),
