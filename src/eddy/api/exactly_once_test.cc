@@ -207,9 +207,24 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
-void useBackend(StreamExecutionEnvironment& env, bool rocksdb) {
+enum class Backend { kHashMap, kRocksDb, kRocksDbIncremental };
+
+const char* backendName(Backend b) {
+  switch (b) {
+    case Backend::kHashMap:
+      return "_hashmap";
+    case Backend::kRocksDb:
+      return "_rocksdb";
+    case Backend::kRocksDbIncremental:
+      return "_rocksdb_incremental";
+  }
+  return "";
+}
+
+void useBackend(StreamExecutionEnvironment& env, Backend backend) {
   // RocksDB with a small cache, so state really travels through RocksDB.
-  if (rocksdb) env.setStateBackend(EmbeddedRocksDBStateBackend().setCacheEntriesPerState(16));
+  if (backend == Backend::kHashMap) return;
+  env.setStateBackend(EmbeddedRocksDBStateBackend(backend == Backend::kRocksDbIncremental).setCacheEntriesPerState(16));
 }
 
 /// How barriers travel: aligned, unaligned from the start, or aligned until a 1 ms
@@ -235,12 +250,12 @@ void useAlignment(StreamExecutionEnvironment& env, Alignment alignment) {
   if (alignment == Alignment::kTimeout) env.getCheckpointConfig().setAlignedCheckpointTimeout(Duration(1));
 }
 
-/// (parallelism, RocksDB?, alignment)
-class ExactlyOnce : public ::testing::TestWithParam<std::tuple<int, bool, Alignment>> {};
+/// (parallelism, state backend, alignment)
+class ExactlyOnce : public ::testing::TestWithParam<std::tuple<int, Backend, Alignment>> {};
 
 TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
   const int parallelism = std::get<0>(GetParam());
-  const bool rocksdb = std::get<1>(GetParam());
+  const Backend backend = std::get<1>(GetParam());
   const Alignment alignment = std::get<2>(GetParam());
   const bool unaligned = alignment != Alignment::kAligned;
   const int seeds = slow() ? 12 : 2;
@@ -248,7 +263,7 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
   int64_t replayed = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + (rocksdb ? "_rocks" : "") + "_a" +
+    fs::path dir = scratch("kill_p" + std::to_string(parallelism) + backendName(backend) + "_a" +
                            std::to_string(static_cast<int>(alignment)) + "_s" + std::to_string(seed));
     Killer killer;
     std::mt19937_64 rng(static_cast<uint64_t>(seed));
@@ -268,7 +283,7 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
 
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
-    useBackend(env, rocksdb);
+    useBackend(env, backend);
     useAlignment(env, alignment);
     env.enableCheckpointing(10);
     env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string());
@@ -290,27 +305,29 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ParallelismBackendAndAlignment, ExactlyOnce,
-                         ::testing::Combine(::testing::Values(1, 2), ::testing::Bool(),
+                         ::testing::Combine(::testing::Values(1, 2),
+                                            ::testing::Values(Backend::kHashMap, Backend::kRocksDb,
+                                                              Backend::kRocksDbIncremental),
                                             ::testing::Values(Alignment::kAligned, Alignment::kUnaligned,
                                                               Alignment::kTimeout)),
                          [](const auto& info) {
                            return "p" + std::to_string(std::get<0>(info.param)) +
-                                  (std::get<1>(info.param) ? "_rocksdb" : "_hashmap") +
+                                  backendName(std::get<1>(info.param)) +
                                   alignmentName(std::get<2>(info.param));
                          });
 
 /// A "process" that dies (no restart strategy) and a new one resuming from the retained
 /// checkpoint at another parallelism: key groups and sink transactions are redistributed.
-void killThenResume(int first_parallelism, int second_parallelism, bool first_rocksdb, bool second_rocksdb,
+void killThenResume(int first_parallelism, int second_parallelism, Backend first_backend, Backend second_backend,
                     bool unaligned = false) {
   const int64_t records = 12000;
   fs::path dir = scratch("rescale_" + std::to_string(first_parallelism) + std::to_string(second_parallelism) +
                          (unaligned ? "_ua" : ""));
   // One "process": a fresh environment resuming from the newest checkpoint in `dir`.
-  auto run = [&](int parallelism, bool rocksdb) {
+  auto run = [&](int parallelism, Backend backend) {
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
-    useBackend(env, rocksdb);
+    useBackend(env, backend);
     useAlignment(env, unaligned ? Alignment::kUnaligned : Alignment::kAligned);
     // A backlog for certain even on a loaded machine: the kill's checkpoint holds it.
     if (unaligned) g_spin_us = 100;
@@ -323,12 +340,17 @@ void killThenResume(int first_parallelism, int second_parallelism, bool first_ro
   killer.kill_at = {records / 2};
   g_killer = &killer;
   {
-    JobExecutionResult r = run(first_parallelism, first_rocksdb);
+    JobExecutionResult r = run(first_parallelism, first_backend);
     ASSERT_FALSE(r.isOk());
     ASSERT_GE(r.number_of_completed_checkpoints, 1) << "the kill came before any checkpoint";
+    if (first_backend == Backend::kRocksDbIncremental) {
+      // The keyed state went into the storage as RocksDB's files, shared by checkpoints.
+      fs::path shared = dir / "checkpoints" / "shared";
+      EXPECT_TRUE(fs::exists(shared) && !fs::is_empty(shared)) << "no shared state files";
+    }
   }
   g_killer = nullptr;
-  JobExecutionResult r = run(second_parallelism, second_rocksdb);
+  JobExecutionResult r = run(second_parallelism, second_backend);
   ASSERT_TRUE(r.isOk()) << r.status.toString();
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);
   // The slow consumer had a backlog: the checkpoint held in-flight records to spread.
@@ -336,19 +358,27 @@ void killThenResume(int first_parallelism, int second_parallelism, bool first_ro
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   EXPECT_EQ(committedRows(dir / "windows"), expectedWindows(records));
   // A run after the job finished restores its final checkpoint and changes nothing.
-  JobExecutionResult rerun = run(second_parallelism, second_rocksdb);
+  JobExecutionResult rerun = run(second_parallelism, second_backend);
   ASSERT_TRUE(rerun.isOk()) << rerun.status.toString();
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   fs::remove_all(dir);
 }
 
-TEST(ExactlyOnceRescale, FromTwoToOne) { killThenResume(2, 1, false, false); }
-TEST(ExactlyOnceRescale, FromOneToTwo) { killThenResume(1, 2, false, false); }
-TEST(ExactlyOnceRescale, FromTwoToOneInRocksDb) { killThenResume(2, 1, true, true); }
-TEST(ExactlyOnceRescale, FromHeapAtOneToRocksDbAtTwo) { killThenResume(1, 2, false, true); }
-TEST(ExactlyOnceRescale, UnalignedFromTwoToOne) { killThenResume(2, 1, false, false, /*unaligned=*/true); }
-TEST(ExactlyOnceRescale, UnalignedFromOneToTwo) { killThenResume(1, 2, false, true, /*unaligned=*/true); }
-TEST(ExactlyOnceRescale, UnalignedAtTheSameParallelism) { killThenResume(2, 2, true, true, /*unaligned=*/true); }
+constexpr Backend kHeap = Backend::kHashMap;
+constexpr Backend kRocks = Backend::kRocksDb;
+constexpr Backend kIncremental = Backend::kRocksDbIncremental;
+
+TEST(ExactlyOnceRescale, FromTwoToOne) { killThenResume(2, 1, kHeap, kHeap); }
+TEST(ExactlyOnceRescale, FromOneToTwo) { killThenResume(1, 2, kHeap, kHeap); }
+TEST(ExactlyOnceRescale, FromTwoToOneInRocksDb) { killThenResume(2, 1, kRocks, kRocks); }
+TEST(ExactlyOnceRescale, FromHeapAtOneToRocksDbAtTwo) { killThenResume(1, 2, kHeap, kRocks); }
+TEST(ExactlyOnceRescale, IncrementalFromTwoToOne) { killThenResume(2, 1, kIncremental, kIncremental); }
+TEST(ExactlyOnceRescale, IncrementalFromOneToTwo) { killThenResume(1, 2, kIncremental, kIncremental); }
+TEST(ExactlyOnceRescale, IncrementalAtTheSameParallelism) { killThenResume(2, 2, kIncremental, kIncremental); }
+TEST(ExactlyOnceRescale, FromIncrementalRocksDbToHeap) { killThenResume(2, 2, kIncremental, kHeap); }
+TEST(ExactlyOnceRescale, UnalignedFromTwoToOne) { killThenResume(2, 1, kHeap, kHeap, /*unaligned=*/true); }
+TEST(ExactlyOnceRescale, UnalignedFromOneToTwo) { killThenResume(1, 2, kHeap, kRocks, /*unaligned=*/true); }
+TEST(ExactlyOnceRescale, UnalignedAtTheSameParallelism) { killThenResume(2, 2, kIncremental, kIncremental, /*unaligned=*/true); }
 
 TEST(FileSink, WithoutCheckpointingCommitsAtTheEndOfInput) {
   fs::path dir = scratch("plain");

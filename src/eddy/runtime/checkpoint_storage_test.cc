@@ -98,5 +98,55 @@ TEST_F(CheckpointStorageTest, SubsumedCheckpointsAreRemovedKeepingTheRetainedOne
   EXPECT_FALSE(fs::exists(dir_ / "chk-3"));
 }
 
+/// A checkpoint whose one snapshot refers to local files named `names` (contents: the
+/// name repeated), as an incremental RocksDB snapshot does.
+CompletedCheckpoint withFiles(int64_t id, const fs::path& local, const std::vector<std::string>& names) {
+  CompletedCheckpoint cp;
+  cp.id = id;
+  OperatorSnapshot s;
+  s.rocksdb_handle = "handle@" + std::to_string(id);
+  fs::create_directories(local);
+  for (const std::string& n : names) {
+    fs::path p = local / n;
+    if (!fs::exists(p)) std::ofstream(p) << n << n << n;
+    s.files.push_back(state::StateFile{n, p.string(), static_cast<uint64_t>(fs::file_size(p))});
+  }
+  cp.operators["keyed"].push_back(s);
+  return cp;
+}
+
+TEST_F(CheckpointStorageTest, SharedFilesAreWrittenOnceAndLeaveWithTheLastCheckpointListingThem) {
+  auto storage = FileCheckpointStorage::open(dir_.string(), true).value();
+  fs::path local = dir_.string() + "_local";
+  CheckpointWriteStats first, second;
+  ASSERT_TRUE(storage->write(withFiles(1, local, {"a.sst", "b.sst", "m1"}), &first).isOk());
+  ASSERT_TRUE(storage->write(withFiles(2, local, {"b.sst", "c.sst", "m2"}), &second).isOk());
+  // The second wrote c.sst and m2 only; b.sst is shared.
+  const int64_t b = static_cast<int64_t>(fs::file_size(local / "b.sst"));
+  EXPECT_EQ(second.full_size - second.bytes_written, b);
+  EXPECT_GT(first.bytes_written, second.bytes_written);
+
+  auto back = storage->read(2);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  const OperatorSnapshot& s = back->operators.at("keyed")[0];
+  EXPECT_EQ(s.rocksdb_handle, "handle@2");
+  ASSERT_EQ(s.files.size(), 3u);
+  EXPECT_EQ(s.files[0].path, (dir_ / "shared" / "b.sst").string());
+
+  ASSERT_TRUE(removeSubsumed(*storage, 1).isOk());  // Checkpoint 1 goes, with a.sst and m1.
+  EXPECT_FALSE(fs::exists(dir_ / "shared" / "a.sst"));
+  EXPECT_FALSE(fs::exists(dir_ / "shared" / "m1"));
+  EXPECT_TRUE(fs::exists(dir_ / "shared" / "b.sst"));
+  EXPECT_TRUE(fs::exists(dir_ / "shared" / "c.sst"));
+
+  // A shared file gone missing makes the checkpoint unreadable, naming the file.
+  fs::remove(dir_ / "shared" / "c.sst");
+  auto broken = storage->read(2);
+  ASSERT_FALSE(broken.isOk());
+  EXPECT_NE(broken.status().message().find((dir_ / "shared" / "c.sst").string()), std::string::npos)
+      << broken.status().toString();
+  fs::remove_all(local);
+}
+
 }  // namespace
 }  // namespace eddy::runtime
