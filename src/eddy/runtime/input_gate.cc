@@ -35,6 +35,7 @@ bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
   }
   if (event.isPriority()) {
     events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_++), std::move(event));
+    queued_priority_count_.store(queued_priority_, std::memory_order_release);
   } else {
     events_.push_back(std::move(event));
   }
@@ -68,10 +69,27 @@ void InputGate::poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails
   }
   events_.clear();
   queued_priority_ = 0;
+  queued_priority_count_.store(0, std::memory_order_release);
   for (auto& m : mails_) mails.push_back(std::move(m));
   mails_.clear();
   lock.unlock();
   if (freed) producer_cv_.notify_all();
+}
+
+void InputGate::pollPriority(std::vector<ChannelEvent>& events) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < queued_priority_; ++i) events.push_back(std::move(events_[i]));
+  events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_));
+  queued_priority_ = 0;
+  queued_priority_count_.store(0, std::memory_order_release);
+}
+
+void InputGate::forEachQueued(int channel, uint64_t before_seq,
+                              const std::function<void(const ChannelEvent&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ChannelEvent& e : events_) {
+    if (e.channel == channel && !e.isCheckpointEvent() && e.seq < before_seq) fn(e);
+  }
 }
 
 void InputGate::cancel() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -82,6 +83,16 @@ class InputGate {
   void poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails, bool wait,
             SteadyTime deadline);
 
+  /// Whether an unaligned barrier or announcement waits: a task working through a
+  /// backlog checks between buffers and takes them first. Lock-free.
+  bool hasPriorityEvents() const { return queued_priority_count_.load(std::memory_order_acquire) > 0; }
+  /// Moves the waiting priority events (only those) into `events`.
+  void pollPriority(std::vector<ChannelEvent>& events);
+  /// Calls fn for each event of `channel` still queued whose seq is below `before_seq`,
+  /// barriers and announcements excepted, in order (an overtaken barrier's in-flight
+  /// data). `fn` must not call back into the gate.
+  void forEachQueued(int channel, uint64_t before_seq, const std::function<void(const ChannelEvent&)>& fn) const;
+
   /// Wakes every waiter; later pushes fail and polls return at once.
   void cancel();
   bool isCancelled() const;
@@ -96,6 +107,7 @@ class InputGate {
   std::vector<int> queued_batches_;   // Guarded by mu_. Per channel.
   std::vector<uint64_t> pushed_;      // Guarded by mu_. Per channel: non-barrier events pushed.
   size_t queued_priority_ = 0;        // Guarded by mu_. Unaligned barriers at the front of events_.
+  std::atomic<size_t> queued_priority_count_{0};  // Mirrors queued_priority_ for lock-free checks.
   std::vector<Mail> mails_;           // Guarded by mu_.
   bool cancelled_ = false;            // Guarded by mu_.
 };

@@ -133,12 +133,11 @@ void Task::runSource() {
 
 void Task::runOperators() {
   replayChannelState();
-  std::vector<ChannelEvent> events;
   std::vector<InputGate::Mail> mails;
   while (open_channels_ > 0) {
     bool have_work = false;
-    gate_->poll(events, mails, /*wait=*/false, {});
-    have_work = !events.empty() || !mails.empty();
+    gate_->poll(inbox_, mails, /*wait=*/false, {});
+    have_work = !inbox_.empty() || !mails.empty();
     if (!have_work) {
       // About to wait: send partly filled buffers so nothing lingers downstream.
       for (auto& w : writers_) w->flushAll();
@@ -151,15 +150,17 @@ void Task::runOperators() {
         deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::nanoseconds(std::max<int64_t>(0, left)));
       }
       int64_t idle_start = clock_.nanoTime();
-      gate_->poll(events, mails, /*wait=*/true, deadline);
+      gate_->poll(inbox_, mails, /*wait=*/true, deadline);
       metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
     }
     if (gate_->isCancelled()) throw TaskCancelled();
-    for (ChannelEvent& e : events) {
-      handleEvent(e);
+    for (inbox_next_ = 0; inbox_next_ < inbox_.size();) {
+      handleEvent(inbox_[inbox_next_++]);
+      if (gate_->hasPriorityEvents()) handlePriorityEvents();
       checkAlignmentTimeout();
     }
-    events.clear();
+    inbox_.clear();
+    inbox_next_ = 0;
     checkAlignmentTimeout();
     runMails(mails);
     processing_time_.fireDueTimers();
@@ -292,7 +293,7 @@ void Task::onBarrier(int channel, const ChannelEvent& barrier) {
   const int64_t id = barrier.checkpoint_id;
   if (capture_) {
     if (id == capture_->id) {  // It timed out here and went on unaligned.
-      capture_->barrier_seq[channel] = barrier.seq;
+      placeBarrier(channel, barrier.seq);
       checkCaptureComplete();
       return;
     }
@@ -392,7 +393,7 @@ void Task::handleEvent(ChannelEvent& e) {
     return;
   }
   // Before delivery, which may move the records out.
-  if (capture_ && e.seq < capture_->barrier_seq[e.channel]) recordInFlight(e);
+  if (capture_ && capture_->barrier_seq[e.channel] == kNotYet) recordInFlight(e);
   deliver(e);
   ++processed_[e.channel];
   if (capture_) checkCaptureComplete();
@@ -427,7 +428,7 @@ void Task::deliver(const ChannelEvent& e) {
 void Task::onUnalignedBarrier(int channel, const ChannelEvent& barrier) {
   const int64_t id = barrier.checkpoint_id;
   if (capture_ && id == capture_->id) {
-    capture_->barrier_seq[channel] = barrier.seq;
+    placeBarrier(channel, barrier.seq);
     checkCaptureComplete();
     return;
   }
@@ -442,7 +443,9 @@ void Task::onAnnouncement(const ChannelEvent& announcement) {
   if (id > announced_id_) {
     announced_id_ = id;
     announced_trigger_ns_ = announcement.checkpoint_trigger_ns;
+    announced_seq_.assign(channels_.size(), kNotYet);
   }
+  announced_seq_[static_cast<size_t>(announcement.channel)] = announcement.seq;
   checkAlignmentTimeout();
 }
 
@@ -466,17 +469,45 @@ void Task::startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t 
   last_checkpoint_ = id;
   Capture cap(id, channels_.size(), valves_);
   // Channels blocked while aligning delivered their barrier after everything before it.
-  // On the others everything is in flight until their barrier arrives.
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (blocked_[c]) cap.barrier_seq[c] = processed_[c];
   }
-  if (channel >= 0) cap.barrier_seq[static_cast<size_t>(channel)] = seq;
   cap.snapshot = snapshotChain(id);
   metrics_.unaligned_checkpoints.inc(1);
   for (auto& w : writers_) w->broadcastBarrier(id, trigger_ns, BarrierType::kUnaligned);
   capture_.emplace(std::move(cap));
+  // Barriers whose place is known (this one, announced ones): what precedes them and is
+  // not processed yet is in flight. The others' channels are recorded as they are
+  // processed, until their barrier arrives.
+  if (announced_id_ == id) {
+    for (size_t c = 0; c < channels_.size(); ++c) {
+      if (announced_seq_[c] != kNotYet) placeBarrier(static_cast<int>(c), announced_seq_[c]);
+    }
+  }
+  if (channel >= 0) placeBarrier(channel, seq);
   releaseHeld();  // What waited came after its channel's barrier: not in flight.
   if (capture_) checkCaptureComplete();
+}
+
+void Task::placeBarrier(int channel, uint64_t seq) {
+  uint64_t& at = capture_->barrier_seq[static_cast<size_t>(channel)];
+  if (at != kNotYet) return;
+  // The events pushed before the barrier and not processed yet wait in the inbox, then
+  // in the gate. They are recorded now, so the checkpoint does not wait for them to be
+  // processed.
+  for (size_t i = inbox_next_; i < inbox_.size(); ++i) {
+    const ChannelEvent& e = inbox_[i];
+    if (e.channel == channel && !e.isCheckpointEvent() && e.seq < seq) recordInFlight(e);
+  }
+  gate_->forEachQueued(channel, seq, [&](const ChannelEvent& e) { recordInFlight(e); });
+  at = seq;
+}
+
+void Task::handlePriorityEvents() {
+  // Barriers overtaking the inbox's backlog: handled now, between two buffers.
+  std::vector<ChannelEvent> priority;
+  gate_->pollPriority(priority);
+  for (ChannelEvent& e : priority) handleEvent(e);
 }
 
 void Task::recordInFlight(const ChannelEvent& e) {
@@ -489,7 +520,7 @@ void Task::recordInFlight(const ChannelEvent& e) {
 void Task::checkCaptureComplete() {
   Capture& cap = *capture_;
   for (size_t c = 0; c < channels_.size(); ++c) {
-    if (!ended_[c] && processed_[c] < cap.barrier_seq[c]) return;
+    if (!ended_[c] && cap.barrier_seq[c] == kNotYet) return;
   }
   cap.snapshot[checkpointing_.channel_state_key].operator_state = cap.channel_state.finish();
   int64_t id = cap.id;

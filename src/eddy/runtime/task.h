@@ -128,6 +128,8 @@ class Task {
   void startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t seq);
   void checkAlignmentTimeout();
   void recordInFlight(const ChannelEvent& e);
+  void placeBarrier(int channel, uint64_t seq);
+  void handlePriorityEvents();
   void checkCaptureComplete();
   void replayChannelState();
   void deliver(const ChannelEvent& e);
@@ -185,9 +187,11 @@ class Task {
     int64_t trigger_ns = 0;
   };
   std::map<int64_t, BarrierCount> barriers_seen_;
-  // Unaligned: the checkpoint whose in-flight events are being recorded. A channel's
-  // events count as in flight until the task processed every event pushed before the
-  // channel's barrier (`barrier_seq`, kNotYet until the barrier arrived).
+  // Unaligned: the checkpoint whose in-flight events are being recorded. Until its
+  // channel's barrier arrives (`barrier_seq`: kNotYet), every event the task processes
+  // is in flight; when it arrives, the events before it still waiting in the inbox are
+  // recorded at once, and the checkpoint is acknowledged when every channel's barrier
+  // arrived (or the channel ended).
   static constexpr uint64_t kNotYet = ~uint64_t{0};
   struct Capture {
     Capture(int64_t checkpoint, size_t channels, const std::vector<WatermarkValve>& valves)
@@ -200,9 +204,14 @@ class Task {
   std::optional<Capture> capture_;
   std::vector<uint64_t> processed_;  // Per channel: non-barrier events handled.
   // The newest announced checkpoint (alignment timeout only): its barriers are queued
-  // behind data, and its alignment may time out before any arrives.
+  // behind data, and its alignment may time out before any arrives; `announced_seq_`
+  // says where each channel's barrier is (kNotYet: not announced there).
   int64_t announced_id_ = -1;
   int64_t announced_trigger_ns_ = 0;
+  std::vector<uint64_t> announced_seq_;
+  // The events of the last poll; those from inbox_next_ on are not processed yet.
+  std::vector<ChannelEvent> inbox_;
+  size_t inbox_next_ = 0;
   RestoredChannelState restored_channels_;
   std::atomic<bool> finished_{false};
 };

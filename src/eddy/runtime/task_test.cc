@@ -88,6 +88,14 @@ class AlignmentTest : public ::testing::Test {
     e.checkpoint_id = id;
     gate_->push(std::move(e), nullptr);
   }
+  void unalignedBarrier(int channel, int64_t id) {
+    ChannelEvent e;
+    e.kind = ChannelEvent::Kind::kBarrier;
+    e.channel = channel;
+    e.checkpoint_id = id;
+    e.unaligned = true;
+    gate_->push(std::move(e), nullptr);
+  }
   void end(int channel) {
     ChannelEvent e;
     e.kind = ChannelEvent::Kind::kEndOfPartition;
@@ -163,6 +171,42 @@ TEST_F(AlignmentTest, AtLeastOnceCountsBarriersWithoutHoldingAnyChannel) {
   barrier(1, 2);  // ... so channel 1's barrier completes it.
   end(1);
   EXPECT_EQ(run(), (std::vector<std::string>{"1", "2", "10", "ack 1", "11", "ack 2", "ended 100", "complete 100"}));
+}
+
+TEST_F(AlignmentTest, AnUnalignedBarrierSnapshotsAtOnceAndStoresWhatItOvertook) {
+  Task::CheckpointHooks hooks;
+  hooks.unaligned = true;
+  hooks.channel_state_key = "channels";
+  std::string channel_state;
+  hooks.ack = [&](int64_t id, Task::TaskSnapshot snapshot) {
+    log_.push_back("ack " + std::to_string(id));
+    channel_state = snapshot["channels"].operator_state;
+  };
+  endAsCheckpoint(hooks);
+  task_->setCheckpointing(std::move(hooks));
+  batch(0, 1);
+  batch(1, 10);
+  unalignedBarrier(0, 1);  // Overtakes 1.
+  batch(0, 2);             // After channel 0's barrier: not in flight.
+  batch(1, 11);            // Before channel 1's barrier: in flight.
+  unalignedBarrier(1, 1);  // Overtakes 10 and 11.
+  batch(1, 12);
+  end(0);
+  end(1);
+  // Both barriers jump the queue: the task snapshots before processing any record and
+  // acknowledges at once, with the overtaken records as channel state.
+  EXPECT_EQ(run(), (std::vector<std::string>{"ack 1", "1", "10", "2", "11", "12", "ended 100", "complete 100"}));
+  StreamGraph graph;
+  graph.edges.resize(1);
+  graph.edges[0].type = std::make_shared<TypeOps<int>>();
+  Result<RestoredChannelState> restored = restoreChannelState({channel_state}, 0, 1, 128, 1, graph, {0});
+  ASSERT_TRUE(restored.isOk()) << restored.status().toString();
+  std::vector<int> in_flight;
+  for (const InflightEvent& e : restored->events) {
+    for (const auto& r : static_cast<const Batch<int>&>(*e.batch).records) in_flight.push_back(r.value);
+  }
+  EXPECT_EQ(in_flight, (std::vector<int>{1, 10, 11}));
+  EXPECT_EQ(task_->metrics().unaligned_checkpoints.get(), 1);
 }
 
 TEST_F(AlignmentTest, AFailedFinalCheckpointFailsTheTask) {

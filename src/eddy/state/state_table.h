@@ -118,6 +118,7 @@ class StateTable final : public StateTableBase {
       store_ = store;
       table_id_ = table_id;
       cache_limit_ = std::max<size_t>(1, cache_entries);
+      dirty_groups_.assign(maps_.size(), false);
     } else {
       (void)store;
       (void)table_id;
@@ -131,14 +132,12 @@ class StateTable final : public StateTableBase {
   /// For the current key. The last entry found or created is remembered, so the
   /// common read-then-write of one state (value() then update()) probes once.
   V* get(const N& ns) {
-    clean_ = false;
     if (cached(ns)) return cached_;
     V* v = find(ctx_->key_group_index, ctx_->key, ns);
     if (v != nullptr) remember(ns, v);
     return v;
   }
   V& getOrCreate(const N& ns, bool* created = nullptr) {
-    clean_ = false;
     if (cached(ns)) {
       if (created) *created = false;
       return *cached_;
@@ -151,6 +150,7 @@ class StateTable final : public StateTableBase {
       }
       makeRoom();
       ++resident_;
+      markDirty(ctx_->key_group_index, ctx_->key, ns);
     }
     V& v = maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
     remember(ns, &v);  // An insert may move other entries, never this one afterwards.
@@ -166,11 +166,14 @@ class StateTable final : public StateTableBase {
     }
   }
 
+  /// With RocksDB the entry counts as changed from here until the next write-back
+  /// (the caller may change it through the pointer).
   V* find(int key_group_index, const K& key, const N& ns) {
-    clean_ = false;
     V* v = maps_[key_group_index].find(StateKey<K, N>{key, ns});
-    if (v != nullptr || store_ == nullptr) return v;
-    return load(key_group_index, key, ns);
+    if (store_ == nullptr) return v;
+    if (v == nullptr) v = load(key_group_index, key, ns);
+    if (v != nullptr) markDirty(key_group_index, key, ns);
+    return v;
   }
 
   /// Entries in the table (with RocksDB: written back and counted there; slow).
@@ -190,10 +193,10 @@ class StateTable final : public StateTableBase {
   /// `cleanup(value)` returns true (it may also trim the value, e.g. a list).
   template <typename Cleanup>
   void cleanupIncrementally(size_t n, Cleanup&& cleanup) {
-    clean_ = false;
     size_t groups_visited = 0;
     while (n > 0 && groups_visited <= maps_.size()) {
       Map& m = maps_[cleanup_group_];
+      if (store_ != nullptr) dirty_groups_[cleanup_group_] = true;  // `cleanup` may trim values.
       const int key_group = static_cast<int>(cleanup_group_) + ctx_->range.start;
       n -= m.scanEraseIf(&cleanup_slot_, n, [&](const StateKey<K, N>& k, V& v) {
         if (!cleanup(v)) return false;
@@ -292,8 +295,10 @@ class StateTable final : public StateTableBase {
   /// caller erases from the map is gone.
   Map& keyGroup(int index) {
     cached_ = nullptr;
-    clean_ = false;
-    if (store_ != nullptr) moveIntoCache(index);
+    if (store_ != nullptr) {
+      moveIntoCache(index);
+      dirty_groups_[static_cast<size_t>(index)] = true;  // No longer in RocksDB at all.
+    }
     return maps_[index];
   }
 
@@ -344,26 +349,33 @@ class StateTable final : public StateTableBase {
   void makeRoom() {
     if (resident_ >= cache_limit_) writeBack(/*keep_cache=*/false);
   }
-  /// Writes pending deletes and every cached entry to RocksDB in one batch.
+  /// Writes pending deletes and every changed cached entry to RocksDB in one batch
+  /// (the others are there as they are cached), then forgets what changed.
   void writeBack(bool keep_cache) {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
-      if (keep_cache && clean_) return;  // Already in RocksDB as cached.
+      auto put = [&](int key_group_index, const StateKey<K, N>& k, const V& v) {
+        scratch_value_.clear();
+        serialize(v, scratch_value_);
+        batch_.put(rocksKey(key_group_index + ctx_->range.start, k.key, k.ns), scratch_value_.data());
+      };
+      dirty_.forEach([&](const StateKey<K, N>& k, const int32_t& g) {
+        if (dirty_groups_[static_cast<size_t>(g)]) return;  // Written whole below.
+        if (const V* v = maps_[static_cast<size_t>(g)].find(k)) put(g, k, *v);  // Else removed: a delete is batched.
+      });
       for (size_t g = 0; g < maps_.size(); ++g) {
-        const int key_group = static_cast<int>(g) + ctx_->range.start;
-        maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) {
-          scratch_value_.clear();
-          serialize(v, scratch_value_);
-          batch_.put(rocksKey(key_group, k.key, k.ns), scratch_value_.data());
-        });
+        if (dirty_groups_[g]) maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) { put(static_cast<int>(g), k, v); });
+        dirty_groups_[g] = false;
         if (!keep_cache) maps_[g].clear();
       }
-      check(store_->write(batch_));
-      clean_ = keep_cache;
-      if (!keep_cache) {
-        resident_ = 0;
-        cached_ = nullptr;
-      }
+      if (batch_.count() > 0) check(store_->write(batch_));
+      dirty_.clear();
+      // A remembered entry would be changed without being marked again.
+      cached_ = nullptr;
+      if (!keep_cache) resident_ = 0;
     }
+  }
+  void markDirty(int key_group_index, const K& key, const N& ns) {
+    dirty_.insert(StateKey<K, N>{key, ns}, key_group_index);
   }
   /// Loads key group `index` into the cache and removes it from RocksDB.
   void moveIntoCache(int index) {
@@ -411,7 +423,10 @@ class StateTable final : public StateTableBase {
   size_t cache_limit_ = 0;
   size_t resident_ = 0;
   RocksDbStore::Batch batch_;  // Deletes (and restore's puts) not yet written.
-  bool clean_ = false;  // Nothing handed out since the last write-back kept the cache.
+  // Cached entries handed out since the last write-back (by key group index), and key
+  // groups to write back whole: the rest of the cache equals RocksDB's copy.
+  FlatHashMap<StateKey<K, N>, int32_t, StateKeyHash<K, N>> dirty_;
+  std::vector<bool> dirty_groups_;
   DataOutputView scratch_key_;
   DataOutputView scratch_value_;
 };
