@@ -68,7 +68,7 @@ class RunningSum final : public KeyedProcessFunction<int64_t, BenchRecord, int64
 int usage() {
   std::fprintf(stderr,
                "usage: eddy-bench stateless|tumbling|sliding|running [--records N] [--keys K] [--parallelism P] "
-               "[--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb] [--baseline]\n");
+               "[--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb] [--incremental] [--baseline]\n");
   return 2;
 }
 
@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   bool baseline = false;
   int64_t checkpoint_interval_ms = 0;
   std::string backend = "hashmap";
+  bool incremental = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -100,6 +101,8 @@ int main(int argc, char** argv) {
     } else if (a == "--state-backend") {
       backend = next();
       if (backend != "hashmap" && backend != "rocksdb") return usage();
+    } else if (a == "--incremental") {
+      incremental = true;
     } else if (a == "--baseline") {
       baseline = true;
     } else {
@@ -118,7 +121,7 @@ int main(int argc, char** argv) {
   } else {
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
-    if (backend == "rocksdb") env.setStateBackend(EmbeddedRocksDBStateBackend());
+    if (backend == "rocksdb") env.setStateBackend(EmbeddedRocksDBStateBackend(incremental));
     if (checkpoint_interval_ms > 0) {
       env.enableCheckpointing(checkpoint_interval_ms);
       env.getCheckpointConfig().setCheckpointStorage(checkpoints.string());
@@ -161,11 +164,12 @@ int main(int argc, char** argv) {
       "{\"workload\":\"%s%s\",\"records\":%lld,\"keys\":%lld,\"parallelism\":%d,\"seconds\":%.3f,"
       "\"records_per_second\":%.0f,\"outputs\":%lld,\"checksum\":%llu,\"state_backend\":\"%s\","
       "\"checkpoint_interval_ms\":%lld,\"checkpoints\":%lld,\"last_checkpoint_ms\":%lld,"
-      "\"last_checkpoint_bytes\":%lld}\n",
+      "\"last_checkpoint_bytes\":%lld,\"last_checkpoint_full_bytes\":%lld}\n",
       workload.c_str(), baseline ? "-baseline" : "", static_cast<long long>(records), static_cast<long long>(keys),
       baseline ? 1 : parallelism, seconds, records / seconds, static_cast<long long>(result.outputs),
-      static_cast<unsigned long long>(result.checksum), backend.c_str(), static_cast<long long>(checkpoint_interval_ms),
+      static_cast<unsigned long long>(result.checksum), (backend + (incremental ? "-incremental" : "")).c_str(),
+      static_cast<long long>(checkpoint_interval_ms),
       static_cast<long long>(job.number_of_completed_checkpoints), static_cast<long long>(job.last_checkpoint_duration_ms),
-      static_cast<long long>(job.last_checkpoint_size));
+      static_cast<long long>(job.last_checkpoint_size), static_cast<long long>(job.last_checkpoint_full_size));
   return 0;
 }

@@ -9,9 +9,10 @@ namespace eddy::examples {
 
 Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
     : program_(argv[0]), usage_(std::move(usage)) {
-  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "unaligned-checkpoints",
+  allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "incremental-checkpoints",
+                  "unaligned-checkpoints",
                   "aligned-checkpoint-timeout-ms", "source-rate", "from-savepoint", "allow-non-restored-state"});
-  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb]"
+  usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb [--incremental-checkpoints]]"
             " [--unaligned-checkpoints [--aligned-checkpoint-timeout-ms N]]] [--source-rate R]"
             " [--from-savepoint PATH [--allow-non-restored-state]]";
   for (int i = 1; i < argc; ++i) {
@@ -27,7 +28,8 @@ Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> all
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (name == "metrics" || name == "allow-non-restored-state" || name == "unaligned-checkpoints") {
+    } else if (name == "metrics" || name == "allow-non-restored-state" || name == "unaligned-checkpoints" ||
+               name == "incremental-checkpoints") {
       value = "true";
     } else {
       if (i + 1 >= argc) fail("flag --" + name + " needs a value");
@@ -44,6 +46,7 @@ std::string Flags::resultDefiningFlags() const {
                                                  "source-rate",
                                                  "checkpoint-interval-ms",
                                                  "unaligned-checkpoints",
+                                                 "incremental-checkpoints",
                                                  "aligned-checkpoint-timeout-ms",
                                                  "parallelism",
                                                  "from-savepoint",
@@ -144,9 +147,11 @@ std::string WindowRow::toString() const {
 void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
   std::string backend = flags.getOptional("state-backend").value_or("hashmap");
   if (backend == "rocksdb") {
-    env.setStateBackend(EmbeddedRocksDBStateBackend());
+    env.setStateBackend(EmbeddedRocksDBStateBackend(flags.has("incremental-checkpoints")));
   } else if (backend != "hashmap") {
     flags.fail("flag --state-backend: expected hashmap or rocksdb, got \"" + backend + "\"");
+  } else if (flags.has("incremental-checkpoints")) {
+    flags.fail("flag --incremental-checkpoints needs --state-backend rocksdb");
   }
   if (auto path = flags.getOptional("from-savepoint")) {
     env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(*path, flags.has("allow-non-restored-state")));

@@ -40,12 +40,14 @@ check() {
 
 # recover NAME P BACKEND ARGS...: a reference run, then a killed-and-restarted one with
 # the given state backend, compared. With the RocksDB backend the runs also take
-# unaligned checkpoints (in-flight data and watermark state in the checkpoint).
+# unaligned checkpoints (in-flight data and watermark state in the checkpoint), and at
+# parallelism 2 incremental ones (RocksDB's files, shared across checkpoints).
 recover() {
   local name="$1" p="$2" backend="$3"
   shift 3
-  local unaligned=()
-  if [[ "$backend" == rocksdb ]]; then unaligned=(--unaligned-checkpoints); fi
+  local extra=()
+  if [[ "$backend" == rocksdb ]]; then extra=(--unaligned-checkpoints); fi
+  if [[ "$backend" == rocksdb && "$p" == 2 ]]; then extra+=(--incremental-checkpoints); fi
   local program="$1"
   shift
   local common=(--input in.csv --parallelism "$p" "$@")
@@ -57,7 +59,7 @@ recover() {
     return
   }
   local run=("$bin/$program" "${common[@]}" --output out ${late:+--late-output out-late}
-    --checkpoint-dir ck --checkpoint-interval-ms 50 --source-rate 4000 --state-backend "$backend" ${unaligned[@]+"${unaligned[@]}"})
+    --checkpoint-dir ck --checkpoint-interval-ms 50 --source-rate 4000 --state-backend "$backend" ${extra[@]+"${extra[@]}"})
   local attempt
   for ((attempt = 0; attempt < kills; attempt++)); do
     "${run[@]}" >/dev/null 2>&1 &

@@ -353,10 +353,13 @@ class StateTable final : public StateTableBase {
   /// (the others are there as they are cached), then forgets what changed.
   void writeBack(bool keep_cache) {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      // Sorted before they go in: RocksDB's memtable takes keys in order several times
+      // faster than in hash order (a million entries: 1 s instead of 5).
+      std::vector<std::pair<std::string, std::string>> puts;
       auto put = [&](int key_group_index, const StateKey<K, N>& k, const V& v) {
         scratch_value_.clear();
         serialize(v, scratch_value_);
-        batch_.put(rocksKey(key_group_index + ctx_->range.start, k.key, k.ns), scratch_value_.data());
+        puts.emplace_back(rocksKey(key_group_index + ctx_->range.start, k.key, k.ns), scratch_value_.data());
       };
       dirty_.forEach([&](const StateKey<K, N>& k, const int32_t& g) {
         if (dirty_groups_[static_cast<size_t>(g)]) return;  // Written whole below.
@@ -367,6 +370,8 @@ class StateTable final : public StateTableBase {
         dirty_groups_[g] = false;
         if (!keep_cache) maps_[g].clear();
       }
+      std::sort(puts.begin(), puts.end());
+      for (const auto& [key, value] : puts) batch_.put(key, value);
       if (batch_.count() > 0) check(store_->write(batch_));
       dirty_.clear();
       // A remembered entry would be changed without being marked again.
