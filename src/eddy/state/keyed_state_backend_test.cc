@@ -429,24 +429,29 @@ std::vector<KeyedStateSnapshot> snapshotAll(Backends& b) {
   return out;
 }
 
+/// What fill() wrote comes back from `snaps` into either backend at parallelism 1, 2, 3.
+void checkRestoresEverywhere(const std::vector<KeyedStateSnapshot>& snaps) {
+  for (StateBackendKind to : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
+    for (int parallelism : {1, 2, 3}) {
+      SCOPED_TRACE("to " + std::to_string(static_cast<int>(to)) + " at parallelism " + std::to_string(parallelism));
+      Backends after(parallelism, 128, to);
+      for (auto& s : after.subtasks) ASSERT_TRUE(s->restore(snaps).isOk());
+      check(after);
+      size_t entries = 0;
+      for (auto& s : after.subtasks) entries += s->numEntries();
+      EXPECT_EQ(entries, 200u * 3 + 100u);
+    }
+  }
+}
+
 TEST(KeyedSnapshot, RestoresEveryKeyAtAnyParallelismIntoEitherBackend) {
   for (StateBackendKind from : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
     Backends before(2, 128, from);
     fill(before);
     std::vector<KeyedStateSnapshot> snaps = snapshotAll(before);
     ASSERT_EQ(snaps[0].key_groups.size() + snaps[1].key_groups.size(), 128u);
-    for (StateBackendKind to : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
-      for (int parallelism : {1, 2, 3}) {
-        SCOPED_TRACE("from " + std::to_string(static_cast<int>(from)) + " to " + std::to_string(static_cast<int>(to)) +
-                     " at parallelism " + std::to_string(parallelism));
-        Backends after(parallelism, 128, to);
-        for (auto& s : after.subtasks) ASSERT_TRUE(s->restore(snaps).isOk());
-        check(after);
-        size_t entries = 0;
-        for (auto& s : after.subtasks) entries += s->numEntries();
-        EXPECT_EQ(entries, 200u * 3 + 100u);
-      }
-    }
+    SCOPED_TRACE("from " + std::to_string(static_cast<int>(from)));
+    checkRestoresEverywhere(snaps);
   }
 }
 
@@ -552,17 +557,7 @@ TEST(IncrementalRocksDbSnapshot, ItsFilesRestoreIntoEitherBackendAtAnyParallelis
     EXPECT_FALSE(s.files.empty());
   }
   storage.upload(snaps);
-  for (StateBackendKind to : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
-    for (int parallelism : {1, 2, 3}) {
-      SCOPED_TRACE("to " + std::to_string(static_cast<int>(to)) + " at parallelism " + std::to_string(parallelism));
-      Backends after(parallelism, 128, to);
-      for (auto& s : after.subtasks) ASSERT_TRUE(s->restore(snaps).isOk());
-      check(after);
-      size_t entries = 0;
-      for (auto& s : after.subtasks) entries += s->numEntries();
-      EXPECT_EQ(entries, 200u * 3 + 100u);
-    }
-  }
+  checkRestoresEverywhere(snaps);
 }
 
 TEST(IncrementalRocksDbSnapshot, ALaterSnapshotSharesTheUnchangedFilesAndAddsOnlyTheChange) {

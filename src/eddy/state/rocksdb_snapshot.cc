@@ -82,17 +82,8 @@ Result<std::map<int, std::string>> materializeKeyGroups(const RocksDbSnapshotHan
       group.writeString(t.name);
       group.writeString(t.type);
       // Past the prefix, keys and values are the snapshot's bytes (see StateTable).
-      std::string prefix = rocksKeyGroupPrefix(t.id, kg);
-      uint64_t n = 0;
-      DataOutputView entries;
-      EDDY_RETURN_IF_ERROR(db->scan(prefix, [&](std::string_view k, std::string_view v) {
-        entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
-        entries.writeBytes(v.data(), v.size());
-        ++n;
-      }));
       DataOutputView table;
-      table.writeVarint(n);
-      table.writeBytes(entries.data().data(), entries.size());
+      EDDY_RETURN_IF_ERROR(db->copyOut(rocksKeyGroupPrefix(t.id, kg), table));
       group.writeString(table.data());
     }
     out[kg] = group.release();

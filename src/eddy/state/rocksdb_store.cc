@@ -234,6 +234,19 @@ Status RocksDbStore::scan(std::string_view prefix,
   return check("scan", &st);
 }
 
+Status RocksDbStore::copyOut(std::string_view prefix, DataOutputView& out) const {
+  uint64_t n = 0;
+  DataOutputView entries;
+  EDDY_RETURN_IF_ERROR(scan(prefix, [&](std::string_view k, std::string_view v) {
+    entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
+    entries.writeBytes(v.data(), v.size());
+    ++n;
+  }));
+  out.writeVarint(n);
+  out.writeBytes(entries.data().data(), entries.size());
+  return Status::ok();
+}
+
 Status RocksDbStore::removePrefix(std::string_view prefix) {
   std::string end = prefixEnd(prefix);
   rocksdb::Status st;

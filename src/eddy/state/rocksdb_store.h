@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "eddy/core/serialization.h"
 #include "eddy/core/status.h"
 
 namespace eddy::state {
@@ -83,6 +84,9 @@ class RocksDbStore {
   Status write(Batch& batch);
   /// fn(key, value) for every key starting with `prefix`, in key order.
   Status scan(std::string_view prefix, const std::function<void(std::string_view, std::string_view)>& fn) const;
+  /// Appends the entries under `prefix` as a snapshot holds them: their count (varint),
+  /// then each key past the prefix followed by its value (see StateTable).
+  Status copyOut(std::string_view prefix, DataOutputView& out) const;
   /// Removes every key starting with `prefix`.
   Status removePrefix(std::string_view prefix);
   const std::string& directory() const { return dir_; }

@@ -221,17 +221,7 @@ class StateTable final : public StateTableBase {
         // Written back first, the key group is one range of RocksDB whose keys and
         // values, past the 4-byte prefix, are the snapshot's bytes already.
         const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
-        std::string prefix = keyGroupPrefix(key_group);
-        uint64_t n = 0;
-        DataOutputView entries;
-        EDDY_RETURN_IF_ERROR(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
-          entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
-          entries.writeBytes(v.data(), v.size());
-          ++n;
-        }));
-        out.writeVarint(n);
-        out.writeBytes(entries.data().data(), entries.size());
-        return Status::ok();
+        return store_->copyOut(keyGroupPrefix(key_group), out);
       }
       const Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
       out.writeVarint(m.size());
