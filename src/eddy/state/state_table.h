@@ -356,7 +356,9 @@ class StateTable final : public StateTableBase {
         if (const V* v = maps_[static_cast<size_t>(g)].find(k)) put(g, k, *v);  // Else removed: a delete is batched.
       });
       for (size_t g = 0; g < maps_.size(); ++g) {
-        if (dirty_groups_[g]) maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) { put(static_cast<int>(g), k, v); });
+        if (all_dirty_ || dirty_groups_[g]) {
+          maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) { put(static_cast<int>(g), k, v); });
+        }
         dirty_groups_[g] = false;
         if (!keep_cache) maps_[g].clear();
       }
@@ -364,13 +366,21 @@ class StateTable final : public StateTableBase {
       for (const auto& [key, value] : puts) batch_.put(key, value);
       if (batch_.count() > 0) check(store_->write(batch_));
       dirty_.clear();
+      all_dirty_ = false;
       // A remembered entry would be changed without being marked again.
       cached_ = nullptr;
       if (!keep_cache) resident_ = 0;
     }
   }
   void markDirty(int key_group_index, const K& key, const N& ns) {
+    if (all_dirty_) return;
     dirty_.insert(StateKey<K, N>{key, ns}, key_group_index);
+    // Once most of the cache changed, tracking entries costs more than it saves: the
+    // next write-back writes the whole cache.
+    if (dirty_.size() > 4096 && dirty_.size() * 2 > resident_) {
+      all_dirty_ = true;
+      dirty_.clear();
+    }
   }
   /// Loads key group `index` into the cache and removes it from RocksDB.
   void moveIntoCache(int index) {
@@ -422,6 +432,7 @@ class StateTable final : public StateTableBase {
   // groups to write back whole: the rest of the cache equals RocksDB's copy.
   FlatHashMap<StateKey<K, N>, int32_t, StateKeyHash<K, N>> dirty_;
   std::vector<bool> dirty_groups_;
+  bool all_dirty_ = false;  // Every cached entry counts as changed.
   DataOutputView scratch_key_;
   DataOutputView scratch_value_;
 };
