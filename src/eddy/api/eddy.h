@@ -17,6 +17,8 @@ namespace eddy {
 
 using api::BroadcastConnectedStream;
 using api::CheckpointConfig;
+using api::JobClient;
+using runtime::ExternalizedCheckpointCleanup;
 using api::RestartStrategy;
 using api::SavepointRestoreSettings;
 using runtime::CheckpointingMode;

@@ -10,7 +10,26 @@
 
 namespace eddy::api {
 
-runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::string& job_name) {
+JobClient::JobClient(Run run) {
+  thread_ = std::thread([this, run = std::move(run)] {
+    result_ = run(&control_);
+    control_.finished();
+  });
+}
+
+JobClient::~JobClient() {
+  if (thread_.joinable()) {
+    control_.cancel();
+    thread_.join();
+  }
+}
+
+const runtime::JobExecutionResult& JobClient::getJobExecutionResult() {
+  if (thread_.joinable()) thread_.join();
+  return result_;
+}
+
+runtime::JobExecutionResult StreamExecutionEnvironment::run(const std::string& job_name, runtime::JobControl* control) {
   g_->resolveDefaultPartitioning();
   if (g_->graph.nodes.empty()) {
     runtime::JobExecutionResult r;
@@ -79,12 +98,13 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
   RestartBackoff backoff(restart_);
   Timestamp started = graph.clock->currentTimeMillis();
   runtime::JobExecutionResult result =
-      runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr);
+      runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr, control);
   int64_t completed = result.number_of_completed_checkpoints;
   int64_t failed = result.number_of_failed_checkpoints;
   int64_t in_flight_restored = result.in_flight_records_restored;
   std::vector<std::string> warnings = result.warnings;
   for (int attempt = 1; !result.isOk(); ++attempt) {
+    if (control != nullptr && control->cancelRequested()) break;  // Cancelled: no restart.
     std::optional<Duration> delay = backoff.onFailure(started, graph.clock->currentTimeMillis());
     if (!delay) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(delay->count()));
@@ -96,7 +116,7 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
     }
     // None completed yet: from where the job started (a savepoint, or the beginning).
     const runtime::CompletedCheckpoint* from = latest ? &*latest : (resume ? &*resume : nullptr);
-    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from);
+    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from, control);
     completed += next.number_of_completed_checkpoints;
     in_flight_restored += next.in_flight_records_restored;
     failed += next.number_of_failed_checkpoints;
@@ -108,6 +128,15 @@ runtime::JobExecutionResult StreamExecutionEnvironment::execute(const std::strin
     }
     next.number_of_restarts = attempt;
     result = std::move(next);
+  }
+  if (control != nullptr && control->stopped()) {
+    result.status = Status::ok();  // Stopped with a savepoint: the job finished.
+  } else if (control != nullptr && control->cancelRequested() && graph.checkpointing.storage &&
+             graph.checkpointing.externalized_cleanup != runtime::ExternalizedCheckpointCleanup::kRetainOnCancellation) {
+    // Cancelled: its checkpoints go unless they are to be retained.
+    if (auto ids = graph.checkpointing.storage->completedIds(); ids.isOk()) {
+      for (int64_t id : *ids) (void)graph.checkpointing.storage->remove(id);
+    }
   }
   result.warnings = std::move(warnings);
   result.number_of_completed_checkpoints = completed;

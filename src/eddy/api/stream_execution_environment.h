@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eddy/api/data_stream.h"
+#include "eddy/api/job_client.h"
 #include "eddy/api/restart_strategy.h"
 #include "eddy/operators/source/collection_source.h"
 #include "eddy/operators/source/source_driver.h"
@@ -116,6 +117,17 @@ class CheckpointConfig {
     return *this;
   }
   bool isResumeFromLatestCheckpoint() const { return resume_; }
+  /// What happens to the job's checkpoints when it is cancelled (Flink's
+  /// externalized-checkpoint-retention; default NO_EXTERNALIZED_CHECKPOINTS: deleted).
+  /// Checkpoints of a failed job are kept in every mode, and Eddy also keeps those of a
+  /// finished job (so rerunning a finished job's command changes nothing).
+  CheckpointConfig& setExternalizedCheckpointCleanup(runtime::ExternalizedCheckpointCleanup cleanup) {
+    g_->graph.checkpointing.externalized_cleanup = cleanup;
+    return *this;
+  }
+  runtime::ExternalizedCheckpointCleanup getExternalizedCheckpointCleanup() const {
+    return g_->graph.checkpointing.externalized_cleanup;
+  }
 
  private:
   GraphBuilder* g_;
@@ -232,12 +244,21 @@ class StreamExecutionEnvironment {
   }
 
   /// Runs the job to its end in this process.
-  runtime::JobExecutionResult execute(const std::string& job_name = "Flink Streaming Job");
+  runtime::JobExecutionResult execute(const std::string& job_name = "Flink Streaming Job") {
+    return run(job_name, nullptr);
+  }
+  /// Starts the job on a thread of its own and returns its client (Flink's
+  /// executeAsync). This environment must outlive the client.
+  std::unique_ptr<JobClient> executeAsync(const std::string& job_name = "Flink Streaming Job") {
+    return std::make_unique<JobClient>([this, job_name](runtime::JobControl* control) { return run(job_name, control); });
+  }
 
   /// The chained job graph, one vertex per line.
   std::string getExecutionPlan();
 
  private:
+  runtime::JobExecutionResult run(const std::string& job_name, runtime::JobControl* control);
+
   std::shared_ptr<GraphBuilder> g_;
   ExecutionConfig config_;
   CheckpointConfig checkpoint_config_;

@@ -17,6 +17,7 @@
 
 #include "eddy/runtime/channel_state.h"
 #include "eddy/runtime/job_graph.h"
+#include "eddy/runtime/job_control.h"
 #include "eddy/runtime/task.h"
 
 namespace eddy::runtime {
@@ -294,6 +295,32 @@ class Coordinator {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+    // Savepoints still waiting will not complete now.
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, p] : pending_) {
+      if (p.savepoint) p.savepoint->set(Status::unavailable("the job ended before savepoint " + std::to_string(id) + " completed"));
+    }
+    for (Ready& r : ready_) {
+      if (r.savepoint) r.savepoint->set(Status::unavailable("the job ended before savepoint " + std::to_string(r.checkpoint.id) + " was written"));
+    }
+  }
+
+  /// Takes a savepoint into `dir` (Flink's triggerSavepoint): a checkpoint triggered now,
+  /// whatever the interval and the concurrency limit, written to its own storage at
+  /// `dir` (self-contained: an incremental backend's files are copied there too) and
+  /// never subsumed. With `stop`, sources emit nothing after it (stop-with-savepoint).
+  /// Blocks until it is written or failed; returns its path.
+  Result<std::string> savepoint(const std::string& dir, bool stop) {
+    auto storage = FileCheckpointStorage::open(dir, /*create=*/true);
+    if (!storage.isOk()) return Status(storage.status().code(), "savepoint: " + storage.status().message());
+    auto waiter = std::make_shared<SavepointWaiter>();
+    waiter->storage = std::move(storage).value();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_ || final_id_ >= 0) return Status::unavailable("the job is finishing; no savepoint can start");
+      trigger(Steady::now(), waiter, stop);
+    }
+    return waiter->wait();
   }
   int64_t completed() const { return completed_.load(); }
   int64_t failed() const { return failed_.load(); }
@@ -312,9 +339,31 @@ class Coordinator {
  private:
   using Steady = std::chrono::steady_clock;
 
+  /// A savepoint's storage and the client waiting for its outcome.
+  struct SavepointWaiter {
+    std::unique_ptr<FileCheckpointStorage> storage;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<std::string>> outcome;
+    void set(Result<std::string> r) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (outcome) return;
+        outcome = std::move(r);
+      }
+      cv.notify_all();
+    }
+    Result<std::string> wait() {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return outcome.has_value(); });
+      return *outcome;
+    }
+  };
+
   struct Pending {
     Timestamp triggered_ms = 0;
     Steady::time_point deadline;
+    std::shared_ptr<SavepointWaiter> savepoint;  // Set for savepoints.
     int acks = 0;
     std::vector<bool> acked;  // By task index.
     std::map<std::string, std::vector<OperatorSnapshot>> collected;
@@ -332,6 +381,7 @@ class Coordinator {
   struct Ready {
     CompletedCheckpoint checkpoint;
     Timestamp triggered_ms = 0;
+    std::shared_ptr<SavepointWaiter> savepoint;
   };
 
   void loop() {
@@ -375,21 +425,22 @@ class Coordinator {
     }
   }
 
-  /// Under mu_.
-  void trigger(Steady::time_point now) {
+  /// Under mu_. `savepoint`: a savepoint's waiter; `stop`: sources stop after it.
+  void trigger(Steady::time_point now, std::shared_ptr<SavepointWaiter> savepoint = nullptr, bool stop = false) {
     int64_t id = next_id_++;
     auto it = pending_.emplace(id, Pending{}).first;
     Pending& p = it->second;
     p.triggered_ms = graph_.clock->currentTimeMillis();
     p.deadline = now + std::chrono::milliseconds(settings_.timeout_ms);
     p.acked.assign(static_cast<size_t>(total_tasks_), false);
+    p.savepoint = std::move(savepoint);
     // Sources start a checkpoint; every other task joins when barriers reach it.
     for (size_t v = 0; v < d_.tasks.size(); ++v) {
       if (!graph_.nodes[static_cast<size_t>(d_.jg.vertices[v].chain.front())].isSource()) continue;
       for (auto& t : d_.tasks[v]) {
         Task* task = t.get();
         int64_t trigger_ns = graph_.clock->nanoTime();
-        task->gate().post([task, id, trigger_ns] { task->triggerCheckpoint(id, trigger_ns); });
+        task->gate().post([task, id, trigger_ns, stop] { task->triggerCheckpoint(id, trigger_ns, stop); });
       }
     }
     // Ended tasks are in it with their end state (the last may complete it at once).
@@ -408,8 +459,10 @@ class Coordinator {
         continue;
       }
       int64_t id = it->first;
+      Status cause = Status::timeout("Checkpoint " + std::to_string(id) + " expired before completing.");
+      if (it->second.savepoint) it->second.savepoint->set(cause);
       it = pending_.erase(it);
-      failure(id, Status::timeout("Checkpoint " + std::to_string(id) + " expired before completing."));
+      failure(id, cause);
     }
   }
 
@@ -466,6 +519,7 @@ class Coordinator {
     r.checkpoint.timestamp_ms = graph_.clock->currentTimeMillis();
     r.checkpoint.operators = std::move(p.collected);
     r.triggered_ms = p.triggered_ms;
+    r.savepoint = std::move(p.savepoint);
     pending_.erase(it);
     ready_.push_back(std::move(r));
     cv_.notify_all();
@@ -513,12 +567,21 @@ class Coordinator {
   void complete(const Ready& r) {
     const CompletedCheckpoint& cp = r.checkpoint;
     CheckpointWriteStats stats;
-    Status st = settings_.storage->write(cp, &stats);
+    // A savepoint goes to its own storage and is never subsumed.
+    CheckpointStorage& storage = r.savepoint ? *r.savepoint->storage : *settings_.storage;
+    Status st = storage.write(cp, &stats);
     if (st.isOk()) {
       releaseLocalFiles(cp);
-      st = removeSubsumed(*settings_.storage, settings_.retained);
+      if (!r.savepoint) st = removeSubsumed(storage, settings_.retained);
     }
     std::lock_guard<std::mutex> lock(mu_);
+    if (r.savepoint) {
+      if (st.isOk()) {
+        r.savepoint->set(r.savepoint->storage->directory() + "/chk-" + std::to_string(cp.id));
+      } else {
+        r.savepoint->set(Status(st.code(), "savepoint " + std::to_string(cp.id) + ": " + st.message()));
+      }
+    }
     if (!st.isOk()) {
       failure(cp.id, st);
       return;
@@ -540,7 +603,13 @@ class Coordinator {
       std::fprintf(stderr, "WARN %s\n", w.c_str());
     }
     // A completed checkpoint subsumes older ones still in flight.
-    pending_.erase(pending_.begin(), pending_.lower_bound(cp.id));
+    for (auto it = pending_.begin(); it != pending_.lower_bound(cp.id);) {
+      if (it->second.savepoint) {
+        it->second.savepoint->set(Status::unavailable("savepoint " + std::to_string(it->first) +
+                                                      " was subsumed by checkpoint " + std::to_string(cp.id)));
+      }
+      it = pending_.erase(it);
+    }
     int64_t id = cp.id;
     postToTasks([id](Task* task) { task->notifyCheckpointComplete(id); });
   }
@@ -610,7 +679,7 @@ std::string newAttemptId() {
 }  // namespace
 
 JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::string& job_name,
-                                          const CompletedCheckpoint* restore) {
+                                          const CompletedCheckpoint* restore, JobControl* control) {
   JobExecutionResult result;
   result.job_name = job_name;
   Result<JobGraph> jg = JobGraph::build(graph);
@@ -682,6 +751,22 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     result.restored_checkpoint_id = restore->id;
   }
 
+  std::atomic<bool> cancelled_by_client{false};
+  if (control != nullptr) {
+    JobControl::Attempt attempt;
+    attempt.savepoint = [&](const std::string& dir, bool stop) -> Result<std::string> {
+      if (!coordinator) {
+        return Status::invalidArgument("savepoints need checkpointing: enableCheckpointing(ms) and a checkpoint storage");
+      }
+      return coordinator->savepoint(dir, stop);
+    };
+    attempt.cancel = [&] {
+      cancelled_by_client = true;
+      cancel_all();
+    };
+    control->attach(std::move(attempt));
+  }
+
   int64_t start = graph.clock->nanoTime();
   std::vector<std::thread> threads;
   for (auto& subtasks : d.tasks) {
@@ -702,8 +787,10 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   }
   if (coordinator) coordinator->start();
   for (auto& th : threads) th.join();
+  if (coordinator) coordinator->stop();
+  if (control != nullptr) control->attach({});  // Waits for calls into this attempt.
+  if (first_error.isOk() && cancelled_by_client) first_error = Status::cancelled("the job was cancelled");
   if (coordinator) {
-    coordinator->stop();
     result.number_of_completed_checkpoints = coordinator->completed();
     result.number_of_failed_checkpoints = coordinator->failed();
     result.last_checkpoint_duration_ms = coordinator->lastDurationMs();

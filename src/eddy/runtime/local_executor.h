@@ -3,6 +3,7 @@
 #include <string>
 
 #include "eddy/runtime/checkpoint_storage.h"
+#include "eddy/runtime/job_control.h"
 #include "eddy/runtime/job_result.h"
 #include "eddy/runtime/stream_graph.h"
 
@@ -14,9 +15,10 @@ namespace eddy::runtime {
 /// Thread: call from any one thread; blocks until the job ends.
 class LocalExecutor {
  public:
-  /// With `restore`, every operator and source starts from that checkpoint.
+  /// With `restore`, every operator and source starts from that checkpoint. With
+  /// `control`, a job client can take savepoints of this run and cancel it.
   static JobExecutionResult execute(const StreamGraph& graph, const std::string& job_name,
-                                    const CompletedCheckpoint* restore = nullptr);
+                                    const CompletedCheckpoint* restore = nullptr, JobControl* control = nullptr);
 };
 
 }  // namespace eddy::runtime

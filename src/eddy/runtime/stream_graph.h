@@ -143,6 +143,14 @@ class CheckpointStorage;
 /// records after a barrier may reach the snapshot and be replayed after a restore.
 enum class CheckpointingMode { kExactlyOnce, kAtLeastOnce };
 
+/// What becomes of a job's checkpoints when it is cancelled (Flink's
+/// ExternalizedCheckpointRetention).
+enum class ExternalizedCheckpointCleanup {
+  kNoExternalizedCheckpoints,  // Deleted on cancellation (Flink's default).
+  kDeleteOnCancellation,       // Deleted on cancellation.
+  kRetainOnCancellation,       // Kept, to start from later.
+};
+
 /// How a job checkpoints (Flink's CheckpointConfig, with Flink's defaults).
 struct CheckpointSettings {
   int64_t interval_ms = 0;  // 0: off.
@@ -165,6 +173,7 @@ struct CheckpointSettings {
   /// a task still aligning this long after the trigger goes unaligned (Flink's
   /// execution.checkpointing.aligned-checkpoint-timeout).
   int64_t aligned_checkpoint_timeout_ms = 0;
+  ExternalizedCheckpointCleanup externalized_cleanup = ExternalizedCheckpointCleanup::kNoExternalizedCheckpoints;
 };
 
 /// The name an operator's state has in checkpoints: its uid, else its position in the

@@ -111,6 +111,13 @@ void Task::runSource() {
     gate_->poll(events, mails, /*wait=*/false, {});
     runMails(mails);
     if (gate_->isCancelled()) throw TaskCancelled();
+    if (stopped_at_ >= 0) {
+      // Stopped at a savepoint: the job ends once it completes (or resumes if it fails).
+      int64_t idle_start = clock_.nanoTime();
+      gate_->poll(events, mails, /*wait=*/true, deadlineFor(kMaxTimestamp));
+      metrics_.idle_ns.inc(clock_.nanoTime() - idle_start);
+      continue;
+    }
     processing_time_.fireDueTimers();
     if (clock_.currentTimeMillis() >= next_periodic) {
       source_->emitPeriodicWatermark();
@@ -200,7 +207,7 @@ void Task::replayChannelState() {
   restored_channels_ = RestoredChannelState{};
 }
 
-void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
+void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns, bool stop) {
   // An ended source's end state is in every later checkpoint already.
   if (end_checkpoint_ >= 0 || finished_.load() || gate_->isCancelled()) return;
   metrics_.checkpoint_start_delay_ns.set(clock_.nanoTime() - trigger_ns);
@@ -208,6 +215,8 @@ void Task::triggerCheckpoint(int64_t id, int64_t trigger_ns) {
   // Unaligned from the start (no alignment timeout): the barrier overtakes queued data.
   bool unaligned = checkpointing_.unaligned && checkpointing_.aligned_timeout_ns == 0;
   performCheckpoint(id, trigger_ns, unaligned ? BarrierType::kUnaligned : alignedBarrierType());
+  // Stop-with-savepoint: nothing after the savepoint's barrier (until it fails).
+  if (stop) stopped_at_ = id;
 }
 
 Task::TaskSnapshot Task::snapshotChain(int64_t id) {
@@ -277,6 +286,7 @@ void Task::notifyCheckpointAborted(int64_t id, const Status& cause, bool job_end
   if (job_end && end_checkpoint_ >= 0) {
     throw OperatorFailure(name_, "the final checkpoint " + std::to_string(id) + " failed: " + cause.message());
   }
+  if (id == stopped_at_) stopped_at_ = -1;  // The stop failed: the source goes on.
   for (auto& op : operators_) {
     StreamOperatorBase& o = *op;
     runAs(o, [&] { o.notifyCheckpointAborted(id); });

@@ -98,8 +98,9 @@ class Task {
   /// The channel state of an unaligned checkpoint to replay before reading the inputs.
   void setRestoredChannelState(RestoredChannelState state) { restored_channels_ = std::move(state); }
   /// Source tasks only, on the task thread (posted as mail by the coordinator):
-  /// snapshot now and send barrier `id` downstream.
-  void triggerCheckpoint(int64_t id, int64_t trigger_ns);
+  /// snapshot now and send barrier `id` downstream. `stop` (stop-with-savepoint): emit
+  /// nothing more unless checkpoint `id` fails.
+  void triggerCheckpoint(int64_t id, int64_t trigger_ns, bool stop = false);
   /// On the task thread (posted as mail): checkpoint `id` is complete in storage.
   void notifyCheckpointComplete(int64_t id);
   /// On the task thread (posted as mail): checkpoint `id` failed. `job_end`: it was the
@@ -174,6 +175,7 @@ class Task {
   // delivered it; then the task snapshots, forwards the barrier and replays them.
   CheckpointHooks checkpointing_;
   int64_t end_checkpoint_ = -1;  // Once ended: the first checkpoint with its end state.
+  int64_t stopped_at_ = -1;      // Sources: the savepoint they stopped at.
   bool end_committed_ = false;    // A checkpoint with the end state completed.
   int64_t aligning_ = -1;
   int64_t aligning_trigger_ns_ = 0;
