@@ -33,7 +33,9 @@ class CheckpointStorageTest : public ::testing::Test {
       s.operator_state = "source position " + std::to_string(subtask);
       cp.operators["window-uid"].push_back(s);
     }
-    cp.operators["Source: gen"].push_back(OperatorSnapshot{128, {}, "offset 42"});
+    OperatorSnapshot source;
+    source.operator_state = "offset 42";
+    cp.operators["Source: gen"].push_back(source);
     return cp;
   }
   fs::path dir_;

@@ -80,7 +80,9 @@ class StreamOperatorBase {
   /// with everything processed so far.
   virtual Result<OperatorSnapshot> snapshotState(int64_t checkpoint_id) {
     (void)checkpoint_id;
-    return OperatorSnapshot{ctx_.max_parallelism, {}, {}};
+    OperatorSnapshot snapshot;
+    snapshot.max_parallelism = ctx_.max_parallelism;
+    return snapshot;
   }
   /// Checkpoint `checkpoint_id` is complete in storage (Flink's CheckpointListener):
   /// what its snapshot staged may now become visible, e.g. a sink's pre-committed
