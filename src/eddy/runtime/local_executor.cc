@@ -487,6 +487,22 @@ class Coordinator {
     }
   }
 
+  /// A savepoint copies every file into its own storage. A file whose local copy is
+  /// gone (an ended task's, released after the checkpoint that first wrote it) is taken
+  /// from the job's checkpoint storage, which has it.
+  void takeMissingFilesFromCheckpoints(CompletedCheckpoint& cp) const {
+    auto* files = dynamic_cast<FileCheckpointStorage*>(settings_.storage.get());
+    if (files == nullptr) return;
+    std::error_code ec;
+    for (auto& [key, subtasks] : cp.operators) {
+      for (OperatorSnapshot& s : subtasks) {
+        for (state::StateFile& f : s.files) {
+          if (!std::filesystem::exists(f.path, ec)) f.path = files->directory() + "/shared/" + f.name;
+        }
+      }
+    }
+  }
+
   /// The local copies of a written checkpoint's files (hard links a RocksDB backend
   /// made for it) are no longer needed: the storage has the files.
   static void releaseLocalFiles(const CompletedCheckpoint& cp) {
@@ -564,8 +580,9 @@ class Coordinator {
   }
 
   /// Writes a checkpoint every task acknowledged, then tells the tasks the outcome.
-  void complete(const Ready& r) {
-    const CompletedCheckpoint& cp = r.checkpoint;
+  void complete(Ready& r) {
+    CompletedCheckpoint& cp = r.checkpoint;
+    if (r.savepoint) takeMissingFilesFromCheckpoints(cp);
     CheckpointWriteStats stats;
     // A savepoint goes to its own storage and is never subsumed.
     CheckpointStorage& storage = r.savepoint ? *r.savepoint->storage : *settings_.storage;
