@@ -449,7 +449,14 @@ void Task::onUnalignedBarrier(int channel, const ChannelEvent& barrier) {
 
 void Task::onAnnouncement(const ChannelEvent& announcement) {
   const int64_t id = announcement.checkpoint_id;
-  if (id <= last_checkpoint_ || (capture_ && id <= capture_->id)) return;
+  if (capture_ && id == capture_->id) {
+    // Already unaligned here: the announced barrier's place ends the channel's
+    // in-flight data, without waiting for the barrier to come through the backlog.
+    placeBarrier(announcement.channel, announcement.seq);
+    checkCaptureComplete();
+    return;
+  }
+  if (id <= last_checkpoint_ || (capture_ && id < capture_->id)) return;
   if (id > announced_id_) {
     announced_id_ = id;
     announced_trigger_ns_ = announcement.checkpoint_trigger_ns;
