@@ -300,8 +300,11 @@ TEST_P(ExactlyOnce, OutputOfAJobKilledManyTimesEqualsTheFailureFreeRun) {
     fs::remove_all(dir);
   }
   // Otherwise the unaligned runs proved nothing about in-flight data.
-  if (unaligned) EXPECT_GT(replayed, 0) << "no restore replayed in-flight records";
-  if (!unaligned) EXPECT_EQ(replayed, 0);
+  if (unaligned) {
+    EXPECT_GT(replayed, 0) << "no restore replayed in-flight records";
+  } else {
+    EXPECT_EQ(replayed, 0);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(ParallelismBackendAndAlignment, ExactlyOnce,
@@ -354,7 +357,9 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
   ASSERT_TRUE(r.isOk()) << r.status.toString();
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);
   // The slow consumer had a backlog: the checkpoint held in-flight records to spread.
-  if (unaligned) EXPECT_GT(r.in_flight_records_restored, 0);
+  if (unaligned) {
+    EXPECT_GT(r.in_flight_records_restored, 0);
+  }
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   EXPECT_EQ(committedRows(dir / "windows"), expectedWindows(records));
   // A run after the job finished restores its final checkpoint and changes nothing.
