@@ -20,8 +20,25 @@ namespace fs = std::filesystem;
 constexpr char kStateMagicV1[] = "EDDYSTA1";  // Without shared files.
 constexpr char kStateMagic[] = "EDDYSTA2";
 constexpr char kSharedList[] = "_shared";
-constexpr char kMetaMagic[] = "EDDYCKP1";
+constexpr char kMetaMagicV1[] = "EDDYCKP1";  // Checksums: fnv1a.
+constexpr char kMetaMagic[] = "EDDYCKP2";    // Checksums: wordHash.
 constexpr char kMetadata[] = "_metadata";
+
+/// The checksum of format 2: FNV-1a's step over 8-byte words, then the tail bytes —
+/// a flipped or moved byte changes it, at several times the speed of a byte at a time
+/// (a gigabyte of heap state took seconds to check).
+uint64_t wordHash(std::string_view data) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 32;
+  }
+  for (; i < data.size(); ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ULL;
+  return h;
+}
 
 uint64_t fnv1a(std::string_view data) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -178,11 +195,11 @@ Status FileCheckpointStorage::write(const CompletedCheckpoint& cp, CheckpointWri
       stats.full_size += static_cast<int64_t>(data.size());
       meta.writeString(name);
       meta.write<uint64_t>(data.size());
-      meta.write<uint64_t>(fnv1a(data));
+      meta.write<uint64_t>(wordHash(data));
     }
     ++op_index;
   }
-  meta.write<uint64_t>(fnv1a(meta.data()));
+  meta.write<uint64_t>(wordHash(meta.data()));
   // The checkpoint exists once `_metadata` does: write it aside, then rename.
   std::string tmp = dir + "/" + kMetadata + ".inprogress";
   EDDY_RETURN_IF_ERROR(writeFile(tmp, meta.data(), /*sync=*/true));
@@ -212,12 +229,14 @@ Result<CompletedCheckpoint> FileCheckpointStorage::read(int64_t id) const {
   std::string dir = checkpointDir(id);
   std::string meta_path = dir + "/" + kMetadata;
   EDDY_ASSIGN_OR_RETURN(std::string meta, readFile(meta_path));
-  if (meta.size() < 16 || std::memcmp(meta.data(), kMetaMagic, 8) != 0) {
+  const bool v1 = meta.size() >= 16 && std::memcmp(meta.data(), kMetaMagicV1, 8) == 0;
+  if (meta.size() < 16 || (!v1 && std::memcmp(meta.data(), kMetaMagic, 8) != 0)) {
     return Status::invalidArgument(meta_path + ": not an Eddy checkpoint (bad header)");
   }
   uint64_t stored;
   std::memcpy(&stored, meta.data() + meta.size() - 8, 8);
-  if (stored != fnv1a(std::string_view(meta).substr(0, meta.size() - 8))) {
+  auto checksum = [v1](std::string_view data) { return v1 ? fnv1a(data) : wordHash(data); };
+  if (stored != checksum(std::string_view(meta).substr(0, meta.size() - 8))) {
     return Status::invalidArgument(meta_path + ": corrupt (checksum mismatch)");
   }
   DataInputView in(std::string_view(meta).substr(8, meta.size() - 16));
@@ -253,7 +272,7 @@ Result<CompletedCheckpoint> FileCheckpointStorage::read(int64_t id) const {
         return Status::invalidArgument(path + ": truncated (" + std::to_string(data.size()) + " of " +
                                        std::to_string(*size) + " bytes)");
       }
-      if (fnv1a(data) != *sum) return Status::invalidArgument(path + ": corrupt (checksum mismatch)");
+      if (checksum(data) != *sum) return Status::invalidArgument(path + ": corrupt (checksum mismatch)");
       Result<OperatorSnapshot> snap = decodeSnapshot(data);
       if (!snap.isOk()) return withFile(path, snap.status());
       for (state::StateFile& f : snap->files) {
