@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -41,6 +42,9 @@ struct Killer {
   std::atomic<int64_t> seen{0};
   std::vector<int64_t> kill_at;  // Ascending.
   std::atomic<size_t> next{0};
+  /// When set, a kill point is also held back until this says yes (looked at every 64
+  /// records), e.g. until a checkpoint exists, however slow the machine.
+  std::function<bool()> ready;
 };
 Killer* g_killer = nullptr;
 
@@ -140,7 +144,8 @@ void buildJob(StreamExecutionEnvironment& env, const fs::path& dir, int64_t reco
                       if (k != nullptr) {
                         int64_t n = k->seen.fetch_add(1) + 1;
                         size_t i = k->next.load();
-                        if (i < k->kill_at.size() && n >= k->kill_at[i] && k->next.compare_exchange_strong(i, i + 1)) {
+                        if (i < k->kill_at.size() && n >= k->kill_at[i] && (!k->ready || (n % 64 == 0 && k->ready())) &&
+                            k->next.compare_exchange_strong(i, i + 1)) {
                           throw std::runtime_error("injected failure");
                         }
                       }
@@ -341,6 +346,13 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
   };
   Killer killer;
   killer.kill_at = {records / 2};
+  killer.ready = [&] {  // The kill must find a checkpoint to resume from.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir / "checkpoints", ec)) {
+      if (fs::exists(e.path() / "_metadata")) return true;
+    }
+    return false;
+  };
   g_killer = &killer;
   {
     JobExecutionResult r = run(first_parallelism, first_backend);
