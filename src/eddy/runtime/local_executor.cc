@@ -564,14 +564,16 @@ class Coordinator {
     for (const auto& [pid, p] : pending_) {
       if (pid >= id) ids.push_back(pid);
     }
+    // The job's last checkpoint must go to the job's storage, not to a savepoint's.
+    const bool last_is_savepoint = !ids.empty() && pending_.at(ids.back()).savepoint != nullptr;
     for (int64_t pid : ids) {
       auto it = pending_.find(pid);
       if (it != pending_.end()) addAck(it, t, end.snapshot);
     }
     if (static_cast<int>(ended_.size()) < total_tasks_) return;
     // Every task ended: the in-flight checkpoints just completed; one more is needed
-    // when this task's end state is in none of them.
-    if (ids.empty()) {
+    // when this task's end state is in none of them (or only in a savepoint).
+    if (ids.empty() || last_is_savepoint) {
       final_id_ = next_id_;
       trigger(Steady::now());
     } else {
