@@ -13,7 +13,8 @@ namespace eddy::api {
 /// stop-with-savepoint, cancel, and the result once it ends. The environment that
 /// started it must outlive it. Destroying a client whose job still runs cancels the job
 /// and waits for it.
-/// Thread: any thread; calls block until done.
+/// Thread: any thread; calls block until done. getJobExecutionResult and the
+/// destructor from one thread (the owner's).
 class JobClient {
  public:
   using Run = std::function<runtime::JobExecutionResult(runtime::JobControl*)>;

@@ -10,25 +10,6 @@
 
 namespace eddy::api {
 
-JobClient::JobClient(Run run) {
-  thread_ = std::thread([this, run = std::move(run)] {
-    result_ = run(&control_);
-    control_.finished();
-  });
-}
-
-JobClient::~JobClient() {
-  if (thread_.joinable()) {
-    control_.cancel();
-    thread_.join();
-  }
-}
-
-const runtime::JobExecutionResult& JobClient::getJobExecutionResult() {
-  if (thread_.joinable()) thread_.join();
-  return result_;
-}
-
 runtime::JobExecutionResult StreamExecutionEnvironment::run(const std::string& job_name, runtime::JobControl* control) {
   g_->resolveDefaultPartitioning();
   if (g_->graph.nodes.empty()) {
