@@ -34,8 +34,9 @@ bool InputGate::push(ChannelEvent event, int64_t* blocked_ns) {
     event.seq = pushed_[event.channel]++;
   }
   if (event.isPriority()) {
-    events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_++), std::move(event));
-    queued_priority_count_.store(queued_priority_, std::memory_order_release);
+    const size_t front = queued_priority_.load(std::memory_order_relaxed);
+    events_.insert(events_.begin() + static_cast<std::ptrdiff_t>(front), std::move(event));
+    queued_priority_.store(front + 1, std::memory_order_release);
   } else {
     events_.push_back(std::move(event));
   }
@@ -68,8 +69,7 @@ void InputGate::poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails
     events.push_back(std::move(e));
   }
   events_.clear();
-  queued_priority_ = 0;
-  queued_priority_count_.store(0, std::memory_order_release);
+  queued_priority_.store(0, std::memory_order_release);
   for (auto& m : mails_) mails.push_back(std::move(m));
   mails_.clear();
   lock.unlock();
@@ -78,10 +78,10 @@ void InputGate::poll(std::vector<ChannelEvent>& events, std::vector<Mail>& mails
 
 void InputGate::pollPriority(std::vector<ChannelEvent>& events) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < queued_priority_; ++i) events.push_back(std::move(events_[i]));
-  events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(queued_priority_));
-  queued_priority_ = 0;
-  queued_priority_count_.store(0, std::memory_order_release);
+  const size_t n = queued_priority_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < n; ++i) events.push_back(std::move(events_[i]));
+  events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(n));
+  queued_priority_.store(0, std::memory_order_release);
 }
 
 void InputGate::forEachQueued(int channel, uint64_t before_seq,

@@ -85,7 +85,7 @@ class InputGate {
 
   /// Whether an unaligned barrier or announcement waits: a task working through a
   /// backlog checks between buffers and takes them first. Lock-free.
-  bool hasPriorityEvents() const { return queued_priority_count_.load(std::memory_order_acquire) > 0; }
+  bool hasPriorityEvents() const { return queued_priority_.load(std::memory_order_acquire) > 0; }
   /// Moves the waiting priority events (only those) into `events`.
   void pollPriority(std::vector<ChannelEvent>& events);
   /// Calls fn for each event of `channel` still queued whose seq is below `before_seq`,
@@ -106,8 +106,9 @@ class InputGate {
   std::deque<ChannelEvent> events_;   // Guarded by mu_.
   std::vector<int> queued_batches_;   // Guarded by mu_. Per channel.
   std::vector<uint64_t> pushed_;      // Guarded by mu_. Per channel: non-barrier events pushed.
-  size_t queued_priority_ = 0;        // Guarded by mu_. Unaligned barriers at the front of events_.
-  std::atomic<size_t> queued_priority_count_{0};  // Mirrors queued_priority_ for lock-free checks.
+  // Priority events at the front of events_. Changed under mu_; read without it by
+  // hasPriorityEvents.
+  std::atomic<size_t> queued_priority_{0};
   std::vector<Mail> mails_;           // Guarded by mu_.
   bool cancelled_ = false;            // Guarded by mu_.
 };

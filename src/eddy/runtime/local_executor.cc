@@ -444,10 +444,8 @@ class Coordinator {
       }
     }
     // Ended tasks are in it with their end state (the last may complete it at once).
-    std::vector<EndState*> ended;
-    for (auto& [index, end] : ended_) ended.push_back(&end);
-    for (EndState* end : ended) {
-      if (!addAck(it, end->task, end->snapshot)) break;
+    for (const auto& [index, end] : ended_) {
+      if (!addAck(it, end.task, end.snapshot)) break;
     }
   }
 

@@ -38,7 +38,7 @@ void Task::setInputs(std::vector<OutputBase*> head_inputs, std::vector<InputChan
   ended_.assign(channels_.size(), false);
   blocked_.assign(channels_.size(), false);
   held_.resize(channels_.size());
-  processed_.assign(channels_.size(), 0);
+  blocked_at_.assign(channels_.size(), 0);
 }
 
 Status Task::run(std::string* failed_operator) {
@@ -323,6 +323,7 @@ void Task::onBarrier(int channel, const ChannelEvent& barrier) {
     noteFirstBarrier(barrier);
   }
   blocked_[channel] = true;
+  blocked_at_[channel] = barrier.seq;
   checkAligned();
   checkAlignmentTimeout();
 }
@@ -405,8 +406,6 @@ void Task::handleEvent(ChannelEvent& e) {
   // Before delivery, which may move the records out.
   if (capture_ && capture_->barrier_seq[e.channel] == kNotYet) recordInFlight(e);
   deliver(e);
-  ++processed_[e.channel];
-  if (capture_) checkCaptureComplete();
 }
 
 void Task::deliver(const ChannelEvent& e) {
@@ -428,6 +427,7 @@ void Task::deliver(const ChannelEvent& e) {
       // An ended channel counts as aligned.
       if (!barriers_seen_.empty()) checkAtLeastOnceComplete();
       if (aligning_ >= 0) checkAligned();
+      if (capture_) checkCaptureComplete();
       break;
     case ChannelEvent::Kind::kBarrier:
     case ChannelEvent::Kind::kAnnouncement:
@@ -487,7 +487,7 @@ void Task::startUnaligned(int64_t id, int64_t trigger_ns, int channel, uint64_t 
   Capture cap(id, channels_.size(), valves_);
   // Channels blocked while aligning delivered their barrier after everything before it.
   for (size_t c = 0; c < channels_.size(); ++c) {
-    if (blocked_[c]) cap.barrier_seq[c] = processed_[c];
+    if (blocked_[c]) cap.barrier_seq[c] = blocked_at_[c];
   }
   cap.snapshot = snapshotChain(id);
   metrics_.unaligned_checkpoints.inc(1);

@@ -182,6 +182,7 @@ class Task {
   int64_t alignment_start_ns_ = 0;  // When the first barrier of `aligning_` arrived.
   int64_t last_checkpoint_ = -1;  // The newest checkpoint this task snapshotted.
   std::vector<bool> blocked_;
+  std::vector<uint64_t> blocked_at_;  // Per blocked channel: its barrier's seq.
   std::vector<std::deque<ChannelEvent>> held_;
   // AT_LEAST_ONCE: per checkpoint, which channels delivered its barrier; nothing waits.
   struct BarrierCount {
@@ -204,7 +205,6 @@ class Task {
     ChannelStateWriter channel_state;
   };
   std::optional<Capture> capture_;
-  std::vector<uint64_t> processed_;  // Per channel: non-barrier events handled.
   // The newest announced checkpoint (alignment timeout only): its barriers are queued
   // behind data, and its alignment may time out before any arrives; `announced_seq_`
   // says where each channel's barrier is (kNotYet: not announced there).
