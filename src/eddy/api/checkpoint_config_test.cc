@@ -36,11 +36,7 @@ class FailingStorage final : public runtime::CheckpointStorage {
   std::atomic<int> failures_;
 };
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("eddy_ckcfg_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return api::testing::scratchDir("ckcfg_" + name); }
 
 /// A paced job of `records` numbers summed per key, long enough for a few checkpoints.
 std::shared_ptr<CollectSink<int64_t>::Results> pacedJob(StreamExecutionEnvironment& env, int64_t records, double rate) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "eddy/api/eddy.h"
+#include "eddy/api/testing_util.h"
 
 namespace eddy {
 namespace {
@@ -206,11 +207,7 @@ std::vector<std::string> committedRows(const fs::path& dir) {
   return rows;
 }
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("eddy_eo_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return api::testing::scratchDir("eo_" + name); }
 
 enum class Backend { kHashMap, kRocksDb, kRocksDbIncremental };
 

@@ -18,11 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using KV = std::pair<int64_t, int64_t>;
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("eddy_savepoint_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return api::testing::scratchDir("savepoint_" + name); }
 
 constexpr int64_t kRecords = 20000;
 
@@ -66,6 +62,15 @@ std::map<int64_t, int64_t> expectedSums() {
   return total;
 }
 
+/// A new run of sumJob started from the savepoint at `path`; its sums go to `*out`.
+JobExecutionResult runFrom(const std::string& path, const fs::path& dir, bool rocksdb,
+                           std::shared_ptr<operators::CollectSink<KV>::Results>* out) {
+  StreamExecutionEnvironment env;
+  *out = sumJob(env, dir, rocksdb);
+  env.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(path));
+  return env.execute("from savepoint");
+}
+
 class Savepoints : public ::testing::TestWithParam<bool> {};  // RocksDB (incremental)?
 
 TEST_P(Savepoints, ASavepointOfARunningJobStartsANewJobWhereItWas) {
@@ -84,10 +89,8 @@ TEST_P(Savepoints, ASavepointOfARunningJobStartsANewJobWhereItWas) {
   // The savepoint is self-contained: a new job starts from it after the first one's
   // checkpoints are gone, and ends with the same sums.
   fs::remove_all(dir / "checkpoints");
-  StreamExecutionEnvironment again;
-  auto out2 = sumJob(again, dir, GetParam());
-  again.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(*path));
-  JobExecutionResult r2 = again.execute("from savepoint");
+  std::shared_ptr<operators::CollectSink<KV>::Results> out2;
+  JobExecutionResult r2 = runFrom(*path, dir, GetParam(), &out2);
   ASSERT_TRUE(r2.isOk()) << r2.status.toString();
   EXPECT_GE(r2.restored_checkpoint_id, 1);
   EXPECT_EQ(lastSums(out2->values), expectedSums());
@@ -110,10 +113,8 @@ TEST_P(Savepoints, StopWithSavepointEndsTheJobThereAndAResumedJobFinishesIt) {
 
   // Nothing after the savepoint was processed: the resumed job's updates and the
   // stopped job's together are one update per record.
-  StreamExecutionEnvironment again;
-  auto out2 = sumJob(again, dir, GetParam());
-  again.setSavepointRestoreSettings(SavepointRestoreSettings::forPath(*path));
-  JobExecutionResult r2 = again.execute("resumed");
+  std::shared_ptr<operators::CollectSink<KV>::Results> out2;
+  JobExecutionResult r2 = runFrom(*path, dir, GetParam(), &out2);
   ASSERT_TRUE(r2.isOk()) << r2.status.toString();
   EXPECT_EQ(before + out2->values.size(), static_cast<size_t>(kRecords));
   EXPECT_EQ(lastSums(out2->values), expectedSums());

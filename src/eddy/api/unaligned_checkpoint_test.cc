@@ -19,11 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using KV = std::pair<int64_t, int64_t>;
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("eddy_unaligned_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return api::testing::scratchDir("unaligned_" + name); }
 
 void spin(std::chrono::microseconds d) {
   auto until = std::chrono::steady_clock::now() + d;
