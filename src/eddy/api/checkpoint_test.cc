@@ -40,8 +40,7 @@ std::atomic<bool> failed_once{false};
 
 TEST(Checkpoints, AFailedJobRestartsFromItsLatestCheckpointWithExactState) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_test_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("checkpoint_test");
   constexpr int64_t kRecords = 30000;
   StreamExecutionEnvironment env;
   env.setParallelism(2);
@@ -95,8 +94,7 @@ TEST(Checkpoints, CheckpointsGoOnAfterABoundedSourceEndedAndRestoreItAsEnded) {
   // Flink job with a bounded configuration stream): checkpoints continue with the
   // ended source's end state, and a restore after a failure does not replay it.
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_ended_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("checkpoint_ended");
   using KV = std::pair<int64_t, int64_t>;
   constexpr int64_t kRecords = 6000;
   StreamExecutionEnvironment env;
@@ -139,8 +137,7 @@ std::atomic<bool> failed_once_aligned{false};
 TEST(Checkpoints, BarriersAlignOverSeveralInputChannels) {
   // Two source subtasks feed each keyed subtask: each keyed task aligns two channels.
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_align_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("checkpoint_align");
   constexpr int64_t kRecords = 30000;
   StreamExecutionEnvironment env;
   env.setParallelism(2);
@@ -175,8 +172,7 @@ TEST(Checkpoints, ANewProcessResumesFromTheLatestCheckpointOfTheSameJobOnly) {
   // The first run stops with a failure and no restart (as if the process were killed
   // after its checkpoints); the second run of the same job continues from them.
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_resume_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("checkpoint_resume");
   constexpr int64_t kRecords = 20000;
   auto build = [&](StreamExecutionEnvironment& env, bool fail, const std::string& fingerprint) {
     env.enableCheckpointing(20);
@@ -232,8 +228,7 @@ TEST(Checkpoints, CheckpointingWithoutStorageIsAnError) {
 
 TEST(Checkpoints, AJobStartsFromARetainedCheckpointMatchingStateByUid) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_checkpoint_savepoint_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("checkpoint_savepoint");
   constexpr int64_t kRecords = 5000;
   // Sums per key; `extra` adds a second stateful operator with its own uid. The second
   // run reads new numbers from a new source ("numbers-2"): the first one ended.

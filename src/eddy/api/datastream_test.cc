@@ -180,8 +180,7 @@ namespace {
 
 TEST(Sinks, WriteAsCsvWritesTupleFieldsAsFlinkPrintsThem) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("eddy_csv_sink_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = api::testing::scratchDir("csv_sink");
   fs::create_directories(dir);
   StreamExecutionEnvironment env;
   auto rows = env.fromElements<std::tuple<std::string, int64_t, double>>({{"a", 1, 0.5}, {"b", -2, 1e21}, {"c", 3, 2.0}});
