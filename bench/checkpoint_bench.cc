@@ -1,10 +1,12 @@
 // eddy-checkpoint-bench: what checkpoints of N keys cost with each state backend, through
 // the real keyed state backend and file checkpoint storage. Fills N keys of a
-// ValueState<std::string>, checkpoints, changes a share of the keys, checkpoints again,
+// ValueState<std::string>, changes a share of the keys (the baseline), checkpoints while
+// changing that share again (as a task goes on during the write), checkpoints again,
 // and restores the second checkpoint at the same parallelism and at two subtasks.
 // Prints one JSON line: the synchronous part (on the task thread) and the storage
-// write (on the coordinator's thread) of each checkpoint, the bytes each wrote and held,
-// the restore times, and, as the plain baseline, the time to copy the checkpoint's bytes.
+// write (on another thread, as the coordinator's) of each checkpoint, the changes'
+// time alone and during the write, the bytes each wrote and held, the restore times,
+// and, as the plain baseline, the time to copy the checkpoint's bytes.
 // Values are random bytes, so compression does not make the state smaller than it is.
 //
 // Usage: eddy-checkpoint-bench [--keys N] [--value-bytes B] [--changed-percent P]
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "eddy/runtime/checkpoint_storage.h"
 #include "eddy/state/keyed_state_backend.h"
@@ -63,10 +66,15 @@ state::ValueStateDescriptor<std::string> valueDesc() { return state::ValueStateD
 struct CheckpointCost {
   double sync_ms = 0;
   double write_ms = 0;
+  double during_ms = 0;  // What `during` took while the write ran.
   runtime::CheckpointWriteStats stats;
 };
 
-CheckpointCost checkpoint(Backend& b, int64_t id, runtime::CheckpointStorage& storage) {
+/// Snapshots `b` (the synchronous part), then writes the snapshot to `storage` on
+/// another thread, as the coordinator does, while this thread runs `during` (the task
+/// going on: on the heap its changes copy frozen key groups).
+template <typename During>
+CheckpointCost checkpoint(Backend& b, int64_t id, runtime::CheckpointStorage& storage, During&& during) {
   CheckpointCost c;
   auto t = Steady::now();
   Result<state::KeyedStateSnapshot> snap = b.snapshot(id);
@@ -80,13 +88,22 @@ CheckpointCost checkpoint(Backend& b, int64_t id, runtime::CheckpointStorage& st
   runtime::OperatorSnapshot op;
   op.max_parallelism = snap->max_parallelism;
   op.key_groups = std::move(snap->key_groups);
+  op.deferred_key_groups = std::move(snap->deferred);
   op.rocksdb_handle = std::move(snap->rocksdb_handle);
   op.files = std::move(snap->files);
   cp.operators["keyed"].push_back(std::move(op));
+  Status st;
+  std::thread writer([&] {
+    auto w = Steady::now();
+    st = storage.write(cp, &c.stats);
+    if (st.isOk()) st = runtime::removeSubsumed(storage, 1);
+    cp.operators.clear();  // Lets go of frozen state, as the coordinator does.
+    c.write_ms = msSince(w);
+  });
   t = Steady::now();
-  Status st = storage.write(cp, &c.stats);
-  if (st.isOk()) st = runtime::removeSubsumed(storage, 1);
-  c.write_ms = msSince(t);
+  during();
+  c.during_ms = msSince(t);
+  writer.join();
   if (!st.isOk()) {
     std::fprintf(stderr, "write: %s\n", st.message().c_str());
     std::exit(1);
@@ -198,17 +215,23 @@ int main(int argc, char** argv) {
     value->update(payload);
   }
   double fill_ms = msSince(t);
-  CheckpointCost first = checkpoint(*backend, 1, *storage);
 
-  // A share of the keys changes, chosen at random.
+  // A share of the keys changes, chosen at random: once alone (the baseline), once while
+  // the first checkpoint is written (on the heap, copy-on-write copies key groups then).
   std::mt19937_64 rng(42);
   const auto changed = static_cast<int64_t>(static_cast<double>(o.keys) * o.changed_percent / 100.0);
-  for (int64_t i = 0; i < changed; ++i) {
-    backend->setCurrentKey(static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys)));
-    randomize();
-    value->update(payload);
-  }
-  CheckpointCost second = checkpoint(*backend, 2, *storage);
+  auto change = [&] {
+    for (int64_t i = 0; i < changed; ++i) {
+      backend->setCurrentKey(static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys)));
+      randomize();
+      value->update(payload);
+    }
+  };
+  t = Steady::now();
+  change();
+  double change_ms = msSince(t);
+  CheckpointCost first = checkpoint(*backend, 1, *storage, change);
+  CheckpointCost second = checkpoint(*backend, 2, *storage, [] {});
   backend.reset();
 
   auto cp = storage->read(2);
@@ -228,15 +251,16 @@ int main(int argc, char** argv) {
   int64_t stored = directoryBytes(o.dir + "/checkpoints");
 
   std::printf(
-      "{\"keys\":%lld,\"value_bytes\":%d,\"backend\":\"%s\",\"fill_ms\":%.0f,"
-      "\"first\":{\"sync_ms\":%.1f,\"write_ms\":%.1f,\"bytes_written\":%lld,\"full_size\":%lld},"
+      "{\"keys\":%lld,\"value_bytes\":%d,\"backend\":\"%s\",\"fill_ms\":%.0f,\"change_ms\":%.1f,"
+      "\"first\":{\"sync_ms\":%.1f,\"write_ms\":%.1f,\"change_during_write_ms\":%.1f,\"bytes_written\":%lld,"
+      "\"full_size\":%lld},"
       "\"changed_percent\":%.2f,"
       "\"second\":{\"sync_ms\":%.1f,\"write_ms\":%.1f,\"bytes_written\":%lld,\"full_size\":%lld},"
       "\"second_written_of_full\":%.4f,\"restore_ms\":%.1f,\"restore_at_2_ms\":%.1f,"
       "\"stored_bytes\":%lld,\"plain_copy_ms\":%.1f}\n",
       static_cast<long long>(o.keys), o.value_bytes,
-      o.rocksdb ? (o.incremental ? "rocksdb-incremental" : "rocksdb") : "hashmap", fill_ms, first.sync_ms,
-      first.write_ms, static_cast<long long>(first.stats.bytes_written), static_cast<long long>(first.stats.full_size),
+      o.rocksdb ? (o.incremental ? "rocksdb-incremental" : "rocksdb") : "hashmap", fill_ms, change_ms, first.sync_ms,
+      first.write_ms, first.during_ms, static_cast<long long>(first.stats.bytes_written), static_cast<long long>(first.stats.full_size),
       o.changed_percent, second.sync_ms, second.write_ms, static_cast<long long>(second.stats.bytes_written),
       static_cast<long long>(second.stats.full_size),
       static_cast<double>(second.stats.bytes_written) / static_cast<double>(std::max<int64_t>(1, second.stats.full_size)),

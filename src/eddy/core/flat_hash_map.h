@@ -2,9 +2,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace eddy {
@@ -239,6 +241,13 @@ class FlatHashMap {
   void copyFrom(const FlatHashMap& o) {
     if (o.capacity_ == 0) return;
     allocate(o.capacity_);
+    if constexpr (std::is_trivially_copy_constructible_v<value_type> && std::is_trivially_destructible_v<value_type>) {
+      // Plain bytes (copy-on-write snapshots copy whole tables): one pass, not per slot.
+      std::memcpy(static_cast<void*>(slots_), o.slots_, capacity_ * sizeof(value_type));
+      std::memcpy(tags_.get(), o.tags_.get(), capacity_ * sizeof(uint32_t));
+      size_ = o.size_;
+      return;
+    }
     for (size_t i = 0; i < capacity_; ++i) {
       if (o.tags_[i] == 0) continue;
       new (&slots_[i]) value_type(o.slots_[i]);

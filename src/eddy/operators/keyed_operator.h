@@ -28,6 +28,8 @@ class KeyedSupport {
   /// Keeps what initializeState got until the backend exists.
   Status stashRestored(std::vector<runtime::OperatorSnapshot> restored) {
     restored_ = std::move(restored);
+    // Snapshots handed over in memory (tests, harnesses) may not be written out yet.
+    for (runtime::OperatorSnapshot& snap : restored_) EDDY_RETURN_IF_ERROR(snap.materialize());
     return Status::ok();
   }
   /// Creates the backend and fills it from the stashed snapshots (their key groups in
@@ -67,6 +69,8 @@ class KeyedSupport {
   /// The keyed snapshot for checkpoint `checkpoint_id`: the tables, then each of
   /// `parts`, which fills one output per key group of the range (index = key group -
   /// range start). With incremental RocksDB checkpoints the tables are files instead.
+  /// On the heap the tables are frozen and written later (the parts now, they are
+  /// small: timers and window contents).
   Result<runtime::OperatorSnapshot> snapshotKeyed(
       int64_t checkpoint_id, const std::vector<std::function<Status(std::vector<DataOutputView>&)>>& parts) const {
     EDDY_ASSIGN_OR_RETURN(state::KeyedStateSnapshot tables, backend_->snapshot(checkpoint_id));
@@ -77,6 +81,10 @@ class KeyedSupport {
     snap.rocksdb_handle = std::move(tables.rocksdb_handle);
     snap.files = std::move(tables.files);
     const KeyGroupRange& range = backend_->keyContext().range;
+    if (tables.deferred != nullptr) {
+      snap.deferred_key_groups = std::make_shared<PartsWriter>(std::move(tables.deferred), std::move(extra));
+      return snap;
+    }
     for (int kg = range.start; kg <= range.end; ++kg) {
       DataOutputView out;
       out.writeString(tables.key_groups[kg]);
@@ -97,6 +105,26 @@ class KeyedSupport {
   std::unique_ptr<state::KeyedStateBackend<K>> backend_;
 
  private:
+  /// A key group's bytes: the frozen tables' bytes, then each part's.
+  class PartsWriter final : public state::KeyGroupWriter {
+   public:
+    PartsWriter(std::shared_ptr<const state::KeyGroupWriter> tables, std::vector<std::vector<DataOutputView>> parts)
+        : tables_(std::move(tables)), parts_(std::move(parts)) {}
+    KeyGroupRange range() const override { return tables_->range(); }
+    Status writeKeyGroup(int key_group, DataOutputView& out) const override {
+      DataOutputView tables;
+      EDDY_RETURN_IF_ERROR(tables_->writeKeyGroup(key_group, tables));
+      out.writeString(tables.data());
+      const auto index = static_cast<size_t>(key_group - range().start);
+      for (const auto& part : parts_) out.writeString(part[index].data());
+      return Status::ok();
+    }
+
+   private:
+    std::shared_ptr<const state::KeyGroupWriter> tables_;
+    std::vector<std::vector<DataOutputView>> parts_;
+  };
+
   static std::string partOf(const std::string& bytes, size_t part, int kg) {
     DataInputView in(bytes);
     for (size_t i = 0;; ++i) {

@@ -138,17 +138,31 @@ class StateFileWriter {
 };
 
 /// Writes one subtask's snapshot; key groups go out as they are, not copied into one
-/// buffer first (a gigabyte of heap state spent most of its write there).
+/// buffer first (a gigabyte of heap state spent most of its write there). Deferred key
+/// groups are serialized here, one at a time: the asynchronous part of a heap snapshot.
 Status writeSnapshot(const OperatorSnapshot& s, StateFileWriter& out) {
   DataOutputView head;
   head.writeBytes(kStateMagic, 8);
   head.writeVarint(static_cast<uint64_t>(s.max_parallelism));
-  head.writeVarint(s.key_groups.size());
-  for (const auto& [kg, bytes] : s.key_groups) {
+  auto writeKeyGroup = [&](int kg, std::string_view bytes) {
     head.writeVarint(static_cast<uint64_t>(kg));
     head.writeVarint(bytes.size());
     out.flush(head);
     out.write(bytes);
+  };
+  if (s.deferred_key_groups != nullptr) {
+    EDDY_CHECK(s.key_groups.empty());
+    const KeyGroupRange range = s.deferred_key_groups->range();
+    head.writeVarint(static_cast<uint64_t>(range.size()));
+    DataOutputView bytes;
+    for (int kg = range.start; kg <= range.end; ++kg) {
+      bytes.clear();
+      EDDY_RETURN_IF_ERROR(s.deferred_key_groups->writeKeyGroup(kg, bytes));
+      writeKeyGroup(kg, bytes.data());
+    }
+  } else {
+    head.writeVarint(s.key_groups.size());
+    for (const auto& [kg, bytes] : s.key_groups) writeKeyGroup(kg, bytes);
   }
   head.writeString(s.operator_state);
   head.writeString(s.rocksdb_handle);

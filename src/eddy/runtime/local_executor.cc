@@ -715,7 +715,7 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
     for (const auto& [key, subtasks] : restore->operators) {
       if (keys.count(key) != 0) continue;
       bool has_state = false;  // Stateless operators leave empty snapshots: nothing lost.
-      for (const OperatorSnapshot& s : subtasks) has_state |= !s.operator_state.empty() || !s.key_groups.empty();
+      for (const OperatorSnapshot& s : subtasks) has_state |= !s.operator_state.empty() || s.hasKeyedState();
       if (!has_state) continue;
       result.status = Status::invalidArgument(
           "Failed to rollback to checkpoint " + std::to_string(restore->id) + ". Cannot map checkpoint state for operator " +

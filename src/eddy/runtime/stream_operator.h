@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "eddy/runtime/operator_metrics.h"
 #include "eddy/runtime/output.h"
 #include "eddy/runtime/processing_time_service.h"
+#include "eddy/state/key_group_writer.h"
 #include "eddy/state/rocksdb_snapshot.h"
 #include "eddy/state/state_backend_options.h"
 
@@ -49,11 +51,23 @@ struct OperatorContext {
 struct OperatorSnapshot {
   int max_parallelism = 128;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
+  /// Or: the key groups written later, off the task thread, from state frozen at the
+  /// snapshot (heap backends); key_groups is empty then. The checkpoint storage writes
+  /// them; materialize() turns them into key_groups.
+  std::shared_ptr<const state::KeyGroupWriter> deferred_key_groups;
   std::string operator_state;
   /// Incremental RocksDB checkpoints: the keyed tables as RocksDB's files (see
   /// state::KeyedStateSnapshot), written to the storage once and shared.
   std::string rocksdb_handle;
   std::vector<state::StateFile> files;
+
+  bool hasKeyedState() const { return !key_groups.empty() || deferred_key_groups != nullptr; }
+  Status materialize() {
+    if (deferred_key_groups == nullptr) return Status::ok();
+    EDDY_RETURN_IF_ERROR(state::writeAllKeyGroups(*deferred_key_groups, key_groups));
+    deferred_key_groups.reset();
+    return Status::ok();
+  }
 };
 
 /// The base of every stream operator. The lifecycle, all on the task thread:

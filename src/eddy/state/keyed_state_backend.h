@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <random>
@@ -12,6 +13,7 @@
 
 #include "eddy/core/clock.h"
 #include "eddy/state/heap_states.h"
+#include "eddy/state/key_group_writer.h"
 #include "eddy/state/rocksdb_snapshot.h"
 #include "eddy/state/state_backend_options.h"
 
@@ -23,11 +25,52 @@ namespace eddy::state {
 struct KeyedStateSnapshot {
   int max_parallelism = kDefaultMaxParallelism;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
+  /// Heap snapshots: the key groups' bytes, written later from the frozen tables (see
+  /// KeyedStateBackend::snapshot); key_groups is empty then. materialize() fills it.
+  std::shared_ptr<const KeyGroupWriter> deferred;
   /// Incremental RocksDB snapshots: the tables are in files (an encoded
   /// RocksDbSnapshotHandle and the StateFiles it names) and each key group's bytes
   /// list no tables.
   std::string rocksdb_handle;
   std::vector<StateFile> files;
+
+  /// Writes the deferred key groups into key_groups (tests, in-memory restores).
+  Status materialize() {
+    if (deferred == nullptr) return Status::ok();
+    EDDY_RETURN_IF_ERROR(writeAllKeyGroups(*deferred, key_groups));
+    deferred.reset();
+    return Status::ok();
+  }
+};
+
+/// A heap backend's frozen tables: each key group's bytes list every table's entries
+/// of that key group (the format of KeyedStateBackend::snapshot).
+class FrozenTablesWriter final : public KeyGroupWriter {
+ public:
+  struct Table {
+    std::string name;
+    std::string type;
+    std::shared_ptr<const KeyGroupWriter> writer;
+  };
+  FrozenTablesWriter(KeyGroupRange range, std::vector<Table> tables) : range_(range), tables_(std::move(tables)) {}
+  KeyGroupRange range() const override { return range_; }
+  Status writeKeyGroup(int key_group, DataOutputView& out) const override {
+    out.writeVarint(tables_.size());
+    DataOutputView table;
+    for (const Table& t : tables_) {
+      out.writeString(t.name);
+      out.writeString(t.type);
+      table.clear();
+      Status st = t.writer->writeKeyGroup(key_group, table);
+      if (!st.isOk()) return Status(st.code(), "state '" + t.name + "': " + st.message());
+      out.writeString(table.data());
+    }
+    return Status::ok();
+  }
+
+ private:
+  KeyGroupRange range_;
+  std::vector<Table> tables_;
 };
 
 /// Keyed state of one operator subtask: state tables by name, stored per key group of
@@ -78,7 +121,9 @@ class KeyedStateBackend {
       auto keys = [raw] {
         std::vector<K> out;
         for (int g = 0; g < raw->numKeyGroups(); ++g) {
-          raw->keyGroup(g).forEach([&](const StateKey<K, N>& k, const V&) { out.push_back(k.key); });
+          // RocksDB: the key group moves into the cache first. Heap: read, not copied.
+          const auto& m = raw->inRocksDb() ? raw->keyGroup(g) : raw->readKeyGroup(g);
+          m.forEach([&](const StateKey<K, N>& k, const V&) { out.push_back(k.key); });
         }
         return out;
       };
@@ -171,12 +216,13 @@ class KeyedStateBackend {
   /// The snapshot for checkpoint `checkpoint_id`: incremental (RocksDB's files) when
   /// the RocksDB backend has incremental checkpoints on, else snapshot().
   Result<KeyedStateSnapshot> snapshot(int64_t checkpoint_id) {
-    if (store_ == nullptr || !rocksdb_options_.incremental) return snapshot();
+    if (store_ == nullptr) return snapshotFrozen();
+    if (!rocksdb_options_.incremental) return snapshot();
     return snapshotFiles(checkpoint_id);
   }
 
-  /// Writes every table, key group by key group. Synchronous: the caller holds the task
-  /// thread (an asynchronous, copy-on-write variant comes with checkpoints).
+  /// Writes every table, key group by key group, now. The caller holds the task thread
+  /// for the whole write; checkpoints of the heap take snapshot(id), which freezes.
   Result<KeyedStateSnapshot> snapshot() const {
     KeyedStateSnapshot snap;
     snap.max_parallelism = ctx_.max_parallelism;
@@ -193,6 +239,22 @@ class KeyedStateBackend {
       }
       snap.key_groups[kg] = out.release();
     }
+    return snap;
+  }
+
+  /// The heap's asynchronous snapshot: every table frozen (a reference per key group),
+  /// its bytes written later by `deferred`, on any thread, while this backend goes on;
+  /// a key group changed before the writer is dropped is copied first.
+  Result<KeyedStateSnapshot> snapshotFrozen() {
+    std::vector<FrozenTablesWriter::Table> frozen;
+    for (const auto& [name, e] : tables_) {
+      Result<std::shared_ptr<const KeyGroupWriter>> w = e.table->freeze();
+      if (!w.isOk()) return Status(w.status().code(), "state '" + name + "': " + w.status().message());
+      frozen.push_back({name, e.type->name(), std::move(w).value()});
+    }
+    KeyedStateSnapshot snap;
+    snap.max_parallelism = ctx_.max_parallelism;
+    snap.deferred = std::make_shared<FrozenTablesWriter>(ctx_.range, std::move(frozen));
     return snap;
   }
 
@@ -234,6 +296,13 @@ class KeyedStateBackend {
     for (const KeyedStateSnapshot& snap : snapshots) {
       for (const auto& [kg, bytes] : snap.key_groups) {
         if (ctx_.range.contains(kg)) EDDY_RETURN_IF_ERROR(stashKeyGroup(kg, bytes));
+      }
+      if (snap.deferred == nullptr) continue;
+      const KeyGroupRange r = snap.deferred->range();
+      for (int kg = std::max(r.start, ctx_.range.start); kg <= std::min(r.end, ctx_.range.end); ++kg) {
+        DataOutputView out;
+        EDDY_RETURN_IF_ERROR(snap.deferred->writeKeyGroup(kg, out));
+        EDDY_RETURN_IF_ERROR(stashKeyGroup(kg, out.data()));
       }
     }
     for (auto& [name, e] : tables_) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace eddy::state {
@@ -453,6 +454,53 @@ TEST(KeyedSnapshot, RestoresEveryKeyAtAnyParallelismIntoEitherBackend) {
     SCOPED_TRACE("from " + std::to_string(static_cast<int>(from)));
     checkRestoresEverywhere(snaps);
   }
+}
+
+/// Changes every key fill() wrote, adds keys and clears some: none of it may reach a
+/// snapshot taken before.
+void changeEverything(Backends& b) {
+  for (int i = 0; i < 400; ++i) {
+    std::string key = "key-" + std::to_string(i);
+    auto& owner = b.owner(key);
+    owner.getState(countDesc())->update(-i);
+    owner.getListState(wordsDesc())->add("later");
+    if (i % 3 == 0) owner.getMapState(pricesDesc())->clear();
+    if (i % 2 == 0) owner.getState(ttlDesc())->clear();
+  }
+}
+
+TEST(KeyedSnapshot, AHeapCheckpointIsFrozenAtItsMomentWhileTheBackendGoesOn) {
+  Backends before(2);
+  fill(before);
+  std::vector<KeyedStateSnapshot> snaps;
+  for (auto& s : before.subtasks) {
+    auto snap = s->snapshot(/*checkpoint_id=*/1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().toString();
+    EXPECT_NE(snap->deferred, nullptr);  // Written later, not on the task thread.
+    EXPECT_TRUE(snap->key_groups.empty());
+    snaps.push_back(std::move(*snap));
+  }
+  changeEverything(before);
+  EXPECT_EQ(before.owner("key-7").getState(countDesc())->value(), -7);
+  EXPECT_EQ(before.owner("key-300").getState(countDesc())->value(), -300);
+  checkRestoresEverywhere(snaps);
+  // Written out, the frozen snapshot has the same bytes.
+  for (auto& snap : snaps) ASSERT_TRUE(snap.materialize().isOk());
+  checkRestoresEverywhere(snaps);
+}
+
+TEST(KeyedSnapshot, AFrozenSnapshotWrittenOnAnotherThreadEqualsOneWrittenAtOnce) {
+  Backends b(1);
+  fill(b);
+  auto eager = b.subtasks[0]->snapshot();
+  auto frozen = b.subtasks[0]->snapshot(/*checkpoint_id=*/1);
+  ASSERT_TRUE(eager.isOk() && frozen.isOk());
+  Status written;
+  std::thread writer([&] { written = frozen->materialize(); });
+  for (int round = 0; round < 20; ++round) changeEverything(b);
+  writer.join();
+  ASSERT_TRUE(written.isOk()) << written.toString();
+  EXPECT_EQ(frozen->key_groups, eager->key_groups);
 }
 
 TEST(KeyedSnapshot, TtlKeepsCountingFromTheLastAccessBeforeTheSnapshot) {

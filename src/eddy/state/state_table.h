@@ -13,6 +13,8 @@
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
 #include "eddy/core/serialization.h"
+#include "eddy/state/copy_on_write_groups.h"
+#include "eddy/state/key_group_writer.h"
 #include "eddy/state/rocksdb_store.h"
 
 namespace eddy::state {
@@ -83,6 +85,10 @@ class StateTableBase {
   /// table (an incremental snapshot copies those). Fails, naming the types, when they
   /// cannot be serialized. Nothing to do on the heap.
   virtual Status writeBackForSnapshot() = 0;
+  /// Heap only: the table as it is now, for a snapshot written later on another thread
+  /// (copy-on-write: the table copies a key group before it next changes it, while the
+  /// writer holds it). Fails, naming the types, when they cannot be serialized.
+  virtual Result<std::shared_ptr<const KeyGroupWriter>> freeze() = 0;
   /// Bytes of the table itself (slots), not counting what values point to.
   virtual size_t memoryBytes() const = 0;
 };
@@ -97,14 +103,16 @@ class StateTableBase {
 /// cached entry is written back in one batch and the cache starts over. RocksDB keys are
 /// `[table id:2][key group:2][key][namespace]` (big-endian ids, so a table's key group is
 /// one range) and values the serialized V, the same bytes a snapshot holds.
+/// On the heap, key groups are copy-on-write (CopyOnWriteGroups): freeze() takes a
+/// snapshot's view in constant time per key group.
 /// Thread: the task thread only. Pointers returned stay valid until the next insert or
-/// remove in the same table.
+/// remove in the same table, or the next access after a freeze().
 template <typename K, typename N, typename V>
 class StateTable final : public StateTableBase {
  public:
   using Map = FlatHashMap<StateKey<K, N>, V, StateKeyHash<K, N>>;
 
-  explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(ctx->range.size()) {}
+  explicit StateTable(const KeyContext<K>* ctx) : ctx_(ctx), maps_(static_cast<size_t>(ctx->range.size())) {}
 
   /// Moves this table's storage into `store` under `table_id`. Throws
   /// std::invalid_argument when the key, namespace or value type cannot be serialized.
@@ -152,13 +160,13 @@ class StateTable final : public StateTableBase {
       ++resident_;
       markDirty(ctx_->key_group_index, ctx_->key, ns);
     }
-    V& v = maps_[ctx_->key_group_index].tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
+    V& v = maps_.write(ctx_->key_group_index).tryEmplace(StateKey<K, N>{ctx_->key, ns}, created);
     remember(ns, &v);  // An insert may move other entries, never this one afterwards.
     return v;
   }
   void remove(const N& ns) {
     cached_ = nullptr;
-    bool erased = maps_[ctx_->key_group_index].erase(StateKey<K, N>{ctx_->key, ns});
+    bool erased = maps_.write(ctx_->key_group_index).erase(StateKey<K, N>{ctx_->key, ns});
     if (store_ != nullptr) {
       if (erased) --resident_;
       batch_.remove(rocksKey(ctx_->key_group, ctx_->key, ns));
@@ -169,7 +177,7 @@ class StateTable final : public StateTableBase {
   /// With RocksDB the entry counts as changed from here until the next write-back
   /// (the caller may change it through the pointer).
   V* find(int key_group_index, const K& key, const N& ns) {
-    V* v = maps_[key_group_index].find(StateKey<K, N>{key, ns});
+    V* v = maps_.write(key_group_index).find(StateKey<K, N>{key, ns});
     if (store_ == nullptr) return v;
     if (v == nullptr) v = load(key_group_index, key, ns);
     if (v != nullptr) markDirty(key_group_index, key, ns);
@@ -185,7 +193,7 @@ class StateTable final : public StateTableBase {
       check(store_->scan(prefix, [&](std::string_view, std::string_view) { ++n; }));
       return n;
     }
-    for (const Map& m : maps_) n += m.size();
+    for (size_t g = 0; g < maps_.size(); ++g) n += maps_.read(g).size();
     return n;
   }
   /// Background TTL cleanup (Flink's incremental cleanup): looks at up to `n` entries
@@ -195,7 +203,7 @@ class StateTable final : public StateTableBase {
   void cleanupIncrementally(size_t n, Cleanup&& cleanup) {
     size_t groups_visited = 0;
     while (n > 0 && groups_visited <= maps_.size()) {
-      Map& m = maps_[cleanup_group_];
+      Map& m = maps_.write(cleanup_group_);
       if (store_ != nullptr) dirty_groups_[cleanup_group_] = true;  // `cleanup` may trim values.
       const int key_group = static_cast<int>(cleanup_group_) + ctx_->range.start;
       n -= m.scanEraseIf(&cleanup_slot_, n, [&](const StateKey<K, N>& k, V& v) {
@@ -223,13 +231,7 @@ class StateTable final : public StateTableBase {
         const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
         return store_->copyOut(keyGroupPrefix(key_group), out);
       }
-      const Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
-      out.writeVarint(m.size());
-      m.forEach([&](const StateKey<K, N>& k, const V& v) {
-        serialize(k.key, out);
-        serialize(k.ns, out);
-        serialize(v, out);
-      });
+      writeEntries(maps_.read(static_cast<size_t>(key_group - ctx_->range.start)), out);
       return Status::ok();
     } else {
       return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
@@ -251,7 +253,7 @@ class StateTable final : public StateTableBase {
         return Status::invalidArgument("key group " + std::to_string(key_group) + " is not in this subtask's range");
       }
       cached_ = nullptr;
-      Map& m = maps_[static_cast<size_t>(key_group - ctx_->range.start)];
+      Map& m = maps_.write(static_cast<size_t>(key_group - ctx_->range.start));
       EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
       for (uint64_t i = 0; i < n; ++i) {
         EDDY_ASSIGN_OR_RETURN(K key, deserialize<K>(in));
@@ -275,8 +277,8 @@ class StateTable final : public StateTableBase {
   }
 
   size_t memoryBytes() const override {
-    size_t n = maps_.capacity() * sizeof(Map);
-    for (const Map& m : maps_) n += m.memoryBytes();
+    size_t n = maps_.size() * sizeof(Map);
+    for (size_t g = 0; g < maps_.size(); ++g) n += maps_.read(g).memoryBytes();
     return n;
   }
   int numKeyGroups() const { return static_cast<int>(maps_.size()); }
@@ -289,10 +291,56 @@ class StateTable final : public StateTableBase {
       moveIntoCache(index);
       dirty_groups_[static_cast<size_t>(index)] = true;  // No longer in RocksDB at all.
     }
-    return maps_[index];
+    return maps_.write(static_cast<size_t>(index));
   }
+  /// Read-only access to key group `index` (an index into the range).
+  const Map& readKeyGroup(int index) const { return maps_.read(static_cast<size_t>(index)); }
+
+  Result<std::shared_ptr<const KeyGroupWriter>> freeze() override {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      if (store_ != nullptr) return Status::internal("freeze(): the table lives in RocksDB");
+      cached_ = nullptr;  // It points into a group that is frozen now.
+      return std::shared_ptr<const KeyGroupWriter>(std::make_shared<FrozenWriter>(ctx_->range, maps_.freeze()));
+    } else {
+      return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
+                                   " cannot be snapshotted: give the type (and its key) serialize/deserialize");
+    }
+  }
+  /// Key groups copied because a snapshot still held them (tests).
+  uint64_t TEST_copiesOnWrite() const { return maps_.copies(); }
 
  private:
+  /// A frozen table's key groups, written from any thread.
+  class FrozenWriter final : public KeyGroupWriter {
+   public:
+    FrozenWriter(KeyGroupRange range, std::vector<std::shared_ptr<const Map>> groups)
+        : range_(range), groups_(std::move(groups)) {}
+    KeyGroupRange range() const override { return range_; }
+    Status writeKeyGroup(int key_group, DataOutputView& out) const override {
+      if (!range_.contains(key_group)) {
+        return Status::internal("key group " + std::to_string(key_group) + " is not in the snapshot's range");
+      }
+      writeEntries(*groups_[static_cast<size_t>(key_group - range_.start)], out);
+      return Status::ok();
+    }
+
+   private:
+    KeyGroupRange range_;
+    std::vector<std::shared_ptr<const Map>> groups_;
+  };
+
+  /// One key group in snapshot format: the entry count, then key, namespace, value.
+  static void writeEntries(const Map& m, DataOutputView& out) {
+    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      out.writeVarint(m.size());
+      m.forEach([&](const StateKey<K, N>& k, const V& v) {
+        serialize(k.key, out);
+        serialize(k.ns, out);
+        serialize(v, out);
+      });
+    }
+  }
+
   static void check(const Status& st) {
     if (!st.isOk()) throw std::runtime_error(st.message());
   }
@@ -328,7 +376,7 @@ class StateTable final : public StateTableBase {
       makeRoom();
       ++resident_;
       cached_ = nullptr;
-      V& slot = maps_[key_group_index][StateKey<K, N>{key, ns}];
+      V& slot = maps_.write(static_cast<size_t>(key_group_index))[StateKey<K, N>{key, ns}];
       slot = std::move(*v);
       return &slot;
     } else {
@@ -353,14 +401,14 @@ class StateTable final : public StateTableBase {
       };
       dirty_.forEach([&](const StateKey<K, N>& k, const int32_t& g) {
         if (dirty_groups_[static_cast<size_t>(g)]) return;  // Written whole below.
-        if (const V* v = maps_[static_cast<size_t>(g)].find(k)) put(g, k, *v);  // Else removed: a delete is batched.
+        if (const V* v = maps_.read(static_cast<size_t>(g)).find(k)) put(g, k, *v);  // Else removed: a delete is batched.
       });
       for (size_t g = 0; g < maps_.size(); ++g) {
         if (all_dirty_ || dirty_groups_[g]) {
-          maps_[g].forEach([&](const StateKey<K, N>& k, const V& v) { put(static_cast<int>(g), k, v); });
+          maps_.read(g).forEach([&](const StateKey<K, N>& k, const V& v) { put(static_cast<int>(g), k, v); });
         }
         dirty_groups_[g] = false;
-        if (!keep_cache) maps_[g].clear();
+        if (!keep_cache) maps_.write(g).clear();
       }
       std::sort(puts.begin(), puts.end());
       for (const auto& [key, value] : puts) batch_.put(key, value);
@@ -388,7 +436,7 @@ class StateTable final : public StateTableBase {
       check(store_->write(batch_));
       const int key_group = index + ctx_->range.start;
       std::string prefix = keyGroupPrefix(key_group);
-      Map& m = maps_[index];
+      Map& m = maps_.write(static_cast<size_t>(index));
       check(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
         DataInputView kin(k.substr(prefix.size()));
         DataInputView vin(v);
@@ -415,7 +463,7 @@ class StateTable final : public StateTableBase {
   }
 
   const KeyContext<K>* ctx_;
-  std::vector<Map> maps_;
+  CopyOnWriteGroups<Map> maps_;
   V* cached_ = nullptr;
   uint64_t cached_serial_ = 0;
   N cached_ns_{};
