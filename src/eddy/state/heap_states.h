@@ -65,8 +65,9 @@ class TtlPolicy {
   bool enabled() const { return config_.isEnabled(); }
   Timestamp now() const { return enabled() ? clock_->currentTimeMillis() : 0; }
   /// Flink: expired iff lastAccess + ttl <= now.
-  bool expired(Timestamp last_access) const {
-    return enabled() && last_access + config_.ttl_ms <= clock_->currentTimeMillis();
+  bool expired(Timestamp last_access) const { return expiredAt(last_access, clock_->currentTimeMillis()); }
+  bool expiredAt(Timestamp last_access, Timestamp now) const {
+    return enabled() && last_access + config_.ttl_ms <= now;
   }
   bool returnExpired() const {
     return config_.visibility == StateTtlConfig::StateVisibility::kReturnExpiredIfNotCleanedUp;
@@ -99,22 +100,24 @@ std::optional<V> readWithTtl(const TtlPolicy& ttl, Stamped<V, kTtl>* s, Remove r
   return s->value;
 }
 
-/// Drops what has expired from one stored value; true when nothing is left, so the
-/// entry goes (background cleanup of values, lists per element and maps per entry).
+/// Drops what has expired at `now` from one stored value; true when nothing is left, so
+/// the entry goes (background cleanup of values, lists per element and maps per entry,
+/// on the heap and in RocksDB's compaction filter).
 template <typename V, bool kTtl>
-bool removeExpired(const TtlPolicy& ttl, Stamped<V, kTtl>& s) {
-  return kTtl && ttl.expired(s.lastAccess());
+bool removeExpired(const TtlPolicy& ttl, Stamped<V, kTtl>& s, Timestamp now) {
+  return kTtl && ttl.expiredAt(s.lastAccess(), now);
 }
 template <typename V, bool kTtl>
-bool removeExpired(const TtlPolicy& ttl, std::vector<Stamped<V, kTtl>>& list) {
+bool removeExpired(const TtlPolicy& ttl, std::vector<Stamped<V, kTtl>>& list, Timestamp now) {
   if (!kTtl) return false;
-  std::erase_if(list, [&](const Stamped<V, kTtl>& s) { return ttl.expired(s.lastAccess()); });
+  std::erase_if(list, [&](const Stamped<V, kTtl>& s) { return ttl.expiredAt(s.lastAccess(), now); });
   return list.empty();
 }
 template <typename UK, typename UV, bool kTtl>
-bool removeExpired(const TtlPolicy& ttl, std::unordered_map<UK, Stamped<UV, kTtl>, std::hash<UK>>& map) {
+bool removeExpired(const TtlPolicy& ttl, std::unordered_map<UK, Stamped<UV, kTtl>, std::hash<UK>>& map,
+                   Timestamp now) {
   if (!kTtl) return false;
-  std::erase_if(map, [&](const auto& entry) { return ttl.expired(entry.second.lastAccess()); });
+  std::erase_if(map, [&](const auto& entry) { return ttl.expiredAt(entry.second.lastAccess(), now); });
   return map.empty();
 }
 
@@ -130,7 +133,8 @@ class HeapStateBase {
   /// few more entries of the whole state (any key) and removes the expired ones.
   void cleanupIncrementally() {
     if (cleanup_size_ == 0) return;
-    table_->cleanupIncrementally(cleanup_size_, [this](V& v) { return removeExpired(ttl_, v); });
+    const Timestamp now = ttl_.now();
+    table_->cleanupIncrementally(cleanup_size_, [this, now](V& v) { return removeExpired(ttl_, v, now); });
   }
 
  protected:

@@ -660,3 +660,91 @@ TEST(IncrementalRocksDbSnapshot, AMissingFileIsAnErrorNamingIt) {
 
 }  // namespace
 }  // namespace eddy::state
+
+// ---- TTL cleanup by RocksDB's compaction filter.
+
+namespace eddy::state {
+namespace {
+
+class RocksDbTtlCompaction : public ::testing::Test {
+ protected:
+  ManualClock clock{1000};
+  KeyedStateBackend<int> backend{KeyGroupRange{0, 127}, 128, &clock, StateBackendKind::kRocksDb, tinyCache()};
+
+  static StateTtlConfig ttl(bool background = true) {
+    auto b = StateTtlConfig::newBuilder(Duration(100)).returnExpiredIfNotCleanedUp();
+    if (!background) b.disableCleanupInBackground();
+    return b.build();
+  }
+  template <typename D>
+  D withTtl(D d, bool background = true) {
+    d.enableTimeToLive(ttl(background));
+    return d;
+  }
+  /// Writes values at 1000 (expired by 1150) and at 1080 (alive then); lists and maps
+  /// get one element of each age for keys 0..49 and only old ones for keys 50..59.
+  void fillAndExpire(bool background) {
+    auto* value = backend.getState(withTtl(ValueStateDescriptor<int>("value"), background));
+    auto* list = backend.getListState(withTtl(ListStateDescriptor<std::string>("list"), background));
+    auto* map = backend.getMapState(withTtl(MapStateDescriptor<int, int>("map"), background));
+    for (int k = 0; k < 200; ++k) {
+      backend.setCurrentKey(k);
+      value->update(k);
+    }
+    for (int k = 0; k < 60; ++k) {
+      backend.setCurrentKey(k);
+      list->add("old");
+      map->put(1, k);
+    }
+    clock.set(1080);
+    for (int k = 200; k < 300; ++k) {
+      backend.setCurrentKey(k);
+      value->update(k);
+    }
+    for (int k = 0; k < 50; ++k) {
+      backend.setCurrentKey(k);
+      list->add("new");
+      map->put(2, k);
+    }
+    clock.set(1150);
+  }
+};
+
+TEST_F(RocksDbTtlCompaction, DropsExpiredValuesAndTrimsListsAndMaps) {
+  fillAndExpire(/*background=*/true);
+  EXPECT_EQ(backend.numEntries(), 300u + 60u + 60u);
+  ASSERT_TRUE(backend.TEST_compactRocksDb().isOk());
+  // Values written at 1000 are gone; lists and maps of keys 0..49 keep their new part.
+  EXPECT_EQ(backend.numEntries(), 100u + 50u + 50u);
+  // What RocksDB holds for a list, read raw (no TTL on the way): only the new element.
+  auto* raw = backend.table<VoidNamespace, std::vector<Stamped<std::string, true>>>("list");
+  for (int k : {3, 17, 42}) {
+    backend.setCurrentKey(k);
+    auto* stored = raw->get({});
+    ASSERT_NE(stored, nullptr) << k;
+    ASSERT_EQ(stored->size(), 1u) << k;
+    EXPECT_EQ((*stored)[0].value, "new");
+  }
+}
+
+TEST_F(RocksDbTtlCompaction, IsOffWithoutBackgroundCleanup) {
+  fillAndExpire(/*background=*/false);
+  ASSERT_TRUE(backend.TEST_compactRocksDb().isOk());
+  EXPECT_EQ(backend.numEntries(), 300u + 60u + 60u);
+  backend.setCurrentKey(5);  // Still there, and returned once, as configured.
+  EXPECT_EQ(backend.getState(withTtl(ValueStateDescriptor<int>("value"), false))->value(), 5);
+}
+
+TEST_F(RocksDbTtlCompaction, LeavesStateWithoutTtlAlone) {
+  auto* plain = backend.getState(ValueStateDescriptor<int>("plain"));
+  for (int k = 0; k < 100; ++k) {
+    backend.setCurrentKey(k);
+    plain->update(k);
+  }
+  clock.set(1'000'000);
+  ASSERT_TRUE(backend.TEST_compactRocksDb().isOk());
+  EXPECT_EQ(backend.numEntries(), 100u);
+}
+
+}  // namespace
+}  // namespace eddy::state

@@ -1,6 +1,7 @@
 #include "eddy/state/rocksdb_store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
 
@@ -34,7 +36,74 @@ void RocksDbStore::Batch::remove(std::string_view key) { impl_->batch.Delete(roc
 size_t RocksDbStore::Batch::count() const { return static_cast<size_t>(impl_->batch.Count()); }
 void RocksDbStore::Batch::clear() { impl_->batch.Clear(); }
 
+namespace {
+
+/// The compaction filters of one store's tables, by table id. Tables register on the
+/// task thread; each compaction takes a copy under the lock when it starts.
+struct FilterRegistry {
+  struct Entry {
+    const Clock* clock = nullptr;
+    int64_t query_time_after = 1;
+    std::shared_ptr<const RocksDbStore::CompactionFilterFn> fn;
+  };
+  std::mutex mu;
+  std::map<uint16_t, Entry> filters;
+};
+
+/// One compaction's filter: RocksDB uses it from one thread.
+class TableFilter final : public rocksdb::CompactionFilter {
+ public:
+  explicit TableFilter(std::map<uint16_t, FilterRegistry::Entry> filters) {
+    for (auto& [id, e] : filters) tables_.emplace(id, Table{std::move(e), 0, 0});
+  }
+  bool Filter(int /*level*/, const rocksdb::Slice& key, const rocksdb::Slice& existing_value, std::string* new_value,
+              bool* value_changed) const override {
+    if (key.size() < 2) return false;
+    const auto id = static_cast<uint16_t>((static_cast<uint8_t>(key[0]) << 8) | static_cast<uint8_t>(key[1]));
+    auto it = tables_.find(id);
+    if (it == tables_.end()) return false;
+    Table& t = it->second;
+    // Flink's queryTimeAfterNumEntries: the clock once per so many values.
+    if (t.seen++ % t.entry.query_time_after == 0) t.now = t.entry.clock->currentTimeMillis();
+    switch ((*t.entry.fn)(std::string_view(existing_value.data(), existing_value.size()), t.now, new_value)) {
+      case RocksDbStore::FilterDecision::kRemove:
+        return true;
+      case RocksDbStore::FilterDecision::kChange:
+        *value_changed = true;
+        return false;
+      case RocksDbStore::FilterDecision::kKeep:
+        return false;
+    }
+    return false;
+  }
+  const char* Name() const override { return "eddy.TtlCompactionFilter"; }
+
+ private:
+  struct Table {
+    FilterRegistry::Entry entry;
+    int64_t seen;
+    Timestamp now;
+  };
+  mutable std::map<uint16_t, Table> tables_;
+};
+
+class TableFilterFactory final : public rocksdb::CompactionFilterFactory {
+ public:
+  explicit TableFilterFactory(std::shared_ptr<FilterRegistry> registry) : registry_(std::move(registry)) {}
+  std::unique_ptr<rocksdb::CompactionFilter> CreateCompactionFilter(const rocksdb::CompactionFilter::Context&) override {
+    std::lock_guard<std::mutex> lock(registry_->mu);
+    return std::make_unique<TableFilter>(registry_->filters);
+  }
+  const char* Name() const override { return "eddy.TtlCompactionFilterFactory"; }
+
+ private:
+  std::shared_ptr<FilterRegistry> registry_;
+};
+
+}  // namespace
+
 struct RocksDbStore::Impl {
+  std::shared_ptr<FilterRegistry> filters;
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::WriteOptions write_options;
   rocksdb::ReadOptions read_options;
@@ -126,6 +195,8 @@ Result<std::string> makeFreshDirectory(const std::string& base_dir) {
 
 Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openIn(const std::string& dir, bool create) {
   rocksdb::Options options = storeOptions();
+  auto filters = std::make_shared<FilterRegistry>();
+  options.compaction_filter_factory = std::make_shared<TableFilterFactory>(filters);
   options.create_if_missing = create;
   options.error_if_exists = create;
   rocksdb::DB* raw = nullptr;
@@ -136,6 +207,7 @@ Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openIn(const std::string& di
     return Status::unavailable("rocksdb state directory " + dir + ": " + st.ToString());
   }
   auto impl = std::make_unique<Impl>();
+  impl->filters = std::move(filters);
   impl->db.reset(raw);
   impl->write_options.disableWAL = true;
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(dir, std::move(impl)));
@@ -259,6 +331,24 @@ Status RocksDbStore::removePrefix(std::string_view prefix) {
   st = impl_->db->DeleteRange(impl_->write_options, impl_->db->DefaultColumnFamily(),
                               rocksdb::Slice(prefix.data(), prefix.size()), rocksdb::Slice(end));
   return check("delete range", &st);
+}
+
+void RocksDbStore::setCompactionFilter(uint16_t table_id, const Clock* clock, int64_t query_time_after,
+                                       CompactionFilterFn filter) {
+  std::lock_guard<std::mutex> lock(impl_->filters->mu);
+  impl_->filters->filters[table_id] = FilterRegistry::Entry{
+      clock, std::max<int64_t>(1, query_time_after), std::make_shared<const CompactionFilterFn>(std::move(filter))};
+}
+
+Status RocksDbStore::compactAll() {
+  rocksdb::Status st = impl_->db->Flush(rocksdb::FlushOptions());
+  if (st.ok()) {
+    rocksdb::CompactRangeOptions options;
+    // Every file goes through the filters, even one alone at the bottom level.
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    st = impl_->db->CompactRange(options, nullptr, nullptr);
+  }
+  return check("compaction", &st);
 }
 
 }  // namespace eddy::state

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "eddy/core/clock.h"
 #include "eddy/core/serialization.h"
 #include "eddy/core/status.h"
 
@@ -89,6 +90,19 @@ class RocksDbStore {
   Status copyOut(std::string_view prefix, DataOutputView& out) const;
   /// Removes every key starting with `prefix`.
   Status removePrefix(std::string_view prefix);
+
+  /// What a compaction filter decides about one value.
+  enum class FilterDecision { kKeep, kRemove, kChange };
+  /// Decides about one value's bytes at processing time `now`; with kChange the new
+  /// value is in `*changed`. Called on RocksDB's compaction threads: it may not touch
+  /// anything the task thread changes.
+  using CompactionFilterFn = std::function<FilterDecision(std::string_view value, Timestamp now, std::string* changed)>;
+  /// From now on, compactions pass every value of table `table_id` through `filter`
+  /// (Flink's TTL compaction filter), reading `clock` once per `query_time_after`
+  /// values. `clock` must outlive the store.
+  void setCompactionFilter(uint16_t table_id, const Clock* clock, int64_t query_time_after, CompactionFilterFn filter);
+  /// Compacts everything now, through the filters (tests; RocksDB compacts on its own).
+  Status compactAll();
   const std::string& directory() const { return dir_; }
 
  private:

@@ -21,6 +21,12 @@ struct StateTtlConfig {
   bool cleanup_in_background = true;
   int cleanup_incremental_size = 0;  // Entries checked per state access; 0 = default.
   bool cleanup_incremental_every_record = false;
+  /// RocksDB: compactions drop expired values, list elements and map entries (Flink's
+  /// cleanupInRocksdbCompactFilter). On when asked, or by default with background
+  /// cleanup. The filter reads the clock once per `compact_filter_query_time_after`
+  /// entries. Default: 1000 (Flink's).
+  bool cleanup_rocksdb_compact_filter = false;
+  int64_t compact_filter_query_time_after = 1000;
 
   bool isEnabled() const { return ttl_ms > 0; }
   /// Entries the heap backend checks per state access (0: no background cleanup).
@@ -29,6 +35,9 @@ struct StateTtlConfig {
     return cleanup_in_background ? kDefaultIncrementalCleanupSize : 0;
   }
   static constexpr int kDefaultIncrementalCleanupSize = 5;
+  bool rocksDbCompactFilterCleanup() const {
+    return isEnabled() && (cleanup_rocksdb_compact_filter || cleanup_in_background);
+  }
 
   class Builder;
   static Builder newBuilder(Duration ttl);
@@ -50,6 +59,11 @@ class StateTtlConfig::Builder {
   Builder& cleanupIncrementally(int size, bool run_for_every_record) {
     c_.cleanup_incremental_size = size;
     c_.cleanup_incremental_every_record = run_for_every_record;
+    return *this;
+  }
+  Builder& cleanupInRocksdbCompactFilter(int64_t query_time_after_num_entries) {
+    c_.cleanup_rocksdb_compact_filter = true;
+    c_.compact_filter_query_time_after = query_time_after_num_entries > 0 ? query_time_after_num_entries : 1;
     return *this;
   }
   StateTtlConfig build() const { return c_; }
