@@ -155,6 +155,10 @@ class KeyedStateBackend {
       per_record_cleanups_.push_back([raw] { raw->cleanupIncrementally(); });
     }
     if (store_ != nullptr && desc.ttl.rocksDbCompactFilterCleanup()) addTtlCompactionFilter<V>(t->tableId(), desc.ttl);
+    if (desc.ttl.isEnabled() && desc.ttl.cleanup_full_snapshot) {
+      t->setSnapshotTrim([ttl = TtlPolicy(desc.ttl, clock_)](V& v, Timestamp now) { return removeExpired(ttl, v, now); },
+                         clock_);
+    }
     handles_[desc.name] = std::move(h);
     return raw;
   }

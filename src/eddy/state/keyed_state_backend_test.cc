@@ -748,3 +748,64 @@ TEST_F(RocksDbTtlCompaction, LeavesStateWithoutTtlAlone) {
 
 }  // namespace
 }  // namespace eddy::state
+
+// ---- Flink's cleanupFullSnapshot: full snapshots leave expired state out.
+
+namespace eddy::state {
+namespace {
+
+class FullSnapshotCleanup : public ::testing::TestWithParam<StateBackendKind> {
+ protected:
+  ManualClock clock{1000};
+  std::unique_ptr<KeyedStateBackend<int>> make(ManualClock* c) {
+    return std::make_unique<KeyedStateBackend<int>>(KeyGroupRange{0, 127}, 128, c, GetParam(), tinyCache());
+  }
+  template <typename D>
+  static D withTtl(D d) {
+    d.enableTimeToLive(
+        StateTtlConfig::newBuilder(Duration(100)).cleanupFullSnapshot().disableCleanupInBackground().build());
+    return d;
+  }
+};
+
+TEST_P(FullSnapshotCleanup, LeavesOutWhatExpiredAndTrimsLists) {
+  auto before = make(&clock);
+  auto* value = before->getState(withTtl(ValueStateDescriptor<int>("value")));
+  auto* list = before->getListState(withTtl(ListStateDescriptor<int>("list")));
+  for (int k = 0; k < 100; ++k) {
+    before->setCurrentKey(k);
+    value->update(k);
+    list->add(1);
+  }
+  clock.set(1080);
+  for (int k = 100; k < 150; ++k) {
+    before->setCurrentKey(k);
+    value->update(k);
+  }
+  for (int k = 0; k < 10; ++k) {
+    before->setCurrentKey(k);
+    list->add(2);
+  }
+  clock.set(1150);  // Written at 1000: expired. At 1080: alive.
+  auto snap = before->snapshot(/*checkpoint_id=*/1);
+  ASSERT_TRUE(snap.isOk()) << snap.status().toString();
+  // Restored where time stands at 1000, anything the snapshot kept would be alive.
+  ManualClock early(1000);
+  auto after = make(&early);
+  ASSERT_TRUE(after->restore({*snap}).isOk());
+  auto* value2 = after->getState(withTtl(ValueStateDescriptor<int>("value")));
+  auto* list2 = after->getListState(withTtl(ListStateDescriptor<int>("list")));
+  EXPECT_EQ(after->numEntries(), 50u + 10u);
+  after->setCurrentKey(120);
+  EXPECT_EQ(value2->value(), 120);
+  after->setCurrentKey(7);
+  EXPECT_EQ(value2->value(), std::nullopt);
+  EXPECT_EQ(list2->get(), std::vector<int>({2}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FullSnapshotCleanup,
+                         ::testing::Values(StateBackendKind::kHashMap, StateBackendKind::kRocksDb),
+                         [](const auto& info) { return info.param == StateBackendKind::kHashMap ? "hashmap" : "rocksdb"; });
+
+}  // namespace
+}  // namespace eddy::state

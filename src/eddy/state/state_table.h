@@ -9,6 +9,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "eddy/core/clock.h"
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/core/key_group.h"
 #include "eddy/core/key_hash.h"
@@ -223,15 +224,26 @@ class StateTable final : public StateTableBase {
     }
   }
 
+  /// Trims a copy of a value for a full snapshot and says whether nothing is left.
+  using SnapshotTrim = std::function<bool(V&, Timestamp now)>;
+  /// Flink's cleanupFullSnapshot: full snapshots (the heap's, RocksDB's full ones; not
+  /// incremental files) leave out what `trim` drops at the snapshot's time on `clock`.
+  void setSnapshotTrim(SnapshotTrim trim, const Clock* clock) {
+    trim_ = std::move(trim);
+    trim_clock_ = clock;
+  }
+
   Status snapshotKeyGroup(int key_group, DataOutputView& out) const override {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
+      const Timestamp now = trim_ ? trim_clock_->currentTimeMillis() : 0;
       if (store_ != nullptr) {
         // Written back first, the key group is one range of RocksDB whose keys and
         // values, past the 4-byte prefix, are the snapshot's bytes already.
         const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
-        return store_->copyOut(keyGroupPrefix(key_group), out);
+        if (!trim_) return store_->copyOut(keyGroupPrefix(key_group), out);
+        return copyOutTrimmed(keyGroupPrefix(key_group), now, out);
       }
-      writeEntries(maps_.read(static_cast<size_t>(key_group - ctx_->range.start)), out);
+      writeEntries(maps_.read(static_cast<size_t>(key_group - ctx_->range.start)), trim_, now, out);
       return Status::ok();
     } else {
       return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
@@ -300,7 +312,8 @@ class StateTable final : public StateTableBase {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
       if (store_ != nullptr) return Status::internal("freeze(): the table lives in RocksDB");
       cached_ = nullptr;  // It points into a group that is frozen now.
-      return std::shared_ptr<const KeyGroupWriter>(std::make_shared<FrozenWriter>(ctx_->range, maps_.freeze()));
+      const Timestamp now = trim_ ? trim_clock_->currentTimeMillis() : 0;
+      return std::shared_ptr<const KeyGroupWriter>(std::make_shared<FrozenWriter>(ctx_->range, maps_.freeze(), trim_, now));
     } else {
       return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
                                    " cannot be snapshotted: give the type (and its key) serialize/deserialize");
@@ -313,32 +326,75 @@ class StateTable final : public StateTableBase {
   /// A frozen table's key groups, written from any thread.
   class FrozenWriter final : public KeyGroupWriter {
    public:
-    FrozenWriter(KeyGroupRange range, std::vector<std::shared_ptr<const Map>> groups)
-        : range_(range), groups_(std::move(groups)) {}
+    FrozenWriter(KeyGroupRange range, std::vector<std::shared_ptr<const Map>> groups, SnapshotTrim trim, Timestamp now)
+        : range_(range), groups_(std::move(groups)), trim_(std::move(trim)), now_(now) {}
     KeyGroupRange range() const override { return range_; }
     Status writeKeyGroup(int key_group, DataOutputView& out) const override {
       if (!range_.contains(key_group)) {
         return Status::internal("key group " + std::to_string(key_group) + " is not in the snapshot's range");
       }
-      writeEntries(*groups_[static_cast<size_t>(key_group - range_.start)], out);
+      writeEntries(*groups_[static_cast<size_t>(key_group - range_.start)], trim_, now_, out);
       return Status::ok();
     }
 
    private:
     KeyGroupRange range_;
     std::vector<std::shared_ptr<const Map>> groups_;
+    SnapshotTrim trim_;  // Thread-safe: TTL rules over a clock reading taken at the freeze.
+    Timestamp now_;
   };
 
-  /// One key group in snapshot format: the entry count, then key, namespace, value.
-  static void writeEntries(const Map& m, DataOutputView& out) {
+  /// One key group in snapshot format: the entry count, then key, namespace, value;
+  /// with `trim`, trimmed copies of the values, and without those it empties.
+  static void writeEntries(const Map& m, const SnapshotTrim& trim, Timestamp now, DataOutputView& out) {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
-      out.writeVarint(m.size());
+      if (!trim) {
+        out.writeVarint(m.size());
+        m.forEach([&](const StateKey<K, N>& k, const V& v) {
+          serialize(k.key, out);
+          serialize(k.ns, out);
+          serialize(v, out);
+        });
+        return;
+      }
+      DataOutputView entries;
+      uint64_t n = 0;
       m.forEach([&](const StateKey<K, N>& k, const V& v) {
-        serialize(k.key, out);
-        serialize(k.ns, out);
-        serialize(v, out);
+        V copy = v;
+        if (trim(copy, now)) return;
+        serialize(k.key, entries);
+        serialize(k.ns, entries);
+        serialize(copy, entries);
+        ++n;
       });
+      out.writeVarint(n);
+      out.writeBytes(entries.data().data(), entries.size());
     }
+  }
+
+  /// RocksDbStore::copyOut with trim_ applied to each value.
+  Status copyOutTrimmed(const std::string& prefix, Timestamp now, DataOutputView& out) const {
+    if constexpr (Serializable<V>) {
+      DataOutputView entries;
+      uint64_t n = 0;
+      Status bad = Status::ok();
+      EDDY_RETURN_IF_ERROR(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
+        DataInputView in(v);
+        Result<V> value = deserialize<V>(in);
+        if (!value.isOk()) {
+          bad = value.status();
+          return;
+        }
+        if (trim_(*value, now)) return;
+        entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
+        serialize(*value, entries);
+        ++n;
+      }));
+      if (!bad.isOk()) return Status(bad.code(), "reading state from RocksDB: " + bad.message());
+      out.writeVarint(n);
+      out.writeBytes(entries.data().data(), entries.size());
+    }
+    return Status::ok();
   }
 
   static void check(const Status& st) {
@@ -468,6 +524,8 @@ class StateTable final : public StateTableBase {
   uint64_t cached_serial_ = 0;
   N cached_ns_{};
   size_t cleanup_group_ = 0;  // Where incremental cleanup goes on.
+  SnapshotTrim trim_;  // cleanupFullSnapshot, when set.
+  const Clock* trim_clock_ = nullptr;
   size_t cleanup_slot_ = 0;
 
   // RocksDB mode (store_ set): the cache's size and limit, batched writes, scratch.
