@@ -75,16 +75,19 @@ runtime::JobExecutionResult StreamExecutionEnvironment::run(const std::string& j
     resume = std::move(*from);
   }
   // Run, and on failure restart from the latest completed checkpoint (from the start
-  // when there is none) while the restart strategy allows; a full restart of all tasks.
+  // when there is none) while the restart strategy allows: only the failed region when
+  // the job has several (inside the executor), else all tasks (here).
   RestartBackoff backoff(restart_);
+  auto restart_region = [&](Timestamp region_started, Timestamp failed) { return backoff.onFailure(region_started, failed); };
   Timestamp started = graph.clock->currentTimeMillis();
   runtime::JobExecutionResult result =
-      runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr, control);
+      runtime::LocalExecutor::execute(graph, job_name, resume ? &*resume : nullptr, control, restart_region);
+  int64_t restarts = result.number_of_restarts;
   int64_t completed = result.number_of_completed_checkpoints;
   int64_t failed = result.number_of_failed_checkpoints;
   int64_t in_flight_restored = result.in_flight_records_restored;
   std::vector<std::string> warnings = result.warnings;
-  for (int attempt = 1; !result.isOk(); ++attempt) {
+  while (!result.isOk()) {
     if (control != nullptr && control->cancelRequested()) break;  // Cancelled: no restart.
     std::optional<Duration> delay = backoff.onFailure(started, graph.clock->currentTimeMillis());
     if (!delay) break;
@@ -97,7 +100,8 @@ runtime::JobExecutionResult StreamExecutionEnvironment::run(const std::string& j
     }
     // None completed yet: from where the job started (a savepoint, or the beginning).
     const runtime::CompletedCheckpoint* from = latest ? &*latest : (resume ? &*resume : nullptr);
-    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from, control);
+    runtime::JobExecutionResult next = runtime::LocalExecutor::execute(graph, job_name, from, control, restart_region);
+    restarts += 1 + next.number_of_restarts;
     completed += next.number_of_completed_checkpoints;
     in_flight_restored += next.in_flight_records_restored;
     failed += next.number_of_failed_checkpoints;
@@ -107,9 +111,9 @@ runtime::JobExecutionResult StreamExecutionEnvironment::run(const std::string& j
       next.last_checkpoint_full_size = result.last_checkpoint_full_size;
       next.last_checkpoint_duration_ms = result.last_checkpoint_duration_ms;
     }
-    next.number_of_restarts = attempt;
     result = std::move(next);
   }
+  result.number_of_restarts = restarts;
   if (control != nullptr && control->stopped()) {
     result.status = Status::ok();  // Stopped with a savepoint: the job finished.
   } else if (control != nullptr && control->cancelRequested() && graph.checkpointing.storage &&

@@ -209,6 +209,17 @@ class StreamExecutionEnvironment {
     restart_ = s;
     return *this;
   }
+  /// Flink's `jobmanager.execution.failover-strategy`. kRegion (the default, as in
+  /// Flink): when the job's subtasks form several failover regions (subtasks joined by
+  /// channels, e.g. a pipeline of forward edges at one parallelism is one region per
+  /// subtask), a failure restarts only its region from the latest completed checkpoint
+  /// and the others keep running; each region restart counts against the restart
+  /// strategy. kFull: every failure restarts the whole job.
+  enum class FailoverStrategy { kRegion, kFull };
+  StreamExecutionEnvironment& setFailoverStrategy(FailoverStrategy s) {
+    g_->graph.region_failover = s == FailoverStrategy::kRegion;
+    return *this;
+  }
   /// The processing-time clock of the job. Default: the system clock. Tests inject one.
   StreamExecutionEnvironment& setClock(const Clock* clock) {
     g_->graph.clock = clock;

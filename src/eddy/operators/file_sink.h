@@ -82,7 +82,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
     if (writer_) writer_->abort(txn);
   }
   void finishRecoveringContext(const std::vector<FileTransaction>& known) override {
-    writer().removeLeftovers(known);
+    writer().removeLeftovers(known, /*only_this_subtask=*/this->getRuntimeContext().isRegionRestart());
   }
 
  private:

@@ -37,6 +37,8 @@ class RuntimeContext {
   bool isCheckpointingEnabled() const { return ctx_->checkpointing; }
   /// Unique to this execution of the job, shared by its subtasks (see OperatorContext).
   const std::string& getAttemptId() const { return ctx_->attempt_id; }
+  /// True when this subtask restarts alone with its failover region while others run.
+  bool isRegionRestart() const { return ctx_->region_restart; }
 
   /// Registers an accumulator the function owns (usually a member); its merged result
   /// is in the job result under `name`. A name can be registered once per task.

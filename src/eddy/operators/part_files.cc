@@ -31,6 +31,22 @@ void syncDirectory(const std::string& dir) {
   if (rc != 0) fail(dir, "cannot sync the directory", err);
 }
 
+// The subtask in a part's name `<prefix>-<attempt>-<subtask>-<counter><suffix>` (attempt
+// ids are hex, without dashes); -1 when the name is not of that shape.
+int subtaskOf(const std::string& name, const std::string& prefix) {
+  if (name.size() <= prefix.size() + 1) return -1;
+  const size_t attempt_end = name.find('-', prefix.size() + 1);
+  if (attempt_end == std::string::npos) return -1;
+  const size_t subtask_end = name.find('-', attempt_end + 1);
+  if (subtask_end == std::string::npos || subtask_end == attempt_end + 1) return -1;
+  int subtask = 0;
+  for (size_t i = attempt_end + 1; i < subtask_end; ++i) {
+    if (name[i] < '0' || name[i] > '9') return -1;
+    subtask = subtask * 10 + (name[i] - '0');
+  }
+  return subtask;
+}
+
 }  // namespace
 
 PartFileWriter::PartFileWriter(std::string dir, OutputFileConfig config, std::string attempt_id, int subtask,
@@ -115,7 +131,7 @@ void PartFileWriter::abort(FileTransaction& txn) {
   txn.parts.clear();
 }
 
-void PartFileWriter::removeLeftovers(const std::vector<FileTransaction>& known) {
+void PartFileWriter::removeLeftovers(const std::vector<FileTransaction>& known, bool only_this_subtask) {
   std::set<std::string> names;
   for (const FileTransaction& t : known) names.insert(t.parts.begin(), t.parts.end());
   const std::string mine = config_.part_prefix + "-" + attempt_id_ + "-";
@@ -133,6 +149,7 @@ void PartFileWriter::removeLeftovers(const std::vector<FileTransaction>& known) 
       continue;
     }
     if (names.count(name) != 0 || name.rfind(mine, 0) == 0) continue;
+    if (only_this_subtask && subtaskOf(name, config_.part_prefix) != subtask_) continue;
     std::filesystem::remove(entry.path(), ec);
   }
 }

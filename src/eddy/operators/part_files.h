@@ -57,8 +57,9 @@ class PartFileWriter {
   /// Deletes the transaction's in-progress and pending parts.
   void abort(FileTransaction& txn);
   /// Deletes hidden parts of earlier attempts that no transaction in `known` names:
-  /// what a failed attempt wrote after its last completed checkpoint.
-  void removeLeftovers(const std::vector<FileTransaction>& known);
+  /// what a failed attempt wrote after its last completed checkpoint. With
+  /// `only_this_subtask`, only this subtask's (the other subtasks are still running).
+  void removeLeftovers(const std::vector<FileTransaction>& known, bool only_this_subtask = false);
 
  private:
   std::string hidden(const std::string& name, const char* state) const;

@@ -40,31 +40,37 @@ class TwoPhaseCommitSinkFunction : public SinkFunction<IN>, public CheckpointedF
   void initializeState(FunctionInitializationContext& context) final {
     // Union list state: every subtask sees every earlier subtask's transactions, handles
     // its share (entry i goes to subtask i mod p) and subtask 0 learns every transaction
-    // a checkpoint knew, to tell them from a failed attempt's leftovers.
+    // a checkpoint knew, to tell them from a failed attempt's leftovers. A subtask that
+    // restarts alone with its failover region handles only the transactions it made
+    // (the others' belong to subtasks still running) and cleans up only after itself.
     state_ = &context.getOperatorStateStore().getUnionListState(state::ListStateDescriptor<Entry>("two-phase-commit"));
+    const int subtask = this->getRuntimeContext().getIndexOfThisSubtask();
     if (context.isRestored()) {
       std::vector<Entry> entries = state_->get();
-      const int subtask = this->getRuntimeContext().getIndexOfThisSubtask();
       const int parallelism = this->getRuntimeContext().getNumberOfParallelSubtasks();
+      const bool alone = this->getRuntimeContext().isRegionRestart();
       std::vector<TXN> known;
       for (size_t i = 0; i < entries.size(); ++i) {
         known.push_back(entries[i].txn);
-        if (static_cast<int>(i % static_cast<size_t>(parallelism)) != subtask) continue;
+        const bool mine = alone ? entries[i].subtask == subtask
+                                : static_cast<int>(i % static_cast<size_t>(parallelism)) == subtask;
+        if (!mine) continue;
         if (entries[i].pre_committed) {
           recoverAndCommit(entries[i].txn);
         } else {
           recoverAndAbort(entries[i].txn);
         }
       }
-      if (subtask == 0) finishRecoveringContext(known);
+      if (subtask == 0 || alone) finishRecoveringContext(known);
     }
+    subtask_ = subtask;
     current_ = beginTransaction();
     writeState();
   }
 
   void snapshotState(const FunctionSnapshotContext& context) final {
     preCommit(current_);
-    pending_.push_back(Entry{context.getCheckpointId(), true, std::move(current_)});
+    pending_.push_back(Entry{context.getCheckpointId(), true, std::move(current_), subtask_});
     current_ = beginTransaction();
     writeState();
   }
@@ -103,7 +109,9 @@ class TwoPhaseCommitSinkFunction : public SinkFunction<IN>, public CheckpointedF
   virtual void recoverAndCommit(TXN& transaction) { commit(transaction); }
   virtual void recoverAndAbort(TXN& transaction) { abort(transaction); }
   /// On subtask 0 after a restore: every transaction the restored checkpoint knew, in
-  /// any state; anything else this sink finds from earlier attempts is a leftover.
+  /// any state; anything else this sink finds from earlier attempts is a leftover. On
+  /// a subtask restarting alone with its failover region (isRegionRestart()), only
+  /// its own leftovers are: the others' subtasks are still running.
   virtual void finishRecoveringContext(const std::vector<TXN>& known) { (void)known; }
 
  private:
@@ -111,29 +119,33 @@ class TwoPhaseCommitSinkFunction : public SinkFunction<IN>, public CheckpointedF
     int64_t checkpoint_id = 0;
     bool pre_committed = false;  // False: the transaction open at the checkpoint.
     TXN txn;
+    int32_t subtask = 0;  // The subtask that made it.
 
     void serialize(DataOutputView& out) const {
       eddy::serialize(checkpoint_id, out);
       eddy::serialize(pre_committed, out);
       eddy::serialize(txn, out);
+      eddy::serialize(subtask, out);
     }
     static Result<Entry> deserialize(DataInputView& in) {
       Entry e;
       EDDY_ASSIGN_OR_RETURN(e.checkpoint_id, eddy::deserialize<int64_t>(in));
       EDDY_ASSIGN_OR_RETURN(e.pre_committed, eddy::deserialize<bool>(in));
       EDDY_ASSIGN_OR_RETURN(e.txn, eddy::deserialize<TXN>(in));
+      EDDY_ASSIGN_OR_RETURN(e.subtask, eddy::deserialize<int32_t>(in));
       return e;
     }
   };
 
   void writeState() {
     std::vector<Entry> entries = pending_;
-    entries.push_back(Entry{-1, false, current_});
+    entries.push_back(Entry{-1, false, current_, subtask_});
     state_->update(std::move(entries));
   }
 
   state::ListState<Entry>* state_ = nullptr;
   TXN current_{};
+  int32_t subtask_ = 0;
   std::vector<Entry> pending_;  // Pre-committed, oldest first, not yet committed.
 };
 

@@ -75,4 +75,11 @@ std::string JobGraph::describe(const StreamGraph& graph) const {
   return out;
 }
 
+bool subtasksConnected(PartitionKind kind, int up_p, int down_p, int up, int down) {
+  if (isAllToAll(kind)) return true;
+  if (up_p == down_p) return up == down;
+  if (up_p > down_p) return static_cast<int64_t>(up) * down_p / up_p == down;
+  return static_cast<int64_t>(down) * up_p / down_p == up;
+}
+
 }  // namespace eddy::runtime

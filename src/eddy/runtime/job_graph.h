@@ -18,6 +18,11 @@ struct JobVertex {
   std::vector<int> in_edges;  // StreamGraph edge indexes that enter the head over channels.
 };
 
+/// Whether upstream subtask `up` of `up_p` sends to downstream subtask `down` of
+/// `down_p` over an edge of `kind`: all-to-all edges connect every pair, pointwise ones
+/// contiguous groups (Flink's POINTWISE distribution pattern).
+bool subtasksConnected(PartitionKind kind, int up_p, int down_p, int up, int down);
+
 /// The StreamGraph cut into chains: what the scheduler deploys.
 struct JobGraph {
   std::vector<JobVertex> vertices;

@@ -16,6 +16,7 @@
 #include <typeinfo>
 
 #include "eddy/runtime/channel_state.h"
+#include "eddy/runtime/failover_regions.h"
 #include "eddy/runtime/job_graph.h"
 #include "eddy/runtime/job_control.h"
 #include "eddy/runtime/task.h"
@@ -49,14 +50,6 @@ Status mergeAccumulators(const AccumulatorRegistry& task,
 // thousand: each switch evicts the other task's state from the core's caches.
 constexpr int kBuffersPerChannel = 16;
 
-/// Pointwise edges connect contiguous groups, as Flink's POINTWISE distribution pattern.
-bool connected(PartitionKind kind, int up_p, int down_p, int up, int down) {
-  if (isAllToAll(kind)) return true;
-  if (up_p == down_p) return up == down;
-  if (up_p > down_p) return static_cast<int64_t>(up) * down_p / up_p == down;
-  return static_cast<int64_t>(down) * up_p / down_p == up;
-}
-
 struct Deployment {
   const StreamGraph& graph;
   JobGraph jg;
@@ -69,6 +62,7 @@ struct Deployment {
   // Set when checkpointing: the hooks of one subtask.
   std::function<Task::CheckpointHooks(int vertex, int subtask)> make_hooks;
   std::string attempt_id;
+  bool region_restart = false;  // Wiring the tasks of one region while the others run.
 
   explicit Deployment(const StreamGraph& g, JobGraph j) : graph(g), jg(std::move(j)) {}
 
@@ -90,24 +84,27 @@ struct Deployment {
     channel_of.resize(graph.edges.size());
     tasks.resize(jg.vertices.size());
     for (const JobVertex& v : jg.vertices) {
-      for (int i = 0; i < v.parallelism; ++i) {
-        int channels = 0;
-        std::vector<Task::InputChannel> infos;
-        for (int e : v.in_edges) {
-          const StreamEdge& edge = graph.edges[e];
-          int up_p = jg.vertices[jg.vertex_of_node[edge.source]].parallelism;
-          for (int j = 0; j < up_p; ++j) {
-            if (!connected(edge.kind, up_p, v.parallelism, j, i)) continue;
-            channel_of[e][{j, i}] = channels++;
-            infos.push_back(Task::InputChannel{edge.type.get(), edge.target_input, 0, e});
-          }
-        }
-        auto gate = std::make_unique<InputGate>(channels, kBuffersPerChannel);
-        auto task = std::make_unique<Task>(taskName(v, i), i, *graph.clock, std::move(gate));
-        pending_inputs.emplace(task.get(), std::move(infos));
-        tasks[v.id].push_back(std::move(task));
+      for (int i = 0; i < v.parallelism; ++i) tasks[v.id].push_back(createTask(v, i));
+    }
+  }
+
+  /// Subtask `i` of `v` with its input gate, not wired yet (see wire()).
+  std::unique_ptr<Task> createTask(const JobVertex& v, int i) {
+    int channels = 0;
+    std::vector<Task::InputChannel> infos;
+    for (int e : v.in_edges) {
+      const StreamEdge& edge = graph.edges[e];
+      int up_p = jg.vertices[jg.vertex_of_node[edge.source]].parallelism;
+      for (int j = 0; j < up_p; ++j) {
+        if (!subtasksConnected(edge.kind, up_p, v.parallelism, j, i)) continue;
+        channel_of[e][{j, i}] = channels++;
+        infos.push_back(Task::InputChannel{edge.type.get(), edge.target_input, 0, e});
       }
     }
+    auto gate = std::make_unique<InputGate>(channels, kBuffersPerChannel);
+    auto task = std::make_unique<Task>(taskName(v, i), i, *graph.clock, std::move(gate));
+    pending_inputs[task.get()] = std::move(infos);
+    return task;
   }
 
   void wire(const JobVertex& v, int i) {
@@ -203,6 +200,7 @@ struct Deployment {
       ctx.state_backend = graph.state_backend;
       ctx.rocksdb = graph.rocksdb;
       ctx.attempt_id = attempt_id;
+      ctx.region_restart = region_restart;
       ops[id]->setup(std::move(ctx), main_output);
       if (restore != nullptr) noteError(ops[id]->initializeState(restoredFor(node)), node);
     }
@@ -238,6 +236,7 @@ struct Deployment {
     std::vector<OutputBase*> head_inputs;
     for (int k = 0; k < head.num_inputs; ++k) head_inputs.push_back(inputs.at({head.id, k}));
     task.setInputs(std::move(head_inputs), std::move(pending_inputs.at(&task)));
+    pending_inputs.erase(&task);
   }
 
   std::map<Task*, std::vector<Task::InputChannel>> pending_inputs;
@@ -318,10 +317,38 @@ class Coordinator {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_ || final_id_ >= 0) return Status::unavailable("the job is finishing; no savepoint can start");
+      if (paused_) return Status::unavailable("a failover region is restarting; no savepoint can start now");
       trigger(Steady::now(), waiter, stop);
     }
     return waiter->wait();
   }
+  /// Region failover: under the coordinator's lock, so no trigger or notification
+  /// reaches a task being replaced, aborts every checkpoint in flight (it can no longer
+  /// complete), forgets the end states of `tasks` (they run again) and calls `replace`,
+  /// which swaps those tasks for new ones. Checkpoints wait until resume().
+  void restartTasks(const std::vector<std::pair<int, int>>& tasks, const std::function<void()>& replace) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = true;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      const int64_t id = it->first;
+      Status cause = Status::unavailable("Checkpoint " + std::to_string(id) + " was aborted: a failover region restarts");
+      if (it->second.savepoint) it->second.savepoint->set(cause);
+      it = pending_.erase(it);
+      // Flink does not count a failover's aborted checkpoints toward the tolerable
+      // failures: the failure that caused it is handled by the restart.
+      failed_.fetch_add(1);
+      postToTasks([id, cause](Task* task) { task->notifyCheckpointAborted(id, cause, /*job_end=*/false); });
+    }
+    for (const auto& [vertex, subtask] : tasks) ended_.erase(first_task_[static_cast<size_t>(vertex)] + subtask);
+    final_id_ = -1;
+    replace();
+  }
+  /// After restartTasks: the new tasks run; checkpoints go on.
+  void resume() {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = false;
+  }
+
   int64_t completed() const { return completed_.load(); }
   int64_t failed() const { return failed_.load(); }
   int64_t lastDurationMs() const { return last_duration_ms_.load(); }
@@ -411,7 +438,7 @@ class Coordinator {
         next_trigger = now + std::chrono::hours(24);
         continue;
       }
-      if (static_cast<int>(pending_.size()) >= settings_.max_concurrent) {
+      if (paused_ || static_cast<int>(pending_.size()) >= settings_.max_concurrent) {
         next_trigger = now + interval;  // Flink skips this trigger.
         continue;
       }
@@ -641,6 +668,7 @@ class Coordinator {
   int64_t next_id_;
   FailJob fail_job_;
   int64_t final_id_ = -1;  // The checkpoint taken when every task ended.
+  bool paused_ = false;    // A failover region restarts: no triggers.
   int total_tasks_ = 0;
   std::vector<int> first_task_;            // By vertex: the index of its first subtask.
   std::map<int, EndState> ended_;          // By task index: tasks whose input ended.
@@ -696,7 +724,8 @@ std::string newAttemptId() {
 }  // namespace
 
 JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::string& job_name,
-                                          const CompletedCheckpoint* restore, JobControl* control) {
+                                          const CompletedCheckpoint* restore, JobControl* control,
+                                          const RegionRestartDecider& restart_region) {
   JobExecutionResult result;
   result.job_name = job_name;
   Result<JobGraph> jg = JobGraph::build(graph);
@@ -735,6 +764,7 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   std::mutex mu;
   Status first_error;
   std::string failed_operator;
+  // Under mu (d.tasks changes under it when a region restarts).
   auto cancel_all = [&] {
     for (auto& subtasks : d.tasks) {
       for (auto& t : subtasks) t->gate().cancel();
@@ -778,6 +808,7 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
       return coordinator->savepoint(dir, stop);
     };
     attempt.cancel = [&] {
+      std::lock_guard<std::mutex> lock(mu);
       cancelled_by_client = true;
       cancel_all();
     };
@@ -785,24 +816,142 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   }
 
   int64_t start = graph.clock->nanoTime();
+  const FailoverRegions regions = FailoverRegions::compute(graph, d.jg);
+  const bool by_region = graph.region_failover && regions.count > 1 && static_cast<bool>(restart_region);
+  std::vector<Timestamp> region_started(static_cast<size_t>(regions.count), graph.clock->currentTimeMillis());
+  std::optional<CompletedCheckpoint> region_restore;  // What restarted regions restore.
+
+  // Every task thread reports its exit; this thread decides what follows.
+  struct Exit {
+    int vertex;
+    int subtask;
+    Status status;
+    std::string failed_operator;
+  };
+  std::deque<Exit> exits;
+  std::condition_variable exited;
+  std::vector<std::vector<bool>> alive;
+  for (const JobVertex& v : d.jg.vertices) alive.emplace_back(static_cast<size_t>(v.parallelism), false);
   std::vector<std::thread> threads;
-  for (auto& subtasks : d.tasks) {
-    for (auto& t : subtasks) {
-      threads.emplace_back([&, task = t.get()] {
-        std::string failed;
-        Status s = task->run(&failed);
-        if (!s.isOk() && s.code() != StatusCode::kCancelled) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.isOk()) {
-            first_error = s;
-            failed_operator = failed;
-          }
-          cancel_all();
-        }
-      });
+  std::vector<std::unique_ptr<Task>> retired;  // Replaced by a region restart.
+  int running = 0;
+  auto launch = [&](int v, int i) {  // Under mu.
+    Task* task = d.tasks[static_cast<size_t>(v)][static_cast<size_t>(i)].get();
+    alive[static_cast<size_t>(v)][static_cast<size_t>(i)] = true;
+    ++running;
+    threads.emplace_back([&, task, v, i] {
+      std::string failed;
+      Status s = task->run(&failed);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        exits.push_back(Exit{v, i, std::move(s), std::move(failed)});
+      }
+      exited.notify_all();
+    });
+  };
+  // Region failover (Flink's RestartPipelinedRegionFailoverStrategy): the failed
+  // region's tasks are replaced by new ones restored from the latest completed
+  // checkpoint while the other regions keep running.
+  auto restartRegion = [&](int region) {  // Not under mu.
+    region_restore.reset();
+    if (graph.checkpointing.storage) {
+      auto found = latestCheckpoint(*graph.checkpointing.storage, nullptr);
+      if (found.isOk()) region_restore = std::move(*found);
     }
+    const CompletedCheckpoint* from = region_restore ? &*region_restore : restore;
+    const std::vector<std::pair<int, int>> members = regions.members(region);
+    auto replace = [&] {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const auto& [v, i] : members) {
+        auto& slot = d.tasks[static_cast<size_t>(v)][static_cast<size_t>(i)];
+        retired.push_back(std::move(slot));
+        slot = d.createTask(d.jg.vertices[static_cast<size_t>(v)], i);
+      }
+      d.restore = from;
+      d.region_restart = true;
+      d.attempt_id = newAttemptId();
+      d.wiring_error = Status::ok();
+      for (const auto& [v, i] : members) d.wire(d.jg.vertices[static_cast<size_t>(v)], i);
+      if (!d.wiring_error.isOk()) {
+        if (first_error.isOk()) {
+          first_error = Status(d.wiring_error.code(), "cannot restore the checkpoint: " + d.wiring_error.message());
+        }
+        cancel_all();
+      }
+      if (first_error.isOk() && !cancelled_by_client) {
+        if (from != nullptr) result.last_checkpoint_restore_timestamp = graph.clock->currentTimeMillis();
+        region_started[static_cast<size_t>(region)] = graph.clock->currentTimeMillis();
+        ++result.number_of_restarts;
+      }
+      // Launched even when the job is failing: cancelled gates end them at once.
+      for (const auto& [v, i] : members) launch(v, i);
+    };
+    if (coordinator) {
+      coordinator->restartTasks(members, replace);
+      coordinator->resume();
+    } else {
+      replace();
+    }
+  };
+
+  std::unique_lock<std::mutex> lock(mu);
+  for (size_t v = 0; v < d.tasks.size(); ++v) {
+    for (size_t i = 0; i < d.tasks[v].size(); ++i) launch(static_cast<int>(v), static_cast<int>(i));
   }
   if (coordinator) coordinator->start();
+  std::map<int, int> restarting;               // Region -> its tasks still to exit.
+  std::map<int, Duration> restart_delay;       // Region -> the delay before its restart.
+  while (running > 0) {
+    exited.wait(lock, [&] { return !exits.empty(); });
+    Exit x = std::move(exits.front());
+    exits.pop_front();
+    --running;
+    alive[static_cast<size_t>(x.vertex)][static_cast<size_t>(x.subtask)] = false;
+    const int region = regions.region_of[static_cast<size_t>(x.vertex)][static_cast<size_t>(x.subtask)];
+    if (auto r = restarting.find(region); r != restarting.end()) {
+      --r->second;  // A task of a restarting region ended, however.
+    } else if (!x.status.isOk() && x.status.code() != StatusCode::kCancelled && first_error.isOk() &&
+               !cancelled_by_client) {
+      std::optional<Duration> delay;
+      if (by_region) {
+        lock.unlock();
+        delay = restart_region(region_started[static_cast<size_t>(region)], graph.clock->currentTimeMillis());
+        lock.lock();
+      }
+      if (delay && first_error.isOk() && !cancelled_by_client) {
+        int left = 0;
+        for (const auto& [v, i] : regions.members(region)) {
+          if (!alive[static_cast<size_t>(v)][static_cast<size_t>(i)]) continue;
+          d.tasks[static_cast<size_t>(v)][static_cast<size_t>(i)]->gate().cancel();
+          ++left;
+        }
+        restarting[region] = left;
+        restart_delay[region] = *delay;
+        std::fprintf(stderr, "INFO %s failed (%s); restarting its failover region (%zu tasks)\n",
+                     x.failed_operator.c_str(), x.status.message().c_str(), regions.members(region).size());
+      } else if (first_error.isOk()) {
+        first_error = x.status;
+        failed_operator = x.failed_operator;
+        cancel_all();
+      }
+    }
+    for (auto it = restarting.begin(); it != restarting.end();) {
+      if (it->second > 0) {
+        ++it;
+        continue;
+      }
+      const int ready = it->first;
+      const Duration delay = restart_delay[ready];
+      it = restarting.erase(it);
+      if (!first_error.isOk() || cancelled_by_client) continue;  // The job fails anyway.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay.count()));
+      restartRegion(ready);
+      lock.lock();
+      it = restarting.begin();  // Changed while unlocked? Only here; start over.
+    }
+  }
+  lock.unlock();
   for (auto& th : threads) th.join();
   if (coordinator) coordinator->stop();
   if (control != nullptr) control->attach({});  // Waits for calls into this attempt.

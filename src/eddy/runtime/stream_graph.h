@@ -191,6 +191,10 @@ struct StreamGraph {
   CheckpointSettings checkpointing;
   state::StateBackendKind state_backend = state::StateBackendKind::kHashMap;
   state::RocksDbOptions rocksdb;
+  /// Flink's `jobmanager.execution.failover-strategy`: `region` (true) restarts only the
+  /// failed subtask's failover region when the job has several; `full` restarts every
+  /// task. Default: region (Flink's default).
+  bool region_failover = true;
 };
 
 }  // namespace eddy::runtime

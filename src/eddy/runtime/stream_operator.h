@@ -41,6 +41,9 @@ struct OperatorContext {
   /// same for all its subtasks: names what this attempt creates outside the job, such as
   /// a file sink's part files, so a later attempt can tell its own from leftovers.
   std::string attempt_id;
+  /// True when this subtask restarts with its failover region while the job's other
+  /// subtasks keep running (region failover): it may clean up only what it made itself.
+  bool region_restart = false;
   /// Consumers of this operator's side outputs, by OutputTag id. Absent tags are dropped.
   std::unordered_map<std::string, OutputBase*> side_outputs;
 };

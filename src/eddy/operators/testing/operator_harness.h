@@ -26,9 +26,11 @@ class OperatorHarness {
   };
 
   /// `op` is set up as subtask `subtask` of `parallelism` (max parallelism 128) and, when
-  /// `restored` is given, initialized from those snapshots before it opens.
+  /// `restored` is given, initialized from those snapshots before it opens; with
+  /// `region_restart`, as a subtask restarting alone with its failover region.
   explicit OperatorHarness(std::unique_ptr<runtime::StreamOperatorBase> op, int subtask = 0, int parallelism = 1,
-                           std::vector<runtime::OperatorSnapshot> restored = {}, Timestamp start_ms = 0)
+                           std::vector<runtime::OperatorSnapshot> restored = {}, Timestamp start_ms = 0,
+                           bool region_restart = false)
       : op_(std::move(op)), clock_(start_ms), pts_(clock_) {
     runtime::OperatorContext ctx;
     ctx.operator_name = "under test";
@@ -37,6 +39,7 @@ class OperatorHarness {
     ctx.parallelism = parallelism;
     ctx.processing_time = &pts_;
     ctx.metrics = &metrics_;
+    ctx.region_restart = region_restart;
     op_->setup(std::move(ctx), &output_);
     Status st = op_->initializeState(std::move(restored));
     if (!st.isOk()) throw std::runtime_error(st.message());
