@@ -5,16 +5,19 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "eddy/rest/rest_server.h"
+
 namespace eddy::examples {
 
 Flags::Flags(int argc, char** argv, std::string usage, std::set<std::string> allowed)
     : program_(argv[0]), usage_(std::move(usage)) {
   allowed.insert({"metrics", "checkpoint-dir", "checkpoint-interval-ms", "state-backend", "incremental-checkpoints",
                   "unaligned-checkpoints",
-                  "aligned-checkpoint-timeout-ms", "source-rate", "from-savepoint", "allow-non-restored-state"});
+                  "aligned-checkpoint-timeout-ms", "source-rate", "from-savepoint", "allow-non-restored-state",
+                  "rest-port"});
   usage_ += " [--checkpoint-dir DIR [--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb [--incremental-checkpoints]]"
             " [--unaligned-checkpoints [--aligned-checkpoint-timeout-ms N]]] [--source-rate R]"
-            " [--from-savepoint PATH [--allow-non-restored-state]]";
+            " [--from-savepoint PATH [--allow-non-restored-state]] [--rest-port PORT]";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -50,7 +53,8 @@ std::string Flags::resultDefiningFlags() const {
                                                  "aligned-checkpoint-timeout-ms",
                                                  "parallelism",
                                                  "from-savepoint",
-                                                 "allow-non-restored-state"};
+                                                 "allow-non-restored-state",
+                                                 "rest-port"};
   std::string out;
   for (const auto& [name, value] : values_) {
     if (kNeutral.count(name) != 0) continue;
@@ -180,9 +184,31 @@ void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& 
       .setAlignedCheckpointTimeout(Duration(timeout));
 }
 
+JobExecutionResult execute(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
+  if (!flags.has("rest-port")) return env.execute(name);
+  const int64_t port = flags.getInt("rest-port");
+  if (port < 0 || port > 65535) flags.fail("flag --rest-port: not a port: " + std::to_string(port));
+  rest::RestServer server;
+  std::unique_ptr<JobClient> client = env.executeAsync(name);
+  server.addJob(name, client.get());
+  Result<int> bound = server.start("127.0.0.1", static_cast<int>(port));
+  if (!bound.isOk()) {
+    client->cancel();
+    JobExecutionResult failed = client->getJobExecutionResult();
+    failed.status = bound.status();
+    return failed;
+  }
+  // One line a script can read the port and the job id from.
+  std::fprintf(stderr, "%s: REST API at http://127.0.0.1:%d, job %s\n", name.c_str(), *bound,
+               client->getJobID().c_str());
+  JobExecutionResult result = client->getJobExecutionResult();
+  server.stop();
+  return result;
+}
+
 int runJob(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags) {
   configureCheckpointing(env, name, flags);
-  JobExecutionResult result = env.execute(name);
+  JobExecutionResult result = execute(env, name, flags);
   if (!result.isOk()) {
     std::fprintf(stderr, "%s\n", result.status.message().c_str());
     if (!result.failed_operator.empty()) {

@@ -135,6 +135,12 @@ int runKeyedWindowExample(const Flags& flags, const std::string& name, std::shar
 /// (exits with the usage on a bad value); runJob does it for the job it runs.
 void configureCheckpointing(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
 
+/// Runs the job (env.execute); with --rest-port PORT (0: any free port) it serves
+/// Flink's REST API for it on 127.0.0.1 (`eddy savepoint|stop|cancel|list -m
+/// 127.0.0.1:PORT`) and prints "<name>: REST API at http://127.0.0.1:PORT, job <id>" on
+/// stderr first.
+JobExecutionResult execute(StreamExecutionEnvironment& env, const std::string& name, const Flags& flags);
+
 /// Runs the job; on failure prints the cause on stderr (the first line is the cause
 /// alone, e.g. `in.csv:3: column timestamp_ms: not an integer: "12x"`) and returns 1.
 /// With --checkpoint-dir the job checkpoints there every --checkpoint-interval-ms

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   }
   configureCheckpointing(env, "fraud_detection", flags);
   auto start = std::chrono::steady_clock::now();
-  JobExecutionResult result = env.execute("fraud_detection");
+  JobExecutionResult result = execute(env, "fraud_detection", flags);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result.isOk()) {
     std::fprintf(stderr, "%s\n", result.status.message().c_str());

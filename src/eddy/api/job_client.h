@@ -38,7 +38,15 @@ class JobClient {
   /// Waits for the end of the job and returns its result.
   const runtime::JobExecutionResult& getJobExecutionResult();
 
+  /// The job's id: 32 hex digits, random per job (Flink's JobID), by which the REST
+  /// API and the `eddy` command name it.
+  const std::string& getJobID() const { return job_id_; }
+  /// Flink's job status, as the REST API reports it: RUNNING until the job ended, then
+  /// FINISHED, CANCELED or FAILED.
+  std::string getJobStatus() const;
+
  private:
+  std::string job_id_;
   runtime::JobControl control_;
   runtime::JobExecutionResult result_;
   std::thread thread_;

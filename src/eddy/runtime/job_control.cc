@@ -85,4 +85,9 @@ bool JobControl::stopped() const {
   return stopped_;
 }
 
+bool JobControl::isFinished() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return finished_;
+}
+
 }  // namespace eddy::runtime

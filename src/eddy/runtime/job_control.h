@@ -39,6 +39,8 @@ class JobControl {
   /// Whether the client ended the job (cancel, or stop-with-savepoint).
   bool cancelRequested() const;
   bool stopped() const;
+  /// Whether the job ended for good (finished() was called).
+  bool isFinished() const;
 
  private:
   /// Calls fn on the running attempt outside the lock, counted in `calls_` so the

@@ -10,11 +10,11 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <set>
 #include <thread>
 #include <typeinfo>
 
+#include "eddy/core/random_id.h"
 #include "eddy/runtime/channel_state.h"
 #include "eddy/runtime/checkpoint_coordinator.h"
 #include "eddy/runtime/deployment.h"
@@ -77,13 +77,7 @@ Status checkUnalignedSettings(const StreamGraph& graph, const JobGraph& jg, std:
 }
 
 /// 64 random bits in hex: this execution's attempt id.
-std::string newAttemptId() {
-  std::random_device rd;
-  uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+std::string newAttemptId() { return randomHexId(2); }
 
 }  // namespace
 

@@ -1,9 +1,7 @@
 #pragma once
 
 #include <algorithm>
-#include <cstdio>
 #include <functional>
-#include <random>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "eddy/core/clock.h"
+#include "eddy/core/random_id.h"
 #include "eddy/state/heap_states.h"
 #include "eddy/state/key_group_writer.h"
 #include "eddy/state/rocksdb_snapshot.h"
@@ -387,12 +386,7 @@ class KeyedStateBackend {
     }
   }
 
-  static std::string newInstanceId() {
-    std::random_device rd;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
-    return buf;
-  }
+  static std::string newInstanceId() { return randomHexId(2); }
 
   /// The RocksDB key prefix id of table `name`: the one its restored files use (its
   /// type must match), else a new one.
