@@ -329,7 +329,7 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
   fs::path dir = scratch("rescale_" + std::to_string(first_parallelism) + std::to_string(second_parallelism) +
                          (unaligned ? "_ua" : ""));
   // One "process": a fresh environment resuming from the newest checkpoint in `dir`.
-  auto run = [&](int parallelism, Backend backend) {
+  auto run = [&](int parallelism, Backend backend, double rate) {
     StreamExecutionEnvironment env;
     env.setParallelism(parallelism);
     useBackend(env, backend);
@@ -338,7 +338,7 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
     if (unaligned) g_spin_us = 100;
     env.enableCheckpointing(10);
     env.getCheckpointConfig().setCheckpointStorage((dir / "checkpoints").string()).setResumeFromLatestCheckpoint(true);
-    buildJob(env, dir, records, records * 5.0);
+    buildJob(env, dir, records, rate);
     return env.execute("rescaled");
   };
   Killer killer;
@@ -352,7 +352,9 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
   };
   g_killer = &killer;
   {
-    JobExecutionResult r = run(first_parallelism, first_backend);
+    // A second of input: long enough for a checkpoint to complete before the kill even
+    // on a loaded machine under a sanitizer (the kill waits for one).
+    JobExecutionResult r = run(first_parallelism, first_backend, records * 1.0);
     ASSERT_FALSE(r.isOk());
     ASSERT_GE(r.number_of_completed_checkpoints, 1) << "the kill came before any checkpoint";
     if (first_backend == Backend::kRocksDbIncremental) {
@@ -362,7 +364,7 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
     }
   }
   g_killer = nullptr;
-  JobExecutionResult r = run(second_parallelism, second_backend);
+  JobExecutionResult r = run(second_parallelism, second_backend, records * 5.0);
   ASSERT_TRUE(r.isOk()) << r.status.toString();
   EXPECT_GE(r.last_checkpoint_restore_timestamp, 0);
   // The slow consumer had a backlog: the checkpoint held in-flight records to spread.
@@ -372,7 +374,7 @@ void killThenResume(int first_parallelism, int second_parallelism, Backend first
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   EXPECT_EQ(committedRows(dir / "windows"), expectedWindows(records));
   // A run after the job finished restores its final checkpoint and changes nothing.
-  JobExecutionResult rerun = run(second_parallelism, second_backend);
+  JobExecutionResult rerun = run(second_parallelism, second_backend, records * 5.0);
   ASSERT_TRUE(rerun.isOk()) << rerun.status.toString();
   EXPECT_EQ(committedRows(dir / "sums"), expectedSums(records));
   fs::remove_all(dir);
