@@ -108,10 +108,12 @@ class Coordinator {
   }
   /// Region failover: under the coordinator's lock, so no trigger or notification
   /// reaches a task being replaced, aborts every checkpoint in flight (it can no longer
-  /// complete), forgets the end states of `tasks` (they run again) and calls `replace`,
-  /// which swaps those tasks for new ones. Checkpoints wait until resume().
+  /// complete), waits until those every task acknowledged are written, forgets the end
+  /// states of `tasks` (they run again) and calls `replace`, which swaps those tasks for
+  /// new ones restored from the newest checkpoint in storage: no checkpoint completes
+  /// after it. Checkpoints wait until resume().
   void restartTasks(const std::vector<std::pair<int, int>>& tasks, const std::function<void()>& replace) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     paused_ = true;
     for (auto it = pending_.begin(); it != pending_.end();) {
       const int64_t id = it->first;
@@ -123,6 +125,7 @@ class Coordinator {
       failed_.fetch_add(1);
       postToTasks([id, cause](Task* task) { task->notifyCheckpointAborted(id, cause, /*job_end=*/false); });
     }
+    cv_.wait(lock, [&] { return stop_ || (ready_.empty() && !writing_); });
     for (const auto& [vertex, subtask] : tasks) ended_.erase(first_task_[static_cast<size_t>(vertex)] + subtask);
     final_id_ = -1;
     replace();
@@ -208,9 +211,12 @@ class Coordinator {
       while (!ready_.empty()) {
         Ready r = std::move(ready_.front());
         ready_.pop_front();
+        writing_ = true;
         lock.unlock();
         complete(r);
         lock.lock();
+        writing_ = false;
+        cv_.notify_all();
       }
       if (stop_) break;
       Steady::time_point now = Steady::now();
@@ -453,6 +459,7 @@ class Coordinator {
   FailJob fail_job_;
   int64_t final_id_ = -1;  // The checkpoint taken when every task ended.
   bool paused_ = false;    // A failover region restarts: no triggers.
+  bool writing_ = false;   // The coordinator thread writes a checkpoint (mu_ not held).
   int total_tasks_ = 0;
   std::vector<int> first_task_;            // By vertex: the index of its first subtask.
   std::map<int, EndState> ended_;          // By task index: tasks whose input ended.

@@ -211,14 +211,16 @@ JobExecutionResult LocalExecutor::execute(const StreamGraph& graph, const std::s
   // region's tasks are replaced by new ones restored from the latest completed
   // checkpoint while the other regions keep running.
   auto restartRegion = [&](int region) {  // Not under mu.
-    region_restore.reset();
-    if (graph.checkpointing.storage) {
-      auto found = latestCheckpoint(*graph.checkpointing.storage, nullptr);
-      if (found.isOk()) region_restore = std::move(*found);
-    }
-    const CompletedCheckpoint* from = region_restore ? &*region_restore : restore;
     const std::vector<std::pair<int, int>> members = regions.members(region);
+    // Runs once no checkpoint can complete any more (see Coordinator::restartTasks):
+    // the newest in storage is then the last the region's old tasks took part in.
     auto replace = [&] {
+      region_restore.reset();
+      if (graph.checkpointing.storage) {
+        auto found = latestCheckpoint(*graph.checkpointing.storage, nullptr);
+        if (found.isOk()) region_restore = std::move(*found);
+      }
+      const CompletedCheckpoint* from = region_restore ? &*region_restore : restore;
       std::lock_guard<std::mutex> lock(mu);
       for (const auto& [v, i] : members) {
         auto& slot = d.tasks[static_cast<size_t>(v)][static_cast<size_t>(i)];
