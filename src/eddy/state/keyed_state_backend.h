@@ -218,10 +218,9 @@ class KeyedStateBackend {
   }
 
   /// The snapshot for checkpoint `checkpoint_id`: incremental (RocksDB's files) when
-  /// the RocksDB backend has incremental checkpoints on, else snapshot().
+  /// the RocksDB backend has incremental checkpoints on, else snapshotFrozen().
   Result<KeyedStateSnapshot> snapshot(int64_t checkpoint_id) {
-    if (store_ == nullptr) return snapshotFrozen();
-    if (!rocksdb_options_.incremental) return snapshot();
+    if (store_ == nullptr || !rocksdb_options_.incremental) return snapshotFrozen();
     return snapshotFiles(checkpoint_id);
   }
 
@@ -246,9 +245,10 @@ class KeyedStateBackend {
     return snap;
   }
 
-  /// The heap's asynchronous snapshot: every table frozen (a reference per key group),
-  /// its bytes written later by `deferred`, on any thread, while this backend goes on;
-  /// a key group changed before the writer is dropped is copied first.
+  /// The asynchronous full snapshot: every table frozen (the heap: a reference per key
+  /// group, copied before it next changes while the writer holds it; RocksDB: the cache
+  /// written back, then a snapshot of the database), its bytes written later by
+  /// `deferred`, on any thread, while this backend goes on.
   Result<KeyedStateSnapshot> snapshotFrozen() {
     std::vector<FrozenTablesWriter::Table> frozen;
     for (const auto& [name, e] : tables_) {

@@ -469,38 +469,45 @@ void changeEverything(Backends& b) {
   }
 }
 
-TEST(KeyedSnapshot, AHeapCheckpointIsFrozenAtItsMomentWhileTheBackendGoesOn) {
-  Backends before(2);
-  fill(before);
-  std::vector<KeyedStateSnapshot> snaps;
-  for (auto& s : before.subtasks) {
-    auto snap = s->snapshot(/*checkpoint_id=*/1);
-    ASSERT_TRUE(snap.isOk()) << snap.status().toString();
-    EXPECT_NE(snap->deferred, nullptr);  // Written later, not on the task thread.
-    EXPECT_TRUE(snap->key_groups.empty());
-    snaps.push_back(std::move(*snap));
+TEST(KeyedSnapshot, AFullCheckpointIsFrozenAtItsMomentWhileTheBackendGoesOn) {
+  for (StateBackendKind kind : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
+    SCOPED_TRACE(kind == StateBackendKind::kHashMap ? "hashmap" : "rocksdb");
+    Backends before(2, 128, kind);
+    fill(before);
+    std::vector<KeyedStateSnapshot> snaps;
+    for (auto& s : before.subtasks) {
+      auto snap = s->snapshot(/*checkpoint_id=*/1);
+      ASSERT_TRUE(snap.isOk()) << snap.status().toString();
+      EXPECT_NE(snap->deferred, nullptr);  // Written later, not on the task thread.
+      EXPECT_TRUE(snap->key_groups.empty());
+      snaps.push_back(std::move(*snap));
+    }
+    changeEverything(before);
+    EXPECT_EQ(before.owner("key-7").getState(countDesc())->value(), -7);
+    EXPECT_EQ(before.owner("key-300").getState(countDesc())->value(), -300);
+    checkRestoresEverywhere(snaps);
+    // Written out, the frozen snapshot has the same bytes, also once the backend is gone.
+    before.subtasks.clear();
+    for (auto& snap : snaps) ASSERT_TRUE(snap.materialize().isOk());
+    checkRestoresEverywhere(snaps);
   }
-  changeEverything(before);
-  EXPECT_EQ(before.owner("key-7").getState(countDesc())->value(), -7);
-  EXPECT_EQ(before.owner("key-300").getState(countDesc())->value(), -300);
-  checkRestoresEverywhere(snaps);
-  // Written out, the frozen snapshot has the same bytes.
-  for (auto& snap : snaps) ASSERT_TRUE(snap.materialize().isOk());
-  checkRestoresEverywhere(snaps);
 }
 
 TEST(KeyedSnapshot, AFrozenSnapshotWrittenOnAnotherThreadEqualsOneWrittenAtOnce) {
-  Backends b(1);
-  fill(b);
-  auto eager = b.subtasks[0]->snapshot();
-  auto frozen = b.subtasks[0]->snapshot(/*checkpoint_id=*/1);
-  ASSERT_TRUE(eager.isOk() && frozen.isOk());
-  Status written;
-  std::thread writer([&] { written = frozen->materialize(); });
-  for (int round = 0; round < 20; ++round) changeEverything(b);
-  writer.join();
-  ASSERT_TRUE(written.isOk()) << written.toString();
-  EXPECT_EQ(frozen->key_groups, eager->key_groups);
+  for (StateBackendKind kind : {StateBackendKind::kHashMap, StateBackendKind::kRocksDb}) {
+    SCOPED_TRACE(kind == StateBackendKind::kHashMap ? "hashmap" : "rocksdb");
+    Backends b(1, 128, kind);
+    fill(b);
+    auto eager = b.subtasks[0]->snapshot();
+    auto frozen = b.subtasks[0]->snapshot(/*checkpoint_id=*/1);
+    ASSERT_TRUE(eager.isOk() && frozen.isOk());
+    Status written;
+    std::thread writer([&] { written = frozen->materialize(); });
+    for (int round = 0; round < 20; ++round) changeEverything(b);
+    writer.join();
+    ASSERT_TRUE(written.isOk()) << written.toString();
+    EXPECT_EQ(frozen->key_groups, eager->key_groups);
+  }
 }
 
 TEST(KeyedSnapshot, TtlKeepsCountingFromTheLastAccessBeforeTheSnapshot) {

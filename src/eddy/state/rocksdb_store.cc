@@ -102,12 +102,89 @@ class TableFilterFactory final : public rocksdb::CompactionFilterFactory {
 
 }  // namespace
 
+/// The open database, shared by the store and the snapshots taken of it: the last
+/// owner closes it and removes its directory.
 struct RocksDbStore::Impl {
+  std::string dir;
   std::shared_ptr<FilterRegistry> filters;
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::WriteOptions write_options;
   rocksdb::ReadOptions read_options;
+
+  ~Impl() {
+    if (db) {
+      (void)db->Close();
+      db.reset();
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  Status check(const char* what, const rocksdb::Status& st) const {
+    if (st.ok()) return Status::ok();
+    return Status::unavailable(std::string("rocksdb ") + what + " in " + dir + ": " + st.ToString());
+  }
+
+  /// fn(key, value) for every key starting with `prefix`, in key order, as `options` see
+  /// the database (now, or at a snapshot).
+  Status scan(const rocksdb::ReadOptions& options, std::string_view prefix,
+              const std::function<void(std::string_view, std::string_view)>& fn) const {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options));
+    for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+      rocksdb::Slice k = it->key();
+      if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+      rocksdb::Slice v = it->value();
+      fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()));
+    }
+    return check("scan", it->status());
+  }
+
+  /// The entries under `prefix` as a snapshot holds them: their count (varint), then
+  /// each key past the prefix followed by its value.
+  Status copyOut(const rocksdb::ReadOptions& options, std::string_view prefix, DataOutputView& out) const {
+    uint64_t n = 0;
+    DataOutputView entries;
+    EDDY_RETURN_IF_ERROR(scan(options, prefix, [&](std::string_view k, std::string_view v) {
+      entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
+      entries.writeBytes(v.data(), v.size());
+      ++n;
+    }));
+    out.writeVarint(n);
+    out.writeBytes(entries.data().data(), entries.size());
+    return Status::ok();
+  }
 };
+
+struct RocksDbStore::Snapshot::Impl {
+  std::shared_ptr<RocksDbStore::Impl> store;
+  const rocksdb::Snapshot* snapshot = nullptr;
+  rocksdb::ReadOptions read_options;
+  ~Impl() {
+    if (snapshot != nullptr) store->db->ReleaseSnapshot(snapshot);
+  }
+};
+
+RocksDbStore::Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::Snapshot::~Snapshot() = default;
+
+Status RocksDbStore::Snapshot::scan(std::string_view prefix,
+                                    const std::function<void(std::string_view, std::string_view)>& fn) const {
+  return impl_->store->scan(impl_->read_options, prefix, fn);
+}
+
+Status RocksDbStore::Snapshot::copyOut(std::string_view prefix, DataOutputView& out) const {
+  return impl_->store->copyOut(impl_->read_options, prefix, out);
+}
+
+std::shared_ptr<const RocksDbStore::Snapshot> RocksDbStore::snapshot() const {
+  auto impl = std::make_unique<Snapshot::Impl>();
+  impl->store = impl_;
+  impl->snapshot = impl_->db->GetSnapshot();
+  impl->read_options.snapshot = impl->snapshot;
+  // A checkpoint reads every key once: keep its blocks out of the cache of hot ones.
+  impl->read_options.fill_cache = false;
+  return std::shared_ptr<const Snapshot>(new Snapshot(std::move(impl)));
+}
 
 namespace {
 
@@ -206,7 +283,8 @@ Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openIn(const std::string& di
     std::filesystem::remove_all(dir, ec);
     return Status::unavailable("rocksdb state directory " + dir + ": " + st.ToString());
   }
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_shared<Impl>();
+  impl->dir = dir;
   impl->filters = std::move(filters);
   impl->db.reset(raw);
   impl->write_options.disableWAL = true;
@@ -263,16 +341,10 @@ Result<std::vector<RocksDbStore::CheckpointFile>> RocksDbStore::createCheckpoint
   return files;
 }
 
-RocksDbStore::RocksDbStore(std::string dir, std::unique_ptr<Impl> impl) : dir_(std::move(dir)), impl_(std::move(impl)) {}
+RocksDbStore::RocksDbStore(std::string dir, std::shared_ptr<Impl> impl) : dir_(std::move(dir)), impl_(std::move(impl)) {}
 
-RocksDbStore::~RocksDbStore() {
-  if (impl_->db) {
-    (void)impl_->db->Close();
-    impl_->db.reset();
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
+// The database closes (and its directory goes) with the last snapshot still reading it.
+RocksDbStore::~RocksDbStore() = default;
 
 Status RocksDbStore::check(const char* what, const void* rocks_status) const {
   const auto& st = *static_cast<const rocksdb::Status*>(rocks_status);
@@ -295,28 +367,11 @@ Status RocksDbStore::write(Batch& batch) {
 
 Status RocksDbStore::scan(std::string_view prefix,
                           const std::function<void(std::string_view, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->read_options));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-    rocksdb::Slice k = it->key();
-    if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
-    rocksdb::Slice v = it->value();
-    fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()));
-  }
-  rocksdb::Status st = it->status();
-  return check("scan", &st);
+  return impl_->scan(impl_->read_options, prefix, fn);
 }
 
 Status RocksDbStore::copyOut(std::string_view prefix, DataOutputView& out) const {
-  uint64_t n = 0;
-  DataOutputView entries;
-  EDDY_RETURN_IF_ERROR(scan(prefix, [&](std::string_view k, std::string_view v) {
-    entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
-    entries.writeBytes(v.data(), v.size());
-    ++n;
-  }));
-  out.writeVarint(n);
-  out.writeBytes(entries.data().data(), entries.size());
-  return Status::ok();
+  return impl_->copyOut(impl_->read_options, prefix, out);
 }
 
 Status RocksDbStore::removePrefix(std::string_view prefix) {

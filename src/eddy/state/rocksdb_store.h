@@ -34,7 +34,7 @@ inline std::string rocksKeyGroupPrefix(uint16_t table_id, int key_group) {
 /// that was killed (named after its pid) are removed by the next process that opens one.
 /// Keys are ordered bytewise, so everything under one prefix (a table's key group) is
 /// one contiguous range.
-/// Thread: the task thread only.
+/// Thread: the task thread only (snapshot() views: any thread).
 class RocksDbStore {
  public:
   /// Puts and removes applied together by write().
@@ -91,6 +91,27 @@ class RocksDbStore {
   /// Removes every key starting with `prefix`.
   Status removePrefix(std::string_view prefix);
 
+  /// The database as it is now (RocksDB's snapshot), to read while the store goes on
+  /// changing: a full checkpoint's asynchronous part reads its key groups from one.
+  /// Thread: any thread, several at once. The snapshot keeps the database open (and its
+  /// directory) after the store is gone, until it is dropped.
+  class Snapshot {
+   public:
+    ~Snapshot();
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+    Status scan(std::string_view prefix, const std::function<void(std::string_view, std::string_view)>& fn) const;
+    /// As RocksDbStore::copyOut, at the snapshot.
+    Status copyOut(std::string_view prefix, DataOutputView& out) const;
+
+   private:
+    friend class RocksDbStore;
+    struct Impl;
+    explicit Snapshot(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+  };
+  std::shared_ptr<const Snapshot> snapshot() const;
+
   /// What a compaction filter decides about one value.
   enum class FilterDecision { kKeep, kRemove, kChange };
   /// Decides about one value's bytes at processing time `now`; with kChange the new
@@ -107,12 +128,12 @@ class RocksDbStore {
 
  private:
   struct Impl;
-  RocksDbStore(std::string dir, std::unique_ptr<Impl> impl);
+  RocksDbStore(std::string dir, std::shared_ptr<Impl> impl);
   static Result<std::unique_ptr<RocksDbStore>> openIn(const std::string& dir, bool create);
   Status check(const char* what, const void* rocks_status) const;
 
   std::string dir_;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;  // Shared with snapshots.
 };
 
 }  // namespace eddy::state

@@ -86,9 +86,10 @@ class StateTableBase {
   /// table (an incremental snapshot copies those). Fails, naming the types, when they
   /// cannot be serialized. Nothing to do on the heap.
   virtual Status writeBackForSnapshot() = 0;
-  /// Heap only: the table as it is now, for a snapshot written later on another thread
-  /// (copy-on-write: the table copies a key group before it next changes it, while the
-  /// writer holds it). Fails, naming the types, when they cannot be serialized.
+  /// The table as it is now, for a snapshot written later on another thread. The heap
+  /// is copy-on-write (the table copies a key group before it next changes it, while the
+  /// writer holds it); RocksDB writes its cache back and reads a snapshot of the
+  /// database. Fails, naming the types, when they cannot be serialized.
   virtual Result<std::shared_ptr<const KeyGroupWriter>> freeze() = 0;
   /// Bytes of the table itself (slots), not counting what values point to.
   virtual size_t memoryBytes() const = 0;
@@ -241,7 +242,7 @@ class StateTable final : public StateTableBase {
         // values, past the 4-byte prefix, are the snapshot's bytes already.
         const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
         if (!trim_) return store_->copyOut(keyGroupPrefix(key_group), out);
-        return copyOutTrimmed(keyGroupPrefix(key_group), now, out);
+        return copyOutTrimmed(*store_, keyGroupPrefix(key_group), trim_, now, out);
       }
       writeEntries(maps_.read(static_cast<size_t>(key_group - ctx_->range.start)), trim_, now, out);
       return Status::ok();
@@ -310,9 +311,14 @@ class StateTable final : public StateTableBase {
 
   Result<std::shared_ptr<const KeyGroupWriter>> freeze() override {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
-      if (store_ != nullptr) return Status::internal("freeze(): the table lives in RocksDB");
-      cached_ = nullptr;  // It points into a group that is frozen now.
       const Timestamp now = trim_ ? trim_clock_->currentTimeMillis() : 0;
+      if (store_ != nullptr) {
+        // Everything into RocksDB, then its snapshot: key groups are read from that.
+        writeBack(/*keep_cache=*/true);
+        return std::shared_ptr<const KeyGroupWriter>(
+            std::make_shared<RocksDbWriter>(ctx_->range, table_id_, store_->snapshot(), trim_, now));
+      }
+      cached_ = nullptr;  // It points into a group that is frozen now.
       return std::shared_ptr<const KeyGroupWriter>(std::make_shared<FrozenWriter>(ctx_->range, maps_.freeze(), trim_, now));
     } else {
       return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
@@ -344,6 +350,30 @@ class StateTable final : public StateTableBase {
     Timestamp now_;
   };
 
+  /// A RocksDB table's key groups, read from a snapshot of the database on any thread.
+  class RocksDbWriter final : public KeyGroupWriter {
+   public:
+    RocksDbWriter(KeyGroupRange range, uint16_t table_id, std::shared_ptr<const RocksDbStore::Snapshot> snapshot,
+                  SnapshotTrim trim, Timestamp now)
+        : range_(range), table_id_(table_id), snapshot_(std::move(snapshot)), trim_(std::move(trim)), now_(now) {}
+    KeyGroupRange range() const override { return range_; }
+    Status writeKeyGroup(int key_group, DataOutputView& out) const override {
+      if (!range_.contains(key_group)) {
+        return Status::internal("key group " + std::to_string(key_group) + " is not in the snapshot's range");
+      }
+      const std::string prefix = rocksKeyGroupPrefix(table_id_, key_group);
+      if (!trim_) return snapshot_->copyOut(prefix, out);
+      return copyOutTrimmed(*snapshot_, prefix, trim_, now_, out);
+    }
+
+   private:
+    KeyGroupRange range_;
+    uint16_t table_id_;
+    std::shared_ptr<const RocksDbStore::Snapshot> snapshot_;
+    SnapshotTrim trim_;
+    Timestamp now_;
+  };
+
   /// One key group in snapshot format: the entry count, then key, namespace, value;
   /// with `trim`, trimmed copies of the values, and without those it empties.
   static void writeEntries(const Map& m, const SnapshotTrim& trim, Timestamp now, DataOutputView& out) {
@@ -372,20 +402,23 @@ class StateTable final : public StateTableBase {
     }
   }
 
-  /// RocksDbStore::copyOut with trim_ applied to each value.
-  Status copyOutTrimmed(const std::string& prefix, Timestamp now, DataOutputView& out) const {
+  /// RocksDbStore::copyOut with `trim` applied to each value, from `source` (the store,
+  /// or a snapshot of it).
+  template <typename Source>
+  static Status copyOutTrimmed(const Source& source, const std::string& prefix, const SnapshotTrim& trim, Timestamp now,
+                               DataOutputView& out) {
     if constexpr (Serializable<V>) {
       DataOutputView entries;
       uint64_t n = 0;
       Status bad = Status::ok();
-      EDDY_RETURN_IF_ERROR(store_->scan(prefix, [&](std::string_view k, std::string_view v) {
+      EDDY_RETURN_IF_ERROR(source.scan(prefix, [&](std::string_view k, std::string_view v) {
         DataInputView in(v);
         Result<V> value = deserialize<V>(in);
         if (!value.isOk()) {
           bad = value.status();
           return;
         }
-        if (trim_(*value, now)) return;
+        if (trim(*value, now)) return;
         entries.writeBytes(k.data() + prefix.size(), k.size() - prefix.size());
         serialize(*value, entries);
         ++n;
