@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "eddy/api/job_client.h"
@@ -88,6 +89,22 @@ struct RestServer::Impl {
     reply(res, 202, json{{"request-id", trigger}});
   }
 
+  /// Field `name` of a request body: `def` when absent, nullopt (a 400 written) when it
+  /// has another type than `def`.
+  template <typename T>
+  static std::optional<T> field(const json& b, const char* name, T def, httplib::Response& res) {
+    if (!b.contains(name)) return def;
+    const json& v = b[name];
+    if constexpr (std::is_same_v<T, bool>) {
+      if (v.is_boolean()) return v.get<bool>();
+      error(res, 400, std::string("\"") + name + "\" must be true or false, not " + v.dump());
+    } else {
+      if (v.is_string()) return v.get<std::string>();
+      error(res, 400, std::string("\"") + name + "\" must be a string, not " + v.dump());
+    }
+    return std::nullopt;
+  }
+
   /// The request's JSON body, or a 400 already written.
   static std::optional<json> body(const httplib::Request& req, httplib::Response& res) {
     json b = json::parse(req.body.empty() ? std::string("{}") : req.body, nullptr, /*allow_exceptions=*/false);
@@ -118,11 +135,13 @@ struct RestServer::Impl {
       if (client == nullptr) return;
       auto b = body(req, res);
       if (!b) return;
-      const std::string dir = b->value("target-directory", "");
-      if (dir.empty()) return error(res, 400, "No savepoint directory: give \"target-directory\".");
+      const std::optional<std::string> dir = field<std::string>(*b, "target-directory", "", res);
+      const std::optional<bool> cancel_job = field<bool>(*b, "cancel-job", false, res);
+      if (!dir || !cancel_job) return;
+      if (dir->empty()) return error(res, 400, "No savepoint directory: give \"target-directory\".");
       if (client->getJobStatus() != "RUNNING") return error(res, 409, "Job " + id + " is not running.");
-      const bool cancel = b->value("cancel-job", false);
-      startOperation(id, [client, dir, cancel]() -> Result<std::string> {
+      const bool cancel = *cancel_job;
+      startOperation(id, [client, dir = *dir, cancel]() -> Result<std::string> {
         Result<std::string> path = client->triggerSavepoint(dir);
         if (path.isOk() && cancel) client->cancel();
         return path;
@@ -134,13 +153,15 @@ struct RestServer::Impl {
       if (client == nullptr) return;
       auto b = body(req, res);
       if (!b) return;
-      const std::string dir = b->value("targetDirectory", "");
-      if (dir.empty()) return error(res, 400, "No savepoint directory: give \"targetDirectory\".");
-      if (b->value("drain", false)) {
+      const std::optional<std::string> dir = field<std::string>(*b, "targetDirectory", "", res);
+      const std::optional<bool> drain = field<bool>(*b, "drain", false, res);
+      if (!dir || !drain) return;
+      if (dir->empty()) return error(res, 400, "No savepoint directory: give \"targetDirectory\".");
+      if (*drain) {
         return error(res, 400, "stop with drain (advancing to the end of event time) is not supported yet");
       }
       if (client->getJobStatus() != "RUNNING") return error(res, 409, "Job " + id + " is not running.");
-      startOperation(id, [client, dir] { return client->stopWithSavepoint(dir); }, res);
+      startOperation(id, [client, dir = *dir] { return client->stopWithSavepoint(dir); }, res);
     });
     server.Get(R"(/jobs/([0-9a-zA-Z]+)/savepoints/([0-9a-zA-Z]+))",
                [this](const httplib::Request& req, httplib::Response& res) {
