@@ -224,24 +224,11 @@ class KeyedStateBackend {
     return snapshotFiles(checkpoint_id);
   }
 
-  /// Writes every table, key group by key group, now. The caller holds the task thread
-  /// for the whole write; checkpoints of the heap take snapshot(id), which freezes.
-  Result<KeyedStateSnapshot> snapshot() const {
-    KeyedStateSnapshot snap;
-    snap.max_parallelism = ctx_.max_parallelism;
-    for (int kg = ctx_.range.start; kg <= ctx_.range.end; ++kg) {
-      DataOutputView out;
-      out.writeVarint(tables_.size());
-      for (const auto& [name, e] : tables_) {
-        out.writeString(name);
-        out.writeString(e.type->name());
-        DataOutputView table;
-        Status st = e.table->snapshotKeyGroup(kg, table);
-        if (!st.isOk()) return Status(st.code(), "state '" + name + "': " + st.message());
-        out.writeString(table.data());
-      }
-      snap.key_groups[kg] = out.release();
-    }
+  /// Every table, key group by key group, written now (tests, tools): snapshotFrozen()
+  /// materialized at once.
+  Result<KeyedStateSnapshot> snapshot() {
+    EDDY_ASSIGN_OR_RETURN(KeyedStateSnapshot snap, snapshotFrozen());
+    EDDY_RETURN_IF_ERROR(snap.materialize());
     return snap;
   }
 
@@ -256,6 +243,7 @@ class KeyedStateBackend {
       if (!w.isOk()) return Status(w.status().code(), "state '" + name + "': " + w.status().message());
       frozen.push_back({name, e.type->name(), std::move(w).value()});
     }
+    for (auto& t : stashedTables()) frozen.push_back(std::move(t));
     KeyedStateSnapshot snap;
     snap.max_parallelism = ctx_.max_parallelism;
     snap.deferred = std::make_shared<FrozenTablesWriter>(ctx_.range, std::move(frozen));
@@ -340,6 +328,40 @@ class KeyedStateBackend {
     int key_group;
     std::string type;
     std::string data;
+  };
+
+  /// Restored state of tables this run has not registered (yet): it goes into every
+  /// snapshot as it came, so an operator that registers a state late still finds it
+  /// after the next restore.
+  std::vector<FrozenTablesWriter::Table> stashedTables() const {
+    std::vector<FrozenTablesWriter::Table> out;
+    for (const auto& [name, parts] : restored_) {
+      if (parts.empty()) continue;
+      std::map<int, std::string> bytes;
+      for (const Restored& r : parts) bytes[r.key_group] = r.data;
+      out.push_back({name, parts.front().type, std::make_shared<StashedTableWriter>(ctx_.range, std::move(bytes))});
+    }
+    return out;
+  }
+
+  /// A restored table not registered yet: its key groups' bytes as they came.
+  class StashedTableWriter final : public KeyGroupWriter {
+   public:
+    StashedTableWriter(KeyGroupRange range, std::map<int, std::string> bytes) : range_(range), bytes_(std::move(bytes)) {}
+    KeyGroupRange range() const override { return range_; }
+    Status writeKeyGroup(int key_group, DataOutputView& out) const override {
+      auto it = bytes_.find(key_group);
+      if (it == bytes_.end()) {
+        out.writeVarint(0);  // No entries in this key group.
+      } else {
+        out.writeBytes(it->second.data(), it->second.size());
+      }
+      return Status::ok();
+    }
+
+   private:
+    KeyGroupRange range_;
+    std::map<int, std::string> bytes_;
   };
 
   /// Queues each table's part of one key group's bytes (snapshot() format) until the
@@ -431,9 +453,9 @@ class KeyedStateBackend {
       snap.files.push_back(StateFile{storage_name, dir + "/" + f.name, f.size});
     }
     snap.rocksdb_handle = handle.encode();
-    DataOutputView no_tables;
-    no_tables.writeVarint(0);
-    for (int kg = ctx_.range.start; kg <= ctx_.range.end; ++kg) snap.key_groups[kg] = no_tables.data();
+    // Tables restored by key group (a rescale) and not registered yet are not in the
+    // files: their bytes go with the key groups.
+    EDDY_RETURN_IF_ERROR(writeAllKeyGroups(FrozenTablesWriter(ctx_.range, stashedTables()), snap.key_groups));
     return snap;
   }
 

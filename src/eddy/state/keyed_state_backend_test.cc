@@ -320,9 +320,11 @@ TEST(StateTableTest, RocksDbBehindATinyCacheMatchesAPlainMapUnderRandomOperation
   // A snapshot of RocksDB plus the cache restores into a heap table exactly.
   KeyContext<int64_t> heap_ctx = ctx;
   StateTable<int64_t, int32_t, std::string> heap(&heap_ctx);
+  auto frozen = table.freeze();
+  ASSERT_TRUE(frozen.isOk()) << frozen.status().toString();
   for (int g = 0; g < 16; ++g) {
     DataOutputView out;
-    ASSERT_TRUE(table.snapshotKeyGroup(g, out).isOk());
+    ASSERT_TRUE((*frozen)->writeKeyGroup(g, out).isOk());
     DataInputView in(out.data());
     ASSERT_TRUE(heap.restoreKeyGroup(g, in).isOk());
   }
@@ -507,6 +509,25 @@ TEST(KeyedSnapshot, AFrozenSnapshotWrittenOnAnotherThreadEqualsOneWrittenAtOnce)
     writer.join();
     ASSERT_TRUE(written.isOk()) << written.toString();
     EXPECT_EQ(frozen->key_groups, eager->key_groups);
+  }
+}
+
+TEST(KeyedSnapshot, StateNotRegisteredAfterARestoreIsKeptByTheNextSnapshot) {
+  for (int variant = 0; variant < 3; ++variant) {
+    const StateBackendKind kind = variant == 0 ? StateBackendKind::kHashMap : StateBackendKind::kRocksDb;
+    const bool incremental = variant == 2;  // Rescaled 2 -> 1: restored by key group.
+    SCOPED_TRACE(variant == 0 ? "hashmap" : incremental ? "rocksdb incremental" : "rocksdb");
+    Backends before(incremental ? 2 : 1, 128, kind, incremental);
+    fill(before);
+    Backends middle(1, 128, kind, incremental);
+    ASSERT_TRUE(middle.subtasks[0]->restore(snapshotAll(before)).isOk());
+    // Only one of the four states is registered before the next checkpoint.
+    middle.owner("key-3").getState(countDesc())->update(3);
+    auto snap = middle.subtasks[0]->snapshot(/*checkpoint_id=*/2);
+    ASSERT_TRUE(snap.isOk()) << snap.status().toString();
+    Backends after(2, 128, kind);
+    for (auto& s : after.subtasks) ASSERT_TRUE(s->restore({*snap}).isOk());
+    check(after);
   }
 }
 

@@ -77,10 +77,8 @@ class StateTableBase {
  public:
   virtual ~StateTableBase() = default;
   virtual size_t size() const = 0;
-  /// Writes the entries of key group `key_group` (an absolute id in this table's range);
-  /// fails, naming the types, when they cannot be serialized.
-  virtual Status snapshotKeyGroup(int key_group, DataOutputView& out) const = 0;
-  /// Adds the entries snapshotKeyGroup wrote for `key_group` (restore and rescaling).
+  /// Adds the entries of `key_group` a snapshot (see freeze()) wrote (restore and
+  /// rescaling).
   virtual Status restoreKeyGroup(int key_group, DataInputView& in) = 0;
   /// With RocksDB: writes every cached change back, so RocksDB's files hold the whole
   /// table (an incremental snapshot copies those). Fails, naming the types, when they
@@ -234,23 +232,6 @@ class StateTable final : public StateTableBase {
     trim_clock_ = clock;
   }
 
-  Status snapshotKeyGroup(int key_group, DataOutputView& out) const override {
-    if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
-      const Timestamp now = trim_ ? trim_clock_->currentTimeMillis() : 0;
-      if (store_ != nullptr) {
-        // Written back first, the key group is one range of RocksDB whose keys and
-        // values, past the 4-byte prefix, are the snapshot's bytes already.
-        const_cast<StateTable*>(this)->writeBack(/*keep_cache=*/true);
-        if (!trim_) return store_->copyOut(keyGroupPrefix(key_group), out);
-        return copyOutTrimmed(*store_, keyGroupPrefix(key_group), trim_, now, out);
-      }
-      writeEntries(maps_.read(static_cast<size_t>(key_group - ctx_->range.start)), trim_, now, out);
-      return Status::ok();
-    } else {
-      return Status::unimplemented(std::string("state of type ") + typeid(V).name() +
-                                   " cannot be snapshotted: give the type (and its key) serialize/deserialize");
-    }
-  }
   uint16_t tableId() const { return table_id_; }
   Status writeBackForSnapshot() override {
     if constexpr (Serializable<K> && Serializable<N> && Serializable<V>) {
