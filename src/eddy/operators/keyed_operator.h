@@ -69,7 +69,7 @@ class KeyedSupport {
   /// The keyed snapshot for checkpoint `checkpoint_id`: the tables, then each of
   /// `parts`, which fills one output per key group of the range (index = key group -
   /// range start). With incremental RocksDB checkpoints the tables are files instead.
-  /// On the heap the tables are frozen and written later (the parts now, they are
+  /// In full snapshots the tables are frozen and written later (the parts now, they are
   /// small: timers and window contents).
   Result<runtime::OperatorSnapshot> snapshotKeyed(
       int64_t checkpoint_id, const std::vector<std::function<Status(std::vector<DataOutputView>&)>>& parts) const {

@@ -139,7 +139,7 @@ class StateFileWriter {
 
 /// Writes one subtask's snapshot; key groups go out as they are, not copied into one
 /// buffer first (a gigabyte of heap state spent most of its write there). Deferred key
-/// groups are serialized here, one at a time: the asynchronous part of a heap snapshot.
+/// groups are serialized here, one at a time: the asynchronous part of a full snapshot.
 Status writeSnapshot(const OperatorSnapshot& s, StateFileWriter& out) {
   DataOutputView head;
   head.writeBytes(kStateMagic, 8);

@@ -55,8 +55,8 @@ struct OperatorSnapshot {
   int max_parallelism = 128;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
   /// Or: the key groups written later, off the task thread, from state frozen at the
-  /// snapshot (heap backends); key_groups is empty then. The checkpoint storage writes
-  /// them; materialize() turns them into key_groups.
+  /// snapshot (full snapshots, heap or RocksDB); key_groups is empty then. The
+  /// checkpoint storage writes them; materialize() turns them into key_groups.
   std::shared_ptr<const state::KeyGroupWriter> deferred_key_groups;
   std::string operator_state;
   /// Incremental RocksDB checkpoints: the keyed tables as RocksDB's files (see

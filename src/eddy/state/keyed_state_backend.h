@@ -24,8 +24,8 @@ namespace eddy::state {
 struct KeyedStateSnapshot {
   int max_parallelism = kDefaultMaxParallelism;
   std::map<int, std::string> key_groups;  // Key group -> its bytes.
-  /// Heap snapshots: the key groups' bytes, written later from the frozen tables (see
-  /// KeyedStateBackend::snapshot); key_groups is empty then. materialize() fills it.
+  /// Full snapshots: the key groups' bytes, written later from the frozen tables (see
+  /// KeyedStateBackend::snapshotFrozen); key_groups is empty then. materialize() fills it.
   std::shared_ptr<const KeyGroupWriter> deferred;
   /// Incremental RocksDB snapshots: the tables are in files (an encoded
   /// RocksDbSnapshotHandle and the StateFiles it names) and each key group's bytes
