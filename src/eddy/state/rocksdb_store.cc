@@ -288,7 +288,7 @@ Result<std::unique_ptr<RocksDbStore>> RocksDbStore::openIn(const std::string& di
   impl->filters = std::move(filters);
   impl->db.reset(raw);
   impl->write_options.disableWAL = true;
-  return std::unique_ptr<RocksDbStore>(new RocksDbStore(dir, std::move(impl)));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
 Result<std::unique_ptr<RocksDbStore>> RocksDbStore::open(const std::string& base_dir) {
@@ -326,11 +326,11 @@ Result<std::vector<RocksDbStore::CheckpointFile>> RocksDbStore::createCheckpoint
   std::filesystem::remove_all(dir, ec);  // One left by an earlier attempt at this id.
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status st = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
-  EDDY_RETURN_IF_ERROR(check("checkpoint", &st));
+  EDDY_RETURN_IF_ERROR(impl_->check("checkpoint", st));
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
   // log_size_for_flush 0: always flush, so the files hold everything (no WAL to copy).
   st = cp->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
-  EDDY_RETURN_IF_ERROR(check("checkpoint", &st));
+  EDDY_RETURN_IF_ERROR(impl_->check("checkpoint", st));
   std::vector<CheckpointFile> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;
@@ -341,28 +341,24 @@ Result<std::vector<RocksDbStore::CheckpointFile>> RocksDbStore::createCheckpoint
   return files;
 }
 
-RocksDbStore::RocksDbStore(std::string dir, std::shared_ptr<Impl> impl) : dir_(std::move(dir)), impl_(std::move(impl)) {}
+RocksDbStore::RocksDbStore(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+const std::string& RocksDbStore::directory() const { return impl_->dir; }
 
 // The database closes (and its directory goes) with the last snapshot still reading it.
 RocksDbStore::~RocksDbStore() = default;
-
-Status RocksDbStore::check(const char* what, const void* rocks_status) const {
-  const auto& st = *static_cast<const rocksdb::Status*>(rocks_status);
-  if (st.ok()) return Status::ok();
-  return Status::unavailable(std::string("rocksdb ") + what + " in " + dir_ + ": " + st.ToString());
-}
 
 Status RocksDbStore::get(std::string_view key, std::string* value, bool* found) const {
   rocksdb::Status st = impl_->db->Get(impl_->read_options, rocksdb::Slice(key.data(), key.size()), value);
   *found = st.ok();
   if (st.IsNotFound()) return Status::ok();
-  return check("get", &st);
+  return impl_->check("get", st);
 }
 
 Status RocksDbStore::write(Batch& batch) {
   rocksdb::Status st = impl_->db->Write(impl_->write_options, &batch.impl_->batch);
   batch.clear();
-  return check("write", &st);
+  return impl_->check("write", st);
 }
 
 Status RocksDbStore::scan(std::string_view prefix,
@@ -385,7 +381,7 @@ Status RocksDbStore::removePrefix(std::string_view prefix) {
   }
   st = impl_->db->DeleteRange(impl_->write_options, impl_->db->DefaultColumnFamily(),
                               rocksdb::Slice(prefix.data(), prefix.size()), rocksdb::Slice(end));
-  return check("delete range", &st);
+  return impl_->check("delete range", st);
 }
 
 void RocksDbStore::setCompactionFilter(uint16_t table_id, const Clock* clock, int64_t query_time_after,
@@ -403,7 +399,7 @@ Status RocksDbStore::compactAll() {
     options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     st = impl_->db->CompactRange(options, nullptr, nullptr);
   }
-  return check("compaction", &st);
+  return impl_->check("compaction", st);
 }
 
 }  // namespace eddy::state

@@ -124,15 +124,13 @@ class RocksDbStore {
   void setCompactionFilter(uint16_t table_id, const Clock* clock, int64_t query_time_after, CompactionFilterFn filter);
   /// Compacts everything now, through the filters (tests; RocksDB compacts on its own).
   Status compactAll();
-  const std::string& directory() const { return dir_; }
+  const std::string& directory() const;
 
  private:
   struct Impl;
-  RocksDbStore(std::string dir, std::shared_ptr<Impl> impl);
+  explicit RocksDbStore(std::shared_ptr<Impl> impl);
   static Result<std::unique_ptr<RocksDbStore>> openIn(const std::string& dir, bool create);
-  Status check(const char* what, const void* rocks_status) const;
 
-  std::string dir_;
   std::shared_ptr<Impl> impl_;  // Shared with snapshots.
 };
 
