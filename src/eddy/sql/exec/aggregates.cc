@@ -1,0 +1,287 @@
+#include "eddy/sql/exec/aggregates.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "eddy/sql/exec/expression.h"
+
+namespace eddy::sql {
+
+std::string WindowSpec::toString() const {
+  switch (kind) {
+    case Kind::kNone: return "";
+    case Kind::kTumble: return "TUMBLE(size=[" + std::to_string(size) + " ms])";
+    case Kind::kHop: return "HOP(slide=[" + std::to_string(slide) + " ms], size=[" + std::to_string(size) + " ms])";
+    case Kind::kCumulate:
+      return "CUMULATE(max_size=[" + std::to_string(size) + " ms], step=[" + std::to_string(slide) + " ms])";
+    case Kind::kSession: return "SESSION(gap=[" + std::to_string(gap) + " ms])";
+  }
+  return "";
+}
+
+std::string encodeOrdered(const Value& v, const LogicalType& t) {
+  std::string s;
+  switch (t.storage()) {
+    case Storage::kInt64: {
+      uint64_t u = static_cast<uint64_t>(v.i) ^ (uint64_t{1} << 63);
+      for (int b = 7; b >= 0; --b) s.push_back(static_cast<char>((u >> (b * 8)) & 0xff));
+      break;
+    }
+    case Storage::kDouble: {
+      uint64_t u;
+      std::memcpy(&u, &v.d, 8);
+      u = (u & (uint64_t{1} << 63)) ? ~u : u ^ (uint64_t{1} << 63);
+      for (int b = 7; b >= 0; --b) s.push_back(static_cast<char>((u >> (b * 8)) & 0xff));
+      break;
+    }
+    case Storage::kString: s = v.s; break;
+  }
+  return s;
+}
+
+Value decodeOrdered(const std::string& s, const LogicalType& t) {
+  Value v;
+  v.null = false;
+  if (t.storage() == Storage::kString) {
+    v.s = s;
+    return v;
+  }
+  uint64_t u = 0;
+  for (int b = 0; b < 8; ++b) u = (u << 8) | static_cast<unsigned char>(s[static_cast<size_t>(b)]);
+  if (t.storage() == Storage::kInt64) {
+    v.i = static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+  } else {
+    u = (u & (uint64_t{1} << 63)) ? u ^ (uint64_t{1} << 63) : ~u;
+    std::memcpy(&v.d, &u, 8);
+  }
+  return v;
+}
+
+namespace {
+
+bool keepsValues(AggKind k) {
+  return k == AggKind::kMin || k == AggKind::kMax || k == AggKind::kFirstValue || k == AggKind::kLastValue ||
+         k == AggKind::kListAgg;
+}
+
+double toDouble(const Value& v, const LogicalType& t) {
+  if (t.storage() == Storage::kDouble) return v.d;
+  double d = static_cast<double>(v.i);
+  if (t.id == TypeId::kDecimal) d /= std::pow(10.0, t.scale);
+  return d;
+}
+
+}  // namespace
+
+void Accumulator::accumulate(const Value& v) {
+  if (call_->kind == AggKind::kCount && call_->arg < 0) {
+    ++count_;
+    return;
+  }
+  if (v.null) return;
+  const LogicalType& t = call_->arg_type;
+  if (call_->distinct) {
+    if (values_[encodeOrdered(v, t)]++ == 0) ++count_;
+    return;
+  }
+  ++count_;
+  switch (call_->kind) {
+    case AggKind::kSum:
+    case AggKind::kSum0:
+    case AggKind::kAvg:
+      if (t.storage() == Storage::kDouble) {
+        dsum_ += v.d;
+      } else {
+        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) + static_cast<uint64_t>(v.i));
+      }
+      break;
+    case AggKind::kStddevPop:
+    case AggKind::kStddevSamp:
+    case AggKind::kVarPop:
+    case AggKind::kVarSamp: {
+      double d = toDouble(v, t);
+      dsum_ += d;
+      sumsq_ += d * d;
+      break;
+    }
+    default:
+      if (keepsValues(call_->kind)) {
+        std::string e = encodeOrdered(v, t);
+        if (call_->kind == AggKind::kMin || call_->kind == AggKind::kMax) {
+          values_[e]++;
+        } else {
+          order_.push_back(std::move(e));
+        }
+      }
+      break;
+  }
+}
+
+void Accumulator::retract(const Value& v) {
+  if (call_->kind == AggKind::kCount && call_->arg < 0) {
+    --count_;
+    return;
+  }
+  if (v.null) return;
+  const LogicalType& t = call_->arg_type;
+  if (call_->distinct) {
+    auto it = values_.find(encodeOrdered(v, t));
+    if (it != values_.end() && --it->second == 0) {
+      values_.erase(it);
+      --count_;
+    }
+    return;
+  }
+  --count_;
+  switch (call_->kind) {
+    case AggKind::kSum:
+    case AggKind::kSum0:
+    case AggKind::kAvg:
+      if (t.storage() == Storage::kDouble) {
+        dsum_ -= v.d;
+      } else {
+        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) - static_cast<uint64_t>(v.i));
+      }
+      break;
+    case AggKind::kStddevPop:
+    case AggKind::kStddevSamp:
+    case AggKind::kVarPop:
+    case AggKind::kVarSamp: {
+      double d = toDouble(v, t);
+      dsum_ -= d;
+      sumsq_ -= d * d;
+      break;
+    }
+    default:
+      if (keepsValues(call_->kind)) {
+        std::string e = encodeOrdered(v, t);
+        if (call_->kind == AggKind::kMin || call_->kind == AggKind::kMax) {
+          auto it = values_.find(e);
+          if (it != values_.end() && --it->second == 0) values_.erase(it);
+        } else {
+          // Flink's retractable FIRST/LAST_VALUE and LISTAGG drop the latest equal value.
+          for (size_t i = order_.size(); i-- > 0;) {
+            if (order_[i] == e) {
+              order_.erase(order_.begin() + static_cast<long>(i));
+              break;
+            }
+          }
+        }
+      }
+      break;
+  }
+}
+
+Value Accumulator::result() const {
+  const LogicalType& t = call_->arg_type;
+  if (call_->distinct && call_->kind != AggKind::kCount) {
+    // Replay the distinct values through a plain accumulator.
+    AggregateCall plain = *call_;
+    plain.distinct = false;
+    Accumulator acc(&plain);
+    for (const auto& [e, n] : values_) acc.accumulate(decodeOrdered(e, t));
+    return acc.result();
+  }
+  switch (call_->kind) {
+    case AggKind::kCount: return Value::ofInt(count_);
+    case AggKind::kSum:
+    case AggKind::kSum0:
+      if (count_ == 0) {
+        if (call_->kind == AggKind::kSum) return Value();
+        return t.storage() == Storage::kDouble ? Value::ofDouble(0) : Value::ofInt(0);
+      }
+      if (t.storage() == Storage::kDouble) return Value::ofDouble(dsum_);
+      return Value::ofInt(call_->type.id == TypeId::kInt ? static_cast<int32_t>(isum_)
+                          : call_->type.id == TypeId::kSmallInt ? static_cast<int16_t>(isum_)
+                          : call_->type.id == TypeId::kTinyInt ? static_cast<int8_t>(isum_)
+                                                                : isum_);
+    case AggKind::kAvg: {
+      if (count_ == 0) return Value();
+      if (t.storage() == Storage::kDouble) return Value::ofDouble(dsum_ / static_cast<double>(count_));
+      if (t.id == TypeId::kDecimal) {
+        // DECIMAL(38, max(6, s)): rescale then divide, rounding half up.
+        __int128 num = isum_;
+        for (int k = t.scale; k < call_->type.scale; ++k) num *= 10;
+        __int128 q = num / count_;
+        __int128 r = num % count_;
+        if (2 * (r < 0 ? -r : r) >= count_) q += num < 0 ? -1 : 1;
+        return Value::ofInt(static_cast<int64_t>(q));
+      }
+      return Value::ofInt(isum_ / count_);  // Flink: AVG of an integer type is integer.
+    }
+    case AggKind::kStddevPop:
+    case AggKind::kStddevSamp:
+    case AggKind::kVarPop:
+    case AggKind::kVarSamp: {
+      bool samp = call_->kind == AggKind::kStddevSamp || call_->kind == AggKind::kVarSamp;
+      if (count_ == 0 || (samp && count_ == 1)) return Value();
+      double n = static_cast<double>(count_);
+      double var = (sumsq_ - dsum_ * dsum_ / n) / (samp ? n - 1 : n);
+      if (var < 0) var = 0;
+      double r = call_->kind == AggKind::kStddevPop || call_->kind == AggKind::kStddevSamp ? std::sqrt(var) : var;
+      Value out;
+      Value in = Value::ofDouble(r);
+      castValue(in, LogicalType::doubleType(), call_->type, out, nullptr);
+      return out;
+    }
+    case AggKind::kMin:
+      if (values_.empty()) return Value();
+      return decodeOrdered(values_.begin()->first, t);
+    case AggKind::kMax:
+      if (values_.empty()) return Value();
+      return decodeOrdered(values_.rbegin()->first, t);
+    case AggKind::kFirstValue:
+      if (order_.empty()) return Value();
+      return decodeOrdered(order_.front(), t);
+    case AggKind::kLastValue:
+      if (order_.empty()) return Value();
+      return decodeOrdered(order_.back(), t);
+    case AggKind::kListAgg: {
+      if (order_.empty()) return Value();
+      std::string s;
+      for (size_t i = 0; i < order_.size(); ++i) {
+        if (i > 0) s += call_->separator;
+        s += order_[i];
+      }
+      return Value::ofString(std::move(s));
+    }
+  }
+  return Value();
+}
+
+void Accumulator::write(DataOutputView& out) const {
+  out.write<int64_t>(count_);
+  out.write<int64_t>(isum_);
+  out.write<double>(dsum_);
+  out.write<double>(sumsq_);
+  out.writeVarint(values_.size());
+  for (const auto& [k, n] : values_) {
+    out.writeString(k);
+    out.write<int64_t>(n);
+  }
+  out.writeVarint(order_.size());
+  for (const auto& s : order_) out.writeString(s);
+}
+
+Status Accumulator::read(DataInputView& in) {
+  EDDY_ASSIGN_OR_RETURN(count_, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(isum_, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(dsum_, in.read<double>());
+  EDDY_ASSIGN_OR_RETURN(sumsq_, in.read<double>());
+  EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+  values_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    EDDY_ASSIGN_OR_RETURN(std::string k, in.readString());
+    EDDY_ASSIGN_OR_RETURN(int64_t c, in.read<int64_t>());
+    values_[k] = c;
+  }
+  EDDY_ASSIGN_OR_RETURN(uint64_t m, in.readVarint());
+  order_.clear();
+  for (uint64_t i = 0; i < m; ++i) {
+    EDDY_ASSIGN_OR_RETURN(std::string s, in.readString());
+    order_.push_back(std::move(s));
+  }
+  return Status::ok();
+}
+
+}  // namespace eddy::sql

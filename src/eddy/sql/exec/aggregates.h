@@ -1,0 +1,83 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "eddy/core/serialization.h"
+#include "eddy/core/status.h"
+#include "eddy/sql/exec/value.h"
+
+namespace eddy::sql {
+
+enum class AggKind {
+  kCount,      // COUNT(x), COUNT(*) when arg < 0
+  kSum,
+  kSum0,
+  kAvg,
+  kMin,
+  kMax,
+  kStddevPop,
+  kStddevSamp,
+  kVarPop,
+  kVarSamp,
+  kFirstValue,
+  kLastValue,
+  kListAgg,
+};
+
+/// One aggregate of a GROUP BY or window aggregation: its function, input columns, and
+/// Flink's result type.
+struct AggregateCall {
+  AggKind kind = AggKind::kCount;
+  int arg = -1;            // Input column, -1 for COUNT(*).
+  int arg2 = -1;           // LISTAGG's separator column (a literal), or -1.
+  std::string separator = ",";
+  bool distinct = false;
+  LogicalType arg_type;
+  LogicalType type;        // Result.
+  std::string name;        // As EXPLAIN shows it: "COUNT(*)", "SUM($2)".
+};
+
+/// The window of a window TVF or legacy group window (sizes in milliseconds).
+struct WindowSpec {
+  enum class Kind { kNone, kTumble, kHop, kCumulate, kSession };
+  Kind kind = Kind::kNone;
+  int64_t size = 0;   // TUMBLE size, HOP size, CUMULATE max size
+  int64_t slide = 0;  // HOP slide, CUMULATE step
+  int64_t gap = 0;    // SESSION gap
+  int64_t offset = 0;
+  std::string toString() const;
+};
+
+/// The state of one aggregate for one group: accumulate/retract values, read the
+/// result, and serialize for keyed state. Retraction of MIN/MAX/FIRST/LAST_VALUE and
+/// DISTINCT keeps the values seen (Flink's MapView) so they can be undone.
+class Accumulator {
+ public:
+  explicit Accumulator(const AggregateCall* call) : call_(call) {}
+  void accumulate(const Value& v);
+  void retract(const Value& v);
+  Value result() const;
+  /// Rows accounted for (for Flink's "emit -D when the group becomes empty").
+  void write(DataOutputView& out) const;
+  Status read(DataInputView& in);
+
+ private:
+  Value extreme() const;
+  const AggregateCall* call_;
+  int64_t count_ = 0;   // Non-null values
+  int64_t isum_ = 0;
+  double dsum_ = 0;
+  double sumsq_ = 0;
+  // Values with multiplicities (key: encoded value) for retractable or distinct aggregates.
+  std::map<std::string, int64_t> values_;
+  std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
+  bool retractable_ = false;
+};
+
+/// Encodes a value so that bytes order as the values do (for MIN/MAX maps and keys).
+std::string encodeOrdered(const Value& v, const LogicalType& t);
+Value decodeOrdered(const std::string& s, const LogicalType& t);
+
+}  // namespace eddy::sql

@@ -1,0 +1,509 @@
+// The source connectors of SQL tables: values (tests), filesystem (csv, json), datagen.
+#include <filesystem>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "eddy/operators/source/file_source.h"
+#include "eddy/operators/source/rate_limiter.h"
+#include "eddy/sql/exec/table_source.h"
+
+namespace eddy::sql {
+
+namespace {
+
+using runtime::ReadStatus;
+using Options = std::map<std::string, std::string>;
+
+const LogicalType kString = LogicalType::string();
+
+std::string option(const Options& o, const std::string& key, const std::string& def = "") {
+  auto it = o.find(key);
+  return it == o.end() ? def : it->second;
+}
+
+Result<int64_t> intOption(const std::string& table, const Options& o, const std::string& key, int64_t def) {
+  auto it = o.find(key);
+  if (it == o.end()) return def;
+  char* end = nullptr;
+  long long v = std::strtoll(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0') {
+    return Status::invalidArgument("table '" + table + "': option '" + key + "' is not an integer: '" + it->second + "'");
+  }
+  return static_cast<int64_t>(v);
+}
+
+// Parses one text field into a column of type `t`; `null_literal` (if any) is NULL,
+// and so is an empty field of a non-string type.
+Status appendField(Column& col, std::string_view text, bool quoted, const LogicalType& t, const std::string& null_literal) {
+  if ((!quoted && !null_literal.empty() && text == null_literal) || (text.empty() && !t.isString())) {
+    col.appendNull();
+    return Status::ok();
+  }
+  Value in = Value::ofString(std::string(text));
+  Value out;
+  std::string error;
+  if (!castValue(in, kString, t, out, &error)) {
+    return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": \"" + std::string(text) + "\"");
+  }
+  appendValue(col, out);
+  return Status::ok();
+}
+
+// ---- values: the golden tests' rows.
+class ValuesReader final : public RowReader {
+ public:
+  ValuesReader(std::shared_ptr<const ValuesData> data, std::vector<LogicalType> types, size_t next)
+      : data_(std::move(data)), types_(std::move(types)), next_(next) {}
+  Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
+    wm_.reset();
+    int n = 0;
+    while (next_ < data_->items.size() && n < max_rows) {
+      const ValuesData::Item& item = data_->items[next_++];
+      if (item.watermark) {
+        wm_ = item.watermark;
+        break;
+      }
+      for (size_t c = 0; c < types_.size(); ++c) {
+        if (c >= item.fields.size() || item.nulls[c]) {
+          out.columns[c].appendNull();
+          continue;
+        }
+        Status st = appendField(out.columns[c], item.fields[c], true, types_[c], "");
+        if (!st.isOk()) return Status::invalidArgument("values row " + std::to_string(next_) + ", column " + std::to_string(c + 1) + ": " + st.message());
+      }
+      out.kinds.push_back(item.kind);
+      ++n;
+    }
+    return next_ < data_->items.size() ? ReadStatus::kMoreAvailable : ReadStatus::kEndOfInput;
+  }
+  std::optional<Timestamp> watermarkAfterBatch() override { return wm_; }
+  Result<operators::SplitState> snapshot() const override { return operators::SplitState{"values", std::to_string(next_)}; }
+
+ private:
+  std::shared_ptr<const ValuesData> data_;
+  std::vector<LogicalType> types_;
+  size_t next_;
+  std::optional<Timestamp> wm_;
+};
+
+class ValuesFactory final : public RowSourceFactory {
+ public:
+  ValuesFactory(std::shared_ptr<const ValuesData> data, std::vector<LogicalType> types)
+      : data_(std::move(data)), types_(std::move(types)) {}
+  bool isBounded() const override { return true; }
+  Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int, const Clock&) override {
+    std::vector<std::unique_ptr<RowReader>> r;
+    if (subtask == 0) r.push_back(std::make_unique<ValuesReader>(data_, types_, 0));
+    return r;
+  }
+  Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
+                                                           const Clock&) override {
+    std::vector<std::unique_ptr<RowReader>> r;
+    for (const auto& s : splits) r.push_back(std::make_unique<ValuesReader>(data_, types_, std::stoull(s.position)));
+    return r;
+  }
+
+ private:
+  std::shared_ptr<const ValuesData> data_;
+  std::vector<LogicalType> types_;
+};
+
+// ---- filesystem: CSV (RFC 4180 quoting, no header) or JSON lines, one split per file.
+struct FileFormat {
+  bool json = false;
+  char delimiter = ',';
+  char quote = '"';
+  bool ignore_parse_errors = false;
+  std::string null_literal;
+};
+
+class FileReader final : public RowReader {
+ public:
+  FileReader(std::string path, const Schema& schema, FileFormat format, uint64_t offset, int64_t lines)
+      : lines_(std::move(path)), schema_(schema), format_(std::move(format)) {
+    if (offset > 0) lines_.resumeAt(offset, lines);
+  }
+  Status open() override { return lines_.open(); }
+  Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
+    std::string_view line;
+    for (int n = 0; n < max_rows;) {
+      EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
+      if (!more) return ReadStatus::kEndOfInput;
+      if (line.empty()) continue;
+      size_t before = out.size();
+      Status st = format_.json ? parseJson(line, out) : parseCsv(line, out);
+      if (!st.isOk()) {
+        // Roll back the columns this row reached.
+        for (Column& c : out.columns) {
+          while (c.size() > before) {
+            c.null.pop_back();
+            if (c.storage == Storage::kInt64) c.i64.pop_back();
+            if (c.storage == Storage::kDouble) c.f64.pop_back();
+            if (c.storage == Storage::kString) c.str.pop_back();
+          }
+        }
+        if (format_.ignore_parse_errors) continue;
+        return Status::invalidArgument(lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " + st.message());
+      }
+      out.kinds.push_back(RowKind::kInsert);
+      ++n;
+    }
+    return ReadStatus::kMoreAvailable;
+  }
+  Result<operators::SplitState> snapshot() const override {
+    return operators::SplitState{lines_.path(),
+                                 std::to_string(lines_.nextLineOffset()) + ":" + std::to_string(lines_.lineNumber())};
+  }
+
+ private:
+  Status parseCsv(std::string_view line, RecordBatch& out) {
+    fields_.clear();
+    quoted_.clear();
+    size_t i = 0;
+    while (true) {
+      std::string field;
+      bool quoted = false;
+      if (i < line.size() && line[i] == format_.quote) {
+        quoted = true;
+        ++i;
+        while (true) {
+          if (i >= line.size()) return Status::invalidArgument("unterminated quoted field");
+          if (line[i] == format_.quote) {
+            if (i + 1 < line.size() && line[i + 1] == format_.quote) {
+              field += format_.quote;
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          field += line[i++];
+        }
+        if (i < line.size() && line[i] != format_.delimiter) return Status::invalidArgument("text after a quoted field");
+      } else {
+        size_t end = line.find(format_.delimiter, i);
+        if (end == std::string_view::npos) end = line.size();
+        field = std::string(line.substr(i, end - i));
+        i = end;
+      }
+      fields_.push_back(std::move(field));
+      quoted_.push_back(quoted);
+      if (i >= line.size()) break;
+      ++i;  // delimiter
+    }
+    if (fields_.size() != schema_.size()) {
+      return Status::invalidArgument("expected " + std::to_string(schema_.size()) + " fields, found " +
+                                     std::to_string(fields_.size()));
+    }
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      Status st = appendField(out.columns[c], fields_[c], quoted_[c], schema_[c].type, format_.null_literal);
+      if (!st.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
+    }
+    return Status::ok();
+  }
+
+  Status parseJson(std::string_view line, RecordBatch& out) {
+    nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return Status::invalidArgument("not a JSON object");
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      auto it = doc.find(schema_[c].name);
+      if (it == doc.end() || it->is_null()) {
+        out.columns[c].appendNull();
+        continue;
+      }
+      std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+      if (schema_[c].type.id == TypeId::kBoolean && it->is_boolean()) text = it->get<bool>() ? "true" : "false";
+      Status st = appendField(out.columns[c], text, it->is_string(), schema_[c].type, "");
+      if (!st.isOk()) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
+    }
+    return Status::ok();
+  }
+
+  operators::LineReader lines_;
+  Schema schema_;
+  FileFormat format_;
+  std::vector<std::string> fields_;
+  std::vector<bool> quoted_;
+};
+
+class FileFactory final : public RowSourceFactory {
+ public:
+  FileFactory(std::vector<std::string> files, Schema schema, FileFormat format)
+      : files_(std::move(files)), schema_(std::move(schema)), format_(std::move(format)) {}
+  bool isBounded() const override { return true; }
+  Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock&) override {
+    std::vector<std::unique_ptr<RowReader>> r;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (static_cast<int>(i % static_cast<size_t>(parallelism)) == subtask) {
+        r.push_back(std::make_unique<FileReader>(files_[i], schema_, format_, 0, 0));
+      }
+    }
+    return r;
+  }
+  Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
+                                                           const Clock&) override {
+    std::vector<std::unique_ptr<RowReader>> r;
+    for (const auto& s : splits) {
+      size_t colon = s.position.find(':');
+      if (colon == std::string::npos) return Status::invalidArgument("not a file position: " + s.position);
+      r.push_back(std::make_unique<FileReader>(s.split, schema_, format_, std::stoull(s.position.substr(0, colon)),
+                                               std::stoll(s.position.substr(colon + 1))));
+    }
+    return r;
+  }
+
+ private:
+  std::vector<std::string> files_;
+  Schema schema_;
+  FileFormat format_;
+};
+
+// ---- datagen: Flink's random / sequence generator.
+struct FieldGen {
+  bool sequence = false;
+  int64_t start = 0, end = 0;  // sequence
+  double min = 0, max = 0;     // random numbers
+  int64_t length = 100;        // random strings
+  int64_t max_past = 0;        // random timestamps
+  bool has_min = false, has_max = false;
+  double null_rate = 0;
+};
+
+class DatagenReader final : public RowReader {
+ public:
+  DatagenReader(Schema schema, std::vector<FieldGen> gens, int64_t rows, double rate, const Clock& clock,
+                int64_t emitted, uint64_t seed)
+      : schema_(std::move(schema)), gens_(std::move(gens)), rows_(rows), limiter_(rate, &clock), clock_(&clock),
+        emitted_(emitted), rng_(seed) {}
+  Status open() override {
+    limiter_.start();
+    return Status::ok();
+  }
+  Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
+    int64_t want = max_rows;
+    if (rows_ >= 0) want = std::min(want, rows_ - emitted_);
+    for (const auto& g : gens_) {
+      if (g.sequence) want = std::min(want, g.end - g.start + 1 - emitted_);
+    }
+    if (want <= 0) return ReadStatus::kEndOfInput;
+    int64_t n = limiter_.allowance(want);
+    if (n == 0) return ReadStatus::kNothingAvailable;
+    for (int64_t k = 0; k < n; ++k) {
+      for (size_t c = 0; c < schema_.size(); ++c) appendValue(out.columns[c], generate(c));
+      out.kinds.push_back(RowKind::kInsert);
+      ++emitted_;
+    }
+    limiter_.emitted(n);
+    return ReadStatus::kMoreAvailable;
+  }
+  Timestamp nextAvailableTime() const override { return limiter_.nextAvailableTime(); }
+  Result<operators::SplitState> snapshot() const override {
+    return operators::SplitState{"datagen", std::to_string(emitted_)};
+  }
+
+ private:
+  Value generate(size_t c) {
+    const FieldGen& g = gens_[c];
+    const LogicalType& t = schema_[c].type;
+    if (g.sequence) {
+      Value v = Value::ofInt(g.start + emitted_);
+      if (t.storage() == Storage::kDouble) v = Value::ofDouble(static_cast<double>(g.start + emitted_));
+      if (t.isString()) v = Value::ofString(std::to_string(g.start + emitted_));
+      if (t.id == TypeId::kDecimal) {
+        v.i = (g.start + emitted_);
+        for (int s = 0; s < t.scale; ++s) v.i *= 10;
+      }
+      return v;
+    }
+    if (g.null_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < g.null_rate) return Value();
+    switch (t.id) {
+      case TypeId::kBoolean: return Value::ofBool(rng_() & 1);
+      case TypeId::kTinyInt:
+      case TypeId::kSmallInt:
+      case TypeId::kInt:
+      case TypeId::kBigInt: {
+        int64_t lo = g.has_min ? static_cast<int64_t>(g.min) : t.id == TypeId::kTinyInt ? -128 : t.id == TypeId::kSmallInt ? -32768 : t.id == TypeId::kInt ? INT32_MIN : INT64_MIN;
+        int64_t hi = g.has_max ? static_cast<int64_t>(g.max) : t.id == TypeId::kTinyInt ? 127 : t.id == TypeId::kSmallInt ? 32767 : t.id == TypeId::kInt ? INT32_MAX : INT64_MAX;
+        return Value::ofInt(std::uniform_int_distribution<int64_t>(lo, hi)(rng_));
+      }
+      case TypeId::kFloat:
+      case TypeId::kDouble: {
+        double lo = g.has_min ? g.min : -1e6, hi = g.has_max ? g.max : 1e6;
+        return Value::ofDouble(std::uniform_real_distribution<double>(lo, hi)(rng_));
+      }
+      case TypeId::kDecimal: {
+        double lo = g.has_min ? g.min : 0, hi = g.has_max ? g.max : 1e6;
+        double d = std::uniform_real_distribution<double>(lo, hi)(rng_);
+        Value v;
+        castValue(Value::ofDouble(d), LogicalType::doubleType(), t, v, nullptr);
+        return v;
+      }
+      case TypeId::kChar:
+      case TypeId::kVarchar: {
+        static const char kHex[] = "0123456789abcdef";
+        std::string s(static_cast<size_t>(g.length), ' ');
+        for (char& ch : s) ch = kHex[rng_() & 15];
+        return Value::ofString(std::move(s));
+      }
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampLtz: {
+        int64_t now = clock_->currentTimeMillis();
+        int64_t past = g.max_past > 0 ? std::uniform_int_distribution<int64_t>(0, g.max_past)(rng_) : 0;
+        return Value::ofInt(now - past);
+      }
+      case TypeId::kDate: return Value::ofInt(clock_->currentTimeMillis() / 86400000);
+      default: return Value::ofInt(0);
+    }
+  }
+
+  Schema schema_;
+  std::vector<FieldGen> gens_;
+  int64_t rows_;
+  operators::RateLimiter limiter_;
+  const Clock* clock_;
+  int64_t emitted_;
+  std::mt19937_64 rng_;
+};
+
+class DatagenFactory final : public RowSourceFactory {
+ public:
+  DatagenFactory(Schema schema, std::vector<FieldGen> gens, int64_t rows, double rate)
+      : schema_(std::move(schema)), gens_(std::move(gens)), rows_(rows), rate_(rate) {}
+  bool isBounded() const override {
+    if (rows_ >= 0) return true;
+    for (const auto& g : gens_) {
+      if (g.sequence) return true;
+    }
+    return false;
+  }
+  Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock& clock) override {
+    // Each subtask takes an even share of the rows and of each sequence.
+    std::vector<FieldGen> gens = gens_;
+    int64_t rows = rows_;
+    if (rows >= 0) rows = rows / parallelism + (subtask < rows % parallelism ? 1 : 0);
+    for (auto& g : gens) {
+      if (!g.sequence) continue;
+      int64_t total = g.end - g.start + 1;
+      int64_t share = total / parallelism, extra = total % parallelism;
+      g.start += subtask * share + std::min<int64_t>(subtask, extra);
+      g.end = g.start + share + (subtask < extra ? 1 : 0) - 1;
+    }
+    std::vector<std::unique_ptr<RowReader>> r;
+    r.push_back(std::make_unique<DatagenReader>(schema_, gens, rows, rate_ / parallelism, clock, 0,
+                                                0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(subtask + 1)));
+    return r;
+  }
+  Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>&,
+                                                           const Clock&) override {
+    return Status::unimplemented("datagen tables cannot be restored from a checkpoint yet");
+  }
+
+ private:
+  Schema schema_;
+  std::vector<FieldGen> gens_;
+  int64_t rows_;
+  double rate_;
+};
+
+Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, const Options& o, const Schema& schema) {
+  std::vector<FieldGen> gens;
+  for (const auto& c : schema) {
+    FieldGen g;
+    std::string p = "fields." + c.name + ".";
+    std::string kind = option(o, p + "kind", "random");
+    if (kind == "sequence") {
+      g.sequence = true;
+      if (!o.count(p + "start") || !o.count(p + "end")) {
+        return Status::invalidArgument("table '" + table + "': datagen sequence field '" + c.name +
+                                       "' needs options '" + p + "start' and '" + p + "end'");
+      }
+      EDDY_ASSIGN_OR_RETURN(g.start, intOption(table, o, p + "start", 0));
+      EDDY_ASSIGN_OR_RETURN(g.end, intOption(table, o, p + "end", 0));
+    } else if (kind != "random") {
+      return Status::invalidArgument("table '" + table + "': option '" + p + "kind' must be 'random' or 'sequence', not '" + kind + "'");
+    }
+    if (o.count(p + "min")) {
+      g.has_min = true;
+      g.min = std::stod(o.at(p + "min"));
+    }
+    if (o.count(p + "max")) {
+      g.has_max = true;
+      g.max = std::stod(o.at(p + "max"));
+    }
+    EDDY_ASSIGN_OR_RETURN(g.length, intOption(table, o, p + "length", 100));
+    if (o.count(p + "max-past")) {
+      // "5000" (ms) or "5 s" / "5s".
+      std::string v = o.at(p + "max-past");
+      char* end = nullptr;
+      double n = std::strtod(v.c_str(), &end);
+      std::string unit(end);
+      unit.erase(0, unit.find_first_not_of(' '));
+      double mult = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60000 : unit == "h" ? 3600000 : 0;
+      if (mult == 0) return Status::invalidArgument("table '" + table + "': option '" + p + "max-past': unknown unit '" + unit + "'");
+      g.max_past = static_cast<int64_t>(n * mult);
+    }
+    if (o.count(p + "null-rate")) g.null_rate = std::stod(o.at(p + "null-rate"));
+    gens.push_back(g);
+  }
+  EDDY_ASSIGN_OR_RETURN(int64_t rows, intOption(table, o, "number-of-rows", -1));
+  EDDY_ASSIGN_OR_RETURN(int64_t rate, intOption(table, o, "rows-per-second", 10000));
+  return std::shared_ptr<RowSourceFactory>(std::make_shared<DatagenFactory>(schema, gens, rows, static_cast<double>(rate)));
+}
+
+Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, const Options& o, const Schema& schema) {
+  std::string path = option(o, "path");
+  if (path.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'path'");
+  if (path.rfind("file://", 0) == 0) path = path.substr(7);
+  std::string format = option(o, "format");
+  if (format.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv or json)");
+  FileFormat f;
+  if (format == "json") {
+    f.json = true;
+    f.ignore_parse_errors = option(o, "json.ignore-parse-errors") == "true";
+  } else if (format == "csv") {
+    std::string d = option(o, "csv.field-delimiter", ",");
+    if (d == "\\t") d = "\t";
+    if (d.size() != 1) return Status::invalidArgument("table '" + table + "': option 'csv.field-delimiter' must be one character");
+    f.delimiter = d[0];
+    std::string q = option(o, "csv.quote-character", "\"");
+    if (q.size() == 1) f.quote = q[0];
+    f.ignore_parse_errors = option(o, "csv.ignore-parse-errors") == "true";
+    f.null_literal = option(o, "csv.null-literal");
+  } else {
+    return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
+  }
+  std::error_code ec;
+  std::vector<std::string> files;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(path, ec)) {
+      std::string name = e.path().filename().string();
+      if (e.is_regular_file() && !name.empty() && name[0] != '.' && name[0] != '_') files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+  } else if (std::filesystem::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    return Status::notFound("table '" + table + "': path '" + path + "' does not exist");
+  }
+  return std::shared_ptr<RowSourceFactory>(std::make_shared<FileFactory>(files, schema, f));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(const std::string& table, const Options& options,
+                                                              const Schema& physical,
+                                                              std::shared_ptr<const ValuesData> values) {
+  std::string connector = option(options, "connector");
+  if (connector == "values") {
+    if (values == nullptr) values = std::make_shared<ValuesData>();
+    return std::shared_ptr<RowSourceFactory>(std::make_shared<ValuesFactory>(values, typesOf(physical)));
+  }
+  if (connector == "filesystem") return filesystem(table, options, physical);
+  if (connector == "datagen") return datagen(table, options, physical);
+  if (connector.empty()) return Status::invalidArgument("table '" + table + "' has no 'connector' option");
+  return Status::invalidArgument("table '" + table + "': connector '" + connector +
+                                 "' cannot be read (sources: filesystem, datagen, nexmark, values)");
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,491 @@
+#include "eddy/sql/exec/expression.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "eddy/core/number_format.h"
+
+namespace eddy::sql {
+
+const Column& Literal::eval(const RecordBatch& in) {
+  size_t n = in.size();
+  if (out_.size() != n) {
+    out_.clear();
+    for (size_t i = 0; i < n; ++i) appendValue(out_, v_);
+  }
+  return out_;
+}
+
+const Column& RowCall::eval(const RecordBatch& in) {
+  size_t n = in.size();
+  std::vector<const Column*> cols;
+  cols.reserve(args_.size());
+  for (auto& a : args_) cols.push_back(&a->eval(in));
+  out_.clear();
+  row_.resize(args_.size());
+  for (size_t r = 0; r < n; ++r) {
+    bool any_null = false;
+    for (size_t k = 0; k < cols.size(); ++k) {
+      row_[k] = valueAt(*cols[k], r);
+      any_null |= row_[k].null;
+    }
+    if (strict_ && any_null) {
+      out_.appendNull();
+    } else {
+      appendValue(out_, fn_(row_));
+    }
+  }
+  return out_;
+}
+
+ExprP RowCall::clone() const {
+  std::vector<ExprP> args;
+  for (const auto& a : args_) args.push_back(a->clone());
+  return std::make_unique<RowCall>(name_, type_, std::move(args), fn_, strict_);
+}
+
+std::string RowCall::toString() const {
+  std::string s = name_ + "(";
+  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
+  return s + ")";
+}
+
+const char* binaryOpName(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kAdd: return "+";
+    case BinaryOp::kSub: return "-";
+    case BinaryOp::kMul: return "*";
+    case BinaryOp::kDiv: return "/";
+    case BinaryOp::kMod: return "MOD";
+    case BinaryOp::kEq: return "=";
+    case BinaryOp::kNe: return "<>";
+    case BinaryOp::kLt: return "<";
+    case BinaryOp::kLe: return "<=";
+    case BinaryOp::kGt: return ">";
+    case BinaryOp::kGe: return ">=";
+  }
+  return "?";
+}
+
+namespace {
+
+template <typename T, typename R, typename F>
+void loop(const std::vector<T>& a, const std::vector<T>& b, std::vector<R>& out, size_t n, F f) {
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+}
+
+template <typename T>
+void compare(BinaryOp op, const std::vector<T>& a, const std::vector<T>& b, std::vector<int64_t>& out, size_t n) {
+  switch (op) {
+    case BinaryOp::kEq: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x == y; }); break;
+    case BinaryOp::kNe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x != y; }); break;
+    case BinaryOp::kLt: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x < y; }); break;
+    case BinaryOp::kLe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x <= y; }); break;
+    case BinaryOp::kGt: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x > y; }); break;
+    case BinaryOp::kGe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x >= y; }); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+const Column& BinaryCall::eval(const RecordBatch& in) {
+  const Column& a = a_->eval(in);
+  const Column& b = b_->eval(in);
+  size_t n = in.size();
+  out_.null.resize(n);
+  for (size_t i = 0; i < n; ++i) out_.null[i] = a.null[i] | b.null[i];
+  bool cmp = op_ >= BinaryOp::kEq;
+  if (cmp) {
+    switch (a.storage) {
+      case Storage::kInt64: compare(op_, a.i64, b.i64, out_.i64, n); break;
+      case Storage::kDouble: compare(op_, a.f64, b.f64, out_.i64, n); break;
+      case Storage::kString: compare(op_, a.str, b.str, out_.i64, n); break;
+    }
+    return out_;
+  }
+  if (a.storage == Storage::kDouble) {
+    switch (op_) {
+      case BinaryOp::kAdd: loop(a.f64, b.f64, out_.f64, n, [](double x, double y) { return x + y; }); break;
+      case BinaryOp::kSub: loop(a.f64, b.f64, out_.f64, n, [](double x, double y) { return x - y; }); break;
+      case BinaryOp::kMul: loop(a.f64, b.f64, out_.f64, n, [](double x, double y) { return x * y; }); break;
+      case BinaryOp::kDiv: loop(a.f64, b.f64, out_.f64, n, [](double x, double y) { return x / y; }); break;
+      case BinaryOp::kMod: loop(a.f64, b.f64, out_.f64, n, [](double x, double y) { return std::fmod(x, y); }); break;
+      default: break;
+    }
+    return out_;
+  }
+  // int64: wraps like Java's long arithmetic; division by zero fails as in Flink.
+  auto wrap = [](auto f) { return f; };
+  switch (op_) {
+    case BinaryOp::kAdd:
+      loop(a.i64, b.i64, out_.i64, n, wrap([](int64_t x, int64_t y) {
+             return static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y));
+           }));
+      break;
+    case BinaryOp::kSub:
+      loop(a.i64, b.i64, out_.i64, n, [](int64_t x, int64_t y) {
+        return static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
+      });
+      break;
+    case BinaryOp::kMul:
+      loop(a.i64, b.i64, out_.i64, n, [](int64_t x, int64_t y) {
+        return static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
+      });
+      break;
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
+      out_.i64.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (out_.null[i]) {
+          out_.i64[i] = 0;
+          continue;
+        }
+        int64_t y = b.i64[i];
+        if (y == 0) throw EvalError("division by zero in " + toString());
+        int64_t x = a.i64[i];
+        if (y == -1) {
+          out_.i64[i] = op_ == BinaryOp::kDiv ? static_cast<int64_t>(0ULL - static_cast<uint64_t>(x)) : 0;
+        } else {
+          out_.i64[i] = op_ == BinaryOp::kDiv ? x / y : x % y;
+        }
+      }
+      break;
+    default: break;
+  }
+  return out_;
+}
+
+const Column& LogicalCall::eval(const RecordBatch& in) {
+  size_t n = in.size();
+  if (op_ == Op::kNot) {
+    const Column& a = args_[0]->eval(in);
+    out_.i64.resize(n);
+    out_.null.assign(a.null.begin(), a.null.end());
+    for (size_t i = 0; i < n; ++i) out_.i64[i] = a.i64[i] == 0;
+    return out_;
+  }
+  // Three-valued: AND is false if any is false, else null if any is null, else true.
+  bool is_and = op_ == Op::kAnd;
+  out_.i64.assign(n, is_and ? 1 : 0);
+  out_.null.assign(n, 0);
+  for (auto& arg : args_) {
+    const Column& c = arg->eval(in);
+    for (size_t i = 0; i < n; ++i) {
+      if (c.null[i]) {
+        if (out_.i64[i] == (is_and ? 1 : 0)) out_.null[i] = 1;
+      } else if ((c.i64[i] != 0) != is_and) {
+        // A definite false for AND (true for OR) decides the row.
+        out_.i64[i] = is_and ? 0 : 1;
+        out_.null[i] = 0;
+      }
+    }
+  }
+  return out_;
+}
+
+ExprP LogicalCall::clone() const {
+  std::vector<ExprP> args;
+  for (const auto& a : args_) args.push_back(a->clone());
+  return std::make_unique<LogicalCall>(op_, std::move(args));
+}
+
+std::string LogicalCall::toString() const {
+  std::string s = op_ == Op::kAnd ? "AND(" : op_ == Op::kOr ? "OR(" : "NOT(";
+  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
+  return s + ")";
+}
+
+const Column& CaseCall::eval(const RecordBatch& in) {
+  size_t n = in.size();
+  std::vector<const Column*> cols;
+  for (auto& a : args_) cols.push_back(&a->eval(in));
+  bool has_else = args_.size() % 2 == 1;
+  out_.clear();
+  for (size_t r = 0; r < n; ++r) {
+    bool done = false;
+    for (size_t k = 0; k + 1 < cols.size(); k += 2) {
+      const Column& cond = *cols[k];
+      if (!cond.null[r] && cond.i64[r] != 0) {
+        out_.appendFrom(*cols[k + 1], r);
+        done = true;
+        break;
+      }
+    }
+    if (!done) {
+      if (has_else) {
+        out_.appendFrom(*cols.back(), r);
+      } else {
+        out_.appendNull();
+      }
+    }
+  }
+  return out_;
+}
+
+ExprP CaseCall::clone() const {
+  std::vector<ExprP> args;
+  for (const auto& a : args_) args.push_back(a->clone());
+  return std::make_unique<CaseCall>(type_, std::move(args));
+}
+
+std::string CaseCall::toString() const {
+  std::string s = "CASE(";
+  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
+  return s + ")";
+}
+
+const Column& IsCall::eval(const RecordBatch& in) {
+  const Column& a = arg_->eval(in);
+  size_t n = in.size();
+  out_.i64.resize(n);
+  out_.null.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    bool null = a.null[i] != 0;
+    bool truth = !null && a.storage == Storage::kInt64 && a.i64[i] != 0;
+    bool r = false;
+    switch (what_) {
+      case What::kNull: r = null; break;
+      case What::kNotNull: r = !null; break;
+      case What::kTrue: r = truth; break;
+      case What::kNotTrue: r = !truth; break;
+      case What::kFalse: r = !null && !truth; break;
+      case What::kNotFalse: r = null || truth; break;
+    }
+    out_.i64[i] = r;
+  }
+  return out_;
+}
+
+std::string IsCall::toString() const {
+  static const char* kNames[] = {"IS NULL", "IS NOT NULL", "IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE"};
+  return std::string(kNames[static_cast<int>(what_)]) + "(" + arg_->toString() + ")";
+}
+
+namespace {
+
+int64_t pow10(int n) {
+  int64_t p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+// Rescales a decimal's unscaled value, rounding half up as Java's BigDecimal HALF_UP.
+int64_t rescale(int64_t v, int from, int to) {
+  if (to >= from) return v * pow10(to - from);
+  int64_t div = pow10(from - to);
+  int64_t q = v / div;
+  int64_t r = v % div;
+  if (2 * (r < 0 ? -r : r) >= div) q += v < 0 ? -1 : 1;
+  return q;
+}
+
+double asDouble(const Value& v, const LogicalType& t) {
+  if (t.storage() == Storage::kDouble) return v.d;
+  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / static_cast<double>(pow10(t.scale));
+  return static_cast<double>(v.i);
+}
+
+bool parseBool(std::string s, int64_t& out) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  if (s == "true") {
+    out = 1;
+    return true;
+  }
+  if (s == "false") {
+    out = 0;
+    return true;
+  }
+  return false;
+}
+
+int64_t truncateTo(const LogicalType& t, int64_t v) {
+  switch (t.id) {
+    case TypeId::kTinyInt: return static_cast<int8_t>(v);
+    case TypeId::kSmallInt: return static_cast<int16_t>(v);
+    case TypeId::kInt: return static_cast<int32_t>(v);
+    default: return v;
+  }
+}
+
+}  // namespace
+
+std::string toText(const Value& v, const LogicalType& t) { return formatValue(v, t); }
+
+bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, Value& out, std::string* error) {
+  out = Value();
+  if (in.null) return true;
+  out.null = false;
+  auto fail = [&](const std::string& why) {
+    if (error) *error = why;
+    out = Value();
+    return false;
+  };
+  if (to.isString()) {
+    std::string s = from.id == TypeId::kNull ? "" : formatValue(in, from);
+    if (to.id == TypeId::kChar && static_cast<int>(s.size()) < to.precision) {
+      s.append(static_cast<size_t>(to.precision) - s.size(), ' ');
+    }
+    if (to.precision > 0 && static_cast<int>(s.size()) > to.precision) s.resize(static_cast<size_t>(to.precision));
+    out.s = std::move(s);
+    return true;
+  }
+  if (from.isString()) {
+    const std::string& s = in.s;
+    std::string trimmed = s;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+    size_t start = 0;
+    while (start < trimmed.size() && std::isspace(static_cast<unsigned char>(trimmed[start]))) ++start;
+    trimmed = trimmed.substr(start);
+    const std::string bad = "cannot cast '" + s + "' to " + to.plain().withNullable(true).toString();
+    switch (to.id) {
+      case TypeId::kBoolean:
+        if (!parseBool(trimmed, out.i)) return fail(bad);
+        return true;
+      case TypeId::kTinyInt:
+      case TypeId::kSmallInt:
+      case TypeId::kInt:
+      case TypeId::kBigInt: {
+        if (trimmed.empty()) return fail(bad);
+        char* end = nullptr;
+        errno = 0;
+        long long v = std::strtoll(trimmed.c_str(), &end, 10);
+        if (*end != '\0' || errno != 0 || truncateTo(to, v) != v) return fail(bad);
+        out.i = v;
+        return true;
+      }
+      case TypeId::kFloat:
+      case TypeId::kDouble: {
+        if (trimmed.empty()) return fail(bad);
+        char* end = nullptr;
+        out.d = std::strtod(trimmed.c_str(), &end);
+        if (*end != '\0') return fail(bad);
+        return true;
+      }
+      case TypeId::kDecimal:
+        if (!parseDecimal(trimmed, to.scale, out.i)) return fail(bad);
+        return true;
+      case TypeId::kDate:
+        if (!parseDate(trimmed, out.i)) return fail(bad);
+        return true;
+      case TypeId::kTime:
+        if (!parseTime(trimmed, out.i)) return fail(bad);
+        return true;
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampLtz:
+        if (!parseTimestamp(trimmed, out.i)) return fail(bad);
+        return true;
+      default:
+        return fail(bad);
+    }
+  }
+  switch (to.id) {
+    case TypeId::kBoolean:
+      if (from.storage() == Storage::kDouble) {
+        out.i = in.d != 0;
+      } else {
+        out.i = in.i != 0;
+      }
+      return true;
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInt:
+    case TypeId::kBigInt:
+      if (from.storage() == Storage::kDouble) {
+        out.i = truncateTo(to, static_cast<int64_t>(in.d));
+      } else if (from.id == TypeId::kDecimal) {
+        out.i = truncateTo(to, in.i / pow10(from.scale));
+      } else {
+        out.i = truncateTo(to, in.i);
+      }
+      return true;
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      out.d = asDouble(in, from);
+      if (to.id == TypeId::kFloat) out.d = static_cast<float>(out.d);
+      return true;
+    case TypeId::kDecimal:
+      if (from.id == TypeId::kDecimal) {
+        out.i = rescale(in.i, from.scale, to.scale);
+      } else if (from.storage() == Storage::kDouble) {
+        out.i = static_cast<int64_t>(std::llround(in.d * static_cast<double>(pow10(to.scale))));
+      } else {
+        out.i = in.i * pow10(to.scale);
+      }
+      return true;
+    case TypeId::kDate:
+      if (from.isTimestamp()) {
+        int64_t ms = in.i;
+        out.i = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        return true;
+      }
+      if (from.id == TypeId::kDate) {
+        out.i = in.i;
+        return true;
+      }
+      break;
+    case TypeId::kTime:
+      if (from.isTimestamp()) {
+        out.i = ((in.i % 86400000) + 86400000) % 86400000;
+        return true;
+      }
+      if (from.id == TypeId::kTime) {
+        out.i = in.i;
+        return true;
+      }
+      break;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz:
+      if (from.isTimestamp()) {
+        out.i = in.i;
+        return true;
+      }
+      if (from.id == TypeId::kDate) {
+        out.i = in.i * 86400000;
+        return true;
+      }
+      if (from.isInteger() && to.id == TypeId::kTimestampLtz) {
+        out.i = in.i * 1000;  // Flink: numeric to TIMESTAMP_LTZ is epoch seconds.
+        return true;
+      }
+      break;
+    case TypeId::kIntervalDayTime:
+    case TypeId::kIntervalYearMonth:
+      if (from.id == to.id) {
+        out.i = in.i;
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  return fail("cannot cast " + from.toString() + " to " + to.toString());
+}
+
+const Column& CastCall::eval(const RecordBatch& in) {
+  const Column& a = arg_->eval(in);
+  size_t n = in.size();
+  out_.clear();
+  const LogicalType& from = arg_->type();
+  // Same storage and no conversion of meaning: copy.
+  if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
+      !(type_.isString() && type_.precision < from.precision)) {
+    out_ = a;
+    return out_;
+  }
+  Value v;
+  std::string error;
+  for (size_t r = 0; r < n; ++r) {
+    if (!castValue(valueAt(a, r), from, type_, v, &error)) {
+      if (!try_) throw EvalError(error);
+      v = Value();
+    }
+    appendValue(out_, v);
+  }
+  return out_;
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,172 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/sql/exec/logical_type.h"
+#include "eddy/sql/exec/record_batch.h"
+#include "eddy/sql/exec/value.h"
+
+namespace eddy::sql {
+
+/// A bound, typed scalar expression evaluated a batch at a time: eval() returns a
+/// column of the batch's length, owned by the expression (or the input's own column)
+/// and valid until the next eval(). Expressions are built by the planner, copied per
+/// subtask with clone(), and used by one thread.
+class Expression {
+ public:
+  explicit Expression(LogicalType type) : type_(type) {}
+  virtual ~Expression() = default;
+  virtual const Column& eval(const RecordBatch& in) = 0;
+  virtual std::unique_ptr<Expression> clone() const = 0;
+  /// As EXPLAIN shows it: `$1`, `*($2, 0.908)`, `>($0, 10)`.
+  virtual std::string toString() const = 0;
+  const LogicalType& type() const { return type_; }
+
+ protected:
+  LogicalType type_;
+};
+using ExprP = std::unique_ptr<Expression>;
+
+/// Column `index` of the input, as is.
+class InputRef final : public Expression {
+ public:
+  InputRef(int index, LogicalType type) : Expression(type), index_(index) {}
+  const Column& eval(const RecordBatch& in) override { return in.columns[static_cast<size_t>(index_)]; }
+  ExprP clone() const override { return std::make_unique<InputRef>(index_, type_); }
+  std::string toString() const override { return "$" + std::to_string(index_); }
+  int index() const { return index_; }
+
+ private:
+  int index_;
+};
+
+/// A constant.
+class Literal final : public Expression {
+ public:
+  Literal(Value v, LogicalType type, std::string text) : Expression(type), v_(std::move(v)), text_(std::move(text)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override { return std::make_unique<Literal>(v_, type_, text_); }
+  std::string toString() const override { return text_; }
+  const Value& value() const { return v_; }
+
+ private:
+  Value v_;
+  std::string text_;
+  Column out_{type_.storage()};
+};
+
+/// A row-at-a-time function: `fn(args)` per row. With `strict`, a NULL argument gives
+/// NULL without calling fn (most of Flink's functions).
+using RowFunction = std::function<Value(const std::vector<Value>& args)>;
+
+class RowCall final : public Expression {
+ public:
+  RowCall(std::string name, LogicalType type, std::vector<ExprP> args, RowFunction fn, bool strict)
+      : Expression(type), name_(std::move(name)), args_(std::move(args)), fn_(std::move(fn)), strict_(strict) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override;
+  std::string toString() const override;
+
+ private:
+  std::string name_;
+  std::vector<ExprP> args_;
+  RowFunction fn_;
+  bool strict_;
+  Column out_{type_.storage()};
+  std::vector<Value> row_;
+};
+
+/// Vectorized binary operators on one storage (the planner coerces both sides first):
+/// arithmetic on int64 or double, comparison on int64, double or strings.
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe };
+const char* binaryOpName(BinaryOp op);
+
+class BinaryCall final : public Expression {
+ public:
+  BinaryCall(BinaryOp op, LogicalType type, ExprP a, ExprP b)
+      : Expression(type), op_(op), a_(std::move(a)), b_(std::move(b)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override { return std::make_unique<BinaryCall>(op_, type_, a_->clone(), b_->clone()); }
+  std::string toString() const override {
+    return std::string(binaryOpName(op_)) + "(" + a_->toString() + ", " + b_->toString() + ")";
+  }
+
+ private:
+  BinaryOp op_;
+  ExprP a_, b_;
+  Column out_{type_.storage()};
+};
+
+/// AND / OR with SQL's three-valued logic, NOT.
+class LogicalCall final : public Expression {
+ public:
+  enum class Op { kAnd, kOr, kNot };
+  LogicalCall(Op op, std::vector<ExprP> args) : Expression(LogicalType::boolean()), op_(op), args_(std::move(args)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override;
+  std::string toString() const override;
+
+ private:
+  Op op_;
+  std::vector<ExprP> args_;
+  Column out_{Storage::kInt64};
+};
+
+/// CASE WHEN c1 THEN v1 ... ELSE e END (conditions already boolean; ELSE defaults to NULL).
+class CaseCall final : public Expression {
+ public:
+  CaseCall(LogicalType type, std::vector<ExprP> args) : Expression(type), args_(std::move(args)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override;
+  std::string toString() const override;
+
+ private:
+  std::vector<ExprP> args_;  // cond, value, cond, value, ..., [else]
+  Column out_{type_.storage()};
+};
+
+/// IS [NOT] NULL, IS [NOT] TRUE/FALSE: never NULL.
+class IsCall final : public Expression {
+ public:
+  enum class What { kNull, kNotNull, kTrue, kNotTrue, kFalse, kNotFalse };
+  IsCall(What what, ExprP arg) : Expression(LogicalType::boolean().notNull()), what_(what), arg_(std::move(arg)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override { return std::make_unique<IsCall>(what_, arg_->clone()); }
+  std::string toString() const override;
+
+ private:
+  What what_;
+  ExprP arg_;
+  Column out_{Storage::kInt64};
+};
+
+/// Converts a Value of type `from` to type `to`; fails (error text) when the text or
+/// number does not fit. Used by CAST and the planner's implicit coercions.
+bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, Value& out, std::string* error);
+
+/// CAST(x AS t); TRY_CAST gives NULL where CAST fails. A failing CAST fails the job
+/// with the value and the target type named (Flink throws too).
+class CastCall final : public Expression {
+ public:
+  CastCall(LogicalType to, ExprP arg, bool try_cast)
+      : Expression(to), arg_(std::move(arg)), try_(try_cast) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP clone() const override { return std::make_unique<CastCall>(type_, arg_->clone(), try_); }
+  std::string toString() const override { return "CAST(" + arg_->toString() + " AS " + type_.toString() + ")"; }
+
+ private:
+  ExprP arg_;
+  bool try_;
+  Column out_{type_.storage()};
+};
+
+/// Evaluation errors (a failing CAST, division by zero) surface as this exception,
+/// which the task turns into a failed job naming the operator.
+struct EvalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace eddy::sql

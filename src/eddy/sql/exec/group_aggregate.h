@@ -1,0 +1,143 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "eddy/operators/keyed_operator.h"
+#include "eddy/sql/exec/aggregates.h"
+#include "eddy/sql/exec/group_key.h"
+
+namespace eddy::sql {
+
+/// Flink's GroupAggFunction: an unbounded GROUP BY over a changelog. Per key it keeps
+/// the accumulators (and a row count) in keyed state; for each input row it emits +I
+/// for a new group, -U/+U when the results change, and -D when the group's last row is
+/// retracted. Rows are handled in input order, as Flink does without mini-batch; the
+/// state of a key is read once per batch.
+/// Output: the key columns, then one column per aggregate.
+/// Thread: the task thread.
+class GroupAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
+                                     private operators::KeyedSupport<std::string, RecordBatch> {
+ public:
+  GroupAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, std::vector<AggregateCall> aggs,
+                         std::vector<LogicalType> output_types)
+      : KeyedSupport([](const RecordBatch&) { return std::string(); }),
+        keys_(std::move(keys)), key_types_(std::move(key_types)), aggs_(std::move(aggs)),
+        output_types_(std::move(output_types)) {}
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return snapshotKeyed(id, {}); }
+  void open() override {
+    openBackend(context());
+    dropRestored();
+    state_ = backend().getState(state::ValueStateDescriptor<std::string>("groupAggs"));
+  }
+
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
+    const RecordBatch& in = record.value;
+    RecordBatch out = emptyBatch(output_types_);
+    std::string key;
+    for (size_t r = 0; r < in.size(); ++r) {
+      encodeKey(in, r, keys_, key_types_, key);
+      auto [it, inserted] = batch_.try_emplace(key);
+      Group& g = it->second;
+      if (inserted) load(key, g);
+      std::vector<Value> before;
+      bool existed = g.rows > 0;
+      if (existed) before = results(g);
+      bool acc = isAccumulate(in.kinds[r]);
+      if (!acc && !existed) continue;  // Flink ignores a retraction for an unknown group.
+      g.rows += acc ? 1 : -1;
+      for (size_t a = 0; a < aggs_.size(); ++a) {
+        Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
+        if (acc) {
+          g.accs[a].accumulate(v);
+        } else {
+          g.accs[a].retract(v);
+        }
+      }
+      if (g.rows <= 0) {
+        emit(out, in, r, before, RowKind::kDelete);
+        g.rows = 0;
+        g.accs.clear();
+        for (const auto& call : aggs_) g.accs.emplace_back(&call);
+        continue;
+      }
+      std::vector<Value> after = results(g);
+      if (!existed) {
+        emit(out, in, r, after, RowKind::kInsert);
+      } else if (!sameValues(before, after)) {
+        emit(out, in, r, before, RowKind::kUpdateBefore);
+        emit(out, in, r, after, RowKind::kUpdateAfter);
+      }
+    }
+    for (auto& [k, g] : batch_) store(k, g);
+    batch_.clear();
+    if (!out.empty()) output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), runtime::kNoTimestamp});
+  }
+
+ private:
+  struct Group {
+    int64_t rows = 0;
+    std::vector<Accumulator> accs;
+  };
+
+  void load(const std::string& key, Group& g) {
+    for (const auto& call : aggs_) g.accs.emplace_back(&call);
+    backend().setCurrentKey(key);
+    std::optional<std::string> bytes = state_->value();
+    if (!bytes) return;
+    DataInputView in(*bytes);
+    Result<int64_t> rows = in.read<int64_t>();
+    if (!rows.isOk()) throw std::runtime_error("group aggregate state: " + rows.status().message());
+    g.rows = *rows;
+    for (auto& a : g.accs) {
+      Status st = a.read(in);
+      if (!st.isOk()) throw std::runtime_error("group aggregate state: " + st.message());
+    }
+  }
+  void store(const std::string& key, const Group& g) {
+    backend().setCurrentKey(key);
+    if (g.rows <= 0) {
+      state_->clear();
+      return;
+    }
+    DataOutputView out;
+    out.write<int64_t>(g.rows);
+    for (const auto& a : g.accs) a.write(out);
+    state_->update(out.release());
+  }
+  std::vector<Value> results(const Group& g) const {
+    std::vector<Value> v;
+    v.reserve(g.accs.size());
+    for (const auto& a : g.accs) v.push_back(a.result());
+    return v;
+  }
+  static bool sameValues(const std::vector<Value>& a, const std::vector<Value>& b) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].null != b[i].null || a[i].i != b[i].i || a[i].d != b[i].d || a[i].s != b[i].s) return false;
+    }
+    return true;
+  }
+  void emit(RecordBatch& out, const RecordBatch& in, size_t row, const std::vector<Value>& values, RowKind kind) {
+    for (size_t k = 0; k < keys_.size(); ++k) out.columns[k].appendFrom(in.columns[static_cast<size_t>(keys_[k])], row);
+    for (size_t a = 0; a < values.size(); ++a) appendValue(out.columns[keys_.size() + a], values[a]);
+    out.kinds.push_back(kind);
+  }
+
+  // Plan.
+  std::vector<int> keys_;
+  std::vector<LogicalType> key_types_;
+  std::vector<AggregateCall> aggs_;
+  std::vector<LogicalType> output_types_;
+  // Checkpointed state: per key, the row count and the accumulators.
+  state::ValueState<std::string>* state_ = nullptr;
+  // Transient state: the groups touched by the current batch.
+  std::unordered_map<std::string, Group> batch_;
+};
+
+}  // namespace eddy::sql

@@ -1,0 +1,55 @@
+#include "eddy/sql/exec/logical_type.h"
+
+namespace eddy::sql {
+
+Storage LogicalType::storage() const {
+  switch (id) {
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return Storage::kDouble;
+    case TypeId::kChar:
+    case TypeId::kVarchar:
+      return Storage::kString;
+    default:
+      return Storage::kInt64;
+  }
+}
+
+bool LogicalType::isInteger() const {
+  return id == TypeId::kTinyInt || id == TypeId::kSmallInt || id == TypeId::kInt || id == TypeId::kBigInt;
+}
+
+bool LogicalType::isNumeric() const {
+  return isInteger() || id == TypeId::kFloat || id == TypeId::kDouble || id == TypeId::kDecimal;
+}
+
+std::string LogicalType::toString() const {
+  std::string s;
+  switch (id) {
+    case TypeId::kNull: s = "NULL"; break;
+    case TypeId::kBoolean: s = "BOOLEAN"; break;
+    case TypeId::kTinyInt: s = "TINYINT"; break;
+    case TypeId::kSmallInt: s = "SMALLINT"; break;
+    case TypeId::kInt: s = "INT"; break;
+    case TypeId::kBigInt: s = "BIGINT"; break;
+    case TypeId::kFloat: s = "FLOAT"; break;
+    case TypeId::kDouble: s = "DOUBLE"; break;
+    case TypeId::kDecimal: s = "DECIMAL(" + std::to_string(precision) + ", " + std::to_string(scale) + ")"; break;
+    case TypeId::kChar: s = "CHAR(" + std::to_string(precision) + ")"; break;
+    case TypeId::kVarchar:
+      s = precision == 2147483647 ? "STRING" : "VARCHAR(" + std::to_string(precision) + ")";
+      break;
+    case TypeId::kDate: s = "DATE"; break;
+    case TypeId::kTime: s = "TIME(" + std::to_string(precision) + ")"; break;
+    case TypeId::kTimestamp: s = "TIMESTAMP(" + std::to_string(precision) + ")"; break;
+    case TypeId::kTimestampLtz: s = "TIMESTAMP_LTZ(" + std::to_string(precision) + ")"; break;
+    case TypeId::kIntervalDayTime: s = "INTERVAL SECOND(3)"; break;
+    case TypeId::kIntervalYearMonth: s = "INTERVAL MONTH"; break;
+  }
+  if (rowtime) s += " *ROWTIME*";
+  if (proctime) s += " *PROCTIME*";
+  if (!nullable) s += " NOT NULL";
+  return s;
+}
+
+}  // namespace eddy::sql

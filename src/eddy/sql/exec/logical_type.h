@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace eddy::sql {
+
+/// Flink's SQL types that Eddy supports.
+enum class TypeId {
+  kNull,  // The type of a bare NULL literal before it is cast.
+  kBoolean,
+  kTinyInt,
+  kSmallInt,
+  kInt,
+  kBigInt,
+  kFloat,
+  kDouble,
+  kDecimal,
+  kChar,
+  kVarchar,
+  kDate,
+  kTime,
+  kTimestamp,
+  kTimestampLtz,
+  kIntervalDayTime,    // Milliseconds.
+  kIntervalYearMonth,  // Months.
+};
+
+/// How a column stores its values: every integer-like type (dates as days, times and
+/// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
+/// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1.
+enum class Storage { kInt64, kDouble, kString };
+
+/// A SQL type: its id, precision and scale where they apply, nullability, and whether
+/// the column is a time attribute (Flink's rowtime / proctime markers).
+struct LogicalType {
+  TypeId id = TypeId::kNull;
+  int precision = 0;
+  int scale = 0;
+  bool nullable = true;
+  bool rowtime = false;
+  bool proctime = false;
+
+  static LogicalType of(TypeId id, int precision = 0, int scale = 0) {
+    LogicalType t;
+    t.id = id;
+    t.precision = precision;
+    t.scale = scale;
+    return t;
+  }
+  static LogicalType boolean() { return of(TypeId::kBoolean); }
+  static LogicalType integer() { return of(TypeId::kInt); }
+  static LogicalType bigint() { return of(TypeId::kBigInt); }
+  static LogicalType doubleType() { return of(TypeId::kDouble); }
+  static LogicalType string() { return of(TypeId::kVarchar, 2147483647); }
+  static LogicalType timestamp(int p = 3) { return of(TypeId::kTimestamp, p); }
+  static LogicalType decimal(int p, int s) { return of(TypeId::kDecimal, p, s); }
+
+  LogicalType notNull() const {
+    LogicalType t = *this;
+    t.nullable = false;
+    return t;
+  }
+  LogicalType withNullable(bool n) const {
+    LogicalType t = *this;
+    t.nullable = n;
+    return t;
+  }
+  /// Without the time attribute markers (what an expression over a time attribute gives).
+  LogicalType plain() const {
+    LogicalType t = *this;
+    t.rowtime = false;
+    t.proctime = false;
+    return t;
+  }
+
+  Storage storage() const;
+  bool isNumeric() const;
+  bool isInteger() const;  // TINYINT..BIGINT
+  bool isString() const { return id == TypeId::kChar || id == TypeId::kVarchar; }
+  bool isTimestamp() const { return id == TypeId::kTimestamp || id == TypeId::kTimestampLtz; }
+  bool isInterval() const { return id == TypeId::kIntervalDayTime || id == TypeId::kIntervalYearMonth; }
+
+  /// Flink's summary: `INT`, `VARCHAR(10)`, `STRING`, `DECIMAL(10, 2)`,
+  /// `TIMESTAMP(3) *ROWTIME*`, `BIGINT NOT NULL`.
+  std::string toString() const;
+  /// Equal ignoring nullability and time attribute markers.
+  bool sameAs(const LogicalType& o) const { return id == o.id && precision == o.precision && scale == o.scale; }
+};
+
+}  // namespace eddy::sql

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "eddy/sql/exec/logical_type.h"
+
+namespace eddy::sql {
+
+/// Flink's RowKind: what a row means in a changelog.
+enum class RowKind : uint8_t { kInsert, kUpdateBefore, kUpdateAfter, kDelete };
+
+/// "+I", "-U", "+U", "-D".
+const char* rowKindShort(RowKind k);
+/// Inserts and update-afters add a row; update-befores and deletes retract one.
+inline bool isAccumulate(RowKind k) { return k == RowKind::kInsert || k == RowKind::kUpdateAfter; }
+
+/// One column of a batch: values in the vector its storage uses (the other two stay
+/// empty) and a null flag per row. Thread: a value type.
+struct Column {
+  Storage storage = Storage::kInt64;
+  std::vector<int64_t> i64;
+  std::vector<double> f64;
+  std::vector<std::string> str;
+  std::vector<uint8_t> null;  // 1 = NULL.
+
+  explicit Column(Storage s = Storage::kInt64) : storage(s) {}
+  size_t size() const { return null.size(); }
+  bool isNull(size_t row) const { return null[row] != 0; }
+  void clear() {
+    i64.clear();
+    f64.clear();
+    str.clear();
+    null.clear();
+  }
+  /// Makes room for `n` rows (values unspecified, not null).
+  void resize(size_t n) {
+    switch (storage) {
+      case Storage::kInt64: i64.resize(n); break;
+      case Storage::kDouble: f64.resize(n); break;
+      case Storage::kString: str.resize(n); break;
+    }
+    null.assign(n, 0);
+  }
+  /// Appends row `row` of `from` (same storage).
+  void appendFrom(const Column& from, size_t row) {
+    switch (storage) {
+      case Storage::kInt64: i64.push_back(from.i64[row]); break;
+      case Storage::kDouble: f64.push_back(from.f64[row]); break;
+      case Storage::kString: str.push_back(from.str[row]); break;
+    }
+    null.push_back(from.null[row]);
+  }
+  void appendNull() {
+    switch (storage) {
+      case Storage::kInt64: i64.push_back(0); break;
+      case Storage::kDouble: f64.push_back(0); break;
+      case Storage::kString: str.emplace_back(); break;
+    }
+    null.push_back(1);
+  }
+};
+
+/// SQL rows as columns (DESIGN: SQL rows travel as columnar RecordBatches), with the
+/// row kind of each row. The schema is the plan's: a batch does not carry its types.
+struct RecordBatch {
+  std::vector<Column> columns;
+  std::vector<RowKind> kinds;
+  /// Test connector only: the watermark its script puts after these rows, which the
+  /// source emits right after the batch (INT64_MIN: none).
+  int64_t watermark_after = INT64_MIN;
+
+  size_t size() const { return kinds.size(); }
+  bool empty() const { return kinds.empty(); }
+  /// Appends row `row` of `from` (same column layout).
+  void appendRow(const RecordBatch& from, size_t row, RowKind kind) {
+    for (size_t c = 0; c < columns.size(); ++c) columns[c].appendFrom(from.columns[c], row);
+    kinds.push_back(kind);
+  }
+};
+
+/// An empty batch whose columns suit `types`.
+template <typename Types>
+RecordBatch emptyBatch(const Types& types) {
+  RecordBatch b;
+  for (const auto& t : types) b.columns.emplace_back(t.storage());
+  return b;
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/simple_operators.h"
+#include "eddy/sql/exec/value.h"
+
+namespace eddy::sql {
+
+/// Where a SELECT's or a print table's changelog lines go: stdout, or a list (tests,
+/// the interactive client). Thread: lines arrive from sink task threads; the list is
+/// guarded by its mutex.
+class ChangelogCollector {
+ public:
+  virtual ~ChangelogCollector() = default;
+  virtual void line(const std::string& s) = 0;
+  virtual void flush() {}
+};
+
+class StdoutCollector final : public ChangelogCollector {
+ public:
+  explicit StdoutCollector(bool to_stderr = false) : stderr_(to_stderr) {}
+  void line(const std::string& s) override {
+    std::string l = s + "\n";
+    std::fwrite(l.data(), 1, l.size(), stderr_ ? stderr : stdout);
+  }
+  void flush() override { std::fflush(stderr_ ? stderr : stdout); }
+
+ private:
+  bool stderr_;
+};
+
+class ListCollector final : public ChangelogCollector {
+ public:
+  void line(const std::string& s) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    lines_.push_back(s);
+  }
+  std::vector<std::string> take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::move(lines_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+/// Flink's print connector: `+I[...]` per row, prefixed by `identifier:subtask> ` or
+/// `subtask> ` when the sink is parallel, `identifier> ` when only named.
+class PrintTableSink final : public operators::SinkFunction<RecordBatch> {
+ public:
+  PrintTableSink(std::vector<LogicalType> types, std::shared_ptr<ChangelogCollector> out, std::string identifier)
+      : types_(std::move(types)), out_(std::move(out)), identifier_(std::move(identifier)) {}
+  void open() override {
+    auto& rc = getRuntimeContext();
+    std::string prefix = identifier_;
+    if (rc.getNumberOfParallelSubtasks() > 1) {
+      prefix += (prefix.empty() ? "" : ":") + std::to_string(rc.getIndexOfThisSubtask() + 1);
+    }
+    prefix_ = prefix.empty() ? "" : prefix + "> ";
+  }
+  void invoke(const RecordBatch& b, const Context&) override {
+    for (size_t r = 0; r < b.size(); ++r) out_->line(prefix_ + formatRow(b, r, types_));
+  }
+  void finish() override { out_->flush(); }
+
+ private:
+  std::vector<LogicalType> types_;
+  std::shared_ptr<ChangelogCollector> out_;
+  std::string identifier_;
+  std::string prefix_;
+};
+
+/// Flink's blackhole connector: swallows every row.
+class BlackholeTableSink final : public operators::SinkFunction<RecordBatch> {
+ public:
+  void invoke(const RecordBatch& b, const Context&) override { rows_ += b.size(); }
+
+ private:
+  size_t rows_ = 0;
+};
+
+}  // namespace eddy::sql

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/source/source.h"
+#include "eddy/operators/source/watermark_strategy.h"
+#include "eddy/sql/exec/expression.h"
+
+namespace eddy::sql {
+
+/// A column of a table as the planner resolved it.
+struct ColumnSchema {
+  std::string name;
+  LogicalType type;
+};
+using Schema = std::vector<ColumnSchema>;
+std::vector<LogicalType> typesOf(const Schema& s);
+
+/// Reads one split of a table's physical columns into batches.
+/// Thread: the task thread only.
+class RowReader {
+ public:
+  virtual ~RowReader() = default;
+  virtual Status open() { return Status::ok(); }
+  /// Appends up to `max_rows` rows to `out` (physical columns). Errors name the place
+  /// (file:line, column) and the cause.
+  virtual Result<runtime::ReadStatus> read(RecordBatch& out, int max_rows) = 0;
+  virtual Timestamp nextAvailableTime() const { return 0; }
+  /// Where the split is, for a checkpoint.
+  virtual Result<operators::SplitState> snapshot() const = 0;
+  /// For the test connector: a watermark to emit after the batch just read.
+  virtual std::optional<Timestamp> watermarkAfterBatch() { return std::nullopt; }
+};
+
+/// A connector's readers for a subtask; `restore` continues checkpointed splits.
+class RowSourceFactory {
+ public:
+  virtual ~RowSourceFactory() = default;
+  virtual bool isBounded() const = 0;
+  virtual Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock& clock) = 0;
+  virtual Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
+                                                                   const Clock& clock) = 0;
+};
+
+/// How a table's full row is made from its physical columns: each output column is
+/// either a physical column (index) or a computed column (an expression over the
+/// physical row).
+struct RowLayout {
+  std::vector<int> physical_index;  // -1 for computed
+  std::vector<std::shared_ptr<const Expression>> computed;  // null for physical
+  std::vector<LogicalType> types;   // of the full row
+};
+
+/// A table scan as a runtime Source of RecordBatches (rows of the full table schema),
+/// bounded when its connector is.
+class TableSource final : public operators::Source<RecordBatch> {
+ public:
+  TableSource(std::shared_ptr<RowSourceFactory> factory, RowLayout layout, std::vector<LogicalType> physical_types)
+      : factory_(std::move(factory)), layout_(std::move(layout)), physical_types_(std::move(physical_types)) {}
+  bool isBounded() const override { return factory_->isBounded(); }
+  Result<std::vector<std::unique_ptr<operators::SplitReader<RecordBatch>>>> createReaders(
+      int subtask, int parallelism, const Clock& clock) override;
+  Result<std::vector<std::unique_ptr<operators::SplitReader<RecordBatch>>>> restoreReaders(
+      const std::vector<operators::SplitState>& splits, int parallelism, const Clock& clock) override;
+
+ private:
+  Result<std::vector<std::unique_ptr<operators::SplitReader<RecordBatch>>>> wrap(
+      std::vector<std::unique_ptr<RowReader>> readers);
+  std::shared_ptr<RowSourceFactory> factory_;
+  RowLayout layout_;
+  std::vector<LogicalType> physical_types_;
+};
+
+/// Flink SQL's watermark: the WATERMARK FOR expression evaluated on every row, its
+/// maximum emitted every auto-watermark interval (no -1, unlike the DataStream
+/// bounded-out-of-orderness strategy). Test tables emit the watermarks their script
+/// gives instead.
+operators::WatermarkStrategy<RecordBatch> sqlWatermarks(std::shared_ptr<const Expression> watermark);
+
+/// Rows of the test connector ('connector' = 'values'): text fields per row, and
+/// watermarks between them. Filled by the golden-test runner before the job runs.
+struct ValuesData {
+  struct Item {
+    std::vector<std::string> fields;  // A row, NULL as the text "null" ...
+    std::vector<bool> nulls;
+    std::optional<Timestamp> watermark;  // ... or a watermark.
+    RowKind kind = RowKind::kInsert;
+  };
+  std::vector<Item> items;
+};
+
+/// Creates the reader factory for a connector's options; fails naming the option.
+/// Connectors: filesystem (csv, json), datagen, values (test data from `values`).
+Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(
+    const std::string& table, const std::map<std::string, std::string>& options, const Schema& physical,
+    std::shared_ptr<const ValuesData> values);
+
+}  // namespace eddy::sql

@@ -1,0 +1,284 @@
+#include "eddy/sql/exec/value.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "eddy/core/number_format.h"
+
+namespace eddy::sql {
+
+const char* rowKindShort(RowKind k) {
+  switch (k) {
+    case RowKind::kInsert: return "+I";
+    case RowKind::kUpdateBefore: return "-U";
+    case RowKind::kUpdateAfter: return "+U";
+    case RowKind::kDelete: return "-D";
+  }
+  return "?";
+}
+
+Value valueAt(const Column& c, size_t row) {
+  Value v;
+  v.null = c.null[row] != 0;
+  if (v.null) return v;
+  switch (c.storage) {
+    case Storage::kInt64: v.i = c.i64[row]; break;
+    case Storage::kDouble: v.d = c.f64[row]; break;
+    case Storage::kString: v.s = c.str[row]; break;
+  }
+  return v;
+}
+
+void appendValue(Column& c, const Value& v) {
+  switch (c.storage) {
+    case Storage::kInt64: c.i64.push_back(v.i); break;
+    case Storage::kDouble: c.f64.push_back(v.d); break;
+    case Storage::kString: c.str.push_back(v.s); break;
+  }
+  c.null.push_back(v.null ? 1 : 0);
+}
+
+void setValue(Column& c, size_t row, const Value& v) {
+  switch (c.storage) {
+    case Storage::kInt64: c.i64[row] = v.i; break;
+    case Storage::kDouble: c.f64[row] = v.d; break;
+    case Storage::kString: c.str[row] = v.s; break;
+  }
+  c.null[row] = v.null ? 1 : 0;
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + (c - '0');
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Parses "H:mm[:ss[.fff]]" starting at s[0]; returns millis of the day.
+bool parseClock(std::string_view s, int64_t& millis) {
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 2) return false;
+  int64_t h, mi, sec = 0, frac = 0;
+  if (!digits(s, 0, colon, h) || !digits(s, colon + 1, 2, mi)) return false;
+  size_t p = colon + 3;
+  if (p < s.size()) {
+    if (s[p] != ':' || !digits(s, p + 1, 2, sec)) return false;
+    p += 3;
+    if (p < s.size()) {
+      if (s[p] != '.') return false;
+      ++p;
+      size_t n = 0;
+      while (p + n < s.size() && s[p + n] >= '0' && s[p + n] <= '9') ++n;
+      if (n == 0 || p + n != s.size()) return false;
+      int64_t f;
+      digits(s, p, std::min<size_t>(n, 3), f);
+      for (size_t k = std::min<size_t>(n, 3); k < 3; ++k) f *= 10;
+      frac = f;
+    }
+  }
+  if (h > 23 || mi > 59 || sec > 59) return false;
+  millis = ((h * 60 + mi) * 60 + sec) * 1000 + frac;
+  return true;
+}
+
+}  // namespace
+
+bool parseDate(std::string_view s, int64_t& days) {
+  s = trim(s);
+  size_t d1 = s.find('-', 1);
+  if (d1 == std::string_view::npos) return false;
+  size_t d2 = s.find('-', d1 + 1);
+  if (d2 == std::string_view::npos) return false;
+  int64_t y, m, d;
+  if (!digits(s, 0, d1, y) || !digits(s, d1 + 1, d2 - d1 - 1, m) || !digits(s, d2 + 1, s.size() - d2 - 1, d)) {
+    return false;
+  }
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  days = daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  return true;
+}
+
+bool parseTime(std::string_view s, int64_t& millis) { return parseClock(trim(s), millis); }
+
+bool parseTimestamp(std::string_view s, int64_t& millis) {
+  s = trim(s);
+  size_t sep = s.find_first_of(" T");
+  int64_t days = 0;
+  int64_t clock = 0;
+  if (sep == std::string_view::npos) {
+    if (!parseDate(s, days)) return false;
+  } else {
+    if (!parseDate(s.substr(0, sep), days) || !parseClock(s.substr(sep + 1), clock)) return false;
+  }
+  millis = days * 86400000 + clock;
+  return true;
+}
+
+std::string formatDate(int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  civilFromDays(days, y, m, d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buf;
+}
+
+std::string formatTime(int64_t millis, int precision) {
+  int64_t ms = ((millis % 86400000) + 86400000) % 86400000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(ms / 3600000),
+                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60));
+  std::string s = buf;
+  if (precision > 0) {
+    char frac[8];
+    std::snprintf(frac, sizeof frac, "%03lld", static_cast<long long>(ms % 1000));
+    std::string f = frac;
+    if (precision < 3) {
+      f.resize(static_cast<size_t>(precision));
+    } else {
+      f.append(static_cast<size_t>(precision - 3), '0');
+    }
+    s += "." + f;
+  }
+  return s;
+}
+
+std::string formatTimestamp(int64_t millis, int precision) {
+  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
+  return formatDate(days) + " " + formatTime(millis - days * 86400000, precision);
+}
+
+bool parseDecimal(std::string_view s, int scale, int64_t& scaled) {
+  s = trim(s);
+  if (s.empty()) return false;
+  bool neg = false;
+  size_t i = 0;
+  if (s[0] == '-' || s[0] == '+') {
+    neg = s[0] == '-';
+    i = 1;
+  }
+  __int128 v = 0;
+  int frac_digits = -1;
+  bool any = false;
+  bool round_up = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.') {
+      if (frac_digits >= 0) return false;
+      frac_digits = 0;
+      continue;
+    }
+    if (c == 'e' || c == 'E') {
+      double d = std::strtod(std::string(s).c_str(), nullptr);
+      scaled = static_cast<int64_t>(std::llround(d * std::pow(10.0, scale)));
+      return true;
+    }
+    if (c < '0' || c > '9') return false;
+    any = true;
+    if (frac_digits >= 0) {
+      if (frac_digits == scale) {
+        if (frac_digits == scale && !round_up && c >= '5') round_up = true;
+        frac_digits = scale + 1;
+        continue;
+      }
+      if (frac_digits > scale) continue;
+      ++frac_digits;
+    }
+    v = v * 10 + (c - '0');
+  }
+  if (!any) return false;
+  int have = frac_digits < 0 ? 0 : std::min(frac_digits, scale);
+  for (int k = have; k < scale; ++k) v *= 10;
+  if (round_up) v += 1;
+  scaled = static_cast<int64_t>(neg ? -v : v);
+  return true;
+}
+
+std::string formatDecimal(int64_t scaled, int scale) {
+  bool neg = scaled < 0;
+  unsigned long long mag = neg ? 0ULL - static_cast<unsigned long long>(scaled) : static_cast<unsigned long long>(scaled);
+  std::string digits_str = std::to_string(mag);
+  if (scale > 0) {
+    if (digits_str.size() <= static_cast<size_t>(scale)) {
+      digits_str.insert(0, static_cast<size_t>(scale) - digits_str.size() + 1, '0');
+    }
+    digits_str.insert(digits_str.size() - static_cast<size_t>(scale), ".");
+  }
+  return neg ? "-" + digits_str : digits_str;
+}
+
+std::string formatValue(const Value& v, const LogicalType& t) {
+  if (v.null) return "null";
+  switch (t.id) {
+    case TypeId::kNull: return "null";
+    case TypeId::kBoolean: return v.i != 0 ? "true" : "false";
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInt:
+    case TypeId::kBigInt: return std::to_string(v.i);
+    case TypeId::kFloat: return formatJava(static_cast<double>(static_cast<float>(v.d)));
+    case TypeId::kDouble: return formatJava(v.d);
+    case TypeId::kDecimal: return formatDecimal(v.i, t.scale);
+    case TypeId::kChar:
+    case TypeId::kVarchar: return v.s;
+    case TypeId::kDate: return formatDate(v.i);
+    case TypeId::kTime: return formatTime(v.i, t.precision);
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz: return formatTimestamp(v.i, t.precision);
+    case TypeId::kIntervalDayTime: {
+      // Flink prints INTERVAL SECOND(3) as "+0 00:05:00.000".
+      int64_t ms = v.i < 0 ? -v.i : v.i;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%c%lld %02lld:%02lld:%02lld.%03lld", v.i < 0 ? '-' : '+',
+                    static_cast<long long>(ms / 86400000), static_cast<long long>(ms / 3600000 % 24),
+                    static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+                    static_cast<long long>(ms % 1000));
+      return buf;
+    }
+    case TypeId::kIntervalYearMonth: {
+      int64_t m = v.i < 0 ? -v.i : v.i;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%c%lld-%02lld", v.i < 0 ? '-' : '+', static_cast<long long>(m / 12),
+                    static_cast<long long>(m % 12));
+      return buf;
+    }
+  }
+  return "?";
+}
+
+}  // namespace eddy::sql

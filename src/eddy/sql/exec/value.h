@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "eddy/sql/exec/logical_type.h"
+#include "eddy/sql/exec/record_batch.h"
+
+namespace eddy::sql {
+
+/// One SQL value, for literals, keys and row-at-a-time functions.
+struct Value {
+  bool null = true;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+
+  static Value nullValue() { return {}; }
+  static Value ofInt(int64_t v) {
+    Value x;
+    x.null = false;
+    x.i = v;
+    return x;
+  }
+  static Value ofDouble(double v) {
+    Value x;
+    x.null = false;
+    x.d = v;
+    return x;
+  }
+  static Value ofString(std::string v) {
+    Value x;
+    x.null = false;
+    x.s = std::move(v);
+    return x;
+  }
+  static Value ofBool(bool v) { return ofInt(v ? 1 : 0); }
+};
+
+/// Row `row` of `c`.
+Value valueAt(const Column& c, size_t row);
+/// Appends `v` to `c` (its storage decides which field counts).
+void appendValue(Column& c, const Value& v);
+void setValue(Column& c, size_t row, const Value& v);
+
+/// Formats a value as Flink prints it (print connector, SQL client): `null`, `true`,
+/// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`.
+std::string formatValue(const Value& v, const LogicalType& t);
+/// `+I[1001, 2024-01-01 10:05:00.000, 123.45]`.
+template <typename Types>
+std::string formatRow(const RecordBatch& b, size_t row, const Types& types);
+
+// Calendar arithmetic on the proleptic Gregorian calendar, UTC.
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
+void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d);
+/// `yyyy-MM-dd HH:mm:ss[.fraction]` (or with 'T') to epoch milliseconds; false if not.
+bool parseTimestamp(std::string_view s, int64_t& millis);
+bool parseDate(std::string_view s, int64_t& days);
+bool parseTime(std::string_view s, int64_t& millis);
+std::string formatTimestamp(int64_t millis, int precision);
+std::string formatDate(int64_t days);
+std::string formatTime(int64_t millis, int precision);
+/// A decimal literal or field ("12.5", "-3") scaled to `scale` digits (rounding half
+/// up); false if not a number.
+bool parseDecimal(std::string_view s, int scale, int64_t& scaled);
+std::string formatDecimal(int64_t scaled, int scale);
+
+template <typename Types>
+std::string formatRow(const RecordBatch& b, size_t row, const Types& types) {
+  std::string s = rowKindShort(b.kinds[row]);
+  s += '[';
+  for (size_t c = 0; c < b.columns.size(); ++c) {
+    if (c > 0) s += ", ";
+    s += formatValue(valueAt(b.columns[c], row), types[c]);
+  }
+  s += ']';
+  return s;
+}
+
+}  // namespace eddy::sql

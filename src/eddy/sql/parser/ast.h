@@ -1,0 +1,181 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "eddy/sql/parser/sql_error.h"
+
+namespace eddy::sql::ast {
+
+/// A SQL data type as written: `DECIMAL(10, 2)`, `TIMESTAMP(3)`, `STRING NOT NULL`.
+struct DataType {
+  std::string name;  // Upper case: INT, BIGINT, VARCHAR, TIMESTAMP, TIMESTAMP_LTZ, ...
+  int precision = -1;
+  int scale = -1;
+  bool not_null = false;
+  Pos pos;
+};
+
+struct Query;
+
+/// An expression. One node type keeps the parser and binder small: `kind` says which
+/// fields mean something.
+struct Expr {
+  enum class Kind {
+    kLiteral,   // text + literal; NULL, TRUE/FALSE, numbers, strings
+    kColumn,    // names: [qualifier.]column
+    kStar,      // names: [qualifier] (*, t.*)
+    kCall,      // name (upper case) + args; operators too ("+", "AND", "NOT", "IS NULL", ...)
+    kCast,      // args[0], type
+    kCase,      // args: [operand?] when/then pairs, [else]; has_operand, has_else
+    kInterval,  // literal text + unit (upper case), e.g. '5' MINUTE
+    kSubquery,  // query: scalar subquery
+    kExists,    // query
+    kInQuery,   // args[0] IN (query); negated
+    kOver,      // args[0] is the aggregate call; window spec in `over`
+  };
+  enum class LiteralType { kNull, kBool, kInteger, kDecimal, kDouble, kString, kTimestamp, kDate, kTime };
+
+  Kind kind = Kind::kLiteral;
+  Pos pos;
+  std::string name;
+  std::vector<std::string> names;
+  std::vector<std::unique_ptr<Expr>> args;
+  LiteralType literal = LiteralType::kNull;
+  std::string text;
+  std::string unit;  // Interval: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND (+ " TO " forms).
+  DataType type;
+  bool distinct = false;  // COUNT(DISTINCT x)
+  bool negated = false;
+  bool has_operand = false;
+  bool has_else = false;
+  std::shared_ptr<Query> query;
+  // OVER (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ... AND CURRENT ROW)
+  struct Window {
+    std::vector<std::unique_ptr<Expr>> partition_by;
+    std::vector<std::unique_ptr<Expr>> order_by;
+    std::vector<bool> order_desc;
+    bool rows = false;             // ROWS vs RANGE
+    bool has_frame = false;
+    bool unbounded = true;         // UNBOUNDED PRECEDING
+    std::unique_ptr<Expr> preceding;  // n PRECEDING (rows: integer, range: interval)
+  };
+  std::shared_ptr<Window> over;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct SelectItem {
+  ExprPtr expr;
+  std::string alias;
+  Pos pos;
+};
+
+struct TableRef {
+  enum class Kind { kNamed, kSubquery, kFunction, kJoin };
+  enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
+  Kind kind = Kind::kNamed;
+  Pos pos;
+  std::string name;   // kNamed: table; kFunction: TUMBLE/HOP/CUMULATE/SESSION
+  std::string alias;
+  std::vector<std::string> column_aliases;
+  std::shared_ptr<Query> query;  // kSubquery
+  // kFunction: TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...)); args after the table.
+  std::unique_ptr<TableRef> input;
+  std::vector<std::string> descriptor;
+  std::vector<ExprPtr> args;
+  std::vector<ExprPtr> partition_keys;  // SESSION(TABLE t PARTITION BY k, ...)
+  // kJoin
+  JoinType join = JoinType::kInner;
+  std::unique_ptr<TableRef> left;
+  std::unique_ptr<TableRef> right;
+  ExprPtr on;
+  // FOR SYSTEM_TIME AS OF expr (on a kNamed right side)
+  ExprPtr system_time;
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool desc = false;
+};
+
+/// One SELECT block.
+struct Select {
+  Pos pos;
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  std::unique_ptr<TableRef> from;
+  ExprPtr where;
+  // GROUP BY; grouping_sets non-empty for GROUPING SETS/ROLLUP/CUBE (each a list of
+  // indexes into group_by).
+  std::vector<ExprPtr> group_by;
+  std::vector<std::vector<int>> grouping_sets;
+  bool has_grouping_sets = false;
+  ExprPtr having;
+};
+
+struct Cte {
+  std::string name;
+  Pos pos;
+  std::shared_ptr<Query> query;
+};
+
+/// WITH ctes; a SELECT, or UNION ALL of several; ORDER BY; LIMIT.
+struct Query {
+  Pos pos;
+  std::vector<Cte> with;
+  std::vector<std::shared_ptr<Select>> selects;  // UNION ALL operands, or one
+  std::vector<std::shared_ptr<Query>> union_queries;  // Parenthesized operands, when set.
+  std::vector<OrderItem> order_by;
+  std::optional<int64_t> limit;
+};
+
+struct ColumnDef {
+  std::string name;
+  Pos pos;
+  DataType type;
+  ExprPtr computed;  // AS expr
+  bool metadata = false;
+  std::string metadata_key;
+  bool is_virtual = false;
+};
+
+struct Statement {
+  enum class Kind {
+    kCreateTable,
+    kCreateView,
+    kDropTable,
+    kDropView,
+    kShowTables,
+    kShowViews,
+    kDescribe,
+    kSet,
+    kReset,
+    kExplain,
+    kInsert,
+    kQuery,
+    kStatementSet,
+  };
+  Kind kind = Kind::kQuery;
+  Pos pos;
+  std::string text;  // The statement's own text.
+  std::string name;  // table or view
+  bool if_not_exists = false;
+  bool if_exists = false;
+  bool temporary = false;
+  std::vector<ColumnDef> columns;
+  std::string watermark_column;
+  ExprPtr watermark;
+  std::vector<std::string> primary_key;
+  std::vector<std::pair<std::string, std::string>> options;  // WITH ('k' = 'v')
+  std::vector<std::string> view_columns;
+  std::shared_ptr<Query> query;  // view, insert, query, explain
+  std::vector<std::string> insert_columns;
+  std::string key, value;       // SET
+  std::vector<std::unique_ptr<Statement>> statements;  // statement set, explain's target
+};
+
+}  // namespace eddy::sql::ast

@@ -1,0 +1,1204 @@
+#include "eddy/sql/parser/parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "eddy/sql/parser/lexer.h"
+
+namespace eddy::sql {
+
+namespace {
+
+using ast::Expr;
+using ast::ExprPtr;
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Words that end an expression or a clause, so they are never taken as an alias or a
+// column name without quotes.
+const std::set<std::string>& reservedWords() {
+  static const std::set<std::string> kWords = {
+      "SELECT", "FROM",   "WHERE",  "GROUP",   "BY",     "HAVING", "ORDER",     "LIMIT",  "UNION",
+      "JOIN",   "INNER",  "LEFT",   "RIGHT",   "FULL",   "CROSS",  "OUTER",     "ON",     "AS",
+      "AND",    "OR",     "NOT",    "IN",      "IS",     "NULL",   "LIKE",      "BETWEEN", "CASE",
+      "WHEN",   "THEN",   "ELSE",   "END",     "WITH",   "INSERT", "INTO",      "VALUES", "CREATE",
+      "TABLE",  "EXISTS", "DISTINCT", "ALL",   "OVER",   "PARTITION", "WINDOW", "LATERAL", "FOR",
+      "SET",    "TRUE",   "FALSE",  "INTERVAL", "CAST",  "ASC",    "DESC",      "USING",  "NATURAL",
+      "ROWS",   "RANGE",  "ESCAPE", "EXCEPT",  "INTERSECT", "FETCH", "OFFSET", "SYSTEM_TIME",
+  };
+  return kWords;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::vector<Token> tokens) : text_(text), t_(std::move(tokens)) {}
+
+  Result<std::vector<std::unique_ptr<ast::Statement>>> script() {
+    std::vector<std::unique_ptr<ast::Statement>> out;
+    while (true) {
+      while (peek().isSymbol(";")) ++i_;
+      if (peek().kind == TokenKind::kEnd) break;
+      size_t start = peek().offset;
+      EDDY_ASSIGN_OR_RETURN(auto st, statement());
+      st->text = std::string(text_.substr(start, peek().offset - start));
+      while (!st->text.empty() && std::isspace(static_cast<unsigned char>(st->text.back()))) st->text.pop_back();
+      if (!peek().isSymbol(";") && peek().kind != TokenKind::kEnd) {
+        return unexpected("';' or the end of the statement");
+      }
+      out.push_back(std::move(st));
+    }
+    return out;
+  }
+
+  Result<ExprPtr> singleExpression() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr e, expr());
+    if (peek().kind != TokenKind::kEnd) return unexpected("the end of the expression");
+    return e;
+  }
+
+ private:
+  // ---- Tokens.
+  const Token& peek(size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
+  const Token& next() {
+    const Token& t = t_[i_];
+    if (i_ + 1 < t_.size()) ++i_;
+    return t;
+  }
+  bool acceptKeyword(std::string_view k) {
+    if (!peek().isKeyword(k)) return false;
+    ++i_;
+    return true;
+  }
+  bool acceptSymbol(std::string_view s) {
+    if (!peek().isSymbol(s)) return false;
+    ++i_;
+    return true;
+  }
+  Status unexpected(const std::string& expected) const {
+    const Token& t = peek();
+    if (t.kind == TokenKind::kEnd) return sqlError(t.pos, "unexpected end of input, expected " + expected);
+    return sqlError(t.pos, "unexpected " + t.describe() + ", expected " + expected);
+  }
+  Status expectKeyword(std::string_view k) {
+    if (acceptKeyword(k)) return Status::ok();
+    return unexpected(std::string(k));
+  }
+  Status expectSymbol(std::string_view s) {
+    if (acceptSymbol(s)) return Status::ok();
+    return unexpected("'" + std::string(s) + "'");
+  }
+  bool isIdentifier(const Token& t) const {
+    if (t.kind == TokenKind::kQuotedIdentifier) return true;
+    return t.kind == TokenKind::kIdentifier && reservedWords().count(upper(t.text)) == 0;
+  }
+  Result<std::string> identifier(const char* what = "an identifier") {
+    // Non-reserved keywords (e.g. a column named `timestamp` or `value`) are fine here.
+    const Token& t = peek();
+    if (t.kind == TokenKind::kQuotedIdentifier ||
+        (t.kind == TokenKind::kIdentifier && reservedWords().count(upper(t.text)) == 0)) {
+      return next().text;
+    }
+    return unexpected(what);
+  }
+  Result<std::string> stringLiteral(const char* what) {
+    if (peek().kind != TokenKind::kString) return unexpected(what);
+    return next().text;
+  }
+  // Name with optional catalog/database prefix: a.b.c -> the last part.
+  Result<std::string> qualifiedName(const char* what) {
+    EDDY_ASSIGN_OR_RETURN(std::string name, identifier(what));
+    while (peek().isSymbol(".") && isIdentifier(peek(1))) {
+      ++i_;
+      name = next().text;
+    }
+    return name;
+  }
+
+  // ---- Statements.
+  Result<std::unique_ptr<ast::Statement>> statement() {
+    auto st = std::make_unique<ast::Statement>();
+    st->pos = peek().pos;
+    if (acceptKeyword("CREATE")) {
+      if (acceptKeyword("TEMPORARY")) st->temporary = true;
+      if (acceptKeyword("TABLE")) return createTable(std::move(st));
+      if (acceptKeyword("VIEW")) return createView(std::move(st));
+      return unexpected("TABLE or VIEW");
+    }
+    if (acceptKeyword("DROP")) {
+      acceptKeyword("TEMPORARY");
+      if (acceptKeyword("TABLE")) {
+        st->kind = ast::Statement::Kind::kDropTable;
+      } else if (acceptKeyword("VIEW")) {
+        st->kind = ast::Statement::Kind::kDropView;
+      } else {
+        return unexpected("TABLE or VIEW");
+      }
+      if (acceptKeyword("IF")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+        st->if_exists = true;
+      }
+      EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+      return st;
+    }
+    if (acceptKeyword("SHOW")) {
+      if (acceptKeyword("TABLES")) {
+        st->kind = ast::Statement::Kind::kShowTables;
+      } else if (acceptKeyword("VIEWS")) {
+        st->kind = ast::Statement::Kind::kShowViews;
+      } else {
+        return unexpected("TABLES or VIEWS");
+      }
+      return st;
+    }
+    if (acceptKeyword("DESCRIBE") || acceptKeyword("DESC")) {
+      st->kind = ast::Statement::Kind::kDescribe;
+      EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+      return st;
+    }
+    if (acceptKeyword("SET")) {
+      st->kind = ast::Statement::Kind::kSet;
+      if (peek().kind == TokenKind::kEnd || peek().isSymbol(";")) return st;  // SET alone lists
+      EDDY_ASSIGN_OR_RETURN(st->key, stringLiteral("a quoted key, as in SET 'key' = 'value'"));
+      EDDY_RETURN_IF_ERROR(expectSymbol("="));
+      EDDY_ASSIGN_OR_RETURN(st->value, stringLiteral("a quoted value, as in SET 'key' = 'value'"));
+      return st;
+    }
+    if (acceptKeyword("RESET")) {
+      st->kind = ast::Statement::Kind::kReset;
+      if (peek().kind == TokenKind::kString) st->key = next().text;
+      return st;
+    }
+    if (acceptKeyword("EXPLAIN")) {
+      st->kind = ast::Statement::Kind::kExplain;
+      acceptKeyword("PLAN");
+      if (acceptKeyword("FOR")) {
+      }
+      EDDY_ASSIGN_OR_RETURN(auto target, statement());
+      if (target->kind != ast::Statement::Kind::kQuery && target->kind != ast::Statement::Kind::kInsert &&
+          target->kind != ast::Statement::Kind::kStatementSet) {
+        return sqlError(target->pos, "EXPLAIN takes a query, an INSERT or a statement set");
+      }
+      st->statements.push_back(std::move(target));
+      return st;
+    }
+    if (acceptKeyword("EXECUTE")) {
+      if (acceptKeyword("STATEMENT")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("SET"));
+        return statementSet(std::move(st));
+      }
+      return statement();  // EXECUTE INSERT ... / EXECUTE SELECT ...
+    }
+    if (peek().isKeyword("BEGIN")) {
+      ++i_;
+      EDDY_RETURN_IF_ERROR(expectKeyword("STATEMENT"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("SET"));
+      return statementSetBody(std::move(st), /*begin_consumed=*/true);
+    }
+    if (acceptKeyword("INSERT")) {
+      st->kind = ast::Statement::Kind::kInsert;
+      if (!acceptKeyword("INTO")) {
+        if (acceptKeyword("OVERWRITE")) return sqlError(st->pos, "INSERT OVERWRITE is not supported in streaming mode");
+        return unexpected("INTO");
+      }
+      EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+      if (peek().isSymbol("(") && !peek(1).isKeyword("SELECT") && !peek(1).isKeyword("WITH")) {
+        ++i_;
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+          st->insert_columns.push_back(c);
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      }
+      EDDY_ASSIGN_OR_RETURN(st->query, query());
+      return st;
+    }
+    if (peek().isKeyword("SELECT") || peek().isKeyword("WITH") || peek().isKeyword("VALUES") || peek().isSymbol("(")) {
+      st->kind = ast::Statement::Kind::kQuery;
+      EDDY_ASSIGN_OR_RETURN(st->query, query());
+      return st;
+    }
+    return unexpected("a statement (CREATE, DROP, SELECT, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, EXECUTE)");
+  }
+
+  Result<std::unique_ptr<ast::Statement>> statementSet(std::unique_ptr<ast::Statement> st) {
+    EDDY_RETURN_IF_ERROR(expectKeyword("BEGIN"));
+    return statementSetBody(std::move(st), true);
+  }
+  Result<std::unique_ptr<ast::Statement>> statementSetBody(std::unique_ptr<ast::Statement> st, bool) {
+    st->kind = ast::Statement::Kind::kStatementSet;
+    while (true) {
+      while (acceptSymbol(";")) {
+      }
+      if (acceptKeyword("END")) break;
+      if (!peek().isKeyword("INSERT")) return unexpected("INSERT INTO or END in the statement set");
+      size_t start = peek().offset;
+      EDDY_ASSIGN_OR_RETURN(auto ins, statement());
+      ins->text = std::string(text_.substr(start, peek().offset - start));
+      st->statements.push_back(std::move(ins));
+      if (!peek().isSymbol(";") && !peek().isKeyword("END")) return unexpected("';' after the INSERT");
+    }
+    return st;
+  }
+
+  Result<std::unique_ptr<ast::Statement>> createTable(std::unique_ptr<ast::Statement> st) {
+    st->kind = ast::Statement::Kind::kCreateTable;
+    if (acceptKeyword("IF")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("NOT"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+      st->if_not_exists = true;
+    }
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    do {
+      if (acceptKeyword("WATERMARK")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("FOR"));
+        EDDY_ASSIGN_OR_RETURN(st->watermark_column, identifier("the rowtime column"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+        EDDY_ASSIGN_OR_RETURN(st->watermark, expr());
+        continue;
+      }
+      if (peek().isKeyword("PRIMARY") || peek().isKeyword("CONSTRAINT")) {
+        if (acceptKeyword("CONSTRAINT")) EDDY_RETURN_IF_ERROR(identifier("a constraint name").status());
+        EDDY_RETURN_IF_ERROR(expectKeyword("PRIMARY"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+          st->primary_key.push_back(c);
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        EDDY_RETURN_IF_ERROR(notEnforced());
+        continue;
+      }
+      ast::ColumnDef col;
+      col.pos = peek().pos;
+      EDDY_ASSIGN_OR_RETURN(col.name, identifier("a column name"));
+      if (acceptKeyword("AS")) {
+        EDDY_ASSIGN_OR_RETURN(col.computed, expr());
+      } else {
+        EDDY_ASSIGN_OR_RETURN(col.type, dataType());
+        if (acceptKeyword("METADATA")) {
+          col.metadata = true;
+          if (acceptKeyword("FROM")) {
+            EDDY_ASSIGN_OR_RETURN(col.metadata_key, stringLiteral("a metadata key"));
+          }
+          if (acceptKeyword("VIRTUAL")) col.is_virtual = true;
+        }
+        if (acceptKeyword("PRIMARY")) {
+          EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
+          EDDY_RETURN_IF_ERROR(notEnforced());
+          st->primary_key.push_back(col.name);
+        }
+      }
+      if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
+      st->columns.push_back(std::move(col));
+    } while (acceptSymbol(","));
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
+    if (acceptKeyword("PARTITIONED")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      do {
+        EDDY_RETURN_IF_ERROR(identifier("a column name").status());
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    if (acceptKeyword("WITH")) {
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      do {
+        EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
+        EDDY_RETURN_IF_ERROR(expectSymbol("="));
+        EDDY_ASSIGN_OR_RETURN(std::string v, stringLiteral("a quoted option value"));
+        st->options.emplace_back(std::move(k), std::move(v));
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    return st;
+  }
+  Status notEnforced() {
+    if (!acceptKeyword("NOT")) {
+      return sqlError(peek().pos,
+                      "Flink supports only PRIMARY KEY ... NOT ENFORCED, found " + peek().describe());
+    }
+    return expectKeyword("ENFORCED");
+  }
+
+  Result<std::unique_ptr<ast::Statement>> createView(std::unique_ptr<ast::Statement> st) {
+    st->kind = ast::Statement::Kind::kCreateView;
+    if (acceptKeyword("IF")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("NOT"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+      st->if_not_exists = true;
+    }
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a view name"));
+    if (acceptSymbol("(")) {
+      do {
+        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+        st->view_columns.push_back(c);
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+    EDDY_ASSIGN_OR_RETURN(st->query, query());
+    return st;
+  }
+
+  Result<ast::DataType> dataType() {
+    ast::DataType t;
+    t.pos = peek().pos;
+    if (peek().kind != TokenKind::kIdentifier) return unexpected("a data type");
+    t.name = upper(next().text);
+    if (t.name == "CHARACTER" && acceptKeyword("VARYING")) t.name = "VARCHAR";
+    if (t.name == "DOUBLE") acceptKeyword("PRECISION");
+    if (t.name == "TIMESTAMP" || t.name == "TIME") {
+      if (acceptSymbol("(")) {
+        EDDY_ASSIGN_OR_RETURN(t.precision, integer());
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      }
+      if (acceptKeyword("WITH")) {
+        bool local = acceptKeyword("LOCAL");
+        EDDY_RETURN_IF_ERROR(expectKeyword("TIME"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("ZONE"));
+        if (!local) return sqlError(t.pos, "TIMESTAMP WITH TIME ZONE is not supported; use TIMESTAMP_LTZ");
+        t.name = "TIMESTAMP_LTZ";
+      } else if (acceptKeyword("WITHOUT")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("TIME"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("ZONE"));
+      }
+    } else if (t.name == "INTERVAL") {
+      // INTERVAL DAY TO SECOND(3) etc.: kept as a unit text.
+      while (peek().kind == TokenKind::kIdentifier &&
+             (peek().isKeyword("YEAR") || peek().isKeyword("MONTH") || peek().isKeyword("DAY") ||
+              peek().isKeyword("HOUR") || peek().isKeyword("MINUTE") || peek().isKeyword("SECOND") ||
+              peek().isKeyword("TO"))) {
+        ++i_;
+        if (acceptSymbol("(")) {
+          EDDY_RETURN_IF_ERROR(integer().status());
+          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        }
+      }
+    } else if (t.name == "ROW" || t.name == "ARRAY" || t.name == "MAP" || t.name == "MULTISET") {
+      return sqlError(t.pos, "data type " + t.name + " is not supported yet");
+    } else if (acceptSymbol("(")) {
+      EDDY_ASSIGN_OR_RETURN(t.precision, integer());
+      if (acceptSymbol(",")) {
+        EDDY_ASSIGN_OR_RETURN(t.scale, integer());
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    if (acceptKeyword("NOT")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
+      t.not_null = true;
+    } else {
+      acceptKeyword("NULL");
+    }
+    return t;
+  }
+  Result<int> integer() {
+    if (peek().kind != TokenKind::kInteger) return unexpected("an integer");
+    return std::stoi(next().text);
+  }
+
+  // ---- Queries.
+  Result<std::shared_ptr<ast::Query>> query() {
+    auto q = std::make_shared<ast::Query>();
+    q->pos = peek().pos;
+    if (acceptKeyword("WITH")) {
+      do {
+        ast::Cte cte;
+        cte.pos = peek().pos;
+        EDDY_ASSIGN_OR_RETURN(cte.name, identifier("a name for the WITH query"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        EDDY_ASSIGN_OR_RETURN(cte.query, query());
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        q->with.push_back(std::move(cte));
+      } while (acceptSymbol(","));
+    }
+    while (true) {
+      if (peek().isSymbol("(")) {
+        ++i_;
+        EDDY_ASSIGN_OR_RETURN(auto sub, query());
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        q->union_queries.push_back(sub);
+        q->selects.push_back(nullptr);
+      } else {
+        EDDY_ASSIGN_OR_RETURN(auto s, select());
+        q->selects.push_back(std::move(s));
+        q->union_queries.push_back(nullptr);
+      }
+      if (peek().isKeyword("UNION")) {
+        ++i_;
+        if (!acceptKeyword("ALL")) {
+          return sqlError(peek().pos, "UNION without ALL is not supported yet (use UNION ALL, or SELECT DISTINCT over it)");
+        }
+        continue;
+      }
+      if (peek().isKeyword("EXCEPT") || peek().isKeyword("INTERSECT")) {
+        return sqlError(peek().pos, upper(peek().text) + " is not supported yet");
+      }
+      break;
+    }
+    if (acceptKeyword("ORDER")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      do {
+        ast::OrderItem item;
+        EDDY_ASSIGN_OR_RETURN(item.expr, expr());
+        if (acceptKeyword("DESC")) {
+          item.desc = true;
+        } else {
+          acceptKeyword("ASC");
+        }
+        q->order_by.push_back(std::move(item));
+      } while (acceptSymbol(","));
+    }
+    if (acceptKeyword("LIMIT")) {
+      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after LIMIT");
+      q->limit = std::stoll(next().text);
+    }
+    return q;
+  }
+
+  Result<std::shared_ptr<ast::Select>> select() {
+    auto s = std::make_shared<ast::Select>();
+    s->pos = peek().pos;
+    if (peek().isKeyword("VALUES")) return unexpected("SELECT (VALUES is not supported yet)");
+    EDDY_RETURN_IF_ERROR(expectKeyword("SELECT"));
+    if (acceptKeyword("DISTINCT")) {
+      s->distinct = true;
+    } else {
+      acceptKeyword("ALL");
+    }
+    do {
+      ast::SelectItem item;
+      item.pos = peek().pos;
+      EDDY_ASSIGN_OR_RETURN(item.expr, expr());
+      if (acceptKeyword("AS")) {
+        EDDY_ASSIGN_OR_RETURN(item.alias, identifier("an alias"));
+      } else if (isIdentifier(peek())) {
+        item.alias = next().text;
+      }
+      s->items.push_back(std::move(item));
+    } while (acceptSymbol(","));
+    if (acceptKeyword("FROM")) {
+      EDDY_ASSIGN_OR_RETURN(s->from, fromClause());
+    }
+    if (acceptKeyword("WHERE")) {
+      EDDY_ASSIGN_OR_RETURN(s->where, expr());
+    }
+    if (acceptKeyword("GROUP")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      EDDY_RETURN_IF_ERROR(groupBy(*s));
+    }
+    if (acceptKeyword("HAVING")) {
+      EDDY_ASSIGN_OR_RETURN(s->having, expr());
+    }
+    return s;
+  }
+
+  // GROUP BY a, b | GROUPING SETS ((a, b), (a), ()) | ROLLUP (a, b) | CUBE (a, b), mixed
+  // with plain expressions (which join every set).
+  Status groupBy(ast::Select& s) {
+    std::vector<std::vector<std::vector<int>>> factors;  // Cartesian product of these.
+    do {
+      if (peek().isKeyword("GROUPING") && peek(1).isKeyword("SETS")) {
+        i_ += 2;
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        std::vector<std::vector<int>> sets;
+        do {
+          std::vector<int> set;
+          if (acceptSymbol("(")) {
+            if (!acceptSymbol(")")) {
+              do {
+                EDDY_ASSIGN_OR_RETURN(int idx, groupExpr(s));
+                set.push_back(idx);
+              } while (acceptSymbol(","));
+              EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+            }
+          } else {
+            EDDY_ASSIGN_OR_RETURN(int idx, groupExpr(s));
+            set.push_back(idx);
+          }
+          sets.push_back(std::move(set));
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        factors.push_back(std::move(sets));
+        s.has_grouping_sets = true;
+      } else if ((peek().isKeyword("ROLLUP") || peek().isKeyword("CUBE")) && peek(1).isSymbol("(")) {
+        bool cube = peek().isKeyword("CUBE");
+        i_ += 2;
+        std::vector<int> cols;
+        do {
+          EDDY_ASSIGN_OR_RETURN(int idx, groupExpr(s));
+          cols.push_back(idx);
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        std::vector<std::vector<int>> sets;
+        if (cube) {
+          // Flink orders CUBE's sets from all columns down, by bit mask.
+          size_t n = cols.size();
+          for (size_t mask = (size_t{1} << n); mask-- > 0;) {
+            std::vector<int> set;
+            for (size_t b = 0; b < n; ++b) {
+              if (mask & (size_t{1} << (n - 1 - b))) set.push_back(cols[b]);
+            }
+            sets.push_back(std::move(set));
+          }
+        } else {
+          for (size_t k = cols.size() + 1; k-- > 0;) sets.emplace_back(cols.begin(), cols.begin() + static_cast<long>(k));
+        }
+        factors.push_back(std::move(sets));
+        s.has_grouping_sets = true;
+      } else {
+        EDDY_ASSIGN_OR_RETURN(int idx, groupExpr(s));
+        factors.push_back({{idx}});
+      }
+    } while (acceptSymbol(","));
+    if (!s.has_grouping_sets) return Status::ok();
+    std::vector<std::vector<int>> product = {{}};
+    for (const auto& f : factors) {
+      std::vector<std::vector<int>> next_product;
+      for (const auto& p : product) {
+        for (const auto& set : f) {
+          std::vector<int> merged = p;
+          for (int idx : set) {
+            if (std::find(merged.begin(), merged.end(), idx) == merged.end()) merged.push_back(idx);
+          }
+          next_product.push_back(std::move(merged));
+        }
+      }
+      product = std::move(next_product);
+    }
+    s.grouping_sets = std::move(product);
+    return Status::ok();
+  }
+  Result<int> groupExpr(ast::Select& s) {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr e, expr());
+    s.group_by.push_back(std::move(e));
+    return static_cast<int>(s.group_by.size() - 1);
+  }
+
+  Result<std::unique_ptr<ast::TableRef>> fromClause() {
+    EDDY_ASSIGN_OR_RETURN(auto left, tableRef());
+    while (true) {
+      Pos pos = peek().pos;
+      ast::TableRef::JoinType type;
+      if (acceptSymbol(",")) {
+        type = ast::TableRef::JoinType::kCross;
+      } else if (acceptKeyword("CROSS")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("JOIN"));
+        type = ast::TableRef::JoinType::kCross;
+      } else if (acceptKeyword("JOIN")) {
+        type = ast::TableRef::JoinType::kInner;
+      } else if (acceptKeyword("INNER")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("JOIN"));
+        type = ast::TableRef::JoinType::kInner;
+      } else if (peek().isKeyword("LEFT") || peek().isKeyword("RIGHT") || peek().isKeyword("FULL")) {
+        std::string w = upper(next().text);
+        acceptKeyword("OUTER");
+        EDDY_RETURN_IF_ERROR(expectKeyword("JOIN"));
+        type = w == "LEFT" ? ast::TableRef::JoinType::kLeft
+               : w == "RIGHT" ? ast::TableRef::JoinType::kRight
+                              : ast::TableRef::JoinType::kFull;
+      } else {
+        break;
+      }
+      auto join = std::make_unique<ast::TableRef>();
+      join->kind = ast::TableRef::Kind::kJoin;
+      join->pos = pos;
+      join->join = type;
+      join->left = std::move(left);
+      EDDY_ASSIGN_OR_RETURN(join->right, tableRef());
+      if (type != ast::TableRef::JoinType::kCross) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("ON"));
+        EDDY_ASSIGN_OR_RETURN(join->on, expr());
+      }
+      left = std::move(join);
+    }
+    return left;
+  }
+
+  Result<std::unique_ptr<ast::TableRef>> tableRef() {
+    auto ref = std::make_unique<ast::TableRef>();
+    ref->pos = peek().pos;
+    if (acceptKeyword("LATERAL")) return sqlError(ref->pos, "LATERAL is not supported yet");
+    if (peek().isSymbol("(")) {
+      ++i_;
+      ref->kind = ast::TableRef::Kind::kSubquery;
+      EDDY_ASSIGN_OR_RETURN(ref->query, query());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else if (peek().isKeyword("TABLE") && peek(1).isSymbol("(")) {
+      i_ += 2;
+      ref->kind = ast::TableRef::Kind::kFunction;
+      ref->pos = peek().pos;
+      if (peek().kind != TokenKind::kIdentifier) return unexpected("a table function (TUMBLE, HOP, CUMULATE, SESSION)");
+      ref->name = upper(next().text);
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
+      ref->input = std::make_unique<ast::TableRef>();
+      ref->input->pos = peek().pos;
+      EDDY_ASSIGN_OR_RETURN(ref->input->name, qualifiedName("a table name"));
+      if (acceptKeyword("PARTITION")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+        bool paren = acceptSymbol("(");
+        do {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
+          ref->partition_keys.push_back(std::move(k));
+        } while (acceptSymbol(","));
+        if (paren) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      }
+      while (acceptSymbol(",")) {
+        // Named arguments (DATA => TABLE t, TIMECOL => DESCRIPTOR(ts)) are not supported.
+        if (peek().isKeyword("DESCRIPTOR")) {
+          ++i_;
+          EDDY_RETURN_IF_ERROR(expectSymbol("("));
+          do {
+            EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+            ref->descriptor.push_back(c);
+          } while (acceptSymbol(","));
+          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        } else {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
+          ref->args.push_back(std::move(a));
+        }
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else {
+      EDDY_ASSIGN_OR_RETURN(ref->name, qualifiedName("a table name"));
+      if (peek().isKeyword("FOR") && peek(1).isKeyword("SYSTEM_TIME")) {
+        i_ += 2;
+        EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("OF"));
+        EDDY_ASSIGN_OR_RETURN(ref->system_time, expr());
+      }
+    }
+    if (acceptKeyword("AS")) {
+      EDDY_ASSIGN_OR_RETURN(ref->alias, identifier("an alias"));
+    } else if (isIdentifier(peek())) {
+      ref->alias = next().text;
+    }
+    if (!ref->alias.empty() && peek().isSymbol("(")) {
+      ++i_;
+      do {
+        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column alias"));
+        ref->column_aliases.push_back(c);
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    return ref;
+  }
+
+  // ---- Expressions, lowest precedence first.
+  Result<ExprPtr> expr() { return orExpr(); }
+
+  static ExprPtr call(std::string name, Pos pos, std::vector<ExprPtr> args) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::kCall;
+    e->name = std::move(name);
+    e->pos = pos;
+    e->args = std::move(args);
+    return e;
+  }
+  static ExprPtr call2(std::string name, Pos pos, ExprPtr a, ExprPtr b) {
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(a));
+    args.push_back(std::move(b));
+    return call(std::move(name), pos, std::move(args));
+  }
+  static ExprPtr call1(std::string name, Pos pos, ExprPtr a) {
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(a));
+    return call(std::move(name), pos, std::move(args));
+  }
+
+  Result<ExprPtr> orExpr() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr left, andExpr());
+    while (peek().isKeyword("OR")) {
+      Pos pos = next().pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr right, andExpr());
+      left = call2("OR", pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+  Result<ExprPtr> andExpr() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr left, notExpr());
+    while (peek().isKeyword("AND")) {
+      Pos pos = next().pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr right, notExpr());
+      left = call2("AND", pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+  Result<ExprPtr> notExpr() {
+    if (peek().isKeyword("NOT")) {
+      Pos pos = next().pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr e, notExpr());
+      return call1("NOT", pos, std::move(e));
+    }
+    return comparison();
+  }
+  Result<ExprPtr> comparison() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr left, additive());
+    while (true) {
+      const Token& t = peek();
+      Pos pos = t.pos;
+      if (t.kind == TokenKind::kSymbol &&
+          (t.text == "=" || t.text == "<>" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" ||
+           t.text == ">=")) {
+        std::string op = next().text;
+        if (op == "!=") op = "<>";
+        EDDY_ASSIGN_OR_RETURN(ExprPtr right, additive());
+        left = call2(op, pos, std::move(left), std::move(right));
+        continue;
+      }
+      if (t.isKeyword("IS")) {
+        ++i_;
+        bool neg = acceptKeyword("NOT");
+        std::string what;
+        if (acceptKeyword("NULL")) {
+          what = "NULL";
+        } else if (acceptKeyword("TRUE")) {
+          what = "TRUE";
+        } else if (acceptKeyword("FALSE")) {
+          what = "FALSE";
+        } else if (acceptKeyword("DISTINCT")) {
+          EDDY_RETURN_IF_ERROR(expectKeyword("FROM"));
+          EDDY_ASSIGN_OR_RETURN(ExprPtr right, additive());
+          left = call2(neg ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", pos, std::move(left), std::move(right));
+          continue;
+        } else {
+          return unexpected("NULL, TRUE, FALSE or DISTINCT FROM after IS");
+        }
+        left = call1(std::string("IS ") + (neg ? "NOT " : "") + what, pos, std::move(left));
+        continue;
+      }
+      bool neg = false;
+      if (t.isKeyword("NOT") &&
+          (peek(1).isKeyword("BETWEEN") || peek(1).isKeyword("IN") || peek(1).isKeyword("LIKE") ||
+           peek(1).isKeyword("SIMILAR"))) {
+        ++i_;
+        neg = true;
+      }
+      if (acceptKeyword("BETWEEN")) {
+        acceptKeyword("ASYMMETRIC");
+        EDDY_ASSIGN_OR_RETURN(ExprPtr lo, additive());
+        EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
+        EDDY_ASSIGN_OR_RETURN(ExprPtr hi, additive());
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(left));
+        args.push_back(std::move(lo));
+        args.push_back(std::move(hi));
+        left = call("BETWEEN", pos, std::move(args));
+        if (neg) left = call1("NOT", pos, std::move(left));
+        continue;
+      }
+      if (acceptKeyword("LIKE")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr pattern, additive());
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(left));
+        args.push_back(std::move(pattern));
+        if (acceptKeyword("ESCAPE")) {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr esc, additive());
+          args.push_back(std::move(esc));
+        }
+        left = call("LIKE", pos, std::move(args));
+        if (neg) left = call1("NOT", pos, std::move(left));
+        continue;
+      }
+      if (acceptKeyword("IN")) {
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        if (peek().isKeyword("SELECT") || peek().isKeyword("WITH")) {
+          auto e = std::make_unique<Expr>();
+          e->kind = Expr::Kind::kInQuery;
+          e->pos = pos;
+          e->negated = neg;
+          e->args.push_back(std::move(left));
+          EDDY_ASSIGN_OR_RETURN(e->query, query());
+          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+          left = std::move(e);
+          continue;
+        }
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(left));
+        do {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+          args.push_back(std::move(v));
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        left = call("IN", pos, std::move(args));
+        if (neg) left = call1("NOT", pos, std::move(left));
+        continue;
+      }
+      if (neg) return unexpected("BETWEEN, IN or LIKE after NOT");
+      return left;
+    }
+  }
+  Result<ExprPtr> additive() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr left, multiplicative());
+    while (peek().isSymbol("+") || peek().isSymbol("-") || peek().isSymbol("||")) {
+      const Token& op = next();
+      std::string name = op.text;
+      Pos pos = op.pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr right, multiplicative());
+      left = call2(name, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+  Result<ExprPtr> multiplicative() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr left, unary());
+    while (peek().isSymbol("*") || peek().isSymbol("/") || peek().isSymbol("%")) {
+      const Token& op = next();
+      std::string name = op.text == "%" ? "MOD" : op.text;
+      Pos pos = op.pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr right, unary());
+      left = call2(name, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+  Result<ExprPtr> unary() {
+    if (peek().isSymbol("-")) {
+      Pos pos = next().pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr e, unary());
+      // Fold -literal so that -9223372036854775808 and friends stay literals.
+      if (e->kind == Expr::Kind::kLiteral &&
+          (e->literal == Expr::LiteralType::kInteger || e->literal == Expr::LiteralType::kDecimal ||
+           e->literal == Expr::LiteralType::kDouble) &&
+          e->text[0] != '-') {
+        e->text = "-" + e->text;
+        e->pos = pos;
+        return e;
+      }
+      return call1("NEGATE", pos, std::move(e));
+    }
+    if (acceptSymbol("+")) return unary();
+    return primary();
+  }
+
+  Result<ExprPtr> literal(Expr::LiteralType type, std::string text, Pos pos) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::kLiteral;
+    e->literal = type;
+    e->text = std::move(text);
+    e->pos = pos;
+    return e;
+  }
+
+  Result<ExprPtr> primary() {
+    const Token& t = peek();
+    Pos pos = t.pos;
+    switch (t.kind) {
+      case TokenKind::kInteger:
+        return literal(Expr::LiteralType::kInteger, next().text, pos);
+      case TokenKind::kDecimal:
+        return literal(Expr::LiteralType::kDecimal, next().text, pos);
+      case TokenKind::kDouble:
+        return literal(Expr::LiteralType::kDouble, next().text, pos);
+      case TokenKind::kString:
+        return literal(Expr::LiteralType::kString, next().text, pos);
+      case TokenKind::kQuotedIdentifier:
+        return columnRef();
+      case TokenKind::kEnd:
+        return unexpected("an expression");
+      case TokenKind::kSymbol:
+        if (t.isSymbol("*")) {
+          ++i_;
+          auto e = std::make_unique<Expr>();
+          e->kind = Expr::Kind::kStar;
+          e->pos = pos;
+          return e;
+        }
+        if (t.isSymbol("(")) {
+          ++i_;
+          if (peek().isKeyword("SELECT") || peek().isKeyword("WITH")) {
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::kSubquery;
+            e->pos = pos;
+            EDDY_ASSIGN_OR_RETURN(e->query, query());
+            EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+            return e;
+          }
+          EDDY_ASSIGN_OR_RETURN(ExprPtr e, expr());
+          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+          return e;
+        }
+        return unexpected("an expression");
+      case TokenKind::kIdentifier:
+        break;
+    }
+    std::string word = upper(t.text);
+    if (word == "NULL") {
+      ++i_;
+      return literal(Expr::LiteralType::kNull, "NULL", pos);
+    }
+    if (word == "TRUE" || word == "FALSE") {
+      ++i_;
+      return literal(Expr::LiteralType::kBool, word, pos);
+    }
+    if ((word == "TIMESTAMP" || word == "DATE" || word == "TIME") && peek(1).kind == TokenKind::kString) {
+      ++i_;
+      std::string text = next().text;
+      return literal(word == "TIMESTAMP" ? Expr::LiteralType::kTimestamp
+                     : word == "DATE"    ? Expr::LiteralType::kDate
+                                         : Expr::LiteralType::kTime,
+                     std::move(text), pos);
+    }
+    if (word == "INTERVAL") {
+      ++i_;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kInterval;
+      e->pos = pos;
+      bool negative = acceptSymbol("-");
+      if (peek().kind == TokenKind::kString || peek().kind == TokenKind::kInteger) {
+        e->text = next().text;
+      } else {
+        return unexpected("an interval value such as '5'");
+      }
+      if (negative) e->text = "-" + e->text;
+      EDDY_ASSIGN_OR_RETURN(e->unit, intervalUnit());
+      if (acceptKeyword("TO")) {
+        EDDY_ASSIGN_OR_RETURN(std::string to, intervalUnit());
+        e->unit += " TO " + to;
+      }
+      return e;
+    }
+    if (word == "CAST" || word == "TRY_CAST") {
+      ++i_;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kCast;
+      e->pos = pos;
+      e->name = word;
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+      e->args.push_back(std::move(v));
+      EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+      EDDY_ASSIGN_OR_RETURN(e->type, dataType());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if (word == "CASE") {
+      ++i_;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kCase;
+      e->pos = pos;
+      if (!peek().isKeyword("WHEN")) {
+        e->has_operand = true;
+        EDDY_ASSIGN_OR_RETURN(ExprPtr op, expr());
+        e->args.push_back(std::move(op));
+      }
+      if (!peek().isKeyword("WHEN")) return unexpected("WHEN");
+      while (acceptKeyword("WHEN")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr w, expr());
+        EDDY_RETURN_IF_ERROR(expectKeyword("THEN"));
+        EDDY_ASSIGN_OR_RETURN(ExprPtr th, expr());
+        e->args.push_back(std::move(w));
+        e->args.push_back(std::move(th));
+      }
+      if (acceptKeyword("ELSE")) {
+        e->has_else = true;
+        EDDY_ASSIGN_OR_RETURN(ExprPtr el, expr());
+        e->args.push_back(std::move(el));
+      }
+      EDDY_RETURN_IF_ERROR(expectKeyword("END"));
+      return e;
+    }
+    if (word == "EXISTS" && peek(1).isSymbol("(")) {
+      i_ += 2;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kExists;
+      e->pos = pos;
+      EDDY_ASSIGN_OR_RETURN(e->query, query());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if ((word == "CURRENT_TIMESTAMP" || word == "CURRENT_DATE" || word == "CURRENT_TIME" || word == "LOCALTIMESTAMP" ||
+         word == "LOCALTIME" || word == "CURRENT_ROW_TIMESTAMP") &&
+        !peek(1).isSymbol("(")) {
+      ++i_;
+      return call(word, pos, {});
+    }
+    if (peek(1).isSymbol("(") && reservedWords().count(word) == 0) return functionCall();
+    if (word == "LEFT" || word == "RIGHT") {
+      if (peek(1).isSymbol("(")) return functionCall();
+    }
+    if (reservedWords().count(word) != 0) return unexpected("an expression");
+    return columnRef();
+  }
+
+  Result<std::string> intervalUnit() {
+    static const char* kUnits[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "WEEK"};
+    for (const char* u : kUnits) {
+      if (acceptKeyword(u)) {
+        if (acceptSymbol("(")) {
+          EDDY_RETURN_IF_ERROR(integer().status());
+          if (acceptSymbol(",")) EDDY_RETURN_IF_ERROR(integer().status());
+          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        }
+        return std::string(u);
+      }
+      // Plural forms, as Flink accepts them in some places.
+      if (acceptKeyword(std::string(u) + "S")) return std::string(u);
+    }
+    return unexpected("an interval unit (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND)");
+  }
+
+  Result<ExprPtr> columnRef() {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::kColumn;
+    e->pos = peek().pos;
+    e->names.push_back(next().text);
+    while (peek().isSymbol(".")) {
+      ++i_;
+      if (peek().isSymbol("*")) {
+        ++i_;
+        e->kind = Expr::Kind::kStar;
+        return e;
+      }
+      EDDY_ASSIGN_OR_RETURN(std::string n, identifier("a column name after '.'"));
+      e->names.push_back(n);
+    }
+    return e;
+  }
+
+  Result<ExprPtr> functionCall() {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::kCall;
+    e->pos = peek().pos;
+    e->name = upper(next().text);
+    ++i_;  // (
+    if (e->name == "EXTRACT") {
+      EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
+      EDDY_RETURN_IF_ERROR(expectKeyword("FROM"));
+      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+      auto u = std::make_unique<Expr>();
+      u->kind = Expr::Kind::kLiteral;
+      u->literal = Expr::LiteralType::kString;
+      u->text = unit;
+      u->pos = e->pos;
+      e->args.push_back(std::move(u));
+      e->args.push_back(std::move(v));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if (e->name == "POSITION") {
+      EDDY_ASSIGN_OR_RETURN(ExprPtr needle, additive());
+      EDDY_RETURN_IF_ERROR(expectKeyword("IN"));
+      EDDY_ASSIGN_OR_RETURN(ExprPtr hay, expr());
+      e->args.push_back(std::move(needle));
+      e->args.push_back(std::move(hay));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if (e->name == "TRIM") {
+      std::string mode = "BOTH";
+      if (peek().isKeyword("BOTH") || peek().isKeyword("LEADING") || peek().isKeyword("TRAILING")) {
+        mode = upper(next().text);
+      }
+      ExprPtr chars;
+      if (!acceptKeyword("FROM")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr first, expr());
+        if (acceptKeyword("FROM")) {
+          chars = std::move(first);
+          EDDY_ASSIGN_OR_RETURN(ExprPtr s, expr());
+          e->args.push_back(std::move(s));
+        } else {
+          e->args.push_back(std::move(first));
+        }
+      } else {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr s, expr());
+        e->args.push_back(std::move(s));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      e->name = mode == "BOTH" ? "TRIM" : mode == "LEADING" ? "LTRIM" : "RTRIM";
+      if (chars) e->args.push_back(std::move(chars));
+      return e;
+    }
+    if (acceptKeyword("DISTINCT")) {
+      e->distinct = true;
+    } else {
+      acceptKeyword("ALL");
+    }
+    if (!acceptSymbol(")")) {
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
+        e->args.push_back(std::move(a));
+        if (e->name == "SUBSTRING" && (peek().isKeyword("FROM") || peek().isKeyword("FOR"))) {
+          ++i_;
+          EDDY_ASSIGN_OR_RETURN(ExprPtr b, expr());
+          e->args.push_back(std::move(b));
+          if (acceptKeyword("FOR")) {
+            EDDY_ASSIGN_OR_RETURN(ExprPtr c, expr());
+            e->args.push_back(std::move(c));
+          }
+        }
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    if (peek().isKeyword("OVER")) {
+      Pos over_pos = next().pos;
+      auto o = std::make_unique<Expr>();
+      o->kind = Expr::Kind::kOver;
+      o->pos = over_pos;
+      o->over = std::make_shared<Expr::Window>();
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      if (acceptKeyword("PARTITION")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+        do {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
+          o->over->partition_by.push_back(std::move(p));
+        } while (acceptSymbol(","));
+      }
+      if (acceptKeyword("ORDER")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+        do {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
+          o->over->order_by.push_back(std::move(p));
+          bool desc = acceptKeyword("DESC");
+          if (!desc) acceptKeyword("ASC");
+          o->over->order_desc.push_back(desc);
+        } while (acceptSymbol(","));
+      }
+      if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
+        o->over->rows = upper(next().text) == "ROWS";
+        o->over->has_frame = true;
+        EDDY_RETURN_IF_ERROR(expectKeyword("BETWEEN"));
+        if (acceptKeyword("UNBOUNDED")) {
+          o->over->unbounded = true;
+        } else {
+          o->over->unbounded = false;
+          EDDY_ASSIGN_OR_RETURN(o->over->preceding, additive());
+        }
+        EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("CURRENT"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      o->args.push_back(std::move(e));
+      return o;
+    }
+    return e;
+  }
+
+  std::string_view text_;
+  std::vector<Token> t_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<std::unique_ptr<ast::Statement>>> parseScript(std::string_view sql) {
+  EDDY_ASSIGN_OR_RETURN(std::vector<Token> tokens, tokenize(sql));
+  return Parser(sql, std::move(tokens)).script();
+}
+
+Result<ast::ExprPtr> parseExpression(std::string_view sql) {
+  EDDY_ASSIGN_OR_RETURN(std::vector<Token> tokens, tokenize(sql));
+  return Parser(sql, std::move(tokens)).singleExpression();
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,1001 @@
+#include "eddy/sql/planner/functions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+namespace eddy::sql {
+
+namespace {
+
+int integerRank(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return 1;
+    case TypeId::kSmallInt: return 2;
+    case TypeId::kInt: return 3;
+    case TypeId::kBigInt: return 4;
+    default: return 0;
+  }
+}
+int integerDigits(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return 3;
+    case TypeId::kSmallInt: return 5;
+    case TypeId::kInt: return 10;
+    default: return 19;
+  }
+}
+LogicalType asDecimal(const LogicalType& t) {
+  if (t.id == TypeId::kDecimal) return t;
+  return LogicalType::decimal(integerDigits(t.id), 0);
+}
+
+}  // namespace
+
+bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
+  bool nullable = a.nullable || b.nullable;
+  if (a.id == TypeId::kNull) {
+    *out = b.plain().withNullable(true);
+    return true;
+  }
+  if (b.id == TypeId::kNull) {
+    *out = a.plain().withNullable(true);
+    return true;
+  }
+  if (a.sameAs(b)) {
+    *out = a.plain().withNullable(nullable);
+    return true;
+  }
+  if (a.isNumeric() && b.isNumeric()) {
+    if (a.storage() == Storage::kDouble || b.storage() == Storage::kDouble) {
+      *out = (a.id == TypeId::kFloat && b.id != TypeId::kDouble) || (b.id == TypeId::kFloat && a.id != TypeId::kDouble)
+                 ? LogicalType::of(TypeId::kFloat)
+                 : LogicalType::doubleType();
+      if (a.id == TypeId::kFloat && b.id == TypeId::kFloat) *out = LogicalType::of(TypeId::kFloat);
+      out->nullable = nullable;
+      return true;
+    }
+    if (a.id == TypeId::kDecimal || b.id == TypeId::kDecimal) {
+      LogicalType da = asDecimal(a), db = asDecimal(b);
+      int scale = std::max(da.scale, db.scale);
+      int digits = std::max(da.precision - da.scale, db.precision - db.scale);
+      *out = LogicalType::decimal(std::min(38, digits + scale), scale);
+      out->nullable = nullable;
+      return true;
+    }
+    *out = integerRank(a.id) >= integerRank(b.id) ? a.plain() : b.plain();
+    out->nullable = nullable;
+    return true;
+  }
+  if (a.isString() && b.isString()) {
+    *out = LogicalType::of(TypeId::kVarchar, std::max(a.precision, b.precision));
+    out->nullable = nullable;
+    return true;
+  }
+  if (a.isTimestamp() && b.isTimestamp()) {
+    *out = LogicalType::of(a.id == b.id ? a.id : TypeId::kTimestamp, std::max(a.precision, b.precision));
+    out->nullable = nullable;
+    return true;
+  }
+  if ((a.isTimestamp() && b.id == TypeId::kDate) || (b.isTimestamp() && a.id == TypeId::kDate)) {
+    *out = LogicalType::timestamp(std::max(a.precision, b.precision));
+    out->nullable = nullable;
+    return true;
+  }
+  return false;
+}
+
+ExprP coerce(ExprP e, const LogicalType& t) {
+  const LogicalType& from = e->type();
+  if (from.sameAs(t) || (from.isString() && t.isString() && t.id == TypeId::kVarchar)) return e;
+  return std::make_unique<CastCall>(t.withNullable(from.nullable), std::move(e), false);
+}
+
+namespace {
+
+using Args = std::vector<ExprP>;
+using RowFn = std::function<Value(const std::vector<Value>&)>;
+
+bool anyNullable(const Args& a) {
+  for (const auto& e : a) {
+    if (e->type().nullable) return true;
+  }
+  return false;
+}
+
+ExprP row(const std::string& name, LogicalType type, Args args, RowFn fn, bool strict = true) {
+  if (strict) type.nullable = type.nullable || anyNullable(args);
+  return std::make_unique<RowCall>(name, type, std::move(args), std::move(fn), strict);
+}
+
+Status argError(const std::string& name, Pos pos, const std::string& why) {
+  return sqlError(pos, "function " + name + ": " + why);
+}
+
+Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Pos pos) {
+  if (args.size() < lo || args.size() > hi) {
+    std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
+    return argError(name, pos, "takes " + want + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
+  }
+  return Status::ok();
+}
+
+Status needString(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (!args[i]->type().isString() && args[i]->type().id != TypeId::kNull) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be a string, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (!args[i]->type().isNumeric() && args[i]->type().id != TypeId::kNull) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be numeric, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+
+double num(const Value& v, const LogicalType& t) {
+  if (t.storage() == Storage::kDouble) return v.d;
+  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / std::pow(10.0, t.scale);
+  return static_cast<double>(v.i);
+}
+
+int64_t pow10(int n) {
+  int64_t p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+// Java's SimpleDateFormat patterns Flink's DATE_FORMAT uses: yyyy MM dd HH mm ss SSS.
+std::string formatPattern(int64_t millis, const std::string& pattern) {
+  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
+  int64_t ms = millis - days * 86400000;
+  int64_t y;
+  unsigned mo, d;
+  civilFromDays(days, y, mo, d);
+  std::string out;
+  for (size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    size_t n = 1;
+    while (i + n < pattern.size() && pattern[i + n] == c) ++n;
+    auto pad = [&](int64_t v, size_t width) {
+      std::string s = std::to_string(v);
+      if (s.size() < width) s.insert(0, width - s.size(), '0');
+      return s;
+    };
+    if (c == '\'') {
+      size_t end = pattern.find('\'', i + 1);
+      if (end == std::string::npos) end = pattern.size();
+      out += pattern.substr(i + 1, end - i - 1);
+      i = end + 1;
+      continue;
+    }
+    switch (c) {
+      case 'y': out += n == 2 ? pad(y % 100, 2) : pad(y, n); break;
+      case 'M': out += pad(mo, n); break;
+      case 'd': out += pad(d, n); break;
+      case 'H': out += pad(ms / 3600000, n); break;
+      case 'm': out += pad(ms / 60000 % 60, n); break;
+      case 's': out += pad(ms / 1000 % 60, n); break;
+      case 'S': out += pad(ms % 1000, 3).substr(0, std::min<size_t>(n, 3)); break;
+      default: out.append(n, c); break;
+    }
+    i += n;
+  }
+  return out;
+}
+
+// Parses `s` with a SimpleDateFormat-like pattern (yyyy MM dd HH mm ss SSS).
+bool parsePattern(const std::string& s, const std::string& pattern, int64_t& millis) {
+  int64_t y = 1970, mo = 1, d = 1, h = 0, mi = 0, se = 0, ms = 0;
+  size_t p = 0;
+  for (size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    size_t n = 1;
+    while (i + n < pattern.size() && pattern[i + n] == c) ++n;
+    if (std::string("yMdHmsS").find(c) != std::string::npos) {
+      size_t width = c == 'y' && n == 4 ? 4 : n;
+      int64_t v = 0;
+      size_t k = 0;
+      while (k < width && p + k < s.size() && std::isdigit(static_cast<unsigned char>(s[p + k]))) v = v * 10 + (s[p + k++] - '0');
+      if (k == 0) return false;
+      p += k;
+      switch (c) {
+        case 'y': y = v; break;
+        case 'M': mo = v; break;
+        case 'd': d = v; break;
+        case 'H': h = v; break;
+        case 'm': mi = v; break;
+        case 's': se = v; break;
+        case 'S': ms = k == 1 ? v * 100 : k == 2 ? v * 10 : v; break;
+      }
+    } else {
+      for (size_t k = 0; k < n; ++k) {
+        if (p >= s.size() || s[p] != c) return false;
+        ++p;
+      }
+    }
+    i += n;
+  }
+  if (p != s.size()) return false;
+  millis = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400000 + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+  return true;
+}
+
+std::string likeToRegex(const std::string& pattern, char escape) {
+  std::string r;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (escape && c == escape && i + 1 < pattern.size()) {
+      c = pattern[++i];
+      r += std::string("\\") + c;
+      continue;
+    }
+    if (c == '%') {
+      r += ".*";
+    } else if (c == '_') {
+      r += ".";
+    } else if (std::string(".^$|()[]{}*+?\\").find(c) != std::string::npos) {
+      r += std::string("\\") + c;
+    } else {
+      r += c;
+    }
+  }
+  return r;
+}
+
+Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
+  const LogicalType a = args[0]->type(), b = args[1]->type();
+  BinaryOp op = name == "+" ? BinaryOp::kAdd : name == "-" ? BinaryOp::kSub : name == "*" ? BinaryOp::kMul
+              : name == "/" ? BinaryOp::kDiv : BinaryOp::kMod;
+  bool nullable = a.nullable || b.nullable;
+  // Time arithmetic: timestamp/date +- interval, interval + timestamp.
+  if ((op == BinaryOp::kAdd || op == BinaryOp::kSub) &&
+      (a.isTimestamp() || a.id == TypeId::kDate || a.id == TypeId::kTime) && b.isInterval()) {
+    if (b.id == TypeId::kIntervalYearMonth) {
+      bool sub = op == BinaryOp::kSub;
+      LogicalType t = a.plain().withNullable(nullable);
+      return row(name, t, std::move(args), [sub, t](const std::vector<Value>& v) {
+        int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
+        int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        int64_t rest = ms - days * 86400000;
+        int64_t y;
+        unsigned m, d;
+        civilFromDays(days, y, m, d);
+        int64_t total = y * 12 + (m - 1) + (sub ? -v[1].i : v[1].i);
+        int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+        unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
+        static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        unsigned maxd = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
+        int64_t nd = daysFromCivil(ny, nm, std::min(d, maxd));
+        return Value::ofInt(t.id == TypeId::kDate ? nd : nd * 86400000 + rest);
+      });
+    }
+    if (a.id == TypeId::kDate) {
+      bool sub = op == BinaryOp::kSub;
+      return row(name, a.plain().withNullable(nullable), std::move(args), [sub](const std::vector<Value>& v) {
+        int64_t days = v[1].i / 86400000;
+        return Value::ofInt(sub ? v[0].i - days : v[0].i + days);
+      });
+    }
+    return ExprP(std::make_unique<BinaryCall>(op, a.plain().withNullable(nullable), std::move(args[0]), std::move(args[1])));
+  }
+  if (op == BinaryOp::kAdd && a.isInterval() && (b.isTimestamp() || b.id == TypeId::kDate)) {
+    Args swapped;
+    swapped.push_back(std::move(args[1]));
+    swapped.push_back(std::move(args[0]));
+    return arithmetic(name, std::move(swapped), pos);
+  }
+  if (a.isInterval() && b.isInterval() && a.id == b.id && (op == BinaryOp::kAdd || op == BinaryOp::kSub)) {
+    return ExprP(std::make_unique<BinaryCall>(op, a.plain().withNullable(nullable), std::move(args[0]), std::move(args[1])));
+  }
+  if (a.isInterval() && b.isInteger() && (op == BinaryOp::kMul || op == BinaryOp::kDiv)) {
+    LogicalType t = a.plain().withNullable(nullable);
+    ExprP rhs = coerce(std::move(args[1]), LogicalType::bigint());
+    return ExprP(std::make_unique<BinaryCall>(op, t, std::move(args[0]), std::move(rhs)));
+  }
+  if (a.id == TypeId::kNull || b.id == TypeId::kNull) {
+    LogicalType t = a.id == TypeId::kNull ? b : a;
+    if (t.id == TypeId::kNull) t = LogicalType::integer();
+    return row(name, t.plain().withNullable(true), std::move(args), [](const std::vector<Value>&) { return Value(); });
+  }
+  if (!a.isNumeric() || !b.isNumeric()) {
+    return sqlError(pos, "cannot apply '" + name + "' to arguments of type " + a.toString() + " and " + b.toString());
+  }
+  LogicalType common;
+  commonType(a, b, &common);
+  if (common.id == TypeId::kDecimal) {
+    LogicalType da = asDecimal(a), db = asDecimal(b);
+    switch (op) {
+      case BinaryOp::kAdd:
+      case BinaryOp::kSub: {
+        LogicalType t = LogicalType::decimal(std::min(38, common.precision + 1), common.scale).withNullable(nullable);
+        LogicalType in = LogicalType::decimal(common.precision, common.scale);
+        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), in), coerce(std::move(args[1]), in)));
+      }
+      case BinaryOp::kMul: {
+        LogicalType t = LogicalType::decimal(std::min(38, da.precision + db.precision), da.scale + db.scale)
+                            .withNullable(nullable);
+        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), da), coerce(std::move(args[1]), db)));
+      }
+      case BinaryOp::kDiv: {
+        // Flink: scale = max(6, s1 + p2 + 1), precision = p1 - s1 + s2 + scale, capped at 38.
+        int scale = std::max(6, da.scale + db.precision + 1);
+        int precision = da.precision - da.scale + db.scale + scale;
+        if (precision > 38) {
+          scale = std::max(6, scale - (precision - 38));
+          precision = 38;
+        }
+        LogicalType t = LogicalType::decimal(precision, scale).withNullable(nullable);
+        int s1 = da.scale, s2 = db.scale;
+        Args cargs;
+        cargs.push_back(coerce(std::move(args[0]), da));
+        cargs.push_back(coerce(std::move(args[1]), db));
+        return row("/", t, std::move(cargs), [s1, s2, scale](const std::vector<Value>& v) {
+          if (v[1].i == 0) throw EvalError("division by zero");
+          // a / 10^s1 / (b / 10^s2) * 10^scale = a * 10^(scale - s1 + s2) / b
+          __int128 num = v[0].i;
+          int shift = scale - s1 + s2;
+          for (int k = 0; k < shift; ++k) num *= 10;
+          __int128 q = num / v[1].i, r = num % v[1].i;
+          __int128 den = v[1].i < 0 ? -static_cast<__int128>(v[1].i) : v[1].i;
+          if (2 * (r < 0 ? -r : r) >= den) q += ((num < 0) != (v[1].i < 0)) ? -1 : 1;
+          return Value::ofInt(static_cast<int64_t>(q));
+        });
+      }
+      case BinaryOp::kMod: {
+        LogicalType t = LogicalType::decimal(std::min(da.precision, db.precision), common.scale).withNullable(nullable);
+        LogicalType in = LogicalType::decimal(common.precision, common.scale);
+        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), in), coerce(std::move(args[1]), in)));
+      }
+      default: break;
+    }
+  }
+  common.nullable = nullable;
+  return ExprP(std::make_unique<BinaryCall>(op, common, coerce(std::move(args[0]), common), coerce(std::move(args[1]), common)));
+}
+
+Result<ExprP> comparison(const std::string& name, Args args, Pos pos) {
+  BinaryOp op = name == "=" ? BinaryOp::kEq : name == "<>" ? BinaryOp::kNe : name == "<" ? BinaryOp::kLt
+              : name == "<=" ? BinaryOp::kLe : name == ">" ? BinaryOp::kGt : BinaryOp::kGe;
+  LogicalType a = args[0]->type(), b = args[1]->type();
+  LogicalType common;
+  // A string compared with a number or a time converts to it (Flink casts the string).
+  if (a.isString() && !b.isString() && b.id != TypeId::kNull) {
+    common = b.plain();
+  } else if (b.isString() && !a.isString() && a.id != TypeId::kNull) {
+    common = a.plain();
+  } else if (a.id == TypeId::kBoolean && b.id == TypeId::kBoolean) {
+    common = a.plain();
+  } else if (!commonType(a, b, &common)) {
+    return sqlError(pos, "cannot compare " + a.toString() + " with " + b.toString());
+  }
+  if (common.id == TypeId::kNull) common = LogicalType::integer();
+  LogicalType t = LogicalType::boolean().withNullable(a.nullable || b.nullable);
+  ExprP l = coerce(std::move(args[0]), common.withNullable(true));
+  ExprP r = coerce(std::move(args[1]), common.withNullable(true));
+  return ExprP(std::make_unique<BinaryCall>(op, t, std::move(l), std::move(r)));
+}
+
+using Binder = std::function<Result<ExprP>(const std::string& name, Args args, Pos pos)>;
+
+std::map<std::string, Binder>& registry() {
+  static std::map<std::string, Binder> r;
+  return r;
+}
+
+// Registers a math function of one numeric argument returning DOUBLE.
+void mathFn(const std::string& name, double (*f)(double)) {
+  registry()[name] = [f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
+    LogicalType t = args[0]->type();
+    return row(n, LogicalType::doubleType(), std::move(args), [f, t](const std::vector<Value>& v) {
+      return Value::ofDouble(f(num(v[0], t)));
+    });
+  };
+}
+
+void registerAll() {
+  auto& r = registry();
+  for (const char* op : {"+", "-", "*", "/", "MOD"}) {
+    r[op] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+      return arithmetic(n, std::move(args), pos);
+    };
+  }
+  for (const char* op : {"=", "<>", "<", "<=", ">", ">="}) {
+    r[op] = [](const std::string& n, Args args, Pos pos) { return comparison(n, std::move(args), pos); };
+  }
+  r["NEGATE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    LogicalType t = args[0]->type();
+    if (!t.isNumeric() && !t.isInterval()) return argError("-", pos, "cannot negate " + t.toString());
+    (void)n;
+    return row("-", t.plain(), std::move(args), [t](const std::vector<Value>& v) {
+      if (t.storage() == Storage::kDouble) return Value::ofDouble(-v[0].d);
+      return Value::ofInt(static_cast<int64_t>(0ULL - static_cast<uint64_t>(v[0].i)));
+    });
+  };
+  r["||"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    std::vector<LogicalType> ts;
+    for (auto& a : args) ts.push_back(a->type());
+    (void)pos;
+    return row(n, LogicalType::string(), std::move(args), [ts](const std::vector<Value>& v) {
+      return Value::ofString(formatValue(v[0], ts[0]) + formatValue(v[1], ts[1]));
+    });
+  };
+  r["CONCAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "takes at least one argument");
+    std::vector<LogicalType> ts;
+    for (auto& a : args) ts.push_back(a->type());
+    return row(n, LogicalType::string(), std::move(args), [ts](const std::vector<Value>& v) {
+      std::string s;
+      for (size_t i = 0; i < v.size(); ++i) s += formatValue(v[i], ts[i]);
+      return Value::ofString(std::move(s));
+    });
+  };
+  r["CONCAT_WS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.size() < 2) return argError(n, pos, "takes a separator and at least one string");
+    std::vector<LogicalType> ts;
+    for (auto& a : args) ts.push_back(a->type());
+    LogicalType t = LogicalType::string().withNullable(args[0]->type().nullable);
+    // Flink: NULL separator gives NULL; NULL strings are skipped.
+    return row(n, t, std::move(args), [ts](const std::vector<Value>& v) {
+      if (v[0].null) return Value();
+      std::string s;
+      bool first = true;
+      for (size_t i = 1; i < v.size(); ++i) {
+        if (v[i].null) continue;
+        if (!first) s += v[0].s;
+        s += formatValue(v[i], ts[i]);
+        first = false;
+      }
+      return Value::ofString(std::move(s));
+    }, false);
+  };
+  auto stringFn = [](const std::string& name, std::function<std::string(const std::string&)> f) {
+    registry()[name] = [f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      return row(n, LogicalType::string(), std::move(args), [f](const std::vector<Value>& v) { return Value::ofString(f(v[0].s)); });
+    };
+  };
+  stringFn("UPPER", [](const std::string& s) {
+    std::string r = s;
+    for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return r;
+  });
+  stringFn("LOWER", [](const std::string& s) {
+    std::string r = s;
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return r;
+  });
+  stringFn("REVERSE", [](const std::string& s) { return std::string(s.rbegin(), s.rend()); });
+  stringFn("INITCAP", [](const std::string& s) {
+    std::string r = s;
+    bool start = true;
+    for (char& c : r) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        c = static_cast<char>(start ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+        start = false;
+      } else {
+        start = true;
+      }
+    }
+    return r;
+  });
+  for (const char* name : {"TRIM", "LTRIM", "RTRIM"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      bool left = n != "RTRIM", right = n != "LTRIM";
+      return row(n, LogicalType::string(), std::move(args), [left, right](const std::vector<Value>& v) {
+        std::string chars = v.size() > 1 ? v[1].s : " ";
+        std::string s = v[0].s;
+        size_t b = 0, e = s.size();
+        if (left) while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+        if (right) while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+        return Value::ofString(s.substr(b, e - b));
+      });
+    };
+  }
+  for (const char* name : {"CHAR_LENGTH", "CHARACTER_LENGTH"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
+        int64_t count = 0;
+        for (unsigned char c : v[0].s) count += (c & 0xC0) != 0x80;
+        return Value::ofInt(count);
+      });
+    };
+  }
+  for (const char* name : {"SUBSTRING", "SUBSTR"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+        int64_t len = static_cast<int64_t>(v[0].s.size());
+        int64_t start = v[1].i;
+        if (start < 0) start = len + start + 1;
+        if (start == 0) start = 1;
+        int64_t count = v.size() > 2 ? v[2].i : len;
+        if (count < 0) throw EvalError("SUBSTRING: negative length");
+        int64_t b = std::max<int64_t>(start - 1, 0);
+        int64_t e = std::min(len, start - 1 + count);
+        return Value::ofString(b >= e ? "" : v[0].s.substr(static_cast<size_t>(b), static_cast<size_t>(e - b)));
+      });
+    };
+  }
+  r["REPLACE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      std::string s = v[0].s;
+      if (v[1].s.empty()) return Value::ofString(s);
+      std::string out;
+      size_t p = 0, f;
+      while ((f = s.find(v[1].s, p)) != std::string::npos) {
+        out += s.substr(p, f - p) + v[2].s;
+        p = f + v[1].s.size();
+      }
+      return Value::ofString(out + s.substr(p));
+    });
+  };
+  r["POSITION"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
+      size_t f = v[1].s.find(v[0].s);
+      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(f) + 1);
+    });
+  };
+  r["LOCATE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
+      size_t from = v.size() > 2 ? static_cast<size_t>(std::max<int64_t>(v[2].i - 1, 0)) : 0;
+      size_t f = v[1].s.find(v[0].s, from);
+      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(f) + 1);
+    });
+  };
+  for (const char* name : {"LPAD", "RPAD"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+      bool left = n == "LPAD";
+      return row(n, LogicalType::string(), std::move(args), [left](const std::vector<Value>& v) {
+        int64_t len = v[1].i;
+        if (len < 0) return Value();
+        std::string s = v[0].s;
+        if (static_cast<int64_t>(s.size()) >= len) return Value::ofString(s.substr(0, static_cast<size_t>(len)));
+        if (v[2].s.empty()) return Value::ofString(s);
+        std::string pad;
+        while (static_cast<int64_t>(pad.size() + s.size()) < len) pad += v[2].s;
+        pad.resize(static_cast<size_t>(len) - s.size());
+        return Value::ofString(left ? pad + s : s + pad);
+      });
+    };
+  }
+  r["REPEAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      std::string s;
+      for (int64_t i = 0; i < v[1].i; ++i) s += v[0].s;
+      return Value::ofString(s);
+    });
+  };
+  r["SPLIT_INDEX"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      if (v[1].s.empty() || v[2].i < 0) return Value();
+      std::vector<std::string> parts;
+      size_t p = 0, f;
+      while ((f = v[0].s.find(v[1].s, p)) != std::string::npos) {
+        parts.push_back(v[0].s.substr(p, f - p));
+        p = f + v[1].s.size();
+      }
+      parts.push_back(v[0].s.substr(p));
+      if (v[2].i >= static_cast<int64_t>(parts.size())) return Value();
+      return Value::ofString(parts[static_cast<size_t>(v[2].i)]);
+    });
+  };
+  r["REGEXP_REPLACE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      try {
+        return Value::ofString(std::regex_replace(v[0].s, std::regex(v[1].s), v[2].s));
+      } catch (const std::regex_error&) {
+        return Value();
+      }
+    });
+  };
+  r["REGEXP_EXTRACT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      try {
+        std::smatch m;
+        if (!std::regex_search(v[0].s, m, std::regex(v[1].s))) return Value();
+        size_t g = v.size() > 2 ? static_cast<size_t>(v[2].i) : 1;
+        if (g >= m.size()) return Value();
+        return Value::ofString(m[g].str());
+      } catch (const std::regex_error&) {
+        return Value();
+      }
+    });
+  };
+  r["REGEXP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    return row(n, LogicalType::boolean(), std::move(args), [](const std::vector<Value>& v) {
+      try {
+        return Value::ofBool(std::regex_search(v[0].s, std::regex(v[1].s)));
+      } catch (const std::regex_error&) {
+        return Value();
+      }
+    });
+  };
+  r["LIKE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    // A constant pattern compiles once.
+    auto* lit = dynamic_cast<Literal*>(args[1].get());
+    char escape = 0;
+    if (args.size() > 2) {
+      auto* e = dynamic_cast<Literal*>(args[2].get());
+      if (e && !e->value().s.empty()) escape = e->value().s[0];
+    }
+    if (lit && !lit->value().null) {
+      auto re = std::make_shared<std::regex>(likeToRegex(lit->value().s, escape));
+      Args one;
+      one.push_back(std::move(args[0]));
+      return row(n, LogicalType::boolean(), std::move(one), [re](const std::vector<Value>& v) {
+        return Value::ofBool(std::regex_match(v[0].s, *re));
+      });
+    }
+    return row(n, LogicalType::boolean(), std::move(args), [escape](const std::vector<Value>& v) {
+      return Value::ofBool(std::regex_match(v[0].s, std::regex(likeToRegex(v[1].s, escape))));
+    });
+  };
+  r["ABS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
+    LogicalType t = args[0]->type().plain();
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
+      if (t.storage() == Storage::kDouble) return Value::ofDouble(std::fabs(v[0].d));
+      return Value::ofInt(v[0].i < 0 ? -v[0].i : v[0].i);
+    });
+  };
+  for (const char* name : {"FLOOR", "CEIL", "CEILING"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
+      bool floor = n == "FLOOR";
+      LogicalType t = args[0]->type().plain();
+      LogicalType rt = t.id == TypeId::kDecimal ? LogicalType::decimal(std::max(1, t.precision - t.scale + (t.scale > 0 ? 1 : 0)), 0) : t;
+      return row(n, rt, std::move(args), [t, floor](const std::vector<Value>& v) {
+        if (t.storage() == Storage::kDouble) return Value::ofDouble(floor ? std::floor(v[0].d) : std::ceil(v[0].d));
+        if (t.id != TypeId::kDecimal) return Value::ofInt(v[0].i);
+        int64_t p = pow10(t.scale);
+        int64_t q = v[0].i / p, rem = v[0].i % p;
+        if (floor && rem < 0) --q;
+        if (!floor && rem > 0) ++q;
+        return Value::ofInt(q);
+      });
+    };
+  }
+  for (const char* name : {"ROUND", "TRUNCATE"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+      EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
+      int digits = 0;
+      if (args.size() > 1) {
+        auto* lit = dynamic_cast<Literal*>(args[1].get());
+        if (!lit) return argError(n, pos, "the number of digits must be a literal");
+        digits = static_cast<int>(lit->value().i);
+        args.pop_back();
+      }
+      bool round = n == "ROUND";
+      LogicalType t = args[0]->type().plain();
+      LogicalType rt = t;
+      if (t.id == TypeId::kDecimal) rt = LogicalType::decimal(std::max(1, t.precision - t.scale + std::max(0, digits) + 1), std::clamp(digits, 0, t.scale));
+      return row(n, rt, std::move(args), [t, rt, digits, round](const std::vector<Value>& v) {
+        if (t.storage() == Storage::kDouble) {
+          double f = std::pow(10.0, digits);
+          double x = v[0].d * f;
+          x = round ? (x < 0 ? -std::floor(-x + 0.5) : std::floor(x + 0.5)) : std::trunc(x);
+          return Value::ofDouble(x / f);
+        }
+        int scale = t.id == TypeId::kDecimal ? t.scale : 0;
+        if (digits >= scale) return Value::ofInt(v[0].i * pow10(rt.scale - scale));
+        int64_t p = pow10(scale - digits);
+        int64_t q = v[0].i / p, rem = v[0].i % p;
+        if (round && 2 * (rem < 0 ? -rem : rem) >= p) q += v[0].i < 0 ? -1 : 1;
+        if (digits < 0) return Value::ofInt(q * pow10(-digits));
+        return Value::ofInt(q);  // The result's scale is `digits`.
+      });
+    };
+  }
+  r["POWER"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    LogicalType a = args[0]->type(), b = args[1]->type();
+    return row(n, LogicalType::doubleType(), std::move(args), [a, b](const std::vector<Value>& v) {
+      return Value::ofDouble(std::pow(num(v[0], a), num(v[1], b)));
+    });
+  };
+  r["POW"] = r["POWER"];
+  mathFn("SQRT", [](double x) { return std::sqrt(x); });
+  mathFn("EXP", [](double x) { return std::exp(x); });
+  mathFn("LN", [](double x) { return std::log(x); });
+  mathFn("LOG10", [](double x) { return std::log10(x); });
+  mathFn("LOG2", [](double x) { return std::log2(x); });
+  mathFn("SIN", [](double x) { return std::sin(x); });
+  mathFn("COS", [](double x) { return std::cos(x); });
+  mathFn("TAN", [](double x) { return std::tan(x); });
+  mathFn("ASIN", [](double x) { return std::asin(x); });
+  mathFn("ACOS", [](double x) { return std::acos(x); });
+  mathFn("ATAN", [](double x) { return std::atan(x); });
+  mathFn("DEGREES", [](double x) { return x * 180.0 / M_PI; });
+  mathFn("RADIANS", [](double x) { return x * M_PI / 180.0; });
+  r["SIGN"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    LogicalType t = args[0]->type().plain();
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
+      if (t.storage() == Storage::kDouble) return Value::ofDouble(v[0].d > 0 ? 1.0 : v[0].d < 0 ? -1.0 : 0.0);
+      int64_t s = v[0].i > 0 ? 1 : v[0].i < 0 ? -1 : 0;
+      return Value::ofInt(t.id == TypeId::kDecimal ? s * pow10(t.scale) : s);
+    });
+  };
+  r["PI"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 0, 0, pos));
+    return row(n, LogicalType::doubleType().notNull(), std::move(args), [](const std::vector<Value>&) { return Value::ofDouble(M_PI); });
+  };
+  r["LOG"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    std::vector<LogicalType> ts;
+    for (auto& a : args) ts.push_back(a->type());
+    return row(n, LogicalType::doubleType(), std::move(args), [ts](const std::vector<Value>& v) {
+      if (v.size() == 1) return Value::ofDouble(std::log(num(v[0], ts[0])));
+      return Value::ofDouble(std::log(num(v[1], ts[1])) / std::log(num(v[0], ts[0])));
+    });
+  };
+  // Conditionals (not strict: they look at NULLs themselves).
+  r["COALESCE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "takes at least one argument");
+    LogicalType t = args[0]->type();
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (!commonType(t, args[i]->type(), &t)) return argError(n, pos, "arguments have no common type");
+    }
+    bool nullable = true;
+    for (auto& a : args) nullable = nullable && a->type().nullable;
+    for (auto& a : args) a = coerce(std::move(a), t);
+    t.nullable = nullable;
+    return row(n, t, std::move(args), [](const std::vector<Value>& v) {
+      for (const Value& x : v) {
+        if (!x.null) return x;
+      }
+      return Value();
+    }, false);
+  };
+  r["IFNULL"] = r["COALESCE"];
+  r["NULLIF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    LogicalType t;
+    if (!commonType(args[0]->type(), args[1]->type(), &t)) return argError(n, pos, "arguments have no common type");
+    LogicalType rt = args[0]->type().plain().withNullable(true);
+    for (auto& a : args) a = coerce(std::move(a), t);
+    return row(n, rt, std::move(args), [](const std::vector<Value>& v) {
+      if (v[0].null) return Value();
+      if (!v[1].null && v[0].i == v[1].i && v[0].d == v[1].d && v[0].s == v[1].s) return Value();
+      return v[0];
+    }, false);
+  };
+  r["IF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    LogicalType t;
+    if (!commonType(args[1]->type(), args[2]->type(), &t)) return argError(n, pos, "branches have no common type");
+    args[1] = coerce(std::move(args[1]), t);
+    args[2] = coerce(std::move(args[2]), t);
+    t.nullable = args[1]->type().nullable || args[2]->type().nullable;
+    return row(n, t, std::move(args), [](const std::vector<Value>& v) {
+      return (!v[0].null && v[0].i != 0) ? v[1] : v[2];
+    }, false);
+  };
+  for (const char* name : {"GREATEST", "LEAST"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      if (args.empty()) return argError(n, pos, "takes at least one argument");
+      LogicalType t = args[0]->type();
+      for (size_t i = 1; i < args.size(); ++i) {
+        if (!commonType(t, args[i]->type(), &t)) return argError(n, pos, "arguments have no common type");
+      }
+      for (auto& a : args) a = coerce(std::move(a), t);
+      bool greatest = n == "GREATEST";
+      return row(n, t, std::move(args), [t, greatest](const std::vector<Value>& v) {
+        Value best = v[0];
+        for (size_t i = 1; i < v.size(); ++i) {
+          bool more = t.storage() == Storage::kDouble ? v[i].d > best.d
+                      : t.storage() == Storage::kString ? v[i].s > best.s
+                                                        : v[i].i > best.i;
+          if (more == greatest && !(v[i].i == best.i && v[i].d == best.d && v[i].s == best.s)) best = v[i];
+        }
+        return best;
+      });
+    };
+  }
+  // Time.
+  r["DATE_FORMAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    LogicalType t = args[0]->type();
+    return row(n, LogicalType::string(), std::move(args), [t](const std::vector<Value>& v) {
+      int64_t ms;
+      if (t.isString()) {
+        if (!parseTimestamp(v[0].s, ms)) return Value();
+      } else {
+        ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
+      }
+      return Value::ofString(formatPattern(ms, v[1].s));
+    });
+  };
+  r["TO_TIMESTAMP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::timestamp(3), std::move(args), [](const std::vector<Value>& v) {
+      int64_t ms;
+      bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
+      return ok ? Value::ofInt(ms) : Value();
+    });
+  };
+  r["TO_DATE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    return row(n, LogicalType::of(TypeId::kDate), std::move(args), [](const std::vector<Value>& v) {
+      int64_t ms;
+      bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
+      return ok ? Value::ofInt(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000)) : Value();
+    });
+  };
+  r["TO_TIMESTAMP_LTZ"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    auto* p = dynamic_cast<Literal*>(args[1].get());
+    if (!p) return argError(n, pos, "the precision must be a literal 0 or 3");
+    int64_t precision = p->value().i;
+    if (precision != 0 && precision != 3) return argError(n, pos, "the precision must be 0 or 3");
+    LogicalType t = args[0]->type();
+    args.pop_back();
+    return row(n, LogicalType::of(TypeId::kTimestampLtz, 3), std::move(args), [t, precision](const std::vector<Value>& v) {
+      double x = num(v[0], t);
+      return Value::ofInt(static_cast<int64_t>(precision == 0 ? x * 1000 : x));
+    });
+  };
+  r["UNIX_TIMESTAMP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    return row(n, LogicalType::bigint(), std::move(args), [](const std::vector<Value>& v) {
+      int64_t ms;
+      bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
+      return ok ? Value::ofInt(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) : Value();
+    });
+  };
+  r["FROM_UNIXTIME"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      return Value::ofString(formatPattern(v[0].i * 1000, v.size() > 1 ? v[1].s : "yyyy-MM-dd HH:mm:ss"));
+    });
+  };
+  r["EXTRACT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    auto* u = dynamic_cast<Literal*>(args[0].get());
+    std::string unit = u ? u->value().s : "";
+    LogicalType t = args[1]->type();
+    if (!t.isTimestamp() && t.id != TypeId::kDate && t.id != TypeId::kTime) {
+      return argError(n, pos, "cannot extract from " + t.toString());
+    }
+    Args one;
+    one.push_back(std::move(args[1]));
+    return row(n, LogicalType::bigint(), std::move(one), [unit, t](const std::vector<Value>& v) {
+      int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
+      int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+      int64_t tod = ms - days * 86400000;
+      int64_t y;
+      unsigned m, d;
+      civilFromDays(days, y, m, d);
+      if (unit == "YEAR") return Value::ofInt(y);
+      if (unit == "MONTH") return Value::ofInt(m);
+      if (unit == "DAY") return Value::ofInt(d);
+      if (unit == "HOUR") return Value::ofInt(tod / 3600000);
+      if (unit == "MINUTE") return Value::ofInt(tod / 60000 % 60);
+      if (unit == "SECOND") return Value::ofInt(tod / 1000 % 60);
+      if (unit == "MILLISECOND") return Value::ofInt(tod % 1000);
+      if (unit == "WEEK") {
+        // ISO week of the year.
+        int64_t wd = ((days % 7) + 7 + 3) % 7;  // Monday = 0
+        int64_t thursday = days - wd + 3;
+        int64_t ty;
+        unsigned tm, td;
+        civilFromDays(thursday, ty, tm, td);
+        return Value::ofInt((thursday - daysFromCivil(ty, 1, 1)) / 7 + 1);
+      }
+      return Value();
+    });
+  };
+  auto part = [](const char* name, const char* unit) {
+    registry()[name] = [unit](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      Args two;
+      two.push_back(std::make_unique<Literal>(Value::ofString(unit), LogicalType::string().notNull(), unit));
+      two.push_back(std::move(args[0]));
+      return registry()["EXTRACT"]("EXTRACT", std::move(two), pos);
+    };
+  };
+  part("YEAR", "YEAR");
+  part("MONTH", "MONTH");
+  part("DAYOFMONTH", "DAY");
+  part("HOUR", "HOUR");
+  part("MINUTE", "MINUTE");
+  part("SECOND", "SECOND");
+  part("WEEK", "WEEK");
+  r["JSON_VALUE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    // Flink's JSON_VALUE: a lax JSON path ($.a.b[0]); NULL when absent or not a scalar.
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
+      if (doc.is_discarded()) return Value();
+      const std::string& path = v[1].s;
+      size_t i = 0;
+      if (path.empty() || path[0] != '$') return Value();
+      i = 1;
+      const nlohmann::json* cur = &doc;
+      while (i < path.size()) {
+        if (path[i] == '.') {
+          size_t e = path.find_first_of(".[", i + 1);
+          std::string key = path.substr(i + 1, e == std::string::npos ? std::string::npos : e - i - 1);
+          if (!cur->is_object() || !cur->contains(key)) return Value();
+          cur = &(*cur)[key];
+          i = e == std::string::npos ? path.size() : e;
+        } else if (path[i] == '[') {
+          size_t e = path.find(']', i);
+          if (e == std::string::npos) return Value();
+          std::string inner = path.substr(i + 1, e - i - 1);
+          if (!inner.empty() && (inner[0] == '\'' || inner[0] == '"')) {
+            std::string key = inner.substr(1, inner.size() - 2);
+            if (!cur->is_object() || !cur->contains(key)) return Value();
+            cur = &(*cur)[key];
+          } else {
+            size_t idx = std::stoul(inner);
+            if (!cur->is_array() || idx >= cur->size()) return Value();
+            cur = &(*cur)[idx];
+          }
+          i = e + 1;
+        } else {
+          return Value();
+        }
+      }
+      if (cur->is_null() || cur->is_object() || cur->is_array()) return Value();
+      if (cur->is_string()) return Value::ofString(cur->get<std::string>());
+      return Value::ofString(cur->dump());
+    });
+  };
+}
+
+}  // namespace
+
+bool isScalarFunction(const std::string& name) {
+  static bool once = (registerAll(), true);
+  (void)once;
+  return registry().count(name) != 0;
+}
+
+std::vector<std::string> scalarFunctionNames() {
+  isScalarFunction("");
+  std::vector<std::string> names;
+  for (const auto& [k, v] : registry()) {
+    if (std::isalpha(static_cast<unsigned char>(k[0]))) names.push_back(k);
+  }
+  return names;
+}
+
+Result<ExprP> bindCall(const std::string& name, std::vector<ExprP> args, Pos pos) {
+  if (!isScalarFunction(name)) {
+    return sqlError(pos, "no function named '" + name + "'" + didYouMean(name, scalarFunctionNames()));
+  }
+  return registry().at(name)(name, std::move(args), pos);
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "eddy/sql/exec/expression.h"
+#include "eddy/sql/parser/sql_error.h"
+
+namespace eddy::sql {
+
+/// The type both `a` and `b` convert to without loss (Flink's implicit widening:
+/// integers < DECIMAL < DOUBLE, strings to VARCHAR, timestamps to the larger
+/// precision), or false when they have none.
+bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
+/// `e` as type `t`: itself when it already is, else a CAST.
+ExprP coerce(ExprP e, const LogicalType& t);
+
+/// Binds a call of Flink's scalar function or operator `name` (upper case) to `args`:
+/// checks the argument types, inserts implicit casts, and picks the result type by
+/// Flink's rules. Errors name the function and the argument at `pos`.
+Result<ExprP> bindCall(const std::string& name, std::vector<ExprP> args, Pos pos);
+
+/// Whether `name` is a scalar function or operator bindCall knows, and every name it
+/// knows (for "did you mean").
+bool isScalarFunction(const std::string& name);
+std::vector<std::string> scalarFunctionNames();
+
+}  // namespace eddy::sql

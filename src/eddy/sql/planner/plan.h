@@ -1,0 +1,64 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/sql/exec/aggregates.h"
+#include "eddy/sql/exec/expression.h"
+#include "eddy/sql/exec/table_source.h"
+
+namespace eddy::sql {
+
+/// A table in the catalog: its columns (physical, computed, metadata), the watermark,
+/// the primary key and the connector options.
+struct TableDef {
+  std::string name;
+  Schema schema;                    // Every column, in declared order.
+  std::vector<bool> computed;       // Per column: computed (not read from the connector).
+  std::vector<std::shared_ptr<const Expression>> computed_exprs;  // Over the physical row.
+  std::vector<std::string> computed_text;
+  int rowtime = -1;                  // Column index of the WATERMARK FOR column.
+  std::shared_ptr<const Expression> watermark;  // Over the full row.
+  std::string watermark_text;
+  std::vector<std::string> primary_key;
+  std::map<std::string, std::string> options;
+  std::shared_ptr<ValuesData> values;  // Test connector's rows.
+
+  Schema physicalSchema() const;
+};
+
+/// How a node's output changes: insert-only, or with updates and deletes.
+enum class ChangelogMode { kInsertOnly, kUpdates };
+
+/// A node of the plan: the logical operators Flink's planner produces for streaming,
+/// each translated to one runtime operator (or a source / sink).
+struct PlanNode {
+  enum class Kind { kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction };
+  Kind kind = Kind::kScan;
+  Schema schema;
+  std::vector<std::shared_ptr<PlanNode>> inputs;
+  ChangelogMode mode = ChangelogMode::kInsertOnly;
+  int rowtime = -1;  // Output column that is a rowtime attribute, or -1.
+
+  // kScan
+  std::shared_ptr<const TableDef> table;
+  // kCalc
+  std::shared_ptr<const Expression> filter;
+  std::vector<std::shared_ptr<const Expression>> projections;
+  // kGroupAggregate, kWindowAggregate
+  std::vector<int> keys;  // Input columns grouped by (output columns 0..k-1).
+  std::vector<AggregateCall> aggs;
+  // Grouping sets: each a subset of `keys` (indexes into keys); empty = plain GROUP BY.
+  std::vector<std::vector<int>> grouping_sets;
+  // kWindowTableFunction / kWindowAggregate
+  WindowSpec window;
+  int time_col = -1;  // Input column the window is over.
+
+  /// Flink-style plan text, one node per line, inputs indented.
+  std::string explain(int indent = 0) const;
+};
+using PlanPtr = std::shared_ptr<PlanNode>;
+
+}  // namespace eddy::sql

@@ -1,0 +1,1063 @@
+#include "eddy/sql/planner/planner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "eddy/sql/planner/functions.h"
+
+namespace eddy::sql {
+
+std::vector<std::string> Catalog::names() const {
+  std::vector<std::string> n;
+  for (const auto& [k, v] : tables) n.push_back(k);
+  for (const auto& [k, v] : views) n.push_back(k);
+  return n;
+}
+
+Schema TableDef::physicalSchema() const {
+  Schema s;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (!computed[i]) s.push_back(schema[i]);
+  }
+  return s;
+}
+
+namespace {
+
+using ast::Expr;
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A canonical text of an expression, to match GROUP BY expressions in SELECT.
+std::string canon(const Expr& e) {
+  std::string s;
+  switch (e.kind) {
+    case Expr::Kind::kLiteral: return "L" + std::to_string(static_cast<int>(e.literal)) + ":" + e.text;
+    case Expr::Kind::kColumn: return "C:" + e.names.back();
+    case Expr::Kind::kStar: return "*";
+    case Expr::Kind::kInterval: return "I:" + e.text + e.unit;
+    case Expr::Kind::kCast: s = "CAST:" + e.type.name + std::to_string(e.type.precision); break;
+    case Expr::Kind::kCase: s = "CASE"; break;
+    case Expr::Kind::kCall: s = e.name + (e.distinct ? " DISTINCT" : ""); break;
+    default: s = "?" + std::to_string(reinterpret_cast<uintptr_t>(&e)); break;
+  }
+  s += "(";
+  for (const auto& a : e.args) s += canon(*a) + ",";
+  return s + ")";
+}
+
+struct Field {
+  std::string qualifier;
+  std::string name;
+  LogicalType type;
+};
+struct Scope {
+  std::vector<Field> fields;
+};
+
+Scope scopeOf(const Schema& s, const std::string& qualifier) {
+  Scope sc;
+  for (const auto& c : s) sc.fields.push_back({qualifier, c.name, c.type});
+  return sc;
+}
+
+bool isAggregate(const std::string& name) {
+  static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
+                                              "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
+                                              "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
+                                              "LAST_VALUE", "LISTAGG"};
+  return kAggs.count(name) != 0;
+}
+
+bool containsAggregate(const Expr& e) {
+  if (e.kind == Expr::Kind::kCall && isAggregate(e.name)) return true;
+  if (e.kind == Expr::Kind::kOver) return false;
+  for (const auto& a : e.args) {
+    if (containsAggregate(*a)) return true;
+  }
+  return false;
+}
+
+Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
+  std::string text = e.text;
+  bool neg = !text.empty() && text[0] == '-';
+  if (neg) text = text.substr(1);
+  std::string unit = e.unit;
+  std::string from = unit.substr(0, unit.find(' '));
+  std::string to = unit.find(" TO ") == std::string::npos ? from : unit.substr(unit.rfind(' ') + 1);
+  if (year_month) *year_month = from == "YEAR" || from == "MONTH";
+  auto bad = [&] { return sqlError(e.pos, "invalid interval '" + e.text + "' " + e.unit); };
+  // Split the value into numbers on ' ', ':', '-', '.'.
+  std::vector<std::string> parts;
+  std::string cur;
+  std::vector<char> seps;
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      cur += c;
+    } else if (c == ' ' || c == ':' || c == '-' || c == '.') {
+      parts.push_back(cur);
+      seps.push_back(c);
+      cur.clear();
+    } else {
+      return bad();
+    }
+  }
+  parts.push_back(cur);
+  for (const auto& p : parts) {
+    if (p.empty()) return bad();
+  }
+  static const std::vector<std::string> kUnits = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+  static const int64_t kMs[] = {12, 1, 86400000, 3600000, 60000, 1000};
+  auto idx = [&](const std::string& u) { return std::find(kUnits.begin(), kUnits.end(), u) - kUnits.begin(); };
+  int64_t total = 0;
+  if (from == "MILLISECOND") {
+    total = std::stoll(parts[0]);
+  } else if (from == "WEEK") {
+    total = std::stoll(parts[0]) * 7 * 86400000;
+  } else {
+    long u = idx(from);
+    long last = idx(to);
+    if (u >= 6 || last >= 6 || last < u) return bad();
+    size_t p = 0;
+    for (long k = u; k <= last && p < parts.size(); ++k, ++p) total += std::stoll(parts[p]) * kMs[k];
+    if (p < parts.size()) {
+      // Fraction of seconds.
+      if (to != "SECOND" || p + 1 != parts.size()) return bad();
+      std::string f = parts[p].substr(0, 3);
+      while (f.size() < 3) f += '0';
+      total += std::stoll(f);
+    }
+  }
+  return neg ? -total : total;
+}
+
+class Planner {
+ public:
+  explicit Planner(const Catalog& c) : catalog_(c) {}
+
+  Result<PlanPtr> query(const ast::Query& q) {
+    size_t pushed = 0;
+    for (const auto& cte : q.with) {
+      EDDY_ASSIGN_OR_RETURN(PlanPtr p, query(*cte.query));
+      ctes_.push_back({cte.name, p});
+      ++pushed;
+    }
+    std::vector<PlanPtr> parts;
+    for (size_t i = 0; i < q.selects.size(); ++i) {
+      PlanPtr p;
+      if (q.selects[i]) {
+        EDDY_ASSIGN_OR_RETURN(p, select(*q.selects[i]));
+      } else {
+        EDDY_ASSIGN_OR_RETURN(p, query(*q.union_queries[i]));
+      }
+      parts.push_back(p);
+    }
+    PlanPtr result = parts[0];
+    if (parts.size() > 1) {
+      auto u = std::make_shared<PlanNode>();
+      u->kind = PlanNode::Kind::kUnion;
+      u->schema = parts[0]->schema;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i]->schema.size() != u->schema.size()) {
+          return sqlError(q.pos, "UNION ALL operands have " + std::to_string(u->schema.size()) + " and " +
+                                     std::to_string(parts[i]->schema.size()) + " columns");
+        }
+        for (size_t c = 0; c < u->schema.size(); ++c) {
+          LogicalType t;
+          if (!commonType(u->schema[c].type, parts[i]->schema[c].type, &t)) {
+            return sqlError(q.pos, "UNION ALL column " + std::to_string(c + 1) + ": types " +
+                                       u->schema[c].type.toString() + " and " + parts[i]->schema[c].type.toString() +
+                                       " have no common type");
+          }
+          u->schema[c].type = t;
+        }
+        if (parts[i]->mode == ChangelogMode::kUpdates) u->mode = ChangelogMode::kUpdates;
+      }
+      for (auto& p : parts) u->inputs.push_back(castTo(p, u->schema));
+      result = u;
+    }
+    if (!q.order_by.empty()) {
+      // Flink streaming allows ORDER BY only on an ascending time attribute, which a
+      // stream already is in (with bounded out-of-orderness it sorts by it).
+      Scope sc = scopeOf(result->schema, "");
+      for (const auto& item : q.order_by) {
+        EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
+        if (!e->type().rowtime && !e->type().proctime) {
+          return sqlError(item.expr->pos,
+                          "sort on a non-time-attribute field is not supported in streaming mode (ORDER BY must start "
+                          "with an ascending time attribute)");
+        }
+        if (item.desc) return sqlError(item.expr->pos, "ORDER BY a time attribute must be ascending in streaming mode");
+      }
+    }
+    if (q.limit) return sqlError(q.pos, "LIMIT is not supported yet");
+    ctes_.resize(ctes_.size() - pushed);
+    return result;
+  }
+
+ private:
+  // A plan with `schema`'s types (UNION ALL operands).
+  PlanPtr castTo(const PlanPtr& p, const Schema& schema) {
+    bool same = true;
+    for (size_t c = 0; c < schema.size(); ++c) same = same && p->schema[c].type.sameAs(schema[c].type);
+    if (same) return p;
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(p);
+    calc->mode = p->mode;
+    for (size_t c = 0; c < schema.size(); ++c) {
+      calc->projections.push_back(coerce(std::make_unique<InputRef>(static_cast<int>(c), p->schema[c].type), schema[c].type));
+      calc->schema.push_back({schema[c].name, calc->projections.back()->type()});
+    }
+    return calc;
+  }
+
+  Result<PlanPtr> namedTable(const std::string& name, Pos pos) {
+    for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+      if (it->first == name) return it->second;
+    }
+    auto t = catalog_.tables.find(name);
+    if (t != catalog_.tables.end()) {
+      auto scan = std::make_shared<PlanNode>();
+      scan->kind = PlanNode::Kind::kScan;
+      scan->table = t->second;
+      scan->schema = t->second->schema;
+      scan->rowtime = t->second->rowtime;
+      return scan;
+    }
+    auto v = catalog_.views.find(name);
+    if (v != catalog_.views.end()) {
+      Planner sub(catalog_);
+      EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*v->second.query));
+      if (!v->second.columns.empty()) {
+        for (size_t i = 0; i < p->schema.size() && i < v->second.columns.size(); ++i) p->schema[i].name = v->second.columns[i];
+      }
+      return p;
+    }
+    std::vector<std::string> names = catalog_.names();
+    for (const auto& c : ctes_) names.push_back(c.first);
+    return sqlError(pos, "Object '" + name + "' not found" + didYouMean(name, names));
+  }
+
+  Result<PlanPtr> from(const ast::TableRef& ref, Scope& scope) {
+    switch (ref.kind) {
+      case ast::TableRef::Kind::kNamed: {
+        if (ref.system_time) return sqlError(ref.pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
+        EDDY_ASSIGN_OR_RETURN(PlanPtr p, namedTable(ref.name, ref.pos));
+        scope = scopeOf(p->schema, ref.alias.empty() ? ref.name : ref.alias);
+        return renameColumns(p, ref, scope);
+      }
+      case ast::TableRef::Kind::kSubquery: {
+        Planner sub(catalog_);
+        sub.ctes_ = ctes_;
+        EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*ref.query));
+        scope = scopeOf(p->schema, ref.alias);
+        return renameColumns(p, ref, scope);
+      }
+      case ast::TableRef::Kind::kFunction:
+        return windowFunction(ref, scope);
+      case ast::TableRef::Kind::kJoin:
+        return sqlError(ref.pos, "joins are not supported yet");
+    }
+    return sqlError(ref.pos, "unsupported FROM item");
+  }
+
+  Result<PlanPtr> renameColumns(PlanPtr p, const ast::TableRef& ref, Scope& scope) {
+    if (ref.column_aliases.empty()) return p;
+    if (ref.column_aliases.size() != scope.fields.size()) {
+      return sqlError(ref.pos, "alias list has " + std::to_string(ref.column_aliases.size()) + " names for " +
+                                   std::to_string(scope.fields.size()) + " columns");
+    }
+    for (size_t i = 0; i < scope.fields.size(); ++i) scope.fields[i].name = ref.column_aliases[i];
+    return p;
+  }
+
+  Result<PlanPtr> windowFunction(const ast::TableRef& ref, Scope& scope) {
+    WindowSpec w;
+    size_t need;
+    if (ref.name == "TUMBLE") {
+      w.kind = WindowSpec::Kind::kTumble;
+      need = 1;
+    } else if (ref.name == "HOP") {
+      w.kind = WindowSpec::Kind::kHop;
+      need = 2;
+    } else if (ref.name == "CUMULATE") {
+      w.kind = WindowSpec::Kind::kCumulate;
+      need = 2;
+    } else if (ref.name == "SESSION") {
+      return sqlError(ref.pos, "the SESSION window table function is not supported yet");
+    } else {
+      return sqlError(ref.pos, "unknown table function '" + ref.name + "'" +
+                                   didYouMean(ref.name, {"TUMBLE", "HOP", "CUMULATE", "SESSION"}));
+    }
+    EDDY_ASSIGN_OR_RETURN(PlanPtr input, namedTable(ref.input->name, ref.input->pos));
+    if (input->mode != ChangelogMode::kInsertOnly) {
+      return sqlError(ref.pos, ref.name + " window table function does not support an updating input");
+    }
+    if (ref.descriptor.size() != 1) return sqlError(ref.pos, ref.name + " needs DESCRIPTOR(time_column)");
+    int time_col = -1;
+    for (size_t i = 0; i < input->schema.size(); ++i) {
+      if (input->schema[i].name == ref.descriptor[0]) time_col = static_cast<int>(i);
+    }
+    if (time_col < 0) {
+      std::vector<std::string> names;
+      for (const auto& c : input->schema) names.push_back(c.name);
+      return sqlError(ref.pos, "column '" + ref.descriptor[0] + "' not found in table '" + ref.input->name + "'" +
+                                   didYouMean(ref.descriptor[0], names));
+    }
+    const LogicalType& tt = input->schema[static_cast<size_t>(time_col)].type;
+    if (!tt.rowtime && !tt.proctime) {
+      return sqlError(ref.pos, "the window function requires the timecol to be a time attribute, but '" +
+                                   ref.descriptor[0] + "' is " + tt.toString());
+    }
+    if (tt.proctime) return sqlError(ref.pos, "processing-time windows are not supported yet");
+    if (ref.args.size() < need || ref.args.size() > need + 1) {
+      return sqlError(ref.pos, ref.name + " takes " + std::to_string(need) + " interval argument" +
+                                   (need > 1 ? "s" : "") + " (and an optional offset)");
+    }
+    std::vector<int64_t> ms;
+    for (const auto& a : ref.args) {
+      if (a->kind != Expr::Kind::kInterval) return sqlError(a->pos, ref.name + " arguments must be INTERVAL literals");
+      EDDY_ASSIGN_OR_RETURN(int64_t v, intervalMillis(*a));
+      ms.push_back(v);
+    }
+    if (w.kind == WindowSpec::Kind::kTumble) {
+      w.size = ms[0];
+    } else {
+      w.slide = ms[0];
+      w.size = ms[1];
+      if (w.kind == WindowSpec::Kind::kCumulate && w.size % w.slide != 0) {
+        return sqlError(ref.pos, "CUMULATE's max size must be a multiple of its step");
+      }
+    }
+    if (ms.size() > need) w.offset = ms[need];
+    if (w.size <= 0 || (w.kind != WindowSpec::Kind::kTumble && w.slide <= 0)) {
+      return sqlError(ref.pos, ref.name + " window size must be positive");
+    }
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kWindowTableFunction;
+    node->inputs.push_back(input);
+    node->window = w;
+    node->time_col = time_col;
+    node->schema = input->schema;
+    node->schema[static_cast<size_t>(time_col)].type = tt.plain();  // Not a time attribute any more.
+    LogicalType bound = LogicalType::timestamp(3).notNull();
+    LogicalType wt = LogicalType::of(tt.id, 3).notNull();
+    wt.rowtime = true;
+    node->schema.push_back({"window_start", bound});
+    node->schema.push_back({"window_end", bound});
+    node->schema.push_back({"window_time", wt});
+    node->rowtime = static_cast<int>(node->schema.size()) - 1;
+    scope = scopeOf(node->schema, ref.alias);
+    return PlanPtr(node);
+  }
+
+  // ---- SELECT.
+  struct AggBinding {
+    std::map<std::string, int> groups;  // canon -> output column
+    std::map<std::string, int> aggs;    // canon -> output column
+    const Schema* schema = nullptr;     // aggregate node's output
+  };
+
+  Result<PlanPtr> select(const ast::Select& s) {
+    PlanPtr input;
+    Scope scope;
+    if (s.from) {
+      EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
+    } else {
+      return sqlError(s.pos, "SELECT without FROM is not supported yet");
+    }
+    if (s.where) {
+      if (containsAggregate(*s.where)) return sqlError(s.where->pos, "aggregate functions are not allowed in WHERE");
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, expr(*s.where, scope));
+      if (cond->type().id != TypeId::kBoolean) {
+        return sqlError(s.where->pos, "WHERE needs a boolean condition, not " + cond->type().toString());
+      }
+      auto calc = std::make_shared<PlanNode>();
+      calc->kind = PlanNode::Kind::kCalc;
+      calc->inputs.push_back(input);
+      calc->filter = std::shared_ptr<const Expression>(std::move(cond));
+      calc->schema = input->schema;
+      calc->mode = input->mode;
+      calc->rowtime = input->rowtime;
+      for (size_t i = 0; i < input->schema.size(); ++i) {
+        calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
+      }
+      input = calc;
+    }
+    bool aggregate = !s.group_by.empty() || (s.having != nullptr);
+    for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
+    if (!aggregate) return project(s, input, scope, nullptr);
+    return aggregatePlan(s, input, scope);
+  }
+
+  std::string outputName(const ast::SelectItem& item, size_t index) {
+    if (!item.alias.empty()) return item.alias;
+    if (item.expr->kind == Expr::Kind::kColumn) return item.expr->names.back();
+    return "EXPR$" + std::to_string(index);
+  }
+
+  Result<PlanPtr> project(const ast::Select& s, const PlanPtr& input, const Scope& scope, AggBinding* agg,
+                          const ast::Expr* having = nullptr) {
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(input);
+    calc->mode = input->mode;
+    std::set<std::string> used;
+    for (size_t i = 0; i < s.items.size(); ++i) {
+      const ast::SelectItem& item = s.items[i];
+      if (item.expr->kind == Expr::Kind::kStar) {
+        if (agg) return sqlError(item.pos, "SELECT * is not allowed with GROUP BY");
+        std::string q = item.expr->names.empty() ? "" : item.expr->names[0];
+        bool any = false;
+        for (size_t f = 0; f < scope.fields.size(); ++f) {
+          if (!q.empty() && scope.fields[f].qualifier != q) continue;
+          any = true;
+          addProjection(*calc, std::make_shared<InputRef>(static_cast<int>(f), scope.fields[f].type),
+                        scope.fields[f].name, used, static_cast<int>(f) == input->rowtime);
+        }
+        if (!any) return sqlError(item.pos, "unknown table '" + q + "' in " + q + ".*");
+        continue;
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, agg ? aggExpr(*item.expr, scope, *agg) : expr(*item.expr, scope));
+      bool keeps_rowtime = false;
+      if (auto* ref = dynamic_cast<InputRef*>(e.get())) keeps_rowtime = ref->index() == input->rowtime;
+      addProjection(*calc, std::shared_ptr<const Expression>(std::move(e)), outputName(item, i), used, keeps_rowtime);
+    }
+    if (having) {
+      EDDY_ASSIGN_OR_RETURN(ExprP h, aggExpr(*having, scope, *agg));
+      if (h->type().id != TypeId::kBoolean) return sqlError(having->pos, "HAVING needs a boolean condition");
+      calc->filter = std::shared_ptr<const Expression>(std::move(h));
+    }
+    if (s.distinct) {
+      // SELECT DISTINCT = GROUP BY every column, no aggregates.
+      auto g = std::make_shared<PlanNode>();
+      g->kind = PlanNode::Kind::kGroupAggregate;
+      g->inputs.push_back(calc);
+      g->schema = calc->schema;
+      for (auto& c : g->schema) c.type = c.type.plain();
+      for (size_t i = 0; i < calc->schema.size(); ++i) g->keys.push_back(static_cast<int>(i));
+      g->mode = ChangelogMode::kUpdates;
+      return PlanPtr(g);
+    }
+    return PlanPtr(calc);
+  }
+
+  void addProjection(PlanNode& calc, std::shared_ptr<const Expression> e, std::string name, std::set<std::string>& used,
+                     bool rowtime) {
+    // Flink de-duplicates output names with a suffix: a, a0, a1...
+    std::string unique = name;
+    for (int k = 0; used.count(unique); ++k) unique = name + std::to_string(k);
+    used.insert(unique);
+    LogicalType t = e->type();
+    if (!rowtime) {
+      t.rowtime = false;
+    } else {
+      calc.rowtime = static_cast<int>(calc.schema.size());
+    }
+    calc.schema.push_back({unique, t});
+    calc.projections.push_back(std::move(e));
+  }
+
+  Result<PlanPtr> aggregatePlan(const ast::Select& s, PlanPtr input, const Scope& scope) {
+    if (s.has_grouping_sets) return sqlError(s.pos, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
+    // Collect the aggregate calls of SELECT and HAVING.
+    std::vector<const Expr*> calls;
+    std::function<Status(const Expr&)> collect = [&](const Expr& e) -> Status {
+      if (e.kind == Expr::Kind::kCall && isAggregate(e.name)) {
+        for (const auto& a : e.args) {
+          if (containsAggregate(*a)) return sqlError(a->pos, "aggregate function calls cannot be nested");
+        }
+        calls.push_back(&e);
+        return Status::ok();
+      }
+      for (const auto& a : e.args) EDDY_RETURN_IF_ERROR(collect(*a));
+      return Status::ok();
+    };
+    for (const auto& item : s.items) EDDY_RETURN_IF_ERROR(collect(*item.expr));
+    if (s.having) EDDY_RETURN_IF_ERROR(collect(*s.having));
+
+    // Pre-projection: group expressions, then aggregate arguments.
+    auto pre = std::make_shared<PlanNode>();
+    pre->kind = PlanNode::Kind::kCalc;
+    pre->inputs.push_back(input);
+    pre->mode = input->mode;
+    std::vector<std::string> group_canon;
+    int window_start = -1, window_end = -1;
+    bool windowed = input->kind == PlanNode::Kind::kWindowTableFunction;
+    for (const auto& g : s.group_by) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*g, scope));
+      std::string name = g->kind == Expr::Kind::kColumn ? g->names.back() : "$f" + std::to_string(pre->schema.size());
+      if (windowed && g->kind == Expr::Kind::kColumn) {
+        if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
+          const std::string& col = input->schema[static_cast<size_t>(ref->index())].name;
+          size_t base = input->schema.size() - 3;
+          if (static_cast<size_t>(ref->index()) == base && col == "window_start") window_start = static_cast<int>(pre->schema.size());
+          if (static_cast<size_t>(ref->index()) == base + 1 && col == "window_end") window_end = static_cast<int>(pre->schema.size());
+        }
+      }
+      group_canon.push_back(canon(*g));
+      LogicalType t = e->type().plain();
+      pre->schema.push_back({name, t});
+      pre->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
+    }
+    std::vector<AggregateCall> aggs;
+    std::vector<std::string> agg_canon;
+    for (const Expr* c : calls) {
+      std::string key = canon(*c);
+      if (std::find(agg_canon.begin(), agg_canon.end(), key) != agg_canon.end()) continue;
+      EDDY_ASSIGN_OR_RETURN(AggregateCall call, aggregateCall(*c, scope, *pre));
+      aggs.push_back(std::move(call));
+      agg_canon.push_back(key);
+    }
+    bool window_agg = window_start >= 0 && window_end >= 0;
+    auto node = std::make_shared<PlanNode>();
+    node->inputs.push_back(pre);
+    AggBinding binding;
+    if (window_agg) {
+      if (input->mode != ChangelogMode::kInsertOnly) {
+        return sqlError(s.pos, "window aggregation does not support an updating input");
+      }
+      node->kind = PlanNode::Kind::kWindowAggregate;
+      node->window = input->window;
+      node->mode = ChangelogMode::kInsertOnly;
+      for (size_t i = 0; i < group_canon.size(); ++i) {
+        int idx = static_cast<int>(i);
+        if (idx == window_start || idx == window_end) continue;
+        binding.groups[group_canon[i]] = static_cast<int>(node->keys.size());
+        node->keys.push_back(idx);
+        node->schema.push_back(pre->schema[i]);
+      }
+      size_t k = node->keys.size();
+      binding.groups[group_canon[static_cast<size_t>(window_start)]] = static_cast<int>(k);
+      binding.groups[group_canon[static_cast<size_t>(window_end)]] = static_cast<int>(k + 1);
+      binding.groups["C:window_time"] = static_cast<int>(k + 2);
+      node->schema.push_back({"window_start", LogicalType::timestamp(3).notNull()});
+      node->schema.push_back({"window_end", LogicalType::timestamp(3).notNull()});
+      LogicalType wt = input->schema.back().type;
+      node->schema.push_back({"window_time", wt});
+      node->rowtime = static_cast<int>(k + 2);
+      node->time_col = window_start;  // start column of the pre-projection
+      node->window.offset = window_end;  // (unused) kept for EXPLAIN symmetry
+    } else {
+      node->kind = PlanNode::Kind::kGroupAggregate;
+      node->mode = ChangelogMode::kUpdates;
+      for (size_t i = 0; i < group_canon.size(); ++i) {
+        binding.groups[group_canon[i]] = static_cast<int>(i);
+        node->keys.push_back(static_cast<int>(i));
+        node->schema.push_back(pre->schema[i]);
+      }
+    }
+    for (size_t a = 0; a < aggs.size(); ++a) {
+      binding.aggs[agg_canon[a]] = static_cast<int>(node->schema.size());
+      node->schema.push_back({"$a" + std::to_string(a), aggs[a].type});
+    }
+    node->aggs = std::move(aggs);
+    binding.schema = &node->schema;
+    if (window_agg) {
+      node->time_col = window_start;
+      node->window.offset = 0;
+      windowCols_[node.get()] = {window_start, window_end};
+    }
+    Scope out_scope = scopeOf(node->schema, "");
+    return project(s, node, out_scope, &binding, s.having.get());
+  }
+
+  Result<AggregateCall> aggregateCall(const Expr& c, const Scope& scope, PlanNode& pre) {
+    AggregateCall call;
+    call.distinct = c.distinct;
+    const std::string& n = c.name;
+    static const std::map<std::string, AggKind> kKinds = {
+        {"COUNT", AggKind::kCount},         {"SUM", AggKind::kSum},           {"SUM0", AggKind::kSum0},
+        {"AVG", AggKind::kAvg},             {"MIN", AggKind::kMin},           {"MAX", AggKind::kMax},
+        {"STDDEV", AggKind::kStddevSamp},   {"STDDEV_POP", AggKind::kStddevPop}, {"STDDEV_SAMP", AggKind::kStddevSamp},
+        {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
+        {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg}};
+    call.kind = kKinds.at(n);
+    if (call.kind == AggKind::kCount && (c.args.empty() || c.args[0]->kind == Expr::Kind::kStar)) {
+      call.arg = -1;
+      call.type = LogicalType::bigint().notNull();
+      call.name = "COUNT(*)";
+      return call;
+    }
+    size_t max_args = call.kind == AggKind::kListAgg ? 2 : 1;
+    if (c.args.empty() || c.args.size() > max_args) {
+      return sqlError(c.pos, n + " takes " + (max_args == 1 ? "one argument" : "one or two arguments"));
+    }
+    EDDY_ASSIGN_OR_RETURN(ExprP arg, expr(*c.args[0], scope));
+    LogicalType t = arg->type().plain();
+    bool numeric = t.isNumeric();
+    switch (call.kind) {
+      case AggKind::kCount:
+        call.type = LogicalType::bigint().notNull();
+        break;
+      case AggKind::kSum:
+      case AggKind::kSum0:
+        if (!numeric) return sqlError(c.pos, n + " needs a numeric argument, not " + t.toString());
+        call.type = t.id == TypeId::kDecimal ? LogicalType::decimal(38, t.scale) : t;
+        break;
+      case AggKind::kAvg:
+      case AggKind::kStddevPop:
+      case AggKind::kStddevSamp:
+      case AggKind::kVarPop:
+      case AggKind::kVarSamp:
+        if (!numeric) return sqlError(c.pos, n + " needs a numeric argument, not " + t.toString());
+        call.type = t.id == TypeId::kDecimal ? LogicalType::decimal(38, std::max(6, t.scale)) : t;
+        break;
+      case AggKind::kListAgg:
+        if (!t.isString()) return sqlError(c.pos, "LISTAGG needs a string argument, not " + t.toString());
+        call.type = LogicalType::string();
+        if (c.args.size() > 1) {
+          if (c.args[1]->kind != Expr::Kind::kLiteral || c.args[1]->literal != Expr::LiteralType::kString) {
+            return sqlError(c.args[1]->pos, "LISTAGG's separator must be a string literal");
+          }
+          call.separator = c.args[1]->text;
+        }
+        break;
+      default:
+        call.type = t;
+        break;
+    }
+    call.type.nullable = call.kind != AggKind::kCount && call.kind != AggKind::kSum0;
+    call.arg_type = t;
+    call.arg = static_cast<int>(pre.schema.size());
+    call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")";
+    pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), arg->type()});
+    pre.projections.push_back(std::shared_ptr<const Expression>(std::move(arg)));
+    return call;
+  }
+
+  // Binds an expression over an aggregate's output: group expressions and aggregate
+  // calls become column references; other column references are an error.
+  Result<ExprP> aggExpr(const Expr& e, const Scope& scope, AggBinding& b) {
+    std::string key = canon(e);
+    auto g = b.groups.find(key);
+    if (g != b.groups.end()) {
+      const ColumnSchema& c = (*b.schema)[static_cast<size_t>(g->second)];
+      return ExprP(std::make_unique<InputRef>(g->second, c.type));
+    }
+    auto a = b.aggs.find(key);
+    if (a != b.aggs.end()) {
+      const ColumnSchema& c = (*b.schema)[static_cast<size_t>(a->second)];
+      return ExprP(std::make_unique<InputRef>(a->second, c.type));
+    }
+    if (e.kind == Expr::Kind::kColumn) {
+      return sqlError(e.pos, "Expression '" + e.names.back() + "' is not being grouped");
+    }
+    return bindWith(e, scope, [&](const Expr& sub) { return aggExpr(sub, scope, b); });
+  }
+
+  Result<ExprP> expr(const Expr& e, const Scope& scope) {
+    return bindWith(e, scope, [&](const Expr& sub) { return expr(sub, scope); });
+  }
+
+  // Binds `e`, using `rec` for its sub-expressions.
+  template <typename Rec>
+  Result<ExprP> bindWith(const Expr& e, const Scope& scope, Rec rec) {
+    switch (e.kind) {
+      case Expr::Kind::kLiteral: return literal(e);
+      case Expr::Kind::kInterval: {
+        bool ym = false;
+        EDDY_ASSIGN_OR_RETURN(int64_t v, intervalMillis(e, &ym));
+        LogicalType t = LogicalType::of(ym ? TypeId::kIntervalYearMonth : TypeId::kIntervalDayTime).notNull();
+        return ExprP(std::make_unique<Literal>(Value::ofInt(v), t, "INTERVAL '" + e.text + "' " + e.unit));
+      }
+      case Expr::Kind::kColumn: return column(e, scope);
+      case Expr::Kind::kStar: return sqlError(e.pos, "'*' is only allowed in the SELECT list or COUNT(*)");
+      case Expr::Kind::kCast: {
+        EDDY_ASSIGN_OR_RETURN(ExprP arg, rec(*e.args[0]));
+        EDDY_ASSIGN_OR_RETURN(LogicalType t, bindType(e.type));
+        bool try_cast = e.name == "TRY_CAST";
+        t.nullable = try_cast || arg->type().nullable;
+        Value probe;
+        std::string why;
+        if (arg->type().id != TypeId::kNull && !arg->type().isString() && !t.isString() &&
+            !castValue(Value::ofInt(0), arg->type(), t, probe, &why) && !(arg->type().isNumeric() && t.isNumeric())) {
+          return sqlError(e.pos, "cannot cast " + arg->type().toString() + " to " + t.toString());
+        }
+        return ExprP(std::make_unique<CastCall>(t, std::move(arg), try_cast));
+      }
+      case Expr::Kind::kCase: return caseExpr(e, rec);
+      case Expr::Kind::kCall: return call(e, scope, rec);
+      case Expr::Kind::kSubquery:
+      case Expr::Kind::kExists:
+      case Expr::Kind::kInQuery:
+        return sqlError(e.pos, "subqueries in expressions are not supported yet");
+      case Expr::Kind::kOver:
+        return sqlError(e.pos, "OVER aggregations are not supported yet");
+    }
+    return sqlError(e.pos, "unsupported expression");
+  }
+
+  Result<ExprP> literal(const Expr& e) {
+    using LT = Expr::LiteralType;
+    switch (e.literal) {
+      case LT::kNull: return ExprP(std::make_unique<Literal>(Value(), LogicalType::of(TypeId::kNull), "null"));
+      case LT::kBool:
+        return ExprP(std::make_unique<Literal>(Value::ofBool(e.text == "TRUE"), LogicalType::boolean().notNull(),
+                                               e.text == "TRUE" ? "true" : "false"));
+      case LT::kInteger: {
+        errno = 0;
+        char* end = nullptr;
+        long long v = std::strtoll(e.text.c_str(), &end, 10);
+        if (errno != 0) {
+          // Too big for BIGINT: a DECIMAL, as Flink does.
+          int64_t scaled;
+          if (e.text.size() > 19 || !parseDecimal(e.text, 0, scaled)) return sqlError(e.pos, "number out of range: " + e.text);
+          return ExprP(std::make_unique<Literal>(Value::ofInt(scaled), LogicalType::decimal(static_cast<int>(e.text.size()), 0).notNull(), e.text));
+        }
+        LogicalType t = (v >= INT32_MIN && v <= INT32_MAX) ? LogicalType::integer() : LogicalType::bigint();
+        return ExprP(std::make_unique<Literal>(Value::ofInt(v), t.notNull(), e.text));
+      }
+      case LT::kDecimal: {
+        std::string digits = e.text;
+        bool neg = !digits.empty() && digits[0] == '-';
+        if (neg) digits = digits.substr(1);
+        size_t dot = digits.find('.');
+        int scale = static_cast<int>(digits.size() - dot - 1);
+        std::string intpart = digits.substr(0, dot);
+        while (intpart.size() > 1 && intpart[0] == '0') intpart.erase(0, 1);
+        int precision = static_cast<int>((intpart == "0" || intpart.empty() ? 0 : intpart.size())) + scale;
+        precision = std::max(precision, 1);
+        int64_t scaled;
+        if (precision > 18 || !parseDecimal(e.text, scale, scaled)) {
+          return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
+        }
+        return ExprP(std::make_unique<Literal>(Value::ofInt(scaled), LogicalType::decimal(precision, scale).notNull(), e.text));
+      }
+      case LT::kDouble:
+        return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
+      case LT::kString: {
+        LogicalType t = LogicalType::of(TypeId::kChar, std::max<int>(1, static_cast<int>(e.text.size()))).notNull();
+        return ExprP(std::make_unique<Literal>(Value::ofString(e.text), t, "'" + e.text + "'"));
+      }
+      case LT::kTimestamp: {
+        int64_t ms;
+        if (!parseTimestamp(e.text, ms)) return sqlError(e.pos, "invalid TIMESTAMP literal '" + e.text + "'");
+        size_t dot = e.text.find('.');
+        int p = dot == std::string::npos ? 0 : static_cast<int>(e.text.size() - dot - 1);
+        return ExprP(std::make_unique<Literal>(Value::ofInt(ms), LogicalType::timestamp(p).notNull(), "TIMESTAMP '" + e.text + "'"));
+      }
+      case LT::kDate: {
+        int64_t d;
+        if (!parseDate(e.text, d)) return sqlError(e.pos, "invalid DATE literal '" + e.text + "'");
+        return ExprP(std::make_unique<Literal>(Value::ofInt(d), LogicalType::of(TypeId::kDate).notNull(), "DATE '" + e.text + "'"));
+      }
+      case LT::kTime: {
+        int64_t ms;
+        if (!parseTime(e.text, ms)) return sqlError(e.pos, "invalid TIME literal '" + e.text + "'");
+        return ExprP(std::make_unique<Literal>(Value::ofInt(ms), LogicalType::of(TypeId::kTime).notNull(), "TIME '" + e.text + "'"));
+      }
+    }
+    return sqlError(e.pos, "unsupported literal");
+  }
+
+  Result<ExprP> column(const Expr& e, const Scope& scope) {
+    std::string q = e.names.size() > 1 ? e.names[e.names.size() - 2] : "";
+    const std::string& name = e.names.back();
+    int found = -1;
+    for (size_t i = 0; i < scope.fields.size(); ++i) {
+      const Field& f = scope.fields[i];
+      if (f.name != name || (!q.empty() && f.qualifier != q)) continue;
+      if (found >= 0) return sqlError(e.pos, "Column '" + name + "' is ambiguous");
+      found = static_cast<int>(i);
+    }
+    if (found < 0) {
+      std::vector<std::string> names;
+      for (const Field& f : scope.fields) names.push_back(f.name);
+      if (!q.empty()) {
+        bool known = false;
+        for (const Field& f : scope.fields) known = known || f.qualifier == q;
+        if (!known) return sqlError(e.pos, "Table '" + q + "' not found" );
+        return sqlError(e.pos, "Column '" + name + "' not found in table '" + q + "'" + didYouMean(name, names));
+      }
+      return sqlError(e.pos, "Column '" + name + "' not found in any table" + didYouMean(name, names));
+    }
+    return ExprP(std::make_unique<InputRef>(found, scope.fields[static_cast<size_t>(found)].type));
+  }
+
+  template <typename Rec>
+  Result<ExprP> caseExpr(const Expr& e, Rec rec) {
+    std::vector<ExprP> conds, values;
+    ExprP operand;
+    size_t i = 0;
+    if (e.has_operand) {
+      EDDY_ASSIGN_OR_RETURN(operand, rec(*e.args[i++]));
+    }
+    size_t end = e.args.size() - (e.has_else ? 1 : 0);
+    for (; i + 1 < end + 1 && i < end; i += 2) {
+      EDDY_ASSIGN_OR_RETURN(ExprP c, rec(*e.args[i]));
+      if (operand) {
+        std::vector<ExprP> args;
+        args.push_back(operand->clone());
+        args.push_back(std::move(c));
+        EDDY_ASSIGN_OR_RETURN(c, bindCall("=", std::move(args), e.args[i]->pos));
+      }
+      if (c->type().id != TypeId::kBoolean) return sqlError(e.args[i]->pos, "CASE WHEN needs a boolean condition");
+      EDDY_ASSIGN_OR_RETURN(ExprP v, rec(*e.args[i + 1]));
+      conds.push_back(std::move(c));
+      values.push_back(std::move(v));
+    }
+    ExprP else_value;
+    if (e.has_else) {
+      EDDY_ASSIGN_OR_RETURN(else_value, rec(*e.args.back()));
+    }
+    LogicalType t = values[0]->type();
+    for (const auto& v : values) {
+      if (!commonType(t, v->type(), &t)) return sqlError(e.pos, "CASE branches have no common type");
+    }
+    if (else_value && !commonType(t, else_value->type(), &t)) return sqlError(e.pos, "CASE branches have no common type");
+    if (t.id == TypeId::kChar) t = LogicalType::of(TypeId::kVarchar, t.precision);
+    bool nullable = !else_value || else_value->type().nullable;
+    for (const auto& v : values) nullable = nullable || v->type().nullable;
+    std::vector<ExprP> args;
+    for (size_t k = 0; k < conds.size(); ++k) {
+      args.push_back(std::move(conds[k]));
+      args.push_back(coerce(std::move(values[k]), t));
+    }
+    if (else_value) args.push_back(coerce(std::move(else_value), t));
+    return ExprP(std::make_unique<CaseCall>(t.withNullable(nullable), std::move(args)));
+  }
+
+  template <typename Rec>
+  Result<ExprP> call(const Expr& e, const Scope& scope, Rec rec) {
+    const std::string& n = e.name;
+    if (isAggregate(n)) return sqlError(e.pos, "aggregate function " + n + " is not allowed here");
+    if (n == "PROCTIME" || n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "LOCALTIMESTAMP" || n == "CURRENT_DATE" ||
+        n == "CURRENT_ROW_TIMESTAMP") {
+      return sqlError(e.pos, n + "() is not supported yet");
+    }
+    if (n == "TUMBLE" || n == "HOP" || n == "SESSION" || n == "TUMBLE_START" || n == "TUMBLE_END" ||
+        n == "HOP_START" || n == "HOP_END" || n == "SESSION_START" || n == "SESSION_END" || n == "TUMBLE_ROWTIME") {
+      return sqlError(e.pos, "group window functions (" + n + ") are not supported yet; use the window TVFs");
+    }
+    std::vector<ExprP> args;
+    for (const auto& a : e.args) {
+      EDDY_ASSIGN_OR_RETURN(ExprP b, rec(*a));
+      args.push_back(std::move(b));
+    }
+    if (n == "AND" || n == "OR" || n == "NOT") {
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i]->type().id != TypeId::kBoolean && args[i]->type().id != TypeId::kNull) {
+          return sqlError(e.args[i]->pos, n + " needs boolean operands, not " + args[i]->type().toString());
+        }
+      }
+      auto op = n == "AND" ? LogicalCall::Op::kAnd : n == "OR" ? LogicalCall::Op::kOr : LogicalCall::Op::kNot;
+      return ExprP(std::make_unique<LogicalCall>(op, std::move(args)));
+    }
+    if (n.rfind("IS ", 0) == 0) {
+      static const std::map<std::string, IsCall::What> kIs = {
+          {"IS NULL", IsCall::What::kNull},   {"IS NOT NULL", IsCall::What::kNotNull},
+          {"IS TRUE", IsCall::What::kTrue},   {"IS NOT TRUE", IsCall::What::kNotTrue},
+          {"IS FALSE", IsCall::What::kFalse}, {"IS NOT FALSE", IsCall::What::kNotFalse}};
+      auto it = kIs.find(n);
+      if (it != kIs.end()) return ExprP(std::make_unique<IsCall>(it->second, std::move(args[0])));
+      if (n == "IS DISTINCT FROM" || n == "IS NOT DISTINCT FROM") {
+        // a IS NOT DISTINCT FROM b = (a = b) or both null.
+        ExprP a0 = args[0]->clone(), b0 = args[1]->clone();
+        std::vector<ExprP> eq_args;
+        eq_args.push_back(std::move(args[0]));
+        eq_args.push_back(std::move(args[1]));
+        EDDY_ASSIGN_OR_RETURN(ExprP eq, bindCall("=", std::move(eq_args), e.pos));
+        std::vector<ExprP> both;
+        both.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::move(a0)));
+        both.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::move(b0)));
+        std::vector<ExprP> either;
+        either.push_back(std::make_unique<IsCall>(IsCall::What::kTrue, std::move(eq)));
+        either.push_back(std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+        ExprP same = std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
+        if (n == "IS NOT DISTINCT FROM") return same;
+        std::vector<ExprP> one;
+        one.push_back(std::move(same));
+        return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kNot, std::move(one)));
+      }
+    }
+    if (n == "BETWEEN") {
+      ExprP v2 = args[0]->clone();
+      std::vector<ExprP> lo, hi;
+      lo.push_back(std::move(args[0]));
+      lo.push_back(std::move(args[1]));
+      hi.push_back(std::move(v2));
+      hi.push_back(std::move(args[2]));
+      EDDY_ASSIGN_OR_RETURN(ExprP a, bindCall(">=", std::move(lo), e.pos));
+      EDDY_ASSIGN_OR_RETURN(ExprP b, bindCall("<=", std::move(hi), e.pos));
+      std::vector<ExprP> both;
+      both.push_back(std::move(a));
+      both.push_back(std::move(b));
+      return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+    }
+    if (n == "IN") {
+      // x IN (a, b) = x = a OR x = b, with SQL's NULL rules.
+      std::vector<ExprP> ors;
+      for (size_t i = 1; i < args.size(); ++i) {
+        std::vector<ExprP> eq;
+        eq.push_back(args[0]->clone());
+        eq.push_back(std::move(args[i]));
+        EDDY_ASSIGN_OR_RETURN(ExprP c, bindCall("=", std::move(eq), e.args[i]->pos));
+        ors.push_back(std::move(c));
+      }
+      if (ors.size() == 1) return std::move(ors[0]);
+      return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(ors)));
+    }
+    (void)scope;
+    return bindCall(n, std::move(args), e.pos);
+  }
+
+  const Catalog& catalog_;
+  std::vector<std::pair<std::string, PlanPtr>> ctes_;
+  std::map<const PlanNode*, std::pair<int, int>> windowCols_;
+};
+
+}  // namespace
+
+Result<LogicalType> bindType(const ast::DataType& t) {
+  const std::string& n = t.name;
+  LogicalType r;
+  if (n == "BOOLEAN" || n == "BOOL") {
+    r = LogicalType::boolean();
+  } else if (n == "TINYINT") {
+    r = LogicalType::of(TypeId::kTinyInt);
+  } else if (n == "SMALLINT") {
+    r = LogicalType::of(TypeId::kSmallInt);
+  } else if (n == "INT" || n == "INTEGER") {
+    r = LogicalType::integer();
+  } else if (n == "BIGINT") {
+    r = LogicalType::bigint();
+  } else if (n == "FLOAT" || n == "REAL") {
+    r = LogicalType::of(TypeId::kFloat);
+  } else if (n == "DOUBLE") {
+    r = LogicalType::doubleType();
+  } else if (n == "DECIMAL" || n == "DEC" || n == "NUMERIC") {
+    int p = t.precision < 0 ? 10 : t.precision;
+    int s = t.scale < 0 ? 0 : t.scale;
+    if (p < 1 || p > 38 || s > p) return sqlError(t.pos, "invalid DECIMAL(" + std::to_string(p) + ", " + std::to_string(s) + ")");
+    if (p > 18) p = std::max(p, 18);  // Stored in 64 bits: values beyond 18 digits overflow.
+    r = LogicalType::decimal(p, s);
+  } else if (n == "STRING") {
+    r = LogicalType::string();
+  } else if (n == "VARCHAR") {
+    r = LogicalType::of(TypeId::kVarchar, t.precision < 0 ? 1 : t.precision);
+  } else if (n == "CHAR") {
+    r = LogicalType::of(TypeId::kChar, t.precision < 0 ? 1 : t.precision);
+  } else if (n == "DATE") {
+    r = LogicalType::of(TypeId::kDate);
+  } else if (n == "TIME") {
+    r = LogicalType::of(TypeId::kTime, t.precision < 0 ? 0 : t.precision);
+  } else if (n == "TIMESTAMP") {
+    r = LogicalType::timestamp(t.precision < 0 ? 6 : t.precision);
+  } else if (n == "TIMESTAMP_LTZ") {
+    r = LogicalType::of(TypeId::kTimestampLtz, t.precision < 0 ? 6 : t.precision);
+  } else if (n == "BYTES" || n == "BINARY" || n == "VARBINARY") {
+    return sqlError(t.pos, "data type " + n + " is not supported yet");
+  } else {
+    return sqlError(t.pos, "unknown data type '" + n + "'" +
+                               didYouMean(n, {"BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE",
+                                              "DECIMAL", "STRING", "VARCHAR", "CHAR", "DATE", "TIME", "TIMESTAMP",
+                                              "TIMESTAMP_LTZ"}));
+  }
+  r.nullable = !t.not_null;
+  return r;
+}
+
+namespace {
+
+// Binds `e` (owned by a statement) over the columns of `table`, by planning
+// `SELECT e FROM table` with the expression borrowed for the duration.
+Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
+  Catalog cat;
+  cat.tables[table->name] = table;
+  ast::Query q;
+  auto s = std::make_shared<ast::Select>();
+  s->pos = e.pos;
+  ast::SelectItem si;
+  si.pos = e.pos;
+  si.expr.reset(const_cast<Expr*>(&e));
+  s->items.push_back(std::move(si));
+  s->from = std::make_unique<ast::TableRef>();
+  s->from->name = table->name;
+  q.selects.push_back(s);
+  q.union_queries.push_back(nullptr);
+  Result<PlanPtr> p = Planner(cat).query(q);
+  (void)s->items[0].expr.release();  // Borrowed, not owned.
+  if (!p.isOk()) return p.status();
+  return (*p)->projections[0]->clone();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
+  auto t = std::make_shared<TableDef>();
+  t->name = st.name;
+  for (const auto& [k, v] : st.options) t->options[k] = v;
+  // Physical columns first (computed ones may use them).
+  Schema physical;
+  std::set<std::string> seen;
+  for (const auto& c : st.columns) {
+    if (!seen.insert(c.name).second) return sqlError(c.pos, "duplicate column '" + c.name + "'");
+    if (c.metadata) return sqlError(c.pos, "metadata columns are not supported by these connectors yet");
+    if (c.computed) continue;
+    EDDY_ASSIGN_OR_RETURN(LogicalType ty, bindType(c.type));
+    physical.push_back({c.name, ty});
+  }
+  for (const auto& c : st.columns) {
+    if (!c.computed) {
+      for (const auto& p : physical) {
+        if (p.name == c.name) t->schema.push_back(p);
+      }
+      t->computed.push_back(false);
+      t->computed_exprs.push_back(nullptr);
+      t->computed_text.push_back("");
+      continue;
+    }
+    auto scan = std::make_shared<TableDef>();
+    scan->name = st.name;
+    scan->schema = physical;
+    scan->computed.assign(physical.size(), false);
+    scan->computed_exprs.assign(physical.size(), nullptr);
+    EDDY_ASSIGN_OR_RETURN(ExprP e, bindOver(*c.computed, scan));
+    t->schema.push_back({c.name, e->type().plain()});
+    t->computed.push_back(true);
+    t->computed_exprs.push_back(std::shared_ptr<const Expression>(std::move(e)));
+    t->computed_text.push_back("");
+  }
+  for (const auto& k : st.primary_key) {
+    bool found = false;
+    for (const auto& c : t->schema) found = found || c.name == k;
+    if (!found) return sqlError(st.pos, "primary key column '" + k + "' is not a column of '" + st.name + "'");
+  }
+  if (st.watermark) {
+    int idx = -1;
+    for (size_t i = 0; i < t->schema.size(); ++i) {
+      if (t->schema[i].name == st.watermark_column) idx = static_cast<int>(i);
+    }
+    if (idx < 0) {
+      std::vector<std::string> names;
+      for (const auto& c : t->schema) names.push_back(c.name);
+      return sqlError(st.watermark->pos, "watermark column '" + st.watermark_column + "' is not a column of '" +
+                                             st.name + "'" + didYouMean(st.watermark_column, names));
+    }
+    LogicalType& rt = t->schema[static_cast<size_t>(idx)].type;
+    if (!rt.isTimestamp() || rt.precision > 3) {
+      return sqlError(st.watermark->pos, "the rowtime column '" + st.watermark_column +
+                                             "' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not " + rt.toString());
+    }
+    EDDY_ASSIGN_OR_RETURN(ExprP bound, bindOver(*st.watermark, std::make_shared<TableDef>(*t)));
+    std::shared_ptr<const Expression> proj(std::move(bound));
+    if (!proj->type().isTimestamp()) {
+      return sqlError(st.watermark->pos, "the watermark expression must return a TIMESTAMP, not " + proj->type().toString());
+    }
+    t->watermark = proj;
+    t->watermark_text = st.watermark_column;
+    rt.rowtime = true;
+    t->rowtime = idx;
+  }
+  return t;
+}
+
+Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog) { return Planner(catalog).query(query); }
+
+}  // namespace eddy::sql

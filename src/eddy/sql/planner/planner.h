@@ -1,0 +1,37 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/sql/parser/ast.h"
+#include "eddy/sql/planner/plan.h"
+
+namespace eddy::sql {
+
+/// What the session knows: tables and views by name (case-sensitive, as Flink).
+struct Catalog {
+  std::map<std::string, std::shared_ptr<TableDef>> tables;
+  struct View {
+    std::shared_ptr<ast::Query> query;
+    std::vector<std::string> columns;
+    Schema schema;
+  };
+  std::map<std::string, View> views;
+  std::vector<std::string> names() const;
+};
+
+/// Resolves a CREATE TABLE against the connector rules: types, computed columns,
+/// watermark (its column becomes the rowtime attribute).
+Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st);
+
+/// Turns a query into a plan: names resolved against `catalog`, types checked and
+/// coerced, aggregates and windows recognised. Errors read `SQL error at line L,
+/// column C: ...`.
+Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog);
+
+/// Parses a data type as written in DDL.
+Result<LogicalType> bindType(const ast::DataType& t);
+
+}  // namespace eddy::sql

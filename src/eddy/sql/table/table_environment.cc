@@ -1,0 +1,404 @@
+#include "eddy/sql/table/table_environment.h"
+
+#include <algorithm>
+
+#include "eddy/api/eddy.h"
+#include "eddy/sql/exec/calc_operator.h"
+#include "eddy/sql/exec/group_aggregate.h"
+#include "eddy/sql/exec/window_aggregate.h"
+#include "eddy/sql/exec/window_table_function.h"
+#include "eddy/sql/parser/parser.h"
+#include "eddy/sql/planner/functions.h"
+
+namespace eddy::sql {
+
+using Stream = api::DataStream<RecordBatch>;
+
+namespace {
+
+std::string fieldList(const Schema& s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + s[i].name;
+  return r;
+}
+
+// Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
+// ordinary runtime operators).
+class Translator {
+ public:
+  Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config)
+      : env_(env), config_(config) {}
+
+  Result<Stream> translate(const PlanPtr& p) {
+    switch (p->kind) {
+      case PlanNode::Kind::kScan: return scan(*p);
+      case PlanNode::Kind::kCalc: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        auto filter = p->filter;
+        auto projections = p->projections;
+        return Stream(in.transform<RecordBatch>("Calc(select=[" + fieldList(p->schema) + "])", [filter, projections] {
+          return std::make_unique<CalcOperator>(filter, projections);
+        }));
+      }
+      case PlanNode::Kind::kWindowTableFunction: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        int col = p->time_col;
+        WindowSpec w = p->window;
+        return Stream(in.transform<RecordBatch>("WindowTableFunction(window=[" + w.toString() + "])", [col, w] {
+          return std::make_unique<WindowTableFunctionOperator>(col, w);
+        }));
+      }
+      case PlanNode::Kind::kGroupAggregate:
+      case PlanNode::Kind::kWindowAggregate: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        const Schema& in_schema = p->inputs[0]->schema;
+        std::vector<LogicalType> key_types;
+        for (int k : p->keys) key_types.push_back(in_schema[static_cast<size_t>(k)].type);
+        std::vector<LogicalType> out_types = typesOf(p->schema);
+        auto keys = p->keys;
+        auto aggs = p->aggs;
+        std::string names;
+        for (const auto& a : aggs) names += (names.empty() ? "" : ", ") + a.name;
+        // Keyed SQL state is partitioned by key group; until batches are split by key
+        // group between tasks, aggregations run at parallelism 1.
+        if (p->kind == PlanNode::Kind::kGroupAggregate) {
+          auto op = in.global().transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
+            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types);
+          });
+          op.setParallelism(1);
+          return Stream(op);
+        }
+        int start = p->time_col;
+        int end = start + 1;
+        // The window end column follows the window start in the pre-projection only when
+        // grouped in that order; find it by position instead.
+        end = windowEndColumn(*p);
+        auto op = in.global().transform<RecordBatch>(
+            "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
+              return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs, out_types);
+            });
+        op.setParallelism(1);
+        return Stream(op);
+      }
+      case PlanNode::Kind::kUnion: {
+        EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
+        for (size_t i = 1; i < p->inputs.size(); ++i) {
+          EDDY_ASSIGN_OR_RETURN(Stream next, translate(p->inputs[i]));
+          acc = acc.union_(next);
+        }
+        return acc;
+      }
+    }
+    return Status::internal("unknown plan node");
+  }
+
+ private:
+  static int windowEndColumn(const PlanNode& p) {
+    // The pre-projection names the TVF's columns after them.
+    const Schema& s = p.inputs[0]->schema;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i].name == "window_end") return static_cast<int>(i);
+    }
+    return p.time_col + 1;
+  }
+
+  Result<Stream> scan(const PlanNode& p) {
+    const TableDef& t = *p.table;
+    Schema physical = t.physicalSchema();
+    EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, t.options, physical, t.values));
+    RowLayout layout;
+    int phys = 0;
+    for (size_t c = 0; c < t.schema.size(); ++c) {
+      layout.physical_index.push_back(t.computed[c] ? -1 : phys++);
+      layout.computed.push_back(t.computed[c] ? t.computed_exprs[c] : nullptr);
+      layout.types.push_back(t.schema[c].type);
+    }
+    auto source = std::make_shared<TableSource>(factory, layout, typesOf(physical));
+    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(t.watermark),
+                                          "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
+                                              "]], fields=[" + fieldList(t.schema) + "])");
+    if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
+    return Stream(s);
+  }
+
+  api::StreamExecutionEnvironment& env_;
+  const std::map<std::string, std::string>& config_;
+};
+
+std::string explainNode(const PlanNode& p, int indent) {
+  std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  std::string s = pad;
+  switch (p.kind) {
+    case PlanNode::Kind::kScan:
+      s += "TableSourceScan(table=[[default_catalog, default_database, " + p.table->name + "]], fields=[" +
+           fieldList(p.schema) + "])";
+      break;
+    case PlanNode::Kind::kCalc: {
+      s += "Calc(select=[";
+      for (size_t i = 0; i < p.projections.size(); ++i) {
+        s += (i ? ", " : "") + p.projections[i]->toString() + " AS " + p.schema[i].name;
+      }
+      s += "]";
+      if (p.filter) s += ", where=[" + p.filter->toString() + "]";
+      s += ")";
+      break;
+    }
+    case PlanNode::Kind::kGroupAggregate:
+    case PlanNode::Kind::kWindowAggregate: {
+      s += p.kind == PlanNode::Kind::kGroupAggregate ? "GroupAggregate(" : "WindowAggregate(window=[" + p.window.toString() + "], ";
+      s += "groupBy=[";
+      for (size_t i = 0; i < p.keys.size(); ++i) s += (i ? ", " : "") + std::string("$") + std::to_string(p.keys[i]);
+      s += "], select=[";
+      for (size_t i = 0; i < p.aggs.size(); ++i) s += (i ? ", " : "") + p.aggs[i].name;
+      s += "])";
+      break;
+    }
+    case PlanNode::Kind::kUnion: s += "Union(all=[true], union=[" + fieldList(p.schema) + "])"; break;
+    case PlanNode::Kind::kWindowTableFunction:
+      s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
+      break;
+  }
+  s += p.mode == ChangelogMode::kUpdates ? "  [changelog: I,UB,UA,D]\n" : "  [changelog: I]\n";
+  for (const auto& in : p.inputs) s += explainNode(*in, indent + 1);
+  return s;
+}
+
+}  // namespace
+
+std::string PlanNode::explain(int indent) const { return explainNode(*this, indent); }
+
+TableEnvironment::TableEnvironment(std::shared_ptr<ChangelogCollector> out)
+    : out_(out ? std::move(out) : std::make_shared<StdoutCollector>()) {}
+
+void TableEnvironment::info(const std::string& s) { out_->line(s); }
+
+ValuesData& TableEnvironment::valuesOf(const std::string& table) {
+  auto it = catalog_.tables.find(table);
+  EDDY_CHECK(it != catalog_.tables.end());
+  if (!it->second->values) it->second->values = std::make_shared<ValuesData>();
+  return *it->second->values;
+}
+
+Status TableEnvironment::executeScript(const std::string& script) {
+  EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(script));
+  for (const auto& st : statements) EDDY_RETURN_IF_ERROR(run(*st));
+  return Status::ok();
+}
+
+Result<std::string> TableEnvironment::explainSql(const std::string& query) {
+  EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(query));
+  if (statements.size() != 1 || !statements[0]->query) return Status::invalidArgument("explainSql takes one query");
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*statements[0]->query, catalog_));
+  return plan->explain();
+}
+
+Status TableEnvironment::run(const ast::Statement& st) {
+  using K = ast::Statement::Kind;
+  switch (st.kind) {
+    case K::kCreateTable: {
+      if (catalog_.tables.count(st.name) || catalog_.views.count(st.name)) {
+        if (st.if_not_exists) return Status::ok();
+        return sqlError(st.pos, "Table '" + st.name + "' already exists");
+      }
+      EDDY_ASSIGN_OR_RETURN(auto def, bindCreateTable(st));
+      std::string connector = def->options.count("connector") ? def->options.at("connector") : "";
+      static const std::vector<std::string> kConnectors = {"filesystem", "datagen", "print", "blackhole", "values", "nexmark"};
+      if (connector.empty()) return sqlError(st.pos, "table '" + st.name + "' needs a 'connector' option");
+      if (std::find(kConnectors.begin(), kConnectors.end(), connector) == kConnectors.end()) {
+        return sqlError(st.pos, "unknown connector '" + connector + "'" + didYouMean(connector, kConnectors) +
+                                    " (supported: filesystem, datagen, print, blackhole, values)");
+      }
+      catalog_.tables[st.name] = def;
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
+    case K::kCreateView: {
+      if (catalog_.tables.count(st.name) || catalog_.views.count(st.name)) {
+        if (st.if_not_exists) return Status::ok();
+        return sqlError(st.pos, "Table or view '" + st.name + "' already exists");
+      }
+      EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*st.query, catalog_));
+      Catalog::View v;
+      v.query = st.query;
+      v.columns = st.view_columns;
+      v.schema = plan->schema;
+      if (!v.columns.empty() && v.columns.size() != v.schema.size()) {
+        return sqlError(st.pos, "view '" + st.name + "' names " + std::to_string(v.columns.size()) +
+                                    " columns but its query has " + std::to_string(v.schema.size()));
+      }
+      catalog_.views[st.name] = std::move(v);
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
+    case K::kDropTable:
+    case K::kDropView: {
+      bool table = st.kind == K::kDropTable;
+      size_t erased = table ? catalog_.tables.erase(st.name) : catalog_.views.erase(st.name);
+      if (erased == 0 && !st.if_exists) {
+        return sqlError(st.pos, std::string(table ? "Table" : "View") + " '" + st.name + "' does not exist" +
+                                    didYouMean(st.name, catalog_.names()));
+      }
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
+    case K::kShowTables:
+    case K::kShowViews: {
+      std::vector<std::string> names;
+      if (st.kind == K::kShowTables) {
+        for (const auto& [k, v] : catalog_.tables) names.push_back(k);
+      }
+      for (const auto& [k, v] : catalog_.views) names.push_back(k);
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) info("+I[" + n + "]");
+      return Status::ok();
+    }
+    case K::kDescribe: {
+      auto t = catalog_.tables.find(st.name);
+      Schema schema;
+      std::vector<std::string> pk;
+      std::string wm;
+      if (t != catalog_.tables.end()) {
+        schema = t->second->schema;
+        pk = t->second->primary_key;
+        if (t->second->rowtime >= 0) wm = "`" + t->second->schema[static_cast<size_t>(t->second->rowtime)].name + "`";
+      } else if (catalog_.views.count(st.name)) {
+        schema = catalog_.views.at(st.name).schema;
+      } else {
+        return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
+      }
+      // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
+      for (const auto& c : schema) {
+        LogicalType plain = c.type.withNullable(true);
+        bool is_pk = std::find(pk.begin(), pk.end(), c.name) != pk.end();
+        std::string type = plain.toString();
+        info("+I[" + c.name + ", " + type + ", " + (c.type.nullable && !is_pk ? "true" : "false") + ", " +
+             (is_pk ? "PRI(" + c.name + ")" : "null") + ", null, " + (c.type.rowtime ? wm : "null") + "]");
+      }
+      return Status::ok();
+    }
+    case K::kSet:
+      if (st.key.empty()) {
+        for (const auto& [k, v] : config_) info("+I[" + k + ", " + v + "]");
+        return Status::ok();
+      }
+      config_[st.key] = st.value;
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    case K::kReset:
+      if (st.key.empty()) {
+        config_.clear();
+      } else {
+        config_.erase(st.key);
+      }
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    case K::kExplain: {
+      const ast::Statement& target = *st.statements[0];
+      std::string text = "== Optimized Execution Plan ==\n";
+      if (target.kind == K::kQuery) {
+        EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*target.query, catalog_));
+        text += plan->explain();
+      } else {
+        std::vector<const ast::Statement*> inserts;
+        if (target.kind == K::kInsert) {
+          inserts.push_back(&target);
+        } else {
+          for (const auto& s : target.statements) inserts.push_back(s.get());
+        }
+        for (const auto* ins : inserts) {
+          EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*ins->query, catalog_));
+          text += "Sink(table=[default_catalog.default_database." + ins->name + "])\n" + plan->explain(1);
+        }
+      }
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      info(text);
+      return Status::ok();
+    }
+    case K::kInsert: return runJob({&st}, nullptr);
+    case K::kStatementSet: {
+      std::vector<const ast::Statement*> inserts;
+      for (const auto& s : st.statements) inserts.push_back(s.get());
+      return runJob(inserts, nullptr);
+    }
+    case K::kQuery: return runJob({}, st.query.get());
+  }
+  return Status::unimplemented("statement");
+}
+
+namespace {
+
+int parallelismOf(const std::map<std::string, std::string>& config) {
+  auto it = config.find("parallelism.default");
+  if (it == config.end()) return 1;
+  int p = std::atoi(it->second.c_str());
+  return p > 0 ? p : 1;
+}
+
+}  // namespace
+
+Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) {
+  api::StreamExecutionEnvironment env;
+  env.setParallelism(parallelismOf(config_));
+  Translator tr(env, config_);
+  if (select) {
+    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
+    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
+    auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, ""), "collect");
+    sink.setParallelism(1);
+  }
+  for (const ast::Statement* ins : inserts) {
+    auto t = catalog_.tables.find(ins->name);
+    if (t == catalog_.tables.end()) {
+      return sqlError(ins->pos, "Table '" + ins->name + "' not found" + didYouMean(ins->name, catalog_.names()));
+    }
+    const TableDef& target = *t->second;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*ins->query, catalog_));
+    Schema sink_schema = target.physicalSchema();
+    if (!ins->insert_columns.empty()) return sqlError(ins->pos, "INSERT with a column list is not supported yet");
+    if (plan->schema.size() != sink_schema.size()) {
+      return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name + "' do not match: the query has " +
+                                    std::to_string(plan->schema.size()) + " columns, the sink " +
+                                    std::to_string(sink_schema.size()));
+    }
+    // Cast to the sink's types where they differ and may.
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(plan);
+    calc->mode = plan->mode;
+    for (size_t c = 0; c < sink_schema.size(); ++c) {
+      const LogicalType& from = plan->schema[c].type;
+      const LogicalType& to = sink_schema[c].type;
+      LogicalType common;
+      if (!from.sameAs(to) && from.id != TypeId::kNull &&
+          !(commonType(from, to, &common) && common.sameAs(to)) && !(from.isString() && to.isString())) {
+        return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name +
+                                      "' do not match: column '" + sink_schema[c].name + "' is " + to.toString() +
+                                      ", the query gives " + from.toString());
+      }
+      calc->projections.push_back(coerce(std::make_unique<InputRef>(static_cast<int>(c), from), to));
+      calc->schema.push_back(sink_schema[c]);
+    }
+    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(calc));
+    std::string connector = target.options.count("connector") ? target.options.at("connector") : "";
+    if (connector == "print") {
+      std::string id = target.options.count("print-identifier") ? target.options.at("print-identifier") : "";
+      bool to_stderr = target.options.count("standard-error") && target.options.at("standard-error") == "true";
+      std::shared_ptr<ChangelogCollector> out = to_stderr ? std::make_shared<StdoutCollector>(true) : out_;
+      s.addSink(PrintTableSink(typesOf(sink_schema), out, id), "print");
+    } else if (connector == "blackhole") {
+      s.addSink(BlackholeTableSink(), "blackhole");
+    } else {
+      return sqlError(ins->pos, "table '" + ins->name + "' (connector '" + connector +
+                                    "') cannot be written to yet (sinks: print, blackhole)");
+    }
+  }
+  runtime::JobExecutionResult r = env.execute(select ? "collect" : "insert-into");
+  out_->flush();
+  if (!r.isOk()) {
+    return Status(r.status.code(), "SQL job failed" + (r.failed_operator.empty() ? "" : " in " + r.failed_operator) +
+                                       ": " + r.status.message());
+  }
+  return Status::ok();
+}
+
+}  // namespace eddy::sql

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/core/status.h"
+#include "eddy/sql/exec/table_sinks.h"
+#include "eddy/sql/planner/planner.h"
+
+namespace eddy::sql {
+
+/// A SQL session (Flink's TableEnvironment in streaming mode, local execution): a
+/// catalog of tables and views, configuration set with SET, and statements run with
+/// executeSql. A SELECT or INSERT runs as a job on the embedded runtime until its
+/// bounded inputs end; a SELECT's changelog goes to the session's collector in Flink's
+/// print format (`+I[...]`).
+/// Thread: one thread uses a session.
+class TableEnvironment {
+ public:
+  /// `out` receives result rows and statement messages ("[INFO] ..."); default stdout.
+  explicit TableEnvironment(std::shared_ptr<ChangelogCollector> out = nullptr);
+
+  /// Runs every statement of `script` in order. A statement that fails stops the
+  /// script: the error names the line and column; statements before it have run.
+  Status executeScript(const std::string& script);
+  /// Runs one statement (a script of one).
+  Status executeSql(const std::string& statement) { return executeScript(statement); }
+  /// The plan of a query, as EXPLAIN prints it.
+  Result<std::string> explainSql(const std::string& query);
+
+  /// Test connector data: rows and watermarks of a 'values' table, read by the jobs
+  /// that follow.
+  ValuesData& valuesOf(const std::string& table);
+  const Catalog& catalog() const { return catalog_; }
+  /// SET options (Flink's keys: 'parallelism.default', 'table.exec.state.ttl', ...).
+  const std::map<std::string, std::string>& config() const { return config_; }
+
+ private:
+  Status run(const ast::Statement& st);
+  Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
+  void info(const std::string& s);
+
+  std::shared_ptr<ChangelogCollector> out_;
+  Catalog catalog_;
+  std::map<std::string, std::string> config_;
+};
+
+}  // namespace eddy::sql
