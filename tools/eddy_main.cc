@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eddy/rest/rest_client.h"
+#include "tools/sql_command.h"
 
 namespace {
 
@@ -24,6 +25,7 @@ void printHelp() {
       "  savepoint <jobId> <targetDirectory>    take a savepoint of a running job\n"
       "  stop [-p|--savepointPath DIR] <jobId>  stop a job with a savepoint\n"
       "  cancel <jobId>                         cancel a job\n"
+      "  sql [-f FILE.sql]                      run Flink SQL in local mode (see docs/sql.md)\n"
       "  version                                print the version\n"
       "\n"
       "DataStream jobs are C++ programs linked against the Eddy library; they run in\n"
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string cmd = argv[1];
+  if (cmd == "sql") return eddy::tools::runSql(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "--version" || cmd == "version") {
     std::printf("eddy %s\n", kVersion);
     return 0;
