@@ -541,8 +541,7 @@ class Planner {
       LogicalType wt = input->schema.back().type;
       node->schema.push_back({"window_time", wt});
       node->rowtime = static_cast<int>(k + 2);
-      node->time_col = window_start;  // start column of the pre-projection
-      node->window.offset = window_end;  // (unused) kept for EXPLAIN symmetry
+      node->time_col = window_start;  // The pre-projection's window_start column.
     } else {
       node->kind = PlanNode::Kind::kGroupAggregate;
       node->mode = ChangelogMode::kUpdates;
@@ -558,11 +557,6 @@ class Planner {
     }
     node->aggs = std::move(aggs);
     binding.schema = &node->schema;
-    if (window_agg) {
-      node->time_col = window_start;
-      node->window.offset = 0;
-      windowCols_[node.get()] = {window_start, window_end};
-    }
     Scope out_scope = scopeOf(node->schema, "");
     return project(s, node, out_scope, &binding, s.having.get());
   }
@@ -909,7 +903,6 @@ class Planner {
 
   const Catalog& catalog_;
   std::vector<std::pair<std::string, PlanPtr>> ctes_;
-  std::map<const PlanNode*, std::pair<int, int>> windowCols_;
 };
 
 }  // namespace
