@@ -19,6 +19,27 @@ std::string WindowSpec::toString() const {
   return "";
 }
 
+std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls) {
+  std::vector<Accumulator> accs;
+  accs.reserve(calls.size());
+  for (const auto& call : calls) accs.emplace_back(&call);
+  return accs;
+}
+
+std::string encodeAccumulators(int64_t head, const std::vector<Accumulator>& accs) {
+  DataOutputView out;
+  out.write<int64_t>(head);
+  for (const auto& a : accs) a.write(out);
+  return out.release();
+}
+
+Status decodeAccumulators(const std::string& bytes, int64_t* head, std::vector<Accumulator>& accs) {
+  DataInputView in(bytes);
+  EDDY_ASSIGN_OR_RETURN(*head, in.read<int64_t>());
+  for (auto& a : accs) EDDY_RETURN_IF_ERROR(a.read(in));
+  return Status::ok();
+}
+
 std::string encodeOrdered(const Value& v, const LogicalType& t) {
   std::string s;
   switch (t.storage()) {
@@ -59,11 +80,6 @@ Value decodeOrdered(const std::string& s, const LogicalType& t) {
 
 namespace {
 
-bool keepsValues(AggKind k) {
-  return k == AggKind::kMin || k == AggKind::kMax || k == AggKind::kFirstValue || k == AggKind::kLastValue ||
-         k == AggKind::kListAgg;
-}
-
 double toDouble(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
   double d = static_cast<double>(v.i);
@@ -73,74 +89,41 @@ double toDouble(const Value& v, const LogicalType& t) {
 
 }  // namespace
 
-void Accumulator::accumulate(const Value& v) {
-  if (call_->kind == AggKind::kCount && call_->arg < 0) {
-    ++count_;
-    return;
-  }
-  if (v.null) return;
-  const LogicalType& t = call_->arg_type;
-  if (call_->distinct) {
-    if (values_[encodeOrdered(v, t)]++ == 0) ++count_;
-    return;
-  }
-  ++count_;
-  switch (call_->kind) {
-    case AggKind::kSum:
-    case AggKind::kSum0:
-    case AggKind::kAvg:
-      if (t.storage() == Storage::kDouble) {
-        dsum_ += v.d;
-      } else {
-        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) + static_cast<uint64_t>(v.i));
-      }
-      break;
-    case AggKind::kStddevPop:
-    case AggKind::kStddevSamp:
-    case AggKind::kVarPop:
-    case AggKind::kVarSamp: {
-      double d = toDouble(v, t);
-      dsum_ += d;
-      sumsq_ += d * d;
-      break;
-    }
-    default:
-      if (keepsValues(call_->kind)) {
-        std::string e = encodeOrdered(v, t);
-        if (call_->kind == AggKind::kMin || call_->kind == AggKind::kMax) {
-          values_[e]++;
-        } else {
-          order_.push_back(std::move(e));
-        }
-      }
-      break;
-  }
+void Accumulator::accumulate(const Value& v) { add(v, 1); }
+
+void Accumulator::retract(const Value& v) { add(v, -1); }
+
+bool Accumulator::addToMultiset(std::string key, int sign) {
+  if (sign > 0) return values_[std::move(key)]++ == 0;
+  auto it = values_.find(key);
+  if (it == values_.end() || --it->second != 0) return false;
+  values_.erase(it);
+  return true;
 }
 
-void Accumulator::retract(const Value& v) {
+void Accumulator::add(const Value& v, int sign) {
   if (call_->kind == AggKind::kCount && call_->arg < 0) {
-    --count_;
+    count_ += sign;
     return;
   }
   if (v.null) return;
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
-    auto it = values_.find(encodeOrdered(v, t));
-    if (it != values_.end() && --it->second == 0) {
-      values_.erase(it);
-      --count_;
-    }
+    // Counts distinct values; result() replays them.
+    if (addToMultiset(encodeOrdered(v, t), sign)) count_ += sign;
     return;
   }
-  --count_;
+  count_ += sign;
   switch (call_->kind) {
     case AggKind::kSum:
     case AggKind::kSum0:
     case AggKind::kAvg:
       if (t.storage() == Storage::kDouble) {
-        dsum_ -= v.d;
+        dsum_ += sign * v.d;
       } else {
-        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) - static_cast<uint64_t>(v.i));
+        // Wraps like Java's long arithmetic.
+        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) +
+                                     static_cast<uint64_t>(static_cast<int64_t>(sign)) * static_cast<uint64_t>(v.i));
       }
       break;
     case AggKind::kStddevPop:
@@ -148,26 +131,32 @@ void Accumulator::retract(const Value& v) {
     case AggKind::kVarPop:
     case AggKind::kVarSamp: {
       double d = toDouble(v, t);
-      dsum_ -= d;
-      sumsq_ -= d * d;
+      dsum_ += sign * d;
+      sumsq_ += sign * d * d;
       break;
     }
-    default:
-      if (keepsValues(call_->kind)) {
-        std::string e = encodeOrdered(v, t);
-        if (call_->kind == AggKind::kMin || call_->kind == AggKind::kMax) {
-          auto it = values_.find(e);
-          if (it != values_.end() && --it->second == 0) values_.erase(it);
-        } else {
-          // Flink's retractable FIRST/LAST_VALUE and LISTAGG drop the latest equal value.
-          for (size_t i = order_.size(); i-- > 0;) {
-            if (order_[i] == e) {
-              order_.erase(order_.begin() + static_cast<long>(i));
-              break;
-            }
-          }
+    case AggKind::kMin:
+    case AggKind::kMax:
+      addToMultiset(encodeOrdered(v, t), sign);
+      break;
+    case AggKind::kFirstValue:
+    case AggKind::kLastValue:
+    case AggKind::kListAgg: {
+      std::string e = encodeOrdered(v, t);
+      if (sign > 0) {
+        order_.push_back(std::move(e));
+        break;
+      }
+      // Flink's retractable FIRST/LAST_VALUE and LISTAGG drop the latest equal value.
+      for (size_t i = order_.size(); i-- > 0;) {
+        if (order_[i] == e) {
+          order_.erase(order_.begin() + static_cast<long>(i));
+          break;
         }
       }
+      break;
+    }
+    case AggKind::kCount:
       break;
   }
 }

@@ -59,12 +59,14 @@ class Accumulator {
   void accumulate(const Value& v);
   void retract(const Value& v);
   Value result() const;
-  /// Rows accounted for (for Flink's "emit -D when the group becomes empty").
   void write(DataOutputView& out) const;
   Status read(DataInputView& in);
 
  private:
-  Value extreme() const;
+  // Adds (sign 1) or removes (sign -1) one value.
+  void add(const Value& v, int sign);
+  // Changes `key`'s multiplicity by `sign`; true when the key appeared or vanished.
+  bool addToMultiset(std::string key, int sign);
   const AggregateCall* call_;
   int64_t count_ = 0;   // Non-null values
   int64_t isum_ = 0;
@@ -73,8 +75,15 @@ class Accumulator {
   // Values with multiplicities (key: encoded value) for retractable or distinct aggregates.
   std::map<std::string, int64_t> values_;
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
-  bool retractable_ = false;
 };
+
+/// One accumulator per call, empty. The calls must outlive them.
+std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls);
+/// The keyed-state bytes of one group: an int64 the operator chooses (a row count, a
+/// window start), then the accumulators.
+std::string encodeAccumulators(int64_t head, const std::vector<Accumulator>& accs);
+/// Reads encodeAccumulators' bytes into `accs` (fresh ones of the same calls).
+Status decodeAccumulators(const std::string& bytes, int64_t* head, std::vector<Accumulator>& accs);
 
 /// Encodes a value so that bytes order as the values do (for MIN/MAX maps and keys).
 std::string encodeOrdered(const Value& v, const LogicalType& t);

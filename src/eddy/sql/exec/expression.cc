@@ -7,6 +7,24 @@
 
 namespace eddy::sql {
 
+namespace {
+
+std::vector<ExprP> cloneAll(const std::vector<ExprP>& args) {
+  std::vector<ExprP> out;
+  out.reserve(args.size());
+  for (const auto& a : args) out.push_back(a->clone());
+  return out;
+}
+
+// `name(arg, arg, ...)` as EXPLAIN shows a call.
+std::string callText(const std::string& name, const std::vector<ExprP>& args) {
+  std::string s = name + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i]->toString();
+  return s + ")";
+}
+
+}  // namespace
+
 const Column& Literal::eval(const RecordBatch& in) {
   size_t n = in.size();
   if (out_.size() != n) {
@@ -38,17 +56,9 @@ const Column& RowCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP RowCall::clone() const {
-  std::vector<ExprP> args;
-  for (const auto& a : args_) args.push_back(a->clone());
-  return std::make_unique<RowCall>(name_, type_, std::move(args), fn_, strict_);
-}
+ExprP RowCall::clone() const { return std::make_unique<RowCall>(name_, type_, cloneAll(args_), fn_, strict_); }
 
-std::string RowCall::toString() const {
-  std::string s = name_ + "(";
-  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
-  return s + ")";
-}
+std::string RowCall::toString() const { return callText(name_, args_); }
 
 const char* binaryOpName(BinaryOp op) {
   switch (op) {
@@ -185,16 +195,10 @@ const Column& LogicalCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP LogicalCall::clone() const {
-  std::vector<ExprP> args;
-  for (const auto& a : args_) args.push_back(a->clone());
-  return std::make_unique<LogicalCall>(op_, std::move(args));
-}
+ExprP LogicalCall::clone() const { return std::make_unique<LogicalCall>(op_, cloneAll(args_)); }
 
 std::string LogicalCall::toString() const {
-  std::string s = op_ == Op::kAnd ? "AND(" : op_ == Op::kOr ? "OR(" : "NOT(";
-  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
-  return s + ")";
+  return callText(op_ == Op::kAnd ? "AND" : op_ == Op::kOr ? "OR" : "NOT", args_);
 }
 
 const Column& CaseCall::eval(const RecordBatch& in) {
@@ -224,17 +228,9 @@ const Column& CaseCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP CaseCall::clone() const {
-  std::vector<ExprP> args;
-  for (const auto& a : args_) args.push_back(a->clone());
-  return std::make_unique<CaseCall>(type_, std::move(args));
-}
+ExprP CaseCall::clone() const { return std::make_unique<CaseCall>(type_, cloneAll(args_)); }
 
-std::string CaseCall::toString() const {
-  std::string s = "CASE(";
-  for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
-  return s + ")";
-}
+std::string CaseCall::toString() const { return callText("CASE", args_); }
 
 const Column& IsCall::eval(const RecordBatch& in) {
   const Column& a = arg_->eval(in);
@@ -265,16 +261,11 @@ std::string IsCall::toString() const {
 
 namespace {
 
-int64_t pow10(int n) {
-  int64_t p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
 
 // Rescales a decimal's unscaled value, rounding half up as Java's BigDecimal HALF_UP.
 int64_t rescale(int64_t v, int from, int to) {
-  if (to >= from) return v * pow10(to - from);
-  int64_t div = pow10(from - to);
+  if (to >= from) return v * powerOfTen(to - from);
+  int64_t div = powerOfTen(from - to);
   int64_t q = v / div;
   int64_t r = v % div;
   if (2 * (r < 0 ? -r : r) >= div) q += v < 0 ? -1 : 1;
@@ -283,7 +274,7 @@ int64_t rescale(int64_t v, int from, int to) {
 
 double asDouble(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / static_cast<double>(pow10(t.scale));
+  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / static_cast<double>(powerOfTen(t.scale));
   return static_cast<double>(v.i);
 }
 
@@ -397,7 +388,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       if (from.storage() == Storage::kDouble) {
         out.i = truncateTo(to, static_cast<int64_t>(in.d));
       } else if (from.id == TypeId::kDecimal) {
-        out.i = truncateTo(to, in.i / pow10(from.scale));
+        out.i = truncateTo(to, in.i / powerOfTen(from.scale));
       } else {
         out.i = truncateTo(to, in.i);
       }
@@ -411,15 +402,15 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       if (from.id == TypeId::kDecimal) {
         out.i = rescale(in.i, from.scale, to.scale);
       } else if (from.storage() == Storage::kDouble) {
-        out.i = static_cast<int64_t>(std::llround(in.d * static_cast<double>(pow10(to.scale))));
+        out.i = static_cast<int64_t>(std::llround(in.d * static_cast<double>(powerOfTen(to.scale))));
       } else {
-        out.i = in.i * pow10(to.scale);
+        out.i = in.i * powerOfTen(to.scale);
       }
       return true;
     case TypeId::kDate:
       if (from.isTimestamp()) {
         int64_t ms = in.i;
-        out.i = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        out.i = floorDays(ms);
         return true;
       }
       if (from.id == TypeId::kDate) {

@@ -63,8 +63,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       if (g.rows <= 0) {
         emit(out, in, r, before, RowKind::kDelete);
         g.rows = 0;
-        g.accs.clear();
-        for (const auto& call : aggs_) g.accs.emplace_back(&call);
+        g.accs = freshAccumulators(aggs_);
         continue;
       }
       std::vector<Value> after = results(g);
@@ -87,18 +86,12 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   };
 
   void load(const std::string& key, Group& g) {
-    for (const auto& call : aggs_) g.accs.emplace_back(&call);
+    g.accs = freshAccumulators(aggs_);
     backend().setCurrentKey(key);
     std::optional<std::string> bytes = state_->value();
     if (!bytes) return;
-    DataInputView in(*bytes);
-    Result<int64_t> rows = in.read<int64_t>();
-    if (!rows.isOk()) throw std::runtime_error("group aggregate state: " + rows.status().message());
-    g.rows = *rows;
-    for (auto& a : g.accs) {
-      Status st = a.read(in);
-      if (!st.isOk()) throw std::runtime_error("group aggregate state: " + st.message());
-    }
+    Status st = decodeAccumulators(*bytes, &g.rows, g.accs);
+    if (!st.isOk()) throw std::runtime_error("group aggregate state: " + st.message());
   }
   void store(const std::string& key, const Group& g) {
     backend().setCurrentKey(key);
@@ -106,10 +99,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       state_->clear();
       return;
     }
-    DataOutputView out;
-    out.write<int64_t>(g.rows);
-    for (const auto& a : g.accs) a.write(out);
-    state_->update(out.release());
+    state_->update(encodeAccumulators(g.rows, g.accs));
   }
   std::vector<Value> results(const Group& g) const {
     std::vector<Value> v;

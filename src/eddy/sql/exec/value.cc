@@ -105,7 +105,7 @@ bool parseClock(std::string_view s, int64_t& millis) {
       size_t n = 0;
       while (p + n < s.size() && s[p + n] >= '0' && s[p + n] <= '9') ++n;
       if (n == 0 || p + n != s.size()) return false;
-      int64_t f;
+      int64_t f = 0;  // digits() fills it: the n digits were checked above.
       digits(s, p, std::min<size_t>(n, 3), f);
       for (size_t k = std::min<size_t>(n, 3); k < 3; ++k) f *= 10;
       frac = f;
@@ -179,7 +179,7 @@ std::string formatTime(int64_t millis, int precision) {
 }
 
 std::string formatTimestamp(int64_t millis, int precision) {
-  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
+  int64_t days = floorDays(millis);
   return formatDate(days) + " " + formatTime(millis - days * 86400000, precision);
 }
 

@@ -50,6 +50,17 @@ std::string formatValue(const Value& v, const LogicalType& t);
 template <typename Types>
 std::string formatRow(const RecordBatch& b, size_t row, const Types& types);
 
+/// 10^n for a decimal scale (n in [0, 18]).
+inline int64_t powerOfTen(int n) {
+  int64_t p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+/// The day (since the epoch) an epoch-milliseconds instant falls on, rounding down.
+inline int64_t floorDays(int64_t millis) {
+  return millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
+}
+
 // Calendar arithmetic on the proleptic Gregorian calendar, UTC.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
 void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d);

@@ -104,25 +104,17 @@ class WindowAggregateOperator final
   // The accumulators of the current key's window ending at `end` (fresh ones if none),
   // and the window's start. Windows sharing an end share a start (one TVF per operator).
   std::vector<Accumulator> load(int64_t end, int64_t* start = nullptr) {
-    std::vector<Accumulator> accs;
-    for (const auto& call : aggs_) accs.emplace_back(&call);
+    std::vector<Accumulator> accs = freshAccumulators(aggs_);
     std::optional<std::string> bytes = state_->get(end);
     if (!bytes) return accs;
-    DataInputView in(*bytes);
-    Result<int64_t> s = in.read<int64_t>();
-    if (!s.isOk()) throw std::runtime_error("window aggregate state: " + s.status().message());
-    if (start) *start = *s;
-    for (auto& a : accs) {
-      Status st = a.read(in);
-      if (!st.isOk()) throw std::runtime_error("window aggregate state: " + st.message());
-    }
+    int64_t s = 0;
+    Status st = decodeAccumulators(*bytes, &s, accs);
+    if (!st.isOk()) throw std::runtime_error("window aggregate state: " + st.message());
+    if (start) *start = s;
     return accs;
   }
   void store(int64_t end, int64_t start, const std::vector<Accumulator>& accs) {
-    DataOutputView out;
-    out.write<int64_t>(start);
-    for (const auto& a : accs) a.write(out);
-    state_->put(end, out.release());
+    state_->put(end, encodeAccumulators(start, accs));
   }
   void flush() {
     if (out_.empty()) return;

@@ -143,15 +143,10 @@ double num(const Value& v, const LogicalType& t) {
   return static_cast<double>(v.i);
 }
 
-int64_t pow10(int n) {
-  int64_t p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
 
 // Java's SimpleDateFormat patterns Flink's DATE_FORMAT uses: yyyy MM dd HH mm ss SSS.
 std::string formatPattern(int64_t millis, const std::string& pattern) {
-  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
+  int64_t days = floorDays(millis);
   int64_t ms = millis - days * 86400000;
   int64_t y;
   unsigned mo, d;
@@ -260,7 +255,7 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
       LogicalType t = a.plain().withNullable(nullable);
       return row(name, t, std::move(args), [sub, t](const std::vector<Value>& v) {
         int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
-        int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        int64_t days = floorDays(ms);
         int64_t rest = ms - days * 86400000;
         int64_t y;
         unsigned m, d;
@@ -674,7 +669,7 @@ void registerAll() {
       return row(n, rt, std::move(args), [t, floor](const std::vector<Value>& v) {
         if (t.storage() == Storage::kDouble) return Value::ofDouble(floor ? std::floor(v[0].d) : std::ceil(v[0].d));
         if (t.id != TypeId::kDecimal) return Value::ofInt(v[0].i);
-        int64_t p = pow10(t.scale);
+        int64_t p = powerOfTen(t.scale);
         int64_t q = v[0].i / p, rem = v[0].i % p;
         if (floor && rem < 0) --q;
         if (!floor && rem > 0) ++q;
@@ -705,11 +700,11 @@ void registerAll() {
           return Value::ofDouble(x / f);
         }
         int scale = t.id == TypeId::kDecimal ? t.scale : 0;
-        if (digits >= scale) return Value::ofInt(v[0].i * pow10(rt.scale - scale));
-        int64_t p = pow10(scale - digits);
+        if (digits >= scale) return Value::ofInt(v[0].i * powerOfTen(rt.scale - scale));
+        int64_t p = powerOfTen(scale - digits);
         int64_t q = v[0].i / p, rem = v[0].i % p;
         if (round && 2 * (rem < 0 ? -rem : rem) >= p) q += v[0].i < 0 ? -1 : 1;
-        if (digits < 0) return Value::ofInt(q * pow10(-digits));
+        if (digits < 0) return Value::ofInt(q * powerOfTen(-digits));
         return Value::ofInt(q);  // The result's scale is `digits`.
       });
     };
@@ -741,7 +736,7 @@ void registerAll() {
     return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
       if (t.storage() == Storage::kDouble) return Value::ofDouble(v[0].d > 0 ? 1.0 : v[0].d < 0 ? -1.0 : 0.0);
       int64_t s = v[0].i > 0 ? 1 : v[0].i < 0 ? -1 : 0;
-      return Value::ofInt(t.id == TypeId::kDecimal ? s * pow10(t.scale) : s);
+      return Value::ofInt(t.id == TypeId::kDecimal ? s * powerOfTen(t.scale) : s);
     });
   };
   r["PI"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -848,7 +843,7 @@ void registerAll() {
     return row(n, LogicalType::of(TypeId::kDate), std::move(args), [](const std::vector<Value>& v) {
       int64_t ms;
       bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
-      return ok ? Value::ofInt(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000)) : Value();
+      return ok ? Value::ofInt(floorDays(ms)) : Value();
     });
   };
   r["TO_TIMESTAMP_LTZ"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -890,7 +885,7 @@ void registerAll() {
     one.push_back(std::move(args[1]));
     return row(n, LogicalType::bigint(), std::move(one), [unit, t](const std::vector<Value>& v) {
       int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
-      int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+      int64_t days = floorDays(ms);
       int64_t tod = ms - days * 86400000;
       int64_t y;
       unsigned m, d;

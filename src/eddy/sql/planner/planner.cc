@@ -27,11 +27,6 @@ namespace {
 
 using ast::Expr;
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A canonical text of an expression, to match GROUP BY expressions in SELECT.
 std::string canon(const Expr& e) {
   std::string s;

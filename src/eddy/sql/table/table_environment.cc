@@ -69,10 +69,7 @@ class Translator {
           return Stream(op);
         }
         int start = p->time_col;
-        int end = start + 1;
-        // The window end column follows the window start in the pre-projection only when
-        // grouped in that order; find it by position instead.
-        end = windowEndColumn(*p);
+        int end = windowEndColumn(*p);
         auto op = in.global().transform<RecordBatch>(
             "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
               return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs, out_types);
