@@ -1,10 +1,11 @@
 #include "eddy/sql/planner/functions.h"
 
+#include "eddy/sql/exec/regex.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -218,28 +219,6 @@ bool parsePattern(const std::string& s, const std::string& pattern, int64_t& mil
   if (p != s.size()) return false;
   millis = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400000 + ((h * 60 + mi) * 60 + se) * 1000 + ms;
   return true;
-}
-
-std::string likeToRegex(const std::string& pattern, char escape) {
-  std::string r;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    char c = pattern[i];
-    if (escape && c == escape && i + 1 < pattern.size()) {
-      c = pattern[++i];
-      r += std::string("\\") + c;
-      continue;
-    }
-    if (c == '%') {
-      r += ".*";
-    } else if (c == '_') {
-      r += ".";
-    } else if (std::string(".^$|()[]{}*+?\\").find(c) != std::string::npos) {
-      r += std::string("\\") + c;
-    } else {
-      r += c;
-    }
-  }
-  return r;
 }
 
 Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
@@ -597,57 +576,36 @@ void registerAll() {
   r["REGEXP_REPLACE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
     return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-      try {
-        return Value::ofString(std::regex_replace(v[0].s, std::regex(v[1].s), v[2].s));
-      } catch (const std::regex_error&) {
-        return Value();
-      }
+      auto r = regexReplace(v[0].s, v[1].s, v[2].s);
+      return r ? Value::ofString(std::move(*r)) : Value();
     });
   };
   r["REGEXP_EXTRACT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
     return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-      try {
-        std::smatch m;
-        if (!std::regex_search(v[0].s, m, std::regex(v[1].s))) return Value();
-        size_t g = v.size() > 2 ? static_cast<size_t>(v[2].i) : 1;
-        if (g >= m.size()) return Value();
-        return Value::ofString(m[g].str());
-      } catch (const std::regex_error&) {
-        return Value();
-      }
+      if (v.size() > 2 && v[2].i < 0) return Value();
+      size_t group = v.size() > 2 ? static_cast<size_t>(v[2].i) : 0;  // Flink: whole match by default
+      auto r = regexExtract(v[0].s, v[1].s, group);
+      return r ? Value::ofString(std::move(*r)) : Value();
     });
   };
   r["REGEXP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     return row(n, LogicalType::boolean(), std::move(args), [](const std::vector<Value>& v) {
-      try {
-        return Value::ofBool(std::regex_search(v[0].s, std::regex(v[1].s)));
-      } catch (const std::regex_error&) {
-        return Value();
-      }
+      auto r = regexFind(v[0].s, v[1].s);
+      return r ? Value::ofBool(*r) : Value();
     });
   };
   r["LIKE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
     EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
-    // A constant pattern compiles once.
-    auto* lit = dynamic_cast<Literal*>(args[1].get());
     char escape = 0;
     if (args.size() > 2) {
       auto* e = dynamic_cast<Literal*>(args[2].get());
       if (e && !e->value().s.empty()) escape = e->value().s[0];
     }
-    if (lit && !lit->value().null) {
-      auto re = std::make_shared<std::regex>(likeToRegex(lit->value().s, escape));
-      Args one;
-      one.push_back(std::move(args[0]));
-      return row(n, LogicalType::boolean(), std::move(one), [re](const std::vector<Value>& v) {
-        return Value::ofBool(std::regex_match(v[0].s, *re));
-      });
-    }
     return row(n, LogicalType::boolean(), std::move(args), [escape](const std::vector<Value>& v) {
-      return Value::ofBool(std::regex_match(v[0].s, std::regex(likeToRegex(v[1].s, escape))));
+      return Value::ofBool(likeMatch(v[0].s, v[1].s, escape));
     });
   };
   r["ABS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {

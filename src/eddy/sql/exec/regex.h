@@ -1,0 +1,28 @@
+#pragma once
+// Regular expressions behind SQL's REGEXP, REGEXP_EXTRACT, REGEXP_REPLACE and LIKE.
+//
+// Each thread keeps the patterns it has compiled, so a pattern that comes from a column
+// or a constant compiles once per task rather than once per row. std::regex stays in
+// regex.cc: its templates are heavy to compile and trip a false GCC warning.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace eddy::sql {
+
+// True when `text` contains a match of `pattern`; nullopt when the pattern is invalid
+// (Flink returns NULL then).
+std::optional<bool> regexFind(const std::string& text, const std::string& pattern);
+
+// Group `group` of the first match, nullopt when there is no match, no such group or the
+// pattern is invalid.
+std::optional<std::string> regexExtract(const std::string& text, const std::string& pattern, size_t group);
+
+// Every match replaced by `replacement` ($1 refers to a group); nullopt for an invalid pattern.
+std::optional<std::string> regexReplace(const std::string& text, const std::string& pattern,
+                                        const std::string& replacement);
+
+// SQL LIKE: '%' any run, '_' one character, `escape` (0 for none) makes the next one literal.
+bool likeMatch(const std::string& text, const std::string& pattern, char escape);
+
+}  // namespace eddy::sql
