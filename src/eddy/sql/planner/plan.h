@@ -7,6 +7,7 @@
 
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/expression.h"
+#include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/table_source.h"
 
 namespace eddy::sql {
@@ -35,7 +36,7 @@ enum class ChangelogMode { kInsertOnly, kUpdates };
 /// A node of the plan: the logical operators Flink's planner produces for streaming,
 /// each translated to one runtime operator (or a source / sink).
 struct PlanNode {
-  enum class Kind { kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction };
+  enum class Kind { kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin };
   Kind kind = Kind::kScan;
   Schema schema;
   std::vector<std::shared_ptr<PlanNode>> inputs;
@@ -44,7 +45,7 @@ struct PlanNode {
 
   // kScan
   std::shared_ptr<const TableDef> table;
-  // kCalc
+  // kCalc: the row filter; kJoin: the residual (non-equi) condition over left + right.
   std::shared_ptr<const Expression> filter;
   std::vector<std::shared_ptr<const Expression>> projections;
   // kGroupAggregate, kWindowAggregate
@@ -52,6 +53,9 @@ struct PlanNode {
   std::vector<AggregateCall> aggs;
   // Grouping sets: each a subset of `keys` (indexes into keys); empty = plain GROUP BY.
   std::vector<std::vector<int>> grouping_sets;
+  // kJoin: the type and the equi-join key columns of each input.
+  JoinType join_type = JoinType::kInner;
+  std::vector<int> left_keys, right_keys;
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
   int time_col = -1;  // Input column the window is over.

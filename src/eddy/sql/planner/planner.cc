@@ -256,9 +256,101 @@ class Planner {
       case ast::TableRef::Kind::kFunction:
         return windowFunction(ref, scope);
       case ast::TableRef::Kind::kJoin:
-        return sqlError(ref.pos, "joins are not supported yet");
+        return join(ref, scope, nullptr);
     }
     return sqlError(ref.pos, "unsupported FROM item");
+  }
+
+  // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
+  // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
+  Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const Expr* where) {
+    if (ref.right->system_time) {
+      return sqlError(ref.right->pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
+    }
+    Scope left_scope, right_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr right, from(*ref.right, right_scope));
+    scope.fields = left_scope.fields;
+    scope.fields.insert(scope.fields.end(), right_scope.fields.begin(), right_scope.fields.end());
+    const int left_width = static_cast<int>(left->schema.size());
+
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kJoin;
+    node->inputs = {left, right};
+    using J = ast::TableRef::JoinType;
+    node->join_type = ref.join == J::kLeft    ? JoinType::kLeft
+                      : ref.join == J::kRight ? JoinType::kRight
+                      : ref.join == J::kFull  ? JoinType::kFull
+                                              : JoinType::kInner;
+    std::vector<const Expr*> conjuncts;
+    std::function<void(const Expr&)> split = [&](const Expr& e) {
+      if (e.kind == Expr::Kind::kCall && e.name == "AND" && e.args.size() == 2) {
+        split(*e.args[0]);
+        split(*e.args[1]);
+      } else {
+        conjuncts.push_back(&e);
+      }
+    };
+    if (ref.on) split(*ref.on);
+    if (where) split(*where);
+    ExprP residual;
+    for (const Expr* c : conjuncts) {
+      if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
+      if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
+        EDDY_ASSIGN_OR_RETURN(ExprP a, expr(*c->args[0], scope));
+        EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*c->args[1], scope));
+        auto* ra = dynamic_cast<InputRef*>(a.get());
+        auto* rb = dynamic_cast<InputRef*>(b.get());
+        if (ra && rb && (ra->index() < left_width) != (rb->index() < left_width) &&
+            keyCompatible(ra->type(), rb->type())) {
+          if (ra->index() > rb->index()) std::swap(ra, rb);
+          node->left_keys.push_back(ra->index());
+          node->right_keys.push_back(rb->index() - left_width);
+          continue;
+        }
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
+      if (e->type().id != TypeId::kBoolean) {
+        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
+      }
+      if (!residual) {
+        residual = std::move(e);
+      } else {
+        std::vector<ExprP> both;
+        both.push_back(std::move(residual));
+        both.push_back(std::move(e));
+        EDDY_ASSIGN_OR_RETURN(residual, bindCall("AND", std::move(both), c->pos));
+      }
+    }
+    if (residual) node->filter = std::shared_ptr<const Expression>(std::move(residual));
+    // Flink: a regular join's output has no time attributes, and the outer join's other
+    // side becomes nullable.
+    bool left_nullable = node->join_type == JoinType::kRight || node->join_type == JoinType::kFull;
+    bool right_nullable = node->join_type == JoinType::kLeft || node->join_type == JoinType::kFull;
+    std::set<std::string> used;
+    for (int side = 0; side < 2; ++side) {
+      for (const auto& c : node->inputs[static_cast<size_t>(side)]->schema) {
+        std::string name = c.name;
+        for (int k = 0; used.count(name); ++k) name = c.name + std::to_string(k);
+        used.insert(name);
+        LogicalType t = c.type.plain();
+        if (side == 0 ? left_nullable : right_nullable) t.nullable = true;
+        node->schema.push_back({name, t});
+      }
+    }
+    for (size_t f = 0; f < scope.fields.size(); ++f) scope.fields[f].type = node->schema[f].type;
+    bool updates = left->mode == ChangelogMode::kUpdates || right->mode == ChangelogMode::kUpdates;
+    node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
+    return PlanPtr(node);
+  }
+
+  // Equal values of both types have equal key bytes (same storage and, for decimals,
+  // the same scale); other equalities stay in the residual condition.
+  static bool keyCompatible(const LogicalType& a, const LogicalType& b) {
+    if (a.storage() != b.storage()) return false;
+    if (a.id == TypeId::kDecimal || b.id == TypeId::kDecimal) return a.id == b.id && a.scale == b.scale;
+    if (a.isInteger() || b.isInteger()) return a.isInteger() && b.isInteger();
+    return a.id == b.id || (a.isString() && b.isString()) || (a.isTimestamp() && b.isTimestamp());
   }
 
   Result<PlanPtr> renameColumns(PlanPtr p, const ast::TableRef& ref, Scope& scope) {
@@ -361,16 +453,20 @@ class Planner {
   Result<PlanPtr> select(const ast::Select& s) {
     PlanPtr input;
     Scope scope;
-    if (s.from) {
-      EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
+    const Expr* where = s.where.get();
+    if (!s.from) return sqlError(s.pos, "SELECT without FROM is not supported yet");
+    if (where && containsAggregate(*where)) return sqlError(where->pos, "aggregate functions are not allowed in WHERE");
+    if (s.from->kind == ast::TableRef::Kind::kJoin &&
+        (s.from->join == ast::TableRef::JoinType::kInner || s.from->join == ast::TableRef::JoinType::kCross)) {
+      EDDY_ASSIGN_OR_RETURN(input, join(*s.from, scope, where));
+      where = nullptr;  // Now part of the join condition.
     } else {
-      return sqlError(s.pos, "SELECT without FROM is not supported yet");
+      EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
     }
-    if (s.where) {
-      if (containsAggregate(*s.where)) return sqlError(s.where->pos, "aggregate functions are not allowed in WHERE");
-      EDDY_ASSIGN_OR_RETURN(ExprP cond, expr(*s.where, scope));
+    if (where) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, expr(*where, scope));
       if (cond->type().id != TypeId::kBoolean) {
-        return sqlError(s.where->pos, "WHERE needs a boolean condition, not " + cond->type().toString());
+        return sqlError(where->pos, "WHERE needs a boolean condition, not " + cond->type().toString());
       }
       auto calc = std::make_shared<PlanNode>();
       calc->kind = PlanNode::Kind::kCalc;

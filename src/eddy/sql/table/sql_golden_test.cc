@@ -9,10 +9,12 @@
 //
 //   watermark <table> <yyyy-MM-dd HH:mm:ss[.SSS]>
 //
-//   query [rowsort]           the changelog a statement prints, in Flink's format;
-//   <SQL>                     rowsort compares sorted lines (order not defined)
-//   ----
-//   +I[...]
+//   query [rowsort|materialized]   the changelog a statement prints, in Flink's format;
+//   <SQL>                     rowsort compares sorted lines (order not defined);
+//   ----                      materialized applies the changelog to a table (failing
+//   +I[...]                   on a retraction of a row that is not there) and compares
+//                             the final rows, sorted, as +I[...] (for results whose
+//                             intermediate changes depend on how inputs interleave)
 //
 // Usage: sql_golden_test DIR_OR_FILE... ; prints each failure with file:line, exits 1
 // if any.
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "eddy/sql/table/table_environment.h"
@@ -41,6 +44,29 @@ std::vector<std::string> split(const std::string& s, char sep) {
     }
   }
   out.push_back(cur);
+  return out;
+}
+
+// The rows a changelog leaves, sorted, each as +I[...]; `error` names the first change
+// that retracts a row not in the table.
+std::vector<std::string> materialize(const std::vector<std::string>& changelog, std::string& error) {
+  std::map<std::string, int> rows;
+  for (const std::string& line : changelog) {
+    if (line.size() < 3) continue;
+    std::string kind = line.substr(0, 2), row = line.substr(2);
+    if (kind == "+I" || kind == "+U") {
+      ++rows[row];
+    } else if (rows[row] > 0) {
+      --rows[row];
+    } else {
+      error = "the changelog retracts a row that is not in the result: " + line;
+      return {};
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [row, n] : rows) {
+    for (int i = 0; i < n; ++i) out.push_back("+I" + row);
+  }
   return out;
 }
 
@@ -137,6 +163,7 @@ bool runFile(const std::string& path, int& cases) {
     } else if (head.rfind("query", 0) == 0) {
       ++cases;
       bool rowsort = head.find("rowsort") != std::string::npos;
+      bool materialized = head.find("materialized") != std::string::npos;
       size_t sep = 1;
       while (sep < r.lines.size() && r.lines[sep] != "----") ++sep;
       std::string sql;
@@ -151,7 +178,15 @@ bool runFile(const std::string& path, int& cases) {
         fail(r, "query failed: " + st.message());
         continue;
       }
-      if (rowsort) {
+      if (materialized) {
+        std::string error;
+        got = materialize(got, error);
+        if (!error.empty()) {
+          fail(r, error);
+          continue;
+        }
+        std::sort(want.begin(), want.end());
+      } else if (rowsort) {
         std::sort(got.begin(), got.end());
         std::sort(want.begin(), want.end());
       }

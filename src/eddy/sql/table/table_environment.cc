@@ -5,6 +5,7 @@
 #include "eddy/api/eddy.h"
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/group_aggregate.h"
+#include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
 #include "eddy/sql/parser/parser.h"
@@ -20,6 +21,29 @@ std::string fieldList(const Schema& s) {
   std::string r;
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + s[i].name;
   return r;
+}
+
+const char* joinTypeName(JoinType t) {
+  switch (t) {
+    case JoinType::kInner: return "InnerJoin";
+    case JoinType::kLeft: return "LeftOuterJoin";
+    case JoinType::kRight: return "RightOuterJoin";
+    case JoinType::kFull: return "FullOuterJoin";
+  }
+  return "?";
+}
+
+// Flink's text: Join(joinType=[InnerJoin], where=[=($0, $3)], select=[...]).
+std::string joinName(const PlanNode& p) {
+  std::string where;
+  const int left_width = static_cast<int>(p.inputs[0]->schema.size());
+  for (size_t k = 0; k < p.left_keys.size(); ++k) {
+    where += (k ? " AND " : "") + std::string("=($") + std::to_string(p.left_keys[k]) + ", $" +
+             std::to_string(p.right_keys[k] + left_width) + ")";
+  }
+  if (p.filter) where += (where.empty() ? "" : " AND ") + p.filter->toString();
+  return std::string("Join(joinType=[") + joinTypeName(p.join_type) + "], where=[" + (where.empty() ? "true" : where) +
+         "], select=[" + fieldList(p.schema) + "])";
 }
 
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
@@ -74,6 +98,23 @@ class Translator {
             "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
               return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs, out_types);
             });
+        op.setParallelism(1);
+        return Stream(op);
+      }
+      case PlanNode::Kind::kJoin: {
+        EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
+        EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
+        JoinSpec spec;
+        spec.type = p->join_type;
+        spec.left_keys = p->left_keys;
+        spec.right_keys = p->right_keys;
+        spec.condition = p->filter;
+        spec.left_types = typesOf(p->inputs[0]->schema);
+        spec.right_types = typesOf(p->inputs[1]->schema);
+        // Parallelism 1 until batches are split by key group (see the aggregations).
+        auto op = left.global().connect(right.global()).transform<RecordBatch>(joinName(*p), [spec] {
+          return std::make_unique<JoinOperator>(spec);
+        });
         op.setParallelism(1);
         return Stream(op);
       }
@@ -151,6 +192,7 @@ std::string explainNode(const PlanNode& p, int indent) {
       break;
     }
     case PlanNode::Kind::kUnion: s += "Union(all=[true], union=[" + fieldList(p.schema) + "])"; break;
+    case PlanNode::Kind::kJoin: s += joinName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
       break;
