@@ -28,7 +28,10 @@ std::vector<std::pair<int64_t, int64_t>> assignWindows(const WindowSpec& w, int6
       for (int64_t end = first_end; end <= start + w.size; end += w.slide) out.emplace_back(start, end);
       break;
     }
-    default:
+    case WindowSpec::Kind::kSession:
+      out.emplace_back(ts, ts + w.gap);  // The session aggregation merges these.
+      break;
+    case WindowSpec::Kind::kNone:
       break;
   }
   return out;

@@ -9,7 +9,8 @@
 namespace eddy::sql {
 
 /// The windows [start, end) a row with rowtime `ts` belongs to, for TUMBLE, HOP and
-/// CUMULATE (DESIGN: start = ts - (ts - offset + size) % size).
+/// CUMULATE (DESIGN: start = ts - (ts - offset + size) % size); for SESSION the row's
+/// own [ts, ts + gap), which the session window aggregation merges.
 std::vector<std::pair<int64_t, int64_t>> assignWindows(const WindowSpec& w, int64_t ts);
 
 /// Flink's window table-valued functions: each row comes out once per window it

@@ -644,11 +644,12 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(ref->input->name, qualifiedName("a table name"));
       if (acceptKeyword("PARTITION")) {
         EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+        // Several keys need parentheses: `PARTITION BY (a, b), DESCRIPTOR(ts)`.
         bool paren = acceptSymbol("(");
         do {
           EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
           ref->partition_keys.push_back(std::move(k));
-        } while (acceptSymbol(","));
+        } while (paren && acceptSymbol(","));
         if (paren) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       }
       while (acceptSymbol(",")) {

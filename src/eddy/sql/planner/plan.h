@@ -59,6 +59,10 @@ struct PlanNode {
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
   int time_col = -1;  // Input column the window is over.
+  // SESSION: the columns sessions are kept apart by (the TVF's PARTITION BY, or a legacy
+  // window's group keys); input columns for the TVF node, pre-projection columns for
+  // the aggregate.
+  std::vector<int> partition_keys;
 
   /// Flink-style plan text, one node per line, inputs indented.
   std::string explain(int indent = 0) const;

@@ -376,7 +376,8 @@ class Planner {
       w.kind = WindowSpec::Kind::kCumulate;
       need = 2;
     } else if (ref.name == "SESSION") {
-      return sqlError(ref.pos, "the SESSION window table function is not supported yet");
+      w.kind = WindowSpec::Kind::kSession;
+      need = 1;
     } else {
       return sqlError(ref.pos, "unknown table function '" + ref.name + "'" +
                                    didYouMean(ref.name, {"TUMBLE", "HOP", "CUMULATE", "SESSION"}));
@@ -396,21 +397,45 @@ class Planner {
       return sqlError(ref.pos, "column '" + ref.descriptor[0] + "' not found in table '" + ref.input->name + "'" +
                                    didYouMean(ref.descriptor[0], names));
     }
-    const LogicalType& tt = input->schema[static_cast<size_t>(time_col)].type;
-    if (!tt.rowtime && !tt.proctime) {
-      return sqlError(ref.pos, "the window function requires the timecol to be a time attribute, but '" +
-                                   ref.descriptor[0] + "' is " + tt.toString());
+    std::vector<const Expr*> args;
+    for (const auto& a : ref.args) args.push_back(a.get());
+    EDDY_RETURN_IF_ERROR(windowSizes(ref.name, args, need, ref.pos, w));
+    std::vector<int> partition;
+    if (!ref.partition_keys.empty() && w.kind != WindowSpec::Kind::kSession) {
+      return sqlError(ref.partition_keys[0]->pos, "PARTITION BY is only allowed in the SESSION window function");
     }
-    if (tt.proctime) return sqlError(ref.pos, "processing-time windows are not supported yet");
-    if (ref.args.size() < need || ref.args.size() > need + 1) {
-      return sqlError(ref.pos, ref.name + " takes " + std::to_string(need) + " interval argument" +
-                                   (need > 1 ? "s" : "") + " (and an optional offset)");
+    Scope in_scope = scopeOf(input->schema, ref.input->name);
+    for (const auto& k : ref.partition_keys) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*k, in_scope));
+      auto* col = dynamic_cast<InputRef*>(e.get());
+      if (!col) return sqlError(k->pos, "SESSION's PARTITION BY takes columns");
+      partition.push_back(col->index());
+    }
+    EDDY_ASSIGN_OR_RETURN(PlanPtr node, windowNode(input, time_col, w, ref.descriptor[0], ref.pos));
+    node->partition_keys = partition;
+    scope = scopeOf(node->schema, ref.alias);
+    return node;
+  }
+
+  // The window sizes of TUMBLE(size [, offset]), HOP(slide, size [, offset]),
+  // CUMULATE(step, max size [, offset]) and SESSION(gap), from INTERVAL literals.
+  Status windowSizes(const std::string& name, const std::vector<const Expr*>& args, size_t need, Pos pos,
+                           WindowSpec& w) {
+    size_t most = w.kind == WindowSpec::Kind::kSession ? need : need + 1;
+    if (args.size() < need || args.size() > most) {
+      return sqlError(pos, name + " takes " + std::to_string(need) + " interval argument" + (need > 1 ? "s" : "") +
+                               (most > need ? " (and an optional offset)" : ""));
     }
     std::vector<int64_t> ms;
-    for (const auto& a : ref.args) {
-      if (a->kind != Expr::Kind::kInterval) return sqlError(a->pos, ref.name + " arguments must be INTERVAL literals");
+    for (const Expr* a : args) {
+      if (a->kind != Expr::Kind::kInterval) return sqlError(a->pos, name + " arguments must be INTERVAL literals");
       EDDY_ASSIGN_OR_RETURN(int64_t v, intervalMillis(*a));
       ms.push_back(v);
+    }
+    if (w.kind == WindowSpec::Kind::kSession) {
+      w.gap = ms[0];
+      if (w.gap <= 0) return sqlError(pos, "SESSION gap must be positive");
+      return Status::ok();
     }
     if (w.kind == WindowSpec::Kind::kTumble) {
       w.size = ms[0];
@@ -418,13 +443,25 @@ class Planner {
       w.slide = ms[0];
       w.size = ms[1];
       if (w.kind == WindowSpec::Kind::kCumulate && w.size % w.slide != 0) {
-        return sqlError(ref.pos, "CUMULATE's max size must be a multiple of its step");
+        return sqlError(pos, "CUMULATE's max size must be a multiple of its step");
       }
     }
     if (ms.size() > need) w.offset = ms[need];
     if (w.size <= 0 || (w.kind != WindowSpec::Kind::kTumble && w.slide <= 0)) {
-      return sqlError(ref.pos, ref.name + " window size must be positive");
+      return sqlError(pos, name + " window size must be positive");
     }
+    return Status::ok();
+  }
+
+  // A window table function node over `input`'s time attribute `time_col`.
+  Result<PlanPtr> windowNode(const PlanPtr& input, int time_col, const WindowSpec& w, const std::string& col_name,
+                             Pos pos) {
+    const LogicalType& tt = input->schema[static_cast<size_t>(time_col)].type;
+    if (!tt.rowtime && !tt.proctime) {
+      return sqlError(pos, "the window function requires the timecol to be a time attribute, but '" + col_name +
+                               "' is " + tt.toString());
+    }
+    if (tt.proctime) return sqlError(pos, "processing-time windows are not supported yet");
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kWindowTableFunction;
     node->inputs.push_back(input);
@@ -439,7 +476,6 @@ class Planner {
     node->schema.push_back({"window_end", bound});
     node->schema.push_back({"window_time", wt});
     node->rowtime = static_cast<int>(node->schema.size()) - 1;
-    scope = scopeOf(node->schema, ref.alias);
     return PlanPtr(node);
   }
 
@@ -482,7 +518,14 @@ class Planner {
     }
     bool aggregate = !s.group_by.empty() || (s.having != nullptr);
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
-    if (!aggregate) return project(s, input, scope, nullptr);
+    if (!aggregate) {
+      const PlanNode* w = windowSource(*input);
+      if (w && w->window.kind == WindowSpec::Kind::kSession) {
+        return sqlError(s.pos, "the SESSION window table function is only supported in a window aggregation (GROUP BY "
+                               "window_start, window_end, ...)");
+      }
+      return project(s, input, scope, nullptr);
+    }
     return aggregatePlan(s, input, scope);
   }
 
@@ -554,7 +597,60 @@ class Planner {
     calc.projections.push_back(std::move(e));
   }
 
-  Result<PlanPtr> aggregatePlan(const ast::Select& s, PlanPtr input, const Scope& scope) {
+  // The window table function a GROUP BY aggregates over: `input` itself, or under the
+  // filters a WHERE put on it (which keep its columns); null when there is none.
+  static const PlanNode* windowSource(const PlanNode& input) {
+    const PlanNode* p = &input;
+    while (p->kind == PlanNode::Kind::kCalc && p->schema.size() == p->inputs[0]->schema.size()) {
+      bool identity = true;
+      for (size_t i = 0; i < p->projections.size(); ++i) {
+        auto* ref = dynamic_cast<const InputRef*>(p->projections[i].get());
+        identity = identity && ref && ref->index() == static_cast<int>(i);
+      }
+      if (!identity) return nullptr;
+      p = p->inputs[0].get();
+    }
+    return p->kind == PlanNode::Kind::kWindowTableFunction ? p : nullptr;
+  }
+
+  static bool isGroupWindow(const Expr& e) {
+    return e.kind == Expr::Kind::kCall && (e.name == "TUMBLE" || e.name == "HOP" || e.name == "SESSION");
+  }
+
+  // A legacy group window, GROUP BY TUMBLE(ts, size) / HOP(ts, slide, size) /
+  // SESSION(ts, gap): planned as the window table function over `input`, whose
+  // window_start and window_end the aggregation then groups by (as Flink does).
+  Result<PlanPtr> legacyWindow(const Expr& call, const PlanPtr& input, Scope& scope) {
+    if (call.args.empty()) return sqlError(call.pos, call.name + " needs a time attribute and an interval");
+    EDDY_ASSIGN_OR_RETURN(ExprP time, expr(*call.args[0], scope));
+    auto* col = dynamic_cast<InputRef*>(time.get());
+    if (!col) return sqlError(call.args[0]->pos, call.name + "'s first argument must be a time attribute column");
+    WindowSpec w;
+    w.kind = call.name == "TUMBLE" ? WindowSpec::Kind::kTumble
+             : call.name == "HOP"  ? WindowSpec::Kind::kHop
+                                   : WindowSpec::Kind::kSession;
+    std::vector<const Expr*> sizes;
+    for (size_t i = 1; i < call.args.size(); ++i) sizes.push_back(call.args[i].get());
+    EDDY_RETURN_IF_ERROR(windowSizes(call.name, sizes, w.kind == WindowSpec::Kind::kHop ? 2 : 1, call.pos, w));
+    const std::string& name = scope.fields[static_cast<size_t>(col->index())].name;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr node, windowNode(input, col->index(), w, name, call.args[0]->pos));
+    size_t n = scope.fields.size();
+    for (size_t i = n; i < node->schema.size(); ++i) scope.fields.push_back({"", node->schema[i].name, node->schema[i].type});
+    scope.fields[static_cast<size_t>(col->index())].type = node->schema[static_cast<size_t>(col->index())].type;
+    return node;
+  }
+
+  Result<PlanPtr> aggregatePlan(const ast::Select& s, PlanPtr input, const Scope& input_scope) {
+    Scope scope = input_scope;
+    const Expr* legacy = nullptr;
+    for (const auto& g : s.group_by) {
+      if (!isGroupWindow(*g)) continue;
+      if (legacy) return sqlError(g->pos, "a GROUP BY can have only one group window");
+      legacy = g.get();
+    }
+    if (legacy) {
+      EDDY_ASSIGN_OR_RETURN(input, legacyWindow(*legacy, input, scope));
+    }
     if (s.has_grouping_sets) return sqlError(s.pos, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
     // Collect the aggregate calls of SELECT and HAVING.
     std::vector<const Expr*> calls;
@@ -579,11 +675,22 @@ class Planner {
     pre->mode = input->mode;
     std::vector<std::string> group_canon;
     int window_start = -1, window_end = -1;
-    bool windowed = input->kind == PlanNode::Kind::kWindowTableFunction;
+    const PlanNode* window = windowSource(*input);
     for (const auto& g : s.group_by) {
+      if (g.get() == legacy) {
+        // The group window stands for its window_start and window_end.
+        size_t base = input->schema.size() - 3;
+        for (size_t k = 0; k < 2; ++k) {
+          (k == 0 ? window_start : window_end) = static_cast<int>(pre->schema.size());
+          group_canon.push_back("C:" + input->schema[base + k].name);
+          pre->schema.push_back(input->schema[base + k]);
+          pre->projections.push_back(std::make_shared<InputRef>(static_cast<int>(base + k), input->schema[base + k].type));
+        }
+        continue;
+      }
       EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*g, scope));
       std::string name = g->kind == Expr::Kind::kColumn ? g->names.back() : "$f" + std::to_string(pre->schema.size());
-      if (windowed && g->kind == Expr::Kind::kColumn) {
+      if (window && g->kind == Expr::Kind::kColumn) {
         if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
           const std::string& col = input->schema[static_cast<size_t>(ref->index())].name;
           size_t base = input->schema.size() - 3;
@@ -614,7 +721,7 @@ class Planner {
         return sqlError(s.pos, "window aggregation does not support an updating input");
       }
       node->kind = PlanNode::Kind::kWindowAggregate;
-      node->window = input->window;
+      node->window = window->window;
       node->mode = ChangelogMode::kInsertOnly;
       for (size_t i = 0; i < group_canon.size(); ++i) {
         int idx = static_cast<int>(i);
@@ -633,6 +740,24 @@ class Planner {
       node->schema.push_back({"window_time", wt});
       node->rowtime = static_cast<int>(k + 2);
       node->time_col = window_start;  // The pre-projection's window_start column.
+      if (legacy) {
+        // TUMBLE_START(ts, size) and friends name the window's columns.
+        std::string args = canon(*legacy).substr(legacy->name.size());
+        binding.groups[legacy->name + "_START" + args] = static_cast<int>(k);
+        binding.groups[legacy->name + "_END" + args] = static_cast<int>(k + 1);
+        binding.groups[legacy->name + "_ROWTIME" + args] = static_cast<int>(k + 2);
+      }
+      if (node->window.kind == WindowSpec::Kind::kSession) {
+        if (legacy) {
+          node->partition_keys = node->keys;
+        } else {
+          for (int c : window->partition_keys) {
+            node->partition_keys.push_back(static_cast<int>(pre->schema.size()));
+            pre->schema.push_back(input->schema[static_cast<size_t>(c)]);
+            pre->projections.push_back(std::make_shared<InputRef>(c, input->schema[static_cast<size_t>(c)].type));
+          }
+        }
+      }
     } else {
       node->kind = PlanNode::Kind::kGroupAggregate;
       node->mode = ChangelogMode::kUpdates;

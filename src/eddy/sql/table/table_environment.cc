@@ -6,6 +6,7 @@
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
 #include "eddy/sql/parser/parser.h"
@@ -94,6 +95,17 @@ class Translator {
         }
         int start = p->time_col;
         int end = windowEndColumn(*p);
+        if (p->window.kind == WindowSpec::Kind::kSession) {
+          auto partition = p->partition_keys;
+          auto in_types = typesOf(in_schema);
+          auto op = in.global().transform<RecordBatch>(
+              "SessionWindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
+                return std::make_unique<SessionWindowAggregateOperator>(keys, partition, start, end, aggs, in_types,
+                                                                        out_types);
+              });
+          op.setParallelism(1);
+          return Stream(op);
+        }
         auto op = in.global().transform<RecordBatch>(
             "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
               return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs, out_types);

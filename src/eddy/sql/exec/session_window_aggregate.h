@@ -1,0 +1,80 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/keyed_operator.h"
+#include "eddy/runtime/internal_timer_service.h"
+#include "eddy/sql/exec/aggregates.h"
+
+namespace eddy::sql {
+
+/// Flink's session window aggregation (the SESSION TVF and the legacy GROUP BY
+/// SESSION(ts, gap)). Each row arrives with its own window [ts, ts + gap) (from the
+/// window table function); per partition key (the TVF's PARTITION BY columns; the group
+/// keys for a legacy group window; none: one global session), windows that intersect
+/// (touching counts, as Flink's TimeWindow.intersects) merge into one session. A session
+/// fires when the watermark passes its end - 1: one +I per group key among its rows.
+/// A row whose merged session has already ended by the watermark is late and dropped.
+/// Open sessions keep their rows (group keys and aggregate arguments) rather than
+/// accumulators, so merging needs no merge function; aggregates are computed on firing.
+/// Append-only in and out.
+/// Output: group key columns, window_start, window_end, window_time (end - 1), aggregates.
+/// Thread: the task thread.
+class SessionWindowAggregateOperator final
+    : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
+      private operators::KeyedSupport<std::string, RecordBatch>,
+      public runtime::Triggerable<std::string, int64_t> {
+ public:
+  SessionWindowAggregateOperator(std::vector<int> keys, std::vector<int> partition_keys, int start_col, int end_col,
+                                 std::vector<AggregateCall> aggs, const std::vector<LogicalType>& input_types,
+                                 std::vector<LogicalType> output_types);
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  }
+  void open() override;
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
+  void processWatermark(runtime::Watermark wm) override {
+    timers_->advanceWatermark(wm.timestamp);
+    flush();
+    emitWatermark(wm);
+  }
+  void finish() override { flush(); }
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
+
+ private:
+  struct Session {
+    int64_t start = 0;
+    int64_t end = 0;
+    std::string rows;  // Each row's stored columns (encodeKey), length-prefixed.
+  };
+  static std::string encodeSession(const Session& s);
+  static Session decodeSession(int64_t end, const std::string& bytes);
+  void flush();
+
+  // Plan.
+  size_t num_keys_;
+  std::vector<int> partition_keys_;
+  std::vector<LogicalType> partition_types_;
+  int start_col_;
+  int end_col_;
+  std::vector<AggregateCall> aggs_;
+  // Per row of a session: the group keys, then the distinct aggregate arguments.
+  std::vector<int> stored_cols_;
+  std::vector<LogicalType> stored_types_;
+  std::vector<int> arg_slot_;  // Per aggregate: its index in stored_cols_, or -1 (COUNT(*)).
+  std::vector<LogicalType> output_types_;
+  // Checkpointed state: per key, session end -> session; a timer per session end.
+  state::MapState<int64_t, std::string>* sessions_ = nullptr;
+  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
+  // Transient state: rows of fired sessions not yet emitted.
+  RecordBatch out_;
+};
+
+}  // namespace eddy::sql
