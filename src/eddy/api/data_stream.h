@@ -110,6 +110,20 @@ class DataStream {
   DataStream<T> global() const { return partitioned(runtime::PartitionKind::kGlobal); }
   DataStream<T> forward() const { return partitioned(runtime::PartitionKind::kForward); }
   DataStream<T> broadcast() const { return partitioned(runtime::PartitionKind::kBroadcast); }
+  /// Hash partitioning by a selector the caller builds: `make(maxParallelism,
+  /// channels) -> unique_ptr<ChannelSelector<T>>` per producer, which must send every
+  /// key to the subtask owning its key group. For records of many rows whose selector
+  /// splits them (SQL's RecordBatch); keyBy() is the way for everything else.
+  template <typename Make>
+  DataStream<T> partitionByKeyGroups(Make make) const {
+    PartitionSpec<T> spec;
+    spec.kind = runtime::PartitionKind::kHash;
+    spec.is_explicit = true;
+    spec.keyed = [make](int max_parallelism, int n) -> std::unique_ptr<runtime::ChannelSelector<T>> {
+      return make(max_parallelism, n);
+    };
+    return DataStream<T>(g_, node_, side_tag_, spec);
+  }
   /// `partitioner(const K& key, int numPartitions) -> int`, on `selector(const T&) -> K`.
   template <typename P, typename F>
   DataStream<T> partitionCustom(P partitioner, F selector) const {

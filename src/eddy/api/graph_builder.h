@@ -78,8 +78,19 @@ struct GraphBuilder {
                                                   int max_parallelism) -> std::unique_ptr<runtime::BatchBase> {
         auto selector = keyed(max_parallelism, parallelism);
         auto kept = std::make_unique<runtime::Batch<T>>();
+        std::vector<std::pair<int, T>> parts;
         for (const auto& r : static_cast<const runtime::Batch<T>&>(batch).records) {
-          if (parallelism == 1 || selector->selectChannel(r.value) == subtask) kept->records.push_back(r);
+          if (parallelism == 1) {
+            kept->records.push_back(r);
+          } else if (selector->splits()) {
+            parts.clear();
+            selector->split(r.value, parts);
+            for (auto& [channel, part] : parts) {
+              if (channel == subtask) kept->records.push_back(runtime::StreamRecord<T>{std::move(part), r.timestamp});
+            }
+          } else if (selector->selectChannel(r.value) == subtask) {
+            kept->records.push_back(r);
+          }
         }
         return kept;
       };

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "eddy/core/key_group.h"
@@ -37,6 +38,13 @@ class ChannelSelector {
  public:
   virtual ~ChannelSelector() = default;
   virtual int selectChannel(const T& value) = 0;
+  /// A record that holds many rows (SQL's RecordBatch) may belong to several channels:
+  /// such a selector says so here, once, and split() then cuts each record into
+  /// (channel, part) pairs in place of selectChannel.
+  virtual bool splits() const { return false; }
+  virtual void split(const T& value, std::vector<std::pair<int, T>>& parts) {
+    parts.emplace_back(selectChannel(value), value);
+  }
 };
 
 template <typename T>

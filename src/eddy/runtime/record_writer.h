@@ -50,9 +50,13 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   RecordWriter(std::unique_ptr<ChannelSelector<T>> selector, std::vector<ChannelTarget> targets,
                TaskMetrics* metrics)
       : selector_(std::move(selector)), targets_(std::move(targets)), metrics_(metrics),
-        pending_(targets_.size()) {}
+        pending_(targets_.size()), splits_(selector_ != nullptr && selector_->splits()) {}
 
   void collect(const StreamRecord<T>& r) override {
+    if (splits_) {
+      splitToChannels(r);
+      return;
+    }
     if (selector_ == nullptr) {
       for (size_t c = 0; c < targets_.size(); ++c) buffer(c).push_back(r);
       for (size_t c = 0; c < targets_.size(); ++c) flushIfFull(c);
@@ -63,7 +67,7 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
     flushIfFull(c);
   }
   void collect(StreamRecord<T>&& r) override {
-    if (selector_ == nullptr) {
+    if (selector_ == nullptr || splits_) {
       collect(static_cast<const StreamRecord<T>&>(r));
       return;
     }
@@ -112,6 +116,15 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   }
 
  private:
+  void splitToChannels(const StreamRecord<T>& r) {
+    parts_.clear();
+    selector_->split(r.value, parts_);
+    for (auto& [channel, part] : parts_) {
+      size_t c = targets_.size() == 1 ? 0 : static_cast<size_t>(channel);
+      buffer(c).push_back(StreamRecord<T>{std::move(part), r.timestamp});
+      flushIfFull(c);
+    }
+  }
   /// Flushes, then sends a copy of `event` (a watermark, status or end of partition)
   /// to every channel.
   void toEveryChannel(const ChannelEvent& event) {
@@ -153,6 +166,8 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   std::vector<ChannelTarget> targets_;
   TaskMetrics* metrics_;
   std::vector<std::unique_ptr<Batch<T>>> pending_;
+  bool splits_;
+  std::vector<std::pair<int, T>> parts_;  // Reused by splitToChannels.
 };
 
 }  // namespace eddy::runtime

@@ -73,10 +73,11 @@ class SeedQueries : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::vector<std::string> run(const std::string& query) {
+  std::vector<std::string> run(const std::string& query, int parallelism) {
     auto out = std::make_shared<ListCollector>();
     TableEnvironment env(out);
     Status st = env.executeScript(
+        "SET 'parallelism.default' = '" + std::to_string(parallelism) + "';\n"
         "CREATE TABLE orders (order_id BIGINT, customer_id BIGINT, amount DECIMAL(10, 2), order_time TIMESTAMP(3),\n"
         "  WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)\n"
         "WITH ('connector' = 'filesystem', 'path' = '" +
@@ -110,10 +111,10 @@ std::multiset<std::string> materialize(const std::vector<std::string>& changelog
 }
 
 TEST_F(SeedQueries, TumblingRevenuePerCustomer) {
-  std::vector<std::string> got = run(
+  const std::string query =
       "SELECT customer_id, window_start, window_end, SUM(amount) AS revenue\n"
       "FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(order_time), INTERVAL '5' MINUTES))\n"
-      "GROUP BY customer_id, window_start, window_end;");
+      "GROUP BY customer_id, window_start, window_end;";
   std::map<std::pair<int64_t, int64_t>, int64_t> revenue;  // (customer, start) -> cents
   for (const Order& o : orders_) revenue[{o.customer, o.ts - (o.ts % (5 * kMinute))}] += o.cents;
   std::multiset<std::string> want;
@@ -121,12 +122,15 @@ TEST_F(SeedQueries, TumblingRevenuePerCustomer) {
     want.insert("+I[" + std::to_string(k.first) + ", " + timestamp(k.second) + ", " + timestamp(k.second + 5 * kMinute) +
                 ", " + money(cents) + "]");
   }
-  EXPECT_EQ(std::multiset<std::string>(got.begin(), got.end()), want);
+  for (int parallelism : {1, 2}) {
+    std::vector<std::string> got = run(query, parallelism);
+    EXPECT_EQ(std::multiset<std::string>(got.begin(), got.end()), want) << "parallelism " << parallelism;
+  }
   EXPECT_GT(want.size(), 80u);  // 12 customers over 35 minutes
 }
 
 TEST_F(SeedQueries, AnomaliesAgainstTheOverallDistribution) {
-  std::vector<std::string> got = run(
+  const std::string query =
       "WITH per_customer AS (\n"
       "  SELECT customer_id, window_start, window_end, SUM(amount) AS total\n"
       "  FROM TABLE(HOP(TABLE orders, DESCRIPTOR(order_time), INTERVAL '1' MINUTE, INTERVAL '5' MINUTES))\n"
@@ -136,7 +140,7 @@ TEST_F(SeedQueries, AnomaliesAgainstTheOverallDistribution) {
       ")\n"
       "SELECT p.customer_id, p.window_start, p.total\n"
       "FROM per_customer p CROSS JOIN stats s\n"
-      "WHERE p.total > s.avg_total + 2 * s.std_total;");
+      "WHERE p.total > s.avg_total + 2 * s.std_total;";
   std::map<std::pair<int64_t, int64_t>, int64_t> totals;  // (customer, start) -> cents
   for (const Order& o : orders_) {
     int64_t last = o.ts - (o.ts % kMinute);
@@ -153,7 +157,9 @@ TEST_F(SeedQueries, AnomaliesAgainstTheOverallDistribution) {
       want.insert("[" + std::to_string(k.first) + ", " + timestamp(k.second) + ", " + money(cents) + "]");
     }
   }
-  EXPECT_EQ(materialize(got), want);
+  for (int parallelism : {1, 2}) {
+    EXPECT_EQ(materialize(run(query, parallelism)), want) << "parallelism " << parallelism;
+  }
   EXPECT_GE(want.size(), 3u);
   EXPECT_LT(want.size(), totals.size() / 5);
 }

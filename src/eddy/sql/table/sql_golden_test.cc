@@ -16,7 +16,7 @@
 //                             the final rows, sorted, as +I[...] (for results whose
 //                             intermediate changes depend on how inputs interleave)
 //
-// Usage: sql_golden_test DIR_OR_FILE... ; prints each failure with file:line, exits 1
+// Usage: sql_golden_test [--parallelism N] DIR_OR_FILE... ; prints each failure with file:line, exits 1
 // if any.
 #include <algorithm>
 #include <filesystem>
@@ -75,7 +75,7 @@ struct Record {
   std::vector<std::string> lines;
 };
 
-bool runFile(const std::string& path, int& cases) {
+bool runFile(const std::string& path, int& cases, int parallelism) {
   std::ifstream in(path);
   std::vector<Record> records;
   std::string line;
@@ -97,6 +97,14 @@ bool runFile(const std::string& path, int& cases) {
 
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
+  if (parallelism > 0) {
+    eddy::Status st = env.executeSql("SET 'parallelism.default' = '" + std::to_string(parallelism) + "'");
+    out->take();
+    if (!st.isOk()) {
+      std::cerr << path << ": " << st.message() << "\n";
+      return false;
+    }
+  }
   bool ok = true;
   auto fail = [&](const Record& r, const std::string& why) {
     std::cerr << path << ":" << r.line << ": " << why << "\n";
@@ -209,7 +217,12 @@ bool runFile(const std::string& path, int& cases) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
+  int parallelism = 0;
   for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--parallelism" && i + 1 < argc) {
+      parallelism = std::atoi(argv[++i]);
+      continue;
+    }
     if (std::filesystem::is_directory(argv[i])) {
       for (const auto& e : std::filesystem::directory_iterator(argv[i])) {
         if (e.path().extension() == ".test") files.push_back(e.path().string());
@@ -220,7 +233,7 @@ int main(int argc, char** argv) {
   }
   std::sort(files.begin(), files.end());
   int failed = 0, cases = 0;
-  for (const auto& f : files) failed += runFile(f, cases) ? 0 : 1;
+  for (const auto& f : files) failed += runFile(f, cases, parallelism) ? 0 : 1;
   std::cout << files.size() << " files, " << cases << " cases, " << failed << " files failed\n";
   return failed == 0 && !files.empty() ? 0 : 1;
 }

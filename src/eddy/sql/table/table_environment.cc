@@ -6,6 +6,7 @@
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/key_group_splitter.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
@@ -61,17 +62,19 @@ class Translator {
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         auto filter = p->filter;
         auto projections = p->projections;
-        return Stream(in.transform<RecordBatch>("Calc(select=[" + fieldList(p->schema) + "])", [filter, projections] {
+        auto op = in.transform<RecordBatch>("Calc(select=[" + fieldList(p->schema) + "])", [filter, projections] {
           return std::make_unique<CalcOperator>(filter, projections);
-        }));
+        });
+        return rowWise(in, op);
       }
       case PlanNode::Kind::kWindowTableFunction: {
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         int col = p->time_col;
         WindowSpec w = p->window;
-        return Stream(in.transform<RecordBatch>("WindowTableFunction(window=[" + w.toString() + "])", [col, w] {
+        auto op = in.transform<RecordBatch>("WindowTableFunction(window=[" + w.toString() + "])", [col, w] {
           return std::make_unique<WindowTableFunctionOperator>(col, w);
-        }));
+        });
+        return rowWise(in, op);
       }
       case PlanNode::Kind::kGroupAggregate:
       case PlanNode::Kind::kWindowAggregate: {
@@ -84,34 +87,33 @@ class Translator {
         auto aggs = p->aggs;
         std::string names;
         for (const auto& a : aggs) names += (names.empty() ? "" : ", ") + a.name;
-        // Keyed SQL state is partitioned by key group; until batches are split by key
-        // group between tasks, aggregations run at parallelism 1.
         if (p->kind == PlanNode::Kind::kGroupAggregate) {
-          auto op = in.global().transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
+          auto op = byKey(in, keys, in_schema).transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
             return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types);
           });
-          op.setParallelism(1);
-          return Stream(op);
+          return keyedParallelism(op, keys);
         }
         int start = p->time_col;
         int end = windowEndColumn(*p);
         if (p->window.kind == WindowSpec::Kind::kSession) {
           auto partition = p->partition_keys;
           auto in_types = typesOf(in_schema);
-          auto op = in.global().transform<RecordBatch>(
-              "SessionWindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
-                return std::make_unique<SessionWindowAggregateOperator>(keys, partition, start, end, aggs, in_types,
-                                                                        out_types);
-              });
-          op.setParallelism(1);
-          return Stream(op);
+          auto op = byKey(in, partition, in_schema)
+                        .transform<RecordBatch>(
+                            "SessionWindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])",
+                            [=] {
+                              return std::make_unique<SessionWindowAggregateOperator>(keys, partition, start, end,
+                                                                                      aggs, in_types, out_types);
+                            });
+          return keyedParallelism(op, partition);
         }
-        auto op = in.global().transform<RecordBatch>(
-            "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
-              return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs, out_types);
-            });
-        op.setParallelism(1);
-        return Stream(op);
+        auto op = byKey(in, keys, in_schema)
+                      .transform<RecordBatch>(
+                          "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
+                            return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs,
+                                                                             out_types);
+                          });
+        return keyedParallelism(op, keys);
       }
       case PlanNode::Kind::kJoin: {
         EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
@@ -123,12 +125,10 @@ class Translator {
         spec.condition = p->filter;
         spec.left_types = typesOf(p->inputs[0]->schema);
         spec.right_types = typesOf(p->inputs[1]->schema);
-        // Parallelism 1 until batches are split by key group (see the aggregations).
-        auto op = left.global().connect(right.global()).transform<RecordBatch>(joinName(*p), [spec] {
-          return std::make_unique<JoinOperator>(spec);
-        });
-        op.setParallelism(1);
-        return Stream(op);
+        auto op = byKey(left, spec.left_keys, p->inputs[0]->schema)
+                      .connect(byKey(right, spec.right_keys, p->inputs[1]->schema))
+                      .transform<RecordBatch>(joinName(*p), [spec] { return std::make_unique<JoinOperator>(spec); });
+        return keyedParallelism(op, spec.left_keys);
       }
       case PlanNode::Kind::kUnion: {
         EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
@@ -143,6 +143,29 @@ class Translator {
   }
 
  private:
+  // A row-wise operator runs at its input's parallelism, chained to it: a changelog
+  // then keeps its order (a retraction cannot overtake the row it retracts).
+  static Stream rowWise(const Stream& in, api::SingleOutputStreamOperator<RecordBatch>& op) {
+    op.setParallelism(in.getParallelism());
+    return Stream(op);
+  }
+
+  // The exchange in front of a keyed operator: each row to the subtask owning its key's
+  // key group, or every row to one subtask when there is no key (a global aggregate, a
+  // cross join), as in Flink.
+  static Stream byKey(const Stream& in, const std::vector<int>& keys, const Schema& schema) {
+    if (keys.empty()) return in.global();
+    std::vector<LogicalType> types;
+    for (int k : keys) types.push_back(schema[static_cast<size_t>(k)].type);
+    return in.partitionByKeyGroups([keys, types](int max_parallelism, int channels) {
+      return std::make_unique<KeyGroupSplitter>(keys, types, max_parallelism, channels);
+    });
+  }
+  static Stream keyedParallelism(api::SingleOutputStreamOperator<RecordBatch>& op, const std::vector<int>& keys) {
+    if (keys.empty()) op.setParallelism(1);
+    return Stream(op);
+  }
+
   static int windowEndColumn(const PlanNode& p) {
     // The pre-projection names the TVF's columns after them.
     const Schema& s = p.inputs[0]->schema;
