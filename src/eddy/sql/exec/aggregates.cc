@@ -136,11 +136,32 @@ void Accumulator::add(const Value& v, int sign) {
       break;
     }
     case AggKind::kMin:
-    case AggKind::kMax:
-      addToMultiset(encodeOrdered(v, t), sign);
+    case AggKind::kMax: {
+      std::string e = encodeOrdered(v, t);
+      if (!call_->retractable) {
+        // Keep the extreme only.
+        bool better = values_.empty() || (call_->kind == AggKind::kMin ? e < values_.begin()->first
+                                                                        : e > values_.begin()->first);
+        if (better) {
+          values_.clear();
+          values_.emplace(std::move(e), 1);
+        }
+        break;
+      }
+      addToMultiset(std::move(e), sign);
       break;
+    }
     case AggKind::kFirstValue:
     case AggKind::kLastValue:
+      if (!call_->retractable) {
+        if (order_.empty()) {
+          order_.push_back(encodeOrdered(v, t));
+        } else if (call_->kind == AggKind::kLastValue) {
+          order_[0] = encodeOrdered(v, t);
+        }
+        break;
+      }
+      [[fallthrough]];
     case AggKind::kListAgg: {
       std::string e = encodeOrdered(v, t);
       if (sign > 0) {

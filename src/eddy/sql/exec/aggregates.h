@@ -34,6 +34,10 @@ struct AggregateCall {
   int arg2 = -1;           // LISTAGG's separator column (a literal), or -1.
   std::string separator = ",";
   bool distinct = false;
+  // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
+  // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's
+  // non-retractable aggregate functions do.
+  bool retractable = true;
   LogicalType arg_type;
   LogicalType type;        // Result.
   std::string name;        // As EXPLAIN shows it: "COUNT(*)", "SUM($2)".

@@ -1,4 +1,5 @@
-// The source connectors of SQL tables: values (tests), filesystem (csv, json), datagen.
+// The source connectors of SQL tables: values (tests), filesystem (csv, json), datagen
+// (nexmark is in nexmark.cc).
 #include <filesystem>
 #include <random>
 
@@ -6,6 +7,8 @@
 
 #include "eddy/operators/source/file_source.h"
 #include "eddy/operators/source/rate_limiter.h"
+#include "eddy/sql/exec/connector_options.h"
+#include "eddy/sql/exec/nexmark.h"
 #include "eddy/sql/exec/table_source.h"
 
 namespace eddy::sql {
@@ -13,25 +16,7 @@ namespace eddy::sql {
 namespace {
 
 using runtime::ReadStatus;
-using Options = std::map<std::string, std::string>;
-
 const LogicalType kString = LogicalType::string();
-
-std::string option(const Options& o, const std::string& key, const std::string& def = "") {
-  auto it = o.find(key);
-  return it == o.end() ? def : it->second;
-}
-
-Result<int64_t> intOption(const std::string& table, const Options& o, const std::string& key, int64_t def) {
-  auto it = o.find(key);
-  if (it == o.end()) return def;
-  char* end = nullptr;
-  long long v = std::strtoll(it->second.c_str(), &end, 10);
-  if (it->second.empty() || *end != '\0') {
-    return Status::invalidArgument("table '" + table + "': option '" + key + "' is not an integer: '" + it->second + "'");
-  }
-  return static_cast<int64_t>(v);
-}
 
 // Parses one text field into a column of type `t`; `null_literal` (if any) is NULL,
 // and so is an empty field of a non-string type.
@@ -501,6 +486,7 @@ Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(const std::string&
   }
   if (connector == "filesystem") return filesystem(table, options, physical);
   if (connector == "datagen") return datagen(table, options, physical);
+  if (connector == "nexmark") return nexmarkSource(table, options, physical);
   if (connector.empty()) return Status::invalidArgument("table '" + table + "' has no 'connector' option");
   return Status::invalidArgument("table '" + table + "': connector '" + connector +
                                  "' cannot be read (sources: filesystem, datagen, nexmark, values)");

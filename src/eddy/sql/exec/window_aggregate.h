@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "eddy/operators/keyed_operator.h"
@@ -50,7 +51,7 @@ class WindowAggregateOperator final
     const RecordBatch& in = record.value;
     const Column& starts = in.columns[static_cast<size_t>(start_col_)];
     const Column& ends = in.columns[static_cast<size_t>(end_col_)];
-    std::string key;
+    std::string key, slot;
     for (size_t r = 0; r < in.size(); ++r) {
       int64_t end = ends.i64[r];
       // Flink: late when the window has fired (end - 1 <= watermark).
@@ -59,22 +60,35 @@ class WindowAggregateOperator final
         continue;
       }
       encodeKey(in, r, keys_, key_types_, key);
-      backend().setCurrentKey(key);
-      {
-        std::vector<Accumulator> accs = load(end);
-        bool fresh = !state_->contains(end);
-        for (size_t a = 0; a < aggs_.size(); ++a) {
-          Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
-          if (isAccumulate(in.kinds[r])) {
-            accs[a].accumulate(v);
-          } else {
-            accs[a].retract(v);
-          }
+      slot = key;
+      slot.append(reinterpret_cast<const char*>(&end), sizeof end);
+      auto [it, inserted] = batch_.try_emplace(slot);
+      Pending& p = it->second;
+      if (inserted) {
+        // First row of this key and window in the batch: read its state once.
+        backend().setCurrentKey(key);
+        p.key = key;
+        p.end = end;
+        p.start = starts.i64[r];
+        p.fresh = !state_->contains(end);
+        p.accs = load(end);
+      }
+      for (size_t a = 0; a < aggs_.size(); ++a) {
+        Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
+        if (isAccumulate(in.kinds[r])) {
+          p.accs[a].accumulate(v);
+        } else {
+          p.accs[a].retract(v);
         }
-        store(end, starts.i64[r], accs);
-        if (fresh) timers_->registerEventTimeTimer(end, end - 1);
       }
     }
+    // Write back each touched window once.
+    for (auto& [slot_key, p] : batch_) {
+      backend().setCurrentKey(p.key);
+      store(p.end, p.start, p.accs);
+      if (p.fresh) timers_->registerEventTimeTimer(p.end, p.end - 1);
+    }
+    batch_.clear();
   }
 
   void processWatermark(runtime::Watermark wm) override {
@@ -132,8 +146,16 @@ class WindowAggregateOperator final
   // Checkpointed state: per key, window end -> (start, accumulators); a timer per window.
   state::MapState<int64_t, std::string>* state_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
-  // Transient state: rows of fired windows not yet emitted.
+  // Transient state: rows of fired windows not yet emitted; the windows the current
+  // batch touches (key bytes + window end -> accumulators).
   RecordBatch out_;
+  struct Pending {
+    std::string key;
+    int64_t start = 0, end = 0;
+    bool fresh = false;
+    std::vector<Accumulator> accs;
+  };
+  std::unordered_map<std::string, Pending> batch_;
 };
 
 }  // namespace eddy::sql

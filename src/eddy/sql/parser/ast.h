@@ -11,13 +11,22 @@
 
 namespace eddy::sql::ast {
 
-/// A SQL data type as written: `DECIMAL(10, 2)`, `TIMESTAMP(3)`, `STRING NOT NULL`.
+struct RowField;
+
+/// A SQL data type as written: `DECIMAL(10, 2)`, `TIMESTAMP(3)`, `STRING NOT NULL`,
+/// `ROW<id BIGINT, name STRING>`.
 struct DataType {
-  std::string name;  // Upper case: INT, BIGINT, VARCHAR, TIMESTAMP, TIMESTAMP_LTZ, ...
+  std::string name;  // Upper case: INT, BIGINT, VARCHAR, TIMESTAMP, TIMESTAMP_LTZ, ROW, ...
   int precision = -1;
   int scale = -1;
   bool not_null = false;
   Pos pos;
+  std::vector<RowField> fields;  // ROW
+};
+
+struct RowField {
+  std::string name;
+  std::shared_ptr<DataType> type;
 };
 
 struct Query;

@@ -381,6 +381,21 @@ class Parser {
           EDDY_RETURN_IF_ERROR(expectSymbol(")"));
         }
       }
+    } else if (t.name == "ROW" && (peek().isSymbol("<") || peek().isSymbol("("))) {
+      // ROW<name type, ...> or ROW(name type, ...).
+      std::string close = next().text == "<" ? ">" : ")";
+      do {
+        ast::RowField f;
+        EDDY_ASSIGN_OR_RETURN(f.name, identifier("a field name"));
+        EDDY_ASSIGN_OR_RETURN(ast::DataType ft, dataType());
+        f.type = std::make_shared<ast::DataType>(std::move(ft));
+        if (acceptKeyword("COMMENT")) {
+          if (peek().kind != TokenKind::kString) return unexpected("a comment string");
+          ++i_;
+        }
+        t.fields.push_back(std::move(f));
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(close));
     } else if (t.name == "ROW" || t.name == "ARRAY" || t.name == "MAP" || t.name == "MULTISET") {
       return sqlError(t.pos, "data type " + t.name + " is not supported yet");
     } else if (acceptSymbol("(")) {

@@ -319,7 +319,7 @@ class Planner {
         std::vector<ExprP> both;
         both.push_back(std::move(residual));
         both.push_back(std::move(e));
-        EDDY_ASSIGN_OR_RETURN(residual, bindCall("AND", std::move(both), c->pos));
+        residual = std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both));
       }
     }
     if (residual) node->filter = std::shared_ptr<const Expression>(std::move(residual));
@@ -834,6 +834,7 @@ class Planner {
     }
     call.type.nullable = call.kind != AggKind::kCount && call.kind != AggKind::kSum0;
     call.arg_type = t;
+    call.retractable = pre.mode == ChangelogMode::kUpdates;
     call.arg = static_cast<int>(pre.schema.size());
     call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")";
     pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), arg->type()});
@@ -966,16 +967,34 @@ class Planner {
     return sqlError(e.pos, "unsupported literal");
   }
 
-  Result<ExprP> column(const Expr& e, const Scope& scope) {
-    std::string q = e.names.size() > 1 ? e.names[e.names.size() - 2] : "";
-    const std::string& name = e.names.back();
+  // The field named `name` (with qualifier `q` unless empty): its index, -1 when there
+  // is none, -2 when there are several.
+  static int lookup(const Scope& scope, const std::string& q, const std::string& name) {
     int found = -1;
     for (size_t i = 0; i < scope.fields.size(); ++i) {
       const Field& f = scope.fields[i];
       if (f.name != name || (!q.empty() && f.qualifier != q)) continue;
-      if (found >= 0) return sqlError(e.pos, "Column '" + name + "' is ambiguous");
+      if (found >= 0) return -2;
       found = static_cast<int>(i);
     }
+    return found;
+  }
+
+  Result<ExprP> column(const Expr& e, const Scope& scope) {
+    std::string q = e.names.size() > 1 ? e.names[e.names.size() - 2] : "";
+    const std::string& name = e.names.back();
+    int found = lookup(scope, q, name);
+    if (found == -1 && e.names.size() > 1) {
+      // A field of a ROW column (kept as `row.field`): `row.field` or `t.row.field`.
+      auto joined = [&](size_t from) {
+        std::string r;
+        for (size_t i = from; i < e.names.size(); ++i) r += (i > from ? "." : "") + e.names[i];
+        return r;
+      };
+      found = lookup(scope, "", joined(0));
+      if (found == -1) found = lookup(scope, e.names[0], joined(1));
+    }
+    if (found == -2) return sqlError(e.pos, "Column '" + name + "' is ambiguous");
     if (found < 0) {
       std::vector<std::string> names;
       for (const Field& f : scope.fields) names.push_back(f.name);
@@ -1198,6 +1217,22 @@ Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
 
 }  // namespace
 
+namespace {
+
+// A ROW column is kept as one column per field, named `row.field` (nested rows
+// recursively); `row.field` in a query reads it. A whole ROW value is not a column.
+Status flattenColumn(const std::string& name, const ast::DataType& type, Schema& out) {
+  if (type.name != "ROW") {
+    EDDY_ASSIGN_OR_RETURN(LogicalType t, bindType(type));
+    out.push_back({name, t});
+    return Status::ok();
+  }
+  for (const auto& f : type.fields) EDDY_RETURN_IF_ERROR(flattenColumn(name + "." + f.name, *f.type, out));
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
   auto t = std::make_shared<TableDef>();
   t->name = st.name;
@@ -1209,17 +1244,18 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     if (!seen.insert(c.name).second) return sqlError(c.pos, "duplicate column '" + c.name + "'");
     if (c.metadata) return sqlError(c.pos, "metadata columns are not supported by these connectors yet");
     if (c.computed) continue;
-    EDDY_ASSIGN_OR_RETURN(LogicalType ty, bindType(c.type));
-    physical.push_back({c.name, ty});
+    EDDY_RETURN_IF_ERROR(flattenColumn(c.name, c.type, physical));
   }
   for (const auto& c : st.columns) {
     if (!c.computed) {
       for (const auto& p : physical) {
-        if (p.name == c.name) t->schema.push_back(p);
+        if (p.name == c.name || p.name.rfind(c.name + ".", 0) == 0) {
+          t->schema.push_back(p);
+          t->computed.push_back(false);
+          t->computed_exprs.push_back(nullptr);
+          t->computed_text.push_back("");
+        }
       }
-      t->computed.push_back(false);
-      t->computed_exprs.push_back(nullptr);
-      t->computed_text.push_back("");
       continue;
     }
     auto scan = std::make_shared<TableDef>();

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "eddy/sql/exec/connector_options.h"
+#include "eddy/sql/exec/table_source.h"
+
+namespace eddy::sql {
+
+/// The Nexmark benchmark's event generator (persons, auctions and bids of an online
+/// auction, after the Beam / nexmark-flink generator): event n is a person, an auction
+/// or a bid by n modulo the proportions (1:3:46 by default); ids, hot sellers, hot
+/// bidders and hot auctions, prices and strings follow the benchmark's rules. Each
+/// event is computed from its number alone (its random stream is seeded by it), so the
+/// events do not depend on how the sequence is split between subtasks. Event n's time
+/// is base_time + n / rate seconds.
+struct NexmarkConfig {
+  int64_t events = -1;  // -1: unbounded
+  double rate = 10'000'000;  // events per second of event time ('first-event.rate')
+  int64_t person_proportion = 1, auction_proportion = 3, bid_proportion = 46;
+  int64_t base_time = 1436918400000;  // 2015-07-15 00:00:00 UTC, as Beam's generator
+  int64_t hot_auction_ratio = 2, hot_sellers_ratio = 4, hot_bidders_ratio = 4;
+  int64_t num_active_people = 1000, num_in_flight_auctions = 100;
+  int64_t avg_person_bytes = 200, avg_auction_bytes = 500, avg_bid_bytes = 100;
+
+  int64_t totalProportion() const { return person_proportion + auction_proportion + bid_proportion; }
+};
+
+/// One generated event. Strings are only filled for the event's own type.
+struct NexmarkEvent {
+  enum Type : int { kPerson = 0, kAuction = 1, kBid = 2 };
+  Type type = kBid;
+  int64_t timestamp = 0;
+  // person
+  int64_t person_id = 0;
+  std::string name, email, credit_card, city, state;
+  // auction
+  int64_t auction_id = 0, initial_bid = 0, reserve = 0, expires = 0, seller = 0, category = 0;
+  std::string item_name, description;
+  // bid
+  int64_t auction = 0, bidder = 0, price = 0;
+  std::string channel, url;
+  // all
+  std::string extra;
+};
+
+/// Generates event `n` of the sequence into `e` (its strings reuse their capacity).
+void generateNexmarkEvent(const NexmarkConfig& config, int64_t n, NexmarkEvent& e);
+
+/// The 'nexmark' table connector: options 'events.num', 'first-event.rate' (also
+/// 'next-event.rate'), 'person.proportion', 'auction.proportion', 'bid.proportion'.
+/// The table's physical columns are picked by name from Flink's nexmark DDL:
+/// event_type, person.{id, name, emailAddress, creditCard, city, state, dateTime,
+/// extra}, auction.{id, itemName, description, initialBid, reserve, dateTime, expires,
+/// seller, category, extra}, bid.{auction, bidder, price, channel, url, dateTime, extra}.
+Result<std::shared_ptr<RowSourceFactory>> nexmarkSource(const std::string& table, const Options& options,
+                                                        const Schema& physical);
+
+}  // namespace eddy::sql
