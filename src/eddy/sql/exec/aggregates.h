@@ -32,6 +32,7 @@ struct AggregateCall {
   AggKind kind = AggKind::kCount;
   int arg = -1;            // Input column, -1 for COUNT(*).
   int arg2 = -1;           // LISTAGG's separator column (a literal), or -1.
+  int filter = -1;         // FILTER (WHERE ...): a BOOLEAN input column, or -1.
   std::string separator = ",";
   bool distinct = false;
   // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
@@ -80,6 +81,14 @@ class Accumulator {
   std::map<std::string, int64_t> values_;
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
 };
+
+/// Whether row `row` of `in` counts for `call`: its FILTER (WHERE ...) holds (NULL
+/// does not).
+inline bool passesFilter(const AggregateCall& call, const RecordBatch& in, size_t row) {
+  if (call.filter < 0) return true;
+  const Column& f = in.columns[static_cast<size_t>(call.filter)];
+  return !f.null[row] && f.i64[row] != 0;
+}
 
 /// One accumulator per call, empty. The calls must outlive them.
 std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls);

@@ -53,6 +53,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       if (!acc && !existed) continue;  // Flink ignores a retraction for an unknown group.
       g.rows += acc ? 1 : -1;
       for (size_t a = 0; a < aggs_.size(); ++a) {
+        if (!passesFilter(aggs_[a], in, r)) continue;
         Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
         if (acc) {
           g.accs[a].accumulate(v);

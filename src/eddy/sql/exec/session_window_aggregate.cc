@@ -18,18 +18,20 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
       aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
   for (int k : partition_keys_) partition_types_.push_back(input_types[static_cast<size_t>(k)]);
   stored_cols_ = keys;
-  for (const AggregateCall& a : aggs_) {
-    if (a.arg < 0) {
-      arg_slot_.push_back(-1);
-      continue;
-    }
-    auto first_arg = stored_cols_.begin() + static_cast<long>(num_keys_);
-    auto it = std::find(first_arg, stored_cols_.end(), a.arg);
+  // The slot of input column `col` among the stored columns after the keys (-1: none).
+  auto slotOf = [&](int col) {
+    if (col < 0) return -1;
+    auto first = stored_cols_.begin() + static_cast<long>(num_keys_);
+    auto it = std::find(first, stored_cols_.end(), col);
     if (it == stored_cols_.end()) {
-      stored_cols_.push_back(a.arg);
+      stored_cols_.push_back(col);
       it = stored_cols_.end() - 1;
     }
-    arg_slot_.push_back(static_cast<int>(it - stored_cols_.begin()));
+    return static_cast<int>(it - stored_cols_.begin());
+  };
+  for (const AggregateCall& a : aggs_) {
+    arg_slot_.push_back(slotOf(a.arg));
+    filter_slot_.push_back(slotOf(a.filter));
   }
   for (int c : stored_cols_) stored_types_.push_back(input_types[static_cast<size_t>(c)]);
 }
@@ -104,6 +106,10 @@ void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<st
     auto it = groups.find(group);
     if (it == groups.end()) it = groups.emplace(group, std::make_pair(key, freshAccumulators(aggs_))).first;
     for (size_t a = 0; a < aggs_.size(); ++a) {
+      if (filter_slot_[a] >= 0) {
+        const Value& f = values[static_cast<size_t>(filter_slot_[a])];
+        if (f.null || f.i == 0) continue;
+      }
       it->second.second[a].accumulate(arg_slot_[a] < 0 ? Value() : values[static_cast<size_t>(arg_slot_[a])]);
     }
   }

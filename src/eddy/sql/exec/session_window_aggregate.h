@@ -69,6 +69,7 @@ class SessionWindowAggregateOperator final
   std::vector<int> stored_cols_;
   std::vector<LogicalType> stored_types_;
   std::vector<int> arg_slot_;  // Per aggregate: its index in stored_cols_, or -1 (COUNT(*)).
+  std::vector<int> filter_slot_;  // Per aggregate: its FILTER column's index, or -1.
   std::vector<LogicalType> output_types_;
   // Checkpointed state: per key, session end -> session; a timer per session end.
   state::MapState<int64_t, std::string>* sessions_ = nullptr;

@@ -74,6 +74,7 @@ class WindowAggregateOperator final
         p.accs = load(end);
       }
       for (size_t a = 0; a < aggs_.size(); ++a) {
+        if (!passesFilter(aggs_[a], in, r)) continue;
         Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
         if (isAccumulate(in.kinds[r])) {
           p.accs[a].accumulate(v);

@@ -63,6 +63,7 @@ struct Expr {
   bool has_operand = false;
   bool has_else = false;
   std::shared_ptr<Query> query;
+  std::unique_ptr<Expr> filter;  // agg(...) FILTER (WHERE filter)
   // OVER (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ... AND CURRENT ROW)
   struct Window {
     std::vector<std::unique_ptr<Expr>> partition_by;

@@ -1154,6 +1154,13 @@ class Parser {
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
+    if (peek().isKeyword("FILTER") && peek(1).isSymbol("(")) {
+      // agg(...) FILTER (WHERE condition)
+      i_ += 2;
+      EDDY_RETURN_IF_ERROR(expectKeyword("WHERE"));
+      EDDY_ASSIGN_OR_RETURN(e->filter, expr());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
     if (peek().isKeyword("OVER")) {
       Pos over_pos = next().pos;
       auto o = std::make_unique<Expr>();

@@ -37,7 +37,9 @@ std::string canon(const Expr& e) {
     case Expr::Kind::kInterval: return "I:" + e.text + e.unit;
     case Expr::Kind::kCast: s = "CAST:" + e.type.name + std::to_string(e.type.precision); break;
     case Expr::Kind::kCase: s = "CASE"; break;
-    case Expr::Kind::kCall: s = e.name + (e.distinct ? " DISTINCT" : ""); break;
+    case Expr::Kind::kCall:
+      s = e.name + (e.distinct ? " DISTINCT" : "") + (e.filter ? " FILTER " + canon(*e.filter) : "");
+      break;
     default: s = "?" + std::to_string(reinterpret_cast<uintptr_t>(&e)); break;
   }
   s += "(";
@@ -780,6 +782,18 @@ class Planner {
   Result<AggregateCall> aggregateCall(const Expr& c, const Scope& scope, PlanNode& pre) {
     AggregateCall call;
     call.distinct = c.distinct;
+    std::string filter_text;
+    if (c.filter) {
+      if (containsAggregate(*c.filter)) return sqlError(c.filter->pos, "aggregate functions are not allowed in FILTER");
+      EDDY_ASSIGN_OR_RETURN(ExprP f, expr(*c.filter, scope));
+      if (f->type().id != TypeId::kBoolean) {
+        return sqlError(c.filter->pos, "FILTER needs a boolean condition, not " + f->type().toString());
+      }
+      call.filter = static_cast<int>(pre.schema.size());
+      filter_text = " FILTER $" + std::to_string(call.filter);
+      pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), f->type()});
+      pre.projections.push_back(std::shared_ptr<const Expression>(std::move(f)));
+    }
     const std::string& n = c.name;
     static const std::map<std::string, AggKind> kKinds = {
         {"COUNT", AggKind::kCount},         {"SUM", AggKind::kSum},           {"SUM0", AggKind::kSum0},
@@ -791,7 +805,7 @@ class Planner {
     if (call.kind == AggKind::kCount && (c.args.empty() || c.args[0]->kind == Expr::Kind::kStar)) {
       call.arg = -1;
       call.type = LogicalType::bigint().notNull();
-      call.name = "COUNT(*)";
+      call.name = "COUNT(*)" + filter_text;
       return call;
     }
     size_t max_args = call.kind == AggKind::kListAgg ? 2 : 1;
@@ -836,7 +850,7 @@ class Planner {
     call.arg_type = t;
     call.retractable = pre.mode == ChangelogMode::kUpdates;
     call.arg = static_cast<int>(pre.schema.size());
-    call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")";
+    call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")" + filter_text;
     pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), arg->type()});
     pre.projections.push_back(std::shared_ptr<const Expression>(std::move(arg)));
     return call;
@@ -1056,6 +1070,7 @@ class Planner {
   Result<ExprP> call(const Expr& e, const Scope& scope, Rec rec) {
     const std::string& n = e.name;
     if (isAggregate(n)) return sqlError(e.pos, "aggregate function " + n + " is not allowed here");
+    if (e.filter) return sqlError(e.filter->pos, "FILTER is only allowed on aggregate functions, not on " + n);
     if (n == "PROCTIME" || n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "LOCALTIMESTAMP" || n == "CURRENT_DATE" ||
         n == "CURRENT_ROW_TIMESTAMP") {
       return sqlError(e.pos, n + "() is not supported yet");
