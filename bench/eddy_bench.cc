@@ -67,7 +67,8 @@ class RunningSum final : public KeyedProcessFunction<int64_t, BenchRecord, int64
 
 int usage() {
   std::fprintf(stderr,
-               "usage: eddy-bench stateless|tumbling|sliding|running [--records N] [--keys K] [--parallelism P] "
+               "usage: eddy-bench nexmark --query qN [--events N] [--parallelism P] [--baseline]\n"
+               "       eddy-bench stateless|tumbling|sliding|running [--records N] [--keys K] [--parallelism P] "
                "[--checkpoint-interval-ms N] [--state-backend hashmap|rocksdb] [--incremental] [--baseline]\n");
   return 2;
 }
@@ -77,6 +78,7 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc < 2) return usage();
   std::string workload = argv[1];
+  if (workload == "nexmark") return bench::runNexmark(argc, argv);
   int64_t records = 10'000'000;
   int64_t keys = 10'000;
   int parallelism = 1;

@@ -32,4 +32,7 @@ struct Result {
 /// The same work as the Eddy job, as a plain single-threaded C++ loop.
 Result plainLoop(const std::string& workload, int64_t records, int64_t keys);
 
+/// `eddy-bench nexmark ...` (nexmark_bench.cc).
+int runNexmark(int argc, char** argv);
+
 }  // namespace eddy::bench

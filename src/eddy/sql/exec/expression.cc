@@ -9,10 +9,10 @@ namespace eddy::sql {
 
 namespace {
 
-std::vector<ExprP> cloneAll(const std::vector<ExprP>& args) {
+std::vector<ExprP> cloneAll(const std::vector<ExprP>& args, const InputMap& map) {
   std::vector<ExprP> out;
   out.reserve(args.size());
-  for (const auto& a : args) out.push_back(a->clone());
+  for (const auto& a : args) out.push_back(a->cloneWith(map));
   return out;
 }
 
@@ -24,6 +24,10 @@ std::string callText(const std::string& name, const std::vector<ExprP>& args) {
 }
 
 }  // namespace
+
+ExprP Expression::clone() const {
+  return cloneWith([](int index, const LogicalType& type) { return std::make_unique<InputRef>(index, type); });
+}
 
 const Column& Literal::eval(const RecordBatch& in) {
   size_t n = in.size();
@@ -56,7 +60,9 @@ const Column& RowCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP RowCall::clone() const { return std::make_unique<RowCall>(name_, type_, cloneAll(args_), fn_, strict_); }
+ExprP RowCall::cloneWith(const InputMap& m) const {
+  return std::make_unique<RowCall>(name_, type_, cloneAll(args_, m), fn_, strict_);
+}
 
 std::string RowCall::toString() const { return callText(name_, args_); }
 
@@ -195,7 +201,34 @@ const Column& LogicalCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP LogicalCall::clone() const { return std::make_unique<LogicalCall>(op_, cloneAll(args_)); }
+const Column& FilterThen::eval(const RecordBatch& in) {
+  const size_t n = in.size();
+  const Column& a = first_->eval(in);
+  rows_.clear();
+  for (size_t r = 0; r < n; ++r) {
+    if (!a.null[r] && a.i64[r] != 0) rows_.push_back(r);
+  }
+  out_.clear();
+  out_.i64.assign(n, 0);
+  out_.null.assign(n, 0);
+  if (rows_.empty()) return out_;
+  const RecordBatch* src = &in;
+  if (rows_.size() < n) {
+    selected_.columns.resize(in.columns.size());
+    for (size_t c = 0; c < in.columns.size(); ++c) {
+      selected_.columns[c].storage = in.columns[c].storage;
+      selected_.columns[c].clear();
+    }
+    selected_.kinds.clear();
+    for (size_t r : rows_) selected_.appendRow(in, r, in.kinds[r]);
+    src = &selected_;
+  }
+  const Column& b = second_->eval(*src);
+  for (size_t k = 0; k < rows_.size(); ++k) out_.i64[rows_[k]] = !b.null[k] && b.i64[k] != 0;
+  return out_;
+}
+
+ExprP LogicalCall::cloneWith(const InputMap& m) const { return std::make_unique<LogicalCall>(op_, cloneAll(args_, m)); }
 
 std::string LogicalCall::toString() const {
   return callText(op_ == Op::kAnd ? "AND" : op_ == Op::kOr ? "OR" : "NOT", args_);
@@ -228,7 +261,7 @@ const Column& CaseCall::eval(const RecordBatch& in) {
   return out_;
 }
 
-ExprP CaseCall::clone() const { return std::make_unique<CaseCall>(type_, cloneAll(args_)); }
+ExprP CaseCall::cloneWith(const InputMap& m) const { return std::make_unique<CaseCall>(type_, cloneAll(args_, m)); }
 
 std::string CaseCall::toString() const { return callText("CASE", args_); }
 

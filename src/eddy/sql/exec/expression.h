@@ -15,12 +15,20 @@ namespace eddy::sql {
 /// column of the batch's length, owned by the expression (or the input's own column)
 /// and valid until the next eval(). Expressions are built by the planner, copied per
 /// subtask with clone(), and used by one thread.
+class Expression;
+/// What an input column reference becomes in a copy: given the column's index and type,
+/// the expression to use in its place.
+using InputMap = std::function<std::unique_ptr<Expression>(int index, const LogicalType& type)>;
+
 class Expression {
  public:
   explicit Expression(LogicalType type) : type_(type) {}
   virtual ~Expression() = default;
   virtual const Column& eval(const RecordBatch& in) = 0;
-  virtual std::unique_ptr<Expression> clone() const = 0;
+  /// A copy whose input references are replaced by `map` (the planner merges and
+  /// prunes with it; clone() is the identity).
+  virtual std::unique_ptr<Expression> cloneWith(const InputMap& map) const = 0;
+  std::unique_ptr<Expression> clone() const;
   /// As EXPLAIN shows it: `$1`, `*($2, 0.908)`, `>($0, 10)`.
   virtual std::string toString() const = 0;
   const LogicalType& type() const { return type_; }
@@ -35,7 +43,7 @@ class InputRef final : public Expression {
  public:
   InputRef(int index, LogicalType type) : Expression(type), index_(index) {}
   const Column& eval(const RecordBatch& in) override { return in.columns[static_cast<size_t>(index_)]; }
-  ExprP clone() const override { return std::make_unique<InputRef>(index_, type_); }
+  ExprP cloneWith(const InputMap& map) const override { return map(index_, type_); }
   std::string toString() const override { return "$" + std::to_string(index_); }
   int index() const { return index_; }
 
@@ -48,7 +56,7 @@ class Literal final : public Expression {
  public:
   Literal(Value v, LogicalType type, std::string text) : Expression(type), v_(std::move(v)), text_(std::move(text)) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override { return std::make_unique<Literal>(v_, type_, text_); }
+  ExprP cloneWith(const InputMap&) const override { return std::make_unique<Literal>(v_, type_, text_); }
   std::string toString() const override { return text_; }
   const Value& value() const { return v_; }
 
@@ -67,7 +75,7 @@ class RowCall final : public Expression {
   RowCall(std::string name, LogicalType type, std::vector<ExprP> args, RowFunction fn, bool strict)
       : Expression(type), name_(std::move(name)), args_(std::move(args)), fn_(std::move(fn)), strict_(strict) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override;
+  ExprP cloneWith(const InputMap& map) const override;
   std::string toString() const override;
 
  private:
@@ -89,7 +97,9 @@ class BinaryCall final : public Expression {
   BinaryCall(BinaryOp op, LogicalType type, ExprP a, ExprP b)
       : Expression(type), op_(op), a_(std::move(a)), b_(std::move(b)) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override { return std::make_unique<BinaryCall>(op_, type_, a_->clone(), b_->clone()); }
+  ExprP cloneWith(const InputMap& m) const override {
+    return std::make_unique<BinaryCall>(op_, type_, a_->cloneWith(m), b_->cloneWith(m));
+  }
   std::string toString() const override {
     return std::string(binaryOpName(op_)) + "(" + a_->toString() + ", " + b_->toString() + ")";
   }
@@ -106,7 +116,7 @@ class LogicalCall final : public Expression {
   enum class Op { kAnd, kOr, kNot };
   LogicalCall(Op op, std::vector<ExprP> args) : Expression(LogicalType::boolean()), op_(op), args_(std::move(args)) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override;
+  ExprP cloneWith(const InputMap& map) const override;
   std::string toString() const override;
 
  private:
@@ -115,12 +125,32 @@ class LogicalCall final : public Expression {
   Column out_{Storage::kInt64};
 };
 
+/// Two row filters in turn: `second` is evaluated only on the rows `first` keeps (so an
+/// expression that may fail, a CAST, never sees a row the first filter dropped). What
+/// merging two Calcs' filters gives. NULL counts as false.
+class FilterThen final : public Expression {
+ public:
+  FilterThen(ExprP first, ExprP second)
+      : Expression(LogicalType::boolean()), first_(std::move(first)), second_(std::move(second)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP cloneWith(const InputMap& m) const override {
+    return std::make_unique<FilterThen>(first_->cloneWith(m), second_->cloneWith(m));
+  }
+  std::string toString() const override { return "AND(" + first_->toString() + ", " + second_->toString() + ")"; }
+
+ private:
+  ExprP first_, second_;
+  RecordBatch selected_;
+  std::vector<size_t> rows_;
+  Column out_{Storage::kInt64};
+};
+
 /// CASE WHEN c1 THEN v1 ... ELSE e END (conditions already boolean; ELSE defaults to NULL).
 class CaseCall final : public Expression {
  public:
   CaseCall(LogicalType type, std::vector<ExprP> args) : Expression(type), args_(std::move(args)) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override;
+  ExprP cloneWith(const InputMap& map) const override;
   std::string toString() const override;
 
  private:
@@ -134,7 +164,7 @@ class IsCall final : public Expression {
   enum class What { kNull, kNotNull, kTrue, kNotTrue, kFalse, kNotFalse };
   IsCall(What what, ExprP arg) : Expression(LogicalType::boolean().notNull()), what_(what), arg_(std::move(arg)) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override { return std::make_unique<IsCall>(what_, arg_->clone()); }
+  ExprP cloneWith(const InputMap& m) const override { return std::make_unique<IsCall>(what_, arg_->cloneWith(m)); }
   std::string toString() const override;
 
  private:
@@ -154,7 +184,9 @@ class CastCall final : public Expression {
   CastCall(LogicalType to, ExprP arg, bool try_cast)
       : Expression(to), arg_(std::move(arg)), try_(try_cast) {}
   const Column& eval(const RecordBatch& in) override;
-  ExprP clone() const override { return std::make_unique<CastCall>(type_, arg_->clone(), try_); }
+  ExprP cloneWith(const InputMap& m) const override {
+    return std::make_unique<CastCall>(type_, arg_->cloneWith(m), try_);
+  }
   std::string toString() const override { return "CAST(" + arg_->toString() + " AS " + type_.toString() + ")"; }
 
  private:

@@ -40,10 +40,31 @@ constexpr int64_t count(T (&)[N]) {
   return static_cast<int64_t>(N);
 }
 
-// The random stream of one event: splitmix64 seeded by the event number.
+// Random lower-case letters that strings are cut from: one random number per string
+// rather than one per character (the benchmark only needs the strings to look random).
+const std::string& letterPool() {
+  static const std::string pool = [] {
+    static const char kLetters[] = "abcdefghijklmnopqrstuvwxyz";
+    std::string p(1 << 16, ' ');
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (char& c : p) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      c = kLetters[x % 26];
+    }
+    return p;
+  }();
+  return pool;
+}
+
+// A random stream of one event: splitmix64 seeded by the event number and a stream id
+// (0: the numbers; each string field has its own).
 class Random {
  public:
-  explicit Random(int64_t n) : state_(static_cast<uint64_t>(n) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL) {}
+  explicit Random(int64_t n, uint64_t stream = 0)
+      : state_((static_cast<uint64_t>(n) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL) ^
+               (stream * 0xd1b54a32d192ed03ULL)) {}
   uint64_t next() {
     uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -54,13 +75,9 @@ class Random {
   double nextDouble() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Lower-case letters, `len` of them.
   void string(std::string& s, size_t len) {
-    static const char kLetters[] = "abcdefghijklmnopqrstuvwxyzaeioun";
-    s.resize(len);
-    size_t i = 0;
-    while (i < len) {
-      uint64_t x = next();
-      for (int k = 0; k < 12 && i < len; ++k, x >>= 5) s[i++] = kLetters[x & 31];
-    }
+    const std::string& pool = letterPool();
+    len = std::min(len, pool.size());
+    s.assign(pool, static_cast<size_t>(nextLong(static_cast<int64_t>(pool.size() - len + 1))), len);
   }
 
  private:
@@ -118,28 +135,38 @@ void nextExtra(Random& r, std::string& s, int64_t current, int64_t average) {
 
 }  // namespace
 
-void generateNexmarkEvent(const NexmarkConfig& c, int64_t n, NexmarkEvent& e) {
-  Random r(n);
+void generateNexmarkEvent(const NexmarkConfig& c, int64_t n, NexmarkEvent& e, const NexmarkStrings& want) {
+  enum Stream : uint64_t { kNumbers, kPerson, kAuctionText, kChannel, kExtra };
+  Random r(n, kNumbers);
   e.timestamp = timestampOf(c, n);
   int64_t offset = n % c.totalProportion();
   if (offset < c.person_proportion) {
     e.type = NexmarkEvent::kPerson;
     e.person_id = lastBase0PersonId(c, n) + kFirstPersonId;
-    e.name = std::string(kFirstNames[r.nextLong(count(kFirstNames))]) + " " + kLastNames[r.nextLong(count(kLastNames))];
-    std::string user, host;
-    r.string(user, 7);
-    r.string(host, 5);
-    e.email = user + "@" + host + ".com";
-    char card[24];
-    std::snprintf(card, sizeof card, "%04lld %04lld %04lld %04lld", static_cast<long long>(r.nextLong(10000)),
-                  static_cast<long long>(r.nextLong(10000)), static_cast<long long>(r.nextLong(10000)),
-                  static_cast<long long>(r.nextLong(10000)));
-    e.credit_card = card;
-    e.city = kCities[r.nextLong(count(kCities))];
-    e.state = kStates[r.nextLong(count(kStates))];
-    int64_t size = 8 + static_cast<int64_t>(e.name.size() + e.email.size() + e.credit_card.size() + e.city.size() +
-                                            e.state.size());
-    nextExtra(r, e.extra, size, c.avg_person_bytes);
+    int64_t size = 8;
+    if (want.person) {
+      Random t(n, kPerson);
+      e.name = std::string(kFirstNames[t.nextLong(count(kFirstNames))]) + " " + kLastNames[t.nextLong(count(kLastNames))];
+      std::string user, host;
+      t.string(user, 7);
+      t.string(host, 5);
+      e.email = user + "@" + host + ".com";
+      char card[24];
+      std::snprintf(card, sizeof card, "%04lld %04lld %04lld %04lld", static_cast<long long>(t.nextLong(10000)),
+                    static_cast<long long>(t.nextLong(10000)), static_cast<long long>(t.nextLong(10000)),
+                    static_cast<long long>(t.nextLong(10000)));
+      e.credit_card = card;
+      e.city = kCities[t.nextLong(count(kCities))];
+      e.state = kStates[t.nextLong(count(kStates))];
+      size += static_cast<int64_t>(e.name.size() + e.email.size() + e.credit_card.size() + e.city.size() +
+                                   e.state.size());
+    } else {
+      size += 50;  // About the strings' usual length, for the extra's size.
+    }
+    if (want.extra) {
+      Random t(n, kExtra);
+      nextExtra(t, e.extra, size, c.avg_person_bytes);
+    }
   } else if (offset < c.person_proportion + c.auction_proportion) {
     e.type = NexmarkEvent::kAuction;
     e.auction_id = lastBase0AuctionId(c, n) + kFirstAuctionId;
@@ -152,11 +179,16 @@ void generateNexmarkEvent(const NexmarkConfig& c, int64_t n, NexmarkEvent& e) {
     int64_t events_for_auctions = c.num_in_flight_auctions * c.totalProportion() / c.auction_proportion;
     int64_t horizon = timestampOf(c, n + events_for_auctions) - e.timestamp;
     e.expires = e.timestamp + 1 + r.nextLong(std::max<int64_t>(horizon * 2, 1));
-    r.string(e.item_name, 20);
-    r.string(e.description, 100);
     e.reserve = e.initial_bid + nextPrice(r);
-    int64_t size = 8 + static_cast<int64_t>(e.item_name.size() + e.description.size()) + 8 + 8 + 8 + 8 + 8;
-    nextExtra(r, e.extra, size, c.avg_auction_bytes);
+    if (want.auction) {
+      Random t(n, kAuctionText);
+      t.string(e.item_name, 20);
+      t.string(e.description, 100);
+    }
+    if (want.extra) {
+      Random t(n, kExtra);
+      nextExtra(t, e.extra, 8 + 20 + 100 + 8 + 8 + 8 + 8 + 8, c.avg_auction_bytes);
+    }
   } else {
     e.type = NexmarkEvent::kBid;
     int64_t auction = r.nextLong(c.hot_auction_ratio) > 0
@@ -168,24 +200,30 @@ void generateNexmarkEvent(const NexmarkConfig& c, int64_t n, NexmarkEvent& e) {
                          : nextBase0PersonId(c, n, r);
     e.bidder = bidder + kFirstPersonId;
     e.price = nextPrice(r);
-    int64_t channel = r.nextLong(kChannelsNumber);
-    if (r.nextLong(kHotChannelsRatio) > 0) {
-      int64_t i = r.nextLong(count(kHotChannels));
-      e.channel = kHotChannels[i];
-      e.url = kHotUrls[i];
-    } else {
-      e.channel = "channel-" + std::to_string(channel);
-      std::string a, b, d;
-      r.string(a, 5);
-      r.string(b, 5);
-      r.string(d, 5);
-      // Java's Integer.reverse of the channel number, as the benchmark writes it.
-      uint32_t v = static_cast<uint32_t>(channel), rev = 0;
-      for (int k = 0; k < 32; ++k, v >>= 1) rev = (rev << 1) | (v & 1);
-      e.url = "https://www.nexmark.com/" + a + "/" + b + "/" + d + "/item.htm?query=1&channel_id=" +
-              std::to_string(static_cast<int32_t>(rev));
+    if (want.channel) {
+      Random t(n, kChannel);
+      int64_t channel = t.nextLong(kChannelsNumber);
+      if (t.nextLong(kHotChannelsRatio) > 0) {
+        int64_t i = t.nextLong(count(kHotChannels));
+        e.channel = kHotChannels[i];
+        e.url = kHotUrls[i];
+      } else {
+        e.channel = "channel-" + std::to_string(channel);
+        std::string a, b, d;
+        t.string(a, 5);
+        t.string(b, 5);
+        t.string(d, 5);
+        // Java's Integer.reverse of the channel number, as the benchmark writes it.
+        uint32_t v = static_cast<uint32_t>(channel), rev = 0;
+        for (int k = 0; k < 32; ++k, v >>= 1) rev = (rev << 1) | (v & 1);
+        e.url = "https://www.nexmark.com/" + a + "/" + b + "/" + d + "/item.htm?query=1&channel_id=" +
+                std::to_string(static_cast<int32_t>(rev));
+      }
     }
-    nextExtra(r, e.extra, 32, c.avg_bid_bytes);
+    if (want.extra) {
+      Random t(n, kExtra);
+      nextExtra(t, e.extra, 32, c.avg_bid_bytes);
+    }
   }
 }
 
@@ -231,8 +269,30 @@ NexmarkEvent::Type ownerOf(Field f) {
 
 class NexmarkReader final : public RowReader {
  public:
-  NexmarkReader(const NexmarkConfig& config, std::vector<Field> fields, int subtask, int parallelism, int64_t emitted)
-      : config_(config), fields_(std::move(fields)), subtask_(subtask), parallelism_(parallelism), emitted_(emitted) {}
+  NexmarkReader(const NexmarkConfig& config, std::vector<Field> fields, std::vector<bool> needed, int subtask,
+                int parallelism, int64_t emitted)
+      : config_(config), fields_(std::move(fields)), needed_(std::move(needed)), subtask_(subtask),
+        parallelism_(parallelism), emitted_(emitted) {
+    strings_ = NexmarkStrings{false, false, false, false};
+    for (size_t c = 0; c < fields_.size(); ++c) {
+      if (!needed_[c]) continue;
+      switch (fields_[c]) {
+        case Field::kPersonName:
+        case Field::kPersonEmail:
+        case Field::kPersonCard:
+        case Field::kPersonCity:
+        case Field::kPersonState: strings_.person = true; break;
+        case Field::kItemName:
+        case Field::kDescription: strings_.auction = true; break;
+        case Field::kBidChannel:
+        case Field::kBidUrl: strings_.channel = true; break;
+        case Field::kPersonExtra:
+        case Field::kAuctionExtra:
+        case Field::kBidExtra: strings_.extra = true; break;
+        default: break;
+      }
+    }
+  }
 
   Result<runtime::ReadStatus> read(RecordBatch& out, int max_rows) override {
     for (int k = 0; k < max_rows; ++k) {
@@ -240,9 +300,11 @@ class NexmarkReader final : public RowReader {
       if (config_.events >= 0 && n >= config_.events) {
         return k == 0 ? runtime::ReadStatus::kEndOfInput : runtime::ReadStatus::kMoreAvailable;
       }
-      generateNexmarkEvent(config_, n, event_);
+      generateNexmarkEvent(config_, n, event_, strings_);
       ++emitted_;
-      for (size_t c = 0; c < fields_.size(); ++c) append(out.columns[c], fields_[c]);
+      for (size_t c = 0; c < fields_.size(); ++c) {
+        if (needed_[c]) append(out.columns[c], fields_[c]);
+      }
       out.kinds.push_back(RowKind::kInsert);
     }
     return runtime::ReadStatus::kMoreAvailable;
@@ -299,6 +361,8 @@ class NexmarkReader final : public RowReader {
 
   NexmarkConfig config_;
   std::vector<Field> fields_;
+  std::vector<bool> needed_;  // Columns the query reads; the others stay empty.
+  NexmarkStrings strings_;
   int subtask_, parallelism_;
   int64_t emitted_;
   NexmarkEvent event_;
@@ -306,11 +370,13 @@ class NexmarkReader final : public RowReader {
 
 class NexmarkFactory final : public RowSourceFactory {
  public:
-  NexmarkFactory(NexmarkConfig config, std::vector<Field> fields) : config_(config), fields_(std::move(fields)) {}
+  NexmarkFactory(NexmarkConfig config, std::vector<Field> fields)
+      : config_(config), fields_(std::move(fields)), needed_(fields_.size(), true) {}
   bool isBounded() const override { return config_.events >= 0; }
+  void projectColumns(const std::vector<bool>& needed) override { needed_ = needed; }
   Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock&) override {
     std::vector<std::unique_ptr<RowReader>> r;
-    r.push_back(std::make_unique<NexmarkReader>(config_, fields_, subtask, parallelism, 0));
+    r.push_back(std::make_unique<NexmarkReader>(config_, fields_, needed_, subtask, parallelism, 0));
     return r;
   }
   Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
@@ -323,7 +389,7 @@ class NexmarkFactory final : public RowSourceFactory {
           std::sscanf(s.position.c_str(), "%lld", &emitted) != 1 || parallelism <= 0) {
         return Status::invalidArgument("nexmark: cannot restore split '" + s.split + "' at '" + s.position + "'");
       }
-      r.push_back(std::make_unique<NexmarkReader>(config_, fields_, subtask, parallelism, emitted));
+      r.push_back(std::make_unique<NexmarkReader>(config_, fields_, needed_, subtask, parallelism, emitted));
     }
     return r;
   }
@@ -331,6 +397,7 @@ class NexmarkFactory final : public RowSourceFactory {
  private:
   NexmarkConfig config_;
   std::vector<Field> fields_;
+  std::vector<bool> needed_;
 };
 
 }  // namespace

@@ -46,8 +46,18 @@ struct NexmarkEvent {
   std::string extra;
 };
 
+/// Which string fields to generate (numbers are cheap and always are). Each string
+/// has its own random stream, so skipping one changes no other field.
+struct NexmarkStrings {
+  bool person = true;   // name, emailAddress, creditCard, city, state
+  bool auction = true;  // itemName, description
+  bool channel = true;  // bid channel and url
+  bool extra = true;    // every event's extra
+};
+
 /// Generates event `n` of the sequence into `e` (its strings reuse their capacity).
-void generateNexmarkEvent(const NexmarkConfig& config, int64_t n, NexmarkEvent& e);
+void generateNexmarkEvent(const NexmarkConfig& config, int64_t n, NexmarkEvent& e,
+                          const NexmarkStrings& strings = NexmarkStrings());
 
 /// The 'nexmark' table connector: options 'events.num', 'first-event.rate' (also
 /// 'next-event.rate'), 'person.proportion', 'auction.proportion', 'bid.proportion'.

@@ -70,6 +70,9 @@ struct RecordBatch {
   /// Test connector only: the watermark its script puts after these rows, which the
   /// source emits right after the batch (INT64_MIN: none).
   int64_t watermark_after = INT64_MIN;
+  /// Set by a table scan: the largest WATERMARK FOR value of these rows (INT64_MIN:
+  /// none), which the scan's watermark generator takes.
+  int64_t max_watermark = INT64_MIN;
 
   size_t size() const { return kinds.size(); }
   bool empty() const { return kinds.empty(); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -50,12 +51,17 @@ class ListCollector final : public ChangelogCollector {
   std::vector<std::string> lines_;
 };
 
+/// Rows a job's sinks received, over all their subtasks (for the job's summary and
+/// the benchmarks). Each subtask adds its count when it finishes.
+using RowCounter = std::shared_ptr<std::atomic<int64_t>>;
+
 /// Flink's print connector: `+I[...]` per row, prefixed by `identifier:subtask> ` or
 /// `subtask> ` when the sink is parallel, `identifier> ` when only named.
 class PrintTableSink final : public operators::SinkFunction<RecordBatch> {
  public:
-  PrintTableSink(std::vector<LogicalType> types, std::shared_ptr<ChangelogCollector> out, std::string identifier)
-      : types_(std::move(types)), out_(std::move(out)), identifier_(std::move(identifier)) {}
+  PrintTableSink(std::vector<LogicalType> types, std::shared_ptr<ChangelogCollector> out, std::string identifier,
+                 RowCounter rows = nullptr)
+      : types_(std::move(types)), out_(std::move(out)), identifier_(std::move(identifier)), rows_(std::move(rows)) {}
   void open() override {
     auto& rc = getRuntimeContext();
     std::string prefix = identifier_;
@@ -66,23 +72,34 @@ class PrintTableSink final : public operators::SinkFunction<RecordBatch> {
   }
   void invoke(const RecordBatch& b, const Context&) override {
     for (size_t r = 0; r < b.size(); ++r) out_->line(prefix_ + formatRow(b, r, types_));
+    seen_ += static_cast<int64_t>(b.size());
   }
-  void finish() override { out_->flush(); }
+  void finish() override {
+    out_->flush();
+    if (rows_) *rows_ += seen_;
+  }
 
  private:
   std::vector<LogicalType> types_;
   std::shared_ptr<ChangelogCollector> out_;
   std::string identifier_;
+  RowCounter rows_;
   std::string prefix_;
+  int64_t seen_ = 0;
 };
 
-/// Flink's blackhole connector: swallows every row.
+/// Flink's blackhole connector: swallows every row (and counts them).
 class BlackholeTableSink final : public operators::SinkFunction<RecordBatch> {
  public:
-  void invoke(const RecordBatch& b, const Context&) override { rows_ += b.size(); }
+  explicit BlackholeTableSink(RowCounter rows = nullptr) : rows_(std::move(rows)) {}
+  void invoke(const RecordBatch& b, const Context&) override { seen_ += static_cast<int64_t>(b.size()); }
+  void finish() override {
+    if (rows_) *rows_ += seen_;
+  }
 
  private:
-  size_t rows_ = 0;
+  RowCounter rows_;
+  int64_t seen_ = 0;
 };
 
 }  // namespace eddy::sql

@@ -12,7 +12,16 @@ std::vector<LogicalType> typesOf(const Schema& s) {
 
 namespace {
 
-// Reads physical rows and completes them with the computed columns.
+// The full-row columns `e` reads.
+void markInputs(const Expression& e, std::vector<bool>& used) {
+  e.cloneWith([&](int index, const LogicalType& type) {
+    used[static_cast<size_t>(index)] = true;
+    return std::make_unique<InputRef>(index, type);
+  });
+}
+
+// Reads physical rows, completes them with the computed columns the scan needs,
+// evaluates the watermark expression and outputs the projected columns.
 class TableSplitReader final : public operators::SplitReader<RecordBatch> {
  public:
   TableSplitReader(std::unique_ptr<RowReader> reader, const RowLayout& layout,
@@ -20,7 +29,19 @@ class TableSplitReader final : public operators::SplitReader<RecordBatch> {
       : reader_(std::move(reader)), physical_types_(physical_types) {
     layout_.physical_index = layout.physical_index;
     layout_.types = layout.types;
-    for (const auto& c : layout.computed) computed_.push_back(c ? c->clone() : nullptr);
+    layout_.output = layout.output;
+    if (layout_.output.empty()) {
+      for (size_t c = 0; c < layout_.types.size(); ++c) layout_.output.push_back(static_cast<int>(c));
+    }
+    needed_.assign(layout_.types.size(), false);
+    for (int c : layout_.output) needed_[static_cast<size_t>(c)] = true;
+    if (layout.watermark) {
+      watermark_ = layout.watermark->clone();
+      markInputs(*watermark_, needed_);
+    }
+    for (size_t c = 0; c < layout.computed.size(); ++c) {
+      computed_.push_back(layout.computed[c] && needed_[c] ? layout.computed[c]->clone() : nullptr);
+    }
   }
   Status open() override { return reader_->open(); }
   Result<runtime::ReadStatus> pollNext(operators::ReaderOutput<RecordBatch>& output, int max_records) override {
@@ -30,22 +51,35 @@ class TableSplitReader final : public operators::SplitReader<RecordBatch> {
     EDDY_ASSIGN_OR_RETURN(runtime::ReadStatus st, reader_->read(physical, 1024));
     std::optional<Timestamp> wm = reader_->watermarkAfterBatch();
     if (physical.empty() && !wm) return st;
+    // The full row, with only the needed columns filled: computed ones first (they are
+    // over the physical row), then the physical ones moved in.
     RecordBatch full;
     full.kinds = physical.kinds;
-    full.columns.reserve(layout_.types.size());
-    for (size_t c = 0; c < layout_.types.size(); ++c) {
-      if (layout_.physical_index[c] >= 0) {
-        full.columns.push_back(physical.columns[static_cast<size_t>(layout_.physical_index[c])]);
-      } else {
-        try {
-          full.columns.push_back(computed_[c]->eval(physical));
-        } catch (const EvalError& e) {
-          return Status::invalidArgument(std::string("computed column: ") + e.what());
+    full.columns.resize(layout_.types.size());
+    try {
+      for (size_t c = 0; c < layout_.types.size(); ++c) {
+        if (computed_[c]) full.columns[c] = computed_[c]->eval(physical);
+      }
+      for (size_t c = 0; c < layout_.types.size(); ++c) {
+        int p = layout_.physical_index[c];
+        if (needed_[c] && p >= 0) full.columns[c] = std::move(physical.columns[static_cast<size_t>(p)]);
+      }
+      if (watermark_ && !full.empty()) {
+        const Column& w = watermark_->eval(full);
+        for (size_t i = 0; i < full.size(); ++i) {
+          if (!w.null[i]) full.max_watermark = std::max(full.max_watermark, w.i64[i]);
         }
       }
+    } catch (const EvalError& e) {
+      return Status::invalidArgument(std::string("computed column: ") + e.what());
     }
-    if (wm) full.watermark_after = *wm;
-    output.collect(std::move(full));
+    RecordBatch out;
+    out.kinds = std::move(full.kinds);
+    out.columns.reserve(layout_.output.size());
+    for (int c : layout_.output) out.columns.push_back(std::move(full.columns[static_cast<size_t>(c)]));
+    out.max_watermark = full.max_watermark;
+    if (wm) out.watermark_after = *wm;
+    output.collect(std::move(out));
     return st;
   }
   Timestamp nextAvailableTime() const override { return reader_->nextAvailableTime(); }
@@ -54,13 +88,14 @@ class TableSplitReader final : public operators::SplitReader<RecordBatch> {
  private:
   std::unique_ptr<RowReader> reader_;
   RowLayout layout_;
+  std::vector<bool> needed_;  // Full-row columns to fill.
   std::vector<ExprP> computed_;
+  ExprP watermark_;
   std::vector<LogicalType> physical_types_;
 };
 
 class SqlWatermarkGenerator final : public operators::WatermarkGenerator<RecordBatch> {
  public:
-  explicit SqlWatermarkGenerator(ExprP expr) : expr_(std::move(expr)) {}
   void onEvent(const RecordBatch& batch, Timestamp, operators::WatermarkOutput& out) override {
     if (batch.watermark_after != INT64_MIN) {
       // Test tables: the script's watermarks only.
@@ -68,18 +103,13 @@ class SqlWatermarkGenerator final : public operators::WatermarkGenerator<RecordB
       out.emitWatermark(batch.watermark_after);
       return;
     }
-    if (scripted_ || expr_ == nullptr || batch.empty()) return;
-    const Column& c = expr_->eval(batch);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!c.null[i]) max_ = std::max(max_, c.i64[i]);
-    }
+    if (!scripted_) max_ = std::max(max_, batch.max_watermark);
   }
   void onPeriodicEmit(operators::WatermarkOutput& out) override {
     if (!scripted_ && max_ != INT64_MIN) out.emitWatermark(max_);
   }
 
  private:
-  ExprP expr_;
   int64_t max_ = INT64_MIN;
   bool scripted_ = false;
 };
@@ -105,10 +135,25 @@ Result<std::vector<std::unique_ptr<operators::SplitReader<RecordBatch>>>> TableS
   return wrap(std::move(readers));
 }
 
-operators::WatermarkStrategy<RecordBatch> sqlWatermarks(std::shared_ptr<const Expression> watermark) {
-  return operators::WatermarkStrategy<RecordBatch>::forGenerator([watermark] {
-    return std::make_unique<SqlWatermarkGenerator>(watermark ? watermark->clone() : nullptr);
-  });
+operators::WatermarkStrategy<RecordBatch> sqlWatermarks() {
+  return operators::WatermarkStrategy<RecordBatch>::forGenerator(
+      [] { return std::make_unique<SqlWatermarkGenerator>(); });
+}
+
+std::vector<bool> RowLayout::neededPhysical(size_t num_physical) const {
+  std::vector<bool> full(types.size(), output.empty());
+  for (int c : output) full[static_cast<size_t>(c)] = true;
+  if (watermark) markInputs(*watermark, full);
+  std::vector<bool> physical(num_physical, false);
+  for (size_t c = 0; c < types.size(); ++c) {
+    if (!full[c]) continue;
+    if (physical_index[c] >= 0) {
+      physical[static_cast<size_t>(physical_index[c])] = true;
+    } else if (computed[c]) {
+      markInputs(*computed[c], physical);  // Computed columns are over the physical row.
+    }
+  }
+  return physical;
 }
 
 }  // namespace eddy::sql

@@ -41,6 +41,10 @@ class RowSourceFactory {
  public:
   virtual ~RowSourceFactory() = default;
   virtual bool isBounded() const = 0;
+  /// Projection push-down: only the physical columns marked true are read by the query.
+  /// A connector may leave the others empty (no rows) to save the work; the default
+  /// reads everything.
+  virtual void projectColumns(const std::vector<bool>& needed) { (void)needed; }
   virtual Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock& clock) = 0;
   virtual Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
                                                                    const Clock& clock) = 0;
@@ -53,6 +57,15 @@ struct RowLayout {
   std::vector<int> physical_index;  // -1 for computed
   std::vector<std::shared_ptr<const Expression>> computed;  // null for physical
   std::vector<LogicalType> types;   // of the full row
+  /// The full-row columns the scan outputs, in order (the query's projection pushed
+  /// down); empty for all of them.
+  std::vector<int> output;
+  /// The WATERMARK FOR expression over the full row, or null. It is evaluated before the
+  /// projection, so its columns need not be output.
+  std::shared_ptr<const Expression> watermark;
+
+  /// The physical columns that must be read to output `output` and evaluate `watermark`.
+  std::vector<bool> neededPhysical(size_t num_physical) const;
 };
 
 /// A table scan as a runtime Source of RecordBatches (rows of the full table schema),
@@ -75,11 +88,12 @@ class TableSource final : public operators::Source<RecordBatch> {
   std::vector<LogicalType> physical_types_;
 };
 
-/// Flink SQL's watermark: the WATERMARK FOR expression evaluated on every row, its
-/// maximum emitted every auto-watermark interval (no -1, unlike the DataStream
+/// Flink SQL's watermark: the WATERMARK FOR expression evaluated on every row (by the
+/// scan, which puts each batch's maximum in RecordBatch::max_watermark), the maximum so
+/// far emitted every auto-watermark interval (no -1, unlike the DataStream
 /// bounded-out-of-orderness strategy). Test tables emit the watermarks their script
 /// gives instead.
-operators::WatermarkStrategy<RecordBatch> sqlWatermarks(std::shared_ptr<const Expression> watermark);
+operators::WatermarkStrategy<RecordBatch> sqlWatermarks();
 
 /// Rows of the test connector ('connector' = 'values'): text fields per row, and
 /// watermarks between them. Filled by the golden-test runner before the job runs.

@@ -43,8 +43,10 @@ struct PlanNode {
   ChangelogMode mode = ChangelogMode::kInsertOnly;
   int rowtime = -1;  // Output column that is a rowtime attribute, or -1.
 
-  // kScan
+  // kScan: the table, and the columns of it the scan outputs (indexes into its schema;
+  // empty: all), which the optimizer narrows to what the query reads.
   std::shared_ptr<const TableDef> table;
+  std::vector<int> scan_columns;
   // kCalc: the row filter; kJoin: the residual (non-equi) condition over left + right.
   std::shared_ptr<const Expression> filter;
   std::vector<std::shared_ptr<const Expression>> projections;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "eddy/sql/planner/functions.h"
+#include "eddy/sql/planner/optimizer.h"
 
 namespace eddy::sql {
 
@@ -1318,6 +1319,9 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
   return t;
 }
 
-Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog) { return Planner(catalog).query(query); }
+Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog) {
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, Planner(catalog).query(query));
+  return optimize(plan);
+}
 
 }  // namespace eddy::sql

@@ -186,10 +186,13 @@ class Translator {
       layout.computed.push_back(t.computed[c] ? t.computed_exprs[c] : nullptr);
       layout.types.push_back(t.schema[c].type);
     }
+    layout.output = p.scan_columns;
+    layout.watermark = t.watermark;
+    factory->projectColumns(layout.neededPhysical(physical.size()));
     auto source = std::make_shared<TableSource>(factory, layout, typesOf(physical));
-    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(t.watermark),
+    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(),
                                           "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
-                                              "]], fields=[" + fieldList(t.schema) + "])");
+                                              "]], fields=[" + fieldList(p.schema) + "])");
     if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
     return Stream(s);
   }
@@ -203,7 +206,8 @@ std::string explainNode(const PlanNode& p, int indent) {
   std::string s = pad;
   switch (p.kind) {
     case PlanNode::Kind::kScan:
-      s += "TableSourceScan(table=[[default_catalog, default_database, " + p.table->name + "]], fields=[" +
+      s += "TableSourceScan(table=[[default_catalog, default_database, " + p.table->name +
+           (p.scan_columns.empty() ? "" : ", project=[" + fieldList(p.schema) + "]") + "]], fields=[" +
            fieldList(p.schema) + "])";
       break;
     case PlanNode::Kind::kCalc: {
@@ -411,13 +415,15 @@ int parallelismOf(const std::map<std::string, std::string>& config) {
 }  // namespace
 
 Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) {
+  auto rows = std::make_shared<std::atomic<int64_t>>(0);
+  last_job_rows_ = 0;
   api::StreamExecutionEnvironment env;
   env.setParallelism(parallelismOf(config_));
   Translator tr(env, config_);
   if (select) {
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
-    auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, ""), "collect");
+    auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, "", rows), "collect");
     sink.setParallelism(1);
   }
   for (const ast::Statement* ins : inserts) {
@@ -458,9 +464,9 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       std::string id = target.options.count("print-identifier") ? target.options.at("print-identifier") : "";
       bool to_stderr = target.options.count("standard-error") && target.options.at("standard-error") == "true";
       std::shared_ptr<ChangelogCollector> out = to_stderr ? std::make_shared<StdoutCollector>(true) : out_;
-      s.addSink(PrintTableSink(typesOf(sink_schema), out, id), "print");
+      s.addSink(PrintTableSink(typesOf(sink_schema), out, id, rows), "print");
     } else if (connector == "blackhole") {
-      s.addSink(BlackholeTableSink(), "blackhole");
+      s.addSink(BlackholeTableSink(rows), "blackhole");
     } else {
       return sqlError(ins->pos, "table '" + ins->name + "' (connector '" + connector +
                                     "') cannot be written to yet (sinks: print, blackhole)");
@@ -468,6 +474,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   }
   runtime::JobExecutionResult r = env.execute(select ? "collect" : "insert-into");
   out_->flush();
+  last_job_rows_ = rows->load();
   if (!r.isOk()) {
     return Status(r.status.code(), "SQL job failed" + (r.failed_operator.empty() ? "" : " in " + r.failed_operator) +
                                        ": " + r.status.message());

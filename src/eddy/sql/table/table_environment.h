@@ -36,6 +36,8 @@ class TableEnvironment {
   const Catalog& catalog() const { return catalog_; }
   /// SET options (Flink's keys: 'parallelism.default', 'table.exec.state.ttl', ...).
   const std::map<std::string, std::string>& config() const { return config_; }
+  /// Rows the sinks of the last job (SELECT or INSERT) received.
+  int64_t lastJobRowsWritten() const { return last_job_rows_; }
 
  private:
   Status run(const ast::Statement& st);
@@ -45,6 +47,7 @@ class TableEnvironment {
   std::shared_ptr<ChangelogCollector> out_;
   Catalog catalog_;
   std::map<std::string, std::string> config_;
+  int64_t last_job_rows_ = 0;
 };
 
 }  // namespace eddy::sql
