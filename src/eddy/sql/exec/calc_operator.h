@@ -16,6 +16,7 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   CalcOperator(std::shared_ptr<const Expression> filter, const std::vector<std::shared_ptr<const Expression>>& projections) {
     if (filter) filter_ = filter->clone();
     for (const auto& p : projections) projections_.push_back(p->clone());
+    findMovable();
   }
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
     const RecordBatch& in = record.value;
@@ -23,28 +24,53 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
     const RecordBatch* src = &in;
     if (filter_) {
       const Column& keep = filter_->eval(in);
-      selected_.columns.resize(in.columns.size());
-      for (size_t c = 0; c < in.columns.size(); ++c) {
-        selected_.columns[c].storage = in.columns[c].storage;
-        selected_.columns[c].clear();
-      }
-      selected_.kinds.clear();
+      rows_.clear();
       for (size_t r = 0; r < in.size(); ++r) {
-        if (!keep.null[r] && keep.i64[r] != 0) selected_.appendRow(in, r, in.kinds[r]);
+        if (!keep.null[r] && keep.i64[r] != 0) rows_.push_back(static_cast<uint32_t>(r));
       }
-      if (selected_.empty()) return;
-      src = &selected_;
+      if (rows_.empty()) return;
+      if (rows_.size() < in.size()) {
+        selected_.selectFrom(in, rows_);
+        src = &selected_;
+      }
     }
     RecordBatch out;
     out.kinds = src->kinds;
     out.columns.reserve(projections_.size());
-    for (auto& p : projections_) out.columns.push_back(p->eval(*src));
+    for (size_t p = 0; p < projections_.size(); ++p) {
+      // A column of our own selection that only this projection reads moves out.
+      if (src == &selected_ && movable_[p]) {
+        out.columns.push_back(std::move(selected_.columns[static_cast<size_t>(movable_[p] - 1)]));
+      } else {
+        out.columns.push_back(projections_[p]->eval(*src));
+      }
+    }
     output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), record.timestamp});
   }
 
  private:
+  // Per projection: 1 + the input column it is when no other expression reads that
+  // column, else 0.
+  void findMovable() {
+    std::vector<int> reads;
+    auto count = [&](const Expression& e) {
+      e.cloneWith([&](int index, const LogicalType& type) {
+        if (reads.size() <= static_cast<size_t>(index)) reads.resize(static_cast<size_t>(index) + 1, 0);
+        ++reads[static_cast<size_t>(index)];
+        return std::make_unique<InputRef>(index, type);
+      });
+    };
+    for (const auto& p : projections_) count(*p);
+    for (const auto& p : projections_) {
+      auto* ref = dynamic_cast<const InputRef*>(p.get());
+      movable_.push_back(ref && reads[static_cast<size_t>(ref->index())] == 1 ? ref->index() + 1 : 0);
+    }
+  }
+
   ExprP filter_;
   std::vector<ExprP> projections_;
+  std::vector<int> movable_;
+  std::vector<uint32_t> rows_;
   RecordBatch selected_;
 };
 

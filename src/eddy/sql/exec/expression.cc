@@ -85,21 +85,22 @@ const char* binaryOpName(BinaryOp op) {
 
 namespace {
 
-template <typename T, typename R, typename F>
-void loop(const std::vector<T>& a, const std::vector<T>& b, std::vector<R>& out, size_t n, F f) {
+// `a` and `b` are vectors, or StringVectors (whose rows compare as string_views).
+template <typename V, typename R, typename F>
+void loop(const V& a, const V& b, std::vector<R>& out, size_t n, F f) {
   out.resize(n);
   for (size_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
 }
 
-template <typename T>
-void compare(BinaryOp op, const std::vector<T>& a, const std::vector<T>& b, std::vector<int64_t>& out, size_t n) {
+template <typename V>
+void compare(BinaryOp op, const V& a, const V& b, std::vector<int64_t>& out, size_t n) {
   switch (op) {
-    case BinaryOp::kEq: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x == y; }); break;
-    case BinaryOp::kNe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x != y; }); break;
-    case BinaryOp::kLt: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x < y; }); break;
-    case BinaryOp::kLe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x <= y; }); break;
-    case BinaryOp::kGt: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x > y; }); break;
-    case BinaryOp::kGe: loop(a, b, out, n, [](const T& x, const T& y) -> int64_t { return x >= y; }); break;
+    case BinaryOp::kEq: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x == y; }); break;
+    case BinaryOp::kNe: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x != y; }); break;
+    case BinaryOp::kLt: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x < y; }); break;
+    case BinaryOp::kLe: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x <= y; }); break;
+    case BinaryOp::kGt: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x > y; }); break;
+    case BinaryOp::kGe: loop(a, b, out, n, [](const auto& x, const auto& y) -> int64_t { return x >= y; }); break;
     default: break;
   }
 }
@@ -206,7 +207,7 @@ const Column& FilterThen::eval(const RecordBatch& in) {
   const Column& a = first_->eval(in);
   rows_.clear();
   for (size_t r = 0; r < n; ++r) {
-    if (!a.null[r] && a.i64[r] != 0) rows_.push_back(r);
+    if (!a.null[r] && a.i64[r] != 0) rows_.push_back(static_cast<uint32_t>(r));
   }
   out_.clear();
   out_.i64.assign(n, 0);
@@ -214,13 +215,7 @@ const Column& FilterThen::eval(const RecordBatch& in) {
   if (rows_.empty()) return out_;
   const RecordBatch* src = &in;
   if (rows_.size() < n) {
-    selected_.columns.resize(in.columns.size());
-    for (size_t c = 0; c < in.columns.size(); ++c) {
-      selected_.columns[c].storage = in.columns[c].storage;
-      selected_.columns[c].clear();
-    }
-    selected_.kinds.clear();
-    for (size_t r : rows_) selected_.appendRow(in, r, in.kinds[r]);
+    selected_.selectFrom(in, rows_);
     src = &selected_;
   }
   const Column& b = second_->eval(*src);
@@ -498,6 +493,20 @@ const Column& CastCall::eval(const RecordBatch& in) {
   if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
       !(type_.isString() && type_.precision < from.precision)) {
     out_ = a;
+    return out_;
+  }
+  // Widening an integer type, or an integer to DOUBLE: vectorized, nothing can fail.
+  auto rank = [](TypeId id) {
+    return id == TypeId::kTinyInt ? 1 : id == TypeId::kSmallInt ? 2 : id == TypeId::kInt ? 3 : 4;
+  };
+  if (from.isInteger() && type_.isInteger() && rank(type_.id) >= rank(from.id)) {
+    out_ = a;
+    return out_;
+  }
+  if (from.isInteger() && (type_.id == TypeId::kDouble || type_.id == TypeId::kFloat)) {
+    out_.f64.resize(n);
+    for (size_t r = 0; r < n; ++r) out_.f64[r] = static_cast<double>(a.i64[r]);
+    out_.null = a.null;
     return out_;
   }
   Value v;

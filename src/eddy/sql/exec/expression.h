@@ -141,7 +141,7 @@ class FilterThen final : public Expression {
  private:
   ExprP first_, second_;
   RecordBatch selected_;
-  std::vector<size_t> rows_;
+  std::vector<uint32_t> rows_;
   Column out_{Storage::kInt64};
 };
 

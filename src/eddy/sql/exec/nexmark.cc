@@ -120,7 +120,8 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, int64_t n, Random& r) {
   return min_auction + r.nextLong(max_auction - min_auction + 1 + kAuctionIdLead);
 }
 
-int64_t nextPrice(Random& r) { return std::llround(std::pow(10.0, r.nextDouble() * 6.0) * 100.0); }
+// round(10^(6u) * 100), with 10^x as e^(x ln 10): exp is several times cheaper than pow.
+int64_t nextPrice(Random& r) { return std::llround(std::exp(r.nextDouble() * 6.0 * 2.302585092994046) * 100.0); }
 
 // Padding that brings an event to about `average` bytes.
 void nextExtra(Random& r, std::string& s, int64_t current, int64_t average) {
@@ -276,6 +277,7 @@ class NexmarkReader final : public RowReader {
     strings_ = NexmarkStrings{false, false, false, false};
     for (size_t c = 0; c < fields_.size(); ++c) {
       if (!needed_[c]) continue;
+      read_.push_back(c);
       switch (fields_[c]) {
         case Field::kPersonName:
         case Field::kPersonEmail:
@@ -302,9 +304,7 @@ class NexmarkReader final : public RowReader {
       }
       generateNexmarkEvent(config_, n, event_, strings_);
       ++emitted_;
-      for (size_t c = 0; c < fields_.size(); ++c) {
-        if (needed_[c]) append(out.columns[c], fields_[c]);
-      }
+      for (size_t c : read_) append(out.columns[c], fields_[c]);
       out.kinds.push_back(RowKind::kInsert);
     }
     return runtime::ReadStatus::kMoreAvailable;
@@ -362,6 +362,7 @@ class NexmarkReader final : public RowReader {
   NexmarkConfig config_;
   std::vector<Field> fields_;
   std::vector<bool> needed_;  // Columns the query reads; the others stay empty.
+  std::vector<size_t> read_;  // Their indexes.
   NexmarkStrings strings_;
   int subtask_, parallelism_;
   int64_t emitted_;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eddy/sql/exec/logical_type.h"
@@ -16,13 +17,61 @@ const char* rowKindShort(RowKind k);
 /// Inserts and update-afters add a row; update-befores and deletes retract one.
 inline bool isAccumulate(RowKind k) { return k == RowKind::kInsert || k == RowKind::kUpdateAfter; }
 
+/// The strings of a column in one buffer: row i is bytes [offsets[i], offsets[i + 1]).
+/// Appending copies bytes; there is no allocation per string, and copying a column is
+/// two allocations whatever its rows.
+class StringVector {
+ public:
+  size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+  bool empty() const { return size() == 0; }
+  std::string_view operator[](size_t i) const {
+    return std::string_view(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  void push_back(std::string_view s) {
+    start();
+    data_.append(s);
+    offsets_.push_back(data_.size());
+  }
+  void emplace_back() {  // An empty string.
+    start();
+    offsets_.push_back(data_.size());
+  }
+  void pop_back() {
+    offsets_.pop_back();
+    data_.resize(offsets_.back());
+  }
+  void clear() {
+    data_.clear();
+    offsets_.clear();
+  }
+  /// Keeps the first `n` strings, or appends empty ones up to `n`.
+  void resize(size_t n) {
+    start();
+    if (n <= size()) {
+      offsets_.resize(n + 1);
+      data_.resize(offsets_.back());
+      return;
+    }
+    offsets_.resize(n + 1, data_.size());
+  }
+
+ private:
+  // Offsets start with a 0 once there is a string; an empty vector (a numeric column's,
+  // a moved-from one) allocates nothing.
+  void start() {
+    if (offsets_.empty()) offsets_.push_back(0);
+  }
+  std::string data_;
+  std::vector<size_t> offsets_;
+};
+
 /// One column of a batch: values in the vector its storage uses (the other two stay
 /// empty) and a null flag per row. Thread: a value type.
 struct Column {
   Storage storage = Storage::kInt64;
   std::vector<int64_t> i64;
   std::vector<double> f64;
-  std::vector<std::string> str;
+  StringVector str;
   std::vector<uint8_t> null;  // 1 = NULL.
 
   explicit Column(Storage s = Storage::kInt64) : storage(s) {}
@@ -52,6 +101,21 @@ struct Column {
     }
     null.push_back(from.null[row]);
   }
+  /// Appends the rows `rows` of `from` (same storage), a column at a time.
+  void gather(const Column& from, const std::vector<uint32_t>& rows) {
+    switch (storage) {
+      case Storage::kInt64:
+        for (uint32_t r : rows) i64.push_back(from.i64[r]);
+        break;
+      case Storage::kDouble:
+        for (uint32_t r : rows) f64.push_back(from.f64[r]);
+        break;
+      case Storage::kString:
+        for (uint32_t r : rows) str.push_back(from.str[r]);
+        break;
+    }
+    for (uint32_t r : rows) null.push_back(from.null[r]);
+  }
   void appendNull() {
     switch (storage) {
       case Storage::kInt64: i64.push_back(0); break;
@@ -80,6 +144,17 @@ struct RecordBatch {
   void appendRow(const RecordBatch& from, size_t row, RowKind kind) {
     for (size_t c = 0; c < columns.size(); ++c) columns[c].appendFrom(from.columns[c], row);
     kinds.push_back(kind);
+  }
+  /// Becomes the rows `rows` of `from` (its layout, its row kinds), reusing capacity.
+  void selectFrom(const RecordBatch& from, const std::vector<uint32_t>& rows) {
+    columns.resize(from.columns.size());
+    for (size_t c = 0; c < from.columns.size(); ++c) {
+      columns[c].storage = from.columns[c].storage;
+      columns[c].clear();
+      columns[c].gather(from.columns[c], rows);
+    }
+    kinds.clear();
+    for (uint32_t r : rows) kinds.push_back(from.kinds[r]);
   }
 };
 

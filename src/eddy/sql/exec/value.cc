@@ -24,7 +24,7 @@ Value valueAt(const Column& c, size_t row) {
   switch (c.storage) {
     case Storage::kInt64: v.i = c.i64[row]; break;
     case Storage::kDouble: v.d = c.f64[row]; break;
-    case Storage::kString: v.s = c.str[row]; break;
+    case Storage::kString: v.s = std::string(c.str[row]); break;
   }
   return v;
 }
@@ -36,15 +36,6 @@ void appendValue(Column& c, const Value& v) {
     case Storage::kString: c.str.push_back(v.s); break;
   }
   c.null.push_back(v.null ? 1 : 0);
-}
-
-void setValue(Column& c, size_t row, const Value& v) {
-  switch (c.storage) {
-    case Storage::kInt64: c.i64[row] = v.i; break;
-    case Storage::kDouble: c.f64[row] = v.d; break;
-    case Storage::kString: c.str[row] = v.s; break;
-  }
-  c.null[row] = v.null ? 1 : 0;
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.

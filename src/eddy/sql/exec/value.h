@@ -41,7 +41,6 @@ struct Value {
 Value valueAt(const Column& c, size_t row);
 /// Appends `v` to `c` (its storage decides which field counts).
 void appendValue(Column& c, const Value& v);
-void setValue(Column& c, size_t row, const Value& v);
 
 /// Formats a value as Flink prints it (print connector, SQL client): `null`, `true`,
 /// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`.

@@ -93,7 +93,13 @@ bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
 ExprP coerce(ExprP e, const LogicalType& t) {
   const LogicalType& from = e->type();
   if (from.sameAs(t) || (from.isString() && t.isString() && t.id == TypeId::kVarchar)) return e;
-  return std::make_unique<CastCall>(t.withNullable(from.nullable), std::move(e), false);
+  LogicalType to = t.withNullable(from.nullable);
+  if (auto* lit = dynamic_cast<const Literal*>(e.get())) {
+    // A constant converts once, here, rather than on every row.
+    Value v;
+    if (castValue(lit->value(), from, to, v, nullptr)) return std::make_unique<Literal>(v, to, lit->toString());
+  }
+  return std::make_unique<CastCall>(to, std::move(e), false);
 }
 
 namespace {
