@@ -502,10 +502,28 @@ class Planner {
     } else {
       EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
     }
-    if (where) {
-      EDDY_ASSIGN_OR_RETURN(ExprP cond, expr(*where, scope));
-      if (cond->type().id != TypeId::kBoolean) {
-        return sqlError(where->pos, "WHERE needs a boolean condition, not " + cond->type().toString());
+    // The WHERE's conjuncts; a bound on the row number of a ROW_NUMBER() subquery
+    // (Top-N) is taken out of them into the rank.
+    std::vector<const Expr*> conditions;
+    if (where) conditions.push_back(where);
+    PlanNode* bounded = nullptr;
+    int rank_number = -1;
+    if (where) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
+    if (!conditions.empty()) {
+      ExprP cond;
+      for (const Expr* c : conditions) {
+        EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
+        if (e->type().id != TypeId::kBoolean) {
+          return sqlError(c->pos, "WHERE needs a boolean condition, not " + e->type().toString());
+        }
+        if (!cond) {
+          cond = std::move(e);
+        } else {
+          std::vector<ExprP> both;
+          both.push_back(std::move(cond));
+          both.push_back(std::move(e));
+          cond = std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both));
+        }
       }
       auto calc = std::make_shared<PlanNode>();
       calc->kind = PlanNode::Kind::kCalc;
@@ -519,6 +537,37 @@ class Planner {
       }
       input = calc;
     }
+    if (bounded) {
+      // Flink outputs rank numbers only when the query reads them; otherwise changes are
+      // inserts and deletes of rows.
+      EDDY_ASSIGN_OR_RETURN(PlanPtr result, selectOver(s, input, scope));
+      bounded->rank.output_rank_number = readsColumn(*result, rank_number, input.get());
+      return result;
+    }
+    return selectOver(s, input, scope);
+  }
+
+  // Whether `p` (or the Calcs between it and `below`) reads column `column` of `below`.
+  static bool readsColumn(const PlanNode& p, int column, const PlanNode* below) {
+    if (&p == below) return true;
+    if (p.kind != PlanNode::Kind::kCalc || p.inputs[0].get() != below) return true;  // Not sure: assume it does.
+    std::vector<bool> used(below->schema.size(), false);
+    auto mark = [&](const Expression& e) {
+      e.cloneWith([&](int index, const LogicalType& type) {
+        used[static_cast<size_t>(index)] = true;
+        return std::make_unique<InputRef>(index, type);
+      });
+    };
+    for (const auto& e : p.projections) mark(*e);
+    if (p.filter) mark(*p.filter);
+    return used[static_cast<size_t>(column)];
+  }
+
+  // The SELECT list (and GROUP BY) over the FROM/WHERE result.
+  Result<PlanPtr> selectOver(const ast::Select& s, const PlanPtr& input, const Scope& scope) {
+    for (const auto& item : s.items) {
+      if (item.expr->kind == Expr::Kind::kOver) return rankPlan(s, item, input, scope);
+    }
     bool aggregate = !s.group_by.empty() || (s.having != nullptr);
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
     if (!aggregate) {
@@ -530,6 +579,116 @@ class Planner {
       return project(s, input, scope, nullptr);
     }
     return aggregatePlan(s, input, scope);
+  }
+
+  // SELECT ..., ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) AS rn FROM input: a rank
+  // node (unbounded until a WHERE on rn in the enclosing query bounds it) and the
+  // projection over it.
+  Result<PlanPtr> rankPlan(const ast::Select& s, const ast::SelectItem& item, const PlanPtr& input,
+                           const Scope& scope) {
+    const Expr& over = *item.expr;
+    const Expr& fn = *over.args[0];
+    if (fn.kind != Expr::Kind::kCall || fn.name != "ROW_NUMBER" || !fn.args.empty()) {
+      return sqlError(over.pos, "OVER aggregations are not supported yet (ROW_NUMBER() for Top-N is)");
+    }
+    for (const auto& other : s.items) {
+      if (&other != &item && other.expr->kind == Expr::Kind::kOver) {
+        return sqlError(other.pos, "only one ROW_NUMBER() per SELECT is supported");
+      }
+    }
+    if (!s.group_by.empty() || s.having) return sqlError(s.pos, "ROW_NUMBER() with GROUP BY is not supported yet");
+    if (over.over->order_by.empty()) return sqlError(over.pos, "ROW_NUMBER() needs an ORDER BY in its OVER clause");
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kRank;
+    node->inputs.push_back(input);
+    node->mode = ChangelogMode::kUpdates;
+    node->rank.limit = 0;
+    node->rank.append_only_input = input->mode == ChangelogMode::kInsertOnly;
+    node->rank.input_types = typesOf(input->schema);
+    auto columnOf = [&](const Expr& e, const char* what) -> Result<int> {
+      EDDY_ASSIGN_OR_RETURN(ExprP b, expr(e, scope));
+      auto* ref = dynamic_cast<InputRef*>(b.get());
+      if (!ref) return sqlError(e.pos, std::string("ROW_NUMBER()'s ") + what + " must be a column");
+      return ref->index();
+    };
+    for (const auto& p : over.over->partition_by) {
+      EDDY_ASSIGN_OR_RETURN(int c, columnOf(*p, "PARTITION BY"));
+      node->rank.partition.push_back(c);
+    }
+    for (size_t i = 0; i < over.over->order_by.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(int c, columnOf(*over.over->order_by[i], "ORDER BY"));
+      node->rank.order.push_back(c);
+      node->rank.descending.push_back(over.over->order_desc[i]);
+    }
+    node->schema = input->schema;
+    for (auto& c : node->schema) c.type = c.type.plain();
+    node->schema.push_back({"w0$o0", LogicalType::bigint().notNull()});
+    Scope rank_scope = scope;
+    for (auto& f : rank_scope.fields) f.type = f.type.plain();
+    rank_expr_ = &over;
+    rank_col_ = static_cast<int>(node->schema.size()) - 1;
+    auto projected = project(s, node, rank_scope, nullptr);
+    rank_expr_ = nullptr;
+    return projected;
+  }
+
+  // WHERE rn <= N (or rn < N, rn = 1) over a query whose column rn is a rank node's row
+  // number: bounds a copy of that rank node (`*bounded`, with rn at `*rank_number` of
+  // the new `input`) and takes that conjunct out of `conditions`.
+  Status boundRank(PlanPtr& input, const Scope& scope, std::vector<const Expr*>& conditions, PlanNode** bounded,
+                   int* rank_number) {
+    if (input->kind != PlanNode::Kind::kCalc || input->filter || input->inputs[0]->kind != PlanNode::Kind::kRank ||
+        input->inputs[0]->rank.limit != 0) {
+      return Status::ok();
+    }
+    const PlanNode& rank = *input->inputs[0];
+    std::vector<const Expr*> conjuncts;
+    std::function<void(const Expr&)> split = [&](const Expr& e) {
+      if (e.kind == Expr::Kind::kCall && e.name == "AND" && e.args.size() == 2) {
+        split(*e.args[0]);
+        split(*e.args[1]);
+      } else {
+        conjuncts.push_back(&e);
+      }
+    };
+    for (const Expr* c : conditions) split(*c);
+    for (const Expr* c : conjuncts) {
+      if (c->kind != Expr::Kind::kCall || c->args.size() != 2 || c->args[0]->kind != Expr::Kind::kColumn ||
+          c->args[1]->kind != Expr::Kind::kLiteral || c->args[1]->literal != Expr::LiteralType::kInteger) {
+        continue;
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprP col, expr(*c->args[0], scope));
+      auto* ref = dynamic_cast<InputRef*>(col.get());
+      if (!ref) continue;
+      auto* source = dynamic_cast<const InputRef*>(input->projections[static_cast<size_t>(ref->index())].get());
+      if (!source || source->index() != static_cast<int>(rank.schema.size()) - 1) continue;
+      int64_t n = std::stoll(c->args[1]->text);
+      int64_t limit = 0;
+      if (c->name == "<=") {
+        limit = n;
+      } else if (c->name == "<") {
+        limit = n - 1;
+      } else if (c->name == "=" && n == 1) {
+        limit = 1;
+      } else {
+        continue;
+      }
+      if (limit < 1) return sqlError(c->pos, "the row number filter keeps no rows");
+      auto copy = std::make_shared<PlanNode>(rank);
+      copy->rank.limit = limit;
+      copy->rank.output_rank_number = true;
+      auto calc = std::make_shared<PlanNode>(*input);
+      calc->inputs = {copy};
+      input = calc;
+      *bounded = copy.get();
+      *rank_number = ref->index();
+      conditions.clear();
+      for (const Expr* other : conjuncts) {
+        if (other != c) conditions.push_back(other);
+      }
+      return Status::ok();
+    }
+    return Status::ok();
   }
 
   std::string outputName(const ast::SelectItem& item, size_t index) {
@@ -914,7 +1073,8 @@ class Planner {
       case Expr::Kind::kInQuery:
         return sqlError(e.pos, "subqueries in expressions are not supported yet");
       case Expr::Kind::kOver:
-        return sqlError(e.pos, "OVER aggregations are not supported yet");
+        if (&e == rank_expr_) return ExprP(std::make_unique<InputRef>(rank_col_, LogicalType::bigint().notNull()));
+        return sqlError(e.pos, "OVER aggregations are not supported yet (ROW_NUMBER() for Top-N is)");
     }
     return sqlError(e.pos, "unsupported expression");
   }
@@ -1154,6 +1314,10 @@ class Planner {
 
   const Catalog& catalog_;
   std::vector<std::pair<std::string, PlanPtr>> ctes_;
+  // While a SELECT with ROW_NUMBER() OVER (...) is projected: that expression and the
+  // rank node's row number column.
+  const Expr* rank_expr_ = nullptr;
+  int rank_col_ = -1;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
+#include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
@@ -46,6 +47,22 @@ std::string joinName(const PlanNode& p) {
   if (p.filter) where += (where.empty() ? "" : " AND ") + p.filter->toString();
   return std::string("Join(joinType=[") + joinTypeName(p.join_type) + "], where=[" + (where.empty() ? "true" : where) +
          "], select=[" + fieldList(p.schema) + "])";
+}
+
+// Flink's text: Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER],
+// rankRange=[rankStart=1, rankEnd=N], partitionBy=[$0], orderBy=[$2 DESC], select=[...]).
+std::string rankName(const PlanNode& p) {
+  std::string partition, order;
+  for (size_t i = 0; i < p.rank.partition.size(); ++i) {
+    partition += (i ? ", $" : "$") + std::to_string(p.rank.partition[i]);
+  }
+  for (size_t i = 0; i < p.rank.order.size(); ++i) {
+    order += (i ? ", $" : "$") + std::to_string(p.rank.order[i]) + (p.rank.descending[i] ? " DESC" : " ASC");
+  }
+  return std::string("Rank(strategy=[") + (p.rank.append_only_input ? "AppendFastStrategy" : "RetractStrategy") +
+         "], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
+         "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
+         (p.rank.output_rank_number ? "true" : "false") + "])";
 }
 
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
@@ -129,6 +146,18 @@ class Translator {
                       .connect(byKey(right, spec.right_keys, p->inputs[1]->schema))
                       .transform<RecordBatch>(joinName(*p), [spec] { return std::make_unique<JoinOperator>(spec); });
         return keyedParallelism(op, spec.left_keys);
+      }
+      case PlanNode::Kind::kRank: {
+        if (p->rank.limit < 1) {
+          return Status::invalidArgument(
+              "ROW_NUMBER() over a stream needs a filter on its result, such as WHERE rownum <= 10 (Top-N) or "
+              "WHERE rownum = 1 (deduplication)");
+        }
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        RankSpec spec = p->rank;
+        auto op = byKey(in, spec.partition, p->inputs[0]->schema)
+                      .transform<RecordBatch>(rankName(*p), [spec] { return std::make_unique<RankOperator>(spec); });
+        return keyedParallelism(op, spec.partition);
       }
       case PlanNode::Kind::kUnion: {
         EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
@@ -232,6 +261,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     }
     case PlanNode::Kind::kUnion: s += "Union(all=[true], union=[" + fieldList(p.schema) + "])"; break;
     case PlanNode::Kind::kJoin: s += joinName(p); break;
+    case PlanNode::Kind::kRank: s += rankName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
       break;

@@ -1,0 +1,181 @@
+#include "eddy/sql/exec/rank_operator.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "eddy/sql/exec/group_key.h"
+
+namespace eddy::sql {
+namespace {
+
+// Bytes that sort as the value does: NULL first; strings escaped (0 -> 0 1) and ended
+// by 0 0 so that a prefix sorts first; descending columns inverted.
+void appendSortable(const Column& c, size_t r, const LogicalType& t, bool desc, std::string& out) {
+  size_t start = out.size();
+  if (c.isNull(r)) {
+    out.push_back('\0');
+  } else {
+    out.push_back('\1');
+    std::string e = encodeOrdered(valueAt(c, r), t);
+    if (t.storage() == Storage::kString) {
+      for (char ch : e) {
+        out.push_back(ch);
+        if (ch == '\0') out.push_back('\1');
+      }
+      out.append(2, '\0');
+    } else {
+      out += e;
+    }
+  }
+  if (desc) {
+    for (size_t i = start; i < out.size(); ++i) out[i] = static_cast<char>(~static_cast<unsigned char>(out[i]));
+  }
+}
+
+void appendBytes(std::string& out, const std::string& s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  out += s;
+}
+
+std::string readBytes(const std::string& in, size_t& p) {
+  uint32_t n;
+  std::memcpy(&n, in.data() + p, 4);
+  std::string s = in.substr(p + 4, n);
+  p += 4 + n;
+  return s;
+}
+
+}  // namespace
+
+RankOperator::RankOperator(RankSpec spec)
+    : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
+  for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
+  for (int k : spec_.partition) partition_types_.push_back(spec_.input_types[static_cast<size_t>(k)]);
+  std::vector<LogicalType> out_types = spec_.input_types;
+  out_types.push_back(LogicalType::bigint().notNull());
+  out_ = emptyBatch(out_types);
+}
+
+void RankOperator::open() {
+  openBackend(context());
+  dropRestored();
+  rows_ = backend().getState(state::ValueStateDescriptor<std::string>("rankRows"));
+  arrivals_ = backend().getState(state::ValueStateDescriptor<int64_t>("rankArrivals"));
+}
+
+std::vector<RankOperator::Entry> RankOperator::load() {
+  std::vector<Entry> rows;
+  std::optional<std::string> bytes = rows_->value();
+  if (!bytes) return rows;
+  for (size_t p = 0; p < bytes->size();) {
+    Entry e;
+    e.sort_key = readBytes(*bytes, p);
+    e.row = readBytes(*bytes, p);
+    rows.push_back(std::move(e));
+  }
+  return rows;
+}
+
+void RankOperator::store(const std::vector<Entry>& rows) {
+  if (rows.empty()) {
+    rows_->clear();
+    return;
+  }
+  std::string bytes;
+  for (const Entry& e : rows) {
+    appendBytes(bytes, e.sort_key);
+    appendBytes(bytes, e.row);
+  }
+  rows_->update(std::move(bytes));
+}
+
+std::string RankOperator::sortKey(const RecordBatch& in, size_t r) {
+  std::string key;
+  for (size_t k = 0; k < spec_.order.size(); ++k) {
+    size_t c = static_cast<size_t>(spec_.order[k]);
+    appendSortable(in.columns[c], r, spec_.input_types[c], spec_.descending[k], key);
+  }
+  return key;
+}
+
+void RankOperator::emit(const std::string& row, int64_t rank, RowKind kind) {
+  std::vector<Value> values = decodeKey(row, spec_.input_types);
+  for (size_t c = 0; c < values.size(); ++c) appendValue(out_.columns[c], values[c]);
+  appendValue(out_.columns[values.size()], Value::ofInt(rank));
+  out_.kinds.push_back(kind);
+}
+
+void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& record) {
+  const RecordBatch& in = record.value;
+  const size_t limit = static_cast<size_t>(spec_.limit);
+  std::string key, row;
+  for (size_t r = 0; r < in.size(); ++r) {
+    encodeKey(in, r, spec_.partition, partition_types_, key);
+    backend().setCurrentKey(key);
+    std::vector<Entry> rows = load();
+    std::vector<Entry> before(rows.begin(), rows.begin() + static_cast<long>(std::min(limit, rows.size())));
+    encodeKey(in, r, all_columns_, spec_.input_types, row);
+    std::string sort = sortKey(in, r);
+    if (isAccumulate(in.kinds[r])) {
+      // Ties keep arrival order: the arrival number ends the sort key.
+      int64_t n = arrivals_->value().value_or(0);
+      arrivals_->update(n + 1);
+      uint64_t big = static_cast<uint64_t>(n);
+      for (int b = 7; b >= 0; --b) sort.push_back(static_cast<char>((big >> (b * 8)) & 0xff));
+      Entry e{std::move(sort), row};
+      auto at = std::upper_bound(rows.begin(), rows.end(), e,
+                                 [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
+      rows.insert(at, std::move(e));
+      if (spec_.append_only_input && rows.size() > limit) rows.resize(limit);
+    } else {
+      // Retract the latest equal row (the same columns).
+      for (size_t i = rows.size(); i-- > 0;) {
+        if (rows[i].row == row && rows[i].sort_key.compare(0, sort.size(), sort) == 0) {
+          rows.erase(rows.begin() + static_cast<long>(i));
+          break;
+        }
+      }
+    }
+    std::vector<const Entry*> after;
+    for (size_t i = 0; i < rows.size() && i < limit; ++i) after.push_back(&rows[i]);
+    if (spec_.output_rank_number) {
+      for (size_t rank = 0; rank < std::max(before.size(), after.size()); ++rank) {
+        const Entry* old = rank < before.size() ? &before[rank] : nullptr;
+        const Entry* now = rank < after.size() ? after[rank] : nullptr;
+        if (old && now && old->sort_key == now->sort_key && old->row == now->row) continue;
+        int64_t number = static_cast<int64_t>(rank) + 1;
+        if (old && now) {
+          emit(old->row, number, RowKind::kUpdateBefore);
+          emit(now->row, number, RowKind::kUpdateAfter);
+        } else if (now) {
+          emit(now->row, number, RowKind::kInsert);
+        } else {
+          emit(old->row, number, RowKind::kDelete);
+        }
+      }
+    } else {
+      // Rows that left, then rows that entered (each identified by its sort key, which
+      // the arrival number makes unique).
+      std::set<std::string> was, is;
+      for (const Entry& e : before) was.insert(e.sort_key);
+      for (const Entry* e : after) is.insert(e->sort_key);
+      for (const Entry& old : before) {
+        if (!is.count(old.sort_key)) emit(old.row, 0, RowKind::kDelete);
+      }
+      for (const Entry* now : after) {
+        if (!was.count(now->sort_key)) emit(now->row, 0, RowKind::kInsert);
+      }
+    }
+    store(rows);
+  }
+  if (!out_.empty()) {
+    std::vector<LogicalType> out_types = spec_.input_types;
+    out_types.push_back(LogicalType::bigint().notNull());
+    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
+    out_ = emptyBatch(out_types);
+  }
+}
+
+}  // namespace eddy::sql
