@@ -14,8 +14,10 @@ namespace eddy::sql {
 /// Flink's GroupAggFunction: an unbounded GROUP BY over a changelog. Per key it keeps
 /// the accumulators (and a row count) in keyed state; for each input row it emits +I
 /// for a new group, -U/+U when the results change, and -D when the group's last row is
-/// retracted. Rows are handled in input order, as Flink does without mini-batch; the
-/// state of a key is read once per batch.
+/// retracted. Rows are handled in input order, as Flink does without mini-batch.
+/// Decoded groups stay cached in the operator (up to kMaxCachedGroups) and are written
+/// to keyed state when the cache is full and before every snapshot, so a hot key is not
+/// decoded and encoded per row or batch; checkpoints see exactly the processed rows.
 /// Output: the key columns, then one column per aggregate.
 /// Thread: the task thread.
 class GroupAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
@@ -30,7 +32,10 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return snapshotKeyed(id, {}); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    flush();
+    return snapshotKeyed(id, {});
+  }
   void open() override {
     openBackend(context());
     dropRestored();
@@ -43,9 +48,10 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     std::string key;
     for (size_t r = 0; r < in.size(); ++r) {
       encodeKey(in, r, keys_, key_types_, key);
-      auto [it, inserted] = batch_.try_emplace(key);
+      auto [it, inserted] = cache_.try_emplace(key);
       Group& g = it->second;
       if (inserted) load(key, g);
+      g.dirty = true;
       std::vector<Value> before;
       bool existed = g.rows > 0;
       if (existed) before = results(g);
@@ -75,8 +81,10 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
         emit(out, in, r, after, RowKind::kUpdateAfter);
       }
     }
-    for (auto& [k, g] : batch_) store(k, g);
-    batch_.clear();
+    if (cache_.size() > kMaxCachedGroups) {
+      flush();
+      cache_.clear();
+    }
     if (!out.empty()) output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), runtime::kNoTimestamp});
   }
 
@@ -84,7 +92,21 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   struct Group {
     int64_t rows = 0;
     std::vector<Accumulator> accs;
+    bool dirty = false;  // Changed since it was last written to state.
   };
+  static constexpr size_t kMaxCachedGroups = 1 << 16;
+
+  // Writes the changed groups to keyed state; empty groups leave state and cache.
+  void flush() {
+    for (auto it = cache_.begin(); it != cache_.end();) {
+      Group& g = it->second;
+      if (g.dirty) {
+        store(it->first, g);
+        g.dirty = false;
+      }
+      it = g.rows <= 0 ? cache_.erase(it) : std::next(it);
+    }
+  }
 
   void load(const std::string& key, Group& g) {
     g.accs = freshAccumulators(aggs_);
@@ -127,8 +149,8 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   std::vector<LogicalType> output_types_;
   // Checkpointed state: per key, the row count and the accumulators.
   state::ValueState<std::string>* state_ = nullptr;
-  // Transient state: the groups touched by the current batch.
-  std::unordered_map<std::string, Group> batch_;
+  // The decoded groups (a cache of state_; see flush()).
+  std::unordered_map<std::string, Group> cache_;
 };
 
 }  // namespace eddy::sql

@@ -35,6 +35,7 @@ class WindowAggregateOperator final
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    flushCache();
     return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
   }
   void open() override {
@@ -62,17 +63,18 @@ class WindowAggregateOperator final
       encodeKey(in, r, keys_, key_types_, key);
       slot = key;
       slot.append(reinterpret_cast<const char*>(&end), sizeof end);
-      auto [it, inserted] = batch_.try_emplace(slot);
+      auto [it, inserted] = cache_.try_emplace(slot);
       Pending& p = it->second;
       if (inserted) {
-        // First row of this key and window in the batch: read its state once.
+        // Not cached: read its state once.
         backend().setCurrentKey(key);
         p.key = key;
         p.end = end;
         p.start = starts.i64[r];
-        p.fresh = !state_->contains(end);
+        if (!state_->contains(end)) timers_->registerEventTimeTimer(end, end - 1);
         p.accs = load(end);
       }
+      p.dirty = true;
       for (size_t a = 0; a < aggs_.size(); ++a) {
         if (!passesFilter(aggs_[a], in, r)) continue;
         Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
@@ -83,13 +85,10 @@ class WindowAggregateOperator final
         }
       }
     }
-    // Write back each touched window once.
-    for (auto& [slot_key, p] : batch_) {
-      backend().setCurrentKey(p.key);
-      store(p.end, p.start, p.accs);
-      if (p.fresh) timers_->registerEventTimeTimer(p.end, p.end - 1);
+    if (cache_.size() > kMaxCachedWindows) {
+      flushCache();
+      cache_.clear();
     }
-    batch_.clear();
   }
 
   void processWatermark(runtime::Watermark wm) override {
@@ -102,7 +101,17 @@ class WindowAggregateOperator final
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override {
     int64_t end = t.ns;
     int64_t start = 0;
-    std::vector<Accumulator> accs = load(end, &start);
+    std::string slot = t.key;
+    slot.append(reinterpret_cast<const char*>(&end), sizeof end);
+    std::vector<Accumulator> accs;
+    auto cached = cache_.find(slot);
+    if (cached != cache_.end()) {
+      start = cached->second.start;
+      accs = std::move(cached->second.accs);
+      cache_.erase(cached);
+    } else {
+      accs = load(end, &start);
+    }
     state_->remove(end);
     std::vector<Value> key = decodeKey(t.key, key_types_);
     size_t c = 0;
@@ -131,6 +140,15 @@ class WindowAggregateOperator final
   void store(int64_t end, int64_t start, const std::vector<Accumulator>& accs) {
     state_->put(end, encodeAccumulators(start, accs));
   }
+  // Writes the changed windows of the cache to keyed state.
+  void flushCache() {
+    for (auto& [slot, p] : cache_) {
+      if (!p.dirty) continue;
+      backend().setCurrentKey(p.key);
+      store(p.end, p.start, p.accs);
+      p.dirty = false;
+    }
+  }
   void flush() {
     if (out_.empty()) return;
     output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
@@ -147,16 +165,18 @@ class WindowAggregateOperator final
   // Checkpointed state: per key, window end -> (start, accumulators); a timer per window.
   state::MapState<int64_t, std::string>* state_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
-  // Transient state: rows of fired windows not yet emitted; the windows the current
-  // batch touches (key bytes + window end -> accumulators).
+  // Transient state: rows of fired windows not yet emitted; decoded windows (key bytes
+  // + window end -> accumulators), a cache of state_ written back when it is full and
+  // before a snapshot, so that a window is not decoded and encoded per batch.
   RecordBatch out_;
   struct Pending {
     std::string key;
     int64_t start = 0, end = 0;
-    bool fresh = false;
+    bool dirty = false;
     std::vector<Accumulator> accs;
   };
-  std::unordered_map<std::string, Pending> batch_;
+  static constexpr size_t kMaxCachedWindows = 1 << 16;
+  std::unordered_map<std::string, Pending> cache_;
 };
 
 }  // namespace eddy::sql
