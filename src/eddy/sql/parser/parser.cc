@@ -776,7 +776,7 @@ class Parser {
         ++i_;
         bool neg = acceptKeyword("NOT");
         std::string what;
-        if (acceptKeyword("NULL")) {
+        if (acceptKeyword("NULL") || acceptKeyword("UNKNOWN")) {  // UNKNOWN: the boolean NULL
           what = "NULL";
         } else if (acceptKeyword("TRUE")) {
           what = "TRUE";
@@ -788,7 +788,7 @@ class Parser {
           left = call2(neg ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", pos, std::move(left), std::move(right));
           continue;
         } else {
-          return unexpected("NULL, TRUE, FALSE or DISTINCT FROM after IS");
+          return unexpected("NULL, UNKNOWN, TRUE, FALSE or DISTINCT FROM after IS");
         }
         left = call1(std::string("IS ") + (neg ? "NOT " : "") + what, pos, std::move(left));
         continue;
