@@ -287,8 +287,27 @@ ValuesData& TableEnvironment::valuesOf(const std::string& table) {
   return *it->second->values;
 }
 
+namespace {
+
+class DiscardCollector final : public ChangelogCollector {
+ public:
+  void line(const std::string&) override {}
+};
+
+}  // namespace
+
 Status TableEnvironment::executeScript(const std::string& script) {
   EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(script));
+  if (statements.size() > 1) {
+    // Nothing half-run: every statement is first checked on a copy of the session (DDL
+    // applied to the copy's catalog, queries planned and translated, connectors opened),
+    // and the script runs only when all of them pass.
+    TableEnvironment dry(std::make_shared<DiscardCollector>());
+    dry.catalog_ = catalog_;
+    dry.config_ = config_;
+    dry.dry_run_ = true;
+    for (const auto& st : statements) EDDY_RETURN_IF_ERROR(dry.run(*st));
+  }
   for (const auto& st : statements) EDDY_RETURN_IF_ERROR(run(*st));
   return Status::ok();
 }
@@ -502,6 +521,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
                                     "') cannot be written to yet (sinks: print, blackhole)");
     }
   }
+  if (dry_run_) return Status::ok();  // Planned and translated: all a check needs.
   runtime::JobExecutionResult r = env.execute(select ? "collect" : "insert-into");
   out_->flush();
   last_job_rows_ = rows->load();

@@ -22,8 +22,10 @@ class TableEnvironment {
   /// `out` receives result rows and statement messages ("[INFO] ..."); default stdout.
   explicit TableEnvironment(std::shared_ptr<ChangelogCollector> out = nullptr);
 
-  /// Runs every statement of `script` in order. A statement that fails stops the
-  /// script: the error names the line and column; statements before it have run.
+  /// Runs every statement of `script` in order. Every statement is checked first (parsed,
+  /// bound, planned, connectors opened) on a copy of the session, so a script with an
+  /// error in any statement runs nothing; the error names the line and column. A job
+  /// that fails while running stops the script there.
   Status executeScript(const std::string& script);
   /// Runs one statement (a script of one).
   Status executeSql(const std::string& statement) { return executeScript(statement); }
@@ -48,6 +50,7 @@ class TableEnvironment {
   Catalog catalog_;
   std::map<std::string, std::string> config_;
   int64_t last_job_rows_ = 0;
+  bool dry_run_ = false;  // Checking a script: plan and translate, run no job.
 };
 
 }  // namespace eddy::sql

@@ -1,0 +1,48 @@
+// TableEnvironment as a whole script sees it: nothing half-run, row counts.
+#include "eddy/sql/table/table_environment.h"
+
+#include <gtest/gtest.h>
+
+namespace eddy::sql {
+namespace {
+
+const char* kTable =
+    "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.a.kind' = 'sequence', "
+    "'fields.a.start' = '1', 'fields.a.end' = '3');\n";
+
+TEST(TableEnvironment, AScriptWithABadStatementRunsNothing) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(std::string(kTable) + "SELECT a FROM t;\nSELECT b FROM t;\n");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_EQ(st.message(), "SQL error at line 3, column 8: Column 'b' not found in any table (did you mean 'a'?)");
+  EXPECT_TRUE(out->take().empty());  // Not even the first SELECT ran.
+  EXPECT_TRUE(env.catalog().tables.empty());  // Nor the CREATE TABLE.
+}
+
+TEST(TableEnvironment, AMissingInputFileIsFoundBeforeAnyJobRuns) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(std::string(kTable) +
+                                "CREATE TABLE f (x INT) WITH ('connector' = 'filesystem', 'path' = "
+                                "'/nonexistent/eddy/input.csv', 'format' = 'csv');\n"
+                                "SELECT a FROM t;\nSELECT x FROM f;\n");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("/nonexistent/eddy/input.csv' does not exist"), std::string::npos) << st.message();
+  EXPECT_TRUE(out->take().empty());
+}
+
+TEST(TableEnvironment, AGoodScriptRunsEveryStatementAndCountsRows) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeScript(std::string(kTable) + "SELECT a * 10 FROM t;").isOk());
+  EXPECT_EQ(env.lastJobRowsWritten(), 3);
+  std::vector<std::string> rows;
+  for (const auto& l : out->take()) {
+    if (l.rfind("+I", 0) == 0) rows.push_back(l);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"+I[10]", "+I[20]", "+I[30]"}));
+}
+
+}  // namespace
+}  // namespace eddy::sql
