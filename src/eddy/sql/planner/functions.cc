@@ -102,6 +102,26 @@ ExprP coerce(ExprP e, const LogicalType& t) {
   return std::make_unique<CastCall>(to, std::move(e), false);
 }
 
+Result<ExprP> bindUserFunction(const std::string& name, const ScalarFunction& f, std::vector<ExprP> args, Pos pos) {
+  if (args.size() != f.argument_types.size()) {
+    return sqlError(pos, "function " + name + " takes " + std::to_string(f.argument_types.size()) + " argument" +
+                             (f.argument_types.size() == 1 ? "" : "s") + ", not " + std::to_string(args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const LogicalType& want = f.argument_types[i];
+    const LogicalType& got = args[i]->type();
+    LogicalType common;
+    bool fits = got.id == TypeId::kNull || got.sameAs(want) || (got.isString() && want.isString()) ||
+                (commonType(got, want, &common) && common.sameAs(want));
+    if (!fits) {
+      return sqlError(pos, "function " + name + " argument " + std::to_string(i + 1) + " must be " +
+                               want.toString() + ", not " + got.toString());
+    }
+    args[i] = coerce(std::move(args[i]), want);
+  }
+  return ExprP(std::make_unique<RowCall>(name, f.result_type, std::move(args), f.eval, f.null_on_null));
+}
+
 namespace {
 
 using Args = std::vector<ExprP>;

@@ -20,6 +20,22 @@ ExprP coerce(ExprP e, const LogicalType& t);
 /// Flink's rules. Errors name the function and the argument at `pos`.
 Result<ExprP> bindCall(const std::string& name, std::vector<ExprP> args, Pos pos);
 
+/// A user-defined scalar function (Flink's ScalarFunction with one eval method): the
+/// argument types it takes (arguments are cast to them implicitly where Flink would),
+/// its result type, and `eval` over one row's argument values. With `null_on_null`, a
+/// NULL argument gives NULL without calling eval. `eval` runs on task threads, on
+/// copies of the plan: it must not change shared state without synchronization.
+struct ScalarFunction {
+  std::vector<LogicalType> argument_types;
+  LogicalType result_type;
+  RowFunction eval;
+  bool null_on_null = true;
+};
+
+/// Binds a call of the user-defined function `name` to `args`: checks the count and the
+/// types (an argument that cannot become the declared type is an error at `pos`).
+Result<ExprP> bindUserFunction(const std::string& name, const ScalarFunction& f, std::vector<ExprP> args, Pos pos);
+
 /// Whether `name` is a scalar function or operator bindCall knows, and every name it
 /// knows (for "did you mean").
 bool isScalarFunction(const std::string& name);

@@ -1309,6 +1309,8 @@ class Planner {
       return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(ors)));
     }
     (void)scope;
+    auto udf = catalog_.functions.find(n);
+    if (udf != catalog_.functions.end()) return bindUserFunction(n, udf->second, std::move(args), e.pos);
     return bindCall(n, std::move(args), e.pos);
   }
 

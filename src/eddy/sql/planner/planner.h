@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eddy/sql/parser/ast.h"
+#include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/plan.h"
 
 namespace eddy::sql {
@@ -19,6 +20,9 @@ struct Catalog {
     Schema schema;
   };
   std::map<std::string, View> views;
+  /// User-defined scalar functions, by upper-case name (function names are not case
+  /// sensitive).
+  std::map<std::string, ScalarFunction> functions;
   std::vector<std::string> names() const;
 };
 

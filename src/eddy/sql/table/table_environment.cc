@@ -1,6 +1,7 @@
 #include "eddy/sql/table/table_environment.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "eddy/api/eddy.h"
 #include "eddy/sql/exec/calc_operator.h"
@@ -279,6 +280,12 @@ TableEnvironment::TableEnvironment(std::shared_ptr<ChangelogCollector> out)
     : out_(out ? std::move(out) : std::make_shared<StdoutCollector>()) {}
 
 void TableEnvironment::info(const std::string& s) { out_->line(s); }
+
+void TableEnvironment::createTemporarySystemFunction(const std::string& name, ScalarFunction function) {
+  std::string upper = name;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  catalog_.functions[upper] = std::move(function);
+}
 
 ValuesData& TableEnvironment::valuesOf(const std::string& table) {
   auto it = catalog_.tables.find(table);

@@ -32,6 +32,10 @@ class TableEnvironment {
   /// The plan of a query, as EXPLAIN prints it.
   Result<std::string> explainSql(const std::string& query);
 
+  /// Registers a user-defined scalar function under `name` for the statements that
+  /// follow (Flink's createTemporarySystemFunction; names are not case sensitive).
+  void createTemporarySystemFunction(const std::string& name, ScalarFunction function);
+
   /// Test connector data: rows and watermarks of a 'values' table, read by the jobs
   /// that follow.
   ValuesData& valuesOf(const std::string& table);

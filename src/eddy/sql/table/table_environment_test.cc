@@ -44,5 +44,34 @@ TEST(TableEnvironment, AGoodScriptRunsEveryStatementAndCountsRows) {
   EXPECT_EQ(rows, (std::vector<std::string>{"+I[10]", "+I[20]", "+I[30]"}));
 }
 
+TEST(TableEnvironment, UserDefinedScalarFunctions) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ScalarFunction times;  // times(BIGINT, BIGINT) -> BIGINT
+  times.argument_types = {LogicalType::bigint(), LogicalType::bigint()};
+  times.result_type = LogicalType::bigint();
+  times.eval = [](const std::vector<Value>& v) { return Value::ofInt(v[0].i * v[1].i); };
+  env.createTemporarySystemFunction("times", times);
+  ScalarFunction label;  // null-aware: label(NULL) is 'none'
+  label.argument_types = {LogicalType::string()};
+  label.result_type = LogicalType::string();
+  label.null_on_null = false;
+  label.eval = [](const std::vector<Value>& v) { return Value::ofString(v[0].null ? "none" : "<" + v[0].s + ">"); };
+  env.createTemporarySystemFunction("Label", label);
+  ASSERT_TRUE(env.executeScript(std::string(kTable) +
+                                "SELECT TIMES(a, 3), times(a, CAST(NULL AS INT)), label(CAST(a AS STRING)), "
+                                "LABEL(CAST(NULL AS STRING)) FROM t WHERE a = 2;")
+                  .isOk());
+  std::vector<std::string> rows;
+  for (const auto& l : out->take()) {
+    if (l.rfind("+I", 0) == 0) rows.push_back(l);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"+I[6, null, <2>, none]"}));
+  Status bad = env.executeSql("SELECT times(a) FROM t");
+  EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: function TIMES takes 2 arguments, not 1");
+  bad = env.executeSql("SELECT times(a, 'x') FROM t");
+  EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: function TIMES argument 2 must be BIGINT, not CHAR(1) NOT NULL");
+}
+
 }  // namespace
 }  // namespace eddy::sql
