@@ -73,7 +73,18 @@ class Translator {
   Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config)
       : env_(env), config_(config) {}
 
+  // A node used by several others (a shared scan, a view or CTE read twice) becomes one
+  // operator whose output feeds them all.
   Result<Stream> translate(const PlanPtr& p) {
+    auto done = translated_.find(p.get());
+    if (done != translated_.end()) return done->second;
+    EDDY_ASSIGN_OR_RETURN(Stream s, translateNode(p));
+    translated_.emplace(p.get(), s);
+    return s;
+  }
+
+ private:
+  Result<Stream> translateNode(const PlanPtr& p) {
     switch (p->kind) {
       case PlanNode::Kind::kScan: return scan(*p);
       case PlanNode::Kind::kCalc: {
@@ -229,6 +240,7 @@ class Translator {
 
   api::StreamExecutionEnvironment& env_;
   const std::map<std::string, std::string>& config_;
+  std::map<const PlanNode*, Stream> translated_;
 };
 
 std::string explainNode(const PlanNode& p, int indent) {
