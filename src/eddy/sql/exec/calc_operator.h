@@ -53,14 +53,7 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   // column, else 0.
   void findMovable() {
     std::vector<int> reads;
-    auto count = [&](const Expression& e) {
-      e.cloneWith([&](int index, const LogicalType& type) {
-        if (reads.size() <= static_cast<size_t>(index)) reads.resize(static_cast<size_t>(index) + 1, 0);
-        ++reads[static_cast<size_t>(index)];
-        return std::make_unique<InputRef>(index, type);
-      });
-    };
-    for (const auto& p : projections_) count(*p);
+    for (const auto& p : projections_) countInputs(*p, reads);
     for (const auto& p : projections_) {
       auto* ref = dynamic_cast<const InputRef*>(p.get());
       movable_.push_back(ref && reads[static_cast<size_t>(ref->index())] == 1 ? ref->index() + 1 : 0);

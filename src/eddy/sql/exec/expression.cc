@@ -25,6 +25,21 @@ std::string callText(const std::string& name, const std::vector<ExprP>& args) {
 
 }  // namespace
 
+void markInputs(const Expression& e, std::vector<bool>& used) {
+  e.cloneWith([&](int index, const LogicalType& type) {
+    used[static_cast<size_t>(index)] = true;
+    return std::make_unique<InputRef>(index, type);
+  });
+}
+
+void countInputs(const Expression& e, std::vector<int>& reads) {
+  e.cloneWith([&](int index, const LogicalType& type) {
+    if (reads.size() <= static_cast<size_t>(index)) reads.resize(static_cast<size_t>(index) + 1, 0);
+    ++reads[static_cast<size_t>(index)];
+    return std::make_unique<InputRef>(index, type);
+  });
+}
+
 ExprP Expression::clone() const {
   return cloneWith([](int index, const LogicalType& type) { return std::make_unique<InputRef>(index, type); });
 }

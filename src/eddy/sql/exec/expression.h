@@ -38,6 +38,11 @@ class Expression {
 };
 using ExprP = std::unique_ptr<Expression>;
 
+/// Marks in `used` (sized to the input's width) every input column `e` reads.
+void markInputs(const Expression& e, std::vector<bool>& used);
+/// How many times `e` reads each input column (`reads` grows as needed).
+void countInputs(const Expression& e, std::vector<int>& reads);
+
 /// Column `index` of the input, as is.
 class InputRef final : public Expression {
  public:

@@ -12,14 +12,6 @@ std::vector<LogicalType> typesOf(const Schema& s) {
 
 namespace {
 
-// The full-row columns `e` reads.
-void markInputs(const Expression& e, std::vector<bool>& used) {
-  e.cloneWith([&](int index, const LogicalType& type) {
-    used[static_cast<size_t>(index)] = true;
-    return std::make_unique<InputRef>(index, type);
-  });
-}
-
 // Reads physical rows, completes them with the computed columns the scan needs,
 // evaluates the watermark expression and outputs the projected columns.
 class TableSplitReader final : public operators::SplitReader<RecordBatch> {

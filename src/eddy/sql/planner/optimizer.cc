@@ -19,13 +19,6 @@ ExprS renumber(const ExprS& e, const std::vector<int>& map) {
   });
 }
 
-void markInputs(const Expression& e, std::vector<bool>& used) {
-  e.cloneWith([&](int index, const LogicalType& type) {
-    used[static_cast<size_t>(index)] = true;
-    return std::make_unique<InputRef>(index, type);
-  });
-}
-
 // calc(inner) where both are Calcs: one Calc over inner's input.
 PlanPtr mergeCalcs(const PlanNode& outer, const PlanNode& inner) {
   auto merged = std::make_shared<PlanNode>(outer);
@@ -68,6 +61,21 @@ PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
   return out;
 }
 
+// A Calc over `input` that keeps the columns marked in `keep`, in order.
+PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep) {
+  auto calc = std::make_shared<PlanNode>();
+  calc->kind = PlanNode::Kind::kCalc;
+  calc->inputs = {input};
+  calc->mode = input->mode;
+  for (size_t c = 0; c < keep.size(); ++c) {
+    if (!keep[c]) continue;
+    if (static_cast<int>(c) == input->rowtime) calc->rowtime = static_cast<int>(calc->schema.size());
+    calc->schema.push_back(input->schema[c]);
+    calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
+  }
+  return calc;
+}
+
 class Optimizer {
  public:
   PlanPtr visit(const PlanPtr& p) {
@@ -82,6 +90,8 @@ class Optimizer {
       const PlanNode& below = *result->inputs[0];
       if (below.kind == PlanNode::Kind::kScan) {
         if (PlanPtr pruned = pruneScan(*result, below)) result = pruned;
+      } else if (below.kind == PlanNode::Kind::kJoin) {
+        if (PlanPtr pruned = pruneJoin(*result, below)) result = pruned;
       }
     }
     done_[p.get()] = result;
@@ -89,6 +99,45 @@ class Optimizer {
   }
 
  private:
+  // calc(join): each join input keeps only the columns the Calc, the keys and the
+  // residual condition read, so the join's state holds no unread column.
+  PlanPtr pruneJoin(const PlanNode& calc, const PlanNode& join) {
+    const size_t left_width = join.inputs[0]->schema.size();
+    std::vector<bool> used(join.schema.size(), false);
+    for (const auto& p : calc.projections) markInputs(*p, used);
+    if (calc.filter) markInputs(*calc.filter, used);
+    if (join.filter) markInputs(*join.filter, used);
+    for (int k : join.left_keys) used[static_cast<size_t>(k)] = true;
+    for (int k : join.right_keys) used[left_width + static_cast<size_t>(k)] = true;
+    bool all = true;
+    for (bool u : used) all = all && u;
+    if (all) return nullptr;
+    std::vector<bool> keep_left(used.begin(), used.begin() + static_cast<long>(left_width));
+    std::vector<bool> keep_right(used.begin() + static_cast<long>(left_width), used.end());
+    // The new columns: kept ones, renumbered.
+    std::vector<int> map(join.schema.size(), -1);
+    auto pruned = std::make_shared<PlanNode>(join);
+    pruned->schema.clear();
+    for (size_t c = 0; c < join.schema.size(); ++c) {
+      if (!used[c]) continue;
+      map[c] = static_cast<int>(pruned->schema.size());
+      pruned->schema.push_back(join.schema[c]);
+    }
+    int new_left_width = 0;
+    for (bool k : keep_left) new_left_width += k ? 1 : 0;
+    for (auto& k : pruned->left_keys) k = map[static_cast<size_t>(k)];
+    for (auto& k : pruned->right_keys) k = map[left_width + static_cast<size_t>(k)] - new_left_width;
+    if (join.filter) pruned->filter = renumber(join.filter, map);
+    // The pruned inputs merge with the Calcs below them (and push into their scans).
+    pruned->inputs = {visit(keepColumns(join.inputs[0], keep_left)), visit(keepColumns(join.inputs[1], keep_right))};
+    auto out = std::make_shared<PlanNode>(calc);
+    out->inputs = {pruned};
+    out->projections.clear();
+    for (const auto& p : calc.projections) out->projections.push_back(renumber(p, map));
+    if (calc.filter) out->filter = renumber(calc.filter, map);
+    return out;
+  }
+
   std::map<const PlanNode*, PlanPtr> done_;
 };
 

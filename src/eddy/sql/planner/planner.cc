@@ -264,6 +264,27 @@ class Planner {
     return sqlError(ref.pos, "unsupported FROM item");
   }
 
+  // The conjunction of `conds` (at least one).
+  static ExprP andAll(std::vector<ExprP> conds) {
+    if (conds.size() == 1) return std::move(conds[0]);
+    return std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(conds));
+  }
+
+  // `input`'s rows for which `cond` holds: a Calc with the identity projection.
+  static PlanPtr filtered(const PlanPtr& input, ExprP cond) {
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(input);
+    calc->filter = std::shared_ptr<const Expression>(std::move(cond));
+    calc->schema = input->schema;
+    calc->mode = input->mode;
+    calc->rowtime = input->rowtime;
+    for (size_t i = 0; i < input->schema.size(); ++i) {
+      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
+    }
+    return calc;
+  }
+
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const Expr* where) {
@@ -296,7 +317,7 @@ class Planner {
     };
     if (ref.on) split(*ref.on);
     if (where) split(*where);
-    ExprP residual;
+    std::vector<ExprP> residual, left_filters, right_filters;
     for (const Expr* c : conjuncts) {
       if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
       if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
@@ -316,16 +337,25 @@ class Planner {
       if (e->type().id != TypeId::kBoolean) {
         return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
       }
-      if (!residual) {
-        residual = std::move(e);
+      // A condition on one side only filters that side before the join (Flink's
+      // FilterJoinRule), unless that side is preserved by an outer join.
+      std::vector<bool> reads(scope.fields.size(), false);
+      markInputs(*e, reads);
+      bool on_left = false, on_right = false;
+      for (size_t i = 0; i < reads.size(); ++i) (i < static_cast<size_t>(left_width) ? on_left : on_right) |= reads[i];
+      if (on_left && !on_right && node->join_type != JoinType::kLeft && node->join_type != JoinType::kFull) {
+        left_filters.push_back(std::move(e));
+      } else if (on_right && !on_left && node->join_type != JoinType::kRight && node->join_type != JoinType::kFull) {
+        right_filters.push_back(e->cloneWith([&](int index, const LogicalType& type) {
+          return std::make_unique<InputRef>(index - left_width, type);
+        }));
       } else {
-        std::vector<ExprP> both;
-        both.push_back(std::move(residual));
-        both.push_back(std::move(e));
-        residual = std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both));
+        residual.push_back(std::move(e));
       }
     }
-    if (residual) node->filter = std::shared_ptr<const Expression>(std::move(residual));
+    if (!residual.empty()) node->filter = std::shared_ptr<const Expression>(andAll(std::move(residual)));
+    if (!left_filters.empty()) node->inputs[0] = filtered(node->inputs[0], andAll(std::move(left_filters)));
+    if (!right_filters.empty()) node->inputs[1] = filtered(node->inputs[1], andAll(std::move(right_filters)));
     // Flink: a regular join's output has no time attributes, and the outer join's other
     // side becomes nullable.
     bool left_nullable = node->join_type == JoinType::kRight || node->join_type == JoinType::kFull;
@@ -510,32 +540,15 @@ class Planner {
     int rank_number = -1;
     if (where) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
     if (!conditions.empty()) {
-      ExprP cond;
+      std::vector<ExprP> conds;
       for (const Expr* c : conditions) {
         EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
         if (e->type().id != TypeId::kBoolean) {
           return sqlError(c->pos, "WHERE needs a boolean condition, not " + e->type().toString());
         }
-        if (!cond) {
-          cond = std::move(e);
-        } else {
-          std::vector<ExprP> both;
-          both.push_back(std::move(cond));
-          both.push_back(std::move(e));
-          cond = std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both));
-        }
+        conds.push_back(std::move(e));
       }
-      auto calc = std::make_shared<PlanNode>();
-      calc->kind = PlanNode::Kind::kCalc;
-      calc->inputs.push_back(input);
-      calc->filter = std::shared_ptr<const Expression>(std::move(cond));
-      calc->schema = input->schema;
-      calc->mode = input->mode;
-      calc->rowtime = input->rowtime;
-      for (size_t i = 0; i < input->schema.size(); ++i) {
-        calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
-      }
-      input = calc;
+      input = filtered(input, andAll(std::move(conds)));
     }
     if (bounded) {
       // Flink outputs rank numbers only when the query reads them; otherwise changes are
@@ -552,14 +565,8 @@ class Planner {
     if (&p == below) return true;
     if (p.kind != PlanNode::Kind::kCalc || p.inputs[0].get() != below) return true;  // Not sure: assume it does.
     std::vector<bool> used(below->schema.size(), false);
-    auto mark = [&](const Expression& e) {
-      e.cloneWith([&](int index, const LogicalType& type) {
-        used[static_cast<size_t>(index)] = true;
-        return std::make_unique<InputRef>(index, type);
-      });
-    };
-    for (const auto& e : p.projections) mark(*e);
-    if (p.filter) mark(*p.filter);
+    for (const auto& e : p.projections) markInputs(*e, used);
+    if (p.filter) markInputs(*p.filter, used);
     return used[static_cast<size_t>(column)];
   }
 
