@@ -19,6 +19,16 @@ ExprS renumber(const ExprS& e, const std::vector<int>& map) {
   });
 }
 
+// `calc` over `input`, whose columns are `calc`'s old input's renumbered by `map`.
+PlanPtr calcOver(const PlanNode& calc, PlanPtr input, const std::vector<int>& map) {
+  auto out = std::make_shared<PlanNode>(calc);
+  out->inputs = {std::move(input)};
+  out->projections.clear();
+  for (const auto& p : calc.projections) out->projections.push_back(renumber(p, map));
+  if (calc.filter) out->filter = renumber(calc.filter, map);
+  return out;
+}
+
 // calc(inner) where both are Calcs: one Calc over inner's input.
 PlanPtr mergeCalcs(const PlanNode& outer, const PlanNode& inner) {
   auto merged = std::make_shared<PlanNode>(outer);
@@ -53,12 +63,7 @@ PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
                                                              : scan.scan_columns[c]);
   }
   if (pruned->schema.size() == scan.schema.size()) return nullptr;  // Nothing to prune.
-  auto out = std::make_shared<PlanNode>(calc);
-  out->inputs = {pruned};
-  out->projections.clear();
-  for (const auto& p : calc.projections) out->projections.push_back(renumber(p, map));
-  if (calc.filter) out->filter = renumber(calc.filter, map);
-  return out;
+  return calcOver(calc, pruned, map);
 }
 
 // A Calc over `input` that keeps the columns marked in `keep`, in order.
@@ -130,12 +135,7 @@ class Optimizer {
     if (join.filter) pruned->filter = renumber(join.filter, map);
     // The pruned inputs merge with the Calcs below them (and push into their scans).
     pruned->inputs = {visit(keepColumns(join.inputs[0], keep_left)), visit(keepColumns(join.inputs[1], keep_right))};
-    auto out = std::make_shared<PlanNode>(calc);
-    out->inputs = {pruned};
-    out->projections.clear();
-    for (const auto& p : calc.projections) out->projections.push_back(renumber(p, map));
-    if (calc.filter) out->filter = renumber(calc.filter, map);
-    return out;
+    return calcOver(calc, pruned, map);
   }
 
   std::map<const PlanNode*, PlanPtr> done_;

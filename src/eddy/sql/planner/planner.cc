@@ -28,6 +28,16 @@ namespace {
 
 using ast::Expr;
 
+// The operands of a chain of ANDs (`e` itself when it is no AND).
+void splitConjuncts(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == Expr::Kind::kCall && e.name == "AND" && e.args.size() == 2) {
+    splitConjuncts(*e.args[0], out);
+    splitConjuncts(*e.args[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
 // A canonical text of an expression, to match GROUP BY expressions in SELECT.
 std::string canon(const Expr& e) {
   std::string s;
@@ -307,16 +317,8 @@ class Planner {
                       : ref.join == J::kFull  ? JoinType::kFull
                                               : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
-    std::function<void(const Expr&)> split = [&](const Expr& e) {
-      if (e.kind == Expr::Kind::kCall && e.name == "AND" && e.args.size() == 2) {
-        split(*e.args[0]);
-        split(*e.args[1]);
-      } else {
-        conjuncts.push_back(&e);
-      }
-    };
-    if (ref.on) split(*ref.on);
-    if (where) split(*where);
+    if (ref.on) splitConjuncts(*ref.on, conjuncts);
+    if (where) splitConjuncts(*where, conjuncts);
     std::vector<ExprP> residual, left_filters, right_filters;
     for (const Expr* c : conjuncts) {
       if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
@@ -650,15 +652,7 @@ class Planner {
     }
     const PlanNode& rank = *input->inputs[0];
     std::vector<const Expr*> conjuncts;
-    std::function<void(const Expr&)> split = [&](const Expr& e) {
-      if (e.kind == Expr::Kind::kCall && e.name == "AND" && e.args.size() == 2) {
-        split(*e.args[0]);
-        split(*e.args[1]);
-      } else {
-        conjuncts.push_back(&e);
-      }
-    };
-    for (const Expr* c : conditions) split(*c);
+    for (const Expr* c : conditions) splitConjuncts(*c, conjuncts);
     for (const Expr* c : conjuncts) {
       if (c->kind != Expr::Kind::kCall || c->args.size() != 2 || c->args[0]->kind != Expr::Kind::kColumn ||
           c->args[1]->kind != Expr::Kind::kLiteral || c->args[1]->literal != Expr::LiteralType::kInteger) {
