@@ -188,26 +188,62 @@ class Planner {
       for (auto& p : parts) u->inputs.push_back(castTo(p, u->schema));
       result = u;
     }
-    if (!q.order_by.empty()) {
-      // Flink streaming allows ORDER BY only on an ascending time attribute, which a
-      // stream already is in (with bounded out-of-orderness it sorts by it).
+    if (q.limit) {
+      EDDY_ASSIGN_OR_RETURN(result, limitPlan(q, result));
+    } else if (!q.order_by.empty()) {
+      // Without LIMIT, Flink streaming allows ORDER BY only on an ascending time
+      // attribute, which a stream already is in (with bounded out-of-orderness it sorts
+      // by it).
       Scope sc = scopeOf(result->schema, "");
       for (const auto& item : q.order_by) {
         EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
         if (!e->type().rowtime && !e->type().proctime) {
           return sqlError(item.expr->pos,
                           "sort on a non-time-attribute field is not supported in streaming mode (ORDER BY must start "
-                          "with an ascending time attribute)");
+                          "with an ascending time attribute, or come with a LIMIT)");
         }
         if (item.desc) return sqlError(item.expr->pos, "ORDER BY a time attribute must be ascending in streaming mode");
       }
     }
-    if (q.limit) return sqlError(q.pos, "LIMIT is not supported yet");
     ctes_.resize(ctes_.size() - pushed);
     return result;
   }
 
  private:
+  // [ORDER BY ...] LIMIT n over `input`: Flink's streaming sort-limit, a Top-N over all
+  // rows (in arrival order without ORDER BY), without the row number.
+  Result<PlanPtr> limitPlan(const ast::Query& q, const PlanPtr& input) {
+    if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
+    auto rank = std::make_shared<PlanNode>();
+    rank->kind = PlanNode::Kind::kRank;
+    rank->inputs.push_back(input);
+    rank->mode = ChangelogMode::kUpdates;
+    rank->rank.limit = *q.limit;
+    rank->rank.append_only_input = input->mode == ChangelogMode::kInsertOnly;
+    rank->rank.input_types = typesOf(input->schema);
+    Scope sc = scopeOf(input->schema, "");
+    for (const auto& item : q.order_by) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
+      auto* ref = dynamic_cast<InputRef*>(e.get());
+      if (!ref) return sqlError(item.expr->pos, "ORDER BY with LIMIT takes columns of the result");
+      rank->rank.order.push_back(ref->index());
+      rank->rank.descending.push_back(item.desc);
+    }
+    rank->schema = input->schema;
+    for (auto& c : rank->schema) c.type = c.type.plain();
+    rank->schema.push_back({"w0$o0", LogicalType::bigint().notNull()});
+    // The row number is not part of the result.
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(rank);
+    calc->mode = ChangelogMode::kUpdates;
+    for (size_t i = 0; i < input->schema.size(); ++i) {
+      calc->schema.push_back(rank->schema[i]);
+      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), rank->schema[i].type));
+    }
+    return PlanPtr(calc);
+  }
+
   // A plan with `schema`'s types (UNION ALL operands).
   PlanPtr castTo(const PlanPtr& p, const Schema& schema) {
     bool same = true;
