@@ -1,6 +1,7 @@
 // `eddy sql`: runs Flink SQL in local mode, from a file (-f) or typed statements.
 #include "tools/sql_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -25,6 +26,78 @@ class CliCollector final : public sql::ChangelogCollector {
   void flush() override { std::fflush(stdout); }
 };
 
+// --mode tableau: Flink's SQL client table in streaming mode, a row per change with
+// its kind in an `op` column, drawn as the changes arrive.
+class TableauCollector final : public sql::ChangelogCollector {
+ public:
+  void line(const std::string& s) override {
+    FILE* f = s.rfind("[INFO]", 0) == 0 ? stderr : stdout;
+    std::fprintf(f, "%s\n", s.c_str());
+  }
+  void flush() override { std::fflush(stdout); }
+  void begin(const std::vector<std::string>& names, const std::vector<sql::LogicalType>& types) override {
+    widths_.assign(1, 2);
+    for (size_t c = 0; c < names.size(); ++c) widths_.push_back(std::max(names[c].size(), widthOf(types[c])));
+    in_select_ = true;
+    std::vector<std::string> header{"op"};
+    header.insert(header.end(), names.begin(), names.end());
+    rule();
+    printRow(header);
+    rule();
+  }
+  void row(const sql::RecordBatch& b, size_t r, const std::vector<sql::LogicalType>& types,
+           const std::string& prefix) override {
+    if (!in_select_) {
+      // A print table's rows, not a SELECT's: Flink's print format.
+      line(prefix + sql::formatRow(b, r, types));
+      return;
+    }
+    std::vector<std::string> cells{sql::rowKindShort(b.kinds[r])};
+    for (size_t c = 0; c < b.columns.size(); ++c) cells.push_back(sql::formatValue(sql::valueAt(b.columns[c], r), types[c]));
+    printRow(cells);
+  }
+  void end(int64_t rows) override {
+    in_select_ = false;
+    if (rows > 0) rule();
+    std::printf("Received a total of %lld row%s\n", static_cast<long long>(rows), rows == 1 ? "" : "s");
+    std::fflush(stdout);
+  }
+
+ private:
+  // Flink's column widths: the type's usual width, at least the name's.
+  static size_t widthOf(const sql::LogicalType& t) {
+    switch (t.id) {
+      case sql::TypeId::kBoolean: return 7;
+      case sql::TypeId::kTinyInt: return 4;
+      case sql::TypeId::kSmallInt: return 6;
+      case sql::TypeId::kInt: return 11;
+      case sql::TypeId::kBigInt: return 20;
+      case sql::TypeId::kTimestamp:
+      case sql::TypeId::kTimestampLtz: return 23;
+      case sql::TypeId::kDate: return 10;
+      default: return 20;
+    }
+  }
+  void rule() {
+    std::string s = "+";
+    for (size_t w : widths_) s += std::string(w + 2, '-') + "+";
+    std::printf("%s\n", s.c_str());
+  }
+  // Cells right-aligned, longer ones cut with "..." as Flink does.
+  void printRow(const std::vector<std::string>& cells) {
+    std::string s = "|";
+    for (size_t c = 0; c < cells.size(); ++c) {
+      std::string v = cells[c];
+      size_t w = widths_[c];
+      if (v.size() > w) v = v.substr(0, w - 3) + "...";
+      s += " " + std::string(w - v.size(), ' ') + v + " |";
+    }
+    std::printf("%s\n", s.c_str());
+  }
+  std::vector<size_t> widths_;
+  bool in_select_ = false;
+};
+
 int fail(const Status& st) {
   std::fflush(stdout);
   std::fprintf(stderr, "%s\n", st.message().c_str());
@@ -35,15 +108,24 @@ int fail(const Status& st) {
 
 int runSql(const std::vector<std::string>& args) {
   std::string file;
+  std::string mode = "changelog";
   for (size_t i = 0; i < args.size(); ++i) {
     if ((args[i] == "-f" || args[i] == "--file") && i + 1 < args.size()) {
       file = args[++i];
+    } else if (args[i] == "--mode" && i + 1 < args.size()) {
+      mode = args[++i];
+      if (mode != "changelog" && mode != "tableau") {
+        std::fprintf(stderr, "eddy sql: --mode is changelog or tableau, not '%s'\n", mode.c_str());
+        return 2;
+      }
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::printf(
-          "usage: eddy sql [-f FILE.sql]\n"
+          "usage: eddy sql [-f FILE.sql] [--mode changelog|tableau]\n"
           "  -f FILE   run the statements of FILE in order; a SELECT prints its changelog\n"
           "            (+I[...], -U[...], +U[...], -D[...]) to stdout and ends when its\n"
           "            bounded inputs end\n"
+          "  --mode    changelog (default): one line per change in Flink's print format;\n"
+          "            tableau: a table with an op column, as Flink's SQL client draws it\n"
           "  without -f, statements are read from standard input, each ended by ';'\n");
       return 0;
     } else {
@@ -51,7 +133,13 @@ int runSql(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  sql::TableEnvironment env(std::make_shared<CliCollector>());
+  std::shared_ptr<sql::ChangelogCollector> out;
+  if (mode == "tableau") {
+    out = std::make_shared<TableauCollector>();
+  } else {
+    out = std::make_shared<CliCollector>();
+  }
+  sql::TableEnvironment env(out);
   std::string script;
   if (!file.empty()) {
     std::ifstream in(file);

@@ -20,6 +20,17 @@ class ChangelogCollector {
   virtual ~ChangelogCollector() = default;
   virtual void line(const std::string& s) = 0;
   virtual void flush() {}
+  /// A SELECT's result: begin() with its column names and types, then row() per
+  /// change (from the sink's task thread), then end() with the number of changes.
+  /// By default each row is one line in Flink's print format.
+  virtual void begin(const std::vector<std::string>& names, const std::vector<LogicalType>& types) {
+    (void)names;
+    (void)types;
+  }
+  virtual void row(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, const std::string& prefix) {
+    line(prefix + formatRow(b, r, types));
+  }
+  virtual void end(int64_t rows) { (void)rows; }
 };
 
 class StdoutCollector final : public ChangelogCollector {
@@ -71,7 +82,7 @@ class PrintTableSink final : public operators::SinkFunction<RecordBatch> {
     prefix_ = prefix.empty() ? "" : prefix + "> ";
   }
   void invoke(const RecordBatch& b, const Context&) override {
-    for (size_t r = 0; r < b.size(); ++r) out_->line(prefix_ + formatRow(b, r, types_));
+    for (size_t r = 0; r < b.size(); ++r) out_->row(b, r, types_, prefix_);
     seen_ += static_cast<int64_t>(b.size());
   }
   void finish() override {

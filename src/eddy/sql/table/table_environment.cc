@@ -493,6 +493,11 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
     auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, "", rows), "collect");
     sink.setParallelism(1);
+    if (!dry_run_) {
+      std::vector<std::string> names;
+      for (const auto& c : plan->schema) names.push_back(c.name);
+      out_->begin(names, typesOf(plan->schema));
+    }
   }
   for (const ast::Statement* ins : inserts) {
     auto t = catalog_.tables.find(ins->name);
@@ -544,6 +549,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   runtime::JobExecutionResult r = env.execute(select ? "collect" : "insert-into");
   out_->flush();
   last_job_rows_ = rows->load();
+  if (select) out_->end(last_job_rows_);
   if (!r.isOk()) {
     return Status(r.status.code(), "SQL job failed" + (r.failed_operator.empty() ? "" : " in " + r.failed_operator) +
                                        ": " + r.status.message());

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `eddy sql` as a user runs it: a script file's SELECT changelog on stdout (and nothing
+# else), [INFO] lines and errors on stderr, exit status 1 on an error with nothing run,
+# the tableau mode, statements from standard input.
+# Usage: sql_cli_test.sh BIN_DIR
+set -u
+bin="$(cd "$1" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+printf '1,alice,10.50,2024-01-01 10:00:01\n2,bob,3.25,2024-01-01 10:02:00\n3,alice,7.00,2024-01-01 10:04:59\n' >orders.csv
+cat >job.sql <<SQL
+-- Revenue per customer.
+CREATE TABLE orders (id INT, customer STRING, price DECIMAL(10, 2), ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$work/orders.csv', 'format' = 'csv');
+SELECT customer, SUM(price) AS revenue FROM orders GROUP BY customer;
+SQL
+"$bin/eddy" sql -f job.sql >out.txt 2>err.txt || fail "job.sql exited $?"
+printf '+I[alice, 10.50]\n+I[bob, 3.25]\n-U[alice, 10.50]\n+U[alice, 17.50]\n' >want.txt
+diff -u want.txt out.txt >&2 || fail "the changelog on stdout"
+grep -q '^\[INFO\] Execute statement succeeded.' err.txt || fail "no [INFO] line on stderr"
+
+"$bin/eddy" sql --mode tableau -f job.sql >tab.txt 2>/dev/null || fail "tableau exited $?"
+grep -q '^| op |' tab.txt || fail "no tableau header: $(head -3 tab.txt)"
+grep -q '^| +U |' tab.txt || fail "no +U row in the tableau"
+grep -q '^Received a total of 4 rows$' tab.txt || fail "no row count in the tableau"
+
+# A misspelled column in the last statement: an error naming it, and nothing ran.
+cat >bad.sql <<SQL
+CREATE TABLE orders (id INT, customer STRING, price DECIMAL(10, 2), ts TIMESTAMP(3))
+WITH ('connector' = 'filesystem', 'path' = '$work/orders.csv', 'format' = 'csv');
+SELECT id FROM orders;
+SELECT custmer FROM orders;
+SQL
+"$bin/eddy" sql -f bad.sql >bad.out 2>bad.err
+[[ $? == 1 ]] || fail "bad.sql should exit 1"
+[[ ! -s bad.out ]] || fail "bad.sql ran a statement: $(head -2 bad.out)"
+grep -q "SQL error at line 4, column 8: Column 'custmer' not found in any table (did you mean 'customer'?)" bad.err ||
+  fail "error text: $(cat bad.err)"
+
+# Statements typed on standard input run as their ';' arrives.
+printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2',\n 'fields.a.kind' = 'sequence', 'fields.a.start' = '5', 'fields.a.end' = '6');\nSELECT a * 2 FROM t;\n" |
+  "$bin/eddy" sql >stdin.out 2>/dev/null || fail "stdin mode exited $?"
+[[ "$(sort stdin.out | tr '\n' ' ')" == "+I[10] +I[12] " ]] || fail "stdin mode output: $(cat stdin.out)"
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "sql cli: ok"
