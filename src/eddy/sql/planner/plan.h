@@ -8,6 +8,7 @@
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/table_source.h"
 
@@ -37,7 +38,9 @@ enum class ChangelogMode { kInsertOnly, kUpdates };
 /// A node of the plan: the logical operators Flink's planner produces for streaming,
 /// each translated to one runtime operator (or a source / sink).
 struct PlanNode {
-  enum class Kind { kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank };
+  enum class Kind {
+    kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank, kOverAggregate
+  };
   Kind kind = Kind::kScan;
   Schema schema;
   std::vector<std::shared_ptr<PlanNode>> inputs;
@@ -62,6 +65,8 @@ struct PlanNode {
   // kRank: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...); limit 0 until a WHERE on
   // the row number bounds it. Output: the input columns, then the row number.
   RankSpec rank;
+  // kOverAggregate: output = the input columns, then one column per aggregate.
+  OverSpec over;
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
   int time_col = -1;  // Input column the window is over.

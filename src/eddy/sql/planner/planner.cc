@@ -611,8 +611,13 @@ class Planner {
   // The SELECT list (and GROUP BY) over the FROM/WHERE result.
   Result<PlanPtr> selectOver(const ast::Select& s, const PlanPtr& input, const Scope& scope) {
     for (const auto& item : s.items) {
-      if (item.expr->kind == Expr::Kind::kOver) return rankPlan(s, item, input, scope);
+      if (item.expr->kind != Expr::Kind::kOver) continue;
+      const Expr& fn = *item.expr->args[0];
+      if (fn.kind == Expr::Kind::kCall && fn.name == "ROW_NUMBER") return rankPlan(s, item, input, scope);
     }
+    std::vector<const Expr*> overs;
+    for (const auto& item : s.items) collectOvers(*item.expr, overs);
+    if (!overs.empty()) return overPlan(s, overs, input, scope);
     bool aggregate = !s.group_by.empty() || (s.having != nullptr);
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
     if (!aggregate) {
@@ -674,6 +679,116 @@ class Planner {
     rank_col_ = static_cast<int>(node->schema.size()) - 1;
     auto projected = project(s, node, rank_scope, nullptr);
     rank_expr_ = nullptr;
+    return projected;
+  }
+
+  static void collectOvers(const Expr& e, std::vector<const Expr*>& out) {
+    if (e.kind == Expr::Kind::kOver) {
+      out.push_back(&e);
+      return;
+    }
+    for (const auto& a : e.args) collectOvers(*a, out);
+  }
+
+  // SELECT ..., agg(x) OVER (PARTITION BY p ORDER BY rowtime ROWS|RANGE ...) ...: an
+  // over-aggregate node (all OVER calls of the SELECT share one window, as Flink
+  // requires) and the projection over it.
+  Result<PlanPtr> overPlan(const ast::Select& s, const std::vector<const Expr*>& overs, const PlanPtr& input,
+                           const Scope& scope) {
+    if (!s.group_by.empty() || s.having) return sqlError(s.pos, "OVER aggregates with GROUP BY are not supported");
+    const Expr::Window& w = *overs[0]->over;
+    auto frameText = [](const Expr::Window& x) {
+      std::string t;
+      for (const auto& p : x.partition_by) t += canon(*p) + ";";
+      t += "|";
+      for (const auto& o : x.order_by) t += canon(*o) + ";";
+      t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : canon(*x.preceding));
+      return t;
+    };
+    for (const Expr* o : overs) {
+      if (frameText(*o->over) != frameText(w)) {
+        return sqlError(o->pos, "all OVER aggregates of a SELECT must use the same window");
+      }
+      const Expr& fn = *o->args[0];
+      if (fn.kind != Expr::Kind::kCall || !isAggregate(fn.name)) {
+        return sqlError(o->pos, "OVER takes an aggregate function (or ROW_NUMBER for Top-N)");
+      }
+    }
+    if (w.order_by.size() != 1 || w.order_desc[0]) {
+      return sqlError(overs[0]->pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
+    }
+    auto pre = std::make_shared<PlanNode>();
+    pre->kind = PlanNode::Kind::kCalc;
+    pre->inputs.push_back(input);
+    pre->mode = input->mode;
+    pre->rowtime = input->rowtime;
+    for (size_t i = 0; i < input->schema.size(); ++i) {
+      pre->schema.push_back(input->schema[i]);
+      pre->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
+    }
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kOverAggregate;
+    node->mode = ChangelogMode::kInsertOnly;
+    if (input->mode != ChangelogMode::kInsertOnly) {
+      return sqlError(overs[0]->pos, "OVER aggregation does not support an updating input");
+    }
+    EDDY_ASSIGN_OR_RETURN(ExprP order, expr(*w.order_by[0], scope));
+    auto* time = dynamic_cast<InputRef*>(order.get());
+    if (!time || !order->type().rowtime) {
+      return sqlError(w.order_by[0]->pos,
+                      "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime column)");
+    }
+    node->over.time_col = time->index();
+    for (const auto& p : w.partition_by) {
+      EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*p, scope));
+      auto* ref = dynamic_cast<InputRef*>(b.get());
+      if (!ref) return sqlError(p->pos, "an OVER window's PARTITION BY must be a column");
+      node->over.partition.push_back(ref->index());
+    }
+    node->over.rows = w.rows;
+    node->over.unbounded = w.unbounded;
+    if (!w.unbounded) {
+      if (w.rows) {
+        if (w.preceding->kind != Expr::Kind::kLiteral || w.preceding->literal != Expr::LiteralType::kInteger) {
+          return sqlError(w.preceding->pos, "ROWS ... PRECEDING takes an integer");
+        }
+        node->over.preceding = std::stoll(w.preceding->text);
+      } else {
+        if (w.preceding->kind != Expr::Kind::kInterval) {
+          return sqlError(w.preceding->pos, "RANGE ... PRECEDING over a time attribute takes an INTERVAL");
+        }
+        EDDY_ASSIGN_OR_RETURN(node->over.preceding, intervalMillis(*w.preceding));
+      }
+    }
+    std::vector<std::string> canons;
+    std::vector<int> agg_of_over;
+    for (const Expr* o : overs) {
+      std::string key = canon(*o->args[0]);
+      auto seen = std::find(canons.begin(), canons.end(), key);
+      if (seen != canons.end()) {
+        agg_of_over.push_back(static_cast<int>(seen - canons.begin()));
+        continue;
+      }
+      EDDY_ASSIGN_OR_RETURN(AggregateCall call, aggregateCall(*o->args[0], scope, *pre));
+      call.retractable = !w.unbounded;  // A bounded frame retracts rows that leave it.
+      node->over.aggs.push_back(std::move(call));
+      canons.push_back(key);
+      agg_of_over.push_back(static_cast<int>(canons.size()) - 1);
+    }
+    node->inputs.push_back(pre);
+    node->schema = pre->schema;
+    node->rowtime = pre->rowtime;
+    node->over.input_types = typesOf(pre->schema);
+    for (size_t a = 0; a < node->over.aggs.size(); ++a) {
+      node->schema.push_back({"w0$o" + std::to_string(a), node->over.aggs[a].type});
+    }
+    const int first_agg = static_cast<int>(pre->schema.size());
+    for (size_t i = 0; i < overs.size(); ++i) {
+      int col = first_agg + agg_of_over[i];
+      over_cols_[overs[i]] = {col, node->schema[static_cast<size_t>(col)].type};
+    }
+    auto projected = project(s, node, scope, nullptr);
+    over_cols_.clear();
     return projected;
   }
 
@@ -1111,6 +1226,10 @@ class Planner {
         return sqlError(e.pos, "subqueries in expressions are not supported yet");
       case Expr::Kind::kOver:
         if (&e == rank_expr_) return ExprP(std::make_unique<InputRef>(rank_col_, LogicalType::bigint().notNull()));
+        if (over_cols_.count(&e)) {
+          const auto& [col, type] = over_cols_.at(&e);
+          return ExprP(std::make_unique<InputRef>(col, type));
+        }
         return sqlError(e.pos, "OVER aggregations are not supported yet (ROW_NUMBER() for Top-N is)");
     }
     return sqlError(e.pos, "unsupported expression");
@@ -1357,6 +1476,8 @@ class Planner {
   // rank node's row number column.
   const Expr* rank_expr_ = nullptr;
   int rank_col_ = -1;
+  // While a SELECT with OVER aggregates is projected: each OVER expression's column.
+  std::map<const Expr*, std::pair<int, LogicalType>> over_cols_;
 };
 
 }  // namespace

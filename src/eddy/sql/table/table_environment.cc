@@ -8,6 +8,7 @@
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
+#include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/window_aggregate.h"
@@ -64,6 +65,23 @@ std::string rankName(const PlanNode& p) {
          "], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
          "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
          (p.rank.output_rank_number ? "true" : "false") + "])";
+}
+
+// Flink's text: OverAggregate(partitionBy=[$0], orderBy=[$3 ASC], window=[ROWS BETWEEN 2
+// PRECEDING AND CURRENT ROW], select=[..., SUM($2) AS w0$o0]).
+std::string overName(const PlanNode& p) {
+  std::string partition;
+  for (size_t i = 0; i < p.over.partition.size(); ++i) {
+    partition += (i ? ", $" : "$") + std::to_string(p.over.partition[i]);
+  }
+  std::string frame = p.over.unbounded ? "UNBOUNDED"
+                      : p.over.rows    ? std::to_string(p.over.preceding)
+                                       : std::to_string(p.over.preceding) + " ms";
+  std::string aggs;
+  for (size_t a = 0; a < p.over.aggs.size(); ++a) aggs += (a ? ", " : "") + p.over.aggs[a].name;
+  return "OverAggregate(partitionBy=[" + partition + "], orderBy=[$" + std::to_string(p.over.time_col) +
+         " ASC], window=[" + (p.over.rows ? "ROWS" : "RANGE") + " BETWEEN " + frame +
+         " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
 }
 
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
@@ -171,6 +189,13 @@ class Translator {
                       .transform<RecordBatch>(rankName(*p), [spec] { return std::make_unique<RankOperator>(spec); });
         return keyedParallelism(op, spec.partition);
       }
+      case PlanNode::Kind::kOverAggregate: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        OverSpec spec = p->over;
+        auto op = byKey(in, spec.partition, p->inputs[0]->schema)
+                      .transform<RecordBatch>(overName(*p), [spec] { return std::make_unique<OverAggregateOperator>(spec); });
+        return keyedParallelism(op, spec.partition);
+      }
       case PlanNode::Kind::kUnion: {
         EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
         for (size_t i = 1; i < p->inputs.size(); ++i) {
@@ -275,6 +300,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kUnion: s += "Union(all=[true], union=[" + fieldList(p.schema) + "])"; break;
     case PlanNode::Kind::kJoin: s += joinName(p); break;
     case PlanNode::Kind::kRank: s += rankName(p); break;
+    case PlanNode::Kind::kOverAggregate: s += overName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
       break;

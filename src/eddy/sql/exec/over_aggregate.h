@@ -1,0 +1,69 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/keyed_operator.h"
+#include "eddy/runtime/internal_timer_service.h"
+#include "eddy/sql/exec/aggregates.h"
+
+namespace eddy::sql {
+
+/// An OVER window: PARTITION BY `partition` ORDER BY the rowtime column `time_col`,
+/// ROWS or RANGE from `preceding` (rows, or milliseconds) or UNBOUNDED PRECEDING to the
+/// current row, and the aggregates computed over it.
+struct OverSpec {
+  std::vector<int> partition;
+  int time_col = -1;
+  bool rows = false;
+  bool unbounded = true;
+  int64_t preceding = 0;
+  std::vector<AggregateCall> aggs;
+  std::vector<LogicalType> input_types;
+};
+
+/// Flink's event-time OVER aggregation (RowTimeRowsBoundedPrecedingFunction and its
+/// RANGE / unbounded siblings): rows wait in keyed state until the watermark passes
+/// their time, then each is emitted once (+I) with the aggregates over its frame, in
+/// time order. RANGE frames include every row of the same time (peers); ROWS frames
+/// take rows of the same time in arrival order. A row at or below the watermark when
+/// it arrives is late and dropped, as in Flink. Append-only in and out.
+/// Output: the input columns, then one column per aggregate.
+/// Thread: the task thread.
+class OverAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
+                                    private operators::KeyedSupport<std::string, RecordBatch>,
+                                    public runtime::Triggerable<std::string, int64_t> {
+ public:
+  explicit OverAggregateOperator(OverSpec spec);
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  }
+  void open() override;
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
+  void processWatermark(runtime::Watermark wm) override;
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
+
+ private:
+  void flush();
+
+  OverSpec spec_;
+  std::vector<int> all_columns_;
+  std::vector<LogicalType> partition_types_;
+  std::vector<LogicalType> output_types_;
+  // Checkpointed state, per partition key: rows waiting for the watermark (time ->
+  // length-prefixed encoded rows), the accumulators, and for a bounded frame the rows
+  // in it (time + encoded row, oldest first); a timer per waiting time.
+  state::MapState<int64_t, std::string>* pending_ = nullptr;
+  state::ValueState<std::string>* accs_ = nullptr;
+  state::ValueState<std::string>* frame_ = nullptr;
+  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
+  RecordBatch out_;
+};
+
+}  // namespace eddy::sql
