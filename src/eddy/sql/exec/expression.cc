@@ -1,5 +1,6 @@
 #include "eddy/sql/exec/expression.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 
@@ -214,6 +215,21 @@ const Column& LogicalCall::eval(const RecordBatch& in) {
       }
     }
   }
+  return out_;
+}
+
+namespace {
+std::atomic<const Clock*> sql_clock{nullptr};
+}  // namespace
+
+void setSqlClock(const Clock* clock) { sql_clock.store(clock); }
+
+const Column& NowCall::eval(const RecordBatch& in) {
+  const Clock* clock = sql_clock.load();
+  int64_t now = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
+  int64_t v = what_ == What::kCurrentDate ? floorDays(now) : now;
+  out_.i64.assign(in.size(), v);
+  out_.null.assign(in.size(), 0);
   return out_;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/core/clock.h"
 #include "eddy/sql/exec/logical_type.h"
 #include "eddy/sql/exec/record_batch.h"
 #include "eddy/sql/exec/value.h"
@@ -129,6 +130,28 @@ class LogicalCall final : public Expression {
   std::vector<ExprP> args_;
   Column out_{Storage::kInt64};
 };
+
+/// PROCTIME(), CURRENT_TIMESTAMP / NOW(), LOCALTIMESTAMP, CURRENT_DATE: the time when a
+/// row is evaluated (Flink evaluates them per record in streaming mode), read from the
+/// clock setSqlClock installed (the system clock by default). The session time zone is
+/// UTC, so local and zoned timestamps have the same value.
+class NowCall final : public Expression {
+ public:
+  enum class What { kProcTime, kCurrentTimestamp, kLocalTimestamp, kCurrentDate };
+  NowCall(What what, LogicalType type, std::string name)
+      : Expression(type), what_(what), name_(std::move(name)) {}
+  const Column& eval(const RecordBatch& in) override;
+  ExprP cloneWith(const InputMap&) const override { return std::make_unique<NowCall>(what_, type_, name_); }
+  std::string toString() const override { return name_ + "()"; }
+
+ private:
+  What what_;
+  std::string name_;
+  Column out_{Storage::kInt64};
+};
+
+/// The clock NowCall reads (tests install a manual one); null restores the system clock.
+void setSqlClock(const Clock* clock);
 
 /// Two row filters in turn: `second` is evaluated only on the rows `first` keeps (so an
 /// expression that may fail, a CAST, never sees a row the first filter dropped). What

@@ -1390,11 +1390,30 @@ class Planner {
     if (e.filter) return sqlError(e.filter->pos, "FILTER is only allowed on aggregate functions, not on " + n);
     if (n == "PROCTIME" || n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "LOCALTIMESTAMP" || n == "CURRENT_DATE" ||
         n == "CURRENT_ROW_TIMESTAMP") {
-      return sqlError(e.pos, n + "() is not supported yet");
+      if (!e.args.empty()) return sqlError(e.pos, n + "() takes no arguments");
+      if (n == "PROCTIME") {
+        LogicalType t = LogicalType::of(TypeId::kTimestampLtz, 3).notNull();
+        t.proctime = true;
+        return ExprP(std::make_unique<NowCall>(NowCall::What::kProcTime, t, n));
+      }
+      if (n == "CURRENT_DATE") {
+        return ExprP(std::make_unique<NowCall>(NowCall::What::kCurrentDate, LogicalType::of(TypeId::kDate).notNull(), n));
+      }
+      if (n == "LOCALTIMESTAMP") {
+        return ExprP(std::make_unique<NowCall>(NowCall::What::kLocalTimestamp, LogicalType::timestamp(3).notNull(), n));
+      }
+      return ExprP(std::make_unique<NowCall>(NowCall::What::kCurrentTimestamp,
+                                             LogicalType::of(TypeId::kTimestampLtz, 3).notNull(), n));
     }
-    if (n == "TUMBLE" || n == "HOP" || n == "SESSION" || n == "TUMBLE_START" || n == "TUMBLE_END" ||
-        n == "HOP_START" || n == "HOP_END" || n == "SESSION_START" || n == "SESSION_END" || n == "TUMBLE_ROWTIME") {
-      return sqlError(e.pos, "group window functions (" + n + ") are not supported yet; use the window TVFs");
+    if (n == "TUMBLE" || n == "HOP" || n == "SESSION") {
+      return sqlError(e.pos, n + "(...) is a group window: it belongs in GROUP BY (or use the window TVF)");
+    }
+    if (n.find("_START") != std::string::npos || n.find("_END") != std::string::npos ||
+        n.find("_ROWTIME") != std::string::npos) {
+      std::string base = n.substr(0, n.find('_'));
+      if (base == "TUMBLE" || base == "HOP" || base == "SESSION") {
+        return sqlError(e.pos, n + " needs a GROUP BY " + base + "(...) with the same arguments");
+      }
     }
     std::vector<ExprP> args;
     for (const auto& a : e.args) {
@@ -1604,7 +1623,9 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     scan->computed.assign(physical.size(), false);
     scan->computed_exprs.assign(physical.size(), nullptr);
     EDDY_ASSIGN_OR_RETURN(ExprP e, bindOver(*c.computed, scan));
-    t->schema.push_back({c.name, e->type().plain()});
+    LogicalType ct = e->type().plain();
+    ct.proctime = e->type().proctime;  // `proc AS PROCTIME()` declares a processing-time attribute.
+    t->schema.push_back({c.name, ct});
     t->computed.push_back(true);
     t->computed_exprs.push_back(std::shared_ptr<const Expression>(std::move(e)));
     t->computed_text.push_back("");

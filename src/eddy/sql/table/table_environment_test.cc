@@ -73,5 +73,24 @@ TEST(TableEnvironment, UserDefinedScalarFunctions) {
   EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: function TIMES argument 2 must be BIGINT, not CHAR(1) NOT NULL");
 }
 
+TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
+  ManualClock clock(Timestamp{1704164645123});  // 2024-01-02 03:04:05.123 UTC
+  setSqlClock(&clock);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(
+      "CREATE TABLE p (a INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
+      "DESCRIBE p;\n"
+      "SELECT proc, CURRENT_TIMESTAMP, NOW(), LOCALTIMESTAMP, CURRENT_DATE FROM p;");
+  setSqlClock(nullptr);
+  ASSERT_TRUE(st.isOk()) << st.message();
+  std::vector<std::string> lines = out->take();
+  bool described = false;
+  for (const auto& l : lines) described = described || l.find("TIMESTAMP_LTZ(3) *PROCTIME*") != std::string::npos;
+  EXPECT_TRUE(described);
+  EXPECT_EQ(lines.back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
+                          "2024-01-02 03:04:05.123, 2024-01-02]");
+}
+
 }  // namespace
 }  // namespace eddy::sql
