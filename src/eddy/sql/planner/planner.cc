@@ -954,6 +954,59 @@ class Planner {
     return node;
   }
 
+  // GROUPING SETS / ROLLUP / CUBE as Flink's Expand: each row once per grouping set, the
+  // group columns outside the set NULL and a set number ($e) appended, which the
+  // aggregation then also groups by. A group column written twice is one column.
+  Result<PlanPtr> expandGroupingSets(const ast::Select& s, const PlanPtr& pre, const std::vector<std::string>& group_canon,
+                                     int window_start, int window_end) {
+    const size_t groups = group_canon.size();
+    std::vector<size_t> slot(groups);
+    for (size_t i = 0; i < groups; ++i) {
+      slot[i] = static_cast<size_t>(std::find(group_canon.begin(), group_canon.end(), group_canon[i]) -
+                                    group_canon.begin());
+    }
+    std::vector<std::vector<bool>> kept;  // Per set, per group column.
+    for (const auto& set : s.grouping_sets) {
+      std::vector<bool> in(groups, false);
+      for (int g : set) {
+        for (size_t i = 0; i < groups; ++i) in[i] = in[i] || slot[i] == slot[static_cast<size_t>(g)];
+      }
+      if (window_start >= 0 && (!in[static_cast<size_t>(window_start)] || !in[static_cast<size_t>(window_end)])) {
+        return sqlError(s.pos, "every grouping set of a window aggregation must contain window_start and window_end");
+      }
+      kept.push_back(std::move(in));
+    }
+    Schema schema = pre->schema;
+    for (size_t i = 0; i < groups; ++i) {
+      for (const auto& in : kept) {
+        if (!in[i]) schema[i].type.nullable = true;
+      }
+    }
+    schema.push_back({"$e", LogicalType::bigint().notNull()});
+    auto uni = std::make_shared<PlanNode>();
+    uni->kind = PlanNode::Kind::kUnion;
+    uni->schema = schema;
+    uni->mode = pre->mode;
+    for (size_t k = 0; k < kept.size(); ++k) {
+      auto calc = std::make_shared<PlanNode>();
+      calc->kind = PlanNode::Kind::kCalc;
+      calc->inputs.push_back(pre);
+      calc->mode = pre->mode;
+      calc->schema = schema;
+      for (size_t c = 0; c < pre->schema.size(); ++c) {
+        if (c < groups && !kept[k][c]) {
+          calc->projections.push_back(std::make_shared<Literal>(Value(), schema[c].type, "null"));
+        } else {
+          calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), schema[c].type));
+        }
+      }
+      calc->projections.push_back(
+          std::make_shared<Literal>(Value::ofInt(static_cast<int64_t>(k)), schema.back().type, std::to_string(k)));
+      uni->inputs.push_back(calc);
+    }
+    return PlanPtr(uni);
+  }
+
   Result<PlanPtr> aggregatePlan(const ast::Select& s, PlanPtr input, const Scope& input_scope) {
     Scope scope = input_scope;
     const Expr* legacy = nullptr;
@@ -965,7 +1018,6 @@ class Planner {
     if (legacy) {
       EDDY_ASSIGN_OR_RETURN(input, legacyWindow(*legacy, input, scope));
     }
-    if (s.has_grouping_sets) return sqlError(s.pos, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
     // Collect the aggregate calls of SELECT and HAVING.
     std::vector<const Expr*> calls;
     std::function<Status(const Expr&)> collect = [&](const Expr& e) -> Status {
@@ -1027,6 +1079,14 @@ class Planner {
       agg_canon.push_back(key);
     }
     bool window_agg = window_start >= 0 && window_end >= 0;
+    int expand_col = -1;
+    if (s.has_grouping_sets) {
+      if (window_agg && window->window.kind == WindowSpec::Kind::kSession) {
+        return sqlError(s.pos, "GROUPING SETS over a SESSION window are not supported");
+      }
+      EDDY_ASSIGN_OR_RETURN(pre, expandGroupingSets(s, pre, group_canon, window_start, window_end));
+      expand_col = static_cast<int>(pre->schema.size()) - 1;
+    }
     auto node = std::make_shared<PlanNode>();
     node->inputs.push_back(pre);
     AggBinding binding;
@@ -1043,6 +1103,10 @@ class Planner {
         binding.groups[group_canon[i]] = static_cast<int>(node->keys.size());
         node->keys.push_back(idx);
         node->schema.push_back(pre->schema[i]);
+      }
+      if (expand_col >= 0) {
+        node->keys.push_back(expand_col);
+        node->schema.push_back(pre->schema[static_cast<size_t>(expand_col)]);
       }
       size_t k = node->keys.size();
       binding.groups[group_canon[static_cast<size_t>(window_start)]] = static_cast<int>(k);
@@ -1079,6 +1143,10 @@ class Planner {
         binding.groups[group_canon[i]] = static_cast<int>(i);
         node->keys.push_back(static_cast<int>(i));
         node->schema.push_back(pre->schema[i]);
+      }
+      if (expand_col >= 0) {
+        node->keys.push_back(expand_col);
+        node->schema.push_back(pre->schema[static_cast<size_t>(expand_col)]);
       }
     }
     for (size_t a = 0; a < aggs.size(); ++a) {
