@@ -577,6 +577,7 @@ class Planner {
     PlanNode* bounded = nullptr;
     int rank_number = -1;
     if (where) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
+    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(semiJoins(input, scope, conditions));
     if (!conditions.empty()) {
       std::vector<ExprP> conds;
       for (const Expr* c : conditions) {
@@ -596,6 +597,85 @@ class Planner {
       return result;
     }
     return selectOver(s, input, scope);
+  }
+
+  // WHERE x IN (SELECT y ...) as a semi-join (Flink's): an inner join with the distinct
+  // values of the subquery, then the input's columns again. Takes those conjuncts out of
+  // `conditions`; NOT IN and IN below OR are not supported yet.
+  Status semiJoins(PlanPtr& input, const Scope& scope, std::vector<const Expr*>& conditions) {
+    std::vector<const Expr*> conjuncts, rest;
+    for (const Expr* c : conditions) splitConjuncts(*c, conjuncts);
+    bool any = false;
+    for (const Expr* c : conjuncts) {
+      if (c->kind != Expr::Kind::kInQuery) {
+        rest.push_back(c);
+        continue;
+      }
+      if (c->negated) return sqlError(c->pos, "NOT IN (SELECT ...) is not supported yet");
+      EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*c->args[0], scope));
+      Planner sub(catalog_);
+      sub.ctes_ = ctes_;
+      EDDY_ASSIGN_OR_RETURN(PlanPtr values, sub.query(*c->query));
+      if (values->schema.size() != 1) {
+        return sqlError(c->pos, "the subquery of IN must return one column, not " +
+                                    std::to_string(values->schema.size()));
+      }
+      LogicalType common;
+      if (!commonType(needle->type(), values->schema[0].type, &common)) {
+        return sqlError(c->pos, "IN compares " + needle->type().toString() + " with " +
+                                    values->schema[0].type.toString());
+      }
+      // The distinct values, so that a row matches once however often its value occurs.
+      auto distinct = std::make_shared<PlanNode>();
+      distinct->kind = PlanNode::Kind::kGroupAggregate;
+      distinct->inputs = {values};
+      distinct->schema = {{values->schema[0].name, values->schema[0].type.plain()}};
+      distinct->keys = {0};
+      distinct->mode = ChangelogMode::kUpdates;
+      // The input plus the value to look up, as the join's left side.
+      const int width = static_cast<int>(input->schema.size());
+      auto left = std::make_shared<PlanNode>();
+      left->kind = PlanNode::Kind::kCalc;
+      left->inputs = {input};
+      left->mode = input->mode;
+      left->schema = input->schema;
+      for (auto& col : left->schema) col.type.rowtime = false;
+      for (int i = 0; i < width; ++i) {
+        left->projections.push_back(std::make_shared<InputRef>(i, input->schema[static_cast<size_t>(i)].type));
+      }
+      ExprP key = coerce(std::move(needle), common);
+      left->schema.push_back({"$in", key->type()});
+      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
+      auto right = std::make_shared<PlanNode>();
+      right->kind = PlanNode::Kind::kCalc;
+      right->inputs = {distinct};
+      right->mode = distinct->mode;
+      ExprP value = coerce(std::make_unique<InputRef>(0, distinct->schema[0].type), common);
+      right->schema = {{"$v", value->type()}};
+      right->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
+      auto join = std::make_shared<PlanNode>();
+      join->kind = PlanNode::Kind::kJoin;
+      join->inputs = {left, right};
+      join->join_type = JoinType::kInner;
+      join->left_keys = {width};
+      join->right_keys = {0};
+      join->schema = left->schema;
+      join->schema.push_back(right->schema[0]);
+      join->mode = input->mode == ChangelogMode::kInsertOnly ? ChangelogMode::kUpdates : input->mode;
+      // Back to the input's columns.
+      auto back = std::make_shared<PlanNode>();
+      back->kind = PlanNode::Kind::kCalc;
+      back->inputs = {join};
+      back->mode = join->mode;
+      for (int i = 0; i < width; ++i) {
+        back->schema.push_back(left->schema[static_cast<size_t>(i)]);
+        back->projections.push_back(std::make_shared<InputRef>(i, left->schema[static_cast<size_t>(i)].type));
+      }
+      input = back;
+      any = true;
+    }
+    if (any) conditions = rest;
+    return Status::ok();
   }
 
   // Whether `p` (or the Calcs between it and `below`) reads column `column` of `below`.
