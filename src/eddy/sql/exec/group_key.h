@@ -35,6 +35,22 @@ inline void encodeKey(const RecordBatch& b, size_t row, const std::vector<int>& 
 
 namespace eddy::sql {
 
+/// Appends `s` to `out` with a 4-byte length before it (rows kept in one state value).
+inline void appendBytes(std::string& out, const std::string& s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  out += s;
+}
+
+/// Reads what appendBytes wrote at `p`, moving `p` past it.
+inline std::string readBytes(const std::string& in, size_t& p) {
+  uint32_t n;
+  std::memcpy(&n, in.data() + p, 4);
+  std::string s = in.substr(p + 4, n);
+  p += 4 + n;
+  return s;
+}
+
 /// The key columns' values back from encodeKey's bytes.
 inline std::vector<Value> decodeKey(const std::string& bytes, const std::vector<LogicalType>& types) {
   std::vector<Value> out;

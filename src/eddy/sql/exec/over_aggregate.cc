@@ -8,20 +8,6 @@
 namespace eddy::sql {
 namespace {
 
-void appendBytes(std::string& out, const std::string& s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  out.append(reinterpret_cast<const char*>(&n), 4);
-  out += s;
-}
-
-std::string readBytes(const std::string& in, size_t& p) {
-  uint32_t n;
-  std::memcpy(&n, in.data() + p, 4);
-  std::string s = in.substr(p + 4, n);
-  p += 4 + n;
-  return s;
-}
-
 struct FrameRow {
   int64_t ts;
   std::string row;

@@ -33,20 +33,6 @@ void appendSortable(const Column& c, size_t r, const LogicalType& t, bool desc, 
   }
 }
 
-void appendBytes(std::string& out, const std::string& s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  out.append(reinterpret_cast<const char*>(&n), 4);
-  out += s;
-}
-
-std::string readBytes(const std::string& in, size_t& p) {
-  uint32_t n;
-  std::memcpy(&n, in.data() + p, 4);
-  std::string s = in.substr(p + 4, n);
-  p += 4 + n;
-  return s;
-}
-
 }  // namespace
 
 RankOperator::RankOperator(RankSpec spec)
