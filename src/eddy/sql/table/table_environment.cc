@@ -5,6 +5,7 @@
 
 #include "eddy/api/eddy.h"
 #include "eddy/sql/exec/calc_operator.h"
+#include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
@@ -566,9 +567,28 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       s.addSink(PrintTableSink(typesOf(sink_schema), out, id, rows), "print");
     } else if (connector == "blackhole") {
       s.addSink(BlackholeTableSink(rows), "blackhole");
+    } else if (connector == "filesystem") {
+      // Flink's filesystem sink takes inserts only.
+      if (plan->mode != ChangelogMode::kInsertOnly) {
+        return sqlError(ins->pos, "Table sink '" + ins->name +
+                                      "' doesn't support consuming update and delete changes (the filesystem "
+                                      "connector is append-only)");
+      }
+      std::string path = target.options.count("path") ? target.options.at("path") : "";
+      if (path.rfind("file://", 0) == 0) path = path.substr(7);
+      if (path.empty()) return sqlError(ins->pos, "table '" + ins->name + "': the filesystem connector needs option 'path'");
+      auto encoder = fileSinkEncoder(ins->name, target.options, sink_schema);
+      if (!encoder.isOk()) return sqlError(ins->pos, encoder.status().message());
+      BatchEncoder encode = *encoder;
+      // Part files under `path`, committed at checkpoints or when the input ends.
+      Stream rows_only = s.filter([](const RecordBatch& b) { return !b.empty(); });
+      rows_only.sinkTo(operators::FileSink<RecordBatch>::forRowFormat(path, [encode, rows](const RecordBatch& b) {
+                         *rows += static_cast<int64_t>(b.size());
+                         return encode(b);
+                       }).build());
     } else {
       return sqlError(ins->pos, "table '" + ins->name + "' (connector '" + connector +
-                                    "') cannot be written to yet (sinks: print, blackhole)");
+                                    "') cannot be written to yet (sinks: print, blackhole, filesystem)");
     }
   }
   if (dry_run_) return Status::ok();  // Planned and translated: all a check needs.

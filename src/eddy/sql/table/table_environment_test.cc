@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
 namespace eddy::sql {
 namespace {
 
@@ -90,6 +95,51 @@ TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
   EXPECT_TRUE(described);
   EXPECT_EQ(lines.back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
                           "2024-01-02 03:04:05.123, 2024-01-02]");
+}
+
+std::vector<std::string> rowsOf(ListCollector& out) {
+  std::vector<std::string> rows;
+  for (const auto& l : out.take()) {
+    if (l.rfind("+I", 0) == 0) rows.push_back(l);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_sink_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string columns = "(a INT, s STRING, d DOUBLE, ts TIMESTAMP(3))";
+  Status st = env.executeScript(
+      std::string(kTable) + "CREATE TABLE csv_out " + columns + " WITH ('connector' = 'filesystem', 'path' = '" +
+      (dir / "csv").string() + "', 'format' = 'csv');\n" + "CREATE TABLE json_out " + columns +
+      " WITH ('connector' = 'filesystem', 'path' = '" + (dir / "json").string() + "', 'format' = 'json');\n" +
+      "INSERT INTO csv_out SELECT a, CONCAT('v', CAST(a AS STRING), ',\"q\"'), a / 2.0e0, "
+      "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1' SECOND * a FROM t;\n"
+      "INSERT INTO json_out SELECT a, IF(a = 2, CAST(NULL AS STRING), 'x'), 1.5e0, TIMESTAMP '2024-01-01 00:00:00' "
+      "FROM t;\n"
+      "CREATE TABLE csv_in " + columns + " WITH ('connector' = 'filesystem', 'path' = '" + (dir / "csv").string() +
+      "', 'format' = 'csv');\n"
+      "CREATE TABLE json_in " + columns + " WITH ('connector' = 'filesystem', 'path' = '" +
+      (dir / "json").string() + "', 'format' = 'json');\n");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM csv_in").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, v1,\"q\", 0.5, 2024-01-01 00:00:01.000]",
+                                                     "+I[2, v2,\"q\", 1.0, 2024-01-01 00:00:02.000]",
+                                                     "+I[3, v3,\"q\", 1.5, 2024-01-01 00:00:03.000]"}));
+  ASSERT_TRUE(env.executeSql("SELECT * FROM json_in").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, x, 1.5, 2024-01-01 00:00:00.000]",
+                                                     "+I[2, null, 1.5, 2024-01-01 00:00:00.000]",
+                                                     "+I[3, x, 1.5, 2024-01-01 00:00:00.000]"}));
+  // An updating query cannot be written to files.
+  Status updates = env.executeSql("INSERT INTO csv_out SELECT a, 'x', CAST(COUNT(*) AS DOUBLE), "
+                                  "TIMESTAMP '2024-01-01 00:00:00' FROM t GROUP BY a");
+  EXPECT_NE(updates.message().find("doesn't support consuming update and delete changes"), std::string::npos)
+      << updates.message();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

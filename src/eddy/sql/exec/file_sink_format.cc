@@ -1,0 +1,87 @@
+#include "eddy/sql/exec/file_sink_format.h"
+
+#include <nlohmann/json.hpp>
+
+namespace eddy::sql {
+namespace {
+
+std::string csvField(const std::string& v, char delimiter) {
+  if (v.find(delimiter) == std::string::npos && v.find('"') == std::string::npos &&
+      v.find('\n') == std::string::npos && v.find('\r') == std::string::npos) {
+    return v;
+  }
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+}  // namespace
+
+Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o, const Schema& schema) {
+  std::string format = option(o, "format");
+  std::vector<LogicalType> types = typesOf(schema);
+  if (format == "csv") {
+    std::string d = option(o, "csv.field-delimiter", ",");
+    if (d == "\\t") d = "\t";
+    if (d.size() != 1) {
+      return Status::invalidArgument("table '" + table + "': option 'csv.field-delimiter' must be one character");
+    }
+    char delimiter = d[0];
+    std::string null_literal = option(o, "csv.null-literal");
+    return BatchEncoder([types, delimiter, null_literal](const RecordBatch& b) {
+      std::string out;
+      for (size_t r = 0; r < b.size(); ++r) {
+        if (r > 0) out += '\n';
+        for (size_t c = 0; c < b.columns.size(); ++c) {
+          if (c > 0) out += delimiter;
+          Value v = valueAt(b.columns[c], r);
+          out += v.null ? null_literal : csvField(formatValue(v, types[c]), delimiter);
+        }
+      }
+      return out;
+    });
+  }
+  if (format == "json") {
+    std::vector<std::string> names;
+    for (const auto& c : schema) names.push_back(c.name);
+    // Written by hand rather than through a JSON value, so that a DECIMAL keeps its
+    // exact digits as a JSON number (Flink writes BigDecimal as a number).
+    std::vector<std::string> keys;
+    for (const auto& n : names) keys.push_back(nlohmann::json(n).dump() + ":");
+    return BatchEncoder([types, keys](const RecordBatch& b) {
+      std::string out;
+      for (size_t r = 0; r < b.size(); ++r) {
+        if (r > 0) out += '\n';
+        out += '{';
+        for (size_t c = 0; c < b.columns.size(); ++c) {
+          if (c > 0) out += ',';
+          out += keys[c];
+          Value v = valueAt(b.columns[c], r);
+          const LogicalType& t = types[c];
+          if (v.null) {
+            out += "null";
+          } else if (t.id == TypeId::kBoolean) {
+            out += v.i != 0 ? "true" : "false";
+          } else if (t.isNumeric()) {
+            out += formatValue(v, t);  // Integers, DECIMAL digits, DOUBLE as Java prints it.
+          } else if (t.isString()) {
+            out += nlohmann::json(v.s).dump();
+          } else {
+            out += nlohmann::json(formatValue(v, t)).dump();  // Time types as Flink's text.
+          }
+        }
+        out += '}';
+      }
+      return out;
+    });
+  }
+  if (format.empty()) {
+    return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv or json)");
+  }
+  return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
+}
+
+}  // namespace eddy::sql
