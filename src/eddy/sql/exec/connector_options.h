@@ -29,4 +29,25 @@ inline Result<int64_t> intOption(const std::string& table, const Options& o, con
   return static_cast<int64_t>(v);
 }
 
+/// A duration as Flink's options write it: "5000" (ms), "5 s", "5s", "10 min", "1 h",
+/// "2 d" (also "ms", "sec", "second(s)", "minute(s)", "hour(s)", "day(s)"); false when
+/// the text is not one.
+inline bool parseDurationMillis(const std::string& text, int64_t* millis) {
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  if (end == text.c_str()) return false;
+  std::string unit(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  unit.erase(unit.find_last_not_of(' ') + 1);
+  double mult = unit.empty() || unit == "ms" || unit == "milli" || unit == "millis" ? 1
+                : unit == "s" || unit == "sec" || unit == "second" || unit == "seconds"   ? 1000
+                : unit == "min" || unit == "minute" || unit == "minutes"                  ? 60000
+                : unit == "h" || unit == "hour" || unit == "hours"                        ? 3600000
+                : unit == "d" || unit == "day" || unit == "days"                          ? 86400000
+                                                                                          : 0;
+  if (mult == 0 || n < 0) return false;
+  *millis = static_cast<int64_t>(n * mult);
+  return true;
+}
+
 }  // namespace eddy::sql

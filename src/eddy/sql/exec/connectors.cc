@@ -418,15 +418,10 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
     }
     EDDY_ASSIGN_OR_RETURN(g.length, intOption(table, o, p + "length", 100));
     if (o.count(p + "max-past")) {
-      // "5000" (ms) or "5 s" / "5s".
-      std::string v = o.at(p + "max-past");
-      char* end = nullptr;
-      double n = std::strtod(v.c_str(), &end);
-      std::string unit(end);
-      unit.erase(0, unit.find_first_not_of(' '));
-      double mult = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60000 : unit == "h" ? 3600000 : 0;
-      if (mult == 0) return Status::invalidArgument("table '" + table + "': option '" + p + "max-past': unknown unit '" + unit + "'");
-      g.max_past = static_cast<int64_t>(n * mult);
+      if (!parseDurationMillis(o.at(p + "max-past"), &g.max_past)) {
+        return Status::invalidArgument("table '" + table + "': option '" + p + "max-past' is not a duration: '" +
+                                       o.at(p + "max-past") + "'");
+      }
     }
     if (o.count(p + "null-rate")) g.null_rate = std::stod(o.at(p + "null-rate"));
     gens.push_back(g);

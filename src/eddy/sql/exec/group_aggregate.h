@@ -23,11 +23,13 @@ namespace eddy::sql {
 class GroupAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
                                      private operators::KeyedSupport<std::string, RecordBatch> {
  public:
+  /// `state_ttl_ms` > 0: Flink's table.exec.state.ttl, a group not updated for that long
+  /// (processing time) is forgotten; its next row starts it afresh with +I.
   GroupAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, std::vector<AggregateCall> aggs,
-                         std::vector<LogicalType> output_types)
+                         std::vector<LogicalType> output_types, int64_t state_ttl_ms = 0)
       : KeyedSupport([](const RecordBatch&) { return std::string(); }),
         keys_(std::move(keys)), key_types_(std::move(key_types)), aggs_(std::move(aggs)),
-        output_types_(std::move(output_types)) {}
+        output_types_(std::move(output_types)), ttl_ms_(state_ttl_ms) {}
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -39,7 +41,9 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   void open() override {
     openBackend(context());
     dropRestored();
-    state_ = backend().getState(state::ValueStateDescriptor<std::string>("groupAggs"));
+    state::ValueStateDescriptor<std::string> descriptor("groupAggs");
+    if (ttl_ms_ > 0) descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(ttl_ms_)).build());
+    state_ = backend().getState(descriptor);
   }
 
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
@@ -50,8 +54,17 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       encodeKey(in, r, keys_, key_types_, key);
       auto [it, inserted] = cache_.try_emplace(key);
       Group& g = it->second;
-      if (inserted) load(key, g);
+      const int64_t now = ttl_ms_ > 0 ? context().processing_time->clock().currentTimeMillis() : 0;
+      if (inserted) {
+        load(key, g);
+      } else if (ttl_ms_ > 0 && now - g.updated >= ttl_ms_) {
+        // Idle past the retention time: forgotten, as its state would have expired.
+        g = Group{0, freshAccumulators(aggs_), false, now};
+        backend().setCurrentKey(key);
+        state_->clear();
+      }
       g.dirty = true;
+      g.updated = now;
       std::vector<Value> before;
       bool existed = g.rows > 0;
       if (existed) before = results(g);
@@ -93,6 +106,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     int64_t rows = 0;
     std::vector<Accumulator> accs;
     bool dirty = false;  // Changed since it was last written to state.
+    int64_t updated = 0;  // Processing time of its last change (with a state TTL).
   };
   static constexpr size_t kMaxCachedGroups = 1 << 16;
 
@@ -147,6 +161,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   std::vector<LogicalType> key_types_;
   std::vector<AggregateCall> aggs_;
   std::vector<LogicalType> output_types_;
+  int64_t ttl_ms_;
   // Checkpointed state: per key, the row count and the accumulators.
   state::ValueState<std::string>* state_ = nullptr;
   // The decoded groups (a cache of state_; see flush()).

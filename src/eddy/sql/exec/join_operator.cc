@@ -48,8 +48,14 @@ JoinOperator::JoinOperator(JoinSpec spec)
 void JoinOperator::open() {
   openBackend(context());
   dropRestored();
-  sides_[0].rows = backend().getMapState(state::MapStateDescriptor<std::string, std::string>("leftRecords"));
-  sides_[1].rows = backend().getMapState(state::MapStateDescriptor<std::string, std::string>("rightRecords"));
+  const char* names[2] = {"leftRecords", "rightRecords"};
+  for (int s = 0; s < 2; ++s) {
+    state::MapStateDescriptor<std::string, std::string> descriptor(names[s]);
+    if (spec_.state_ttl_ms > 0) {
+      descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(spec_.state_ttl_ms)).build());
+    }
+    sides_[s].rows = backend().getMapState(descriptor);
+  }
 }
 
 void JoinOperator::process(const RecordBatch& in, int side) {

@@ -21,6 +21,7 @@ struct JoinSpec {
   std::vector<int> left_keys, right_keys;
   std::shared_ptr<const Expression> condition;  // Null: the keys alone decide.
   std::vector<LogicalType> left_types, right_types;
+  int64_t state_ttl_ms = 0;  // table.exec.state.ttl: rows not updated for this long expire.
 
   bool leftOuter() const { return type == JoinType::kLeft || type == JoinType::kFull; }
   bool rightOuter() const { return type == JoinType::kRight || type == JoinType::kFull; }

@@ -47,8 +47,15 @@ RankOperator::RankOperator(RankSpec spec)
 void RankOperator::open() {
   openBackend(context());
   dropRestored();
-  rows_ = backend().getState(state::ValueStateDescriptor<std::string>("rankRows"));
-  arrivals_ = backend().getState(state::ValueStateDescriptor<int64_t>("rankArrivals"));
+  state::ValueStateDescriptor<std::string> rows("rankRows");
+  state::ValueStateDescriptor<int64_t> arrivals("rankArrivals");
+  if (spec_.state_ttl_ms > 0) {
+    auto ttl = state::StateTtlConfig::newBuilder(Duration(spec_.state_ttl_ms)).build();
+    rows.enableTimeToLive(ttl);
+    arrivals.enableTimeToLive(ttl);
+  }
+  rows_ = backend().getState(rows);
+  arrivals_ = backend().getState(arrivals);
 }
 
 std::vector<RankOperator::Entry> RankOperator::load() {

@@ -18,6 +18,7 @@ struct RankSpec {
   bool output_rank_number = false;  // The query reads the row number (the last column).
   bool append_only_input = true;    // Rows beyond the limit can never come back.
   std::vector<LogicalType> input_types;
+  int64_t state_ttl_ms = 0;  // table.exec.state.ttl: partitions not updated for this long expire.
 };
 
 /// Flink's Rank (Top-N) and Deduplicate: per partition key, the rows in ORDER BY order

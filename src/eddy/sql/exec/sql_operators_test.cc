@@ -132,5 +132,35 @@ TEST(SqlOperators, RankKeepsTheTopAcrossARestore) {
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"-D[1, 5, 0]", "+I[1, 7, 0]"}));
 }
 
+TEST(SqlOperators, GroupAggregateForgetsGroupsIdleLongerThanTheStateTtl) {
+  Harness h(std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                     std::vector<AggregateCall>{sumOf(1)},
+                                                     std::vector<LogicalType>{kBigint, kBigint}, /*ttl=*/1000));
+  h.as<GroupAggregateOperator>().processElement({rows({{1, 10}}), 0});
+  h.setProcessingTime(500);
+  h.as<GroupAggregateOperator>().processElement({rows({{1, 5}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 10]", "-U[1, 10]", "+U[1, 15]"}));
+  h.setProcessingTime(1600);  // 1100 ms after its last change: expired.
+  h.as<GroupAggregateOperator>().processElement({rows({{1, 1}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 1]"}));
+}
+
+TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
+  JoinSpec spec;
+  spec.left_keys = {0};
+  spec.right_keys = {0};
+  spec.left_types = {kBigint, kBigint};
+  spec.right_types = {kBigint, kBigint};
+  spec.state_ttl_ms = 1000;
+  Harness h(std::make_unique<JoinOperator>(spec));
+  h.as<JoinOperator>().processElement1({rows({{1, 10}, {2, 20}}), 0});
+  h.setProcessingTime(900);
+  h.as<JoinOperator>().processElement2({rows({{1, 100}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 10, 1, 100]"}));
+  h.setProcessingTime(1500);  // The left rows were written at 0: gone.
+  h.as<JoinOperator>().processElement2({rows({{2, 200}}), 0});
+  EXPECT_TRUE(lines(h).empty());
+}
+
 }  // namespace
 }  // namespace eddy::sql

@@ -5,6 +5,7 @@
 
 #include "eddy/api/eddy.h"
 #include "eddy/sql/exec/calc_operator.h"
+#include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/join_operator.h"
@@ -89,8 +90,9 @@ std::string overName(const PlanNode& p) {
 // ordinary runtime operators).
 class Translator {
  public:
-  Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config)
-      : env_(env), config_(config) {}
+  Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config,
+             int64_t state_ttl_ms)
+      : env_(env), config_(config), state_ttl_ms_(state_ttl_ms) {}
 
   // A node used by several others (a shared scan, a view or CTE read twice) becomes one
   // operator whose output feeds them all.
@@ -136,8 +138,9 @@ class Translator {
         std::string names;
         for (const auto& a : aggs) names += (names.empty() ? "" : ", ") + a.name;
         if (p->kind == PlanNode::Kind::kGroupAggregate) {
+          int64_t ttl = state_ttl_ms_;
           auto op = byKey(in, keys, in_schema).transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
-            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types);
+            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types, ttl);
           });
           return keyedParallelism(op, keys);
         }
@@ -173,6 +176,7 @@ class Translator {
         spec.condition = p->filter;
         spec.left_types = typesOf(p->inputs[0]->schema);
         spec.right_types = typesOf(p->inputs[1]->schema);
+        spec.state_ttl_ms = state_ttl_ms_;
         auto op = byKey(left, spec.left_keys, p->inputs[0]->schema)
                       .connect(byKey(right, spec.right_keys, p->inputs[1]->schema))
                       .transform<RecordBatch>(joinName(*p), [spec] { return std::make_unique<JoinOperator>(spec); });
@@ -186,6 +190,7 @@ class Translator {
         }
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         RankSpec spec = p->rank;
+        spec.state_ttl_ms = state_ttl_ms_;
         auto op = byKey(in, spec.partition, p->inputs[0]->schema)
                       .transform<RecordBatch>(rankName(*p), [spec] { return std::make_unique<RankOperator>(spec); });
         return keyedParallelism(op, spec.partition);
@@ -267,6 +272,7 @@ class Translator {
   api::StreamExecutionEnvironment& env_;
   const std::map<std::string, std::string>& config_;
   std::map<const PlanNode*, Stream> translated_;
+  int64_t state_ttl_ms_;  // table.exec.state.ttl; 0: state kept forever.
 };
 
 std::string explainNode(const PlanNode& p, int indent) {
@@ -514,7 +520,13 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   last_job_rows_ = 0;
   api::StreamExecutionEnvironment env;
   env.setParallelism(parallelismOf(config_));
-  Translator tr(env, config_);
+  int64_t state_ttl_ms = 0;
+  auto ttl = config_.find("table.exec.state.ttl");
+  if (ttl != config_.end() && !parseDurationMillis(ttl->second, &state_ttl_ms)) {
+    return Status::invalidArgument("option 'table.exec.state.ttl' is not a duration: '" + ttl->second +
+                                   "' (write it as '1 h', '30 min' or milliseconds)");
+  }
+  Translator tr(env, config_, state_ttl_ms);
   if (select) {
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
