@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "eddy/api/eddy.h"
 #include "eddy/sql/exec/calc_operator.h"
@@ -86,13 +87,17 @@ std::string overName(const PlanNode& p) {
          " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
 }
 
+// A filesystem table's path as both of its sides use it (without file://).
+std::string filesystemPath(const std::string& path) { return path.rfind("file://", 0) == 0 ? path.substr(7) : path; }
+
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
 // ordinary runtime operators).
 class Translator {
  public:
+  /// `written`: while a script is checked, the filesystem paths its INSERTs write.
   Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config,
-             int64_t state_ttl_ms)
-      : env_(env), config_(config), state_ttl_ms_(state_ttl_ms) {}
+             int64_t state_ttl_ms, const std::set<std::string>* written)
+      : env_(env), config_(config), state_ttl_ms_(state_ttl_ms), written_(written) {}
 
   // A node used by several others (a shared scan, a view or CTE read twice) becomes one
   // operator whose output feeds them all.
@@ -250,7 +255,13 @@ class Translator {
   Result<Stream> scan(const PlanNode& p) {
     const TableDef& t = *p.table;
     Schema physical = t.physicalSchema();
-    EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, t.options, physical, t.values));
+    std::map<std::string, std::string> options = t.options;
+    if (written_ && options["connector"] == "filesystem" && written_->count(filesystemPath(options["path"]))) {
+      // Checking a script: an earlier INSERT of the script writes this path, so it
+      // may not exist yet; an empty stand-in lets the check go on.
+      options = {{"connector", "values"}};
+    }
+    EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, options, physical, t.values));
     RowLayout layout;
     int phys = 0;
     for (size_t c = 0; c < t.schema.size(); ++c) {
@@ -273,6 +284,7 @@ class Translator {
   const std::map<std::string, std::string>& config_;
   std::map<const PlanNode*, Stream> translated_;
   int64_t state_ttl_ms_;  // table.exec.state.ttl; 0: state kept forever.
+  const std::set<std::string>* written_;
 };
 
 std::string explainNode(const PlanNode& p, int indent) {
@@ -526,7 +538,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     return Status::invalidArgument("option 'table.exec.state.ttl' is not a duration: '" + ttl->second +
                                    "' (write it as '1 h', '30 min' or milliseconds)");
   }
-  Translator tr(env, config_, state_ttl_ms);
+  Translator tr(env, config_, state_ttl_ms, dry_run_ ? &dry_written_paths_ : nullptr);
   if (select) {
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
@@ -586,9 +598,9 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
                                       "' doesn't support consuming update and delete changes (the filesystem "
                                       "connector is append-only)");
       }
-      std::string path = target.options.count("path") ? target.options.at("path") : "";
-      if (path.rfind("file://", 0) == 0) path = path.substr(7);
+      std::string path = filesystemPath(target.options.count("path") ? target.options.at("path") : "");
       if (path.empty()) return sqlError(ins->pos, "table '" + ins->name + "': the filesystem connector needs option 'path'");
+      if (dry_run_) dry_written_paths_.insert(path);
       auto encoder = fileSinkEncoder(ins->name, target.options, sink_schema);
       if (!encoder.isOk()) return sqlError(ins->pos, encoder.status().message());
       BatchEncoder encode = *encoder;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ class TableEnvironment {
   std::map<std::string, std::string> config_;
   int64_t last_job_rows_ = 0;
   bool dry_run_ = false;  // Checking a script: plan and translate, run no job.
+  std::set<std::string> dry_written_paths_;  // ... and the filesystem paths it writes.
 };
 
 }  // namespace eddy::sql

@@ -142,5 +142,18 @@ TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  std::string table = "CREATE TABLE f (a INT) WITH ('connector' = 'filesystem', 'path' = 'file://" + dir.string() +
+                      "', 'format' = 'csv');\n";
+  Status st = env.executeScript(std::string(kTable) + table + "INSERT INTO f SELECT a + 100 FROM t;\nSELECT a FROM f;");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[101]", "+I[102]", "+I[103]"}));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace eddy::sql
