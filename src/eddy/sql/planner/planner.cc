@@ -555,6 +555,10 @@ class Planner {
     std::map<std::string, int> groups;  // canon -> output column
     std::map<std::string, int> aggs;    // canon -> output column
     const Schema* schema = nullptr;     // aggregate node's output
+    // GROUPING SETS: per set, per group expression (canon), whether the set keeps it;
+    // and the output column of the set number.
+    std::vector<std::map<std::string, bool>> kept;
+    int set_column = -1;
   };
 
   Result<PlanPtr> select(const ast::Select& s) {
@@ -1038,7 +1042,8 @@ class Planner {
   // group columns outside the set NULL and a set number ($e) appended, which the
   // aggregation then also groups by. A group column written twice is one column.
   Result<PlanPtr> expandGroupingSets(const ast::Select& s, const PlanPtr& pre, const std::vector<std::string>& group_canon,
-                                     int window_start, int window_end) {
+                                     int window_start, int window_end,
+                                     std::vector<std::map<std::string, bool>>* kept_by_canon) {
     const size_t groups = group_canon.size();
     std::vector<size_t> slot(groups);
     for (size_t i = 0; i < groups; ++i) {
@@ -1054,6 +1059,9 @@ class Planner {
       if (window_start >= 0 && (!in[static_cast<size_t>(window_start)] || !in[static_cast<size_t>(window_end)])) {
         return sqlError(s.pos, "every grouping set of a window aggregation must contain window_start and window_end");
       }
+      std::map<std::string, bool> by_canon;
+      for (size_t i = 0; i < groups; ++i) by_canon[group_canon[i]] = in[i];
+      kept_by_canon->push_back(std::move(by_canon));
       kept.push_back(std::move(in));
     }
     Schema schema = pre->schema;
@@ -1160,16 +1168,18 @@ class Planner {
     }
     bool window_agg = window_start >= 0 && window_end >= 0;
     int expand_col = -1;
+    std::vector<std::map<std::string, bool>> kept_sets;
     if (s.has_grouping_sets) {
       if (window_agg && window->window.kind == WindowSpec::Kind::kSession) {
         return sqlError(s.pos, "GROUPING SETS over a SESSION window are not supported");
       }
-      EDDY_ASSIGN_OR_RETURN(pre, expandGroupingSets(s, pre, group_canon, window_start, window_end));
+      EDDY_ASSIGN_OR_RETURN(pre, expandGroupingSets(s, pre, group_canon, window_start, window_end, &kept_sets));
       expand_col = static_cast<int>(pre->schema.size()) - 1;
     }
     auto node = std::make_shared<PlanNode>();
     node->inputs.push_back(pre);
     AggBinding binding;
+    binding.kept = kept_sets;
     if (window_agg) {
       if (input->mode != ChangelogMode::kInsertOnly) {
         return sqlError(s.pos, "window aggregation does not support an updating input");
@@ -1185,6 +1195,7 @@ class Planner {
         node->schema.push_back(pre->schema[i]);
       }
       if (expand_col >= 0) {
+        binding.set_column = static_cast<int>(node->schema.size());
         node->keys.push_back(expand_col);
         node->schema.push_back(pre->schema[static_cast<size_t>(expand_col)]);
       }
@@ -1225,6 +1236,7 @@ class Planner {
         node->schema.push_back(pre->schema[i]);
       }
       if (expand_col >= 0) {
+        binding.set_column = static_cast<int>(node->schema.size());
         node->keys.push_back(expand_col);
         node->schema.push_back(pre->schema[static_cast<size_t>(expand_col)]);
       }
@@ -1318,7 +1330,33 @@ class Planner {
 
   // Binds an expression over an aggregate's output: group expressions and aggregate
   // calls become column references; other column references are an error.
+  // GROUPING(a, b, ...) / GROUPING_ID(...): per row, a bit per argument, the first the
+  // highest, set when the row's grouping set does not group by that argument.
+  Result<ExprP> grouping(const Expr& e, const AggBinding& b) {
+    if (e.args.empty()) return sqlError(e.pos, e.name + " needs at least one argument");
+    std::vector<std::string> args;
+    for (const auto& a : e.args) {
+      std::string c = canon(*a);
+      if (!b.groups.count(c)) return sqlError(a->pos, "the arguments of " + e.name + " must be group expressions");
+      args.push_back(c);
+    }
+    LogicalType type = LogicalType::bigint().notNull();
+    if (b.set_column < 0) return ExprP(std::make_unique<Literal>(Value::ofInt(0), type, "0"));
+    std::vector<int64_t> per_set;
+    for (const auto& kept : b.kept) {
+      int64_t bits = 0;
+      for (const auto& c : args) bits = (bits << 1) | (kept.at(c) ? 0 : 1);
+      per_set.push_back(bits);
+    }
+    std::vector<ExprP> set;
+    set.push_back(std::make_unique<InputRef>(b.set_column, LogicalType::bigint().notNull()));
+    return ExprP(std::make_unique<RowCall>(
+        e.name, type, std::move(set),
+        [per_set](const std::vector<Value>& v) { return Value::ofInt(per_set[static_cast<size_t>(v[0].i)]); }, true));
+  }
+
   Result<ExprP> aggExpr(const Expr& e, const Scope& scope, AggBinding& b) {
+    if (e.kind == Expr::Kind::kCall && (e.name == "GROUPING" || e.name == "GROUPING_ID")) return grouping(e, b);
     std::string key = canon(e);
     auto g = b.groups.find(key);
     if (g != b.groups.end()) {
