@@ -140,6 +140,14 @@ bool parseTimestamp(std::string_view s, int64_t& millis) {
   return true;
 }
 
+CivilTime civilFromMillis(int64_t millis) {
+  CivilTime t;
+  t.days = floorDays(millis);
+  t.ms_of_day = millis - t.days * 86400000;
+  civilFromDays(t.days, t.year, t.month, t.day);
+  return t;
+}
+
 std::string formatDate(int64_t days) {
   int64_t y;
   unsigned m, d;
@@ -170,8 +178,8 @@ std::string formatTime(int64_t millis, int precision) {
 }
 
 std::string formatTimestamp(int64_t millis, int precision) {
-  int64_t days = floorDays(millis);
-  return formatDate(days) + " " + formatTime(millis - days * 86400000, precision);
+  CivilTime t = civilFromMillis(millis);
+  return formatDate(t.days) + " " + formatTime(t.ms_of_day, precision);
 }
 
 bool parseDecimal(std::string_view s, int scale, int64_t& scaled) {

@@ -63,6 +63,14 @@ inline int64_t floorDays(int64_t millis) {
 // Calendar arithmetic on the proleptic Gregorian calendar, UTC.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
 void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d);
+/// An epoch-milliseconds instant as its calendar day and the milliseconds into it.
+struct CivilTime {
+  int64_t days = 0;  // Since the epoch.
+  int64_t year = 0;
+  unsigned month = 1, day = 1;
+  int64_t ms_of_day = 0;
+};
+CivilTime civilFromMillis(int64_t millis);
 /// `yyyy-MM-dd HH:mm:ss[.fraction]` (or with 'T') to epoch milliseconds; false if not.
 bool parseTimestamp(std::string_view s, int64_t& millis);
 bool parseDate(std::string_view s, int64_t& days);

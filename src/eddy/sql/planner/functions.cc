@@ -173,11 +173,9 @@ double num(const Value& v, const LogicalType& t) {
 
 // Java's SimpleDateFormat patterns Flink's DATE_FORMAT uses: yyyy MM dd HH mm ss SSS.
 std::string formatPattern(int64_t millis, const std::string& pattern) {
-  int64_t days = floorDays(millis);
-  int64_t ms = millis - days * 86400000;
-  int64_t y;
-  unsigned mo, d;
-  civilFromDays(days, y, mo, d);
+  const CivilTime t = civilFromMillis(millis);
+  const int64_t ms = t.ms_of_day, y = t.year;
+  const unsigned mo = t.month, d = t.day;
   std::string out;
   for (size_t i = 0; i < pattern.size();) {
     char c = pattern[i];
@@ -259,19 +257,15 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
       bool sub = op == BinaryOp::kSub;
       LogicalType t = a.plain().withNullable(nullable);
       return row(name, t, std::move(args), [sub, t](const std::vector<Value>& v) {
-        int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
-        int64_t days = floorDays(ms);
-        int64_t rest = ms - days * 86400000;
-        int64_t y;
-        unsigned m, d;
-        civilFromDays(days, y, m, d);
-        int64_t total = y * 12 + (m - 1) + (sub ? -v[1].i : v[1].i);
+        const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i);
+        const unsigned d = c.day;
+        int64_t total = c.year * 12 + (c.month - 1) + (sub ? -v[1].i : v[1].i);
         int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
         unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
         static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         unsigned maxd = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
         int64_t nd = daysFromCivil(ny, nm, std::min(d, maxd));
-        return Value::ofInt(t.id == TypeId::kDate ? nd : nd * 86400000 + rest);
+        return Value::ofInt(t.id == TypeId::kDate ? nd : nd * 86400000 + c.ms_of_day);
       });
     }
     if (a.id == TypeId::kDate) {
@@ -868,15 +862,11 @@ void registerAll() {
     Args one;
     one.push_back(std::move(args[1]));
     return row(n, LogicalType::bigint(), std::move(one), [unit, t](const std::vector<Value>& v) {
-      int64_t ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
-      int64_t days = floorDays(ms);
-      int64_t tod = ms - days * 86400000;
-      int64_t y;
-      unsigned m, d;
-      civilFromDays(days, y, m, d);
-      if (unit == "YEAR") return Value::ofInt(y);
-      if (unit == "MONTH") return Value::ofInt(m);
-      if (unit == "DAY") return Value::ofInt(d);
+      const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i);
+      const int64_t days = c.days, tod = c.ms_of_day;
+      if (unit == "YEAR") return Value::ofInt(c.year);
+      if (unit == "MONTH") return Value::ofInt(c.month);
+      if (unit == "DAY") return Value::ofInt(c.day);
       if (unit == "HOUR") return Value::ofInt(tod / 3600000);
       if (unit == "MINUTE") return Value::ofInt(tod / 60000 % 60);
       if (unit == "SECOND") return Value::ofInt(tod / 1000 % 60);
