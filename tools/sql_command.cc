@@ -16,7 +16,7 @@ namespace {
 
 // Result rows go to stdout; statement messages ("[INFO] ...") to stderr, so that
 // stdout holds exactly the changelog.
-class CliCollector final : public sql::ChangelogCollector {
+class CliCollector : public sql::ChangelogCollector {
  public:
   void line(const std::string& s) override {
     FILE* f = s.rfind("[INFO]", 0) == 0 ? stderr : stdout;
@@ -28,13 +28,8 @@ class CliCollector final : public sql::ChangelogCollector {
 
 // --mode tableau: Flink's SQL client table in streaming mode, a row per change with
 // its kind in an `op` column, drawn as the changes arrive.
-class TableauCollector final : public sql::ChangelogCollector {
+class TableauCollector final : public CliCollector {
  public:
-  void line(const std::string& s) override {
-    FILE* f = s.rfind("[INFO]", 0) == 0 ? stderr : stdout;
-    std::fprintf(f, "%s\n", s.c_str());
-  }
-  void flush() override { std::fflush(stdout); }
   void begin(const std::vector<std::string>& names, const std::vector<sql::LogicalType>& types) override {
     widths_.assign(1, 2);
     for (size_t c = 0; c < names.size(); ++c) widths_.push_back(std::max(names[c].size(), widthOf(types[c])));

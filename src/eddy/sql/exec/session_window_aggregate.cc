@@ -14,26 +14,25 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
                                                                const std::vector<LogicalType>& input_types,
                                                                std::vector<LogicalType> output_types)
     : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-      num_keys_(keys.size()), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
+      keys_(std::move(keys)), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
       aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
+  for (int k : keys_) key_types_.push_back(input_types[static_cast<size_t>(k)]);
   for (int k : partition_keys_) partition_types_.push_back(input_types[static_cast<size_t>(k)]);
-  stored_cols_ = keys;
-  // The slot of input column `col` among the stored columns after the keys (-1: none).
+  // The slot of input column `col` among the stored value columns (-1: none).
   auto slotOf = [&](int col) {
     if (col < 0) return -1;
-    auto first = stored_cols_.begin() + static_cast<long>(num_keys_);
-    auto it = std::find(first, stored_cols_.end(), col);
-    if (it == stored_cols_.end()) {
-      stored_cols_.push_back(col);
-      it = stored_cols_.end() - 1;
+    auto it = std::find(value_cols_.begin(), value_cols_.end(), col);
+    if (it == value_cols_.end()) {
+      value_cols_.push_back(col);
+      it = value_cols_.end() - 1;
     }
-    return static_cast<int>(it - stored_cols_.begin());
+    return static_cast<int>(it - value_cols_.begin());
   };
   for (const AggregateCall& a : aggs_) {
     arg_slot_.push_back(slotOf(a.arg));
     filter_slot_.push_back(slotOf(a.filter));
   }
-  for (int c : stored_cols_) stored_types_.push_back(input_types[static_cast<size_t>(c)]);
+  for (int c : value_cols_) value_types_.push_back(input_types[static_cast<size_t>(c)]);
 }
 
 void SessionWindowAggregateOperator::open() {
@@ -72,10 +71,10 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
       sessions_->remove(end);
       if (end != merged.end) timers_->deleteEventTimeTimer(end, end - 1);
     }
-    encodeKey(in, r, stored_cols_, stored_types_, row);
-    uint32_t n = static_cast<uint32_t>(row.size());
-    merged.rows.append(reinterpret_cast<const char*>(&n), 4);
-    merged.rows += row;
+    encodeKey(in, r, keys_, key_types_, row);
+    appendBytes(merged.rows, row);
+    encodeKey(in, r, value_cols_, value_types_, row);
+    appendBytes(merged.rows, row);
     sessions_->put(merged.end, encodeSession(merged));
     timers_->registerEventTimeTimer(merged.end, merged.end - 1);
   }
@@ -86,40 +85,28 @@ void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<st
   if (!bytes) return;  // Merged into a later session.
   Session s = decodeSession(t.ns, *bytes);
   sessions_->remove(t.ns);
-  // Group the session's rows by group key; keys come out in key order.
-  std::map<std::string, std::pair<std::vector<Value>, std::vector<Accumulator>>> groups;
+  // Group the session's rows by group key (its bytes); keys come out in key order.
+  std::map<std::string, std::vector<Accumulator>> groups;
   for (size_t p = 0; p < s.rows.size();) {
-    uint32_t n;
-    std::memcpy(&n, s.rows.data() + p, 4);
-    std::string row = s.rows.substr(p + 4, n);
-    p += 4 + n;
-    std::vector<Value> values = decodeKey(row, stored_types_);
-    std::vector<Value> key(values.begin(), values.begin() + static_cast<long>(num_keys_));
-    std::string group;
-    for (size_t k = 0; k < num_keys_; ++k) {
-      std::string e = key[k].null ? std::string() : encodeOrdered(key[k], stored_types_[k]);
-      uint32_t len = static_cast<uint32_t>(e.size());
-      group.push_back(key[k].null ? '\0' : '\1');
-      group.append(reinterpret_cast<const char*>(&len), 4);
-      group += e;
-    }
+    std::string group = readBytes(s.rows, p);
+    std::vector<Value> values = decodeKey(readBytes(s.rows, p), value_types_);
     auto it = groups.find(group);
-    if (it == groups.end()) it = groups.emplace(group, std::make_pair(key, freshAccumulators(aggs_))).first;
+    if (it == groups.end()) it = groups.emplace(group, freshAccumulators(aggs_)).first;
     for (size_t a = 0; a < aggs_.size(); ++a) {
       if (filter_slot_[a] >= 0) {
         const Value& f = values[static_cast<size_t>(filter_slot_[a])];
         if (f.null || f.i == 0) continue;
       }
-      it->second.second[a].accumulate(arg_slot_[a] < 0 ? Value() : values[static_cast<size_t>(arg_slot_[a])]);
+      it->second[a].accumulate(arg_slot_[a] < 0 ? Value() : values[static_cast<size_t>(arg_slot_[a])]);
     }
   }
-  for (const auto& [group, entry] : groups) {
+  for (const auto& [group, accs] : groups) {
     size_t c = 0;
-    for (const Value& v : entry.first) appendValue(out_.columns[c++], v);
+    for (const Value& v : decodeKey(group, key_types_)) appendValue(out_.columns[c++], v);
     appendValue(out_.columns[c++], Value::ofInt(s.start));
     appendValue(out_.columns[c++], Value::ofInt(s.end));
     appendValue(out_.columns[c++], Value::ofInt(s.end - 1));
-    for (const Accumulator& a : entry.second) appendValue(out_.columns[c++], a.result());
+    for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
     out_.kinds.push_back(RowKind::kInsert);
   }
 }

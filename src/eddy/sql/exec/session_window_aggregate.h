@@ -52,23 +52,25 @@ class SessionWindowAggregateOperator final
   struct Session {
     int64_t start = 0;
     int64_t end = 0;
-    std::string rows;  // Each row's stored columns (encodeKey), length-prefixed.
+    std::string rows;  // Per row: appendBytes of its group key, then of its value columns.
   };
   static std::string encodeSession(const Session& s);
   static Session decodeSession(int64_t end, const std::string& bytes);
   void flush();
 
   // Plan.
-  size_t num_keys_;
+  std::vector<int> keys_;
+  std::vector<LogicalType> key_types_;
   std::vector<int> partition_keys_;
   std::vector<LogicalType> partition_types_;
   int start_col_;
   int end_col_;
   std::vector<AggregateCall> aggs_;
-  // Per row of a session: the group keys, then the distinct aggregate arguments.
-  std::vector<int> stored_cols_;
-  std::vector<LogicalType> stored_types_;
-  std::vector<int> arg_slot_;  // Per aggregate: its index in stored_cols_, or -1 (COUNT(*)).
+  // Per row of a session: its group key bytes, then these columns' bytes (the distinct
+  // aggregate arguments and FILTER columns).
+  std::vector<int> value_cols_;
+  std::vector<LogicalType> value_types_;
+  std::vector<int> arg_slot_;     // Per aggregate: its argument's index in value_cols_, or -1 (COUNT(*)).
   std::vector<int> filter_slot_;  // Per aggregate: its FILTER column's index, or -1.
   std::vector<LogicalType> output_types_;
   // Checkpointed state: per key, session end -> session; a timer per session end.
