@@ -50,11 +50,12 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     const RecordBatch& in = record.value;
     RecordBatch out = emptyBatch(output_types_);
     std::string key;
+    // One clock read per batch, not per row: retention is coarse anyway.
+    const int64_t now = ttl_ms_ > 0 ? context().processing_time->clock().currentTimeMillis() : 0;
     for (size_t r = 0; r < in.size(); ++r) {
       encodeKey(in, r, keys_, key_types_, key);
       auto [it, inserted] = cache_.try_emplace(key);
       Group& g = it->second;
-      const int64_t now = ttl_ms_ > 0 ? context().processing_time->clock().currentTimeMillis() : 0;
       if (inserted) {
         load(key, g);
       } else if (ttl_ms_ > 0 && now - g.updated >= ttl_ms_) {

@@ -46,9 +46,7 @@ PlanPtr mergeCalcs(const PlanNode& outer, const PlanNode& inner) {
 
 // calc(scan): the scan outputs only the columns the Calc reads.
 PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
-  std::vector<bool> used(scan.schema.size(), false);
-  for (const auto& p : calc.projections) markInputs(*p, used);
-  if (calc.filter) markInputs(*calc.filter, used);
+  std::vector<bool> used = readColumns(calc);
   std::vector<int> map(scan.schema.size(), -1);
   auto pruned = std::make_shared<PlanNode>(scan);
   pruned->schema.clear();
@@ -64,21 +62,6 @@ PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
   }
   if (pruned->schema.size() == scan.schema.size()) return nullptr;  // Nothing to prune.
   return calcOver(calc, pruned, map);
-}
-
-// A Calc over `input` that keeps the columns marked in `keep`, in order.
-PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep) {
-  auto calc = std::make_shared<PlanNode>();
-  calc->kind = PlanNode::Kind::kCalc;
-  calc->inputs = {input};
-  calc->mode = input->mode;
-  for (size_t c = 0; c < keep.size(); ++c) {
-    if (!keep[c]) continue;
-    if (static_cast<int>(c) == input->rowtime) calc->rowtime = static_cast<int>(calc->schema.size());
-    calc->schema.push_back(input->schema[c]);
-    calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
-  }
-  return calc;
 }
 
 class Optimizer {
@@ -108,9 +91,7 @@ class Optimizer {
   // residual condition read, so the join's state holds no unread column.
   PlanPtr pruneJoin(const PlanNode& calc, const PlanNode& join) {
     const size_t left_width = join.inputs[0]->schema.size();
-    std::vector<bool> used(join.schema.size(), false);
-    for (const auto& p : calc.projections) markInputs(*p, used);
-    if (calc.filter) markInputs(*calc.filter, used);
+    std::vector<bool> used = readColumns(calc);
     if (join.filter) markInputs(*join.filter, used);
     for (int k : join.left_keys) used[static_cast<size_t>(k)] = true;
     for (int k : join.right_keys) used[left_width + static_cast<size_t>(k)] = true;
@@ -142,6 +123,27 @@ class Optimizer {
 };
 
 }  // namespace
+
+std::vector<bool> readColumns(const PlanNode& calc) {
+  std::vector<bool> used(calc.inputs[0]->schema.size(), false);
+  for (const auto& p : calc.projections) markInputs(*p, used);
+  if (calc.filter) markInputs(*calc.filter, used);
+  return used;
+}
+
+PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep) {
+  auto calc = std::make_shared<PlanNode>();
+  calc->kind = PlanNode::Kind::kCalc;
+  calc->inputs = {input};
+  calc->mode = input->mode;
+  for (size_t c = 0; c < keep.size(); ++c) {
+    if (!keep[c]) continue;
+    if (static_cast<int>(c) == input->rowtime) calc->rowtime = static_cast<int>(calc->schema.size());
+    calc->schema.push_back(input->schema[c]);
+    calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
+  }
+  return calc;
+}
 
 PlanPtr optimize(const PlanPtr& plan) { return Optimizer().visit(plan); }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "eddy/sql/planner/plan.h"
 
 namespace eddy::sql {
@@ -10,5 +12,12 @@ namespace eddy::sql {
 /// connector reads only the columns the query uses. Shared subplans (a view or CTE used
 /// twice) stay shared. Nodes are copied, never changed in place.
 PlanPtr optimize(const PlanPtr& plan);
+
+/// The columns of its input a Calc reads (projections and filter).
+std::vector<bool> readColumns(const PlanNode& calc);
+
+/// A Calc over `input` that outputs the columns marked in `keep`, in order (its mode and
+/// rowtime follow the input's).
+PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep);
 
 }  // namespace eddy::sql

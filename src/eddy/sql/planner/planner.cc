@@ -214,13 +214,8 @@ class Planner {
   // rows (in arrival order without ORDER BY), without the row number.
   Result<PlanPtr> limitPlan(const ast::Query& q, const PlanPtr& input) {
     if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
-    auto rank = std::make_shared<PlanNode>();
-    rank->kind = PlanNode::Kind::kRank;
-    rank->inputs.push_back(input);
-    rank->mode = ChangelogMode::kUpdates;
+    auto rank = rankNode(input);
     rank->rank.limit = *q.limit;
-    rank->rank.append_only_input = input->mode == ChangelogMode::kInsertOnly;
-    rank->rank.input_types = typesOf(input->schema);
     Scope sc = scopeOf(input->schema, "");
     for (const auto& item : q.order_by) {
       EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
@@ -229,19 +224,7 @@ class Planner {
       rank->rank.order.push_back(ref->index());
       rank->rank.descending.push_back(item.desc);
     }
-    rank->schema = input->schema;
-    for (auto& c : rank->schema) c.type = c.type.plain();
-    rank->schema.push_back({"w0$o0", LogicalType::bigint().notNull()});
-    // The row number is not part of the result.
-    auto calc = std::make_shared<PlanNode>();
-    calc->kind = PlanNode::Kind::kCalc;
-    calc->inputs.push_back(rank);
-    calc->mode = ChangelogMode::kUpdates;
-    for (size_t i = 0; i < input->schema.size(); ++i) {
-      calc->schema.push_back(rank->schema[i]);
-      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), rank->schema[i].type));
-    }
-    return PlanPtr(calc);
+    return firstColumns(rank, input->schema.size());  // The row number is not part of the result.
   }
 
   // A plan with `schema`'s types (UNION ALL operands).
@@ -318,17 +301,31 @@ class Planner {
 
   // `input`'s rows for which `cond` holds: a Calc with the identity projection.
   static PlanPtr filtered(const PlanPtr& input, ExprP cond) {
-    auto calc = std::make_shared<PlanNode>();
-    calc->kind = PlanNode::Kind::kCalc;
-    calc->inputs.push_back(input);
+    PlanPtr calc = keepColumns(input, std::vector<bool>(input->schema.size(), true));
     calc->filter = std::shared_ptr<const Expression>(std::move(cond));
-    calc->schema = input->schema;
-    calc->mode = input->mode;
-    calc->rowtime = input->rowtime;
-    for (size_t i = 0; i < input->schema.size(); ++i) {
-      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
-    }
     return calc;
+  }
+
+  // A Top-N node over `input` (ordering, partitioning and limit to fill in). Output: the
+  // input's columns, then the row number.
+  static std::shared_ptr<PlanNode> rankNode(const PlanPtr& input) {
+    auto rank = std::make_shared<PlanNode>();
+    rank->kind = PlanNode::Kind::kRank;
+    rank->inputs.push_back(input);
+    rank->mode = ChangelogMode::kUpdates;
+    rank->rank.append_only_input = input->mode == ChangelogMode::kInsertOnly;
+    rank->rank.input_types = typesOf(input->schema);
+    rank->schema = input->schema;
+    for (auto& c : rank->schema) c.type = c.type.plain();
+    rank->schema.push_back({"w0$o0", LogicalType::bigint().notNull()});
+    return rank;
+  }
+
+  // The first `n` columns of `input`.
+  static PlanPtr firstColumns(const PlanPtr& input, size_t n) {
+    std::vector<bool> keep(input->schema.size(), false);
+    std::fill(keep.begin(), keep.begin() + static_cast<long>(n), true);
+    return keepColumns(input, keep);
   }
 
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
@@ -666,16 +663,7 @@ class Planner {
       join->schema = left->schema;
       join->schema.push_back(right->schema[0]);
       join->mode = input->mode == ChangelogMode::kInsertOnly ? ChangelogMode::kUpdates : input->mode;
-      // Back to the input's columns.
-      auto back = std::make_shared<PlanNode>();
-      back->kind = PlanNode::Kind::kCalc;
-      back->inputs = {join};
-      back->mode = join->mode;
-      for (int i = 0; i < width; ++i) {
-        back->schema.push_back(left->schema[static_cast<size_t>(i)]);
-        back->projections.push_back(std::make_shared<InputRef>(i, left->schema[static_cast<size_t>(i)].type));
-      }
-      input = back;
+      input = firstColumns(join, static_cast<size_t>(width));  // Back to the input's columns.
       any = true;
     }
     if (any) conditions = rest;
@@ -686,10 +674,7 @@ class Planner {
   static bool readsColumn(const PlanNode& p, int column, const PlanNode* below) {
     if (&p == below) return true;
     if (p.kind != PlanNode::Kind::kCalc || p.inputs[0].get() != below) return true;  // Not sure: assume it does.
-    std::vector<bool> used(below->schema.size(), false);
-    for (const auto& e : p.projections) markInputs(*e, used);
-    if (p.filter) markInputs(*p.filter, used);
-    return used[static_cast<size_t>(column)];
+    return readColumns(p)[static_cast<size_t>(column)];
   }
 
   // The SELECT list (and GROUP BY) over the FROM/WHERE result.
@@ -732,13 +717,8 @@ class Planner {
     }
     if (!s.group_by.empty() || s.having) return sqlError(s.pos, "ROW_NUMBER() with GROUP BY is not supported yet");
     if (over.over->order_by.empty()) return sqlError(over.pos, "ROW_NUMBER() needs an ORDER BY in its OVER clause");
-    auto node = std::make_shared<PlanNode>();
-    node->kind = PlanNode::Kind::kRank;
-    node->inputs.push_back(input);
-    node->mode = ChangelogMode::kUpdates;
+    auto node = rankNode(input);
     node->rank.limit = 0;
-    node->rank.append_only_input = input->mode == ChangelogMode::kInsertOnly;
-    node->rank.input_types = typesOf(input->schema);
     auto columnOf = [&](const Expr& e, const char* what) -> Result<int> {
       EDDY_ASSIGN_OR_RETURN(ExprP b, expr(e, scope));
       auto* ref = dynamic_cast<InputRef*>(b.get());
@@ -754,9 +734,6 @@ class Planner {
       node->rank.order.push_back(c);
       node->rank.descending.push_back(over.over->order_desc[i]);
     }
-    node->schema = input->schema;
-    for (auto& c : node->schema) c.type = c.type.plain();
-    node->schema.push_back({"w0$o0", LogicalType::bigint().notNull()});
     Scope rank_scope = scope;
     for (auto& f : rank_scope.fields) f.type = f.type.plain();
     rank_expr_ = &over;
@@ -801,15 +778,8 @@ class Planner {
     if (w.order_by.size() != 1 || w.order_desc[0]) {
       return sqlError(overs[0]->pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
     }
-    auto pre = std::make_shared<PlanNode>();
-    pre->kind = PlanNode::Kind::kCalc;
-    pre->inputs.push_back(input);
-    pre->mode = input->mode;
-    pre->rowtime = input->rowtime;
-    for (size_t i = 0; i < input->schema.size(); ++i) {
-      pre->schema.push_back(input->schema[i]);
-      pre->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), input->schema[i].type));
-    }
+    // The input's columns, then the aggregates' arguments.
+    PlanPtr pre = keepColumns(input, std::vector<bool>(input->schema.size(), true));
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kOverAggregate;
     node->mode = ChangelogMode::kInsertOnly;
