@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "eddy/sql/table/changelog_testing.h"
 #include "eddy/sql/table/table_environment.h"
 
 namespace eddy::sql {
@@ -94,22 +95,6 @@ class SeedQueries : public ::testing::Test {
   std::vector<Order> orders_;
 };
 
-// The rows a changelog leaves; fails the test on a retraction of a missing row.
-std::multiset<std::string> materialize(const std::vector<std::string>& changelog) {
-  std::multiset<std::string> rows;
-  for (const std::string& line : changelog) {
-    std::string kind = line.substr(0, 2), row = line.substr(2);
-    if (kind == "+I" || kind == "+U") {
-      rows.insert(row);
-    } else {
-      auto it = rows.find(row);
-      EXPECT_NE(it, rows.end()) << "retraction of a row not in the result: " << line;
-      if (it != rows.end()) rows.erase(it);
-    }
-  }
-  return rows;
-}
-
 TEST_F(SeedQueries, TumblingRevenuePerCustomer) {
   const std::string query =
       "SELECT customer_id, window_start, window_end, SUM(amount) AS revenue\n"
@@ -158,7 +143,10 @@ TEST_F(SeedQueries, AnomaliesAgainstTheOverallDistribution) {
     }
   }
   for (int parallelism : {1, 2}) {
-    EXPECT_EQ(materialize(run(query, parallelism)), want) << "parallelism " << parallelism;
+    std::multiset<std::string> rows;
+    std::string error;
+    EXPECT_TRUE(materializeChangelog(run(query, parallelism), &rows, &error)) << error;
+    EXPECT_EQ(rows, want) << "parallelism " << parallelism;
   }
   EXPECT_GE(want.size(), 3u);
   EXPECT_LT(want.size(), totals.size() / 5);

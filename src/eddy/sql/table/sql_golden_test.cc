@@ -22,9 +22,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
+#include <set>
 #include <sstream>
 
+#include "eddy/sql/table/changelog_testing.h"
 #include "eddy/sql/table/table_environment.h"
 
 namespace {
@@ -44,29 +45,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
     }
   }
   out.push_back(cur);
-  return out;
-}
-
-// The rows a changelog leaves, sorted, each as +I[...]; `error` names the first change
-// that retracts a row not in the table.
-std::vector<std::string> materialize(const std::vector<std::string>& changelog, std::string& error) {
-  std::map<std::string, int> rows;
-  for (const std::string& line : changelog) {
-    if (line.size() < 3) continue;
-    std::string kind = line.substr(0, 2), row = line.substr(2);
-    if (kind == "+I" || kind == "+U") {
-      ++rows[row];
-    } else if (rows[row] > 0) {
-      --rows[row];
-    } else {
-      error = "the changelog retracts a row that is not in the result: " + line;
-      return {};
-    }
-  }
-  std::vector<std::string> out;
-  for (const auto& [row, n] : rows) {
-    for (int i = 0; i < n; ++i) out.push_back("+I" + row);
-  }
   return out;
 }
 
@@ -188,11 +166,13 @@ bool runFile(const std::string& path, int& cases, int parallelism) {
       }
       if (materialized) {
         std::string error;
-        got = materialize(got, error);
-        if (!error.empty()) {
+        std::multiset<std::string> rows;
+        if (!eddy::sql::materializeChangelog(got, &rows, &error)) {
           fail(r, error);
           continue;
         }
+        got.clear();
+        for (const std::string& row : rows) got.push_back("+I" + row);
         std::sort(want.begin(), want.end());
       } else if (rowsort) {
         std::sort(got.begin(), got.end());
