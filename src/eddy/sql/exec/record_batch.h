@@ -44,16 +44,6 @@ class StringVector {
     data_.clear();
     offsets_.clear();
   }
-  /// Keeps the first `n` strings, or appends empty ones up to `n`.
-  void resize(size_t n) {
-    start();
-    if (n <= size()) {
-      offsets_.resize(n + 1);
-      data_.resize(offsets_.back());
-      return;
-    }
-    offsets_.resize(n + 1, data_.size());
-  }
 
  private:
   // Offsets start with a 0 once there is a string; an empty vector (a numeric column's,
@@ -82,15 +72,6 @@ struct Column {
     f64.clear();
     str.clear();
     null.clear();
-  }
-  /// Makes room for `n` rows (values unspecified, not null).
-  void resize(size_t n) {
-    switch (storage) {
-      case Storage::kInt64: i64.resize(n); break;
-      case Storage::kDouble: f64.resize(n); break;
-      case Storage::kString: str.resize(n); break;
-    }
-    null.assign(n, 0);
   }
   /// Appends row `row` of `from` (same storage).
   void appendFrom(const Column& from, size_t row) {
