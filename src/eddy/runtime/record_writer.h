@@ -50,7 +50,9 @@ class RecordWriter final : public Output<T>, public RecordWriterBase {
   RecordWriter(std::unique_ptr<ChannelSelector<T>> selector, std::vector<ChannelTarget> targets,
                TaskMetrics* metrics)
       : selector_(std::move(selector)), targets_(std::move(targets)), metrics_(metrics),
-        pending_(targets_.size()), splits_(selector_ != nullptr && selector_->splits()) {}
+        pending_(targets_.size()),
+        // With one channel a record goes whole: there is nothing to split it for.
+        splits_(selector_ != nullptr && selector_->splits() && targets_.size() > 1) {}
 
   void collect(const StreamRecord<T>& r) override {
     if (splits_) {

@@ -26,10 +26,6 @@ class KeyGroupSplitter final : public runtime::ChannelSelector<RecordBatch> {
   bool splits() const override { return true; }
   int selectChannel(const RecordBatch& b) override { return b.empty() ? 0 : channelOf(b, 0); }
   void split(const RecordBatch& b, std::vector<std::pair<int, RecordBatch>>& out) override {
-    if (channels_ == 1) {
-      out.emplace_back(0, b);
-      return;
-    }
     for (RecordBatch& p : parts_) {
       p.columns.resize(b.columns.size());
       for (size_t c = 0; c < b.columns.size(); ++c) {

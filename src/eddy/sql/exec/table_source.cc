@@ -46,7 +46,6 @@ class TableSplitReader final : public operators::SplitReader<RecordBatch> {
     // The full row, with only the needed columns filled: computed ones first (they are
     // over the physical row), then the physical ones moved in.
     RecordBatch full;
-    full.kinds = physical.kinds;
     full.columns.resize(layout_.types.size());
     try {
       for (size_t c = 0; c < layout_.types.size(); ++c) {
@@ -56,6 +55,7 @@ class TableSplitReader final : public operators::SplitReader<RecordBatch> {
         int p = layout_.physical_index[c];
         if (needed_[c] && p >= 0) full.columns[c] = std::move(physical.columns[static_cast<size_t>(p)]);
       }
+      full.kinds = std::move(physical.kinds);
       if (watermark_ && !full.empty()) {
         const Column& w = watermark_->eval(full);
         for (size_t i = 0; i < full.size(); ++i) {
