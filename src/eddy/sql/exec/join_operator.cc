@@ -17,32 +17,16 @@ void decodeCounts(const std::string& s, int64_t* count, int64_t* matched) {
   std::memcpy(matched, s.data() + 8, 8);
 }
 
-std::vector<int> allColumns(size_t n) {
-  std::vector<int> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<int>(i);
-  return v;
-}
-
 }  // namespace
 
 JoinOperator::JoinOperator(JoinSpec spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
-  const std::vector<int>* keys[2] = {&spec_.left_keys, &spec_.right_keys};
-  const std::vector<LogicalType>* types[2] = {&spec_.left_types, &spec_.right_types};
-  for (int s = 0; s < 2; ++s) {
-    Side& side = sides_[s];
-    side.keys = *keys[s];
-    for (int k : side.keys) side.key_types.push_back((*types[s])[static_cast<size_t>(k)]);
-    side.types = *types[s];
-    side.all_columns = allColumns(side.types.size());
-  }
+    : KeyedSupport([](const RecordBatch&) { return std::string(); }),
+      spec_(std::move(spec)),
+      joined_(spec_.left_types, spec_.right_types, spec_.condition) {
+  static_cast<JoinInputColumns&>(sides_[0]) = JoinInputColumns(spec_.left_keys, spec_.left_types);
+  static_cast<JoinInputColumns&>(sides_[1]) = JoinInputColumns(spec_.right_keys, spec_.right_types);
   sides_[0].outer = spec_.leftOuter();
   sides_[1].outer = spec_.rightOuter();
-  if (spec_.condition) condition_ = spec_.condition->clone();
-  joined_types_ = spec_.left_types;
-  joined_types_.insert(joined_types_.end(), spec_.right_types.begin(), spec_.right_types.end());
-  out_ = emptyBatch(joined_types_);
-  probe_ = emptyBatch(joined_types_);
 }
 
 void JoinOperator::open() {
@@ -99,10 +83,7 @@ void JoinOperator::process(const RecordBatch& in, int side) {
       }
     }
   }
-  if (!out_.empty()) {
-    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
-    out_ = emptyBatch(joined_types_);
-  }
+  if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
 }
 
 std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, size_t row, int side) {
@@ -114,23 +95,12 @@ std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, s
     decodeCounts(counts, &s.count, &s.matched);
     found.push_back(std::move(s));
   }
-  if (!condition_ || found.empty()) return found;
-  // Evaluate the residual condition on every candidate at once.
-  for (auto& c : probe_.columns) c.clear();
-  probe_.kinds.clear();
-  const size_t left_width = spec_.left_types.size();
-  const size_t my_offset = side == 0 ? 0 : left_width;
-  const size_t other_offset = side == 0 ? left_width : 0;
-  for (const Stored& s : found) {
-    for (size_t c = 0; c < in.columns.size(); ++c) probe_.columns[my_offset + c].appendFrom(in.columns[c], row);
-    std::vector<Value> values = decodeKey(s.bytes, other.types);
-    for (size_t c = 0; c < values.size(); ++c) appendValue(probe_.columns[other_offset + c], values[c]);
-    probe_.kinds.push_back(RowKind::kInsert);
-  }
-  const Column& ok = condition_->eval(probe_);
+  std::vector<const std::string*> others;
+  for (const Stored& s : found) others.push_back(&s.bytes);
+  std::vector<bool> ok = joined_.accept(in, row, side, others);
   std::vector<Stored> kept;
   for (size_t i = 0; i < found.size(); ++i) {
-    if (!ok.isNull(i) && ok.i64[i] != 0) kept.push_back(std::move(found[i]));
+    if (ok[i]) kept.push_back(std::move(found[i]));
   }
   return kept;
 }
@@ -149,35 +119,6 @@ void JoinOperator::addToState(Side& s, const std::string& bytes, int64_t delta, 
 
 void JoinOperator::updateMatched(Side& s, const Stored& m, int64_t delta) {
   s.rows->put(m.bytes, encodeCounts(m.count, m.matched + delta));
-}
-
-void JoinOperator::emit(const RecordBatch* in, size_t row, int side, const Stored* other, RowKind kind, int64_t count) {
-  const size_t left_width = spec_.left_types.size();
-  const size_t my_offset = side == 0 ? 0 : left_width;
-  const size_t my_width = sides_[side].types.size();
-  const size_t other_offset = side == 0 ? left_width : 0;
-  const Side& other_side = sides_[1 - side];
-  std::vector<Value> other_values;
-  if (other) other_values = decodeKey(other->bytes, other_side.types);
-  for (int64_t n = 0; n < count; ++n) {
-    for (size_t c = 0; c < my_width; ++c) {
-      Column& col = out_.columns[my_offset + c];
-      if (in) {
-        col.appendFrom(in->columns[c], row);
-      } else {
-        col.appendNull();
-      }
-    }
-    for (size_t c = 0; c < other_side.types.size(); ++c) {
-      Column& col = out_.columns[other_offset + c];
-      if (other) {
-        appendValue(col, other_values[c]);
-      } else {
-        col.appendNull();
-      }
-    }
-    out_.kinds.push_back(kind);
-  }
 }
 
 }  // namespace eddy::sql

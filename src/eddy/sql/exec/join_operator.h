@@ -8,6 +8,7 @@
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/group_key.h"
+#include "eddy/sql/exec/joined_rows.h"
 
 namespace eddy::sql {
 
@@ -56,11 +57,7 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
     int64_t count = 0;  // how many times it is live
     int64_t matched = 0;  // outer side: rows of the other side it joins with
   };
-  struct Side {
-    std::vector<int> keys;
-    std::vector<LogicalType> key_types;
-    std::vector<int> all_columns;
-    std::vector<LogicalType> types;
+  struct Side : JoinInputColumns {
     bool outer = false;
     state::MapState<std::string, std::string>* rows = nullptr;
   };
@@ -72,14 +69,13 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
   void updateMatched(Side& s, const Stored& m, int64_t delta);
   // Appends `count` joined rows: row `row` of `in` (side `side`, or nulls when `in` is
   // null) and the stored row `other` (or nulls when null).
-  void emit(const RecordBatch* in, size_t row, int side, const Stored* other, RowKind kind, int64_t count);
+  void emit(const RecordBatch* in, size_t row, int side, const Stored* other, RowKind kind, int64_t count) {
+    joined_.emit(in, row, side, other ? &other->bytes : nullptr, kind, count);
+  }
 
   JoinSpec spec_;
   Side sides_[2];
-  ExprP condition_;
-  std::vector<LogicalType> joined_types_;  // Left columns, then right columns.
-  RecordBatch out_;
-  RecordBatch probe_;  // Candidate joined rows the residual condition is evaluated on.
+  JoinedRows joined_;
 };
 
 }  // namespace eddy::sql

@@ -4,6 +4,7 @@
 
 #include "eddy/operators/testing/operator_harness.h"
 #include "eddy/sql/exec/group_aggregate.h"
+#include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
@@ -160,6 +161,58 @@ TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
   h.setProcessingTime(1500);  // The left rows were written at 0: gone.
   h.as<JoinOperator>().processElement2({rows({{2, 200}}), 0});
   EXPECT_TRUE(lines(h).empty());
+}
+
+// Left outer: right.t - 1000 <= left.t <= right.t on key column 0, time column 1.
+IntervalJoinSpec leftOuterIntervalJoin() {
+  IntervalJoinSpec spec;
+  spec.type = JoinType::kLeft;
+  spec.left_keys = {0};
+  spec.right_keys = {0};
+  spec.left_types = {kBigint, kBigint};
+  spec.right_types = {kBigint, kBigint};
+  spec.left_time = 1;
+  spec.right_time = 1;
+  spec.lower = -1000;
+  spec.upper = 0;
+  return spec;
+}
+
+TEST(SqlOperators, IntervalJoinExpiresRowsByWatermarkAndDelaysIt) {
+  Harness h(std::make_unique<IntervalJoinOperator>(leftOuterIntervalJoin()));
+  auto& op = h.as<IntervalJoinOperator>();
+  op.processElement1({rows({{1, 5000}, {2, 6000}}), 0});
+  op.processElement2({rows({{1, 5500}, {2, 7500}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 5000, 1, 5500]"}));
+  op.processWatermark1(runtime::Watermark{20000});
+  EXPECT_TRUE(h.watermarks().empty());  // The right input is still behind.
+  op.processWatermark2(runtime::Watermark{20000});
+  EXPECT_EQ(h.watermarks(), std::vector<Timestamp>{19000});
+  // Key 2's left row never joined: padded once no right row can join it any more.
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 6000, null, null]"}));
+  // The left row at 5000 is gone: a right row that would have joined it finds nothing.
+  op.processElement2({rows({{1, 5800}}), 0});
+  EXPECT_TRUE(lines(h).empty());
+}
+
+TEST(SqlOperators, IntervalJoinContinuesFromItsSnapshot) {
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(std::make_unique<IntervalJoinOperator>(leftOuterIntervalJoin()));
+    h.as<IntervalJoinOperator>().processElement1({rows({{1, 5000}, {2, 6000}}), 0});
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = std::move(*snap);
+  }
+  Harness restored(std::make_unique<IntervalJoinOperator>(leftOuterIntervalJoin()), 0, 1, {snapshot});
+  auto& op = restored.as<IntervalJoinOperator>();
+  op.processElement2({rows({{1, 5200}}), 0});
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[1, 5000, 1, 5200]"}));
+  // The restored cleanup timer pads the row of key 2.
+  op.processWatermark1(runtime::Watermark{kMaxTimestamp});
+  op.processWatermark2(runtime::Watermark{kMaxTimestamp});
+  EXPECT_EQ(restored.watermarks(), std::vector<Timestamp>{kMaxTimestamp});
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[2, 6000, null, null]"}));
 }
 
 }  // namespace

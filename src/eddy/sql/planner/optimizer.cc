@@ -95,6 +95,10 @@ class Optimizer {
     if (join.filter) markInputs(*join.filter, used);
     for (int k : join.left_keys) used[static_cast<size_t>(k)] = true;
     for (int k : join.right_keys) used[left_width + static_cast<size_t>(k)] = true;
+    if (join.isIntervalJoin()) {
+      used[static_cast<size_t>(join.left_time)] = true;
+      used[left_width + static_cast<size_t>(join.right_time)] = true;
+    }
     bool all = true;
     for (bool u : used) all = all && u;
     if (all) return nullptr;
@@ -114,6 +118,11 @@ class Optimizer {
     for (auto& k : pruned->left_keys) k = map[static_cast<size_t>(k)];
     for (auto& k : pruned->right_keys) k = map[left_width + static_cast<size_t>(k)] - new_left_width;
     if (join.filter) pruned->filter = renumber(join.filter, map);
+    if (join.isIntervalJoin()) {
+      pruned->left_time = map[static_cast<size_t>(join.left_time)];
+      pruned->right_time = map[left_width + static_cast<size_t>(join.right_time)] - new_left_width;
+    }
+    if (join.rowtime >= 0) pruned->rowtime = map[static_cast<size_t>(join.rowtime)];
     // The pruned inputs merge with the Calcs below them (and push into their scans).
     pruned->inputs = {visit(keepColumns(join.inputs[0], keep_left)), visit(keepColumns(join.inputs[1], keep_right))};
     return calcOver(calc, pruned, map);

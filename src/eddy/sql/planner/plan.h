@@ -62,6 +62,12 @@ struct PlanNode {
   // kJoin: the type and the equi-join key columns of each input.
   JoinType join_type = JoinType::kInner;
   std::vector<int> left_keys, right_keys;
+  // kJoin as an interval join (Flink's IntervalJoin): the rowtime column of each input
+  // that the bounds compare, and the bounds, right time + lower <= left time <= right
+  // time + upper. left_time < 0: a regular join.
+  int left_time = -1, right_time = -1;
+  int64_t lower = 0, upper = 0;
+  bool isIntervalJoin() const { return kind == Kind::kJoin && left_time >= 0; }
   // kRank: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...); limit 0 until a WHERE on
   // the row number bounds it. Output: the input columns, then the row number.
   RankSpec rank;

@@ -353,8 +353,19 @@ class Planner {
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
     if (where) splitConjuncts(*where, conjuncts);
     std::vector<ExprP> residual, left_filters, right_filters;
+    // Conditions bounding one input's rowtime by the other's make an interval join.
+    std::vector<const Expr*> time_conjuncts;
+    std::vector<TimeBound> bounds;
+    for (const Expr* c : conjuncts) {
+      std::vector<TimeBound> found = timeBounds(*c, scope, left_width);
+      if (found.empty()) continue;
+      time_conjuncts.push_back(c);
+      bounds.insert(bounds.end(), found.begin(), found.end());
+    }
+    const bool interval = intervalJoin(bounds, *node);
     for (const Expr* c : conjuncts) {
       if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
+      if (interval && std::find(time_conjuncts.begin(), time_conjuncts.end(), c) != time_conjuncts.end()) continue;
       if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
         EDDY_ASSIGN_OR_RETURN(ExprP a, expr(*c->args[0], scope));
         EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*c->args[1], scope));
@@ -391,8 +402,8 @@ class Planner {
     if (!residual.empty()) node->filter = std::shared_ptr<const Expression>(andAll(std::move(residual)));
     if (!left_filters.empty()) node->inputs[0] = filtered(node->inputs[0], andAll(std::move(left_filters)));
     if (!right_filters.empty()) node->inputs[1] = filtered(node->inputs[1], andAll(std::move(right_filters)));
-    // Flink: a regular join's output has no time attributes, and the outer join's other
-    // side becomes nullable.
+    // Flink: a regular join's output has no time attributes, an interval join keeps
+    // them, and the outer join's other side becomes nullable.
     bool left_nullable = node->join_type == JoinType::kRight || node->join_type == JoinType::kFull;
     bool right_nullable = node->join_type == JoinType::kLeft || node->join_type == JoinType::kFull;
     std::set<std::string> used;
@@ -401,15 +412,108 @@ class Planner {
         std::string name = c.name;
         for (int k = 0; used.count(name); ++k) name = c.name + std::to_string(k);
         used.insert(name);
-        LogicalType t = c.type.plain();
-        if (side == 0 ? left_nullable : right_nullable) t.nullable = true;
+        const bool nullable = side == 0 ? left_nullable : right_nullable;
+        LogicalType t = interval && !nullable ? c.type : c.type.plain();
+        if (nullable) t.nullable = true;
         node->schema.push_back({name, t});
       }
     }
     for (size_t f = 0; f < scope.fields.size(); ++f) scope.fields[f].type = node->schema[f].type;
     bool updates = left->mode == ChangelogMode::kUpdates || right->mode == ChangelogMode::kUpdates;
+    if (interval) {
+      if (updates) {
+        return sqlError(ref.pos, "an interval join does not support consuming update and delete changes");
+      }
+      // The output's rowtime: the left input's, or the right's when only it is kept.
+      if (!left_nullable && left->rowtime >= 0) {
+        node->rowtime = left->rowtime;
+      } else if (!right_nullable && right->rowtime >= 0) {
+        node->rowtime = left_width + right->rowtime;
+      }
+      return PlanPtr(node);
+    }
     node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
     return PlanPtr(node);
+  }
+
+  // One bound of an interval join: right time + value <= left time (lower), or left time
+  // <= right time + value (upper), on the rowtime columns left_col and right_col
+  // (indexes into the joined row and the right input).
+  struct TimeBound {
+    int left_col, right_col;
+    bool lower;
+    int64_t value;
+  };
+
+  // A rowtime column shifted by constant intervals: `t`, `t + INTERVAL ..`, `t - ...`.
+  std::optional<std::pair<int, int64_t>> timeTerm(const Expr& e, const Scope& scope) {
+    if (e.kind == Expr::Kind::kCall && (e.name == "+" || e.name == "-") && e.args.size() == 2 &&
+        e.args[1]->kind == Expr::Kind::kInterval) {
+      auto base = timeTerm(*e.args[0], scope);
+      bool year_month = false;
+      Result<int64_t> ms = intervalMillis(*e.args[1], &year_month);
+      if (!base || !ms.isOk() || year_month) return std::nullopt;
+      base->second += e.name == "+" ? *ms : -*ms;
+      return base;
+    }
+    if (e.kind != Expr::Kind::kColumn) return std::nullopt;
+    Result<ExprP> bound = expr(e, scope);
+    if (!bound.isOk()) return std::nullopt;
+    auto* ref = dynamic_cast<const InputRef*>(bound->get());
+    if (!ref || !ref->type().rowtime) return std::nullopt;
+    return std::make_pair(ref->index(), int64_t{0});
+  }
+
+  // The interval bounds a join conjunct states (two for BETWEEN), or none when it is
+  // not a comparison of the two inputs' rowtimes (Flink's IntervalJoinUtil).
+  std::vector<TimeBound> timeBounds(const Expr& c, const Scope& scope, int left_width) {
+    if (c.kind != Expr::Kind::kCall) return {};
+    std::vector<std::pair<std::string, std::pair<const Expr*, const Expr*>>> comparisons;
+    if (c.name == "BETWEEN" && c.args.size() == 3) {
+      comparisons = {{">=", {c.args[0].get(), c.args[1].get()}}, {"<=", {c.args[0].get(), c.args[2].get()}}};
+    } else if ((c.name == "<" || c.name == "<=" || c.name == ">" || c.name == ">=") && c.args.size() == 2) {
+      comparisons = {{c.name, {c.args[0].get(), c.args[1].get()}}};
+    } else {
+      return {};
+    }
+    std::vector<TimeBound> out;
+    for (auto& [op, operands] : comparisons) {
+      auto a = timeTerm(*operands.first, scope);
+      auto b = timeTerm(*operands.second, scope);
+      if (!a || !b || (a->first < left_width) == (b->first < left_width)) return {};
+      // a.t + a.off OP b.t + b.off, turned into: left time OP' right time + d.
+      std::string cmp = op;
+      if (a->first >= left_width) {
+        std::swap(a, b);
+        cmp = cmp == "<" ? ">" : cmp == "<=" ? ">=" : cmp == ">" ? "<" : "<=";
+      }
+      const int64_t d = b->second - a->second;
+      TimeBound bound{a->first, b->first - left_width, cmp[0] == '>', d};
+      if (cmp == ">") bound.value = d + 1;  // Strict bounds become inclusive, as in Flink.
+      if (cmp == "<") bound.value = d - 1;
+      out.push_back(bound);
+    }
+    return out;
+  }
+
+  // Whether `bounds` give the join a lower and an upper bound on the same two rowtime
+  // columns; if so, `join` becomes an interval join with the tightest of them.
+  static bool intervalJoin(const std::vector<TimeBound>& bounds, PlanNode& join) {
+    bool has_lower = false, has_upper = false;
+    for (const TimeBound& b : bounds) {
+      if (b.left_col != bounds[0].left_col || b.right_col != bounds[0].right_col) return false;
+      if (b.lower) {
+        join.lower = has_lower ? std::max(join.lower, b.value) : b.value;
+        has_lower = true;
+      } else {
+        join.upper = has_upper ? std::min(join.upper, b.value) : b.value;
+        has_upper = true;
+      }
+    }
+    if (!has_lower || !has_upper) return false;
+    join.left_time = bounds[0].left_col;
+    join.right_time = bounds[0].right_col;
+    return true;
   }
 
   // Equal values of both types have equal key bytes (same storage and, for decimals,

@@ -9,6 +9,7 @@
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/group_aggregate.h"
+#include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
 #include "eddy/sql/exec/over_aggregate.h"
@@ -50,6 +51,13 @@ std::string joinName(const PlanNode& p) {
              std::to_string(p.right_keys[k] + left_width) + ")";
   }
   if (p.filter) where += (where.empty() ? "" : " AND ") + p.filter->toString();
+  if (p.isIntervalJoin()) {
+    return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
+           "], windowBounds=[isRowTime=true, leftLowerBound=" + std::to_string(p.lower) +
+           ", leftUpperBound=" + std::to_string(p.upper) + ", leftTimeIndex=" + std::to_string(p.left_time) +
+           ", rightTimeIndex=" + std::to_string(p.right_time) + "], where=[" + (where.empty() ? "true" : where) +
+           "], select=[" + fieldList(p.schema) + "])";
+  }
   return std::string("Join(joinType=[") + joinTypeName(p.join_type) + "], where=[" + (where.empty() ? "true" : where) +
          "], select=[" + fieldList(p.schema) + "])";
 }
@@ -174,6 +182,7 @@ class Translator {
       case PlanNode::Kind::kJoin: {
         EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
         EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
+        if (p->isIntervalJoin()) return intervalJoin(*p, left, right);
         JoinSpec spec;
         spec.type = p->join_type;
         spec.left_keys = p->left_keys;
@@ -241,6 +250,24 @@ class Translator {
   static Stream keyedParallelism(api::SingleOutputStreamOperator<RecordBatch>& op, const std::vector<int>& keys) {
     if (keys.empty()) op.setParallelism(1);
     return Stream(op);
+  }
+
+  Result<Stream> intervalJoin(const PlanNode& p, const Stream& left, const Stream& right) {
+    IntervalJoinSpec spec;
+    spec.type = p.join_type;
+    spec.left_keys = p.left_keys;
+    spec.right_keys = p.right_keys;
+    spec.condition = p.filter;
+    spec.left_types = typesOf(p.inputs[0]->schema);
+    spec.right_types = typesOf(p.inputs[1]->schema);
+    spec.left_time = p.left_time;
+    spec.right_time = p.right_time;
+    spec.lower = p.lower;
+    spec.upper = p.upper;
+    auto op = byKey(left, spec.left_keys, p.inputs[0]->schema)
+                  .connect(byKey(right, spec.right_keys, p.inputs[1]->schema))
+                  .transform<RecordBatch>(joinName(p), [spec] { return std::make_unique<IntervalJoinOperator>(spec); });
+    return keyedParallelism(op, spec.left_keys);
   }
 
   static int windowEndColumn(const PlanNode& p) {

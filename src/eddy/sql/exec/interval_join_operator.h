@@ -1,0 +1,87 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eddy/operators/keyed_operator.h"
+#include "eddy/runtime/internal_timer_service.h"
+#include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/joined_rows.h"
+
+namespace eddy::sql {
+
+/// An event-time interval join: rows of both sides join when their keys are equal, the
+/// residual condition holds and `right.time + lower <= left.time <= right.time + upper`
+/// (Flink's windowBounds, strict bounds already made inclusive).
+struct IntervalJoinSpec {
+  JoinType type = JoinType::kInner;
+  std::vector<int> left_keys, right_keys;
+  std::shared_ptr<const Expression> condition;  // The rest of the join condition; may be null.
+  std::vector<LogicalType> left_types, right_types;
+  int left_time = -1, right_time = -1;  // The rowtime columns the bounds compare.
+  int64_t lower = 0, upper = 0;
+
+  bool leftOuter() const { return type == JoinType::kLeft || type == JoinType::kFull; }
+  bool rightOuter() const { return type == JoinType::kRight || type == JoinType::kFull; }
+  /// How far the output's watermark trails the input's: a row may still join with a row
+  /// of the other side that far behind it (Flink's getMaxOutputDelay).
+  int64_t watermarkDelay() const { return std::max(-lower, upper); }
+};
+
+/// Flink's RowTimeIntervalJoin: both sides keep their rows in keyed state by time until
+/// the watermark shows no row of the other side can join them any more; then they are
+/// dropped, and an outer side's row that never joined is emitted padded with nulls.
+/// Append-only in and out; the output keeps both rowtime columns, and its watermark is
+/// the input's less watermarkDelay(), so that downstream windows see no late rows.
+/// Cleanup follows Flink's timers (one pending per key and side) and expiration times,
+/// so padded rows come out when Flink's would.
+/// Thread: the task thread.
+class IntervalJoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, RecordBatch, RecordBatch>,
+                                   private operators::KeyedSupport<std::string, RecordBatch>,
+                                   public runtime::Triggerable<std::string, int64_t> {
+ public:
+  explicit IntervalJoinOperator(IntervalJoinSpec spec);
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
+    return stashRestored(std::move(restored));
+  }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  }
+  void open() override;
+  void processElement1(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 0); }
+  void processElement2(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 1); }
+  void processWatermark(runtime::Watermark wm) override;
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
+
+ private:
+  struct Side : JoinInputColumns {
+    int time = -1;
+    bool outer = false;
+    int64_t relative_size = 0;  // How far the other side's rows may lie ahead of this side's.
+    int64_t expiration = 0;     // Rows at or before this time are gone (Flink: not per key).
+    // time -> the rows at that time, each appendBytes(encoded row) + a joined flag byte.
+    state::MapState<int64_t, std::string>* cache = nullptr;
+    state::ValueState<int64_t>* cleanup_timer = nullptr;  // The pending timer that cleans `cache`.
+  };
+
+  void process(const RecordBatch& in, int side);
+  // The watermark as Flink's operator time: never below 0.
+  int64_t operatorTime() const;
+  static int64_t expirationTime(int64_t operator_time, int64_t relative_size);
+  void registerCleanup(int side, int64_t row_time);
+  // Drops side `side`'s rows at or before `expiration` (padding unjoined outer rows) and
+  // re-arms its cleanup timer for the earliest row left.
+  void removeExpired(int side, int64_t expiration);
+  void flush();
+
+  IntervalJoinSpec spec_;
+  Side sides_[2];
+  int64_t min_cleanup_interval_ = 0;
+  JoinedRows joined_;
+  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
+};
+
+}  // namespace eddy::sql

@@ -1,0 +1,79 @@
+#include "eddy/sql/exec/joined_rows.h"
+
+#include "eddy/sql/exec/group_key.h"
+
+namespace eddy::sql {
+
+JoinInputColumns::JoinInputColumns(const std::vector<int>& key_columns, const std::vector<LogicalType>& column_types)
+    : keys(key_columns), types(column_types) {
+  for (int k : keys) key_types.push_back(types[static_cast<size_t>(k)]);
+  for (size_t c = 0; c < types.size(); ++c) all_columns.push_back(static_cast<int>(c));
+}
+
+JoinedRows::JoinedRows(std::vector<LogicalType> left, std::vector<LogicalType> right,
+                       const std::shared_ptr<const Expression>& condition)
+    : left_(std::move(left)), right_(std::move(right)) {
+  if (condition) condition_ = condition->clone();
+  joined_ = left_;
+  joined_.insert(joined_.end(), right_.begin(), right_.end());
+  out_ = emptyBatch(joined_);
+  probe_ = emptyBatch(joined_);
+}
+
+std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side,
+                                     const std::vector<const std::string*>& others) {
+  std::vector<bool> ok(others.size(), true);
+  if (!condition_ || others.empty()) return ok;
+  for (auto& c : probe_.columns) c.clear();
+  probe_.kinds.clear();
+  for (const std::string* other : others) {
+    std::vector<Value> values = decodeKey(*other, sideTypes(1 - side));
+    append(probe_, &in, row, side, &values);
+    probe_.kinds.push_back(RowKind::kInsert);
+  }
+  const Column& result = condition_->eval(probe_);
+  for (size_t i = 0; i < others.size(); ++i) ok[i] = !result.isNull(i) && result.i64[i] != 0;
+  return ok;
+}
+
+void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::string* other, RowKind kind,
+                      int64_t count) {
+  std::vector<Value> values;
+  if (other) values = decodeKey(*other, sideTypes(1 - side));
+  for (int64_t n = 0; n < count; ++n) {
+    append(out_, in, row, side, other ? &values : nullptr);
+    out_.kinds.push_back(kind);
+  }
+}
+
+RecordBatch JoinedRows::take() {
+  RecordBatch b = std::move(out_);
+  out_ = emptyBatch(joined_);
+  return b;
+}
+
+void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int side,
+                        const std::vector<Value>* other) const {
+  const size_t my_offset = side == 0 ? 0 : left_.size();
+  const size_t other_offset = side == 0 ? left_.size() : 0;
+  const size_t my_width = sideTypes(side).size();
+  for (size_t c = 0; c < my_width; ++c) {
+    Column& col = to.columns[my_offset + c];
+    if (in) {
+      col.appendFrom(in->columns[c], row);
+    } else {
+      col.appendNull();
+    }
+  }
+  const size_t other_width = sideTypes(1 - side).size();
+  for (size_t c = 0; c < other_width; ++c) {
+    Column& col = to.columns[other_offset + c];
+    if (other) {
+      appendValue(col, (*other)[c]);
+    } else {
+      col.appendNull();
+    }
+  }
+}
+
+}  // namespace eddy::sql
