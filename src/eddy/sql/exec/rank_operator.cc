@@ -39,13 +39,16 @@ RankOperator::RankOperator(RankSpec spec)
     : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
   for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   for (int k : spec_.partition) partition_types_.push_back(spec_.input_types[static_cast<size_t>(k)]);
-  std::vector<LogicalType> out_types = spec_.input_types;
-  out_types.push_back(LogicalType::bigint().notNull());
-  out_ = emptyBatch(out_types);
+  output_types_ = spec_.input_types;
+  output_types_.push_back(LogicalType::bigint().notNull());
+  out_ = emptyBatch(output_types_);
 }
 
 void RankOperator::open() {
   openBackend(context());
+  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
+                                                                                  this);
+  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
   dropRestored();
   state::ValueStateDescriptor<std::string> rows("rankRows");
   state::ValueStateDescriptor<int64_t> arrivals("rankArrivals");
@@ -110,14 +113,13 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
     std::vector<Entry> rows = load();
     std::vector<Entry> before(rows.begin(), rows.begin() + static_cast<long>(std::min(limit, rows.size())));
     encodeKey(in, r, all_columns_, spec_.input_types, row);
+    if (spec_.window_end >= 0) {
+      buffer(in, r, row);
+      continue;
+    }
     std::string sort = sortKey(in, r);
     if (isAccumulate(in.kinds[r])) {
-      // Ties keep arrival order: the arrival number ends the sort key.
-      int64_t n = arrivals_->value().value_or(0);
-      arrivals_->update(n + 1);
-      uint64_t big = static_cast<uint64_t>(n);
-      for (int b = 7; b >= 0; --b) sort.push_back(static_cast<char>((big >> (b * 8)) & 0xff));
-      Entry e{std::move(sort), row};
+      Entry e{withArrival(std::move(sort)), row};
       auto at = std::upper_bound(rows.begin(), rows.end(), e,
                                  [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
       rows.insert(at, std::move(e));
@@ -154,21 +156,65 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
       std::set<std::string> was, is;
       for (const Entry& e : before) was.insert(e.sort_key);
       for (const Entry* e : after) is.insert(e->sort_key);
+      const bool update = spec_.deduplicate() && before.size() == 1 && after.size() == 1;
       for (const Entry& old : before) {
-        if (!is.count(old.sort_key)) emit(old.row, 0, RowKind::kDelete);
+        if (!is.count(old.sort_key)) emit(old.row, 0, update ? RowKind::kUpdateBefore : RowKind::kDelete);
       }
       for (const Entry* now : after) {
-        if (!was.count(now->sort_key)) emit(now->row, 0, RowKind::kInsert);
+        if (!was.count(now->sort_key)) emit(now->row, 0, update ? RowKind::kUpdateAfter : RowKind::kInsert);
       }
     }
     store(rows);
   }
-  if (!out_.empty()) {
-    std::vector<LogicalType> out_types = spec_.input_types;
-    out_types.push_back(LogicalType::bigint().notNull());
-    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
-    out_ = emptyBatch(out_types);
+  flush();
+}
+
+std::string RankOperator::withArrival(std::string sort) {
+  // Ties keep arrival order (or the reverse, for keep_last_tie): the arrival number
+  // ends the sort key.
+  int64_t n = arrivals_->value().value_or(0);
+  arrivals_->update(n + 1);
+  uint64_t big = static_cast<uint64_t>(n);
+  if (spec_.keepsLastRow()) big = ~big;
+  for (int b = 7; b >= 0; --b) sort.push_back(static_cast<char>((big >> (b * 8)) & 0xff));
+  return sort;
+}
+
+void RankOperator::buffer(const RecordBatch& in, size_t r, const std::string& row) {
+  const Column& end = in.columns[static_cast<size_t>(spec_.window_end)];
+  if (end.isNull(r)) return;
+  const int64_t fire_at = end.i64[r] - 1;
+  if (fire_at <= timers_->currentWatermark()) {
+    context().metrics->num_late_records_dropped.inc();
+    return;
   }
+  std::vector<Entry> rows = load();
+  if (rows.empty()) timers_->registerEventTimeTimer(0, fire_at);
+  Entry e{withArrival(sortKey(in, r)), row};
+  auto at = std::upper_bound(rows.begin(), rows.end(), e,
+                             [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
+  rows.insert(at, std::move(e));
+  if (rows.size() > static_cast<size_t>(spec_.limit)) rows.resize(static_cast<size_t>(spec_.limit));
+  store(rows);
+}
+
+void RankOperator::processWatermark(runtime::Watermark wm) {
+  timers_->advanceWatermark(wm.timestamp);
+  flush();
+  emitWatermark(wm);
+}
+
+void RankOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>&) {
+  std::vector<Entry> rows = load();
+  for (size_t i = 0; i < rows.size(); ++i) emit(rows[i].row, static_cast<int64_t>(i) + 1, RowKind::kInsert);
+  rows_->clear();
+  arrivals_->clear();
+}
+
+void RankOperator::flush() {
+  if (out_.empty()) return;
+  output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
+  out_ = emptyBatch(output_types_);
 }
 
 }  // namespace eddy::sql

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "eddy/operators/keyed_operator.h"
+#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/record_batch.h"
 
 namespace eddy::sql {
@@ -19,6 +20,18 @@ struct RankSpec {
   bool append_only_input = true;    // Rows beyond the limit can never come back.
   std::vector<LogicalType> input_types;
   int64_t state_ttl_ms = 0;  // table.exec.state.ttl: partitions not updated for this long expire.
+  bool order_by_time = false;  // ORDER BY one time attribute (rowtime or proctime).
+  // Window Top-N / deduplication (partitioned by a window's start and end): the input
+  // column holding the window end; a partition's rows wait until the watermark reaches
+  // its end - 1, then its top rows are emitted once (+I). -1: a regular Top-N.
+  int window_end = -1;
+
+  /// Flink plans the first row by a time attribute, without the row number, as
+  /// Deduplicate rather than Rank: a changed row is an update (-U/+U), and keeping the
+  /// last row, of rows with the same time the last to arrive wins. Elsewhere ties rank
+  /// in arrival order.
+  bool deduplicate() const { return order_by_time && limit == 1 && !output_rank_number && window_end < 0; }
+  bool keepsLastRow() const { return order_by_time && limit == 1 && descending[0]; }
 };
 
 /// Flink's Rank (Top-N) and Deduplicate: per partition key, the rows in ORDER BY order
@@ -29,19 +42,28 @@ struct RankSpec {
 /// is updated (-U old, +U new; +I / -D when the rank appears or goes). On an append-only
 /// input only the top rows are kept; on a changelog every live row is (a retraction may
 /// let a lower one in). NULLs sort first.
+/// With `window_end` set it is Flink's WindowRank: append-only in and out, each
+/// window's top rows emitted when the watermark fires the window, rows of a fired window
+/// dropped as late, and the window's state gone after it fires.
 /// Output: the input columns, then the row number (BIGINT).
 /// Thread: the task thread.
 class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-                           private operators::KeyedSupport<std::string, RecordBatch> {
+                           private operators::KeyedSupport<std::string, RecordBatch>,
+                           public runtime::Triggerable<std::string, int64_t> {
  public:
   explicit RankOperator(RankSpec spec);
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
   }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override { return snapshotKeyed(id, {}); }
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+  }
   void open() override;
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
+  void processWatermark(runtime::Watermark wm) override;
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
  private:
   // One live row: its sort key (ORDER BY columns, order-preserving bytes, then the
@@ -53,13 +75,20 @@ class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   std::vector<Entry> load();
   void store(const std::vector<Entry>& rows);
   std::string sortKey(const RecordBatch& in, size_t r);
+  // `sort` followed by the next arrival number, which orders ties.
+  std::string withArrival(std::string sort);
   void emit(const std::string& row, int64_t rank, RowKind kind);
+  // Window mode: keeps the row in its window's top rows; emits nothing.
+  void buffer(const RecordBatch& in, size_t r, const std::string& row);
+  void flush();
 
   RankSpec spec_;
   std::vector<int> all_columns_;
   std::vector<LogicalType> partition_types_;
   state::ValueState<std::string>* rows_ = nullptr;
   state::ValueState<int64_t>* arrivals_ = nullptr;  // Per key: the next arrival number.
+  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
+  std::vector<LogicalType> output_types_;
   RecordBatch out_;
 };
 

@@ -215,5 +215,35 @@ TEST(SqlOperators, IntervalJoinContinuesFromItsSnapshot) {
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[2, 6000, null, null]"}));
 }
 
+TEST(SqlOperators, WindowRankEmitsEachWindowsTopRowsOnceWhenItFires) {
+  // Top 2 by column 0 descending per window; column 1 is the window end.
+  RankSpec spec;
+  spec.partition = {1};
+  spec.order = {0};
+  spec.descending = {true};
+  spec.limit = 2;
+  spec.output_rank_number = true;
+  spec.input_types = {kBigint, kBigint};
+  spec.window_end = 1;
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(std::make_unique<RankOperator>(spec));
+    h.as<RankOperator>().processElement({rows({{5, 1000}, {7, 1000}, {6, 1000}, {1, 2000}}), 0});
+    EXPECT_TRUE(lines(h).empty());  // Nothing before the window fires.
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = std::move(*snap);
+  }
+  Harness h(std::make_unique<RankOperator>(spec), 0, 1, {snapshot});
+  auto& op = h.as<RankOperator>();
+  op.processWatermark(runtime::Watermark{998});
+  EXPECT_TRUE(lines(h).empty());
+  op.processWatermark(runtime::Watermark{999});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[7, 1000, 1]", "+I[6, 1000, 2]"}));
+  op.processElement({rows({{9, 1000}}), 0});  // Its window has fired: late.
+  op.processWatermark(runtime::Watermark{kMaxTimestamp});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 2000, 1]"}));
+}
+
 }  // namespace
 }  // namespace eddy::sql

@@ -838,8 +838,23 @@ class Planner {
       node->rank.order.push_back(c);
       node->rank.descending.push_back(over.over->order_desc[i]);
     }
+    const LogicalType& first_order = input->schema[static_cast<size_t>(node->rank.order[0])].type;
+    node->rank.order_by_time = node->rank.order.size() == 1 && (first_order.rowtime || first_order.proctime);
+    // Partitioned by a window's start and end: Flink's window Top-N / deduplication,
+    // append-only, keeping the input's time attributes.
+    if (auto window = windowColumns(*input)) {
+      const auto& part = node->rank.partition;
+      if (std::count(part.begin(), part.end(), window->start) && std::count(part.begin(), part.end(), window->end)) {
+        node->rank.window_end = window->end;
+        // Window deduplication orders by the column the window is over.
+        node->rank.order_by_time = node->rank.order.size() == 1 && node->rank.order[0] == window->time;
+        node->mode = ChangelogMode::kInsertOnly;
+        for (size_t c = 0; c < input->schema.size(); ++c) node->schema[c].type = input->schema[c].type;
+        node->rowtime = input->rowtime;
+      }
+    }
     Scope rank_scope = scope;
-    for (auto& f : rank_scope.fields) f.type = f.type.plain();
+    for (size_t f = 0; f < rank_scope.fields.size(); ++f) rank_scope.fields[f].type = node->schema[f].type;
     rank_expr_ = &over;
     rank_col_ = static_cast<int>(node->schema.size()) - 1;
     auto projected = project(s, node, rank_scope, nullptr);
@@ -1071,6 +1086,47 @@ class Planner {
 
   // The window table function a GROUP BY aggregates over: `input` itself, or under the
   // filters a WHERE put on it (which keep its columns); null when there is none.
+  // The columns of `p` that are a window TVF's window_start and window_end and the time
+  // column it windows by (-1 when not kept), traced through window aggregations, Calcs
+  // and window Top-Ns (Flink's window properties).
+  struct WindowColumns {
+    int start, end, time;
+  };
+  static std::optional<WindowColumns> windowColumns(const PlanNode& p) {
+    std::optional<WindowColumns> in;
+    switch (p.kind) {
+      case PlanNode::Kind::kWindowTableFunction: {
+        const int width = static_cast<int>(p.inputs[0]->schema.size());
+        if (p.window.kind == WindowSpec::Kind::kSession) return std::nullopt;
+        return WindowColumns{width, width + 1, p.time_col};
+      }
+      case PlanNode::Kind::kWindowAggregate: {
+        // Output: the group keys, window_start, window_end, window_time, the aggregates.
+        if (p.window.kind == WindowSpec::Kind::kSession) return std::nullopt;
+        const int k = static_cast<int>(p.keys.size());
+        return WindowColumns{k, k + 1, k + 2};
+      }
+      case PlanNode::Kind::kCalc: {
+        if (!(in = windowColumns(*p.inputs[0]))) return std::nullopt;
+        WindowColumns out{-1, -1, -1};
+        for (size_t i = 0; i < p.projections.size(); ++i) {
+          auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
+          if (!ref) continue;
+          const int c = static_cast<int>(i);
+          if (ref->index() == in->start && out.start < 0) out.start = c;
+          if (ref->index() == in->end && out.end < 0) out.end = c;
+          if (ref->index() == in->time && out.time < 0) out.time = c;
+        }
+        if (out.start < 0 || out.end < 0) return std::nullopt;
+        return out;
+      }
+      case PlanNode::Kind::kRank:
+        if (p.rank.window_end < 0) return std::nullopt;
+        return windowColumns(*p.inputs[0]);
+      default: return std::nullopt;
+    }
+  }
+
   static const PlanNode* windowSource(const PlanNode& input) {
     const PlanNode* p = &input;
     while (p->kind == PlanNode::Kind::kCalc && p->schema.size() == p->inputs[0]->schema.size()) {

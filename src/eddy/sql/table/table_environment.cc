@@ -72,6 +72,18 @@ std::string rankName(const PlanNode& p) {
   for (size_t i = 0; i < p.rank.order.size(); ++i) {
     order += (i ? ", $" : "$") + std::to_string(p.rank.order[i]) + (p.rank.descending[i] ? " DESC" : " ASC");
   }
+  const bool time_dedup = p.rank.order_by_time && p.rank.limit == 1 && !p.rank.output_rank_number;
+  if (time_dedup) {
+    const LogicalType& order_type = p.inputs[0]->schema[static_cast<size_t>(p.rank.order[0])].type;
+    return std::string(p.rank.window_end >= 0 ? "WindowDeduplicate" : "Deduplicate") + "(keep=[" +
+           (p.rank.keepsLastRow() ? "LastRow" : "FirstRow") + "], key=[" + partition + "], order=[" +
+           (order_type.proctime ? "PROCTIME" : "ROWTIME") + "])";
+  }
+  if (p.rank.window_end >= 0) {
+    return "WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
+           "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
+           (p.rank.output_rank_number ? "true" : "false") + "])";
+  }
   return std::string("Rank(strategy=[") + (p.rank.append_only_input ? "AppendFastStrategy" : "RetractStrategy") +
          "], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
          "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
