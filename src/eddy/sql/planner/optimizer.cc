@@ -68,7 +68,7 @@ class Optimizer {
  public:
   PlanPtr visit(const PlanPtr& p) {
     auto it = done_.find(p.get());
-    if (it != done_.end()) return it->second;
+    if (it != done_.end()) return it->second.second;
     auto copy = std::make_shared<PlanNode>(*p);
     for (auto& in : copy->inputs) in = visit(in);
     PlanPtr result = copy;
@@ -82,7 +82,7 @@ class Optimizer {
         if (PlanPtr pruned = pruneJoin(*result, below)) result = pruned;
       }
     }
-    done_[p.get()] = result;
+    done_[p.get()] = {p, result};
     return result;
   }
 
@@ -128,7 +128,9 @@ class Optimizer {
     return calcOver(calc, pruned, map);
   }
 
-  std::map<const PlanNode*, PlanPtr> done_;
+  // Each visited node (kept alive, so that a temporary node's address is never reused
+  // by another while it is a key here) and what it became.
+  std::map<const PlanNode*, std::pair<PlanPtr, PlanPtr>> done_;
 };
 
 }  // namespace
