@@ -288,7 +288,7 @@ class Planner {
       case ast::TableRef::Kind::kFunction:
         return windowFunction(ref, scope);
       case ast::TableRef::Kind::kJoin:
-        return join(ref, scope, nullptr);
+        return join(ref, scope, {});
     }
     return sqlError(ref.pos, "unsupported FROM item");
   }
@@ -330,7 +330,7 @@ class Planner {
 
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
-  Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const Expr* where) {
+  Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
     if (ref.right->system_time) {
       return sqlError(ref.right->pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
     }
@@ -351,7 +351,7 @@ class Planner {
                                               : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
-    if (where) splitConjuncts(*where, conjuncts);
+    conjuncts.insert(conjuncts.end(), where.begin(), where.end());
     std::vector<ExprP> residual, left_filters, right_filters;
     // Conditions bounding one input's rowtime by the other's make an interval join.
     std::vector<const Expr*> time_conjuncts;
@@ -668,21 +668,25 @@ class Planner {
     const Expr* where = s.where.get();
     if (!s.from) return sqlError(s.pos, "SELECT without FROM is not supported yet");
     if (where && containsAggregate(*where)) return sqlError(where->pos, "aggregate functions are not allowed in WHERE");
-    if (s.from->kind == ast::TableRef::Kind::kJoin &&
-        (s.from->join == ast::TableRef::JoinType::kInner || s.from->join == ast::TableRef::JoinType::kCross)) {
-      EDDY_ASSIGN_OR_RETURN(input, join(*s.from, scope, where));
-      where = nullptr;  // Now part of the join condition.
-    } else {
-      EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
-    }
     // The WHERE's conjuncts; a bound on the row number of a ROW_NUMBER() subquery
     // (Top-N) is taken out of them into the rank.
     std::vector<const Expr*> conditions;
-    if (where) conditions.push_back(where);
+    if (where) splitConjuncts(*where, conditions);
+    if (s.from->kind == ast::TableRef::Kind::kJoin &&
+        (s.from->join == ast::TableRef::JoinType::kInner || s.from->join == ast::TableRef::JoinType::kCross)) {
+      // The WHERE joins the join condition, but for its subquery predicates, which
+      // become joins of their own above it.
+      std::vector<const Expr*> to_join, rest;
+      for (const Expr* c : conditions) (isSubqueryPredicate(*c) ? rest : to_join).push_back(c);
+      EDDY_ASSIGN_OR_RETURN(input, join(*s.from, scope, to_join));
+      conditions = rest;
+    } else {
+      EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
+    }
     PlanNode* bounded = nullptr;
     int rank_number = -1;
-    if (where) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
-    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(semiJoins(input, scope, conditions));
+    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
+    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(subqueryPredicates(input, scope, conditions));
     if (!conditions.empty()) {
       std::vector<ExprP> conds;
       for (const Expr* c : conditions) {
@@ -704,74 +708,191 @@ class Planner {
     return selectOver(s, input, scope);
   }
 
-  // WHERE x IN (SELECT y ...) as a semi-join (Flink's): an inner join with the distinct
-  // values of the subquery, then the input's columns again. Takes those conjuncts out of
-  // `conditions`; NOT IN and IN below OR are not supported yet.
-  Status semiJoins(PlanPtr& input, const Scope& scope, std::vector<const Expr*>& conditions) {
+  // [NOT] x IN (SELECT ...) or [NOT] EXISTS (SELECT ...), possibly under NOT.
+  static bool isSubqueryPredicate(const Expr& c) {
+    const Expr* e = &c;
+    if (e->kind == Expr::Kind::kCall && e->name == "NOT" && e->args.size() == 1) e = e->args[0].get();
+    return e->kind == Expr::Kind::kInQuery || e->kind == Expr::Kind::kExists;
+  }
+
+  // The WHERE conjuncts that are subquery predicates become joins, as in Flink: IN and
+  // EXISTS a semi-join, NOT IN and NOT EXISTS an anti-join (see subqueryJoin). Takes them
+  // out of `conditions`; such a predicate below OR is not supported.
+  Status subqueryPredicates(PlanPtr& input, const Scope& scope, std::vector<const Expr*>& conditions) {
     std::vector<const Expr*> conjuncts, rest;
     for (const Expr* c : conditions) splitConjuncts(*c, conjuncts);
-    bool any = false;
     for (const Expr* c : conjuncts) {
-      if (c->kind != Expr::Kind::kInQuery) {
+      if (!isSubqueryPredicate(*c)) {
         rest.push_back(c);
         continue;
       }
-      if (c->negated) return sqlError(c->pos, "NOT IN (SELECT ...) is not supported yet");
-      EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*c->args[0], scope));
+      const bool not_call = c->kind == Expr::Kind::kCall;
+      const Expr& e = not_call ? *c->args[0] : *c;
+      const bool anti = not_call != (e.kind == Expr::Kind::kInQuery && e.negated);
+      std::vector<ExprP> needles, values;
+      PlanPtr right;
+      if (e.kind == Expr::Kind::kInQuery) {
+        EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
+        needles.push_back(std::move(needle));
+      }
       Planner sub(catalog_);
       sub.ctes_ = ctes_;
-      EDDY_ASSIGN_OR_RETURN(PlanPtr values, sub.query(*c->query));
-      if (values->schema.size() != 1) {
-        return sqlError(c->pos, "the subquery of IN must return one column, not " +
-                                    std::to_string(values->schema.size()));
+      Result<PlanPtr> plain = sub.query(*e.query);
+      if (plain.isOk()) {
+        right = *plain;
+        if (e.kind == Expr::Kind::kInQuery) {
+          if (right->schema.size() != 1) {
+            return sqlError(e.pos, "the subquery of IN must return one column, not " +
+                                       std::to_string(right->schema.size()));
+          }
+          values.push_back(std::make_unique<InputRef>(0, right->schema[0].type));
+        }
+      } else {
+        // Not a query of its own: it may read the outer query's columns (correlated).
+        Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery);
+        if (!d.isOk()) return d.status();
+        right = d->plan;
+        values = std::move(d->inner);
+        for (auto& o : d->outer) needles.push_back(std::move(o));
       }
-      LogicalType common;
-      if (!commonType(needle->type(), values->schema[0].type, &common)) {
-        return sqlError(c->pos, "IN compares " + needle->type().toString() + " with " +
-                                    values->schema[0].type.toString());
-      }
-      // The distinct values, so that a row matches once however often its value occurs.
-      auto distinct = std::make_shared<PlanNode>();
-      distinct->kind = PlanNode::Kind::kGroupAggregate;
-      distinct->inputs = {values};
-      distinct->schema = {{values->schema[0].name, values->schema[0].type.plain()}};
-      distinct->keys = {0};
-      distinct->mode = ChangelogMode::kUpdates;
-      // The input plus the value to look up, as the join's left side.
-      const int width = static_cast<int>(input->schema.size());
-      auto left = std::make_shared<PlanNode>();
-      left->kind = PlanNode::Kind::kCalc;
-      left->inputs = {input};
-      left->mode = input->mode;
-      left->schema = input->schema;
-      for (auto& col : left->schema) col.type.rowtime = false;
-      for (int i = 0; i < width; ++i) {
-        left->projections.push_back(std::make_shared<InputRef>(i, input->schema[static_cast<size_t>(i)].type));
-      }
-      ExprP key = coerce(std::move(needle), common);
-      left->schema.push_back({"$in", key->type()});
-      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
-      auto right = std::make_shared<PlanNode>();
-      right->kind = PlanNode::Kind::kCalc;
-      right->inputs = {distinct};
-      right->mode = distinct->mode;
-      ExprP value = coerce(std::make_unique<InputRef>(0, distinct->schema[0].type), common);
-      right->schema = {{"$v", value->type()}};
-      right->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
-      auto join = std::make_shared<PlanNode>();
-      join->kind = PlanNode::Kind::kJoin;
-      join->inputs = {left, right};
-      join->join_type = JoinType::kInner;
-      join->left_keys = {width};
-      join->right_keys = {0};
-      join->schema = left->schema;
-      join->schema.push_back(right->schema[0]);
-      join->mode = input->mode == ChangelogMode::kInsertOnly ? ChangelogMode::kUpdates : input->mode;
-      input = firstColumns(join, static_cast<size_t>(width));  // Back to the input's columns.
-      any = true;
+      EDDY_ASSIGN_OR_RETURN(input, subqueryJoin(input, std::move(needles), right, std::move(values), anti,
+                                                anti && e.kind == Expr::Kind::kInQuery, e.pos));
     }
-    if (any) conditions = rest;
+    conditions = rest;
     return Status::ok();
+  }
+
+  // A correlated subquery `SELECT v FROM ... WHERE inner = outer AND ...`: its FROM
+  // filtered by the conditions on its own columns, and the pairs of inner and outer
+  // expressions its other conditions equate (for IN, the selected value first).
+  struct Decorrelated {
+    PlanPtr plan;
+    std::vector<ExprP> inner, outer;
+  };
+  Result<Decorrelated> decorrelate(const ast::Query& q, const Scope& outer, bool with_value) {
+    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || !q.order_by.empty()) {
+      return sqlError(q.pos, "a correlated subquery must be a single SELECT");
+    }
+    const ast::Select& s = *q.selects[0];
+    if (!s.from || !s.group_by.empty() || s.having) {
+      return sqlError(s.pos, "a correlated subquery with GROUP BY or HAVING is not supported yet");
+    }
+    Planner sub(catalog_);
+    sub.ctes_ = ctes_;
+    Scope inner;
+    Decorrelated d;
+    EDDY_ASSIGN_OR_RETURN(d.plan, sub.from(*s.from, inner));
+    if (with_value) {
+      if (s.items.size() != 1) return sqlError(s.pos, "the subquery of IN must return one column");
+      EDDY_ASSIGN_OR_RETURN(ExprP v, sub.expr(*s.items[0].expr, inner));
+      d.inner.push_back(std::move(v));
+    }
+    std::vector<const Expr*> conjuncts;
+    if (s.where) splitConjuncts(*s.where, conjuncts);
+    std::vector<ExprP> filters;
+    for (const Expr* c : conjuncts) {
+      Result<ExprP> own = sub.expr(*c, inner);
+      if (own.isOk()) {
+        filters.push_back(std::move(*own));
+        continue;
+      }
+      bool paired = false;
+      if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
+        for (int first = 0; first < 2 && !paired; ++first) {
+          Result<ExprP> a = sub.expr(*c->args[static_cast<size_t>(first)], inner);
+          Result<ExprP> b = expr(*c->args[static_cast<size_t>(1 - first)], outer);
+          if (a.isOk() && b.isOk()) {
+            d.inner.push_back(std::move(*a));
+            d.outer.push_back(std::move(*b));
+            paired = true;
+          }
+        }
+      }
+      if (!paired) {
+        // Wrong on its own (a misspelt column), or a correlation other than equality.
+        Scope both = inner;
+        both.fields.insert(both.fields.end(), outer.fields.begin(), outer.fields.end());
+        if (!sub.expr(*c, both).isOk()) return own.status();
+        return sqlError(c->pos, "a condition of a correlated subquery must be an equality of a subquery column and "
+                                "an outer one");
+      }
+    }
+    if (!filters.empty()) d.plan = filtered(d.plan, andAll(std::move(filters)));
+    return d;
+  }
+
+  // `input` joined with the distinct rows of `values` (expressions over `right`),
+  // compared with `needles` (over `input`), then `input`'s columns again, as Flink's
+  // semi- and anti-joins: a semi-join keeps the rows with a match, an anti-join (a left
+  // join keeping the rows that found none) those without; a row leaves or comes back as
+  // matches come and go. With `null_aware` (NOT IN) the first pair also matches when
+  // either side is NULL, so such a row is dropped, as SQL's NOT IN has it.
+  Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
+                               std::vector<ExprP> values, bool anti, bool null_aware, Pos pos) {
+    const int width = static_cast<int>(input->schema.size());
+    const int n = static_cast<int>(needles.size());
+    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
+    for (auto& col : left->schema) col.type = col.type.plain();  // A regular join has no time attributes.
+    left->rowtime = -1;
+    auto marked = std::make_shared<PlanNode>();
+    marked->kind = PlanNode::Kind::kCalc;
+    marked->inputs = {right};
+    marked->mode = right->mode;
+    for (int i = 0; i < n; ++i) {
+      LogicalType common;
+      if (!commonType(needles[i]->type(), values[i]->type(), &common)) {
+        return sqlError(pos, "the subquery compares " + needles[i]->type().toString() + " with " +
+                                 values[i]->type().toString());
+      }
+      ExprP key = coerce(std::move(needles[i]), common.plain());
+      left->schema.push_back({"$k" + std::to_string(i), key->type()});
+      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
+      ExprP value = coerce(std::move(values[i]), common.plain());
+      marked->schema.push_back({"$v" + std::to_string(i), value->type()});
+      marked->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
+    }
+    // A column that is never NULL in a matched row: an anti-join keeps rows where it is.
+    marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
+    marked->projections.push_back(std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
+    auto distinct = std::make_shared<PlanNode>();
+    distinct->kind = PlanNode::Kind::kGroupAggregate;
+    distinct->inputs = {marked};
+    distinct->schema = marked->schema;
+    for (int i = 0; i <= n; ++i) distinct->keys.push_back(i);
+    distinct->mode = ChangelogMode::kUpdates;
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, distinct};
+    join->join_type = anti ? JoinType::kLeft : JoinType::kInner;
+    join->schema = left->schema;
+    for (auto col : distinct->schema) {
+      if (anti) col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    join->mode = ChangelogMode::kUpdates;
+    for (int i = 0; i < n; ++i) {
+      const LogicalType& lt = left->schema[static_cast<size_t>(width + i)].type;
+      const LogicalType& rt = distinct->schema[static_cast<size_t>(i)].type;
+      if (i == 0 && null_aware && (lt.nullable || rt.nullable)) {
+        std::vector<ExprP> either;
+        either.push_back(std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(),
+                                                      std::make_unique<InputRef>(width, lt),
+                                                      std::make_unique<InputRef>(width + n, rt)));
+        either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(width, lt)));
+        either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(width + n, rt)));
+        join->filter = std::make_shared<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
+        continue;
+      }
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(i);
+    }
+    PlanPtr result = join;
+    if (anti) {
+      const int mark = width + n + n;
+      result = filtered(join, std::make_unique<IsCall>(IsCall::What::kNull,
+                                                       std::make_unique<InputRef>(mark, join->schema[static_cast<size_t>(mark)].type)));
+    }
+    return firstColumns(result, static_cast<size_t>(width));
   }
 
   // Whether `p` (or the Calcs between it and `below`) reads column `column` of `below`.
