@@ -677,12 +677,17 @@ class Planner {
       // The WHERE joins the join condition, but for its subquery predicates, which
       // become joins of their own above it.
       std::vector<const Expr*> to_join, rest;
-      for (const Expr* c : conditions) (isSubqueryPredicate(*c) ? rest : to_join).push_back(c);
+      for (const Expr* c : conditions) {
+        std::vector<const Expr*> scalars;
+        collectScalarSubqueries(*c, scalars);
+        (isSubqueryPredicate(*c) || !scalars.empty() ? rest : to_join).push_back(c);
+      }
       EDDY_ASSIGN_OR_RETURN(input, join(*s.from, scope, to_join));
       conditions = rest;
     } else {
       EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
     }
+    EDDY_RETURN_IF_ERROR(scalarSubqueries(s, conditions, input, scope));
     PlanNode* bounded = nullptr;
     int rank_number = -1;
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
@@ -706,6 +711,63 @@ class Planner {
       return result;
     }
     return selectOver(s, input, scope);
+  }
+
+  // The scalar subqueries of `e` (not those inside other subqueries).
+  static void collectScalarSubqueries(const Expr& e, std::vector<const Expr*>& out) {
+    if (e.kind == Expr::Kind::kSubquery) {
+      out.push_back(&e);
+      return;
+    }
+    for (const auto& a : e.args) collectScalarSubqueries(*a, out);
+    if (e.filter) collectScalarSubqueries(*e.filter, out);
+  }
+
+  // Uncorrelated scalar subqueries in the WHERE and (without aggregation) the SELECT
+  // list, as Flink plans them: `input` LEFT JOINed with the subquery's row, whose value
+  // the expression then reads as a column (NULL while the subquery has no row).
+  Status scalarSubqueries(const ast::Select& s, const std::vector<const Expr*>& conditions, PlanPtr& input,
+                          Scope& scope) {
+    std::vector<const Expr*> found;
+    for (const Expr* c : conditions) {
+      if (!isSubqueryPredicate(*c)) collectScalarSubqueries(*c, found);
+    }
+    std::vector<const Expr*> in_items;
+    for (const auto& item : s.items) collectScalarSubqueries(*item.expr, in_items);
+    if (s.having) collectScalarSubqueries(*s.having, in_items);
+    bool aggregate = !s.group_by.empty() || s.having;
+    for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
+    if (!in_items.empty() && aggregate) {
+      return sqlError(in_items[0]->pos, "a scalar subquery in an aggregating SELECT is not supported yet");
+    }
+    found.insert(found.end(), in_items.begin(), in_items.end());
+    for (const Expr* e : found) {
+      Planner sub(catalog_);
+      sub.ctes_ = ctes_;
+      Result<PlanPtr> value = sub.query(*e->query);
+      if (!value.isOk()) {
+        return sqlError(e->pos, "in a scalar subquery (correlated ones are not supported yet): " +
+                                    value.status().message());
+      }
+      if ((*value)->schema.size() != 1) {
+        return sqlError(e->pos, "a scalar subquery must return one column, not " +
+                                    std::to_string((*value)->schema.size()));
+      }
+      auto join = std::make_shared<PlanNode>();
+      join->kind = PlanNode::Kind::kJoin;
+      join->join_type = JoinType::kLeft;
+      join->inputs = {input, *value};
+      join->mode = ChangelogMode::kUpdates;
+      for (const auto& c : input->schema) join->schema.push_back({c.name, c.type.plain()});
+      LogicalType t = (*value)->schema[0].type.plain();
+      t.nullable = true;
+      const int col = static_cast<int>(join->schema.size());
+      join->schema.push_back({"$scalar" + std::to_string(col), t});
+      scalar_cols_[e] = {col, t};
+      for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
+      input = join;
+    }
+    return Status::ok();
   }
 
   // [NOT] x IN (SELECT ...) or [NOT] EXISTS (SELECT ...), possibly under NOT.
@@ -1658,6 +1720,11 @@ class Planner {
       case Expr::Kind::kCase: return caseExpr(e, rec);
       case Expr::Kind::kCall: return call(e, scope, rec);
       case Expr::Kind::kSubquery:
+        if (scalar_cols_.count(&e)) {
+          const auto& [col, type] = scalar_cols_.at(&e);
+          return ExprP(std::make_unique<InputRef>(col, type));
+        }
+        return sqlError(e.pos, "scalar subqueries are supported in WHERE and SELECT only");
       case Expr::Kind::kExists:
       case Expr::Kind::kInQuery:
         return sqlError(e.pos, "subqueries in expressions are not supported yet");
@@ -1934,6 +2001,8 @@ class Planner {
   int rank_col_ = -1;
   // While a SELECT with OVER aggregates is projected: each OVER expression's column.
   std::map<const Expr*, std::pair<int, LogicalType>> over_cols_;
+  // Scalar subqueries of the SELECT being planned: the column holding each one's value.
+  std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
 };
 
 }  // namespace
