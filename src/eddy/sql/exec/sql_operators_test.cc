@@ -215,6 +215,26 @@ TEST(SqlOperators, IntervalJoinContinuesFromItsSnapshot) {
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[2, 6000, null, null]"}));
 }
 
+TEST(SqlOperators, ProcessingTimeWindowFiresOnTheClockAndDropsUnfiredWindowsAtTheEnd) {
+  // Rows: key, window_start, window_end, value; SUM(value) per key and window.
+  auto make = [] {
+    return std::make_unique<WindowAggregateOperator>(
+        std::vector<int>{0}, std::vector<LogicalType>{kBigint}, 1, 2, std::vector<AggregateCall>{sumOf(3)},
+        std::vector<LogicalType>{kBigint, kBigint, kBigint, kBigint, kBigint}, /*proctime=*/true);
+  };
+  Harness h(make());
+  auto& op = h.as<WindowAggregateOperator>();
+  op.processElement({rows({{1, 0, 10000, 5}, {1, 0, 10000, 6}, {2, 10000, 20000, 7}}), 0});
+  op.processWatermark(runtime::Watermark{kMaxTimestamp});  // Watermarks do not fire it.
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(9998);
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(9999);
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 0, 10000, 9999, 11]"}));
+  op.finish();  // The end of input: the window [10000, 20000) never fires.
+  EXPECT_TRUE(lines(h).empty());
+}
+
 TEST(SqlOperators, WindowRankEmitsEachWindowsTopRowsOnceWhenItFires) {
   // Top 2 by column 0 descending per window; column 1 is the window end.
   RankSpec spec;

@@ -18,6 +18,9 @@ namespace eddy::sql {
 /// the accumulators live in keyed state until the watermark passes the window's
 /// end - 1, then one +I row is emitted and the window forgotten. A row whose window has
 /// fired is late and dropped (numLateRecordsDropped). Append-only in and out.
+/// A processing-time window (`proctime`) fires instead when the processing time
+/// reaches its end - 1; at the end of a bounded input its unfired windows are dropped,
+/// as Flink quiesces processing-time timers then.
 /// Output: key columns, window_start, window_end, window_time (end - 1), aggregates.
 /// Thread: the task thread.
 class WindowAggregateOperator final
@@ -26,10 +29,10 @@ class WindowAggregateOperator final
       public runtime::Triggerable<std::string, int64_t> {
  public:
   WindowAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, int start_col, int end_col,
-                          std::vector<AggregateCall> aggs, std::vector<LogicalType> output_types)
+                          std::vector<AggregateCall> aggs, std::vector<LogicalType> output_types, bool proctime = false)
       : KeyedSupport([](const RecordBatch&) { return std::string(); }),
         keys_(std::move(keys)), key_types_(std::move(key_types)), start_col_(start_col), end_col_(end_col),
-        aggs_(std::move(aggs)), output_types_(std::move(output_types)) {}
+        aggs_(std::move(aggs)), output_types_(std::move(output_types)), proctime_(proctime) {}
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -55,8 +58,9 @@ class WindowAggregateOperator final
     std::string key, slot;
     for (size_t r = 0; r < in.size(); ++r) {
       int64_t end = ends.i64[r];
-      // Flink: late when the window has fired (end - 1 <= watermark).
-      if (end - 1 <= timers_->currentWatermark()) {
+      // Flink: late when the window has fired (end - 1 <= watermark). A processing-time
+      // row's window is the one open now.
+      if (!proctime_ && end - 1 <= timers_->currentWatermark()) {
         context().metrics->num_late_records_dropped.inc();
         continue;
       }
@@ -71,7 +75,13 @@ class WindowAggregateOperator final
         p.key = key;
         p.end = end;
         p.start = starts.i64[r];
-        if (!state_->contains(end)) timers_->registerEventTimeTimer(end, end - 1);
+        if (!state_->contains(end)) {
+          if (proctime_) {
+            timers_->registerProcessingTimeTimer(end, end - 1);
+          } else {
+            timers_->registerEventTimeTimer(end, end - 1);
+          }
+        }
         p.accs = load(end);
       }
       p.dirty = true;
@@ -98,7 +108,15 @@ class WindowAggregateOperator final
   }
   void finish() override { flush(); }
 
-  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override {
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override { fire(t); }
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>& t) override {
+    fire(t);
+    flush();
+  }
+
+ private:
+  // Emits the window of timer `t` (its key, and its end as the namespace) and forgets it.
+  void fire(const runtime::InternalTimer<std::string, int64_t>& t) {
     int64_t end = t.ns;
     int64_t start = 0;
     std::string slot = t.key;
@@ -122,9 +140,7 @@ class WindowAggregateOperator final
     for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
     out_.kinds.push_back(RowKind::kInsert);
   }
-  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
- private:
   // The accumulators of the current key's window ending at `end` (fresh ones if none),
   // and the window's start. Windows sharing an end share a start (one TVF per operator).
   std::vector<Accumulator> load(int64_t end, int64_t* start = nullptr) {
@@ -162,6 +178,7 @@ class WindowAggregateOperator final
   int end_col_;
   std::vector<AggregateCall> aggs_;
   std::vector<LogicalType> output_types_;
+  bool proctime_;
   // Checkpointed state: per key, window end -> (start, accumulators); a timer per window.
   state::MapState<int64_t, std::string>* state_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;

@@ -633,7 +633,9 @@ class Planner {
       return sqlError(pos, "the window function requires the timecol to be a time attribute, but '" + col_name +
                                "' is " + tt.toString());
     }
-    if (tt.proctime) return sqlError(pos, "processing-time windows are not supported yet");
+    if (tt.proctime && w.kind == WindowSpec::Kind::kSession) {
+      return sqlError(pos, "processing-time session windows are not supported yet");
+    }
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kWindowTableFunction;
     node->inputs.push_back(input);
@@ -642,12 +644,14 @@ class Planner {
     node->schema = input->schema;
     node->schema[static_cast<size_t>(time_col)].type = tt.plain();  // Not a time attribute any more.
     LogicalType bound = LogicalType::timestamp(3).notNull();
+    // window_time is a time attribute of the window's kind.
     LogicalType wt = LogicalType::of(tt.id, 3).notNull();
-    wt.rowtime = true;
+    wt.rowtime = tt.rowtime;
+    wt.proctime = tt.proctime;
     node->schema.push_back({"window_start", bound});
     node->schema.push_back({"window_end", bound});
     node->schema.push_back({"window_time", wt});
-    node->rowtime = static_cast<int>(node->schema.size()) - 1;
+    node->rowtime = tt.rowtime ? static_cast<int>(node->schema.size()) - 1 : -1;
     return PlanPtr(node);
   }
 
@@ -1280,13 +1284,16 @@ class Planner {
     switch (p.kind) {
       case PlanNode::Kind::kWindowTableFunction: {
         const int width = static_cast<int>(p.inputs[0]->schema.size());
-        if (p.window.kind == WindowSpec::Kind::kSession) return std::nullopt;
+        // Window Top-N fires on the watermark: event-time windows only.
+        if (p.window.kind == WindowSpec::Kind::kSession || !p.schema.back().type.rowtime) return std::nullopt;
         return WindowColumns{width, width + 1, p.time_col};
       }
       case PlanNode::Kind::kWindowAggregate: {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
-        if (p.window.kind == WindowSpec::Kind::kSession) return std::nullopt;
         const int k = static_cast<int>(p.keys.size());
+        if (p.window.kind == WindowSpec::Kind::kSession || !p.schema[static_cast<size_t>(k + 2)].type.rowtime) {
+          return std::nullopt;
+        }
         return WindowColumns{k, k + 1, k + 2};
       }
       case PlanNode::Kind::kCalc: {
@@ -1520,7 +1527,7 @@ class Planner {
       node->schema.push_back({"window_end", LogicalType::timestamp(3).notNull()});
       LogicalType wt = input->schema.back().type;
       node->schema.push_back({"window_time", wt});
-      node->rowtime = static_cast<int>(k + 2);
+      node->rowtime = wt.rowtime ? static_cast<int>(k + 2) : -1;
       node->time_col = window_start;  // The pre-projection's window_start column.
       if (legacy) {
         // TUMBLE_START(ts, size) and friends name the window's columns.

@@ -183,11 +183,12 @@ class Translator {
                             });
           return keyedParallelism(op, partition);
         }
+        const bool proctime = p->schema[keys.size() + 2].type.proctime;
         auto op = byKey(in, keys, in_schema)
                       .transform<RecordBatch>(
                           "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
                             return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs,
-                                                                             out_types);
+                                                                             out_types, proctime);
                           });
         return keyedParallelism(op, keys);
       }
