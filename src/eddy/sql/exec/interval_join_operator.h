@@ -14,16 +14,11 @@ namespace eddy::sql {
 /// An event-time interval join: rows of both sides join when their keys are equal, the
 /// residual condition holds and `right.time + lower <= left.time <= right.time + upper`
 /// (Flink's windowBounds, strict bounds already made inclusive).
-struct IntervalJoinSpec {
-  JoinType type = JoinType::kInner;
-  std::vector<int> left_keys, right_keys;
-  std::shared_ptr<const Expression> condition;  // The rest of the join condition; may be null.
-  std::vector<LogicalType> left_types, right_types;
+/// The condition holds the rest of the join condition (state_ttl_ms is not used: the
+/// watermark cleans the state).
+struct IntervalJoinSpec : JoinSpec {
   int left_time = -1, right_time = -1;  // The rowtime columns the bounds compare.
   int64_t lower = 0, upper = 0;
-
-  bool leftOuter() const { return type == JoinType::kLeft || type == JoinType::kFull; }
-  bool rightOuter() const { return type == JoinType::kRight || type == JoinType::kFull; }
   /// How far the output's watermark trails the input's: a row may still join with a row
   /// of the other side that far behind it (Flink's getMaxOutputDelay).
   int64_t watermarkDelay() const { return std::max(-lower, upper); }

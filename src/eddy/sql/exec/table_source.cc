@@ -127,6 +127,36 @@ Result<std::vector<std::unique_ptr<operators::SplitReader<RecordBatch>>>> TableS
   return wrap(std::move(readers));
 }
 
+Result<RecordBatch> readAll(TableSource& source, const std::string& table, const Clock& clock) {
+  if (!source.isBounded()) return Status::invalidArgument("table '" + table + "' is not bounded: it cannot be read whole");
+  struct Collect final : operators::ReaderOutput<RecordBatch> {
+    std::vector<RecordBatch> batches;
+    void collect(RecordBatch b) override { batches.push_back(std::move(b)); }
+    void collect(RecordBatch b, Timestamp) override { batches.push_back(std::move(b)); }
+  } collected;
+  EDDY_ASSIGN_OR_RETURN(auto readers, source.createReaders(0, 1, clock));
+  for (auto& reader : readers) {
+    EDDY_RETURN_IF_ERROR(reader->open());
+    for (;;) {
+      EDDY_ASSIGN_OR_RETURN(runtime::ReadStatus st, reader->pollNext(collected, 1024));
+      if (st == runtime::ReadStatus::kEndOfInput) break;
+    }
+  }
+  RecordBatch all;
+  for (RecordBatch& b : collected.batches) {
+    if (b.columns.empty()) continue;
+    if (all.columns.empty()) {
+      all = std::move(b);
+      continue;
+    }
+    for (size_t r = 0; r < b.size(); ++r) {
+      for (size_t c = 0; c < b.columns.size(); ++c) all.columns[c].appendFrom(b.columns[c], r);
+      all.kinds.push_back(b.kinds[r]);
+    }
+  }
+  return all;
+}
+
 operators::WatermarkStrategy<RecordBatch> sqlWatermarks() {
   return operators::WatermarkStrategy<RecordBatch>::forGenerator(
       [] { return std::make_unique<SqlWatermarkGenerator>(); });

@@ -88,6 +88,11 @@ class TableSource final : public operators::Source<RecordBatch> {
   std::vector<LogicalType> physical_types_;
 };
 
+/// Every row of a bounded table, read as one subtask reads all its splits, in one
+/// batch of the columns the source's layout outputs: a lookup join's side table. Fails
+/// on an unbounded connector, naming the table.
+Result<RecordBatch> readAll(TableSource& source, const std::string& table, const Clock& clock);
+
 /// Flink SQL's watermark: the WATERMARK FOR expression evaluated on every row (by the
 /// scan, which puts each batch's maximum in RecordBatch::max_watermark), the maximum so
 /// far emitted every auto-watermark interval (no -1, unlike the DataStream

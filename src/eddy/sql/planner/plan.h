@@ -68,6 +68,9 @@ struct PlanNode {
   int left_time = -1, right_time = -1;
   int64_t lower = 0, upper = 0;
   bool isIntervalJoin() const { return kind == Kind::kJoin && left_time >= 0; }
+  // kJoin as a lookup join: inputs[1] is the side table's scan, read whole by the join
+  // operator rather than streamed; right_keys index its columns.
+  bool lookup = false;
   // kRank: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...); limit 0 until a WHERE on
   // the row number bounds it. Output: the input columns, then the row number.
   RankSpec rank;

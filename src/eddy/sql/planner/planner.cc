@@ -331,9 +331,7 @@ class Planner {
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
-    if (ref.right->system_time) {
-      return sqlError(ref.right->pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
-    }
+    if (ref.right->system_time) return lookupJoin(ref, scope, where);
     Scope left_scope, right_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
     EDDY_ASSIGN_OR_RETURN(PlanPtr right, from(*ref.right, right_scope));
@@ -434,6 +432,115 @@ class Planner {
     }
     node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
     return PlanPtr(node);
+  }
+
+  // `JOIN t FOR SYSTEM_TIME AS OF s.proctime [AS alias] ON s.expr = t.col AND ...`: a
+  // lookup join (Flink's processing-time temporal join against a lookup table). The
+  // left side's key expressions become extra columns, dropped again after the join.
+  Result<PlanPtr> lookupJoin(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
+    const ast::TableRef& table_ref = *ref.right;
+    if (ref.join != ast::TableRef::JoinType::kInner && ref.join != ast::TableRef::JoinType::kLeft) {
+      return sqlError(ref.pos, "a lookup join (FOR SYSTEM_TIME AS OF) is INNER or LEFT");
+    }
+    Scope left_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    EDDY_ASSIGN_OR_RETURN(ExprP as_of, expr(*table_ref.system_time, left_scope));
+    if (as_of->type().rowtime) {
+      return sqlError(table_ref.system_time->pos,
+                      "event-time temporal joins (FOR SYSTEM_TIME AS OF a rowtime, against a versioned table) are not "
+                      "supported yet");
+    }
+    if (!as_of->type().proctime || !dynamic_cast<const InputRef*>(as_of.get())) {
+      return sqlError(table_ref.system_time->pos,
+                      "FOR SYSTEM_TIME AS OF needs a processing-time attribute of the left table, such as a "
+                      "PROCTIME() column");
+    }
+    auto t = catalog_.tables.find(table_ref.name);
+    if (t == catalog_.tables.end()) {
+      return sqlError(table_ref.pos, "FOR SYSTEM_TIME AS OF needs a table; '" + table_ref.name + "' is not one");
+    }
+    auto scan = std::make_shared<PlanNode>();
+    scan->kind = PlanNode::Kind::kScan;
+    scan->table = t->second;
+    scan->schema = t->second->schema;
+    Scope right_scope = scopeOf(scan->schema, table_ref.alias.empty() ? table_ref.name : table_ref.alias);
+    const int left_width = static_cast<int>(left->schema.size());
+    Scope both;
+    both.fields = left_scope.fields;
+    both.fields.insert(both.fields.end(), right_scope.fields.begin(), right_scope.fields.end());
+
+    // The left input plus one column per key expression, typed as its lookup column.
+    auto keyed = keepColumns(left, std::vector<bool>(left->schema.size(), true));
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kJoin;
+    node->lookup = true;
+    node->join_type = ref.join == ast::TableRef::JoinType::kLeft ? JoinType::kLeft : JoinType::kInner;
+    std::vector<const Expr*> conjuncts;
+    if (ref.on) splitConjuncts(*ref.on, conjuncts);
+    conjuncts.insert(conjuncts.end(), where.begin(), where.end());
+    std::vector<const Expr*> rest;
+    for (const Expr* c : conjuncts) {
+      bool key = false;
+      if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
+        for (int first = 0; first < 2 && !key; ++first) {
+          Result<ExprP> col = expr(*c->args[static_cast<size_t>(first)], right_scope);
+          Result<ExprP> probe = expr(*c->args[static_cast<size_t>(1 - first)], left_scope);
+          auto* ref_col = col.isOk() ? dynamic_cast<const InputRef*>(col->get()) : nullptr;
+          if (!ref_col || !probe.isOk()) continue;
+          LogicalType common;
+          if (!commonType((*probe)->type(), ref_col->type(), &common)) continue;
+          node->left_keys.push_back(static_cast<int>(keyed->schema.size()));
+          node->right_keys.push_back(ref_col->index());
+          ExprP k = coerce(std::move(*probe), ref_col->type().plain());
+          keyed->schema.push_back({"$lookup" + std::to_string(node->right_keys.size()), k->type()});
+          keyed->projections.push_back(std::shared_ptr<const Expression>(std::move(k)));
+          key = true;
+        }
+      }
+      if (!key) rest.push_back(c);
+    }
+    if (node->left_keys.empty()) {
+      return sqlError(ref.pos, "a lookup join needs an equality between a column of '" + table_ref.name +
+                                   "' and the left side in its ON condition");
+    }
+    const int keyed_width = static_cast<int>(keyed->schema.size());
+    std::vector<ExprP> residual;
+    for (const Expr* c : rest) {
+      if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, both));
+      if (e->type().id != TypeId::kBoolean) {
+        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
+      }
+      // Over the joined row, where the key columns sit between the two sides.
+      residual.push_back(e->cloneWith([&](int index, const LogicalType& type) {
+        return std::make_unique<InputRef>(index < left_width ? index : index - left_width + keyed_width, type);
+      }));
+    }
+    if (!residual.empty()) node->filter = std::shared_ptr<const Expression>(andAll(std::move(residual)));
+    node->inputs = {keyed, scan};
+    node->mode = left->mode;
+    node->rowtime = left->rowtime;
+    // The left side keeps its time attributes (the lookup happens at processing time);
+    // the side table's columns are plain, nullable in a left join.
+    std::vector<bool> keep;
+    node->schema = keyed->schema;
+    for (size_t c = 0; c < node->schema.size(); ++c) keep.push_back(static_cast<int>(c) < left_width);
+    std::set<std::string> used;
+    for (const auto& c : node->schema) used.insert(c.name);
+    for (const auto& c : scan->schema) {
+      std::string name = c.name;
+      for (int k = 0; used.count(name); ++k) name = c.name + std::to_string(k);
+      used.insert(name);
+      LogicalType type = c.type.plain();
+      if (node->join_type == JoinType::kLeft) type.nullable = true;
+      node->schema.push_back({name, type});
+      keep.push_back(true);
+    }
+    scope = both;
+    for (size_t f = static_cast<size_t>(left_width); f < scope.fields.size(); ++f) {
+      scope.fields[f].type = node->schema[f - static_cast<size_t>(left_width) + static_cast<size_t>(keyed_width)].type;
+    }
+    return keepColumns(node, keep);
   }
 
   // One bound of an interval join: right time + value <= left time (lower), or left time

@@ -11,6 +11,7 @@
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/lookup_join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
@@ -51,6 +52,16 @@ std::string joinName(const PlanNode& p) {
              std::to_string(p.right_keys[k] + left_width) + ")";
   }
   if (p.filter) where += (where.empty() ? "" : " AND ") + p.filter->toString();
+  if (p.lookup) {
+    std::string keys;
+    for (size_t k = 0; k < p.left_keys.size(); ++k) {
+      keys += (k ? ", " : "") + p.inputs[1]->schema[static_cast<size_t>(p.right_keys[k])].name + "=$" +
+              std::to_string(p.left_keys[k]);
+    }
+    return std::string("LookupJoin(table=[default_catalog.default_database.") + p.inputs[1]->table->name +
+           "], joinType=[" + joinTypeName(p.join_type) + "], lookup=[" + keys + "]" +
+           (p.filter ? ", where=[" + p.filter->toString() + "]" : "") + ", select=[" + fieldList(p.schema) + "])";
+  }
   if (p.isIntervalJoin()) {
     return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
            "], windowBounds=[isRowTime=true, leftLowerBound=" + std::to_string(p.lower) +
@@ -193,17 +204,11 @@ class Translator {
         return keyedParallelism(op, keys);
       }
       case PlanNode::Kind::kJoin: {
+        if (p->lookup) return lookupJoin(*p);
         EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
         EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
         if (p->isIntervalJoin()) return intervalJoin(*p, left, right);
-        JoinSpec spec;
-        spec.type = p->join_type;
-        spec.left_keys = p->left_keys;
-        spec.right_keys = p->right_keys;
-        spec.condition = p->filter;
-        spec.left_types = typesOf(p->inputs[0]->schema);
-        spec.right_types = typesOf(p->inputs[1]->schema);
-        spec.state_ttl_ms = state_ttl_ms_;
+        JoinSpec spec = joinSpec(*p);
         auto op = byKey(left, spec.left_keys, p->inputs[0]->schema)
                       .connect(byKey(right, spec.right_keys, p->inputs[1]->schema))
                       .transform<RecordBatch>(joinName(*p), [spec] { return std::make_unique<JoinOperator>(spec); });
@@ -265,14 +270,22 @@ class Translator {
     return Stream(op);
   }
 
-  Result<Stream> intervalJoin(const PlanNode& p, const Stream& left, const Stream& right) {
-    IntervalJoinSpec spec;
+  // What every join operator takes from a join node.
+  JoinSpec joinSpec(const PlanNode& p) const {
+    JoinSpec spec;
     spec.type = p.join_type;
     spec.left_keys = p.left_keys;
     spec.right_keys = p.right_keys;
     spec.condition = p.filter;
     spec.left_types = typesOf(p.inputs[0]->schema);
     spec.right_types = typesOf(p.inputs[1]->schema);
+    spec.state_ttl_ms = state_ttl_ms_;
+    return spec;
+  }
+
+  Result<Stream> intervalJoin(const PlanNode& p, const Stream& left, const Stream& right) {
+    IntervalJoinSpec spec;
+    static_cast<JoinSpec&>(spec) = joinSpec(p);
     spec.left_time = p.left_time;
     spec.right_time = p.right_time;
     spec.lower = p.lower;
@@ -294,6 +307,18 @@ class Translator {
 
   Result<Stream> scan(const PlanNode& p) {
     const TableDef& t = *p.table;
+    EDDY_ASSIGN_OR_RETURN(auto source, tableSource(p));
+    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(),
+                                          "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
+                                              "]], fields=[" + fieldList(p.schema) + "])");
+    if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
+    return Stream(s);
+  }
+
+  // The source a scan node reads: its table's connector, computed columns, watermark
+  // and the columns the scan outputs.
+  Result<std::shared_ptr<TableSource>> tableSource(const PlanNode& p) {
+    const TableDef& t = *p.table;
     Schema physical = t.physicalSchema();
     std::map<std::string, std::string> options = t.options;
     if (written_ && options["connector"] == "filesystem" && written_->count(filesystemPath(options["path"]))) {
@@ -312,12 +337,25 @@ class Translator {
     layout.output = p.scan_columns;
     layout.watermark = t.watermark;
     factory->projectColumns(layout.neededPhysical(physical.size()));
-    auto source = std::make_shared<TableSource>(factory, layout, typesOf(physical));
-    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(),
-                                          "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
-                                              "]], fields=[" + fieldList(p.schema) + "])");
-    if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
-    return Stream(s);
+    return std::make_shared<TableSource>(factory, layout, typesOf(physical));
+  }
+
+  // A lookup join: the side table is read by the operator, not streamed; the input is
+  // not redistributed (as in Flink, the lookup runs where the row is).
+  Result<Stream> lookupJoin(const PlanNode& p) {
+    EDDY_ASSIGN_OR_RETURN(Stream in, translate(p.inputs[0]));
+    const PlanNode& side = *p.inputs[1];
+    EDDY_ASSIGN_OR_RETURN(auto source, tableSource(side));
+    if (!source->isBounded()) {
+      return Status::invalidArgument("lookup join: table '" + side.table->name +
+                                     "' is not bounded; a lookup table is read whole (filesystem or values)");
+    }
+    LookupJoinSpec spec;
+    static_cast<JoinSpec&>(spec) = joinSpec(p);
+    spec.table = side.table->name;
+    spec.source = source;
+    auto op = in.transform<RecordBatch>(joinName(p), [spec] { return std::make_unique<LookupJoinOperator>(spec); });
+    return rowWise(in, op);
   }
 
   api::StreamExecutionEnvironment& env_;
@@ -365,7 +403,8 @@ std::string explainNode(const PlanNode& p, int indent) {
       break;
   }
   s += p.mode == ChangelogMode::kUpdates ? "  [changelog: I,UB,UA,D]\n" : "  [changelog: I]\n";
-  for (const auto& in : p.inputs) s += explainNode(*in, indent + 1);
+  // A lookup join's side table is read by the join, not a plan input (as Flink shows it).
+  for (size_t i = 0; i < (p.lookup ? 1 : p.inputs.size()); ++i) s += explainNode(*p.inputs[i], indent + 1);
   return s;
 }
 
