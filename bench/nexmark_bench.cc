@@ -55,7 +55,8 @@ Result plainNexmark(const std::string& query, int64_t events) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: eddy-bench nexmark --query qN [--events N] [--parallelism P] [--queries DIR] [--baseline]\n");
+               "usage: eddy-bench nexmark --query qN [--events N] [--parallelism P] [--queries DIR] [--baseline]\n"
+               "                         [--set key=value]...   (a SQL option, e.g. table.exec.mini-batch.enabled=true)\n");
   return 2;
 }
 
@@ -66,6 +67,7 @@ int runNexmark(int argc, char** argv) {
   int64_t events = 10'000'000;
   int parallelism = 1;
   bool baseline = false;
+  std::string options;  // SET statements run before the script.
   std::filesystem::path dir = EDDY_NEXMARK_DIR;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
@@ -83,6 +85,11 @@ int runNexmark(int argc, char** argv) {
       dir = next();
     } else if (a == "--baseline") {
       baseline = true;
+    } else if (a == "--set") {
+      std::string kv = next();
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos) return usage();
+      options += "SET '" + kv.substr(0, eq) + "' = '" + kv.substr(eq + 1) + "';\n";
     } else {
       return usage();
     }
@@ -126,7 +133,8 @@ int runNexmark(int argc, char** argv) {
       return sql::Value::ofInt(n);
     };
     env.createTemporarySystemFunction("count_char", count_char);
-    Status st = env.executeScript("SET 'parallelism.default' = '" + std::to_string(parallelism) + "';\n" + script);
+    Status st = env.executeScript("SET 'parallelism.default' = '" + std::to_string(parallelism) + "';\n" + options +
+                                  script);
     std::filesystem::remove(side);
     if (!st.isOk()) {
       std::fprintf(stderr, "eddy-bench nexmark %s: %s\n", query.c_str(), st.message().c_str());

@@ -18,32 +18,49 @@ namespace eddy::sql {
 /// Decoded groups stay cached in the operator (up to kMaxCachedGroups) and are written
 /// to keyed state when the cache is full and before every snapshot, so a hot key is not
 /// decoded and encoded per row or batch; checkpoints see exactly the processed rows.
+///
+/// With a mini-batch (Flink's MiniBatchGroupAggFunction, table.exec.mini-batch.*) the
+/// rows are folded in as they come but the changes are held back: when the bundle ends
+/// (`size` rows, every `latency_ms` of processing time, before a snapshot and at the
+/// end of input) each group touched emits once, its result before the bundle against
+/// its result now (+I, -U/+U, -D or nothing), in the order the groups were first
+/// touched.
 /// Output: the key columns, then one column per aggregate.
 /// Thread: the task thread.
+/// table.exec.mini-batch.*: size 0 is no mini-batch.
+struct MiniBatch {
+  int64_t latency_ms = 0;
+  int64_t size = 0;
+};
+
 class GroupAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
                                      private operators::KeyedSupport<std::string, RecordBatch> {
  public:
   /// `state_ttl_ms` > 0: Flink's table.exec.state.ttl, a group not updated for that long
   /// (processing time) is forgotten; its next row starts it afresh with +I.
   GroupAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, std::vector<AggregateCall> aggs,
-                         std::vector<LogicalType> output_types, int64_t state_ttl_ms = 0)
+                         std::vector<LogicalType> output_types, int64_t state_ttl_ms = 0,
+                         MiniBatch mini_batch = {})
       : KeyedSupport([](const RecordBatch&) { return std::string(); }),
         keys_(std::move(keys)), key_types_(std::move(key_types)), aggs_(std::move(aggs)),
-        output_types_(std::move(output_types)), ttl_ms_(state_ttl_ms) {}
+        output_types_(std::move(output_types)), ttl_ms_(state_ttl_ms), mini_batch_(mini_batch) {}
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
+    finishBundle();  // As Flink's prepareSnapshotPreBarrier: the snapshot follows the output.
     flush();
     return snapshotKeyed(id, {});
   }
+  void finish() override { finishBundle(); }
   void open() override {
     openBackend(context());
     dropRestored();
     state::ValueStateDescriptor<std::string> descriptor("groupAggs");
     if (ttl_ms_ > 0) descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(ttl_ms_)).build());
     state_ = backend().getState(descriptor);
+    if (mini_batch_.size > 0 && mini_batch_.latency_ms > 0) scheduleBundleEnd();
   }
 
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
@@ -68,23 +85,25 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       g.updated = now;
       std::vector<Value> before;
       bool existed = g.rows > 0;
-      if (existed) before = results(g);
       bool acc = isAccumulate(in.kinds[r]);
       if (!acc && !existed) continue;  // Flink ignores a retraction for an unknown group.
-      g.rows += acc ? 1 : -1;
-      for (size_t a = 0; a < aggs_.size(); ++a) {
-        if (!passesFilter(aggs_[a], in, r)) continue;
-        Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
-        if (acc) {
-          g.accs[a].accumulate(v);
-        } else {
-          g.accs[a].retract(v);
+      if (mini_batch_.size > 0) {
+        // Remember the group as the bundle found it; its changes come out at the end.
+        if (bundle_index_.try_emplace(key, bundle_.size()).second) {
+          Touched t;
+          t.key = key;
+          t.existed = existed;
+          if (existed) t.before = results(g);
+          bundle_.push_back(std::move(t));
         }
+        apply(g, in, r, acc);
+        if (++bundle_rows_ >= mini_batch_.size) finishBundle();
+        continue;
       }
+      if (existed) before = results(g);
+      apply(g, in, r, acc);
       if (g.rows <= 0) {
         emit(out, in, r, before, RowKind::kDelete);
-        g.rows = 0;
-        g.accs = freshAccumulators(aggs_);
         continue;
       }
       std::vector<Value> after = results(g);
@@ -95,7 +114,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
         emit(out, in, r, after, RowKind::kUpdateAfter);
       }
     }
-    if (cache_.size() > kMaxCachedGroups) {
+    if (cache_.size() > kMaxCachedGroups && bundle_.empty()) {
       flush();
       cache_.clear();
     }
@@ -110,6 +129,70 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     int64_t updated = 0;  // Processing time of its last change (with a state TTL).
   };
   static constexpr size_t kMaxCachedGroups = 1 << 16;
+  // A group the current mini-batch touched: its key bytes and its result before.
+  struct Touched {
+    std::string key;
+    bool existed = false;
+    std::vector<Value> before;
+  };
+
+  // Folds row `r` of `in` into `g` (a retraction when !acc); a group whose last row
+  // goes starts afresh.
+  void apply(Group& g, const RecordBatch& in, size_t r, bool acc) {
+    g.rows += acc ? 1 : -1;
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      if (!passesFilter(aggs_[a], in, r)) continue;
+      Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
+      if (acc) {
+        g.accs[a].accumulate(v);
+      } else {
+        g.accs[a].retract(v);
+      }
+    }
+    if (g.rows <= 0) {
+      g.rows = 0;
+      g.accs = freshAccumulators(aggs_);
+    }
+  }
+
+  // Emits the changes of the groups the bundle touched and starts a new bundle.
+  void finishBundle() {
+    if (bundle_.empty()) return;
+    RecordBatch out = emptyBatch(output_types_);
+    for (const Touched& t : bundle_) {
+      const Group& g = cache_.at(t.key);
+      std::vector<Value> key = decodeKey(t.key, key_types_);
+      if (g.rows <= 0) {
+        if (t.existed) emitValues(out, key, t.before, RowKind::kDelete);
+        continue;
+      }
+      std::vector<Value> after = results(g);
+      if (!t.existed) {
+        emitValues(out, key, after, RowKind::kInsert);
+      } else if (!sameValues(t.before, after)) {
+        emitValues(out, key, t.before, RowKind::kUpdateBefore);
+        emitValues(out, key, after, RowKind::kUpdateAfter);
+      }
+    }
+    bundle_.clear();
+    bundle_index_.clear();
+    bundle_rows_ = 0;
+    if (cache_.size() > kMaxCachedGroups) {
+      flush();
+      cache_.clear();
+    }
+    if (!out.empty()) output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), runtime::kNoTimestamp});
+  }
+
+  // The bundle also ends every latency_ms of processing time (Flink's mini-batch
+  // interval), so that a slow input still sees its results.
+  void scheduleBundleEnd() {
+    runtime::ProcessingTimeService* pts = context().processing_time;
+    pts->registerTimer(pts->getCurrentProcessingTime() + mini_batch_.latency_ms, [this](Timestamp) {
+      finishBundle();
+      scheduleBundleEnd();
+    });
+  }
 
   // Writes the changed groups to keyed state; empty groups leave state and cache.
   void flush() {
@@ -151,6 +234,11 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     }
     return true;
   }
+  void emitValues(RecordBatch& out, const std::vector<Value>& key, const std::vector<Value>& values, RowKind kind) {
+    for (size_t k = 0; k < key.size(); ++k) appendValue(out.columns[k], key[k]);
+    for (size_t a = 0; a < values.size(); ++a) appendValue(out.columns[key.size() + a], values[a]);
+    out.kinds.push_back(kind);
+  }
   void emit(RecordBatch& out, const RecordBatch& in, size_t row, const std::vector<Value>& values, RowKind kind) {
     for (size_t k = 0; k < keys_.size(); ++k) out.columns[k].appendFrom(in.columns[static_cast<size_t>(keys_[k])], row);
     for (size_t a = 0; a < values.size(); ++a) appendValue(out.columns[keys_.size() + a], values[a]);
@@ -163,10 +251,15 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   std::vector<AggregateCall> aggs_;
   std::vector<LogicalType> output_types_;
   int64_t ttl_ms_;
+  MiniBatch mini_batch_;
   // Checkpointed state: per key, the row count and the accumulators.
   state::ValueState<std::string>* state_ = nullptr;
   // The decoded groups (a cache of state_; see flush()).
   std::unordered_map<std::string, Group> cache_;
+  // The current mini-batch: the groups it touched, in order, and how many rows it holds.
+  std::vector<Touched> bundle_;
+  std::unordered_map<std::string, size_t> bundle_index_;
+  int64_t bundle_rows_ = 0;
 };
 
 }  // namespace eddy::sql

@@ -146,6 +146,36 @@ TEST(SqlOperators, GroupAggregateForgetsGroupsIdleLongerThanTheStateTtl) {
   EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 1]"}));
 }
 
+TEST(SqlOperators, MiniBatchGroupAggregateEmitsOncePerBundle) {
+  auto make = [] {
+    return std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                    std::vector<AggregateCall>{sumOf(1)},
+                                                    std::vector<LogicalType>{kBigint, kBigint}, 0,
+                                                    MiniBatch{/*latency_ms=*/1000, /*size=*/100});
+  };
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(make());
+    h.as<GroupAggregateOperator>().processElement({rows({{1, 10}, {2, 5}, {1, 1}}), 0});
+    EXPECT_TRUE(lines(h).empty());  // Held until the bundle ends ...
+    h.setProcessingTime(1000);      // ... after the latency.
+    EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 11]", "+I[2, 5]"}));
+    h.as<GroupAggregateOperator>().processElement({rows({{1, 4}}), 0});
+    auto snap = h.op().snapshotState(1);  // A snapshot ends the bundle first.
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = std::move(*snap);
+    EXPECT_EQ(lines(h), (std::vector<std::string>{"-U[1, 11]", "+U[1, 15]"}));
+  }
+  Harness restored(make(), 0, 1, {snapshot});
+  restored.as<GroupAggregateOperator>().processElement({rows({{2, 1}, {2, -1}, {1, 0}}), 0});
+  restored.as<GroupAggregateOperator>().finish();  // The end of input ends it too.
+  // Group 2's sum ends where it began; group 1's SUM is unchanged too.
+  EXPECT_TRUE(lines(restored).empty());
+  restored.as<GroupAggregateOperator>().processElement({rows({{3, 7}}), 0});
+  restored.as<GroupAggregateOperator>().finish();
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[3, 7]"}));
+}
+
 TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
   JoinSpec spec;
   spec.left_keys = {0};

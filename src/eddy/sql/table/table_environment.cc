@@ -121,14 +121,58 @@ std::string overName(const PlanNode& p) {
 // A filesystem table's path as both of its sides use it (without file://).
 std::string filesystemPath(const std::string& path) { return path.rfind("file://", 0) == 0 ? path.substr(7) : path; }
 
+// The table.exec.* options the operators follow.
+struct ExecOptions {
+  int64_t state_ttl_ms = 0;  // table.exec.state.ttl; 0: state kept forever.
+  MiniBatch mini_batch;      // table.exec.mini-batch.*; size 0: off.
+};
+
+// Reads the table.exec.* options of `config`; a malformed one is an error naming it.
+Result<ExecOptions> execOptions(const std::map<std::string, std::string>& config) {
+  ExecOptions o;
+  auto get = [&](const char* key) -> const std::string* {
+    auto it = config.find(key);
+    return it == config.end() ? nullptr : &it->second;
+  };
+  auto duration = [&](const char* key, int64_t* out) -> Status {
+    const std::string* v = get(key);
+    if (v && !parseDurationMillis(*v, out)) {
+      return Status::invalidArgument(std::string("option '") + key + "' is not a duration: '" + *v +
+                                     "' (write it as '1 h', '30 min' or milliseconds)");
+    }
+    return Status::ok();
+  };
+  EDDY_RETURN_IF_ERROR(duration("table.exec.state.ttl", &o.state_ttl_ms));
+  const std::string* enabled = get("table.exec.mini-batch.enabled");
+  if (enabled && *enabled != "true" && *enabled != "false") {
+    return Status::invalidArgument("option 'table.exec.mini-batch.enabled' must be true or false, not '" + *enabled + "'");
+  }
+  if (enabled && *enabled == "true") {
+    // As Flink: both the latency and the size must be set and positive.
+    EDDY_RETURN_IF_ERROR(duration("table.exec.mini-batch.allow-latency", &o.mini_batch.latency_ms));
+    if (o.mini_batch.latency_ms <= 0) {
+      return Status::invalidArgument("option 'table.exec.mini-batch.allow-latency' must be greater than 0 ms when "
+                                     "mini-batch is enabled");
+    }
+    const std::string* size = get("table.exec.mini-batch.size");
+    char* end = nullptr;
+    o.mini_batch.size = size ? std::strtoll(size->c_str(), &end, 10) : 0;
+    if (!size || *end != '\0' || o.mini_batch.size <= 0) {
+      return Status::invalidArgument("option 'table.exec.mini-batch.size' must be greater than 0 when mini-batch is "
+                                     "enabled");
+    }
+  }
+  return o;
+}
+
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
 // ordinary runtime operators).
 class Translator {
  public:
   /// `written`: while a script is checked, the filesystem paths its INSERTs write.
   Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config,
-             int64_t state_ttl_ms, const std::set<std::string>* written)
-      : env_(env), config_(config), state_ttl_ms_(state_ttl_ms), written_(written) {}
+             ExecOptions options, const std::set<std::string>* written)
+      : env_(env), config_(config), options_(options), written_(written) {}
 
   // A node used by several others (a shared scan, a view or CTE read twice) becomes one
   // operator whose output feeds them all.
@@ -174,9 +218,10 @@ class Translator {
         std::string names;
         for (const auto& a : aggs) names += (names.empty() ? "" : ", ") + a.name;
         if (p->kind == PlanNode::Kind::kGroupAggregate) {
-          int64_t ttl = state_ttl_ms_;
+          int64_t ttl = options_.state_ttl_ms;
+          MiniBatch mini_batch = options_.mini_batch;
           auto op = byKey(in, keys, in_schema).transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
-            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types, ttl);
+            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types, ttl, mini_batch);
           });
           return keyedParallelism(op, keys);
         }
@@ -222,7 +267,7 @@ class Translator {
         }
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         RankSpec spec = p->rank;
-        spec.state_ttl_ms = state_ttl_ms_;
+        spec.state_ttl_ms = options_.state_ttl_ms;
         auto op = byKey(in, spec.partition, p->inputs[0]->schema)
                       .transform<RecordBatch>(rankName(*p), [spec] { return std::make_unique<RankOperator>(spec); });
         return keyedParallelism(op, spec.partition);
@@ -279,7 +324,7 @@ class Translator {
     spec.condition = p.filter;
     spec.left_types = typesOf(p.inputs[0]->schema);
     spec.right_types = typesOf(p.inputs[1]->schema);
-    spec.state_ttl_ms = state_ttl_ms_;
+    spec.state_ttl_ms = options_.state_ttl_ms;
     return spec;
   }
 
@@ -361,7 +406,7 @@ class Translator {
   api::StreamExecutionEnvironment& env_;
   const std::map<std::string, std::string>& config_;
   std::map<const PlanNode*, Stream> translated_;
-  int64_t state_ttl_ms_;  // table.exec.state.ttl; 0: state kept forever.
+  ExecOptions options_;
   const std::set<std::string>* written_;
 };
 
@@ -611,13 +656,8 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   last_job_rows_ = 0;
   api::StreamExecutionEnvironment env;
   env.setParallelism(parallelismOf(config_));
-  int64_t state_ttl_ms = 0;
-  auto ttl = config_.find("table.exec.state.ttl");
-  if (ttl != config_.end() && !parseDurationMillis(ttl->second, &state_ttl_ms)) {
-    return Status::invalidArgument("option 'table.exec.state.ttl' is not a duration: '" + ttl->second +
-                                   "' (write it as '1 h', '30 min' or milliseconds)");
-  }
-  Translator tr(env, config_, state_ttl_ms, dry_run_ ? &dry_written_paths_ : nullptr);
+  EDDY_ASSIGN_OR_RETURN(ExecOptions options, execOptions(config_));
+  Translator tr(env, config_, options, dry_run_ ? &dry_written_paths_ : nullptr);
   if (select) {
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
