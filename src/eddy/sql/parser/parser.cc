@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "eddy/sql/parser/lexer.h"
@@ -479,6 +480,29 @@ class Parser {
   }
 
   Result<std::shared_ptr<ast::Select>> select() {
+    // `OVER w` names a window of this SELECT's WINDOW clause, which comes later; nested
+    // SELECTs have their own.
+    std::vector<std::pair<Token, Expr*>> outer_refs;
+    std::swap(outer_refs, window_refs_);
+    auto restore = [&] { std::swap(outer_refs, window_refs_); };
+    Result<std::shared_ptr<ast::Select>> s = selectBody();
+    if (s.isOk()) {
+      for (auto& [name, over] : window_refs_) {
+        auto w = windows_.find(upper(name.text));
+        if (w == windows_.end()) {
+          restore();
+          return sqlError(name.pos, "Window '" + name.text + "' not found");
+        }
+        over->over = w->second;
+      }
+    }
+    windows_.clear();
+    window_refs_.clear();
+    restore();
+    return s;
+  }
+
+  Result<std::shared_ptr<ast::Select>> selectBody() {
     auto s = std::make_shared<ast::Select>();
     s->pos = peek().pos;
     if (peek().isKeyword("VALUES")) return unexpected("SELECT (VALUES is not supported yet)");
@@ -512,7 +536,57 @@ class Parser {
     if (acceptKeyword("HAVING")) {
       EDDY_ASSIGN_OR_RETURN(s->having, expr());
     }
+    if (acceptKeyword("WINDOW")) {
+      // WINDOW w AS (PARTITION BY ... ORDER BY ... ROWS|RANGE ...) [, ...]
+      do {
+        Token name = peek();
+        EDDY_ASSIGN_OR_RETURN(std::string n, identifier("a window name"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+        EDDY_ASSIGN_OR_RETURN(auto spec, windowSpec());
+        if (!windows_.emplace(upper(n), spec).second) return sqlError(name.pos, "Window '" + n + "' is defined twice");
+      } while (acceptSymbol(","));
+    }
     return s;
+  }
+
+  // (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ... PRECEDING AND CURRENT ROW)
+  Result<std::shared_ptr<Expr::Window>> windowSpec() {
+    auto w = std::make_shared<Expr::Window>();
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    if (acceptKeyword("PARTITION")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
+        w->partition_by.push_back(std::move(p));
+      } while (acceptSymbol(","));
+    }
+    if (acceptKeyword("ORDER")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
+        w->order_by.push_back(std::move(p));
+        bool desc = acceptKeyword("DESC");
+        if (!desc) acceptKeyword("ASC");
+        w->order_desc.push_back(desc);
+      } while (acceptSymbol(","));
+    }
+    if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
+      w->rows = upper(next().text) == "ROWS";
+      w->has_frame = true;
+      EDDY_RETURN_IF_ERROR(expectKeyword("BETWEEN"));
+      if (acceptKeyword("UNBOUNDED")) {
+        w->unbounded = true;
+      } else {
+        w->unbounded = false;
+        EDDY_ASSIGN_OR_RETURN(w->preceding, additive());
+      }
+      EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("CURRENT"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+    }
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return w;
   }
 
   // GROUP BY a, b | GROUPING SETS ((a, b), (a), ()) | ROLLUP (a, b) | CUBE (a, b), mixed
@@ -1166,41 +1240,12 @@ class Parser {
       auto o = std::make_unique<Expr>();
       o->kind = Expr::Kind::kOver;
       o->pos = over_pos;
-      o->over = std::make_shared<Expr::Window>();
-      EDDY_RETURN_IF_ERROR(expectSymbol("("));
-      if (acceptKeyword("PARTITION")) {
-        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-        do {
-          EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
-          o->over->partition_by.push_back(std::move(p));
-        } while (acceptSymbol(","));
+      if (isIdentifier(peek())) {
+        // OVER w: resolved when the SELECT's WINDOW clause has been read.
+        window_refs_.emplace_back(next(), o.get());
+      } else {
+        EDDY_ASSIGN_OR_RETURN(o->over, windowSpec());
       }
-      if (acceptKeyword("ORDER")) {
-        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-        do {
-          EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
-          o->over->order_by.push_back(std::move(p));
-          bool desc = acceptKeyword("DESC");
-          if (!desc) acceptKeyword("ASC");
-          o->over->order_desc.push_back(desc);
-        } while (acceptSymbol(","));
-      }
-      if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
-        o->over->rows = upper(next().text) == "ROWS";
-        o->over->has_frame = true;
-        EDDY_RETURN_IF_ERROR(expectKeyword("BETWEEN"));
-        if (acceptKeyword("UNBOUNDED")) {
-          o->over->unbounded = true;
-        } else {
-          o->over->unbounded = false;
-          EDDY_ASSIGN_OR_RETURN(o->over->preceding, additive());
-        }
-        EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
-        EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
-        EDDY_RETURN_IF_ERROR(expectKeyword("CURRENT"));
-        EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
-      }
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       o->args.push_back(std::move(e));
       return o;
     }
@@ -1210,6 +1255,10 @@ class Parser {
   std::string_view text_;
   std::vector<Token> t_;
   size_t i_ = 0;
+  // The SELECT being read: its WINDOW clause's windows (upper-case name -> spec) and
+  // the OVER clauses that name one.
+  std::map<std::string, std::shared_ptr<Expr::Window>> windows_;
+  std::vector<std::pair<Token, Expr*>> window_refs_;
 };
 
 }  // namespace
