@@ -257,6 +257,7 @@ class Planner {
       return scan;
     }
     auto v = catalog_.views.find(name);
+    if (v != catalog_.views.end() && v->second.plan) return v->second.plan;
     if (v != catalog_.views.end()) {
       Planner sub(catalog_);
       EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*v->second.query));

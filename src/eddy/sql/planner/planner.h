@@ -15,7 +15,8 @@ namespace eddy::sql {
 struct Catalog {
   std::map<std::string, std::shared_ptr<TableDef>> tables;
   struct View {
-    std::shared_ptr<ast::Query> query;
+    std::shared_ptr<ast::Query> query;  // A CREATE VIEW's query ...
+    PlanPtr plan;                       // ... or a Table's plan (createTemporaryView).
     std::vector<std::string> columns;
     Schema schema;
   };

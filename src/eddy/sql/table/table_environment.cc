@@ -20,6 +20,7 @@
 #include "eddy/sql/exec/window_table_function.h"
 #include "eddy/sql/parser/parser.h"
 #include "eddy/sql/planner/functions.h"
+#include "eddy/sql/table/row_conversion.h"
 
 namespace eddy::sql {
 
@@ -165,14 +166,19 @@ Result<ExecOptions> execOptions(const std::map<std::string, std::string>& config
   return o;
 }
 
+// A fromDataStream table's option: the id of its stream in the session.
+constexpr const char* kDataStreamId = "datastream.id";
+
 // Translates a plan into operators of a job on `env` (DESIGN: SQL compiles to
 // ordinary runtime operators).
 class Translator {
  public:
   /// `written`: while a script is checked, the filesystem paths its INSERTs write.
+  /// `streams`: the tables fromDataStream made, when `env` is their environment.
   Translator(api::StreamExecutionEnvironment& env, const std::map<std::string, std::string>& config,
-             ExecOptions options, const std::set<std::string>* written)
-      : env_(env), config_(config), options_(options), written_(written) {}
+             ExecOptions options, const std::set<std::string>* written,
+             const std::map<std::string, Stream>* streams = nullptr)
+      : env_(env), config_(config), options_(options), written_(written), streams_(streams) {}
 
   // A node used by several others (a shared scan, a view or CTE read twice) becomes one
   // operator whose output feeds them all.
@@ -352,12 +358,32 @@ class Translator {
 
   Result<Stream> scan(const PlanNode& p) {
     const TableDef& t = *p.table;
+    if (t.options.count(kDataStreamId)) return dataStreamScan(p);
     EDDY_ASSIGN_OR_RETURN(auto source, tableSource(p));
     auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(),
                                           "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
                                               "]], fields=[" + fieldList(p.schema) + "])");
     if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
     return Stream(s);
+  }
+
+  // A table fromDataStream made: its stream, narrowed to the columns the scan outputs.
+  Result<Stream> dataStreamScan(const PlanNode& p) {
+    const TableDef& t = *p.table;
+    auto it = streams_ ? streams_->find(t.options.at(kDataStreamId)) : decltype(streams_->end()){};
+    if (!streams_ || it == streams_->end()) {
+      return Status::invalidArgument("table '" + t.name +
+                                     "' comes from a DataStream: query it with sqlQuery and toDataStream in its "
+                                     "environment, not with executeSql");
+    }
+    Stream stream = it->second;
+    if (p.scan_columns.empty()) return stream;
+    std::vector<std::shared_ptr<const Expression>> projections;
+    for (int c : p.scan_columns) projections.push_back(std::make_shared<InputRef>(c, t.schema[static_cast<size_t>(c)].type));
+    auto op = stream.transform<RecordBatch>("Calc(select=[" + fieldList(p.schema) + "])", [projections] {
+      return std::make_unique<CalcOperator>(nullptr, projections);
+    });
+    return rowWise(stream, op);
   }
 
   // The source a scan node reads: its table's connector, computed columns, watermark
@@ -408,6 +434,7 @@ class Translator {
   std::map<const PlanNode*, Stream> translated_;
   ExecOptions options_;
   const std::set<std::string>* written_;
+  const std::map<std::string, Stream>* streams_;
 };
 
 std::string explainNode(const PlanNode& p, int indent) {
@@ -499,6 +526,95 @@ Status TableEnvironment::executeScript(const std::string& script) {
   for (const auto& st : statements) EDDY_RETURN_IF_ERROR(run(*st));
   return Status::ok();
 }
+
+std::string Table::explain() const { return "== Optimized Execution Plan ==\n" + plan_->explain(); }
+
+std::unique_ptr<TableEnvironment> TableEnvironment::create(api::StreamExecutionEnvironment& env,
+                                                           std::shared_ptr<ChangelogCollector> out) {
+  auto t = std::make_unique<TableEnvironment>(std::move(out));
+  t->stream_env_ = &env;
+  return t;
+}
+
+Result<Table> TableEnvironment::sqlQuery(const std::string& query) {
+  EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(query));
+  if (statements.size() != 1 || statements[0]->kind != ast::Statement::Kind::kQuery) {
+    return Status::invalidArgument("sqlQuery takes one SELECT; run other statements with executeSql");
+  }
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*statements[0]->query, catalog_));
+  return Table(plan);
+}
+
+Status TableEnvironment::createTemporaryView(const std::string& name, const Table& table) {
+  if (catalog_.tables.count(name) || catalog_.views.count(name)) {
+    return Status::invalidArgument("Table or view '" + name + "' already exists");
+  }
+  Catalog::View v;
+  v.plan = table.plan_;
+  v.schema = table.plan_->schema;
+  catalog_.views[name] = std::move(v);
+  return Status::ok();
+}
+
+Result<Table> TableEnvironment::fromDataStream(const api::DataStream<Row>& stream, const Schema& schema,
+                                               const std::string& rowtime) {
+  if (!stream_env_) {
+    return Status::invalidArgument("fromDataStream needs a session bridged to a StreamExecutionEnvironment "
+                                   "(TableEnvironment::create(env))");
+  }
+  const std::string id = std::to_string(streams_->size());
+  auto def = std::make_shared<TableDef>();
+  def->name = "datastream_" + id;
+  def->schema = schema;
+  if (!rowtime.empty()) {
+    LogicalType t = LogicalType::timestamp(3);
+    t.rowtime = true;
+    def->rowtime = static_cast<int>(def->schema.size());
+    def->schema.push_back({rowtime, t});
+  }
+  def->computed.assign(def->schema.size(), false);
+  def->computed_exprs.assign(def->schema.size(), nullptr);
+  def->computed_text.assign(def->schema.size(), "");
+  def->options[kDataStreamId] = id;
+  std::vector<LogicalType> types;
+  for (const auto& c : def->schema) types.push_back(c.type.plain());
+  const bool with_rowtime = !rowtime.empty();
+  const std::string name = def->name;
+  auto converted = api::DataStream<Row>(stream).transform<RecordBatch>("DataStreamToTable", [=] {
+    return std::make_unique<RowsToBatchOperator>(name, types, with_rowtime);
+  });
+  converted.setParallelism(stream.getParallelism());
+  streams_->emplace(id, Stream(converted));
+  auto scan = std::make_shared<PlanNode>();
+  scan->kind = PlanNode::Kind::kScan;
+  scan->table = def;
+  scan->schema = def->schema;
+  scan->rowtime = def->rowtime;
+  return Table(scan);
+}
+
+Result<api::DataStream<Row>> TableEnvironment::toStream(const Table& table, bool changelog) {
+  if (!stream_env_) {
+    return Status::invalidArgument("toDataStream needs a session bridged to a StreamExecutionEnvironment "
+                                   "(TableEnvironment::create(env))");
+  }
+  if (!changelog && !table.isInsertOnly()) {
+    return Status::invalidArgument("toDataStream takes an insert-only table, but this one produces updates and "
+                                   "deletes (use toChangelogStream)");
+  }
+  EDDY_ASSIGN_OR_RETURN(ExecOptions options, execOptions(config_));
+  Translator tr(*stream_env_, config_, options, nullptr, streams_.get());
+  EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(table.plan_));
+  const int rowtime = table.plan_->rowtime;
+  auto rows = s.transform<Row>(changelog ? "TableToChangelogStream" : "TableToDataStream",
+                               [rowtime] { return std::make_unique<BatchToRowsOperator>(rowtime); });
+  rows.setParallelism(s.getParallelism());
+  return api::DataStream<Row>(rows);
+}
+
+Result<api::DataStream<Row>> TableEnvironment::toDataStream(const Table& table) { return toStream(table, false); }
+
+Result<api::DataStream<Row>> TableEnvironment::toChangelogStream(const Table& table) { return toStream(table, true); }
 
 Result<std::string> TableEnvironment::explainSql(const std::string& query) {
   EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(query));

@@ -6,11 +6,34 @@
 #include <string>
 #include <vector>
 
+#include "eddy/api/data_stream.h"
 #include "eddy/core/status.h"
 #include "eddy/sql/exec/table_sinks.h"
 #include "eddy/sql/planner/planner.h"
+#include "eddy/sql/table/row.h"
+
+namespace eddy::api {
+class StreamExecutionEnvironment;
+}
 
 namespace eddy::sql {
+
+/// A query's result as a value (Flink's Table), from sqlQuery or fromDataStream: it can
+/// be named with createTemporaryView and turned into a DataStream.
+class Table {
+ public:
+  /// The columns: names, types, time attributes.
+  const Schema& getSchema() const { return plan_->schema; }
+  /// Whether its changelog is insert-only (toDataStream takes only such tables).
+  bool isInsertOnly() const { return plan_->mode == ChangelogMode::kInsertOnly; }
+  /// The optimized plan, as EXPLAIN prints it.
+  std::string explain() const;
+
+ private:
+  friend class TableEnvironment;
+  explicit Table(PlanPtr plan) : plan_(std::move(plan)) {}
+  PlanPtr plan_;
+};
 
 /// A SQL session (Flink's TableEnvironment in streaming mode, local execution): a
 /// catalog of tables and views, configuration set with SET, and statements run with
@@ -22,6 +45,31 @@ class TableEnvironment {
  public:
   /// `out` receives result rows and statement messages ("[INFO] ..."); default stdout.
   explicit TableEnvironment(std::shared_ptr<ChangelogCollector> out = nullptr);
+  /// A session bridged to the DataStream API (Flink's StreamTableEnvironment.create):
+  /// fromDataStream reads streams of `env`, toDataStream / toChangelogStream add a
+  /// query's operators to `env`, whose execute() then runs them with the rest of the
+  /// job. executeSql still runs INSERT and SELECT statements as jobs of their own.
+  /// `env` must outlive the session.
+  static std::unique_ptr<TableEnvironment> create(api::StreamExecutionEnvironment& env,
+                                                  std::shared_ptr<ChangelogCollector> out = nullptr);
+
+  /// The result of one SELECT (Flink's sqlQuery), not yet run.
+  Result<Table> sqlQuery(const std::string& query);
+  /// Names `table` for the statements that follow (Flink's createTemporaryView).
+  Status createTemporaryView(const std::string& name, const Table& table);
+  /// A table over `stream` (Flink's fromDataStream): each Row's fields are the columns
+  /// of `schema` (a field of another type fails the job, naming the column), its kind
+  /// the row's change kind. With `rowtime` set, that column (TIMESTAMP(3) or
+  /// TIMESTAMP_LTZ(3), appended after the fields) holds each record's timestamp and is
+  /// the rowtime attribute, the stream's watermarks its watermarks (Flink's
+  /// columnByMetadata("rowtime") with SOURCE_WATERMARK()). Needs a session made by create.
+  Result<Table> fromDataStream(const api::DataStream<Row>& stream, const Schema& schema,
+                               const std::string& rowtime = "");
+  /// `table`'s rows as a stream of +I Rows (Flink's toDataStream); a table with updates
+  /// is refused, as Flink does. Records carry the rowtime as their timestamp.
+  Result<api::DataStream<Row>> toDataStream(const Table& table);
+  /// `table`'s changelog: every change as a Row of its kind (Flink's toChangelogStream).
+  Result<api::DataStream<Row>> toChangelogStream(const Table& table);
 
   /// Runs every statement of `script` in order. Every statement is checked first (parsed,
   /// bound, planned, connectors opened) on a copy of the session, so a script with an
@@ -48,6 +96,7 @@ class TableEnvironment {
 
  private:
   Status run(const ast::Statement& st);
+  Result<api::DataStream<Row>> toStream(const Table& table, bool changelog);
   Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
   void info(const std::string& s);
 
@@ -57,6 +106,11 @@ class TableEnvironment {
   int64_t last_job_rows_ = 0;
   bool dry_run_ = false;  // Checking a script: plan and translate, run no job.
   std::set<std::string> dry_written_paths_;  // ... and the filesystem paths it writes.
+  // Bridged to the DataStream API (create): the environment, and the streams that
+  // fromDataStream turned into tables, by the id their table's options name.
+  api::StreamExecutionEnvironment* stream_env_ = nullptr;
+  std::shared_ptr<std::map<std::string, api::DataStream<RecordBatch>>> streams_ =
+      std::make_shared<std::map<std::string, api::DataStream<RecordBatch>>>();
 };
 
 }  // namespace eddy::sql

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "eddy/api/eddy.h"
+#include "eddy/api/testing_util.h"
+
 namespace eddy::sql {
 namespace {
 
@@ -153,6 +156,99 @@ TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   ASSERT_TRUE(st.isOk()) << st.message();
   EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[101]", "+I[102]", "+I[103]"}));
   std::filesystem::remove_all(dir);
+}
+
+// Rows as "<kind> field, field, ...", fields printed by type (strings and numbers).
+std::vector<std::string> rowLines(const std::vector<Row>& rows, const std::vector<LogicalType>& types) {
+  std::vector<std::string> out;
+  for (const Row& r : rows) {
+    RecordBatch b = emptyBatch(types);
+    for (size_t c = 0; c < r.fields.size(); ++c) appendValue(b.columns[c], r.fields[c]);
+    b.kinds.push_back(r.kind);
+    out.push_back(formatRow(b, 0, types));
+  }
+  return out;
+}
+
+TEST(TableEnvironment, ADataStreamBecomesATableAndAQueryAChangelogStream) {
+  api::StreamExecutionEnvironment env;
+  auto tenv = TableEnvironment::create(env, std::make_shared<ListCollector>());
+  auto words = env.fromCollection(std::vector<Row>{Row::of({Value::ofString("a"), Value::ofInt(1)}),
+                                                   Row::of({Value::ofString("b"), Value::ofInt(2)}),
+                                                   Row::of({Value::ofString("a"), Value::ofInt(3)})});
+  words.setParallelism(1);
+  auto table = tenv->fromDataStream(words, {{"word", LogicalType::string()}, {"n", LogicalType::bigint()}});
+  ASSERT_TRUE(table.isOk()) << table.status().message();
+  ASSERT_TRUE(tenv->createTemporaryView("words", *table).isOk());
+  auto counts = tenv->sqlQuery("SELECT word, SUM(n) AS total FROM words GROUP BY word");
+  ASSERT_TRUE(counts.isOk()) << counts.status().message();
+  EXPECT_FALSE(counts->isInsertOnly());
+  // An updating table is not a DataStream of inserts, as in Flink ...
+  auto refused = tenv->toDataStream(*counts);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_NE(refused.status().message().find("use toChangelogStream"), std::string::npos);
+  // ... but its changelog is.
+  auto changes = tenv->toChangelogStream(*counts);
+  ASSERT_TRUE(changes.isOk()) << changes.status().message();
+  auto results = api::testing::collect(*changes);
+  // A filter on the same view, as plain rows.
+  auto big = tenv->sqlQuery("SELECT UPPER(word), n * 10 FROM words WHERE n > 1");
+  ASSERT_TRUE(big.isOk()) << big.status().message();
+  auto inserts = tenv->toDataStream(*big);
+  ASSERT_TRUE(inserts.isOk()) << inserts.status().message();
+  auto plain = api::testing::collect(*inserts);
+  env.execute("table api");
+  EXPECT_EQ(rowLines(results->values, {LogicalType::string(), LogicalType::bigint()}),
+            (std::vector<std::string>{"+I[a, 1]", "+I[b, 2]", "-U[a, 1]", "+U[a, 4]"}));
+  std::vector<std::string> got = rowLines(plain->values, {LogicalType::string(), LogicalType::bigint()});
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"+I[A, 30]", "+I[B, 20]"}));
+}
+
+TEST(TableEnvironment, ARowtimeFromTheStreamDrivesEventTimeWindows) {
+  api::StreamExecutionEnvironment env;
+  auto tenv = TableEnvironment::create(env, std::make_shared<ListCollector>());
+  std::vector<Row> clicks;
+  for (auto [user, ts] : std::vector<std::pair<std::string, int64_t>>{{"ann", 1000}, {"bob", 4000}, {"ann", 9000},
+                                                                       {"ann", 12000}, {"bob", 31000}}) {
+    clicks.push_back(Row::of({Value::ofString(user), Value::ofInt(ts)}));
+  }
+  auto strategy = operators::WatermarkStrategy<Row>::forMonotonousTimestamps().withTimestampAssigner(
+      [](const Row& r) { return r.fields[1].i; });
+  auto stream = env.fromSource<Row>(std::make_shared<operators::CollectionSource<Row>>(clicks), strategy, "clicks");
+  stream.setParallelism(1);
+  auto table = tenv->fromDataStream(stream, {{"user", LogicalType::string()}, {"at_ms", LogicalType::bigint()}}, "ts");
+  ASSERT_TRUE(table.isOk()) << table.status().message();
+  ASSERT_TRUE(tenv->createTemporaryView("clicks", *table).isOk());
+  auto windows = tenv->sqlQuery(
+      "SELECT user, window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
+      "GROUP BY user, window_start, window_end");
+  ASSERT_TRUE(windows.isOk()) << windows.status().message();
+  EXPECT_TRUE(windows->isInsertOnly());
+  auto out = tenv->toDataStream(*windows);
+  ASSERT_TRUE(out.isOk()) << out.status().message();
+  auto results = api::testing::collect(*out);
+  env.execute("table api windows");
+  std::vector<LogicalType> types = {LogicalType::string(), LogicalType::timestamp(3), LogicalType::bigint()};
+  std::vector<std::string> got = rowLines(results->values, types);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"+I[ann, 1970-01-01 00:00:10.000, 2]", "+I[ann, 1970-01-01 00:00:20.000, 1]",
+                                           "+I[bob, 1970-01-01 00:00:10.000, 1]", "+I[bob, 1970-01-01 00:00:40.000, 1]"}));
+}
+
+TEST(TableEnvironment, ATableFromADataStreamIsNotForExecuteSql) {
+  api::StreamExecutionEnvironment env;
+  auto out = std::make_shared<ListCollector>();
+  auto tenv = TableEnvironment::create(env, out);
+  auto s = env.fromCollection(std::vector<Row>{Row::of({Value::ofInt(1)})});
+  auto table = tenv->fromDataStream(s, {{"x", LogicalType::bigint()}});
+  ASSERT_TRUE(table.isOk());
+  ASSERT_TRUE(tenv->createTemporaryView("xs", *table).isOk());
+  Status st = tenv->executeSql("SELECT x FROM xs");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("comes from a DataStream"), std::string::npos) << st.message();
+  TableEnvironment plain(out);
+  EXPECT_FALSE(plain.fromDataStream(s, {{"x", LogicalType::bigint()}}).isOk());
 }
 
 }  // namespace
