@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "eddy/sql/exec/expression.h"
 
@@ -88,6 +89,20 @@ double toDouble(const Value& v, const LogicalType& t) {
 }
 
 }  // namespace
+
+Accumulator::Accumulator(const AggregateCall* call) : call_(call) {
+  if (call_->kind == AggKind::kUser) user_ = call_->udf->createAccumulator();
+}
+
+void Accumulator::accumulateArgs(const std::vector<Value>& args) { call_->udf->accumulate(user_, args); }
+
+void Accumulator::retractArgs(const std::vector<Value>& args) {
+  if (!call_->udf->retract) {
+    throw std::runtime_error("aggregate function " + call_->name +
+                             " has no retract, so it cannot consume updates or deletes");
+  }
+  call_->udf->retract(user_, args);
+}
 
 void Accumulator::accumulate(const Value& v) { add(v, 1); }
 
@@ -178,11 +193,13 @@ void Accumulator::add(const Value& v, int sign) {
       break;
     }
     case AggKind::kCount:
+    case AggKind::kUser:  // Through accumulateArgs.
       break;
   }
 }
 
 Value Accumulator::result() const {
+  if (call_->kind == AggKind::kUser) return call_->udf->getValue(user_);
   const LogicalType& t = call_->arg_type;
   if (call_->distinct && call_->kind != AggKind::kCount) {
     // Replay the distinct values through a plain accumulator.
@@ -255,6 +272,7 @@ Value Accumulator::result() const {
       }
       return Value::ofString(std::move(s));
     }
+    case AggKind::kUser: break;  // Answered above.
   }
   return Value();
 }
@@ -271,6 +289,7 @@ void Accumulator::write(DataOutputView& out) const {
   }
   out.writeVarint(order_.size());
   for (const auto& s : order_) out.writeString(s);
+  if (call_->kind == AggKind::kUser) out.writeString(user_);
 }
 
 Status Accumulator::read(DataInputView& in) {
@@ -290,6 +309,9 @@ Status Accumulator::read(DataInputView& in) {
   for (uint64_t i = 0; i < m; ++i) {
     EDDY_ASSIGN_OR_RETURN(std::string s, in.readString());
     order_.push_back(std::move(s));
+  }
+  if (call_->kind == AggKind::kUser) {
+    EDDY_ASSIGN_OR_RETURN(user_, in.readString());
   }
   return Status::ok();
 }

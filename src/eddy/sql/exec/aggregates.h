@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,22 @@ enum class AggKind {
   kFirstValue,
   kLastValue,
   kListAgg,
+  kUser,  // A user-defined AggregateFunction.
+};
+
+/// A user-defined aggregate function (Flink's AggregateFunction), registered with
+/// TableEnvironment::createTemporarySystemFunction. Its accumulator is bytes the
+/// function reads and writes (so that keyed state and checkpoints can hold it).
+/// Arguments are cast to `argument_types`; NULL arguments are passed as they are.
+struct AggregateFunction {
+  std::vector<LogicalType> argument_types;
+  LogicalType result_type;
+  std::function<std::string()> createAccumulator;
+  std::function<void(std::string& acc, const std::vector<Value>& args)> accumulate;
+  /// Takes a row back out (for GROUP BY over a changelog); may be empty when the
+  /// function is only used on insert-only input, as in Flink.
+  std::function<void(std::string& acc, const std::vector<Value>& args)> retract;
+  std::function<Value(const std::string& acc)> getValue;
 };
 
 /// One aggregate of a GROUP BY or window aggregation: its function, input columns, and
@@ -41,6 +59,9 @@ struct AggregateCall {
   bool retractable = true;
   LogicalType arg_type;
   LogicalType type;        // Result.
+  // kUser: the function and its argument columns (`arg` is the first, or -1).
+  std::shared_ptr<const AggregateFunction> udf;
+  std::vector<int> udf_args;
   std::string name;        // As EXPLAIN shows it: "COUNT(*)", "SUM($2)".
 };
 
@@ -60,9 +81,12 @@ struct WindowSpec {
 /// DISTINCT keeps the values seen (Flink's MapView) so they can be undone.
 class Accumulator {
  public:
-  explicit Accumulator(const AggregateCall* call) : call_(call) {}
+  explicit Accumulator(const AggregateCall* call);
   void accumulate(const Value& v);
   void retract(const Value& v);
+  /// A user-defined function's row of arguments.
+  void accumulateArgs(const std::vector<Value>& args);
+  void retractArgs(const std::vector<Value>& args);
   Value result() const;
   void write(DataOutputView& out) const;
   Status read(DataInputView& in);
@@ -80,7 +104,41 @@ class Accumulator {
   // Values with multiplicities (key: encoded value) for retractable or distinct aggregates.
   std::map<std::string, int64_t> values_;
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
+  std::string user_;                // A user-defined function's accumulator.
 };
+
+/// Folds one row into `acc` for `call`, or takes it back out (`add` false), when the
+/// call's FILTER lets it count; `column(c)` gives the row's value of input column c.
+/// Every aggregation operator goes through here, whatever holds its rows.
+template <typename ColumnOf>
+void foldRow(Accumulator& acc, const AggregateCall& call, ColumnOf&& column, bool add) {
+  if (call.filter >= 0) {
+    Value f = column(call.filter);
+    if (f.null || f.i == 0) return;
+  }
+  if (call.kind == AggKind::kUser) {
+    std::vector<Value> args;
+    args.reserve(call.udf_args.size());
+    for (int c : call.udf_args) args.push_back(column(c));
+    if (add) {
+      acc.accumulateArgs(args);
+    } else {
+      acc.retractArgs(args);
+    }
+    return;
+  }
+  Value v = call.arg >= 0 ? column(call.arg) : Value();
+  if (add) {
+    acc.accumulate(v);
+  } else {
+    acc.retract(v);
+  }
+}
+
+/// foldRow for row `row` of a batch.
+inline void foldRow(Accumulator& acc, const AggregateCall& call, const RecordBatch& in, size_t row, bool add) {
+  foldRow(acc, call, [&](int c) { return valueAt(in.columns[static_cast<size_t>(c)], row); }, add);
+}
 
 /// Whether row `row` of `in` counts for `call`: its FILTER (WHERE ...) holds (NULL
 /// does not).

@@ -140,15 +140,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   // goes starts afresh.
   void apply(Group& g, const RecordBatch& in, size_t r, bool acc) {
     g.rows += acc ? 1 : -1;
-    for (size_t a = 0; a < aggs_.size(); ++a) {
-      if (!passesFilter(aggs_[a], in, r)) continue;
-      Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
-      if (acc) {
-        g.accs[a].accumulate(v);
-      } else {
-        g.accs[a].retract(v);
-      }
-    }
+    for (size_t a = 0; a < aggs_.size(); ++a) foldRow(g.accs[a], aggs_[a], in, r, acc);
     if (g.rows <= 0) {
       g.rows = 0;
       g.accs = freshAccumulators(aggs_);

@@ -90,19 +90,8 @@ void OverAggregateOperator::onEventTime(const runtime::InternalTimer<std::string
   }
   auto add = [&](const std::string& row, int sign) {
     std::vector<Value> values = decodeKey(row, spec_.input_types);
-    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
-      const AggregateCall& call = spec_.aggs[a];
-      if (call.filter >= 0) {
-        const Value& f = values[static_cast<size_t>(call.filter)];
-        if (f.null || f.i == 0) continue;
-      }
-      Value v = call.arg >= 0 ? values[static_cast<size_t>(call.arg)] : Value();
-      if (sign > 0) {
-        accs[a].accumulate(v);
-      } else {
-        accs[a].retract(v);
-      }
-    }
+    auto column = [&](int c) { return values[static_cast<size_t>(c)]; };
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) foldRow(accs[a], spec_.aggs[a], column, sign > 0);
   };
   auto emit = [&](const std::string& row) {
     std::vector<Value> values = decodeKey(row, spec_.input_types);

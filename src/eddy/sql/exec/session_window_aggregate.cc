@@ -29,8 +29,9 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
     return static_cast<int>(it - value_cols_.begin());
   };
   for (const AggregateCall& a : aggs_) {
-    arg_slot_.push_back(slotOf(a.arg));
-    filter_slot_.push_back(slotOf(a.filter));
+    slotOf(a.arg);
+    slotOf(a.filter);
+    for (int c : a.udf_args) slotOf(c);
   }
   for (int c : value_cols_) value_types_.push_back(input_types[static_cast<size_t>(c)]);
 }
@@ -92,13 +93,12 @@ void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<st
     std::vector<Value> values = decodeKey(readBytes(s.rows, p), value_types_);
     auto it = groups.find(group);
     if (it == groups.end()) it = groups.emplace(group, freshAccumulators(aggs_)).first;
-    for (size_t a = 0; a < aggs_.size(); ++a) {
-      if (filter_slot_[a] >= 0) {
-        const Value& f = values[static_cast<size_t>(filter_slot_[a])];
-        if (f.null || f.i == 0) continue;
-      }
-      it->second[a].accumulate(arg_slot_[a] < 0 ? Value() : values[static_cast<size_t>(arg_slot_[a])]);
-    }
+    // Input column c of the row is its stored value column.
+    auto column = [&](int c) {
+      auto at = std::find(value_cols_.begin(), value_cols_.end(), c);
+      return values[static_cast<size_t>(at - value_cols_.begin())];
+    };
+    for (size_t a = 0; a < aggs_.size(); ++a) foldRow(it->second[a], aggs_[a], column, true);
   }
   for (const auto& [group, accs] : groups) {
     size_t c = 0;

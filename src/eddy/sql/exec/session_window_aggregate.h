@@ -70,8 +70,6 @@ class SessionWindowAggregateOperator final
   // aggregate arguments and FILTER columns).
   std::vector<int> value_cols_;
   std::vector<LogicalType> value_types_;
-  std::vector<int> arg_slot_;     // Per aggregate: its argument's index in value_cols_, or -1 (COUNT(*)).
-  std::vector<int> filter_slot_;  // Per aggregate: its FILTER column's index, or -1.
   std::vector<LogicalType> output_types_;
   // Checkpointed state: per key, session end -> session; a timer per session end.
   state::MapState<int64_t, std::string>* sessions_ = nullptr;

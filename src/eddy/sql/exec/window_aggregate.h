@@ -85,15 +85,7 @@ class WindowAggregateOperator final
         p.accs = load(end);
       }
       p.dirty = true;
-      for (size_t a = 0; a < aggs_.size(); ++a) {
-        if (!passesFilter(aggs_[a], in, r)) continue;
-        Value v = aggs_[a].arg >= 0 ? valueAt(in.columns[static_cast<size_t>(aggs_[a].arg)], r) : Value();
-        if (isAccumulate(in.kinds[r])) {
-          p.accs[a].accumulate(v);
-        } else {
-          p.accs[a].retract(v);
-        }
-      }
+      for (size_t a = 0; a < aggs_.size(); ++a) foldRow(p.accs[a], aggs_[a], in, r, isAccumulate(in.kinds[r]));
     }
     if (cache_.size() > kMaxCachedWindows) {
       flushCache();

@@ -73,7 +73,12 @@ Scope scopeOf(const Schema& s, const std::string& qualifier) {
   return sc;
 }
 
+// The user-defined aggregate functions of the catalog being planned against (set by
+// planQuery for the planning thread): aggregate calls as much as the built-in ones.
+thread_local const std::map<std::string, std::shared_ptr<const AggregateFunction>>* tl_user_aggregates = nullptr;
+
 bool isAggregate(const std::string& name) {
+  if (tl_user_aggregates && tl_user_aggregates->count(name)) return true;
   static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
                                               "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
                                               "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
@@ -1701,6 +1706,8 @@ class Planner {
         {"STDDEV", AggKind::kStddevSamp},   {"STDDEV_POP", AggKind::kStddevPop}, {"STDDEV_SAMP", AggKind::kStddevSamp},
         {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
         {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg}};
+    auto user = catalog_.aggregate_functions.find(n);
+    if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
     call.kind = kKinds.at(n);
     if (call.kind == AggKind::kCount && (c.args.empty() || c.args[0]->kind == Expr::Kind::kStar)) {
       call.arg = -1;
@@ -1753,6 +1760,47 @@ class Planner {
     call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")" + filter_text;
     pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), arg->type()});
     pre.projections.push_back(std::shared_ptr<const Expression>(std::move(arg)));
+    return call;
+  }
+
+  // A call of a user-defined aggregate function: its arguments, cast to the declared
+  // types, become pre-projection columns.
+  Result<AggregateCall> userAggregateCall(const Expr& c, const Scope& scope, PlanNode& pre,
+                                          const std::shared_ptr<const AggregateFunction>& f,
+                                          const std::string& filter_text, AggregateCall call) {
+    if (c.distinct) return sqlError(c.pos, "DISTINCT is not supported for the user-defined function " + c.name);
+    if (c.args.size() != f->argument_types.size()) {
+      return sqlError(c.pos, c.name + " takes " + std::to_string(f->argument_types.size()) + " arguments, not " +
+                                 std::to_string(c.args.size()));
+    }
+    call.kind = AggKind::kUser;
+    call.udf = f;
+    call.type = f->result_type;
+    call.type.nullable = true;
+    call.retractable = pre.mode == ChangelogMode::kUpdates;
+    if (call.retractable && !f->retract) {
+      return sqlError(c.pos, "the aggregate function " + c.name +
+                                 " has no retract, so it cannot consume updates and deletes");
+    }
+    std::string args;
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(ExprP arg, expr(*c.args[i], scope));
+      LogicalType common;
+      const LogicalType& want = f->argument_types[i];
+      if (arg->type().id != TypeId::kNull && !commonType(arg->type(), want, &common)) {
+        return sqlError(c.args[i]->pos, c.name + "'s argument " + std::to_string(i + 1) + " must be " +
+                                            want.toString() + ", not " + arg->type().toString());
+      }
+      ExprP cast = coerce(std::move(arg), want.withNullable(true));
+      const int col = static_cast<int>(pre.schema.size());
+      call.udf_args.push_back(col);
+      args += (i ? ", $" : "$") + std::to_string(col);
+      pre.schema.push_back({"$f" + std::to_string(col), cast->type()});
+      pre.projections.push_back(std::shared_ptr<const Expression>(std::move(cast)));
+    }
+    call.arg = call.udf_args.empty() ? -1 : call.udf_args[0];
+    if (call.arg >= 0) call.arg_type = pre.schema[static_cast<size_t>(call.arg)].type;
+    call.name = c.name + "(" + args + ")" + filter_text;
     return call;
   }
 
@@ -2286,6 +2334,11 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
 }
 
 Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog) {
+  struct UserAggregates {
+    explicit UserAggregates(const Catalog& c) : outer(tl_user_aggregates) { tl_user_aggregates = &c.aggregate_functions; }
+    ~UserAggregates() { tl_user_aggregates = outer; }
+    const std::map<std::string, std::shared_ptr<const AggregateFunction>>* outer;
+  } in_scope(catalog);
   EDDY_ASSIGN_OR_RETURN(PlanPtr plan, Planner(catalog).query(query));
   return optimize(plan);
 }

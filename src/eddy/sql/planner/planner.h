@@ -24,6 +24,8 @@ struct Catalog {
   /// User-defined scalar functions, by upper-case name (function names are not case
   /// sensitive).
   std::map<std::string, ScalarFunction> functions;
+  /// User-defined aggregate functions, by upper-case name.
+  std::map<std::string, std::shared_ptr<const AggregateFunction>> aggregate_functions;
   std::vector<std::string> names() const;
 };
 

@@ -495,6 +495,12 @@ void TableEnvironment::createTemporarySystemFunction(const std::string& name, Sc
   catalog_.functions[upper] = std::move(function);
 }
 
+void TableEnvironment::createTemporarySystemFunction(const std::string& name, AggregateFunction function) {
+  std::string upper = name;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  catalog_.aggregate_functions[upper] = std::make_shared<const AggregateFunction>(std::move(function));
+}
+
 ValuesData& TableEnvironment::valuesOf(const std::string& table) {
   auto it = catalog_.tables.find(table);
   EDDY_CHECK(it != catalog_.tables.end());

@@ -84,6 +84,9 @@ class TableEnvironment {
   /// Registers a user-defined scalar function under `name` for the statements that
   /// follow (Flink's createTemporarySystemFunction; names are not case sensitive).
   void createTemporarySystemFunction(const std::string& name, ScalarFunction function);
+  /// Registers a user-defined aggregate function (Flink's AggregateFunction): usable
+  /// wherever COUNT or SUM are (GROUP BY, window and OVER aggregations, FILTER).
+  void createTemporarySystemFunction(const std::string& name, AggregateFunction function);
 
   /// Test connector data: rows and watermarks of a 'values' table, read by the jobs
   /// that follow.

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "eddy/api/eddy.h"
@@ -79,6 +80,85 @@ TEST(TableEnvironment, UserDefinedScalarFunctions) {
   EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: function TIMES takes 2 arguments, not 1");
   bad = env.executeSql("SELECT times(a, 'x') FROM t");
   EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: function TIMES argument 2 must be BIGINT, not CHAR(1) NOT NULL");
+}
+
+// Flink's WeightedAvg example: SUM(value * weight) / SUM(weight), retractable. The
+// accumulator is two int64s.
+AggregateFunction weightedAvg() {
+  AggregateFunction f;
+  f.argument_types = {LogicalType::bigint(), LogicalType::integer()};
+  f.result_type = LogicalType::bigint();
+  f.createAccumulator = [] { return std::string(16, '\0'); };
+  auto change = [](std::string& acc, const std::vector<Value>& args, int sign) {
+    if (args[0].null || args[1].null) return;
+    int64_t sum, count;
+    std::memcpy(&sum, acc.data(), 8);
+    std::memcpy(&count, acc.data() + 8, 8);
+    sum += sign * args[0].i * args[1].i;
+    count += sign * args[1].i;
+    std::memcpy(acc.data(), &sum, 8);
+    std::memcpy(acc.data() + 8, &count, 8);
+  };
+  f.accumulate = [change](std::string& acc, const std::vector<Value>& args) { change(acc, args, 1); };
+  f.retract = [change](std::string& acc, const std::vector<Value>& args) { change(acc, args, -1); };
+  f.getValue = [](const std::string& acc) {
+    int64_t sum, count;
+    std::memcpy(&sum, acc.data(), 8);
+    std::memcpy(&count, acc.data() + 8, 8);
+    return count == 0 ? Value() : Value::ofInt(sum / count);
+  };
+  return f;
+}
+
+std::vector<std::string> changes(ListCollector& out) {
+  std::vector<std::string> rows;
+  for (const auto& l : out.take()) {
+    if (l.size() > 2 && (l[0] == '+' || l[0] == '-') && l[2] == '[') rows.push_back(l);
+  }
+  return rows;
+}
+
+TEST(TableEnvironment, UserDefinedAggregateFunctions) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  env.createTemporarySystemFunction("wAvg", weightedAvg());
+  ASSERT_TRUE(env.executeSql("CREATE TABLE t (k STRING, v BIGINT, w INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+                             "WITH ('connector' = 'values')")
+                  .isOk());
+  ValuesData& data = env.valuesOf("t");
+  for (auto row : std::vector<std::vector<std::string>>{{"a", "10", "1", "2024-01-01 00:00:01"},
+                                                        {"a", "40", "2", "2024-01-01 00:00:02"},
+                                                        {"b", "7", "1", "2024-01-01 00:00:03"},
+                                                        {"a", "100", "0", "2024-01-01 00:00:12"}}) {
+    ValuesData::Item item;
+    item.fields = row;
+    item.nulls.assign(row.size(), false);
+    data.items.push_back(item);
+  }
+  out->take();
+  // In a GROUP BY: one change per row, as a built-in aggregate.
+  ASSERT_TRUE(env.executeSql("SELECT k, WAVG(v, w) FROM t GROUP BY k").isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[a, 10]", "-U[a, 10]", "+U[a, 30]", "+I[b, 7]"}));
+  // Over a changelog it retracts; with FILTER only some rows count.
+  ASSERT_TRUE(env.executeSql("SELECT wavg(n, 1) FILTER (WHERE n < 3) FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k)")
+                  .isOk());
+  // (a's count goes 1, 2, 3 and b's is 1: the average of the counts under 3.)
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[1]", "-D[1]", "+I[2]", "-U[2]", "+U[1]"}));
+  // In a window aggregation.
+  ASSERT_TRUE(env.executeSql("SELECT window_start, wavg(v, w) FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), "
+                             "INTERVAL '10' SECOND)) GROUP BY window_start, window_end")
+                  .isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[2024-01-01 00:00:00.000, 24]", "+I[2024-01-01 00:00:10.000, null]"}));
+  // In an OVER aggregation.
+  ASSERT_TRUE(env.executeSql("SELECT k, wavg(v, w) OVER (PARTITION BY k ORDER BY ts) FROM t").isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[a, 10]", "+I[a, 30]", "+I[b, 7]", "+I[a, 30]"}));
+  Status bad = env.executeSql("SELECT wavg(v) FROM t");
+  EXPECT_EQ(bad.message(), "SQL error at line 1, column 8: WAVG takes 2 arguments, not 1");
+  AggregateFunction no_retract = weightedAvg();
+  no_retract.retract = nullptr;
+  env.createTemporarySystemFunction("wavg_append", no_retract);
+  bad = env.executeSql("SELECT wavg_append(n, 1) FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k)");
+  EXPECT_NE(bad.message().find("WAVG_APPEND has no retract"), std::string::npos) << bad.message();
 }
 
 TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
