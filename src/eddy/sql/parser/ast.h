@@ -85,7 +85,7 @@ struct SelectItem {
 };
 
 struct TableRef {
-  enum class Kind { kNamed, kSubquery, kFunction, kJoin };
+  enum class Kind { kNamed, kSubquery, kFunction, kJoin, kLateral };
   enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
   Kind kind = Kind::kNamed;
   Pos pos;
@@ -105,6 +105,8 @@ struct TableRef {
   ExprPtr on;
   // FOR SYSTEM_TIME AS OF expr (on a kNamed right side)
   ExprPtr system_time;
+  // kLateral: LATERAL TABLE(call), a user-defined table function's call.
+  ExprPtr call;
 };
 
 struct OrderItem {

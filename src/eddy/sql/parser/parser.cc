@@ -714,8 +714,17 @@ class Parser {
   Result<std::unique_ptr<ast::TableRef>> tableRef() {
     auto ref = std::make_unique<ast::TableRef>();
     ref->pos = peek().pos;
-    if (acceptKeyword("LATERAL")) return sqlError(ref->pos, "LATERAL is not supported yet");
-    if (peek().isSymbol("(")) {
+    if (acceptKeyword("LATERAL")) {
+      // LATERAL TABLE(f(args)): a table function called per row of the left side.
+      EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      ref->kind = ast::TableRef::Kind::kLateral;
+      ref->pos = peek().pos;
+      EDDY_ASSIGN_OR_RETURN(ref->call, expr());
+      if (ref->call->kind != Expr::Kind::kCall) return sqlError(ref->pos, "LATERAL TABLE needs a table function call");
+      ref->name = ref->call->name;
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else if (peek().isSymbol("(")) {
       ++i_;
       ref->kind = ast::TableRef::Kind::kSubquery;
       EDDY_ASSIGN_OR_RETURN(ref->query, query());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eddy/sql/exec/aggregates.h"
+#include "eddy/sql/exec/correlate_operator.h"
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/over_aggregate.h"
@@ -39,7 +40,8 @@ enum class ChangelogMode { kInsertOnly, kUpdates };
 /// each translated to one runtime operator (or a source / sink).
 struct PlanNode {
   enum class Kind {
-    kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank, kOverAggregate
+    kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank, kOverAggregate,
+    kCorrelate
   };
   Kind kind = Kind::kScan;
   Schema schema;
@@ -71,6 +73,9 @@ struct PlanNode {
   // kJoin as a lookup join: inputs[1] is the side table's scan, read whole by the join
   // operator rather than streamed; right_keys index its columns.
   bool lookup = false;
+  // kCorrelate: the table function, called with `projections` (over the input) as
+  // its arguments; join_type kInner or kLeft.
+  std::shared_ptr<const TableFunction> table_function;
   // kRank: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...); limit 0 until a WHERE on
   // the row number bounds it. Output: the input columns, then the row number.
   RankSpec rank;

@@ -295,6 +295,8 @@ class Planner {
         return windowFunction(ref, scope);
       case ast::TableRef::Kind::kJoin:
         return join(ref, scope, {});
+      case ast::TableRef::Kind::kLateral:
+        return sqlError(ref.pos, "LATERAL TABLE must follow the table it is called for: FROM t, LATERAL TABLE(f(t.x))");
     }
     return sqlError(ref.pos, "unsupported FROM item");
   }
@@ -338,6 +340,7 @@ class Planner {
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
     if (ref.right->system_time) return lookupJoin(ref, scope, where);
+    if (ref.right->kind == ast::TableRef::Kind::kLateral) return correlate(ref, scope, where);
     Scope left_scope, right_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
     EDDY_ASSIGN_OR_RETURN(PlanPtr right, from(*ref.right, right_scope));
@@ -438,6 +441,83 @@ class Planner {
     }
     node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
     return PlanPtr(node);
+  }
+
+  // `FROM t, LATERAL TABLE(f(t.x)) [AS T(a, b)]` (also CROSS JOIN, JOIN ... ON TRUE, or
+  // LEFT JOIN ... ON TRUE): Flink's Correlate, the function's rows for each row of t.
+  Result<PlanPtr> correlate(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
+    const ast::TableRef& lateral = *ref.right;
+    using J = ast::TableRef::JoinType;
+    if (ref.join != J::kInner && ref.join != J::kCross && ref.join != J::kLeft) {
+      return sqlError(ref.pos, "a LATERAL TABLE join is a comma, CROSS, INNER or LEFT join");
+    }
+    const bool left_join = ref.join == J::kLeft;
+    auto isTrue = [](const Expr* e) {
+      return e && e->kind == Expr::Kind::kLiteral && e->literal == Expr::LiteralType::kBool && e->text == "TRUE";
+    };
+    if (left_join && ref.on && !isTrue(ref.on.get())) {
+      return sqlError(ref.on->pos, "a LEFT JOIN LATERAL TABLE only supports ON TRUE, as in Flink");
+    }
+    auto f = catalog_.table_functions.find(lateral.name);
+    if (f == catalog_.table_functions.end()) {
+      std::vector<std::string> names;
+      for (const auto& [n, fn] : catalog_.table_functions) names.push_back(n);
+      return sqlError(lateral.call->pos, "No table function '" + lateral.name + "'" + didYouMean(lateral.name, names));
+    }
+    const TableFunction& fn = *f->second;
+    Scope left_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    if (lateral.call->args.size() != fn.argument_types.size()) {
+      return sqlError(lateral.call->pos, "table function " + lateral.name + " takes " +
+                                             std::to_string(fn.argument_types.size()) + " arguments, not " +
+                                             std::to_string(lateral.call->args.size()));
+    }
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kCorrelate;
+    node->inputs = {left};
+    node->table_function = f->second;
+    node->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
+    node->mode = left->mode;
+    node->rowtime = left->rowtime;
+    for (size_t i = 0; i < lateral.call->args.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(ExprP a, expr(*lateral.call->args[i], left_scope));
+      LogicalType common;
+      const LogicalType& want = fn.argument_types[i];
+      if (a->type().id != TypeId::kNull && !commonType(a->type(), want, &common)) {
+        return sqlError(lateral.call->args[i]->pos, "table function " + lateral.name + " argument " +
+                                                        std::to_string(i + 1) + " must be " + want.toString() +
+                                                        ", not " + a->type().toString());
+      }
+      node->projections.push_back(std::shared_ptr<const Expression>(coerce(std::move(a), want.withNullable(true))));
+    }
+    node->schema = left->schema;
+    if (!lateral.column_aliases.empty() && lateral.column_aliases.size() != fn.result.size()) {
+      return sqlError(lateral.pos, "alias list has " + std::to_string(lateral.column_aliases.size()) +
+                                       " names for the " + std::to_string(fn.result.size()) + " columns of " +
+                                       lateral.name);
+    }
+    scope.fields = left_scope.fields;
+    const std::string qualifier = lateral.alias.empty() ? lateral.name : lateral.alias;
+    for (size_t c = 0; c < fn.result.size(); ++c) {
+      LogicalType t = fn.result[c].type.plain();
+      if (left_join) t.nullable = true;
+      std::string name = lateral.column_aliases.empty() ? fn.result[c].name : lateral.column_aliases[c];
+      node->schema.push_back({name, t});
+      scope.fields.push_back({qualifier, name, t});
+    }
+    // The rest of an inner join's condition filters the joined rows.
+    std::vector<const Expr*> conds(where.begin(), where.end());
+    if (ref.on && !isTrue(ref.on.get())) splitConjuncts(*ref.on, conds);
+    if (conds.empty()) return PlanPtr(node);
+    std::vector<ExprP> bound;
+    for (const Expr* c : conds) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
+      if (e->type().id != TypeId::kBoolean) {
+        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
+      }
+      bound.push_back(std::move(e));
+    }
+    return filtered(node, andAll(std::move(bound)));
   }
 
   // `JOIN t FOR SYSTEM_TIME AS OF s.proctime [AS alias] ON s.expr = t.col AND ...`: a

@@ -26,6 +26,8 @@ struct Catalog {
   std::map<std::string, ScalarFunction> functions;
   /// User-defined aggregate functions, by upper-case name.
   std::map<std::string, std::shared_ptr<const AggregateFunction>> aggregate_functions;
+  /// User-defined table functions (LATERAL TABLE), by upper-case name.
+  std::map<std::string, std::shared_ptr<const TableFunction>> table_functions;
   std::vector<std::string> names() const;
 };
 

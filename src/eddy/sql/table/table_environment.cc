@@ -119,6 +119,14 @@ std::string overName(const PlanNode& p) {
          " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
 }
 
+// Flink's text: Correlate(invocation=[SPLIT($1)], select=[...], joinType=[INNER]).
+std::string correlateName(const PlanNode& p) {
+  std::string args;
+  for (size_t i = 0; i < p.projections.size(); ++i) args += (i ? ", " : "") + p.projections[i]->toString();
+  return "Correlate(invocation=[table_function(" + args + ")], select=[" + fieldList(p.schema) + "], joinType=[" +
+         (p.join_type == JoinType::kLeft ? "LEFT" : "INNER") + "])";
+}
+
 // A filesystem table's path as both of its sides use it (without file://).
 std::string filesystemPath(const std::string& path) { return path.rfind("file://", 0) == 0 ? path.substr(7) : path; }
 
@@ -277,6 +285,17 @@ class Translator {
         auto op = byKey(in, spec.partition, p->inputs[0]->schema)
                       .transform<RecordBatch>(rankName(*p), [spec] { return std::make_unique<RankOperator>(spec); });
         return keyedParallelism(op, spec.partition);
+      }
+      case PlanNode::Kind::kCorrelate: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        auto function = p->table_function;
+        auto args = p->projections;
+        bool left = p->join_type == JoinType::kLeft;
+        auto types = typesOf(p->schema);
+        auto op = in.transform<RecordBatch>(correlateName(*p), [=] {
+          return std::make_unique<CorrelateOperator>(function, args, left, types);
+        });
+        return rowWise(in, op);
       }
       case PlanNode::Kind::kOverAggregate: {
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
@@ -470,6 +489,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kJoin: s += joinName(p); break;
     case PlanNode::Kind::kRank: s += rankName(p); break;
     case PlanNode::Kind::kOverAggregate: s += overName(p); break;
+    case PlanNode::Kind::kCorrelate: s += correlateName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
       break;
@@ -489,16 +509,27 @@ TableEnvironment::TableEnvironment(std::shared_ptr<ChangelogCollector> out)
 
 void TableEnvironment::info(const std::string& s) { out_->line(s); }
 
-void TableEnvironment::createTemporarySystemFunction(const std::string& name, ScalarFunction function) {
+namespace {
+
+// Function names are not case sensitive: the catalog keys them upper case.
+std::string functionKey(const std::string& name) {
   std::string upper = name;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  catalog_.functions[upper] = std::move(function);
+  return upper;
+}
+
+}  // namespace
+
+void TableEnvironment::createTemporarySystemFunction(const std::string& name, ScalarFunction function) {
+  catalog_.functions[functionKey(name)] = std::move(function);
+}
+
+void TableEnvironment::createTemporarySystemFunction(const std::string& name, TableFunction function) {
+  catalog_.table_functions[functionKey(name)] = std::make_shared<const TableFunction>(std::move(function));
 }
 
 void TableEnvironment::createTemporarySystemFunction(const std::string& name, AggregateFunction function) {
-  std::string upper = name;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  catalog_.aggregate_functions[upper] = std::make_shared<const AggregateFunction>(std::move(function));
+  catalog_.aggregate_functions[functionKey(name)] = std::make_shared<const AggregateFunction>(std::move(function));
 }
 
 ValuesData& TableEnvironment::valuesOf(const std::string& table) {

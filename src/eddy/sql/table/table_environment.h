@@ -87,6 +87,9 @@ class TableEnvironment {
   /// Registers a user-defined aggregate function (Flink's AggregateFunction): usable
   /// wherever COUNT or SUM are (GROUP BY, window and OVER aggregations, FILTER).
   void createTemporarySystemFunction(const std::string& name, AggregateFunction function);
+  /// Registers a user-defined table function (Flink's TableFunction), called as
+  /// `LATERAL TABLE(name(args))`.
+  void createTemporarySystemFunction(const std::string& name, TableFunction function);
 
   /// Test connector data: rows and watermarks of a 'values' table, read by the jobs
   /// that follow.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "eddy/api/eddy.h"
 #include "eddy/api/testing_util.h"
@@ -110,6 +111,16 @@ AggregateFunction weightedAvg() {
   return f;
 }
 
+// Rows (no NULLs) for a 'values' table.
+void appendRows(ValuesData& data, const std::vector<std::vector<std::string>>& rows) {
+  for (const auto& row : rows) {
+    ValuesData::Item item;
+    item.fields = row;
+    item.nulls.assign(row.size(), false);
+    data.items.push_back(item);
+  }
+}
+
 std::vector<std::string> changes(ListCollector& out) {
   std::vector<std::string> rows;
   for (const auto& l : out.take()) {
@@ -125,16 +136,10 @@ TEST(TableEnvironment, UserDefinedAggregateFunctions) {
   ASSERT_TRUE(env.executeSql("CREATE TABLE t (k STRING, v BIGINT, w INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
                              "WITH ('connector' = 'values')")
                   .isOk());
-  ValuesData& data = env.valuesOf("t");
-  for (auto row : std::vector<std::vector<std::string>>{{"a", "10", "1", "2024-01-01 00:00:01"},
-                                                        {"a", "40", "2", "2024-01-01 00:00:02"},
-                                                        {"b", "7", "1", "2024-01-01 00:00:03"},
-                                                        {"a", "100", "0", "2024-01-01 00:00:12"}}) {
-    ValuesData::Item item;
-    item.fields = row;
-    item.nulls.assign(row.size(), false);
-    data.items.push_back(item);
-  }
+  appendRows(env.valuesOf("t"), {{"a", "10", "1", "2024-01-01 00:00:01"},
+                                  {"a", "40", "2", "2024-01-01 00:00:02"},
+                                  {"b", "7", "1", "2024-01-01 00:00:03"},
+                                  {"a", "100", "0", "2024-01-01 00:00:12"}});
   out->take();
   // In a GROUP BY: one change per row, as a built-in aggregate.
   ASSERT_TRUE(env.executeSql("SELECT k, WAVG(v, w) FROM t GROUP BY k").isOk());
@@ -159,6 +164,50 @@ TEST(TableEnvironment, UserDefinedAggregateFunctions) {
   env.createTemporarySystemFunction("wavg_append", no_retract);
   bad = env.executeSql("SELECT wavg_append(n, 1) FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k)");
   EXPECT_NE(bad.message().find("WAVG_APPEND has no retract"), std::string::npos) << bad.message();
+}
+
+TEST(TableEnvironment, UserDefinedTableFunctions) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  TableFunction split;  // split(STRING) -> (word STRING, length INT), one row per word
+  split.argument_types = {LogicalType::string()};
+  split.result = {{"word", LogicalType::string()}, {"length", LogicalType::integer()}};
+  split.eval = [](const std::vector<Value>& args, const std::function<void(std::vector<Value>)>& collect) {
+    if (args[0].null) return;
+    std::string word;
+    for (char c : args[0].s + " ") {
+      if (c != ' ') {
+        word += c;
+      } else if (!word.empty()) {
+        collect({Value::ofString(word), Value::ofInt(static_cast<int64_t>(word.size()))});
+        word.clear();
+      }
+    }
+  };
+  env.createTemporarySystemFunction("split", split);
+  ASSERT_TRUE(env.executeSql("CREATE TABLE lines (id INT, line STRING) WITH ('connector' = 'values')").isOk());
+  appendRows(env.valuesOf("lines"), {{"1", "to be or"}, {"2", ""}, {"3", "not"}});
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT id, word, length FROM lines, LATERAL TABLE(split(line))").isOk());
+  EXPECT_EQ(changes(*out),
+            (std::vector<std::string>{"+I[1, to, 2]", "+I[1, be, 2]", "+I[1, or, 2]", "+I[3, not, 3]"}));
+  // Renamed columns, a condition, and a LEFT JOIN that keeps a row without words.
+  ASSERT_TRUE(env.executeSql("SELECT l.id, T.w FROM lines AS l LEFT JOIN LATERAL TABLE(split(l.line)) AS T(w, n) "
+                             "ON TRUE WHERE l.id > 1")
+                  .isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[2, null]", "+I[3, not]"}));
+  ASSERT_TRUE(env.executeSql("SELECT id, w FROM lines CROSS JOIN LATERAL TABLE(split(line)) AS T(w, n) WHERE n < 3 "
+                             "AND w <> 'be'")
+                  .isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[1, to]", "+I[1, or]"}));
+  // Aggregating over a table function's rows.
+  ASSERT_TRUE(env.executeSql("SELECT length, COUNT(*) FROM lines, LATERAL TABLE(split(line)) GROUP BY length").isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[2, 1]", "-U[2, 1]", "+U[2, 2]", "-U[2, 2]", "+U[2, 3]",
+                                                     "+I[3, 1]"}));
+  Status bad = env.executeSql("SELECT id FROM lines, LATERAL TABLE(splt(line))");
+  EXPECT_EQ(bad.message(), "SQL error at line 1, column 37: No table function 'SPLT' (did you mean 'SPLIT'?)");
+  bad = env.executeSql("SELECT id FROM lines LEFT JOIN LATERAL TABLE(split(line)) ON id > 1");
+  EXPECT_NE(bad.message().find("only supports ON TRUE"), std::string::npos) << bad.message();
 }
 
 TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
