@@ -1,8 +1,13 @@
 // `eddy sql`: runs Flink SQL in local mode, from a file (-f) or typed statements.
 #include "tools/sql_command.h"
 
+#include <editline/readline.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -99,6 +104,69 @@ int fail(const Status& st) {
   return 1;
 }
 
+// Where the complete statements of `text` end: just past its last ';' outside string
+// literals, quoted identifiers and comments (0: none complete yet).
+size_t completeEnd(const std::string& text) {
+  size_t end = 0;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;  // A doubled quote reopens at once: still inside.
+    } else if (c == '\'' || c == '`' || c == '"') {
+      quote = c;
+    } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
+      i = text.find('\n', i);
+      if (i == std::string::npos) break;
+    } else if (c == ';') {
+      end = i + 1;
+    }
+  }
+  return end;
+}
+
+// Whether `statement` is QUIT; or EXIT; (the SQL client's commands to leave).
+bool isQuit(const std::string& statement) {
+  std::string w;
+  for (char c : statement) {
+    if (!std::isspace(static_cast<unsigned char>(c)) && c != ';') w += static_cast<char>(std::toupper(c));
+  }
+  return w == "QUIT" || w == "EXIT";
+}
+
+// The interactive client on a terminal: line editing and a history kept across
+// sessions in ~/.eddy_sql_history (libedit, BSD licensed; Flink's client keeps
+// ~/.flink-sql-history). A statement may span lines ("> " continues it) and runs when
+// a line holds its ';'. Returns the exit status.
+int interactive(sql::TableEnvironment& env) {
+  const char* home = std::getenv("HOME");
+  const std::string history = home ? std::string(home) + "/.eddy_sql_history" : std::string();
+  using_history();
+  if (!history.empty()) read_history(history.c_str());
+  std::string pending;
+  int status = 0;
+  while (char* raw = readline(pending.empty() ? "Flink SQL> " : "> ")) {
+    std::string line(raw);
+    std::free(raw);
+    pending += line + "\n";
+    size_t end = completeEnd(pending);
+    if (end == 0) continue;
+    std::string complete = pending.substr(0, end);
+    pending.erase(0, end);
+    if (pending.find_first_not_of(" \t\n") == std::string::npos) pending.clear();
+    // The history keeps whole statements, one entry each, as Flink's client does.
+    std::string entry = complete.substr(complete.find_first_not_of(" \t\n"));
+    std::replace(entry.begin(), entry.end(), '\n', ' ');
+    add_history(entry.c_str());
+    if (!history.empty()) write_history(history.c_str());
+    if (isQuit(complete)) return status;
+    Status st = env.executeScript(complete);
+    if (!st.isOk()) status = fail(st);
+  }
+  std::printf("\n");
+  return status;
+}
+
 }  // namespace
 
 int runSql(const std::vector<std::string>& args) {
@@ -121,7 +189,9 @@ int runSql(const std::vector<std::string>& args) {
           "            bounded inputs end\n"
           "  --mode    changelog (default): one line per change in Flink's print format;\n"
           "            tableau: a table with an op column, as Flink's SQL client draws it\n"
-          "  without -f, statements are read from standard input, each ended by ';'\n");
+          "  without -f, statements are read from standard input, each ended by ';';\n"
+          "            on a terminal with line editing and a history (~/.eddy_sql_history);\n"
+          "            QUIT; or EXIT; leaves\n");
       return 0;
     } else {
       std::fprintf(stderr, "eddy sql: unknown argument '%s' (see eddy sql --help)\n", args[i].c_str());
@@ -148,15 +218,19 @@ int runSql(const std::vector<std::string>& args) {
     Status st = env.executeScript(script);
     return st.isOk() ? 0 : fail(st);
   }
+  if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return interactive(env);
   // Statements from standard input: run each once its ';' arrives.
   std::string pending, line;
   int status = 0;
   while (std::getline(std::cin, line)) {
     pending += line + "\n";
-    if (line.find(';') == std::string::npos) continue;
-    Status st = env.executeScript(pending);
+    size_t end = completeEnd(pending);
+    if (end == 0) continue;
+    std::string complete = pending.substr(0, end);
+    pending.erase(0, end);
+    if (isQuit(complete)) return status;
+    Status st = env.executeScript(complete);
     if (!st.isOk()) status = fail(st);
-    pending.clear();
   }
   if (pending.find_first_not_of(" \t\n") != std::string::npos) {
     Status st = env.executeScript(pending);

@@ -50,6 +50,26 @@ printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' =
   "$bin/eddy" sql >stdin.out 2>/dev/null || fail "stdin mode exited $?"
 [[ "$(sort stdin.out | tr '\n' ' ')" == "+I[10] +I[12] " ]] || fail "stdin mode output: $(cat stdin.out)"
 
+# On a terminal (a pty from script(1)): prompts, a statement over two lines, a history
+# file, and the up arrow bringing back a statement of an earlier session.
+if command -v script >/dev/null; then
+  mkdir home
+  create="CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2', 'fields.a.kind' = 'sequence', 'fields.a.start' = '5', 'fields.a.end' = '6');"
+  printf '%s SELECT a * 2\n FROM t;\nQUIT;\n' "$create" >tty1.in
+  HOME="$work/home" timeout 60 script -qec "$bin/eddy sql" /dev/null <tty1.in >tty1.raw 2>&1 || fail "terminal session exited $?"
+  tr -d '\r' <tty1.raw >tty1.out
+  grep -q '^Flink SQL> ' tty1.out || fail "no prompt on a terminal: $(head -3 tty1.out)"
+  grep -q '^>  FROM t;' tty1.out || fail "no continuation prompt: $(cat tty1.out)"
+  grep -q '^+I\[12\]$' tty1.out || fail "no result on a terminal: $(cat tty1.out)"
+  grep -q 'SELECT\\040a\\040\*\\0402' home/.eddy_sql_history || fail "no history file: $(cat home/.eddy_sql_history)"
+  # History: CREATE, SELECT, QUIT. Three ups: the CREATE; after it runs, three again:
+  # the SELECT.
+  printf '\033[A\033[A\033[A\n\033[A\033[A\033[A\nQUIT;\n' >tty2.in
+  HOME="$work/home" timeout 60 script -qec "$bin/eddy sql" /dev/null <tty2.in >tty2.raw 2>&1 || fail "second session exited $?"
+  tr -d '\r' <tty2.raw >tty2.out
+  grep -q '^+I\[10\]$' tty2.out || fail "the recalled statement did not run: $(cat tty2.out)"
+fi
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed" >&2
   exit 1
