@@ -739,7 +739,14 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
       ref->input = std::make_unique<ast::TableRef>();
       ref->input->pos = peek().pos;
-      EDDY_ASSIGN_OR_RETURN(ref->input->name, qualifiedName("a table name"));
+      if (acceptSymbol("(")) {
+        // TABLE (SELECT ...): a query as the function's input.
+        ref->input->kind = ast::TableRef::Kind::kSubquery;
+        EDDY_ASSIGN_OR_RETURN(ref->input->query, query());
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      } else {
+        EDDY_ASSIGN_OR_RETURN(ref->input->name, qualifiedName("a table name"));
+      }
       if (acceptKeyword("PARTITION")) {
         EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
         // Several keys need parentheses: `PARTITION BY (a, b), DESCRIPTOR(ts)`.

@@ -96,7 +96,7 @@ class Optimizer {
     if (join.filter) markInputs(*join.filter, used);
     for (int k : join.left_keys) used[static_cast<size_t>(k)] = true;
     for (int k : join.right_keys) used[left_width + static_cast<size_t>(k)] = true;
-    if (join.isIntervalJoin()) {
+    if (join.left_time >= 0) {  // An interval or temporal join's time columns.
       used[static_cast<size_t>(join.left_time)] = true;
       used[left_width + static_cast<size_t>(join.right_time)] = true;
     }
@@ -119,7 +119,7 @@ class Optimizer {
     for (auto& k : pruned->left_keys) k = map[static_cast<size_t>(k)];
     for (auto& k : pruned->right_keys) k = map[left_width + static_cast<size_t>(k)] - new_left_width;
     if (join.filter) pruned->filter = renumber(join.filter, map);
-    if (join.isIntervalJoin()) {
+    if (join.left_time >= 0) {
       pruned->left_time = map[static_cast<size_t>(join.left_time)];
       pruned->right_time = map[left_width + static_cast<size_t>(join.right_time)] - new_left_width;
     }

@@ -69,7 +69,10 @@ struct PlanNode {
   // time + upper. left_time < 0: a regular join.
   int left_time = -1, right_time = -1;
   int64_t lower = 0, upper = 0;
-  bool isIntervalJoin() const { return kind == Kind::kJoin && left_time >= 0; }
+  bool isIntervalJoin() const { return kind == Kind::kJoin && left_time >= 0 && !temporal; }
+  // kJoin as an event-time temporal join (FOR SYSTEM_TIME AS OF the left rowtime
+  // left_time against a versioned table whose rowtime is right_time).
+  bool temporal = false;
   // kJoin as a lookup join: inputs[1] is the side table's scan, read whole by the join
   // operator rather than streamed; right_keys index its columns.
   bool lookup = false;

@@ -339,11 +339,24 @@ class Planner {
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
-    if (ref.right->system_time) return lookupJoin(ref, scope, where);
     if (ref.right->kind == ast::TableRef::Kind::kLateral) return correlate(ref, scope, where);
     Scope left_scope, right_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
-    EDDY_ASSIGN_OR_RETURN(PlanPtr right, from(*ref.right, right_scope));
+    PlanPtr right;
+    int as_of = -1;  // An event-time temporal join: the left rowtime column.
+    if (ref.right->system_time) {
+      EDDY_ASSIGN_OR_RETURN(ExprP t, expr(*ref.right->system_time, left_scope));
+      if (!t->type().rowtime) return lookupJoin(ref, scope, where);
+      as_of = dynamic_cast<const InputRef*>(t.get()) ? dynamic_cast<const InputRef*>(t.get())->index() : -1;
+      if (as_of < 0) {
+        return sqlError(ref.right->system_time->pos, "FOR SYSTEM_TIME AS OF needs a time attribute column");
+      }
+      EDDY_ASSIGN_OR_RETURN(right, namedTable(ref.right->name, ref.right->pos));
+      right_scope = scopeOf(right->schema, ref.right->alias.empty() ? ref.right->name : ref.right->alias);
+      EDDY_ASSIGN_OR_RETURN(right, renameColumns(right, *ref.right, right_scope));
+    } else {
+      EDDY_ASSIGN_OR_RETURN(right, from(*ref.right, right_scope));
+    }
     scope.fields = left_scope.fields;
     scope.fields.insert(scope.fields.end(), right_scope.fields.begin(), right_scope.fields.end());
     const int left_width = static_cast<int>(left->schema.size());
@@ -369,7 +382,7 @@ class Planner {
       time_conjuncts.push_back(c);
       bounds.insert(bounds.end(), found.begin(), found.end());
     }
-    const bool interval = intervalJoin(bounds, *node);
+    const bool interval = as_of < 0 && intervalJoin(bounds, *node);
     for (const Expr* c : conjuncts) {
       if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
       if (interval && std::find(time_conjuncts.begin(), time_conjuncts.end(), c) != time_conjuncts.end()) continue;
@@ -398,7 +411,9 @@ class Planner {
       for (size_t i = 0; i < reads.size(); ++i) (i < static_cast<size_t>(left_width) ? on_left : on_right) |= reads[i];
       if (on_left && !on_right && node->join_type != JoinType::kLeft && node->join_type != JoinType::kFull) {
         left_filters.push_back(std::move(e));
-      } else if (on_right && !on_left && node->join_type != JoinType::kRight && node->join_type != JoinType::kFull) {
+      } else if (on_right && !on_left && node->join_type != JoinType::kRight && node->join_type != JoinType::kFull &&
+                 as_of < 0) {
+        // (Not below a versioned table: that would hide a version and show an older one.)
         right_filters.push_back(e->cloneWith([&](int index, const LogicalType& type) {
           return std::make_unique<InputRef>(index - left_width, type);
         }));
@@ -420,13 +435,15 @@ class Planner {
         for (int k = 0; used.count(name); ++k) name = c.name + std::to_string(k);
         used.insert(name);
         const bool nullable = side == 0 ? left_nullable : right_nullable;
-        LogicalType t = interval && !nullable ? c.type : c.type.plain();
+        const bool keeps_time = interval || (as_of >= 0 && side == 0);
+        LogicalType t = keeps_time && !nullable ? c.type : c.type.plain();
         if (nullable) t.nullable = true;
         node->schema.push_back({name, t});
       }
     }
     for (size_t f = 0; f < scope.fields.size(); ++f) scope.fields[f].type = node->schema[f].type;
     bool updates = left->mode == ChangelogMode::kUpdates || right->mode == ChangelogMode::kUpdates;
+    if (as_of >= 0) return temporalJoin(ref, node, as_of);
     if (interval) {
       if (updates) {
         return sqlError(ref.pos, "an interval join does not support consuming update and delete changes");
@@ -629,6 +646,60 @@ class Planner {
     return keepColumns(node, keep);
   }
 
+  // Completes `join` as an event-time temporal join (Flink's TemporalRowTimeJoin) of its
+  // left rows, at their rowtime `as_of`, with the versioned table on the right: one with
+  // a primary key, all of whose columns the equi-join condition covers, and a rowtime.
+  Result<PlanPtr> temporalJoin(const ast::TableRef& ref, std::shared_ptr<PlanNode> join, int as_of) {
+    const PlanPtr& left = join->inputs[0];
+    const PlanPtr& right = join->inputs[1];
+    if (join->join_type != JoinType::kInner && join->join_type != JoinType::kLeft) {
+      return sqlError(ref.pos, "an event-time temporal join is INNER or LEFT");
+    }
+    if (left->mode != ChangelogMode::kInsertOnly) {
+      return sqlError(ref.pos, "an event-time temporal join does not support an updating left input");
+    }
+    std::vector<std::string> primary_key = versionedKey(*right);
+    if (primary_key.empty()) {
+      return sqlError(ref.right->pos, "Temporal Table Join requires primary key in versioned table, but no primary "
+                                      "key can be found: declare PRIMARY KEY (...) NOT ENFORCED on '" +
+                                          ref.right->name + "'");
+    }
+    std::string missing;
+    for (const std::string& k : primary_key) {
+      bool covered = false;
+      for (int r : join->right_keys) covered = covered || right->schema[static_cast<size_t>(r)].name == k;
+      if (!covered) missing += (missing.empty() ? "" : ", ") + k;
+    }
+    if (!missing.empty()) {
+      return sqlError(ref.pos, "Temporal table's primary key [" + missing +
+                                   "] must be included in the equivalence condition of the temporal join");
+    }
+    if (right->rowtime < 0) {
+      return sqlError(ref.right->pos, "the versioned table '" + ref.right->name +
+                                          "' of an event-time temporal join needs a rowtime attribute (WATERMARK FOR)");
+    }
+    join->temporal = true;
+    join->left_time = as_of;
+    join->right_time = right->rowtime;
+    join->mode = ChangelogMode::kInsertOnly;
+    join->rowtime = left->rowtime;
+    return PlanPtr(join);
+  }
+
+  // The primary key of a versioned table: its table's PRIMARY KEY, through the Calcs
+  // that keep those columns' names.
+  static std::vector<std::string> versionedKey(const PlanNode& p) {
+    const PlanNode* n = &p;
+    while (n->kind == PlanNode::Kind::kCalc) n = n->inputs[0].get();
+    if (n->kind != PlanNode::Kind::kScan) return {};
+    for (const std::string& k : n->table->primary_key) {
+      bool kept = false;
+      for (const auto& c : p.schema) kept = kept || c.name == k;
+      if (!kept) return {};
+    }
+    return n->table->primary_key;
+  }
+
   // One bound of an interval join: right time + value <= left time (lower), or left time
   // <= right time + value (upper), on the rowtime columns left_col and right_col
   // (indexes into the joined row and the right input).
@@ -747,7 +818,8 @@ class Planner {
       return sqlError(ref.pos, "unknown table function '" + ref.name + "'" +
                                    didYouMean(ref.name, {"TUMBLE", "HOP", "CUMULATE", "SESSION"}));
     }
-    EDDY_ASSIGN_OR_RETURN(PlanPtr input, namedTable(ref.input->name, ref.input->pos));
+    Scope input_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr input, from(*ref.input, input_scope));
     if (input->mode != ChangelogMode::kInsertOnly) {
       return sqlError(ref.pos, ref.name + " window table function does not support an updating input");
     }
@@ -2384,6 +2456,7 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     for (const auto& c : t->schema) found = found || c.name == k;
     if (!found) return sqlError(st.pos, "primary key column '" + k + "' is not a column of '" + st.name + "'");
   }
+  t->primary_key = st.primary_key;
   if (st.watermark) {
     int idx = -1;
     for (size_t i = 0; i < t->schema.size(); ++i) {

@@ -16,6 +16,7 @@
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
+#include "eddy/sql/exec/temporal_join_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
 #include "eddy/sql/parser/parser.h"
@@ -62,6 +63,12 @@ std::string joinName(const PlanNode& p) {
     return std::string("LookupJoin(table=[default_catalog.default_database.") + p.inputs[1]->table->name +
            "], joinType=[" + joinTypeName(p.join_type) + "], lookup=[" + keys + "]" +
            (p.filter ? ", where=[" + p.filter->toString() + "]" : "") + ", select=[" + fieldList(p.schema) + "])";
+  }
+  if (p.temporal) {
+    return std::string("TemporalJoin(joinType=[") + joinTypeName(p.join_type) + "], where=[" + where +
+           " AND __TEMPORAL_JOIN_CONDITION($" + std::to_string(p.left_time) + ", $" +
+           std::to_string(p.right_time + static_cast<int>(p.inputs[0]->schema.size())) + ")], select=[" +
+           fieldList(p.schema) + "])";
   }
   if (p.isIntervalJoin()) {
     return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
@@ -267,11 +274,8 @@ class Translator {
         EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
         EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
         if (p->isIntervalJoin()) return intervalJoin(*p, left, right);
-        JoinSpec spec = joinSpec(*p);
-        auto op = byKey(left, spec.left_keys, p->inputs[0]->schema)
-                      .connect(byKey(right, spec.right_keys, p->inputs[1]->schema))
-                      .transform<RecordBatch>(joinName(*p), [spec] { return std::make_unique<JoinOperator>(spec); });
-        return keyedParallelism(op, spec.left_keys);
+        if (p->temporal) return temporalJoin(*p, left, right);
+        return keyedJoin<JoinOperator>(*p, left, right, joinSpec(*p));
       }
       case PlanNode::Kind::kRank: {
         if (p->rank.limit < 1) {
@@ -353,6 +357,24 @@ class Translator {
     return spec;
   }
 
+  Result<Stream> temporalJoin(const PlanNode& p, const Stream& left, const Stream& right) {
+    TemporalJoinSpec spec;
+    static_cast<JoinSpec&>(spec) = joinSpec(p);
+    spec.left_time = p.left_time;
+    spec.right_time = p.right_time;
+    return keyedJoin<TemporalJoinOperator>(p, left, right, spec);
+  }
+
+  // A two-input join operator `Op` made from `spec`, each input sent to the subtask of
+  // its key.
+  template <typename Op, typename Spec>
+  Stream keyedJoin(const PlanNode& p, const Stream& left, const Stream& right, const Spec& spec) {
+    auto op = byKey(left, spec.left_keys, p.inputs[0]->schema)
+                  .connect(byKey(right, spec.right_keys, p.inputs[1]->schema))
+                  .template transform<RecordBatch>(joinName(p), [spec] { return std::make_unique<Op>(spec); });
+    return keyedParallelism(op, spec.left_keys);
+  }
+
   Result<Stream> intervalJoin(const PlanNode& p, const Stream& left, const Stream& right) {
     IntervalJoinSpec spec;
     static_cast<JoinSpec&>(spec) = joinSpec(p);
@@ -360,10 +382,7 @@ class Translator {
     spec.right_time = p.right_time;
     spec.lower = p.lower;
     spec.upper = p.upper;
-    auto op = byKey(left, spec.left_keys, p.inputs[0]->schema)
-                  .connect(byKey(right, spec.right_keys, p.inputs[1]->schema))
-                  .transform<RecordBatch>(joinName(p), [spec] { return std::make_unique<IntervalJoinOperator>(spec); });
-    return keyedParallelism(op, spec.left_keys);
+    return keyedJoin<IntervalJoinOperator>(p, left, right, spec);
   }
 
   static int windowEndColumn(const PlanNode& p) {
