@@ -91,7 +91,7 @@ class Optimizer {
   // residual condition read, so the join's state holds no unread column.
   PlanPtr pruneJoin(const PlanNode& calc, const PlanNode& join) {
     const size_t left_width = join.inputs[0]->schema.size();
-    if (join.lookup) return nullptr;  // Its side table is read whole, not scanned.
+    if (join.strategy == PlanNode::JoinStrategy::kLookup) return nullptr;  // Its side table is read whole, not scanned.
     std::vector<bool> used = readColumns(calc);
     if (join.filter) markInputs(*join.filter, used);
     for (int k : join.left_keys) used[static_cast<size_t>(k)] = true;

@@ -64,18 +64,19 @@ struct PlanNode {
   // kJoin: the type and the equi-join key columns of each input.
   JoinType join_type = JoinType::kInner;
   std::vector<int> left_keys, right_keys;
-  // kJoin as an interval join (Flink's IntervalJoin): the rowtime column of each input
-  // that the bounds compare, and the bounds, right time + lower <= left time <= right
-  // time + upper. left_time < 0: a regular join.
+  // kJoin: how it runs (Flink's join operators).
+  //  kInterval: time-bounded, right time + lower <= left time <= right time + upper on
+  //    the rowtime columns left_time and right_time.
+  //  kTemporal: event-time temporal, FOR SYSTEM_TIME AS OF the left rowtime left_time,
+  //    against a versioned table whose rowtime is right_time.
+  //  kLookup: inputs[1] is the side table's scan, read whole by the join operator rather
+  //    than streamed; right_keys index its columns.
+  //  kWindow: both inputs windowed alike and joined per window; left_time and
+  //    right_time are their window_end columns (also among the keys).
+  enum class JoinStrategy { kRegular, kInterval, kTemporal, kLookup, kWindow };
+  JoinStrategy strategy = JoinStrategy::kRegular;
   int left_time = -1, right_time = -1;
   int64_t lower = 0, upper = 0;
-  bool isIntervalJoin() const { return kind == Kind::kJoin && left_time >= 0 && !temporal; }
-  // kJoin as an event-time temporal join (FOR SYSTEM_TIME AS OF the left rowtime
-  // left_time against a versioned table whose rowtime is right_time).
-  bool temporal = false;
-  // kJoin as a lookup join: inputs[1] is the side table's scan, read whole by the join
-  // operator rather than streamed; right_keys index its columns.
-  bool lookup = false;
   // kCorrelate: the table function, called with `projections` (over the input) as
   // its arguments; join_type kInner or kLeft.
   std::shared_ptr<const TableFunction> table_function;

@@ -576,7 +576,7 @@ class Planner {
     auto keyed = keepColumns(left, std::vector<bool>(left->schema.size(), true));
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kJoin;
-    node->lookup = true;
+    node->strategy = PlanNode::JoinStrategy::kLookup;
     node->join_type = ref.join == ast::TableRef::JoinType::kLeft ? JoinType::kLeft : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
@@ -678,7 +678,7 @@ class Planner {
       return sqlError(ref.right->pos, "the versioned table '" + ref.right->name +
                                           "' of an event-time temporal join needs a rowtime attribute (WATERMARK FOR)");
     }
-    join->temporal = true;
+    join->strategy = PlanNode::JoinStrategy::kTemporal;
     join->left_time = as_of;
     join->right_time = right->rowtime;
     join->mode = ChangelogMode::kInsertOnly;
@@ -775,6 +775,7 @@ class Planner {
       }
     }
     if (!has_lower || !has_upper) return false;
+    join.strategy = PlanNode::JoinStrategy::kInterval;
     join.left_time = bounds[0].left_col;
     join.right_time = bounds[0].right_col;
     return true;

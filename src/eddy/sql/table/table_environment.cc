@@ -54,7 +54,8 @@ std::string joinName(const PlanNode& p) {
              std::to_string(p.right_keys[k] + left_width) + ")";
   }
   if (p.filter) where += (where.empty() ? "" : " AND ") + p.filter->toString();
-  if (p.lookup) {
+  using S = PlanNode::JoinStrategy;
+  if (p.strategy == S::kLookup) {
     std::string keys;
     for (size_t k = 0; k < p.left_keys.size(); ++k) {
       keys += (k ? ", " : "") + p.inputs[1]->schema[static_cast<size_t>(p.right_keys[k])].name + "=$" +
@@ -64,13 +65,13 @@ std::string joinName(const PlanNode& p) {
            "], joinType=[" + joinTypeName(p.join_type) + "], lookup=[" + keys + "]" +
            (p.filter ? ", where=[" + p.filter->toString() + "]" : "") + ", select=[" + fieldList(p.schema) + "])";
   }
-  if (p.temporal) {
+  if (p.strategy == S::kTemporal) {
     return std::string("TemporalJoin(joinType=[") + joinTypeName(p.join_type) + "], where=[" + where +
            " AND __TEMPORAL_JOIN_CONDITION($" + std::to_string(p.left_time) + ", $" +
            std::to_string(p.right_time + static_cast<int>(p.inputs[0]->schema.size())) + ")], select=[" +
            fieldList(p.schema) + "])";
   }
-  if (p.isIntervalJoin()) {
+  if (p.strategy == S::kInterval) {
     return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
            "], windowBounds=[isRowTime=true, leftLowerBound=" + std::to_string(p.lower) +
            ", leftUpperBound=" + std::to_string(p.upper) + ", leftTimeIndex=" + std::to_string(p.left_time) +
@@ -270,11 +271,11 @@ class Translator {
         return keyedParallelism(op, keys);
       }
       case PlanNode::Kind::kJoin: {
-        if (p->lookup) return lookupJoin(*p);
+        if (p->strategy == PlanNode::JoinStrategy::kLookup) return lookupJoin(*p);
         EDDY_ASSIGN_OR_RETURN(Stream left, translate(p->inputs[0]));
         EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
-        if (p->isIntervalJoin()) return intervalJoin(*p, left, right);
-        if (p->temporal) return temporalJoin(*p, left, right);
+        if (p->strategy == PlanNode::JoinStrategy::kInterval) return intervalJoin(*p, left, right);
+        if (p->strategy == PlanNode::JoinStrategy::kTemporal) return temporalJoin(*p, left, right);
         return keyedJoin<JoinOperator>(*p, left, right, joinSpec(*p));
       }
       case PlanNode::Kind::kRank: {
@@ -515,7 +516,7 @@ std::string explainNode(const PlanNode& p, int indent) {
   }
   s += p.mode == ChangelogMode::kUpdates ? "  [changelog: I,UB,UA,D]\n" : "  [changelog: I]\n";
   // A lookup join's side table is read by the join, not a plan input (as Flink shows it).
-  for (size_t i = 0; i < (p.lookup ? 1 : p.inputs.size()); ++i) s += explainNode(*p.inputs[i], indent + 1);
+  for (size_t i = 0; i < (p.strategy == PlanNode::JoinStrategy::kLookup ? 1 : p.inputs.size()); ++i) s += explainNode(*p.inputs[i], indent + 1);
   return s;
 }
 
