@@ -46,8 +46,7 @@ std::vector<std::pair<int64_t, std::string>> sortedEntries(state::MapState<int64
 }  // namespace
 
 IntervalJoinOperator::IntervalJoinOperator(IntervalJoinSpec spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-      spec_(std::move(spec)),
+    : spec_(std::move(spec)),
       joined_(spec_.left_types, spec_.right_types, spec_.condition) {
   static_cast<JoinInputColumns&>(sides_[0]) = JoinInputColumns(spec_.left_keys, spec_.left_types);
   static_cast<JoinInputColumns&>(sides_[1]) = JoinInputColumns(spec_.right_keys, spec_.right_types);
@@ -62,11 +61,7 @@ IntervalJoinOperator::IntervalJoinOperator(IntervalJoinSpec spec)
 }
 
 void IntervalJoinOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedState();
   const char* caches[2] = {"leftCache", "rightCache"};
   const char* timers[2] = {"leftCleanupTimer", "rightCleanupTimer"};
   for (int s = 0; s < 2; ++s) {

@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/joined_rows.h"
+#include "eddy/sql/exec/timed_join.h"
 
 namespace eddy::sql {
 
@@ -32,24 +31,15 @@ struct IntervalJoinSpec : JoinSpec {
 /// Cleanup follows Flink's timers (one pending per key and side) and expiration times,
 /// so padded rows come out when Flink's would.
 /// Thread: the task thread.
-class IntervalJoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, RecordBatch, RecordBatch>,
-                                   private operators::KeyedSupport<std::string, RecordBatch>,
-                                   public runtime::Triggerable<std::string, int64_t> {
+class IntervalJoinOperator final : public TimedJoinOperator {
  public:
   explicit IntervalJoinOperator(IntervalJoinSpec spec);
 
-  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
-    return stashRestored(std::move(restored));
-  }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
-  }
   void open() override;
   void processElement1(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 0); }
   void processElement2(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 1); }
   void processWatermark(runtime::Watermark wm) override;
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
-  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
  private:
   struct Side : JoinInputColumns {
@@ -76,7 +66,6 @@ class IntervalJoinOperator final : public runtime::TwoInputStreamOperator<Record
   Side sides_[2];
   int64_t min_cleanup_interval_ = 0;
   JoinedRows joined_;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
 };
 
 }  // namespace eddy::sql

@@ -8,19 +8,14 @@
 namespace eddy::sql {
 
 TemporalJoinOperator::TemporalJoinOperator(TemporalJoinSpec spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-      spec_(std::move(spec)),
+    : spec_(std::move(spec)),
       joined_(spec_.left_types, spec_.right_types, spec_.condition) {
   sides_[0] = JoinInputColumns(spec_.left_keys, spec_.left_types);
   sides_[1] = JoinInputColumns(spec_.right_keys, spec_.right_types);
 }
 
 void TemporalJoinOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedState();
   left_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("temporalLeft"));
   right_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("temporalRight"));
 }

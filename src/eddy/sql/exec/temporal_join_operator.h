@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/joined_rows.h"
+#include "eddy/sql/exec/timed_join.h"
 
 namespace eddy::sql {
 
@@ -27,24 +26,15 @@ struct TemporalJoinSpec : JoinSpec {
 /// Versions older than the newest one at or before the watermark are dropped.
 /// Append-only out; the output keeps the left rowtime.
 /// Thread: the task thread.
-class TemporalJoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, RecordBatch, RecordBatch>,
-                                   private operators::KeyedSupport<std::string, RecordBatch>,
-                                   public runtime::Triggerable<std::string, int64_t> {
+class TemporalJoinOperator final : public TimedJoinOperator {
  public:
   explicit TemporalJoinOperator(TemporalJoinSpec spec);
 
-  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
-    return stashRestored(std::move(restored));
-  }
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
-  }
   void open() override;
   void processElement1(const runtime::StreamRecord<RecordBatch>& record) override;
   void processElement2(const runtime::StreamRecord<RecordBatch>& record) override;
   void processWatermark(runtime::Watermark wm) override;
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
-  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
  private:
   TemporalJoinSpec spec_;
@@ -54,7 +44,6 @@ class TemporalJoinOperator final : public runtime::TwoInputStreamOperator<Record
   // right versions by time (a kind byte, then the encoded row).
   state::MapState<int64_t, std::string>* left_ = nullptr;
   state::MapState<int64_t, std::string>* right_ = nullptr;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
 };
 
 }  // namespace eddy::sql

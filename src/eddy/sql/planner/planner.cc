@@ -422,6 +422,7 @@ class Planner {
       }
     }
     if (!residual.empty()) node->filter = std::shared_ptr<const Expression>(andAll(std::move(residual)));
+    const bool window = as_of < 0 && !interval && windowJoin(*node, left, right);
     if (!left_filters.empty()) node->inputs[0] = filtered(node->inputs[0], andAll(std::move(left_filters)));
     if (!right_filters.empty()) node->inputs[1] = filtered(node->inputs[1], andAll(std::move(right_filters)));
     // Flink: a regular join's output has no time attributes, an interval join keeps
@@ -444,6 +445,10 @@ class Planner {
     for (size_t f = 0; f < scope.fields.size(); ++f) scope.fields[f].type = node->schema[f].type;
     bool updates = left->mode == ChangelogMode::kUpdates || right->mode == ChangelogMode::kUpdates;
     if (as_of >= 0) return temporalJoin(ref, node, as_of);
+    if (window) {
+      if (updates) return sqlError(ref.pos, "a window join does not support consuming update and delete changes");
+      return PlanPtr(node);  // Append-only: each window's rows come out once it fires.
+    }
     if (interval) {
       if (updates) {
         return sqlError(ref.pos, "an interval join does not support consuming update and delete changes");
@@ -698,6 +703,24 @@ class Planner {
       if (!kept) return {};
     }
     return n->table->primary_key;
+  }
+
+  // Whether `join` equates both inputs' window_start and window_end (Flink's window join:
+  // both windowed alike, joined per window); if so it becomes one.
+  static bool windowJoin(PlanNode& join, const PlanPtr& left, const PlanPtr& right) {
+    auto lw = windowColumns(*left);
+    auto rw = windowColumns(*right);
+    if (!lw || !rw) return false;
+    bool start = false, end = false;
+    for (size_t k = 0; k < join.left_keys.size(); ++k) {
+      start = start || (join.left_keys[k] == lw->start && join.right_keys[k] == rw->start);
+      end = end || (join.left_keys[k] == lw->end && join.right_keys[k] == rw->end);
+    }
+    if (!start || !end) return false;
+    join.strategy = PlanNode::JoinStrategy::kWindow;
+    join.left_time = lw->end;
+    join.right_time = rw->end;
+    return true;
   }
 
   // One bound of an interval join: right time + value <= left time (lower), or left time

@@ -17,6 +17,7 @@
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/temporal_join_operator.h"
+#include "eddy/sql/exec/window_join_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
 #include "eddy/sql/exec/window_table_function.h"
 #include "eddy/sql/parser/parser.h"
@@ -70,6 +71,11 @@ std::string joinName(const PlanNode& p) {
            " AND __TEMPORAL_JOIN_CONDITION($" + std::to_string(p.left_time) + ", $" +
            std::to_string(p.right_time + static_cast<int>(p.inputs[0]->schema.size())) + ")], select=[" +
            fieldList(p.schema) + "])";
+  }
+  if (p.strategy == S::kWindow) {
+    return std::string("WindowJoin(joinType=[") + joinTypeName(p.join_type) + "], leftWindow=[window_end=$" +
+           std::to_string(p.left_time) + "], rightWindow=[window_end=$" + std::to_string(p.right_time) + "], where=[" +
+           where + "], select=[" + fieldList(p.schema) + "])";
   }
   if (p.strategy == S::kInterval) {
     return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
@@ -276,6 +282,13 @@ class Translator {
         EDDY_ASSIGN_OR_RETURN(Stream right, translate(p->inputs[1]));
         if (p->strategy == PlanNode::JoinStrategy::kInterval) return intervalJoin(*p, left, right);
         if (p->strategy == PlanNode::JoinStrategy::kTemporal) return temporalJoin(*p, left, right);
+        if (p->strategy == PlanNode::JoinStrategy::kWindow) {
+          WindowJoinSpec spec;
+          static_cast<JoinSpec&>(spec) = joinSpec(*p);
+          spec.left_end = p->left_time;
+          spec.right_end = p->right_time;
+          return keyedJoin<WindowJoinOperator>(*p, left, right, spec);
+        }
         return keyedJoin<JoinOperator>(*p, left, right, joinSpec(*p));
       }
       case PlanNode::Kind::kRank: {
