@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "eddy/core/flat_hash_map.h"
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
@@ -67,22 +68,23 @@ class WindowAggregateOperator final
       encodeKey(in, r, keys_, key_types_, key);
       slot = key;
       slot.append(reinterpret_cast<const char*>(&end), sizeof end);
-      auto [it, inserted] = cache_.try_emplace(slot);
-      Pending& p = it->second;
+      bool inserted = false;
+      Pending& p = cache_.tryEmplace(slot, &inserted);
       if (inserted) {
         // Not cached: read its state once.
         backend().setCurrentKey(key);
         p.key = key;
         p.end = end;
         p.start = starts.i64[r];
-        if (!state_->contains(end)) {
+        bool stored = false;
+        p.accs = load(end, nullptr, &stored);
+        if (!stored) {
           if (proctime_) {
             timers_->registerProcessingTimeTimer(end, end - 1);
           } else {
             timers_->registerEventTimeTimer(end, end - 1);
           }
         }
-        p.accs = load(end);
       }
       p.dirty = true;
       for (size_t a = 0; a < aggs_.size(); ++a) foldRow(p.accs[a], aggs_[a], in, r, isAccumulate(in.kinds[r]));
@@ -114,11 +116,10 @@ class WindowAggregateOperator final
     std::string slot = t.key;
     slot.append(reinterpret_cast<const char*>(&end), sizeof end);
     std::vector<Accumulator> accs;
-    auto cached = cache_.find(slot);
-    if (cached != cache_.end()) {
-      start = cached->second.start;
-      accs = std::move(cached->second.accs);
-      cache_.erase(cached);
+    if (Pending* cached = cache_.find(slot)) {
+      start = cached->start;
+      accs = std::move(cached->accs);
+      cache_.erase(slot);
     } else {
       accs = load(end, &start);
     }
@@ -135,9 +136,10 @@ class WindowAggregateOperator final
 
   // The accumulators of the current key's window ending at `end` (fresh ones if none),
   // and the window's start. Windows sharing an end share a start (one TVF per operator).
-  std::vector<Accumulator> load(int64_t end, int64_t* start = nullptr) {
+  std::vector<Accumulator> load(int64_t end, int64_t* start = nullptr, bool* stored = nullptr) {
     std::vector<Accumulator> accs = freshAccumulators(aggs_);
     std::optional<std::string> bytes = state_->get(end);
+    if (stored) *stored = bytes.has_value();
     if (!bytes) return accs;
     int64_t s = 0;
     Status st = decodeAccumulators(*bytes, &s, accs);
@@ -150,12 +152,12 @@ class WindowAggregateOperator final
   }
   // Writes the changed windows of the cache to keyed state.
   void flushCache() {
-    for (auto& [slot, p] : cache_) {
-      if (!p.dirty) continue;
+    cache_.forEach([&](const std::string&, Pending& p) {
+      if (!p.dirty) return;
       backend().setCurrentKey(p.key);
       store(p.end, p.start, p.accs);
       p.dirty = false;
-    }
+    });
   }
   void flush() {
     if (out_.empty()) return;
@@ -185,7 +187,10 @@ class WindowAggregateOperator final
     std::vector<Accumulator> accs;
   };
   static constexpr size_t kMaxCachedWindows = 1 << 16;
-  std::unordered_map<std::string, Pending> cache_;
+  struct SlotHash {
+    size_t operator()(const std::string& s) const { return std::hash<std::string>()(s); }
+  };
+  FlatHashMap<std::string, Pending, SlotHash> cache_;
 };
 
 }  // namespace eddy::sql

@@ -17,8 +17,8 @@ WindowJoinOperator::WindowJoinOperator(WindowJoinSpec spec)
 
 void WindowJoinOperator::open() {
   openKeyedState();
-  rows_[0] = backend().getState(state::ValueStateDescriptor<std::string>("windowJoinLeft"));
-  rows_[1] = backend().getState(state::ValueStateDescriptor<std::string>("windowJoinRight"));
+  rows_[0] = backend().getListState(state::ListStateDescriptor<std::string>("windowJoinLeft"));
+  rows_[1] = backend().getListState(state::ListStateDescriptor<std::string>("windowJoinRight"));
 }
 
 void WindowJoinOperator::process(const RecordBatch& in, int side) {
@@ -40,9 +40,7 @@ void WindowJoinOperator::process(const RecordBatch& in, int side) {
     if (null_key) key += std::string(1, static_cast<char>(side)) + std::to_string(r);  // Alone in its key.
     backend().setCurrentKey(key);
     encodeKey(in, r, me.all_columns, me.types, row);
-    std::string rows = rows_[side]->value().value_or(std::string());
-    appendBytes(rows, row);
-    rows_[side]->update(std::move(rows));
+    rows_[side]->add(row);
     timers_->registerEventTimeTimer(0, fire_at);
   }
 }
@@ -56,8 +54,7 @@ void WindowJoinOperator::processWatermark(runtime::Watermark wm) {
 void WindowJoinOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>&) {
   std::vector<std::string> rows[2];
   for (int s = 0; s < 2; ++s) {
-    std::string bytes = rows_[s]->value().value_or(std::string());
-    for (size_t p = 0; p < bytes.size();) rows[s].push_back(readBytes(bytes, p));
+    rows[s] = rows_[s]->get();
     rows_[s]->clear();
   }
   std::vector<bool> right_joined(rows[1].size(), false);

@@ -40,8 +40,9 @@ class WindowJoinOperator final : public TimedJoinOperator {
   int end_col_[2];
   bool outer_[2];
   JoinedRows joined_;
-  // Per key (which holds the window): each side's rows, appendBytes of encoded rows.
-  state::ValueState<std::string>* rows_[2] = {nullptr, nullptr};
+  // Per key (which holds the window): each side's rows, encoded (a list: appending a
+  // row costs the row, not the window's rows so far).
+  state::ListState<std::string>* rows_[2] = {nullptr, nullptr};
 };
 
 }  // namespace eddy::sql

@@ -88,6 +88,7 @@ struct PlanNode {
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
   int time_col = -1;  // Input column the window is over.
+  int end_col = -1;   // kWindowAggregate: the input's window_end column.
   // SESSION: the columns sessions are kept apart by (the TVF's PARTITION BY, or a legacy
   // window's group keys); input columns for the TVF node, pre-projection columns for
   // the aggregate.

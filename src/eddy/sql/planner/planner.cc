@@ -1567,6 +1567,7 @@ class Planner {
   // and window Top-Ns (Flink's window properties).
   struct WindowColumns {
     int start, end, time;
+    const PlanNode* source = nullptr;  // The TVF or window aggregation: its window spec.
   };
   static std::optional<WindowColumns> windowColumns(const PlanNode& p) {
     std::optional<WindowColumns> in;
@@ -1575,7 +1576,7 @@ class Planner {
         const int width = static_cast<int>(p.inputs[0]->schema.size());
         // Window Top-N fires on the watermark: event-time windows only.
         if (p.window.kind == WindowSpec::Kind::kSession || !p.schema.back().type.rowtime) return std::nullopt;
-        return WindowColumns{width, width + 1, p.time_col};
+        return WindowColumns{width, width + 1, p.time_col, &p};
       }
       case PlanNode::Kind::kWindowAggregate: {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
@@ -1583,11 +1584,11 @@ class Planner {
         if (p.window.kind == WindowSpec::Kind::kSession || !p.schema[static_cast<size_t>(k + 2)].type.rowtime) {
           return std::nullopt;
         }
-        return WindowColumns{k, k + 1, k + 2};
+        return WindowColumns{k, k + 1, k + 2, &p};
       }
       case PlanNode::Kind::kCalc: {
         if (!(in = windowColumns(*p.inputs[0]))) return std::nullopt;
-        WindowColumns out{-1, -1, -1};
+        WindowColumns out{-1, -1, -1, in->source};
         for (size_t i = 0; i < p.projections.size(); ++i) {
           auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
           if (!ref) continue;
@@ -1739,6 +1740,11 @@ class Planner {
     std::vector<std::string> group_canon;
     int window_start = -1, window_end = -1;
     const PlanNode* window = windowSource(*input);
+    // Over a window aggregation's (or a TVF's) rows further up: grouping by their
+    // window_start and window_end aggregates per window again (Flink's cascading window
+    // aggregation), with the same window.
+    std::optional<WindowColumns> cascade;
+    if (!window && !legacy && (cascade = windowColumns(*input))) window = cascade->source;
     for (const auto& g : s.group_by) {
       if (g.get() == legacy) {
         // The group window stands for its window_start and window_end.
@@ -1753,7 +1759,12 @@ class Planner {
       }
       EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*g, scope));
       std::string name = g->kind == Expr::Kind::kColumn ? g->names.back() : "$f" + std::to_string(pre->schema.size());
-      if (window && g->kind == Expr::Kind::kColumn) {
+      if (cascade) {
+        if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
+          if (ref->index() == cascade->start) window_start = static_cast<int>(pre->schema.size());
+          if (ref->index() == cascade->end) window_end = static_cast<int>(pre->schema.size());
+        }
+      } else if (window && g->kind == Expr::Kind::kColumn) {
         if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
           const std::string& col = input->schema[static_cast<size_t>(ref->index())].name;
           size_t base = input->schema.size() - 3;
@@ -1815,9 +1826,14 @@ class Planner {
       node->schema.push_back({"window_start", LogicalType::timestamp(3).notNull()});
       node->schema.push_back({"window_end", LogicalType::timestamp(3).notNull()});
       LogicalType wt = input->schema.back().type;
+      if (cascade) {
+        wt = cascade->time >= 0 ? input->schema[static_cast<size_t>(cascade->time)].type : LogicalType::timestamp(3);
+        wt.rowtime = true;
+      }
       node->schema.push_back({"window_time", wt});
       node->rowtime = wt.rowtime ? static_cast<int>(k + 2) : -1;
-      node->time_col = window_start;  // The pre-projection's window_start column.
+      node->time_col = window_start;  // The pre-projection's window_start column ...
+      node->end_col = window_end;     // ... and window_end.
       if (legacy) {
         // TUMBLE_START(ts, size) and friends name the window's columns.
         std::string args = canon(*legacy).substr(legacy->name.size());

@@ -254,7 +254,7 @@ class Translator {
           return keyedParallelism(op, keys);
         }
         int start = p->time_col;
-        int end = windowEndColumn(*p);
+        int end = p->end_col;
         if (p->window.kind == WindowSpec::Kind::kSession) {
           auto partition = p->partition_keys;
           auto in_types = typesOf(in_schema);
@@ -397,15 +397,6 @@ class Translator {
     spec.lower = p.lower;
     spec.upper = p.upper;
     return keyedJoin<IntervalJoinOperator>(p, left, right, spec);
-  }
-
-  static int windowEndColumn(const PlanNode& p) {
-    // The pre-projection names the TVF's columns after them.
-    const Schema& s = p.inputs[0]->schema;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i].name == "window_end") return static_cast<int>(i);
-    }
-    return p.time_col + 1;
   }
 
   Result<Stream> scan(const PlanNode& p) {
