@@ -192,6 +192,9 @@ void Accumulator::add(const Value& v, int sign) {
       }
       break;
     }
+    case AggKind::kCollect:
+      addToMultiset(encodeOrdered(v, t), sign);
+      break;
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -271,6 +274,15 @@ Value Accumulator::result() const {
         s += order_[i];
       }
       return Value::ofString(std::move(s));
+    }
+    case AggKind::kCollect: {
+      // Flink prints a multiset as a map of element to count; here in element order.
+      std::string s = "{";
+      for (const auto& [e, n] : values_) {
+        if (s.size() > 1) s += ", ";
+        s += formatValue(decodeOrdered(e, t), t) + "=" + std::to_string(n);
+      }
+      return Value::ofString(s + "}");
     }
     case AggKind::kUser: break;  // Answered above.
   }

@@ -26,7 +26,8 @@ enum class AggKind {
   kFirstValue,
   kLastValue,
   kListAgg,
-  kUser,  // A user-defined AggregateFunction.
+  kCollect,  // COLLECT(x): the multiset of the non-null values.
+  kUser,     // A user-defined AggregateFunction.
 };
 
 /// A user-defined aggregate function (Flink's AggregateFunction), registered with

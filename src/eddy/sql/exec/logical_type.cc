@@ -9,6 +9,7 @@ Storage LogicalType::storage() const {
       return Storage::kDouble;
     case TypeId::kChar:
     case TypeId::kVarchar:
+    case TypeId::kMultiset:
       return Storage::kString;
     default:
       return Storage::kInt64;
@@ -45,6 +46,7 @@ std::string LogicalType::toString() const {
     case TypeId::kTimestampLtz: s = "TIMESTAMP_LTZ(" + std::to_string(precision) + ")"; break;
     case TypeId::kIntervalDayTime: s = "INTERVAL SECOND(3)"; break;
     case TypeId::kIntervalYearMonth: s = "INTERVAL MONTH"; break;
+    case TypeId::kMultiset: s = "MULTISET<" + (element ? element->toString() : std::string("NULL")) + ">"; break;
   }
   if (rowtime) s += " *ROWTIME*";
   if (proctime) s += " *PROCTIME*";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <cstdint>
 #include <string>
 
@@ -24,11 +25,13 @@ enum class TypeId {
   kTimestampLtz,
   kIntervalDayTime,    // Milliseconds.
   kIntervalYearMonth,  // Months.
+  kMultiset,  // MULTISET<element> (COLLECT's result), held as its printed text.
 };
 
 /// How a column stores its values: every integer-like type (dates as days, times and
 /// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
-/// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1.
+/// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1, a
+/// MULTISET as its printed text (`{a=2, b=1}`: nothing reads its elements back).
 enum class Storage { kInt64, kDouble, kString };
 
 /// A SQL type: its id, precision and scale where they apply, nullability, and whether
@@ -40,6 +43,7 @@ struct LogicalType {
   bool nullable = true;
   bool rowtime = false;
   bool proctime = false;
+  std::shared_ptr<const LogicalType> element;  // MULTISET's element type.
 
   static LogicalType of(TypeId id, int precision = 0, int scale = 0) {
     LogicalType t;
@@ -55,6 +59,11 @@ struct LogicalType {
   static LogicalType string() { return of(TypeId::kVarchar, 2147483647); }
   static LogicalType timestamp(int p = 3) { return of(TypeId::kTimestamp, p); }
   static LogicalType decimal(int p, int s) { return of(TypeId::kDecimal, p, s); }
+  static LogicalType multiset(const LogicalType& e) {
+    LogicalType t = of(TypeId::kMultiset);
+    t.element = std::make_shared<const LogicalType>(e);
+    return t;
+  }
 
   LogicalType notNull() const {
     LogicalType t = *this;

@@ -254,7 +254,8 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kDouble: return formatJava(v.d);
     case TypeId::kDecimal: return formatDecimal(v.i, t.scale);
     case TypeId::kChar:
-    case TypeId::kVarchar: return v.s;
+    case TypeId::kVarchar:
+    case TypeId::kMultiset: return v.s;
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
     case TypeId::kTimestamp:

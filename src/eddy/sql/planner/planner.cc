@@ -82,7 +82,7 @@ bool isAggregate(const std::string& name) {
   static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
                                               "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
                                               "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
-                                              "LAST_VALUE", "LISTAGG"};
+                                              "LAST_VALUE", "LISTAGG", "COLLECT"};
   return kAggs.count(name) != 0;
 }
 
@@ -1897,7 +1897,8 @@ class Planner {
         {"AVG", AggKind::kAvg},             {"MIN", AggKind::kMin},           {"MAX", AggKind::kMax},
         {"STDDEV", AggKind::kStddevSamp},   {"STDDEV_POP", AggKind::kStddevPop}, {"STDDEV_SAMP", AggKind::kStddevSamp},
         {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
-        {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg}};
+        {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg},
+        {"COLLECT", AggKind::kCollect}};
     auto user = catalog_.aggregate_functions.find(n);
     if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
     call.kind = kKinds.at(n);
@@ -1941,11 +1942,14 @@ class Planner {
           call.separator = c.args[1]->text;
         }
         break;
+      case AggKind::kCollect:
+        call.type = LogicalType::multiset(t);
+        break;
       default:
         call.type = t;
         break;
     }
-    call.type.nullable = call.kind != AggKind::kCount && call.kind != AggKind::kSum0;
+    call.type.nullable = call.kind != AggKind::kCount && call.kind != AggKind::kSum0 && call.kind != AggKind::kCollect;
     call.arg_type = t;
     call.retractable = pre.mode == ChangelogMode::kUpdates;
     call.arg = static_cast<int>(pre.schema.size());
