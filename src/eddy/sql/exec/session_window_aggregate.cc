@@ -42,7 +42,8 @@ void SessionWindowAggregateOperator::open() {
                                                                                   this);
   restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
   dropRestored();
-  sessions_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("sessions"));
+  sessions_ = backend().getMapState(state::MapStateDescriptor<int64_t, int64_t>("sessions"));
+  rows_ = backend().getListState(state::ListStateDescriptor<std::string>("sessionRows"));
   out_ = emptyBatch(output_types_);
 }
 
@@ -50,47 +51,59 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
   const RecordBatch& in = record.value;
   const Column& starts = in.columns[static_cast<size_t>(start_col_)];
   const Column& ends = in.columns[static_cast<size_t>(end_col_)];
-  std::string key, row;
+  std::string key, row, values;
   for (size_t r = 0; r < in.size(); ++r) {
     encodeKey(in, r, partition_keys_, partition_types_, key);
     backend().setCurrentKey(key);
-    Session merged{starts.i64[r], ends.i64[r], {}};
+    const int64_t row_start = starts.i64[r];
+    int64_t start = row_start, end = ends.i64[r];
     std::vector<int64_t> absorbed;
-    for (auto& [end, bytes] : sessions_->entries()) {
-      Session s = decodeSession(end, bytes);
-      if (s.start > merged.end || s.end < merged.start) continue;
-      merged.start = std::min(merged.start, s.start);
-      merged.end = std::max(merged.end, s.end);
-      merged.rows += s.rows;
-      absorbed.push_back(end);
+    for (auto& [e, s] : sessions_->entries()) {
+      if (s > end || e < start) continue;
+      start = std::min(start, s);
+      end = std::max(end, e);
+      absorbed.push_back(e);
     }
-    if (merged.end - 1 <= timers_->currentWatermark()) {
+    if (end - 1 <= timers_->currentWatermark()) {
       context().metrics->num_late_records_dropped.inc();
       continue;  // Nothing absorbed is touched: those sessions stay as they were.
     }
-    for (int64_t end : absorbed) {
-      sessions_->remove(end);
-      if (end != merged.end) timers_->deleteEventTimeTimer(end, end - 1);
+    for (int64_t e : absorbed) {
+      sessions_->remove(e);
+      if (e != end) timers_->deleteEventTimeTimer(e, e - 1);
     }
+    sessions_->put(end, start);
+    timers_->registerEventTimeTimer(end, end - 1);
+    std::string stored(8, '\0');
+    std::memcpy(stored.data(), &row_start, 8);
     encodeKey(in, r, keys_, key_types_, row);
-    appendBytes(merged.rows, row);
-    encodeKey(in, r, value_cols_, value_types_, row);
-    appendBytes(merged.rows, row);
-    sessions_->put(merged.end, encodeSession(merged));
-    timers_->registerEventTimeTimer(merged.end, merged.end - 1);
+    encodeKey(in, r, value_cols_, value_types_, values);
+    appendBytes(stored, row);
+    appendBytes(stored, values);
+    rows_->add(std::move(stored));
   }
 }
 
 void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) {
-  std::optional<std::string> bytes = sessions_->get(t.ns);
-  if (!bytes) return;  // Merged into a later session.
-  Session s = decodeSession(t.ns, *bytes);
-  sessions_->remove(t.ns);
-  // Group the session's rows by group key (its bytes); keys come out in key order.
+  const int64_t end = t.ns;
+  std::optional<int64_t> start = sessions_->get(end);
+  if (!start) return;  // Merged into a later session.
+  sessions_->remove(end);
+  // The session's rows (their window starts in it); the others stay.
+  std::vector<std::string> rows = rows_->get();
+  std::vector<std::string> others;
+  // Group the rows by group key (its bytes); keys come out in key order.
   std::map<std::string, std::vector<Accumulator>> groups;
-  for (size_t p = 0; p < s.rows.size();) {
-    std::string group = readBytes(s.rows, p);
-    std::vector<Value> values = decodeKey(readBytes(s.rows, p), value_types_);
+  for (std::string& bytes : rows) {
+    int64_t row_start;
+    std::memcpy(&row_start, bytes.data(), 8);
+    if (row_start < *start || row_start >= end) {
+      others.push_back(std::move(bytes));
+      continue;
+    }
+    size_t p = 8;
+    std::string group = readBytes(bytes, p);
+    std::vector<Value> values = decodeKey(readBytes(bytes, p), value_types_);
     auto it = groups.find(group);
     if (it == groups.end()) it = groups.emplace(group, freshAccumulators(aggs_)).first;
     // Input column c of the row is its stored value column.
@@ -100,30 +113,20 @@ void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<st
     };
     for (size_t a = 0; a < aggs_.size(); ++a) foldRow(it->second[a], aggs_[a], column, true);
   }
+  if (others.empty()) {
+    rows_->clear();
+  } else {
+    rows_->update(std::move(others));
+  }
   for (const auto& [group, accs] : groups) {
     size_t c = 0;
     for (const Value& v : decodeKey(group, key_types_)) appendValue(out_.columns[c++], v);
-    appendValue(out_.columns[c++], Value::ofInt(s.start));
-    appendValue(out_.columns[c++], Value::ofInt(s.end));
-    appendValue(out_.columns[c++], Value::ofInt(s.end - 1));
+    appendValue(out_.columns[c++], Value::ofInt(*start));
+    appendValue(out_.columns[c++], Value::ofInt(end));
+    appendValue(out_.columns[c++], Value::ofInt(end - 1));
     for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
     out_.kinds.push_back(RowKind::kInsert);
   }
-}
-
-std::string SessionWindowAggregateOperator::encodeSession(const Session& s) {
-  std::string out(8, '\0');
-  std::memcpy(out.data(), &s.start, 8);
-  return out + s.rows;
-}
-
-SessionWindowAggregateOperator::Session SessionWindowAggregateOperator::decodeSession(int64_t end,
-                                                                                      const std::string& bytes) {
-  Session s;
-  std::memcpy(&s.start, bytes.data(), 8);
-  s.end = end;
-  s.rows = bytes.substr(8);
-  return s;
 }
 
 void SessionWindowAggregateOperator::flush() {

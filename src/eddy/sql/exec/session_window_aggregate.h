@@ -18,7 +18,10 @@ namespace eddy::sql {
 /// fires when the watermark passes its end - 1: one +I per group key among its rows.
 /// A row whose merged session has already ended by the watermark is late and dropped.
 /// Open sessions keep their rows (group keys and aggregate arguments) rather than
-/// accumulators, so merging needs no merge function; aggregates are computed on firing.
+/// accumulators, so merging needs no merge function; aggregates are computed on firing,
+/// over the session's rows in arrival order. A session is only its bounds; its key's
+/// rows are one list, each with its own window's start, so merging moves no rows and
+/// adding one costs the row (keeping them in the session made a long session quadratic).
 /// Append-only in and out.
 /// Output: group key columns, window_start, window_end, window_time (end - 1), aggregates.
 /// Thread: the task thread.
@@ -49,13 +52,6 @@ class SessionWindowAggregateOperator final
   void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
  private:
-  struct Session {
-    int64_t start = 0;
-    int64_t end = 0;
-    std::string rows;  // Per row: appendBytes of its group key, then of its value columns.
-  };
-  static std::string encodeSession(const Session& s);
-  static Session decodeSession(int64_t end, const std::string& bytes);
   void flush();
 
   // Plan.
@@ -71,8 +67,11 @@ class SessionWindowAggregateOperator final
   std::vector<int> value_cols_;
   std::vector<LogicalType> value_types_;
   std::vector<LogicalType> output_types_;
-  // Checkpointed state: per key, session end -> session; a timer per session end.
-  state::MapState<int64_t, std::string>* sessions_ = nullptr;
+  // Checkpointed state, per key: session end -> session start, a timer per session end;
+  // and the rows, each the start of its own window (8 bytes, which puts it in exactly
+  // one session), then appendBytes of its group key and of its value columns.
+  state::MapState<int64_t, int64_t>* sessions_ = nullptr;
+  state::ListState<std::string>* rows_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   // Transient state: rows of fired sessions not yet emitted.
   RecordBatch out_;
