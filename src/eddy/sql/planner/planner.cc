@@ -170,6 +170,25 @@ class Planner {
       parts.push_back(p);
     }
     PlanPtr result = parts[0];
+    // ORDER BY a column the SELECT does not return (Calcite's hidden sort columns): the
+    // single SELECT is planned again returning those too, sorted on, then dropped.
+    size_t hidden = 0;
+    if (parts.size() == 1 && q.selects[0] && !q.selects[0]->distinct && !q.order_by.empty()) {
+      Scope sc = scopeOf(result->schema, "");
+      std::vector<const Expr*> missing;
+      for (const auto& item : q.order_by) {
+        if (!expr(*item.expr, sc).isOk()) missing.push_back(item.expr.get());
+      }
+      if (!missing.empty()) {
+        hidden_order_ = &missing;
+        Result<PlanPtr> again = select(*q.selects[0]);
+        hidden_order_ = nullptr;
+        if (again.isOk() && (*again)->schema.size() == result->schema.size() + missing.size()) {
+          hidden = missing.size();
+          result = *again;
+        }
+      }
+    }
     if (parts.size() > 1) {
       auto u = std::make_shared<PlanNode>();
       u->kind = PlanNode::Kind::kUnion;
@@ -195,6 +214,7 @@ class Planner {
     }
     if (q.limit) {
       EDDY_ASSIGN_OR_RETURN(result, limitPlan(q, result));
+      if (hidden) result = firstColumns(result, result->schema.size() - hidden);
     } else if (!q.order_by.empty()) {
       // Without LIMIT, Flink streaming allows ORDER BY only on an ascending time
       // attribute, which a stream already is in (with bounded out-of-orderness it sorts
@@ -209,6 +229,7 @@ class Planner {
         }
         if (item.desc) return sqlError(item.expr->pos, "ORDER BY a time attribute must be ascending in streaming mode");
       }
+      if (hidden) result = firstColumns(result, result->schema.size() - hidden);
     }
     ctes_.resize(ctes_.size() - pushed);
     return result;
@@ -1525,6 +1546,20 @@ class Planner {
       if (auto* ref = dynamic_cast<InputRef*>(e.get())) keeps_rowtime = ref->index() == input->rowtime;
       addProjection(*calc, std::shared_ptr<const Expression>(std::move(e)), outputName(item, i), used, keeps_rowtime);
     }
+    if (hidden_order_) {
+      // ORDER BY expressions the query does not return, as columns named after them
+      // (so that the ORDER BY binds to them), dropped after the sort.
+      for (const Expr* o : *hidden_order_) {
+        EDDY_ASSIGN_OR_RETURN(ExprP e, agg ? aggExpr(*o, scope, *agg) : expr(*o, scope));
+        bool keeps_rowtime = false;
+        if (auto* ref = dynamic_cast<InputRef*>(e.get())) keeps_rowtime = ref->index() == input->rowtime;
+        std::string name = o->kind == Expr::Kind::kColumn ? o->names.back() : canon(*o);
+        calc->schema.push_back({name, keeps_rowtime ? e->type() : e->type().plain()});
+        if (keeps_rowtime) calc->rowtime = static_cast<int>(calc->schema.size()) - 1;
+        calc->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
+      }
+      hidden_order_ = nullptr;
+    }
     if (having) {
       EDDY_ASSIGN_OR_RETURN(ExprP h, aggExpr(*having, scope, *agg));
       if (h->type().id != TypeId::kBoolean) return sqlError(having->pos, "HAVING needs a boolean condition");
@@ -2360,6 +2395,9 @@ class Planner {
   int rank_col_ = -1;
   // While a SELECT with OVER aggregates is projected: each OVER expression's column.
   std::map<const Expr*, std::pair<int, LogicalType>> over_cols_;
+  // While a SELECT is planned again for its query's ORDER BY: the ORDER BY expressions
+  // its result lacks, for project() to add.
+  const std::vector<const Expr*>* hidden_order_ = nullptr;
   // Scalar subqueries of the SELECT being planned: the column holding each one's value.
   std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
 };
