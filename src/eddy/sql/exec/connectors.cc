@@ -1,5 +1,7 @@
 // The source connectors of SQL tables: values (tests), filesystem (csv, json), datagen
 // (nexmark is in nexmark.cc).
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -88,6 +90,11 @@ class ValuesFactory final : public RowSourceFactory {
     for (const auto& s : splits) r.push_back(std::make_unique<ValuesReader>(data_, types_, std::stoull(s.position)));
     return r;
   }
+  // The test connector reads any metadata key, as NULL (a row has no fields for it).
+  Status readMetadata(const std::vector<std::string>&, const std::vector<LogicalType>& types) override {
+    types_.insert(types_.end(), types.begin(), types.end());
+    return Status::ok();
+  }
 
  private:
   std::shared_ptr<const ValuesData> data_;
@@ -95,6 +102,13 @@ class ValuesFactory final : public RowSourceFactory {
 };
 
 // ---- filesystem: CSV (RFC 4180 quoting, no header) or JSON lines, one split per file.
+// Flink's filesystem metadata: what a row can learn about the file it comes from.
+const std::vector<std::pair<std::string, Storage>> kFileMetadata = {
+    {"file.path", Storage::kString},
+    {"file.name", Storage::kString},
+    {"file.size", Storage::kInt64},
+    {"file.modification-time", Storage::kInt64}};
+
 struct FileFormat {
   bool json = false;
   char delimiter = ',';
@@ -105,11 +119,31 @@ struct FileFormat {
 
 class FileReader final : public RowReader {
  public:
-  FileReader(std::string path, const Schema& schema, FileFormat format, uint64_t offset, int64_t lines)
-      : lines_(std::move(path)), schema_(schema), format_(std::move(format)) {
+  FileReader(std::string path, const Schema& schema, FileFormat format, uint64_t offset, int64_t lines,
+             std::vector<std::string> metadata)
+      : lines_(std::move(path)), schema_(schema), format_(std::move(format)), metadata_keys_(std::move(metadata)) {
     if (offset > 0) lines_.resumeAt(offset, lines);
   }
-  Status open() override { return lines_.open(); }
+  Status open() override {
+    EDDY_RETURN_IF_ERROR(lines_.open());
+    // The file's metadata, the same for each of its rows.
+    std::error_code ec;
+    const std::filesystem::path p(lines_.path());
+    for (const std::string& key : metadata_keys_) {
+      Value v;
+      if (key == "file.path") v = Value::ofString(p.string());
+      if (key == "file.name") v = Value::ofString(p.filename().string());
+      if (key == "file.size") v = Value::ofInt(static_cast<int64_t>(std::filesystem::file_size(p, ec)));
+      if (key == "file.modification-time") {
+        auto t = std::filesystem::last_write_time(p, ec);
+        auto since = std::chrono::file_clock::to_sys(t).time_since_epoch();
+        v = Value::ofInt(std::chrono::duration_cast<std::chrono::milliseconds>(since).count());
+      }
+      if (ec) return Status::invalidArgument(lines_.path() + ": metadata '" + key + "': " + ec.message());
+      metadata_.push_back(std::move(v));
+    }
+    return Status::ok();
+  }
   Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
     std::string_view line;
     for (int n = 0; n < max_rows;) {
@@ -131,6 +165,7 @@ class FileReader final : public RowReader {
         if (format_.ignore_parse_errors) continue;
         return Status::invalidArgument(lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " + st.message());
       }
+      for (size_t m = 0; m < metadata_.size(); ++m) appendValue(out.columns[schema_.size() + m], metadata_[m]);
       out.kinds.push_back(RowKind::kInsert);
       ++n;
     }
@@ -208,6 +243,8 @@ class FileReader final : public RowReader {
   operators::LineReader lines_;
   Schema schema_;
   FileFormat format_;
+  std::vector<std::string> metadata_keys_;
+  std::vector<Value> metadata_;  // Per key, this file's value.
   std::vector<std::string> fields_;
   std::vector<bool> quoted_;
 };
@@ -221,7 +258,7 @@ class FileFactory final : public RowSourceFactory {
     std::vector<std::unique_ptr<RowReader>> r;
     for (size_t i = 0; i < files_.size(); ++i) {
       if (static_cast<int>(i % static_cast<size_t>(parallelism)) == subtask) {
-        r.push_back(std::make_unique<FileReader>(files_[i], schema_, format_, 0, 0));
+        r.push_back(std::make_unique<FileReader>(files_[i], schema_, format_, 0, 0, metadata_));
       }
     }
     return r;
@@ -233,15 +270,33 @@ class FileFactory final : public RowSourceFactory {
       size_t colon = s.position.find(':');
       if (colon == std::string::npos) return Status::invalidArgument("not a file position: " + s.position);
       r.push_back(std::make_unique<FileReader>(s.split, schema_, format_, std::stoull(s.position.substr(0, colon)),
-                                               std::stoll(s.position.substr(colon + 1))));
+                                               std::stoll(s.position.substr(colon + 1)), metadata_));
     }
     return r;
+  }
+  Status readMetadata(const std::vector<std::string>& keys, const std::vector<LogicalType>& types) override {
+    std::string known;
+    for (const auto& [k, storage] : kFileMetadata) known += (known.empty() ? "" : ", ") + k;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      auto it = std::find_if(kFileMetadata.begin(), kFileMetadata.end(), [&](const auto& m) { return m.first == keys[i]; });
+      if (it == kFileMetadata.end()) {
+        return Status::invalidArgument("invalid metadata key '" + keys[i] +
+                                       "': the filesystem connector supports the following metadata keys for "
+                                       "reading: " + known);
+      }
+      if (types[i].storage() != it->second) {
+        return Status::invalidArgument("metadata key '" + keys[i] + "' cannot be read as " + types[i].toString());
+      }
+    }
+    metadata_ = keys;
+    return Status::ok();
   }
 
  private:
   std::vector<std::string> files_;
   Schema schema_;
   FileFormat format_;
+  std::vector<std::string> metadata_;
 };
 
 // ---- datagen: Flink's random / sequence generator.

@@ -45,6 +45,14 @@ class RowSourceFactory {
   /// A connector may leave the others empty (no rows) to save the work; the default
   /// reads everything.
   virtual void projectColumns(const std::vector<bool>& needed) { (void)needed; }
+  /// Metadata columns (Flink's SupportsReadingMetadata): readers append one column per
+  /// key, of the given types, after the physical ones. Fails on a key the connector
+  /// does not have, naming the keys it has.
+  virtual Status readMetadata(const std::vector<std::string>& keys, const std::vector<LogicalType>& types) {
+    (void)types;
+    if (keys.empty()) return Status::ok();
+    return Status::invalidArgument("metadata key '" + keys[0] + "' is not supported: this connector has no metadata");
+  }
   virtual Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock& clock) = 0;
   virtual Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
                                                                    const Clock& clock) = 0;

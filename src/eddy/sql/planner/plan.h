@@ -23,6 +23,10 @@ struct TableDef {
   std::vector<bool> computed;       // Per column: computed (not read from the connector).
   std::vector<std::shared_ptr<const Expression>> computed_exprs;  // Over the physical row.
   std::vector<std::string> computed_text;
+  // Per column: its metadata key (`c TYPE METADATA [FROM 'key'] [VIRTUAL]`), "" for a
+  // column that is not metadata; and whether it is VIRTUAL (read only).
+  std::vector<std::string> metadata;
+  std::vector<bool> metadata_virtual;
   int rowtime = -1;                  // Column index of the WATERMARK FOR column.
   std::shared_ptr<const Expression> watermark;  // Over the full row.
   std::string watermark_text;
@@ -30,7 +34,14 @@ struct TableDef {
   std::map<std::string, std::string> options;
   std::shared_ptr<ValuesData> values;  // Test connector's rows.
 
+  /// The columns the connector reads from the data: neither computed nor metadata.
   Schema physicalSchema() const;
+  /// The row a source reader produces: the physical columns, then the metadata
+  /// columns (computed columns are bound over this row).
+  Schema readSchema() const;
+  /// The metadata columns' keys, in readSchema order.
+  std::vector<std::string> metadataKeys() const;
+  bool isMetadata(size_t column) const { return column < metadata.size() && !metadata[column].empty(); }
 };
 
 /// How a node's output changes: insert-only, or with updates and deletes.

@@ -19,9 +19,25 @@ std::vector<std::string> Catalog::names() const {
 Schema TableDef::physicalSchema() const {
   Schema s;
   for (size_t i = 0; i < schema.size(); ++i) {
-    if (!computed[i]) s.push_back(schema[i]);
+    if (!computed[i] && !isMetadata(i)) s.push_back(schema[i]);
   }
   return s;
+}
+
+Schema TableDef::readSchema() const {
+  Schema s = physicalSchema();
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (isMetadata(i)) s.push_back(schema[i]);
+  }
+  return s;
+}
+
+std::vector<std::string> TableDef::metadataKeys() const {
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (isMetadata(i)) keys.push_back(metadata[i]);
+  }
+  return keys;
 }
 
 namespace {
@@ -2504,11 +2520,28 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
   std::set<std::string> seen;
   for (const auto& c : st.columns) {
     if (!seen.insert(c.name).second) return sqlError(c.pos, "duplicate column '" + c.name + "'");
-    if (c.metadata) return sqlError(c.pos, "metadata columns are not supported by these connectors yet");
-    if (c.computed) continue;
+    if (c.computed || c.metadata) continue;
     EDDY_RETURN_IF_ERROR(flattenColumn(c.name, c.type, physical));
   }
+  // Metadata columns come after the physical ones in the row a reader produces.
   for (const auto& c : st.columns) {
+    if (!c.metadata) continue;
+    EDDY_ASSIGN_OR_RETURN(LogicalType mt, bindType(c.type));
+    physical.push_back({c.name, mt});
+  }
+  for (const auto& c : st.columns) {
+    if (c.metadata) {
+      EDDY_ASSIGN_OR_RETURN(LogicalType mt, bindType(c.type));
+      t->schema.push_back({c.name, mt});
+      t->computed.push_back(false);
+      t->computed_exprs.push_back(nullptr);
+      t->computed_text.push_back("");
+      t->metadata.resize(t->schema.size() - 1);
+      t->metadata.push_back(c.metadata_key.empty() ? c.name : c.metadata_key);
+      t->metadata_virtual.resize(t->schema.size() - 1);
+      t->metadata_virtual.push_back(c.is_virtual);
+      continue;
+    }
     if (!c.computed) {
       for (const auto& p : physical) {
         if (p.name == c.name || p.name.rfind(c.name + ".", 0) == 0) {
@@ -2533,6 +2566,8 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     t->computed_exprs.push_back(std::shared_ptr<const Expression>(std::move(e)));
     t->computed_text.push_back("");
   }
+  t->metadata.resize(t->schema.size());
+  t->metadata_virtual.resize(t->schema.size());
   for (const auto& k : st.primary_key) {
     bool found = false;
     for (const auto& c : t->schema) found = found || c.name == k;

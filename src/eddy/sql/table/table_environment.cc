@@ -441,17 +441,26 @@ class Translator {
       options = {{"connector", "values"}};
     }
     EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, options, physical, t.values));
+    // A reader's row: the physical columns, then the metadata columns.
+    const Schema read = t.readSchema();
+    const std::vector<LogicalType> read_types = typesOf(read);
+    std::vector<LogicalType> metadata_types(read_types.begin() + static_cast<long>(physical.size()), read_types.end());
+    Status st = factory->readMetadata(t.metadataKeys(), metadata_types);
+    if (!st.isOk()) return Status::invalidArgument("table '" + t.name + "': " + st.message());
     RowLayout layout;
     int phys = 0;
+    int meta = static_cast<int>(physical.size());
     for (size_t c = 0; c < t.schema.size(); ++c) {
-      layout.physical_index.push_back(t.computed[c] ? -1 : phys++);
+      layout.physical_index.push_back(t.computed[c] ? -1 : t.isMetadata(c) ? meta++ : phys++);
       layout.computed.push_back(t.computed[c] ? t.computed_exprs[c] : nullptr);
       layout.types.push_back(t.schema[c].type);
     }
     layout.output = p.scan_columns;
     layout.watermark = t.watermark;
-    factory->projectColumns(layout.neededPhysical(physical.size()));
-    return std::make_shared<TableSource>(factory, layout, typesOf(physical));
+    std::vector<bool> needed = layout.neededPhysical(read.size());
+    needed.resize(physical.size());  // Metadata is not read from the data.
+    factory->projectColumns(needed);
+    return std::make_shared<TableSource>(factory, layout, read_types);
   }
 
   // A lookup join: the side table is read by the operator, not streamed; the input is
@@ -759,12 +768,17 @@ Status TableEnvironment::run(const ast::Statement& st) {
         return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
       }
       // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
-      for (const auto& c : schema) {
+      for (size_t i = 0; i < schema.size(); ++i) {
+        const ColumnSchema& c = schema[i];
         LogicalType plain = c.type.withNullable(true);
         bool is_pk = std::find(pk.begin(), pk.end(), c.name) != pk.end();
         std::string type = plain.toString();
+        std::string extras = "null";
+        if (t != catalog_.tables.end() && t->second->isMetadata(i)) {
+          extras = "METADATA FROM '" + t->second->metadata[i] + "'" + (t->second->metadata_virtual[i] ? " VIRTUAL" : "");
+        }
         info("+I[" + c.name + ", " + type + ", " + (c.type.nullable && !is_pk ? "true" : "false") + ", " +
-             (is_pk ? "PRI(" + c.name + ")" : "null") + ", null, " + (c.type.rowtime ? wm : "null") + "]");
+             (is_pk ? "PRI(" + c.name + ")" : "null") + ", " + extras + ", " + (c.type.rowtime ? wm : "null") + "]");
       }
       return Status::ok();
     }
@@ -854,6 +868,14 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     const TableDef& target = *t->second;
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*ins->query, catalog_));
     Schema sink_schema = target.physicalSchema();
+    for (size_t c = 0; c < target.schema.size(); ++c) {
+      // A VIRTUAL metadata column is only read; the sinks here write no metadata.
+      if (target.isMetadata(c) && !target.metadata_virtual[c]) {
+        return sqlError(ins->pos, "table '" + ins->name + "' cannot write its metadata column '" +
+                                      target.schema[c].name + "' (key '" + target.metadata[c] +
+                                      "'): its connector writes no metadata; declare the column VIRTUAL");
+      }
+    }
     if (!ins->insert_columns.empty()) return sqlError(ins->pos, "INSERT with a column list is not supported yet");
     if (plan->schema.size() != sink_schema.size()) {
       return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name + "' do not match: the query has " +

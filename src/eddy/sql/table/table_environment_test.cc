@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "eddy/api/eddy.h"
@@ -236,6 +237,44 @@ std::vector<std::string> rowsOf(ListCollector& out) {
   }
   std::sort(rows.begin(), rows.end());
   return rows;
+}
+
+TEST(TableEnvironment, FilesystemMetadataColumnsDescribeEachRowsFile) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_meta_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "a.csv") << "1,x\n2,y\n";
+    std::ofstream(dir / "b.csv") << "3,zz\n";
+  }
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeSql("CREATE TABLE f (id INT, s STRING, name STRING METADATA FROM 'file.name' VIRTUAL, "
+                             "size BIGINT METADATA FROM 'file.size' VIRTUAL, modified TIMESTAMP_LTZ(3) METADATA FROM "
+                             "'file.modification-time' VIRTUAL, label AS CONCAT(name, ':', s)) WITH ('connector' = "
+                             "'filesystem', 'path' = '" + dir.string() + "', 'format' = 'csv')")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT id, name, size, label, modified > TIMESTAMP '2020-01-01 00:00:00' FROM f").isOk());
+  std::vector<std::string> rows = changes(*out);
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"+I[1, a.csv, 8, a.csv:x, true]", "+I[2, a.csv, 8, a.csv:y, true]",
+                                            "+I[3, b.csv, 5, b.csv:zz, true]"}));
+  Status bad = env.executeScript("CREATE TABLE g (id INT, m STRING METADATA FROM 'file.owner') WITH ('connector' = "
+                                 "'filesystem', 'path' = '" + dir.string() + "', 'format' = 'csv');\nSELECT * FROM g;");
+  EXPECT_NE(bad.message().find("invalid metadata key 'file.owner': the filesystem connector supports the following "
+                               "metadata keys for reading: file.path, file.name"),
+            std::string::npos)
+      << bad.message();
+  // A metadata column that is not VIRTUAL would be written too: no sink here writes it.
+  bad = env.executeScript("CREATE TABLE sink (id INT, p STRING METADATA FROM 'file.path') WITH ('connector' = "
+                          "'blackhole');\nINSERT INTO sink SELECT id FROM f;");
+  EXPECT_NE(bad.message().find("cannot write its metadata column 'p'"), std::string::npos) << bad.message();
+  bad = env.executeScript("CREATE TABLE gen (id INT, m STRING METADATA) WITH ('connector' = 'datagen');\n"
+                          "SELECT * FROM gen;");
+  EXPECT_NE(bad.message().find("metadata key 'm' is not supported: this connector has no metadata"), std::string::npos)
+      << bad.message();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
