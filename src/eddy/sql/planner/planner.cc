@@ -459,7 +459,10 @@ class Planner {
       }
     }
     if (!residual.empty()) node->filter = std::shared_ptr<const Expression>(andAll(std::move(residual)));
-    const bool window = as_of < 0 && !interval && windowJoin(*node, left, right);
+    bool window = false;
+    if (as_of < 0 && !interval) {
+      EDDY_ASSIGN_OR_RETURN(window, windowJoin(*node, left, right, ref.pos));
+    }
     if (!left_filters.empty()) node->inputs[0] = filtered(node->inputs[0], andAll(std::move(left_filters)));
     if (!right_filters.empty()) node->inputs[1] = filtered(node->inputs[1], andAll(std::move(right_filters)));
     // Flink: a regular join's output has no time attributes, an interval join keeps
@@ -744,7 +747,7 @@ class Planner {
 
   // Whether `join` equates both inputs' window_start and window_end (Flink's window join:
   // both windowed alike, joined per window); if so it becomes one.
-  static bool windowJoin(PlanNode& join, const PlanPtr& left, const PlanPtr& right) {
+  Result<bool> windowJoin(PlanNode& join, const PlanPtr& left, const PlanPtr& right, Pos pos) {
     auto lw = windowColumns(*left);
     auto rw = windowColumns(*right);
     if (!lw || !rw) return false;
@@ -754,6 +757,10 @@ class Planner {
       end = end || (join.left_keys[k] == lw->end && join.right_keys[k] == rw->end);
     }
     if (!start || !end) return false;
+    if (lw->source->window.toString() != rw->source->window.toString()) {
+      return sqlError(pos, "a window join needs the same window on both inputs, not " + lw->source->window.toString() +
+                               " and " + rw->source->window.toString());
+    }
     join.strategy = PlanNode::JoinStrategy::kWindow;
     join.left_time = lw->end;
     join.right_time = rw->end;
@@ -2137,7 +2144,8 @@ class Planner {
         return sqlError(e.pos, "scalar subqueries are supported in WHERE and SELECT only");
       case Expr::Kind::kExists:
       case Expr::Kind::kInQuery:
-        return sqlError(e.pos, "subqueries in expressions are not supported yet");
+        return sqlError(e.pos, "IN (SELECT ...) and EXISTS are supported as conditions ANDed into a WHERE only (not "
+                               "under OR or NOT of a larger expression, nor in SELECT) yet");
       case Expr::Kind::kOver:
         if (&e == rank_expr_) return ExprP(std::make_unique<InputRef>(rank_col_, LogicalType::bigint().notNull()));
         if (over_cols_.count(&e)) {
