@@ -52,6 +52,8 @@ class KeyedSupport {
     }
     throwIfError(backend_->restore(tables));
   }
+  /// Whether initializeState handed over snapshots (until dropRestored()).
+  bool restoring() const { return !restored_.empty(); }
   /// Restores part `part` (1 = the first after the tables) of every stashed key group
   /// in range with `restore(DataInputView&)`.
   template <typename Restore>

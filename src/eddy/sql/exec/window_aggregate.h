@@ -47,6 +47,7 @@ class WindowAggregateOperator final
     timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(),
                                                                                       context().processing_time, this);
     restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
+    state_written_ = restoring();
     dropRestored();
     state_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("windowAggs"));
     out_ = emptyBatch(output_types_);
@@ -123,7 +124,7 @@ class WindowAggregateOperator final
     } else {
       accs = load(end, &start);
     }
-    state_->remove(end);
+    if (state_written_) state_->remove(end);
     std::vector<Value> key = decodeKey(t.key, key_types_);
     size_t c = 0;
     for (const Value& v : key) appendValue(out_.columns[c++], v);
@@ -138,6 +139,8 @@ class WindowAggregateOperator final
   // and the window's start. Windows sharing an end share a start (one TVF per operator).
   std::vector<Accumulator> load(int64_t end, int64_t* start = nullptr, bool* stored = nullptr) {
     std::vector<Accumulator> accs = freshAccumulators(aggs_);
+    if (stored) *stored = false;
+    if (!state_written_) return accs;  // Every window is still in the cache.
     std::optional<std::string> bytes = state_->get(end);
     if (stored) *stored = bytes.has_value();
     if (!bytes) return accs;
@@ -156,6 +159,7 @@ class WindowAggregateOperator final
       if (!p.dirty) return;
       backend().setCurrentKey(p.key);
       store(p.end, p.start, p.accs);
+      state_written_ = true;
       p.dirty = false;
     });
   }
@@ -173,6 +177,9 @@ class WindowAggregateOperator final
   std::vector<AggregateCall> aggs_;
   std::vector<LogicalType> output_types_;
   bool proctime_;
+  // Whether state_ may hold a window (restored, or the cache written back): until then
+  // the cache holds every open window and state is not read.
+  bool state_written_ = false;
   // Checkpointed state: per key, window end -> (start, accumulators); a timer per window.
   state::MapState<int64_t, std::string>* state_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
