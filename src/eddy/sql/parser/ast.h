@@ -182,6 +182,7 @@ struct Statement {
   std::string watermark_column;
   ExprPtr watermark;
   std::vector<std::string> primary_key;
+  std::vector<std::string> partition_keys;  // PARTITIONED BY (...)
   std::vector<std::pair<std::string, std::string>> options;  // WITH ('k' = 'v')
   std::vector<std::string> view_columns;
   std::shared_ptr<Query> query;  // view, insert, query, explain

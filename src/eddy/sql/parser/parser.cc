@@ -304,7 +304,8 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
       do {
-        EDDY_RETURN_IF_ERROR(identifier("a column name").status());
+        EDDY_ASSIGN_OR_RETURN(std::string k, identifier("a column name"));
+        st->partition_keys.push_back(k);
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }

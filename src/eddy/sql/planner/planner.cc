@@ -2582,6 +2582,19 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     if (!found) return sqlError(st.pos, "primary key column '" + k + "' is not a column of '" + st.name + "'");
   }
   t->primary_key = st.primary_key;
+  for (const auto& k : st.partition_keys) {
+    bool found = false;
+    for (const auto& c : t->schema) found = found || c.name == k;
+    if (!found) return sqlError(st.pos, "partition column '" + k + "' is not a column of '" + st.name + "'");
+  }
+  // A partitioned filesystem table keeps its partition columns in directory names
+  // (k=v/), which neither side here reads or writes yet: refuse it rather than read or
+  // write the files unpartitioned. Sinks that only discard or print rows ignore it.
+  auto connector = t->options.find("connector");
+  if (!st.partition_keys.empty() && connector != t->options.end() && connector->second == "filesystem") {
+    return sqlError(st.pos, "PARTITIONED BY is not supported yet for the filesystem connector (table '" + st.name +
+                                "')");
+  }
   if (st.watermark) {
     int idx = -1;
     for (size_t i = 0; i < t->schema.size(); ++i) {
