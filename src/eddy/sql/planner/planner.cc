@@ -1148,8 +1148,10 @@ class Planner {
         }
       } else {
         // Not a query of its own: it may read the outer query's columns (correlated).
-        Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery);
-        if (!d.isOk()) return d.status();
+        // A subquery that cannot be a correlated one keeps its own error.
+        bool correlatable = false;
+        Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery, &correlatable);
+        if (!d.isOk()) return correlatable ? d.status() : plain.status();
         right = d->plan;
         values = std::move(d->inner);
         for (auto& o : d->outer) needles.push_back(std::move(o));
@@ -1168,7 +1170,9 @@ class Planner {
     PlanPtr plan;
     std::vector<ExprP> inner, outer;
   };
-  Result<Decorrelated> decorrelate(const ast::Query& q, const Scope& outer, bool with_value) {
+  // `*correlatable`: whether the query has a shape this can decorrelate (a single
+  // SELECT without GROUP BY); when not, its own planning error is the one to report.
+  Result<Decorrelated> decorrelate(const ast::Query& q, const Scope& outer, bool with_value, bool* correlatable) {
     if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || !q.order_by.empty()) {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
@@ -1176,6 +1180,7 @@ class Planner {
     if (!s.from || !s.group_by.empty() || s.having) {
       return sqlError(s.pos, "a correlated subquery with GROUP BY or HAVING is not supported yet");
     }
+    *correlatable = true;
     Planner sub(catalog_);
     sub.ctes_ = ctes_;
     Scope inner;
