@@ -170,7 +170,7 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
 }
 
 std::string RankOperator::withArrival(std::string sort) {
-  // Ties keep arrival order (or the reverse, for keep_last_tie): the arrival number
+  // Ties keep arrival order (the reverse when keeping the last row): the arrival number
   // ends the sort key.
   int64_t n = arrivals_->value().value_or(0);
   arrivals_->update(n + 1);
