@@ -163,6 +163,8 @@ struct Statement {
     kDropView,
     kShowTables,
     kShowViews,
+    kShowCatalogObjects,  // SHOW CATALOGS / DATABASES / FUNCTIONS / CURRENT CATALOG|DATABASE: `name` says which.
+    kUse,                 // USE CATALOG c (`key` = "CATALOG") / USE db: `name`.
     kDescribe,
     kSet,
     kReset,

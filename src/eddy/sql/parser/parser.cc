@@ -150,9 +150,26 @@ class Parser {
         st->kind = ast::Statement::Kind::kShowTables;
       } else if (acceptKeyword("VIEWS")) {
         st->kind = ast::Statement::Kind::kShowViews;
+      } else if (peek().isKeyword("CATALOGS") || peek().isKeyword("DATABASES") || peek().isKeyword("FUNCTIONS")) {
+        st->kind = ast::Statement::Kind::kShowCatalogObjects;
+        st->name = upper(next().text);
+      } else if (peek().isKeyword("USER") && peek(1).isKeyword("FUNCTIONS")) {
+        i_ += 2;
+        st->kind = ast::Statement::Kind::kShowCatalogObjects;
+        st->name = "USER FUNCTIONS";
+      } else if (acceptKeyword("CURRENT")) {
+        if (!peek().isKeyword("CATALOG") && !peek().isKeyword("DATABASE")) return unexpected("CATALOG or DATABASE");
+        st->kind = ast::Statement::Kind::kShowCatalogObjects;
+        st->name = "CURRENT " + upper(next().text);
       } else {
-        return unexpected("TABLES or VIEWS");
+        return unexpected("TABLES, VIEWS, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
       }
+      return st;
+    }
+    if (acceptKeyword("USE")) {
+      st->kind = ast::Statement::Kind::kUse;
+      if (acceptKeyword("CATALOG")) st->key = "CATALOG";
+      EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName(st->key.empty() ? "a database name" : "a catalog name"));
       return st;
     }
     if (acceptKeyword("DESCRIBE") || acceptKeyword("DESC")) {
@@ -222,7 +239,7 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(st->query, query());
       return st;
     }
-    return unexpected("a statement (CREATE, DROP, SELECT, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, EXECUTE)");
+    return unexpected("a statement (CREATE, DROP, SELECT, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, EXECUTE, USE)");
   }
 
   Result<std::unique_ptr<ast::Statement>> statementSet(std::unique_ptr<ast::Statement> st) {
@@ -1177,6 +1194,25 @@ class Parser {
     e->pos = peek().pos;
     e->name = upper(next().text);
     ++i_;  // (
+    if (e->name == "TIMESTAMPADD" || e->name == "TIMESTAMPDIFF") {
+      // The unit is a keyword, not an expression: TIMESTAMPDIFF(DAY, t1, t2).
+      auto u = std::make_unique<Expr>();
+      u->kind = Expr::Kind::kLiteral;
+      u->literal = Expr::LiteralType::kString;
+      u->pos = peek().pos;
+      if (acceptKeyword("QUARTER")) {
+        u->text = "QUARTER";
+      } else {
+        EDDY_ASSIGN_OR_RETURN(u->text, intervalUnit());
+      }
+      e->args.push_back(std::move(u));
+      while (acceptSymbol(",")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
+        e->args.push_back(std::move(a));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
     if (e->name == "EXTRACT") {
       EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
       EDDY_RETURN_IF_ERROR(expectKeyword("FROM"));

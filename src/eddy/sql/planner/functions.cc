@@ -134,6 +134,35 @@ bool anyNullable(const Args& a) {
   return false;
 }
 
+// `value` (epoch milliseconds, or days for a DATE) `months` months later, the day of the
+// month clamped to the new month's length (Flink's, and Java's, plusMonths).
+int64_t addMonths(int64_t value, int64_t months, bool date) {
+  const CivilTime c = civilFromMillis(date ? value * 86400000 : value);
+  int64_t total = c.year * 12 + (c.month - 1) + months;
+  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+  unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned maxd = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
+  int64_t nd = daysFromCivil(ny, nm, std::min(c.day, maxd));
+  return date ? nd : nd * 86400000 + c.ms_of_day;
+}
+
+// Milliseconds per unit of TIMESTAMPADD / TIMESTAMPDIFF, 0 for the month-based ones.
+int64_t unitMillis(const std::string& unit) {
+  if (unit == "MILLISECOND") return 1;
+  if (unit == "SECOND") return 1000;
+  if (unit == "MINUTE") return 60000;
+  if (unit == "HOUR") return 3600000;
+  if (unit == "DAY") return 86400000;
+  if (unit == "WEEK") return 7 * 86400000LL;
+  return 0;
+}
+
+// Months per unit of TIMESTAMPADD / TIMESTAMPDIFF (MONTH, QUARTER, YEAR), else 0.
+int64_t unitMonths(const std::string& unit) {
+  return unit == "MONTH" ? 1 : unit == "QUARTER" ? 3 : unit == "YEAR" ? 12 : 0;
+}
+
 ExprP row(const std::string& name, LogicalType type, Args args, RowFn fn, bool strict = true) {
   if (strict) type.nullable = type.nullable || anyNullable(args);
   return std::make_unique<RowCall>(name, type, std::move(args), std::move(fn), strict);
@@ -257,15 +286,7 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
       bool sub = op == BinaryOp::kSub;
       LogicalType t = a.plain().withNullable(nullable);
       return row(name, t, std::move(args), [sub, t](const std::vector<Value>& v) {
-        const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i);
-        const unsigned d = c.day;
-        int64_t total = c.year * 12 + (c.month - 1) + (sub ? -v[1].i : v[1].i);
-        int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
-        unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
-        static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        unsigned maxd = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
-        int64_t nd = daysFromCivil(ny, nm, std::min(d, maxd));
-        return Value::ofInt(t.id == TypeId::kDate ? nd : nd * 86400000 + c.ms_of_day);
+        return Value::ofInt(addMonths(v[0].i, sub ? -v[1].i : v[1].i, t.id == TypeId::kDate));
       });
     }
     if (a.id == TypeId::kDate) {
@@ -881,6 +902,55 @@ void registerAll() {
         return Value::ofInt((thursday - daysFromCivil(ty, 1, 1)) / 7 + 1);
       }
       return Value();
+    });
+  };
+  // TIMESTAMPADD(unit, n, t): t moved by n units (months for MONTH, QUARTER, YEAR).
+  r["TIMESTAMPADD"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    auto* u = dynamic_cast<Literal*>(args[0].get());
+    const std::string unit = u ? u->value().s : "";
+    const LogicalType t = args[2]->type();
+    if (!t.isTimestamp() && t.id != TypeId::kDate) return argError(n, pos, "cannot add to " + t.toString());
+    if (!args[1]->type().isInteger()) return argError(n, pos, "the amount must be an integer");
+    const int64_t ms = unitMillis(unit), months = unitMonths(unit);
+    if (ms == 0 && months == 0) return argError(n, pos, "unknown unit " + unit);
+    const bool date = t.id == TypeId::kDate;
+    // A DATE stays a DATE by whole days and months; a time unit makes it a TIMESTAMP.
+    LogicalType result = date && ms % 86400000 != 0 ? LogicalType::timestamp(3) : t.plain();
+    Args two;
+    two.push_back(std::move(args[1]));
+    two.push_back(std::move(args[2]));
+    return row(n, result, std::move(two), [ms, months, date](const std::vector<Value>& v) {
+      if (months != 0) return Value::ofInt(addMonths(v[1].i, v[0].i * months, date));
+      if (date && ms % 86400000 == 0) return Value::ofInt(v[1].i + v[0].i * (ms / 86400000));
+      return Value::ofInt((date ? v[1].i * 86400000 : v[1].i) + v[0].i * ms);
+    });
+  };
+  // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
+  // earlier); months count only once the day and time of day are reached.
+  r["TIMESTAMPDIFF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    auto* u = dynamic_cast<Literal*>(args[0].get());
+    const std::string unit = u ? u->value().s : "";
+    const LogicalType a = args[1]->type(), b = args[2]->type();
+    for (const LogicalType& t : {a, b}) {
+      if (!t.isTimestamp() && t.id != TypeId::kDate) return argError(n, pos, "cannot take the difference of " + t.toString());
+    }
+    const int64_t ms = unitMillis(unit), months = unitMonths(unit);
+    if (ms == 0 && months == 0) return argError(n, pos, "unknown unit " + unit);
+    const bool a_date = a.id == TypeId::kDate, b_date = b.id == TypeId::kDate;
+    Args two;
+    two.push_back(std::move(args[1]));
+    two.push_back(std::move(args[2]));
+    return row(n, LogicalType::integer(), std::move(two), [=](const std::vector<Value>& v) {
+      const int64_t t1 = a_date ? v[0].i * 86400000 : v[0].i, t2 = b_date ? v[1].i * 86400000 : v[1].i;
+      if (months == 0) return Value::ofInt((t2 - t1) / ms);
+      const CivilTime c1 = civilFromMillis(t1), c2 = civilFromMillis(t2);
+      int64_t m = (c2.year * 12 + c2.month) - (c1.year * 12 + c1.month);
+      const int64_t r1 = c1.day * 86400000LL + c1.ms_of_day, r2 = c2.day * 86400000LL + c2.ms_of_day;
+      if (m > 0 && r2 < r1) --m;
+      if (m < 0 && r2 > r1) ++m;
+      return Value::ofInt(m / months);
     });
   };
   auto part = [](const char* name, const char* unit) {

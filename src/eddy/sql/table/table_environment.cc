@@ -753,6 +753,44 @@ Status TableEnvironment::run(const ast::Statement& st) {
       for (const auto& n : names) info("+I[" + n + "]");
       return Status::ok();
     }
+    case K::kShowCatalogObjects: {
+      // One catalog and one database, named as Flink's defaults.
+      std::vector<std::string> names;
+      if (st.name == "CATALOGS" || st.name == "CURRENT CATALOG") names = {"default_catalog"};
+      if (st.name == "DATABASES" || st.name == "CURRENT DATABASE") names = {"default_database"};
+      if (st.name == "FUNCTIONS" || st.name == "USER FUNCTIONS") {
+        for (const auto& [n, f] : catalog_.functions) names.push_back(n);
+        for (const auto& [n, f] : catalog_.aggregate_functions) names.push_back(n);
+        for (const auto& [n, f] : catalog_.table_functions) names.push_back(n);
+        for (std::string& n : names) std::transform(n.begin(), n.end(), n.begin(), ::tolower);
+        if (st.name == "FUNCTIONS") {
+          for (std::string n : scalarFunctionNames()) {
+            if (!std::isalpha(static_cast<unsigned char>(n[0]))) continue;  // Operators.
+            std::transform(n.begin(), n.end(), n.begin(), ::tolower);
+            names.push_back(n);
+          }
+          for (const char* a : {"avg", "collect", "count", "first_value", "last_value", "listagg", "max", "min",
+                                "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}) {
+            names.push_back(a);
+          }
+        }
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+      }
+      for (const auto& n : names) info("+I[" + n + "]");
+      return Status::ok();
+    }
+    case K::kUse: {
+      const bool catalog = st.key == "CATALOG";
+      const std::string want = catalog ? "default_catalog" : "default_database";
+      // `USE db` may name it with its catalog: default_catalog.default_database.
+      if (st.name != want && !(!catalog && st.name == "default_catalog.default_database")) {
+        return sqlError(st.pos, std::string(catalog ? "Catalog" : "Database") + " '" + st.name +
+                                    "' does not exist (there is only '" + want + "')");
+      }
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
     case K::kDescribe: {
       auto t = catalog_.tables.find(st.name);
       Schema schema;
