@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -741,6 +742,20 @@ void registerAll() {
   r["PI"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 0, 0, pos));
     return row(n, LogicalType::doubleType().notNull(), std::move(args), [](const std::vector<Value>&) { return Value::ofDouble(M_PI); });
+  };
+  // UUID(): a random (version 4) UUID per row, as Flink's.
+  r["UUID"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 0, 0, pos));
+    return row(n, LogicalType::string().notNull(), std::move(args), [](const std::vector<Value>&) {
+      thread_local std::mt19937_64 rng{std::random_device{}()};
+      const uint64_t hi = (rng() & ~0xF000ULL) | 0x4000ULL;                    // version 4
+      const uint64_t lo = (rng() & ~(0x3ULL << 62)) | (0x2ULL << 62);          // variant 10
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
+                    static_cast<unsigned long long>((hi >> 16) & 0xFFFF), static_cast<unsigned long long>(hi & 0xFFFF),
+                    static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+      return Value::ofString(buf);
+    });
   };
   r["LOG"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
