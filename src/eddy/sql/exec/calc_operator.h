@@ -18,9 +18,14 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
     for (const auto& p : projections) projections_.push_back(p->clone());
     findMovable();
   }
+  void processWatermark(runtime::Watermark wm) override {
+    watermark_ = wm.timestamp;
+    emitWatermark(wm);
+  }
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
     const RecordBatch& in = record.value;
     if (in.empty()) return;
+    setCurrentWatermark(watermark_);
     const RecordBatch* src = &in;
     if (filter_) {
       const Column& keep = filter_->eval(in);
@@ -62,6 +67,7 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
 
   ExprP filter_;
   std::vector<ExprP> projections_;
+  int64_t watermark_ = INT64_MIN;  // The last watermark seen (CURRENT_WATERMARK).
   std::vector<int> movable_;
   std::vector<uint32_t> rows_;
   RecordBatch selected_;

@@ -224,7 +224,19 @@ std::atomic<const Clock*> sql_clock{nullptr};
 
 void setSqlClock(const Clock* clock) { sql_clock.store(clock); }
 
+namespace {
+thread_local int64_t tl_current_watermark = INT64_MIN;
+}  // namespace
+
+void setCurrentWatermark(int64_t watermark) { tl_current_watermark = watermark; }
+
 const Column& NowCall::eval(const RecordBatch& in) {
+  if (what_ == What::kCurrentWatermark) {
+    const bool none = tl_current_watermark == INT64_MIN;
+    out_.i64.assign(in.size(), none ? 0 : tl_current_watermark);
+    out_.null.assign(in.size(), none ? 1 : 0);
+    return out_;
+  }
   const Clock* clock = sql_clock.load();
   int64_t now = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
   int64_t v = what_ == What::kCurrentDate ? floorDays(now) : now;

@@ -137,7 +137,9 @@ class LogicalCall final : public Expression {
 /// UTC, so local and zoned timestamps have the same value.
 class NowCall final : public Expression {
  public:
-  enum class What { kProcTime, kCurrentTimestamp, kLocalTimestamp, kCurrentDate };
+  // kCurrentWatermark: Flink's CURRENT_WATERMARK(rowtime), the watermark of the Calc
+  // evaluating it (NULL before the first one).
+  enum class What { kProcTime, kCurrentTimestamp, kLocalTimestamp, kCurrentDate, kCurrentWatermark };
   NowCall(What what, LogicalType type, std::string name)
       : Expression(type), what_(what), name_(std::move(name)) {}
   const Column& eval(const RecordBatch& in) override;
@@ -152,6 +154,9 @@ class NowCall final : public Expression {
 
 /// The clock NowCall reads (tests install a manual one); null restores the system clock.
 void setSqlClock(const Clock* clock);
+/// The watermark CURRENT_WATERMARK reads on this thread: the Calc operator sets its own
+/// before it evaluates a batch.
+void setCurrentWatermark(int64_t watermark);
 
 /// Two row filters in turn: `second` is evaluated only on the rows `first` keeps (so an
 /// expression that may fail, a CAST, never sees a row the first filter dropped). What

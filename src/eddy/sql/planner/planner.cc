@@ -2315,6 +2315,15 @@ class Planner {
     const std::string& n = e.name;
     if (isAggregate(n)) return sqlError(e.pos, "aggregate function " + n + " is not allowed here");
     if (e.filter) return sqlError(e.filter->pos, "FILTER is only allowed on aggregate functions, not on " + n);
+    if (n == "CURRENT_WATERMARK") {
+      if (e.args.size() != 1) return sqlError(e.pos, "CURRENT_WATERMARK takes the rowtime column");
+      EDDY_ASSIGN_OR_RETURN(ExprP arg, rec(*e.args[0]));
+      if (!arg->type().rowtime) {
+        return sqlError(e.args[0]->pos, "CURRENT_WATERMARK needs a rowtime attribute, not " + arg->type().toString());
+      }
+      return ExprP(std::make_unique<NowCall>(NowCall::What::kCurrentWatermark, arg->type().plain().withNullable(true),
+                                             "CURRENT_WATERMARK"));
+    }
     if (n == "PROCTIME" || n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "LOCALTIMESTAMP" || n == "CURRENT_DATE" ||
         n == "CURRENT_ROW_TIMESTAMP") {
       if (!e.args.empty()) return sqlError(e.pos, n + "() takes no arguments");
