@@ -1011,8 +1011,8 @@ class Planner {
     if (where) splitConjuncts(*where, conditions);
     if (s.from->kind == ast::TableRef::Kind::kJoin &&
         (s.from->join == ast::TableRef::JoinType::kInner || s.from->join == ast::TableRef::JoinType::kCross)) {
-      // The WHERE joins the join condition, but for its subquery predicates, which
-      // become joins of their own above it.
+      // The WHERE joins the join condition, but for its subquery predicates and scalar
+      // subqueries, which become joins of their own above it.
       std::vector<const Expr*> to_join, rest;
       for (const Expr* c : conditions) {
         std::vector<const Expr*> scalars;
@@ -1255,7 +1255,7 @@ class Planner {
       marked->schema.push_back({"$v" + std::to_string(i), value->type()});
       marked->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
     }
-    // A column that is never NULL in a matched row: an anti-join keeps rows where it is.
+    // A column never NULL in a matched row: an anti-join keeps the rows where it is NULL.
     marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
     marked->projections.push_back(std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
     auto distinct = std::make_shared<PlanNode>();
