@@ -192,8 +192,19 @@ class Parser {
     }
     if (acceptKeyword("EXPLAIN")) {
       st->kind = ast::Statement::Kind::kExplain;
-      acceptKeyword("PLAN");
-      if (acceptKeyword("FOR")) {
+      if (acceptKeyword("PLAN")) EDDY_RETURN_IF_ERROR(expectKeyword("FOR"));
+      // Flink's explain details: the plan text here always shows the changelog modes,
+      // so the details are accepted and add nothing.
+      static const char* kDetails[] = {"ESTIMATED_COST", "CHANGELOG_MODE", "JSON_EXECUTION_PLAN", "PLAN_ADVICE"};
+      auto detail = [&] {
+        for (const char* d : kDetails) {
+          if (peek().isKeyword(d)) return true;
+        }
+        return false;
+      };
+      while (detail()) {
+        ++i_;
+        if (!acceptSymbol(",")) break;
       }
       EDDY_ASSIGN_OR_RETURN(auto target, statement());
       if (target->kind != ast::Statement::Kind::kQuery && target->kind != ast::Statement::Kind::kInsert &&
