@@ -46,8 +46,7 @@ std::vector<std::pair<int64_t, std::string>> sortedEntries(state::MapState<int64
 }  // namespace
 
 IntervalJoinOperator::IntervalJoinOperator(IntervalJoinSpec spec)
-    : spec_(std::move(spec)),
-      joined_(spec_.left_types, spec_.right_types, spec_.condition) {
+    : TimedJoinOperator(spec), spec_(std::move(spec)) {
   static_cast<JoinInputColumns&>(sides_[0]) = JoinInputColumns(spec_.left_keys, spec_.left_types);
   static_cast<JoinInputColumns&>(sides_[1]) = JoinInputColumns(spec_.right_keys, spec_.right_types);
   sides_[0].time = spec_.left_time;
@@ -144,7 +143,7 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
       joined_.emit(&in, r, side, nullptr, RowKind::kInsert);
     }
   }
-  flush();
+  flushJoined();
 }
 
 void IntervalJoinOperator::registerCleanup(int side, int64_t row_time) {
@@ -155,7 +154,7 @@ void IntervalJoinOperator::registerCleanup(int side, int64_t row_time) {
 
 void IntervalJoinOperator::processWatermark(runtime::Watermark wm) {
   timers_->advanceWatermark(wm.timestamp);
-  flush();
+  flushJoined();
   if (wm.timestamp == kMaxTimestamp || wm.timestamp == kMinTimestamp) {
     emitWatermark(wm);
   } else {
@@ -195,10 +194,6 @@ void IntervalJoinOperator::removeExpired(int side, int64_t expiration) {
     s.cleanup_timer->clear();
     s.cache->clear();
   }
-}
-
-void IntervalJoinOperator::flush() {
-  if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
 }
 
 }  // namespace eddy::sql

@@ -36,8 +36,6 @@ class IntervalJoinOperator final : public TimedJoinOperator {
   explicit IntervalJoinOperator(IntervalJoinSpec spec);
 
   void open() override;
-  void processElement1(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 0); }
-  void processElement2(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 1); }
   void processWatermark(runtime::Watermark wm) override;
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
 
@@ -52,7 +50,7 @@ class IntervalJoinOperator final : public TimedJoinOperator {
     state::ValueState<int64_t>* cleanup_timer = nullptr;  // The pending timer that cleans `cache`.
   };
 
-  void process(const RecordBatch& in, int side);
+  void process(const RecordBatch& in, int side) override;
   // The watermark as Flink's operator time: never below 0.
   int64_t operatorTime() const;
   static int64_t expirationTime(int64_t operator_time, int64_t relative_size);
@@ -60,12 +58,10 @@ class IntervalJoinOperator final : public TimedJoinOperator {
   // Drops side `side`'s rows at or before `expiration` (padding unjoined outer rows) and
   // re-arms its cleanup timer for the earliest row left.
   void removeExpired(int side, int64_t expiration);
-  void flush();
 
   IntervalJoinSpec spec_;
   Side sides_[2];
   int64_t min_cleanup_interval_ = 0;
-  JoinedRows joined_;
 };
 
 }  // namespace eddy::sql

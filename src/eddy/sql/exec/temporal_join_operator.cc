@@ -8,8 +8,7 @@
 namespace eddy::sql {
 
 TemporalJoinOperator::TemporalJoinOperator(TemporalJoinSpec spec)
-    : spec_(std::move(spec)),
-      joined_(spec_.left_types, spec_.right_types, spec_.condition) {
+    : TimedJoinOperator(spec), spec_(std::move(spec)) {
   sides_[0] = JoinInputColumns(spec_.left_keys, spec_.left_types);
   sides_[1] = JoinInputColumns(spec_.right_keys, spec_.right_types);
 }
@@ -20,8 +19,15 @@ void TemporalJoinOperator::open() {
   right_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("temporalRight"));
 }
 
-void TemporalJoinOperator::processElement1(const runtime::StreamRecord<RecordBatch>& record) {
-  const RecordBatch& in = record.value;
+void TemporalJoinOperator::process(const RecordBatch& in, int side) {
+  if (side == 0) {
+    addLeft(in);
+  } else {
+    addRight(in);
+  }
+}
+
+void TemporalJoinOperator::addLeft(const RecordBatch& in) {
   const Column& time = in.columns[static_cast<size_t>(spec_.left_time)];
   const JoinInputColumns& me = sides_[0];
   std::string key, row;
@@ -40,8 +46,7 @@ void TemporalJoinOperator::processElement1(const runtime::StreamRecord<RecordBat
   }
 }
 
-void TemporalJoinOperator::processElement2(const runtime::StreamRecord<RecordBatch>& record) {
-  const RecordBatch& in = record.value;
+void TemporalJoinOperator::addRight(const RecordBatch& in) {
   const Column& time = in.columns[static_cast<size_t>(spec_.right_time)];
   const JoinInputColumns& me = sides_[1];
   std::string key, row;
@@ -56,12 +61,6 @@ void TemporalJoinOperator::processElement2(const runtime::StreamRecord<RecordBat
     right_->put(time.i64[r], std::string(1, static_cast<char>(in.kinds[r])) + row);
     timers_->registerEventTimeTimer(0, time.i64[r]);  // To drop versions no row can read.
   }
-}
-
-void TemporalJoinOperator::processWatermark(runtime::Watermark wm) {
-  timers_->advanceWatermark(wm.timestamp);
-  if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
-  emitWatermark(wm);
 }
 
 void TemporalJoinOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>&) {

@@ -31,15 +31,16 @@ class TemporalJoinOperator final : public TimedJoinOperator {
   explicit TemporalJoinOperator(TemporalJoinSpec spec);
 
   void open() override;
-  void processElement1(const runtime::StreamRecord<RecordBatch>& record) override;
-  void processElement2(const runtime::StreamRecord<RecordBatch>& record) override;
-  void processWatermark(runtime::Watermark wm) override;
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
 
  private:
+  void process(const RecordBatch& in, int side) override;
+  // A left row waits for the watermark; a right row is a version.
+  void addLeft(const RecordBatch& in);
+  void addRight(const RecordBatch& in);
+
   TemporalJoinSpec spec_;
   JoinInputColumns sides_[2];
-  JoinedRows joined_;
   // Per key: left rows by time (appendBytes of encoded rows, in arrival order), and the
   // right versions by time (a kind byte, then the encoded row).
   state::MapState<int64_t, std::string>* left_ = nullptr;

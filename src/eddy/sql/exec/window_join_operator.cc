@@ -5,8 +5,7 @@
 namespace eddy::sql {
 
 WindowJoinOperator::WindowJoinOperator(WindowJoinSpec spec)
-    : spec_(std::move(spec)),
-      joined_(spec_.left_types, spec_.right_types, spec_.condition) {
+    : TimedJoinOperator(spec), spec_(std::move(spec)) {
   sides_[0] = JoinInputColumns(spec_.left_keys, spec_.left_types);
   sides_[1] = JoinInputColumns(spec_.right_keys, spec_.right_types);
   end_col_[0] = spec_.left_end;
@@ -43,12 +42,6 @@ void WindowJoinOperator::process(const RecordBatch& in, int side) {
     rows_[side]->add(row);
     timers_->registerEventTimeTimer(0, fire_at);
   }
-}
-
-void WindowJoinOperator::processWatermark(runtime::Watermark wm) {
-  timers_->advanceWatermark(wm.timestamp);
-  if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
-  emitWatermark(wm);
 }
 
 void WindowJoinOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>&) {

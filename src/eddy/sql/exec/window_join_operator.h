@@ -27,19 +27,15 @@ class WindowJoinOperator final : public TimedJoinOperator {
   explicit WindowJoinOperator(WindowJoinSpec spec);
 
   void open() override;
-  void processElement1(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 0); }
-  void processElement2(const runtime::StreamRecord<RecordBatch>& record) override { process(record.value, 1); }
-  void processWatermark(runtime::Watermark wm) override;
   void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
 
  private:
-  void process(const RecordBatch& in, int side);
+  void process(const RecordBatch& in, int side) override;
 
   WindowJoinSpec spec_;
   JoinInputColumns sides_[2];
   int end_col_[2];
   bool outer_[2];
-  JoinedRows joined_;
   // Per key (which holds the window): each side's rows, encoded (a list: appending a
   // row costs the row, not the window's rows so far).
   state::ListState<std::string>* rows_[2] = {nullptr, nullptr};
