@@ -436,10 +436,7 @@ class Planner {
           continue;
         }
       }
-      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
-      if (e->type().id != TypeId::kBoolean) {
-        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
-      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, joinCondition(*c, scope));
       // A condition on one side only filters that side before the join (Flink's
       // FilterJoinRule), unless that side is preserved by an outer join.
       std::vector<bool> reads(scope.fields.size(), false);
@@ -573,13 +570,21 @@ class Planner {
     if (conds.empty()) return PlanPtr(node);
     std::vector<ExprP> bound;
     for (const Expr* c : conds) {
-      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, scope));
-      if (e->type().id != TypeId::kBoolean) {
-        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
-      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, joinCondition(*c, scope));
       bound.push_back(std::move(e));
     }
     return filtered(node, andAll(std::move(bound)));
+  }
+
+  // One conjunct of a join condition bound over the joined row's `scope`: boolean, and
+  // without aggregates.
+  Result<ExprP> joinCondition(const Expr& c, const Scope& scope) {
+    if (containsAggregate(c)) return sqlError(c.pos, "aggregate functions are not allowed in a join condition");
+    EDDY_ASSIGN_OR_RETURN(ExprP e, expr(c, scope));
+    if (e->type().id != TypeId::kBoolean) {
+      return sqlError(c.pos, "a join condition must be boolean, not " + e->type().toString());
+    }
+    return e;
   }
 
   // `JOIN t FOR SYSTEM_TIME AS OF s.proctime [AS alias] ON s.expr = t.col AND ...`: a
@@ -654,11 +659,7 @@ class Planner {
     const int keyed_width = static_cast<int>(keyed->schema.size());
     std::vector<ExprP> residual;
     for (const Expr* c : rest) {
-      if (containsAggregate(*c)) return sqlError(c->pos, "aggregate functions are not allowed in a join condition");
-      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*c, both));
-      if (e->type().id != TypeId::kBoolean) {
-        return sqlError(c->pos, "a join condition must be boolean, not " + e->type().toString());
-      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, joinCondition(*c, both));
       // Over the joined row, where the key columns sit between the two sides.
       residual.push_back(e->cloneWith([&](int index, const LogicalType& type) {
         return std::make_unique<InputRef>(index < left_width ? index : index - left_width + keyed_width, type);
