@@ -66,6 +66,7 @@ class OperatorHarness {
     return v;
   }
   const std::vector<Timestamp>& watermarks() const { return output_.watermarks; }
+  const runtime::OperatorMetrics& metrics() const { return metrics_; }
   void clearOutput() {
     output_.records.clear();
     output_.watermarks.clear();

@@ -289,6 +289,56 @@ Value Accumulator::result() const {
   return Value();
 }
 
+bool mergeable(const AggregateCall& call) {
+  switch (call.kind) {
+    case AggKind::kFirstValue:
+    case AggKind::kLastValue: return false;  // Flink's have no merge: they follow arrival order.
+    case AggKind::kUser: return call.udf->merge != nullptr;
+    default: return true;
+  }
+}
+
+void Accumulator::merge(const Accumulator& other) {
+  if (call_->kind == AggKind::kUser) {
+    call_->udf->merge(user_, other.user_);
+    return;
+  }
+  auto mergeMultiset = [&] {
+    for (const auto& [k, n] : other.values_) {
+      int64_t& mine = values_[k];
+      mine += n;
+      if (mine == 0) values_.erase(k);
+    }
+  };
+  if (call_->distinct) {
+    mergeMultiset();
+    count_ = static_cast<int64_t>(values_.size());
+    return;
+  }
+  count_ += other.count_;
+  isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) + static_cast<uint64_t>(other.isum_));
+  dsum_ += other.dsum_;
+  sumsq_ += other.sumsq_;
+  switch (call_->kind) {
+    case AggKind::kMin:
+    case AggKind::kMax:
+      if (call_->retractable) {
+        mergeMultiset();
+      } else if (!other.values_.empty()) {
+        const std::string& e = other.values_.begin()->first;
+        bool better = values_.empty() || (call_->kind == AggKind::kMin ? e < values_.begin()->first
+                                                                        : e > values_.begin()->first);
+        if (better) values_ = other.values_;
+      }
+      break;
+    case AggKind::kListAgg:
+      order_.insert(order_.end(), other.order_.begin(), other.order_.end());
+      break;
+    case AggKind::kCollect: mergeMultiset(); break;
+    default: break;  // Counts and sums are added above.
+  }
+}
+
 void Accumulator::write(DataOutputView& out) const {
   out.write<int64_t>(count_);
   out.write<int64_t>(isum_);

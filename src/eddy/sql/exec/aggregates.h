@@ -43,6 +43,10 @@ struct AggregateFunction {
   /// function is only used on insert-only input, as in Flink.
   std::function<void(std::string& acc, const std::vector<Value>& args)> retract;
   std::function<Value(const std::string& acc)> getValue;
+  /// Folds `other` into `acc` (Flink's merge); optional. With it, a HOP or CUMULATE
+  /// window aggregation keeps one accumulator per slice and merges them when a window
+  /// fires; without, each row is counted in each of its windows.
+  std::function<void(std::string& acc, const std::string& other)> merge;
 };
 
 /// One aggregate of a GROUP BY or window aggregation: its function, input columns, and
@@ -89,6 +93,9 @@ class Accumulator {
   void accumulateArgs(const std::vector<Value>& args);
   void retractArgs(const std::vector<Value>& args);
   Value result() const;
+  /// Folds in `other`, an accumulator of the same call over rows that come after this
+  /// one's (LISTAGG appends them). Needs mergeable(call).
+  void merge(const Accumulator& other);
   void write(DataOutputView& out) const;
   Status read(DataInputView& in);
 
@@ -148,6 +155,10 @@ inline bool passesFilter(const AggregateCall& call, const RecordBatch& in, size_
   const Column& f = in.columns[static_cast<size_t>(call.filter)];
   return !f.null[row] && f.i64[row] != 0;
 }
+
+/// Whether accumulators of `call` can merge: the built-in aggregates but FIRST_VALUE
+/// and LAST_VALUE (as in Flink), and user-defined ones that provide merge.
+bool mergeable(const AggregateCall& call);
 
 /// One accumulator per call, empty. The calls must outlive them.
 std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls);

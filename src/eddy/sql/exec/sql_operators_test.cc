@@ -2,6 +2,8 @@
 // operator must be in the snapshot, and a restored instance continues exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "eddy/operators/testing/operator_harness.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
@@ -46,6 +48,21 @@ AggregateCall sumOf(int column) {
   return sum;
 }
 
+WindowSpec tumble(int64_t size) {
+  WindowSpec w;
+  w.kind = WindowSpec::Kind::kTumble;
+  w.size = size;
+  return w;
+}
+
+WindowSpec hop(int64_t slide, int64_t size) {
+  WindowSpec w;
+  w.kind = WindowSpec::Kind::kHop;
+  w.slide = slide;
+  w.size = size;
+  return w;
+}
+
 TEST(SqlOperators, GroupAggregateContinuesFromItsSnapshot) {
   auto make = [] {
     return std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
@@ -71,7 +88,8 @@ TEST(SqlOperators, GroupAggregateContinuesFromItsSnapshot) {
 TEST(SqlOperators, WindowAggregateFiresRestoredWindows) {
   // Input: key, window_start, window_end, value.
   auto make = [] {
-    return std::make_unique<WindowAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint}, 1, 2,
+    return std::make_unique<WindowAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                     SliceAssigner::windowed(tumble(10)), 2,
                                                      std::vector<AggregateCall>{sumOf(3)},
                                                      std::vector<LogicalType>(5, kBigint));
   };
@@ -89,6 +107,44 @@ TEST(SqlOperators, WindowAggregateFiresRestoredWindows) {
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[7, 0, 10, 9, 7]"}));
   restored.as<WindowAggregateOperator>().processWatermark(runtime::Watermark{19});
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[8, 10, 20, 19, 5]"}));
+}
+
+TEST(SqlOperators, SlicedHopWindowsMergeSlicesAcrossARestoreAndCountLateRowsInUnfiredWindows) {
+  // Input: key, rowtime, value; SUM(value) per key over HOP(slide 4, size 10): slices
+  // of 2, windows starting at multiples of 4.
+  auto make = [] {
+    return std::make_unique<WindowAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                     SliceAssigner::sliced(hop(4, 10)), 1,
+                                                     std::vector<AggregateCall>{sumOf(2)},
+                                                     std::vector<LogicalType>(5, kBigint));
+  };
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(make());
+    auto& op = h.as<WindowAggregateOperator>();
+    op.processElement({rows({{1, 1, 1}, {1, 5, 10}, {2, 5, 7}}), 0});
+    op.processWatermark(runtime::Watermark{5});
+    std::vector<std::string> fired = lines(h);
+    std::sort(fired.begin(), fired.end());
+    EXPECT_EQ(fired, (std::vector<std::string>{"+I[1, -4, 6, 5, 11]", "+I[1, -8, 2, 1, 1]", "+I[2, -4, 6, 5, 7]"}));
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = *snap;
+  }
+  Harness restored(make(), 0, 1, {snapshot});
+  auto& op = restored.as<WindowAggregateOperator>();
+  op.processElement({rows({{1, 11, 100}})});
+  op.processWatermark(runtime::Watermark{9});
+  std::vector<std::string> fired = lines(restored);
+  std::sort(fired.begin(), fired.end());
+  EXPECT_EQ(fired, (std::vector<std::string>{"+I[1, 0, 10, 9, 11]", "+I[2, 0, 10, 9, 7]"}));
+  // ts 3 is only in fired windows: dropped. ts 7 is in [0, 10), fired, and [4, 14): counted there.
+  op.processElement({rows({{1, 3, 1000}, {1, 7, 2000}})});
+  EXPECT_EQ(restored.metrics().num_late_records_dropped.get(), 1);
+  op.processWatermark(runtime::Watermark{30});
+  std::vector<std::string> last = lines(restored);
+  std::sort(last.begin(), last.end());
+  EXPECT_EQ(last, (std::vector<std::string>{"+I[1, 4, 14, 13, 2110]", "+I[1, 8, 18, 17, 100]", "+I[2, 4, 14, 13, 7]"}));
 }
 
 TEST(SqlOperators, JoinKeepsBothSidesAcrossARestore) {
@@ -249,7 +305,8 @@ TEST(SqlOperators, ProcessingTimeWindowFiresOnTheClockAndDropsUnfiredWindowsAtTh
   // Rows: key, window_start, window_end, value; SUM(value) per key and window.
   auto make = [] {
     return std::make_unique<WindowAggregateOperator>(
-        std::vector<int>{0}, std::vector<LogicalType>{kBigint}, 1, 2, std::vector<AggregateCall>{sumOf(3)},
+        std::vector<int>{0}, std::vector<LogicalType>{kBigint}, SliceAssigner::windowed(tumble(10000)), 2,
+        std::vector<AggregateCall>{sumOf(3)},
         std::vector<LogicalType>{kBigint, kBigint, kBigint, kBigint, kBigint}, /*proctime=*/true);
   };
   Harness h(make());

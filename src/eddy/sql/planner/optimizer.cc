@@ -1,5 +1,7 @@
 #include "eddy/sql/planner/optimizer.h"
 
+#include <cctype>
+#include <functional>
 #include <map>
 
 namespace eddy::sql {
@@ -64,6 +66,102 @@ PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
   return calcOver(calc, pruned, map);
 }
 
+// Each input column an aggregate call reads.
+template <typename F>
+void forEachAggColumn(AggregateCall& call, F&& f) {
+  for (int* c : {&call.arg, &call.arg2, &call.filter}) {
+    if (*c >= 0) f(*c);
+  }
+  for (int& c : call.udf_args) f(c);
+}
+
+// An aggregate call's EXPLAIN name ("SUM($3) FILTER $5") with its columns renumbered.
+std::string renumberName(const std::string& name, const std::map<int, int>& map) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    out += name[i];
+    if (name[i] != '$' || i + 1 >= name.size() || !std::isdigit(static_cast<unsigned char>(name[i + 1]))) continue;
+    size_t j = i + 1;
+    while (j < name.size() && std::isdigit(static_cast<unsigned char>(name[j]))) ++j;
+    auto it = map.find(std::stoi(name.substr(i + 1, j - i - 1)));
+    out += it == map.end() ? name.substr(i + 1, j - i - 1) : std::to_string(it->second);
+    i = j - 1;
+  }
+  return out;
+}
+
+// agg(calc(window TVF)) or agg(window TVF), for TUMBLE, HOP and CUMULATE with
+// mergeable aggregates: the aggregation windows the TVF's input itself, by slices (as
+// Flink's planner fuses them). The Calc keeps its filter and the columns the
+// aggregation reads; the time column is added to its end.
+PlanPtr fuseWindowTvf(const PlanNode& agg, const std::function<PlanPtr(const PlanPtr&)>& visit) {
+  if (agg.assigns_windows || agg.window.kind == WindowSpec::Kind::kSession || !agg.grouping_sets.empty()) {
+    return nullptr;
+  }
+  for (const auto& call : agg.aggs) {
+    if (!mergeable(call)) return nullptr;
+  }
+  const PlanNode* calc = agg.inputs[0]->kind == PlanNode::Kind::kCalc ? agg.inputs[0].get() : nullptr;
+  const PlanNode& tvf = calc ? *calc->inputs[0] : *agg.inputs[0];
+  if (tvf.kind != PlanNode::Kind::kWindowTableFunction || tvf.window.kind != agg.window.kind ||
+      tvf.window.size != agg.window.size || tvf.window.slide != agg.window.slide ||
+      tvf.window.offset != agg.window.offset) {
+    return nullptr;
+  }
+  const int width = static_cast<int>(tvf.inputs[0]->schema.size());
+  // What each of the aggregation's input columns is, as a column of the TVF's output.
+  auto source = [&](int c) -> int {
+    if (!calc) return c;
+    auto* ref = dynamic_cast<const InputRef*>(calc->projections[static_cast<size_t>(c)].get());
+    return ref ? ref->index() : -2;
+  };
+  if (source(agg.time_col) != width || source(agg.end_col) != width + 1) return nullptr;
+  if (calc && calc->filter) {
+    std::vector<bool> read(tvf.schema.size(), false);
+    markInputs(*calc->filter, read);
+    for (size_t c = static_cast<size_t>(width); c < read.size(); ++c) {
+      if (read[c]) return nullptr;  // Filters on the window: not below it.
+    }
+  }
+  // The new Calc over the TVF's input: the columns the aggregation reads, then time.
+  auto fused_calc = std::make_shared<PlanNode>();
+  fused_calc->kind = PlanNode::Kind::kCalc;
+  fused_calc->inputs = {tvf.inputs[0]};
+  fused_calc->mode = tvf.inputs[0]->mode;
+  if (calc) fused_calc->filter = calc->filter;
+  std::map<int, int> new_col;  // Aggregation input column -> fused Calc column.
+  bool ok = true;
+  auto add = [&](int c) {
+    if (new_col.count(c)) return;
+    const int from = source(c);
+    if (from < 0 || from >= width) {
+      ok = false;  // A computed column, or a window column the aggregation reads.
+      return;
+    }
+    new_col[c] = static_cast<int>(fused_calc->schema.size());
+    fused_calc->schema.push_back(calc ? calc->schema[static_cast<size_t>(c)] : tvf.schema[static_cast<size_t>(c)]);
+    fused_calc->projections.push_back(
+        std::make_shared<InputRef>(from, tvf.inputs[0]->schema[static_cast<size_t>(from)].type));
+  };
+  auto fused = std::make_shared<PlanNode>(agg);
+  for (int k : agg.keys) add(k);
+  for (auto& call : fused->aggs) forEachAggColumn(call, add);
+  if (!ok) return nullptr;
+  for (int& k : fused->keys) k = new_col[k];
+  for (auto& call : fused->aggs) {
+    forEachAggColumn(call, [&](int& c) { c = new_col[c]; });
+    call.name = renumberName(call.name, new_col);
+  }
+  fused->time_col = static_cast<int>(fused_calc->schema.size());
+  fused_calc->schema.push_back(tvf.inputs[0]->schema[static_cast<size_t>(tvf.time_col)]);
+  fused_calc->projections.push_back(std::make_shared<InputRef>(tvf.time_col, fused_calc->schema.back().type));
+  fused_calc->rowtime = fused_calc->schema.back().type.rowtime ? fused->time_col : -1;
+  fused->end_col = -1;
+  fused->assigns_windows = true;
+  fused->inputs = {visit(fused_calc)};
+  return fused;
+}
+
 class Optimizer {
  public:
   PlanPtr visit(const PlanPtr& p) {
@@ -81,6 +179,8 @@ class Optimizer {
       } else if (below.kind == PlanNode::Kind::kJoin) {
         if (PlanPtr pruned = pruneJoin(*result, below)) result = pruned;
       }
+    } else if (copy->kind == PlanNode::Kind::kWindowAggregate) {
+      if (PlanPtr fused = fuseWindowTvf(*copy, visitor())) result = fused;
     }
     done_[p.get()] = {p, result};
     return result;
@@ -127,6 +227,10 @@ class Optimizer {
     // The pruned inputs merge with the Calcs below them (and push into their scans).
     pruned->inputs = {visit(keepColumns(join.inputs[0], keep_left)), visit(keepColumns(join.inputs[1], keep_right))};
     return calcOver(calc, pruned, map);
+  }
+
+  std::function<PlanPtr(const PlanPtr&)> visitor() {
+    return [this](const PlanPtr& p) { return visit(p); };
   }
 
   // Each visited node (kept alive, so that a temporary node's address is never reused

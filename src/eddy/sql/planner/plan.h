@@ -98,8 +98,11 @@ struct PlanNode {
   OverSpec over;
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
-  int time_col = -1;  // Input column the window is over.
+  int time_col = -1;  // Input column the window is over (kWindowAggregate: its window_start).
   int end_col = -1;   // kWindowAggregate: the input's window_end column.
+  // kWindowAggregate: the window TVF below is fused in (Flink's slicing window
+  // aggregation): rows are windowed by their time column `time_col`; end_col is -1.
+  bool assigns_windows = false;
   // SESSION: the columns sessions are kept apart by (the TVF's PARTITION BY, or a legacy
   // window's group keys); input columns for the TVF node, pre-projection columns for
   // the aggregate.

@@ -1868,6 +1868,14 @@ class Planner {
       if (input->mode != ChangelogMode::kInsertOnly) {
         return sqlError(s.pos, "window aggregation does not support an updating input");
       }
+      const WindowSpec& w = window->window;
+      if (!legacy && w.kind == WindowSpec::Kind::kHop && w.size % w.slide != 0) {
+        // Flink slices a HOP window TVF's aggregation by its slide (legacy group windows
+        // are not sliced there; here they are, by gcd(size, slide)).
+        return sqlError(s.pos, "HOP table function based aggregate requires size must be an integral multiple of "
+                               "slide, but got size " + std::to_string(w.size) + " ms and slide " +
+                               std::to_string(w.slide) + " ms");
+      }
       node->kind = PlanNode::Kind::kWindowAggregate;
       node->window = window->window;
       node->mode = ChangelogMode::kInsertOnly;

@@ -268,10 +268,14 @@ class Translator {
           return keyedParallelism(op, partition);
         }
         const bool proctime = p->schema[keys.size() + 2].type.proctime;
+        // A fused window TVF: rows are sliced by their time column; else they carry their window.
+        const SliceAssigner slices = p->assigns_windows ? SliceAssigner::sliced(p->window)
+                                                        : SliceAssigner::windowed(p->window);
+        const int time = p->assigns_windows ? start : end;
         auto op = byKey(in, keys, in_schema)
                       .transform<RecordBatch>(
                           "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
-                            return std::make_unique<WindowAggregateOperator>(keys, key_types, start, end, aggs,
+                            return std::make_unique<WindowAggregateOperator>(keys, key_types, slices, time, aggs,
                                                                              out_types, proctime);
                           });
         return keyedParallelism(op, keys);
@@ -511,6 +515,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kGroupAggregate:
     case PlanNode::Kind::kWindowAggregate: {
       s += p.kind == PlanNode::Kind::kGroupAggregate ? "GroupAggregate(" : "WindowAggregate(window=[" + p.window.toString() + "], ";
+      if (p.assigns_windows) s += "time_col=[$" + std::to_string(p.time_col) + "], ";
       s += "groupBy=[";
       for (size_t i = 0; i < p.keys.size(); ++i) s += (i ? ", " : "") + std::string("$") + std::to_string(p.keys[i]);
       s += "], select=[";

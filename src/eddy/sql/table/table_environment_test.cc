@@ -167,6 +167,52 @@ TEST(TableEnvironment, UserDefinedAggregateFunctions) {
   EXPECT_NE(bad.message().find("WAVG_APPEND has no retract"), std::string::npos) << bad.message();
 }
 
+TEST(TableEnvironment, UserDefinedAggregateFunctionsWithMergeAreSlicedInHopWindows) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  AggregateFunction merging = weightedAvg();
+  merging.merge = [](std::string& acc, const std::string& other) {
+    for (size_t at : {0, 8}) {
+      int64_t mine, theirs;
+      std::memcpy(&mine, acc.data() + at, 8);
+      std::memcpy(&theirs, other.data() + at, 8);
+      mine += theirs;
+      std::memcpy(acc.data() + at, &mine, 8);
+    }
+  };
+  env.createTemporarySystemFunction("wavg_merge", merging);
+  env.createTemporarySystemFunction("wavg", weightedAvg());
+  ASSERT_TRUE(env.executeSql("CREATE TABLE t (v BIGINT, w INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) "
+                             "WITH ('connector' = 'values')")
+                  .isOk());
+  appendRows(env.valuesOf("t"), {{"10", "1", "2024-01-01 00:00:01"},
+                                  {"40", "2", "2024-01-01 00:00:04"},
+                                  {"7", "1", "2024-01-01 00:00:07"},
+                                  {"100", "3", "2024-01-01 00:00:12"}});
+  out->take();
+  auto query = [](const std::string& f) {
+    return "SELECT window_start, " + f + "(v, w) FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND, "
+           "INTERVAL '10' SECOND)) GROUP BY window_start, window_end";
+  };
+  // With merge the window TVF is fused into the aggregation (slices merged per window);
+  // without, each row is copied into each of its windows. Same results.
+  ASSERT_TRUE(env.executeSql("EXPLAIN " + query("wavg_merge")).isOk());
+  std::string plan;
+  for (const auto& l : out->take()) plan += l + "\n";
+  EXPECT_NE(plan.find("time_col"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("WindowTableFunction"), std::string::npos) << plan;
+  ASSERT_TRUE(env.executeSql("EXPLAIN " + query("wavg")).isOk());
+  plan.clear();
+  for (const auto& l : out->take()) plan += l + "\n";
+  EXPECT_NE(plan.find("WindowTableFunction"), std::string::npos) << plan;
+  const std::vector<std::string> expected{"+I[2023-12-31 23:59:55.000, 30]", "+I[2024-01-01 00:00:00.000, 24]",
+                                          "+I[2024-01-01 00:00:05.000, 76]", "+I[2024-01-01 00:00:10.000, 100]"};
+  ASSERT_TRUE(env.executeSql(query("wavg_merge")).isOk());
+  EXPECT_EQ(changes(*out), expected);
+  ASSERT_TRUE(env.executeSql(query("wavg")).isOk());
+  EXPECT_EQ(changes(*out), expected);
+}
+
 TEST(TableEnvironment, UserDefinedTableFunctions) {
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
