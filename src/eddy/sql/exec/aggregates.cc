@@ -34,7 +34,7 @@ std::string encodeAccumulators(int64_t head, const std::vector<Accumulator>& acc
   return out.release();
 }
 
-Status decodeAccumulators(const std::string& bytes, int64_t* head, std::vector<Accumulator>& accs) {
+Status decodeAccumulators(std::string_view bytes, int64_t* head, std::vector<Accumulator>& accs) {
   DataInputView in(bytes);
   EDDY_ASSIGN_OR_RETURN(*head, in.read<int64_t>());
   for (auto& a : accs) EDDY_RETURN_IF_ERROR(a.read(in));

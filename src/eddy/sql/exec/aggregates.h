@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eddy/core/serialization.h"
@@ -166,7 +167,7 @@ std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& cal
 /// window start), then the accumulators.
 std::string encodeAccumulators(int64_t head, const std::vector<Accumulator>& accs);
 /// Reads encodeAccumulators' bytes into `accs` (fresh ones of the same calls).
-Status decodeAccumulators(const std::string& bytes, int64_t* head, std::vector<Accumulator>& accs);
+Status decodeAccumulators(std::string_view bytes, int64_t* head, std::vector<Accumulator>& accs);
 
 /// Encodes a value so that bytes order as the values do (for MIN/MAX maps and keys).
 std::string encodeOrdered(const Value& v, const LogicalType& t);

@@ -25,6 +25,9 @@ namespace eddy::sql {
 /// end of input) each group touched emits once, its result before the bundle against
 /// its result now (+I, -U/+U, -D or nothing), in the order the groups were first
 /// touched.
+/// As the global phase of a two-phase aggregation (`partial_input`, Flink's
+/// GlobalGroupAggregate) its input rows are a LocalGroupAggregateOperator's: the key
+/// columns, then a partial accumulator, merged into the group's.
 /// Output: the key columns, then one column per aggregate.
 /// Thread: the task thread.
 /// table.exec.mini-batch.*: size 0 is no mini-batch.
@@ -40,10 +43,11 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   /// (processing time) is forgotten; its next row starts it afresh with +I.
   GroupAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, std::vector<AggregateCall> aggs,
                          std::vector<LogicalType> output_types, int64_t state_ttl_ms = 0,
-                         MiniBatch mini_batch = {})
+                         MiniBatch mini_batch = {}, bool partial_input = false)
       : KeyedSupport([](const RecordBatch&) { return std::string(); }),
         keys_(std::move(keys)), key_types_(std::move(key_types)), aggs_(std::move(aggs)),
-        output_types_(std::move(output_types)), ttl_ms_(state_ttl_ms), mini_batch_(mini_batch) {}
+        output_types_(std::move(output_types)), ttl_ms_(state_ttl_ms), mini_batch_(mini_batch),
+        partial_input_(partial_input) {}
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -139,6 +143,16 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   // Folds row `r` of `in` into `g` (a retraction when !acc); a group whose last row
   // goes starts afresh.
   void apply(Group& g, const RecordBatch& in, size_t r, bool acc) {
+    if (partial_input_) {
+      // A partial accumulator from the local phase (insert-only): merged in.
+      std::vector<Accumulator> partial = freshAccumulators(aggs_);
+      int64_t rows = 0;
+      Status st = decodeAccumulators(in.columns[keys_.size()].str[r], &rows, partial);
+      if (!st.isOk()) throw std::runtime_error("global group aggregate input: " + st.message());
+      g.rows += rows;
+      for (size_t a = 0; a < aggs_.size(); ++a) g.accs[a].merge(partial[a]);
+      return;
+    }
     g.rows += acc ? 1 : -1;
     for (size_t a = 0; a < aggs_.size(); ++a) foldRow(g.accs[a], aggs_[a], in, r, acc);
     if (g.rows <= 0) {
@@ -244,6 +258,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   std::vector<LogicalType> output_types_;
   int64_t ttl_ms_;
   MiniBatch mini_batch_;
+  bool partial_input_;
   // Checkpointed state: per key, the row count and the accumulators.
   state::ValueState<std::string>* state_ = nullptr;
   // The decoded groups (a cache of state_; see flush()).

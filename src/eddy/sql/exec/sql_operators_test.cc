@@ -8,6 +8,7 @@
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
 
@@ -83,6 +84,48 @@ TEST(SqlOperators, GroupAggregateContinuesFromItsSnapshot) {
   Harness restored(make(), 0, 1, {snapshot});
   restored.as<GroupAggregateOperator>().processElement({rows({{1, 3}, {2, 1}})});
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"-U[1, 11]", "+U[1, 14]", "-U[2, 5]", "+U[2, 6]"}));
+}
+
+TEST(SqlOperators, TwoPhaseAggregationEmitsPartialsBeforeBarriersAndWatermarksAndMergesThemAcrossARestore) {
+  // SUM(column 1) per key column 0, in two phases; bundles of 100 rows (none fills up).
+  AggregateCall sum = sumOf(1);
+  auto local = [&] {
+    return std::make_unique<LocalGroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                         std::vector<AggregateCall>{sum}, MiniBatch{0, 100});
+  };
+  auto global = [&] {
+    return std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                    std::vector<AggregateCall>{sum},
+                                                    std::vector<LogicalType>{kBigint, kBigint}, 0, MiniBatch{0, 1},
+                                                    /*partial_input=*/true);
+  };
+  Harness l(local());
+  l.as<LocalGroupAggregateOperator>().processElement({rows({{1, 10}, {2, 5}, {1, 20}}), 0});
+  EXPECT_TRUE(l.output().empty());  // Held in the bundle ...
+  l.as<LocalGroupAggregateOperator>().processWatermark(runtime::Watermark{7});
+  ASSERT_EQ(l.output().size(), 1u);  // ... until the watermark, which follows the partials.
+  EXPECT_EQ(l.watermarks(), std::vector<Timestamp>{7});
+  RecordBatch first = l.output()[0].value;
+  EXPECT_EQ(first.size(), 2u);  // One partial per key.
+  l.clearOutput();
+  l.as<LocalGroupAggregateOperator>().processElement({rows({{1, 100}})});
+  auto local_snap = l.op().snapshotState(1);
+  ASSERT_TRUE(local_snap.isOk());
+  ASSERT_EQ(l.output().size(), 1u);  // Emitted before the barrier.
+  RecordBatch second = l.output()[0].value;
+
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness g(global());
+    g.as<GroupAggregateOperator>().processElement({first, 0});
+    EXPECT_EQ(lines(g), (std::vector<std::string>{"+I[1, 30]", "+I[2, 5]"}));
+    auto snap = g.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = *snap;
+  }
+  Harness restored(global(), 0, 1, {snapshot});
+  restored.as<GroupAggregateOperator>().processElement({second, 0});
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"-U[1, 30]", "+U[1, 130]"}));
 }
 
 TEST(SqlOperators, WindowAggregateFiresRestoredWindows) {

@@ -162,8 +162,32 @@ PlanPtr fuseWindowTvf(const PlanNode& agg, const std::function<PlanPtr(const Pla
   return fused;
 }
 
+// GROUP BY as Flink's two-phase aggregation: a local phase folds each bundle into a
+// partial accumulator per key before the shuffle, the global phase merges them.
+PlanPtr splitTwoPhase(const PlanNode& agg) {
+  if (agg.phase != PlanNode::AggPhase::kSingle || !agg.grouping_sets.empty() ||
+      agg.inputs[0]->mode != ChangelogMode::kInsertOnly) {
+    return nullptr;
+  }
+  for (const auto& call : agg.aggs) {
+    if (!mergeable(call)) return nullptr;
+  }
+  auto local = std::make_shared<PlanNode>(agg);
+  local->phase = PlanNode::AggPhase::kLocal;
+  local->mode = ChangelogMode::kInsertOnly;
+  local->rowtime = -1;
+  local->schema.assign(agg.schema.begin(), agg.schema.begin() + static_cast<long>(agg.keys.size()));
+  local->schema.push_back({"acc$", LogicalType::string().notNull()});
+  auto global = std::make_shared<PlanNode>(agg);
+  global->phase = PlanNode::AggPhase::kGlobal;
+  global->inputs = {local};
+  for (size_t k = 0; k < global->keys.size(); ++k) global->keys[k] = static_cast<int>(k);
+  return global;
+}
+
 class Optimizer {
  public:
+  explicit Optimizer(OptimizerOptions options) : options_(options) {}
   PlanPtr visit(const PlanPtr& p) {
     auto it = done_.find(p.get());
     if (it != done_.end()) return it->second.second;
@@ -181,6 +205,8 @@ class Optimizer {
       }
     } else if (copy->kind == PlanNode::Kind::kWindowAggregate) {
       if (PlanPtr fused = fuseWindowTvf(*copy, visitor())) result = fused;
+    } else if (copy->kind == PlanNode::Kind::kGroupAggregate && options_.two_phase) {
+      if (PlanPtr split = splitTwoPhase(*copy)) result = split;
     }
     done_[p.get()] = {p, result};
     return result;
@@ -233,6 +259,7 @@ class Optimizer {
     return [this](const PlanPtr& p) { return visit(p); };
   }
 
+  OptimizerOptions options_;
   // Each visited node (kept alive, so that a temporary node's address is never reused
   // by another while it is a key here) and what it became.
   std::map<const PlanNode*, std::pair<PlanPtr, PlanPtr>> done_;
@@ -261,6 +288,6 @@ PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep) {
   return calc;
 }
 
-PlanPtr optimize(const PlanPtr& plan) { return Optimizer().visit(plan); }
+PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options) { return Optimizer(options).visit(plan); }
 
 }  // namespace eddy::sql

@@ -10,8 +10,15 @@ namespace eddy::sql {
 /// a Calc over a Calc becomes one Calc (projections substituted, filters applied in
 /// turn), and a Calc over a table scan pushes its projection into the scan, so the
 /// connector reads only the columns the query uses. Shared subplans (a view or CTE used
-/// twice) stay shared. Nodes are copied, never changed in place.
-PlanPtr optimize(const PlanPtr& plan);
+/// twice) stay shared. A window TVF under a window aggregation is fused into it. Nodes
+/// are copied, never changed in place.
+/// Choices the session's options make (Flink's table.optimizer.*).
+struct OptimizerOptions {
+  /// A mini-batch and agg-phase-strategy AUTO or TWO_PHASE: a GROUP BY over an
+  /// insert-only input whose aggregates all merge runs in two phases.
+  bool two_phase = false;
+};
+PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options = {});
 
 /// The columns of its input a Calc reads (projections and filter).
 std::vector<bool> readColumns(const PlanNode& calc);

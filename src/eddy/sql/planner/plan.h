@@ -70,6 +70,11 @@ struct PlanNode {
   // kGroupAggregate, kWindowAggregate
   std::vector<int> keys;  // Input columns grouped by (output columns 0..k-1).
   std::vector<AggregateCall> aggs;
+  // kGroupAggregate: one phase, or Flink's two-phase aggregation: the local phase
+  // (before the shuffle, output: the keys, then partial accumulators as bytes) and the
+  // global one (keys 0..k-1 of the local's output; it merges the partials).
+  enum class AggPhase { kSingle, kLocal, kGlobal };
+  AggPhase phase = AggPhase::kSingle;
   // Grouping sets: each a subset of `keys` (indexes into keys); empty = plain GROUP BY.
   std::vector<std::vector<int>> grouping_sets;
   // kJoin: the type and the equi-join key columns of each input.

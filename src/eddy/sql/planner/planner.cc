@@ -2647,14 +2647,14 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
   return t;
 }
 
-Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog) {
+Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const OptimizerOptions& options) {
   struct UserAggregates {
     explicit UserAggregates(const Catalog& c) : outer(tl_user_aggregates) { tl_user_aggregates = &c.aggregate_functions; }
     ~UserAggregates() { tl_user_aggregates = outer; }
     const std::map<std::string, std::shared_ptr<const AggregateFunction>>* outer;
   } in_scope(catalog);
   EDDY_ASSIGN_OR_RETURN(PlanPtr plan, Planner(catalog).query(query));
-  return optimize(plan);
+  return optimize(plan, options);
 }
 
 }  // namespace eddy::sql

@@ -7,6 +7,7 @@
 
 #include "eddy/sql/parser/ast.h"
 #include "eddy/sql/planner/functions.h"
+#include "eddy/sql/planner/optimizer.h"
 #include "eddy/sql/planner/plan.h"
 
 namespace eddy::sql {
@@ -38,7 +39,7 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st);
 /// Turns a query into a plan: names resolved against `catalog`, types checked and
 /// coerced, aggregates and windows recognised. Errors read `SQL error at line L,
 /// column C: ...`.
-Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog);
+Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const OptimizerOptions& options = {});
 
 /// Parses a data type as written in DDL.
 Result<LogicalType> bindType(const ast::DataType& t);

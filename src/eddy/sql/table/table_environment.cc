@@ -13,6 +13,7 @@
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/lookup_join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
+#include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
@@ -188,6 +189,32 @@ Result<ExecOptions> execOptions(const std::map<std::string, std::string>& config
   return o;
 }
 
+// Reads the table.optimizer.* options of `config` (and whether a mini-batch is on, which
+// Flink's two-phase aggregation needs); a malformed one is an error naming it.
+Result<OptimizerOptions> optimizerOptions(const std::map<std::string, std::string>& config) {
+  EDDY_ASSIGN_OR_RETURN(ExecOptions exec, execOptions(config));
+  std::string strategy = "AUTO";
+  auto it = config.find("table.optimizer.agg-phase-strategy");
+  if (it != config.end()) {
+    strategy = it->second;
+    for (char& c : strategy) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (strategy != "AUTO" && strategy != "ONE_PHASE" && strategy != "TWO_PHASE") {
+      return Status::invalidArgument("option 'table.optimizer.agg-phase-strategy' must be AUTO, ONE_PHASE or "
+                                     "TWO_PHASE, not '" + it->second + "'");
+    }
+  }
+  OptimizerOptions o;
+  o.two_phase = exec.mini_batch.size > 0 && strategy != "ONE_PHASE";
+  return o;
+}
+
+// Plans a query with the session's optimizer options.
+Result<PlanPtr> planWith(const ast::Query& query, const Catalog& catalog,
+                         const std::map<std::string, std::string>& config) {
+  EDDY_ASSIGN_OR_RETURN(OptimizerOptions options, optimizerOptions(config));
+  return planQuery(query, catalog, options);
+}
+
 // A fromDataStream table's option: the id of its stream in the session.
 constexpr const char* kDataStreamId = "datastream.id";
 
@@ -248,9 +275,21 @@ class Translator {
         if (p->kind == PlanNode::Kind::kGroupAggregate) {
           int64_t ttl = options_.state_ttl_ms;
           MiniBatch mini_batch = options_.mini_batch;
-          auto op = byKey(in, keys, in_schema).transform<RecordBatch>("GroupAggregate(select=[" + names + "])", [=] {
-            return std::make_unique<GroupAggregateOperator>(keys, key_types, aggs, out_types, ttl, mini_batch);
-          });
+          if (p->phase == PlanNode::AggPhase::kLocal) {
+            // Before the shuffle, at its input's parallelism.
+            auto op = in.transform<RecordBatch>("LocalGroupAggregate(select=[" + names + "])", [=] {
+              return std::make_unique<LocalGroupAggregateOperator>(keys, key_types, aggs, mini_batch);
+            });
+            return rowWise(in, op);
+          }
+          const bool global = p->phase == PlanNode::AggPhase::kGlobal;
+          auto op = byKey(in, keys, in_schema)
+                        .transform<RecordBatch>(std::string(global ? "Global" : "") + "GroupAggregate(select=[" +
+                                                    names + "])",
+                                                [=] {
+                                                  return std::make_unique<GroupAggregateOperator>(
+                                                      keys, key_types, aggs, out_types, ttl, mini_batch, global);
+                                                });
           return keyedParallelism(op, keys);
         }
         int start = p->time_col;
@@ -514,7 +553,13 @@ std::string explainNode(const PlanNode& p, int indent) {
     }
     case PlanNode::Kind::kGroupAggregate:
     case PlanNode::Kind::kWindowAggregate: {
-      s += p.kind == PlanNode::Kind::kGroupAggregate ? "GroupAggregate(" : "WindowAggregate(window=[" + p.window.toString() + "], ";
+      if (p.kind == PlanNode::Kind::kGroupAggregate) {
+        s += p.phase == PlanNode::AggPhase::kLocal    ? "LocalGroupAggregate("
+             : p.phase == PlanNode::AggPhase::kGlobal ? "GlobalGroupAggregate("
+                                                      : "GroupAggregate(";
+      } else {
+        s += "WindowAggregate(window=[" + p.window.toString() + "], ";
+      }
       if (p.assigns_windows) s += "time_col=[$" + std::to_string(p.time_col) + "], ";
       s += "groupBy=[";
       for (size_t i = 0; i < p.keys.size(); ++i) s += (i ? ", " : "") + std::string("$") + std::to_string(p.keys[i]);
@@ -616,7 +661,7 @@ Result<Table> TableEnvironment::sqlQuery(const std::string& query) {
   if (statements.size() != 1 || statements[0]->kind != ast::Statement::Kind::kQuery) {
     return Status::invalidArgument("sqlQuery takes one SELECT; run other statements with executeSql");
   }
-  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*statements[0]->query, catalog_));
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*statements[0]->query, catalog_, config_));
   return Table(plan);
 }
 
@@ -694,7 +739,7 @@ Result<api::DataStream<Row>> TableEnvironment::toChangelogStream(const Table& ta
 Result<std::string> TableEnvironment::explainSql(const std::string& query) {
   EDDY_ASSIGN_OR_RETURN(auto statements, parseScript(query));
   if (statements.size() != 1 || !statements[0]->query) return Status::invalidArgument("explainSql takes one query");
-  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*statements[0]->query, catalog_));
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*statements[0]->query, catalog_, config_));
   return plan->explain();
 }
 
@@ -723,7 +768,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
         if (st.if_not_exists) return Status::ok();
         return sqlError(st.pos, "Table or view '" + st.name + "' already exists");
       }
-      EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*st.query, catalog_));
+      EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
       Catalog::View v;
       v.query = st.query;
       v.columns = st.view_columns;
@@ -845,7 +890,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       const ast::Statement& target = *st.statements[0];
       std::string text = "== Optimized Execution Plan ==\n";
       if (target.kind == K::kQuery) {
-        EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*target.query, catalog_));
+        EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*target.query, catalog_, config_));
         text += plan->explain();
       } else {
         std::vector<const ast::Statement*> inserts;
@@ -855,7 +900,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
           for (const auto& s : target.statements) inserts.push_back(s.get());
         }
         for (const auto* ins : inserts) {
-          EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*ins->query, catalog_));
+          EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*ins->query, catalog_, config_));
           text += "Sink(table=[default_catalog.default_database." + ins->name + "])\n" + plan->explain(1);
         }
       }
@@ -893,7 +938,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   EDDY_ASSIGN_OR_RETURN(ExecOptions options, execOptions(config_));
   Translator tr(env, config_, options, dry_run_ ? &dry_written_paths_ : nullptr);
   if (select) {
-    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*select, catalog_));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*select, catalog_, config_));
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
     auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, "", rows), "collect");
     sink.setParallelism(1);
@@ -909,7 +954,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       return sqlError(ins->pos, "Table '" + ins->name + "' not found" + didYouMean(ins->name, catalog_.names()));
     }
     const TableDef& target = *t->second;
-    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planQuery(*ins->query, catalog_));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*ins->query, catalog_, config_));
     Schema sink_schema = target.physicalSchema();
     for (size_t c = 0; c < target.schema.size(); ++c) {
       // A VIRTUAL metadata column is only read; the sinks here write no metadata.
