@@ -185,6 +185,97 @@ PlanPtr splitTwoPhase(const PlanNode& agg) {
   return global;
 }
 
+// Flink's HASH_CODE of a value, stable across runs (FNV-1a of its bytes): a value's
+// bucket must not move when a job restarts from a checkpoint.
+Value hashCode(const std::vector<Value>& args, const LogicalType& type) {
+  const Value& v = args[0];
+  if (v.null) return Value::ofInt(0);
+  std::string bytes = encodeOrdered(v, type);
+  uint32_t h = 2166136261u;
+  for (char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return Value::ofInt(static_cast<int32_t>(h & 0x7fffffff));
+}
+
+// GROUP BY k with DISTINCT aggregates of one argument x, as Flink's distinct split
+// (SplitAggregateRule): a partial aggregation grouped by k and MOD(HASH_CODE(x), buckets)
+// computes every aggregate per bucket (a hot key's distinct values spread over the
+// buckets' keyed state), and a final one per k sums the counts and sums and takes the
+// extreme of the extremes. COUNT, SUM, SUM0, MIN and MAX split; anything else keeps the
+// aggregation whole.
+PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets) {
+  if (agg.phase != PlanNode::AggPhase::kSingle || agg.split != PlanNode::SplitStage::kNone ||
+      !agg.grouping_sets.empty()) {
+    return nullptr;
+  }
+  int distinct_arg = -1;
+  for (const auto& call : agg.aggs) {
+    switch (call.kind) {
+      case AggKind::kCount:
+      case AggKind::kSum:
+      case AggKind::kSum0:
+      case AggKind::kMin:
+      case AggKind::kMax: break;
+      default: return nullptr;
+    }
+    if (!call.distinct) continue;
+    if (distinct_arg >= 0 && call.arg != distinct_arg) return nullptr;  // Flink expands these; not here.
+    distinct_arg = call.arg;
+  }
+  if (distinct_arg < 0) return nullptr;
+  const PlanPtr& input = agg.inputs[0];
+  const int width = static_cast<int>(input->schema.size());
+  // The input with the bucket of the distinct value appended.
+  auto bucketed = std::make_shared<PlanNode>();
+  bucketed->kind = PlanNode::Kind::kCalc;
+  bucketed->inputs = {input};
+  bucketed->mode = input->mode;
+  bucketed->rowtime = input->rowtime;
+  for (int c = 0; c < width; ++c) {
+    bucketed->schema.push_back(input->schema[static_cast<size_t>(c)]);
+    bucketed->projections.push_back(std::make_shared<InputRef>(c, input->schema[static_cast<size_t>(c)].type));
+  }
+  const LogicalType arg_type = input->schema[static_cast<size_t>(distinct_arg)].type;
+  const LogicalType int_type = LogicalType::integer().notNull();
+  std::vector<ExprP> hash_args;
+  hash_args.push_back(std::make_unique<InputRef>(distinct_arg, arg_type));
+  auto hash = std::make_unique<RowCall>(
+      "HASH_CODE", int_type, std::move(hash_args),
+      [arg_type](const std::vector<Value>& args) { return hashCode(args, arg_type); }, false);
+  bucketed->projections.push_back(std::make_shared<BinaryCall>(
+      BinaryOp::kMod, int_type, std::move(hash),
+      std::make_unique<Literal>(Value::ofInt(buckets), int_type, std::to_string(buckets))));
+  bucketed->schema.push_back({"$bucket", int_type});
+
+  const size_t k = agg.keys.size();
+  auto partial = std::make_shared<PlanNode>(agg);
+  partial->split = PlanNode::SplitStage::kPartial;
+  partial->inputs = {bucketed};
+  partial->mode = ChangelogMode::kUpdates;
+  partial->keys.push_back(width);
+  partial->schema.assign(agg.schema.begin(), agg.schema.begin() + static_cast<long>(k));
+  partial->schema.push_back({"$bucket", int_type});
+  for (size_t a = 0; a < agg.aggs.size(); ++a) partial->schema.push_back({"$p" + std::to_string(a), agg.aggs[a].type});
+
+  auto final = std::make_shared<PlanNode>(agg);
+  final->split = PlanNode::SplitStage::kFinal;
+  final->inputs = {partial};
+  for (size_t i = 0; i < k; ++i) final->keys[i] = static_cast<int>(i);
+  for (size_t a = 0; a < agg.aggs.size(); ++a) {
+    AggregateCall& call = final->aggs[a];
+    const AggregateCall& original = agg.aggs[a];
+    call = AggregateCall();
+    call.kind = original.kind == AggKind::kCount ? AggKind::kSum0 : original.kind;  // Counts add up.
+    call.arg = static_cast<int>(k + 1 + a);
+    call.arg_type = original.type;
+    call.type = original.type;
+    call.retractable = true;  // The partial aggregation's output is a changelog.
+    const char* name = call.kind == AggKind::kSum ? "SUM" : call.kind == AggKind::kMin ? "MIN"
+                       : call.kind == AggKind::kMax ? "MAX" : "$SUM0";
+    call.name = std::string(name) + "($" + std::to_string(call.arg) + ")";
+  }
+  return final;
+}
+
 class Optimizer {
  public:
   explicit Optimizer(OptimizerOptions options) : options_(options) {}
@@ -205,8 +296,16 @@ class Optimizer {
       }
     } else if (copy->kind == PlanNode::Kind::kWindowAggregate) {
       if (PlanPtr fused = fuseWindowTvf(*copy, visitor())) result = fused;
-    } else if (copy->kind == PlanNode::Kind::kGroupAggregate && options_.two_phase) {
-      if (PlanPtr split = splitTwoPhase(*copy)) result = split;
+    } else if (copy->kind == PlanNode::Kind::kGroupAggregate) {
+      if (PlanPtr split = options_.distinct_split ? splitDistinct(*copy, options_.distinct_buckets) : nullptr) {
+        // The partial aggregation's input Calc merges down; it may run in two phases.
+        PlanPtr& partial = split->inputs[0];
+        partial->inputs[0] = visit(partial->inputs[0]);
+        if (PlanPtr two = options_.two_phase ? splitTwoPhase(*partial) : nullptr) partial = two;
+        result = split;
+      } else if (PlanPtr two = options_.two_phase ? splitTwoPhase(*copy) : nullptr) {
+        result = two;
+      }
     }
     done_[p.get()] = {p, result};
     return result;

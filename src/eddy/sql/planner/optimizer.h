@@ -17,6 +17,11 @@ struct OptimizerOptions {
   /// A mini-batch and agg-phase-strategy AUTO or TWO_PHASE: a GROUP BY over an
   /// insert-only input whose aggregates all merge runs in two phases.
   bool two_phase = false;
+  /// table.optimizer.distinct-agg.split.enabled / .bucket-num: a GROUP BY with DISTINCT
+  /// aggregates runs as a partial aggregation per key and bucket of the distinct value,
+  /// then a final one per key.
+  bool distinct_split = false;
+  int64_t distinct_buckets = 1024;
 };
 PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options = {});
 

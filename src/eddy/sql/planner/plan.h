@@ -75,6 +75,10 @@ struct PlanNode {
   // global one (keys 0..k-1 of the local's output; it merges the partials).
   enum class AggPhase { kSingle, kLocal, kGlobal };
   AggPhase phase = AggPhase::kSingle;
+  // kGroupAggregate under Flink's distinct split: the partial aggregation (grouped by
+  // the keys and a bucket of the distinct argument) or the final one over it.
+  enum class SplitStage { kNone, kPartial, kFinal };
+  SplitStage split = SplitStage::kNone;
   // Grouping sets: each a subset of `keys` (indexes into keys); empty = plain GROUP BY.
   std::vector<std::vector<int>> grouping_sets;
   // kJoin: the type and the equi-join key columns of each input.

@@ -205,6 +205,23 @@ Result<OptimizerOptions> optimizerOptions(const std::map<std::string, std::strin
   }
   OptimizerOptions o;
   o.two_phase = exec.mini_batch.size > 0 && strategy != "ONE_PHASE";
+  it = config.find("table.optimizer.distinct-agg.split.enabled");
+  if (it != config.end()) {
+    if (it->second != "true" && it->second != "false") {
+      return Status::invalidArgument("option 'table.optimizer.distinct-agg.split.enabled' must be true or false, not '" +
+                                     it->second + "'");
+    }
+    o.distinct_split = it->second == "true";
+  }
+  it = config.find("table.optimizer.distinct-agg.split.bucket-num");
+  if (it != config.end()) {
+    char* end = nullptr;
+    o.distinct_buckets = std::strtoll(it->second.c_str(), &end, 10);
+    if (it->second.empty() || *end != '\0' || o.distinct_buckets <= 0 || o.distinct_buckets > (1 << 20)) {
+      return Status::invalidArgument("option 'table.optimizer.distinct-agg.split.bucket-num' must be a number from 1 "
+                                     "to 1048576, not '" + it->second + "'");
+    }
+  }
   return o;
 }
 
@@ -563,6 +580,9 @@ std::string explainNode(const PlanNode& p, int indent) {
       if (p.assigns_windows) s += "time_col=[$" + std::to_string(p.time_col) + "], ";
       s += "groupBy=[";
       for (size_t i = 0; i < p.keys.size(); ++i) s += (i ? ", " : "") + std::string("$") + std::to_string(p.keys[i]);
+      if (p.split != PlanNode::SplitStage::kNone) {
+        s += std::string("], partialFinalType=[") + (p.split == PlanNode::SplitStage::kPartial ? "PARTIAL" : "FINAL");
+      }
       s += "], select=[";
       for (size_t i = 0; i < p.aggs.size(); ++i) s += (i ? ", " : "") + p.aggs[i].name;
       s += "])";
