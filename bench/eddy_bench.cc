@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "eddy/core/allocator.h"
 #include "eddy/api/eddy.h"
 #include "workloads.h"
 
@@ -76,6 +77,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  eddy::tuneAllocator();
   if (argc < 2) return usage();
   std::string workload = argv[1];
   if (workload == "nexmark") return bench::runNexmark(argc, argv);

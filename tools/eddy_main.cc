@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/core/allocator.h"
 #include "eddy/rest/rest_client.h"
 #include "tools/sql_command.h"
 
@@ -94,6 +95,7 @@ int fail(const eddy::Status& st) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  eddy::tuneAllocator();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     printHelp();

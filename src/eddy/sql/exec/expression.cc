@@ -47,10 +47,19 @@ ExprP Expression::clone() const {
 
 const Column& Literal::eval(const RecordBatch& in) {
   size_t n = in.size();
-  if (out_.size() != n) {
-    out_.clear();
-    for (size_t i = 0; i < n; ++i) appendValue(out_, v_);
+  if (out_.size() == n) return out_;
+  if (out_.size() > n && out_.storage != Storage::kString) {
+    // Batches after a filter vary in length: shrink rather than refill.
+    out_.null.resize(n);
+    if (out_.storage == Storage::kInt64) {
+      out_.i64.resize(n);
+    } else {
+      out_.f64.resize(n);
+    }
+    return out_;
   }
+  if (out_.size() > n) out_.clear();
+  while (out_.size() < n) appendValue(out_, v_);
   return out_;
 }
 

@@ -74,10 +74,12 @@ class Random {
   int64_t nextLong(int64_t bound) { return bound <= 1 ? 0 : static_cast<int64_t>(next() % static_cast<uint64_t>(bound)); }
   double nextDouble() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Lower-case letters, `len` of them.
-  void string(std::string& s, size_t len) {
+  void string(std::string& s, size_t len) { s.assign(string(len)); }
+  // The same, as a view into the pool (which lives as long as the program): no copy.
+  std::string_view string(size_t len) {
     const std::string& pool = letterPool();
     len = std::min(len, pool.size());
-    s.assign(pool, static_cast<size_t>(nextLong(static_cast<int64_t>(pool.size() - len + 1))), len);
+    return std::string_view(pool).substr(static_cast<size_t>(nextLong(static_cast<int64_t>(pool.size() - len + 1))), len);
   }
 
  private:
@@ -124,14 +126,14 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, int64_t n, Random& r) {
 int64_t nextPrice(Random& r) { return std::llround(std::exp(r.nextDouble() * 6.0 * 2.302585092994046) * 100.0); }
 
 // Padding that brings an event to about `average` bytes.
-void nextExtra(Random& r, std::string& s, int64_t current, int64_t average) {
+void nextExtra(Random& r, std::string_view& s, int64_t current, int64_t average) {
   int64_t desired = average - current;
   if (desired <= 0) {
-    s.clear();
+    s = {};
     return;
   }
   int64_t delta = std::llround(static_cast<double>(desired) * 0.2);
-  r.string(s, static_cast<size_t>(desired - delta + r.nextLong(2 * delta + 1)));
+  s = r.string(static_cast<size_t>(desired - delta + r.nextLong(2 * delta + 1)));
 }
 
 }  // namespace
@@ -183,8 +185,8 @@ void generateNexmarkEvent(const NexmarkConfig& c, int64_t n, NexmarkEvent& e, co
     e.reserve = e.initial_bid + nextPrice(r);
     if (want.auction) {
       Random t(n, kAuctionText);
-      t.string(e.item_name, 20);
-      t.string(e.description, 100);
+      e.item_name = t.string(20);
+      e.description = t.string(100);
     }
     if (want.extra) {
       Random t(n, kExtra);
@@ -354,7 +356,7 @@ class NexmarkReader final : public RowReader {
     col.i64.push_back(v);
     col.null.push_back(0);
   }
-  static void pushString(Column& col, const std::string& s) {
+  static void pushString(Column& col, std::string_view s) {
     col.str.push_back(s);
     col.null.push_back(0);
   }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/table_source.h"
@@ -38,12 +39,12 @@ struct NexmarkEvent {
   std::string name, email, credit_card, city, state;
   // auction
   int64_t auction_id = 0, initial_bid = 0, reserve = 0, expires = 0, seller = 0, category = 0;
-  std::string item_name, description;
+  std::string_view item_name, description;  // Views into a static pool of letters.
   // bid
   int64_t auction = 0, bidder = 0, price = 0;
   std::string channel, url;
   // all
-  std::string extra;
+  std::string_view extra;  // A view into a static pool of letters.
 };
 
 /// Which string fields to generate (numbers are cheap and always are). Each string
@@ -55,7 +56,8 @@ struct NexmarkStrings {
   bool extra = true;    // every event's extra
 };
 
-/// Generates event `n` of the sequence into `e` (its strings reuse their capacity).
+/// Generates event `n` of the sequence into `e` (its strings reuse their capacity; the
+/// views stay valid for the program's life).
 void generateNexmarkEvent(const NexmarkConfig& config, int64_t n, NexmarkEvent& e,
                           const NexmarkStrings& strings = NexmarkStrings());
 
