@@ -102,6 +102,28 @@ bool isAggregate(const std::string& name) {
   return kAggs.count(name) != 0;
 }
 
+// A deep copy of an expression (subqueries and OVER windows shared).
+ast::ExprPtr cloneExpr(const Expr& e) {
+  auto c = std::make_unique<Expr>();
+  c->kind = e.kind;
+  c->pos = e.pos;
+  c->name = e.name;
+  c->names = e.names;
+  for (const auto& a : e.args) c->args.push_back(cloneExpr(*a));
+  c->literal = e.literal;
+  c->text = e.text;
+  c->unit = e.unit;
+  c->type = e.type;
+  c->distinct = e.distinct;
+  c->negated = e.negated;
+  c->has_operand = e.has_operand;
+  c->has_else = e.has_else;
+  c->query = e.query;
+  if (e.filter) c->filter = cloneExpr(*e.filter);
+  c->over = e.over;
+  return c;
+}
+
 bool containsAggregate(const Expr& e) {
   if (e.kind == Expr::Kind::kCall && isAggregate(e.name)) return true;
   if (e.kind == Expr::Kind::kOver) return false;
@@ -1084,8 +1106,13 @@ class Planner {
       sub.ctes_ = ctes_;
       Result<PlanPtr> value = sub.query(*e->query);
       if (!value.isOk()) {
-        return sqlError(e->pos, "in a scalar subquery (correlated ones are not supported yet): " +
-                                    value.status().message());
+        // It may read the outer query's columns (correlated); one that cannot be keeps
+        // its own error.
+        bool correlatable = false;
+        Status st = correlatedScalar(*e, scope, input, &correlatable);
+        if (st.isOk()) continue;
+        if (correlatable) return st;
+        return sqlError(e->pos, "in a scalar subquery: " + value.status().message());
       }
       if ((*value)->schema.size() != 1) {
         return sqlError(e->pos, "a scalar subquery must return one column, not " +
@@ -1106,6 +1133,157 @@ class Planner {
       input = join;
     }
     return Status::ok();
+  }
+
+  // A correlated subquery's WHERE conjuncts, split: those on its own columns (bound over
+  // `inner`, in `filters`) and the equalities of a subquery expression with an outer one
+  // (in `pairs`: the inner side as written and bound, the outer side bound). Anything
+  // else is an error: a mistake of its own, or a correlation other than equality.
+  struct Correlation {
+    const Expr* inner_ast;
+    ExprP inner, outer;
+  };
+  Status splitCorrelation(const std::vector<const Expr*>& conjuncts, Planner& sub, const Scope& inner,
+                          const Scope& outer, std::vector<ExprP>& filters, std::vector<Correlation>& pairs) {
+    for (const Expr* c : conjuncts) {
+      Result<ExprP> own = sub.expr(*c, inner);
+      if (own.isOk()) {
+        filters.push_back(std::move(*own));
+        continue;
+      }
+      bool paired = false;
+      if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
+        for (int first = 0; first < 2 && !paired; ++first) {
+          const Expr& in_side = *c->args[static_cast<size_t>(first)];
+          Result<ExprP> a = sub.expr(in_side, inner);
+          Result<ExprP> b = expr(*c->args[static_cast<size_t>(1 - first)], outer);
+          if (a.isOk() && b.isOk()) {
+            pairs.push_back({&in_side, std::move(*a), std::move(*b)});
+            paired = true;
+          }
+        }
+      }
+      if (!paired) {
+        Scope both = inner;
+        both.fields.insert(both.fields.end(), outer.fields.begin(), outer.fields.end());
+        if (!sub.expr(*c, both).isOk()) return own.status();
+        return sqlError(c->pos, "a condition of a correlated subquery must be an equality of a subquery column and "
+                                "an outer one");
+      }
+    }
+    return Status::ok();
+  }
+
+  // A correlated scalar subquery `(SELECT item FROM ... WHERE inner = outer AND ...)`,
+  // decorrelated as Flink's planner does: the subquery grouped by its correlation
+  // columns (when `item` aggregates; else its rows as they are), LEFT JOINed to `input`
+  // on them, the value read as a column. A bare COUNT of no rows is 0, not NULL.
+  // `*correlatable`: whether the query has the shape (its own error is reported if not).
+  Status correlatedScalar(const Expr& e, Scope& scope, PlanPtr& input, bool* correlatable) {
+    const ast::Query& q = *e.query;
+    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || !q.order_by.empty()) {
+      return sqlError(q.pos, "a correlated subquery must be a single SELECT");
+    }
+    const ast::Select& s = *q.selects[0];
+    if (!s.from || !s.group_by.empty() || s.having || s.items.size() != 1) {
+      return sqlError(s.pos, "a correlated scalar subquery must select one value, without GROUP BY or HAVING");
+    }
+    *correlatable = true;
+    Planner sub(catalog_);
+    sub.ctes_ = ctes_;
+    Scope inner;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr from_plan, sub.from(*s.from, inner));
+    // The WHERE's conjuncts: on the subquery's own columns, or inner = outer pairs.
+    std::vector<const Expr*> conjuncts;
+    if (s.where) splitConjuncts(*s.where, conjuncts);
+    std::vector<ExprP> filters, outer;
+    std::vector<Correlation> pairs;
+    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, scope, filters, pairs));
+    std::vector<const Expr*> inner_keys;
+    for (auto& p : pairs) {
+      inner_keys.push_back(p.inner_ast);
+      outer.push_back(std::move(p.outer));
+    }
+    if (inner_keys.empty()) return sqlError(s.pos, "a correlated scalar subquery needs an equality with an outer column");
+    if (!filters.empty()) from_plan = filtered(from_plan, andAll(std::move(filters)));
+    // The subquery as SELECT inner keys..., item [GROUP BY inner keys].
+    const Expr& item = *s.items[0].expr;
+    const bool aggregates = containsAggregate(item);
+    const bool bare_count = aggregates && item.kind == Expr::Kind::kCall && item.name == "COUNT";
+    if (aggregates && !bare_count && containsCount(item)) {
+      return sqlError(item.pos, "a correlated scalar subquery may use COUNT only as its whole value");
+    }
+    ast::Select grouped;
+    grouped.pos = s.pos;
+    for (const Expr* k : inner_keys) {
+      grouped.items.push_back({cloneExpr(*k), "", k->pos});
+      if (aggregates) grouped.group_by.push_back(cloneExpr(*k));
+    }
+    grouped.items.push_back({cloneExpr(item), "", item.pos});
+    EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.selectOver(grouped, from_plan, inner));
+    // input + its outer keys, LEFT JOIN right ON keys.
+    const int width = static_cast<int>(input->schema.size());
+    const int n = static_cast<int>(outer.size());
+    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
+    for (auto& col : left->schema) col.type = col.type.plain();
+    left->rowtime = -1;
+    auto keyed = keepColumns(right, std::vector<bool>(right->schema.size(), true));
+    for (int i = 0; i < n; ++i) {
+      LogicalType common;
+      const LogicalType rt = right->schema[static_cast<size_t>(i)].type;
+      if (!commonType(outer[static_cast<size_t>(i)]->type(), rt, &common)) {
+        return sqlError(e.pos, "the subquery compares " + outer[static_cast<size_t>(i)]->type().toString() +
+                                   " with " + rt.toString());
+      }
+      ExprP key = coerce(std::move(outer[static_cast<size_t>(i)]), common.plain());
+      left->schema.push_back({"$k" + std::to_string(i), key->type()});
+      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
+      keyed->projections[static_cast<size_t>(i)] = coerce(std::make_unique<InputRef>(i, rt), common.plain());
+      keyed->schema[static_cast<size_t>(i)].type = common.plain();
+    }
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->join_type = JoinType::kLeft;
+    join->inputs = {left, keyed};
+    join->mode = ChangelogMode::kUpdates;
+    join->schema = left->schema;
+    for (auto col : keyed->schema) {
+      col.type = col.type.plain();
+      col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    for (int i = 0; i < n; ++i) {
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(i);
+    }
+    input = join;
+    int col = width + n + n;
+    LogicalType t = join->schema[static_cast<size_t>(col)].type;
+    if (bare_count) {
+      // No row in the subquery: COUNT is 0 there, where the join gives NULL.
+      auto counted = keepColumns(join, std::vector<bool>(join->schema.size(), true));
+      std::vector<ExprP> args;
+      args.push_back(std::make_unique<InputRef>(col, t));
+      args.push_back(std::make_unique<Literal>(Value::ofInt(0), LogicalType::bigint().notNull(), "0"));
+      t = t.withNullable(false);
+      counted->projections.push_back(std::make_shared<RowCall>(
+          "COALESCE", t, std::move(args), [](const std::vector<Value>& v) { return v[0].null ? v[1] : v[0]; }, false));
+      counted->schema.push_back({"$count", t});
+      col = static_cast<int>(counted->schema.size()) - 1;
+      input = counted;
+    }
+    scalar_cols_[&e] = {col, t};
+    for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
+    return Status::ok();
+  }
+
+  // Whether `e` calls COUNT anywhere.
+  static bool containsCount(const Expr& e) {
+    if (e.kind == Expr::Kind::kCall && e.name == "COUNT") return true;
+    for (const auto& a : e.args) {
+      if (containsCount(*a)) return true;
+    }
+    return false;
   }
 
   // [NOT] x IN (SELECT ...) or [NOT] EXISTS (SELECT ...), possibly under NOT.
@@ -1195,32 +1373,11 @@ class Planner {
     std::vector<const Expr*> conjuncts;
     if (s.where) splitConjuncts(*s.where, conjuncts);
     std::vector<ExprP> filters;
-    for (const Expr* c : conjuncts) {
-      Result<ExprP> own = sub.expr(*c, inner);
-      if (own.isOk()) {
-        filters.push_back(std::move(*own));
-        continue;
-      }
-      bool paired = false;
-      if (c->kind == Expr::Kind::kCall && c->name == "=" && c->args.size() == 2) {
-        for (int first = 0; first < 2 && !paired; ++first) {
-          Result<ExprP> a = sub.expr(*c->args[static_cast<size_t>(first)], inner);
-          Result<ExprP> b = expr(*c->args[static_cast<size_t>(1 - first)], outer);
-          if (a.isOk() && b.isOk()) {
-            d.inner.push_back(std::move(*a));
-            d.outer.push_back(std::move(*b));
-            paired = true;
-          }
-        }
-      }
-      if (!paired) {
-        // Wrong on its own (a misspelt column), or a correlation other than equality.
-        Scope both = inner;
-        both.fields.insert(both.fields.end(), outer.fields.begin(), outer.fields.end());
-        if (!sub.expr(*c, both).isOk()) return own.status();
-        return sqlError(c->pos, "a condition of a correlated subquery must be an equality of a subquery column and "
-                                "an outer one");
-      }
+    std::vector<Correlation> pairs;
+    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, outer, filters, pairs));
+    for (auto& p : pairs) {
+      d.inner.push_back(std::move(p.inner));
+      d.outer.push_back(std::move(p.outer));
     }
     if (!filters.empty()) d.plan = filtered(d.plan, andAll(std::move(filters)));
     return d;
