@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,9 @@ class OperatorHarness {
     ctx.processing_time = &pts_;
     ctx.metrics = &metrics_;
     ctx.region_restart = region_restart;
+    // Each harness is an attempt of its own, as each run of a job is.
+    static std::atomic<int> attempts{0};
+    ctx.attempt_id = "harness" + std::to_string(attempts++);
     op_->setup(std::move(ctx), &output_);
     Status st = op_->initializeState(std::move(restored));
     if (!st.isOk()) throw std::runtime_error(st.message());

@@ -11,6 +11,7 @@
 #include "eddy/operators/source/rate_limiter.h"
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/nexmark.h"
+#include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/table_source.h"
 
 namespace eddy::sql {
@@ -117,11 +118,24 @@ struct FileFormat {
   std::string null_literal;
 };
 
+// A file of a partitioned table: its partition columns' values (from its k=v/
+// directories), by column of the table's physical row.
+using PartitionValues = std::vector<std::pair<size_t, Value>>;
+
 class FileReader final : public RowReader {
  public:
+  /// `schema`: the table's physical columns; those in `partition` are not in the file.
   FileReader(std::string path, const Schema& schema, FileFormat format, uint64_t offset, int64_t lines,
-             std::vector<std::string> metadata)
-      : lines_(std::move(path)), schema_(schema), format_(std::move(format)), metadata_keys_(std::move(metadata)) {
+             std::vector<std::string> metadata, PartitionValues partition = {})
+      : lines_(std::move(path)), width_(schema.size()), format_(std::move(format)),
+        metadata_keys_(std::move(metadata)), partition_(std::move(partition)) {
+    for (size_t c = 0; c < schema.size(); ++c) {
+      bool in_path = false;
+      for (const auto& [col, v] : partition_) in_path = in_path || col == c;
+      if (in_path) continue;
+      schema_.push_back(schema[c]);
+      out_column_.push_back(c);
+    }
     if (offset > 0) lines_.resumeAt(offset, lines);
   }
   Status open() override {
@@ -165,7 +179,8 @@ class FileReader final : public RowReader {
         if (format_.ignore_parse_errors) continue;
         return Status::invalidArgument(lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " + st.message());
       }
-      for (size_t m = 0; m < metadata_.size(); ++m) appendValue(out.columns[schema_.size() + m], metadata_[m]);
+      for (const auto& [col, v] : partition_) appendValue(out.columns[col], v);
+      for (size_t m = 0; m < metadata_.size(); ++m) appendValue(out.columns[width_ + m], metadata_[m]);
       out.kinds.push_back(RowKind::kInsert);
       ++n;
     }
@@ -217,7 +232,8 @@ class FileReader final : public RowReader {
                                      std::to_string(fields_.size()));
     }
     for (size_t c = 0; c < schema_.size(); ++c) {
-      Status st = appendField(out.columns[c], fields_[c], quoted_[c], schema_[c].type, format_.null_literal);
+      Status st = appendField(out.columns[out_column_[c]], fields_[c], quoted_[c], schema_[c].type,
+                              format_.null_literal);
       if (!st.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
     }
     return Status::ok();
@@ -228,22 +244,26 @@ class FileReader final : public RowReader {
     if (doc.is_discarded() || !doc.is_object()) return Status::invalidArgument("not a JSON object");
     for (size_t c = 0; c < schema_.size(); ++c) {
       auto it = doc.find(schema_[c].name);
+      Column& col = out.columns[out_column_[c]];
       if (it == doc.end() || it->is_null()) {
-        out.columns[c].appendNull();
+        col.appendNull();
         continue;
       }
       std::string text = it->is_string() ? it->get<std::string>() : it->dump();
       if (schema_[c].type.id == TypeId::kBoolean && it->is_boolean()) text = it->get<bool>() ? "true" : "false";
-      Status st = appendField(out.columns[c], text, it->is_string(), schema_[c].type, "");
+      Status st = appendField(col, text, it->is_string(), schema_[c].type, "");
       if (!st.isOk()) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
     }
     return Status::ok();
   }
 
   operators::LineReader lines_;
-  Schema schema_;
+  size_t width_;        // Physical columns of the table.
+  Schema schema_;       // The file's: the physical columns but the partition ones ...
+  std::vector<size_t> out_column_;  // ... and where each goes in the row.
   FileFormat format_;
   std::vector<std::string> metadata_keys_;
+  PartitionValues partition_;
   std::vector<Value> metadata_;  // Per key, this file's value.
   std::vector<std::string> fields_;
   std::vector<bool> quoted_;
@@ -251,14 +271,16 @@ class FileReader final : public RowReader {
 
 class FileFactory final : public RowSourceFactory {
  public:
-  FileFactory(std::vector<std::string> files, Schema schema, FileFormat format)
-      : files_(std::move(files)), schema_(std::move(schema)), format_(std::move(format)) {}
+  FileFactory(std::vector<std::string> files, Schema schema, FileFormat format,
+              std::map<std::string, PartitionValues> partitions = {})
+      : files_(std::move(files)), schema_(std::move(schema)), format_(std::move(format)),
+        partitions_(std::move(partitions)) {}
   bool isBounded() const override { return true; }
   Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock&) override {
     std::vector<std::unique_ptr<RowReader>> r;
     for (size_t i = 0; i < files_.size(); ++i) {
       if (static_cast<int>(i % static_cast<size_t>(parallelism)) == subtask) {
-        r.push_back(std::make_unique<FileReader>(files_[i], schema_, format_, 0, 0, metadata_));
+        r.push_back(std::make_unique<FileReader>(files_[i], schema_, format_, 0, 0, metadata_, partitionOf(files_[i])));
       }
     }
     return r;
@@ -270,7 +292,8 @@ class FileFactory final : public RowSourceFactory {
       size_t colon = s.position.find(':');
       if (colon == std::string::npos) return Status::invalidArgument("not a file position: " + s.position);
       r.push_back(std::make_unique<FileReader>(s.split, schema_, format_, std::stoull(s.position.substr(0, colon)),
-                                               std::stoll(s.position.substr(colon + 1)), metadata_));
+                                               std::stoll(s.position.substr(colon + 1)), metadata_,
+                                               partitionOf(s.split)));
     }
     return r;
   }
@@ -293,11 +316,58 @@ class FileFactory final : public RowSourceFactory {
   }
 
  private:
+  PartitionValues partitionOf(const std::string& file) const {
+    auto it = partitions_.find(file);
+    return it == partitions_.end() ? PartitionValues() : it->second;
+  }
+
   std::vector<std::string> files_;
   Schema schema_;
   FileFormat format_;
+  std::map<std::string, PartitionValues> partitions_;  // Of a partitioned table's files.
   std::vector<std::string> metadata_;
 };
+
+// The partition values of `file` under `base`: its directories' k=v names, each read as
+// its column's type (the default partition is NULL). A file outside some key's
+// directory is an error naming it.
+Result<PartitionValues> partitionValuesOf(const std::string& table, const std::filesystem::path& base,
+                                          const std::filesystem::path& file, const Schema& schema,
+                                          const std::vector<std::string>& keys) {
+  std::map<std::string, std::string> found;
+  std::map<std::string, bool> is_null;
+  for (const auto& part : std::filesystem::relative(file.parent_path(), base)) {
+    std::string seg = part.string();
+    size_t eq = seg.find('=');
+    if (eq == std::string::npos) continue;
+    std::optional<std::string> v = partitionValue(std::string_view(seg).substr(eq + 1));
+    std::string key = *partitionValue(std::string_view(seg).substr(0, eq));
+    found[key] = v.value_or("");
+    is_null[key] = !v.has_value();
+  }
+  PartitionValues values;
+  for (const auto& k : keys) {
+    size_t col = 0;
+    while (col < schema.size() && schema[col].name != k) ++col;
+    auto it = found.find(k);
+    if (it == found.end()) {
+      return Status::invalidArgument("table '" + table + "': file '" + file.string() +
+                                     "' is not in a directory of partition column '" + k + "' (" + k + "=...)");
+    }
+    Column c(schema[col].type.storage());
+    if (is_null[k]) {
+      c.appendNull();
+    } else {
+      Status st = appendField(c, it->second, true, schema[col].type, "");
+      if (!st.isOk()) {
+        return Status::invalidArgument("table '" + table + "': partition directory " + k + "=" + it->second +
+                                       " of '" + file.string() + "': " + st.message());
+      }
+    }
+    values.emplace_back(col, valueAt(c, 0));
+  }
+  return values;
+}
 
 // ---- datagen: Flink's random / sequence generator.
 struct FieldGen {
@@ -486,7 +556,8 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
   return std::shared_ptr<RowSourceFactory>(std::make_shared<DatagenFactory>(schema, gens, rows, static_cast<double>(rate)));
 }
 
-Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, const Options& o, const Schema& schema) {
+Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, const Options& o, const Schema& schema,
+                                                      const std::vector<std::string>& partition_keys) {
   std::string path = option(o, "path");
   if (path.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'path'");
   if (path.rfind("file://", 0) == 0) path = path.substr(7);
@@ -521,20 +592,27 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
   } else {
     return Status::notFound("table '" + table + "': path '" + path + "' does not exist");
   }
-  return std::shared_ptr<RowSourceFactory>(std::make_shared<FileFactory>(files, schema, f));
+  std::map<std::string, PartitionValues> partitions;
+  if (!partition_keys.empty()) {
+    for (const auto& file : files) {
+      EDDY_ASSIGN_OR_RETURN(partitions[file], partitionValuesOf(table, path, file, schema, partition_keys));
+    }
+  }
+  return std::shared_ptr<RowSourceFactory>(std::make_shared<FileFactory>(files, schema, f, std::move(partitions)));
 }
 
 }  // namespace
 
 Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(const std::string& table, const Options& options,
                                                               const Schema& physical,
-                                                              std::shared_ptr<const ValuesData> values) {
+                                                              std::shared_ptr<const ValuesData> values,
+                                                              const std::vector<std::string>& partition_keys) {
   std::string connector = option(options, "connector");
   if (connector == "values") {
     if (values == nullptr) values = std::make_shared<ValuesData>();
     return std::shared_ptr<RowSourceFactory>(std::make_shared<ValuesFactory>(values, typesOf(physical)));
   }
-  if (connector == "filesystem") return filesystem(table, options, physical);
+  if (connector == "filesystem") return filesystem(table, options, physical, partition_keys);
   if (connector == "datagen") return datagen(table, options, physical);
   if (connector == "nexmark") return nexmarkSource(table, options, physical);
   if (connector.empty()) return Status::invalidArgument("table '" + table + "' has no 'connector' option");

@@ -122,8 +122,10 @@ struct ValuesData {
 
 /// Creates the reader factory for a connector's options; fails naming the option.
 /// Connectors: filesystem (csv, json), datagen, values (test data from `values`).
+/// `partition_keys`: a filesystem table's PARTITIONED BY columns, read from the k=v/
+/// directories its files are in rather than from the files.
 Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(
     const std::string& table, const std::map<std::string, std::string>& options, const Schema& physical,
-    std::shared_ptr<const ValuesData> values);
+    std::shared_ptr<const ValuesData> values, const std::vector<std::string>& partition_keys = {});
 
 }  // namespace eddy::sql

@@ -31,6 +31,7 @@ struct TableDef {
   std::shared_ptr<const Expression> watermark;  // Over the full row.
   std::string watermark_text;
   std::vector<std::string> primary_key;
+  std::vector<std::string> partition_keys;  // PARTITIONED BY (filesystem: k=v/ directories)
   std::map<std::string, std::string> options;
   std::shared_ptr<ValuesData> values;  // Test connector's rows.
 

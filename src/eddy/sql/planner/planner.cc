@@ -2768,12 +2768,21 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     if (!found) return sqlError(st.pos, "partition column '" + k + "' is not a column of '" + st.name + "'");
   }
   // A partitioned filesystem table keeps its partition columns in directory names
-  // (k=v/), which neither side here reads or writes yet: refuse it rather than read or
-  // write the files unpartitioned. Sinks that only discard or print rows ignore it.
+  // (k=v/): they must be physical columns, and some column must be left for the files.
+  t->partition_keys = st.partition_keys;
   auto connector = t->options.find("connector");
   if (!st.partition_keys.empty() && connector != t->options.end() && connector->second == "filesystem") {
-    return sqlError(st.pos, "PARTITIONED BY is not supported yet for the filesystem connector (table '" + st.name +
-                                "')");
+    for (const auto& k : st.partition_keys) {
+      for (size_t c = 0; c < t->schema.size(); ++c) {
+        if (t->schema[c].name == k && (t->computed[c] || t->isMetadata(c))) {
+          return sqlError(st.pos, "partition column '" + k + "' of '" + st.name + "' must be a physical column");
+        }
+      }
+    }
+    if (st.partition_keys.size() >= t->physicalSchema().size()) {
+      return sqlError(st.pos, "table '" + st.name + "': the filesystem connector needs a column that is not a "
+                              "partition column");
+    }
   }
   if (st.watermark) {
     int idx = -1;

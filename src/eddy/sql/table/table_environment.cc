@@ -15,6 +15,7 @@
 #include "eddy/sql/exec/key_group_splitter.h"
 #include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/over_aggregate.h"
+#include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/temporal_join_operator.h"
@@ -500,7 +501,7 @@ class Translator {
       // may not exist yet; an empty stand-in lets the check go on.
       options = {{"connector", "values"}};
     }
-    EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, options, physical, t.values));
+    EDDY_ASSIGN_OR_RETURN(auto factory, createSourceFactory(t.name, options, physical, t.values, t.partition_keys));
     // A reader's row: the physical columns, then the metadata columns.
     const Schema read = t.readSchema();
     const std::vector<LogicalType> read_types = typesOf(read);
@@ -1027,6 +1028,33 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       std::string path = filesystemPath(target.options.count("path") ? target.options.at("path") : "");
       if (path.empty()) return sqlError(ins->pos, "table '" + ins->name + "': the filesystem connector needs option 'path'");
       if (dry_run_) dry_written_paths_.insert(path);
+      if (!target.partition_keys.empty()) {
+        // PARTITIONED BY: rows into k=v/ directories, written without those columns.
+        std::vector<int> partition_columns;
+        Schema data_schema;
+        for (const auto& k : target.partition_keys) {
+          for (size_t c = 0; c < sink_schema.size(); ++c) {
+            if (sink_schema[c].name == k) partition_columns.push_back(static_cast<int>(c));
+          }
+        }
+        for (size_t c = 0; c < sink_schema.size(); ++c) {
+          if (std::find(partition_columns.begin(), partition_columns.end(), static_cast<int>(c)) ==
+              partition_columns.end()) {
+            data_schema.push_back(sink_schema[c]);
+          }
+        }
+        auto encoder = fileSinkEncoder(ins->name, target.options, data_schema);
+        if (!encoder.isOk()) return sqlError(ins->pos, encoder.status().message());
+        BatchEncoder encode = [inner = *encoder, rows](const RecordBatch& b) {
+          *rows += static_cast<int64_t>(b.size());
+          return inner(b);
+        };
+        Stream rows_only = s.filter([](const RecordBatch& b) { return !b.empty(); });
+        rows_only.addSink(PartitionedFileSink(path, partition_columns, target.partition_keys, typesOf(sink_schema),
+                                              encode),
+                          "FileSink: " + path);
+        continue;
+      }
       auto encoder = fileSinkEncoder(ins->name, target.options, sink_schema);
       if (!encoder.isOk()) return sqlError(ins->pos, encoder.status().message());
       BatchEncoder encode = *encoder;

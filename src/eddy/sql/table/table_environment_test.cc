@@ -359,6 +359,53 @@ TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, PartitionedFilesystemTablesKeepPartitionColumnsInDirectoryNames) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_parts_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "in.csv") << "1,2024-01-01,10,a\n2,2024-01-01,11,b\n3,2024-01-02,10,c/d\n4,,10,e\n"
+                                   "5,x=y/z,10,f\n6,2024-01-01,10,g\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string table = "(id INT, dt STRING, hr INT, v STRING) PARTITIONED BY (dt, hr) WITH ('connector' = "
+                            "'filesystem', 'path' = '" + (dir / "out").string() + "', 'format' = 'csv')";
+  Status st = env.executeScript("CREATE TABLE src (id INT, dt STRING, hr INT, v STRING) WITH ('connector' = "
+                                "'filesystem', 'path' = '" + (dir / "in.csv").string() + "', 'format' = 'csv');\n"
+                                "CREATE TABLE parts " + table + ";\nINSERT INTO parts SELECT * FROM src;");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  // Flink's layout: k=v/ directories (escaped; NULL and '' as the default partition),
+  // files without the partition columns.
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "out")) {
+    if (e.is_regular_file()) files.push_back(std::filesystem::relative(e.path().parent_path(), dir / "out").string());
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"dt=2024-01-01/hr=10", "dt=2024-01-01/hr=11", "dt=2024-01-02/hr=10",
+                                             "dt=__DEFAULT_PARTITION__/hr=10", "dt=x%3Dy%2Fz/hr=10"}));
+  std::string content;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "out" / "dt=2024-01-01" / "hr=10")) {
+    std::ifstream in(e.path());
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_EQ(content, "1,a\n6,g\n");
+  // Read back: the partition columns come from the directories, typed.
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT id, dt, hr + 1, v FROM parts").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, 2024-01-01, 11, a]", "+I[2, 2024-01-01, 12, b]",
+                                                     "+I[3, 2024-01-02, 11, c/d]", "+I[4, null, 11, e]",
+                                                     "+I[5, x=y/z, 11, f]", "+I[6, 2024-01-01, 11, g]"}));
+  // A file outside the partition directories is an error naming it.
+  std::ofstream(dir / "out" / "stray.csv") << "9,z\n";
+  Status stray = env.executeSql("SELECT * FROM parts");
+  EXPECT_NE(stray.message().find("stray.csv' is not in a directory of partition column 'dt' (dt=...)"),
+            std::string::npos)
+      << stray.message();
+  Status bad = env.executeSql("CREATE TABLE p2 (dt STRING) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', "
+                              "'path' = '/tmp/x', 'format' = 'csv')");
+  EXPECT_NE(bad.message().find("needs a column that is not a partition column"), std::string::npos) << bad.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

@@ -1,0 +1,103 @@
+// The partitioned filesystem sink across checkpoints: parts are hidden until their
+// checkpoint completes, a restore commits what a completed checkpoint covered, and a
+// failed attempt's hidden parts in any partition directory are removed.
+#include "eddy/sql/exec/partitioned_file_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
+
+#include "eddy/operators/simple_operators.h"
+#include "eddy/operators/testing/operator_harness.h"
+
+namespace eddy::sql {
+namespace {
+
+using Harness = operators::testing::OperatorHarness<RecordBatch>;
+using Sink = operators::StreamSink<RecordBatch, PartitionedFileSink>;
+namespace fs = std::filesystem;
+
+// Rows (dt STRING, v BIGINT); the sink writes v under dt=<dt>/.
+RecordBatch rows(const std::vector<std::pair<std::string, int64_t>>& values) {
+  RecordBatch b = emptyBatch(std::vector<LogicalType>{LogicalType::string(), LogicalType::bigint()});
+  for (const auto& [dt, v] : values) {
+    appendValue(b.columns[0], Value::ofString(dt));
+    appendValue(b.columns[1], Value::ofInt(v));
+    b.kinds.push_back(RowKind::kInsert);
+  }
+  return b;
+}
+
+std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir) {
+  BatchEncoder encode = [](const RecordBatch& b) {
+    std::string s;
+    for (size_t r = 0; r < b.size(); ++r) s += (r ? "\n" : "") + std::to_string(b.columns[0].i64[r]);
+    return s;
+  };
+  return std::make_unique<Sink>(PartitionedFileSink(dir.string(), {0}, {"dt"},
+                                                    {LogicalType::string(), LogicalType::bigint()}, encode));
+}
+
+// Visible files as "<partition>: <content>", hidden ones as "<partition>: hidden".
+std::vector<std::string> listing(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::string part = fs::relative(e.path().parent_path(), dir).string();
+    if (e.path().filename().string()[0] == '.') {
+      out.push_back(part + ": hidden");
+      continue;
+    }
+    std::ifstream in(e.path());
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    out.push_back(part + ": " + content);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(PartitionedFileSink, PartsOfEveryPartitionCommitWithTheirCheckpointAndLeftoversGoOnRestore) {
+  fs::path dir = fs::temp_directory_path() / ("eddy_psink_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(sink(dir));
+    auto& op = h.as<Sink>();
+    op.processElement({rows({{"a", 1}, {"b", 2}, {"a", 3}}), 0});
+    EXPECT_EQ(listing(dir), (std::vector<std::string>{"dt=a: hidden", "dt=b: hidden"}));
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = *snap;
+    h.op().notifyCheckpointComplete(1);
+    EXPECT_EQ(listing(dir), (std::vector<std::string>{"dt=a: 1\n3\n", "dt=b: 2\n"}));
+    // After checkpoint 1: a row for a new partition, snapshotted in checkpoint 2 (never
+    // completed), then one more; then the attempt fails.
+    op.processElement({rows({{"c", 4}})});
+    ASSERT_TRUE(h.op().snapshotState(2).isOk());
+    op.processElement({rows({{"a", 5}})});
+  }
+  // The restore from checkpoint 1 removes the failed attempt's hidden parts in dt=a
+  // and dt=c; what checkpoint 1 committed stays.
+  Harness restored(sink(dir), 0, 1, {snapshot});
+  EXPECT_EQ(listing(dir), (std::vector<std::string>{"dt=a: 1\n3\n", "dt=b: 2\n"}));
+  restored.as<Sink>().processElement({rows({{"c", 6}})});
+  restored.op().finish();  // No checkpointing from here: the end of input commits.
+  EXPECT_EQ(listing(dir), (std::vector<std::string>{"dt=a: 1\n3\n", "dt=b: 2\n", "dt=c: 6\n"}));
+  fs::remove_all(dir);
+}
+
+TEST(PartitionedFileSink, PartitionPathsEscapeAndUnescapeAsFlinks) {
+  std::vector<LogicalType> t{LogicalType::string(), LogicalType::integer()};
+  EXPECT_EQ(partitionPath({"dt", "hr"}, {Value::ofString("2024/01:02"), Value::ofInt(7)}, t), "dt=2024%2F01%3A02/hr=7");
+  EXPECT_EQ(partitionPath({"dt", "hr"}, {Value(), Value::ofInt(7)}, t), "dt=__DEFAULT_PARTITION__/hr=7");
+  EXPECT_EQ(partitionPath({"dt"}, {Value::ofString("")}, t), "dt=__DEFAULT_PARTITION__");
+  EXPECT_EQ(partitionValue("2024%2F01%3A02"), std::optional<std::string>("2024/01:02"));
+  EXPECT_EQ(partitionValue("__DEFAULT_PARTITION__"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace eddy::sql
