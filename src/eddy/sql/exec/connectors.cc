@@ -53,6 +53,10 @@ class ValuesReader final : public RowReader {
         break;
       }
       for (size_t c = 0; c < types_.size(); ++c) {
+        if (c < item.values.size()) {
+          appendValue(out.columns[c], item.values[c]);
+          continue;
+        }
         if (c >= item.fields.size() || item.nulls[c]) {
           out.columns[c].appendNull();
           continue;

@@ -113,6 +113,7 @@ operators::WatermarkStrategy<RecordBatch> sqlWatermarks();
 struct ValuesData {
   struct Item {
     std::vector<std::string> fields;  // A row, NULL as the text "null" ...
+    std::vector<Value> values;        // ... or typed (a query's VALUES), used when set ...
     std::vector<bool> nulls;
     std::optional<Timestamp> watermark;  // ... or a watermark.
     RowKind kind = RowKind::kInsert;

@@ -85,7 +85,7 @@ struct SelectItem {
 };
 
 struct TableRef {
-  enum class Kind { kNamed, kSubquery, kFunction, kJoin, kLateral };
+  enum class Kind { kNamed, kSubquery, kFunction, kJoin, kLateral, kValues };
   enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
   Kind kind = Kind::kNamed;
   Pos pos;
@@ -107,6 +107,8 @@ struct TableRef {
   ExprPtr system_time;
   // kLateral: LATERAL TABLE(call), a user-defined table function's call.
   ExprPtr call;
+  // kValues: VALUES (e, ...), (e, ...): its rows of constant expressions.
+  std::vector<std::vector<ExprPtr>> rows;
 };
 
 struct OrderItem {

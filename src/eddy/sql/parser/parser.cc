@@ -534,7 +534,7 @@ class Parser {
   Result<std::shared_ptr<ast::Select>> selectBody() {
     auto s = std::make_shared<ast::Select>();
     s->pos = peek().pos;
-    if (peek().isKeyword("VALUES")) return unexpected("SELECT (VALUES is not supported yet)");
+    if (peek().isKeyword("VALUES")) return values(std::move(s));
     EDDY_RETURN_IF_ERROR(expectKeyword("SELECT"));
     if (acceptKeyword("DISTINCT")) {
       s->distinct = true;
@@ -575,6 +575,36 @@ class Parser {
         if (!windows_.emplace(upper(n), spec).second) return sqlError(name.pos, "Window '" + n + "' is defined twice");
       } while (acceptSymbol(","));
     }
+    return s;
+  }
+
+  // VALUES (e, ...), (e, ...): as SELECT * FROM that table of rows.
+  Result<std::shared_ptr<ast::Select>> values(std::shared_ptr<ast::Select> s) {
+    auto ref = std::make_unique<ast::TableRef>();
+    ref->kind = ast::TableRef::Kind::kValues;
+    ref->pos = next().pos;  // VALUES
+    do {
+      Pos row_pos = peek().pos;
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      std::vector<ExprPtr> row;
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr e, expr());
+        row.push_back(std::move(e));
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      if (!ref->rows.empty() && row.size() != ref->rows[0].size()) {
+        return sqlError(row_pos, "VALUES rows must have the same number of values: this one has " +
+                                     std::to_string(row.size()) + ", the first " + std::to_string(ref->rows[0].size()));
+      }
+      ref->rows.push_back(std::move(row));
+    } while (acceptSymbol(","));
+    ast::SelectItem star;
+    star.pos = ref->pos;
+    star.expr = std::make_unique<Expr>();
+    star.expr->kind = Expr::Kind::kStar;
+    star.expr->pos = ref->pos;
+    s->items.push_back(std::move(star));
+    s->from = std::move(ref);
     return s;
   }
 

@@ -34,6 +34,7 @@ struct TableDef {
   std::vector<std::string> partition_keys;  // PARTITIONED BY (filesystem: k=v/ directories)
   std::map<std::string, std::string> options;
   std::shared_ptr<ValuesData> values;  // Test connector's rows.
+  bool inline_values = false;          // A query's VALUES (EXPLAIN shows its rows).
 
   /// The columns the connector reads from the data: neither computed nor metadata.
   Schema physicalSchema() const;

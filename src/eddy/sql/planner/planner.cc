@@ -356,8 +356,83 @@ class Planner {
         return join(ref, scope, {});
       case ast::TableRef::Kind::kLateral:
         return sqlError(ref.pos, "LATERAL TABLE must follow the table it is called for: FROM t, LATERAL TABLE(f(t.x))");
+      case ast::TableRef::Kind::kValues: {
+        EDDY_ASSIGN_OR_RETURN(PlanPtr p, valuesTable(ref));
+        scope = scopeOf(p->schema, ref.alias);
+        return p;
+      }
     }
     return sqlError(ref.pos, "unsupported FROM item");
+  }
+
+  // VALUES (e, ...), ...: each value a constant, evaluated now; each column of the common
+  // type of its values (named EXPR$0, ...), as Flink's Values. Read as a bounded table.
+  Result<PlanPtr> valuesTable(const ast::TableRef& ref) {
+    const size_t width = ref.rows[0].size();
+    std::vector<std::vector<Value>> values(ref.rows.size());
+    std::vector<std::vector<LogicalType>> types(ref.rows.size());
+    std::vector<LogicalType> column(width);
+    Scope none;
+    RecordBatch one;
+    one.kinds.push_back(RowKind::kInsert);
+    for (size_t r = 0; r < ref.rows.size(); ++r) {
+      for (size_t c = 0; c < width; ++c) {
+        const Expr& e = *ref.rows[r][c];
+        Result<ExprP> bound = expr(e, none);
+        if (!bound.isOk()) return sqlError(e.pos, "a VALUES value must be a constant: " + bound.status().message());
+        try {
+          values[r].push_back(valueAt((*bound)->eval(one), 0));
+        } catch (const std::exception& ex) {
+          return sqlError(e.pos, ex.what());
+        }
+        types[r].push_back((*bound)->type());
+        if (r == 0) {
+          column[c] = (*bound)->type();
+        } else if (!commonType(column[c], (*bound)->type(), &column[c])) {
+          return sqlError(e.pos, "VALUES column " + std::to_string(c + 1) + " mixes " + column[c].toString() + " and " +
+                                     (*bound)->type().toString());
+        }
+      }
+    }
+    auto table = std::make_shared<TableDef>();
+    table->name = "Values";
+    table->inline_values = true;
+    table->options["connector"] = "values";
+    auto data = std::make_shared<ValuesData>();
+    for (size_t c = 0; c < width; ++c) {
+      if (column[c].id == TypeId::kNull) {
+        return sqlError(ref.rows[0][c]->pos, "VALUES column " + std::to_string(c + 1) +
+                                                 " is NULL in every row: CAST one of them to its type");
+      }
+      LogicalType t = column[c].plain();
+      if (t.id == TypeId::kChar) t = LogicalType::of(TypeId::kVarchar, t.precision).withNullable(t.nullable);
+      table->schema.push_back({"EXPR$" + std::to_string(c), t});
+    }
+    for (size_t r = 0; r < values.size(); ++r) {
+      ValuesData::Item item;
+      for (size_t c = 0; c < width; ++c) {
+        Value v;
+        std::string error;
+        if (!castValue(values[r][c], types[r][c], table->schema[c].type, v, &error)) {
+          return sqlError(ref.rows[r][c]->pos, "VALUES value cannot be a " + table->schema[c].type.toString() +
+                                                   (error.empty() ? "" : ": " + error));
+        }
+        item.values.push_back(std::move(v));
+      }
+      item.nulls.assign(width, false);
+      data->items.push_back(std::move(item));
+    }
+    table->values = data;
+    table->computed.assign(width, false);
+    table->computed_exprs.resize(width);
+    table->computed_text.resize(width);
+    table->metadata.assign(width, "");
+    table->metadata_virtual.assign(width, false);
+    auto scan = std::make_shared<PlanNode>();
+    scan->kind = PlanNode::Kind::kScan;
+    scan->table = table;
+    scan->schema = table->schema;
+    return scan;
   }
 
   // The conjunction of `conds` (at least one).

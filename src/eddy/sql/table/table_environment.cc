@@ -555,6 +555,21 @@ std::string explainNode(const PlanNode& p, int indent) {
   std::string s = pad;
   switch (p.kind) {
     case PlanNode::Kind::kScan:
+      if (p.table->inline_values) {
+        s += "Values(tuples=[[";
+        for (size_t r = 0; r < p.table->values->items.size(); ++r) {
+          const auto& row = p.table->values->items[r].values;
+          s += r ? ", { " : "{ ";
+          for (size_t c = 0; c < row.size(); ++c) {
+            const LogicalType& t = p.table->schema[c].type;
+            std::string v = formatValue(row[c], t);
+            s += (c ? ", " : "") + (t.isString() && !row[c].null ? "'" + v + "'" : v);
+          }
+          s += " }";
+        }
+        s += "]])";
+        break;
+      }
       s += "TableSourceScan(table=[[default_catalog, default_database, " + p.table->name +
            (p.scan_columns.empty() ? "" : ", project=[" + fieldList(p.schema) + "]") + "]], fields=[" +
            fieldList(p.schema) + "])";
