@@ -1229,6 +1229,20 @@ class Parser {
     return e;
   }
 
+  // A time unit keyword (QUARTER or an interval unit) as a string literal argument.
+  Result<ExprPtr> unitLiteral() {
+    auto u = std::make_unique<Expr>();
+    u->kind = Expr::Kind::kLiteral;
+    u->literal = Expr::LiteralType::kString;
+    u->pos = peek().pos;
+    if (acceptKeyword("QUARTER")) {
+      u->text = "QUARTER";
+    } else {
+      EDDY_ASSIGN_OR_RETURN(u->text, intervalUnit());
+    }
+    return u;
+  }
+
   Result<ExprPtr> functionCall() {
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::kCall;
@@ -1237,15 +1251,7 @@ class Parser {
     ++i_;  // (
     if (e->name == "TIMESTAMPADD" || e->name == "TIMESTAMPDIFF") {
       // The unit is a keyword, not an expression: TIMESTAMPDIFF(DAY, t1, t2).
-      auto u = std::make_unique<Expr>();
-      u->kind = Expr::Kind::kLiteral;
-      u->literal = Expr::LiteralType::kString;
-      u->pos = peek().pos;
-      if (acceptKeyword("QUARTER")) {
-        u->text = "QUARTER";
-      } else {
-        EDDY_ASSIGN_OR_RETURN(u->text, intervalUnit());
-      }
+      EDDY_ASSIGN_OR_RETURN(ExprPtr u, unitLiteral());
       e->args.push_back(std::move(u));
       while (acceptSymbol(",")) {
         EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
@@ -1255,7 +1261,13 @@ class Parser {
       return e;
     }
     if (e->name == "EXTRACT") {
-      EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
+      std::string unit;
+      for (const char* extra : {"QUARTER", "DOW", "DOY"}) {
+        if (unit.empty() && acceptKeyword(extra)) unit = extra;
+      }
+      if (unit.empty()) {
+        EDDY_ASSIGN_OR_RETURN(unit, intervalUnit());
+      }
       EDDY_RETURN_IF_ERROR(expectKeyword("FROM"));
       EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
       auto u = std::make_unique<Expr>();
@@ -1265,6 +1277,17 @@ class Parser {
       u->pos = e->pos;
       e->args.push_back(std::move(u));
       e->args.push_back(std::move(v));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if ((e->name == "FLOOR" || e->name == "CEIL" || e->name == "CEILING") && !peek().isSymbol(")")) {
+      // FLOOR(x) or FLOOR(timepoint TO unit): the unit as a string literal argument.
+      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+      e->args.push_back(std::move(v));
+      if (acceptKeyword("TO")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr u, unitLiteral());
+        e->args.push_back(std::move(u));
+      }
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
     }

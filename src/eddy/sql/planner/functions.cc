@@ -1,5 +1,6 @@
 #include "eddy/sql/planner/functions.h"
 
+#include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/regex.h"
 
 #include <algorithm>
@@ -163,6 +164,43 @@ int64_t unitMillis(const std::string& unit) {
 int64_t unitMonths(const std::string& unit) {
   return unit == "MONTH" ? 1 : unit == "QUARTER" ? 3 : unit == "YEAR" ? 12 : 0;
 }
+
+// The value at a lax JSON path ($, .key, ['key'], [index]) in `doc`, or null.
+const nlohmann::json* jsonPath(const nlohmann::json& doc, const std::string& path) {
+  if (path.empty() || path[0] != '$') return nullptr;
+  size_t i = 1;
+  const nlohmann::json* cur = &doc;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      size_t e = path.find_first_of(".[", i + 1);
+      std::string key = path.substr(i + 1, e == std::string::npos ? std::string::npos : e - i - 1);
+      if (!cur->is_object() || !cur->contains(key)) return nullptr;
+      cur = &(*cur)[key];
+      i = e == std::string::npos ? path.size() : e;
+    } else if (path[i] == '[') {
+      size_t e = path.find(']', i);
+      if (e == std::string::npos) return nullptr;
+      std::string inner = path.substr(i + 1, e - i - 1);
+      if (!inner.empty() && (inner[0] == '\'' || inner[0] == '"')) {
+        std::string key = inner.substr(1, inner.size() - 2);
+        if (!cur->is_object() || !cur->contains(key)) return nullptr;
+        cur = &(*cur)[key];
+      } else {
+        if (inner.empty() || inner.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+        size_t idx = std::stoul(inner);
+        if (!cur->is_array() || idx >= cur->size()) return nullptr;
+        cur = &(*cur)[idx];
+      }
+      i = e + 1;
+    } else {
+      return nullptr;
+    }
+  }
+  return cur;
+}
+
+void registerMoreFunctions();
+Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor);
 
 ExprP row(const std::string& name, LogicalType type, Args args, RowFn fn, bool strict = true) {
   if (strict) type.nullable = type.nullable || anyNullable(args);
@@ -661,9 +699,10 @@ void registerAll() {
   };
   for (const char* name : {"FLOOR", "CEIL", "CEILING"}) {
     r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
-      EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
       bool floor = n == "FLOOR";
+      if (args.size() == 2) return floorTemporal(n, std::move(args), pos, floor);
+      EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
       LogicalType t = args[0]->type().plain();
       LogicalType rt = t.id == TypeId::kDecimal ? LogicalType::decimal(std::max(1, t.precision - t.scale + (t.scale > 0 ? 1 : 0)), 0) : t;
       return row(n, rt, std::move(args), [t, floor](const std::vector<Value>& v) {
@@ -907,6 +946,9 @@ void registerAll() {
       if (unit == "MINUTE") return Value::ofInt(tod / 60000 % 60);
       if (unit == "SECOND") return Value::ofInt(tod / 1000 % 60);
       if (unit == "MILLISECOND") return Value::ofInt(tod % 1000);
+      if (unit == "QUARTER") return Value::ofInt((c.month + 2) / 3);
+      if (unit == "DOW") return Value::ofInt(((days % 7) + 7 + 4) % 7 + 1);  // 1 = Sunday, as Flink.
+      if (unit == "DOY") return Value::ofInt(days - daysFromCivil(c.year, 1, 1) + 1);
       if (unit == "WEEK") {
         // ISO week of the year.
         int64_t wd = ((days % 7) + 7 + 3) % 7;  // Monday = 0
@@ -984,48 +1026,238 @@ void registerAll() {
   part("MINUTE", "MINUTE");
   part("SECOND", "SECOND");
   part("WEEK", "WEEK");
+  part("QUARTER", "QUARTER");
+  part("DAYOFWEEK", "DOW");
+  part("DAYOFYEAR", "DOY");
   r["JSON_VALUE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
     // Flink's JSON_VALUE: a lax JSON path ($.a.b[0]); NULL when absent or not a scalar.
     return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
       nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
-      if (doc.is_discarded()) return Value();
-      const std::string& path = v[1].s;
-      size_t i = 0;
-      if (path.empty() || path[0] != '$') return Value();
-      i = 1;
-      const nlohmann::json* cur = &doc;
-      while (i < path.size()) {
-        if (path[i] == '.') {
-          size_t e = path.find_first_of(".[", i + 1);
-          std::string key = path.substr(i + 1, e == std::string::npos ? std::string::npos : e - i - 1);
-          if (!cur->is_object() || !cur->contains(key)) return Value();
-          cur = &(*cur)[key];
-          i = e == std::string::npos ? path.size() : e;
-        } else if (path[i] == '[') {
-          size_t e = path.find(']', i);
-          if (e == std::string::npos) return Value();
-          std::string inner = path.substr(i + 1, e - i - 1);
-          if (!inner.empty() && (inner[0] == '\'' || inner[0] == '"')) {
-            std::string key = inner.substr(1, inner.size() - 2);
-            if (!cur->is_object() || !cur->contains(key)) return Value();
-            cur = &(*cur)[key];
-          } else {
-            size_t idx = std::stoul(inner);
-            if (!cur->is_array() || idx >= cur->size()) return Value();
-            cur = &(*cur)[idx];
-          }
-          i = e + 1;
-        } else {
-          return Value();
-        }
-      }
-      if (cur->is_null() || cur->is_object() || cur->is_array()) return Value();
+      const nlohmann::json* cur = doc.is_discarded() ? nullptr : jsonPath(doc, v[1].s);
+      if (!cur || cur->is_null() || cur->is_object() || cur->is_array()) return Value();
       if (cur->is_string()) return Value::ofString(cur->get<std::string>());
       return Value::ofString(cur->dump());
     });
   };
+  // JSON_QUERY: the object or array at the path as JSON text (a scalar is NULL, as
+  // Flink's default WITHOUT ARRAY WRAPPER / NULL ON ERROR has it).
+  r["JSON_QUERY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
+      const nlohmann::json* cur = doc.is_discarded() ? nullptr : jsonPath(doc, v[1].s);
+      if (!cur || !(cur->is_object() || cur->is_array())) return Value();
+      return Value::ofString(cur->dump());
+    });
+  };
+  r["JSON_EXISTS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::boolean(), std::move(args), [](const std::vector<Value>& v) {
+      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
+      return Value::ofBool(!doc.is_discarded() && jsonPath(doc, v[1].s) != nullptr);
+    });
+  };
+  registerMoreFunctions();
+}
+
+// FLOOR / CEIL(timepoint TO unit): the timepoint rounded down / up to a whole unit
+// (weeks start on Monday, quarters in January, April, July, October).
+Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor) {
+  auto* u = dynamic_cast<Literal*>(args[1].get());
+  const std::string unit = u ? u->value().s : "";
+  const LogicalType t = args[0]->type().plain();
+  if (!t.isTimestamp() && t.id != TypeId::kDate) return argError(n, pos, "cannot round " + t.toString() + " to a unit");
+  static const std::vector<std::string> kUnits = {"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE",
+                                                  "SECOND", "MILLISECOND"};
+  if (std::find(kUnits.begin(), kUnits.end(), unit) == kUnits.end()) return argError(n, pos, "unknown unit " + unit);
+  args.pop_back();
+  const bool date = t.id == TypeId::kDate;
+  return row(n, t, std::move(args), [unit, date, floor](const std::vector<Value>& v) {
+    const int64_t ms = date ? v[0].i * 86400000 : v[0].i;
+    const CivilTime c = civilFromMillis(ms);
+    int64_t down;
+    int64_t step_months = 0, step_ms = 0;
+    if (unit == "YEAR" || unit == "QUARTER" || unit == "MONTH") {
+      step_months = unit == "YEAR" ? 12 : unit == "QUARTER" ? 3 : 1;
+      const unsigned month = unit == "MONTH" ? c.month : unit == "QUARTER" ? (c.month - 1) / 3 * 3 + 1 : 1;
+      down = daysFromCivil(c.year, month, 1) * 86400000;
+    } else {
+      step_ms = unit == "WEEK" ? 7 * 86400000LL : unitMillis(unit);
+      // Weeks from a Monday (1970-01-05 was one).
+      const int64_t origin = unit == "WEEK" ? 4 * 86400000LL : 0;
+      down = ms - (((ms - origin) % step_ms) + step_ms) % step_ms;
+    }
+    int64_t out = down;
+    if (!floor && down != ms) {
+      if (step_months > 0) {
+        const CivilTime d = civilFromMillis(down);
+        int64_t m = d.year * 12 + (d.month - 1) + step_months;
+        out = daysFromCivil(m / 12, static_cast<unsigned>(m % 12 + 1), 1) * 86400000;
+      } else {
+        out = down + step_ms;
+      }
+    }
+    return Value::ofInt(date ? out / 86400000 : out);
+  });
+}
+
+// Flink's further string, hashing, numeric and predicate functions.
+void registerMoreFunctions() {
+  auto& r = registry();
+  for (const char* name : {"LEFT", "RIGHT"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      const bool left = n == "LEFT";
+      return row(n, LogicalType::string(), std::move(args), [left](const std::vector<Value>& v) {
+        const int64_t k = std::clamp<int64_t>(v[1].i, 0, static_cast<int64_t>(v[0].s.size()));
+        return Value::ofString(left ? v[0].s.substr(0, static_cast<size_t>(k))
+                                    : v[0].s.substr(v[0].s.size() - static_cast<size_t>(k)));
+      });
+    };
+  }
+  r["ASCII"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
+      return Value::ofInt(v[0].s.empty() ? 0 : static_cast<unsigned char>(v[0].s[0]));
+    });
+  };
+  r["CHR"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    if (!args[0]->type().isInteger()) return argError(n, pos, "needs an integer");
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      if (v[0].i < 0) return Value();
+      const int64_t code = v[0].i > 255 ? v[0].i % 255 : v[0].i;  // Flink takes larger ones modulo 255.
+      return Value::ofString(std::string(1, static_cast<char>(code)));
+    });
+  };
+  r["INSTR"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 1, pos));
+    return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
+      const size_t at = v[0].s.find(v[1].s);
+      return Value::ofInt(at == std::string::npos ? 0 : static_cast<int64_t>(at) + 1);
+    });
+  };
+  auto digest = [](const char* name, std::string (*f)(std::string_view)) {
+    registry()[name] = [f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      return row(n, LogicalType::string(), std::move(args), [f](const std::vector<Value>& v) {
+        return Value::ofString(f(v[0].s));
+      });
+    };
+  };
+  digest("MD5", &md5Hex);
+  digest("SHA1", &sha1Hex);
+  digest("SHA256", &sha256Hex);
+  digest("TO_BASE64", &toBase64);
+  r["SHA2"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    auto* bits = dynamic_cast<Literal*>(args[1].get());
+    if (!bits || bits->value().i != 256) return argError(n, pos, "supports a hash length of 256 only");
+    args.pop_back();
+    return registry()["SHA256"]("SHA256", std::move(args), pos);
+  };
+  r["FROM_BASE64"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      std::string out;
+      return fromBase64(v[0].s, out) ? Value::ofString(std::move(out)) : Value();
+    });
+  };
+  auto predicate = [](const char* name, bool (*test)(const std::string&)) {
+    registry()[name] = [test](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      // Not strict: NULL is false, as Flink's.
+      return row(n, LogicalType::boolean().notNull(), std::move(args), [test](const std::vector<Value>& v) {
+        return Value::ofBool(!v[0].null && test(v[0].s));
+      }, false);
+    };
+  };
+  predicate("IS_DIGIT", [](const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  });
+  predicate("IS_ALPHA", [](const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+  });
+  predicate("IS_DECIMAL", [](const std::string& s) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return *end == '\0' && !std::isspace(static_cast<unsigned char>(s[0]));
+  });
+  r["BIN"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    if (!args[0]->type().isInteger()) return argError(n, pos, "needs an integer");
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      auto u = static_cast<uint64_t>(v[0].i);
+      std::string s;
+      do {
+        s.insert(s.begin(), static_cast<char>('0' + (u & 1)));
+        u >>= 1;
+      } while (u != 0);
+      return Value::ofString(std::move(s));
+    });
+  };
+  r["HEX"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    const bool text = args[0]->type().isString();
+    if (!text && !args[0]->type().isInteger()) return argError(n, pos, "needs an integer or a string");
+    return row(n, LogicalType::string(), std::move(args), [text](const std::vector<Value>& v) {
+      static const char* kHex = "0123456789ABCDEF";
+      std::string s;
+      if (text) {
+        for (char ch : v[0].s) {
+          s += kHex[static_cast<unsigned char>(ch) >> 4];
+          s += kHex[static_cast<unsigned char>(ch) & 15];
+        }
+        return Value::ofString(std::move(s));
+      }
+      auto u = static_cast<uint64_t>(v[0].i);
+      do {
+        s.insert(s.begin(), kHex[u & 15]);
+        u >>= 4;
+      } while (u != 0);
+      return Value::ofString(std::move(s));
+    });
+  };
+  r["E"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 0, 0, pos));
+    return row(n, LogicalType::doubleType().notNull(), std::move(args),
+               [](const std::vector<Value>&) { return Value::ofDouble(std::exp(1.0)); });
+  };
+  // RAND([seed]) in [0, 1); RAND_INTEGER([seed,] bound) in [0, bound). A seed makes the
+  // sequence repeat (per subtask).
+  for (const char* name : {"RAND", "RAND_INTEGER"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      const bool integer = n == "RAND_INTEGER";
+      EDDY_RETURN_IF_ERROR(arity(n, args, integer ? 1 : 0, integer ? 2 : 1, pos));
+      const bool seeded = args.size() == (integer ? 2u : 1u);
+      uint64_t seed = std::random_device()();
+      if (seeded) {
+        auto* lit = dynamic_cast<Literal*>(args[0].get());
+        if (!lit) return argError(n, pos, "the seed must be a literal");
+        seed = static_cast<uint64_t>(lit->value().i);
+        args.erase(args.begin());
+      }
+      LogicalType t = integer ? LogicalType::integer() : LogicalType::doubleType().notNull();
+      // Each copy of the expression (one per subtask) draws from its own generator.
+      return row(n, t, std::move(args), [gen = std::mt19937_64(seed), integer](const std::vector<Value>& v) mutable {
+        if (!integer) return Value::ofDouble(std::uniform_real_distribution<double>(0.0, 1.0)(gen));
+        if (v[0].i <= 0) return Value();
+        return Value::ofInt(std::uniform_int_distribution<int64_t>(0, v[0].i - 1)(gen));
+      }, integer);
+    };
+  }
 }
 
 }  // namespace

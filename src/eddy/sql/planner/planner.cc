@@ -1101,7 +1101,7 @@ class Planner {
     PlanPtr input;
     Scope scope;
     const Expr* where = s.where.get();
-    if (!s.from) return sqlError(s.pos, "SELECT without FROM is not supported yet");
+    if (!s.from) return selectWithoutFrom(s);
     if (where && containsAggregate(*where)) return sqlError(where->pos, "aggregate functions are not allowed in WHERE");
     // The WHERE's conjuncts; a bound on the row number of a ROW_NUMBER() subquery
     // (Top-N) is taken out of them into the rank.
@@ -1146,6 +1146,28 @@ class Planner {
       return result;
     }
     return selectOver(s, input, scope);
+  }
+
+  // SELECT without FROM: over one row of no visible columns, as Flink's Values of
+  // { 0 }.
+  Result<PlanPtr> selectWithoutFrom(const ast::Select& s) {
+    for (const auto& item : s.items) {
+      if (item.expr->kind == Expr::Kind::kStar) return sqlError(item.pos, "SELECT * needs a FROM clause");
+    }
+    if (s.where || !s.group_by.empty() || s.having) return sqlError(s.pos, "SELECT without FROM cannot filter or group");
+    ast::TableRef one;
+    one.kind = ast::TableRef::Kind::kValues;
+    one.pos = s.pos;
+    one.rows.emplace_back();
+    auto zero = std::make_unique<Expr>();
+    zero->kind = Expr::Kind::kLiteral;
+    zero->literal = Expr::LiteralType::kInteger;
+    zero->text = "0";
+    zero->pos = s.pos;
+    one.rows[0].push_back(std::move(zero));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr input, valuesTable(one));
+    Scope none;
+    return selectOver(s, input, none);
   }
 
   // The scalar subqueries of `e` (not those inside other subqueries).
