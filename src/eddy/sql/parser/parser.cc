@@ -476,15 +476,19 @@ class Parser {
         q->selects.push_back(std::move(s));
         q->union_queries.push_back(nullptr);
       }
-      if (peek().isKeyword("UNION")) {
-        ++i_;
-        if (!acceptKeyword("ALL")) {
-          return sqlError(peek().pos, "UNION without ALL is not supported yet (use UNION ALL, or SELECT DISTINCT over it)");
+      if (peek().isKeyword("UNION") || peek().isKeyword("INTERSECT") || peek().isKeyword("EXCEPT")) {
+        Token op = next();
+        const std::string name = upper(op.text);
+        const bool all = acceptKeyword("ALL");
+        if (!all) acceptKeyword("DISTINCT");
+        if (name == "UNION") {
+          q->set_ops.push_back(all ? ast::Query::SetOp::kUnionAll : ast::Query::SetOp::kUnion);
+        } else if (all) {
+          return sqlError(op.pos, name + " ALL is not supported yet (" + name + " without ALL is)");
+        } else {
+          q->set_ops.push_back(name == "INTERSECT" ? ast::Query::SetOp::kIntersect : ast::Query::SetOp::kExcept);
         }
         continue;
-      }
-      if (peek().isKeyword("EXCEPT") || peek().isKeyword("INTERSECT")) {
-        return sqlError(peek().pos, upper(peek().text) + " is not supported yet");
       }
       break;
     }

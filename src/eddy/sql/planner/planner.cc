@@ -228,27 +228,7 @@ class Planner {
       }
     }
     if (parts.size() > 1) {
-      auto u = std::make_shared<PlanNode>();
-      u->kind = PlanNode::Kind::kUnion;
-      u->schema = parts[0]->schema;
-      for (size_t i = 0; i < parts.size(); ++i) {
-        if (parts[i]->schema.size() != u->schema.size()) {
-          return sqlError(q.pos, "UNION ALL operands have " + std::to_string(u->schema.size()) + " and " +
-                                     std::to_string(parts[i]->schema.size()) + " columns");
-        }
-        for (size_t c = 0; c < u->schema.size(); ++c) {
-          LogicalType t;
-          if (!commonType(u->schema[c].type, parts[i]->schema[c].type, &t)) {
-            return sqlError(q.pos, "UNION ALL column " + std::to_string(c + 1) + ": types " +
-                                       u->schema[c].type.toString() + " and " + parts[i]->schema[c].type.toString() +
-                                       " have no common type");
-          }
-          u->schema[c].type = t;
-        }
-        if (parts[i]->mode == ChangelogMode::kUpdates) u->mode = ChangelogMode::kUpdates;
-      }
-      for (auto& p : parts) u->inputs.push_back(castTo(p, u->schema));
-      result = u;
+      EDDY_ASSIGN_OR_RETURN(result, setOperations(q, parts));
     }
     if (q.limit) {
       EDDY_ASSIGN_OR_RETURN(result, limitPlan(q, result));
@@ -363,6 +343,115 @@ class Planner {
       }
     }
     return sqlError(ref.pos, "unsupported FROM item");
+  }
+
+  // The operands of a query's set operations combined, INTERSECT first, then UNION
+  // [ALL] and EXCEPT left to right, as SQL has it: UNION ALL as one Union, UNION as a
+  // distinct aggregation over it, INTERSECT and EXCEPT as Flink rewrites them (a semi- or
+  // anti-join of the left side's distinct rows with the right side on every column,
+  // NULLs equal).
+  Result<PlanPtr> setOperations(const ast::Query& q, std::vector<PlanPtr> parts) {
+    using Op = ast::Query::SetOp;
+    std::vector<PlanPtr> terms{parts[0]};
+    std::vector<Op> ops;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      const Op op = i < q.set_ops.size() ? q.set_ops[i] : Op::kUnionAll;
+      if (op == Op::kIntersect) {
+        EDDY_ASSIGN_OR_RETURN(terms.back(), semiOrAntiOnAllColumns(q, terms.back(), parts[i + 1], false));
+      } else {
+        terms.push_back(parts[i + 1]);
+        ops.push_back(op);
+      }
+    }
+    PlanPtr result = terms[0];
+    std::vector<PlanPtr> union_all{result};  // A run of UNION ALL operands: one Union.
+    for (size_t j = 0; j < ops.size(); ++j) {
+      if (ops[j] == Op::kUnionAll || ops[j] == Op::kUnion) {
+        union_all.push_back(terms[j + 1]);
+        if (j + 1 < ops.size() && ops[j + 1] == Op::kUnionAll && ops[j] == Op::kUnionAll) continue;
+        EDDY_ASSIGN_OR_RETURN(result, unionAll(q, union_all, ops[j] == Op::kUnion ? "UNION" : "UNION ALL"));
+        if (ops[j] == Op::kUnion) result = distinctRows(result);
+      } else {  // EXCEPT
+        EDDY_ASSIGN_OR_RETURN(result, semiOrAntiOnAllColumns(q, result, terms[j + 1], true));
+      }
+      union_all = {result};
+    }
+    return result;
+  }
+
+  // The operands as one Union of their columns' common types.
+  Result<PlanPtr> unionAll(const ast::Query& q, const std::vector<PlanPtr>& parts, const std::string& what) {
+    if (parts.size() == 1) return parts[0];
+    auto u = std::make_shared<PlanNode>();
+    u->kind = PlanNode::Kind::kUnion;
+    EDDY_ASSIGN_OR_RETURN(u->schema, commonSchema(q, parts, what));
+    for (const auto& p : parts) {
+      if (p->mode == ChangelogMode::kUpdates) u->mode = ChangelogMode::kUpdates;
+      u->inputs.push_back(castTo(p, u->schema));
+    }
+    return u;
+  }
+
+  // The set operation's result columns: the first operand's names, each column's type
+  // common to all operands.
+  Result<Schema> commonSchema(const ast::Query& q, const std::vector<PlanPtr>& parts, const std::string& what) {
+    Schema schema = parts[0]->schema;
+    for (const auto& p : parts) {
+      if (p->schema.size() != schema.size()) {
+        return sqlError(q.pos, what + " operands have " + std::to_string(schema.size()) + " and " +
+                                   std::to_string(p->schema.size()) + " columns");
+      }
+      for (size_t c = 0; c < schema.size(); ++c) {
+        LogicalType t;
+        if (!commonType(schema[c].type, p->schema[c].type, &t)) {
+          return sqlError(q.pos, what + " column " + std::to_string(c + 1) + ": types " + schema[c].type.toString() +
+                                     " and " + p->schema[c].type.toString() + " have no common type");
+        }
+        schema[c].type = t;
+      }
+    }
+    return schema;
+  }
+
+  // The distinct rows of `input` (a GROUP BY of every column).
+  static PlanPtr distinctRows(const PlanPtr& input) {
+    auto distinct = std::make_shared<PlanNode>();
+    distinct->kind = PlanNode::Kind::kGroupAggregate;
+    distinct->inputs = {input};
+    distinct->mode = ChangelogMode::kUpdates;
+    for (size_t c = 0; c < input->schema.size(); ++c) {
+      distinct->keys.push_back(static_cast<int>(c));
+      LogicalType t = input->schema[c].type.plain();
+      distinct->schema.push_back({input->schema[c].name, t});
+    }
+    return distinct;
+  }
+
+  // INTERSECT (`anti` false) or EXCEPT: the distinct rows of `left` with (without) an
+  // equal row in `right`, every column compared with NULLs equal (each as the pair
+  // "is NULL", COALESCE(value, zero)).
+  Result<PlanPtr> semiOrAntiOnAllColumns(const ast::Query& q, const PlanPtr& left, const PlanPtr& right, bool anti) {
+    const std::string what = anti ? "EXCEPT" : "INTERSECT";
+    EDDY_ASSIGN_OR_RETURN(Schema schema, commonSchema(q, {left, right}, what));
+    PlanPtr l = distinctRows(castTo(left, schema));
+    PlanPtr r = castTo(right, schema);
+    std::vector<ExprP> needles, values;
+    for (size_t c = 0; c < schema.size(); ++c) {
+      const LogicalType t = schema[c].type.plain().withNullable(true);
+      for (auto* side : {&needles, &values}) {
+        const LogicalType& col = (side == &needles ? l : r)->schema[c].type;
+        side->push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(static_cast<int>(c), col)));
+        Value zero;
+        zero.null = false;
+        std::vector<ExprP> args;
+        args.push_back(std::make_unique<InputRef>(static_cast<int>(c), col));
+        args.push_back(std::make_unique<Literal>(zero, t.withNullable(false), "0"));
+        side->push_back(std::make_unique<RowCall>(
+            "COALESCE", t.withNullable(false), std::move(args),
+            [](const std::vector<Value>& v) { return v[0].null ? v[1] : v[0]; }, false));
+      }
+    }
+    return subqueryJoin(l, std::move(needles), r, std::move(values), anti, false, q.pos);
   }
 
   // VALUES (e, ...), ...: each value a constant, evaluated now; each column of the common
