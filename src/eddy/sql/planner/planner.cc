@@ -124,6 +124,84 @@ ast::ExprPtr cloneExpr(const Expr& e) {
   return c;
 }
 
+// An expression as Flink writes it back (DESCRIBE's extras and watermark): identifiers
+// in backquotes, operators spaced, function names in upper case.
+std::string unparse(const Expr& e) {
+  auto arg = [&](size_t i) { return unparse(*e.args[i]); };
+  // How tightly an operator binds (0: not an operator).
+  auto precedence = [](const Expr& x) {
+    if (x.kind != Expr::Kind::kCall) return 0;
+    const std::string& n = x.name;
+    if (n == "OR") return 1;
+    if (n == "AND") return 2;
+    if (n == "NOT") return 3;
+    if (n == "=" || n == "<>" || n == "<" || n == ">" || n == "<=" || n == ">=" || n == "LIKE") return 4;
+    if (n == "+" || n == "-" || n == "||") return 5;
+    if (n == "*" || n == "/" || n == "%") return 6;
+    return 0;
+  };
+  // An operand of an operator, parenthesized only where the operator binds tighter (or
+  // as tight, on the right of a non-associative one).
+  auto operand = [&](size_t i) {
+    const Expr& a = *e.args[i];
+    const int mine = precedence(e), theirs = precedence(a);
+    const bool right = i > 0 && (e.name == "-" || e.name == "/" || e.name == "%");
+    return theirs > 0 && (theirs < mine || (theirs == mine && right)) ? "(" + unparse(a) + ")" : unparse(a);
+  };
+  switch (e.kind) {
+    case Expr::Kind::kLiteral:
+      switch (e.literal) {
+        case Expr::LiteralType::kNull: return "NULL";
+        case Expr::LiteralType::kBool: return e.text == "true" || e.text == "TRUE" ? "TRUE" : "FALSE";
+        case Expr::LiteralType::kString: {
+          std::string out = "'";
+          for (char c : e.text) out += c == '\'' ? std::string("''") : std::string(1, c);
+          return out + "'";
+        }
+        case Expr::LiteralType::kTimestamp: return "TIMESTAMP '" + e.text + "'";
+        case Expr::LiteralType::kDate: return "DATE '" + e.text + "'";
+        case Expr::LiteralType::kTime: return "TIME '" + e.text + "'";
+        default: return e.text;
+      }
+    case Expr::Kind::kColumn: {
+      std::string out;
+      for (size_t i = 0; i < e.names.size(); ++i) out += (i ? "." : "") + std::string("`") + e.names[i] + "`";
+      return out;
+    }
+    case Expr::Kind::kStar: return "*";
+    case Expr::Kind::kInterval: return "INTERVAL '" + e.text + "' " + e.unit;
+    case Expr::Kind::kCast: {
+      std::string type = e.type.name == "INT" ? "INTEGER" : e.type.name;
+      if (e.type.precision >= 0) {
+        type += "(" + std::to_string(e.type.precision) + (e.type.scale >= 0 ? ", " + std::to_string(e.type.scale) : "") + ")";
+      }
+      return "CAST(" + arg(0) + " AS " + type + ")";
+    }
+    case Expr::Kind::kCall: {
+      if (e.args.size() == 2 && !std::isalpha(static_cast<unsigned char>(e.name[0]))) {
+        return operand(0) + " " + e.name + " " + operand(1);
+      }
+      if ((e.name == "AND" || e.name == "OR") && e.args.size() == 2) return operand(0) + " " + e.name + " " + operand(1);
+      if (e.name == "NOT" && e.args.size() == 1) return "NOT " + operand(0);
+      if (e.name.rfind("IS ", 0) == 0 && e.args.size() == 1) return operand(0) + " " + e.name;
+      if (e.name == "NEGATE" && e.args.size() == 1) return "-" + operand(0);
+      std::string out = e.name + "(" + (e.distinct ? "DISTINCT " : "");
+      for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + arg(i);
+      return out + ")";
+    }
+    case Expr::Kind::kCase: {
+      std::string out = "CASE";
+      size_t i = 0;
+      if (e.has_operand) out += " " + arg(i++);
+      const size_t pairs_end = e.args.size() - (e.has_else ? 1 : 0);
+      for (; i + 1 < pairs_end + 1 && i < pairs_end; i += 2) out += " WHEN " + arg(i) + " THEN " + arg(i + 1);
+      if (e.has_else) out += " ELSE " + arg(e.args.size() - 1);
+      return out + " END";
+    }
+    default: return "...";
+  }
+}
+
 bool containsAggregate(const Expr& e) {
   if (e.kind == Expr::Kind::kCall && isAggregate(e.name)) return true;
   if (e.kind == Expr::Kind::kOver) return false;
@@ -2938,7 +3016,7 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
     t->schema.push_back({c.name, ct});
     t->computed.push_back(true);
     t->computed_exprs.push_back(std::shared_ptr<const Expression>(std::move(e)));
-    t->computed_text.push_back("");
+    t->computed_text.push_back("AS " + unparse(*c.computed));
   }
   t->metadata.resize(t->schema.size());
   t->metadata_virtual.resize(t->schema.size());
@@ -2992,7 +3070,7 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
       return sqlError(st.watermark->pos, "the watermark expression must return a TIMESTAMP, not " + proj->type().toString());
     }
     t->watermark = proj;
-    t->watermark_text = st.watermark_column;
+    t->watermark_text = unparse(*st.watermark);
     rt.rowtime = true;
     t->rowtime = idx;
   }

@@ -885,7 +885,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (t != catalog_.tables.end()) {
         schema = t->second->schema;
         pk = t->second->primary_key;
-        if (t->second->rowtime >= 0) wm = "`" + t->second->schema[static_cast<size_t>(t->second->rowtime)].name + "`";
+        wm = t->second->watermark_text;
       } else if (catalog_.views.count(st.name)) {
         schema = catalog_.views.at(st.name).schema;
       } else {
@@ -897,9 +897,15 @@ Status TableEnvironment::run(const ast::Statement& st) {
         LogicalType plain = c.type.withNullable(true);
         bool is_pk = std::find(pk.begin(), pk.end(), c.name) != pk.end();
         std::string type = plain.toString();
+        // As Flink: TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*.
+        if (c.type.proctime && type.find(" *PROCTIME*") != std::string::npos) {
+          type.insert(type.find(" *PROCTIME*"), " NOT NULL");
+        }
         std::string extras = "null";
         if (t != catalog_.tables.end() && t->second->isMetadata(i)) {
           extras = "METADATA FROM '" + t->second->metadata[i] + "'" + (t->second->metadata_virtual[i] ? " VIRTUAL" : "");
+        } else if (t != catalog_.tables.end() && i < t->second->computed.size() && t->second->computed[i]) {
+          extras = t->second->computed_text[i];
         }
         info("+I[" + c.name + ", " + type + ", " + (c.type.nullable && !is_pk ? "true" : "false") + ", " +
              (is_pk ? "PRI(" + c.name + ")" : "null") + ", " + extras + ", " + (c.type.rowtime ? wm : "null") + "]");

@@ -270,7 +270,7 @@ TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
   ASSERT_TRUE(st.isOk()) << st.message();
   std::vector<std::string> lines = out->take();
   bool described = false;
-  for (const auto& l : lines) described = described || l.find("TIMESTAMP_LTZ(3) *PROCTIME*") != std::string::npos;
+  for (const auto& l : lines) described = described || l.find("TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*") != std::string::npos;
   EXPECT_TRUE(described);
   EXPECT_EQ(lines.back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
                           "2024-01-02 03:04:05.123, 2024-01-02]");
