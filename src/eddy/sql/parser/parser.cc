@@ -161,8 +161,13 @@ class Parser {
         if (!peek().isKeyword("CATALOG") && !peek().isKeyword("DATABASE")) return unexpected("CATALOG or DATABASE");
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "CURRENT " + upper(next().text);
+      } else if (acceptKeyword("COLUMNS")) {
+        // SHOW COLUMNS FROM|IN t: what DESCRIBE t shows.
+        if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return unexpected("FROM or IN");
+        st->kind = ast::Statement::Kind::kDescribe;
+        EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else {
-        return unexpected("TABLES, VIEWS, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
+        return unexpected("TABLES, VIEWS, COLUMNS, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
       }
       return st;
     }
@@ -281,6 +286,7 @@ class Parser {
       st->if_not_exists = true;
     }
     EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+    if (!peek().isSymbol("(")) return tableOptions(std::move(st));  // CREATE TABLE t WITH (...) AS SELECT
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
     do {
       if (acceptKeyword("WATERMARK")) {
@@ -328,6 +334,13 @@ class Parser {
     } while (acceptSymbol(","));
     EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
+    EDDY_ASSIGN_OR_RETURN(st, tableOptions(std::move(st)));
+    if (st->query) return sqlError(st->pos, "CREATE TABLE ... AS SELECT takes its columns from the query, not a column list");
+    return st;
+  }
+
+  // [PARTITIONED BY (...)] [WITH (...)] [AS query] after a table's name or columns.
+  Result<std::unique_ptr<ast::Statement>> tableOptions(std::unique_ptr<ast::Statement> st) {
     if (acceptKeyword("PARTITIONED")) {
       EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
@@ -346,6 +359,11 @@ class Parser {
         st->options.emplace_back(std::move(k), std::move(v));
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    if (acceptKeyword("AS")) {
+      EDDY_ASSIGN_OR_RETURN(st->query, query());
+    } else if (st->columns.empty()) {
+      return unexpected("'(' and the table's columns, or AS and a query");
     }
     return st;
   }
@@ -508,6 +526,13 @@ class Parser {
     if (acceptKeyword("LIMIT")) {
       if (peek().kind != TokenKind::kInteger) return unexpected("a row count after LIMIT");
       q->limit = std::stoll(next().text);
+    } else if (acceptKeyword("FETCH")) {
+      // FETCH FIRST|NEXT n ROW|ROWS ONLY: the standard's LIMIT.
+      if (!acceptKeyword("FIRST") && !acceptKeyword("NEXT")) return unexpected("FIRST or NEXT after FETCH");
+      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after FETCH FIRST");
+      q->limit = std::stoll(next().text);
+      if (!acceptKeyword("ROWS") && !acceptKeyword("ROW")) return unexpected("ROWS");
+      EDDY_RETURN_IF_ERROR(expectKeyword("ONLY"));
     }
     return q;
   }

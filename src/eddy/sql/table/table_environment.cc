@@ -787,7 +787,24 @@ Status TableEnvironment::run(const ast::Statement& st) {
         if (st.if_not_exists) return Status::ok();
         return sqlError(st.pos, "Table '" + st.name + "' already exists");
       }
-      EDDY_ASSIGN_OR_RETURN(auto def, bindCreateTable(st));
+      std::shared_ptr<TableDef> def;
+      if (st.query) {
+        // CREATE TABLE ... AS SELECT: the query's columns, then an INSERT of its rows.
+        EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
+        def = std::make_shared<TableDef>();
+        def->name = st.name;
+        for (const auto& c : plan->schema) def->schema.push_back({c.name, c.type.plain()});
+        for (const auto& [k, v] : st.options) def->options[k] = v;
+        const size_t n = def->schema.size();
+        def->computed.assign(n, false);
+        def->computed_exprs.resize(n);
+        def->computed_text.resize(n);
+        def->metadata.assign(n, "");
+        def->metadata_virtual.assign(n, false);
+        def->partition_keys = st.partition_keys;
+      } else {
+        EDDY_ASSIGN_OR_RETURN(def, bindCreateTable(st));
+      }
       std::string connector = def->options.count("connector") ? def->options.at("connector") : "";
       static const std::vector<std::string> kConnectors = {"filesystem", "datagen", "print", "blackhole", "values", "nexmark"};
       if (connector.empty()) return sqlError(st.pos, "table '" + st.name + "' needs a 'connector' option");
@@ -796,6 +813,16 @@ Status TableEnvironment::run(const ast::Statement& st) {
                                     " (supported: filesystem, datagen, print, blackhole, values)");
       }
       catalog_.tables[st.name] = def;
+      if (st.query) {
+        ast::Statement insert;
+        insert.kind = K::kInsert;
+        insert.pos = st.pos;
+        insert.name = st.name;
+        insert.query = st.query;
+        Status ran = runJob({&insert}, nullptr);
+        if (!ran.isOk()) catalog_.tables.erase(st.name);  // Nothing half-made.
+        return ran;
+      }
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
