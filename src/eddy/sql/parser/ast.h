@@ -177,6 +177,7 @@ struct Statement {
     kInsert,
     kQuery,
     kStatementSet,
+    kAlterTable,  // ALTER TABLE name RENAME TO `key` | SET (options) | RESET (option keys in `options`)
   };
   Kind kind = Kind::kQuery;
   Pos pos;

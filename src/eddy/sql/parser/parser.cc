@@ -145,6 +145,7 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       return st;
     }
+    if (acceptKeyword("ALTER")) return alterTable(std::move(st));
     if (acceptKeyword("SHOW")) {
       if (acceptKeyword("TABLES")) {
         st->kind = ast::Statement::Kind::kShowTables;
@@ -255,7 +256,7 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(st->query, query());
       return st;
     }
-    return unexpected("a statement (CREATE, DROP, SELECT, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, EXECUTE, USE)");
+    return unexpected("a statement (CREATE, DROP, ALTER, SELECT, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, EXECUTE, USE)");
   }
 
   Result<std::unique_ptr<ast::Statement>> statementSet(std::unique_ptr<ast::Statement> st) {
@@ -367,6 +368,38 @@ class Parser {
     }
     return st;
   }
+  // ALTER TABLE [IF EXISTS] t RENAME TO u | SET ('k' = 'v', ...) | RESET ('k', ...).
+  Result<std::unique_ptr<ast::Statement>> alterTable(std::unique_ptr<ast::Statement> st) {
+    st->kind = ast::Statement::Kind::kAlterTable;
+    EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
+    if (acceptKeyword("IF")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+      st->if_exists = true;
+    }
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+    if (acceptKeyword("RENAME")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+      st->value = "RENAME";
+      EDDY_ASSIGN_OR_RETURN(st->key, qualifiedName("the new table name"));
+      return st;
+    }
+    const bool set = acceptKeyword("SET");
+    if (!set && !acceptKeyword("RESET")) return unexpected("RENAME TO, SET or RESET");
+    st->value = set ? "SET" : "RESET";
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    do {
+      EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
+      std::string v;
+      if (set) {
+        EDDY_RETURN_IF_ERROR(expectSymbol("="));
+        EDDY_ASSIGN_OR_RETURN(v, stringLiteral("a quoted option value"));
+      }
+      st->options.emplace_back(std::move(k), std::move(v));
+    } while (acceptSymbol(","));
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return st;
+  }
+
   Status notEnforced() {
     if (!acceptKeyword("NOT")) {
       return sqlError(peek().pos,

@@ -855,6 +855,34 @@ Status TableEnvironment::run(const ast::Statement& st) {
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
+    case K::kAlterTable: {
+      auto t = catalog_.tables.find(st.name);
+      if (t == catalog_.tables.end()) {
+        if (st.if_exists) return Status::ok();
+        return sqlError(st.pos, "Table '" + st.name + "' does not exist" + didYouMean(st.name, catalog_.names()));
+      }
+      auto def = std::make_shared<TableDef>(*t->second);  // Plans already made keep the old one.
+      if (st.value == "RENAME") {
+        if (catalog_.tables.count(st.key) || catalog_.views.count(st.key)) {
+          return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
+        }
+        def->name = st.key;
+        catalog_.tables.erase(t);
+        catalog_.tables[st.key] = def;
+      } else {
+        for (const auto& [k, v] : st.options) {
+          if (k == "connector" && st.value == "RESET") return sqlError(st.pos, "ALTER TABLE RESET cannot reset 'connector'");
+          if (st.value == "SET") {
+            def->options[k] = v;
+          } else {
+            def->options.erase(k);
+          }
+        }
+        t->second = def;
+      }
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
     case K::kShowTables:
     case K::kShowViews: {
       std::vector<std::string> names;
