@@ -54,6 +54,7 @@ void TemporalJoinOperator::addRight(const RecordBatch& in) {
     bool null_key = false;
     for (int k : me.keys) null_key = null_key || in.columns[static_cast<size_t>(k)].isNull(r);
     if (time.isNull(r) || null_key) continue;
+    if (spec_.upsert_right && in.kinds[r] == RowKind::kUpdateBefore) continue;
     encodeKey(in, r, me.keys, me.key_types, key);
     backend().setCurrentKey(key);
     encodeKey(in, r, me.all_columns, me.types, row);

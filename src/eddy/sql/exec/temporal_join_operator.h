@@ -16,13 +16,15 @@ namespace eddy::sql {
 struct TemporalJoinSpec : JoinSpec {
   int left_time = -1;   // The left rowtime column (FOR SYSTEM_TIME AS OF it).
   int right_time = -1;  // The versioned table's rowtime column.
+  bool upsert_right = false;  // Update-befores of the right side are ignored (a versioned view).
 };
 
 /// Flink's TemporalRowTimeJoinOperator: per key, left rows wait in state until the
 /// watermark passes their time; then each joins the right row with the latest time at
 /// or before its own (none, or a deleted version: an inner join drops the row, a left
 /// join pads it with nulls), rows in time order. Right rows are versions: an insert or
-/// update-after is the version from its time on, a delete or update-before ends it.
+/// update-after is the version from its time on, a delete or update-before ends it
+/// (but for a versioned view, `upsert_right`, where an update-before is ignored).
 /// Versions older than the newest one at or before the watermark are dropped.
 /// Append-only out; the output keeps the left rowtime.
 /// Thread: the task thread.

@@ -98,6 +98,10 @@ struct PlanNode {
   enum class JoinStrategy { kRegular, kInterval, kTemporal, kLookup, kWindow };
   JoinStrategy strategy = JoinStrategy::kRegular;
   int left_time = -1, right_time = -1;
+  // kTemporal: the versioned table is a versioned view (the last row per key): its
+  // update-befores carry the old version's time and are not versions (Flink asks such
+  // an input for update-afters only).
+  bool upsert_right = false;
   int64_t lower = 0, upper = 0;
   // kCorrelate: the table function, called with `projections` (over the input) as
   // its arguments; join_type kInner or kLeft.

@@ -968,7 +968,9 @@ class Planner {
     if (left->mode != ChangelogMode::kInsertOnly) {
       return sqlError(ref.pos, "an event-time temporal join does not support an updating left input");
     }
-    std::vector<std::string> primary_key = versionedKey(*right);
+    int version_time = right->rowtime;
+    bool view = false;
+    std::vector<std::string> primary_key = versionedKey(*right, &version_time, &view);
     if (primary_key.empty()) {
       return sqlError(ref.right->pos, "Temporal Table Join requires primary key in versioned table, but no primary "
                                       "key can be found: declare PRIMARY KEY (...) NOT ENFORCED on '" +
@@ -984,23 +986,46 @@ class Planner {
       return sqlError(ref.pos, "Temporal table's primary key [" + missing +
                                    "] must be included in the equivalence condition of the temporal join");
     }
-    if (right->rowtime < 0) {
+    if (version_time < 0) {
       return sqlError(ref.right->pos, "the versioned table '" + ref.right->name +
                                           "' of an event-time temporal join needs a rowtime attribute (WATERMARK FOR)");
     }
     join->strategy = PlanNode::JoinStrategy::kTemporal;
     join->left_time = as_of;
-    join->right_time = right->rowtime;
+    join->right_time = version_time;
+    join->upsert_right = view;
     join->mode = ChangelogMode::kInsertOnly;
     join->rowtime = left->rowtime;
     return PlanPtr(join);
   }
 
   // The primary key of a versioned table: its table's PRIMARY KEY, through the Calcs
-  // that keep those columns' names.
-  static std::vector<std::string> versionedKey(const PlanNode& p) {
+  // that keep those columns' names. Or a versioned view (Flink's): the last row per key
+  // by a rowtime (ROW_NUMBER() OVER (PARTITION BY k ORDER BY rowtime DESC) = 1), whose
+  // key is the partition columns and whose version time (`*time_col`, a column of `p`)
+  // is that rowtime; `*view` says which.
+  static std::vector<std::string> versionedKey(const PlanNode& p, int* time_col, bool* view) {
     const PlanNode* n = &p;
     while (n->kind == PlanNode::Kind::kCalc) n = n->inputs[0].get();
+    if (n->kind == PlanNode::Kind::kRank) {
+      const RankSpec& r = n->rank;
+      if (!r.deduplicate() || !r.keepsLastRow() || !r.input_types[static_cast<size_t>(r.order[0])].rowtime) return {};
+      auto column = [&](const std::string& name) {
+        for (size_t c = 0; c < p.schema.size(); ++c) {
+          if (p.schema[c].name == name) return static_cast<int>(c);
+        }
+        return -1;
+      };
+      std::vector<std::string> key;
+      for (int k : r.partition) {
+        const std::string& name = n->schema[static_cast<size_t>(k)].name;
+        if (column(name) < 0) return {};
+        key.push_back(name);
+      }
+      *time_col = column(n->schema[static_cast<size_t>(r.order[0])].name);
+      *view = true;
+      return key;
+    }
     if (n->kind != PlanNode::Kind::kScan) return {};
     for (const std::string& k : n->table->primary_key) {
       bool kept = false;

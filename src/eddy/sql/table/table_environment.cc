@@ -437,6 +437,7 @@ class Translator {
     static_cast<JoinSpec&>(spec) = joinSpec(p);
     spec.left_time = p.left_time;
     spec.right_time = p.right_time;
+    spec.upsert_right = p.upsert_right;
     return keyedJoin<TemporalJoinOperator>(p, left, right, spec);
   }
 
