@@ -39,6 +39,30 @@ void OverAggregateOperator::processElement(const runtime::StreamRecord<RecordBat
   const RecordBatch& in = record.value;
   const Column& time = in.columns[static_cast<size_t>(spec_.time_col)];
   std::string key, row;
+  if (spec_.proctime) {
+    // Rows of a key and time in this batch are peers: evaluated together, in order.
+    size_t r = 0;
+    while (r < in.size()) {
+      if (time.isNull(r)) {
+        ++r;
+        continue;
+      }
+      encodeKey(in, r, spec_.partition, partition_types_, key);
+      const int64_t ts = time.i64[r];
+      std::vector<std::string> rows;
+      std::string next_key;
+      for (; r < in.size() && !time.isNull(r) && time.i64[r] == ts; ++r) {
+        encodeKey(in, r, spec_.partition, partition_types_, next_key);
+        if (next_key != key) break;
+        encodeKey(in, r, all_columns_, spec_.input_types, row);
+        rows.push_back(row);
+      }
+      backend().setCurrentKey(key);
+      evaluate(ts, rows);
+    }
+    flush();
+    return;
+  }
   for (size_t r = 0; r < in.size(); ++r) {
     if (time.isNull(r)) continue;
     int64_t ts = time.i64[r];
@@ -69,7 +93,10 @@ void OverAggregateOperator::onEventTime(const runtime::InternalTimer<std::string
   pending_->remove(ts);
   std::vector<std::string> rows;
   for (size_t p = 0; p < waiting->size();) rows.push_back(readBytes(*waiting, p));
+  evaluate(ts, rows);
+}
 
+void OverAggregateOperator::evaluate(int64_t ts, const std::vector<std::string>& rows) {
   std::vector<Accumulator> accs = freshAccumulators(spec_.aggs);
   if (std::optional<std::string> bytes = accs_->value()) {
     int64_t unused;

@@ -21,6 +21,7 @@ struct OverSpec {
   int64_t preceding = 0;
   std::vector<AggregateCall> aggs;
   std::vector<LogicalType> input_types;
+  bool proctime = false;  // ORDER BY a processing-time attribute.
 };
 
 /// Flink's event-time OVER aggregation (RowTimeRowsBoundedPrecedingFunction and its
@@ -29,6 +30,10 @@ struct OverSpec {
 /// time order. RANGE frames include every row of the same time (peers); ROWS frames
 /// take rows of the same time in arrival order. A row at or below the watermark when
 /// it arrives is late and dropped, as in Flink. Append-only in and out.
+/// Ordered by a processing-time attribute (Flink's ProcTime*Over functions) rows are
+/// in time order as they arrive: each is emitted at once, its frame the rows before it
+/// (RANGE: within `preceding` ms of its processing time, the rows of its batch with the
+/// same time as peers). Nothing is late.
 /// Output: the input columns, then one column per aggregate.
 /// Thread: the task thread.
 class OverAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
@@ -50,6 +55,9 @@ class OverAggregateOperator final : public runtime::OneInputStreamOperator<Recor
   void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
 
  private:
+  // Emits `rows` (encoded, all of the current key and time `ts`) with their frames'
+  // aggregates, updating the key's accumulators and frame.
+  void evaluate(int64_t ts, const std::vector<std::string>& rows);
   void flush();
 
   OverSpec spec_;

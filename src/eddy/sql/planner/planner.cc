@@ -1879,11 +1879,13 @@ class Planner {
     }
     EDDY_ASSIGN_OR_RETURN(ExprP order, expr(*w.order_by[0], scope));
     auto* time = dynamic_cast<InputRef*>(order.get());
-    if (!time || !order->type().rowtime) {
+    if (!time || !(order->type().rowtime || order->type().proctime)) {
       return sqlError(w.order_by[0]->pos,
-                      "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime column)");
+                      "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime or "
+                      "proctime column)");
     }
     node->over.time_col = time->index();
+    node->over.proctime = order->type().proctime;
     for (const auto& p : w.partition_by) {
       EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*p, scope));
       auto* ref = dynamic_cast<InputRef*>(b.get());
