@@ -1319,6 +1319,7 @@ class Planner {
     int rank_number = -1;
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(subqueryPredicates(input, scope, conditions));
+    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(markSubqueries(input, scope, conditions));
     if (!conditions.empty()) {
       std::vector<ExprP> conds;
       for (const Expr* c : conditions) {
@@ -1598,36 +1599,80 @@ class Planner {
       const bool anti = not_call != (e.kind == Expr::Kind::kInQuery && e.negated);
       std::vector<ExprP> needles, values;
       PlanPtr right;
-      if (e.kind == Expr::Kind::kInQuery) {
-        EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
-        needles.push_back(std::move(needle));
-      }
-      Planner sub(catalog_);
-      sub.ctes_ = ctes_;
-      Result<PlanPtr> plain = sub.query(*e.query);
-      if (plain.isOk()) {
-        right = *plain;
-        if (e.kind == Expr::Kind::kInQuery) {
-          if (right->schema.size() != 1) {
-            return sqlError(e.pos, "the subquery of IN must return one column, not " +
-                                       std::to_string(right->schema.size()));
-          }
-          values.push_back(std::make_unique<InputRef>(0, right->schema[0].type));
-        }
-      } else {
-        // Not a query of its own: it may read the outer query's columns (correlated).
-        // A subquery that cannot be a correlated one keeps its own error.
-        bool correlatable = false;
-        Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery, &correlatable);
-        if (!d.isOk()) return correlatable ? d.status() : plain.status();
-        right = d->plan;
-        values = std::move(d->inner);
-        for (auto& o : d->outer) needles.push_back(std::move(o));
-      }
+      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values));
       EDDY_ASSIGN_OR_RETURN(input, subqueryJoin(input, std::move(needles), right, std::move(values), anti,
                                                 anti && e.kind == Expr::Kind::kInQuery, e.pos));
     }
     conditions = rest;
+    return Status::ok();
+  }
+
+  // What `x IN (SELECT v ...)` or `EXISTS (...)` matches: `needles` over the outer
+  // query (x, then a correlated subquery's outer columns) against `values` over `right`
+  // (v, then its inner columns), the subquery planned alone or decorrelated.
+  Status subqueryMatch(const Expr& e, const Scope& scope, std::vector<ExprP>& needles, PlanPtr& right,
+                       std::vector<ExprP>& values) {
+    if (e.kind == Expr::Kind::kInQuery) {
+      EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
+      needles.push_back(std::move(needle));
+    }
+    Planner sub(catalog_);
+    sub.ctes_ = ctes_;
+    Result<PlanPtr> plain = sub.query(*e.query);
+    if (plain.isOk()) {
+      right = *plain;
+      if (e.kind == Expr::Kind::kInQuery) {
+        if (right->schema.size() != 1) {
+          return sqlError(e.pos, "the subquery of IN must return one column, not " + std::to_string(right->schema.size()));
+        }
+        values.push_back(std::make_unique<InputRef>(0, right->schema[0].type));
+      }
+      return Status::ok();
+    }
+    // Not a query of its own: it may read the outer query's columns (correlated). A
+    // subquery that cannot be a correlated one keeps its own error.
+    bool correlatable = false;
+    Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery, &correlatable);
+    if (!d.isOk()) return correlatable ? d.status() : plain.status();
+    right = d->plan;
+    values = std::move(d->inner);
+    for (auto& o : d->outer) needles.push_back(std::move(o));
+    return Status::ok();
+  }
+
+  // IN (SELECT ...) and EXISTS inside a larger condition (under OR): each a LEFT join
+  // of `input` with the subquery's distinct values and a marker, the predicate then
+  // "the marker is set" (Flink's mark join). Outside NOT, and for a NOT IN only between
+  // columns that cannot be NULL, SQL's unknown results make no difference in a WHERE.
+  Status markSubqueries(PlanPtr& input, Scope& scope, const std::vector<const Expr*>& conditions) {
+    std::vector<std::pair<const Expr*, bool>> found;  // The predicate; whether under a NOT.
+    std::function<void(const Expr&, bool)> collect = [&](const Expr& e, bool under_not) {
+      if (e.kind == Expr::Kind::kInQuery || e.kind == Expr::Kind::kExists) {
+        found.emplace_back(&e, under_not);
+        return;
+      }
+      if (e.kind == Expr::Kind::kSubquery) return;
+      const bool is_not = e.kind == Expr::Kind::kCall && e.name == "NOT";
+      for (const auto& a : e.args) collect(*a, under_not || is_not);
+    };
+    for (const Expr* c : conditions) collect(*c, false);
+    for (const auto& [e, under_not] : found) {
+      std::vector<ExprP> needles, values;
+      PlanPtr right;
+      EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values));
+      if (e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
+          (needles[0]->type().nullable || values[0]->type().nullable)) {
+        return sqlError(e->pos, "NOT IN (or IN under NOT) inside a larger condition needs columns that cannot be "
+                                "NULL; write it as a condition of its own ANDed into the WHERE");
+      }
+      const int width = static_cast<int>(input->schema.size());
+      const int n = static_cast<int>(needles.size());
+      EDDY_ASSIGN_OR_RETURN(input, markJoin(input, std::move(needles), right, std::move(values), JoinType::kLeft,
+                                            false, e->pos));
+      const int mark = width + n + n;
+      mark_cols_[e] = {mark, input->schema[static_cast<size_t>(mark)].type};
+      for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
+    }
     return Status::ok();
   }
 
@@ -1678,8 +1723,13 @@ class Planner {
   // join keeping the rows that found none) those without; a row leaves or comes back as
   // matches come and go. With `null_aware` (NOT IN) the first pair also matches when
   // either side is NULL, so such a row is dropped, as SQL's NOT IN has it.
-  Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
-                               std::vector<ExprP> values, bool anti, bool null_aware, Pos pos) {
+  // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
+  // `right`, matched with `needles` over `input` (as subqueryJoin), keeping every column:
+  // `input`'s, the needles, the values and last a marker that is NULL where a LEFT join
+  // found no match.
+  Result<PlanPtr> markJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
+                           std::vector<ExprP> values, JoinType type, bool null_aware, Pos pos) {
+    const bool anti = type == JoinType::kLeft;
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(needles.size());
     auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
@@ -1737,11 +1787,19 @@ class Planner {
       join->left_keys.push_back(width + i);
       join->right_keys.push_back(i);
     }
-    PlanPtr result = join;
+    return PlanPtr(join);
+  }
+
+  Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
+                               std::vector<ExprP> values, bool anti, bool null_aware, Pos pos) {
+    const int width = static_cast<int>(input->schema.size());
+    const int n = static_cast<int>(needles.size());
+    EDDY_ASSIGN_OR_RETURN(PlanPtr result, markJoin(input, std::move(needles), right, std::move(values),
+                                                  anti ? JoinType::kLeft : JoinType::kInner, null_aware, pos));
     if (anti) {
       const int mark = width + n + n;
-      result = filtered(join, std::make_unique<IsCall>(IsCall::What::kNull,
-                                                       std::make_unique<InputRef>(mark, join->schema[static_cast<size_t>(mark)].type)));
+      result = filtered(result, std::make_unique<IsCall>(IsCall::What::kNull,
+                                                         std::make_unique<InputRef>(mark, result->schema[static_cast<size_t>(mark)].type)));
     }
     return firstColumns(result, static_cast<size_t>(width));
   }
@@ -2606,8 +2664,14 @@ class Planner {
         return sqlError(e.pos, "scalar subqueries are supported in WHERE and SELECT only");
       case Expr::Kind::kExists:
       case Expr::Kind::kInQuery:
-        return sqlError(e.pos, "IN (SELECT ...) and EXISTS are supported as conditions ANDed into a WHERE only (not "
-                               "under OR or NOT of a larger expression, nor in SELECT) yet");
+        if (mark_cols_.count(&e)) {
+          // A mark join's marker: set where the subquery has a match.
+          const auto& [col, type] = mark_cols_.at(&e);
+          const bool match = !(e.kind == Expr::Kind::kInQuery && e.negated);
+          return ExprP(std::make_unique<IsCall>(match ? IsCall::What::kNotNull : IsCall::What::kNull,
+                                                std::make_unique<InputRef>(col, type)));
+        }
+        return sqlError(e.pos, "IN (SELECT ...) and EXISTS are supported in a WHERE only (not in SELECT) yet");
       case Expr::Kind::kOver:
         if (&e == rank_expr_) return ExprP(std::make_unique<InputRef>(rank_col_, LogicalType::bigint().notNull()));
         if (over_cols_.count(&e)) {
@@ -2895,6 +2959,8 @@ class Planner {
   const std::vector<const Expr*>* hidden_order_ = nullptr;
   // Scalar subqueries of the SELECT being planned: the column holding each one's value.
   std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
+  // IN / EXISTS inside a larger WHERE condition: the marker column of its mark join.
+  std::map<const Expr*, std::pair<int, LogicalType>> mark_cols_;
 };
 
 }  // namespace
