@@ -1387,9 +1387,10 @@ class Planner {
     if (s.having) collectScalarSubqueries(*s.having, in_items);
     bool aggregate = !s.group_by.empty() || s.having;
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
-    if (!in_items.empty() && aggregate) {
-      return sqlError(in_items[0]->pos, "a scalar subquery in an aggregating SELECT is not supported yet");
-    }
+    // In an aggregating SELECT a scalar subquery's value is one more group key: one value
+    // at a time for every row, so it splits no group, and a change of it moves every
+    // group to the new value.
+    if (aggregate) implicit_groups_ = in_items;
     found.insert(found.end(), in_items.begin(), in_items.end());
     for (const Expr* e : found) {
       Planner sub(catalog_);
@@ -2347,6 +2348,14 @@ class Planner {
       pre->schema.push_back({name, t});
       pre->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
     }
+    for (const Expr* g : implicit_groups_) {  // Scalar subqueries (see scalarSubqueries).
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*g, scope));
+      group_canon.push_back(canon(*g));
+      LogicalType t = e->type().plain();
+      pre->schema.push_back({"$f" + std::to_string(pre->schema.size()), t});
+      pre->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
+    }
+    implicit_groups_.clear();
     std::vector<AggregateCall> aggs;
     std::vector<std::string> agg_canon;
     for (const Expr* c : calls) {
@@ -2959,6 +2968,8 @@ class Planner {
   const std::vector<const Expr*>* hidden_order_ = nullptr;
   // Scalar subqueries of the SELECT being planned: the column holding each one's value.
   std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
+  // Scalar subqueries of an aggregating SELECT: group keys the GROUP BY does not name.
+  std::vector<const Expr*> implicit_groups_;
   // IN / EXISTS inside a larger WHERE condition: the marker column of its mark join.
   std::map<const Expr*, std::pair<int, LogicalType>> mark_cols_;
 };
