@@ -306,22 +306,25 @@ class HeapMapState final
   }
   bool isEmpty() override { return entries().empty(); }
   std::vector<std::pair<UK, UV>> entries() override {
-    this->cleanupIncrementally();
     std::vector<std::pair<UK, UV>> out;
+    forEach([&](const UK& k, const UV& v) { out.emplace_back(k, v); });
+    return out;
+  }
+  void forEach(const std::function<void(const UK&, const UV&)>& f) override {
+    this->cleanupIncrementally();
     Inner* m = this->table_->get(this->ns_);
-    if (m == nullptr) return out;
+    if (m == nullptr) return;
     for (auto it = m->begin(); it != m->end();) {
       if (kTtl && this->ttl_.expired(it->second.lastAccess())) {
-        if (this->ttl_.returnExpired()) out.emplace_back(it->first, it->second.value);
+        if (this->ttl_.returnExpired()) f(it->first, it->second.value);
         it = m->erase(it);
         continue;
       }
       if (kTtl && this->ttl_.updateOnRead()) it->second.touch(this->ttl_.now());
-      out.emplace_back(it->first, it->second.value);
+      f(it->first, it->second.value);
       ++it;
     }
     if (m->empty()) clear();
-    return out;
   }
   std::vector<UK> keys() override {
     std::vector<UK> out;

@@ -44,6 +44,11 @@ class MapState {
   virtual bool isEmpty() = 0;
   /// A copy of all entries, in no particular order.
   virtual std::vector<std::pair<UK, UV>> entries() = 0;
+  /// Calls `f` on each entry, in no particular order, without copying them; `f` must not
+  /// change this state.
+  virtual void forEach(const std::function<void(const UK&, const UV&)>& f) {
+    for (const auto& [k, v] : entries()) f(k, v);
+  }
   virtual std::vector<UK> keys() = 0;
   virtual std::vector<UV> values() = 0;
   virtual void clear() = 0;

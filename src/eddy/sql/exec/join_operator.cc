@@ -89,12 +89,12 @@ void JoinOperator::process(const RecordBatch& in, int side) {
 std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, size_t row, int side) {
   Side& other = sides_[1 - side];
   std::vector<Stored> found;
-  for (auto& [bytes, counts] : other.rows->entries()) {
+  other.rows->forEach([&](const std::string& bytes, const std::string& counts) {
     Stored s;
     s.bytes = bytes;
     decodeCounts(counts, &s.count, &s.matched);
     found.push_back(std::move(s));
-  }
+  });
   std::vector<const std::string*> others;
   for (const Stored& s : found) others.push_back(&s.bytes);
   std::vector<bool> ok = joined_.accept(in, row, side, others);
