@@ -107,6 +107,8 @@ struct TableRef {
   ExprPtr system_time;
   // kLateral: LATERAL TABLE(call), a user-defined table function's call.
   ExprPtr call;
+  // kNamed: /*+ OPTIONS('k' = 'v', ...) */, options over the table's for this query.
+  std::vector<std::pair<std::string, std::string>> hint_options;
   // kValues: VALUES (e, ...), (e, ...): its rows of constant expressions.
   std::vector<std::vector<ExprPtr>> rows;
 };
@@ -195,6 +197,7 @@ struct Statement {
   std::vector<std::string> view_columns;
   std::shared_ptr<Query> query;  // view, insert, query, explain
   std::vector<std::string> insert_columns;
+  std::vector<std::pair<std::string, std::string>> hint_options;  // INSERT INTO t /*+ OPTIONS(...) */
   std::string key, value;       // SET
   std::vector<std::unique_ptr<Statement>> statements;  // statement set, explain's target
 };

@@ -67,6 +67,13 @@ class Lexer {
         static const char* kTwo[] = {"<>", "!=", "<=", ">=", "||"};
         t.kind = TokenKind::kSymbol;
         bool two = false;
+        if (s_.substr(i_, 3) == "/*+" || (in_hint_ && s_.substr(i_, 2) == "*/")) {  // A hint: /*+ NAME(...) */
+          in_hint_ = !in_hint_;
+          t.text = in_hint_ ? "/*+" : "*/";
+          for (size_t k = 0; k < t.text.size(); ++k) advance();
+          out.push_back(std::move(t));
+          continue;
+        }
         for (const char* op : kTwo) {
           if (s_.substr(i_, 2) == op) {
             t.text = op;
@@ -89,6 +96,8 @@ class Lexer {
   }
 
  private:
+  bool in_hint_ = false;  // Between /*+ and */.
+
   void advance() {
     if (s_[i_] == '\n') {
       ++pos_.line;
@@ -105,7 +114,7 @@ class Lexer {
         advance();
       } else if (s_.substr(i_, 2) == "--") {
         while (i_ < s_.size() && s_[i_] != '\n') advance();
-      } else if (s_.substr(i_, 2) == "/*") {
+      } else if (s_.substr(i_, 2) == "/*" && s_.substr(i_, 3) != "/*+") {  // `/*+` opens a hint: tokens.
         Pos start = pos_;
         advance();
         advance();

@@ -240,6 +240,7 @@ class Parser {
         return unexpected("INTO");
       }
       EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+      EDDY_RETURN_IF_ERROR(tableHints(st->hint_options));
       if (peek().isSymbol("(") && !peek(1).isKeyword("SELECT") && !peek(1).isKeyword("WITH")) {
         ++i_;
         do {
@@ -598,6 +599,7 @@ class Parser {
     s->pos = peek().pos;
     if (peek().isKeyword("VALUES")) return values(std::move(s));
     EDDY_RETURN_IF_ERROR(expectKeyword("SELECT"));
+    EDDY_RETURN_IF_ERROR(skipQueryHints());
     if (acceptKeyword("DISTINCT")) {
       s->distinct = true;
     } else {
@@ -897,6 +899,7 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     } else {
       EDDY_ASSIGN_OR_RETURN(ref->name, qualifiedName("a table name"));
+      EDDY_RETURN_IF_ERROR(tableHints(ref->hint_options));
       if (peek().isKeyword("FOR") && peek(1).isKeyword("SYSTEM_TIME")) {
         i_ += 2;
         EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
@@ -918,6 +921,44 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
     return ref;
+  }
+
+  // Hints after a table name: /*+ OPTIONS('k' = 'v', ...) */ (Flink's dynamic table
+  // options) into `options`; other hints there are errors.
+  Status tableHints(std::vector<std::pair<std::string, std::string>>& options) {
+    while (acceptSymbol("/*+")) {
+      do {
+        Token name = peek();
+        EDDY_ASSIGN_OR_RETURN(std::string hint, identifier("a hint name"));
+        if (upper(hint) != "OPTIONS") return sqlError(name.pos, "unknown table hint '" + hint + "' (OPTIONS is one)");
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
+          EDDY_RETURN_IF_ERROR(expectSymbol("="));
+          EDDY_ASSIGN_OR_RETURN(std::string v, stringLiteral("a quoted option value"));
+          options.emplace_back(std::move(k), std::move(v));
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol("*/"));
+    }
+    return Status::ok();
+  }
+
+  // Query hints after SELECT (Flink's join hints: BROADCAST, SHUFFLE_HASH, LOOKUP, ...)
+  // guide how a join runs, not what it returns: read and set aside.
+  Status skipQueryHints() {
+    while (acceptSymbol("/*+")) {
+      int depth = 0;
+      while (!(depth == 0 && peek().isSymbol("*/"))) {
+        if (peek().kind == TokenKind::kEnd) return unexpected("'*/' closing the hint");
+        if (peek().isSymbol("(")) ++depth;
+        if (peek().isSymbol(")")) --depth;
+        ++i_;
+      }
+      ++i_;
+    }
+    return Status::ok();
   }
 
   // ---- Expressions, lowest precedence first.

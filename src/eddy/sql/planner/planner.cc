@@ -365,6 +365,21 @@ class Planner {
     return calc;
   }
 
+  // A table read with /*+ OPTIONS(...) */: a scan of the table with those options over
+  // its own (Flink's dynamic table options). Views and CTEs take none.
+  static Result<PlanPtr> withHintOptions(const PlanPtr& p, const ast::TableRef& ref) {
+    if (ref.hint_options.empty()) return p;
+    if (p->kind != PlanNode::Kind::kScan) {
+      return sqlError(ref.pos, "View '" + ref.name + "' cannot be enriched with new options: OPTIONS hints apply to "
+                                                   "tables");
+    }
+    auto table = std::make_shared<TableDef>(*p->table);
+    for (const auto& [k, v] : ref.hint_options) table->options[k] = v;
+    auto scan = std::make_shared<PlanNode>(*p);
+    scan->table = table;
+    return PlanPtr(scan);
+  }
+
   Result<PlanPtr> namedTable(const std::string& name, Pos pos) {
     for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
       if (it->first == name) return it->second;
@@ -398,6 +413,7 @@ class Planner {
       case ast::TableRef::Kind::kNamed: {
         if (ref.system_time) return sqlError(ref.pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, namedTable(ref.name, ref.pos));
+        EDDY_ASSIGN_OR_RETURN(p, withHintOptions(p, ref));
         scope = scopeOf(p->schema, ref.alias.empty() ? ref.name : ref.alias);
         return renameColumns(p, ref, scope);
       }

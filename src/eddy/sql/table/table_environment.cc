@@ -1051,7 +1051,12 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     if (t == catalog_.tables.end()) {
       return sqlError(ins->pos, "Table '" + ins->name + "' not found" + didYouMean(ins->name, catalog_.names()));
     }
-    const TableDef& target = *t->second;
+    TableDef hinted;  // INSERT INTO t /*+ OPTIONS(...) */: the sink's options over the table's.
+    if (!ins->hint_options.empty()) {
+      hinted = *t->second;
+      for (const auto& [k, v] : ins->hint_options) hinted.options[k] = v;
+    }
+    const TableDef& target = ins->hint_options.empty() ? *t->second : hinted;
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*ins->query, catalog_, config_));
     Schema sink_schema = target.physicalSchema();
     for (size_t c = 0; c < target.schema.size(); ++c) {
