@@ -249,6 +249,8 @@ const Column& NowCall::eval(const RecordBatch& in) {
   const Clock* clock = sql_clock.load();
   int64_t now = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
   int64_t v = what_ == What::kCurrentDate ? floorDays(now) : now;
+  if (what_ == What::kLocalTime) v = now - floorDays(now) * 86400000;  // Milliseconds of the day (TIME(0): seconds).
+  if (what_ == What::kLocalTime) v -= v % 1000;
   out_.i64.assign(in.size(), v);
   out_.null.assign(in.size(), 0);
   return out_;

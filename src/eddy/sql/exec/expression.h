@@ -139,7 +139,7 @@ class NowCall final : public Expression {
  public:
   // kCurrentWatermark: Flink's CURRENT_WATERMARK(rowtime), the watermark of the Calc
   // evaluating it (NULL before the first one).
-  enum class What { kProcTime, kCurrentTimestamp, kLocalTimestamp, kCurrentDate, kCurrentWatermark };
+  enum class What { kProcTime, kCurrentTimestamp, kLocalTimestamp, kCurrentDate, kLocalTime, kCurrentWatermark };
   NowCall(What what, LogicalType type, std::string name)
       : Expression(type), what_(what), name_(std::move(name)) {}
   const Column& eval(const RecordBatch& in) override;

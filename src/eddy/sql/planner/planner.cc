@@ -2511,11 +2511,32 @@ class Planner {
       call.name = "COUNT(*)" + filter_text;
       return call;
     }
-    size_t max_args = call.kind == AggKind::kListAgg ? 2 : 1;
+    size_t max_args = call.kind == AggKind::kListAgg ? 2 : call.kind == AggKind::kCount ? c.args.size() : 1;
     if (c.args.empty() || c.args.size() > max_args) {
       return sqlError(c.pos, n + " takes " + (max_args == 1 ? "one argument" : "one or two arguments"));
     }
-    EDDY_ASSIGN_OR_RETURN(ExprP arg, expr(*c.args[0], scope));
+    ExprP arg;
+    if (call.kind == AggKind::kCount && c.args.size() > 1) {
+      // COUNT([DISTINCT] a, b, ...): the rows where none is NULL, as one value each.
+      std::vector<ExprP> parts;
+      std::vector<LogicalType> types;
+      for (const auto& a : c.args) {
+        EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*a, scope));
+        types.push_back(b->type());
+        parts.push_back(std::move(b));
+      }
+      arg = std::make_unique<RowCall>("ROW", LogicalType::string(), std::move(parts), [types](const std::vector<Value>& v) {
+        std::string key;
+        for (size_t i = 0; i < v.size(); ++i) {
+          if (v[i].null) return Value();
+          const std::string e = encodeOrdered(v[i], types[i]);
+          key += std::to_string(e.size()) + ":" + e;
+        }
+        return Value::ofString(std::move(key));
+      }, false);
+    } else {
+      EDDY_ASSIGN_OR_RETURN(arg, expr(*c.args[0], scope));
+    }
     LogicalType t = arg->type().plain();
     bool numeric = t.isNumeric();
     switch (call.kind) {
@@ -2871,7 +2892,7 @@ class Planner {
                                              "CURRENT_WATERMARK"));
     }
     if (n == "PROCTIME" || n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "LOCALTIMESTAMP" || n == "CURRENT_DATE" ||
-        n == "CURRENT_ROW_TIMESTAMP") {
+        n == "CURRENT_ROW_TIMESTAMP" || n == "LOCALTIME" || n == "CURRENT_TIME") {
       if (!e.args.empty()) return sqlError(e.pos, n + "() takes no arguments");
       if (n == "PROCTIME") {
         LogicalType t = LogicalType::of(TypeId::kTimestampLtz, 3).notNull();
@@ -2880,6 +2901,9 @@ class Planner {
       }
       if (n == "CURRENT_DATE") {
         return ExprP(std::make_unique<NowCall>(NowCall::What::kCurrentDate, LogicalType::of(TypeId::kDate).notNull(), n));
+      }
+      if (n == "LOCALTIME" || n == "CURRENT_TIME") {
+        return ExprP(std::make_unique<NowCall>(NowCall::What::kLocalTime, LogicalType::of(TypeId::kTime, 0).notNull(), n));
       }
       if (n == "LOCALTIMESTAMP") {
         return ExprP(std::make_unique<NowCall>(NowCall::What::kLocalTimestamp, LogicalType::timestamp(3).notNull(), n));
