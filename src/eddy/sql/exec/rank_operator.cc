@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "eddy/sql/exec/group_key.h"
@@ -103,15 +104,37 @@ void RankOperator::emit(const std::string& row, int64_t rank, RowKind kind) {
   out_.kinds.push_back(kind);
 }
 
+std::vector<std::pair<const RankOperator::Entry*, int64_t>> RankOperator::top(const std::vector<Entry>& rows) const {
+  std::vector<std::pair<const Entry*, int64_t>> out;
+  int64_t rank = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    // The ORDER BY values: the sort key without its arrival number.
+    const std::string_view values(rows[i].sort_key.data(), rows[i].sort_key.size() - 8);
+    const bool tie = i > 0 && values == std::string_view(rows[i - 1].sort_key.data(), rows[i - 1].sort_key.size() - 8);
+    switch (spec_.function) {
+      case RankSpec::Function::kRowNumber: rank = static_cast<int64_t>(i) + 1; break;
+      case RankSpec::Function::kRank: rank = tie ? rank : static_cast<int64_t>(i) + 1; break;
+      case RankSpec::Function::kDenseRank: rank = tie ? rank : rank + 1; break;
+    }
+    if (rank > spec_.limit) break;
+    out.emplace_back(&rows[i], rank);
+  }
+  return out;
+}
+
 void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& record) {
   const RecordBatch& in = record.value;
-  const size_t limit = static_cast<size_t>(spec_.limit);
   std::string key, row;
   for (size_t r = 0; r < in.size(); ++r) {
     encodeKey(in, r, spec_.partition, partition_types_, key);
     backend().setCurrentKey(key);
     std::vector<Entry> rows = load();
-    std::vector<Entry> before(rows.begin(), rows.begin() + static_cast<long>(std::min(limit, rows.size())));
+    std::vector<Entry> before;
+    std::vector<int64_t> before_rank;
+    for (const auto& [e, rank] : top(rows)) {
+      before.push_back(*e);
+      before_rank.push_back(rank);
+    }
     encodeKey(in, r, all_columns_, spec_.input_types, row);
     if (spec_.window_end >= 0) {
       buffer(in, r, row);
@@ -123,7 +146,8 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
       auto at = std::upper_bound(rows.begin(), rows.end(), e,
                                  [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
       rows.insert(at, std::move(e));
-      if (spec_.append_only_input && rows.size() > limit) rows.resize(limit);
+      // Rows ranked out of an append-only input never come back.
+      if (spec_.append_only_input) rows.resize(top(rows).size());
     } else {
       // Retract the latest equal row (the same columns).
       for (size_t i = rows.size(); i-- > 0;) {
@@ -134,8 +158,30 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
       }
     }
     std::vector<const Entry*> after;
-    for (size_t i = 0; i < rows.size() && i < limit; ++i) after.push_back(&rows[i]);
-    if (spec_.output_rank_number) {
+    std::vector<int64_t> after_rank;
+    for (const auto& [e, rank] : top(rows)) {
+      after.push_back(e);
+      after_rank.push_back(rank);
+    }
+    if (spec_.output_rank_number && spec_.function != RankSpec::Function::kRowNumber) {
+      // RANK / DENSE_RANK with the rank: each row that left (-D), changed rank (-U/+U)
+      // or entered (+I).
+      std::map<std::string, std::pair<const Entry*, int64_t>> was, is;
+      for (size_t i = 0; i < before.size(); ++i) was[before[i].sort_key] = {&before[i], before_rank[i]};
+      for (size_t i = 0; i < after.size(); ++i) is[after[i]->sort_key] = {after[i], after_rank[i]};
+      for (const auto& [k, old] : was) {
+        auto now = is.find(k);
+        if (now == is.end()) {
+          emit(old.first->row, old.second, RowKind::kDelete);
+        } else if (now->second.second != old.second) {
+          emit(old.first->row, old.second, RowKind::kUpdateBefore);
+          emit(now->second.first->row, now->second.second, RowKind::kUpdateAfter);
+        }
+      }
+      for (const auto& [k, now] : is) {
+        if (!was.count(k)) emit(now.first->row, now.second, RowKind::kInsert);
+      }
+    } else if (spec_.output_rank_number) {
       for (size_t rank = 0; rank < std::max(before.size(), after.size()); ++rank) {
         const Entry* old = rank < before.size() ? &before[rank] : nullptr;
         const Entry* now = rank < after.size() ? after[rank] : nullptr;
@@ -194,7 +240,7 @@ void RankOperator::buffer(const RecordBatch& in, size_t r, const std::string& ro
   auto at = std::upper_bound(rows.begin(), rows.end(), e,
                              [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
   rows.insert(at, std::move(e));
-  if (rows.size() > static_cast<size_t>(spec_.limit)) rows.resize(static_cast<size_t>(spec_.limit));
+  rows.resize(top(rows).size());
   store(rows);
 }
 
@@ -206,7 +252,7 @@ void RankOperator::processWatermark(runtime::Watermark wm) {
 
 void RankOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>&) {
   std::vector<Entry> rows = load();
-  for (size_t i = 0; i < rows.size(); ++i) emit(rows[i].row, static_cast<int64_t>(i) + 1, RowKind::kInsert);
+  for (const auto& [e, rank] : top(rows)) emit(e->row, rank, RowKind::kInsert);
   rows_->clear();
   arrivals_->clear();
 }

@@ -25,13 +25,19 @@ struct RankSpec {
   // column holding the window end; a partition's rows wait until the watermark reaches
   // its end - 1, then its top rows are emitted once (+I). -1: a regular Top-N.
   int window_end = -1;
+  // ROW_NUMBER() numbers rows; RANK() gives equal ORDER BY values one rank and skips
+  // after them; DENSE_RANK() does not skip. The result is the rows ranked <= limit.
+  enum class Function { kRowNumber, kRank, kDenseRank };
+  Function function = Function::kRowNumber;
 
   /// Flink plans the first row by a time attribute, without the row number, as
   /// Deduplicate rather than Rank: a changed row is an update (-U/+U), and keeping the
   /// last row, of rows with the same time the last to arrive wins. Elsewhere ties rank
   /// in arrival order.
-  bool deduplicate() const { return order_by_time && limit == 1 && !output_rank_number && window_end < 0; }
-  bool keepsLastRow() const { return order_by_time && limit == 1 && descending[0]; }
+  bool deduplicate() const {
+    return function == Function::kRowNumber && order_by_time && limit == 1 && !output_rank_number && window_end < 0;
+  }
+  bool keepsLastRow() const { return function == Function::kRowNumber && order_by_time && limit == 1 && descending[0]; }
 };
 
 /// Flink's Rank (Top-N) and Deduplicate: per partition key, the rows in ORDER BY order
@@ -74,6 +80,8 @@ class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   };
   std::vector<Entry> load();
   void store(const std::vector<Entry>& rows);
+  // The rows of the result among `rows` (sorted): each with its rank, best first.
+  std::vector<std::pair<const Entry*, int64_t>> top(const std::vector<Entry>& rows) const;
   std::string sortKey(const RecordBatch& in, size_t r);
   // `sort` followed by the next arrival number, which orders ties.
   std::string withArrival(std::string sort);

@@ -1833,7 +1833,7 @@ class Planner {
     for (const auto& item : s.items) {
       if (item.expr->kind != Expr::Kind::kOver) continue;
       const Expr& fn = *item.expr->args[0];
-      if (fn.kind == Expr::Kind::kCall && fn.name == "ROW_NUMBER") return rankPlan(s, item, input, scope);
+      if (fn.kind == Expr::Kind::kCall && isRankFunction(fn.name)) return rankPlan(s, item, input, scope);
     }
     std::vector<const Expr*> overs;
     for (const auto& item : s.items) collectOvers(*item.expr, overs);
@@ -1851,6 +1851,10 @@ class Planner {
     return aggregatePlan(s, input, scope);
   }
 
+  static bool isRankFunction(const std::string& name) {
+    return name == "ROW_NUMBER" || name == "RANK" || name == "DENSE_RANK";
+  }
+
   // SELECT ..., ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) AS rn FROM input: a rank
   // node (unbounded until a WHERE on rn in the enclosing query bounds it) and the
   // projection over it.
@@ -1858,22 +1862,27 @@ class Planner {
                            const Scope& scope) {
     const Expr& over = *item.expr;
     const Expr& fn = *over.args[0];
-    if (fn.kind != Expr::Kind::kCall || fn.name != "ROW_NUMBER" || !fn.args.empty()) {
-      return sqlError(over.pos, "OVER aggregations are not supported yet (ROW_NUMBER() for Top-N is)");
+    if (fn.kind != Expr::Kind::kCall || !isRankFunction(fn.name) || !fn.args.empty()) {
+      return sqlError(over.pos, "OVER aggregations are not supported yet (ROW_NUMBER(), RANK() and DENSE_RANK() for "
+                                "Top-N are)");
     }
+    const std::string f = fn.name + "()";
     for (const auto& other : s.items) {
       if (&other != &item && other.expr->kind == Expr::Kind::kOver) {
-        return sqlError(other.pos, "only one ROW_NUMBER() per SELECT is supported");
+        return sqlError(other.pos, "only one " + f + " per SELECT is supported");
       }
     }
-    if (!s.group_by.empty() || s.having) return sqlError(s.pos, "ROW_NUMBER() with GROUP BY is not supported yet");
-    if (over.over->order_by.empty()) return sqlError(over.pos, "ROW_NUMBER() needs an ORDER BY in its OVER clause");
+    if (!s.group_by.empty() || s.having) return sqlError(s.pos, f + " with GROUP BY is not supported yet");
+    if (over.over->order_by.empty()) return sqlError(over.pos, f + " needs an ORDER BY in its OVER clause");
     auto node = rankNode(input);
     node->rank.limit = 0;
+    node->rank.function = fn.name == "RANK"         ? RankSpec::Function::kRank
+                          : fn.name == "DENSE_RANK" ? RankSpec::Function::kDenseRank
+                                                    : RankSpec::Function::kRowNumber;
     auto columnOf = [&](const Expr& e, const char* what) -> Result<int> {
       EDDY_ASSIGN_OR_RETURN(ExprP b, expr(e, scope));
       auto* ref = dynamic_cast<InputRef*>(b.get());
-      if (!ref) return sqlError(e.pos, std::string("ROW_NUMBER()'s ") + what + " must be a column");
+      if (!ref) return sqlError(e.pos, f + "'s " + what + " must be a column");
       return ref->index();
     };
     for (const auto& p : over.over->partition_by) {
@@ -1938,7 +1947,7 @@ class Planner {
       }
       const Expr& fn = *o->args[0];
       if (fn.kind != Expr::Kind::kCall || !isAggregate(fn.name)) {
-        return sqlError(o->pos, "OVER takes an aggregate function (or ROW_NUMBER for Top-N)");
+        return sqlError(o->pos, "OVER takes an aggregate function (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
       }
     }
     if (w.order_by.size() != 1 || w.order_desc[0]) {
