@@ -121,6 +121,12 @@ void Accumulator::add(const Value& v, int sign) {
     count_ += sign;
     return;
   }
+  if (call_->kind == AggKind::kSingleValue) {
+    // Every row counts, NULL ones too; the values are kept to undo a retraction.
+    isum_ += sign;
+    addToMultiset(v.null ? std::string() : "v" + encodeOrdered(v, call_->arg_type), sign);
+    return;
+  }
   if (v.null) return;
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
@@ -195,6 +201,7 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kCollect:
       addToMultiset(encodeOrdered(v, t), sign);
       break;
+    case AggKind::kSingleValue: break;  // Counted as a row below.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -275,6 +282,11 @@ Value Accumulator::result() const {
       }
       return Value::ofString(std::move(s));
     }
+    case AggKind::kSingleValue: {
+      if (isum_ > 1) throw std::runtime_error("SingleValueAggFunction received more than one element.");
+      if (isum_ <= 0 || values_.empty() || values_.begin()->first.empty()) return Value();
+      return decodeOrdered(values_.begin()->first.substr(1), t);
+    }
     case AggKind::kCollect: {
       // Flink prints a multiset as a map of element to count; here in element order.
       std::string s = "{";
@@ -334,7 +346,8 @@ void Accumulator::merge(const Accumulator& other) {
     case AggKind::kListAgg:
       order_.insert(order_.end(), other.order_.begin(), other.order_.end());
       break;
-    case AggKind::kCollect: mergeMultiset(); break;
+    case AggKind::kCollect:
+    case AggKind::kSingleValue: mergeMultiset(); break;
     default: break;  // Counts and sums are added above.
   }
 }

@@ -28,6 +28,7 @@ enum class AggKind {
   kLastValue,
   kListAgg,
   kCollect,  // COLLECT(x): the multiset of the non-null values.
+  kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.
 };
 

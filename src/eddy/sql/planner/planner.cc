@@ -1425,6 +1425,7 @@ class Planner {
         return sqlError(e->pos, "a scalar subquery must return one column, not " +
                                     std::to_string((*value)->schema.size()));
       }
+      *value = singleValue(*value);
       auto join = std::make_shared<PlanNode>();
       join->kind = PlanNode::Kind::kJoin;
       join->join_type = JoinType::kLeft;
@@ -1591,6 +1592,28 @@ class Planner {
       if (containsCount(*a)) return true;
     }
     return false;
+  }
+
+  // A scalar subquery's plan as at most one row: a global aggregation has one already;
+  // anything else goes through Flink's SINGLE_VALUE, which fails the job on a second row.
+  static PlanPtr singleValue(const PlanPtr& p) {
+    const PlanNode* n = p.get();
+    while (n->kind == PlanNode::Kind::kCalc && !n->filter) n = n->inputs[0].get();
+    if (n->kind == PlanNode::Kind::kGroupAggregate && n->keys.empty()) return p;
+    auto agg = std::make_shared<PlanNode>();
+    agg->kind = PlanNode::Kind::kGroupAggregate;
+    agg->inputs = {p};
+    agg->mode = ChangelogMode::kUpdates;
+    AggregateCall call;
+    call.kind = AggKind::kSingleValue;
+    call.arg = 0;
+    call.arg_type = p->schema[0].type.plain();
+    call.type = call.arg_type.withNullable(true);
+    call.retractable = p->mode == ChangelogMode::kUpdates;
+    call.name = "SINGLE_VALUE($0)";
+    agg->aggs.push_back(call);
+    agg->schema.push_back({p->schema[0].name, call.type});
+    return agg;
   }
 
   // [NOT] x IN (SELECT ...) or [NOT] EXISTS (SELECT ...), possibly under NOT.
