@@ -1039,8 +1039,17 @@ class Parser {
           EDDY_ASSIGN_OR_RETURN(ExprPtr right, additive());
           left = call2(neg ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", pos, std::move(left), std::move(right));
           continue;
+        } else if (acceptKeyword("JSON")) {
+          // x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]: the kind as an argument.
+          std::string kind = "VALUE";
+          for (const char* k : {"VALUE", "SCALAR", "ARRAY", "OBJECT"}) {
+            if (acceptKeyword(k)) kind = k;
+          }
+          left = call2("IS_JSON", pos, std::move(left), stringExpr(kind, pos));
+          if (neg) left = call1("NOT", pos, std::move(left));
+          continue;
         } else {
-          return unexpected("NULL, UNKNOWN, TRUE, FALSE or DISTINCT FROM after IS");
+          return unexpected("NULL, UNKNOWN, TRUE, FALSE, JSON or DISTINCT FROM after IS");
         }
         left = call1(std::string("IS ") + (neg ? "NOT " : "") + what, pos, std::move(left));
         continue;
@@ -1332,6 +1341,15 @@ class Parser {
     return e;
   }
 
+  static ExprPtr stringExpr(const std::string& text, Pos pos) {
+    auto u = std::make_unique<Expr>();
+    u->kind = Expr::Kind::kLiteral;
+    u->literal = Expr::LiteralType::kString;
+    u->text = text;
+    u->pos = pos;
+    return u;
+  }
+
   // A time unit keyword (QUARTER or an interval unit) as a string literal argument.
   Result<ExprPtr> unitLiteral() {
     auto u = std::make_unique<Expr>();
@@ -1380,6 +1398,31 @@ class Parser {
       u->pos = e->pos;
       e->args.push_back(std::move(u));
       e->args.push_back(std::move(v));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
+    if (e->name == "JSON_OBJECT" || e->name == "JSON_ARRAY") {
+      // JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL]) and JSON_ARRAY(v, ...
+      // [NULL | ABSENT ON NULL]): the ON NULL choice first, as 'NULL' or 'ABSENT'.
+      const bool object = e->name == "JSON_OBJECT";
+      e->args.push_back(stringExpr(object ? "NULL" : "ABSENT", e->pos));
+      while (!peek().isSymbol(")")) {
+        if ((peek().isKeyword("NULL") || peek().isKeyword("ABSENT")) && peek(1).isKeyword("ON")) {
+          e->args[0]->text = upper(next().text);
+          i_ += 1;
+          EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
+          break;
+        }
+        if (!e->args.empty() && e->args.size() > 1) EDDY_RETURN_IF_ERROR(expectSymbol(","));
+        if (object) {
+          acceptKeyword("KEY");
+          EDDY_ASSIGN_OR_RETURN(ExprPtr k, additive());
+          EDDY_RETURN_IF_ERROR(expectKeyword("VALUE"));
+          e->args.push_back(std::move(k));
+        }
+        EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+        e->args.push_back(std::move(v));
+      }
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
     }

@@ -1105,9 +1105,84 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
   });
 }
 
+// A value as JSON: numbers and booleans as themselves, other values as strings, NULL as
+// null; `raw` text that is JSON already (a nested JSON_OBJECT / JSON_ARRAY) parsed.
+nlohmann::ordered_json toJson(const Value& v, const LogicalType& t, bool raw) {
+  if (v.null) return nullptr;
+  if (raw) return nlohmann::ordered_json::parse(v.s, nullptr, false);
+  if (t.id == TypeId::kBoolean) return v.i != 0;
+  if (t.isInteger()) return v.i;
+  if (t.storage() == Storage::kDouble) return v.d;
+  if (t.id == TypeId::kDecimal) return nlohmann::ordered_json::parse(formatValue(v, t), nullptr, false);
+  return formatValue(v, t);
+}
+
+// Whether an argument is itself JSON text made by JSON_OBJECT / JSON_ARRAY (nested as
+// JSON, not as a string, as Flink does).
+bool isJsonConstructor(const Expression& e) {
+  const std::string s = e.toString();
+  return s.rfind("JSON_OBJECT(", 0) == 0 || s.rfind("JSON_ARRAY(", 0) == 0;
+}
+
 // Flink's further string, hashing, numeric and predicate functions.
 void registerMoreFunctions() {
   auto& r = registry();
+  r["JSON_STRING"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    const LogicalType t = args[0]->type();
+    return row(n, LogicalType::string(), std::move(args), [t](const std::vector<Value>& v) {
+      return Value::ofString(toJson(v[0], t, false).dump());
+    });
+  };
+  // JSON_OBJECT('NULL' | 'ABSENT', k1, v1, ...) and JSON_ARRAY('NULL' | 'ABSENT', v...),
+  // the first argument what to do with a NULL value (the parser puts it there).
+  for (const char* name : {"JSON_OBJECT", "JSON_ARRAY"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      const bool object = n == "JSON_OBJECT";
+      auto* on_null = args.empty() ? nullptr : dynamic_cast<Literal*>(args[0].get());
+      if (!on_null || (object && args.size() % 2 == 0)) return argError(n, pos, "takes KEY ... VALUE ... pairs");
+      const bool absent = on_null->value().s == "ABSENT";
+      std::vector<LogicalType> types;
+      std::vector<bool> raw;
+      for (size_t i = 1; i < args.size(); ++i) {
+        if (object && i % 2 == 1 && !args[i]->type().isString()) return argError(n, pos, "keys must be strings");
+        types.push_back(args[i]->type());
+        raw.push_back(isJsonConstructor(*args[i]));
+      }
+      args.erase(args.begin());
+      return row(n, LogicalType::string().notNull(), std::move(args), [object, absent, types, raw](const std::vector<Value>& v) {
+        nlohmann::ordered_json out = object ? nlohmann::ordered_json::object() : nlohmann::ordered_json::array();
+        for (size_t i = 0; i < v.size(); i += object ? 2 : 1) {
+          const size_t at = object ? i + 1 : i;
+          if (v[at].null && absent) continue;
+          nlohmann::ordered_json value = toJson(v[at], types[at], raw[at]);
+          if (object) {
+            if (v[i].null) continue;  // A NULL key has no place: dropped.
+            out[v[i].s] = std::move(value);
+          } else {
+            out.push_back(std::move(value));
+          }
+        }
+        return Value::ofString(out.dump());
+      }, false);
+    };
+  }
+  r["IS_JSON"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    auto* kind = dynamic_cast<Literal*>(args[1].get());
+    const std::string k = kind ? kind->value().s : "VALUE";
+    args.pop_back();
+    // Not strict: NULL is not JSON (false), as Flink's IS JSON.
+    return row(n, LogicalType::boolean().notNull(), std::move(args), [k](const std::vector<Value>& v) {
+      if (v[0].null) return Value::ofBool(false);
+      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
+      if (doc.is_discarded()) return Value::ofBool(false);
+      if (k == "OBJECT") return Value::ofBool(doc.is_object());
+      if (k == "ARRAY") return Value::ofBool(doc.is_array());
+      if (k == "SCALAR") return Value::ofBool(!doc.is_object() && !doc.is_array());
+      return Value::ofBool(true);
+    }, false);
+  };
   for (const char* name : {"LEFT", "RIGHT"}) {
     r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
       EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
