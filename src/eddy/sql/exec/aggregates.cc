@@ -1,5 +1,6 @@
 #include "eddy/sql/exec/aggregates.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -108,6 +109,14 @@ void Accumulator::accumulate(const Value& v) { add(v, 1); }
 
 void Accumulator::retract(const Value& v) { add(v, -1); }
 
+bool Accumulator::addToDistinct(const std::string& key, int sign) {
+  if (sign > 0) return distinct_.tryEmplace(key)++ == 0;
+  int64_t* n = distinct_.find(key);
+  if (n == nullptr || --*n != 0) return false;
+  distinct_.erase(key);
+  return true;
+}
+
 bool Accumulator::addToMultiset(std::string key, int sign) {
   if (sign > 0) return values_[std::move(key)]++ == 0;
   auto it = values_.find(key);
@@ -131,7 +140,7 @@ void Accumulator::add(const Value& v, int sign) {
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
     // Counts distinct values; result() replays them.
-    if (addToMultiset(encodeOrdered(v, t), sign)) count_ += sign;
+    if (addToDistinct(encodeOrdered(v, t), sign)) count_ += sign;
     return;
   }
   count_ += sign;
@@ -216,7 +225,12 @@ Value Accumulator::result() const {
     AggregateCall plain = *call_;
     plain.distinct = false;
     Accumulator acc(&plain);
-    for (const auto& [e, n] : values_) acc.accumulate(decodeOrdered(e, t));
+    // In value order, so that a result that depends on it (LISTAGG) does not depend on
+    // the hashing.
+    std::vector<const std::string*> keys;
+    distinct_.forEach([&](const std::string& e, int64_t) { keys.push_back(&e); });
+    std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    for (const std::string* e : keys) acc.accumulate(decodeOrdered(*e, t));
     return acc.result();
   }
   switch (call_->kind) {
@@ -323,8 +337,12 @@ void Accumulator::merge(const Accumulator& other) {
     }
   };
   if (call_->distinct) {
-    mergeMultiset();
-    count_ = static_cast<int64_t>(values_.size());
+    other.distinct_.forEach([&](const std::string& k, int64_t n) {
+      int64_t& mine = distinct_.tryEmplace(k);
+      mine += n;
+      if (mine == 0) distinct_.erase(k);
+    });
+    count_ = static_cast<int64_t>(distinct_.size());
     return;
   }
   count_ += other.count_;
@@ -364,6 +382,11 @@ void Accumulator::write(DataOutputView& out) const {
   }
   out.writeVarint(order_.size());
   for (const auto& s : order_) out.writeString(s);
+  out.writeVarint(distinct_.size());
+  distinct_.forEach([&](const std::string& k, int64_t n) {
+    out.writeString(k);
+    out.write<int64_t>(n);
+  });
   if (call_->kind == AggKind::kUser) out.writeString(user_);
 }
 
@@ -384,6 +407,13 @@ Status Accumulator::read(DataInputView& in) {
   for (uint64_t i = 0; i < m; ++i) {
     EDDY_ASSIGN_OR_RETURN(std::string s, in.readString());
     order_.push_back(std::move(s));
+  }
+  EDDY_ASSIGN_OR_RETURN(uint64_t d, in.readVarint());
+  distinct_.clear();
+  for (uint64_t i = 0; i < d; ++i) {
+    EDDY_ASSIGN_OR_RETURN(std::string k, in.readString());
+    EDDY_ASSIGN_OR_RETURN(int64_t c, in.read<int64_t>());
+    distinct_.tryEmplace(k) = c;
   }
   if (call_->kind == AggKind::kUser) {
     EDDY_ASSIGN_OR_RETURN(user_, in.readString());

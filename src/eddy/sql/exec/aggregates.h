@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "eddy/core/flat_hash_map.h"
 #include "eddy/core/serialization.h"
 #include "eddy/core/status.h"
 #include "eddy/sql/exec/value.h"
@@ -111,8 +112,17 @@ class Accumulator {
   int64_t isum_ = 0;
   double dsum_ = 0;
   double sumsq_ = 0;
-  // Values with multiplicities (key: encoded value) for retractable or distinct aggregates.
+  // Changes `key`'s multiplicity in the DISTINCT set by `sign`; true when the key
+  // appeared or vanished.
+  bool addToDistinct(const std::string& key, int sign);
+  // Values with multiplicities (key: encoded value) for retractable aggregates, in value
+  // order (MIN, MAX, COLLECT).
   std::map<std::string, int64_t> values_;
+  // A DISTINCT aggregate's values with multiplicities: hashed, as only membership counts.
+  struct DistinctHash {
+    size_t operator()(const std::string& s) const { return std::hash<std::string>()(s) * 0x9E3779B97F4A7C15ULL; }
+  };
+  FlatHashMap<std::string, int64_t, DistinctHash> distinct_;
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
   std::string user_;                // A user-defined function's accumulator.
 };
