@@ -6,7 +6,12 @@
 
 namespace eddy {
 
-std::string formatPlain(double v) {
+namespace {
+
+// Shortest digits that read back as `v` (in its own precision, so a FLOAT prints as
+// Java's Float.toString does), fixed.
+template <typename T>
+std::string plain(T v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   if (v == 0) v = 0;  // Prints -0.0 as 0.
@@ -15,12 +20,13 @@ std::string formatPlain(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string formatJava(double v) {
+template <typename T>
+std::string java(T v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  double a = std::fabs(v);
-  if (a == 0 || (a >= 1e-3 && a < 1e7)) {
-    std::string s = formatPlain(v);
+  T a = std::fabs(v);
+  if (a == 0 || (a >= T(1e-3) && a < T(1e7))) {
+    std::string s = plain(v);
     if (s.find('.') == std::string::npos) s += ".0";
     if (v == 0 && std::signbit(v)) s = "-0.0";
     return s;
@@ -35,5 +41,11 @@ std::string formatJava(double v) {
   if (mant.find('.') == std::string::npos) mant += ".0";
   return mant + "E" + std::to_string(exp);
 }
+
+}  // namespace
+
+std::string formatPlain(double v) { return plain(v); }
+std::string formatJava(double v) { return java(v); }
+std::string formatJavaFloat(float v) { return java(v); }
 
 }  // namespace eddy

@@ -11,5 +11,7 @@ std::string formatPlain(double v);
 /// Formats a double as Java's Double.toString does ("15.0", "2.5", "1.0E-4"), as
 /// Flink's print sink shows it.
 std::string formatJava(double v);
+/// A FLOAT as Java's Float.toString prints it (the shortest digits in float precision).
+std::string formatJavaFloat(float v);
 
 }  // namespace eddy

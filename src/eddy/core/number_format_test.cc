@@ -22,5 +22,12 @@ TEST(FormatJava, MatchesDoubleToString) {
   EXPECT_EQ(formatJava(1234567.0), "1234567.0");
 }
 
+TEST(FormatJava, FloatsPrintAsFloatToString) {
+  EXPECT_EQ(formatJavaFloat(1.0f / 3), "0.33333334");
+  EXPECT_EQ(formatJavaFloat(0.1f), "0.1");
+  EXPECT_EQ(formatJavaFloat(1e10f), "1.0E10");
+  EXPECT_EQ(formatJavaFloat(2.5f), "2.5");
+}
+
 }  // namespace
 }  // namespace eddy

@@ -250,7 +250,7 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kSmallInt:
     case TypeId::kInt:
     case TypeId::kBigInt: return std::to_string(v.i);
-    case TypeId::kFloat: return formatJava(static_cast<double>(static_cast<float>(v.d)));
+    case TypeId::kFloat: return formatJavaFloat(static_cast<float>(v.d));
     case TypeId::kDouble: return formatJava(v.d);
     case TypeId::kDecimal: return formatDecimal(v.i, t.scale);
     case TypeId::kChar:

@@ -1401,6 +1401,19 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
     }
+    if (e->name == "OVERLAY") {
+      // OVERLAY(s PLACING r FROM pos [FOR len])
+      for (const char* word : {"", "PLACING", "FROM", "FOR"}) {
+        if (*word != '\0' && !acceptKeyword(word)) {
+          if (std::string(word) == "FOR") break;
+          return unexpected(word);
+        }
+        EDDY_ASSIGN_OR_RETURN(ExprPtr a, additive());
+        e->args.push_back(std::move(a));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      return e;
+    }
     if (e->name == "JSON_OBJECT" || e->name == "JSON_ARRAY") {
       // JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL]) and JSON_ARRAY(v, ...
       // [NULL | ABSENT ON NULL]): the ON NULL choice first, as 'NULL' or 'ABSENT'.

@@ -261,9 +261,29 @@ std::string formatPattern(int64_t millis, const std::string& pattern) {
       i = end + 1;
       continue;
     }
+    static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                    "July",    "August",   "September", "October", "November", "December"};
+    static const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    const int64_t hour = ms / 3600000;
     switch (c) {
       case 'y': out += n == 2 ? pad(y % 100, 2) : pad(y, n); break;
-      case 'M': out += pad(mo, n); break;
+      case 'M':
+        if (n >= 3) {
+          const std::string name = kMonths[mo - 1];
+          out += n == 3 ? name.substr(0, 3) : name;
+        } else {
+          out += pad(mo, n);
+        }
+        break;
+      case 'E': {  // Day of the week: 1970-01-01 was a Thursday.
+        const std::string name = kDays[((t.days % 7) + 7 + 3) % 7];
+        out += n >= 4 ? name : name.substr(0, 3);
+        break;
+      }
+      case 'a': out += hour < 12 ? "AM" : "PM"; break;
+      case 'h': out += pad(hour % 12 == 0 ? 12 : hour % 12, n); break;
+      case 'K': out += pad(hour % 12, n); break;
+      case 'k': out += pad(hour == 0 ? 24 : hour, n); break;
       case 'd': out += pad(d, n); break;
       case 'H': out += pad(ms / 3600000, n); break;
       case 'm': out += pad(ms / 60000 % 60, n); break;
@@ -1124,9 +1144,125 @@ bool isJsonConstructor(const Expression& e) {
   return s.rfind("JSON_OBJECT(", 0) == 0 || s.rfind("JSON_ARRAY(", 0) == 0;
 }
 
+// Flink's PARSE_URL: a part of a URL as java.net.URL splits it, NULL if there is none.
+Value urlPart(const std::string& url, const std::string& part, const std::string* key) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos || scheme == 0) return Value();
+  const size_t start = scheme + 3;
+  size_t auth_end = url.find_first_of("/?#", start);
+  if (auth_end == std::string::npos) auth_end = url.size();
+  const std::string authority = url.substr(start, auth_end - start);
+  size_t hash = url.find('#', auth_end);
+  const std::string before_ref = url.substr(auth_end, (hash == std::string::npos ? url.size() : hash) - auth_end);
+  const size_t q = before_ref.find('?');
+  const std::string path = before_ref.substr(0, q);
+  if (part == "PROTOCOL") return Value::ofString(url.substr(0, scheme));
+  if (part == "AUTHORITY") return Value::ofString(authority);
+  if (part == "HOST") {
+    std::string host = authority.substr(authority.find('@') == std::string::npos ? 0 : authority.find('@') + 1);
+    return Value::ofString(host.substr(0, host.find(':')));
+  }
+  if (part == "USERINFO") {
+    const size_t at = authority.find('@');
+    return at == std::string::npos ? Value() : Value::ofString(authority.substr(0, at));
+  }
+  if (part == "PATH") return Value::ofString(path);
+  if (part == "FILE") return Value::ofString(before_ref);
+  if (part == "REF") return hash == std::string::npos ? Value() : Value::ofString(url.substr(hash + 1));
+  if (part != "QUERY" || q == std::string::npos) return Value();
+  const std::string query = before_ref.substr(q + 1);
+  if (!key) return Value::ofString(query);
+  for (size_t at = 0; at <= query.size();) {
+    size_t amp = query.find('&', at);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string pair = query.substr(at, amp - at);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == *key) return eq == std::string::npos ? Value() : Value::ofString(pair.substr(eq + 1));
+    at = amp + 1;
+  }
+  return Value();
+}
+
 // Flink's further string, hashing, numeric and predicate functions.
 void registerMoreFunctions() {
   auto& r = registry();
+  r["PARSE_URL"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    for (size_t i = 0; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(needString(n, args, i, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      return urlPart(v[0].s, v[1].s, v.size() > 2 ? &v[2].s : nullptr);
+    });
+  };
+  r["ELT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.size() < 2 || !args[0]->type().isInteger()) return argError(n, pos, "takes an index and expressions");
+    LogicalType t = args[1]->type();
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (!commonType(t, args[i]->type(), &t)) return argError(n, pos, "expressions have no common type");
+    }
+    for (size_t i = 1; i < args.size(); ++i) args[i] = coerce(std::move(args[i]), t);
+    return row(n, t.withNullable(true), std::move(args), [](const std::vector<Value>& v) {
+      if (v[0].null || v[0].i < 1 || v[0].i >= static_cast<int64_t>(v.size())) return Value();
+      return v[static_cast<size_t>(v[0].i)];
+    }, false);
+  };
+  r["URL_ENCODE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    // java.net.URLEncoder (UTF-8): letters, digits and .-*_ stay, space is '+'.
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      static const char* kHex = "0123456789ABCDEF";
+      std::string out;
+      for (char ch : v[0].s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '*' || c == '_') {
+          out += ch;
+        } else if (c == ' ') {
+          out += '+';
+        } else {
+          out += '%';
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+      }
+      return Value::ofString(std::move(out));
+    });
+  };
+  r["URL_DECODE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      std::string out;
+      const std::string& s = v[0].s;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+          out += ' ';
+        } else if (s[i] == '%') {
+          if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+              !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            return Value();  // Malformed: NULL, as Flink.
+          }
+          out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          out += s[i];
+        }
+      }
+      return Value::ofString(std::move(out));
+    });
+  };
+  r["OVERLAY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 4, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+    EDDY_RETURN_IF_ERROR(needString(n, args, 1, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      const std::string& s = v[0].s;
+      const int64_t from = std::max<int64_t>(v[2].i, 1) - 1;
+      const int64_t len = v.size() > 3 ? v[3].i : static_cast<int64_t>(v[1].s.size());
+      const size_t head = static_cast<size_t>(std::min<int64_t>(from, static_cast<int64_t>(s.size())));
+      const size_t tail = static_cast<size_t>(std::clamp<int64_t>(from + len, 0, static_cast<int64_t>(s.size())));
+      return Value::ofString(s.substr(0, head) + v[1].s + s.substr(std::max(tail, head)));
+    });
+  };
   r["JSON_STRING"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
     const LogicalType t = args[0]->type();

@@ -2883,6 +2883,7 @@ class Planner {
         args.push_back(std::move(c));
         EDDY_ASSIGN_OR_RETURN(c, bindCall("=", std::move(args), e.args[i]->pos));
       }
+      if (c->type().id == TypeId::kNull) c = coerce(std::move(c), LogicalType::boolean());  // A bare NULL: unknown.
       if (c->type().id != TypeId::kBoolean) return sqlError(e.args[i]->pos, "CASE WHEN needs a boolean condition");
       EDDY_ASSIGN_OR_RETURN(ExprP v, rec(*e.args[i + 1]));
       conds.push_back(std::move(c));
