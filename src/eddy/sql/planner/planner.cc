@@ -1336,6 +1336,16 @@ class Planner {
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(subqueryPredicates(input, scope, conditions));
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(markSubqueries(input, scope, conditions));
+    {
+      // IN / EXISTS in the SELECT list of a query that does not aggregate: mark joins too.
+      bool aggregate = !s.group_by.empty() || s.having;
+      std::vector<const Expr*> items;
+      for (const auto& item : s.items) {
+        aggregate = aggregate || containsAggregate(*item.expr);
+        items.push_back(item.expr.get());
+      }
+      if (!aggregate) EDDY_RETURN_IF_ERROR(markSubqueries(input, scope, items, true));
+    }
     if (!conditions.empty()) {
       std::vector<ExprP> conds;
       for (const Expr* c : conditions) {
@@ -1684,7 +1694,10 @@ class Planner {
   // of `input` with the subquery's distinct values and a marker, the predicate then
   // "the marker is set" (Flink's mark join). Outside NOT, and for a NOT IN only between
   // columns that cannot be NULL, SQL's unknown results make no difference in a WHERE.
-  Status markSubqueries(PlanPtr& input, Scope& scope, const std::vector<const Expr*>& conditions) {
+  // In a SELECT list (`in_select`) the predicate's value itself is output: an IN must
+  // compare columns that cannot be NULL, where it is never unknown.
+  Status markSubqueries(PlanPtr& input, Scope& scope, const std::vector<const Expr*>& conditions,
+                        bool in_select = false) {
     std::vector<std::pair<const Expr*, bool>> found;  // The predicate; whether under a NOT.
     std::function<void(const Expr&, bool)> collect = [&](const Expr& e, bool under_not) {
       if (e.kind == Expr::Kind::kInQuery || e.kind == Expr::Kind::kExists) {
@@ -1695,15 +1708,16 @@ class Planner {
       const bool is_not = e.kind == Expr::Kind::kCall && e.name == "NOT";
       for (const auto& a : e.args) collect(*a, under_not || is_not);
     };
-    for (const Expr* c : conditions) collect(*c, false);
+    for (const Expr* c : conditions) collect(*c, in_select);
     for (const auto& [e, under_not] : found) {
       std::vector<ExprP> needles, values;
       PlanPtr right;
       EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values));
       if (e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
           (needles[0]->type().nullable || values[0]->type().nullable)) {
-        return sqlError(e->pos, "NOT IN (or IN under NOT) inside a larger condition needs columns that cannot be "
-                                "NULL; write it as a condition of its own ANDed into the WHERE");
+        return sqlError(e->pos, in_select ? "IN (SELECT ...) in a SELECT list needs columns that cannot be NULL"
+                                       : "NOT IN (or IN under NOT) inside a larger condition needs columns that cannot "
+                                         "be NULL; write it as a condition of its own ANDed into the WHERE");
       }
       const int width = static_cast<int>(input->schema.size());
       const int n = static_cast<int>(needles.size());
