@@ -825,7 +825,14 @@ class Parser {
       join->join = type;
       join->left = std::move(left);
       EDDY_ASSIGN_OR_RETURN(join->right, tableRef());
-      if (type != ast::TableRef::JoinType::kCross) {
+      if (type != ast::TableRef::JoinType::kCross && acceptKeyword("USING")) {
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+          join->using_columns.push_back(c);
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      } else if (type != ast::TableRef::JoinType::kCross) {
         EDDY_RETURN_IF_ERROR(expectKeyword("ON"));
         EDDY_ASSIGN_OR_RETURN(join->on, expr());
       }

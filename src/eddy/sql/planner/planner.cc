@@ -78,6 +78,9 @@ struct Field {
   std::string qualifier;
   std::string name;
   LogicalType type;
+  // The other side's copy of a JOIN ... USING column: reachable qualified only, and not
+  // part of SELECT *.
+  bool hidden = false;
 };
 struct Scope {
   std::vector<Field> fields;
@@ -653,6 +656,53 @@ class Planner {
     return keepColumns(input, keep);
   }
 
+  // JOIN ... USING (c, ...): the conditions left.c = right.c, and in `scope` the side
+  // whose copy of each c is not the join's (the right one; the left one for a RIGHT
+  // join) hidden from SELECT * and unqualified names.
+  Status usingConditions(const ast::TableRef& ref, const Scope& left, const Scope& right, Scope& scope,
+                         std::vector<const Expr*>& conjuncts) {
+    if (ref.join == ast::TableRef::JoinType::kFull) {
+      return sqlError(ref.pos, "FULL JOIN ... USING is not supported yet (write the ON condition)");
+    }
+    auto find = [&](const Scope& side, const std::string& c, const char* which) -> Result<int> {
+      int found = -1;
+      for (size_t i = 0; i < side.fields.size(); ++i) {
+        if (side.fields[i].name != c || side.fields[i].hidden) continue;
+        if (found >= 0) return sqlError(ref.pos, "Column '" + c + "' in USING is ambiguous on the " + which + " side");
+        found = static_cast<int>(i);
+      }
+      if (found < 0) return sqlError(ref.pos, "Column '" + c + "' in USING not found on the " + which + " side");
+      return found;
+    };
+    auto columnRef = [&](const Field& f) {
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kColumn;
+      e->pos = ref.pos;
+      if (!f.qualifier.empty()) e->names.push_back(f.qualifier);
+      e->names.push_back(f.name);
+      return e;
+    };
+    const size_t left_width = left.fields.size();
+    for (const std::string& c : ref.using_columns) {
+      EDDY_ASSIGN_OR_RETURN(int l, find(left, c, "left"));
+      EDDY_ASSIGN_OR_RETURN(int r, find(right, c, "right"));
+      if (left.fields[static_cast<size_t>(l)].qualifier.empty() || right.fields[static_cast<size_t>(r)].qualifier.empty()) {
+        return sqlError(ref.pos, "JOIN ... USING needs named inputs: give the subquery an alias");
+      }
+      auto eq = std::make_unique<Expr>();
+      eq->kind = Expr::Kind::kCall;
+      eq->name = "=";
+      eq->pos = ref.pos;
+      eq->args.push_back(columnRef(left.fields[static_cast<size_t>(l)]));
+      eq->args.push_back(columnRef(right.fields[static_cast<size_t>(r)]));
+      conjuncts.push_back(eq.get());
+      synthetic_.push_back(std::move(eq));
+      const bool right_join = ref.join == ast::TableRef::JoinType::kRight;
+      scope.fields[right_join ? static_cast<size_t>(l) : left_width + static_cast<size_t>(r)].hidden = true;
+    }
+    return Status::ok();
+  }
+
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
@@ -688,6 +738,9 @@ class Planner {
                                               : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
+    if (!ref.using_columns.empty()) {
+      EDDY_RETURN_IF_ERROR(usingConditions(ref, left_scope, right_scope, scope, conjuncts));
+    }
     conjuncts.insert(conjuncts.end(), where.begin(), where.end());
     std::vector<ExprP> residual, left_filters, right_filters;
     // Conditions bounding one input's rowtime by the other's make an interval join.
@@ -2132,6 +2185,7 @@ class Planner {
         bool any = false;
         for (size_t f = 0; f < scope.fields.size(); ++f) {
           if (!q.empty() && scope.fields[f].qualifier != q) continue;
+          if (q.empty() && scope.fields[f].hidden) continue;
           any = true;
           addProjection(*calc, std::make_shared<InputRef>(static_cast<int>(f), scope.fields[f].type),
                         scope.fields[f].name, used, static_cast<int>(f) == input->rowtime);
@@ -2844,7 +2898,7 @@ class Planner {
     int found = -1;
     for (size_t i = 0; i < scope.fields.size(); ++i) {
       const Field& f = scope.fields[i];
-      if (f.name != name || (!q.empty() && f.qualifier != q)) continue;
+      if (f.name != name || (!q.empty() && f.qualifier != q) || (q.empty() && f.hidden)) continue;
       if (found >= 0) return -2;
       found = static_cast<int>(i);
     }
@@ -3055,6 +3109,9 @@ class Planner {
   const std::vector<const Expr*>* hidden_order_ = nullptr;
   // Scalar subqueries of the SELECT being planned: the column holding each one's value.
   std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
+  // Expressions the planner writes itself (JOIN ... USING's conditions), alive while
+  // the plan is made.
+  std::vector<ast::ExprPtr> synthetic_;
   // Scalar subqueries of an aggregating SELECT: group keys the GROUP BY does not name.
   std::vector<const Expr*> implicit_groups_;
   // IN / EXISTS inside a larger WHERE condition: the marker column of its mark join.
