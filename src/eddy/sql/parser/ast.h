@@ -104,6 +104,7 @@ struct TableRef {
   std::unique_ptr<TableRef> right;
   ExprPtr on;
   std::vector<std::string> using_columns;  // JOIN ... USING (c, ...)
+  bool natural = false;                    // NATURAL JOIN: USING every common column
   // FOR SYSTEM_TIME AS OF expr (on a kNamed right side)
   ExprPtr system_time;
   // kLateral: LATERAL TABLE(call), a user-defined table function's call.

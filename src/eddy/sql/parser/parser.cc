@@ -799,7 +799,8 @@ class Parser {
     while (true) {
       Pos pos = peek().pos;
       ast::TableRef::JoinType type;
-      if (acceptSymbol(",")) {
+      const bool natural = acceptKeyword("NATURAL");
+      if (!natural && acceptSymbol(",")) {
         type = ast::TableRef::JoinType::kCross;
       } else if (acceptKeyword("CROSS")) {
         EDDY_RETURN_IF_ERROR(expectKeyword("JOIN"));
@@ -816,6 +817,8 @@ class Parser {
         type = w == "LEFT" ? ast::TableRef::JoinType::kLeft
                : w == "RIGHT" ? ast::TableRef::JoinType::kRight
                               : ast::TableRef::JoinType::kFull;
+      } else if (natural) {
+        return unexpected("JOIN after NATURAL");
       } else {
         break;
       }
@@ -823,9 +826,12 @@ class Parser {
       join->kind = ast::TableRef::Kind::kJoin;
       join->pos = pos;
       join->join = type;
+      join->natural = natural;
       join->left = std::move(left);
       EDDY_ASSIGN_OR_RETURN(join->right, tableRef());
-      if (type != ast::TableRef::JoinType::kCross && acceptKeyword("USING")) {
+      if (natural) {
+        if (type == ast::TableRef::JoinType::kCross) return sqlError(pos, "NATURAL CROSS JOIN is not a join");
+      } else if (type != ast::TableRef::JoinType::kCross && acceptKeyword("USING")) {
         EDDY_RETURN_IF_ERROR(expectSymbol("("));
         do {
           EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));

@@ -662,7 +662,7 @@ class Planner {
   Status usingConditions(const ast::TableRef& ref, const Scope& left, const Scope& right, Scope& scope,
                          std::vector<const Expr*>& conjuncts) {
     if (ref.join == ast::TableRef::JoinType::kFull) {
-      return sqlError(ref.pos, "FULL JOIN ... USING is not supported yet (write the ON condition)");
+      return sqlError(ref.pos, "FULL JOIN ... USING (or NATURAL FULL JOIN) is not supported yet (write the ON condition)");
     }
     auto find = [&](const Scope& side, const std::string& c, const char* which) -> Result<int> {
       int found = -1;
@@ -683,7 +683,18 @@ class Planner {
       return e;
     };
     const size_t left_width = left.fields.size();
-    for (const std::string& c : ref.using_columns) {
+    std::vector<std::string> columns = ref.using_columns;
+    if (ref.natural) {  // Every column name both sides have.
+      for (const Field& f : left.fields) {
+        bool common = false;
+        for (const Field& g : right.fields) common = common || (!g.hidden && g.name == f.name);
+        if (!f.hidden && common && std::find(columns.begin(), columns.end(), f.name) == columns.end()) {
+          columns.push_back(f.name);
+        }
+      }
+      if (columns.empty()) return sqlError(ref.pos, "NATURAL JOIN: the two sides have no column name in common");
+    }
+    for (const std::string& c : columns) {
       EDDY_ASSIGN_OR_RETURN(int l, find(left, c, "left"));
       EDDY_ASSIGN_OR_RETURN(int r, find(right, c, "right"));
       if (left.fields[static_cast<size_t>(l)].qualifier.empty() || right.fields[static_cast<size_t>(r)].qualifier.empty()) {
@@ -738,7 +749,7 @@ class Planner {
                                               : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
-    if (!ref.using_columns.empty()) {
+    if (!ref.using_columns.empty() || ref.natural) {
       EDDY_RETURN_IF_ERROR(usingConditions(ref, left_scope, right_scope, scope, conjuncts));
     }
     conjuncts.insert(conjuncts.end(), where.begin(), where.end());
