@@ -1,6 +1,7 @@
 #include "eddy/sql/planner/planner.h"
 
 #include <algorithm>
+#include <climits>
 #include <cctype>
 #include <set>
 
@@ -81,6 +82,8 @@ struct Field {
   // The other side's copy of a JOIN ... USING column: reachable qualified only, and not
   // part of SELECT *.
   bool hidden = false;
+  // A USING column's place among them: SELECT * lists them first, as SQL has it.
+  int using_order = -1;
 };
 struct Scope {
   std::vector<Field> fields;
@@ -709,7 +712,9 @@ class Planner {
       conjuncts.push_back(eq.get());
       synthetic_.push_back(std::move(eq));
       const bool right_join = ref.join == ast::TableRef::JoinType::kRight;
-      scope.fields[right_join ? static_cast<size_t>(l) : left_width + static_cast<size_t>(r)].hidden = true;
+      const size_t left_copy = static_cast<size_t>(l), right_copy = left_width + static_cast<size_t>(r);
+      scope.fields[right_join ? left_copy : right_copy].hidden = true;
+      scope.fields[right_join ? right_copy : left_copy].using_order = static_cast<int>(&c - &columns[0]);
     }
     return Status::ok();
   }
@@ -2194,7 +2199,17 @@ class Planner {
         if (agg) return sqlError(item.pos, "SELECT * is not allowed with GROUP BY");
         std::string q = item.expr->names.empty() ? "" : item.expr->names[0];
         bool any = false;
-        for (size_t f = 0; f < scope.fields.size(); ++f) {
+        std::vector<size_t> order(scope.fields.size());
+        for (size_t f = 0; f < order.size(); ++f) order[f] = f;
+        if (q.empty()) {  // A USING join's columns first.
+          std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            auto rank = [&](size_t f) {
+              return scope.fields[f].using_order >= 0 ? scope.fields[f].using_order : INT_MAX;
+            };
+            return rank(a) < rank(b);
+          });
+        }
+        for (size_t f : order) {
           if (!q.empty() && scope.fields[f].qualifier != q) continue;
           if (q.empty() && scope.fields[f].hidden) continue;
           any = true;
