@@ -148,7 +148,7 @@ struct Query {
   std::vector<std::shared_ptr<Select>> selects;  // Set operation operands, or one
   std::vector<std::shared_ptr<Query>> union_queries;  // Parenthesized operands, when set.
   // The set operation between operand i and i + 1 (INTERSECT binds tighter).
-  enum class SetOp { kUnionAll, kUnion, kIntersect, kExcept };
+  enum class SetOp { kUnionAll, kUnion, kIntersect, kExcept, kIntersectAll, kExceptAll };
   std::vector<SetOp> set_ops;
   std::vector<OrderItem> order_by;
   std::optional<int64_t> limit;

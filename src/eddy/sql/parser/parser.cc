@@ -533,12 +533,13 @@ class Parser {
         const std::string name = upper(op.text);
         const bool all = acceptKeyword("ALL");
         if (!all) acceptKeyword("DISTINCT");
+        using Op = ast::Query::SetOp;
         if (name == "UNION") {
-          q->set_ops.push_back(all ? ast::Query::SetOp::kUnionAll : ast::Query::SetOp::kUnion);
-        } else if (all) {
-          return sqlError(op.pos, name + " ALL is not supported yet (" + name + " without ALL is)");
+          q->set_ops.push_back(all ? Op::kUnionAll : Op::kUnion);
+        } else if (name == "INTERSECT") {
+          q->set_ops.push_back(all ? Op::kIntersectAll : Op::kIntersect);
         } else {
-          q->set_ops.push_back(name == "INTERSECT" ? ast::Query::SetOp::kIntersect : ast::Query::SetOp::kExcept);
+          q->set_ops.push_back(all ? Op::kExceptAll : Op::kExcept);
         }
         continue;
       }

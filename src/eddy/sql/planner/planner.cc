@@ -458,6 +458,8 @@ class Planner {
       const Op op = i < q.set_ops.size() ? q.set_ops[i] : Op::kUnionAll;
       if (op == Op::kIntersect) {
         EDDY_ASSIGN_OR_RETURN(terms.back(), semiOrAntiOnAllColumns(q, terms.back(), parts[i + 1], false));
+      } else if (op == Op::kIntersectAll) {
+        EDDY_ASSIGN_OR_RETURN(terms.back(), countedSetOperation(q, terms.back(), parts[i + 1], false));
       } else {
         terms.push_back(parts[i + 1]);
         ops.push_back(op);
@@ -471,6 +473,8 @@ class Planner {
         if (j + 1 < ops.size() && ops[j + 1] == Op::kUnionAll && ops[j] == Op::kUnionAll) continue;
         EDDY_ASSIGN_OR_RETURN(result, unionAll(q, union_all, ops[j] == Op::kUnion ? "UNION" : "UNION ALL"));
         if (ops[j] == Op::kUnion) result = distinctRows(result);
+      } else if (ops[j] == Op::kExceptAll) {
+        EDDY_ASSIGN_OR_RETURN(result, countedSetOperation(q, result, terms[j + 1], true));
       } else {  // EXCEPT
         EDDY_ASSIGN_OR_RETURN(result, semiOrAntiOnAllColumns(q, result, terms[j + 1], true));
       }
@@ -525,6 +529,76 @@ class Planner {
       distinct->schema.push_back({input->schema[c].name, t});
     }
     return distinct;
+  }
+
+  // INTERSECT ALL (`except` false) or EXCEPT ALL, as Flink rewrites them: both sides'
+  // rows tagged and counted per distinct row, each row then replicated min(left, right)
+  // (or left - right) times by a table function.
+  Result<PlanPtr> countedSetOperation(const ast::Query& q, const PlanPtr& left, const PlanPtr& right, bool except) {
+    EDDY_ASSIGN_OR_RETURN(Schema schema, commonSchema(q, {left, right}, except ? "EXCEPT ALL" : "INTERSECT ALL"));
+    const int width = static_cast<int>(schema.size());
+    auto tagged = [&](const PlanPtr& side, bool is_left) {
+      PlanPtr calc = castTo(side, schema);
+      auto tag = keepColumns(calc, std::vector<bool>(calc->schema.size(), true));
+      for (int k = 0; k < 2; ++k) {
+        const bool one = (k == 0) == is_left;
+        tag->projections.push_back(std::make_shared<Literal>(Value::ofInt(one ? 1 : 0), LogicalType::bigint().notNull(),
+                                                             one ? "1" : "0"));
+        tag->schema.push_back({k == 0 ? "$l" : "$r", LogicalType::bigint().notNull()});
+      }
+      return PlanPtr(tag);
+    };
+    auto u = std::make_shared<PlanNode>();
+    u->kind = PlanNode::Kind::kUnion;
+    u->inputs = {tagged(left, true), tagged(right, false)};
+    u->schema = u->inputs[0]->schema;
+    for (const auto& in : u->inputs) {
+      if (in->mode == ChangelogMode::kUpdates) u->mode = ChangelogMode::kUpdates;
+    }
+    auto counts = std::make_shared<PlanNode>();
+    counts->kind = PlanNode::Kind::kGroupAggregate;
+    counts->inputs = {u};
+    counts->mode = ChangelogMode::kUpdates;
+    for (int c = 0; c < width; ++c) {
+      counts->keys.push_back(c);
+      counts->schema.push_back({schema[static_cast<size_t>(c)].name, schema[static_cast<size_t>(c)].type.plain()});
+    }
+    for (int k = 0; k < 2; ++k) {
+      AggregateCall sum;
+      sum.kind = AggKind::kSum0;
+      sum.arg = width + k;
+      sum.arg_type = LogicalType::bigint().notNull();
+      sum.type = sum.arg_type;
+      sum.retractable = u->mode == ChangelogMode::kUpdates;
+      sum.name = "$SUM0($" + std::to_string(width + k) + ")";
+      counts->aggs.push_back(sum);
+      counts->schema.push_back({k == 0 ? "$cl" : "$cr", sum.type});
+    }
+    // Each counted row as many times as it is in the result.
+    auto replicate = std::make_shared<TableFunction>();
+    replicate->argument_types = {LogicalType::bigint()};
+    replicate->result = {{"$copy", LogicalType::bigint().notNull()}};
+    replicate->eval = [](const std::vector<Value>& args, const std::function<void(std::vector<Value>)>& collect) {
+      for (int64_t i = 0; !args[0].null && i < args[0].i; ++i) collect({Value::ofInt(i)});
+    };
+    std::vector<ExprP> both;
+    both.push_back(std::make_unique<InputRef>(width, LogicalType::bigint().notNull()));
+    both.push_back(std::make_unique<InputRef>(width + 1, LogicalType::bigint().notNull()));
+    auto times = std::make_shared<RowCall>(
+        except ? "EXCEPT_COUNT" : "INTERSECT_COUNT", LogicalType::bigint().notNull(), std::move(both),
+        [except](const std::vector<Value>& v) {
+          return Value::ofInt(except ? std::max<int64_t>(v[0].i - v[1].i, 0) : std::min(v[0].i, v[1].i));
+        }, true);
+    auto correlate = std::make_shared<PlanNode>();
+    correlate->kind = PlanNode::Kind::kCorrelate;
+    correlate->inputs = {counts};
+    correlate->table_function = replicate;
+    correlate->join_type = JoinType::kInner;
+    correlate->mode = ChangelogMode::kUpdates;
+    correlate->projections = {times};
+    correlate->schema = counts->schema;
+    correlate->schema.push_back(replicate->result[0]);
+    return firstColumns(correlate, static_cast<size_t>(width));
   }
 
   // INTERSECT (`anti` false) or EXCEPT: the distinct rows of `left` with (without) an
