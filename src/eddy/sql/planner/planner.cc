@@ -1926,7 +1926,7 @@ class Planner {
   // found no match.
   Result<PlanPtr> markJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
                            std::vector<ExprP> values, JoinType type, bool null_aware, Pos pos) {
-    const bool anti = type == JoinType::kLeft;
+    const bool outer = type == JoinType::kLeft;
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(needles.size());
     auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
@@ -1949,7 +1949,7 @@ class Planner {
       marked->schema.push_back({"$v" + std::to_string(i), value->type()});
       marked->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
     }
-    // A column never NULL in a matched row: an anti-join keeps the rows where it is NULL.
+    // A column never NULL in a matched row: NULL where a LEFT join found no match.
     marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
     marked->projections.push_back(std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
     auto distinct = std::make_shared<PlanNode>();
@@ -1961,10 +1961,10 @@ class Planner {
     auto join = std::make_shared<PlanNode>();
     join->kind = PlanNode::Kind::kJoin;
     join->inputs = {left, distinct};
-    join->join_type = anti ? JoinType::kLeft : JoinType::kInner;
+    join->join_type = type;
     join->schema = left->schema;
     for (auto col : distinct->schema) {
-      if (anti) col.type.nullable = true;
+      if (outer) col.type.nullable = true;
       join->schema.push_back(col);
     }
     join->mode = ChangelogMode::kUpdates;
