@@ -152,6 +152,40 @@ TEST(SqlOperators, WindowAggregateFiresRestoredWindows) {
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[8, 10, 20, 19, 5]"}));
 }
 
+TEST(SqlOperators, SliceAssignersNameTheWindowsOfEachSlice) {
+  // HOP(slide 5, size 10, offset 2): slices of 5 from 2, windows starting at 2 + 5k.
+  WindowSpec h = hop(5, 10);
+  h.offset = 2;
+  SliceAssigner hopping = SliceAssigner::sliced(h);
+  EXPECT_EQ(hopping.sliceEnd(8), 12);          // [7, 12)
+  EXPECT_EQ(hopping.firstWindowEnd(12), 12);   // [2, 12)
+  EXPECT_EQ(hopping.lastWindowEnd(12), 17);    // [7, 17)
+  EXPECT_EQ(hopping.firstSliceEnd(17), 12);    // [7, 17) = slices ending 12, 17
+  EXPECT_TRUE(hopping.expiresWith(12, 17));
+  EXPECT_FALSE(hopping.expiresWith(17, 17));
+  EXPECT_EQ(hopping.nextWindowEnd(17), std::optional<int64_t>(22));
+  // CUMULATE(step 4, max 12): a cycle's windows share its start; slices expire at its end.
+  WindowSpec c;
+  c.kind = WindowSpec::Kind::kCumulate;
+  c.slide = 4;
+  c.size = 12;
+  SliceAssigner cumulating = SliceAssigner::sliced(c);
+  EXPECT_EQ(cumulating.sliceEnd(13), 16);
+  EXPECT_EQ(cumulating.windowStart(20), 12);
+  EXPECT_EQ(cumulating.lastWindowEnd(16), 24);
+  EXPECT_EQ(cumulating.firstSliceEnd(20), 16);
+  EXPECT_FALSE(cumulating.expiresWith(16, 20));
+  EXPECT_TRUE(cumulating.expiresWith(16, 24));
+  EXPECT_EQ(cumulating.nextWindowEnd(20), std::optional<int64_t>(24));
+  EXPECT_EQ(cumulating.nextWindowEnd(24), std::nullopt);
+  // Rows that carry their window: each window its own slice.
+  SliceAssigner windowed = SliceAssigner::windowed(tumble(10));
+  EXPECT_EQ(windowed.firstWindowEnd(30), 30);
+  EXPECT_EQ(windowed.lastWindowEnd(30), 30);
+  EXPECT_EQ(windowed.firstSliceEnd(30), 30);
+  EXPECT_EQ(windowed.windowStart(30), 20);
+}
+
 TEST(SqlOperators, SlicedHopWindowsMergeSlicesAcrossARestoreAndCountLateRowsInUnfiredWindows) {
   // Input: key, rowtime, value; SUM(value) per key over HOP(slide 4, size 10): slices
   // of 2, windows starting at multiples of 4.
