@@ -548,13 +548,7 @@ class Planner {
       }
       return PlanPtr(tag);
     };
-    auto u = std::make_shared<PlanNode>();
-    u->kind = PlanNode::Kind::kUnion;
-    u->inputs = {tagged(left, true), tagged(right, false)};
-    u->schema = u->inputs[0]->schema;
-    for (const auto& in : u->inputs) {
-      if (in->mode == ChangelogMode::kUpdates) u->mode = ChangelogMode::kUpdates;
-    }
+    EDDY_ASSIGN_OR_RETURN(PlanPtr u, unionAll(q, {tagged(left, true), tagged(right, false)}, "UNION ALL"));
     auto counts = std::make_shared<PlanNode>();
     counts->kind = PlanNode::Kind::kGroupAggregate;
     counts->inputs = {u};
@@ -1952,12 +1946,7 @@ class Planner {
     // A column never NULL in a matched row: NULL where a LEFT join found no match.
     marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
     marked->projections.push_back(std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
-    auto distinct = std::make_shared<PlanNode>();
-    distinct->kind = PlanNode::Kind::kGroupAggregate;
-    distinct->inputs = {marked};
-    distinct->schema = marked->schema;
-    for (int i = 0; i <= n; ++i) distinct->keys.push_back(i);
-    distinct->mode = ChangelogMode::kUpdates;
+    PlanPtr distinct = distinctRows(marked);
     auto join = std::make_shared<PlanNode>();
     join->kind = PlanNode::Kind::kJoin;
     join->inputs = {left, distinct};
