@@ -1366,16 +1366,10 @@ class Parser {
 
   // A time unit keyword (QUARTER or an interval unit) as a string literal argument.
   Result<ExprPtr> unitLiteral() {
-    auto u = std::make_unique<Expr>();
-    u->kind = Expr::Kind::kLiteral;
-    u->literal = Expr::LiteralType::kString;
-    u->pos = peek().pos;
-    if (acceptKeyword("QUARTER")) {
-      u->text = "QUARTER";
-    } else {
-      EDDY_ASSIGN_OR_RETURN(u->text, intervalUnit());
-    }
-    return u;
+    const Pos pos = peek().pos;
+    if (acceptKeyword("QUARTER")) return stringExpr("QUARTER", pos);
+    EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
+    return stringExpr(unit, pos);
   }
 
   Result<ExprPtr> functionCall() {
@@ -1405,12 +1399,7 @@ class Parser {
       }
       EDDY_RETURN_IF_ERROR(expectKeyword("FROM"));
       EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
-      auto u = std::make_unique<Expr>();
-      u->kind = Expr::Kind::kLiteral;
-      u->literal = Expr::LiteralType::kString;
-      u->text = unit;
-      u->pos = e->pos;
-      e->args.push_back(std::move(u));
+      e->args.push_back(stringExpr(unit, e->pos));
       e->args.push_back(std::move(v));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
