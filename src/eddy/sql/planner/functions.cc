@@ -1049,38 +1049,31 @@ void registerAll() {
   part("QUARTER", "QUARTER");
   part("DAYOFWEEK", "DOW");
   part("DAYOFYEAR", "DOY");
-  r["JSON_VALUE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
-    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
-    // Flink's JSON_VALUE: a lax JSON path ($.a.b[0]); NULL when absent or not a scalar.
-    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
-      const nlohmann::json* cur = doc.is_discarded() ? nullptr : jsonPath(doc, v[1].s);
-      if (!cur || cur->is_null() || cur->is_object() || cur->is_array()) return Value();
-      if (cur->is_string()) return Value::ofString(cur->get<std::string>());
-      return Value::ofString(cur->dump());
-    });
+  // The JSON path functions: (json, path) -> `f` of the value found, or of null when
+  // the text is not JSON or the path finds nothing.
+  auto jsonPathFn = [](const char* name, LogicalType type, Value (*f)(const nlohmann::json* found)) {
+    registry()[name] = [type, f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      return row(n, type, std::move(args), [f](const std::vector<Value>& v) {
+        nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
+        return f(doc.is_discarded() ? nullptr : jsonPath(doc, v[1].s));
+      });
+    };
   };
+  // Flink's JSON_VALUE: a lax JSON path ($.a.b[0]); NULL when absent or not a scalar.
+  jsonPathFn("JSON_VALUE", LogicalType::string(), [](const nlohmann::json* cur) {
+    if (!cur || cur->is_null() || cur->is_object() || cur->is_array()) return Value();
+    if (cur->is_string()) return Value::ofString(cur->get<std::string>());
+    return Value::ofString(cur->dump());
+  });
   // JSON_QUERY: the object or array at the path as JSON text (a scalar is NULL, as
   // Flink's default WITHOUT ARRAY WRAPPER / NULL ON ERROR has it).
-  r["JSON_QUERY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
-    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
-    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
-      const nlohmann::json* cur = doc.is_discarded() ? nullptr : jsonPath(doc, v[1].s);
-      if (!cur || !(cur->is_object() || cur->is_array())) return Value();
-      return Value::ofString(cur->dump());
-    });
-  };
-  r["JSON_EXISTS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
-    EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
-    return row(n, LogicalType::boolean(), std::move(args), [](const std::vector<Value>& v) {
-      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
-      return Value::ofBool(!doc.is_discarded() && jsonPath(doc, v[1].s) != nullptr);
-    });
-  };
+  jsonPathFn("JSON_QUERY", LogicalType::string(), [](const nlohmann::json* cur) {
+    if (!cur || !(cur->is_object() || cur->is_array())) return Value();
+    return Value::ofString(cur->dump());
+  });
+  jsonPathFn("JSON_EXISTS", LogicalType::boolean(), [](const nlohmann::json* cur) { return Value::ofBool(cur != nullptr); });
   registerMoreFunctions();
 }
 
