@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "eddy/core/key_hash.h"
+
 namespace eddy::sql {
 namespace {
 
@@ -185,15 +187,12 @@ PlanPtr splitTwoPhase(const PlanNode& agg) {
   return global;
 }
 
-// Flink's HASH_CODE of a value, stable across runs (FNV-1a of its bytes): a value's
-// bucket must not move when a job restarts from a checkpoint.
+// Flink's HASH_CODE of a value, stable across runs (the key hash of its bytes, Java's
+// String.hashCode): a value's bucket must not move when a job restarts from a checkpoint.
 Value hashCode(const std::vector<Value>& args, const LogicalType& type) {
   const Value& v = args[0];
   if (v.null) return Value::ofInt(0);
-  std::string bytes = encodeOrdered(v, type);
-  uint32_t h = 2166136261u;
-  for (char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return Value::ofInt(static_cast<int32_t>(h & 0x7fffffff));
+  return Value::ofInt(KeyHash<std::string>()(encodeOrdered(v, type)) & 0x7fffffff);
 }
 
 // GROUP BY k with DISTINCT aggregates of one argument x, as Flink's distinct split
