@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,15 @@ struct MiniBatch {
   int64_t size = 0;
 };
 
+/// Calls `end_bundle` every `latency_ms` of processing time from now on (Flink's
+/// mini-batch interval), so that a slow input still sees its results.
+inline void endBundlesEvery(runtime::ProcessingTimeService* pts, int64_t latency_ms, std::function<void()> end_bundle) {
+  pts->registerTimer(pts->getCurrentProcessingTime() + latency_ms, [pts, latency_ms, end_bundle](Timestamp) {
+    end_bundle();
+    endBundlesEvery(pts, latency_ms, end_bundle);
+  });
+}
+
 class GroupAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
                                      private operators::KeyedSupport<std::string, RecordBatch> {
  public:
@@ -64,7 +74,9 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     state::ValueStateDescriptor<std::string> descriptor("groupAggs");
     if (ttl_ms_ > 0) descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(ttl_ms_)).build());
     state_ = backend().getState(descriptor);
-    if (mini_batch_.size > 0 && mini_batch_.latency_ms > 0) scheduleBundleEnd();
+    if (mini_batch_.size > 0 && mini_batch_.latency_ms > 0) {
+      endBundlesEvery(context().processing_time, mini_batch_.latency_ms, [this] { finishBundle(); });
+    }
   }
 
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
@@ -188,16 +200,6 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       cache_.clear();
     }
     if (!out.empty()) output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), runtime::kNoTimestamp});
-  }
-
-  // The bundle also ends every latency_ms of processing time (Flink's mini-batch
-  // interval), so that a slow input still sees its results.
-  void scheduleBundleEnd() {
-    runtime::ProcessingTimeService* pts = context().processing_time;
-    pts->registerTimer(pts->getCurrentProcessingTime() + mini_batch_.latency_ms, [this](Timestamp) {
-      finishBundle();
-      scheduleBundleEnd();
-    });
   }
 
   // Writes the changed groups to keyed state; empty groups leave state and cache.

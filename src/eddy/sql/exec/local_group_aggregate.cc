@@ -9,7 +9,9 @@ LocalGroupAggregateOperator::LocalGroupAggregateOperator(std::vector<int> keys, 
     : keys_(std::move(keys)), key_types_(std::move(key_types)), aggs_(std::move(aggs)), mini_batch_(mini_batch) {}
 
 void LocalGroupAggregateOperator::open() {
-  if (mini_batch_.latency_ms > 0) scheduleBundleEnd();
+  if (mini_batch_.latency_ms > 0) {
+    endBundlesEvery(context().processing_time, mini_batch_.latency_ms, [this] { finishBundle(); });
+  }
 }
 
 void LocalGroupAggregateOperator::processElement(const runtime::StreamRecord<RecordBatch>& record) {
@@ -55,14 +57,6 @@ void LocalGroupAggregateOperator::finishBundle() {
   order_.clear();
   bundle_rows_ = 0;
   output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), runtime::kNoTimestamp});
-}
-
-void LocalGroupAggregateOperator::scheduleBundleEnd() {
-  runtime::ProcessingTimeService* pts = context().processing_time;
-  pts->registerTimer(pts->getCurrentProcessingTime() + mini_batch_.latency_ms, [this](Timestamp) {
-    finishBundle();
-    scheduleBundleEnd();
-  });
 }
 
 }  // namespace eddy::sql

@@ -38,7 +38,6 @@ class LocalGroupAggregateOperator final : public runtime::OneInputStreamOperator
     std::vector<Accumulator> accs;
   };
   void finishBundle();
-  void scheduleBundleEnd();
 
   std::vector<int> keys_;
   std::vector<LogicalType> key_types_;

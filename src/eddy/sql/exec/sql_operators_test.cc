@@ -128,6 +128,31 @@ TEST(SqlOperators, TwoPhaseAggregationEmitsPartialsBeforeBarriersAndWatermarksAn
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"-U[1, 30]", "+U[1, 130]"}));
 }
 
+TEST(SqlOperators, MiniBatchBundlesEndEveryLatencyOfProcessingTime) {
+  // SUM(column 1) per key column 0; bundles of up to 1000 rows, or 100 ms.
+  AggregateCall sum = sumOf(1);
+  Harness one(std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                       std::vector<AggregateCall>{sum},
+                                                       std::vector<LogicalType>{kBigint, kBigint}, 0,
+                                                       MiniBatch{100, 1000}));
+  Harness local(std::make_unique<LocalGroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
+                                                              std::vector<AggregateCall>{sum}, MiniBatch{100, 1000}));
+  one.as<GroupAggregateOperator>().processElement({rows({{1, 10}, {1, 5}})});
+  local.as<LocalGroupAggregateOperator>().processElement({rows({{1, 10}, {1, 5}})});
+  one.setProcessingTime(99);
+  local.setProcessingTime(99);
+  EXPECT_TRUE(one.output().empty());
+  EXPECT_TRUE(local.output().empty());
+  one.setProcessingTime(100);
+  local.setProcessingTime(100);
+  EXPECT_EQ(lines(one), (std::vector<std::string>{"+I[1, 15]"}));
+  EXPECT_EQ(local.output().size(), 1u);  // One partial for key 1.
+  // And again a latency later.
+  one.as<GroupAggregateOperator>().processElement({rows({{1, 1}})});
+  one.setProcessingTime(200);
+  EXPECT_EQ(lines(one), (std::vector<std::string>{"-U[1, 15]", "+U[1, 16]"}));
+}
+
 TEST(SqlOperators, WindowAggregateFiresRestoredWindows) {
   // Input: key, window_start, window_end, value.
   auto make = [] {
