@@ -146,8 +146,6 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
       auto at = std::upper_bound(rows.begin(), rows.end(), e,
                                  [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
       rows.insert(at, std::move(e));
-      // Rows ranked out of an append-only input never come back.
-      if (spec_.append_only_input) rows.resize(top(rows).size());
     } else {
       // Retract the latest equal row (the same columns).
       for (size_t i = rows.size(); i-- > 0;) {
@@ -157,9 +155,13 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
         }
       }
     }
+    const auto ranked = top(rows);
+    // Rows ranked out of an append-only input never come back. (Shrinking keeps the
+    // ranked rows where they are.)
+    if (spec_.append_only_input) rows.resize(ranked.size());
     std::vector<const Entry*> after;
     std::vector<int64_t> after_rank;
-    for (const auto& [e, rank] : top(rows)) {
+    for (const auto& [e, rank] : ranked) {
       after.push_back(e);
       after_rank.push_back(rank);
     }
