@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "eddy/core/number_format.h"
 
@@ -39,6 +40,59 @@ void countInputs(const Expression& e, std::vector<int>& reads) {
     ++reads[static_cast<size_t>(index)];
     return std::make_unique<InputRef>(index, type);
   });
+}
+
+namespace {
+
+bool isPlainInteger(const LogicalType& t) { return t.storage() == Storage::kInt64 && t.id != TypeId::kDecimal; }
+
+// `$c = k` (either way round) as column c and value k.
+std::optional<std::pair<int, int64_t>> equality(const Expression& e) {
+  auto* eq = dynamic_cast<const BinaryCall*>(&e);
+  if (!eq || eq->op() != BinaryOp::kEq) return std::nullopt;
+  auto* ref = dynamic_cast<const InputRef*>(&eq->left());
+  auto* lit = dynamic_cast<const Literal*>(&eq->right());
+  if (!ref || !lit) {
+    ref = dynamic_cast<const InputRef*>(&eq->right());
+    lit = dynamic_cast<const Literal*>(&eq->left());
+  }
+  if (!ref || !lit || lit->value().null || !isPlainInteger(ref->type()) || !isPlainInteger(lit->type())) {
+    return std::nullopt;
+  }
+  return std::make_pair(ref->index(), lit->value().i);
+}
+
+void collectEqualities(const Expression& e, std::vector<ColumnEquality>& out) {
+  if (auto* then = dynamic_cast<const FilterThen*>(&e)) {
+    collectEqualities(then->first(), out);
+    collectEqualities(then->second(), out);
+    return;
+  }
+  auto* logical = dynamic_cast<const LogicalCall*>(&e);
+  if (logical && logical->op() == LogicalCall::Op::kAnd) {
+    for (const auto& a : logical->args()) collectEqualities(*a, out);
+    return;
+  }
+  if (logical && logical->op() == LogicalCall::Op::kOr) {
+    ColumnEquality any{-1, {}};
+    for (const auto& a : logical->args()) {
+      auto eq = equality(*a);
+      if (!eq || (any.column >= 0 && any.column != eq->first)) return;  // Not one column's values.
+      any.column = eq->first;
+      any.values.push_back(eq->second);
+    }
+    if (any.column >= 0) out.push_back(std::move(any));
+    return;
+  }
+  if (auto eq = equality(e)) out.push_back({eq->first, {eq->second}});
+}
+
+}  // namespace
+
+std::vector<ColumnEquality> columnEqualities(const Expression& filter) {
+  std::vector<ColumnEquality> out;
+  collectEqualities(filter, out);
+  return out;
 }
 
 ExprP Expression::clone() const {

@@ -109,6 +109,9 @@ class BinaryCall final : public Expression {
   std::string toString() const override {
     return std::string(binaryOpName(op_)) + "(" + a_->toString() + ", " + b_->toString() + ")";
   }
+  BinaryOp op() const { return op_; }
+  const Expression& left() const { return *a_; }
+  const Expression& right() const { return *b_; }
 
  private:
   BinaryOp op_;
@@ -124,6 +127,8 @@ class LogicalCall final : public Expression {
   const Column& eval(const RecordBatch& in) override;
   ExprP cloneWith(const InputMap& map) const override;
   std::string toString() const override;
+  Op op() const { return op_; }
+  const std::vector<ExprP>& args() const { return args_; }
 
  private:
   Op op_;
@@ -170,6 +175,8 @@ class FilterThen final : public Expression {
     return std::make_unique<FilterThen>(first_->cloneWith(m), second_->cloneWith(m));
   }
   std::string toString() const override { return "AND(" + first_->toString() + ", " + second_->toString() + ")"; }
+  const Expression& first() const { return *first_; }
+  const Expression& second() const { return *second_; }
 
  private:
   ExprP first_, second_;
@@ -227,6 +234,16 @@ class CastCall final : public Expression {
   bool try_;
   Column out_{type_.storage()};
 };
+
+/// An integer column a filter pins to constants: a row passes only if the column is
+/// one of `values`.
+struct ColumnEquality {
+  int column;
+  std::vector<int64_t> values;
+};
+/// The conjuncts of `filter` of the form `$c = k` or an OR of those on one column, with
+/// k an integer literal (not DECIMAL): what a scan may skip rows by.
+std::vector<ColumnEquality> columnEqualities(const Expression& filter);
 
 /// Evaluation errors (a failing CAST, division by zero) surface as this exception,
 /// which the task turns into a failed job naming the operator.

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "eddy/core/fixed_divisor.h"
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/table_source.h"
 
@@ -56,10 +57,29 @@ struct NexmarkStrings {
   bool extra = true;    // every event's extra
 };
 
-/// Generates event `n` of the sequence into `e` (its strings reuse their capacity; the
-/// views stay valid for the program's life).
-void generateNexmarkEvent(const NexmarkConfig& config, int64_t n, NexmarkEvent& e,
-                          const NexmarkStrings& strings = NexmarkStrings());
+/// The events of one configuration. Event n is computed from its number alone.
+/// Thread: a value; generate() is const and may run on any thread.
+class NexmarkGenerator {
+ public:
+  explicit NexmarkGenerator(const NexmarkConfig& config, const NexmarkStrings& strings = NexmarkStrings());
+  /// The type of event n, without generating it.
+  NexmarkEvent::Type typeOf(int64_t n) const {
+    int64_t epoch, offset;
+    proportions_.divide(n, epoch, offset);
+    return offset < config_.person_proportion                                 ? NexmarkEvent::kPerson
+           : offset < config_.person_proportion + config_.auction_proportion ? NexmarkEvent::kAuction
+                                                                              : NexmarkEvent::kBid;
+  }
+  /// Generates event n into `e` (its strings reuse their capacity; the views stay valid
+  /// for the program's life).
+  void generate(int64_t n, NexmarkEvent& e) const;
+
+ private:
+  NexmarkConfig config_;
+  NexmarkStrings strings_;
+  FixedDivisor proportions_;  // By the proportions' total: epoch and offset of event n.
+  int64_t auction_horizon_events_;  // Events for about num_in_flight_auctions auctions.
+};
 
 /// The 'nexmark' table connector: options 'events.num', 'first-event.rate' (also
 /// 'next-event.rate'), 'person.proportion', 'auction.proportion', 'bid.proportion'.

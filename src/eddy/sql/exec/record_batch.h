@@ -36,6 +36,13 @@ class StringVector {
     start();
     offsets_.push_back(data_.size());
   }
+  /// Room for `rows` strings of `bytes` bytes in all.
+  void reserve(size_t rows, size_t bytes) {
+    offsets_.reserve(rows + 1);
+    data_.reserve(bytes);
+  }
+  /// The strings' bytes in all.
+  size_t bytes() const { return data_.size(); }
   void pop_back() {
     offsets_.pop_back();
     data_.resize(offsets_.back());

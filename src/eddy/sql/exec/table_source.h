@@ -45,6 +45,14 @@ class RowSourceFactory {
   /// A connector may leave the others empty (no rows) to save the work; the default
   /// reads everything.
   virtual void projectColumns(const std::vector<bool>& needed) { (void)needed; }
+  /// Filter push-down (Flink's SupportsFilterPushDown), as a saving only: the query
+  /// keeps just the rows whose physical column `column` is one of `values` (integers).
+  /// A connector may skip the others before building them; the filter still runs after
+  /// the scan, so one that ignores this is correct. Called once per conjunct.
+  virtual void applyFilter(int column, const std::vector<int64_t>& values) {
+    (void)column;
+    (void)values;
+  }
   /// Metadata columns (Flink's SupportsReadingMetadata): readers append one column per
   /// key, of the given types, after the physical ones. Fails on a key the connector
   /// does not have, naming the keys it has.

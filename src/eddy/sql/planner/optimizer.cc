@@ -68,6 +68,18 @@ PlanPtr pruneScan(const PlanNode& calc, const PlanNode& scan) {
   return calcOver(calc, pruned, map);
 }
 
+// calc(scan) with a filter: the scan is given it to skip rows by (its own copy: the
+// scan may be shared with other parents, whose rows it must still read).
+PlanPtr pushFilterIntoScan(const PlanNode& calc) {
+  const PlanNode& scan = *calc.inputs[0];
+  if (!calc.filter || scan.table->inline_values || scan.scan_filter == calc.filter) return nullptr;
+  auto filtered = std::make_shared<PlanNode>(scan);
+  filtered->scan_filter = calc.filter;
+  auto out = std::make_shared<PlanNode>(calc);
+  out->inputs = {filtered};
+  return out;
+}
+
 // Each input column an aggregate call reads.
 template <typename F>
 void forEachAggColumn(AggregateCall& call, F&& f) {
@@ -290,6 +302,7 @@ class Optimizer {
       const PlanNode& below = *result->inputs[0];
       if (below.kind == PlanNode::Kind::kScan) {
         if (PlanPtr pruned = pruneScan(*result, below)) result = pruned;
+        if (PlanPtr pushed = pushFilterIntoScan(*result)) result = pushed;
       } else if (below.kind == PlanNode::Kind::kJoin) {
         if (PlanPtr pruned = pruneJoin(*result, below)) result = pruned;
       }

@@ -66,6 +66,9 @@ struct PlanNode {
   // empty: all), which the optimizer narrows to what the query reads.
   std::shared_ptr<const TableDef> table;
   std::vector<int> scan_columns;
+  // kScan: the filter of the Calc right above, over the scan's output, which the
+  // connector may use to skip rows (filter push-down; the Calc still applies it).
+  std::shared_ptr<const Expression> scan_filter;
   // kCalc: the row filter; kJoin: the residual (non-equi) condition over left + right.
   std::shared_ptr<const Expression> filter;
   std::vector<std::shared_ptr<const Expression>> projections;

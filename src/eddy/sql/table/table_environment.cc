@@ -522,6 +522,14 @@ class Translator {
     std::vector<bool> needed = layout.neededPhysical(read.size());
     needed.resize(physical.size());  // Metadata is not read from the data.
     factory->projectColumns(needed);
+    if (p.scan_filter) {
+      for (const ColumnEquality& eq : columnEqualities(*p.scan_filter)) {
+        const size_t column = p.scan_columns.empty() ? static_cast<size_t>(eq.column)
+                                                     : static_cast<size_t>(p.scan_columns[static_cast<size_t>(eq.column)]);
+        const int index = layout.physical_index[column];
+        if (index >= 0 && static_cast<size_t>(index) < physical.size()) factory->applyFilter(index, eq.values);
+      }
+    }
     return std::make_shared<TableSource>(factory, layout, read_types);
   }
 
