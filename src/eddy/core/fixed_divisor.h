@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 
 namespace eddy {
@@ -18,7 +19,10 @@ class FixedDivisor {
       remainder = n % d_;
       return;
     }
-    int64_t q = static_cast<int64_t>(static_cast<double>(n) * inverse_);
+    // n as a double by its bits (exact below 2^52): cvtsi2sd would write half a vector
+    // register and so wait for whatever last wrote it.
+    const double x = std::bit_cast<double>(static_cast<uint64_t>(n) | 0x4330000000000000ULL) - 0x1p52;
+    int64_t q = static_cast<int64_t>(x * inverse_);
     int64_t r = n - q * d_;
     if (r < 0) {
       --q;

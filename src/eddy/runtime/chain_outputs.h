@@ -36,6 +36,17 @@ class ChainedOneInput final : public Output<IN> {
     op_->context().metrics->num_records_in.inc();
     runAs(*op_, [&] { op_->processElement(r); });
   }
+  /// A record nobody else reads: an operator with processElementOwned may take its
+  /// value apart instead of copying what it passes on.
+  void collect(StreamRecord<IN>&& r) override {
+    if constexpr (requires { op_->processElementOwned(std::move(r)); }) {
+      upstream_out_->inc();
+      op_->context().metrics->num_records_in.inc();
+      runAs(*op_, [&] { op_->processElementOwned(std::move(r)); });
+    } else {
+      collect(static_cast<const StreamRecord<IN>&>(r));
+    }
+  }
   void collectBatch(std::vector<StreamRecord<IN>>& records) override {
     upstream_out_->inc(static_cast<int64_t>(records.size()));
     op_->context().metrics->num_records_in.inc(static_cast<int64_t>(records.size()));

@@ -143,11 +143,21 @@ class SourceDriver final : public runtime::SourceDriverBase {
     if (strategy_.timestampAssigner()) ts = strategy_.timestampAssigner()(value, ts);
     Split& s = splits_[current_];
     // Flink: the record goes out first, then the generator sees it (a punctuated
-    // watermark follows its record).
+    // watermark follows its record). The generator looks before the record is moved
+    // out, and what it emits waits until the record is out.
     if (s.generator != nullptr) {
-      runtime::StreamRecord<T> rec{std::move(value), ts};
-      output_->collect(static_cast<const runtime::StreamRecord<T>&>(rec));
-      s.generator->onEvent(rec.value, ts, split_output_);
+      deferring_ = true;
+      s.generator->onEvent(value, ts, split_output_);
+      deferring_ = false;
+      output_->collect(runtime::StreamRecord<T>{std::move(value), ts});
+      for (const Deferred& d : deferred_) {
+        if (d.what == Deferred::kWatermark) {
+          onSplitWatermark(d.watermark);
+        } else {
+          onSplitIdle(d.what == Deferred::kIdle);
+        }
+      }
+      deferred_.clear();
     } else {
       output_->collect(runtime::StreamRecord<T>{std::move(value), ts});
     }
@@ -181,9 +191,27 @@ class SourceDriver final : public runtime::SourceDriverBase {
   class SplitWatermarks final : public WatermarkOutput {
    public:
     explicit SplitWatermarks(SourceDriver* d) : d_(d) {}
-    void emitWatermark(Timestamp wm) override { d_->onSplitWatermark(wm); }
-    void markIdle() override { d_->onSplitIdle(true); }
-    void markActive() override { d_->onSplitIdle(false); }
+    void emitWatermark(Timestamp wm) override {
+      if (d_->deferring_) {
+        d_->deferred_.push_back({Deferred::kWatermark, wm});
+      } else {
+        d_->onSplitWatermark(wm);
+      }
+    }
+    void markIdle() override {
+      if (d_->deferring_) {
+        d_->deferred_.push_back({Deferred::kIdle, 0});
+      } else {
+        d_->onSplitIdle(true);
+      }
+    }
+    void markActive() override {
+      if (d_->deferring_) {
+        d_->deferred_.push_back({Deferred::kActive, 0});
+      } else {
+        d_->onSplitIdle(false);
+      }
+    }
 
    private:
     SourceDriver* d_;
@@ -198,6 +226,13 @@ class SourceDriver final : public runtime::SourceDriverBase {
   std::vector<Split> splits_;
   size_t current_ = 0;
   Timestamp last_watermark_ = kMinTimestamp;
+  // What a generator emits while it looks at a record, for after the record.
+  struct Deferred {
+    enum What { kWatermark, kIdle, kActive } what;
+    Timestamp watermark;
+  };
+  bool deferring_ = false;
+  std::vector<Deferred> deferred_;
   bool idle_ = false;
   Out reader_output_;
   SplitWatermarks split_output_{this};

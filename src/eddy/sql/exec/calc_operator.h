@@ -23,10 +23,20 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
     emitWatermark(wm);
   }
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
-    const RecordBatch& in = record.value;
+    process(record.value, nullptr, record.timestamp);
+  }
+  /// The batch is ours (a chained input nobody else reads): kept rows' columns that a
+  /// projection passes on as they are move instead of being copied.
+  void processElementOwned(runtime::StreamRecord<RecordBatch>&& record) {
+    process(record.value, &record.value, record.timestamp);
+  }
+
+ private:
+  void process(const RecordBatch& in, RecordBatch* owned, Timestamp timestamp) {
     if (in.empty()) return;
     setCurrentWatermark(watermark_);
     const RecordBatch* src = &in;
+    RecordBatch* movable = owned;  // The batch whose columns may move out, if any.
     if (filter_) {
       const Column& keep = filter_->eval(in);
       rows_.clear();
@@ -37,23 +47,28 @@ class CalcOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
       if (rows_.size() < in.size()) {
         selected_.selectFrom(in, rows_);
         src = &selected_;
+        movable = &selected_;
       }
     }
     RecordBatch out;
-    out.kinds = src->kinds;
     out.columns.reserve(projections_.size());
     for (size_t p = 0; p < projections_.size(); ++p) {
-      // A column of our own selection that only this projection reads moves out.
-      if (src == &selected_ && movable_[p]) {
-        out.columns.push_back(std::move(selected_.columns[static_cast<size_t>(movable_[p] - 1)]));
+      // A column that only this projection reads moves out.
+      if (movable && movable_[p]) {
+        out.columns.push_back(std::move(movable->columns[static_cast<size_t>(movable_[p] - 1)]));
       } else {
         out.columns.push_back(projections_[p]->eval(*src));
       }
     }
-    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), record.timestamp});
+    // Last: a batch's size is its row kinds'.
+    if (movable) {
+      out.kinds = std::move(movable->kinds);
+    } else {
+      out.kinds = src->kinds;
+    }
+    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out), timestamp});
   }
 
- private:
   // Per projection: 1 + the input column it is when no other expression reads that
   // column, else 0.
   void findMovable() {

@@ -1,5 +1,6 @@
 #include "eddy/sql/exec/expression.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -171,6 +172,17 @@ void loop(const V& a, const V& b, std::vector<R>& out, size_t n, F f) {
   for (size_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
 }
 
+// Vectors: through pointers the compiler may assume do not alias the output, so the
+// loop vectorizes.
+template <typename T, typename R, typename F>
+void loop(const std::vector<T>& a, const std::vector<T>& b, std::vector<R>& out, size_t n, F f) {
+  out.resize(n);
+  const T* pa = a.data();
+  const T* pb = b.data();
+  R* __restrict po = out.data();
+  for (size_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+}
+
 template <typename V>
 void compare(BinaryOp op, const V& a, const V& b, std::vector<int64_t>& out, size_t n) {
   switch (op) {
@@ -190,8 +202,7 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
   const Column& a = a_->eval(in);
   const Column& b = b_->eval(in);
   size_t n = in.size();
-  out_.null.resize(n);
-  for (size_t i = 0; i < n; ++i) out_.null[i] = a.null[i] | b.null[i];
+  loop(a.null, b.null, out_.null, n, [](uint8_t x, uint8_t y) -> uint8_t { return x | y; });
   bool cmp = op_ >= BinaryOp::kEq;
   if (cmp) {
     switch (a.storage) {
@@ -338,27 +349,63 @@ std::string LogicalCall::toString() const {
 }
 
 const Column& CaseCall::eval(const RecordBatch& in) {
-  size_t n = in.size();
-  std::vector<const Column*> cols;
-  for (auto& a : args_) cols.push_back(&a->eval(in));
-  bool has_else = args_.size() % 2 == 1;
-  out_.clear();
+  constexpr uint32_t kNone = UINT32_MAX;
+  const size_t n = in.size();
+  cols_.clear();
+  for (auto& a : args_) cols_.push_back(&a->eval(in));
+  const size_t whens = cols_.size() / 2;
+  const uint32_t otherwise = cols_.size() % 2 == 1 ? static_cast<uint32_t>(cols_.size() - 1) : kNone;
+  // First which argument each row takes (the value after its first true condition, the
+  // ELSE, or none), then the values, a column at a time.
+  pick_.assign(n, otherwise);
   for (size_t r = 0; r < n; ++r) {
-    bool done = false;
-    for (size_t k = 0; k + 1 < cols.size(); k += 2) {
-      const Column& cond = *cols[k];
+    for (size_t k = 0; k < whens; ++k) {
+      const Column& cond = *cols_[2 * k];
       if (!cond.null[r] && cond.i64[r] != 0) {
-        out_.appendFrom(*cols[k + 1], r);
-        done = true;
+        pick_[r] = static_cast<uint32_t>(2 * k + 1);
         break;
       }
     }
-    if (!done) {
-      if (has_else) {
-        out_.appendFrom(*cols.back(), r);
-      } else {
+  }
+  // One branch for the whole batch (a view's CASE over a filtered scan): its column.
+  if (n > 0 && pick_[0] != kNone && std::all_of(pick_.begin(), pick_.end(), [&](uint32_t p) { return p == pick_[0]; })) {
+    out_ = *cols_[pick_[0]];
+    return out_;
+  }
+  out_.clear();
+  if (out_.storage == Storage::kString) {
+    for (size_t r = 0; r < n; ++r) {
+      if (pick_[r] == kNone) {
         out_.appendNull();
+      } else {
+        out_.appendFrom(*cols_[pick_[r]], r);
       }
+    }
+    return out_;
+  }
+  out_.null.resize(n);
+  const bool ints = out_.storage == Storage::kInt64;
+  if (ints) {
+    out_.i64.resize(n);
+  } else {
+    out_.f64.resize(n);
+  }
+  for (size_t r = 0; r < n; ++r) {
+    if (pick_[r] == kNone) {
+      out_.null[r] = 1;
+      if (ints) {
+        out_.i64[r] = 0;
+      } else {
+        out_.f64[r] = 0;
+      }
+      continue;
+    }
+    const Column& from = *cols_[pick_[r]];
+    out_.null[r] = from.null[r];
+    if (ints) {
+      out_.i64[r] = from.i64[r];
+    } else {
+      out_.f64[r] = from.f64[r];
     }
   }
   return out_;
@@ -609,6 +656,15 @@ const Column& CastCall::eval(const RecordBatch& in) {
   };
   if (from.isInteger() && type_.isInteger() && rank(type_.id) >= rank(from.id)) {
     out_ = a;
+    return out_;
+  }
+  if (from.isInteger() && type_.id == TypeId::kDecimal) {  // Scaled as castValue does.
+    const int64_t scale = powerOfTen(type_.scale);
+    out_.i64.resize(n);
+    for (size_t r = 0; r < n; ++r) {
+      out_.i64[r] = static_cast<int64_t>(static_cast<uint64_t>(a.i64[r]) * static_cast<uint64_t>(scale));
+    }
+    out_.null = a.null;
     return out_;
   }
   if (from.isInteger() && (type_.id == TypeId::kDouble || type_.id == TypeId::kFloat)) {

@@ -196,6 +196,8 @@ class CaseCall final : public Expression {
  private:
   std::vector<ExprP> args_;  // cond, value, cond, value, ..., [else]
   Column out_{type_.storage()};
+  std::vector<const Column*> cols_;  // The arguments' values for this batch.
+  std::vector<uint32_t> pick_;       // Per row: the argument it takes (kNone: NULL).
 };
 
 /// IS [NOT] NULL, IS [NOT] TRUE/FALSE: never NULL.

@@ -97,6 +97,8 @@ int64_t timestampOf(const NexmarkConfig& c, int64_t n) {
   return c.base_time + static_cast<int64_t>(static_cast<double>(n) * 1000.0 / c.rate);
 }
 
+bool isWholeNumber(double rate) { return rate >= 1 && rate < 0x1p52 && rate == static_cast<double>(static_cast<int64_t>(rate)); }
+
 // Event n's place in the proportions: epoch n / total, offset n % total.
 struct Position {
   int64_t epoch, offset;
@@ -134,17 +136,22 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, Position p, Random& r) {
 
 // The benchmark's price: round(100 * 10^(6u)) cents for a uniform u, log-uniform from
 // $1 to $1M. 10^(6u) is 2^y with y = 6u log2(10): 2^(k/64) for y's top bits from a
-// table, times 2^(f/64) for the rest from four terms of e^x's series (relative error
-// below 1e-11; libm's exp was a fifth of a pass-through query's time).
+// table, times 2^(f/64) for the rest from five terms of e^x's series (relative error
+// below 1e-11; libm's exp and llround were a fifth of a pass-through query's time).
+// Only floating-point adds and multiplies: u comes from the random bits as an exponent
+// trick, and k by rounding against 1.5 * 2^52, because an integer-to-double conversion
+// writes half a register and waits for its last writer (another event's arithmetic).
 class PriceTable {
  public:
   PriceTable() {
     for (int k = 0; k < 64; ++k) fraction_[k] = 100.0 * std::exp2(k / 64.0);
   }
-  int64_t price(double u) const {
+  int64_t price(uint64_t random) const {
+    const double u = std::bit_cast<double>((random >> 12) | 0x3ff0000000000000ULL) - 1.0;  // [0, 1)
     const double y = u * (6.0 * 3.321928094887362 * 64.0);  // 64 * log2(10^(6u))
-    const int k = static_cast<int>(y);
-    const double x = (y - k) * (0.6931471805599453 / 64.0);  // ln(2^(f/64)) < 0.011
+    const double rounded = ((y - 0.5) + 0x1.8p52) - 0x1.8p52;  // floor(y), or y's integer at a tie
+    const int k = static_cast<int>(rounded);
+    const double x = (y - rounded) * (0.6931471805599453 / 64.0);  // ln 2^((y - k) / 64), < 0.011
     const double series = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
     const double whole = std::bit_cast<double>(static_cast<uint64_t>(1023 + (k >> 6)) << 52);  // 2^(k / 64)
     return static_cast<int64_t>(fraction_[k & 63] * whole * series + 0.5);
@@ -154,10 +161,9 @@ class PriceTable {
   double fraction_[64];
 };
 
-int64_t nextPrice(Random& r) {
-  static const PriceTable table;
-  return table.price(r.nextDouble());
-}
+const PriceTable kPrices;
+
+int64_t nextPrice(Random& r) { return kPrices.price(r.next()); }
 
 // Padding that brings an event to about `average` bytes.
 void nextExtra(Random& r, std::string_view& s, int64_t current, int64_t average) {
@@ -174,13 +180,25 @@ void nextExtra(Random& r, std::string_view& s, int64_t current, int64_t average)
 
 NexmarkGenerator::NexmarkGenerator(const NexmarkConfig& config, const NexmarkStrings& strings)
     : config_(config), strings_(strings), proportions_(config.totalProportion()),
+      whole_rate_(isWholeNumber(config.rate)), rate_(whole_rate_ ? static_cast<int64_t>(config.rate) : 1),
       auction_horizon_events_(config.num_in_flight_auctions * config.totalProportion() / config.auction_proportion) {}
+
+int64_t NexmarkGenerator::timestamp(int64_t n) const {
+  // n * 1000 / rate milliseconds, in integers when the rate is a whole number (and the
+  // product fits): the same floor as the double division, without a divide.
+  if (whole_rate_ && n <= INT64_MAX / 1000) {
+    int64_t ms, rest;
+    rate_.divide(n * 1000, ms, rest);
+    return config_.base_time + ms;
+  }
+  return timestampOf(config_, n);
+}
 
 void NexmarkGenerator::generate(int64_t n, NexmarkEvent& e) const {
   enum Stream : uint64_t { kNumbers, kPerson, kAuctionText, kChannel, kExtra };
   const NexmarkConfig& c = config_;
   Random r(n, kNumbers);
-  e.timestamp = timestampOf(c, n);
+  e.timestamp = timestamp(n);
   Position pos{};
   proportions_.divide(n, pos.epoch, pos.offset);
   if (pos.offset < c.person_proportion) {
@@ -217,7 +235,7 @@ void NexmarkGenerator::generate(int64_t n, NexmarkEvent& e) const {
     e.category = kFirstCategoryId + r.nextLong(kNumCategories);
     e.initial_bid = nextPrice(r);
     // Long enough for about num_in_flight_auctions auctions to be open at a time.
-    int64_t horizon = timestampOf(c, n + auction_horizon_events_) - e.timestamp;
+    int64_t horizon = timestamp(n + auction_horizon_events_) - e.timestamp;
     e.expires = e.timestamp + 1 + r.nextLong(std::max<int64_t>(horizon * 2, 1));
     e.reserve = e.initial_bid + nextPrice(r);
     if (strings_.auction) {
@@ -231,6 +249,8 @@ void NexmarkGenerator::generate(int64_t n, NexmarkEvent& e) const {
     }
   } else {
     e.type = NexmarkEvent::kBid;
+    // The price first: its long chain of arithmetic overlaps the rest of the event.
+    e.price = nextPrice(r);
     int64_t auction = r.nextLong(c.hot_auction_ratio) > 0
                           ? (lastBase0AuctionId(c, pos) / kHotAuctionRatio) * kHotAuctionRatio
                           : nextBase0AuctionId(c, pos, r);
@@ -239,7 +259,6 @@ void NexmarkGenerator::generate(int64_t n, NexmarkEvent& e) const {
                          ? (lastBase0PersonId(c, pos) / kHotBidderRatio) * kHotBidderRatio + 1
                          : nextBase0PersonId(c, pos, r);
     e.bidder = bidder + kFirstPersonId;
-    e.price = nextPrice(r);
     if (strings_.channel) {
       Random t(n, kChannel);
       int64_t channel = t.nextLong(kChannelsNumber);
@@ -370,7 +389,9 @@ class NexmarkReader final : public RowReader {
       w.nulls = col.null.data() + base;
     }
     for (size_t c : strings_read_) {
-      out.columns[c].str.reserve(base + most, out.columns[c].str.bytes() + last_bytes_[c]);
+      // As many bytes as the last batch's and an eighth: a batch a little longer than
+      // the last does not double its buffer.
+      out.columns[c].str.reserve(base + most, out.columns[c].str.bytes() + last_bytes_[c] + last_bytes_[c] / 8);
       out.columns[c].null.reserve(base + most);
     }
     size_t rows = 0;

@@ -73,11 +73,15 @@ class NexmarkGenerator {
   /// Generates event n into `e` (its strings reuse their capacity; the views stay valid
   /// for the program's life).
   void generate(int64_t n, NexmarkEvent& e) const;
+  /// Event n's time: base_time + n / rate seconds, in milliseconds.
+  int64_t timestamp(int64_t n) const;
 
  private:
   NexmarkConfig config_;
   NexmarkStrings strings_;
   FixedDivisor proportions_;  // By the proportions' total: epoch and offset of event n.
+  bool whole_rate_;           // The rate is a whole number of events per second:
+  FixedDivisor rate_;         // times divide by it.
   int64_t auction_horizon_events_;  // Events for about num_in_flight_auctions auctions.
 };
 
