@@ -100,5 +100,18 @@ TEST(Nexmark, BidsReferToAuctionsAndPersonsThatExistOrAreAboutTo) {
   }
 }
 
+TEST(Nexmark, EventTimeIsTheEventNumberOverTheRate) {
+  for (double rate : {1000.0, 10'000'000.0, 3.0, 7.0, 2.5}) {
+    NexmarkConfig config;
+    config.rate = rate;
+    NexmarkGenerator generator(config);
+    for (int64_t n : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{3}, int64_t{999}, int64_t{10'000}, int64_t{123'456'789},
+                      int64_t{1} << 40}) {
+      const auto expected = config.base_time + static_cast<int64_t>(static_cast<double>(n) * 1000.0 / rate);
+      ASSERT_EQ(generator.timestamp(n), expected) << "event " << n << " at rate " << rate;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace eddy::sql

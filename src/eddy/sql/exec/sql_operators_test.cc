@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "eddy/operators/testing/operator_harness.h"
+#include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
@@ -452,6 +453,38 @@ TEST(SqlOperators, WindowRankEmitsEachWindowsTopRowsOnceWhenItFires) {
   op.processElement({rows({{9, 1000}}), 0});  // Its window has fired: late.
   op.processWatermark(runtime::Watermark{kMaxTimestamp});
   EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 2000, 1]"}));
+}
+
+}  // namespace
+}  // namespace eddy::sql
+
+namespace eddy::sql {
+namespace {
+
+TEST(SqlOperators, CalcTakesColumnsOfABatchItOwnsAndCopiesTheRest) {
+  // SELECT $1, $0, $0 + $2 WHERE $2 >= 0: $1 is read once (it may move), $0 twice.
+  std::vector<std::shared_ptr<const Expression>> projections;
+  projections.push_back(std::make_shared<InputRef>(1, kBigint));
+  projections.push_back(std::make_shared<InputRef>(0, kBigint));
+  projections.push_back(std::make_shared<BinaryCall>(BinaryOp::kAdd, kBigint, std::make_unique<InputRef>(0, kBigint),
+                                                     std::make_unique<InputRef>(2, kBigint)));
+  auto filter = std::make_shared<BinaryCall>(
+      BinaryOp::kGe, LogicalType::boolean(), std::make_unique<InputRef>(2, kBigint),
+      std::make_unique<Literal>(Value::ofInt(0), kBigint, "0"));
+  Harness h(std::make_unique<CalcOperator>(filter, projections));
+  auto& calc = h.as<CalcOperator>();
+  // Every row kept: the owned batch's columns are moved out, the others computed.
+  calc.processElementOwned({rows({{1, 10, 100}, {2, 20, 200}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[10, 1, 101]", "+I[20, 2, 202]"}));
+  // Some rows kept: the selection's columns move.
+  calc.processElementOwned({rows({{3, 30, -1}, {4, 40, 400}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[40, 4, 404]"}));
+  // A batch someone else still reads is left as it was.
+  const runtime::StreamRecord<RecordBatch> shared{rows({{5, 50, 500}}), 0};
+  calc.processElement(shared);
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[50, 5, 505]"}));
+  EXPECT_EQ(shared.value.size(), 1u);
+  EXPECT_EQ(shared.value.columns[1].i64, (std::vector<int64_t>{50}));
 }
 
 }  // namespace
