@@ -99,10 +99,7 @@ int64_t timestampOf(const NexmarkConfig& c, int64_t n) {
 
 bool isWholeNumber(double rate) { return rate >= 1 && rate < 0x1p52 && rate == static_cast<double>(static_cast<int64_t>(rate)); }
 
-// Event n's place in the proportions: epoch n / total, offset n % total.
-struct Position {
-  int64_t epoch, offset;
-};
+using Position = NexmarkGenerator::Position;
 
 int64_t lastBase0PersonId(const NexmarkConfig& c, Position p) {
   return p.epoch * c.person_proportion + std::min(p.offset, c.person_proportion - 1);
@@ -135,8 +132,8 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, Position p, Random& r) {
 }
 
 // The benchmark's price: round(100 * 10^(6u)) cents for a uniform u, log-uniform from
-// $1 to $1M. 10^(6u) is 2^y with y = 6u log2(10): 2^(k/64) for y's top bits from a
-// table, times 2^(f/64) for the rest from five terms of e^x's series (relative error
+// $1 to $1M. 10^(6u) is 2^y with y = 6u log2(10): 2^(k/256) for y's top bits from a
+// table, times 2^(f/256) for the rest from four terms of e^x's series (relative error
 // below 1e-11; libm's exp and llround were a fifth of a pass-through query's time).
 // Only floating-point adds and multiplies: u comes from the random bits as an exponent
 // trick, and k by rounding against 1.5 * 2^52, because an integer-to-double conversion
@@ -144,21 +141,21 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, Position p, Random& r) {
 class PriceTable {
  public:
   PriceTable() {
-    for (int k = 0; k < 64; ++k) fraction_[k] = 100.0 * std::exp2(k / 64.0);
+    for (int k = 0; k < 256; ++k) fraction_[k] = 100.0 * std::exp2(k / 256.0);
   }
   int64_t price(uint64_t random) const {
     const double u = std::bit_cast<double>((random >> 12) | 0x3ff0000000000000ULL) - 1.0;  // [0, 1)
-    const double y = u * (6.0 * 3.321928094887362 * 64.0);  // 64 * log2(10^(6u))
+    const double y = u * (6.0 * 3.321928094887362 * 256.0);  // 256 * log2(10^(6u))
     const double rounded = ((y - 0.5) + 0x1.8p52) - 0x1.8p52;  // floor(y), or y's integer at a tie
     const int k = static_cast<int>(rounded);
-    const double x = (y - rounded) * (0.6931471805599453 / 64.0);  // ln 2^((y - k) / 64), < 0.011
-    const double series = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
-    const double whole = std::bit_cast<double>(static_cast<uint64_t>(1023 + (k >> 6)) << 52);  // 2^(k / 64)
-    return static_cast<int64_t>(fraction_[k & 63] * whole * series + 0.5);
+    const double x = (y - rounded) * (0.6931471805599453 / 256.0);  // ln 2^((y - k) / 256), < 0.0028
+    const double series = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0)));
+    const double whole = std::bit_cast<double>(static_cast<uint64_t>(1023 + (k >> 8)) << 52);  // 2^(k / 256)
+    return static_cast<int64_t>(fraction_[k & 255] * whole * series + 0.5);
   }
 
  private:
-  double fraction_[64];
+  double fraction_[256];
 };
 
 const PriceTable kPrices;
@@ -194,13 +191,11 @@ int64_t NexmarkGenerator::timestamp(int64_t n) const {
   return timestampOf(config_, n);
 }
 
-void NexmarkGenerator::generate(int64_t n, NexmarkEvent& e) const {
+void NexmarkGenerator::generate(int64_t n, const Position& pos, NexmarkEvent& e) const {
   enum Stream : uint64_t { kNumbers, kPerson, kAuctionText, kChannel, kExtra };
   const NexmarkConfig& c = config_;
   Random r(n, kNumbers);
   e.timestamp = timestamp(n);
-  Position pos{};
-  proportions_.divide(n, pos.epoch, pos.offset);
   if (pos.offset < c.person_proportion) {
     e.type = NexmarkEvent::kPerson;
     e.person_id = lastBase0PersonId(c, pos) + kFirstPersonId;
@@ -396,15 +391,17 @@ class NexmarkReader final : public RowReader {
     }
     size_t rows = 0;
     runtime::ReadStatus status = runtime::ReadStatus::kMoreAvailable;
-    while (rows < most) {
-      int64_t n = subtask_ + emitted_ * parallelism_;
+    // The next event's number and position, stepped without a division per event.
+    int64_t n = subtask_ + emitted_ * parallelism_;
+    NexmarkGenerator::Position position = generator_.positionOf(n);
+    const NexmarkGenerator::Position step = generator_.positionOf(parallelism_);
+    for (; rows < most; ++emitted_, n += parallelism_, position = generator_.advance(position, step)) {
       if (events_ >= 0 && n >= events_) {
         if (rows == 0) status = runtime::ReadStatus::kEndOfInput;
         break;
       }
-      ++emitted_;
-      if (types_ != kAllTypes && !(types_ & (1u << generator_.typeOf(n)))) continue;
-      generator_.generate(n, event_);
+      if (types_ != kAllTypes && !(types_ & (1u << generator_.typeAt(position)))) continue;
+      generator_.generate(n, position, event_);
       const NexmarkEvent& e = event_;
       for (const IntColumn& w : ints_) {
         const bool own = w.owner < 0 || w.owner == e.type;

@@ -62,17 +62,38 @@ struct NexmarkStrings {
 class NexmarkGenerator {
  public:
   explicit NexmarkGenerator(const NexmarkConfig& config, const NexmarkStrings& strings = NexmarkStrings());
-  /// The type of event n, without generating it.
-  NexmarkEvent::Type typeOf(int64_t n) const {
-    int64_t epoch, offset;
-    proportions_.divide(n, epoch, offset);
-    return offset < config_.person_proportion                                 ? NexmarkEvent::kPerson
-           : offset < config_.person_proportion + config_.auction_proportion ? NexmarkEvent::kAuction
-                                                                              : NexmarkEvent::kBid;
+  /// Where event n falls in the proportions: epoch n / total, offset n % total.
+  struct Position {
+    int64_t epoch = 0, offset = 0;
+  };
+  Position positionOf(int64_t n) const {
+    Position p;
+    proportions_.divide(n, p.epoch, p.offset);
+    return p;
   }
+  /// The position `step` events after `p`, with `step` as a position too
+  /// (positionOf(events)): readers step through the sequence without dividing.
+  Position advance(Position p, const Position& step) const {
+    p.epoch += step.epoch;
+    p.offset += step.offset;
+    if (p.offset >= config_.totalProportion()) {
+      p.offset -= config_.totalProportion();
+      ++p.epoch;
+    }
+    return p;
+  }
+  /// The type of the event at `p`, without generating it.
+  NexmarkEvent::Type typeAt(const Position& p) const {
+    return p.offset < config_.person_proportion                                 ? NexmarkEvent::kPerson
+           : p.offset < config_.person_proportion + config_.auction_proportion ? NexmarkEvent::kAuction
+                                                                                : NexmarkEvent::kBid;
+  }
+  NexmarkEvent::Type typeOf(int64_t n) const { return typeAt(positionOf(n)); }
   /// Generates event n into `e` (its strings reuse their capacity; the views stay valid
   /// for the program's life).
-  void generate(int64_t n, NexmarkEvent& e) const;
+  void generate(int64_t n, NexmarkEvent& e) const { generate(n, positionOf(n), e); }
+  /// The same, with n's position known.
+  void generate(int64_t n, const Position& position, NexmarkEvent& e) const;
   /// Event n's time: base_time + n / rate seconds, in milliseconds.
   int64_t timestamp(int64_t n) const;
 
