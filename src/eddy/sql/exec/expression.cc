@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "eddy/core/number_format.h"
@@ -183,6 +184,24 @@ void loop(const std::vector<T>& a, const std::vector<T>& b, std::vector<R>& out,
   for (size_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
 }
 
+// out = a | b over null flags, eight at a time (the loop of bytes does not vectorize
+// on the baseline x86-64 target).
+void orNulls(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, std::vector<uint8_t>& out, size_t n) {
+  out.resize(n);
+  const uint8_t* pa = a.data();
+  const uint8_t* pb = b.data();
+  uint8_t* po = out.data();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, pa + i, 8);
+    std::memcpy(&y, pb + i, 8);
+    x |= y;
+    std::memcpy(po + i, &x, 8);
+  }
+  for (; i < n; ++i) po[i] = pa[i] | pb[i];
+}
+
 template <typename V>
 void compare(BinaryOp op, const V& a, const V& b, std::vector<int64_t>& out, size_t n) {
   switch (op) {
@@ -202,7 +221,7 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
   const Column& a = a_->eval(in);
   const Column& b = b_->eval(in);
   size_t n = in.size();
-  loop(a.null, b.null, out_.null, n, [](uint8_t x, uint8_t y) -> uint8_t { return x | y; });
+  orNulls(a.null, b.null, out_.null, n);
   bool cmp = op_ >= BinaryOp::kEq;
   if (cmp) {
     switch (a.storage) {

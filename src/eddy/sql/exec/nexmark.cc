@@ -177,17 +177,14 @@ void nextExtra(Random& r, std::string_view& s, int64_t current, int64_t average)
 
 NexmarkGenerator::NexmarkGenerator(const NexmarkConfig& config, const NexmarkStrings& strings)
     : config_(config), strings_(strings), proportions_(config.totalProportion()),
-      whole_rate_(isWholeNumber(config.rate)), rate_(whole_rate_ ? static_cast<int64_t>(config.rate) : 1),
+      whole_rate_(isWholeNumber(config.rate)), whole_rate_value_(whole_rate_ ? static_cast<int64_t>(config.rate) : 1),
+      rate_(whole_rate_value_),
       auction_horizon_events_(config.num_in_flight_auctions * config.totalProportion() / config.auction_proportion) {}
 
-int64_t NexmarkGenerator::timestamp(int64_t n) const {
+int64_t NexmarkGenerator::timestamp(int64_t n, const Position& p) const {
   // n * 1000 / rate milliseconds, in integers when the rate is a whole number (and the
   // product fits): the same floor as the double division, without a divide.
-  if (whole_rate_ && n <= INT64_MAX / 1000) {
-    int64_t ms, rest;
-    rate_.divide(n * 1000, ms, rest);
-    return config_.base_time + ms;
-  }
+  if (whole_rate_ && n <= kMaxWholeRateEvent) return config_.base_time + p.ms;
   return timestampOf(config_, n);
 }
 
@@ -195,7 +192,7 @@ void NexmarkGenerator::generate(int64_t n, const Position& pos, NexmarkEvent& e)
   enum Stream : uint64_t { kNumbers, kPerson, kAuctionText, kChannel, kExtra };
   const NexmarkConfig& c = config_;
   Random r(n, kNumbers);
-  e.timestamp = timestamp(n);
+  e.timestamp = timestamp(n, pos);
   if (pos.offset < c.person_proportion) {
     e.type = NexmarkEvent::kPerson;
     e.person_id = lastBase0PersonId(c, pos) + kFirstPersonId;

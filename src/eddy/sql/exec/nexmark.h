@@ -62,13 +62,16 @@ struct NexmarkStrings {
 class NexmarkGenerator {
  public:
   explicit NexmarkGenerator(const NexmarkConfig& config, const NexmarkStrings& strings = NexmarkStrings());
-  /// Where event n falls in the proportions: epoch n / total, offset n % total.
+  /// Where event n falls: in the proportions (epoch n / total, offset n % total) and,
+  /// when the rate is a whole number, in time (n * 1000 / rate ms, and the remainder).
   struct Position {
     int64_t epoch = 0, offset = 0;
+    int64_t ms = 0, ms_rest = 0;
   };
   Position positionOf(int64_t n) const {
     Position p;
     proportions_.divide(n, p.epoch, p.offset);
+    if (whole_rate_ && n <= kMaxWholeRateEvent) rate_.divide(n * 1000, p.ms, p.ms_rest);
     return p;
   }
   /// The position `step` events after `p`, with `step` as a position too
@@ -79,6 +82,12 @@ class NexmarkGenerator {
     if (p.offset >= config_.totalProportion()) {
       p.offset -= config_.totalProportion();
       ++p.epoch;
+    }
+    p.ms += step.ms;
+    p.ms_rest += step.ms_rest;
+    if (p.ms_rest >= whole_rate_value_) {
+      p.ms_rest -= whole_rate_value_;
+      ++p.ms;
     }
     return p;
   }
@@ -95,14 +104,20 @@ class NexmarkGenerator {
   /// The same, with n's position known.
   void generate(int64_t n, const Position& position, NexmarkEvent& e) const;
   /// Event n's time: base_time + n / rate seconds, in milliseconds.
-  int64_t timestamp(int64_t n) const;
+  int64_t timestamp(int64_t n) const { return timestamp(n, positionOf(n)); }
 
  private:
   NexmarkConfig config_;
   NexmarkStrings strings_;
   FixedDivisor proportions_;  // By the proportions' total: epoch and offset of event n.
+  // Event n at position p: its time.
+  int64_t timestamp(int64_t n, const Position& p) const;
+  // Above this, n * 1000 overflows: times come from doubles.
+  static constexpr int64_t kMaxWholeRateEvent = INT64_MAX / 1000;
+
   bool whole_rate_;           // The rate is a whole number of events per second:
-  FixedDivisor rate_;         // times divide by it.
+  int64_t whole_rate_value_;  // that number (else 1),
+  FixedDivisor rate_;         // and times divide by it.
   int64_t auction_horizon_events_;  // Events for about num_in_flight_auctions auctions.
 };
 

@@ -113,5 +113,30 @@ TEST(Nexmark, EventTimeIsTheEventNumberOverTheRate) {
   }
 }
 
+TEST(Nexmark, SteppingThroughPositionsAgreesWithComputingEachOne) {
+  for (double rate : {7.0, 10'000'000.0}) {
+    NexmarkConfig config;
+    config.rate = rate;
+    NexmarkGenerator generator(config, NexmarkStrings{false, false, false, false});
+    for (int64_t step : {1, 3, 50, 77}) {
+      int64_t n = 5;
+      NexmarkGenerator::Position p = generator.positionOf(n);
+      const NexmarkGenerator::Position by = generator.positionOf(step);
+      NexmarkEvent stepped, direct;
+      for (int i = 0; i < 500; ++i, n += step, p = generator.advance(p, by)) {
+        const NexmarkGenerator::Position want = generator.positionOf(n);
+        ASSERT_EQ(p.epoch, want.epoch) << n;
+        ASSERT_EQ(p.offset, want.offset) << n;
+        ASSERT_EQ(p.ms, want.ms) << n;
+        ASSERT_EQ(p.ms_rest, want.ms_rest) << n;
+        generator.generate(n, p, stepped);
+        generator.generate(n, direct);
+        ASSERT_EQ(stepped.timestamp, direct.timestamp);
+        ASSERT_EQ(stepped.type, direct.type);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace eddy::sql
