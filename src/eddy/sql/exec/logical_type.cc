@@ -54,4 +54,16 @@ std::string LogicalType::toString() const {
   return s;
 }
 
+std::string LogicalType::asSerializableString() const {
+  std::string s;
+  switch (id) {
+    case TypeId::kVarchar: s = "VARCHAR(" + std::to_string(precision) + ")"; break;
+    case TypeId::kTimestampLtz: s = "TIMESTAMP(" + std::to_string(precision) + ") WITH LOCAL TIME ZONE"; break;
+    case TypeId::kMultiset: s = "MULTISET<" + (element ? element->asSerializableString() : std::string("NULL")) + ">"; break;
+    default: s = withNullable(true).plain().toString(); break;
+  }
+  if (!nullable) s += " NOT NULL";
+  return s;
+}
+
 }  // namespace eddy::sql

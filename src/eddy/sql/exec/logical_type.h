@@ -93,6 +93,9 @@ struct LogicalType {
   /// Flink's summary: `INT`, `VARCHAR(10)`, `STRING`, `DECIMAL(10, 2)`,
   /// `TIMESTAMP(3) *ROWTIME*`, `BIGINT NOT NULL`.
   std::string toString() const;
+  /// As Flink's LogicalType#asSerializableString (SHOW CREATE TABLE): VARCHAR(2147483647)
+  /// for STRING, TIMESTAMP(p) WITH LOCAL TIME ZONE, no time attribute markers.
+  std::string asSerializableString() const;
   /// Equal ignoring nullability and time attribute markers.
   bool sameAs(const LogicalType& o) const { return id == o.id && precision == o.precision && scale == o.scale; }
 };

@@ -175,6 +175,7 @@ struct Statement {
     kShowCatalogObjects,  // SHOW CATALOGS / DATABASES / FUNCTIONS / CURRENT CATALOG|DATABASE: `name` says which.
     kUse,                 // USE CATALOG c (`key` = "CATALOG") / USE db: `name`.
     kDescribe,
+    kShowCreateTable,  // SHOW CREATE TABLE `name`
     kSet,
     kReset,
     kExplain,

@@ -162,13 +162,20 @@ class Parser {
         if (!peek().isKeyword("CATALOG") && !peek().isKeyword("DATABASE")) return unexpected("CATALOG or DATABASE");
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "CURRENT " + upper(next().text);
+      } else if (acceptKeyword("CREATE")) {
+        if (peek().isKeyword("VIEW")) {
+          return sqlError(peek().pos, "SHOW CREATE VIEW is not supported; DESCRIBE shows a view's columns");
+        }
+        if (!acceptKeyword("TABLE")) return unexpected("TABLE");
+        st->kind = ast::Statement::Kind::kShowCreateTable;
+        EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else if (acceptKeyword("COLUMNS")) {
         // SHOW COLUMNS FROM|IN t: what DESCRIBE t shows.
         if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return unexpected("FROM or IN");
         st->kind = ast::Statement::Kind::kDescribe;
         EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else {
-        return unexpected("TABLES, VIEWS, COLUMNS, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
+        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
       }
       return st;
     }

@@ -559,6 +559,77 @@ class Translator {
   const std::map<std::string, Stream>* streams_;
 };
 
+// `name`, with a backquote in it doubled (Flink's EncodingUtils.escapeIdentifier).
+std::string escapeIdentifier(const std::string& name) {
+  std::string out = "`";
+  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
+}
+
+// 'text', with a quote in it doubled.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string qualifiedIdentifier(const std::string& table) {
+  return "`default_catalog`.`default_database`." + escapeIdentifier(table);
+}
+
+// The name Flink gives a PRIMARY KEY without one: PK_ and the Java hashCode of the
+// list of its column names.
+std::string primaryKeyName(const std::vector<std::string>& columns) {
+  int32_t list = 1;
+  for (const std::string& c : columns) {
+    int32_t h = 0;
+    for (unsigned char ch : c) h = static_cast<int32_t>(31u * static_cast<uint32_t>(h) + ch);
+    list = static_cast<int32_t>(31u * static_cast<uint32_t>(list) + static_cast<uint32_t>(h));
+  }
+  return "PK_" + std::to_string(list);
+}
+
+// SHOW CREATE TABLE: the DDL as Flink's ShowCreateUtil writes it.
+std::string showCreateTable(const TableDef& t) {
+  std::string s = "CREATE TABLE " + qualifiedIdentifier(t.name) + " (\n";
+  for (size_t i = 0; i < t.schema.size(); ++i) {
+    const ColumnSchema& c = t.schema[i];
+    s += (i ? ",\n  " : "  ") + escapeIdentifier(c.name) + " ";
+    if (i < t.computed.size() && t.computed[i]) {
+      s += t.computed_text[i];
+    } else {
+      const bool key = std::find(t.primary_key.begin(), t.primary_key.end(), c.name) != t.primary_key.end();
+      s += (key ? c.type.withNullable(false) : c.type).asSerializableString();  // Key columns are NOT NULL.
+      if (t.isMetadata(i)) s += " METADATA FROM " + quoted(t.metadata[i]) + (t.metadata_virtual[i] ? " VIRTUAL" : "");
+    }
+  }
+  if (t.rowtime >= 0 && !t.watermark_text.empty()) {
+    s += ",\n  WATERMARK FOR " + escapeIdentifier(t.schema[static_cast<size_t>(t.rowtime)].name) + " AS " +
+         t.watermark_text;
+  }
+  if (!t.primary_key.empty()) {
+    s += ",\n  CONSTRAINT " + escapeIdentifier(primaryKeyName(t.primary_key)) + " PRIMARY KEY (";
+    for (size_t i = 0; i < t.primary_key.size(); ++i) s += (i ? ", " : "") + escapeIdentifier(t.primary_key[i]);
+    s += ") NOT ENFORCED";
+  }
+  s += "\n) ";
+  if (!t.partition_keys.empty()) {
+    s += "PARTITIONED BY (";
+    for (size_t i = 0; i < t.partition_keys.size(); ++i) s += (i ? ", " : "") + escapeIdentifier(t.partition_keys[i]);
+    s += ")\n";
+  }
+  if (!t.options.empty()) {
+    s += "WITH (\n";
+    bool first = true;
+    for (const auto& [k, v] : t.options) {
+      s += (first ? "  " : ",\n  ") + quoted(k) + " = " + quoted(v);
+      first = false;
+    }
+    s += "\n)\n";
+  }
+  return s;
+}
+
 std::string explainNode(const PlanNode& p, int indent) {
   std::string pad(static_cast<size_t>(indent) * 2, ' ');
   std::string s = pad;
@@ -974,6 +1045,20 @@ Status TableEnvironment::run(const ast::Statement& st) {
         info("+I[" + c.name + ", " + type + ", " + (c.type.nullable && !is_pk ? "true" : "false") + ", " +
              (is_pk ? "PRI(" + c.name + ")" : "null") + ", " + extras + ", " + (c.type.rowtime ? wm : "null") + "]");
       }
+      return Status::ok();
+    }
+    case K::kShowCreateTable: {
+      auto t = catalog_.tables.find(st.name);
+      if (t == catalog_.tables.end()) {
+        if (catalog_.views.count(st.name)) {
+          return sqlError(st.pos, "SHOW CREATE TABLE is only supported for tables, but " + qualifiedIdentifier(st.name) +
+                                      " is a view. Please use SHOW CREATE VIEW instead.");
+        }
+        return sqlError(st.pos, "Table '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
+      }
+      std::string ddl = showCreateTable(*t->second);
+      if (!ddl.empty() && ddl.back() == '\n') ddl.pop_back();  // The row's text, without Flink's last newline.
+      info("+I[" + ddl + "]");
       return Status::ok();
     }
     case K::kSet:
