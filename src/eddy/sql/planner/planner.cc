@@ -729,12 +729,12 @@ class Planner {
 
   // JOIN ... USING (c, ...): the conditions left.c = right.c, and in `scope` the side
   // whose copy of each c is not the join's (the right one; the left one for a RIGHT
-  // join) hidden from SELECT * and unqualified names.
+  // join) hidden from SELECT * and unqualified names. A FULL join's c is neither copy
+  // but COALESCE(left.c, right.c): both copies are hidden and `coalesced` gets their
+  // scope indexes, for coalesceUsing to add that column after the join.
   Status usingConditions(const ast::TableRef& ref, const Scope& left, const Scope& right, Scope& scope,
-                         std::vector<const Expr*>& conjuncts) {
-    if (ref.join == ast::TableRef::JoinType::kFull) {
-      return sqlError(ref.pos, "FULL JOIN ... USING (or NATURAL FULL JOIN) is not supported yet (write the ON condition)");
-    }
+                         std::vector<const Expr*>& conjuncts, std::vector<std::pair<size_t, size_t>>& coalesced) {
+    const bool full = ref.join == ast::TableRef::JoinType::kFull;
     auto find = [&](const Scope& side, const std::string& c, const char* which) -> Result<int> {
       int found = -1;
       for (size_t i = 0; i < side.fields.size(); ++i) {
@@ -781,10 +781,39 @@ class Planner {
       synthetic_.push_back(std::move(eq));
       const bool right_join = ref.join == ast::TableRef::JoinType::kRight;
       const size_t left_copy = static_cast<size_t>(l), right_copy = left_width + static_cast<size_t>(r);
+      if (full) {
+        scope.fields[left_copy].hidden = true;
+        scope.fields[right_copy].hidden = true;
+        coalesced.emplace_back(left_copy, right_copy);
+        continue;
+      }
       scope.fields[right_join ? left_copy : right_copy].hidden = true;
       scope.fields[right_join ? right_copy : left_copy].using_order = static_cast<int>(&c - &columns[0]);
     }
     return Status::ok();
+  }
+
+  // A FULL JOIN ... USING's columns: `join` and, after its columns, COALESCE(left.c,
+  // right.c) for each pair, unqualified in `scope` (either side's copy stays reachable
+  // by its qualified name), as Calcite plans it for Flink.
+  Result<PlanPtr> coalesceUsing(PlanPtr join, Scope& scope, const std::vector<std::pair<size_t, size_t>>& coalesced,
+                                Pos pos) {
+    if (coalesced.empty()) return join;
+    PlanPtr calc = keepColumns(join, std::vector<bool>(join->schema.size(), true));
+    for (size_t k = 0; k < coalesced.size(); ++k) {
+      const auto [l, r] = coalesced[k];
+      std::vector<ExprP> args;
+      args.push_back(std::make_unique<InputRef>(static_cast<int>(l), join->schema[l].type));
+      args.push_back(std::make_unique<InputRef>(static_cast<int>(r), join->schema[r].type));
+      EDDY_ASSIGN_OR_RETURN(ExprP value, bindCall("COALESCE", std::move(args), pos));
+      const std::string& name = scope.fields[l].name;
+      calc->schema.push_back({name, value->type()});
+      calc->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
+      Field f{"", name, calc->schema.back().type};
+      f.using_order = static_cast<int>(k);
+      scope.fields.push_back(f);
+    }
+    return calc;
   }
 
   // A regular join. `where` (an inner or cross join directly under SELECT) joins the ON
@@ -822,8 +851,9 @@ class Planner {
                                               : JoinType::kInner;
     std::vector<const Expr*> conjuncts;
     if (ref.on) splitConjuncts(*ref.on, conjuncts);
+    std::vector<std::pair<size_t, size_t>> coalesced;  // FULL JOIN ... USING's pairs.
     if (!ref.using_columns.empty() || ref.natural) {
-      EDDY_RETURN_IF_ERROR(usingConditions(ref, left_scope, right_scope, scope, conjuncts));
+      EDDY_RETURN_IF_ERROR(usingConditions(ref, left_scope, right_scope, scope, conjuncts, coalesced));
     }
     conjuncts.insert(conjuncts.end(), where.begin(), where.end());
     std::vector<ExprP> residual, left_filters, right_filters;
@@ -901,7 +931,7 @@ class Planner {
     if (as_of >= 0) return temporalJoin(ref, node, as_of);
     if (window) {
       if (updates) return sqlError(ref.pos, "a window join does not support consuming update and delete changes");
-      return PlanPtr(node);  // Append-only: each window's rows come out once it fires.
+      return coalesceUsing(node, scope, coalesced, ref.pos);  // Append-only: a window's rows come out as it fires.
     }
     if (interval) {
       if (updates) {
@@ -913,10 +943,10 @@ class Planner {
       } else if (!right_nullable && right->rowtime >= 0) {
         node->rowtime = left_width + right->rowtime;
       }
-      return PlanPtr(node);
+      return coalesceUsing(node, scope, coalesced, ref.pos);
     }
     node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
-    return PlanPtr(node);
+    return coalesceUsing(node, scope, coalesced, ref.pos);
   }
 
   // `FROM t, LATERAL TABLE(f(t.x)) [AS T(a, b)]` (also CROSS JOIN, JOIN ... ON TRUE, or
