@@ -197,6 +197,10 @@ struct Statement {
   std::vector<std::string> primary_key;
   std::vector<std::string> partition_keys;  // PARTITIONED BY (...)
   std::vector<std::pair<std::string, std::string>> options;  // WITH ('k' = 'v')
+  // CREATE TABLE ... LIKE `like_table` (strategy feature, ...): each as
+  // (INCLUDING|EXCLUDING|OVERWRITING, ALL|CONSTRAINTS|GENERATED|METADATA|OPTIONS|PARTITIONS|WATERMARKS).
+  std::string like_table;
+  std::vector<std::pair<std::string, std::string>> like_options;
   std::vector<std::string> view_columns;
   std::shared_ptr<Query> query;  // view, insert, query, explain
   std::vector<std::string> insert_columns;

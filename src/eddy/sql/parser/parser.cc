@@ -369,10 +369,37 @@ class Parser {
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
+    if (acceptKeyword("LIKE")) {
+      EDDY_ASSIGN_OR_RETURN(st->like_table, qualifiedName("the table to copy"));
+      if (acceptSymbol("(")) {
+        do {
+          if (!peek().isKeyword("INCLUDING") && !peek().isKeyword("EXCLUDING") && !peek().isKeyword("OVERWRITING")) {
+            return unexpected("INCLUDING, EXCLUDING or OVERWRITING");
+          }
+          const Token strategy = next();
+          static const char* const kFeatures[] = {"ALL", "CONSTRAINTS", "GENERATED", "METADATA", "OPTIONS",
+                                                  "PARTITIONS", "WATERMARKS"};
+          const char* feature = nullptr;
+          for (const char* f : kFeatures) {
+            if (peek().isKeyword(f)) feature = f;
+          }
+          if (!feature) return unexpected("ALL, CONSTRAINTS, GENERATED, METADATA, OPTIONS, PARTITIONS or WATERMARKS");
+          const Pos at = next().pos;
+          const std::string how = upper(strategy.text);
+          if (how == "OVERWRITING" && (std::string(feature) == "ALL" || std::string(feature) == "CONSTRAINTS" ||
+                                       std::string(feature) == "PARTITIONS")) {
+            return sqlError(at, std::string("Illegal merging strategy 'OVERWRITING' for '") + feature + "' option.");
+          }
+          st->like_options.emplace_back(how, feature);
+        } while (!acceptSymbol(")"));
+      }
+      if (st->query) return sqlError(st->pos, "CREATE TABLE ... LIKE cannot also be AS SELECT");
+      return st;
+    }
     if (acceptKeyword("AS")) {
       EDDY_ASSIGN_OR_RETURN(st->query, query());
     } else if (st->columns.empty()) {
-      return unexpected("'(' and the table's columns, or AS and a query");
+      return unexpected("'(' and the table's columns, AS and a query, or LIKE and a table");
     }
     return st;
   }

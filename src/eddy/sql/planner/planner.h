@@ -36,6 +36,12 @@ struct Catalog {
 /// watermark (its column becomes the rowtime attribute).
 Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st);
 
+/// CREATE TABLE `own` ... LIKE `base` (Flink's MergeTableLikeUtil): one CREATE TABLE
+/// with base's columns, then own's, merged feature by feature as own's LIKE options say
+/// (default INCLUDING ALL OVERWRITING OPTIONS). Both statements are consumed. Errors
+/// are Flink's, at own's position.
+Result<std::unique_ptr<ast::Statement>> mergeTableLike(ast::Statement base, ast::Statement own);
+
 /// Turns a query into a plan: names resolved against `catalog`, types checked and
 /// coerced, aggregates and windows recognised. Errors read `SQL error at line L,
 /// column C: ...`.

@@ -859,6 +859,30 @@ Result<std::string> TableEnvironment::explainSql(const std::string& query) {
   return plan->explain();
 }
 
+Result<std::shared_ptr<TableDef>> TableEnvironment::createTableLike(const ast::Statement& st) {
+  auto base = catalog_.tables.find(st.like_table);
+  if (base == catalog_.tables.end()) {
+    if (catalog_.views.count(st.like_table)) {
+      return sqlError(st.pos, "Source table " + qualifiedIdentifier(st.like_table) +
+                                  " of the LIKE clause can not be a VIEW");
+    }
+    return sqlError(st.pos, "Source table " + qualifiedIdentifier(st.like_table) + " of the LIKE clause not found" +
+                                didYouMean(st.like_table, catalog_.names()));
+  }
+  // Both statements afresh, for the merged one to own their parts: the base table as
+  // SHOW CREATE TABLE writes it (so ALTER TABLE and CREATE TABLE AS are in it), this
+  // one from its text, put where it stands in the script so errors point into it.
+  EDDY_ASSIGN_OR_RETURN(auto base_parsed, parseScript(showCreateTable(*base->second)));
+  const std::string placed = std::string(static_cast<size_t>(std::max(0, st.pos.line - 1)), '\n') +
+                             std::string(static_cast<size_t>(std::max(0, st.pos.col - 1)), ' ') + st.text;
+  EDDY_ASSIGN_OR_RETURN(auto own_parsed, parseScript(placed));
+  if (base_parsed.size() != 1 || own_parsed.size() != 1) {
+    return sqlError(st.pos, "CREATE TABLE ... LIKE: cannot read the definition of table '" + st.like_table + "' back");
+  }
+  EDDY_ASSIGN_OR_RETURN(auto merged, mergeTableLike(std::move(*base_parsed[0]), std::move(*own_parsed[0])));
+  return bindCreateTable(*merged);
+}
+
 Status TableEnvironment::run(const ast::Statement& st) {
   using K = ast::Statement::Kind;
   switch (st.kind) {
@@ -882,6 +906,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
         def->metadata.assign(n, "");
         def->metadata_virtual.assign(n, false);
         def->partition_keys = st.partition_keys;
+      } else if (!st.like_table.empty()) {
+        EDDY_ASSIGN_OR_RETURN(def, createTableLike(st));
       } else {
         EDDY_ASSIGN_OR_RETURN(def, bindCreateTable(st));
       }

@@ -102,6 +102,8 @@ class TableEnvironment {
 
  private:
   Status run(const ast::Statement& st);
+  // CREATE TABLE ... LIKE: the base table's definition merged with this one.
+  Result<std::shared_ptr<TableDef>> createTableLike(const ast::Statement& st);
   Result<api::DataStream<Row>> toStream(const Table& table, bool changelog);
   Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
   void info(const std::string& s);
