@@ -176,6 +176,7 @@ struct Statement {
     kUse,                 // USE CATALOG c (`key` = "CATALOG") / USE db: `name`.
     kDescribe,
     kShowCreateTable,  // SHOW CREATE TABLE `name`
+    kShowCreateView,   // SHOW CREATE VIEW `name`
     kSet,
     kReset,
     kExplain,
@@ -202,6 +203,7 @@ struct Statement {
   std::string like_table;
   std::vector<std::pair<std::string, std::string>> like_options;
   std::vector<std::string> view_columns;
+  std::string query_text;  // CREATE VIEW: its query as written (SHOW CREATE VIEW).
   std::shared_ptr<Query> query;  // view, insert, query, explain
   std::vector<std::string> insert_columns;
   std::vector<std::pair<std::string, std::string>> hint_options;  // INSERT INTO t /*+ OPTIONS(...) */

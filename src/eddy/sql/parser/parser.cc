@@ -163,12 +163,10 @@ class Parser {
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "CURRENT " + upper(next().text);
       } else if (acceptKeyword("CREATE")) {
-        if (peek().isKeyword("VIEW")) {
-          return sqlError(peek().pos, "SHOW CREATE VIEW is not supported; DESCRIBE shows a view's columns");
-        }
-        if (!acceptKeyword("TABLE")) return unexpected("TABLE");
-        st->kind = ast::Statement::Kind::kShowCreateTable;
-        EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+        const bool view = acceptKeyword("VIEW");
+        if (!view && !acceptKeyword("TABLE")) return unexpected("TABLE or VIEW");
+        st->kind = view ? ast::Statement::Kind::kShowCreateView : ast::Statement::Kind::kShowCreateTable;
+        EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName(view ? "a view name" : "a table name"));
       } else if (acceptKeyword("COLUMNS")) {
         // SHOW COLUMNS FROM|IN t: what DESCRIBE t shows.
         if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return unexpected("FROM or IN");
@@ -459,7 +457,12 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
     EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+    const size_t start = peek().offset;
     EDDY_ASSIGN_OR_RETURN(st->query, query());
+    st->query_text = std::string(text_.substr(start, peek().offset - start));
+    while (!st->query_text.empty() && std::isspace(static_cast<unsigned char>(st->query_text.back()))) {
+      st->query_text.pop_back();
+    }
     return st;
   }
 

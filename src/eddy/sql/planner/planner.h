@@ -20,6 +20,8 @@ struct Catalog {
     PlanPtr plan;                       // ... or a Table's plan (createTemporaryView).
     std::vector<std::string> columns;
     Schema schema;
+    std::string text;  // A CREATE VIEW's query as written ("": a Table's).
+    bool temporary = false;
   };
   std::map<std::string, View> views;
   /// User-defined scalar functions, by upper-case name (function names are not case

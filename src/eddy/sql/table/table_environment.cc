@@ -940,6 +940,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
       EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
       Catalog::View v;
       v.query = st.query;
+      v.text = st.query_text;
+      v.temporary = st.temporary;
       v.columns = st.view_columns;
       v.schema = plan->schema;
       if (!v.columns.empty() && v.columns.size() != v.schema.size()) {
@@ -1085,6 +1087,28 @@ Status TableEnvironment::run(const ast::Statement& st) {
       std::string ddl = showCreateTable(*t->second);
       if (!ddl.empty() && ddl.back() == '\n') ddl.pop_back();  // The row's text, without Flink's last newline.
       info("+I[" + ddl + "]");
+      return Status::ok();
+    }
+    case K::kShowCreateView: {
+      auto v = catalog_.views.find(st.name);
+      if (v == catalog_.views.end()) {
+        if (catalog_.tables.count(st.name)) {
+          return sqlError(st.pos, "SHOW CREATE VIEW is only supported for views, but " + qualifiedIdentifier(st.name) +
+                                      " is a table. Please use SHOW CREATE TABLE instead.");
+        }
+        return sqlError(st.pos, "View '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
+      }
+      if (v->second.text.empty()) {
+        return sqlError(st.pos, "SHOW CREATE VIEW is not supported for views registered by Table API.");
+      }
+      // Flink writes Calcite's expanded query; the query as written is what is kept here.
+      std::string columns;
+      for (size_t c = 0; c < v->second.schema.size(); ++c) {
+        const std::string& name = v->second.columns.empty() ? v->second.schema[c].name : v->second.columns[c];
+        columns += (c ? ", " : "") + escapeIdentifier(name);
+      }
+      info("+I[CREATE " + std::string(v->second.temporary ? "TEMPORARY " : "") + "VIEW " +
+           qualifiedIdentifier(st.name) + "(" + columns + ") as\n" + v->second.text + "]");
       return Status::ok();
     }
     case K::kSet:

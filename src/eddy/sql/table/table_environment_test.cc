@@ -510,6 +510,11 @@ TEST(TableEnvironment, ATableFromADataStreamIsNotForExecuteSql) {
   EXPECT_NE(st.message().find("comes from a DataStream"), std::string::npos) << st.message();
   TableEnvironment plain(out);
   EXPECT_FALSE(plain.fromDataStream(s, {{"x", LogicalType::bigint()}}).isOk());
+  // As in Flink, such a view has no SQL to show.
+  st = tenv->executeSql("SHOW CREATE VIEW xs");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("SHOW CREATE VIEW is not supported for views registered by Table API."), std::string::npos)
+      << st.message();
 }
 
 }  // namespace
