@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/session_time_zone.h"
 
 namespace eddy::sql {
 
@@ -331,7 +332,10 @@ const Column& NowCall::eval(const RecordBatch& in) {
     return out_;
   }
   const Clock* clock = sql_clock.load();
-  int64_t now = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
+  const int64_t instant = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
+  // PROCTIME() and CURRENT_TIMESTAMP are instants; the others the session's wall clock.
+  const bool zoned = what_ == What::kProcTime || what_ == What::kCurrentTimestamp;
+  const int64_t now = zoned ? instant : sessionTimeZone().toLocal(instant);
   int64_t v = what_ == What::kCurrentDate ? floorDays(now) : now;
   if (what_ == What::kLocalTime) v = now - floorDays(now) * 86400000;  // Milliseconds of the day (TIME(0): seconds).
   if (what_ == What::kLocalTime) v -= v % 1000;
@@ -508,6 +512,7 @@ int64_t truncateTo(const LogicalType& t, int64_t v) {
 
 std::string toText(const Value& v, const LogicalType& t) { return formatValue(v, t); }
 
+
 bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, Value& out, std::string* error) {
   out = Value();
   if (in.null) return true;
@@ -570,6 +575,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       case TypeId::kTimestamp:
       case TypeId::kTimestampLtz:
         if (!parseTimestamp(trimmed, out.i)) return fail(bad);
+        if (to.id == TypeId::kTimestampLtz) out.i = sessionTimeZone().toUtc(out.i);  // Text is wall-clock time.
         return true;
       default:
         return fail(bad);
@@ -611,8 +617,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       return true;
     case TypeId::kDate:
       if (from.isTimestamp()) {
-        int64_t ms = in.i;
-        out.i = floorDays(ms);
+        out.i = floorDays(wallClock(in.i, from));
         return true;
       }
       if (from.id == TypeId::kDate) {
@@ -622,7 +627,8 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       break;
     case TypeId::kTime:
       if (from.isTimestamp()) {
-        out.i = ((in.i % 86400000) + 86400000) % 86400000;
+        const int64_t ms = wallClock(in.i, from);
+        out.i = ((ms % 86400000) + 86400000) % 86400000;
         return true;
       }
       if (from.id == TypeId::kTime) {
@@ -631,13 +637,20 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       }
       break;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz:
+    case TypeId::kTimestampLtz: {
+      // TIMESTAMP and DATE are wall-clock times, TIMESTAMP_LTZ an instant: between them
+      // the session time zone converts.
+      const bool to_instant = to.id == TypeId::kTimestampLtz;
       if (from.isTimestamp()) {
-        out.i = in.i;
+        const bool from_instant = from.id == TypeId::kTimestampLtz;
+        out.i = from_instant == to_instant ? in.i
+                : to_instant               ? sessionTimeZone().toUtc(in.i)
+                                           : sessionTimeZone().toLocal(in.i);
         return true;
       }
       if (from.id == TypeId::kDate) {
         out.i = in.i * 86400000;
+        if (to_instant) out.i = sessionTimeZone().toUtc(out.i);
         return true;
       }
       if (from.isInteger() && to.id == TypeId::kTimestampLtz) {
@@ -645,6 +658,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
         return true;
       }
       break;
+    }
     case TypeId::kIntervalDayTime:
     case TypeId::kIntervalYearMonth:
       if (from.id == to.id) {

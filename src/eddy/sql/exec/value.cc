@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/session_time_zone.h"
 
 namespace eddy::sql {
 
@@ -258,8 +259,8 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kMultiset: return v.s;
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz: return formatTimestamp(v.i, t.precision);
+    case TypeId::kTimestamp: return formatTimestamp(v.i, t.precision);
+    case TypeId::kTimestampLtz: return formatTimestamp(sessionTimeZone().toLocal(v.i), t.precision);
     case TypeId::kIntervalDayTime: {
       // Flink prints INTERVAL SECOND(3) as "+0 00:05:00.000".
       int64_t ms = v.i < 0 ? -v.i : v.i;

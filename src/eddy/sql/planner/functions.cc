@@ -1,6 +1,7 @@
 #include "eddy/sql/planner/functions.h"
 
 #include "eddy/sql/exec/digests.h"
+#include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/regex.h"
 
 #include <algorithm>
@@ -897,7 +898,7 @@ void registerAll() {
       if (t.isString()) {
         if (!parseTimestamp(v[0].s, ms)) return Value();
       } else {
-        ms = t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i;
+        ms = t.id == TypeId::kDate ? v[0].i * 86400000 : wallClock(v[0].i, t);
       }
       return Value::ofString(formatPattern(ms, v[1].s));
     });
@@ -937,13 +938,15 @@ void registerAll() {
     return row(n, LogicalType::bigint(), std::move(args), [](const std::vector<Value>& v) {
       int64_t ms;
       bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
+      if (ok) ms = sessionTimeZone().toUtc(ms);  // The text is the session's wall-clock time.
       return ok ? Value::ofInt(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) : Value();
     });
   };
   r["FROM_UNIXTIME"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
     return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-      return Value::ofString(formatPattern(v[0].i * 1000, v.size() > 1 ? v[1].s : "yyyy-MM-dd HH:mm:ss"));
+      const int64_t ms = sessionTimeZone().toLocal(v[0].i * 1000);  // In the session's time zone.
+      return Value::ofString(formatPattern(ms, v.size() > 1 ? v[1].s : "yyyy-MM-dd HH:mm:ss"));
     });
   };
   r["EXTRACT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -957,7 +960,7 @@ void registerAll() {
     Args one;
     one.push_back(std::move(args[1]));
     return row(n, LogicalType::bigint(), std::move(one), [unit, t](const std::vector<Value>& v) {
-      const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : v[0].i);
+      const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : wallClock(v[0].i, t));
       const int64_t days = c.days, tod = c.ms_of_day;
       if (unit == "YEAR") return Value::ofInt(c.year);
       if (unit == "MONTH") return Value::ofInt(c.month);
@@ -1089,8 +1092,10 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
   if (std::find(kUnits.begin(), kUnits.end(), unit) == kUnits.end()) return argError(n, pos, "unknown unit " + unit);
   args.pop_back();
   const bool date = t.id == TypeId::kDate;
-  return row(n, t, std::move(args), [unit, date, floor](const std::vector<Value>& v) {
-    const int64_t ms = date ? v[0].i * 86400000 : v[0].i;
+  // A TIMESTAMP_LTZ rounds on the session's clock (its midnight, its hours).
+  const bool instant = t.id == TypeId::kTimestampLtz;
+  return row(n, t, std::move(args), [unit, date, floor, instant](const std::vector<Value>& v) {
+    const int64_t ms = date ? v[0].i * 86400000 : instant ? sessionTimeZone().toLocal(v[0].i) : v[0].i;
     const CivilTime c = civilFromMillis(ms);
     int64_t down;
     int64_t step_months = 0, step_ms = 0;
@@ -1114,7 +1119,7 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
         out = down + step_ms;
       }
     }
-    return Value::ofInt(date ? out / 86400000 : out);
+    return Value::ofInt(date ? out / 86400000 : instant ? sessionTimeZone().toUtc(out) : out);
   });
 }
 

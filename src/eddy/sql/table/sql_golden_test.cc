@@ -25,6 +25,7 @@
 #include <set>
 #include <sstream>
 
+#include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/table/changelog_testing.h"
 #include "eddy/sql/table/table_environment.h"
 
@@ -75,6 +76,7 @@ bool runFile(const std::string& path, int& cases, int parallelism) {
 
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
+  eddy::sql::setSessionTimeZone(eddy::TimeZone());  // Each file starts in UTC, whatever the last one SET.
   if (parallelism > 0) {
     eddy::Status st = env.executeSql("SET 'parallelism.default' = '" + std::to_string(parallelism) + "'");
     out->take();

@@ -10,6 +10,7 @@
 #include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
+#include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/lookup_join_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
@@ -559,6 +560,8 @@ class Translator {
   const std::map<std::string, Stream>* streams_;
 };
 
+constexpr const char* kLocalTimeZone = "table.local-time-zone";
+
 // `name`, with a backquote in it doubled (Flink's EncodingUtils.escapeIdentifier).
 std::string escapeIdentifier(const std::string& name) {
   std::string out = "`";
@@ -757,7 +760,15 @@ Status TableEnvironment::executeScript(const std::string& script) {
     dry.catalog_ = catalog_;
     dry.config_ = config_;
     dry.dry_run_ = true;
-    for (const auto& st : statements) EDDY_RETURN_IF_ERROR(dry.run(*st));
+    const TimeZone zone = sessionTimeZone();  // The copy's SETs must not outlive the check.
+    for (const auto& st : statements) {
+      Status checked = dry.run(*st);
+      if (!checked.isOk()) {
+        setSessionTimeZone(zone);
+        return checked;
+      }
+    }
+    setSessionTimeZone(zone);
   }
   for (const auto& st : statements) EDDY_RETURN_IF_ERROR(run(*st));
   return Status::ok();
@@ -1116,6 +1127,17 @@ Status TableEnvironment::run(const ast::Statement& st) {
         for (const auto& [k, v] : config_) info("+I[" + k + ", " + v + "]");
         return Status::ok();
       }
+      if (st.key == kLocalTimeZone) {
+        // 'default' is the machine's zone in Flink; here the session starts in UTC.
+        auto zone = st.value == "default" ? Result<TimeZone>(TimeZone()) : TimeZone::of(st.value);
+        if (!zone.isOk()) {
+          return sqlError(st.pos, "Invalid time zone '" + st.value + "' for 'table.local-time-zone' (" +
+                                      zone.status().message() +
+                                      "): a tz database ID such as 'America/Los_Angeles', or an offset such as "
+                                      "'GMT+08:00' or 'UTC+08:00'");
+        }
+        setSessionTimeZone(*zone);
+      }
       config_[st.key] = st.value;
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
@@ -1125,6 +1147,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       } else {
         config_.erase(st.key);
       }
+      if (st.key.empty() || st.key == kLocalTimeZone) setSessionTimeZone(TimeZone());
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     case K::kExplain: {

@@ -13,6 +13,7 @@
 
 #include "eddy/api/eddy.h"
 #include "eddy/api/testing_util.h"
+#include "eddy/sql/exec/session_time_zone.h"
 
 namespace eddy::sql {
 namespace {
@@ -274,6 +275,31 @@ TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
   EXPECT_TRUE(described);
   EXPECT_EQ(lines.back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
                           "2024-01-02 03:04:05.123, 2024-01-02]");
+}
+
+TEST(TableEnvironment, TheClockReadsInTheSessionTimeZone) {
+  ManualClock clock(Timestamp{1704164645123});  // 2024-01-02 03:04:05.123 UTC
+  setSqlClock(&clock);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  // 11:04:05 in Shanghai; 2024-01-01 17:04:05 in Honolulu (UTC-10), the day before.
+  Status st = env.executeScript(
+      "CREATE TABLE p (a INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
+      "SET 'table.local-time-zone' = 'Asia/Shanghai';\n"
+      "SELECT proc, CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, LOCALTIME FROM p;\n"
+      "SET 'table.local-time-zone' = 'Pacific/Honolulu';\n"
+      "SELECT proc, CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, LOCALTIME FROM p;\n"
+      "RESET;");
+  setSqlClock(nullptr);
+  ASSERT_TRUE(st.isOk()) << st.message();
+  std::vector<std::string> rows;
+  for (const auto& l : out->take()) {
+    if (l.rfind("+I", 0) == 0) rows.push_back(l);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "+I[2024-01-02 11:04:05.123, 2024-01-02 11:04:05.123, 2024-01-02 11:04:05.123, 2024-01-02, 11:04:05]",
+                      "+I[2024-01-01 17:04:05.123, 2024-01-01 17:04:05.123, 2024-01-01 17:04:05.123, 2024-01-01, 17:04:05]"}));
+  EXPECT_TRUE(sessionTimeZone().isUtc());  // RESET
 }
 
 std::vector<std::string> rowsOf(ListCollector& out) {
