@@ -258,42 +258,40 @@ TEST(TableEnvironment, UserDefinedTableFunctions) {
   EXPECT_NE(bad.message().find("only supports ON TRUE"), std::string::npos) << bad.message();
 }
 
-TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
-  ManualClock clock(Timestamp{1704164645123});  // 2024-01-02 03:04:05.123 UTC
+// Runs `script` with the SQL clock at 2024-01-02 03:04:05.123 UTC: its output lines.
+Result<std::vector<std::string>> runAtTheClock(const std::string& script) {
+  ManualClock clock(Timestamp{1704164645123});
   setSqlClock(&clock);
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   Status st = env.executeScript(
-      "CREATE TABLE p (a INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
-      "DESCRIBE p;\n"
-      "SELECT proc, CURRENT_TIMESTAMP, NOW(), LOCALTIMESTAMP, CURRENT_DATE FROM p;");
+      "CREATE TABLE p (a INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n" + script);
   setSqlClock(nullptr);
-  ASSERT_TRUE(st.isOk()) << st.message();
-  std::vector<std::string> lines = out->take();
+  if (!st.isOk()) return st;
+  return out->take();
+}
+
+TEST(TableEnvironment, ProcessingTimeFunctionsReadTheInstalledClock) {
+  auto lines = runAtTheClock("DESCRIBE p;\nSELECT proc, CURRENT_TIMESTAMP, NOW(), LOCALTIMESTAMP, CURRENT_DATE FROM p;");
+  ASSERT_TRUE(lines.isOk()) << lines.status().message();
   bool described = false;
-  for (const auto& l : lines) described = described || l.find("TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*") != std::string::npos;
+  for (const auto& l : *lines) described = described || l.find("TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*") != std::string::npos;
   EXPECT_TRUE(described);
-  EXPECT_EQ(lines.back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
-                          "2024-01-02 03:04:05.123, 2024-01-02]");
+  EXPECT_EQ(lines->back(), "+I[2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, 2024-01-02 03:04:05.123, "
+                           "2024-01-02 03:04:05.123, 2024-01-02]");
 }
 
 TEST(TableEnvironment, TheClockReadsInTheSessionTimeZone) {
-  ManualClock clock(Timestamp{1704164645123});  // 2024-01-02 03:04:05.123 UTC
-  setSqlClock(&clock);
-  auto out = std::make_shared<ListCollector>();
-  TableEnvironment env(out);
   // 11:04:05 in Shanghai; 2024-01-01 17:04:05 in Honolulu (UTC-10), the day before.
-  Status st = env.executeScript(
-      "CREATE TABLE p (a INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
+  auto lines = runAtTheClock(
       "SET 'table.local-time-zone' = 'Asia/Shanghai';\n"
       "SELECT proc, CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, LOCALTIME FROM p;\n"
       "SET 'table.local-time-zone' = 'Pacific/Honolulu';\n"
       "SELECT proc, CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, LOCALTIME FROM p;\n"
       "RESET;");
-  setSqlClock(nullptr);
-  ASSERT_TRUE(st.isOk()) << st.message();
+  ASSERT_TRUE(lines.isOk()) << lines.status().message();
   std::vector<std::string> rows;
-  for (const auto& l : out->take()) {
+  for (const auto& l : *lines) {
     if (l.rfind("+I", 0) == 0) rows.push_back(l);
   }
   EXPECT_EQ(rows, (std::vector<std::string>{
