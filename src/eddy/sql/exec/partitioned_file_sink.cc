@@ -1,7 +1,12 @@
 #include "eddy/sql/exec/partitioned_file_sink.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+
+#include "eddy/sql/exec/connector_options.h"
 
 namespace eddy::sql {
 namespace {
@@ -92,11 +97,57 @@ Result<PartitionedTransaction> PartitionedTransaction::deserialize(DataInputView
   return t;
 }
 
+Result<std::string> partitionCommitSuccessFile(const std::string& table,
+                                               const std::map<std::string, std::string>& options) {
+  auto option = [&](const std::string& key, const std::string& otherwise) {
+    auto it = options.find(key);
+    return it == options.end() ? otherwise : it->second;
+  };
+  auto unsupported = [&](const std::string& key, const std::string& why) {
+    return Status::invalidArgument("table '" + table + "': option '" + key + "' = '" + option(key, "") + "': " + why);
+  };
+  const std::string trigger = option("sink.partition-commit.trigger", "process-time");
+  if (trigger != "process-time") {
+    return unsupported("sink.partition-commit.trigger",
+                       "only 'process-time' is supported (a partition commits with the checkpoint of its files)");
+  }
+  int64_t delay = 0;
+  if (!parseDurationMillis(option("sink.partition-commit.delay", "0 s"), &delay)) {
+    return unsupported("sink.partition-commit.delay", "not a duration");
+  }
+  if (delay != 0) {
+    return unsupported("sink.partition-commit.delay",
+                       "only 0 is supported (a partition commits with the checkpoint of its files)");
+  }
+  const std::string kinds = option("sink.partition-commit.policy.kind", "");
+  bool success_file = false;
+  for (size_t start = 0; !kinds.empty() && start <= kinds.size();) {
+    const size_t comma = kinds.find(',', start);
+    std::string kind = kinds.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    kind.erase(0, kind.find_first_not_of(' '));
+    kind.erase(kind.find_last_not_of(' ') + 1);
+    if (kind != "success-file") {
+      return unsupported("sink.partition-commit.policy.kind",
+                         "'" + kind + "' is not supported ('success-file' is; there is no Hive metastore)");
+    }
+    success_file = true;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (!success_file) return std::string();
+  const std::string name = option("sink.partition-commit.success-file.name", "_SUCCESS");
+  if (name.empty() || name.find('/') != std::string::npos) {
+    return unsupported("sink.partition-commit.success-file.name", "a file name is needed");
+  }
+  return name;
+}
+
 PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> partition_columns,
                                          std::vector<std::string> partition_keys, std::vector<LogicalType> types,
-                                         BatchEncoder encode)
+                                         BatchEncoder encode, std::string success_file)
     : path_(std::move(path)), partition_columns_(std::move(partition_columns)),
-      partition_keys_(std::move(partition_keys)), types_(std::move(types)), encode_(std::move(encode)) {
+      partition_keys_(std::move(partition_keys)), types_(std::move(types)), encode_(std::move(encode)),
+      success_file_(std::move(success_file)) {
   for (int c = 0; c < static_cast<int>(types_.size()); ++c) {
     if (std::find(partition_columns_.begin(), partition_columns_.end(), c) == partition_columns_.end()) {
       data_columns_.push_back(c);
@@ -107,7 +158,7 @@ PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> part
 // Each subtask gets its own copy before it starts; writers are made per subtask.
 PartitionedFileSink::PartitionedFileSink(const PartitionedFileSink& o)
     : path_(o.path_), partition_columns_(o.partition_columns_), partition_keys_(o.partition_keys_), types_(o.types_),
-      data_columns_(o.data_columns_), encode_(o.encode_) {}
+      data_columns_(o.data_columns_), encode_(o.encode_), success_file_(o.success_file_) {}
 
 void PartitionedFileSink::open() {
   std::error_code ec;
@@ -148,7 +199,16 @@ void PartitionedFileSink::preCommit(PartitionedTransaction& txn) {
 }
 
 void PartitionedFileSink::commit(PartitionedTransaction& txn) {
-  for (auto& [dir, t] : txn.partitions) writer(dir).commit(t);
+  for (auto& [dir, t] : txn.partitions) {
+    writer(dir).commit(t);
+    if (success_file_.empty()) continue;
+    // The success-file policy: an empty file marks the partition as committed.
+    const std::string marker = path_ + "/" + dir + "/" + success_file_;
+    std::FILE* f = std::fopen(marker.c_str(), "a");
+    if (f == nullptr || std::fclose(f) != 0) {
+      throw std::runtime_error("filesystem sink: cannot write the success file " + marker + ": " + std::strerror(errno));
+    }
+  }
 }
 
 void PartitionedFileSink::abort(PartitionedTransaction& txn) {

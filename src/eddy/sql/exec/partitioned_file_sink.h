@@ -20,6 +20,14 @@ std::string partitionPath(const std::vector<std::string>& keys, const std::vecto
 /// A partition directory name's value, unescaped; nullopt for the default partition.
 std::optional<std::string> partitionValue(std::string_view escaped);
 
+/// A filesystem table's partition commit options (Flink's `sink.partition-commit.*`):
+/// the success file's name (`sink.partition-commit.success-file.name`, default
+/// `_SUCCESS`) when `sink.partition-commit.policy.kind` is 'success-file', "" when no
+/// policy is set. Partitions commit with the checkpoint that commits their parts (the
+/// process-time trigger without delay); the metastore and custom policies, the
+/// partition-time trigger and a delay fail, naming the option.
+Result<std::string> partitionCommitSuccessFile(const std::string& table, const std::map<std::string, std::string>& options);
+
 /// One transaction of the partitioned file sink: per partition directory, its parts.
 struct PartitionedTransaction {
   std::map<std::string, operators::FileTransaction> partitions;
@@ -32,13 +40,16 @@ struct PartitionedTransaction {
 /// the same exactly-once life as the unpartitioned sink (FileSink): parts are hidden
 /// until the checkpoint that covers them completes (or the input ends without
 /// checkpointing). `partition_columns` index the input; `encode` formats the other
-/// columns, in order.
+/// columns, in order. With a `success_file` name (Flink's 'success-file' partition
+/// commit policy), committing a partition's parts also writes that empty file into its
+/// directory: each subtask as its own parts commit, so a partition written by several
+/// subtasks has it once the first of them has committed.
 /// Thread: the task thread.
 class PartitionedFileSink final
     : public operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction> {
  public:
   PartitionedFileSink(std::string path, std::vector<int> partition_columns, std::vector<std::string> partition_keys,
-                      std::vector<LogicalType> types, BatchEncoder encode);
+                      std::vector<LogicalType> types, BatchEncoder encode, std::string success_file = "");
   PartitionedFileSink(const PartitionedFileSink& o);
   using Context = operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::Context;
   using operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::invoke;
@@ -62,6 +73,7 @@ class PartitionedFileSink final
   std::vector<LogicalType> types_;  // Of every input column.
   std::vector<int> data_columns_;   // The others.
   BatchEncoder encode_;
+  std::string success_file_;  // "" when partitions are not marked.
   std::map<std::string, std::unique_ptr<operators::PartFileWriter>> writers_;
 };
 

@@ -32,14 +32,15 @@ RecordBatch rows(const std::vector<std::pair<std::string, int64_t>>& values) {
   return b;
 }
 
-std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir) {
+std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir, const std::string& success_file = "") {
   BatchEncoder encode = [](const RecordBatch& b) {
     std::string s;
     for (size_t r = 0; r < b.size(); ++r) s += (r ? "\n" : "") + std::to_string(b.columns[0].i64[r]);
     return s;
   };
   return std::make_unique<Sink>(PartitionedFileSink(dir.string(), {0}, {"dt"},
-                                                    {LogicalType::string(), LogicalType::bigint()}, encode));
+                                                    {LogicalType::string(), LogicalType::bigint()}, encode,
+                                                    success_file));
 }
 
 // Visible files as "<partition>: <content>", hidden ones as "<partition>: hidden".
@@ -97,6 +98,50 @@ TEST(PartitionedFileSink, PartitionPathsEscapeAndUnescapeAsFlinks) {
   EXPECT_EQ(partitionPath({"dt"}, {Value::ofString("")}, t), "dt=__DEFAULT_PARTITION__");
   EXPECT_EQ(partitionValue("2024%2F01%3A02"), std::optional<std::string>("2024/01:02"));
   EXPECT_EQ(partitionValue("__DEFAULT_PARTITION__"), std::nullopt);
+}
+
+TEST(PartitionedFileSink, TheSuccessFilePolicyMarksAPartitionWhenItsPartsCommit) {
+  fs::path dir = fs::temp_directory_path() / ("eddy_psink_success_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    Harness h(sink(dir, "_DONE"));
+    auto& op = h.as<Sink>();
+    op.processElement({rows({{"a", 1}, {"b", 2}}), 0});
+    ASSERT_TRUE(h.op().snapshotState(1).isOk());
+    EXPECT_FALSE(fs::exists(dir / "dt=a" / "_DONE"));  // Not before the checkpoint completes.
+    h.op().notifyCheckpointComplete(1);
+    EXPECT_TRUE(fs::exists(dir / "dt=a" / "_DONE"));
+    EXPECT_TRUE(fs::exists(dir / "dt=b" / "_DONE"));
+    EXPECT_EQ(fs::file_size(dir / "dt=a" / "_DONE"), 0u);
+    // Only partitions with parts in the checkpoint are marked.
+    op.processElement({rows({{"c", 3}})});
+    ASSERT_TRUE(h.op().snapshotState(2).isOk());
+    EXPECT_FALSE(fs::exists(dir / "dt=c" / "_DONE"));
+    h.op().notifyCheckpointComplete(2);
+    EXPECT_TRUE(fs::exists(dir / "dt=c" / "_DONE"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST(PartitionedFileSink, PartitionCommitOptionsAreFlinksOrFailNamingTheOption) {
+  auto successFile = [](const std::map<std::string, std::string>& options) {
+    auto r = partitionCommitSuccessFile("t", options);
+    return r.isOk() ? *r : "error: " + r.status().message();
+  };
+  EXPECT_EQ(successFile({}), "");
+  EXPECT_EQ(successFile({{"sink.partition-commit.policy.kind", "success-file"}}), "_SUCCESS");
+  EXPECT_EQ(successFile({{"sink.partition-commit.policy.kind", "success-file"},
+                         {"sink.partition-commit.success-file.name", "_OK"},
+                         {"sink.partition-commit.delay", "0 s"}}),
+            "_OK");
+  auto metastore = partitionCommitSuccessFile("t", {{"sink.partition-commit.policy.kind", "metastore,success-file"}});
+  ASSERT_FALSE(metastore.isOk());
+  EXPECT_NE(metastore.status().message().find("'metastore' is not supported"), std::string::npos);
+  auto trigger = partitionCommitSuccessFile("t", {{"sink.partition-commit.trigger", "partition-time"}});
+  ASSERT_FALSE(trigger.isOk());
+  EXPECT_NE(trigger.status().message().find("option 'sink.partition-commit.trigger' = 'partition-time'"),
+            std::string::npos);
+  EXPECT_FALSE(partitionCommitSuccessFile("t", {{"sink.partition-commit.delay", "1 h"}}).isOk());
 }
 
 }  // namespace

@@ -430,6 +430,33 @@ TEST(TableEnvironment, PartitionedFilesystemTablesKeepPartitionColumnsInDirector
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheSuccessFilePolicyMarksEachWrittenPartitionAndReadingSkipsTheMarks) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_success_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string create = "CREATE TABLE marked (v INT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = "
+                             "'filesystem', 'path' = '" + dir.string() + "', 'format' = 'csv', "
+                             "'sink.partition-commit.policy.kind' = 'success-file'";
+  Status st = env.executeScript(create + ");\nINSERT INTO marked VALUES (1, 'a'), (2, 'b'), (3, 'a');");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_TRUE(std::filesystem::exists(dir / "dt=a" / "_SUCCESS"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "dt=b" / "_SUCCESS"));
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT v, dt FROM marked").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, a]", "+I[2, b]", "+I[3, a]"}));
+  // What has no counterpart here fails before anything runs, naming the option.
+  Status metastore = env.executeScript(
+      "CREATE TABLE hive_like (v INT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = '" +
+      dir.string() + "2', 'format' = 'csv', 'sink.partition-commit.policy.kind' = 'metastore');\n"
+      "INSERT INTO hive_like VALUES (1, 'a');");
+  EXPECT_NE(metastore.message().find("option 'sink.partition-commit.policy.kind' = 'metastore'"), std::string::npos)
+      << metastore.message();
+  EXPECT_FALSE(std::filesystem::exists(dir.string() + "2/dt=a"));
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir.string() + "2");
+}
+
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
