@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "eddy/sql/exec/expression.h"
+#include "eddy/sql/exec/nested_value.h"
 
 namespace eddy::sql {
 
@@ -125,6 +126,23 @@ bool Accumulator::addToMultiset(std::string key, int sign) {
   return true;
 }
 
+// ARRAY_AGG keeps its elements in arrival order, a NULL as "" and a value as "v" and
+// its ordered encoding. As Flink's, a retraction takes out the first equal element;
+// with DISTINCT, an element enters when its value first comes and leaves when its
+// last copy is retracted.
+void Accumulator::addToArray(const Value& v, int sign) {
+  if (v.null && call_->ignore_nulls) return;
+  std::string e = v.null ? std::string() : "v" + encodeOrdered(v, call_->arg_type);
+  if (call_->distinct && !addToDistinct(e, sign)) return;
+  count_ += sign;
+  if (sign > 0) {
+    order_.push_back(std::move(e));
+    return;
+  }
+  auto it = std::find(order_.begin(), order_.end(), e);
+  if (it != order_.end()) order_.erase(it);
+}
+
 void Accumulator::add(const Value& v, int sign) {
   if (call_->kind == AggKind::kCount && call_->arg < 0) {
     count_ += sign;
@@ -134,6 +152,10 @@ void Accumulator::add(const Value& v, int sign) {
     // Every row counts, NULL ones too; the values are kept to undo a retraction.
     isum_ += sign;
     addToMultiset(v.null ? std::string() : "v" + encodeOrdered(v, call_->arg_type), sign);
+    return;
+  }
+  if (call_->kind == AggKind::kArrayAgg) {
+    addToArray(v, sign);
     return;
   }
   if (v.null) return;
@@ -210,7 +232,8 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kCollect:
       addToMultiset(encodeOrdered(v, t), sign);
       break;
-    case AggKind::kSingleValue: break;  // Counted as a row below.
+    case AggKind::kSingleValue:
+    case AggKind::kArrayAgg: break;  // Handled above.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -220,6 +243,12 @@ void Accumulator::add(const Value& v, int sign) {
 Value Accumulator::result() const {
   if (call_->kind == AggKind::kUser) return call_->udf->getValue(user_);
   const LogicalType& t = call_->arg_type;
+  if (call_->kind == AggKind::kArrayAgg) {
+    if (order_.empty()) return Value();
+    std::vector<Value> elements;
+    for (const std::string& e : order_) elements.push_back(e.empty() ? Value() : decodeOrdered(e.substr(1), t));
+    return Value::ofString(encodeArray(elements, *call_->type.element));
+  }
   if (call_->distinct && call_->kind != AggKind::kCount) {
     // Replay the distinct values through a plain accumulator.
     AggregateCall plain = *call_;
@@ -310,7 +339,8 @@ Value Accumulator::result() const {
       }
       return Value::ofString(s + "}");
     }
-    case AggKind::kUser: break;  // Answered above.
+    case AggKind::kUser:
+    case AggKind::kArrayAgg: break;  // Answered above.
   }
   return Value();
 }
@@ -319,6 +349,7 @@ bool mergeable(const AggregateCall& call) {
   switch (call.kind) {
     case AggKind::kFirstValue:
     case AggKind::kLastValue: return false;  // Flink's have no merge: they follow arrival order.
+    case AggKind::kArrayAgg: return !call.distinct;  // A distinct one's order is its own.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
   }
@@ -362,6 +393,7 @@ void Accumulator::merge(const Accumulator& other) {
       }
       break;
     case AggKind::kListAgg:
+    case AggKind::kArrayAgg:
       order_.insert(order_.end(), other.order_.begin(), other.order_.end());
       break;
     case AggKind::kCollect:

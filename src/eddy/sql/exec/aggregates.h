@@ -29,6 +29,7 @@ enum class AggKind {
   kLastValue,
   kListAgg,
   kCollect,  // COLLECT(x): the multiset of the non-null values.
+  kArrayAgg,  // ARRAY_AGG(x): the values in arrival order, NULLs too unless IGNORE NULLS.
   kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.
 };
@@ -61,6 +62,7 @@ struct AggregateCall {
   int filter = -1;         // FILTER (WHERE ...): a BOOLEAN input column, or -1.
   std::string separator = ",";
   bool distinct = false;
+  bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
   // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
   // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's
   // non-retractable aggregate functions do.
@@ -107,6 +109,7 @@ class Accumulator {
   void add(const Value& v, int sign);
   // Changes `key`'s multiplicity by `sign`; true when the key appeared or vanished.
   bool addToMultiset(std::string key, int sign);
+  void addToArray(const Value& v, int sign);
   const AggregateCall* call_;
   int64_t count_ = 0;   // Non-null values
   int64_t isum_ = 0;

@@ -10,6 +10,7 @@
 #include "eddy/operators/source/file_source.h"
 #include "eddy/operators/source/rate_limiter.h"
 #include "eddy/sql/exec/connector_options.h"
+#include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/nexmark.h"
 #include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/table_source.h"
@@ -26,6 +27,12 @@ const LogicalType kString = LogicalType::string();
 Status appendField(Column& col, std::string_view text, bool quoted, const LogicalType& t, const std::string& null_literal) {
   if ((!quoted && !null_literal.empty() && text == null_literal) || (text.empty() && !t.isString())) {
     col.appendNull();
+    return Status::ok();
+  }
+  if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As JSON: [1, 2], {"k": 1}.
+    Result<std::string> nested = nestedFromJson(text, t);
+    if (!nested.isOk()) return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": " + nested.status().message());
+    appendValue(col, Value::ofString(std::move(*nested)));
     return Status::ok();
   }
   Value in = Value::ofString(std::string(text));
@@ -120,6 +127,7 @@ struct FileFormat {
   char quote = '"';
   bool ignore_parse_errors = false;
   std::string null_literal;
+  std::string array_delimiter = ";";  // csv.array-element-delimiter
 };
 
 // A file of a partitioned table: its partition columns' values (from its k=v/
@@ -236,6 +244,14 @@ class FileReader final : public RowReader {
                                      std::to_string(fields_.size()));
     }
     for (size_t c = 0; c < schema_.size(); ++c) {
+      const LogicalType& t = schema_[c].type;
+      const bool null = !quoted_[c] && (fields_[c] == format_.null_literal || fields_[c].empty());
+      if (t.id == TypeId::kArray && !null) {
+        Result<std::string> array = arrayFromCsv(fields_[c], t, format_.array_delimiter, format_.null_literal);
+        if (!array.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + array.status().message());
+        appendValue(out.columns[out_column_[c]], Value::ofString(std::move(*array)));
+        continue;
+      }
       Status st = appendField(out.columns[out_column_[c]], fields_[c], quoted_[c], schema_[c].type,
                               format_.null_literal);
       if (!st.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
@@ -580,6 +596,7 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     if (q.size() == 1) f.quote = q[0];
     f.ignore_parse_errors = option(o, "csv.ignore-parse-errors") == "true";
     f.null_literal = option(o, "csv.null-literal");
+    f.array_delimiter = option(o, "csv.array-element-delimiter", ";");
   } else {
     return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
   }

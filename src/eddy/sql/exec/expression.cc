@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 
 namespace eddy::sql {
@@ -146,7 +147,16 @@ ExprP RowCall::cloneWith(const InputMap& m) const {
   return std::make_unique<RowCall>(name_, type_, cloneAll(args_, m), fn_, strict_);
 }
 
-std::string RowCall::toString() const { return callText(name_, args_); }
+std::string RowCall::toString() const {
+  // The constructors and element access print as they are written: ARRAY[1, 2], a[1].
+  if (name_ == "ITEM" && args_.size() == 2) return args_[0]->toString() + "[" + args_[1]->toString() + "]";
+  if (name_ == "ARRAY" || name_ == "MAP") {
+    std::string s = name_ + "[";
+    for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
+    return s + "]";
+  }
+  return callText(name_, args_);
+}
 
 const char* binaryOpName(BinaryOp op) {
   switch (op) {
@@ -666,6 +676,34 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
         return true;
       }
       break;
+    case TypeId::kArray:
+      if (from.id == TypeId::kArray) {  // Element by element.
+        std::vector<Value> elements = decodeArray(in.s, *from.element);
+        for (Value& e : elements) {
+          Value cast;
+          if (!castValue(e, *from.element, *to.element, cast, error)) return fail(error ? *error : "");
+          e = std::move(cast);
+        }
+        out.s = encodeArray(elements, *to.element);
+        return true;
+      }
+      break;
+    case TypeId::kMap:
+      if (from.id == TypeId::kMap) {
+        MapEntries m = decodeMap(in.s, from);
+        for (size_t i = 0; i < m.keys.size(); ++i) {
+          Value k, v;
+          if (!castValue(m.keys[i], *from.key, *to.key, k, error) ||
+              !castValue(m.values[i], *from.element, *to.element, v, error)) {
+            return fail(error ? *error : "");
+          }
+          m.keys[i] = std::move(k);
+          m.values[i] = std::move(v);
+        }
+        out.s = encodeMap(m, to);
+        return true;
+      }
+      break;
     default:
       break;
   }
@@ -679,7 +717,7 @@ const Column& CastCall::eval(const RecordBatch& in) {
   const LogicalType& from = arg_->type();
   // Same storage and no conversion of meaning: copy.
   if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
-      !(type_.isString() && type_.precision < from.precision)) {
+      !(type_.isString() && type_.precision < from.precision) && (!from.isCollection() || from.sameAs(type_))) {
     out_ = a;
     return out_;
   }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eddy/sql/exec/nested_value.h"
+
 namespace eddy::sql {
 namespace {
 
@@ -31,14 +33,25 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
     }
     char delimiter = d[0];
     std::string null_literal = option(o, "csv.null-literal");
-    return BatchEncoder([types, delimiter, null_literal](const RecordBatch& b) {
+    std::string array_delimiter = option(o, "csv.array-element-delimiter", ";");
+    return BatchEncoder([types, delimiter, null_literal, array_delimiter](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
         for (size_t c = 0; c < b.columns.size(); ++c) {
           if (c > 0) out += delimiter;
           Value v = valueAt(b.columns[c], r);
-          out += v.null ? null_literal : csvField(formatValue(v, types[c]), delimiter);
+          if (v.null) {
+            out += null_literal;
+          } else if (types[c].id == TypeId::kArray) {
+            out += csvField(arrayToCsv(v.s, types[c], array_delimiter, null_literal), delimiter);
+          } else if (types[c].id == TypeId::kMap) {  // Flink's csv has no MAP: a JSON object.
+            std::string json;
+            appendJson(json, v, types[c]);
+            out += csvField(json, delimiter);
+          } else {
+            out += csvField(formatValue(v, types[c]), delimiter);
+          }
         }
       }
       return out;
@@ -59,19 +72,7 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
         for (size_t c = 0; c < b.columns.size(); ++c) {
           if (c > 0) out += ',';
           out += keys[c];
-          Value v = valueAt(b.columns[c], r);
-          const LogicalType& t = types[c];
-          if (v.null) {
-            out += "null";
-          } else if (t.id == TypeId::kBoolean) {
-            out += v.i != 0 ? "true" : "false";
-          } else if (t.isNumeric()) {
-            out += formatValue(v, t);  // Integers, DECIMAL digits, DOUBLE as Java prints it.
-          } else if (t.isString()) {
-            out += nlohmann::json(v.s).dump();
-          } else {
-            out += nlohmann::json(formatValue(v, t)).dump();  // Time types as Flink's text.
-          }
+          appendJson(out, valueAt(b.columns[c], r), types[c]);
         }
         out += '}';
       }

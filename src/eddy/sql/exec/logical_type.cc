@@ -10,10 +10,20 @@ Storage LogicalType::storage() const {
     case TypeId::kChar:
     case TypeId::kVarchar:
     case TypeId::kMultiset:
+    case TypeId::kArray:
+    case TypeId::kMap:
       return Storage::kString;
     default:
       return Storage::kInt64;
   }
+}
+
+bool LogicalType::sameAs(const LogicalType& o) const {
+  if (id != o.id || precision != o.precision || scale != o.scale) return false;
+  auto same = [](const std::shared_ptr<const LogicalType>& a, const std::shared_ptr<const LogicalType>& b) {
+    return a == b || (a && b && a->sameAs(*b));
+  };
+  return same(element, o.element) && same(key, o.key);
 }
 
 bool LogicalType::isInteger() const {
@@ -47,6 +57,8 @@ std::string LogicalType::toString() const {
     case TypeId::kIntervalDayTime: s = "INTERVAL SECOND(3)"; break;
     case TypeId::kIntervalYearMonth: s = "INTERVAL MONTH"; break;
     case TypeId::kMultiset: s = "MULTISET<" + (element ? element->toString() : std::string("NULL")) + ">"; break;
+    case TypeId::kArray: s = "ARRAY<" + element->toString() + ">"; break;
+    case TypeId::kMap: s = "MAP<" + key->toString() + ", " + element->toString() + ">"; break;
   }
   if (rowtime) s += " *ROWTIME*";
   if (proctime) s += " *PROCTIME*";
@@ -60,6 +72,8 @@ std::string LogicalType::asSerializableString() const {
     case TypeId::kVarchar: s = "VARCHAR(" + std::to_string(precision) + ")"; break;
     case TypeId::kTimestampLtz: s = "TIMESTAMP(" + std::to_string(precision) + ") WITH LOCAL TIME ZONE"; break;
     case TypeId::kMultiset: s = "MULTISET<" + (element ? element->asSerializableString() : std::string("NULL")) + ">"; break;
+    case TypeId::kArray: s = "ARRAY<" + element->asSerializableString() + ">"; break;
+    case TypeId::kMap: s = "MAP<" + key->asSerializableString() + ", " + element->asSerializableString() + ">"; break;
     default: s = withNullable(true).plain().toString(); break;
   }
   if (!nullable) s += " NOT NULL";

@@ -26,12 +26,15 @@ enum class TypeId {
   kIntervalDayTime,    // Milliseconds.
   kIntervalYearMonth,  // Months.
   kMultiset,  // MULTISET<element> (COLLECT's result), held as its printed text.
+  kArray,     // ARRAY<element>, held encoded (nested_value.h).
+  kMap,       // MAP<key, element>, held encoded (nested_value.h).
 };
 
 /// How a column stores its values: every integer-like type (dates as days, times and
 /// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
 /// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1, a
-/// MULTISET as its printed text (`{a=2, b=1}`: nothing reads its elements back).
+/// MULTISET as its printed text (`{a=2, b=1}`: nothing reads its elements back), an
+/// ARRAY or MAP as its bytes (nested_value.h) in a string.
 enum class Storage { kInt64, kDouble, kString };
 
 /// A SQL type: its id, precision and scale where they apply, nullability, and whether
@@ -43,7 +46,8 @@ struct LogicalType {
   bool nullable = true;
   bool rowtime = false;
   bool proctime = false;
-  std::shared_ptr<const LogicalType> element;  // MULTISET's element type.
+  std::shared_ptr<const LogicalType> element;  // MULTISET's and ARRAY's element, MAP's value.
+  std::shared_ptr<const LogicalType> key;      // MAP's key.
 
   static LogicalType of(TypeId id, int precision = 0, int scale = 0) {
     LogicalType t;
@@ -62,6 +66,18 @@ struct LogicalType {
   static LogicalType multiset(const LogicalType& e) {
     LogicalType t = of(TypeId::kMultiset);
     t.element = std::make_shared<const LogicalType>(e);
+    return t;
+  }
+
+  static LogicalType array(const LogicalType& e) {
+    LogicalType t = of(TypeId::kArray);
+    t.element = std::make_shared<const LogicalType>(e);
+    return t;
+  }
+  static LogicalType map(const LogicalType& k, const LogicalType& v) {
+    LogicalType t = of(TypeId::kMap);
+    t.key = std::make_shared<const LogicalType>(k);
+    t.element = std::make_shared<const LogicalType>(v);
     return t;
   }
 
@@ -89,6 +105,7 @@ struct LogicalType {
   bool isString() const { return id == TypeId::kChar || id == TypeId::kVarchar; }
   bool isTimestamp() const { return id == TypeId::kTimestamp || id == TypeId::kTimestampLtz; }
   bool isInterval() const { return id == TypeId::kIntervalDayTime || id == TypeId::kIntervalYearMonth; }
+  bool isCollection() const { return id == TypeId::kArray || id == TypeId::kMap || id == TypeId::kMultiset; }
 
   /// Flink's summary: `INT`, `VARCHAR(10)`, `STRING`, `DECIMAL(10, 2)`,
   /// `TIMESTAMP(3) *ROWTIME*`, `BIGINT NOT NULL`.
@@ -96,8 +113,9 @@ struct LogicalType {
   /// As Flink's LogicalType#asSerializableString (SHOW CREATE TABLE): VARCHAR(2147483647)
   /// for STRING, TIMESTAMP(p) WITH LOCAL TIME ZONE, no time attribute markers.
   std::string asSerializableString() const;
-  /// Equal ignoring nullability and time attribute markers.
-  bool sameAs(const LogicalType& o) const { return id == o.id && precision == o.precision && scale == o.scale; }
+  /// Equal ignoring nullability and time attribute markers (of the type and, for a
+  /// collection, of its elements').
+  bool sameAs(const LogicalType& o) const;
 };
 
 }  // namespace eddy::sql

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 
 namespace eddy::sql {
@@ -257,6 +258,8 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kChar:
     case TypeId::kVarchar:
     case TypeId::kMultiset: return v.s;
+    case TypeId::kArray:
+    case TypeId::kMap: return formatNested(v.s, t);
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
     case TypeId::kTimestamp: return formatTimestamp(v.i, t.precision);

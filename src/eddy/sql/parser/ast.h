@@ -21,7 +21,7 @@ struct DataType {
   int scale = -1;
   bool not_null = false;
   Pos pos;
-  std::vector<RowField> fields;  // ROW
+  std::vector<RowField> fields;  // ROW; ARRAY's element, MAP's key and value (unnamed)
 };
 
 struct RowField {
@@ -59,6 +59,7 @@ struct Expr {
   std::string unit;  // Interval: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND (+ " TO " forms).
   DataType type;
   bool distinct = false;  // COUNT(DISTINCT x)
+  bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
   bool negated = false;
   bool has_operand = false;
   bool has_else = false;
@@ -107,8 +108,10 @@ struct TableRef {
   bool natural = false;                    // NATURAL JOIN: USING every common column
   // FOR SYSTEM_TIME AS OF expr (on a kNamed right side)
   ExprPtr system_time;
-  // kLateral: LATERAL TABLE(call), a user-defined table function's call.
+  // kLateral: LATERAL TABLE(call), a user-defined table function's call, or
+  // UNNEST(expr) (name "UNNEST") [WITH ORDINALITY].
   ExprPtr call;
+  bool with_ordinality = false;
   // kNamed: /*+ OPTIONS('k' = 'v', ...) */, options over the table's for this query.
   std::vector<std::pair<std::string, std::string>> hint_options;
   // kValues: VALUES (e, ...), (e, ...): its rows of constant expressions.

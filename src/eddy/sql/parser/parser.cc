@@ -515,6 +515,15 @@ class Parser {
         t.fields.push_back(std::move(f));
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(close));
+    } else if ((t.name == "ARRAY" || t.name == "MAP") && peek().isSymbol("<")) {
+      // ARRAY<element> or MAP<key, value>: the element types as unnamed fields.
+      ++i_;
+      for (int k = 0; k < (t.name == "MAP" ? 2 : 1); ++k) {
+        if (k > 0) EDDY_RETURN_IF_ERROR(expectSymbol(","));
+        EDDY_ASSIGN_OR_RETURN(ast::DataType et, dataType());
+        t.fields.push_back({"", std::make_shared<ast::DataType>(std::move(et))});
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(">"));
     } else if (t.name == "ROW" || t.name == "ARRAY" || t.name == "MAP" || t.name == "MULTISET") {
       return sqlError(t.pos, "data type " + t.name + " is not supported yet");
     } else if (acceptSymbol("(")) {
@@ -898,6 +907,15 @@ class Parser {
       if (ref->call->kind != Expr::Kind::kCall) return sqlError(ref->pos, "LATERAL TABLE needs a table function call");
       ref->name = ref->call->name;
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else if (peek().isKeyword("UNNEST") && peek(1).isSymbol("(")) {
+      // UNNEST(array_or_map) [WITH ORDINALITY]: a row per element, per row of the left side.
+      ref->kind = ast::TableRef::Kind::kLateral;
+      EDDY_ASSIGN_OR_RETURN(ref->call, functionCall());
+      ref->name = "UNNEST";
+      if (peek().isKeyword("WITH") && peek(1).isKeyword("ORDINALITY")) {
+        i_ += 2;
+        ref->with_ordinality = true;
+      }
     } else if (peek().isSymbol("(")) {
       ++i_;
       ref->kind = ast::TableRef::Kind::kSubquery;
@@ -1204,7 +1222,18 @@ class Parser {
       return call1("NEGATE", pos, std::move(e));
     }
     if (acceptSymbol("+")) return unary();
-    return primary();
+    return subscripted();
+  }
+  // `e[index]` (an ARRAY's element, 1-based, or a MAP's value), any number of times.
+  Result<ExprPtr> subscripted() {
+    EDDY_ASSIGN_OR_RETURN(ExprPtr e, primary());
+    while (peek().isSymbol("[")) {
+      Pos pos = next().pos;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr index, expr());
+      EDDY_RETURN_IF_ERROR(expectSymbol("]"));
+      e = call2("ITEM", pos, std::move(e), std::move(index));
+    }
+    return e;
   }
 
   Result<ExprPtr> literal(Expr::LiteralType type, std::string text, Pos pos) {
@@ -1349,6 +1378,19 @@ class Parser {
       ++i_;
       return call(word, pos, {});
     }
+    if ((word == "ARRAY" || word == "MAP") && peek(1).isSymbol("[")) {
+      // ARRAY[e, ...] and MAP[k, v, ...]: the value constructors.
+      i_ += 2;
+      std::vector<ExprPtr> items;
+      if (!peek().isSymbol("]")) {
+        do {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr item, expr());
+          items.push_back(std::move(item));
+        } while (acceptSymbol(","));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol("]"));
+      return call(word, pos, std::move(items));
+    }
     if (peek(1).isSymbol("(") && reservedWords().count(word) == 0) return functionCall();
     if (word == "LEFT" || word == "RIGHT") {
       if (peek(1).isSymbol("(")) return functionCall();
@@ -1407,6 +1449,16 @@ class Parser {
     if (acceptKeyword("QUARTER")) return stringExpr("QUARTER", pos);
     EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
     return stringExpr(unit, pos);
+  }
+
+  // An aggregate's `RESPECT NULLS` or `IGNORE NULLS` (inside its parentheses, as Flink
+  // writes ARRAY_AGG's, or after them, as Calcite allows).
+  Status nullTreatment(Expr& call) {
+    if ((peek().isKeyword("RESPECT") || peek().isKeyword("IGNORE")) && peek(1).isKeyword("NULLS")) {
+      call.ignore_nulls = upper(next().text) == "IGNORE";
+      ++i_;
+    }
+    return Status::ok();
   }
 
   Result<ExprPtr> functionCall() {
@@ -1541,9 +1593,11 @@ class Parser {
             e->args.push_back(std::move(c));
           }
         }
+        EDDY_RETURN_IF_ERROR(nullTreatment(*e));
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
+    EDDY_RETURN_IF_ERROR(nullTreatment(*e));
     if (peek().isKeyword("FILTER") && peek(1).isSymbol("(")) {
       // agg(...) FILTER (WHERE condition)
       i_ += 2;

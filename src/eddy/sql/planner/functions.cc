@@ -1,6 +1,8 @@
 #include "eddy/sql/planner/functions.h"
+#include "eddy/sql/planner/function_registry.h"
 
 #include "eddy/sql/exec/digests.h"
+#include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/regex.h"
 
@@ -90,6 +92,14 @@ bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
     out->nullable = nullable;
     return true;
   }
+  if ((a.id == TypeId::kArray || a.id == TypeId::kMap) && a.id == b.id) {  // Element by element.
+    LogicalType element, key;
+    if (!commonType(*a.element, *b.element, &element)) return false;
+    if (a.id == TypeId::kMap && !commonType(*a.key, *b.key, &key)) return false;
+    *out = a.id == TypeId::kArray ? LogicalType::array(element) : LogicalType::map(key, element);
+    out->nullable = nullable;
+    return true;
+  }
   return false;
 }
 
@@ -125,17 +135,37 @@ Result<ExprP> bindUserFunction(const std::string& name, const ScalarFunction& f,
   return ExprP(std::make_unique<RowCall>(name, f.result_type, std::move(args), f.eval, f.null_on_null));
 }
 
+namespace builtin {
+
+std::map<std::string, Binder>& registry() {
+  static std::map<std::string, Binder> r;
+  return r;
+}
+
+ExprP row(const std::string& name, LogicalType type, Args args, RowFn fn, bool strict) {
+  if (strict) {
+    for (const auto& a : args) type.nullable = type.nullable || a->type().nullable;
+  }
+  return std::make_unique<RowCall>(name, type, std::move(args), std::move(fn), strict);
+}
+
+Status argError(const std::string& name, Pos pos, const std::string& why) {
+  return sqlError(pos, "function " + name + ": " + why);
+}
+
+Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Pos pos) {
+  if (args.size() < lo || args.size() > hi) {
+    std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
+    return argError(name, pos, "takes " + want + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
+  }
+  return Status::ok();
+}
+
+}  // namespace builtin
+
 namespace {
 
-using Args = std::vector<ExprP>;
-using RowFn = std::function<Value(const std::vector<Value>&)>;
-
-bool anyNullable(const Args& a) {
-  for (const auto& e : a) {
-    if (e->type().nullable) return true;
-  }
-  return false;
-}
+using namespace builtin;  // NOLINT: this file is where the built-ins are registered.
 
 // `value` (epoch milliseconds, or days for a DATE) `months` months later, the day of the
 // month clamped to the new month's length (Flink's, and Java's, plusMonths).
@@ -203,22 +233,6 @@ const nlohmann::json* jsonPath(const nlohmann::json& doc, const std::string& pat
 void registerMoreFunctions();
 Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor);
 
-ExprP row(const std::string& name, LogicalType type, Args args, RowFn fn, bool strict = true) {
-  if (strict) type.nullable = type.nullable || anyNullable(args);
-  return std::make_unique<RowCall>(name, type, std::move(args), std::move(fn), strict);
-}
-
-Status argError(const std::string& name, Pos pos, const std::string& why) {
-  return sqlError(pos, "function " + name + ": " + why);
-}
-
-Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Pos pos) {
-  if (args.size() < lo || args.size() > hi) {
-    std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
-    return argError(name, pos, "takes " + want + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
-  }
-  return Status::ok();
-}
 
 Status needString(const std::string& name, const Args& args, size_t i, Pos pos) {
   if (!args[i]->type().isString() && args[i]->type().id != TypeId::kNull) {
@@ -439,9 +453,12 @@ Result<ExprP> comparison(const std::string& name, Args args, Pos pos) {
   LogicalType a = args[0]->type(), b = args[1]->type();
   LogicalType common;
   // A string compared with a number or a time converts to it (Flink casts the string).
-  if (a.isString() && !b.isString() && b.id != TypeId::kNull) {
+  if ((a.isCollection() || b.isCollection()) && op != BinaryOp::kEq && op != BinaryOp::kNe) {
+    return sqlError(pos, "cannot order " + (a.isCollection() ? a : b).toString() + " values: only = and <> compare them");
+  }
+  if (a.isString() && !b.isString() && b.id != TypeId::kNull && !b.isCollection()) {
     common = b.plain();
-  } else if (b.isString() && !a.isString() && a.id != TypeId::kNull) {
+  } else if (b.isString() && !a.isString() && a.id != TypeId::kNull && !a.isCollection()) {
     common = a.plain();
   } else if (a.id == TypeId::kBoolean && b.id == TypeId::kBoolean) {
     common = a.plain();
@@ -455,12 +472,6 @@ Result<ExprP> comparison(const std::string& name, Args args, Pos pos) {
   return ExprP(std::make_unique<BinaryCall>(op, t, std::move(l), std::move(r)));
 }
 
-using Binder = std::function<Result<ExprP>(const std::string& name, Args args, Pos pos)>;
-
-std::map<std::string, Binder>& registry() {
-  static std::map<std::string, Binder> r;
-  return r;
-}
 
 // Registers a math function of one numeric argument returning DOUBLE.
 void mathFn(const std::string& name, double (*f)(double)) {
@@ -1078,6 +1089,7 @@ void registerAll() {
   });
   jsonPathFn("JSON_EXISTS", LogicalType::boolean(), [](const nlohmann::json* cur) { return Value::ofBool(cur != nullptr); });
   registerMoreFunctions();
+  registerCollectionFunctions();
 }
 
 // FLOOR / CEIL(timepoint TO unit): the timepoint rounded down / up to a whole unit
@@ -1132,6 +1144,11 @@ nlohmann::ordered_json toJson(const Value& v, const LogicalType& t, bool raw) {
   if (t.isInteger()) return v.i;
   if (t.storage() == Storage::kDouble) return v.d;
   if (t.id == TypeId::kDecimal) return nlohmann::ordered_json::parse(formatValue(v, t), nullptr, false);
+  if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As a JSON array or object.
+    std::string json;
+    appendJson(json, v, t);
+    return nlohmann::ordered_json::parse(json, nullptr, false);
+  }
   return formatValue(v, t);
 }
 

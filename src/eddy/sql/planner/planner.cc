@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "eddy/sql/exec/unnest.h"
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/optimizer.h"
 
@@ -55,6 +56,22 @@ void splitConjuncts(const Expr& e, std::vector<const Expr*>& out) {
   }
 }
 
+// A data type as written, upper case: `DECIMAL(10, 2)`, `ARRAY<INT>`, `MAP<STRING, INT>`.
+std::string typeText(const ast::DataType& t) {
+  std::string out = t.name == "INT" ? "INTEGER" : t.name;
+  if (t.precision >= 0) {
+    out += "(" + std::to_string(t.precision) + (t.scale >= 0 ? ", " + std::to_string(t.scale) : "") + ")";
+  }
+  if (!t.fields.empty()) {
+    out += "<";
+    for (size_t i = 0; i < t.fields.size(); ++i) {
+      out += (i ? ", " : "") + (t.fields[i].name.empty() ? "" : "`" + t.fields[i].name + "` ") + typeText(*t.fields[i].type);
+    }
+    out += ">";
+  }
+  return out + (t.not_null ? " NOT NULL" : "");
+}
+
 // A canonical text of an expression, to match GROUP BY expressions in SELECT.
 std::string canon(const Expr& e) {
   std::string s;
@@ -63,10 +80,11 @@ std::string canon(const Expr& e) {
     case Expr::Kind::kColumn: return "C:" + e.names.back();
     case Expr::Kind::kStar: return "*";
     case Expr::Kind::kInterval: return "I:" + e.text + e.unit;
-    case Expr::Kind::kCast: s = "CAST:" + e.type.name + std::to_string(e.type.precision); break;
+    case Expr::Kind::kCast: s = "CAST:" + typeText(e.type); break;
     case Expr::Kind::kCase: s = "CASE"; break;
     case Expr::Kind::kCall:
-      s = e.name + (e.distinct ? " DISTINCT" : "") + (e.filter ? " FILTER " + canon(*e.filter) : "");
+      s = e.name + (e.distinct ? " DISTINCT" : "") + (e.ignore_nulls ? " IGNORE NULLS" : "") +
+          (e.filter ? " FILTER " + canon(*e.filter) : "");
       break;
     default: s = "?" + std::to_string(reinterpret_cast<uintptr_t>(&e)); break;
   }
@@ -104,7 +122,7 @@ bool isAggregate(const std::string& name) {
   static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
                                               "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
                                               "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
-                                              "LAST_VALUE", "LISTAGG", "COLLECT"};
+                                              "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG"};
   return kAggs.count(name) != 0;
 }
 
@@ -121,6 +139,7 @@ ast::ExprPtr cloneExpr(const Expr& e) {
   c->unit = e.unit;
   c->type = e.type;
   c->distinct = e.distinct;
+  c->ignore_nulls = e.ignore_nulls;
   c->negated = e.negated;
   c->has_operand = e.has_operand;
   c->has_else = e.has_else;
@@ -176,13 +195,7 @@ std::string unparse(const Expr& e) {
     }
     case Expr::Kind::kStar: return "*";
     case Expr::Kind::kInterval: return "INTERVAL '" + e.text + "' " + e.unit;
-    case Expr::Kind::kCast: {
-      std::string type = e.type.name == "INT" ? "INTEGER" : e.type.name;
-      if (e.type.precision >= 0) {
-        type += "(" + std::to_string(e.type.precision) + (e.type.scale >= 0 ? ", " + std::to_string(e.type.scale) : "") + ")";
-      }
-      return "CAST(" + arg(0) + " AS " + type + ")";
-    }
+    case Expr::Kind::kCast: return "CAST(" + arg(0) + " AS " + typeText(e.type) + ")";
     case Expr::Kind::kCall: {
       if (e.args.size() == 2 && !std::isalpha(static_cast<unsigned char>(e.name[0]))) {
         return operand(0) + " " + e.name + " " + operand(1);
@@ -191,6 +204,12 @@ std::string unparse(const Expr& e) {
       if (e.name == "NOT" && e.args.size() == 1) return "NOT " + operand(0);
       if (e.name.rfind("IS ", 0) == 0 && e.args.size() == 1) return operand(0) + " " + e.name;
       if (e.name == "NEGATE" && e.args.size() == 1) return "-" + operand(0);
+      if (e.name == "ITEM" && e.args.size() == 2) return arg(0) + "[" + arg(1) + "]";
+      if (e.name == "ARRAY" || e.name == "MAP") {
+        std::string out = e.name + "[";
+        for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + arg(i);
+        return out + "]";
+      }
       std::string out = e.name + "(" + (e.distinct ? "DISTINCT " : "");
       for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + arg(i);
       return out + ")";
@@ -435,7 +454,8 @@ class Planner {
       case ast::TableRef::Kind::kJoin:
         return join(ref, scope, {});
       case ast::TableRef::Kind::kLateral:
-        return sqlError(ref.pos, "LATERAL TABLE must follow the table it is called for: FROM t, LATERAL TABLE(f(t.x))");
+        return sqlError(ref.pos, "LATERAL TABLE and UNNEST must follow the table they are called for: FROM t, LATERAL "
+                                 "TABLE(f(t.x)) or FROM t CROSS JOIN UNNEST(t.a)");
       case ast::TableRef::Kind::kValues: {
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, valuesTable(ref));
         scope = scopeOf(p->schema, ref.alias);
@@ -964,15 +984,25 @@ class Planner {
     if (left_join && ref.on && !isTrue(ref.on.get())) {
       return sqlError(ref.on->pos, "a LEFT JOIN LATERAL TABLE only supports ON TRUE, as in Flink");
     }
-    auto f = catalog_.table_functions.find(lateral.name);
-    if (f == catalog_.table_functions.end()) {
-      std::vector<std::string> names;
-      for (const auto& [n, fn] : catalog_.table_functions) names.push_back(n);
-      return sqlError(lateral.call->pos, "No table function '" + lateral.name + "'" + didYouMean(lateral.name, names));
-    }
-    const TableFunction& fn = *f->second;
     Scope left_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    std::shared_ptr<const TableFunction> function;
+    if (lateral.name == "UNNEST") {
+      if (lateral.call->args.size() != 1) return sqlError(lateral.call->pos, "UNNEST takes one ARRAY or MAP");
+      EDDY_ASSIGN_OR_RETURN(ExprP a, expr(*lateral.call->args[0], left_scope));
+      Result<std::shared_ptr<const TableFunction>> unnest = unnestFunction(a->type(), lateral.with_ordinality);
+      if (!unnest.isOk()) return sqlError(lateral.call->args[0]->pos, unnest.status().message());
+      function = *unnest;
+    } else {
+      auto f = catalog_.table_functions.find(lateral.name);
+      if (f == catalog_.table_functions.end()) {
+        std::vector<std::string> names;
+        for (const auto& [n, fn] : catalog_.table_functions) names.push_back(n);
+        return sqlError(lateral.call->pos, "No table function '" + lateral.name + "'" + didYouMean(lateral.name, names));
+      }
+      function = f->second;
+    }
+    const TableFunction& fn = *function;
     if (lateral.call->args.size() != fn.argument_types.size()) {
       return sqlError(lateral.call->pos, "table function " + lateral.name + " takes " +
                                              std::to_string(fn.argument_types.size()) + " arguments, not " +
@@ -981,7 +1011,7 @@ class Planner {
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kCorrelate;
     node->inputs = {left};
-    node->table_function = f->second;
+    node->table_function = function;
     node->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
     node->mode = left->mode;
     node->rowtime = left->rowtime;
@@ -2720,7 +2750,7 @@ class Planner {
         {"STDDEV", AggKind::kStddevSamp},   {"STDDEV_POP", AggKind::kStddevPop}, {"STDDEV_SAMP", AggKind::kStddevSamp},
         {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
         {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg},
-        {"COLLECT", AggKind::kCollect}};
+        {"COLLECT", AggKind::kCollect},       {"ARRAY_AGG", AggKind::kArrayAgg}};
     auto user = catalog_.aggregate_functions.find(n);
     if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
     call.kind = kKinds.at(n);
@@ -2788,6 +2818,10 @@ class Planner {
       case AggKind::kCollect:
         call.type = LogicalType::multiset(t);
         break;
+      case AggKind::kArrayAgg:
+        call.type = LogicalType::array(arg->type().plain());
+        call.ignore_nulls = c.ignore_nulls;
+        break;
       default:
         call.type = t;
         break;
@@ -2796,7 +2830,8 @@ class Planner {
     call.arg_type = t;
     call.retractable = pre.mode == ChangelogMode::kUpdates;
     call.arg = static_cast<int>(pre.schema.size());
-    call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) + ")" + filter_text;
+    call.name = n + "(" + std::string(call.distinct ? "DISTINCT " : "") + "$" + std::to_string(call.arg) +
+                (call.ignore_nulls ? " IGNORE NULLS" : "") + ")" + filter_text;
     pre.schema.push_back({"$f" + std::to_string(pre.schema.size()), arg->type()});
     pre.projections.push_back(std::shared_ptr<const Expression>(std::move(arg)));
     return call;
@@ -3276,6 +3311,14 @@ Result<LogicalType> bindType(const ast::DataType& t) {
     r = LogicalType::timestamp(t.precision < 0 ? 6 : t.precision);
   } else if (n == "TIMESTAMP_LTZ") {
     r = LogicalType::of(TypeId::kTimestampLtz, t.precision < 0 ? 6 : t.precision);
+  } else if ((n == "ARRAY" && t.fields.size() == 1) || (n == "MAP" && t.fields.size() == 2)) {
+    std::vector<LogicalType> parts;
+    for (const auto& f : t.fields) {
+      if (f.type->name == "ROW") return sqlError(f.type->pos, "a ROW inside an " + n + " is not supported yet");
+      EDDY_ASSIGN_OR_RETURN(LogicalType part, bindType(*f.type));
+      parts.push_back(part);
+    }
+    r = n == "ARRAY" ? LogicalType::array(parts[0]) : LogicalType::map(parts[0], parts[1]);
   } else if (n == "BYTES" || n == "BINARY" || n == "VARBINARY") {
     return sqlError(t.pos, "data type " + n + " is not supported yet");
   } else {

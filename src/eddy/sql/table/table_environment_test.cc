@@ -457,6 +457,40 @@ TEST(TableEnvironment, TheSuccessFilePolicyMarksEachWrittenPartitionAndReadingSk
   std::filesystem::remove_all(dir.string() + "2");
 }
 
+TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_nested_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"json", "csv"}) {
+    const std::string path = (dir / format).string();
+    Status st = env.executeScript(
+        "CREATE TABLE nested_" + format + " (id INT, xs ARRAY<INT>, tags ARRAY<STRING>, m MAP<STRING, DOUBLE>) WITH "
+        "('connector' = 'filesystem', 'path' = '" + path + "', 'format' = '" + format + "');\n"
+        "INSERT INTO nested_" + format + " VALUES (1, ARRAY[1, CAST(NULL AS INT), 3], ARRAY['a', 'b c'], "
+        "MAP['k', 1.5]), (2, CAST(NULL AS ARRAY<INT>), ARRAY['x'], MAP['u', 2.0, 'v', CAST(NULL AS DOUBLE)]);");
+    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    out->take();
+    st = env.executeSql("SELECT id, xs, tags, m, xs[3] + 1 FROM nested_" + format);
+    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, [1, null, 3], [a, b c], {k=1.5}, 4]",
+                                                      "+I[2, null, [x], {u=2.0, v=null}, null]"}))
+        << format;
+  }
+  // The files hold what Flink's formats write: JSON arrays and objects; csv elements
+  // joined by ';'.
+  std::string json, csv;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    (e.path().string().find("/json/") != std::string::npos ? json : csv) += text;
+  }
+  EXPECT_NE(json.find(R"("xs":[1,null,3],"tags":["a","b c"],"m":{"k":1.5})"), std::string::npos) << json;
+  EXPECT_NE(csv.find("1,1;;3,a;b c,"), std::string::npos) << csv;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

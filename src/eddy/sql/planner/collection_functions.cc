@@ -1,0 +1,345 @@
+// Flink's ARRAY and MAP constructors, element access (`a[i]`, `m[k]`) and collection
+// functions, over the encoded values of nested_value.h.
+
+#include <algorithm>
+
+#include "eddy/sql/exec/nested_value.h"
+#include "eddy/sql/planner/function_registry.h"
+#include "eddy/sql/planner/functions.h"
+
+namespace eddy::sql::builtin {
+namespace {
+
+bool sameValue(const Value& a, const Value& b, Storage storage) {
+  if (a.null || b.null) return a.null == b.null;
+  switch (storage) {
+    case Storage::kInt64: return a.i == b.i;
+    case Storage::kDouble: return a.d == b.d;
+    case Storage::kString: return a.s == b.s;
+  }
+  return false;
+}
+
+// Orders two non-null values of one storage (for ARRAY_MAX / ARRAY_MIN).
+bool lessValue(const Value& a, const Value& b, Storage storage) {
+  switch (storage) {
+    case Storage::kInt64: return a.i < b.i;
+    case Storage::kDouble: return a.d < b.d;
+    case Storage::kString: return a.s < b.s;
+  }
+  return false;
+}
+
+Status needArray(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (args[i]->type().id != TypeId::kArray) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be an ARRAY, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+
+Status needMap(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (args[i]->type().id != TypeId::kMap) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be a MAP, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+
+// The type every one of `args[from], args[from + step], ...` converts to, or an error
+// naming the first that does not fit.
+Result<LogicalType> commonOf(const std::string& name, const Args& args, size_t from, size_t step, Pos pos) {
+  LogicalType t = args[from]->type();
+  for (size_t i = from + step; i < args.size(); i += step) {
+    LogicalType next;
+    if (!commonType(t, args[i]->type(), &next)) {
+      return argError(name, pos, "argument " + std::to_string(i + 1) + " (" + args[i]->type().toString() +
+                                     ") does not fit the others (" + t.toString() + ")");
+    }
+    t = next;
+  }
+  if (t.id == TypeId::kNull) t = LogicalType::integer().withNullable(true);
+  return t.plain();
+}
+
+// `args[i]` cast to `want` (an element or key type), or an error.
+Status coerceTo(const std::string& name, Args& args, size_t i, const LogicalType& want, Pos pos) {
+  LogicalType common;
+  const LogicalType& got = args[i]->type();
+  if (got.id != TypeId::kNull && (!commonType(got, want, &common) || !common.sameAs(want))) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be " + want.withNullable(true).toString() +
+                                   ", not " + got.toString());
+  }
+  args[i] = coerce(std::move(args[i]), want.withNullable(true));
+  return Status::ok();
+}
+
+// An array function of one ARRAY argument giving an array of the same type.
+void arrayToArray(const std::string& name, std::function<std::vector<Value>(std::vector<Value>, Storage)> f) {
+  registry()[name] = [f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    const LogicalType t = args[0]->type().plain();
+    const LogicalType e = *t.element;
+    return row(n, t, std::move(args), [f, e](const std::vector<Value>& v) {
+      return Value::ofString(encodeArray(f(decodeArray(v[0].s, e), e.storage()), e));
+    });
+  };
+}
+
+void registerConstructors() {
+  auto& r = registry();
+  r["ARRAY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "ARRAY[] needs at least one element");
+    EDDY_ASSIGN_OR_RETURN(LogicalType e, commonOf(n, args, 0, 1, pos));
+    for (auto& a : args) a = coerce(std::move(a), e);
+    return row(n, LogicalType::array(e).notNull(), std::move(args), [e](const std::vector<Value>& v) {
+      return Value::ofString(encodeArray(v, e));
+    }, false);
+  };
+  r["MAP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty() || args.size() % 2 != 0) return argError(n, pos, "MAP[...] needs keys and values in pairs");
+    EDDY_ASSIGN_OR_RETURN(LogicalType k, commonOf(n, args, 0, 2, pos));
+    EDDY_ASSIGN_OR_RETURN(LogicalType v, commonOf(n, args, 1, 2, pos));
+    for (size_t i = 0; i < args.size(); ++i) args[i] = coerce(std::move(args[i]), i % 2 == 0 ? k : v);
+    const LogicalType t = LogicalType::map(k, v).notNull();
+    return row(n, t, std::move(args), [t](const std::vector<Value>& vals) {
+      MapEntries m;
+      for (size_t i = 0; i < vals.size(); i += 2) {
+        m.keys.push_back(vals[i]);
+        m.values.push_back(vals[i + 1]);
+      }
+      return Value::ofString(encodeMap(m, t));
+    }, false);
+  };
+  r["MAP_FROM_ARRAYS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 1, pos));
+    const LogicalType t = LogicalType::map(*args[0]->type().element, *args[1]->type().element);
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
+      MapEntries m{decodeArray(v[0].s, *t.key), decodeArray(v[1].s, *t.element)};
+      if (m.keys.size() != m.values.size()) {
+        throw EvalError("MAP_FROM_ARRAYS: the key array has " + std::to_string(m.keys.size()) +
+                        " elements and the value array " + std::to_string(m.values.size()));
+      }
+      return Value::ofString(encodeMap(m, t));
+    });
+  };
+}
+
+void registerAccess() {
+  auto& r = registry();
+  // `a[i]`: 1-based, NULL outside the array; `m[k]`: NULL for a missing key.
+  r["ITEM"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    const LogicalType t = args[0]->type().plain();
+    if (t.id == TypeId::kArray) {
+      if (!args[1]->type().isInteger() && args[1]->type().id != TypeId::kNull) {
+        return sqlError(pos, "an ARRAY index must be an integer, not " + args[1]->type().toString());
+      }
+      const LogicalType e = *t.element;
+      return row("ITEM", e.withNullable(true), std::move(args), [e](const std::vector<Value>& v) {
+        std::vector<Value> elements = decodeArray(v[0].s, e);
+        if (v[1].i < 1 || v[1].i > static_cast<int64_t>(elements.size())) return Value();
+        return std::move(elements[static_cast<size_t>(v[1].i - 1)]);
+      });
+    }
+    if (t.id == TypeId::kMap) {
+      EDDY_RETURN_IF_ERROR(coerceTo("ITEM", args, 1, *t.key, pos));
+      return row("ITEM", t.element->withNullable(true), std::move(args), [t](const std::vector<Value>& v) {
+        MapEntries m = decodeMap(v[0].s, t);
+        for (size_t i = 0; i < m.keys.size(); ++i) {
+          if (sameValue(m.keys[i], v[1], t.key->storage())) return std::move(m.values[i]);
+        }
+        return Value();
+      });
+    }
+    return sqlError(pos, "cannot index " + t.toString() + " with [...]: only an ARRAY or a MAP can be");
+  };
+  r["CARDINALITY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    const TypeId id = args[0]->type().id;
+    if (id != TypeId::kArray && id != TypeId::kMap) {
+      return argError(n, pos, "argument 1 must be an ARRAY or a MAP, not " + args[0]->type().toString());
+    }
+    return row(n, LogicalType::integer().notNull(), std::move(args), [](const std::vector<Value>& v) {
+      return Value::ofInt(static_cast<int64_t>(nestedSize(v[0].s)));
+    });
+  };
+  r["ELEMENT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    const LogicalType e = *args[0]->type().element;
+    return row(n, e.withNullable(true), std::move(args), [e](const std::vector<Value>& v) {
+      std::vector<Value> elements = decodeArray(v[0].s, e);
+      if (elements.empty()) return Value();
+      if (elements.size() > 1) throw EvalError("ELEMENT: the array has more than one element");
+      return std::move(elements[0]);
+    });
+  };
+  r["MAP_KEYS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
+    const LogicalType t = args[0]->type().plain();
+    return row(n, LogicalType::array(*t.key), std::move(args), [t](const std::vector<Value>& v) {
+      return Value::ofString(encodeArray(decodeMap(v[0].s, t).keys, *t.key));
+    });
+  };
+  r["MAP_VALUES"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
+    const LogicalType t = args[0]->type().plain();
+    return row(n, LogicalType::array(*t.element), std::move(args), [t](const std::vector<Value>& v) {
+      return Value::ofString(encodeArray(decodeMap(v[0].s, t).values, *t.element));
+    });
+  };
+}
+
+void registerArrayFunctions() {
+  auto& r = registry();
+  // ARRAY_CONTAINS(a, e): NULL for a NULL array; a NULL e looks for a NULL element.
+  r["ARRAY_CONTAINS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    const LogicalType e = *args[0]->type().element;
+    EDDY_RETURN_IF_ERROR(coerceTo(n, args, 1, e, pos));
+    const LogicalType t = LogicalType::boolean().withNullable(args[0]->type().nullable);
+    return row(n, t, std::move(args), [e](const std::vector<Value>& v) {
+      if (v[0].null) return Value();
+      for (const Value& x : decodeArray(v[0].s, e)) {
+        if (sameValue(x, v[1], e.storage())) return Value::ofBool(true);
+      }
+      return Value::ofBool(false);
+    }, false);
+  };
+  // ARRAY_POSITION(a, e): the first 1-based position of e, 0 when absent.
+  r["ARRAY_POSITION"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    const LogicalType e = *args[0]->type().element;
+    EDDY_RETURN_IF_ERROR(coerceTo(n, args, 1, e, pos));
+    return row(n, LogicalType::integer(), std::move(args), [e](const std::vector<Value>& v) {
+      const std::vector<Value> elements = decodeArray(v[0].s, e);
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (sameValue(elements[i], v[1], e.storage())) return Value::ofInt(static_cast<int64_t>(i + 1));
+      }
+      return Value::ofInt(0);
+    });
+  };
+  // ARRAY_REMOVE(a, e): without every element equal to e (NULL removes the NULLs).
+  r["ARRAY_REMOVE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    const LogicalType t = args[0]->type().plain();
+    const LogicalType e = *t.element;
+    EDDY_RETURN_IF_ERROR(coerceTo(n, args, 1, e, pos));
+    return row(n, t, std::move(args), [e](const std::vector<Value>& v) {
+      if (v[0].null) return Value();
+      std::vector<Value> kept;
+      for (Value& x : decodeArray(v[0].s, e)) {
+        if (!sameValue(x, v[1], e.storage())) kept.push_back(std::move(x));
+      }
+      return Value::ofString(encodeArray(kept, e));
+    }, false);
+  };
+  arrayToArray("ARRAY_REVERSE", [](std::vector<Value> a, Storage) {
+    std::reverse(a.begin(), a.end());
+    return a;
+  });
+  arrayToArray("ARRAY_DISTINCT", [](std::vector<Value> a, Storage s) {
+    std::vector<Value> kept;
+    for (Value& x : a) {
+      if (std::none_of(kept.begin(), kept.end(), [&](const Value& k) { return sameValue(k, x, s); })) {
+        kept.push_back(std::move(x));
+      }
+    }
+    return kept;
+  });
+  // ARRAY_CONCAT(a, b, ...): NULL when any is.
+  r["ARRAY_CONCAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "takes at least one ARRAY");
+    for (size_t i = 0; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(needArray(n, args, i, pos));
+    EDDY_ASSIGN_OR_RETURN(LogicalType t, commonOf(n, args, 0, 1, pos));
+    for (auto& a : args) a = coerce(std::move(a), t);
+    const LogicalType e = *t.element;
+    return row(n, t, std::move(args), [e](const std::vector<Value>& v) {
+      std::vector<Value> all;
+      for (const Value& a : v) {
+        for (Value& x : decodeArray(a.s, e)) all.push_back(std::move(x));
+      }
+      return Value::ofString(encodeArray(all, e));
+    });
+  };
+  // ARRAY_SLICE(a, start [, end]): 1-based and inclusive; 0 is the start, negative
+  // offsets count from the end.
+  r["ARRAY_SLICE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (!args[i]->type().isInteger() && args[i]->type().id != TypeId::kNull) {
+        return argError(n, pos, "argument " + std::to_string(i + 1) + " must be an integer, not " + args[i]->type().toString());
+      }
+    }
+    const LogicalType t = args[0]->type().plain();
+    const LogicalType e = *t.element;
+    return row(n, t, std::move(args), [e](const std::vector<Value>& v) {
+      std::vector<Value> a = decodeArray(v[0].s, e);
+      const auto size = static_cast<int64_t>(a.size());
+      auto position = [size](int64_t p) { return p < 0 ? size + p + 1 : p == 0 ? 1 : p; };
+      const int64_t from = std::max<int64_t>(1, position(v[1].i));
+      const int64_t to = std::min<int64_t>(size, v.size() > 2 ? position(v[2].i) : size);
+      std::vector<Value> out;
+      for (int64_t i = from; i <= to; ++i) out.push_back(std::move(a[static_cast<size_t>(i - 1)]));
+      return Value::ofString(encodeArray(out, e));
+    });
+  };
+  // ARRAY_JOIN(a, delimiter [, null_replacement]): NULL elements skipped unless replaced.
+  r["ARRAY_JOIN"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    if (!args[0]->type().element->isString()) {
+      return argError(n, pos, "argument 1 must be an ARRAY of strings, not " + args[0]->type().toString());
+    }
+    for (size_t i = 1; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(coerceTo(n, args, i, LogicalType::string(), pos));
+    const LogicalType e = *args[0]->type().element;
+    return row(n, LogicalType::string(), std::move(args), [e](const std::vector<Value>& v) {
+      std::string out;
+      bool first = true;
+      for (const Value& x : decodeArray(v[0].s, e)) {
+        if (x.null && v.size() < 3) continue;
+        if (!first) out += v[1].s;
+        out += x.null ? v[2].s : x.s;
+        first = false;
+      }
+      return Value::ofString(std::move(out));
+    });
+  };
+  for (const char* name : {"ARRAY_MAX", "ARRAY_MIN"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+      const LogicalType e = *args[0]->type().element;
+      if (e.isCollection() || e.id == TypeId::kBoolean) {
+        return argError(n, pos, "the elements of " + args[0]->type().toString() + " have no order");
+      }
+      const bool max = n == "ARRAY_MAX";
+      return row(n, e.withNullable(true), std::move(args), [e, max](const std::vector<Value>& v) {
+        Value best;
+        for (Value& x : decodeArray(v[0].s, e)) {
+          if (x.null) continue;
+          if (best.null || (max ? lessValue(best, x, e.storage()) : lessValue(x, best, e.storage()))) best = std::move(x);
+        }
+        return best;
+      });
+    };
+  }
+}
+
+}  // namespace
+
+void registerCollectionFunctions() {
+  registerConstructors();
+  registerAccess();
+  registerArrayFunctions();
+}
+
+}  // namespace eddy::sql::builtin
