@@ -446,8 +446,27 @@ class DatagenReader final : public RowReader {
       }
       return v;
     }
+    return random(g, t);
+  }
+
+  // A random value of `t` under `g`'s options; an ARRAY or MAP gets `length` elements
+  // (entries), each drawn by the same options, as Flink's datagen does.
+  Value random(const FieldGen& g, const LogicalType& t) {
     if (g.null_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < g.null_rate) return Value();
     switch (t.id) {
+      case TypeId::kArray: {
+        std::vector<Value> elements;
+        for (int64_t i = 0; i < g.length; ++i) elements.push_back(random(g, *t.element));
+        return Value::ofString(encodeArray(elements, *t.element));
+      }
+      case TypeId::kMap: {
+        MapEntries m;
+        for (int64_t i = 0; i < g.length; ++i) {
+          m.keys.push_back(random(g, *t.key));
+          m.values.push_back(random(g, *t.element));
+        }
+        return Value::ofString(encodeMap(m, t));
+      }
       case TypeId::kBoolean: return Value::ofBool(rng_() & 1);
       case TypeId::kTinyInt:
       case TypeId::kSmallInt:
@@ -543,6 +562,10 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
     std::string p = "fields." + c.name + ".";
     std::string kind = option(o, p + "kind", "random");
     if (kind == "sequence") {
+      if (!c.type.isNumeric() && !c.type.isString()) {
+        return Status::invalidArgument("table '" + table + "': datagen cannot make a sequence of " +
+                                       c.type.toString() + " (field '" + c.name + "')");
+      }
       g.sequence = true;
       if (!o.count(p + "start") || !o.count(p + "end")) {
         return Status::invalidArgument("table '" + table + "': datagen sequence field '" + c.name +
