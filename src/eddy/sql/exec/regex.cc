@@ -68,6 +68,37 @@ std::optional<std::string> regexReplace(const std::string& text, const std::stri
   return std::regex_replace(text, *re, replacement);
 }
 
+std::optional<std::vector<std::string>> regexExtractAll(const std::string& text, const std::string& pattern,
+                                                        size_t group) {
+  const std::regex* re = compiled(pattern);
+  if (!re || group > re->mark_count()) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), *re); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[group].matched ? (*it)[group].str() : std::string());
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> regexSplit(const std::string& text, const std::string& pattern, int limit) {
+  const std::regex* re = compiled(pattern);
+  if (!re) return std::nullopt;
+  std::vector<std::string> out;
+  auto piece_start = text.begin();
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), *re); it != std::sregex_iterator(); ++it) {
+    if (limit > 0 && static_cast<int>(out.size()) == limit - 1) break;
+    const auto& m = *it;
+    if (m.length(0) == 0 && m.position(0) == 0) continue;  // Java: no empty leading piece from an empty match.
+    out.emplace_back(piece_start, m[0].first);
+    piece_start = m[0].second;
+  }
+  out.emplace_back(piece_start, text.end());
+  if (limit == 0) {
+    while (!out.empty() && out.back().empty()) out.pop_back();
+  }
+  if (out.empty() && text.empty()) out.emplace_back();  // Java: "".split(x) is [""].
+  return out;
+}
+
 bool likeMatch(const std::string& text, const std::string& pattern, char escape) {
   // The cache is keyed by the translated pattern, so LIKE 'a%' and REGEXP 'a.*' share it.
   const std::regex* re = compiled(likeToRegex(pattern, escape));

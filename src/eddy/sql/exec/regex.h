@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace eddy::sql {
 
@@ -21,6 +22,16 @@ std::optional<std::string> regexExtract(const std::string& text, const std::stri
 // Every match replaced by `replacement` ($1 refers to a group); nullopt for an invalid pattern.
 std::optional<std::string> regexReplace(const std::string& text, const std::string& pattern,
                                         const std::string& replacement);
+
+// Group `group` of every match, in order (an unmatched optional group as ""); nullopt
+// for an invalid pattern or a group it does not have.
+std::optional<std::vector<std::string>> regexExtractAll(const std::string& text, const std::string& pattern,
+                                                        size_t group);
+
+// `text` cut at each match of `pattern`, as Java's String#split(regex, limit): at most
+// `limit` pieces when limit > 0, and without trailing empty pieces when limit == 0.
+// nullopt for an invalid pattern.
+std::optional<std::vector<std::string>> regexSplit(const std::string& text, const std::string& pattern, int limit);
 
 // SQL LIKE: '%' any run, '_' one character, `escape` (0 for none) makes the next one literal.
 bool likeMatch(const std::string& text, const std::string& pattern, char escape);

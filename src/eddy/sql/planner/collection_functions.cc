@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "eddy/sql/exec/nested_value.h"
+#include "eddy/sql/exec/regex.h"
 #include "eddy/sql/planner/function_registry.h"
 #include "eddy/sql/planner/functions.h"
 
@@ -334,12 +335,179 @@ void registerArrayFunctions() {
   }
 }
 
+// Set-like functions of two arrays of a common type: `keep(element, in_other)` says
+// whether an element of the first array stays; the result has no duplicates and keeps
+// the first array's order (then, for ARRAY_UNION, the second's new elements).
+void setFunction(const std::string& name, bool take_second, bool keep_if_in_other) {
+  registry()[name] = [take_second, keep_if_in_other](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 1, pos));
+    EDDY_ASSIGN_OR_RETURN(LogicalType t, commonOf(n, args, 0, 1, pos));
+    for (auto& a : args) a = coerce(std::move(a), t);
+    const LogicalType e = *t.element;
+    return row(n, t, std::move(args), [e, take_second, keep_if_in_other](const std::vector<Value>& v) {
+      const Storage s = e.storage();
+      const std::vector<Value> first = decodeArray(v[0].s, e), second = decodeArray(v[1].s, e);
+      auto in = [s](const std::vector<Value>& vs, const Value& x) {
+        return std::any_of(vs.begin(), vs.end(), [&](const Value& y) { return sameValue(x, y, s); });
+      };
+      std::vector<Value> out;
+      for (const Value& x : first) {
+        if ((take_second || in(second, x) == keep_if_in_other) && !in(out, x)) out.push_back(x);
+      }
+      if (take_second) {
+        for (const Value& x : second) {
+          if (!in(out, x)) out.push_back(x);
+        }
+      }
+      return Value::ofString(encodeArray(out, e));
+    });
+  };
+}
+
+void registerMoreArrayFunctions() {
+  auto& r = registry();
+  // ARRAY_APPEND(a, e) / ARRAY_PREPEND(a, e): NULL for a NULL array; e may be NULL.
+  for (const char* name : {"ARRAY_APPEND", "ARRAY_PREPEND"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+      EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+      LogicalType t = args[0]->type().plain();
+      LogicalType e = *t.element;
+      if (args[1]->type().nullable && !e.nullable) {
+        e = e.withNullable(true);
+        t = LogicalType::array(e).withNullable(t.nullable);
+        args[0] = coerce(std::move(args[0]), t);
+      }
+      EDDY_RETURN_IF_ERROR(coerceTo(n, args, 1, e, pos));
+      const bool append = n == "ARRAY_APPEND";
+      return row(n, t, std::move(args), [e, append](const std::vector<Value>& v) {
+        if (v[0].null) return Value();
+        std::vector<Value> a = decodeArray(v[0].s, e);
+        a.insert(append ? a.end() : a.begin(), v[1]);
+        return Value::ofString(encodeArray(a, e));
+      }, false);
+    };
+  }
+  setFunction("ARRAY_UNION", true, true);
+  setFunction("ARRAY_INTERSECT", false, true);
+  setFunction("ARRAY_EXCEPT", false, false);
+  // ARRAY_SORT(a [, ascending [, nulls_first]]): ascending with NULLs first by default;
+  // descending puts them last unless nulls_first says otherwise.
+  r["ARRAY_SORT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 3, pos));
+    EDDY_RETURN_IF_ERROR(needArray(n, args, 0, pos));
+    for (size_t i = 1; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(coerceTo(n, args, i, LogicalType::boolean(), pos));
+    const LogicalType t = args[0]->type().plain();
+    const LogicalType e = *t.element;
+    return row(n, t, std::move(args), [e](const std::vector<Value>& v) {
+      const bool ascending = v.size() < 2 || v[1].i != 0;
+      const bool nulls_first = v.size() > 2 ? v[2].i != 0 : ascending;
+      std::vector<Value> a = decodeArray(v[0].s, e);
+      const Storage s = e.storage();
+      std::stable_sort(a.begin(), a.end(), [&](const Value& x, const Value& y) {
+        if (x.null || y.null) return !y.null ? nulls_first : !x.null ? !nulls_first : false;
+        return ascending ? lessValue(x, y, s) : lessValue(y, x, s);
+      });
+      return Value::ofString(encodeArray(a, e));
+    });
+  };
+  // MAP_UNION(m1, m2, ...): a later map's value wins for a key in several; NULL when any is.
+  r["MAP_UNION"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "takes at least one MAP");
+    for (size_t i = 0; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(needMap(n, args, i, pos));
+    EDDY_ASSIGN_OR_RETURN(LogicalType t, commonOf(n, args, 0, 1, pos));
+    for (auto& a : args) a = coerce(std::move(a), t);
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
+      MapEntries all;
+      for (const Value& m : v) {
+        MapEntries one = decodeMap(m.s, t);
+        all.keys.insert(all.keys.end(), one.keys.begin(), one.keys.end());
+        all.values.insert(all.values.end(), one.values.begin(), one.values.end());
+      }
+      return Value::ofString(encodeMap(all, t));
+    });
+  };
+}
+
+// Strings to collections: SPLIT, STR_TO_MAP, REGEXP_EXTRACT_ALL.
+void registerStringToCollection() {
+  auto& r = registry();
+  // SPLIT(s, delimiter): every piece, empty ones too; an empty delimiter splits every
+  // character.
+  r["SPLIT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    for (size_t i = 0; i < 2; ++i) EDDY_RETURN_IF_ERROR(coerceTo(n, args, i, LogicalType::string(), pos));
+    return row(n, LogicalType::array(LogicalType::string()), std::move(args), [](const std::vector<Value>& v) {
+      const std::string& s = v[0].s;
+      const std::string& d = v[1].s;
+      std::vector<Value> out;
+      if (d.empty()) {
+        for (size_t i = 0; i < s.size();) {
+          size_t len = 1;
+          while (i + len < s.size() && (static_cast<unsigned char>(s[i + len]) & 0xC0) == 0x80) ++len;
+          out.push_back(Value::ofString(s.substr(i, len)));
+          i += len;
+        }
+      } else {
+        for (size_t start = 0;;) {
+          const size_t at = s.find(d, start);
+          out.push_back(Value::ofString(s.substr(start, at == std::string::npos ? std::string::npos : at - start)));
+          if (at == std::string::npos) break;
+          start = at + d.size();
+        }
+      }
+      return Value::ofString(encodeArray(out, LogicalType::string()));
+    });
+  };
+  // STR_TO_MAP(s [, pair_delimiter, key_value_delimiter]): delimiters are regular
+  // expressions (',' and '=' by default); a pair without the second gives a NULL value.
+  r["STR_TO_MAP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.size() != 1 && args.size() != 3) return argError(n, pos, "takes one or three arguments");
+    for (size_t i = 0; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(coerceTo(n, args, i, LogicalType::string(), pos));
+    const LogicalType t = LogicalType::map(LogicalType::string(), LogicalType::string());
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
+      const std::string pairs = v.size() > 1 ? v[1].s : ",", kv = v.size() > 2 ? v[2].s : "=";
+      std::optional<std::vector<std::string>> parts = regexSplit(v[0].s, pairs, 0);
+      if (!parts) throw EvalError("STR_TO_MAP: invalid pair delimiter '" + pairs + "'");
+      MapEntries m;
+      for (const std::string& part : *parts) {
+        std::optional<std::vector<std::string>> entry = regexSplit(part, kv, 2);
+        if (!entry) throw EvalError("STR_TO_MAP: invalid key-value delimiter '" + kv + "'");
+        m.keys.push_back(Value::ofString((*entry)[0]));
+        m.values.push_back(entry->size() > 1 ? Value::ofString((*entry)[1]) : Value());
+      }
+      return Value::ofString(encodeMap(m, t));
+    });
+  };
+  // REGEXP_EXTRACT_ALL(s, regex [, group]): group 1 by default, 0 the whole match;
+  // NULL for an invalid regex or group.
+  r["REGEXP_EXTRACT_ALL"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    for (size_t i = 0; i < 2; ++i) EDDY_RETURN_IF_ERROR(coerceTo(n, args, i, LogicalType::string(), pos));
+    if (args.size() > 2) EDDY_RETURN_IF_ERROR(coerceTo(n, args, 2, LogicalType::bigint(), pos));
+    const LogicalType t = LogicalType::array(LogicalType::string());
+    return row(n, t.withNullable(true), std::move(args), [](const std::vector<Value>& v) {
+      if (v.size() > 2 && v[2].i < 0) return Value();
+      std::optional<std::vector<std::string>> all =
+          regexExtractAll(v[0].s, v[1].s, v.size() > 2 ? static_cast<size_t>(v[2].i) : 1);
+      if (!all) return Value();
+      std::vector<Value> out;
+      for (std::string& s : *all) out.push_back(Value::ofString(std::move(s)));
+      return Value::ofString(encodeArray(out, LogicalType::string()));
+    });
+  };
+}
+
 }  // namespace
 
 void registerCollectionFunctions() {
   registerConstructors();
   registerAccess();
   registerArrayFunctions();
+  registerMoreArrayFunctions();
+  registerStringToCollection();
 }
 
 }  // namespace eddy::sql::builtin

@@ -1,6 +1,7 @@
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/function_registry.h"
 
+#include "eddy/core/time_zone.h"
 #include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
@@ -952,6 +953,41 @@ void registerAll() {
       if (ok) ms = sessionTimeZone().toUtc(ms);  // The text is the session's wall-clock time.
       return ok ? Value::ofInt(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) : Value();
     });
+  };
+  // CONVERT_TZ(text, from_zone, to_zone): 'yyyy-MM-dd HH:mm:ss' wall-clock time in one
+  // zone as the same instant's in another; NULL for text that is not a timestamp.
+  r["CONVERT_TZ"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
+    for (size_t i = 0; i < 3; ++i) EDDY_RETURN_IF_ERROR(needString(n, args, i, pos));
+    return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
+      int64_t ms;
+      if (!parseTimestamp(v[0].s, ms)) return Value();
+      auto zone = [](const std::string& id) -> const TimeZone& {
+        thread_local std::map<std::string, TimeZone> zones;  // Resolved once per task thread.
+        auto it = zones.find(id);
+        if (it != zones.end()) return it->second;
+        Result<TimeZone> z = TimeZone::of(id);
+        if (!z.isOk()) throw EvalError("CONVERT_TZ: " + z.status().message());
+        if (zones.size() > 64) zones.clear();
+        return zones.emplace(id, *z).first->second;
+      };
+      const int64_t utc = zone(v[1].s).toUtc(ms);
+      return Value::ofString(formatPattern(zone(v[2].s).toLocal(utc), "yyyy-MM-dd HH:mm:ss"));
+    });
+  };
+  // TYPEOF(x [, force_serializable]): the argument's type as Flink summarizes it, or
+  // its serializable form.
+  r["TYPEOF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    bool serializable = false;
+    if (args.size() > 1) {
+      auto* lit = dynamic_cast<const Literal*>(args[1].get());
+      if (!lit || args[1]->type().id != TypeId::kBoolean) return argError(n, pos, "force_serializable must be a BOOLEAN literal");
+      serializable = !lit->value().null && lit->value().i != 0;
+    }
+    const LogicalType& t = args[0]->type();
+    const std::string text = serializable ? t.asSerializableString() : t.toString();
+    return ExprP(std::make_unique<Literal>(Value::ofString(text), LogicalType::string().notNull(), "'" + text + "'"));
   };
   r["FROM_UNIXTIME"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
