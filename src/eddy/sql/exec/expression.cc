@@ -150,6 +150,7 @@ ExprP RowCall::cloneWith(const InputMap& m) const {
 std::string RowCall::toString() const {
   // The constructors and element access print as they are written: ARRAY[1, 2], a[1].
   if (name_ == "ITEM" && args_.size() == 2) return args_[0]->toString() + "[" + args_[1]->toString() + "]";
+  if (!name_.empty() && name_[0] == '.' && args_.size() == 1) return args_[0]->toString() + name_;  // A ROW's field.
   if (name_ == "ARRAY" || name_ == "MAP") {
     std::string s = name_ + "[";
     for (size_t i = 0; i < args_.size(); ++i) s += (i ? ", " : "") + args_[i]->toString();
@@ -685,6 +686,18 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
           e = std::move(cast);
         }
         out.s = encodeArray(elements, *to.element);
+        return true;
+      }
+      break;
+    case TypeId::kRow:
+      if (from.id == TypeId::kRow && from.fields->size() == to.fields->size()) {  // Field by field.
+        std::vector<Value> fields = decodeRow(in.s, from);
+        for (size_t i = 0; i < fields.size(); ++i) {
+          Value cast;
+          if (!castValue(fields[i], (*from.fields)[i].type, (*to.fields)[i].type, cast, error)) return fail(error ? *error : "");
+          fields[i] = std::move(cast);
+        }
+        out.s = encodeRow(fields, to);
         return true;
       }
       break;

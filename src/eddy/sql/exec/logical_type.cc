@@ -12,6 +12,7 @@ Storage LogicalType::storage() const {
     case TypeId::kMultiset:
     case TypeId::kArray:
     case TypeId::kMap:
+    case TypeId::kRow:
       return Storage::kString;
     default:
       return Storage::kInt64;
@@ -23,8 +24,34 @@ bool LogicalType::sameAs(const LogicalType& o) const {
   auto same = [](const std::shared_ptr<const LogicalType>& a, const std::shared_ptr<const LogicalType>& b) {
     return a == b || (a && b && a->sameAs(*b));
   };
-  return same(element, o.element) && same(key, o.key);
+  if (!same(element, o.element) || !same(key, o.key)) return false;
+  if (fields == o.fields) return true;
+  if (!fields || !o.fields || fields->size() != o.fields->size()) return false;
+  for (size_t i = 0; i < fields->size(); ++i) {
+    if (!(*fields)[i].type.sameAs((*o.fields)[i].type)) return false;
+  }
+  return true;
 }
+
+LogicalType LogicalType::row(std::vector<RowFieldType> fields) {
+  LogicalType t = of(TypeId::kRow);
+  t.fields = std::make_shared<const std::vector<RowFieldType>>(std::move(fields));
+  return t;
+}
+
+namespace {
+
+// `ROW<`a` INT, `b` STRING>`, each field's type as `part` writes it.
+template <typename Part>
+std::string rowText(const LogicalType& t, Part part) {
+  std::string s = "ROW<";
+  for (size_t i = 0; i < t.fields->size(); ++i) {
+    s += (i ? ", `" : "`") + (*t.fields)[i].name + "` " + part((*t.fields)[i].type);
+  }
+  return s + ">";
+}
+
+}  // namespace
 
 bool LogicalType::isInteger() const {
   return id == TypeId::kTinyInt || id == TypeId::kSmallInt || id == TypeId::kInt || id == TypeId::kBigInt;
@@ -59,6 +86,7 @@ std::string LogicalType::toString() const {
     case TypeId::kMultiset: s = "MULTISET<" + (element ? element->toString() : std::string("NULL")) + ">"; break;
     case TypeId::kArray: s = "ARRAY<" + element->toString() + ">"; break;
     case TypeId::kMap: s = "MAP<" + key->toString() + ", " + element->toString() + ">"; break;
+    case TypeId::kRow: s = rowText(*this, [](const LogicalType& f) { return f.toString(); }); break;
   }
   if (rowtime) s += " *ROWTIME*";
   if (proctime) s += " *PROCTIME*";
@@ -74,6 +102,7 @@ std::string LogicalType::asSerializableString() const {
     case TypeId::kMultiset: s = "MULTISET<" + (element ? element->asSerializableString() : std::string("NULL")) + ">"; break;
     case TypeId::kArray: s = "ARRAY<" + element->asSerializableString() + ">"; break;
     case TypeId::kMap: s = "MAP<" + key->asSerializableString() + ", " + element->asSerializableString() + ">"; break;
+    case TypeId::kRow: s = rowText(*this, [](const LogicalType& f) { return f.asSerializableString(); }); break;
     default: s = withNullable(true).plain().toString(); break;
   }
   if (!nullable) s += " NOT NULL";

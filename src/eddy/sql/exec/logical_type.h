@@ -3,6 +3,7 @@
 #include <memory>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace eddy::sql {
 
@@ -28,7 +29,11 @@ enum class TypeId {
   kMultiset,  // MULTISET<element> (COLLECT's result), held as its printed text.
   kArray,     // ARRAY<element>, held encoded (nested_value.h).
   kMap,       // MAP<key, element>, held encoded (nested_value.h).
+  kRow,       // ROW<name type, ...> as a value (in an ARRAY or MAP, or an expression's
+              // result), held encoded; a table's ROW column is flattened instead.
 };
+
+struct RowFieldType;
 
 /// How a column stores its values: every integer-like type (dates as days, times and
 /// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
@@ -48,6 +53,7 @@ struct LogicalType {
   bool proctime = false;
   std::shared_ptr<const LogicalType> element;  // MULTISET's and ARRAY's element, MAP's value.
   std::shared_ptr<const LogicalType> key;      // MAP's key.
+  std::shared_ptr<const std::vector<RowFieldType>> fields;  // ROW's.
 
   static LogicalType of(TypeId id, int precision = 0, int scale = 0) {
     LogicalType t;
@@ -81,6 +87,8 @@ struct LogicalType {
     return t;
   }
 
+  static LogicalType row(std::vector<RowFieldType> fields);
+
   LogicalType notNull() const {
     LogicalType t = *this;
     t.nullable = false;
@@ -105,7 +113,10 @@ struct LogicalType {
   bool isString() const { return id == TypeId::kChar || id == TypeId::kVarchar; }
   bool isTimestamp() const { return id == TypeId::kTimestamp || id == TypeId::kTimestampLtz; }
   bool isInterval() const { return id == TypeId::kIntervalDayTime || id == TypeId::kIntervalYearMonth; }
-  bool isCollection() const { return id == TypeId::kArray || id == TypeId::kMap || id == TypeId::kMultiset; }
+  /// A value held encoded: compared with = and <> only, never ordered.
+  bool isCollection() const {
+    return id == TypeId::kArray || id == TypeId::kMap || id == TypeId::kMultiset || id == TypeId::kRow;
+  }
 
   /// Flink's summary: `INT`, `VARCHAR(10)`, `STRING`, `DECIMAL(10, 2)`,
   /// `TIMESTAMP(3) *ROWTIME*`, `BIGINT NOT NULL`.
@@ -116,6 +127,12 @@ struct LogicalType {
   /// Equal ignoring nullability and time attribute markers (of the type and, for a
   /// collection, of its elements').
   bool sameAs(const LogicalType& o) const;
+};
+
+/// A field of a ROW type.
+struct RowFieldType {
+  std::string name;
+  LogicalType type;
 };
 
 }  // namespace eddy::sql

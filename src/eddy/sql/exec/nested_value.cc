@@ -106,6 +106,20 @@ Result<Value> fromJson(const nlohmann::ordered_json& j, const LogicalType& type,
     }
     return Value::ofString(encodeMap(entries, type));
   }
+  if (type.id == TypeId::kRow) {
+    if (!j.is_object()) return Status::invalidArgument(where + ": expected a JSON object for " + type.toString());
+    std::vector<Value> fields;
+    for (const RowFieldType& f : *type.fields) {
+      auto it = j.find(f.name);
+      if (it == j.end()) {
+        fields.emplace_back();  // A missing field is NULL, as Flink's json format reads it.
+        continue;
+      }
+      EDDY_ASSIGN_OR_RETURN(Value v, fromJson(*it, f.type, where + "." + f.name));
+      fields.push_back(std::move(v));
+    }
+    return Value::ofString(encodeRow(fields, type));
+  }
   if (j.is_array() || j.is_object()) {
     if (type.isString()) return Value::ofString(j.dump());  // Flink keeps nested JSON as its text.
     return Status::invalidArgument(where + ": a JSON " + std::string(j.type_name()) + " is not a " + type.toString());
@@ -179,8 +193,32 @@ MapEntries decodeMap(std::string_view bytes, const LogicalType& type) {
   return out;
 }
 
+std::string encodeRow(const std::vector<Value>& fields, const LogicalType& type) {
+  std::string out;
+  for (size_t i = 0; i < type.fields->size(); ++i) {
+    putValue(out, i < fields.size() ? fields[i] : Value(), (*type.fields)[i].type.storage());
+  }
+  return out;
+}
+
+std::vector<Value> decodeRow(std::string_view bytes, const LogicalType& type) {
+  std::vector<Value> out;
+  out.reserve(type.fields->size());
+  for (const RowFieldType& f : *type.fields) out.push_back(getValue(bytes, f.type.storage()));
+  return out;
+}
+
 std::string formatNested(std::string_view bytes, const LogicalType& type) {
   std::string s;
+  if (type.id == TypeId::kRow) {
+    const std::vector<Value> fields = decodeRow(bytes, type);
+    s += "+I[";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) s += ", ";
+      s += formatValue(fields[i], (*type.fields)[i].type);
+    }
+    return s + "]";
+  }
   if (type.id == TypeId::kMap) {
     const MapEntries m = decodeMap(bytes, type);
     s += '{';
@@ -269,6 +307,16 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type) {
       out += nlohmann::ordered_json(formatValue(m.keys[i], *type.key)).dump();
       out += ':';
       appendJson(out, m.values[i], *type.element);
+    }
+    out += '}';
+  } else if (type.id == TypeId::kRow) {
+    out += '{';
+    const std::vector<Value> fields = decodeRow(v.s, type);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += nlohmann::ordered_json((*type.fields)[i].name).dump();
+      out += ':';
+      appendJson(out, fields[i], (*type.fields)[i].type);
     }
     out += '}';
   } else {

@@ -36,10 +36,15 @@ struct MapEntries {
 std::string encodeMap(const MapEntries& entries, const LogicalType& type);
 MapEntries decodeMap(std::string_view bytes, const LogicalType& type);
 
-/// As Flink prints them (Row#toString): `[1, null, 3]`, `{a=1, b=2}`; strings bare.
+/// A ROW value of `type`: its fields' values in order, each as an element is.
+std::string encodeRow(const std::vector<Value>& fields, const LogicalType& type);
+std::vector<Value> decodeRow(std::string_view bytes, const LogicalType& type);
+
+/// As Flink prints them (Row#toString): `[1, null, 3]`, `{a=1, b=2}`, a ROW as
+/// `+I[1, a]`; strings bare.
 std::string formatNested(std::string_view bytes, const LogicalType& type);
 
-/// JSON text (an array for an ARRAY, an object for a MAP) as a value of `type`, each
+/// JSON text (an array for an ARRAY, an object for a MAP or a ROW) as a value of `type`, each
 /// element read as Flink's json format reads a field of its type; an error names the
 /// element that does not fit.
 Result<std::string> nestedFromJson(std::string_view json, const LogicalType& type);
@@ -54,7 +59,8 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
 
 /// Appends `v` of `type` as Flink's json format writes it: a number for a numeric type
 /// (a DECIMAL with its exact digits), true/false, a string for text and the time types,
-/// an array for an ARRAY, an object for a MAP (keys as their text), null for NULL.
+/// an array for an ARRAY, an object for a MAP (keys as their text) or a ROW (by field
+/// name), null for NULL.
 void appendJson(std::string& out, const Value& v, const LogicalType& type);
 
 }  // namespace eddy::sql

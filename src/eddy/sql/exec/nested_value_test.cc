@@ -73,6 +73,24 @@ TEST(NestedValue, JsonWritesArraysAndObjects) {
   EXPECT_EQ(out, R"({"k":2.0} ["a\"b",null])");
 }
 
+TEST(NestedValue, RowsInsideArraysReadAndWriteAsJsonObjectsAndPrintAsFlinkRows) {
+  const LogicalType item = LogicalType::row({{"sku", LogicalType::string()}, {"qty", LogicalType::integer()}});
+  const LogicalType items = LogicalType::array(item);
+  Result<std::string> bytes = nestedFromJson(R"([{"qty": 2, "sku": "a"}, {"sku": "b"}, null])", items);
+  ASSERT_TRUE(bytes.isOk()) << bytes.status().message();
+  EXPECT_EQ(formatNested(*bytes, items), "[+I[a, 2], +I[b, null], null]");
+  std::string json;
+  appendJson(json, Value::ofString(*bytes), items);
+  EXPECT_EQ(json, R"([{"sku":"a","qty":2},{"sku":"b","qty":null},null])");
+  const std::vector<Value> first = decodeRow(decodeArray(*bytes, item)[0].s, item);
+  EXPECT_EQ(first[0].s, "a");
+  EXPECT_EQ(first[1].i, 2);
+  EXPECT_EQ(items.toString(), "ARRAY<ROW<`sku` STRING, `qty` INT>>");
+  Result<std::string> bad = nestedFromJson(R"([{"qty": "many"}])", items);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("value[1].qty"), std::string::npos) << bad.status().message();
+}
+
 TEST(NestedValue, CsvJoinsAndSplitsTheElements) {
   const std::string bytes = encodeArray({Value::ofInt(1), Value(), Value::ofInt(3)}, *kInts.element);
   EXPECT_EQ(arrayToCsv(bytes, kInts, ";", ""), "1;;3");

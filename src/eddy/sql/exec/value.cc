@@ -259,7 +259,8 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kVarchar:
     case TypeId::kMultiset: return v.s;
     case TypeId::kArray:
-    case TypeId::kMap: return formatNested(v.s, t);
+    case TypeId::kMap:
+    case TypeId::kRow: return formatNested(v.s, t);
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
     case TypeId::kTimestamp: return formatTimestamp(v.i, t.precision);

@@ -1224,16 +1224,26 @@ class Parser {
     if (acceptSymbol("+")) return unary();
     return subscripted();
   }
-  // `e[index]` (an ARRAY's element, 1-based, or a MAP's value), any number of times.
+  // `e[index]` (an ARRAY's element, 1-based, or a MAP's value) and, after one, `.field`
+  // (a ROW's field: `items[1].sku`), any number of times.
   Result<ExprPtr> subscripted() {
     EDDY_ASSIGN_OR_RETURN(ExprPtr e, primary());
-    while (peek().isSymbol("[")) {
-      Pos pos = next().pos;
-      EDDY_ASSIGN_OR_RETURN(ExprPtr index, expr());
-      EDDY_RETURN_IF_ERROR(expectSymbol("]"));
-      e = call2("ITEM", pos, std::move(e), std::move(index));
+    bool subscript = false;
+    while (true) {
+      if (peek().isSymbol("[")) {
+        Pos pos = next().pos;
+        EDDY_ASSIGN_OR_RETURN(ExprPtr index, expr());
+        EDDY_RETURN_IF_ERROR(expectSymbol("]"));
+        e = call2("ITEM", pos, std::move(e), std::move(index));
+        subscript = true;
+      } else if (subscript && peek().isSymbol(".")) {
+        Pos pos = next().pos;
+        EDDY_ASSIGN_OR_RETURN(std::string field, identifier("a field name after '.'"));
+        e = call2("DOT", pos, std::move(e), stringExpr(field, pos));
+      } else {
+        return e;
+      }
     }
-    return e;
   }
 
   Result<ExprPtr> literal(Expr::LiteralType type, std::string text, Pos pos) {

@@ -129,6 +129,43 @@ void registerConstructors() {
 
 void registerAccess() {
   auto& r = registry();
+  // ROW(e, ...): a ROW value, its fields named EXPR$0, EXPR$1, ... as Flink names them.
+  r["ROW"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    if (args.empty()) return argError(n, pos, "ROW() needs at least one field");
+    std::vector<RowFieldType> fields;
+    for (size_t i = 0; i < args.size(); ++i) {
+      LogicalType t = args[i]->type().plain();
+      if (t.id == TypeId::kNull) {
+        t = LogicalType::integer();
+        args[i] = coerce(std::move(args[i]), t);
+      }
+      fields.push_back({"EXPR$" + std::to_string(i), t});
+    }
+    const LogicalType t = LogicalType::row(std::move(fields)).notNull();
+    return row(n, t, std::move(args), [t](const std::vector<Value>& v) { return Value::ofString(encodeRow(v, t)); },
+               false);
+  };
+  // DOT(row, 'field'): a field of a ROW value (`r.f`, `a[1].f`); NULL when the row is.
+  r["DOT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    const LogicalType t = args[0]->type().plain();
+    auto* name = dynamic_cast<const Literal*>(args[1].get());
+    if (!name || !args[1]->type().isString()) return sqlError(pos, "a field name must follow '.'");
+    const std::string field = name->value().s;
+    if (t.id != TypeId::kRow) return sqlError(pos, "cannot read field '" + field + "' of " + t.toString());
+    std::vector<std::string> names;
+    for (size_t i = 0; i < t.fields->size(); ++i) {
+      if ((*t.fields)[i].name != field) {
+        names.push_back((*t.fields)[i].name);
+        continue;
+      }
+      args.pop_back();
+      return row("." + field, (*t.fields)[i].type.withNullable(true), std::move(args), [t, i](const std::vector<Value>& v) {
+        return std::move(decodeRow(v[0].s, t)[i]);
+      });
+    }
+    return sqlError(pos, t.toString() + " has no field '" + field + "'" + didYouMean(field, names));
+  };
   // `a[i]`: 1-based, NULL outside the array; `m[k]`: NULL for a missing key.
   r["ITEM"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));

@@ -101,6 +101,17 @@ bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
     out->nullable = nullable;
     return true;
   }
+  if (a.id == TypeId::kRow && b.id == TypeId::kRow && a.fields->size() == b.fields->size()) {  // Field by field.
+    std::vector<RowFieldType> fields;
+    for (size_t i = 0; i < a.fields->size(); ++i) {
+      LogicalType f;
+      if (!commonType((*a.fields)[i].type, (*b.fields)[i].type, &f)) return false;
+      fields.push_back({(*a.fields)[i].name, f});
+    }
+    *out = LogicalType::row(std::move(fields));
+    out->nullable = nullable;
+    return true;
+  }
   return false;
 }
 

@@ -3072,6 +3072,20 @@ class Planner {
       };
       found = lookup(scope, "", joined(0));
       if (found == -1) found = lookup(scope, e.names[0], joined(1));
+      // A field of a ROW value: `r.f`, `t.r.f`, `r.f.g`.
+      for (size_t k = 1; found == -1 && k <= 2 && k < e.names.size(); ++k) {
+        const int c = k == 1 ? lookup(scope, "", e.names[0]) : lookup(scope, e.names[0], e.names[1]);
+        if (c < 0 || scope.fields[static_cast<size_t>(c)].type.id != TypeId::kRow) continue;
+        ExprP out = std::make_unique<InputRef>(c, scope.fields[static_cast<size_t>(c)].type);
+        for (size_t i = k; i < e.names.size(); ++i) {
+          std::vector<ExprP> args;
+          args.push_back(std::move(out));
+          args.push_back(std::make_unique<Literal>(Value::ofString(e.names[i]), LogicalType::string().notNull(),
+                                                   "'" + e.names[i] + "'"));
+          EDDY_ASSIGN_OR_RETURN(out, bindCall("DOT", std::move(args), e.pos));
+        }
+        return out;
+      }
     }
     if (found == -2) return sqlError(e.pos, "Column '" + name + "' is ambiguous");
     if (found < 0) {
@@ -3314,11 +3328,17 @@ Result<LogicalType> bindType(const ast::DataType& t) {
   } else if ((n == "ARRAY" && t.fields.size() == 1) || (n == "MAP" && t.fields.size() == 2)) {
     std::vector<LogicalType> parts;
     for (const auto& f : t.fields) {
-      if (f.type->name == "ROW") return sqlError(f.type->pos, "a ROW inside an " + n + " is not supported yet");
       EDDY_ASSIGN_OR_RETURN(LogicalType part, bindType(*f.type));
       parts.push_back(part);
     }
     r = n == "ARRAY" ? LogicalType::array(parts[0]) : LogicalType::map(parts[0], parts[1]);
+  } else if (n == "ROW" && !t.fields.empty()) {  // A ROW value (a table's ROW column is flattened before).
+    std::vector<RowFieldType> fields;
+    for (const auto& f : t.fields) {
+      EDDY_ASSIGN_OR_RETURN(LogicalType ft, bindType(*f.type));
+      fields.push_back({f.name, ft});
+    }
+    r = LogicalType::row(std::move(fields));
   } else if (n == "BYTES" || n == "BINARY" || n == "VARBINARY") {
     return sqlError(t.pos, "data type " + n + " is not supported yet");
   } else {
