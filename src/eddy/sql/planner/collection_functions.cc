@@ -222,6 +222,21 @@ void registerAccess() {
       return Value::ofString(encodeArray(decodeMap(v[0].s, t).keys, *t.key));
     });
   };
+  // MAP_ENTRIES(m): ARRAY<ROW<key K, value V>>, in the map's order.
+  r["MAP_ENTRIES"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+    EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
+    const LogicalType t = args[0]->type().plain();
+    const LogicalType entry = LogicalType::row({{"key", *t.key}, {"value", *t.element}});
+    return row(n, LogicalType::array(entry), std::move(args), [t, entry](const std::vector<Value>& v) {
+      MapEntries m = decodeMap(v[0].s, t);
+      std::vector<Value> entries;
+      for (size_t i = 0; i < m.keys.size(); ++i) {
+        entries.push_back(Value::ofString(encodeRow({std::move(m.keys[i]), std::move(m.values[i])}, entry)));
+      }
+      return Value::ofString(encodeArray(entries, entry));
+    });
+  };
   r["MAP_VALUES"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
     EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
