@@ -22,6 +22,12 @@ std::string WindowSpec::toString() const {
   return "";
 }
 
+int64_t windowFireTime(int64_t window_end, const TimeZone* zone) {
+  return (zone ? zone->toUtc(window_end) : window_end) - 1;
+}
+
+int64_t WindowSpec::windowTime(int64_t instant) const { return zone ? zone->toLocal(instant) : instant; }
+
 std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls) {
   std::vector<Accumulator> accs;
   accs.reserve(calls.size());

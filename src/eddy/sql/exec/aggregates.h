@@ -10,6 +10,7 @@
 #include "eddy/core/flat_hash_map.h"
 #include "eddy/core/serialization.h"
 #include "eddy/core/status.h"
+#include "eddy/core/time_zone.h"
 #include "eddy/sql/exec/value.h"
 
 namespace eddy::sql {
@@ -75,6 +76,10 @@ struct AggregateCall {
   std::string name;        // As EXPLAIN shows it: "COUNT(*)", "SUM($2)".
 };
 
+/// The instant a window ending at `window_end` fires: end - 1, the end read as
+/// wall-clock time in `zone` when there is one (see WindowSpec::zone).
+int64_t windowFireTime(int64_t window_end, const TimeZone* zone);
+
 /// The window of a window TVF or legacy group window (sizes in milliseconds).
 struct WindowSpec {
   enum class Kind { kNone, kTumble, kHop, kCumulate, kSession };
@@ -83,7 +88,17 @@ struct WindowSpec {
   int64_t slide = 0;  // HOP slide, CUMULATE step
   int64_t gap = 0;    // SESSION gap
   int64_t offset = 0;
+  /// Set for a window over a TIMESTAMP_LTZ time attribute under a session time zone
+  /// other than UTC: as in Flink, such windows align to the zone's wall clock (a day
+  /// window runs from local midnight), window_start / window_end are wall-clock
+  /// TIMESTAMPs, and a window fires at the instant its end - 1 is in the zone.
+  std::shared_ptr<const TimeZone> zone;
   std::string toString() const;
+  /// Where a row at `instant` falls on the windows' clock.
+  int64_t windowTime(int64_t instant) const;
+  /// The instant (watermark or processing time) at which the window ending at
+  /// `window_end` fires, and its window_time.
+  int64_t fireTime(int64_t window_end) const { return windowFireTime(window_end, zone.get()); }
 };
 
 /// The state of one aggregate for one group: accumulate/retract values, read the

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/group_key.h"
 
 namespace eddy::sql {
@@ -231,7 +232,7 @@ std::string RankOperator::withArrival(std::string sort) {
 void RankOperator::buffer(const RecordBatch& in, size_t r, const std::string& row) {
   const Column& end = in.columns[static_cast<size_t>(spec_.window_end)];
   if (end.isNull(r)) return;
-  const int64_t fire_at = end.i64[r] - 1;
+  const int64_t fire_at = windowFireTime(end.i64[r], spec_.window_zone.get());
   if (fire_at <= timers_->currentWatermark()) {
     context().metrics->num_late_records_dropped.inc();
     return;

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "eddy/core/time_zone.h"
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/record_batch.h"
@@ -25,6 +27,7 @@ struct RankSpec {
   // column holding the window end; a partition's rows wait until the watermark reaches
   // its end - 1, then its top rows are emitted once (+I). -1: a regular Top-N.
   int window_end = -1;
+  std::shared_ptr<const TimeZone> window_zone;  // The window's WindowSpec::zone.
   // ROW_NUMBER() numbers rows; RANK() gives equal ORDER BY values one rank and skips
   // after them; DENSE_RANK() does not skip. The result is the rows ranked <= limit.
   enum class Function { kRowNumber, kRank, kDenseRank };

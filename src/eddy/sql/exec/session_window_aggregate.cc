@@ -12,10 +12,11 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
                                                                int start_col, int end_col,
                                                                std::vector<AggregateCall> aggs,
                                                                const std::vector<LogicalType>& input_types,
-                                                               std::vector<LogicalType> output_types)
+                                                               std::vector<LogicalType> output_types,
+                                                               std::shared_ptr<const TimeZone> zone)
     : KeyedSupport([](const RecordBatch&) { return std::string(); }),
       keys_(std::move(keys)), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
-      aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
+      zone_(std::move(zone)), aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
   for (int k : keys_) key_types_.push_back(input_types[static_cast<size_t>(k)]);
   for (int k : partition_keys_) partition_types_.push_back(input_types[static_cast<size_t>(k)]);
   // The slot of input column `col` among the stored value columns (-1: none).
@@ -64,16 +65,16 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
       end = std::max(end, e);
       absorbed.push_back(e);
     }
-    if (end - 1 <= timers_->currentWatermark()) {
+    if (windowFireTime(end, zone_.get()) <= timers_->currentWatermark()) {
       context().metrics->num_late_records_dropped.inc();
       continue;  // Nothing absorbed is touched: those sessions stay as they were.
     }
     for (int64_t e : absorbed) {
       sessions_->remove(e);
-      if (e != end) timers_->deleteEventTimeTimer(e, e - 1);
+      if (e != end) timers_->deleteEventTimeTimer(e, windowFireTime(e, zone_.get()));
     }
     sessions_->put(end, start);
-    timers_->registerEventTimeTimer(end, end - 1);
+    timers_->registerEventTimeTimer(end, windowFireTime(end, zone_.get()));
     std::string stored(8, '\0');
     std::memcpy(stored.data(), &row_start, 8);
     encodeKey(in, r, keys_, key_types_, row);
@@ -123,7 +124,7 @@ void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<st
     for (const Value& v : decodeKey(group, key_types_)) appendValue(out_.columns[c++], v);
     appendValue(out_.columns[c++], Value::ofInt(*start));
     appendValue(out_.columns[c++], Value::ofInt(end));
-    appendValue(out_.columns[c++], Value::ofInt(end - 1));
+    appendValue(out_.columns[c++], Value::ofInt(windowFireTime(end, zone_.get())));
     for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
     out_.kinds.push_back(RowKind::kInsert);
   }

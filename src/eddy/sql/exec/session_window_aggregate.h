@@ -32,7 +32,7 @@ class SessionWindowAggregateOperator final
  public:
   SessionWindowAggregateOperator(std::vector<int> keys, std::vector<int> partition_keys, int start_col, int end_col,
                                  std::vector<AggregateCall> aggs, const std::vector<LogicalType>& input_types,
-                                 std::vector<LogicalType> output_types);
+                                 std::vector<LogicalType> output_types, std::shared_ptr<const TimeZone> zone = nullptr);
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -61,6 +61,7 @@ class SessionWindowAggregateOperator final
   std::vector<LogicalType> partition_types_;
   int start_col_;
   int end_col_;
+  std::shared_ptr<const TimeZone> zone_;  // WindowSpec::zone: sessions on its wall clock.
   std::vector<AggregateCall> aggs_;
   // Per row of a session: its group key bytes, then these columns' bytes (the distinct
   // aggregate arguments and FILTER columns).

@@ -66,12 +66,13 @@ class WindowAggregateOperator final
     std::string key, slot;
     for (size_t r = 0; r < in.size(); ++r) {
       if (time.null[r]) continue;  // No rowtime: in no window, as the TVF drops it.
-      const int64_t slice = slices_.slicing() ? slices_.sliceEnd(time.i64[r]) : time.i64[r];
+      // A windowed input's time column is its window_end, already on the windows' clock.
+      const int64_t slice = slices_.slicing() ? slices_.sliceEnd(window().windowTime(time.i64[r])) : time.i64[r];
       const int64_t last = slices_.lastWindowEnd(slice);
       if (slices_.firstWindowEnd(slice) > last) continue;  // Between HOP windows.
       // Flink: late when the last window holding the row has fired (end - 1 <= watermark).
       // A processing-time row's window is the one open now.
-      if (!proctime_ && last - 1 <= timers_->currentWatermark()) {
+      if (!proctime_ && window().fireTime(last) <= timers_->currentWatermark()) {
         context().metrics->num_late_records_dropped.inc();
         continue;
       }
@@ -116,11 +117,12 @@ class WindowAggregateOperator final
     slot = key;
     slot.append(reinterpret_cast<const char*>(&slice), sizeof slice);
   }
+  const WindowSpec& window() const { return slices_.window(); }
   void registerTimer(int64_t window_end) {
     if (proctime_) {
-      timers_->registerProcessingTimeTimer(window_end, window_end - 1);
+      timers_->registerProcessingTimeTimer(window_end, window().fireTime(window_end));
     } else {
-      timers_->registerEventTimeTimer(window_end, window_end - 1);
+      timers_->registerEventTimeTimer(window_end, window().fireTime(window_end));
     }
   }
   // A new slice of the current key: a timer for the first of its windows not yet fired
@@ -128,7 +130,7 @@ class WindowAggregateOperator final
   void registerFirstWindow(int64_t slice) {
     int64_t end = slices_.firstWindowEnd(slice);
     if (!proctime_) {
-      while (end - 1 <= timers_->currentWatermark()) end = *slices_.nextWindowEnd(end);
+      while (window().fireTime(end) <= timers_->currentWatermark()) end = *slices_.nextWindowEnd(end);
     }
     registerTimer(end);
   }
@@ -181,7 +183,7 @@ class WindowAggregateOperator final
     for (const Value& v : key) appendValue(out_.columns[c++], v);
     appendValue(out_.columns[c++], Value::ofInt(slices_.windowStart(end)));
     appendValue(out_.columns[c++], Value::ofInt(end));
-    appendValue(out_.columns[c++], Value::ofInt(end - 1));
+    appendValue(out_.columns[c++], Value::ofInt(window().fireTime(end)));
     for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
     out_.kinds.push_back(RowKind::kInsert);
   }

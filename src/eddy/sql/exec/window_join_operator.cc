@@ -1,5 +1,6 @@
 #include "eddy/sql/exec/window_join_operator.h"
 
+#include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/group_key.h"
 
 namespace eddy::sql {
@@ -25,7 +26,7 @@ void WindowJoinOperator::process(const RecordBatch& in, int side) {
   const Column& ends = in.columns[static_cast<size_t>(end_col_[side])];
   std::string key, row;
   for (size_t r = 0; r < in.size(); ++r) {
-    const int64_t fire_at = ends.i64[r] - 1;
+    const int64_t fire_at = windowFireTime(ends.i64[r], spec_.window_zone.get());
     if (fire_at <= timers_->currentWatermark()) {
       context().metrics->num_late_records_dropped.inc();
       continue;

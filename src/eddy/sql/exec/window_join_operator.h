@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/core/time_zone.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/joined_rows.h"
 #include "eddy/sql/exec/timed_join.h"
@@ -14,6 +15,7 @@ namespace eddy::sql {
 /// the keys), joined window by window.
 struct WindowJoinSpec : JoinSpec {
   int left_end = -1, right_end = -1;  // Each input's window_end column.
+  std::shared_ptr<const TimeZone> window_zone;  // The windows' WindowSpec::zone.
 };
 
 /// Flink's WindowJoinOperator: per key and window both sides' rows wait in state until

@@ -25,6 +25,7 @@ class SliceAssigner {
   static SliceAssigner windowed(const WindowSpec& window);
 
   bool slicing() const { return slicing_; }
+  const WindowSpec& window() const { return window_; }
   /// The slice a row at `ts` belongs to (`sliced` only).
   int64_t sliceEnd(int64_t ts) const;
   /// The start of the window ending at `window_end`.

@@ -14,8 +14,8 @@ namespace eddy::sql {
 std::vector<std::pair<int64_t, int64_t>> assignWindows(const WindowSpec& w, int64_t ts);
 
 /// Flink's window table-valued functions: each row comes out once per window it
-/// belongs to, with window_start, window_end and window_time (end - 1, the new rowtime)
-/// appended. Rows without a rowtime are dropped, as Flink does.
+/// belongs to, with window_start, window_end and window_time (end - 1, the new rowtime;
+/// see WindowSpec::zone for windows on a zone's clock) appended. Rows without a rowtime are dropped, as Flink does.
 /// Thread: the task thread.
 class WindowTableFunctionOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
  public:
@@ -29,11 +29,11 @@ class WindowTableFunctionOperator final : public runtime::OneInputStreamOperator
     size_t n = in.columns.size();
     for (size_t r = 0; r < in.size(); ++r) {
       if (time.null[r]) continue;
-      for (auto [start, end] : assignWindows(window_, time.i64[r])) {
+      for (auto [start, end] : assignWindows(window_, window_.windowTime(time.i64[r]))) {
         for (size_t c = 0; c < n; ++c) out.columns[c].appendFrom(in.columns[c], r);
         out.columns[n].i64.push_back(start);
         out.columns[n + 1].i64.push_back(end);
-        out.columns[n + 2].i64.push_back(end - 1);
+        out.columns[n + 2].i64.push_back(window_.fireTime(end));
         for (int k = 0; k < 3; ++k) out.columns[n + static_cast<size_t>(k)].null.push_back(0);
         out.kinds.push_back(in.kinds[r]);
       }

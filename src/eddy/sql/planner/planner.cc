@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/unnest.h"
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/optimizer.h"
@@ -1267,6 +1268,7 @@ class Planner {
     join.strategy = PlanNode::JoinStrategy::kWindow;
     join.left_time = lw->end;
     join.right_time = rw->end;
+    join.window.zone = lw->source->window.zone;  // Fires as the windows do.
     return true;
   }
 
@@ -1476,6 +1478,10 @@ class Planner {
     node->kind = PlanNode::Kind::kWindowTableFunction;
     node->inputs.push_back(input);
     node->window = w;
+    // Over a TIMESTAMP_LTZ attribute the windows keep the session time zone's clock.
+    if (tt.id == TypeId::kTimestampLtz && !sessionTimeZone().isUtc()) {
+      node->window.zone = std::make_shared<const TimeZone>(sessionTimeZone());
+    }
     node->time_col = time_col;
     node->schema = input->schema;
     node->schema[static_cast<size_t>(time_col)].type = tt.plain();  // Not a time attribute any more.
@@ -2131,6 +2137,7 @@ class Planner {
       const auto& part = node->rank.partition;
       if (std::count(part.begin(), part.end(), window->start) && std::count(part.begin(), part.end(), window->end)) {
         node->rank.window_end = window->end;
+        node->rank.window_zone = window->source->window.zone;
         // Window deduplication orders by the column the window is over.
         node->rank.order_by_time = node->rank.order.size() == 1 && node->rank.order[0] == window->time;
         node->mode = ChangelogMode::kInsertOnly;

@@ -320,8 +320,8 @@ class Translator {
                         .transform<RecordBatch>(
                             "SessionWindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])",
                             [=] {
-                              return std::make_unique<SessionWindowAggregateOperator>(keys, partition, start, end,
-                                                                                      aggs, in_types, out_types);
+                              return std::make_unique<SessionWindowAggregateOperator>(
+                                  keys, partition, start, end, aggs, in_types, out_types, p->window.zone);
                             });
           return keyedParallelism(op, partition);
         }
@@ -349,6 +349,7 @@ class Translator {
           static_cast<JoinSpec&>(spec) = joinSpec(*p);
           spec.left_end = p->left_time;
           spec.right_end = p->right_time;
+          spec.window_zone = p->window.zone;
           return keyedJoin<WindowJoinOperator>(*p, left, right, spec);
         }
         return keyedJoin<JoinOperator>(*p, left, right, joinSpec(*p));
