@@ -24,9 +24,21 @@ const LogicalType kString = LogicalType::string();
 
 // Parses one text field into a column of type `t`; `null_literal` (if any) is NULL,
 // and so is an empty field of a non-string type.
-Status appendField(Column& col, std::string_view text, bool quoted, const LogicalType& t, const std::string& null_literal) {
+Status appendField(Column& col, std::string_view text, bool quoted, const LogicalType& t, const std::string& null_literal,
+                   bool file = false) {
   if ((!quoted && !null_literal.empty() && text == null_literal) || (text.empty() && !t.isString())) {
     col.appendNull();
+    return Status::ok();
+  }
+  if (file && t.id == TypeId::kTimestampLtz) {
+    // Flink's csv and json formats write an instant as its UTC time and a 'Z'.
+    std::string_view utc = text;
+    if (!utc.empty() && utc.back() == 'Z') utc.remove_suffix(1);
+    int64_t ms = 0;
+    if (!parseTimestamp(utc, ms)) {
+      return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": \"" + std::string(text) + "\"");
+    }
+    appendValue(col, Value::ofInt(ms));
     return Status::ok();
   }
   if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As JSON: [1, 2], {"k": 1}.
@@ -253,7 +265,7 @@ class FileReader final : public RowReader {
         continue;
       }
       Status st = appendField(out.columns[out_column_[c]], fields_[c], quoted_[c], schema_[c].type,
-                              format_.null_literal);
+                              format_.null_literal, true);
       if (!st.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
     }
     return Status::ok();
@@ -271,7 +283,7 @@ class FileReader final : public RowReader {
       }
       std::string text = it->is_string() ? it->get<std::string>() : it->dump();
       if (schema_[c].type.id == TypeId::kBoolean && it->is_boolean()) text = it->get<bool>() ? "true" : "false";
-      Status st = appendField(col, text, it->is_string(), schema_[c].type, "");
+      Status st = appendField(col, text, it->is_string(), schema_[c].type, "", true);
       if (!st.isOk()) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
     }
     return Status::ok();

@@ -50,7 +50,7 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
             appendJson(json, v, types[c]);
             out += csvField(json, delimiter);
           } else {
-            out += csvField(formatValue(v, types[c]), delimiter);
+            out += csvField(formatForFile(v, types[c]), delimiter);
           }
         }
       }

@@ -255,7 +255,7 @@ std::string arrayToCsv(std::string_view bytes, const LogicalType& type, const st
   const std::vector<Value> elements = decodeArray(bytes, *type.element);
   for (size_t i = 0; i < elements.size(); ++i) {
     if (i > 0) out += delimiter;
-    out += elements[i].null ? null_literal : formatValue(elements[i], *type.element);
+    out += elements[i].null ? null_literal : formatForFile(elements[i], *type.element);
   }
   return out;
 }
@@ -320,7 +320,7 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type) {
     }
     out += '}';
   } else {
-    out += nlohmann::ordered_json(formatValue(v, type)).dump();  // Time types as Flink's text.
+    out += nlohmann::ordered_json(formatForFile(v, type)).dump();  // Time types as Flink's text.
   }
 }
 

@@ -243,6 +243,15 @@ std::string formatDecimal(int64_t scaled, int scale) {
   return neg ? "-" + digits_str : digits_str;
 }
 
+std::string formatForFile(const Value& v, const LogicalType& t) {
+  if (v.null || (t.id != TypeId::kTime && !t.isTimestamp())) return formatValue(v, t);
+  // Milliseconds, their trailing zeros dropped (Java's appendFraction(0, 9)).
+  std::string s = t.id == TypeId::kTime ? formatTime(v.i, 3) : formatTimestamp(v.i, 3);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return t.id == TypeId::kTimestampLtz ? s + "Z" : s;
+}
+
 std::string formatValue(const Value& v, const LogicalType& t) {
   if (v.null) return "null";
   switch (t.id) {

@@ -491,6 +491,45 @@ TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"csv", "json"}) {
+    const std::string path = (dir / format).string();
+    Status st = env.executeScript(
+        "CREATE TABLE times_" + format + " (ts TIMESTAMP(3), l TIMESTAMP_LTZ(3), t TIME) WITH ('connector' = "
+        "'filesystem', 'path' = '" + path + "', 'format' = '" + format + "');\n"
+        "INSERT INTO times_" + format + " VALUES (TIMESTAMP '2024-01-01 10:05:00', TO_TIMESTAMP_LTZ(1500, 3), "
+        "TIME '10:00:00'), (TIMESTAMP '2024-01-01 10:05:00.25', TO_TIMESTAMP_LTZ(0, 3), TIME '23:59:59');");
+    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    std::string text;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(path)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path());
+      text += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+    // The fraction only as long as it needs; an instant in UTC with a 'Z'.
+    const std::string first = format == "csv" ? "2024-01-01 10:05:00,1970-01-01 00:00:01.5Z,10:00:00"
+                                              : R"({"ts":"2024-01-01 10:05:00","l":"1970-01-01 00:00:01.5Z","t":"10:00:00"})";
+    const std::string second = format == "csv" ? "2024-01-01 10:05:00.25,1970-01-01 00:00:00Z,23:59:59"
+                                               : R"({"ts":"2024-01-01 10:05:00.25","l":"1970-01-01 00:00:00Z")";
+    EXPECT_NE(text.find(first), std::string::npos) << text;
+    EXPECT_NE(text.find(second), std::string::npos) << text;
+    // Read back under another session zone: the instants stay instants.
+    ASSERT_TRUE(env.executeSql("SET 'table.local-time-zone' = 'Asia/Shanghai'").isOk());
+    out->take();
+    st = env.executeSql("SELECT ts, l FROM times_" + format);
+    ASSERT_TRUE(env.executeSql("RESET 'table.local-time-zone'").isOk());
+    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[2024-01-01 10:05:00.000, 1970-01-01 08:00:01.500]",
+                                                      "+I[2024-01-01 10:05:00.250, 1970-01-01 08:00:00.000]"}))
+        << format;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
