@@ -43,6 +43,10 @@ void JoinOperator::open() {
 }
 
 void JoinOperator::process(const RecordBatch& in, int side) {
+  if (spec_.semiOrAnti()) {
+    processSemiOrAnti(in, side);
+    return;
+  }
   Side& me = sides_[side];
   Side& other = sides_[1 - side];
   const bool inner = spec_.type == JoinType::kInner;
@@ -81,6 +85,42 @@ void JoinOperator::process(const RecordBatch& in, int side) {
           updateMatched(other, m, -1);
         }
       }
+    }
+  }
+  if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
+}
+
+// The left side keeps each live row with the number of right rows it matches (as a left
+// outer join does); a row is visible while that number is above zero (semi) or zero
+// (anti), and comes out or goes back as it crosses zero, as Flink's
+// StreamingSemiAntiJoinOperator does.
+void JoinOperator::processSemiOrAnti(const RecordBatch& in, int side) {
+  Side& me = sides_[side];
+  const bool semi = spec_.type == JoinType::kSemi;
+  std::string key, bytes;
+  for (size_t r = 0; r < in.size(); ++r) {
+    bool null_key = false;
+    for (int k : me.keys) null_key = null_key || in.columns[static_cast<size_t>(k)].isNull(r);
+    if (null_key && side == 1) continue;  // Matches nothing.
+    encodeKey(in, r, me.keys, me.key_types, key);
+    backend().setCurrentKey(key);
+    std::vector<Stored> found = null_key ? std::vector<Stored>{} : matches(in, r, side);
+    const RowKind kind = in.kinds[r];
+    const bool add = isAccumulate(kind);
+    encodeKey(in, r, me.all_columns, me.types, bytes);
+    if (side == 0) {
+      int64_t total = 0;
+      for (const Stored& m : found) total += m.count;
+      addToState(me, bytes, add ? 1 : -1, add ? std::optional<int64_t>(total) : std::nullopt);
+      if ((total > 0) == semi) emit(&in, r, side, nullptr, kind, 1);
+      continue;
+    }
+    // A right row: kept for the left rows to come; the left rows it matches may cross zero.
+    addToState(me, bytes, add ? 1 : -1, std::nullopt);
+    for (const Stored& m : found) {
+      const bool crosses = add ? m.matched == 0 : m.matched == 1;
+      if (crosses) emit(nullptr, r, side, &m, add == semi ? RowKind::kInsert : RowKind::kDelete, m.count);
+      updateMatched(sides_[0], m, add ? 1 : -1);
     }
   }
   if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});

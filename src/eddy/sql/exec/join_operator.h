@@ -12,7 +12,10 @@
 
 namespace eddy::sql {
 
-enum class JoinType { kInner, kLeft, kRight, kFull };
+/// kSemi / kAnti: Flink's semi- and anti-joins (EXISTS / IN and NOT EXISTS / NOT IN
+/// with a condition beyond the keys): a left row comes out while it has a match (semi)
+/// or while it has none (anti); its right-hand columns are NULL.
+enum class JoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti };
 
 /// What a regular join needs from the plan: the join type, the equi-join key columns of
 /// each input, an optional residual condition over the joined row (left columns, then
@@ -24,7 +27,10 @@ struct JoinSpec {
   std::vector<LogicalType> left_types, right_types;
   int64_t state_ttl_ms = 0;  // table.exec.state.ttl: rows not updated for this long expire.
 
-  bool leftOuter() const { return type == JoinType::kLeft || type == JoinType::kFull; }
+  bool leftOuter() const {
+    return type == JoinType::kLeft || type == JoinType::kFull || type == JoinType::kSemi || type == JoinType::kAnti;
+  }
+  bool semiOrAnti() const { return type == JoinType::kSemi || type == JoinType::kAnti; }
   bool rightOuter() const { return type == JoinType::kRight || type == JoinType::kFull; }
 };
 
@@ -63,6 +69,7 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
   };
 
   void process(const RecordBatch& in, int side);
+  void processSemiOrAnti(const RecordBatch& in, int side);
   // The other side's live rows under the current key that join with row `row` of `in`.
   std::vector<Stored> matches(const RecordBatch& in, size_t row, int side);
   void addToState(Side& s, const std::string& bytes, int64_t delta, std::optional<int64_t> matched);

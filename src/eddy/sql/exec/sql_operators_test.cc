@@ -352,6 +352,44 @@ TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
   EXPECT_TRUE(lines(h).empty());
 }
 
+// A left row comes out (semi) or goes (anti) when its first match under the condition
+// arrives, and the other way when its last match is retracted.
+TEST(SqlOperators, SemiAndAntiJoinsFollowTheMatchesOfEachLeftRow) {
+  for (JoinType type : {JoinType::kSemi, JoinType::kAnti}) {
+    const bool semi = type == JoinType::kSemi;
+    JoinSpec spec;
+    spec.type = type;
+    spec.left_keys = {0};
+    spec.right_keys = {0};
+    spec.left_types = {kBigint, kBigint};
+    spec.right_types = {kBigint, kBigint};
+    // right.v > left.v
+    spec.condition = std::make_shared<BinaryCall>(BinaryOp::kGt, LogicalType::boolean(),
+                                                  std::make_unique<InputRef>(3, kBigint),
+                                                  std::make_unique<InputRef>(1, kBigint));
+    Harness h(std::make_unique<JoinOperator>(spec));
+    auto& join = h.as<JoinOperator>();
+    join.processElement1({rows({{1, 10}, {1, 10}, {2, 20}}), 0});
+    EXPECT_EQ(lines(h), semi ? std::vector<std::string>{}
+                             : (std::vector<std::string>{"+I[1, 10, null, null]", "+I[1, 10, null, null]",
+                                                         "+I[2, 20, null, null]"}));
+    join.processElement2({rows({{1, 5}}), 0});  // Fails the condition: nothing changes.
+    EXPECT_TRUE(lines(h).empty());
+    join.processElement2({rows({{1, 15}, {1, 16}}), 0});  // Only the first crosses zero.
+    EXPECT_EQ(lines(h), (std::vector<std::string>(2, semi ? "+I[1, 10, null, null]" : "-D[1, 10, null, null]")));
+    RecordBatch retract = rows({{1, 15}});
+    retract.kinds[0] = RowKind::kDelete;
+    join.processElement2({retract, 0});  // One match left.
+    EXPECT_TRUE(lines(h).empty());
+    retract = rows({{1, 16}});
+    retract.kinds[0] = RowKind::kDelete;
+    join.processElement2({retract, 0});
+    EXPECT_EQ(lines(h), (std::vector<std::string>(2, semi ? "-D[1, 10, null, null]" : "+I[1, 10, null, null]")));
+    join.processElement1({rows({{1, 1}}), 0});  // A later left row is checked at once: (1, 5) matches it.
+    EXPECT_EQ(lines(h), semi ? std::vector<std::string>{"+I[1, 1, null, null]"} : std::vector<std::string>{});
+  }
+}
+
 // Left outer: right.t - 1000 <= left.t <= right.t on key column 0, time column 1.
 IntervalJoinSpec leftOuterIntervalJoin() {
   IntervalJoinSpec spec;

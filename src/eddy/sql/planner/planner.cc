@@ -1664,8 +1664,11 @@ class Planner {
     const Expr* inner_ast;
     ExprP inner, outer;
   };
+  // With `residual`, a condition on both sides that is not such an equality goes there
+  // (an EXISTS / IN becomes a semi- or anti-join with it) instead of failing.
   Status splitCorrelation(const std::vector<const Expr*>& conjuncts, Planner& sub, const Scope& inner,
-                          const Scope& outer, std::vector<ExprP>& filters, std::vector<Correlation>& pairs) {
+                          const Scope& outer, std::vector<ExprP>& filters, std::vector<Correlation>& pairs,
+                          std::vector<const Expr*>* residual = nullptr) {
     for (const Expr* c : conjuncts) {
       Result<ExprP> own = sub.expr(*c, inner);
       if (own.isOk()) {
@@ -1688,8 +1691,12 @@ class Planner {
         Scope both = inner;
         both.fields.insert(both.fields.end(), outer.fields.begin(), outer.fields.end());
         if (!sub.expr(*c, both).isOk()) return own.status();
-        return sqlError(c->pos, "a condition of a correlated subquery must be an equality of a subquery column and "
-                                "an outer one");
+        if (residual) {
+          residual->push_back(c);
+          continue;
+        }
+        return sqlError(c->pos, "a condition of a correlated scalar subquery must be an equality of a subquery "
+                                "column and an outer one");
       }
     }
     return Status::ok();
@@ -1852,7 +1859,18 @@ class Planner {
       const bool anti = not_call != (e.kind == Expr::Kind::kInQuery && e.negated);
       std::vector<ExprP> needles, values;
       PlanPtr right;
-      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values));
+      std::vector<const Expr*> residual;
+      Scope inner;
+      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
+      if (!residual.empty()) {
+        if (anti && e.kind == Expr::Kind::kInQuery) {
+          return sqlError(e.pos, "NOT IN with a subquery correlated beyond equalities is not supported; write it as "
+                                 "NOT EXISTS");
+        }
+        EDDY_ASSIGN_OR_RETURN(input, residualSemiJoin(input, scope, std::move(needles), right, inner,
+                                                      std::move(values), residual, anti, e.pos));
+        continue;
+      }
       EDDY_ASSIGN_OR_RETURN(input, subqueryJoin(input, std::move(needles), right, std::move(values), anti,
                                                 anti && e.kind == Expr::Kind::kInQuery, e.pos));
     }
@@ -1863,8 +1881,11 @@ class Planner {
   // What `x IN (SELECT v ...)` or `EXISTS (...)` matches: `needles` over the outer
   // query (x, then a correlated subquery's outer columns) against `values` over `right`
   // (v, then its inner columns), the subquery planned alone or decorrelated.
+  // A correlated subquery's conditions beyond equalities come out in `residual`, bound
+  // over the outer columns then `right`'s (with `residual_scope` for them).
   Status subqueryMatch(const Expr& e, const Scope& scope, std::vector<ExprP>& needles, PlanPtr& right,
-                       std::vector<ExprP>& values) {
+                       std::vector<ExprP>& values, std::vector<const Expr*>* residual = nullptr,
+                       Scope* residual_scope = nullptr) {
     if (e.kind == Expr::Kind::kInQuery) {
       EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
       needles.push_back(std::move(needle));
@@ -1890,6 +1911,14 @@ class Planner {
     right = d->plan;
     values = std::move(d->inner);
     for (auto& o : d->outer) needles.push_back(std::move(o));
+    if (!d->residual.empty()) {
+      if (!residual) {
+        return sqlError(d->residual[0]->pos, "a subquery under OR or in a SELECT list can only correlate by "
+                                             "equalities of a subquery column and an outer one");
+      }
+      *residual = d->residual;
+      *residual_scope = d->inner_scope;
+    }
     return Status::ok();
   }
 
@@ -1939,6 +1968,8 @@ class Planner {
   struct Decorrelated {
     PlanPtr plan;
     std::vector<ExprP> inner, outer;
+    std::vector<const Expr*> residual;  // Conditions on both sides beyond inner = outer.
+    Scope inner_scope;                  // `plan`'s columns, for binding them.
   };
   // `*correlatable`: whether the query has a shape this can decorrelate (a single
   // SELECT without GROUP BY); when not, its own planning error is the one to report.
@@ -1965,7 +1996,8 @@ class Planner {
     if (s.where) splitConjuncts(*s.where, conjuncts);
     std::vector<ExprP> filters;
     std::vector<Correlation> pairs;
-    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, outer, filters, pairs));
+    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, outer, filters, pairs, &d.residual));
+    d.inner_scope = inner;
     for (auto& p : pairs) {
       d.inner.push_back(std::move(p.inner));
       d.outer.push_back(std::move(p.outer));
@@ -2040,6 +2072,69 @@ class Planner {
       join->right_keys.push_back(i);
     }
     return PlanPtr(join);
+  }
+
+  // EXISTS / IN (and NOT EXISTS) whose subquery correlates beyond equalities (`WHERE
+  // b.k = a.k AND b.v > a.v`): Flink's semi- or anti-join of `input` with the subquery's
+  // rows, on the equalities' keys, with the other conditions (`residual`, over the
+  // outer `scope` and the subquery's `inner` scope) checked per pair. `input`'s columns
+  // come out.
+  Result<PlanPtr> residualSemiJoin(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
+                                   const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
+                                   const std::vector<const Expr*>& residual, bool anti, Pos pos) {
+    const int width = static_cast<int>(input->schema.size());
+    const int n = static_cast<int>(needles.size());
+    const int right_width = static_cast<int>(right->schema.size());
+    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
+    for (auto& col : left->schema) col.type = col.type.plain();  // A regular join has no time attributes.
+    left->rowtime = -1;
+    auto keyed = keepColumns(right, std::vector<bool>(right->schema.size(), true));
+    for (auto& col : keyed->schema) col.type = col.type.plain();
+    keyed->rowtime = -1;
+    for (int i = 0; i < n; ++i) {
+      LogicalType common;
+      if (!commonType(needles[i]->type(), values[i]->type(), &common)) {
+        return sqlError(pos, "the subquery compares " + needles[i]->type().toString() + " with " +
+                                 values[i]->type().toString());
+      }
+      ExprP key = coerce(std::move(needles[i]), common.plain());
+      left->schema.push_back({"$k" + std::to_string(i), key->type()});
+      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
+      ExprP value = coerce(std::move(values[i]), common.plain());
+      keyed->schema.push_back({"$v" + std::to_string(i), value->type()});
+      keyed->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
+    }
+    // The joined row: the outer columns, their keys, the subquery's columns, its keys.
+    Scope joined = scope;
+    for (int i = 0; i < n; ++i) joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
+    for (const Field& f : inner.fields) joined.fields.push_back(f);
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back({"$", "$v" + std::to_string(i), keyed->schema[static_cast<size_t>(right_width + i)].type, true});
+    }
+    std::vector<ExprP> conds;
+    for (const Expr* c : residual) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
+      conds.push_back(std::move(cond));
+    }
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, keyed};
+    join->join_type = anti ? JoinType::kAnti : JoinType::kSemi;
+    join->schema = left->schema;
+    for (auto col : keyed->schema) {
+      col.type.nullable = true;  // Never filled: a semi- or anti-join outputs its left rows.
+      join->schema.push_back(col);
+    }
+    // A semi-join of inserts only ever adds rows (a row comes out when its first match
+    // does); an anti-join takes a row back when its first match comes.
+    const bool inserts = input->mode == ChangelogMode::kInsertOnly && right->mode == ChangelogMode::kInsertOnly;
+    join->mode = !anti && inserts ? ChangelogMode::kInsertOnly : ChangelogMode::kUpdates;
+    for (int i = 0; i < n; ++i) {
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(right_width + i);
+    }
+    join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    return firstColumns(join, static_cast<size_t>(width));
   }
 
   Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,

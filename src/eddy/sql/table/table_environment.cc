@@ -45,6 +45,8 @@ const char* joinTypeName(JoinType t) {
     case JoinType::kLeft: return "LeftOuterJoin";
     case JoinType::kRight: return "RightOuterJoin";
     case JoinType::kFull: return "FullOuterJoin";
+    case JoinType::kSemi: return "LeftSemiJoin";
+    case JoinType::kAnti: return "LeftAntiJoin";
   }
   return "?";
 }
