@@ -2016,6 +2016,26 @@ class Planner {
   // `right`, matched with `needles` over `input` (as subqueryJoin), keeping every column:
   // `input`'s, the needles, the values and last a marker that is NULL where a LEFT join
   // found no match.
+  // Appends to the Calcs `left` and `right` a subquery match's key columns `$k<i>`
+  // (`needles`) and `$v<i>` (`values`), each pair cast to their common type.
+  static Status addMatchKeys(std::vector<ExprP> needles, std::vector<ExprP> values, PlanNode& left, PlanNode& right,
+                             Pos pos) {
+    for (size_t i = 0; i < needles.size(); ++i) {
+      LogicalType common;
+      if (!commonType(needles[i]->type(), values[i]->type(), &common)) {
+        return sqlError(pos, "the subquery compares " + needles[i]->type().toString() + " with " +
+                                 values[i]->type().toString());
+      }
+      ExprP key = coerce(std::move(needles[i]), common.plain());
+      left.schema.push_back({"$k" + std::to_string(i), key->type()});
+      left.projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
+      ExprP value = coerce(std::move(values[i]), common.plain());
+      right.schema.push_back({"$v" + std::to_string(i), value->type()});
+      right.projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
+    }
+    return Status::ok();
+  }
+
   Result<PlanPtr> markJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
                            std::vector<ExprP> values, JoinType type, bool null_aware, Pos pos) {
     const bool outer = type == JoinType::kLeft;
@@ -2028,19 +2048,7 @@ class Planner {
     marked->kind = PlanNode::Kind::kCalc;
     marked->inputs = {right};
     marked->mode = right->mode;
-    for (int i = 0; i < n; ++i) {
-      LogicalType common;
-      if (!commonType(needles[i]->type(), values[i]->type(), &common)) {
-        return sqlError(pos, "the subquery compares " + needles[i]->type().toString() + " with " +
-                                 values[i]->type().toString());
-      }
-      ExprP key = coerce(std::move(needles[i]), common.plain());
-      left->schema.push_back({"$k" + std::to_string(i), key->type()});
-      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
-      ExprP value = coerce(std::move(values[i]), common.plain());
-      marked->schema.push_back({"$v" + std::to_string(i), value->type()});
-      marked->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
-    }
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left, *marked, pos));
     // A column never NULL in a matched row: NULL where a LEFT join found no match.
     marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
     marked->projections.push_back(std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
@@ -2091,19 +2099,7 @@ class Planner {
     auto keyed = keepColumns(right, std::vector<bool>(right->schema.size(), true));
     for (auto& col : keyed->schema) col.type = col.type.plain();
     keyed->rowtime = -1;
-    for (int i = 0; i < n; ++i) {
-      LogicalType common;
-      if (!commonType(needles[i]->type(), values[i]->type(), &common)) {
-        return sqlError(pos, "the subquery compares " + needles[i]->type().toString() + " with " +
-                                 values[i]->type().toString());
-      }
-      ExprP key = coerce(std::move(needles[i]), common.plain());
-      left->schema.push_back({"$k" + std::to_string(i), key->type()});
-      left->projections.push_back(std::shared_ptr<const Expression>(std::move(key)));
-      ExprP value = coerce(std::move(values[i]), common.plain());
-      keyed->schema.push_back({"$v" + std::to_string(i), value->type()});
-      keyed->projections.push_back(std::shared_ptr<const Expression>(std::move(value)));
-    }
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left, *keyed, pos));
     // The joined row: the outer columns, their keys, the subquery's columns, its keys.
     Scope joined = scope;
     for (int i = 0; i < n; ++i) joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
