@@ -164,6 +164,14 @@ void Accumulator::add(const Value& v, int sign) {
     addToArray(v, sign);
     return;
   }
+  if (call_->kind == AggKind::kLag) {
+    // The last offset + 1 values, NULLs too. A row leaving a bounded frame does not
+    // change what lies `offset` rows before the current one.
+    if (sign < 0) return;
+    order_.push_back(v.null ? std::string() : "v" + encodeOrdered(v, call_->arg_type));
+    if (static_cast<int64_t>(order_.size()) > call_->lag_offset + 1) order_.erase(order_.begin());
+    return;
+  }
   if (v.null) return;
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
@@ -239,7 +247,8 @@ void Accumulator::add(const Value& v, int sign) {
       addToMultiset(encodeOrdered(v, t), sign);
       break;
     case AggKind::kSingleValue:
-    case AggKind::kArrayAgg: break;  // Handled above.
+    case AggKind::kArrayAgg:
+    case AggKind::kLag: break;  // Handled above.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -249,6 +258,11 @@ void Accumulator::add(const Value& v, int sign) {
 Value Accumulator::result() const {
   if (call_->kind == AggKind::kUser) return call_->udf->getValue(user_);
   const LogicalType& t = call_->arg_type;
+  if (call_->kind == AggKind::kLag) {
+    if (static_cast<int64_t>(order_.size()) <= call_->lag_offset) return call_->lag_default;
+    const std::string& e = order_[order_.size() - 1 - static_cast<size_t>(call_->lag_offset)];
+    return e.empty() ? Value() : decodeOrdered(e.substr(1), t);
+  }
   if (call_->kind == AggKind::kArrayAgg) {
     if (order_.empty()) return Value();
     std::vector<Value> elements;
@@ -346,7 +360,8 @@ Value Accumulator::result() const {
       return Value::ofString(s + "}");
     }
     case AggKind::kUser:
-    case AggKind::kArrayAgg: break;  // Answered above.
+    case AggKind::kArrayAgg:
+    case AggKind::kLag: break;  // Answered above.
   }
   return Value();
 }
@@ -356,6 +371,7 @@ bool mergeable(const AggregateCall& call) {
     case AggKind::kFirstValue:
     case AggKind::kLastValue: return false;  // Flink's have no merge: they follow arrival order.
     case AggKind::kArrayAgg: return !call.distinct;  // A distinct one's order is its own.
+    case AggKind::kLag: return false;  // Only in OVER windows, which never merge.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
   }

@@ -31,6 +31,7 @@ enum class AggKind {
   kListAgg,
   kCollect,  // COLLECT(x): the multiset of the non-null values.
   kArrayAgg,  // ARRAY_AGG(x): the values in arrival order, NULLs too unless IGNORE NULLS.
+  kLag,       // LAG(x [, offset [, default]]) in an OVER window: x `offset` rows back.
   kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.
 };
@@ -64,6 +65,8 @@ struct AggregateCall {
   std::string separator = ",";
   bool distinct = false;
   bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
+  int64_t lag_offset = 1;     // LAG: how many rows back, and the value when there are
+  Value lag_default;          // fewer (cast to the argument's type).
   // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
   // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's
   // non-retractable aggregate functions do.

@@ -2273,8 +2273,11 @@ class Planner {
         return sqlError(o->pos, "all OVER aggregates of a SELECT must use the same window");
       }
       const Expr& fn = *o->args[0];
-      if (fn.kind != Expr::Kind::kCall || !isAggregate(fn.name)) {
-        return sqlError(o->pos, "OVER takes an aggregate function (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
+      if (fn.kind == Expr::Kind::kCall && fn.name == "LEAD") {
+        return sqlError(fn.pos, "LEAD Function is not supported in stream mode.");
+      }
+      if (fn.kind != Expr::Kind::kCall || (!isAggregate(fn.name) && fn.name != "LAG")) {
+        return sqlError(o->pos, "OVER takes an aggregate function or LAG (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
       }
     }
     if (w.order_by.size() != 1 || w.order_desc[0]) {
@@ -2848,7 +2851,8 @@ class Planner {
         {"STDDEV", AggKind::kStddevSamp},   {"STDDEV_POP", AggKind::kStddevPop}, {"STDDEV_SAMP", AggKind::kStddevSamp},
         {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
         {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg},
-        {"COLLECT", AggKind::kCollect},       {"ARRAY_AGG", AggKind::kArrayAgg}};
+        {"COLLECT", AggKind::kCollect},       {"ARRAY_AGG", AggKind::kArrayAgg},
+        {"LAG", AggKind::kLag}};
     auto user = catalog_.aggregate_functions.find(n);
     if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
     call.kind = kKinds.at(n);
@@ -2858,9 +2862,14 @@ class Planner {
       call.name = "COUNT(*)" + filter_text;
       return call;
     }
-    size_t max_args = call.kind == AggKind::kListAgg ? 2 : call.kind == AggKind::kCount ? c.args.size() : 1;
+    size_t max_args = call.kind == AggKind::kListAgg ? 2
+                      : call.kind == AggKind::kLag   ? 3
+                      : call.kind == AggKind::kCount ? c.args.size()
+                                                     : 1;
     if (c.args.empty() || c.args.size() > max_args) {
-      return sqlError(c.pos, n + " takes " + (max_args == 1 ? "one argument" : "one or two arguments"));
+      return sqlError(c.pos, n + " takes " + (max_args == 1   ? "one argument"
+                                              : max_args == 2 ? "one or two arguments"
+                                                              : "one to three arguments"));
     }
     ExprP arg;
     if (call.kind == AggKind::kCount && c.args.size() > 1) {
@@ -2920,6 +2929,31 @@ class Planner {
         call.type = LogicalType::array(arg->type().plain());
         call.ignore_nulls = c.ignore_nulls;
         break;
+      case AggKind::kLag: {
+        // LAG(x [, offset [, default]]): a constant offset (1) and default (NULL).
+        if (call.distinct) return sqlError(c.pos, "LAG takes no DISTINCT");
+        call.type = t;
+        if (c.args.size() > 1) {
+          const Expr& offset = *c.args[1];
+          if (offset.kind != Expr::Kind::kLiteral || offset.literal != Expr::LiteralType::kInteger ||
+              std::stoll(offset.text) < 0) {
+            return sqlError(offset.pos, "LAG's offset must be a non-negative integer literal");
+          }
+          call.lag_offset = std::stoll(offset.text);
+        }
+        if (c.args.size() > 2) {
+          EDDY_ASSIGN_OR_RETURN(ExprP d, expr(*c.args[2], scope));
+          LogicalType common;
+          if (d->type().id != TypeId::kNull && !commonType(d->type(), t, &common)) {
+            return sqlError(c.args[2]->pos, "LAG's default must be " + t.toString() + ", not " + d->type().toString());
+          }
+          ExprP cast = coerce(std::move(d), t.withNullable(true));
+          auto* lit = dynamic_cast<const Literal*>(cast.get());
+          if (!lit) return sqlError(c.args[2]->pos, "LAG's default must be a constant");
+          call.lag_default = lit->value();
+        }
+        break;
+      }
       default:
         call.type = t;
         break;
