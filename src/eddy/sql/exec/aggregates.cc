@@ -186,6 +186,12 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kAvg:
       if (t.storage() == Storage::kDouble) {
         dsum_ += sign * v.d;
+      } else if (t.id == TypeId::kDecimal) {
+        // A DECIMAL sum past 64 bits is an error, not a wrapped value.
+        if (__builtin_add_overflow(isum_, sign > 0 ? v.i : -v.i, &isum_)) {
+          throw EvalError("DECIMAL overflow in " + call_->name + ": the sum needs more than the 18 digits Eddy " +
+                          "holds a DECIMAL in");
+        }
       } else {
         // Wraps like Java's long arithmetic.
         isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -254,6 +255,45 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
     }
     return out_;
   }
+  if (type_.id == TypeId::kDecimal && (op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub || op_ == BinaryOp::kMul)) {
+    // A DECIMAL result past 64 bits is not wrapped: decimalResult says what it is. The
+    // first pass only notes whether any row overflowed, without a branch per row.
+    out_.i64.resize(n);
+    const int64_t* __restrict x_in = a.i64.data();
+    const int64_t* __restrict y_in = b.i64.data();
+    int64_t* __restrict r_out = out_.i64.data();
+    bool any = false;
+    switch (op_) {
+      case BinaryOp::kAdd:
+        for (size_t i = 0; i < n; ++i) any |= __builtin_add_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+      case BinaryOp::kSub:
+        for (size_t i = 0; i < n; ++i) any |= __builtin_sub_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+      default:
+        for (size_t i = 0; i < n; ++i) any |= __builtin_mul_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+    }
+    if (!any) return out_;
+    for (size_t i = 0; i < n; ++i) {
+      int64_t r = 0;
+      const int64_t x = a.i64[i], y = b.i64[i];
+      const bool overflow = op_ == BinaryOp::kAdd   ? __builtin_add_overflow(x, y, &r)
+                            : op_ == BinaryOp::kSub ? __builtin_sub_overflow(x, y, &r)
+                                                    : __builtin_mul_overflow(x, y, &r);
+      if (!overflow || out_.null[i]) {
+        out_.i64[i] = overflow ? 0 : r;
+        continue;
+      }
+      const __int128 wide = op_ == BinaryOp::kAdd   ? static_cast<__int128>(x) + y
+                            : op_ == BinaryOp::kSub ? static_cast<__int128>(x) - y
+                                                    : static_cast<__int128>(x) * y;
+      const Value v = decimalResult(wide, type_, toString());
+      out_.i64[i] = v.i;
+      out_.null[i] = v.null;
+    }
+    return out_;
+  }
   // int64: wraps like Java's long arithmetic; division by zero fails as in Flink.
   auto wrap = [](auto f) { return f; };
   switch (op_) {
@@ -480,8 +520,8 @@ namespace {
 
 
 // Rescales a decimal's unscaled value, rounding half up as Java's BigDecimal HALF_UP.
-int64_t rescale(int64_t v, int from, int to) {
-  if (to >= from) return v * powerOfTen(to - from);
+__int128 rescale(int64_t v, int from, int to) {
+  if (to >= from) return static_cast<__int128>(v) * powerOfTen(to - from);
   int64_t div = powerOfTen(from - to);
   int64_t q = v / div;
   int64_t r = v % div;
@@ -617,15 +657,23 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       out.d = asDouble(in, from);
       if (to.id == TypeId::kFloat) out.d = static_cast<float>(out.d);
       return true;
-    case TypeId::kDecimal:
+    case TypeId::kDecimal: {
+      __int128 scaled = 0;
       if (from.id == TypeId::kDecimal) {
-        out.i = rescale(in.i, from.scale, to.scale);
+        scaled = rescale(in.i, from.scale, to.scale);
       } else if (from.storage() == Storage::kDouble) {
-        out.i = static_cast<int64_t>(std::llround(in.d * static_cast<double>(powerOfTen(to.scale))));
+        const double d = std::round(in.d * static_cast<double>(powerOfTen(to.scale)));
+        if (!(std::fabs(d) < 1.7e38)) {  // Beyond any DECIMAL (or NaN): Flink's NULL.
+          out = Value();
+          return true;
+        }
+        scaled = static_cast<__int128>(d);
       } else {
-        out.i = in.i * powerOfTen(to.scale);
+        scaled = static_cast<__int128>(in.i) * powerOfTen(to.scale);
       }
+      out = decimalResult(scaled, to, "CAST to " + to.plain().withNullable(true).toString());
       return true;
+    }
     case TypeId::kDate:
       if (from.isTimestamp()) {
         out.i = floorDays(wallClock(in.i, from));
@@ -723,6 +771,19 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
   return fail("cannot cast " + from.toString() + " to " + to.toString());
 }
 
+Value decimalResult(__int128 v, const LogicalType& t, const std::string& what) {
+  const __int128 magnitude = v < 0 ? -v : v;
+  if (t.precision <= 18) {
+    if (magnitude >= powerOfTen(t.precision)) return Value();  // More digits than the type has: NULL.
+    return Value::ofInt(static_cast<int64_t>(v));
+  }
+  if (magnitude > static_cast<__int128>(INT64_MAX)) {
+    throw EvalError("DECIMAL overflow in " + what + ": the " + t.plain().withNullable(true).toString() +
+                    " result needs more than the 18 digits Eddy holds a DECIMAL in");
+  }
+  return Value::ofInt(static_cast<int64_t>(v));
+}
+
 const Column& CastCall::eval(const RecordBatch& in) {
   const Column& a = arg_->eval(in);
   size_t n = in.size();
@@ -730,7 +791,8 @@ const Column& CastCall::eval(const RecordBatch& in) {
   const LogicalType& from = arg_->type();
   // Same storage and no conversion of meaning: copy.
   if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
-      !(type_.isString() && type_.precision < from.precision) && (!from.isCollection() || from.sameAs(type_))) {
+      !((type_.isString() || type_.id == TypeId::kDecimal) && type_.precision < from.precision) &&
+      (!from.isCollection() || from.sameAs(type_))) {
     out_ = a;
     return out_;
   }
@@ -744,11 +806,21 @@ const Column& CastCall::eval(const RecordBatch& in) {
   }
   if (from.isInteger() && type_.id == TypeId::kDecimal) {  // Scaled as castValue does.
     const int64_t scale = powerOfTen(type_.scale);
+    // Digits the integer part may have: below 10^limit the value fits.
+    const int digits = type_.precision - type_.scale;
+    const int64_t limit = digits >= 19 ? INT64_MAX / scale : std::min(powerOfTen(digits), INT64_MAX / scale);
     out_.i64.resize(n);
-    for (size_t r = 0; r < n; ++r) {
-      out_.i64[r] = static_cast<int64_t>(static_cast<uint64_t>(a.i64[r]) * static_cast<uint64_t>(scale));
-    }
     out_.null = a.null;
+    for (size_t r = 0; r < n; ++r) {
+      const int64_t x = a.i64[r];
+      if ((x >= limit || x <= -limit) && !a.null[r]) {
+        const Value v = decimalResult(static_cast<__int128>(x) * scale, type_, "CAST to " + type_.plain().withNullable(true).toString());
+        out_.i64[r] = v.i;
+        out_.null[r] = v.null;
+        continue;
+      }
+      out_.i64[r] = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(scale));
+    }
     return out_;
   }
   if (from.isInteger() && (type_.id == TypeId::kDouble || type_.id == TypeId::kFloat)) {

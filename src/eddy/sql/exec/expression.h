@@ -253,4 +253,9 @@ struct EvalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A DECIMAL result `v` (unscaled) as a value of `t`: NULL when it has more digits than
+/// t's precision (Flink's overflow), and an EvalError naming `what` when t's precision
+/// is over 18 and `v` does not fit the 64 bits Eddy holds a DECIMAL in.
+Value decimalResult(__int128 v, const LogicalType& t, const std::string& what);
+
 }  // namespace eddy::sql

@@ -435,7 +435,7 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
         Args cargs;
         cargs.push_back(coerce(std::move(args[0]), da));
         cargs.push_back(coerce(std::move(args[1]), db));
-        return row("/", t, std::move(cargs), [s1, s2, scale](const std::vector<Value>& v) {
+        return row("/", t, std::move(cargs), [s1, s2, scale, t](const std::vector<Value>& v) {
           if (v[1].i == 0) throw EvalError("division by zero");
           // a / 10^s1 / (b / 10^s2) * 10^scale = a * 10^(scale - s1 + s2) / b
           __int128 num = v[0].i;
@@ -444,7 +444,7 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
           __int128 q = num / v[1].i, r = num % v[1].i;
           __int128 den = v[1].i < 0 ? -static_cast<__int128>(v[1].i) : v[1].i;
           if (2 * (r < 0 ? -r : r) >= den) q += ((num < 0) != (v[1].i < 0)) ? -1 : 1;
-          return Value::ofInt(static_cast<int64_t>(q));
+          return decimalResult(q, t, "a division");
         });
       }
       case BinaryOp::kMod: {
