@@ -49,6 +49,20 @@ void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::st
 RecordBatch JoinedRows::take() {
   RecordBatch b = std::move(out_);
   out_ = emptyBatch(joined_);
+  // The next batch is likely the size of this one: room for it up front, so that its
+  // string columns (a joined row repeats the stored side's strings) do not grow by
+  // doubling and copying.
+  const size_t rows = b.size();
+  out_.kinds.reserve(rows);
+  for (size_t c = 0; c < out_.columns.size(); ++c) {
+    Column& col = out_.columns[c];
+    col.null.reserve(rows);
+    switch (col.storage) {
+      case Storage::kInt64: col.i64.reserve(rows); break;
+      case Storage::kDouble: col.f64.reserve(rows); break;
+      case Storage::kString: col.str.reserve(rows, b.columns[c].str.bytes()); break;
+    }
+  }
   return b;
 }
 
