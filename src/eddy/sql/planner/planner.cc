@@ -454,9 +454,13 @@ class Planner {
         return windowFunction(ref, scope);
       case ast::TableRef::Kind::kJoin:
         return join(ref, scope, {});
-      case ast::TableRef::Kind::kLateral:
-        return sqlError(ref.pos, "LATERAL TABLE and UNNEST must follow the table they are called for: FROM t, LATERAL "
-                                 "TABLE(f(t.x)) or FROM t CROSS JOIN UNNEST(t.a)");
+      case ast::TableRef::Kind::kLateral: {
+        if (ref.name == "UNNEST") {  // FROM UNNEST(ARRAY[...]): over one row of no columns.
+          std::vector<const Expr*> none;
+          return correlateWith(nullptr, ref, ast::TableRef::JoinType::kCross, nullptr, ref.pos, scope, none);
+        }
+        return sqlError(ref.pos, "LATERAL TABLE must follow the table it is called for: FROM t, LATERAL TABLE(f(t.x))");
+      }
       case ast::TableRef::Kind::kValues: {
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, valuesTable(ref));
         scope = scopeOf(p->schema, ref.alias);
@@ -973,20 +977,33 @@ class Planner {
   // `FROM t, LATERAL TABLE(f(t.x)) [AS T(a, b)]` (also CROSS JOIN, JOIN ... ON TRUE, or
   // LEFT JOIN ... ON TRUE): Flink's Correlate, the function's rows for each row of t.
   Result<PlanPtr> correlate(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
-    const ast::TableRef& lateral = *ref.right;
+    return correlateWith(ref.left.get(), *ref.right, ref.join, ref.on.get(), ref.pos, scope, where);
+  }
+  // The same over `left_ref`'s rows, or over one row of no columns when there is none
+  // (`SELECT * FROM UNNEST(ARRAY[...])`).
+  Result<PlanPtr> correlateWith(const ast::TableRef* left_ref, const ast::TableRef& lateral,
+                                ast::TableRef::JoinType join, const Expr* on, Pos pos, Scope& scope,
+                                const std::vector<const Expr*>& where) {
     using J = ast::TableRef::JoinType;
-    if (ref.join != J::kInner && ref.join != J::kCross && ref.join != J::kLeft) {
-      return sqlError(ref.pos, "a LATERAL TABLE join is a comma, CROSS, INNER or LEFT join");
+    if (join != J::kInner && join != J::kCross && join != J::kLeft) {
+      return sqlError(pos, "a LATERAL TABLE join is a comma, CROSS, INNER or LEFT join");
     }
-    const bool left_join = ref.join == J::kLeft;
+    const bool left_join = join == J::kLeft;
     auto isTrue = [](const Expr* e) {
       return e && e->kind == Expr::Kind::kLiteral && e->literal == Expr::LiteralType::kBool && e->text == "TRUE";
     };
-    if (left_join && ref.on && !isTrue(ref.on.get())) {
-      return sqlError(ref.on->pos, "a LEFT JOIN LATERAL TABLE only supports ON TRUE, as in Flink");
+    if (left_join && on && !isTrue(on)) {
+      return sqlError(on->pos, "a LEFT JOIN LATERAL TABLE only supports ON TRUE, as in Flink");
     }
     Scope left_scope;
-    EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    PlanPtr left;
+    if (left_ref) {
+      EDDY_ASSIGN_OR_RETURN(left, from(*left_ref, left_scope));
+    } else {
+      EDDY_ASSIGN_OR_RETURN(left, oneRow(pos));
+      left_scope = scopeOf(left->schema, "");
+      for (auto& f : left_scope.fields) f.hidden = true;  // Not part of SELECT *.
+    }
     std::shared_ptr<const TableFunction> function;
     if (lateral.name == "UNNEST") {
       if (lateral.call->args.size() != 1) return sqlError(lateral.call->pos, "UNNEST takes one ARRAY or MAP");
@@ -1044,7 +1061,7 @@ class Planner {
     }
     // The rest of an inner join's condition filters the joined rows.
     std::vector<const Expr*> conds(where.begin(), where.end());
-    if (ref.on && !isTrue(ref.on.get())) splitConjuncts(*ref.on, conds);
+    if (on && !isTrue(on)) splitConjuncts(*on, conds);
     if (conds.empty()) return PlanPtr(node);
     std::vector<ExprP> bound;
     for (const Expr* c : conds) {
@@ -1577,19 +1594,24 @@ class Planner {
       if (item.expr->kind == Expr::Kind::kStar) return sqlError(item.pos, "SELECT * needs a FROM clause");
     }
     if (s.where || !s.group_by.empty() || s.having) return sqlError(s.pos, "SELECT without FROM cannot filter or group");
+    EDDY_ASSIGN_OR_RETURN(PlanPtr input, oneRow(s.pos));
+    Scope none;
+    return selectOver(s, input, none);
+  }
+
+  // One row of one column no query names (Flink's Values of { 0 }).
+  Result<PlanPtr> oneRow(Pos pos) {
     ast::TableRef one;
     one.kind = ast::TableRef::Kind::kValues;
-    one.pos = s.pos;
+    one.pos = pos;
     one.rows.emplace_back();
     auto zero = std::make_unique<Expr>();
     zero->kind = Expr::Kind::kLiteral;
     zero->literal = Expr::LiteralType::kInteger;
     zero->text = "0";
-    zero->pos = s.pos;
+    zero->pos = pos;
     one.rows[0].push_back(std::move(zero));
-    EDDY_ASSIGN_OR_RETURN(PlanPtr input, valuesTable(one));
-    Scope none;
-    return selectOver(s, input, none);
+    return valuesTable(one);
   }
 
   // The scalar subqueries of `e` (not those inside other subqueries).
