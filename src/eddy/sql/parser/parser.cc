@@ -1290,6 +1290,17 @@ class Parser {
             return e;
           }
           EDDY_ASSIGN_OR_RETURN(ExprPtr e, expr());
+          if (peek().isSymbol(",")) {
+            // (a, b, ...): the implicit row constructor, ROW(a, b, ...).
+            std::vector<ExprPtr> fields;
+            fields.push_back(std::move(e));
+            while (acceptSymbol(",")) {
+              EDDY_ASSIGN_OR_RETURN(ExprPtr f, expr());
+              fields.push_back(std::move(f));
+            }
+            EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+            return call("ROW", pos, std::move(fields));
+          }
           EDDY_RETURN_IF_ERROR(expectSymbol(")"));
           return e;
         }
