@@ -138,9 +138,12 @@ std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, s
   std::vector<const std::string*> others;
   for (const Stored& s : found) others.push_back(&s.bytes);
   std::vector<bool> ok = joined_.accept(in, row, side, others);
+  const bool decoded = spec_.condition != nullptr;
   std::vector<Stored> kept;
   for (size_t i = 0; i < found.size(); ++i) {
-    if (ok[i]) kept.push_back(std::move(found[i]));
+    if (!ok[i]) continue;
+    if (decoded) found[i].values = std::move(joined_.decoded(i));  // Emitted without decoding again.
+    kept.push_back(std::move(found[i]));
   }
   return kept;
 }

@@ -13,9 +13,13 @@ JoinInputColumns::JoinInputColumns(const std::vector<int>& key_columns, const st
 JoinedRows::JoinedRows(std::vector<LogicalType> left, std::vector<LogicalType> right,
                        const std::shared_ptr<const Expression>& condition)
     : left_(std::move(left)), right_(std::move(right)) {
-  if (condition) condition_ = condition->clone();
   joined_ = left_;
   joined_.insert(joined_.end(), right_.begin(), right_.end());
+  if (condition) {
+    condition_ = condition->clone();
+    condition_columns_.assign(joined_.size(), false);
+    markInputs(*condition_, condition_columns_);
+  }
   out_ = emptyBatch(joined_);
   probe_ = emptyBatch(joined_);
 }
@@ -26,9 +30,10 @@ std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side
   if (!condition_ || others.empty()) return ok;
   for (auto& c : probe_.columns) c.clear();
   probe_.kinds.clear();
-  for (const std::string* other : others) {
-    std::vector<Value> values = decodeKey(*other, sideTypes(1 - side));
-    append(probe_, &in, row, side, &values);
+  decoded_.resize(others.size());
+  for (size_t i = 0; i < others.size(); ++i) {
+    decoded_[i] = decodeKey(*others[i], sideTypes(1 - side));
+    append(probe_, &in, row, side, &decoded_[i], &condition_columns_);
     probe_.kinds.push_back(RowKind::kInsert);
   }
   const Column& result = condition_->eval(probe_);
@@ -42,6 +47,14 @@ void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::st
   if (other) values = decodeKey(*other, sideTypes(1 - side));
   for (int64_t n = 0; n < count; ++n) {
     append(out_, in, row, side, other ? &values : nullptr);
+    out_.kinds.push_back(kind);
+  }
+}
+
+void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::vector<Value>& other, RowKind kind,
+                      int64_t count) {
+  for (int64_t n = 0; n < count; ++n) {
+    append(out_, in, row, side, &other);
     out_.kinds.push_back(kind);
   }
 }
@@ -66,14 +79,16 @@ RecordBatch JoinedRows::take() {
   return b;
 }
 
-void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int side,
-                        const std::vector<Value>* other) const {
+void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int side, const std::vector<Value>* other,
+                        const std::vector<bool>* only) const {
   const size_t my_offset = side == 0 ? 0 : left_.size();
   const size_t other_offset = side == 0 ? left_.size() : 0;
   const size_t my_width = sideTypes(side).size();
   for (size_t c = 0; c < my_width; ++c) {
     Column& col = to.columns[my_offset + c];
-    if (in) {
+    if (only && !(*only)[my_offset + c]) {
+      col.appendNull();
+    } else if (in) {
       col.appendFrom(in->columns[c], row);
     } else {
       col.appendNull();
@@ -82,7 +97,7 @@ void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int 
   const size_t other_width = sideTypes(1 - side).size();
   for (size_t c = 0; c < other_width; ++c) {
     Column& col = to.columns[other_offset + c];
-    if (other) {
+    if (other && !(only && !(*only)[other_offset + c])) {
       appendValue(col, (*other)[c]);
     } else {
       col.appendNull();
