@@ -214,14 +214,20 @@ void registerAccess() {
       return std::move(elements[0]);
     });
   };
-  r["MAP_KEYS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
-    EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
-    const LogicalType t = args[0]->type().plain();
-    return row(n, LogicalType::array(*t.key), std::move(args), [t](const std::vector<Value>& v) {
-      return Value::ofString(encodeArray(decodeMap(v[0].s, t).keys, *t.key));
-    });
-  };
+  // MAP_KEYS(m) / MAP_VALUES(m): an ARRAY of the keys or the values, in the map's order.
+  for (const char* name : {"MAP_KEYS", "MAP_VALUES"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
+      EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
+      const LogicalType t = args[0]->type().plain();
+      const bool keys = n == "MAP_KEYS";
+      const LogicalType e = keys ? *t.key : *t.element;
+      return row(n, LogicalType::array(e), std::move(args), [t, e, keys](const std::vector<Value>& v) {
+        MapEntries m = decodeMap(v[0].s, t);
+        return Value::ofString(encodeArray(keys ? m.keys : m.values, e));
+      });
+    };
+  }
   // MAP_ENTRIES(m): ARRAY<ROW<key K, value V>>, in the map's order.
   r["MAP_ENTRIES"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
@@ -235,14 +241,6 @@ void registerAccess() {
         entries.push_back(Value::ofString(encodeRow({std::move(m.keys[i]), std::move(m.values[i])}, entry)));
       }
       return Value::ofString(encodeArray(entries, entry));
-    });
-  };
-  r["MAP_VALUES"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
-    EDDY_RETURN_IF_ERROR(needMap(n, args, 0, pos));
-    const LogicalType t = args[0]->type().plain();
-    return row(n, LogicalType::array(*t.element), std::move(args), [t](const std::vector<Value>& v) {
-      return Value::ofString(encodeArray(decodeMap(v[0].s, t).values, *t.element));
     });
   };
 }

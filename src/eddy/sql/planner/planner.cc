@@ -745,6 +745,15 @@ class Planner {
     return rank;
   }
 
+  // All of `input`'s columns as a regular join's input: without time attributes, which a
+  // regular join does not keep.
+  static PlanPtr regularJoinInput(const PlanPtr& input) {
+    PlanPtr p = keepColumns(input, std::vector<bool>(input->schema.size(), true));
+    for (auto& col : p->schema) col.type = col.type.plain();
+    p->rowtime = -1;
+    return p;
+  }
+
   // The first `n` columns of `input`.
   static PlanPtr firstColumns(const PlanPtr& input, size_t n) {
     std::vector<bool> keep(input->schema.size(), false);
@@ -1774,9 +1783,7 @@ class Planner {
     // input + its outer keys, LEFT JOIN right ON keys.
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(outer.size());
-    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
-    for (auto& col : left->schema) col.type = col.type.plain();
-    left->rowtime = -1;
+    auto left = regularJoinInput(input);
     auto keyed = keepColumns(right, std::vector<bool>(right->schema.size(), true));
     for (int i = 0; i < n; ++i) {
       LogicalType common;
@@ -2063,9 +2070,7 @@ class Planner {
     const bool outer = type == JoinType::kLeft;
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(needles.size());
-    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
-    for (auto& col : left->schema) col.type = col.type.plain();  // A regular join has no time attributes.
-    left->rowtime = -1;
+    auto left = regularJoinInput(input);
     auto marked = std::make_shared<PlanNode>();
     marked->kind = PlanNode::Kind::kCalc;
     marked->inputs = {right};
@@ -2115,12 +2120,8 @@ class Planner {
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(needles.size());
     const int right_width = static_cast<int>(right->schema.size());
-    auto left = keepColumns(input, std::vector<bool>(input->schema.size(), true));
-    for (auto& col : left->schema) col.type = col.type.plain();  // A regular join has no time attributes.
-    left->rowtime = -1;
-    auto keyed = keepColumns(right, std::vector<bool>(right->schema.size(), true));
-    for (auto& col : keyed->schema) col.type = col.type.plain();
-    keyed->rowtime = -1;
+    auto left = regularJoinInput(input);
+    auto keyed = regularJoinInput(right);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left, *keyed, pos));
     // The joined row: the outer columns, their keys, the subquery's columns, its keys.
     Scope joined = scope;

@@ -457,6 +457,17 @@ TEST(TableEnvironment, TheSuccessFilePolicyMarksEachWrittenPartitionAndReadingSk
   std::filesystem::remove_all(dir.string() + "2");
 }
 
+// The text of every file under `dir`, one after another.
+std::string filesUnder(const std::filesystem::path& dir) {
+  std::string text;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path());
+    text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return text;
+}
+
 TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_nested_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -479,13 +490,7 @@ TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
   }
   // The files hold what Flink's formats write: JSON arrays and objects; csv elements
   // joined by ';'.
-  std::string json, csv;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path());
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    (e.path().string().find("/json/") != std::string::npos ? json : csv) += text;
-  }
+  const std::string json = filesUnder(dir / "json"), csv = filesUnder(dir / "csv");
   EXPECT_NE(json.find(R"("xs":[1,null,3],"tags":["a","b c"],"m":{"k":1.5})"), std::string::npos) << json;
   EXPECT_NE(csv.find("1,1;;3,a;b c,"), std::string::npos) << csv;
   std::filesystem::remove_all(dir);
@@ -504,12 +509,7 @@ TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadB
         "INSERT INTO times_" + format + " VALUES (TIMESTAMP '2024-01-01 10:05:00', TO_TIMESTAMP_LTZ(1500, 3), "
         "TIME '10:00:00'), (TIMESTAMP '2024-01-01 10:05:00.25', TO_TIMESTAMP_LTZ(0, 3), TIME '23:59:59');");
     ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
-    std::string text;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(path)) {
-      if (!e.is_regular_file()) continue;
-      std::ifstream in(e.path());
-      text += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    }
+    const std::string text = filesUnder(path);
     // The fraction only as long as it needs; an instant in UTC with a 'Z'.
     const std::string first = format == "csv" ? "2024-01-01 10:05:00,1970-01-01 00:00:01.5Z,10:00:00"
                                               : R"({"ts":"2024-01-01 10:05:00","l":"1970-01-01 00:00:01.5Z","t":"10:00:00"})";
