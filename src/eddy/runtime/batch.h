@@ -22,11 +22,19 @@ class Batch final : public BatchBase {
   std::vector<StreamRecord<T>> records;
 };
 
-/// Records per buffer: about 32 KiB of records, at least 16.
+/// Records per buffer: about 32 KiB of records, at least 16. A record type that is a
+/// buffer of rows itself (a columnar batch) says how many of it make one with
+/// `kRecordsPerBuffer`: counted as small records, a channel's 16 buffers would queue
+/// millions of rows, so a fast source runs far ahead of its consumer and every batch
+/// it makes lands in fresh memory.
 template <typename T>
 constexpr size_t batchCapacity() {
-  constexpr size_t n = 32768 / sizeof(StreamRecord<T>);
-  return n < 16 ? 16 : n;
+  if constexpr (requires { T::kRecordsPerBuffer; }) {
+    return T::kRecordsPerBuffer;
+  } else {
+    constexpr size_t n = 32768 / sizeof(StreamRecord<T>);
+    return n < 16 ? 16 : n;
+  }
 }
 
 }  // namespace eddy::runtime

@@ -1,5 +1,7 @@
 #include "eddy/runtime/input_gate.h"
 
+#include "eddy/runtime/record_writer.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -33,6 +35,35 @@ TEST(InputGate, FullChannelBlocksItsProducerUntilTheTaskTakesBuffers) {
   EXPECT_EQ(events.size(), 3u);
   producer.join();
   EXPECT_TRUE(pushed.load());
+}
+
+// A record that is itself a buffer of rows, as a SQL RecordBatch is.
+struct RowsBatch {
+  static constexpr size_t kRecordsPerBuffer = 1;
+  std::vector<int> rows;
+};
+
+TEST(InputGate, ABatchOfRowsIsABufferOnItsOwnSoBackpressureBoundsTheRowsInFlight) {
+  InputGate gate(1, 2);
+  RecordWriter<RowsBatch> writer(nullptr, {ChannelTarget{&gate, 0}}, nullptr);
+  writer.collect(StreamRecord<RowsBatch>{RowsBatch{{1, 2, 3}}, kNoTimestamp});
+  writer.collect(StreamRecord<RowsBatch>{RowsBatch{{4}}, kNoTimestamp});
+  // Two buffers are queued (not two records in one unsent buffer): the third blocks.
+  std::atomic<bool> pushed{false};
+  std::thread producer([&] {
+    writer.collect(StreamRecord<RowsBatch>{RowsBatch{{5}}, kNoTimestamp});
+    pushed = true;
+  });
+  std::vector<ChannelEvent> events;
+  std::vector<InputGate::Mail> mails;
+  EXPECT_FALSE(pushed.load());
+  gate.poll(events, mails, false, {});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].batch->numRecords(), 1u);
+  producer.join();
+  EXPECT_TRUE(pushed.load());
+  // Small records still share a buffer.
+  EXPECT_GT(batchCapacity<int>(), 16u);
 }
 
 TEST(InputGate, CancelReleasesBlockedProducersAndFailsTheirPush) {

@@ -117,6 +117,9 @@ struct Column {
 /// SQL rows as columns (DESIGN: SQL rows travel as columnar RecordBatches), with the
 /// row kind of each row. The schema is the plan's: a batch does not carry its types.
 struct RecordBatch {
+  /// A batch (up to a scan's 1024 rows) is a channel buffer's worth on its own.
+  static constexpr size_t kRecordsPerBuffer = 1;
+
   std::vector<Column> columns;
   std::vector<RowKind> kinds;
   /// Test connector only: the watermark its script puts after these rows, which the
