@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eddy/sql/exec/aggregates.h"
@@ -9,31 +10,28 @@
 
 namespace eddy::sql {
 
-/// The bytes of a row's key columns: each column's null flag and ordered encoding.
-/// Equal keys give equal bytes; used as the keyed-state key of SQL operators.
-inline void encodeKey(const RecordBatch& b, size_t row, const std::vector<int>& cols,
-                      const std::vector<LogicalType>& types, std::string& out) {
-  out.clear();
-  for (size_t k = 0; k < cols.size(); ++k) {
-    const Column& c = b.columns[static_cast<size_t>(cols[k])];
-    if (c.null[row]) {
-      out.push_back('\0');
-      continue;
-    }
-    out.push_back('\1');
-    std::string e = encodeOrdered(valueAt(c, row), types[k]);
-    if (c.storage == Storage::kString) {
-      // Length-prefix strings so that ("a","bc") and ("ab","c") differ.
-      uint32_t n = static_cast<uint32_t>(e.size());
-      out.append(reinterpret_cast<const char*>(&n), 4);
-    }
-    out += e;
-  }
-}
+/// The bytes of a row's key columns, used as the keyed-state key of SQL operators and
+/// to keep whole rows in state. Equal keys give equal bytes (not ordered bytes). Per
+/// column a null flag, then for integer storage a zigzag varint, for doubles their 8
+/// bytes, for strings a varint length and the bytes: a row of small numbers stays short
+/// enough for std::string's inline buffer, so a stored row costs no allocation of its
+/// own. Columns are read from their vectors directly (no Value in between).
+void encodeKey(const RecordBatch& b, size_t row, const std::vector<int>& cols, const std::vector<LogicalType>& types,
+               std::string& out);
 
-}  // namespace eddy::sql
+/// The key columns' values back from encodeKey's bytes.
+std::vector<Value> decodeKey(std::string_view bytes, const std::vector<LogicalType>& types);
 
-namespace eddy::sql {
+/// Appends the row encodeKey wrote (`types` its columns) to the columns of `to` from
+/// `first_column` on, decoding straight into them. With `only` (indexed by `to`'s
+/// columns), a column it does not mark gets a NULL instead.
+void appendDecoded(std::string_view bytes, const std::vector<LogicalType>& types, RecordBatch& to,
+                   size_t first_column, const std::vector<bool>* only = nullptr);
+
+/// An unsigned LEB128 varint, as encodeKey writes integers and lengths.
+void appendVarint(std::string& out, uint64_t v);
+/// Reads the varint at `p`, moving `p` past it.
+uint64_t readVarint(std::string_view in, size_t& p);
 
 /// Appends `s` to `out` with a 4-byte length before it (rows kept in one state value).
 inline void appendBytes(std::string& out, const std::string& s) {
@@ -49,29 +47,6 @@ inline std::string readBytes(const std::string& in, size_t& p) {
   std::string s = in.substr(p + 4, n);
   p += 4 + n;
   return s;
-}
-
-/// The key columns' values back from encodeKey's bytes.
-inline std::vector<Value> decodeKey(const std::string& bytes, const std::vector<LogicalType>& types) {
-  std::vector<Value> out;
-  size_t p = 0;
-  for (const LogicalType& t : types) {
-    if (bytes[p++] == '\0') {
-      out.emplace_back();
-      continue;
-    }
-    if (t.storage() == Storage::kString) {
-      uint32_t n;
-      std::memcpy(&n, bytes.data() + p, 4);
-      p += 4;
-      out.push_back(decodeOrdered(bytes.substr(p, n), t));
-      p += n;
-    } else {
-      out.push_back(decodeOrdered(bytes.substr(p, 8), t));
-      p += 8;
-    }
-  }
-  return out;
 }
 
 }  // namespace eddy::sql

@@ -1,20 +1,20 @@
 #include "eddy/sql/exec/join_operator.h"
 
-#include <cstring>
-
 namespace eddy::sql {
 namespace {
 
+// Varints: a row's counts stay within std::string's inline buffer (no allocation).
 std::string encodeCounts(int64_t count, int64_t matched) {
-  std::string s(16, '\0');
-  std::memcpy(s.data(), &count, 8);
-  std::memcpy(s.data() + 8, &matched, 8);
+  std::string s;
+  appendVarint(s, static_cast<uint64_t>(count));
+  appendVarint(s, static_cast<uint64_t>(matched));
   return s;
 }
 
 void decodeCounts(const std::string& s, int64_t* count, int64_t* matched) {
-  std::memcpy(count, s.data(), 8);
-  std::memcpy(matched, s.data() + 8, 8);
+  size_t p = 0;
+  *count = static_cast<int64_t>(readVarint(s, p));
+  *matched = static_cast<int64_t>(readVarint(s, p));
 }
 
 }  // namespace
@@ -138,12 +138,9 @@ std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, s
   std::vector<const std::string*> others;
   for (const Stored& s : found) others.push_back(&s.bytes);
   std::vector<bool> ok = joined_.accept(in, row, side, others);
-  const bool decoded = spec_.condition != nullptr;
   std::vector<Stored> kept;
   for (size_t i = 0; i < found.size(); ++i) {
-    if (!ok[i]) continue;
-    if (decoded) found[i].values = std::move(joined_.decoded(i));  // Emitted without decoding again.
-    kept.push_back(std::move(found[i]));
+    if (ok[i]) kept.push_back(std::move(found[i]));
   }
   return kept;
 }

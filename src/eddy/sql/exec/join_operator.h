@@ -62,7 +62,6 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
     std::string bytes;  // encodeKey of every column
     int64_t count = 0;  // how many times it is live
     int64_t matched = 0;  // outer side: rows of the other side it joins with
-    std::vector<Value> values;  // Decoded, when checking the condition decoded it.
   };
   struct Side : JoinInputColumns {
     bool outer = false;
@@ -78,11 +77,7 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
   // Appends `count` joined rows: row `row` of `in` (side `side`, or nulls when `in` is
   // null) and the stored row `other` (or nulls when null).
   void emit(const RecordBatch* in, size_t row, int side, const Stored* other, RowKind kind, int64_t count) {
-    if (other && !other->values.empty()) {
-      joined_.emit(in, row, side, other->values, kind, count);
-    } else {
-      joined_.emit(in, row, side, other ? &other->bytes : nullptr, kind, count);
-    }
+    joined_.emit(in, row, side, other ? &other->bytes : nullptr, kind, count);
   }
 
   JoinSpec spec_;

@@ -30,10 +30,8 @@ std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side
   if (!condition_ || others.empty()) return ok;
   for (auto& c : probe_.columns) c.clear();
   probe_.kinds.clear();
-  decoded_.resize(others.size());
-  for (size_t i = 0; i < others.size(); ++i) {
-    decoded_[i] = decodeKey(*others[i], sideTypes(1 - side));
-    append(probe_, &in, row, side, &decoded_[i], &condition_columns_);
+  for (const std::string* other : others) {
+    append(probe_, &in, row, side, other, &condition_columns_);
     probe_.kinds.push_back(RowKind::kInsert);
   }
   const Column& result = condition_->eval(probe_);
@@ -43,18 +41,8 @@ std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side
 
 void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::string* other, RowKind kind,
                       int64_t count) {
-  std::vector<Value> values;
-  if (other) values = decodeKey(*other, sideTypes(1 - side));
   for (int64_t n = 0; n < count; ++n) {
-    append(out_, in, row, side, other ? &values : nullptr);
-    out_.kinds.push_back(kind);
-  }
-}
-
-void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::vector<Value>& other, RowKind kind,
-                      int64_t count) {
-  for (int64_t n = 0; n < count; ++n) {
-    append(out_, in, row, side, &other);
+    append(out_, in, row, side, other);
     out_.kinds.push_back(kind);
   }
 }
@@ -79,29 +67,23 @@ RecordBatch JoinedRows::take() {
   return b;
 }
 
-void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int side, const std::vector<Value>* other,
+void JoinedRows::append(RecordBatch& to, const RecordBatch* in, size_t row, int side, const std::string* other,
                         const std::vector<bool>* only) const {
   const size_t my_offset = side == 0 ? 0 : left_.size();
   const size_t other_offset = side == 0 ? left_.size() : 0;
   const size_t my_width = sideTypes(side).size();
   for (size_t c = 0; c < my_width; ++c) {
     Column& col = to.columns[my_offset + c];
-    if (only && !(*only)[my_offset + c]) {
-      col.appendNull();
-    } else if (in) {
+    if (in && !(only && !(*only)[my_offset + c])) {
       col.appendFrom(in->columns[c], row);
     } else {
       col.appendNull();
     }
   }
-  const size_t other_width = sideTypes(1 - side).size();
-  for (size_t c = 0; c < other_width; ++c) {
-    Column& col = to.columns[other_offset + c];
-    if (other && !(only && !(*only)[other_offset + c])) {
-      appendValue(col, (*other)[c]);
-    } else {
-      col.appendNull();
-    }
+  if (other) {
+    appendDecoded(*other, sideTypes(1 - side), to, other_offset, only);
+  } else {
+    for (size_t c = 0; c < sideTypes(1 - side).size(); ++c) to.columns[other_offset + c].appendNull();
   }
 }
 

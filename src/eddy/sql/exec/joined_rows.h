@@ -35,18 +35,12 @@ class JoinedRows {
 
   /// Per stored row of the other side (`others`), whether it joins with row `row` of
   /// `in` (a batch of side `side`) under the residual condition; all do without one.
-  /// With a condition, the rows it decoded stay available as decoded(i) until the next
-  /// call, for emitting them without decoding again.
   std::vector<bool> accept(const RecordBatch& in, size_t row, int side, const std::vector<const std::string*>& others);
-  /// The values of others[i] of the last accept() that had a condition to check.
-  std::vector<Value>& decoded(size_t i) { return decoded_[i]; }
 
   /// Appends `count` joined rows of kind `kind`: row `row` of `in` (side `side`; nulls
-  /// when `in` is null) next to the stored row `other` (nulls when null).
+  /// when `in` is null) next to the stored row `other` (nulls when null), which is
+  /// decoded straight into the output columns.
   void emit(const RecordBatch* in, size_t row, int side, const std::string* other, RowKind kind, int64_t count = 1);
-  /// The same with the stored row already decoded.
-  void emit(const RecordBatch* in, size_t row, int side, const std::vector<Value>& other, RowKind kind,
-            int64_t count = 1);
 
   bool empty() const { return out_.empty(); }
   /// The rows emitted since the last take.
@@ -55,13 +49,12 @@ class JoinedRows {
  private:
   // Appends one joined row's columns to `to`; with `only`, the columns it does not mark
   // as NULLs (a probe row needs only what the condition reads).
-  void append(RecordBatch& to, const RecordBatch* in, size_t row, int side, const std::vector<Value>* other,
+  void append(RecordBatch& to, const RecordBatch* in, size_t row, int side, const std::string* other,
               const std::vector<bool>* only = nullptr) const;
 
   std::vector<LogicalType> left_, right_, joined_;
   ExprP condition_;
   std::vector<bool> condition_columns_;  // The joined columns the condition reads.
-  std::vector<std::vector<Value>> decoded_;
   RecordBatch out_;
   RecordBatch probe_;  // Candidate pairs the condition is evaluated on.
 };
