@@ -99,9 +99,8 @@ std::string RankOperator::sortKey(const RecordBatch& in, size_t r) {
 }
 
 void RankOperator::emit(const std::string& row, int64_t rank, RowKind kind) {
-  std::vector<Value> values = decodeKey(row, spec_.input_types);
-  for (size_t c = 0; c < values.size(); ++c) appendValue(out_.columns[c], values[c]);
-  appendValue(out_.columns[values.size()], Value::ofInt(rank));
+  appendDecoded(row, spec_.input_types, out_, 0);
+  appendValue(out_.columns[spec_.input_types.size()], Value::ofInt(rank));
   out_.kinds.push_back(kind);
 }
 
@@ -129,6 +128,7 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
   for (size_t r = 0; r < in.size(); ++r) {
     encodeKey(in, r, spec_.partition, partition_types_, key);
     backend().setCurrentKey(key);
+    if (spec_.window_end < 0 && ranksBelowAFullTop(in, r)) continue;
     std::vector<Entry> rows = load();
     std::vector<Entry> before;
     std::vector<int64_t> before_rank;
@@ -216,6 +216,34 @@ void RankOperator::processElement(const runtime::StreamRecord<RecordBatch>& reco
     store(rows);
   }
   flush();
+}
+
+bool RankOperator::ranksBelowAFullTop(const RecordBatch& in, size_t r) {
+  // Only an append-only ROW_NUMBER keeps exactly `limit` rows, and only an insert can
+  // be ranked out at once; a retraction or a tie under RANK changes what is kept.
+  if (!spec_.append_only_input || spec_.function != RankSpec::Function::kRowNumber || !isAccumulate(in.kinds[r])) {
+    return false;
+  }
+  std::optional<std::string> bytes = rows_->value();
+  if (!bytes) return false;
+  // The kept rows' sort keys in order (each entry: sort key, then row, as store()
+  // writes them): count them and find the last without copying any.
+  std::string_view last;
+  int64_t kept = 0;
+  for (size_t p = 0; p < bytes->size(); ++kept) {
+    uint32_t n;
+    std::memcpy(&n, bytes->data() + p, 4);
+    last = std::string_view(bytes->data() + p + 4, n);
+    p += 4 + n;
+    std::memcpy(&n, bytes->data() + p, 4);
+    p += 4 + n;
+  }
+  if (kept < spec_.limit) return false;
+  const std::string sort = sortKey(in, r);
+  const std::string_view last_values = last.substr(0, last.size() - 8);  // Without its arrival number.
+  // A tie goes to the earlier arrival, unless the last row is kept (it arrived later).
+  const int order = std::string_view(sort).compare(last_values);
+  return order > 0 || (order == 0 && !spec_.keepsLastRow());
 }
 
 std::string RankOperator::withArrival(std::string sort) {

@@ -86,6 +86,9 @@ class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   // The rows of the result among `rows` (sorted): each with its rank, best first.
   std::vector<std::pair<const Entry*, int64_t>> top(const std::vector<Entry>& rows) const;
   std::string sortKey(const RecordBatch& in, size_t r);
+  // Whether row `r` of `in` is an insert that the current key's full top rows rank out
+  // at once, so that nothing changes (most rows of a Top-N over a long stream).
+  bool ranksBelowAFullTop(const RecordBatch& in, size_t r);
   // `sort` followed by the next arrival number, which orders ties.
   std::string withArrival(std::string sort);
   void emit(const std::string& row, int64_t rank, RowKind kind);
