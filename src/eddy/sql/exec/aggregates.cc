@@ -116,6 +116,46 @@ void Accumulator::accumulate(const Value& v) { add(v, 1); }
 
 void Accumulator::retract(const Value& v) { add(v, -1); }
 
+bool Accumulator::distinctByBits() const {
+  return call_->distinct && call_->kind != AggKind::kArrayAgg && call_->arg_type.storage() != Storage::kString;
+}
+
+uint64_t Accumulator::bitsOf(const Value& v) const {
+  if (call_->arg_type.storage() != Storage::kDouble) return static_cast<uint64_t>(v.i);
+  uint64_t bits;
+  std::memcpy(&bits, &v.d, 8);
+  return bits;
+}
+
+Value Accumulator::fromBits(uint64_t bits) const {
+  if (call_->arg_type.storage() != Storage::kDouble) return Value::ofInt(static_cast<int64_t>(bits));
+  double d;
+  std::memcpy(&d, &bits, 8);
+  return Value::ofDouble(d);
+}
+
+void Accumulator::forEachDistinct(const std::function<void(const std::string&, int64_t)>& f) const {
+  if (!distinctByBits()) {
+    distinct_.forEach(f);
+    return;
+  }
+  distinct_numbers_.forEach(
+      [&](uint64_t bits, int64_t n) { f(encodeOrdered(fromBits(bits), call_->arg_type), n); });
+}
+
+void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
+  auto add = [n](auto& map, const auto& key) {
+    int64_t& mine = map.tryEmplace(key);
+    mine += n;
+    if (mine == 0) map.erase(key);
+  };
+  if (distinctByBits()) {
+    add(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)));
+  } else {
+    add(distinct_, e);
+  }
+}
+
 bool Accumulator::addToDistinct(const std::string& key, int sign) {
   if (sign > 0) return distinct_.tryEmplace(key)++ == 0;
   int64_t* n = distinct_.find(key);
@@ -176,7 +216,20 @@ void Accumulator::add(const Value& v, int sign) {
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
     // Counts distinct values; result() replays them.
-    if (addToDistinct(encodeOrdered(v, t), sign)) count_ += sign;
+    if (distinctByBits()) {
+      const uint64_t bits = bitsOf(v);
+      bool changed;
+      if (sign > 0) {
+        changed = distinct_numbers_.tryEmplace(bits)++ == 0;
+      } else {
+        int64_t* n = distinct_numbers_.find(bits);
+        changed = n != nullptr && --*n == 0;
+        if (changed) distinct_numbers_.erase(bits);
+      }
+      if (changed) count_ += sign;
+    } else if (addToDistinct(encodeOrdered(v, t), sign)) {
+      count_ += sign;
+    }
     return;
   }
   count_ += sign;
@@ -282,10 +335,10 @@ Value Accumulator::result() const {
     Accumulator acc(&plain);
     // In value order, so that a result that depends on it (LISTAGG) does not depend on
     // the hashing.
-    std::vector<const std::string*> keys;
-    distinct_.forEach([&](const std::string& e, int64_t) { keys.push_back(&e); });
-    std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (const std::string* e : keys) acc.accumulate(decodeOrdered(*e, t));
+    std::vector<std::string> keys;
+    forEachDistinct([&](const std::string& e, int64_t) { keys.push_back(e); });
+    std::sort(keys.begin(), keys.end());
+    for (const std::string& e : keys) acc.accumulate(decodeOrdered(e, t));
     return acc.result();
   }
   switch (call_->kind) {
@@ -396,12 +449,8 @@ void Accumulator::merge(const Accumulator& other) {
     }
   };
   if (call_->distinct) {
-    other.distinct_.forEach([&](const std::string& k, int64_t n) {
-      int64_t& mine = distinct_.tryEmplace(k);
-      mine += n;
-      if (mine == 0) distinct_.erase(k);
-    });
-    count_ = static_cast<int64_t>(distinct_.size());
+    other.forEachDistinct([&](const std::string& k, int64_t n) { addEncodedDistinct(k, n); });
+    count_ = static_cast<int64_t>(distinctByBits() ? distinct_numbers_.size() : distinct_.size());
     return;
   }
   count_ += other.count_;
@@ -442,8 +491,8 @@ void Accumulator::write(DataOutputView& out) const {
   }
   out.writeVarint(order_.size());
   for (const auto& s : order_) out.writeString(s);
-  out.writeVarint(distinct_.size());
-  distinct_.forEach([&](const std::string& k, int64_t n) {
+  out.writeVarint(distinctByBits() ? distinct_numbers_.size() : distinct_.size());
+  forEachDistinct([&](const std::string& k, int64_t n) {
     out.writeString(k);
     out.write<int64_t>(n);
   });
@@ -470,10 +519,11 @@ Status Accumulator::read(DataInputView& in) {
   }
   EDDY_ASSIGN_OR_RETURN(uint64_t d, in.readVarint());
   distinct_.clear();
+  distinct_numbers_.clear();
   for (uint64_t i = 0; i < d; ++i) {
     EDDY_ASSIGN_OR_RETURN(std::string k, in.readString());
     EDDY_ASSIGN_OR_RETURN(int64_t c, in.read<int64_t>());
-    distinct_.tryEmplace(k) = c;
+    addEncodedDistinct(k, c);
   }
   if (call_->kind == AggKind::kUser) {
     EDDY_ASSIGN_OR_RETURN(user_, in.readString());

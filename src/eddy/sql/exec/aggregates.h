@@ -144,6 +144,24 @@ class Accumulator {
     size_t operator()(const std::string& s) const { return std::hash<std::string>()(s) * 0x9E3779B97F4A7C15ULL; }
   };
   FlatHashMap<std::string, int64_t, DistinctHash> distinct_;
+  // A DISTINCT aggregate of a number column keeps its values by their 64 bits instead
+  // (no string per value, an integer hash): snapshots still hold the ordered encoding.
+  struct NumberHash {
+    size_t operator()(uint64_t v) const {
+      v ^= v >> 33;
+      v *= 0xff51afd7ed558ccdULL;
+      v ^= v >> 33;
+      return v * 0xc4ceb9fe1a85ec53ULL;
+    }
+  };
+  FlatHashMap<uint64_t, int64_t, NumberHash> distinct_numbers_;
+  bool distinctByBits() const;
+  uint64_t bitsOf(const Value& v) const;
+  Value fromBits(uint64_t bits) const;
+  // Every distinct value's ordered encoding with its multiplicity.
+  void forEachDistinct(const std::function<void(const std::string&, int64_t)>& f) const;
+  // Adds `n` to the multiplicity of the value encoded as `e`; drops it at zero.
+  void addEncodedDistinct(const std::string& e, int64_t n);
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
   std::string user_;                // A user-defined function's accumulator.
 };
