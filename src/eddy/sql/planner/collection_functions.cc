@@ -127,23 +127,32 @@ void registerConstructors() {
   };
 }
 
+// A ROW value of `args` with fields named `names` (a NULL literal's field is an INT),
+// of a nullable type unless `not_null`.
+ExprP rowOf(const std::vector<std::string>& names, Args args, bool not_null) {
+  std::vector<RowFieldType> fields;
+  for (size_t i = 0; i < args.size(); ++i) {
+    LogicalType t = args[i]->type().plain();
+    if (t.id == TypeId::kNull) {
+      t = LogicalType::integer();
+      args[i] = coerce(std::move(args[i]), t);
+    }
+    fields.push_back({names[i], t});
+  }
+  LogicalType t = LogicalType::row(std::move(fields));
+  if (not_null) t = t.notNull();
+  return row("ROW", t, std::move(args), [t](const std::vector<Value>& v) { return Value::ofString(encodeRow(v, t)); },
+             false);
+}
+
 void registerAccess() {
   auto& r = registry();
   // ROW(e, ...): a ROW value, its fields named EXPR$0, EXPR$1, ... as Flink names them.
   r["ROW"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     if (args.empty()) return argError(n, pos, "ROW() needs at least one field");
-    std::vector<RowFieldType> fields;
-    for (size_t i = 0; i < args.size(); ++i) {
-      LogicalType t = args[i]->type().plain();
-      if (t.id == TypeId::kNull) {
-        t = LogicalType::integer();
-        args[i] = coerce(std::move(args[i]), t);
-      }
-      fields.push_back({"EXPR$" + std::to_string(i), t});
-    }
-    const LogicalType t = LogicalType::row(std::move(fields)).notNull();
-    return row(n, t, std::move(args), [t](const std::vector<Value>& v) { return Value::ofString(encodeRow(v, t)); },
-               false);
+    std::vector<std::string> names;
+    for (size_t i = 0; i < args.size(); ++i) names.push_back("EXPR$" + std::to_string(i));
+    return rowOf(names, std::move(args), true);
   };
   // DOT(row, 'field'): a field of a ROW value (`r.f`, `a[1].f`); NULL when the row is.
   r["DOT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -561,3 +570,12 @@ void registerCollectionFunctions() {
 }
 
 }  // namespace eddy::sql::builtin
+
+namespace eddy::sql {
+
+ExprP namedRow(const std::vector<std::string>& names, std::vector<ExprP> fields) {
+  // Typed as declared (nullable), though a row read from its columns is never NULL.
+  return builtin::rowOf(names, std::move(fields), false);
+}
+
+}  // namespace eddy::sql

@@ -36,6 +36,10 @@ struct ScalarFunction {
 /// types (an argument that cannot become the declared type is an error at `pos`).
 Result<ExprP> bindUserFunction(const std::string& name, const ScalarFunction& f, std::vector<ExprP> args, Pos pos);
 
+/// A ROW value of `fields` named `names` (a table's ROW column read whole: its fields
+/// are kept as columns). Its type is nullable, as the column's is; the value never is.
+ExprP namedRow(const std::vector<std::string>& names, std::vector<ExprP> fields);
+
 /// Whether `name` is a scalar function or operator bindCall knows, and every name it
 /// knows (for "did you mean").
 bool isScalarFunction(const std::string& name);

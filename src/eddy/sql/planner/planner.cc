@@ -2456,12 +2456,23 @@ class Planner {
             return rank(a) < rank(b);
           });
         }
+        std::set<std::pair<std::string, std::string>> rows;  // ROW columns listed: (qualifier, name).
         for (size_t f : order) {
-          if (!q.empty() && scope.fields[f].qualifier != q) continue;
-          if (q.empty() && scope.fields[f].hidden) continue;
+          const Field& field = scope.fields[f];
+          if (!q.empty() && field.qualifier != q) continue;
+          if (q.empty() && field.hidden) continue;
           any = true;
-          addProjection(*calc, std::make_shared<InputRef>(static_cast<int>(f), scope.fields[f].type),
-                        scope.fields[f].name, used, static_cast<int>(f) == input->rowtime);
+          const size_t dot = field.name.find('.');
+          if (dot != std::string::npos && static_cast<int>(f) != input->rowtime) {
+            // A ROW column's field: the ROW comes out whole, where its first field is.
+            const std::string row = field.name.substr(0, dot);
+            if (!rows.insert({field.qualifier, row}).second) continue;
+            EDDY_ASSIGN_OR_RETURN(ExprP whole, flattenedRow(scope, field.qualifier, row, item.pos));
+            addProjection(*calc, std::shared_ptr<const Expression>(std::move(whole)), row, used, false);
+            continue;
+          }
+          addProjection(*calc, std::make_shared<InputRef>(static_cast<int>(f), field.type), field.name, used,
+                        static_cast<int>(f) == input->rowtime);
         }
         if (!any) return sqlError(item.pos, "unknown table '" + q + "' in " + q + ".*");
         continue;
@@ -3214,6 +3225,24 @@ class Planner {
     return found;
   }
 
+  // The ROW value of the fields kept as `prefix.field` columns (qualified by `q` unless
+  // empty); null when there are none.
+  static Result<ExprP> flattenedRow(const Scope& scope, const std::string& q, const std::string& prefix, Pos pos) {
+    Schema columns;
+    std::set<std::string> qualifiers;
+    for (const Field& f : scope.fields) {
+      const bool eligible = (q.empty() ? !f.hidden : f.qualifier == q) && isFieldOf(f.name, prefix);
+      if (eligible) qualifiers.insert(f.qualifier);
+    }
+    if (qualifiers.size() > 1) return sqlError(pos, "Column '" + prefix + "' is ambiguous");
+    // The one table's columns, the others' out of reach by a name no field has.
+    for (const Field& f : scope.fields) {
+      const bool mine = !qualifiers.empty() && f.qualifier == *qualifiers.begin() && (!q.empty() || !f.hidden);
+      columns.push_back({mine ? f.name : std::string(), f.type});
+    }
+    return rowOfColumns(columns, prefix);
+  }
+
   Result<ExprP> column(const Expr& e, const Scope& scope) {
     std::string q = e.names.size() > 1 ? e.names[e.names.size() - 2] : "";
     const std::string& name = e.names.back();
@@ -3241,6 +3270,16 @@ class Planner {
         }
         return out;
       }
+    }
+    if (found == -1) {
+      // A whole ROW column (kept as its `row.field` columns): `row`, `t.row`, `row.nested`.
+      std::string path;
+      for (size_t i = 0; i < e.names.size(); ++i) path += (i ? "." : "") + e.names[i];
+      EDDY_ASSIGN_OR_RETURN(ExprP whole, flattenedRow(scope, "", path, e.pos));
+      if (!whole && e.names.size() > 1) {
+        EDDY_ASSIGN_OR_RETURN(whole, flattenedRow(scope, e.names[0], path.substr(e.names[0].size() + 1), e.pos));
+      }
+      if (whole) return whole;
     }
     if (found == -2) return sqlError(e.pos, "Column '" + name + "' is ambiguous");
     if (found < 0) {
@@ -3531,6 +3570,30 @@ Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
 }
 
 }  // namespace
+
+bool isFieldOf(const std::string& column, const std::string& prefix) {
+  return column.size() > prefix.size() + 1 && column.compare(0, prefix.size(), prefix) == 0 &&
+         column[prefix.size()] == '.';
+}
+
+ExprP rowOfColumns(const Schema& columns, const std::string& prefix) {
+  std::vector<std::string> names;
+  std::vector<ExprP> fields;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!isFieldOf(columns[i].name, prefix)) continue;
+    const std::string rest = columns[i].name.substr(prefix.size() + 1);
+    const std::string field = rest.substr(0, rest.find('.'));
+    if (std::find(names.begin(), names.end(), field) != names.end()) continue;  // A nested ROW's later field.
+    names.push_back(field);
+    if (field.size() == rest.size()) {
+      fields.push_back(std::make_unique<InputRef>(static_cast<int>(i), columns[i].type.plain()));
+    } else {
+      fields.push_back(rowOfColumns(columns, prefix + "." + field));
+    }
+  }
+  if (fields.empty()) return nullptr;
+  return namedRow(names, std::move(fields));
+}
 
 namespace {
 

@@ -49,6 +49,13 @@ Result<std::unique_ptr<ast::Statement>> mergeTableLike(ast::Statement base, ast:
 /// column C: ...`.
 Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const OptimizerOptions& options = {});
 
+/// Whether `column` is a field of the ROW column `prefix` (named `prefix.field...`: a
+/// table keeps a ROW column as one column per field).
+bool isFieldOf(const std::string& column, const std::string& prefix);
+/// The ROW value of the ROW column `prefix` read from its field columns among
+/// `columns` (nested ROWs too, fields in column order); null when it has none.
+ExprP rowOfColumns(const Schema& columns, const std::string& prefix);
+
 /// Parses a data type as written in DDL.
 Result<LogicalType> bindType(const ast::DataType& t);
 

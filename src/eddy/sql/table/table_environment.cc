@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include "eddy/api/eddy.h"
@@ -1197,6 +1198,69 @@ int parallelismOf(const std::map<std::string, std::string>& config) {
 
 }  // namespace
 
+namespace {
+
+// The query's columns as the sink takes them: a ROW value going into a ROW column (which
+// a table keeps as its `row.field` columns) spread over its fields, by position as
+// Flink matches them; every other column as it is.
+Result<std::vector<ExprP>> sinkColumns(const PlanNode& plan, const Schema& sink, Pos pos) {
+  std::vector<ExprP> columns;
+  // Appends the leaves of `value` (of ROW type `t`): nested ROWs field by field.
+  std::function<Status(ExprP, const LogicalType&)> spread = [&](ExprP value, const LogicalType& t) -> Status {
+    for (const RowFieldType& f : *t.fields) {
+      std::vector<ExprP> args;
+      args.push_back(value->clone());
+      args.push_back(std::make_unique<Literal>(Value::ofString(f.name), LogicalType::string().notNull(),
+                                               "'" + f.name + "'"));
+      EDDY_ASSIGN_OR_RETURN(ExprP field, bindCall("DOT", std::move(args), pos));
+      if (f.type.id == TypeId::kRow) {
+        EDDY_RETURN_IF_ERROR(spread(std::move(field), f.type));
+      } else {
+        columns.push_back(std::move(field));
+      }
+    }
+    return Status::ok();
+  };
+  for (size_t c = 0; c < plan.schema.size(); ++c) {
+    const LogicalType& t = plan.schema[c].type;
+    ExprP ref = std::make_unique<InputRef>(static_cast<int>(c), t);
+    const size_t at = columns.size();
+    if (t.id == TypeId::kRow && at < sink.size() && sink[at].name.find('.') != std::string::npos) {
+      EDDY_RETURN_IF_ERROR(spread(std::move(ref), t));
+    } else {
+      columns.push_back(std::move(ref));
+    }
+  }
+  return columns;
+}
+
+// `plan` with each ROW column's field columns (`row.field`) as one ROW value, where its
+// first field is; `plan` itself when it has none.
+PlanPtr withWholeRows(const PlanPtr& plan) {
+  auto calc = std::make_shared<PlanNode>();
+  calc->kind = PlanNode::Kind::kCalc;
+  calc->inputs.push_back(plan);
+  calc->mode = plan->mode;
+  std::set<std::string> rows;
+  for (size_t c = 0; c < plan->schema.size(); ++c) {
+    const ColumnSchema& column = plan->schema[c];
+    const size_t dot = column.name.find('.');
+    if (dot == std::string::npos) {
+      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), column.type));
+      calc->schema.push_back(column);
+      continue;
+    }
+    const std::string row = column.name.substr(0, dot);
+    if (!rows.insert(row).second) continue;
+    ExprP whole = rowOfColumns(plan->schema, row);
+    calc->schema.push_back({row, whole->type()});
+    calc->projections.push_back(std::shared_ptr<const Expression>(std::move(whole)));
+  }
+  return rows.empty() ? plan : calc;
+}
+
+}  // namespace
+
 Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) {
   auto rows = std::make_shared<std::atomic<int64_t>>(0);
   last_job_rows_ = 0;
@@ -1237,9 +1301,10 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       }
     }
     if (!ins->insert_columns.empty()) return sqlError(ins->pos, "INSERT with a column list is not supported yet");
-    if (plan->schema.size() != sink_schema.size()) {
+    EDDY_ASSIGN_OR_RETURN(std::vector<ExprP> columns, sinkColumns(*plan, sink_schema, ins->pos));
+    if (columns.size() != sink_schema.size()) {
       return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name + "' do not match: the query has " +
-                                    std::to_string(plan->schema.size()) + " columns, the sink " +
+                                    std::to_string(columns.size()) + " columns, the sink " +
                                     std::to_string(sink_schema.size()));
     }
     // Cast to the sink's types where they differ and may.
@@ -1248,7 +1313,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     calc->inputs.push_back(plan);
     calc->mode = plan->mode;
     for (size_t c = 0; c < sink_schema.size(); ++c) {
-      const LogicalType& from = plan->schema[c].type;
+      const LogicalType from = columns[c]->type();
       const LogicalType& to = sink_schema[c].type;
       LogicalType common;
       if (!from.sameAs(to) && from.id != TypeId::kNull &&
@@ -1257,16 +1322,18 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
                                       "' do not match: column '" + sink_schema[c].name + "' is " + to.toString() +
                                       ", the query gives " + from.toString());
       }
-      calc->projections.push_back(coerce(std::make_unique<InputRef>(static_cast<int>(c), from), to));
+      calc->projections.push_back(coerce(std::move(columns[c]), to));
       calc->schema.push_back(sink_schema[c]);
     }
-    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(calc));
     std::string connector = target.options.count("connector") ? target.options.at("connector") : "";
+    // The print sink shows a ROW column as one value, as Flink's Row does.
+    PlanPtr written = connector == "print" ? withWholeRows(calc) : calc;
+    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(written));
     if (connector == "print") {
       std::string id = target.options.count("print-identifier") ? target.options.at("print-identifier") : "";
       bool to_stderr = target.options.count("standard-error") && target.options.at("standard-error") == "true";
       std::shared_ptr<ChangelogCollector> out = to_stderr ? std::make_shared<StdoutCollector>(true) : out_;
-      s.addSink(PrintTableSink(typesOf(sink_schema), out, id, rows), "print");
+      s.addSink(PrintTableSink(typesOf(written->schema), out, id, rows), "print");
     } else if (connector == "blackhole") {
       s.addSink(BlackholeTableSink(rows), "blackhole");
     } else if (connector == "filesystem") {
