@@ -271,13 +271,29 @@ class FileReader final : public RowReader {
     return Status::ok();
   }
 
+  // The member `name` of `doc`; a ROW column's field (`row.field`, kept as a column of
+  // its own) inside the row's nested object.
+  static const nlohmann::json* jsonField(const nlohmann::json& doc, const std::string& name) {
+    if (auto it = doc.find(name); it != doc.end()) return &*it;
+    const nlohmann::json* at = &doc;
+    for (size_t start = 0;;) {
+      const size_t dot = name.find('.', start);
+      if (!at->is_object()) return nullptr;
+      auto it = at->find(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (it == at->end()) return nullptr;
+      at = &*it;
+      if (dot == std::string::npos) return at;
+      start = dot + 1;
+    }
+  }
+
   Status parseJson(std::string_view line, RecordBatch& out) {
     nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return Status::invalidArgument("not a JSON object");
     for (size_t c = 0; c < schema_.size(); ++c) {
-      auto it = doc.find(schema_[c].name);
+      const nlohmann::json* it = jsonField(doc, schema_[c].name);
       Column& col = out.columns[out_column_[c]];
-      if (it == doc.end() || it->is_null()) {
+      if (it == nullptr || it->is_null()) {
         col.appendNull();
         continue;
       }

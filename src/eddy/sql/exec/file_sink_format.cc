@@ -62,19 +62,39 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
     for (const auto& c : schema) names.push_back(c.name);
     // Written by hand rather than through a JSON value, so that a DECIMAL keeps its
     // exact digits as a JSON number (Flink writes BigDecimal as a number).
+    // What goes before each column's value: a ROW column's fields (kept as columns
+    // `row.field`, one after the other) go into the row's nested object, opened before
+    // its first field and closed after its last.
     std::vector<std::string> keys;
-    for (const auto& n : names) keys.push_back(nlohmann::json(n).dump() + ":");
-    return BatchEncoder([types, keys](const RecordBatch& b) {
+    std::vector<std::string> open;  // The nested objects the previous column is in.
+    for (size_t c = 0; c < names.size(); ++c) {
+      std::vector<std::string> path;
+      for (size_t start = 0;;) {
+        const size_t dot = names[c].find('.', start);
+        path.push_back(names[c].substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+      size_t common = 0;
+      while (common < open.size() && common + 1 < path.size() && open[common] == path[common]) ++common;
+      std::string key(open.size() - common, '}');
+      if (c > 0) key += ',';
+      for (size_t i = common; i + 1 < path.size(); ++i) key += nlohmann::json(path[i]).dump() + ":{";
+      key += nlohmann::json(path.back()).dump() + ":";
+      keys.push_back(std::move(key));
+      open.assign(path.begin(), path.end() - 1);
+    }
+    const std::string end = std::string(open.size(), '}') + "}";
+    return BatchEncoder([types, keys, end](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
         out += '{';
         for (size_t c = 0; c < b.columns.size(); ++c) {
-          if (c > 0) out += ',';
           out += keys[c];
           appendJson(out, valueAt(b.columns[c], r), types[c]);
         }
-        out += '}';
+        out += end;
       }
       return out;
     });

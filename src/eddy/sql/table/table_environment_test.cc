@@ -496,6 +496,34 @@ TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheJsonFormatWritesAndReadsARowColumnAsANestedObject) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_rows_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(
+      "CREATE TABLE people (id INT, p ROW<name STRING, addr ROW<city STRING, zip INT>, age INT>, note STRING) WITH "
+      "('connector' = 'filesystem', 'path' = '" + dir.string() + "', 'format' = 'json');\n"
+      "INSERT INTO people VALUES (1, ROW('ann', ROW('Oslo', 150), 31), 'x'), "
+      "(2, ROW('bob', ROW(CAST(NULL AS STRING), 9), 40), CAST(NULL AS STRING));");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  // As Flink's json format writes a ROW: a nested object per row.
+  const std::string text = filesUnder(dir);
+  EXPECT_NE(text.find(R"({"id":1,"p":{"name":"ann","addr":{"city":"Oslo","zip":150},"age":31},"note":"x"})"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"({"id":2,"p":{"name":"bob","addr":{"city":null,"zip":9},"age":40},"note":null})"),
+            std::string::npos)
+      << text;
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT id, p.addr.city, p FROM people").isOk());
+  std::vector<std::string> rows = rowsOf(*out);
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"+I[1, Oslo, +I[ann, +I[Oslo, 150], 31]]",
+                                            "+I[2, null, +I[bob, +I[null, 9], 40]]"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
