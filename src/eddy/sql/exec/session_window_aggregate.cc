@@ -13,10 +13,10 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
                                                                std::vector<AggregateCall> aggs,
                                                                const std::vector<LogicalType>& input_types,
                                                                std::vector<LogicalType> output_types,
-                                                               std::shared_ptr<const TimeZone> zone)
+                                                               std::shared_ptr<const TimeZone> zone, bool proctime)
     : KeyedSupport([](const RecordBatch&) { return std::string(); }),
       keys_(std::move(keys)), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
-      zone_(std::move(zone)), aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
+      zone_(std::move(zone)), proctime_(proctime), aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
   for (int k : keys_) key_types_.push_back(input_types[static_cast<size_t>(k)]);
   for (int k : partition_keys_) partition_types_.push_back(input_types[static_cast<size_t>(k)]);
   // The slot of input column `col` among the stored value columns (-1: none).
@@ -65,16 +65,16 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
       end = std::max(end, e);
       absorbed.push_back(e);
     }
-    if (windowFireTime(end, zone_.get()) <= timers_->currentWatermark()) {
+    if (!proctime_ && windowFireTime(end, zone_.get()) <= timers_->currentWatermark()) {
       context().metrics->num_late_records_dropped.inc();
       continue;  // Nothing absorbed is touched: those sessions stay as they were.
     }
     for (int64_t e : absorbed) {
       sessions_->remove(e);
-      if (e != end) timers_->deleteEventTimeTimer(e, windowFireTime(e, zone_.get()));
+      if (e != end) deleteTimer(e);
     }
     sessions_->put(end, start);
-    timers_->registerEventTimeTimer(end, windowFireTime(end, zone_.get()));
+    registerTimer(end);
     std::string stored(8, '\0');
     std::memcpy(stored.data(), &row_start, 8);
     encodeKey(in, r, keys_, key_types_, row);
@@ -85,8 +85,23 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
   }
 }
 
-void SessionWindowAggregateOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) {
-  const int64_t end = t.ns;
+void SessionWindowAggregateOperator::registerTimer(int64_t end) {
+  if (proctime_) {
+    timers_->registerProcessingTimeTimer(end, windowFireTime(end, zone_.get()));
+  } else {
+    timers_->registerEventTimeTimer(end, windowFireTime(end, zone_.get()));
+  }
+}
+
+void SessionWindowAggregateOperator::deleteTimer(int64_t end) {
+  if (proctime_) {
+    timers_->deleteProcessingTimeTimer(end, windowFireTime(end, zone_.get()));
+  } else {
+    timers_->deleteEventTimeTimer(end, windowFireTime(end, zone_.get()));
+  }
+}
+
+void SessionWindowAggregateOperator::fire(int64_t end) {
   std::optional<int64_t> start = sessions_->get(end);
   if (!start) return;  // Merged into a later session.
   sessions_->remove(end);

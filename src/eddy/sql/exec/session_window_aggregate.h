@@ -22,6 +22,10 @@ namespace eddy::sql {
 /// over the session's rows in arrival order. A session is only its bounds; its key's
 /// rows are one list, each with its own window's start, so merging moves no rows and
 /// adding one costs the row (keeping them in the session made a long session quadratic).
+/// A processing-time session (`proctime`: each row's window starts at its processing
+/// time) fires instead when the processing time reaches its end - 1, and drops no row
+/// as late; at the end of a bounded input its open sessions are dropped, as Flink
+/// quiesces processing-time timers then.
 /// Append-only in and out.
 /// Output: group key columns, window_start, window_end, window_time (end - 1), aggregates.
 /// Thread: the task thread.
@@ -32,7 +36,8 @@ class SessionWindowAggregateOperator final
  public:
   SessionWindowAggregateOperator(std::vector<int> keys, std::vector<int> partition_keys, int start_col, int end_col,
                                  std::vector<AggregateCall> aggs, const std::vector<LogicalType>& input_types,
-                                 std::vector<LogicalType> output_types, std::shared_ptr<const TimeZone> zone = nullptr);
+                                 std::vector<LogicalType> output_types, std::shared_ptr<const TimeZone> zone = nullptr,
+                                 bool proctime = false);
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -48,10 +53,17 @@ class SessionWindowAggregateOperator final
     emitWatermark(wm);
   }
   void finish() override { flush(); }
-  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
-  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override { fire(t.ns); }
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>& t) override {
+    fire(t.ns);
+    flush();
+  }
 
  private:
+  // Emits the current key's session ending at `end` (unless it merged into another).
+  void fire(int64_t end);
+  void registerTimer(int64_t end);
+  void deleteTimer(int64_t end);
   void flush();
 
   // Plan.
@@ -62,6 +74,7 @@ class SessionWindowAggregateOperator final
   int start_col_;
   int end_col_;
   std::shared_ptr<const TimeZone> zone_;  // WindowSpec::zone: sessions on its wall clock.
+  bool proctime_;
   std::vector<AggregateCall> aggs_;
   // Per row of a session: its group key bytes, then these columns' bytes (the distinct
   // aggregate arguments and FILTER columns).

@@ -11,6 +11,7 @@
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
+#include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/window_aggregate.h"
 
 namespace eddy::sql {
@@ -460,6 +461,30 @@ TEST(SqlOperators, ProcessingTimeWindowFiresOnTheClockAndDropsUnfiredWindowsAtTh
   h.setProcessingTime(9999);
   EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 0, 10000, 9999, 11]"}));
   op.finish();  // The end of input: the window [10000, 20000) never fires.
+  EXPECT_TRUE(lines(h).empty());
+}
+
+TEST(SqlOperators, ProcessingTimeSessionsMergeFireOnTheClockAndAreDroppedOpenAtTheEnd) {
+  // Rows: key, window_start (the row's processing time), window_end (+ a 1000 ms gap),
+  // value; SUM(value) per key and session, the key also the partition.
+  Harness h(std::make_unique<SessionWindowAggregateOperator>(
+      std::vector<int>{0}, std::vector<int>{0}, 1, 2, std::vector<AggregateCall>{sumOf(3)},
+      std::vector<LogicalType>{kBigint, kBigint, kBigint, kBigint},
+      std::vector<LogicalType>{kBigint, kBigint, kBigint, kBigint, kBigint}, nullptr, /*proctime=*/true));
+  auto& op = h.as<SessionWindowAggregateOperator>();
+  // Key 1: 0 and 800 merge into [0, 1800); key 2: [500, 1500).
+  op.processElement({rows({{1, 0, 1000, 5}, {2, 500, 1500, 7}, {1, 800, 1800, 6}}), 0});
+  op.processWatermark(runtime::Watermark{kMaxTimestamp});  // Watermarks fire nothing ...
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(999);  // ... nor does the merged-away session's end.
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(1499);
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 500, 1500, 1499, 7]"}));
+  // A row is never late by processing time: it opens a new session for key 2.
+  op.processElement({rows({{2, 1600, 2600, 1}}), 0});
+  h.setProcessingTime(1799);
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 0, 1800, 1799, 11]"}));
+  op.finish();  // The end of input: the open session [1600, 2600) never fires.
   EXPECT_TRUE(lines(h).empty());
 }
 

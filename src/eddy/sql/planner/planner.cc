@@ -1497,9 +1497,6 @@ class Planner {
       return sqlError(pos, "the window function requires the timecol to be a time attribute, but '" + col_name +
                                "' is " + tt.toString());
     }
-    if (tt.proctime && w.kind == WindowSpec::Kind::kSession) {
-      return sqlError(pos, "processing-time session windows are not supported yet");
-    }
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kWindowTableFunction;
     node->inputs.push_back(input);

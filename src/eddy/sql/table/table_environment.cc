@@ -319,12 +319,13 @@ class Translator {
         if (p->window.kind == WindowSpec::Kind::kSession) {
           auto partition = p->partition_keys;
           auto in_types = typesOf(in_schema);
+          const bool proctime = p->schema[keys.size() + 2].type.proctime;  // window_time's kind
           auto op = byKey(in, partition, in_schema)
                         .transform<RecordBatch>(
                             "SessionWindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])",
                             [=] {
                               return std::make_unique<SessionWindowAggregateOperator>(
-                                  keys, partition, start, end, aggs, in_types, out_types, p->window.zone);
+                                  keys, partition, start, end, aggs, in_types, out_types, p->window.zone, proctime);
                             });
           return keyedParallelism(op, partition);
         }
