@@ -70,8 +70,8 @@ void IntervalJoinOperator::open() {
 }
 
 int64_t IntervalJoinOperator::operatorTime() const {
-  const int64_t wm = timers_->currentWatermark();
-  return wm > 0 ? wm : 0;
+  const int64_t now = spec_.proctime ? timers_->currentProcessingTime() : timers_->currentWatermark();
+  return now > 0 ? now : 0;
 }
 
 int64_t IntervalJoinOperator::expirationTime(int64_t operator_time, int64_t relative_size) {
@@ -87,15 +87,16 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
   for (size_t r = 0; r < in.size(); ++r) {
     bool null_key = false;
     for (int k : me.keys) null_key = null_key || in.columns[static_cast<size_t>(k)].isNull(r);
-    if ((null_key || time.isNull(r)) && !me.outer) continue;
+    const bool no_time = !spec_.proctime && time.isNull(r);
+    if ((null_key || no_time) && !me.outer) continue;
     encodeKey(in, r, me.keys, me.key_types, key);
     backend().setCurrentKey(key);
-    if (time.isNull(r)) {
+    if (no_time) {
       // A row without a time joins nothing (Flink compares it as unknown).
       joined_.emit(&in, r, side, nullptr, RowKind::kInsert);
       continue;
     }
-    const int64_t t = time.i64[r];
+    const int64_t t = spec_.proctime ? operatorTime() : time.i64[r];
     const int64_t other_lower = t - other.relative_size;
     const int64_t other_upper = t + me.relative_size;
     bool joined = false;
@@ -148,25 +149,29 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
 
 void IntervalJoinOperator::registerCleanup(int side, int64_t row_time) {
   const int64_t at = row_time + sides_[side].relative_size + min_cleanup_interval_ + 1;
-  timers_->registerEventTimeTimer(0, at);
+  if (spec_.proctime) {
+    timers_->registerProcessingTimeTimer(0, at);
+  } else {
+    timers_->registerEventTimeTimer(0, at);
+  }
   sides_[side].cleanup_timer->update(at);
 }
 
 void IntervalJoinOperator::processWatermark(runtime::Watermark wm) {
   timers_->advanceWatermark(wm.timestamp);
   flushJoined();
-  if (wm.timestamp == kMaxTimestamp || wm.timestamp == kMinTimestamp) {
+  if (spec_.proctime || wm.timestamp == kMaxTimestamp || wm.timestamp == kMinTimestamp) {
     emitWatermark(wm);
   } else {
     emitWatermark(runtime::Watermark{wm.timestamp - spec_.watermarkDelay()});
   }
 }
 
-void IntervalJoinOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) {
+void IntervalJoinOperator::cleanUp(int64_t timer) {
   // As Flink's onTimer: the right side's cleanup first, then the left's.
   for (int side : {1, 0}) {
     std::optional<int64_t> at = sides_[side].cleanup_timer->value();
-    if (!at || *at != t.timestamp) continue;
+    if (!at || *at != timer) continue;
     sides_[side].expiration = expirationTime(operatorTime(), sides_[side].relative_size);
     removeExpired(side, sides_[side].expiration);
   }

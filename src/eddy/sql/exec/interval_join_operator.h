@@ -12,12 +12,15 @@ namespace eddy::sql {
 
 /// An event-time interval join: rows of both sides join when their keys are equal, the
 /// residual condition holds and `right.time + lower <= left.time <= right.time + upper`
-/// (Flink's windowBounds, strict bounds already made inclusive).
+/// (Flink's windowBounds, strict bounds already made inclusive). With `proctime` the
+/// times are the processing times the rows arrive at the join (Flink's
+/// ProcTimeIntervalJoin), not a column's.
 /// The condition holds the rest of the join condition (state_ttl_ms is not used: the
 /// watermark cleans the state).
 struct IntervalJoinSpec : JoinSpec {
   int left_time = -1, right_time = -1;  // The rowtime columns the bounds compare.
   int64_t lower = 0, upper = 0;
+  bool proctime = false;
   /// How far the output's watermark trails the input's: a row may still join with a row
   /// of the other side that far behind it (Flink's getMaxOutputDelay).
   int64_t watermarkDelay() const { return std::max(-lower, upper); }
@@ -30,6 +33,10 @@ struct IntervalJoinSpec : JoinSpec {
 /// the input's less watermarkDelay(), so that downstream windows see no late rows.
 /// Cleanup follows Flink's timers (one pending per key and side) and expiration times,
 /// so padded rows come out when Flink's would.
+/// Over processing time the operator's time is the clock's: cleanup timers are
+/// processing-time timers, watermarks pass unchanged, and at the end of a bounded input
+/// the rows still waiting are dropped (an outer side's unjoined ones unpadded), as Flink
+/// quiesces processing-time timers then.
 /// Thread: the task thread.
 class IntervalJoinOperator final : public TimedJoinOperator {
  public:
@@ -37,7 +44,11 @@ class IntervalJoinOperator final : public TimedJoinOperator {
 
   void open() override;
   void processWatermark(runtime::Watermark wm) override;
-  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override;
+  void onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) override { cleanUp(t.timestamp); }
+  void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>& t) override {
+    cleanUp(t.timestamp);
+    flushJoined();
+  }
 
  private:
   struct Side : JoinInputColumns {
@@ -51,8 +62,11 @@ class IntervalJoinOperator final : public TimedJoinOperator {
   };
 
   void process(const RecordBatch& in, int side) override;
-  // The watermark as Flink's operator time: never below 0.
+  // The watermark (the processing time, over processing time) as Flink's operator time:
+  // never below 0.
   int64_t operatorTime() const;
+  // The cleanup timer at `at` fired: each side whose timer it is drops what expired.
+  void cleanUp(int64_t at);
   static int64_t expirationTime(int64_t operator_time, int64_t relative_size);
   void registerCleanup(int side, int64_t row_time);
   // Drops side `side`'s rows at or before `expiration` (padding unjoined outer rows) and

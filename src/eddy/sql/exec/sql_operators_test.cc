@@ -423,6 +423,35 @@ TEST(SqlOperators, IntervalJoinExpiresRowsByWatermarkAndDelaysIt) {
   EXPECT_TRUE(lines(h).empty());
 }
 
+TEST(SqlOperators, ProcessingTimeIntervalJoinTimesRowsByTheClockAndPadsThemWhenTheyExpire) {
+  IntervalJoinSpec spec = leftOuterIntervalJoin();  // right - 1000 <= left <= right.
+  spec.proctime = true;
+  Harness h(std::make_unique<IntervalJoinOperator>(spec));
+  auto& op = h.as<IntervalJoinOperator>();
+  // The time columns' values do not count, the clock does.
+  h.setProcessingTime(5000);
+  op.processElement1({rows({{1, 0}, {2, 0}}), 0});
+  h.setProcessingTime(5400);
+  op.processElement2({rows({{1, 99999}}), 0});  // 400 ms after the left row: joins.
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 0, 1, 99999]"}));
+  op.processWatermark1(runtime::Watermark{1});
+  op.processWatermark2(runtime::Watermark{1});
+  EXPECT_EQ(h.watermarks(), std::vector<Timestamp>{1});  // Passed on as they are.
+  EXPECT_TRUE(lines(h).empty());  // Nor do watermarks expire anything.
+  h.setProcessingTime(5900);
+  op.processElement1({rows({{3, 0}}), 0});
+  // 1200 ms after key 2's left row: too late to join; that row expires on the way and,
+  // never joined, comes out padded.
+  h.setProcessingTime(6200);
+  op.processElement2({rows({{2, 0}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 0, null, null]"}));
+  // Key 3's row goes by its cleanup timer (5900 + 1000 + 500 + 1), padded too.
+  h.setProcessingTime(7400);
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(7401);
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[3, 0, null, null]"}));
+}
+
 TEST(SqlOperators, IntervalJoinContinuesFromItsSnapshot) {
   runtime::OperatorSnapshot snapshot;
   {

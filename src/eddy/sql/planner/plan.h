@@ -91,7 +91,8 @@ struct PlanNode {
   std::vector<int> left_keys, right_keys;
   // kJoin: how it runs (Flink's join operators).
   //  kInterval: time-bounded, right time + lower <= left time <= right time + upper on
-  //    the rowtime columns left_time and right_time.
+  //    the rowtime (or, with interval_proctime, proctime) columns left_time and
+  //    right_time.
   //  kTemporal: event-time temporal, FOR SYSTEM_TIME AS OF the left rowtime left_time,
   //    against a versioned table whose rowtime is right_time.
   //  kLookup: inputs[1] is the side table's scan, read whole by the join operator rather
@@ -106,6 +107,7 @@ struct PlanNode {
   // an input for update-afters only).
   bool upsert_right = false;
   int64_t lower = 0, upper = 0;
+  bool interval_proctime = false;  // kInterval over processing time (Flink's ProcTimeIntervalJoin).
   // kCorrelate: the table function, called with `projections` (over the input) as
   // its arguments; join_type kInner or kLeft.
   std::shared_ptr<const TableFunction> table_function;

@@ -1305,10 +1305,17 @@ class Planner {
     int left_col, right_col;
     bool lower;
     int64_t value;
+    bool proctime;  // Both columns are processing-time attributes (else rowtimes).
   };
 
-  // A rowtime column shifted by constant intervals: `t`, `t + INTERVAL ..`, `t - ...`.
-  std::optional<std::pair<int, int64_t>> timeTerm(const Expr& e, const Scope& scope) {
+  // A time attribute column shifted by constant intervals: `t`, `t + INTERVAL ..`,
+  // `t - ...`; the column, the shift, and whether it is a proctime attribute.
+  struct TimeTerm {
+    int first;
+    int64_t second;
+    bool proctime;
+  };
+  std::optional<TimeTerm> timeTerm(const Expr& e, const Scope& scope) {
     if (e.kind == Expr::Kind::kCall && (e.name == "+" || e.name == "-") && e.args.size() == 2 &&
         e.args[1]->kind == Expr::Kind::kInterval) {
       auto base = timeTerm(*e.args[0], scope);
@@ -1322,8 +1329,8 @@ class Planner {
     Result<ExprP> bound = expr(e, scope);
     if (!bound.isOk()) return std::nullopt;
     auto* ref = dynamic_cast<const InputRef*>(bound->get());
-    if (!ref || !ref->type().rowtime) return std::nullopt;
-    return std::make_pair(ref->index(), int64_t{0});
+    if (!ref || !(ref->type().rowtime || ref->type().proctime)) return std::nullopt;
+    return TimeTerm{ref->index(), 0, ref->type().proctime};
   }
 
   // The interval bounds a join conjunct states (two for BETWEEN), or none when it is
@@ -1342,7 +1349,8 @@ class Planner {
     for (auto& [op, operands] : comparisons) {
       auto a = timeTerm(*operands.first, scope);
       auto b = timeTerm(*operands.second, scope);
-      if (!a || !b || (a->first < left_width) == (b->first < left_width)) return {};
+      // Both inputs' rowtimes, or both their proctimes (Flink plans a mix as a regular join).
+      if (!a || !b || (a->first < left_width) == (b->first < left_width) || a->proctime != b->proctime) return {};
       // a.t + a.off OP b.t + b.off, turned into: left time OP' right time + d.
       std::string cmp = op;
       if (a->first >= left_width) {
@@ -1350,7 +1358,7 @@ class Planner {
         cmp = cmp == "<" ? ">" : cmp == "<=" ? ">=" : cmp == ">" ? "<" : "<=";
       }
       const int64_t d = b->second - a->second;
-      TimeBound bound{a->first, b->first - left_width, cmp[0] == '>', d};
+      TimeBound bound{a->first, b->first - left_width, cmp[0] == '>', d, a->proctime};
       if (cmp == ">") bound.value = d + 1;  // Strict bounds become inclusive, as in Flink.
       if (cmp == "<") bound.value = d - 1;
       out.push_back(bound);
@@ -1376,6 +1384,7 @@ class Planner {
     join.strategy = PlanNode::JoinStrategy::kInterval;
     join.left_time = bounds[0].left_col;
     join.right_time = bounds[0].right_col;
+    join.interval_proctime = bounds[0].proctime;
     return true;
   }
 

@@ -85,7 +85,8 @@ std::string joinName(const PlanNode& p) {
   }
   if (p.strategy == S::kInterval) {
     return std::string("IntervalJoin(joinType=[") + joinTypeName(p.join_type) +
-           "], windowBounds=[isRowTime=true, leftLowerBound=" + std::to_string(p.lower) +
+           "], windowBounds=[isRowTime=" + (p.interval_proctime ? "false" : "true") +
+           ", leftLowerBound=" + std::to_string(p.lower) +
            ", leftUpperBound=" + std::to_string(p.upper) + ", leftTimeIndex=" + std::to_string(p.left_time) +
            ", rightTimeIndex=" + std::to_string(p.right_time) + "], where=[" + (where.empty() ? "true" : where) +
            "], select=[" + fieldList(p.schema) + "])";
@@ -464,6 +465,7 @@ class Translator {
     spec.right_time = p.right_time;
     spec.lower = p.lower;
     spec.upper = p.upper;
+    spec.proctime = p.interval_proctime;
     return keyedJoin<IntervalJoinOperator>(p, left, right, spec);
   }
 
