@@ -1482,6 +1482,107 @@ class Parser {
     return Status::ok();
   }
 
+  // The clauses of a JSON path function after its (json, path) arguments, each as a
+  // further argument so that calls stay plain:
+  //   JSON_VALUE(j, p [RETURNING type] [{NULL | ERROR | DEFAULT e} ON EMPTY]
+  //              [{NULL | ERROR | DEFAULT e} ON ERROR]): the RETURNING type in the
+  //     call's `type`; then 'NULL' | 'ERROR' | 'DEFAULT' and the default (NULL) for
+  //     ON EMPTY, then the same for ON ERROR.
+  //   JSON_QUERY(j, p [WITHOUT [ARRAY] WRAPPER | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY]
+  //              WRAPPER] [{NULL | EMPTY ARRAY | EMPTY OBJECT | ERROR} ON EMPTY] [... ON ERROR]):
+  //     'WITHOUT' | 'CONDITIONAL' | 'UNCONDITIONAL', then the ON EMPTY and ON ERROR
+  //     choices ('NULL', 'EMPTY ARRAY', 'EMPTY OBJECT', 'ERROR').
+  //   JSON_EXISTS(j, p [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR]): the ON ERROR choice.
+  Result<ExprPtr> jsonPathCall(ExprPtr e) {
+    for (int a = 0; a < 2; ++a) {
+      if (a > 0) EDDY_RETURN_IF_ERROR(expectSymbol(","));
+      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+      e->args.push_back(std::move(v));
+    }
+    const Pos pos = e->pos;
+    // `{choice} ON what`: the choice when the next words are one of `choices`.
+    auto behavior = [&](const std::vector<std::string>& choices, const char* what,
+                        std::string* choice) -> Result<bool> {
+      for (const std::string& c : choices) {
+        const size_t words = c.find(' ') == std::string::npos ? 1 : 2;
+        const std::string first = c.substr(0, c.find(' '));
+        const std::string second = words == 2 ? c.substr(c.find(' ') + 1) : "";
+        if (!peek().isKeyword(first.c_str()) || (words == 2 && !peek(1).isKeyword(second.c_str()))) continue;
+        if (!peek(words).isKeyword("ON") || !peek(words + 1).isKeyword(what)) continue;
+        i_ += words + 2;
+        *choice = c;
+        return true;
+      }
+      return false;
+    };
+    if (e->name == "JSON_VALUE") {
+      if (acceptKeyword("RETURNING")) {
+        EDDY_ASSIGN_OR_RETURN(e->type, dataType());
+        // `RETURNING INT NULL ON EMPTY`: that NULL is the choice, not the type's nullability.
+        if (peek().isKeyword("ON") && i_ > 0 && t_[i_ - 1].isKeyword("NULL")) --i_;
+      }
+      // Up to two clauses, ON EMPTY before ON ERROR: [choice, default] for each.
+      std::string choices[2] = {"NULL", "NULL"};
+      ExprPtr fallbacks[2];
+      for (int clause = 0; clause < 2; ++clause) {
+        std::string choice;
+        ExprPtr fallback;
+        if (acceptKeyword("DEFAULT")) {
+          choice = "DEFAULT";
+          EDDY_ASSIGN_OR_RETURN(fallback, additive());
+        } else if ((peek().isKeyword("NULL") || peek().isKeyword("ERROR")) && peek(1).isKeyword("ON")) {
+          choice = upper(next().text);
+        } else {
+          break;
+        }
+        EDDY_RETURN_IF_ERROR(expectKeyword("ON"));
+        int which;
+        if (acceptKeyword("EMPTY") && clause == 0) {
+          which = 0;
+        } else if (acceptKeyword("ERROR")) {
+          which = 1;
+        } else {
+          return unexpected("ERROR");
+        }
+        choices[which] = choice;
+        fallbacks[which] = std::move(fallback);
+        if (which == 1) break;
+      }
+      for (int k = 0; k < 2; ++k) {
+        e->args.push_back(stringExpr(choices[k], pos));
+        if (!fallbacks[k]) {
+          EDDY_ASSIGN_OR_RETURN(fallbacks[k], literal(Expr::LiteralType::kNull, "NULL", pos));
+        }
+        e->args.push_back(std::move(fallbacks[k]));
+      }
+    } else if (e->name == "JSON_QUERY") {
+      std::string wrapper = "WITHOUT";
+      if (acceptKeyword("WITHOUT")) {
+        acceptKeyword("ARRAY");
+        EDDY_RETURN_IF_ERROR(expectKeyword("WRAPPER"));
+      } else if (acceptKeyword("WITH")) {
+        wrapper = acceptKeyword("CONDITIONAL") ? "CONDITIONAL" : "UNCONDITIONAL";
+        if (wrapper == "UNCONDITIONAL") acceptKeyword("UNCONDITIONAL");
+        acceptKeyword("ARRAY");
+        EDDY_RETURN_IF_ERROR(expectKeyword("WRAPPER"));
+      }
+      e->args.push_back(stringExpr(wrapper, pos));
+      for (const char* what : {"EMPTY", "ERROR"}) {
+        std::string choice = "NULL";
+        EDDY_ASSIGN_OR_RETURN(bool found, behavior({"NULL", "EMPTY ARRAY", "EMPTY OBJECT", "ERROR"}, what, &choice));
+        (void)found;
+        e->args.push_back(stringExpr(choice, pos));
+      }
+    } else {
+      std::string choice = "FALSE";
+      EDDY_ASSIGN_OR_RETURN(bool found, behavior({"TRUE", "FALSE", "UNKNOWN", "ERROR"}, "ERROR", &choice));
+      (void)found;
+      e->args.push_back(stringExpr(choice, pos));
+    }
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return e;
+  }
+
   Result<ExprPtr> functionCall() {
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::kCall;
@@ -1526,6 +1627,9 @@ class Parser {
       }
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
+    }
+    if (e->name == "JSON_VALUE" || e->name == "JSON_QUERY" || e->name == "JSON_EXISTS") {
+      return jsonPathCall(std::move(e));
     }
     if (e->name == "JSON_OBJECT" || e->name == "JSON_ARRAY") {
       // JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL]) and JSON_ARRAY(v, ...

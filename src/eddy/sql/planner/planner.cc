@@ -3395,6 +3395,11 @@ class Planner {
       EDDY_ASSIGN_OR_RETURN(ExprP b, rec(*a));
       args.push_back(std::move(b));
     }
+    if (n == "JSON_VALUE" && !e.type.name.empty()) {
+      // RETURNING t: handed over as a NULL of type t after the parsed clauses.
+      EDDY_ASSIGN_OR_RETURN(LogicalType t, bindType(e.type));
+      args.push_back(std::make_unique<Literal>(Value(), t, "NULL"));
+    }
     if (n == "AND" || n == "OR" || n == "NOT") {
       for (size_t i = 0; i < args.size(); ++i) {
         if (args[i]->type().id != TypeId::kBoolean && args[i]->type().id != TypeId::kNull) {
