@@ -53,6 +53,14 @@ std::optional<bool> regexFind(const std::string& text, const std::string& patter
   return std::regex_search(text, *re);
 }
 
+std::optional<int64_t> regexPosition(const std::string& text, const std::string& pattern) {
+  const std::regex* re = compiled(pattern);
+  if (!re) return std::nullopt;
+  std::smatch m;
+  if (!std::regex_search(text, m, *re)) return -1;
+  return static_cast<int64_t>(m.position(0));
+}
+
 std::optional<std::string> regexExtract(const std::string& text, const std::string& pattern, size_t group) {
   const std::regex* re = compiled(pattern);
   if (!re) return std::nullopt;

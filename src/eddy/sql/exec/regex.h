@@ -5,6 +5,7 @@
 // or a constant compiles once per task rather than once per row. std::regex stays in
 // regex.cc: its templates are heavy to compile and trip a false GCC warning.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@ namespace eddy::sql {
 // True when `text` contains a match of `pattern`; nullopt when the pattern is invalid
 // (Flink returns NULL then).
 std::optional<bool> regexFind(const std::string& text, const std::string& pattern);
+
+// The byte offset of the first match, -1 when there is none; nullopt when the pattern
+// is invalid.
+std::optional<int64_t> regexPosition(const std::string& text, const std::string& pattern);
 
 // Group `group` of the first match, nullopt when there is no match, no such group or the
 // pattern is invalid.

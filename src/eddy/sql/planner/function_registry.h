@@ -30,7 +30,17 @@ Status argError(const std::string& name, Pos pos, const std::string& why);
 /// An error unless `args` has from `lo` to `hi` arguments.
 Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Pos pos);
 
+/// An error unless argument `i` is a string (or NULL) / numeric (or NULL).
+Status needString(const std::string& name, const Args& args, size_t i, Pos pos);
+Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos);
+/// A numeric value of type `t` as a double.
+double num(const Value& v, const LogicalType& t);
+
 /// Registers ARRAY and MAP constructors, element access and functions (collection_functions.cc).
 void registerCollectionFunctions();
+/// Registers Flink 2's string functions (BTRIM, STARTSWITH, TRANSLATE, PRINTF,
+/// REGEXP_COUNT, ...), JSON_QUOTE / JSON_UNQUOTE and the hyperbolic functions
+/// (extra_functions.cc).
+void registerExtraFunctions();
 
 }  // namespace eddy::sql::builtin

@@ -173,6 +173,25 @@ Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Po
   return Status::ok();
 }
 
+Status needString(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (!args[i]->type().isString() && args[i]->type().id != TypeId::kNull) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be a string, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos) {
+  if (!args[i]->type().isNumeric() && args[i]->type().id != TypeId::kNull) {
+    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be numeric, not " + args[i]->type().toString());
+  }
+  return Status::ok();
+}
+
+double num(const Value& v, const LogicalType& t) {
+  if (t.storage() == Storage::kDouble) return v.d;
+  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / std::pow(10.0, t.scale);
+  return static_cast<double>(v.i);
+}
+
 }  // namespace builtin
 
 namespace {
@@ -247,24 +266,6 @@ void registerJsonPathFunctions();
 Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor);
 
 
-Status needString(const std::string& name, const Args& args, size_t i, Pos pos) {
-  if (!args[i]->type().isString() && args[i]->type().id != TypeId::kNull) {
-    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be a string, not " + args[i]->type().toString());
-  }
-  return Status::ok();
-}
-Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos) {
-  if (!args[i]->type().isNumeric() && args[i]->type().id != TypeId::kNull) {
-    return argError(name, pos, "argument " + std::to_string(i + 1) + " must be numeric, not " + args[i]->type().toString());
-  }
-  return Status::ok();
-}
-
-double num(const Value& v, const LogicalType& t) {
-  if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / std::pow(10.0, t.scale);
-  return static_cast<double>(v.i);
-}
 
 
 // Java's SimpleDateFormat patterns Flink's DATE_FORMAT uses: yyyy MM dd HH mm ss SSS.
@@ -958,7 +959,15 @@ void registerAll() {
     });
   };
   r["UNIX_TIMESTAMP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
+    EDDY_RETURN_IF_ERROR(arity(n, args, 0, 2, pos));
+    if (args.empty()) {
+      // UNIX_TIMESTAMP(): the current time in seconds.
+      args.push_back(std::make_unique<NowCall>(NowCall::What::kCurrentTimestamp,
+                                               LogicalType::of(TypeId::kTimestampLtz, 3).notNull(), "NOW"));
+      return row(n, LogicalType::bigint().notNull(), std::move(args), [](const std::vector<Value>& v) {
+        return Value::ofInt(v[0].i >= 0 ? v[0].i / 1000 : -((-v[0].i + 999) / 1000));
+      });
+    }
     return row(n, LogicalType::bigint(), std::move(args), [](const std::vector<Value>& v) {
       int64_t ms;
       bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
@@ -1114,6 +1123,7 @@ void registerAll() {
   registerJsonPathFunctions();
   registerMoreFunctions();
   registerCollectionFunctions();
+  registerExtraFunctions();
 }
 
 // FLOOR / CEIL(timepoint TO unit): the timepoint rounded down / up to a whole unit
