@@ -1145,6 +1145,20 @@ Status TableEnvironment::run(const ast::Statement& st) {
         }
         setSessionTimeZone(*zone);
       }
+      if (st.key == "execution.runtime-mode") {
+        std::string mode = st.value;
+        std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::tolower(c); });
+        // Batch mode's results (final rows only, sorts on any column) differ from a
+        // streaming changelog: refused rather than run as streaming under its name.
+        if (mode == "batch") {
+          return sqlError(st.pos, "'execution.runtime-mode' = 'batch' is not supported: Eddy runs SQL in streaming "
+                                  "mode (over bounded inputs a job still ends, its changelog ending in the final rows)");
+        }
+        if (mode != "streaming" && mode != "automatic") {
+          return sqlError(st.pos, "Invalid value '" + st.value +
+                                      "' for 'execution.runtime-mode': one of 'streaming', 'batch', 'automatic'");
+        }
+      }
       config_[st.key] = st.value;
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
