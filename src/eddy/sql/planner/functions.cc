@@ -946,6 +946,26 @@ void registerAll() {
     });
   };
   r["TO_TIMESTAMP_LTZ"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 1, 3, pos));
+    if (args[0]->type().isString()) {
+      // Flink 2: TO_TIMESTAMP_LTZ(text [, format [, zone]]), the text read as wall-clock
+      // time in `zone` (UTC by default); NULL when it does not parse.
+      for (size_t i = 1; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(needString(n, args, i, pos));
+      return row(n, LogicalType::of(TypeId::kTimestampLtz, 3), std::move(args), [](const std::vector<Value>& v) {
+        int64_t ms;
+        const bool ok = v.size() > 1 ? parsePattern(v[0].s, v[1].s, ms) : parseTimestamp(v[0].s, ms);
+        if (!ok) return Value();
+        if (v.size() > 2) {
+          Result<TimeZone> zone = TimeZone::of(v[2].s);
+          if (!zone.isOk()) throw EvalError("TO_TIMESTAMP_LTZ: " + zone.status().message());
+          ms = zone->toUtc(ms);
+        }
+        return Value::ofInt(ms);
+      });
+    }
+    if (args.size() == 1) {  // Milliseconds by default.
+      args.push_back(std::make_unique<Literal>(Value::ofInt(3), LogicalType::integer().notNull(), "3"));
+    }
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     auto* p = dynamic_cast<Literal*>(args[1].get());
     if (!p) return argError(n, pos, "the precision must be a literal 0 or 3");
