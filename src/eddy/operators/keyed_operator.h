@@ -82,6 +82,7 @@ class KeyedSupport {
     snap.max_parallelism = tables.max_parallelism;
     snap.rocksdb_handle = std::move(tables.rocksdb_handle);
     snap.files = std::move(tables.files);
+    snap.files_owner = std::move(tables.files_owner);
     const KeyGroupRange& range = backend_->keyContext().range;
     if (tables.deferred != nullptr) {
       snap.deferred_key_groups = std::make_shared<PartsWriter>(std::move(tables.deferred), std::move(extra));

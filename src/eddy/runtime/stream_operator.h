@@ -63,6 +63,9 @@ struct OperatorSnapshot {
   /// state::KeyedStateSnapshot), written to the storage once and shared.
   std::string rocksdb_handle;
   std::vector<state::StateFile> files;
+  /// Keeps `files` where they are (the RocksDB instance that made them) until the
+  /// snapshot is dropped, though its task may end before the storage copies them.
+  std::shared_ptr<const void> files_owner;
 
   bool hasKeyedState() const { return !key_groups.empty() || deferred_key_groups != nullptr; }
   Status materialize() {

@@ -32,6 +32,7 @@ struct KeyedStateSnapshot {
   /// list no tables.
   std::string rocksdb_handle;
   std::vector<StateFile> files;
+  std::shared_ptr<const void> files_owner;  // Keeps `files` where they are until dropped.
 
   /// Writes the deferred key groups into key_groups (tests, in-memory restores).
   Status materialize() {
@@ -453,6 +454,7 @@ class KeyedStateBackend {
       snap.files.push_back(StateFile{storage_name, dir + "/" + f.name, f.size});
     }
     snap.rocksdb_handle = handle.encode();
+    snap.files_owner = store_->keepFilesAlive();
     // Tables restored by key group (a rescale) and not registered yet are not in the
     // files: their bytes go with the key groups.
     EDDY_RETURN_IF_ERROR(writeAllKeyGroups(FrozenTablesWriter(ctx_.range, stashedTables()), snap.key_groups));

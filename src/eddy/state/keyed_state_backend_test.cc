@@ -636,6 +636,23 @@ TEST(IncrementalRocksDbSnapshot, ItsFilesRestoreIntoEitherBackendAtAnyParallelis
   checkRestoresEverywhere(snaps);
 }
 
+TEST(IncrementalRocksDbSnapshot, ItsFilesOutliveTheBackendUntilTheSnapshotIsDropped) {
+  // A task may end (and its backend go) before the storage has copied the files of its
+  // last snapshot.
+  std::vector<KeyedStateSnapshot> snaps;
+  std::string dir;
+  {
+    Backends b(1, 128, StateBackendKind::kRocksDb, /*incremental=*/true);
+    fill(b);
+    snaps = snapshotAllAt(b, 1);
+    ASSERT_FALSE(snaps[0].files.empty());
+    dir = std::filesystem::path(snaps[0].files[0].path).parent_path().parent_path().string();
+  }
+  for (const StateFile& f : snaps[0].files) EXPECT_TRUE(std::filesystem::exists(f.path)) << f.path;
+  snaps.clear();
+  EXPECT_FALSE(std::filesystem::exists(dir)) << "the store's directory stayed after its last snapshot went";
+}
+
 TEST(IncrementalRocksDbSnapshot, ALaterSnapshotSharesTheUnchangedFilesAndAddsOnlyTheChange) {
   SharedFiles storage;
   Backends b(1, 128, StateBackendKind::kRocksDb, /*incremental=*/true);

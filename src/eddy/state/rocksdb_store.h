@@ -125,6 +125,10 @@ class RocksDbStore {
   /// Compacts everything now, through the filters (tests; RocksDB compacts on its own).
   Status compactAll();
   const std::string& directory() const;
+  /// Keeps the database and its directory (with the files createCheckpoint() put there)
+  /// while held, after the store is gone: a finished task's last checkpoint files are
+  /// copied into the storage after the task has ended.
+  std::shared_ptr<const void> keepFilesAlive() const { return impl_; }
 
  private:
   struct Impl;
