@@ -1156,6 +1156,20 @@ class Parser {
         if (neg) left = call1("NOT", pos, std::move(left));
         continue;
       }
+      if (acceptKeyword("SIMILAR")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+        EDDY_ASSIGN_OR_RETURN(ExprPtr pattern, additive());
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(left));
+        args.push_back(std::move(pattern));
+        if (acceptKeyword("ESCAPE")) {
+          EDDY_ASSIGN_OR_RETURN(ExprPtr esc, additive());
+          args.push_back(std::move(esc));
+        }
+        left = call("SIMILAR TO", pos, std::move(args));
+        if (neg) left = call1("NOT", pos, std::move(left));
+        continue;
+      }
       if (acceptKeyword("IN")) {
         EDDY_RETURN_IF_ERROR(expectSymbol("("));
         if (peek().isKeyword("SELECT") || peek().isKeyword("WITH")) {

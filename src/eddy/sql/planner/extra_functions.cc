@@ -174,8 +174,52 @@ std::string printf(const std::string& format, const std::vector<Value>& v, const
   return out;
 }
 
+// A SQL SIMILAR TO pattern as an anchored regular expression: `%` any run, `_` one
+// character, `| * + ? {m,n} ( ) [...]` as in regular expressions, every other character
+// itself (`escape`, when not 0, makes the next one literal).
+std::string similarToRegex(const std::string& pattern, char escape) {
+  std::string re = "^(?:";
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (escape != 0 && c == escape) {
+      if (++i == pattern.size()) throw EvalError("SIMILAR TO: the pattern '" + pattern + "' ends with its escape");
+      re += '\\';
+      re += pattern[i];
+    } else if (c == '%') {
+      re += ".*";
+    } else if (c == '_') {
+      re += '.';
+    } else if (std::string(".^$\\").find(c) != std::string::npos) {
+      re += '\\';
+      re += c;
+    } else {
+      re += c;
+    }
+  }
+  return re + ")$";
+}
+
 void registerStringFunctions() {
   auto& r = registry();
+  // s SIMILAR TO pattern [ESCAPE c]: whether the whole of s matches; an invalid pattern
+  // fails the job, as in Flink.
+  r["SIMILAR TO"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
+    for (size_t i = 0; i < args.size(); ++i) EDDY_RETURN_IF_ERROR(needString(n, args, i, pos));
+    char escape = 0;
+    if (args.size() > 2) {
+      auto* e = dynamic_cast<const Literal*>(args[2].get());
+      if (!e || e->value().s.size() != 1) return argError(n, pos, "ESCAPE takes one character");
+      escape = e->value().s[0];
+      args.pop_back();
+    }
+    return row(n, LogicalType::boolean(), std::move(args), [escape](const std::vector<Value>& v) {
+      const std::string re = similarToRegex(v[1].s, escape);
+      auto found = regexFind(v[0].s, re);
+      if (!found) throw EvalError("SIMILAR TO: invalid pattern '" + v[1].s + "'");
+      return Value::ofBool(*found);
+    });
+  };
   // BTRIM(s [, chars]): TRIM(BOTH chars FROM s), a space by default.
   r["BTRIM"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 2, pos));
