@@ -1088,14 +1088,22 @@ void registerAll() {
     Args two;
     two.push_back(std::move(args[1]));
     two.push_back(std::move(args[2]));
-    return row(n, result, std::move(two), [ms, months, date](const std::vector<Value>& v) {
+    // Months are counted on the session's clock for a TIMESTAMP_LTZ (its local day of
+    // the month), then the wall-clock time read back as an instant.
+    const bool ltz = t.id == TypeId::kTimestampLtz;
+    return row(n, result, std::move(two), [ms, months, date, ltz](const std::vector<Value>& v) {
+      if (months != 0 && ltz) {
+        const TimeZone& zone = sessionTimeZone();
+        return Value::ofInt(zone.toUtc(addMonths(zone.toLocal(v[1].i), v[0].i * months, false)));
+      }
       if (months != 0) return Value::ofInt(addMonths(v[1].i, v[0].i * months, date));
       if (date && ms % 86400000 == 0) return Value::ofInt(v[1].i + v[0].i * (ms / 86400000));
       return Value::ofInt((date ? v[1].i * 86400000 : v[1].i) + v[0].i * ms);
     });
   };
   // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
-  // earlier); months count only once the day and time of day are reached.
+  // earlier); months count only once the day and time of day are reached. Units of a
+  // fixed length count between instants.
   r["TIMESTAMPDIFF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
     auto* u = dynamic_cast<Literal*>(args[0].get());
@@ -1113,7 +1121,8 @@ void registerAll() {
     return row(n, LogicalType::integer(), std::move(two), [=](const std::vector<Value>& v) {
       const int64_t t1 = a_date ? v[0].i * 86400000 : v[0].i, t2 = b_date ? v[1].i * 86400000 : v[1].i;
       if (months == 0) return Value::ofInt((t2 - t1) / ms);
-      const CivilTime c1 = civilFromMillis(t1), c2 = civilFromMillis(t2);
+      // Months between TIMESTAMP_LTZ values count on the session's clock.
+      const CivilTime c1 = civilFromMillis(wallClock(t1, a)), c2 = civilFromMillis(wallClock(t2, b));
       int64_t m = (c2.year * 12 + c2.month) - (c1.year * 12 + c1.month);
       const int64_t r1 = c1.day * 86400000LL + c1.ms_of_day, r2 = c2.day * 86400000LL + c2.ms_of_day;
       if (m > 0 && r2 < r1) --m;
