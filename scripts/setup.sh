@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev librocksdb-dev
-  libcpp-httplib-dev nlohmann-json3-dev libedit-dev
+  libcpp-httplib-dev nlohmann-json3-dev libedit-dev libssl-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include <openssl/evp.h>
+
 namespace eddy::sql {
 namespace {
 
@@ -233,6 +235,14 @@ bool fromBase64(std::string_view text, std::string& out) {
     }
   }
   return padding <= 2 && (text.size() % 4 == 0);
+}
+
+std::string sha2Hex(std::string_view data, int bits) {
+  const EVP_MD* md = bits == 224 ? EVP_sha224() : bits == 384 ? EVP_sha384() : EVP_sha512();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
+  return hex(out, n);
 }
 
 }  // namespace eddy::sql

@@ -9,6 +9,9 @@ namespace eddy::sql {
 std::string md5Hex(std::string_view data);
 std::string sha1Hex(std::string_view data);
 std::string sha256Hex(std::string_view data);
+/// SHA-224, SHA-384 or SHA-512 (`bits`) as lower-case hex (OpenSSL's), for SHA224,
+/// SHA384, SHA512 and SHA2(s, bits).
+std::string sha2Hex(std::string_view data, int bits);
 
 /// Base64 (RFC 4648, with padding), for TO_BASE64 / FROM_BASE64; fromBase64 returns
 /// false on a malformed input.

@@ -1447,12 +1447,20 @@ void registerMoreFunctions() {
   digest("SHA1", &sha1Hex);
   digest("SHA256", &sha256Hex);
   digest("TO_BASE64", &toBase64);
+  digest("SHA224", [](std::string_view s) { return sha2Hex(s, 224); });
+  digest("SHA384", [](std::string_view s) { return sha2Hex(s, 384); });
+  digest("SHA512", [](std::string_view s) { return sha2Hex(s, 512); });
+  // SHA2(s, bits): SHA-224, 256, 384 or 512 (0 is 256), as Flink's.
   r["SHA2"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     auto* bits = dynamic_cast<Literal*>(args[1].get());
-    if (!bits || bits->value().i != 256) return argError(n, pos, "supports a hash length of 256 only");
+    const int64_t b = bits ? bits->value().i : -1;
+    if (b != 0 && b != 224 && b != 256 && b != 384 && b != 512) {
+      return argError(n, pos, "the hash length must be a literal 224, 256 (or 0), 384 or 512");
+    }
     args.pop_back();
-    return registry()["SHA256"]("SHA256", std::move(args), pos);
+    const std::string name = b == 0 ? "SHA256" : "SHA" + std::to_string(b);
+    return registry()[name](name, std::move(args), pos);
   };
   r["FROM_BASE64"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
