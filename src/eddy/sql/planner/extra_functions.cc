@@ -1,9 +1,11 @@
 // Flink 2's string functions (BTRIM, STARTSWITH, ENDSWITH, TRANSLATE, PRINTF,
-// REGEXP_COUNT, REGEXP_INSTR, REGEXP_SUBSTR), JSON_QUOTE / JSON_UNQUOTE, ATAN2 and the
-// hyperbolic functions, with Flink's null rules (NULL in, NULL out unless noted).
+// REGEXP_COUNT, REGEXP_INSTR, REGEXP_SUBSTR), SIMILAR TO, JSON_QUOTE / JSON_UNQUOTE,
+// ATAN2 and the hyperbolic functions, CURRENT_CATALOG / CURRENT_DATABASE, with Flink's
+// null rules (NULL in, NULL out unless noted).
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -316,6 +318,18 @@ void registerStringFunctions() {
   };
 }
 
+void registerSessionFunctions() {
+  // CURRENT_CATALOG() / CURRENT_DATABASE(): the one catalog and database a session has.
+  for (const auto& [name, value] : {std::pair<const char*, const char*>{"CURRENT_CATALOG", "default_catalog"},
+                                    {"CURRENT_DATABASE", "default_database"}}) {
+    registry()[name] = [value](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 0, 0, pos));
+      return ExprP(std::make_unique<Literal>(Value::ofString(value), LogicalType::string().notNull(),
+                                             std::string("'") + value + "'"));
+    };
+  }
+}
+
 void registerMathFunctions() {
   auto& r = registry();
   auto unary = [](const char* name, double (*f)(double)) {
@@ -347,6 +361,7 @@ void registerMathFunctions() {
 void registerExtraFunctions() {
   registerStringFunctions();
   registerMathFunctions();
+  registerSessionFunctions();
 }
 
 }  // namespace eddy::sql::builtin
