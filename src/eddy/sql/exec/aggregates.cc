@@ -117,7 +117,8 @@ void Accumulator::accumulate(const Value& v) { add(v, 1); }
 void Accumulator::retract(const Value& v) { add(v, -1); }
 
 bool Accumulator::distinctByBits() const {
-  return call_->distinct && call_->kind != AggKind::kArrayAgg && call_->arg_type.storage() != Storage::kString;
+  return call_->distinct && call_->kind != AggKind::kArrayAgg && call_->kind != AggKind::kJsonArrayAgg &&
+         call_->arg_type.storage() != Storage::kString;
 }
 
 uint64_t Accumulator::bitsOf(const Value& v) const {
@@ -200,7 +201,8 @@ void Accumulator::add(const Value& v, int sign) {
     addToMultiset(v.null ? std::string() : "v" + encodeOrdered(v, call_->arg_type), sign);
     return;
   }
-  if (call_->kind == AggKind::kArrayAgg) {
+  if (call_->kind == AggKind::kArrayAgg || call_->kind == AggKind::kJsonArrayAgg ||
+      call_->kind == AggKind::kJsonObjectAgg) {
     addToArray(v, sign);
     return;
   }
@@ -307,6 +309,8 @@ void Accumulator::add(const Value& v, int sign) {
       break;
     case AggKind::kSingleValue:
     case AggKind::kArrayAgg:
+    case AggKind::kJsonArrayAgg:
+    case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Handled above.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
@@ -321,6 +325,32 @@ Value Accumulator::result() const {
     if (static_cast<int64_t>(order_.size()) <= call_->lag_offset) return call_->lag_default;
     const std::string& e = order_[order_.size() - 1 - static_cast<size_t>(call_->lag_offset)];
     return e.empty() ? Value() : decodeOrdered(e.substr(1), t);
+  }
+  if (call_->kind == AggKind::kJsonArrayAgg) {
+    std::string json = "[";
+    for (const std::string& e : order_) {
+      if (json.size() > 1) json += ',';
+      appendJson(json, e.empty() ? Value() : decodeOrdered(e.substr(1), t), t);
+    }
+    return Value::ofString(json + "]");
+  }
+  if (call_->kind == AggKind::kJsonObjectAgg) {
+    // Members "key\0json" (as encoded: "v" first); keys in order, each once.
+    std::vector<std::string> members;
+    for (const std::string& e : order_) members.push_back(e.substr(1));
+    std::sort(members.begin(), members.end());
+    std::string json = "{";
+    for (size_t i = 0; i < members.size(); ++i) {
+      const size_t cut = members[i].find('\0');
+      const std::string key = members[i].substr(0, cut);
+      if (i > 0 && members[i - 1].compare(0, cut + 1, members[i], 0, cut + 1) == 0) {
+        throw EvalError("JSON_OBJECTAGG: the key '" + key + "' appears more than once");
+      }
+      if (i > 0) json += ',';
+      appendJson(json, Value::ofString(key), LogicalType::string());
+      json += ':' + members[i].substr(cut + 1);
+    }
+    return Value::ofString(json + "}");
   }
   if (call_->kind == AggKind::kArrayAgg) {
     if (order_.empty()) return Value();
@@ -420,6 +450,8 @@ Value Accumulator::result() const {
     }
     case AggKind::kUser:
     case AggKind::kArrayAgg:
+    case AggKind::kJsonArrayAgg:
+    case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Answered above.
   }
   return Value();
@@ -429,7 +461,8 @@ bool mergeable(const AggregateCall& call) {
   switch (call.kind) {
     case AggKind::kFirstValue:
     case AggKind::kLastValue: return false;  // Flink's have no merge: they follow arrival order.
-    case AggKind::kArrayAgg: return !call.distinct;  // A distinct one's order is its own.
+    case AggKind::kArrayAgg:
+    case AggKind::kJsonArrayAgg: return !call.distinct;  // A distinct one's order is its own.
     case AggKind::kLag: return false;  // Only in OVER windows, which never merge.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
@@ -471,6 +504,8 @@ void Accumulator::merge(const Accumulator& other) {
       break;
     case AggKind::kListAgg:
     case AggKind::kArrayAgg:
+    case AggKind::kJsonArrayAgg:
+    case AggKind::kJsonObjectAgg:
       order_.insert(order_.end(), other.order_.begin(), other.order_.end());
       break;
     case AggKind::kCollect:

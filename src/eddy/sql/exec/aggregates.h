@@ -31,6 +31,11 @@ enum class AggKind {
   kListAgg,
   kCollect,  // COLLECT(x): the multiset of the non-null values.
   kArrayAgg,  // ARRAY_AGG(x): the values in arrival order, NULLs too unless IGNORE NULLS.
+  // JSON_ARRAYAGG(x): as ARRAY_AGG, as a JSON array (ignore_nulls: ABSENT ON NULL).
+  kJsonArrayAgg,
+  // JSON_OBJECTAGG(k VALUE v): a JSON object; the argument is the planner's
+  // jsonMember(k, v) text; a key twice is an error.
+  kJsonObjectAgg,
   kLag,       // LAG(x [, offset [, default]]) in an OVER window: x `offset` rows back.
   kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.

@@ -1714,12 +1714,33 @@ class Parser {
       if (chars) e->args.push_back(std::move(chars));
       return e;
     }
-    if (acceptKeyword("DISTINCT")) {
+    const bool json_agg = e->name == "JSON_OBJECTAGG" || e->name == "JSON_ARRAYAGG";
+    if (json_agg) {
+      // JSON_OBJECTAGG([KEY] k VALUE v [NULL | ABSENT ON NULL]) (NULL ON NULL by default)
+      // and JSON_ARRAYAGG(v [NULL | ABSENT ON NULL]) (ABSENT ON NULL by default): ABSENT
+      // as ignore_nulls.
+      const bool object = e->name == "JSON_OBJECTAGG";
+      if (object) {
+        acceptKeyword("KEY");
+        EDDY_ASSIGN_OR_RETURN(ExprPtr k, additive());
+        EDDY_RETURN_IF_ERROR(expectKeyword("VALUE"));
+        e->args.push_back(std::move(k));
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+      e->args.push_back(std::move(v));
+      e->ignore_nulls = !object;
+      if ((peek().isKeyword("NULL") || peek().isKeyword("ABSENT")) && peek(1).isKeyword("ON")) {
+        e->ignore_nulls = upper(next().text) == "ABSENT";
+        ++i_;
+        EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
+      }
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else if (acceptKeyword("DISTINCT")) {
       e->distinct = true;
     } else {
       acceptKeyword("ALL");
     }
-    if (!acceptSymbol(")")) {
+    if (!json_agg && !acceptSymbol(")")) {
       do {
         EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
         e->args.push_back(std::move(a));
@@ -1736,7 +1757,7 @@ class Parser {
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
-    EDDY_RETURN_IF_ERROR(nullTreatment(*e));
+    if (!json_agg) EDDY_RETURN_IF_ERROR(nullTreatment(*e));
     if (peek().isKeyword("FILTER") && peek(1).isSymbol("(")) {
       // agg(...) FILTER (WHERE condition)
       i_ += 2;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/unnest.h"
 #include "eddy/sql/planner/functions.h"
@@ -123,7 +124,8 @@ bool isAggregate(const std::string& name) {
   static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
                                               "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
                                               "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
-                                              "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG"};
+                                              "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG",
+                                              "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
   return kAggs.count(name) != 0;
 }
 
@@ -2892,6 +2894,7 @@ class Planner {
         {"VAR_POP", AggKind::kVarPop},      {"VAR_SAMP", AggKind::kVarSamp},  {"VARIANCE", AggKind::kVarSamp},
         {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg},
         {"COLLECT", AggKind::kCollect},       {"ARRAY_AGG", AggKind::kArrayAgg},
+        {"JSON_ARRAYAGG", AggKind::kJsonArrayAgg}, {"JSON_OBJECTAGG", AggKind::kJsonObjectAgg},
         {"LAG", AggKind::kLag}};
     auto user = catalog_.aggregate_functions.find(n);
     if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
@@ -2902,7 +2905,7 @@ class Planner {
       call.name = "COUNT(*)" + filter_text;
       return call;
     }
-    size_t max_args = call.kind == AggKind::kListAgg ? 2
+    size_t max_args = call.kind == AggKind::kListAgg || call.kind == AggKind::kJsonObjectAgg ? 2
                       : call.kind == AggKind::kLag   ? 3
                       : call.kind == AggKind::kCount ? c.args.size()
                                                      : 1;
@@ -2929,6 +2932,29 @@ class Planner {
           key += std::to_string(e.size()) + ":" + e;
         }
         return Value::ofString(std::move(key));
+      }, false);
+    } else if (call.kind == AggKind::kJsonObjectAgg) {
+      // The member "key\0value as JSON" per row (NULL: absent), so that the members
+      // travel as one value; a NULL key is an error, as in Flink.
+      if (c.args.size() != 2) return sqlError(c.pos, "JSON_OBJECTAGG takes a key and a value");
+      EDDY_ASSIGN_OR_RETURN(ExprP key, expr(*c.args[0], scope));
+      EDDY_ASSIGN_OR_RETURN(ExprP value, expr(*c.args[1], scope));
+      if (!key->type().isString()) {
+        return sqlError(c.args[0]->pos, "JSON_OBJECTAGG's key must be a string, not " + key->type().toString());
+      }
+      const LogicalType value_type = value->type().plain();
+      const bool absent_on_null = c.ignore_nulls;
+      std::vector<ExprP> parts;
+      parts.push_back(std::move(key));
+      parts.push_back(std::move(value));
+      arg = std::make_unique<RowCall>("JSON_MEMBER", LogicalType::string(), std::move(parts),
+                                      [value_type, absent_on_null](const std::vector<Value>& v) {
+        if (v[0].null) throw EvalError("JSON_OBJECTAGG: a key is NULL");
+        if (v[1].null && absent_on_null) return Value();
+        std::string member = v[0].s;
+        member += '\0';
+        appendJson(member, v[1], value_type);
+        return Value::ofString(std::move(member));
       }, false);
     } else {
       EDDY_ASSIGN_OR_RETURN(arg, expr(*c.args[0], scope));
@@ -2968,6 +2994,12 @@ class Planner {
       case AggKind::kArrayAgg:
         call.type = LogicalType::array(arg->type().plain());
         call.ignore_nulls = c.ignore_nulls;
+        break;
+      case AggKind::kJsonArrayAgg:
+      case AggKind::kJsonObjectAgg:
+        // An object's absent members are NULL arguments (see above): always skipped.
+        call.ignore_nulls = call.kind == AggKind::kJsonObjectAgg || c.ignore_nulls;
+        call.type = LogicalType::string().notNull();
         break;
       case AggKind::kLag: {
         // LAG(x [, offset [, default]]): a constant offset (1) and default (NULL).
