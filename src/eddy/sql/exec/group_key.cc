@@ -11,7 +11,7 @@ void appendVarint(std::string& out, uint64_t v) {
 
 uint64_t readVarint(std::string_view in, size_t& p) {
   uint64_t v = 0;
-  for (int shift = 0; p < in.size(); shift += 7) {
+  for (int shift = 0; p < in.size() && shift < 64; shift += 7) {
     const auto byte = static_cast<unsigned char>(in[p++]);
     v |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if (byte < 0x80) break;
