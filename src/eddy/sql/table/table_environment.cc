@@ -1213,10 +1213,6 @@ int parallelismOf(const std::map<std::string, std::string>& config) {
   return p > 0 ? p : 1;
 }
 
-}  // namespace
-
-namespace {
-
 // The query's columns as the sink takes them: a ROW value going into a ROW column (which
 // a table keeps as its `row.field` columns) spread over its fields, by position as
 // Flink matches them; every other column as it is.
