@@ -38,6 +38,8 @@ double num(const Value& v, const LogicalType& t);
 
 /// Registers ARRAY and MAP constructors, element access and functions (collection_functions.cc).
 void registerCollectionFunctions();
+/// Registers JSON_VALUE, JSON_QUERY and JSON_EXISTS (json_path_functions.cc).
+void registerJsonPathFunctions();
 /// Registers Flink 2's string functions (BTRIM, STARTSWITH, TRANSLATE, PRINTF,
 /// REGEXP_COUNT, ...), JSON_QUOTE / JSON_UNQUOTE and the hyperbolic functions
 /// (extra_functions.cc).
