@@ -133,6 +133,8 @@ std::string printf(const std::string& format, const std::vector<Value>& v, const
     auto digits = [&] {
       const size_t from = j;
       while (j < format.size() && std::isdigit(static_cast<unsigned char>(format[j]))) ++j;
+      // An index, width or precision past 9999 is a mistake, not a request for gigabytes.
+      if (j - from > 4) throw EvalError("PRINTF: the number in '" + format.substr(i, j - i) + "' is too large");
       return format.substr(from, j - from);
     };
     std::string number = digits();
