@@ -80,8 +80,11 @@ std::string formatOne(char conv, const std::string& flags, int width, int precis
       body = has(',') ? grouped(buf) : buf;
       body = (negative ? "-" : has('+') ? "+" : has(' ') ? " " : "") + body;
     } else {
-      // Java prints a negative number's two's complement in hex and octal.
-      std::snprintf(buf, sizeof buf, lower == 'x' ? "%llx" : "%llo", static_cast<unsigned long long>(v.i));
+      // Java prints a negative number's two's complement in hex and octal, as wide as its
+      // type (an INT is a Java Integer: 32 bits).
+      const int bits = t.id == TypeId::kTinyInt ? 8 : t.id == TypeId::kSmallInt ? 16 : t.id == TypeId::kInt ? 32 : 64;
+      const uint64_t word = bits == 64 ? static_cast<uint64_t>(v.i) : static_cast<uint64_t>(v.i) & ((uint64_t{1} << bits) - 1);
+      std::snprintf(buf, sizeof buf, lower == 'x' ? "%llx" : "%llo", static_cast<unsigned long long>(word));
       body = buf;
     }
   } else if (lower == 'f' || lower == 'e' || lower == 'g') {
