@@ -1143,7 +1143,10 @@ class Parser {
         if (neg) left = call1("NOT", pos, std::move(left));
         continue;
       }
-      if (acceptKeyword("LIKE")) {
+      // s [NOT] LIKE p [ESCAPE c] and s [NOT] SIMILAR TO p [ESCAPE c].
+      const bool like = acceptKeyword("LIKE");
+      if (like || acceptKeyword("SIMILAR")) {
+        if (!like) EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
         EDDY_ASSIGN_OR_RETURN(ExprPtr pattern, additive());
         std::vector<ExprPtr> args;
         args.push_back(std::move(left));
@@ -1152,21 +1155,7 @@ class Parser {
           EDDY_ASSIGN_OR_RETURN(ExprPtr esc, additive());
           args.push_back(std::move(esc));
         }
-        left = call("LIKE", pos, std::move(args));
-        if (neg) left = call1("NOT", pos, std::move(left));
-        continue;
-      }
-      if (acceptKeyword("SIMILAR")) {
-        EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
-        EDDY_ASSIGN_OR_RETURN(ExprPtr pattern, additive());
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(pattern));
-        if (acceptKeyword("ESCAPE")) {
-          EDDY_ASSIGN_OR_RETURN(ExprPtr esc, additive());
-          args.push_back(std::move(esc));
-        }
-        left = call("SIMILAR TO", pos, std::move(args));
+        left = call(like ? "LIKE" : "SIMILAR TO", pos, std::move(args));
         if (neg) left = call1("NOT", pos, std::move(left));
         continue;
       }
