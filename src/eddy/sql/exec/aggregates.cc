@@ -89,6 +89,24 @@ Value decodeOrdered(const std::string& s, const LogicalType& t) {
 
 namespace {
 
+// Changes `key`'s multiplicity in a DISTINCT set `m` by `delta` (a key goes at zero; a
+// retraction of a key not there is ignored); true when the key appeared or vanished.
+template <typename Map, typename Key>
+bool addMultiplicity(Map& m, const Key& key, int64_t delta) {
+  if (delta > 0) {
+    int64_t& n = m.tryEmplace(key);
+    const bool appeared = n == 0;
+    n += delta;
+    return appeared;
+  }
+  int64_t* n = m.find(key);
+  if (n == nullptr) return false;
+  *n += delta;
+  if (*n > 0) return false;
+  m.erase(key);
+  return true;
+}
+
 double toDouble(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
   double d = static_cast<double>(v.i);
@@ -145,25 +163,14 @@ void Accumulator::forEachDistinct(const std::function<void(const std::string&, i
 }
 
 void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
-  auto add = [n](auto& map, const auto& key) {
-    int64_t& mine = map.tryEmplace(key);
-    mine += n;
-    if (mine == 0) map.erase(key);
-  };
   if (distinctByBits()) {
-    add(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)));
+    addMultiplicity(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)), n);
   } else {
-    add(distinct_, e);
+    addMultiplicity(distinct_, e, n);
   }
 }
 
-bool Accumulator::addToDistinct(const std::string& key, int sign) {
-  if (sign > 0) return distinct_.tryEmplace(key)++ == 0;
-  int64_t* n = distinct_.find(key);
-  if (n == nullptr || --*n != 0) return false;
-  distinct_.erase(key);
-  return true;
-}
+bool Accumulator::addToDistinct(const std::string& key, int sign) { return addMultiplicity(distinct_, key, sign); }
 
 bool Accumulator::addToMultiset(std::string key, int sign) {
   if (sign > 0) return values_[std::move(key)]++ == 0;
@@ -218,20 +225,9 @@ void Accumulator::add(const Value& v, int sign) {
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
     // Counts distinct values; result() replays them.
-    if (distinctByBits()) {
-      const uint64_t bits = bitsOf(v);
-      bool changed;
-      if (sign > 0) {
-        changed = distinct_numbers_.tryEmplace(bits)++ == 0;
-      } else {
-        int64_t* n = distinct_numbers_.find(bits);
-        changed = n != nullptr && --*n == 0;
-        if (changed) distinct_numbers_.erase(bits);
-      }
-      if (changed) count_ += sign;
-    } else if (addToDistinct(encodeOrdered(v, t), sign)) {
-      count_ += sign;
-    }
+    const bool changed = distinctByBits() ? addMultiplicity(distinct_numbers_, bitsOf(v), sign)
+                                          : addToDistinct(encodeOrdered(v, t), sign);
+    if (changed) count_ += sign;
     return;
   }
   count_ += sign;
