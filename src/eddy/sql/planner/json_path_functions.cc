@@ -49,14 +49,15 @@ const nlohmann::json* jsonPath(const nlohmann::json& doc, const std::string& pat
 // What a JSON path finds in a text, as SQL/JSON tells them apart: the text is not JSON
 // or the path is malformed (an error), nothing is there (empty: also a JSON null), or
 // a value. `strict $...` makes a path that finds nothing an error; `lax $...` is the
-// default.
+// default. A JSON null found is empty for JSON_VALUE and JSON_QUERY (`null_is_empty`),
+// a value for JSON_EXISTS.
 struct JsonFound {
   enum class What { kError, kEmpty, kValue } what = What::kEmpty;
   std::string error;
   nlohmann::json value;
 };
 
-JsonFound findJson(const std::string& text, std::string path) {
+JsonFound findJson(const std::string& text, std::string path, bool null_is_empty = true) {
   JsonFound f;
   bool strict = false;
   if (path.rfind("strict ", 0) == 0) {
@@ -77,7 +78,7 @@ JsonFound findJson(const std::string& text, std::string path) {
     return f;
   }
   const nlohmann::json* at = jsonPath(doc, path);
-  if (at == nullptr || at->is_null()) {
+  if (at == nullptr || (null_is_empty && at->is_null())) {
     f.what = strict && at == nullptr ? JsonFound::What::kError : JsonFound::What::kEmpty;
     if (strict) f.error = "no value at '" + path + "' (strict mode)";
     return f;
@@ -198,16 +199,9 @@ void registerJsonPathFunctions() {
     EDDY_ASSIGN_OR_RETURN(std::string on_error, choiceOf(n, args, 2, pos));
     args.resize(2);
     return row(n, LogicalType::boolean(), std::move(args), [on_error](const std::vector<Value>& v) {
-      std::string path = v[1].s;
-      if (path.rfind("lax ", 0) == 0) path = path.substr(4);
-      const bool strict = path.rfind("strict ", 0) == 0;
-      if (strict) path = path.substr(7);
-      nlohmann::json doc = nlohmann::json::parse(v[0].s, nullptr, false);
-      if (!doc.is_discarded() && !path.empty() && path[0] == '$') {
-        const bool found = jsonPath(doc, path) != nullptr;
-        if (found || !strict) return Value::ofBool(found);
-      }
-      if (on_error == "ERROR") throw EvalError("JSON_EXISTS: not JSON or no value at '" + v[1].s + "' (strict mode)");
+      const JsonFound f = findJson(v[0].s, v[1].s, /*null_is_empty=*/false);
+      if (f.what != JsonFound::What::kError) return Value::ofBool(f.what == JsonFound::What::kValue);
+      if (on_error == "ERROR") throw EvalError("JSON_EXISTS: " + f.error);
       if (on_error == "UNKNOWN") return Value();
       return Value::ofBool(on_error == "TRUE");
     });
