@@ -83,6 +83,8 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
   Side& me = sides_[side];
   Side& other = sides_[1 - side];
   const Column& time = in.columns[static_cast<size_t>(me.time)];
+  // The watermark does not move within a batch; a processing-time batch arrives at once.
+  const int64_t now = operatorTime();
   std::string key, bytes;
   for (size_t r = 0; r < in.size(); ++r) {
     bool null_key = false;
@@ -96,13 +98,13 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
       joined_.emit(&in, r, side, nullptr, RowKind::kInsert);
       continue;
     }
-    const int64_t t = spec_.proctime ? operatorTime() : time.i64[r];
+    const int64_t t = spec_.proctime ? now : time.i64[r];
     const int64_t other_lower = t - other.relative_size;
     const int64_t other_upper = t + me.relative_size;
     bool joined = false;
     if (!null_key && other.expiration < other_upper) {
       // The other side may hold rows this one joins with; expired ones go on the way.
-      other.expiration = expirationTime(operatorTime(), other.relative_size);
+      other.expiration = expirationTime(now, other.relative_size);
       for (auto& [other_time, encoded] : sortedEntries(*other.cache)) {
         std::vector<CachedRow> rows = decodeRows(encoded);
         bool changed = false;
@@ -132,7 +134,7 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
         }
       }
     }
-    if (operatorTime() < other_upper) {
+    if (now < other_upper) {
       // Rows of the other side still to come may join with this one: keep it.
       encodeKey(in, r, me.all_columns, me.types, bytes);
       std::string rows = me.cache->get(t).value_or(std::string());
