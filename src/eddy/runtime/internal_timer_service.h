@@ -59,6 +59,22 @@ class InternalTimerService {
   void deleteProcessingTimeTimer(const N& ns, Timestamp time) {
     processing_.remove(time, backend_->getCurrentKey(), ns);
   }
+  /// A processing-time timer when `processing_time`, else an event-time one (operators
+  /// that run on either clock, such as SQL windows over PROCTIME()).
+  void registerTimer(bool processing_time, const N& ns, Timestamp time) {
+    if (processing_time) {
+      registerProcessingTimeTimer(ns, time);
+    } else {
+      registerEventTimeTimer(ns, time);
+    }
+  }
+  void deleteTimer(bool processing_time, const N& ns, Timestamp time) {
+    if (processing_time) {
+      deleteProcessingTimeTimer(ns, time);
+    } else {
+      deleteEventTimeTimer(ns, time);
+    }
+  }
 
   /// Fires every event-time timer with timestamp <= `time`.
   void advanceWatermark(Timestamp time) {

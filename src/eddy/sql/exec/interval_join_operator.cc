@@ -151,11 +151,7 @@ void IntervalJoinOperator::process(const RecordBatch& in, int side) {
 
 void IntervalJoinOperator::registerCleanup(int side, int64_t row_time) {
   const int64_t at = row_time + sides_[side].relative_size + min_cleanup_interval_ + 1;
-  if (spec_.proctime) {
-    timers_->registerProcessingTimeTimer(0, at);
-  } else {
-    timers_->registerEventTimeTimer(0, at);
-  }
+  timers_->registerTimer(spec_.proctime, 0, at);
   sides_[side].cleanup_timer->update(at);
 }
 

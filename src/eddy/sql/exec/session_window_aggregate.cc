@@ -71,10 +71,10 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
     }
     for (int64_t e : absorbed) {
       sessions_->remove(e);
-      if (e != end) deleteTimer(e);
+      if (e != end) timers_->deleteTimer(proctime_, e, windowFireTime(e, zone_.get()));
     }
     sessions_->put(end, start);
-    registerTimer(end);
+    timers_->registerTimer(proctime_, end, windowFireTime(end, zone_.get()));
     std::string stored(8, '\0');
     std::memcpy(stored.data(), &row_start, 8);
     encodeKey(in, r, keys_, key_types_, row);
@@ -82,22 +82,6 @@ void SessionWindowAggregateOperator::processElement(const runtime::StreamRecord<
     appendBytes(stored, row);
     appendBytes(stored, values);
     rows_->add(std::move(stored));
-  }
-}
-
-void SessionWindowAggregateOperator::registerTimer(int64_t end) {
-  if (proctime_) {
-    timers_->registerProcessingTimeTimer(end, windowFireTime(end, zone_.get()));
-  } else {
-    timers_->registerEventTimeTimer(end, windowFireTime(end, zone_.get()));
-  }
-}
-
-void SessionWindowAggregateOperator::deleteTimer(int64_t end) {
-  if (proctime_) {
-    timers_->deleteProcessingTimeTimer(end, windowFireTime(end, zone_.get()));
-  } else {
-    timers_->deleteEventTimeTimer(end, windowFireTime(end, zone_.get()));
   }
 }
 

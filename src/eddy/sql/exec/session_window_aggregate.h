@@ -62,8 +62,6 @@ class SessionWindowAggregateOperator final
  private:
   // Emits the current key's session ending at `end` (unless it merged into another).
   void fire(int64_t end);
-  void registerTimer(int64_t end);
-  void deleteTimer(int64_t end);
   void flush();
 
   // Plan.

@@ -119,11 +119,7 @@ class WindowAggregateOperator final
   }
   const WindowSpec& window() const { return slices_.window(); }
   void registerTimer(int64_t window_end) {
-    if (proctime_) {
-      timers_->registerProcessingTimeTimer(window_end, window().fireTime(window_end));
-    } else {
-      timers_->registerEventTimeTimer(window_end, window().fireTime(window_end));
-    }
+    timers_->registerTimer(proctime_, window_end, window().fireTime(window_end));
   }
   // A new slice of the current key: a timer for the first of its windows not yet fired
   // (later ones are registered as each fires, while the key has slices they share).
