@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "eddy/sql/parser/lexer.h"
@@ -1586,6 +1587,32 @@ class Parser {
     return e;
   }
 
+  // `NULL ON NULL` or `ABSENT ON NULL` (JSON constructors and aggregates): "NULL" or
+  // "ABSENT", nothing when the next words are not one of them.
+  Result<std::optional<std::string>> onNull() {
+    if (!(peek().isKeyword("NULL") || peek().isKeyword("ABSENT")) || !peek(1).isKeyword("ON")) {
+      return std::optional<std::string>();
+    }
+    std::string choice = upper(next().text);
+    ++i_;
+    EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
+    return std::optional<std::string>(std::move(choice));
+  }
+
+  // One member of a JSON object (`[KEY] k VALUE v`: the key, then the value) or element
+  // of an array (`v`), appended to `e`'s arguments.
+  Status jsonMember(Expr& e, bool object) {
+    if (object) {
+      acceptKeyword("KEY");
+      EDDY_ASSIGN_OR_RETURN(ExprPtr k, additive());
+      EDDY_RETURN_IF_ERROR(expectKeyword("VALUE"));
+      e.args.push_back(std::move(k));
+    }
+    EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
+    e.args.push_back(std::move(v));
+    return Status::ok();
+  }
+
   Result<ExprPtr> functionCall() {
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::kCall;
@@ -1640,21 +1667,13 @@ class Parser {
       const bool object = e->name == "JSON_OBJECT";
       e->args.push_back(stringExpr(object ? "NULL" : "ABSENT", e->pos));
       while (!peek().isSymbol(")")) {
-        if ((peek().isKeyword("NULL") || peek().isKeyword("ABSENT")) && peek(1).isKeyword("ON")) {
-          e->args[0]->text = upper(next().text);
-          i_ += 1;
-          EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
+        EDDY_ASSIGN_OR_RETURN(std::optional<std::string> on_null, onNull());
+        if (on_null) {
+          e->args[0]->text = *on_null;
           break;
         }
         if (!e->args.empty() && e->args.size() > 1) EDDY_RETURN_IF_ERROR(expectSymbol(","));
-        if (object) {
-          acceptKeyword("KEY");
-          EDDY_ASSIGN_OR_RETURN(ExprPtr k, additive());
-          EDDY_RETURN_IF_ERROR(expectKeyword("VALUE"));
-          e->args.push_back(std::move(k));
-        }
-        EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
-        e->args.push_back(std::move(v));
+        EDDY_RETURN_IF_ERROR(jsonMember(*e, object));
       }
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       return e;
@@ -1709,20 +1728,9 @@ class Parser {
       // and JSON_ARRAYAGG(v [NULL | ABSENT ON NULL]) (ABSENT ON NULL by default): ABSENT
       // as ignore_nulls.
       const bool object = e->name == "JSON_OBJECTAGG";
-      if (object) {
-        acceptKeyword("KEY");
-        EDDY_ASSIGN_OR_RETURN(ExprPtr k, additive());
-        EDDY_RETURN_IF_ERROR(expectKeyword("VALUE"));
-        e->args.push_back(std::move(k));
-      }
-      EDDY_ASSIGN_OR_RETURN(ExprPtr v, expr());
-      e->args.push_back(std::move(v));
-      e->ignore_nulls = !object;
-      if ((peek().isKeyword("NULL") || peek().isKeyword("ABSENT")) && peek(1).isKeyword("ON")) {
-        e->ignore_nulls = upper(next().text) == "ABSENT";
-        ++i_;
-        EDDY_RETURN_IF_ERROR(expectKeyword("NULL"));
-      }
+      EDDY_RETURN_IF_ERROR(jsonMember(*e, object));
+      EDDY_ASSIGN_OR_RETURN(std::optional<std::string> on_null, onNull());
+      e->ignore_nulls = on_null ? *on_null == "ABSENT" : !object;
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     } else if (acceptKeyword("DISTINCT")) {
       e->distinct = true;
