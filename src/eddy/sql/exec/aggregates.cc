@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/nested_value.h"
 
@@ -109,9 +110,8 @@ bool addMultiplicity(Map& m, const Key& key, int64_t delta) {
 
 double toDouble(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
-  double d = static_cast<double>(v.i);
-  if (t.id == TypeId::kDecimal) d /= std::pow(10.0, t.scale);
-  return d;
+  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
+  return static_cast<double>(v.i);
 }
 
 }  // namespace
@@ -238,15 +238,9 @@ void Accumulator::add(const Value& v, int sign) {
       if (t.storage() == Storage::kDouble) {
         dsum_ += sign * v.d;
       } else if (t.id == TypeId::kDecimal) {
-        // A DECIMAL sum past 64 bits is an error, not a wrapped value.
-        if (__builtin_add_overflow(isum_, sign > 0 ? v.i : -v.i, &isum_)) {
-          throw EvalError("DECIMAL overflow in " + call_->name + ": the sum needs more than the 18 digits Eddy " +
-                          "holds a DECIMAL in");
-        }
+        isum_ += sign > 0 ? unscaledOf(v, t) : -unscaledOf(v, t);  // Exact: result() checks the precision.
       } else {
-        // Wraps like Java's long arithmetic.
-        isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) +
-                                     static_cast<uint64_t>(static_cast<int64_t>(sign)) * static_cast<uint64_t>(v.i));
+        isum_ += sign > 0 ? v.i : -static_cast<Int128>(v.i);  // result() wraps it as Java's long.
       }
       break;
     case AggKind::kStddevPop:
@@ -373,26 +367,23 @@ Value Accumulator::result() const {
     case AggKind::kSum0:
       if (count_ == 0) {
         if (call_->kind == AggKind::kSum) return Value();
-        return t.storage() == Storage::kDouble ? Value::ofDouble(0) : Value::ofInt(0);
+        return t.storage() == Storage::kDouble ? Value::ofDouble(0) : t.id == TypeId::kDecimal ? decimalValue(0, call_->type) : Value::ofInt(0);
       }
       if (t.storage() == Storage::kDouble) return Value::ofDouble(dsum_);
+      if (t.id == TypeId::kDecimal) return decimalValue(isum_, call_->type);  // Past 38 digits: NULL, as Flink's.
       return Value::ofInt(call_->type.id == TypeId::kInt ? static_cast<int32_t>(isum_)
                           : call_->type.id == TypeId::kSmallInt ? static_cast<int16_t>(isum_)
                           : call_->type.id == TypeId::kTinyInt ? static_cast<int8_t>(isum_)
-                                                                : isum_);
+                                                                : static_cast<int64_t>(isum_));
     case AggKind::kAvg: {
       if (count_ == 0) return Value();
       if (t.storage() == Storage::kDouble) return Value::ofDouble(dsum_ / static_cast<double>(count_));
-      if (t.id == TypeId::kDecimal) {
-        // DECIMAL(38, max(6, s)): rescale then divide, rounding half up.
-        __int128 num = isum_;
-        for (int k = t.scale; k < call_->type.scale; ++k) num *= 10;
-        __int128 q = num / count_;
-        __int128 r = num % count_;
-        if (2 * (r < 0 ? -r : r) >= count_) q += num < 0 ? -1 : 1;
-        return Value::ofInt(static_cast<int64_t>(q));
+      if (t.id == TypeId::kDecimal) {  // DECIMAL(38, max(6, s)), rounding half up.
+        Int128 q = 0;
+        if (!divideDecimal(isum_, t.scale, count_, 0, call_->type.scale, &q)) return Value();
+        return decimalValue(q, call_->type);
       }
-      return Value::ofInt(isum_ / count_);  // Flink: AVG of an integer type is integer.
+      return Value::ofInt(static_cast<int64_t>(isum_) / count_);  // Flink: AVG of an integer type is integer.
     }
     case AggKind::kStddevPop:
     case AggKind::kStddevSamp:
@@ -483,7 +474,7 @@ void Accumulator::merge(const Accumulator& other) {
     return;
   }
   count_ += other.count_;
-  isum_ = static_cast<int64_t>(static_cast<uint64_t>(isum_) + static_cast<uint64_t>(other.isum_));
+  isum_ += other.isum_;
   dsum_ += other.dsum_;
   sumsq_ += other.sumsq_;
   switch (call_->kind) {
@@ -512,7 +503,8 @@ void Accumulator::merge(const Accumulator& other) {
 
 void Accumulator::write(DataOutputView& out) const {
   out.write<int64_t>(count_);
-  out.write<int64_t>(isum_);
+  out.write<int64_t>(static_cast<int64_t>(isum_));
+  out.write<int64_t>(static_cast<int64_t>(isum_ >> 64));
   out.write<double>(dsum_);
   out.write<double>(sumsq_);
   out.writeVarint(values_.size());
@@ -532,7 +524,10 @@ void Accumulator::write(DataOutputView& out) const {
 
 Status Accumulator::read(DataInputView& in) {
   EDDY_ASSIGN_OR_RETURN(count_, in.read<int64_t>());
-  EDDY_ASSIGN_OR_RETURN(isum_, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(int64_t sum_low, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(int64_t sum_high, in.read<int64_t>());
+  isum_ = static_cast<Int128>((static_cast<unsigned __int128>(static_cast<uint64_t>(sum_high)) << 64) |
+                              static_cast<uint64_t>(sum_low));
   EDDY_ASSIGN_OR_RETURN(dsum_, in.read<double>());
   EDDY_ASSIGN_OR_RETURN(sumsq_, in.read<double>());
   EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());

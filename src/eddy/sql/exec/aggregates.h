@@ -135,7 +135,8 @@ class Accumulator {
   void addToArray(const Value& v, int sign);
   const AggregateCall* call_;
   int64_t count_ = 0;   // Non-null values
-  int64_t isum_ = 0;
+  // Exact (a DECIMAL sum to 38 digits); an integer result wraps it as Java's long does.
+  __int128 isum_ = 0;
   double dsum_ = 0;
   double sumsq_ = 0;
   // Changes `key`'s multiplicity in the DISTINCT set by `sign`; true when the key

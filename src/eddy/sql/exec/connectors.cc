@@ -10,6 +10,7 @@
 #include "eddy/operators/source/file_source.h"
 #include "eddy/operators/source/rate_limiter.h"
 #include "eddy/sql/exec/connector_options.h"
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/nexmark.h"
 #include "eddy/sql/exec/partitioned_file_sink.h"
@@ -468,10 +469,7 @@ class DatagenReader final : public RowReader {
       Value v = Value::ofInt(g.start + emitted_);
       if (t.storage() == Storage::kDouble) v = Value::ofDouble(static_cast<double>(g.start + emitted_));
       if (t.isString()) v = Value::ofString(std::to_string(g.start + emitted_));
-      if (t.id == TypeId::kDecimal) {
-        v.i = (g.start + emitted_);
-        for (int s = 0; s < t.scale; ++s) v.i *= 10;
-      }
+      if (t.id == TypeId::kDecimal) v = decimalValue(static_cast<Int128>(g.start + emitted_) * powerOfTen128(t.scale), t);
       return v;
     }
     return random(g, t);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 
@@ -255,45 +256,7 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
     }
     return out_;
   }
-  if (type_.id == TypeId::kDecimal && (op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub || op_ == BinaryOp::kMul)) {
-    // A DECIMAL result past 64 bits is not wrapped: decimalResult says what it is. The
-    // first pass only notes whether any row overflowed, without a branch per row.
-    out_.i64.resize(n);
-    const int64_t* __restrict x_in = a.i64.data();
-    const int64_t* __restrict y_in = b.i64.data();
-    int64_t* __restrict r_out = out_.i64.data();
-    bool any = false;
-    switch (op_) {
-      case BinaryOp::kAdd:
-        for (size_t i = 0; i < n; ++i) any |= __builtin_add_overflow(x_in[i], y_in[i], &r_out[i]);
-        break;
-      case BinaryOp::kSub:
-        for (size_t i = 0; i < n; ++i) any |= __builtin_sub_overflow(x_in[i], y_in[i], &r_out[i]);
-        break;
-      default:
-        for (size_t i = 0; i < n; ++i) any |= __builtin_mul_overflow(x_in[i], y_in[i], &r_out[i]);
-        break;
-    }
-    if (!any) return out_;
-    for (size_t i = 0; i < n; ++i) {
-      int64_t r = 0;
-      const int64_t x = a.i64[i], y = b.i64[i];
-      const bool overflow = op_ == BinaryOp::kAdd   ? __builtin_add_overflow(x, y, &r)
-                            : op_ == BinaryOp::kSub ? __builtin_sub_overflow(x, y, &r)
-                                                    : __builtin_mul_overflow(x, y, &r);
-      if (!overflow || out_.null[i]) {
-        out_.i64[i] = overflow ? 0 : r;
-        continue;
-      }
-      const __int128 wide = op_ == BinaryOp::kAdd   ? static_cast<__int128>(x) + y
-                            : op_ == BinaryOp::kSub ? static_cast<__int128>(x) - y
-                                                    : static_cast<__int128>(x) * y;
-      const Value v = decimalResult(wide, type_, toString());
-      out_.i64[i] = v.i;
-      out_.null[i] = v.null;
-    }
-    return out_;
-  }
+  if (type_.id == TypeId::kDecimal) return evalDecimal(a, b, n);
   // int64: wraps like Java's long arithmetic; division by zero fails as in Flink.
   auto wrap = [](auto f) { return f; };
   switch (op_) {
@@ -331,6 +294,87 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
       }
       break;
     default: break;
+  }
+  return out_;
+}
+
+// DECIMAL arithmetic; the operands keep their own types (an integer counts as scale 0).
+// Both in int64 at the result's scale (the product's for *) into an int64 result: a
+// pass over the vectors with overflow flags, an overflowing row being past the result's
+// precision (NULL). Otherwise row by row: int64 operands exactly in 128 bits where the
+// result keeps their scale (as q1's `0.908 * price`), anything else by decimal.h.
+const Column& BinaryCall::evalDecimal(const Column& a, const Column& b, size_t n) {
+  const int sa = a_->type().scale, sb = b_->type().scale, s = type_.scale;
+  const bool narrow_in = a.storage == Storage::kInt64 && b.storage == Storage::kInt64;
+  const bool aligned = op_ == BinaryOp::kMul ? sa + sb == s : (op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub) && sa == s && sb == s;
+  if (narrow_in && aligned && out_.storage == Storage::kInt64) {
+    out_.i64.resize(n);
+    const int64_t* __restrict x_in = a.i64.data();
+    const int64_t* __restrict y_in = b.i64.data();
+    int64_t* __restrict r_out = out_.i64.data();
+    uint8_t* nulls = out_.null.data();
+    switch (op_) {
+      case BinaryOp::kAdd:
+        for (size_t i = 0; i < n; ++i) nulls[i] |= __builtin_add_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+      case BinaryOp::kSub:
+        for (size_t i = 0; i < n; ++i) nulls[i] |= __builtin_sub_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+      default:
+        for (size_t i = 0; i < n; ++i) nulls[i] |= __builtin_mul_overflow(x_in[i], y_in[i], &r_out[i]);
+        break;
+    }
+    return out_;
+  }
+  const bool add = op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub;
+  const bool in_128 = narrow_in && (add ? s == std::max(sa, sb) : op_ == BinaryOp::kMul && aligned);
+  // Each row's result (0 for NULL), written into a column of either width at once.
+  out_.i64.resize(out_.storage == Storage::kInt64 ? n : 0);
+  char* wide = out_.storage == Storage::kString ? out_.str.assignFixedWidth(n, kWideDecimalBytes) : nullptr;
+  auto put = [&](size_t r, Int128 v, bool ok) {
+    if (out_.null[r] || !ok || !fitsDecimalPrecision(v, type_.precision)) {  // Overflow: NULL, as Flink's.
+      out_.null[r] = 1;
+      v = 0;
+    }
+    if (wide) {
+      writeWideDecimal(v, wide + r * kWideDecimalBytes);
+    } else {
+      out_.i64[r] = static_cast<int64_t>(v);
+    }
+  };
+  if (in_128) {
+    const int64_t* x = a.i64.data();
+    const int64_t* y = b.i64.data();
+    const Int128 fa = add ? powerOfTen128(s - sa) : 1, fb = add ? powerOfTen128(s - sb) : 1;
+    switch (op_) {
+      case BinaryOp::kAdd:
+        for (size_t r = 0; r < n; ++r) put(r, x[r] * fa + y[r] * fb, true);
+        break;
+      case BinaryOp::kSub:
+        for (size_t r = 0; r < n; ++r) put(r, x[r] * fa - y[r] * fb, true);
+        break;
+      default:
+        for (size_t r = 0; r < n; ++r) put(r, static_cast<Int128>(x[r]) * y[r], true);
+        break;
+    }
+    return out_;
+  }
+  for (size_t r = 0; r < n; ++r) {
+    Int128 v = 0;
+    bool ok = true;
+    if (!out_.null[r]) {
+      const Int128 x = unscaledAt(a, r), y = unscaledAt(b, r);
+      switch (op_) {
+        case BinaryOp::kAdd: ok = addDecimal(x, sa, y, sb, s, &v); break;
+        case BinaryOp::kSub: ok = addDecimal(x, sa, -y, sb, s, &v); break;
+        case BinaryOp::kMul: ok = multiplyDecimal(x, sa, y, sb, s, &v); break;
+        default:
+          if (y == 0) throw EvalError("division by zero in " + toString());
+          ok = op_ == BinaryOp::kDiv ? divideDecimal(x, sa, y, sb, s, &v) : modDecimal(x, sa, y, sb, s, &v);
+          break;
+      }
+    }
+    put(r, v, ok);
   }
   return out_;
 }
@@ -519,19 +563,9 @@ std::string IsCall::toString() const {
 namespace {
 
 
-// Rescales a decimal's unscaled value, rounding half up as Java's BigDecimal HALF_UP.
-__int128 rescale(int64_t v, int from, int to) {
-  if (to >= from) return static_cast<__int128>(v) * powerOfTen(to - from);
-  int64_t div = powerOfTen(from - to);
-  int64_t q = v / div;
-  int64_t r = v % div;
-  if (2 * (r < 0 ? -r : r) >= div) q += v < 0 ? -1 : 1;
-  return q;
-}
-
 double asDouble(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / static_cast<double>(powerOfTen(t.scale));
+  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
   return static_cast<double>(v.i);
 }
 
@@ -614,9 +648,12 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
         if (*end != '\0') return fail(bad);
         return true;
       }
-      case TypeId::kDecimal:
-        if (!parseDecimal(trimmed, to.scale, out.i)) return fail(bad);
+      case TypeId::kDecimal: {
+        Int128 scaled = 0;
+        if (!parseDecimal(trimmed, to.scale, scaled)) return fail(bad);
+        out = decimalValue(scaled, to);  // Past its precision: NULL, as Flink's.
         return true;
+      }
       case TypeId::kDate:
         if (!parseDate(trimmed, out.i)) return fail(bad);
         return true;
@@ -636,6 +673,8 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     case TypeId::kBoolean:
       if (from.storage() == Storage::kDouble) {
         out.i = in.d != 0;
+      } else if (from.id == TypeId::kDecimal) {
+        out.i = unscaledOf(in, from) != 0;
       } else {
         out.i = in.i != 0;
       }
@@ -647,7 +686,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       if (from.storage() == Storage::kDouble) {
         out.i = truncateTo(to, static_cast<int64_t>(in.d));
       } else if (from.id == TypeId::kDecimal) {
-        out.i = truncateTo(to, in.i / powerOfTen(from.scale));
+        out.i = truncateTo(to, static_cast<int64_t>(unscaledOf(in, from) / powerOfTen128(from.scale)));
       } else {
         out.i = truncateTo(to, in.i);
       }
@@ -658,20 +697,19 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       if (to.id == TypeId::kFloat) out.d = static_cast<float>(out.d);
       return true;
     case TypeId::kDecimal: {
-      __int128 scaled = 0;
+      // As Flink's DecimalDataUtils: a DOUBLE goes through its shortest text
+      // (BigDecimal.valueOf), then everything rounds half up to the scale; past the
+      // precision (or NaN, infinite) the result is NULL.
+      Int128 scaled = 0;
+      bool ok = false;
       if (from.id == TypeId::kDecimal) {
-        scaled = rescale(in.i, from.scale, to.scale);
+        ok = rescaleDecimal(unscaledOf(in, from), from.scale, to.scale, &scaled);
       } else if (from.storage() == Storage::kDouble) {
-        const double d = std::round(in.d * static_cast<double>(powerOfTen(to.scale)));
-        if (!(std::fabs(d) < 1.7e38)) {  // Beyond any DECIMAL (or NaN): Flink's NULL.
-          out = Value();
-          return true;
-        }
-        scaled = static_cast<__int128>(d);
+        ok = std::isfinite(in.d) && parseDecimal(formatValue(in, LogicalType::doubleType()), to.scale, scaled);
       } else {
-        scaled = static_cast<__int128>(in.i) * powerOfTen(to.scale);
+        ok = rescaleDecimal(in.i, 0, to.scale, &scaled);
       }
-      out = decimalResult(scaled, to, "CAST to " + to.plain().withNullable(true).toString());
+      out = ok ? decimalValue(scaled, to) : Value();
       return true;
     }
     case TypeId::kDate:
@@ -771,19 +809,6 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
   return fail("cannot cast " + from.toString() + " to " + to.toString());
 }
 
-Value decimalResult(__int128 v, const LogicalType& t, const std::string& what) {
-  const __int128 magnitude = v < 0 ? -v : v;
-  if (t.precision <= 18) {
-    if (magnitude >= powerOfTen(t.precision)) return Value();  // More digits than the type has: NULL.
-    return Value::ofInt(static_cast<int64_t>(v));
-  }
-  if (magnitude > static_cast<__int128>(INT64_MAX)) {
-    throw EvalError("DECIMAL overflow in " + what + ": the " + t.plain().withNullable(true).toString() +
-                    " result needs more than the 18 digits Eddy holds a DECIMAL in");
-  }
-  return Value::ofInt(static_cast<int64_t>(v));
-}
-
 const Column& CastCall::eval(const RecordBatch& in) {
   const Column& a = arg_->eval(in);
   size_t n = in.size();
@@ -804,7 +829,7 @@ const Column& CastCall::eval(const RecordBatch& in) {
     out_ = a;
     return out_;
   }
-  if (from.isInteger() && type_.id == TypeId::kDecimal) {  // Scaled as castValue does.
+  if (from.isInteger() && type_.id == TypeId::kDecimal && !isWideDecimal(type_)) {  // Scaled as castValue does.
     const int64_t scale = powerOfTen(type_.scale);
     // Digits the integer part may have: below 10^limit the value fits.
     const int digits = type_.precision - type_.scale;
@@ -814,7 +839,7 @@ const Column& CastCall::eval(const RecordBatch& in) {
     for (size_t r = 0; r < n; ++r) {
       const int64_t x = a.i64[r];
       if ((x >= limit || x <= -limit) && !a.null[r]) {
-        const Value v = decimalResult(static_cast<__int128>(x) * scale, type_, "CAST to " + type_.plain().withNullable(true).toString());
+        const Value v = decimalValue(static_cast<Int128>(x) * scale, type_);
         out_.i64[r] = v.i;
         out_.null[r] = v.null;
         continue;

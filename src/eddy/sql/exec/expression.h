@@ -114,6 +114,7 @@ class BinaryCall final : public Expression {
   const Expression& right() const { return *b_; }
 
  private:
+  const Column& evalDecimal(const Column& a, const Column& b, size_t n);
   BinaryOp op_;
   ExprP a_, b_;
   Column out_{type_.storage()};
@@ -252,10 +253,5 @@ std::vector<ColumnEquality> columnEqualities(const Expression& filter);
 struct EvalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-/// A DECIMAL result `v` (unscaled) as a value of `t`: NULL when it has more digits than
-/// t's precision (Flink's overflow), and an EvalError naming `what` when t's precision
-/// is over 18 and `v` does not fit the 64 bits Eddy holds a DECIMAL in.
-Value decimalResult(__int128 v, const LogicalType& t, const std::string& what);
 
 }  // namespace eddy::sql

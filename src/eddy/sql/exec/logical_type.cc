@@ -14,6 +14,8 @@ Storage LogicalType::storage() const {
     case TypeId::kMap:
     case TypeId::kRow:
       return Storage::kString;
+    case TypeId::kDecimal:  // Past 18 digits: 16 order-preserving bytes (decimal.h).
+      return precision > 18 ? Storage::kString : Storage::kInt64;
     default:
       return Storage::kInt64;
   }

@@ -41,6 +41,14 @@ class StringVector {
     offsets_.reserve(rows + 1);
     data_.reserve(bytes);
   }
+  /// Becomes `rows` strings of `width` bytes each (zeros), whose bytes the caller then
+  /// writes: row i at data() + i * width.
+  char* assignFixedWidth(size_t rows, size_t width) {
+    offsets_.resize(rows + 1);
+    for (size_t i = 0; i <= rows; ++i) offsets_[i] = i * width;
+    data_.assign(rows * width, '\0');
+    return data_.data();
+  }
   /// The strings' bytes in all.
   size_t bytes() const { return data_.size(); }
   void pop_back() {

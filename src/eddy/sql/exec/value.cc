@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "eddy/core/number_format.h"
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 
@@ -184,65 +185,6 @@ std::string formatTimestamp(int64_t millis, int precision) {
   return formatDate(t.days) + " " + formatTime(t.ms_of_day, precision);
 }
 
-bool parseDecimal(std::string_view s, int scale, int64_t& scaled) {
-  s = trim(s);
-  if (s.empty()) return false;
-  bool neg = false;
-  size_t i = 0;
-  if (s[0] == '-' || s[0] == '+') {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  __int128 v = 0;
-  int frac_digits = -1;
-  bool any = false;
-  bool round_up = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.') {
-      if (frac_digits >= 0) return false;
-      frac_digits = 0;
-      continue;
-    }
-    if (c == 'e' || c == 'E') {
-      double d = std::strtod(std::string(s).c_str(), nullptr);
-      scaled = static_cast<int64_t>(std::llround(d * std::pow(10.0, scale)));
-      return true;
-    }
-    if (c < '0' || c > '9') return false;
-    any = true;
-    if (frac_digits >= 0) {
-      if (frac_digits == scale) {
-        if (frac_digits == scale && !round_up && c >= '5') round_up = true;
-        frac_digits = scale + 1;
-        continue;
-      }
-      if (frac_digits > scale) continue;
-      ++frac_digits;
-    }
-    v = v * 10 + (c - '0');
-  }
-  if (!any) return false;
-  int have = frac_digits < 0 ? 0 : std::min(frac_digits, scale);
-  for (int k = have; k < scale; ++k) v *= 10;
-  if (round_up) v += 1;
-  scaled = static_cast<int64_t>(neg ? -v : v);
-  return true;
-}
-
-std::string formatDecimal(int64_t scaled, int scale) {
-  bool neg = scaled < 0;
-  unsigned long long mag = neg ? 0ULL - static_cast<unsigned long long>(scaled) : static_cast<unsigned long long>(scaled);
-  std::string digits_str = std::to_string(mag);
-  if (scale > 0) {
-    if (digits_str.size() <= static_cast<size_t>(scale)) {
-      digits_str.insert(0, static_cast<size_t>(scale) - digits_str.size() + 1, '0');
-    }
-    digits_str.insert(digits_str.size() - static_cast<size_t>(scale), ".");
-  }
-  return neg ? "-" + digits_str : digits_str;
-}
-
 std::string formatForFile(const Value& v, const LogicalType& t) {
   if (v.null || (t.id != TypeId::kTime && !t.isTimestamp())) return formatValue(v, t);
   // Milliseconds, their trailing zeros dropped (Java's appendFraction(0, 9)).
@@ -263,7 +205,7 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kBigInt: return std::to_string(v.i);
     case TypeId::kFloat: return formatJavaFloat(static_cast<float>(v.d));
     case TypeId::kDouble: return formatJava(v.d);
-    case TypeId::kDecimal: return formatDecimal(v.i, t.scale);
+    case TypeId::kDecimal: return formatDecimal(unscaledOf(v, t), t.scale);
     case TypeId::kChar:
     case TypeId::kVarchar:
     case TypeId::kMultiset: return v.s;

@@ -82,10 +82,6 @@ bool parseTime(std::string_view s, int64_t& millis);
 std::string formatTimestamp(int64_t millis, int precision);
 std::string formatDate(int64_t days);
 std::string formatTime(int64_t millis, int precision);
-/// A decimal literal or field ("12.5", "-3") scaled to `scale` digits (rounding half
-/// up); false if not a number.
-bool parseDecimal(std::string_view s, int scale, int64_t& scaled);
-std::string formatDecimal(int64_t scaled, int scale);
 
 template <typename Types>
 std::string formatRow(const RecordBatch& b, size_t row, const Types& types) {

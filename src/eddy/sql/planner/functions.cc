@@ -2,6 +2,7 @@
 #include "eddy/sql/planner/function_registry.h"
 
 #include "eddy/core/time_zone.h"
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
@@ -39,6 +40,12 @@ int integerDigits(TypeId id) {
 LogicalType asDecimal(const LogicalType& t) {
   if (t.id == TypeId::kDecimal) return t;
   return LogicalType::decimal(integerDigits(t.id), 0);
+}
+// DECIMAL(precision, scale), or past 38 digits Flink's adjustPrecisionScale: the scale
+// gives way (down to 6 digits) so that the integer part keeps its digits.
+LogicalType flinkDecimal(int precision, int scale) {
+  if (precision <= 38) return LogicalType::decimal(precision, scale);
+  return LogicalType::decimal(38, std::max(38 - (precision - scale), std::min(scale, 6)));
 }
 
 }  // namespace
@@ -188,7 +195,7 @@ Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos)
 
 double num(const Value& v, const LogicalType& t) {
   if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return static_cast<double>(v.i) / std::pow(10.0, t.scale);
+  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
   return static_cast<double>(v.i);
 }
 
@@ -374,51 +381,25 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
   LogicalType common;
   commonType(a, b, &common);
   if (common.id == TypeId::kDecimal) {
+    // Flink's LogicalTypeMerging: the result type of each operation; the operands keep
+    // their own scales (an integer is a DECIMAL(n, 0)) and BinaryCall computes exactly.
     LogicalType da = asDecimal(a), db = asDecimal(b);
+    const int p1 = da.precision, s1 = da.scale, p2 = db.precision, s2 = db.scale;
+    LogicalType t;
     switch (op) {
       case BinaryOp::kAdd:
-      case BinaryOp::kSub: {
-        LogicalType t = LogicalType::decimal(std::min(38, common.precision + 1), common.scale).withNullable(nullable);
-        LogicalType in = LogicalType::decimal(common.precision, common.scale);
-        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), in), coerce(std::move(args[1]), in)));
-      }
-      case BinaryOp::kMul: {
-        LogicalType t = LogicalType::decimal(std::min(38, da.precision + db.precision), da.scale + db.scale)
-                            .withNullable(nullable);
-        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), da), coerce(std::move(args[1]), db)));
-      }
+      case BinaryOp::kSub:
+        t = flinkDecimal(std::max(p1 - s1, p2 - s2) + std::max(s1, s2) + 1, std::max(s1, s2));
+        break;
+      case BinaryOp::kMul: t = flinkDecimal(p1 + p2 + 1, s1 + s2); break;
       case BinaryOp::kDiv: {
-        // Flink: scale = max(6, s1 + p2 + 1), precision = p1 - s1 + s2 + scale, capped at 38.
-        int scale = std::max(6, da.scale + db.precision + 1);
-        int precision = da.precision - da.scale + db.scale + scale;
-        if (precision > 38) {
-          scale = std::max(6, scale - (precision - 38));
-          precision = 38;
-        }
-        LogicalType t = LogicalType::decimal(precision, scale).withNullable(nullable);
-        int s1 = da.scale, s2 = db.scale;
-        Args cargs;
-        cargs.push_back(coerce(std::move(args[0]), da));
-        cargs.push_back(coerce(std::move(args[1]), db));
-        return row("/", t, std::move(cargs), [s1, s2, scale, t](const std::vector<Value>& v) {
-          if (v[1].i == 0) throw EvalError("division by zero");
-          // a / 10^s1 / (b / 10^s2) * 10^scale = a * 10^(scale - s1 + s2) / b
-          __int128 num = v[0].i;
-          int shift = scale - s1 + s2;
-          for (int k = 0; k < shift; ++k) num *= 10;
-          __int128 q = num / v[1].i, r = num % v[1].i;
-          __int128 den = v[1].i < 0 ? -static_cast<__int128>(v[1].i) : v[1].i;
-          if (2 * (r < 0 ? -r : r) >= den) q += ((num < 0) != (v[1].i < 0)) ? -1 : 1;
-          return decimalResult(q, t, "a division");
-        });
+        const int scale = std::max(6, s1 + p2 + 1);
+        t = flinkDecimal(p1 - s1 + s2 + scale, scale);
+        break;
       }
-      case BinaryOp::kMod: {
-        LogicalType t = LogicalType::decimal(std::min(da.precision, db.precision), common.scale).withNullable(nullable);
-        LogicalType in = LogicalType::decimal(common.precision, common.scale);
-        return ExprP(std::make_unique<BinaryCall>(op, t, coerce(std::move(args[0]), in), coerce(std::move(args[1]), in)));
-      }
-      default: break;
+      default: t = flinkDecimal(std::min(p1 - s1, p2 - s2) + std::max(s1, s2), std::max(s1, s2)); break;
     }
+    return ExprP(std::make_unique<BinaryCall>(op, t.withNullable(nullable), std::move(args[0]), std::move(args[1])));
   }
   common.nullable = nullable;
   return ExprP(std::make_unique<BinaryCall>(op, common, coerce(std::move(args[0]), common), coerce(std::move(args[1]), common)));
@@ -479,6 +460,7 @@ void registerAll() {
     (void)n;
     return row("-", t.plain(), std::move(args), [t](const std::vector<Value>& v) {
       if (t.storage() == Storage::kDouble) return Value::ofDouble(-v[0].d);
+      if (t.id == TypeId::kDecimal) return decimalValue(-unscaledOf(v[0], t), t);
       return Value::ofInt(static_cast<int64_t>(0ULL - static_cast<uint64_t>(v[0].i)));
     });
   };
@@ -703,6 +685,10 @@ void registerAll() {
     LogicalType t = args[0]->type().plain();
     return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
       if (t.storage() == Storage::kDouble) return Value::ofDouble(std::fabs(v[0].d));
+      if (t.id == TypeId::kDecimal) {
+        const Int128 x = unscaledOf(v[0], t);
+        return decimalValue(x < 0 ? -x : x, t);
+      }
       return Value::ofInt(v[0].i < 0 ? -v[0].i : v[0].i);
     });
   };
@@ -714,14 +700,15 @@ void registerAll() {
       EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
       LogicalType t = args[0]->type().plain();
       LogicalType rt = t.id == TypeId::kDecimal ? LogicalType::decimal(std::max(1, t.precision - t.scale + (t.scale > 0 ? 1 : 0)), 0) : t;
-      return row(n, rt, std::move(args), [t, floor](const std::vector<Value>& v) {
+      return row(n, rt, std::move(args), [t, rt, floor](const std::vector<Value>& v) {
         if (t.storage() == Storage::kDouble) return Value::ofDouble(floor ? std::floor(v[0].d) : std::ceil(v[0].d));
         if (t.id != TypeId::kDecimal) return Value::ofInt(v[0].i);
-        int64_t p = powerOfTen(t.scale);
-        int64_t q = v[0].i / p, rem = v[0].i % p;
+        const Int128 x = unscaledOf(v[0], t), p = powerOfTen128(t.scale);
+        Int128 q = x / p;
+        const Int128 rem = x % p;
         if (floor && rem < 0) --q;
         if (!floor && rem > 0) ++q;
-        return Value::ofInt(q);
+        return decimalValue(q, rt);
       });
     };
   }
@@ -739,7 +726,10 @@ void registerAll() {
       bool round = n == "ROUND";
       LogicalType t = args[0]->type().plain();
       LogicalType rt = t;
-      if (t.id == TypeId::kDecimal) rt = LogicalType::decimal(std::max(1, t.precision - t.scale + std::max(0, digits) + 1), std::clamp(digits, 0, t.scale));
+      if (t.id == TypeId::kDecimal && digits < t.scale) {  // Flink's findRoundDecimalType.
+        rt = digits < 0 ? LogicalType::decimal(std::min(38, 1 + t.precision - t.scale), 0)
+                        : LogicalType::decimal(1 + t.precision - t.scale + digits, digits);
+      }
       return row(n, rt, std::move(args), [t, rt, digits, round](const std::vector<Value>& v) {
         if (t.storage() == Storage::kDouble) {
           double f = std::pow(10.0, digits);
@@ -747,13 +737,24 @@ void registerAll() {
           x = round ? (x < 0 ? -std::floor(-x + 0.5) : std::floor(x + 0.5)) : std::trunc(x);
           return Value::ofDouble(x / f);
         }
-        int scale = t.id == TypeId::kDecimal ? t.scale : 0;
-        if (digits >= scale) return Value::ofInt(v[0].i * powerOfTen(rt.scale - scale));
-        int64_t p = powerOfTen(scale - digits);
-        int64_t q = v[0].i / p, rem = v[0].i % p;
-        if (round && 2 * (rem < 0 ? -rem : rem) >= p) q += v[0].i < 0 ? -1 : 1;
-        if (digits < 0) return Value::ofInt(q * powerOfTen(-digits));
-        return Value::ofInt(q);  // The result's scale is `digits`.
+        if (t.id != TypeId::kDecimal) {
+          if (digits >= 0) return v[0];
+          if (-digits > 18) return Value::ofInt(0);
+          const int64_t p = powerOfTen(-digits);
+          int64_t q = v[0].i / p;
+          const int64_t rem = v[0].i % p;
+          if (round && 2 * (rem < 0 ? -rem : rem) >= p) q += v[0].i < 0 ? -1 : 1;
+          return Value::ofInt(q * p);
+        }
+        const Int128 x = unscaledOf(v[0], t);
+        if (digits >= t.scale) return v[0];  // Of type t.
+        if (t.scale - digits > kMaxDecimalPrecision) return decimalValue(0, rt);
+        const Int128 p = powerOfTen128(t.scale - digits);
+        Int128 q = x / p;
+        const Int128 rem = x % p;
+        if (round && 2 * (rem < 0 ? -rem : rem) >= p) q += x < 0 ? -1 : 1;
+        if (digits < 0) q *= powerOfTen128(-digits);  // The result's scale is 0.
+        return decimalValue(q, rt);  // The result's scale is max(digits, 0).
       });
     };
   }
@@ -783,8 +784,11 @@ void registerAll() {
     LogicalType t = args[0]->type().plain();
     return row(n, t, std::move(args), [t](const std::vector<Value>& v) {
       if (t.storage() == Storage::kDouble) return Value::ofDouble(v[0].d > 0 ? 1.0 : v[0].d < 0 ? -1.0 : 0.0);
-      int64_t s = v[0].i > 0 ? 1 : v[0].i < 0 ? -1 : 0;
-      return Value::ofInt(t.id == TypeId::kDecimal ? s * powerOfTen(t.scale) : s);
+      if (t.id == TypeId::kDecimal) {
+        const Int128 x = unscaledOf(v[0], t);
+        return decimalValue(x > 0 ? powerOfTen128(t.scale) : x < 0 ? -powerOfTen128(t.scale) : 0, t);
+      }
+      return Value::ofInt(v[0].i > 0 ? 1 : v[0].i < 0 ? -1 : 0);
     });
   };
   r["PI"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/unnest.h"
@@ -3200,9 +3201,10 @@ class Planner {
         long long v = std::strtoll(e.text.c_str(), &end, 10);
         if (errno != 0) {
           // Too big for BIGINT: a DECIMAL, as Flink does.
-          int64_t scaled;
-          if (e.text.size() > 19 || !parseDecimal(e.text, 0, scaled)) return sqlError(e.pos, "number out of range: " + e.text);
-          return ExprP(std::make_unique<Literal>(Value::ofInt(scaled), LogicalType::decimal(static_cast<int>(e.text.size()), 0).notNull(), e.text));
+          Int128 scaled;
+          if (!parseDecimal(e.text, 0, scaled)) return sqlError(e.pos, "number out of range: " + e.text);
+          const LogicalType t = LogicalType::decimal(static_cast<int>(e.text.size()), 0).notNull();
+          return ExprP(std::make_unique<Literal>(decimalValue(scaled, t), t, e.text));
         }
         LogicalType t = (v >= INT32_MIN && v <= INT32_MAX) ? LogicalType::integer() : LogicalType::bigint();
         return ExprP(std::make_unique<Literal>(Value::ofInt(v), t.notNull(), e.text));
@@ -3217,11 +3219,12 @@ class Planner {
         while (intpart.size() > 1 && intpart[0] == '0') intpart.erase(0, 1);
         int precision = static_cast<int>((intpart == "0" || intpart.empty() ? 0 : intpart.size())) + scale;
         precision = std::max(precision, 1);
-        int64_t scaled;
-        if (precision > 18 || !parseDecimal(e.text, scale, scaled)) {
+        Int128 scaled;
+        if (precision > kMaxDecimalPrecision || !parseDecimal(e.text, scale, scaled)) {
           return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
         }
-        return ExprP(std::make_unique<Literal>(Value::ofInt(scaled), LogicalType::decimal(precision, scale).notNull(), e.text));
+        const LogicalType t = LogicalType::decimal(precision, scale).notNull();
+        return ExprP(std::make_unique<Literal>(decimalValue(scaled, t), t, e.text));
       }
       case LT::kDouble:
         return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
@@ -3546,7 +3549,6 @@ Result<LogicalType> bindType(const ast::DataType& t) {
     int p = t.precision < 0 ? 10 : t.precision;
     int s = t.scale < 0 ? 0 : t.scale;
     if (p < 1 || p > 38 || s > p) return sqlError(t.pos, "invalid DECIMAL(" + std::to_string(p) + ", " + std::to_string(s) + ")");
-    if (p > 18) p = std::max(p, 18);  // Stored in 64 bits: values beyond 18 digits overflow.
     r = LogicalType::decimal(p, s);
   } else if (n == "STRING") {
     r = LogicalType::string();
