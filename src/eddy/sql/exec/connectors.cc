@@ -25,6 +25,49 @@ const LogicalType kString = LogicalType::string();
 
 // Parses one text field into a column of type `t`; `null_literal` (if any) is NULL,
 // and so is an empty field of a non-string type.
+// `line` with each number that a double cannot hold exactly (more than 15 digits and a
+// fraction, an exponent or more than 19 digits) in quotes: nlohmann::json would parse
+// it as a double, and a DECIMAL column reads its text, as Flink's json format reads
+// BigDecimal. A line without one comes back as it is.
+std::string quoteLongNumbers(std::string_view line) {
+  std::string out;
+  size_t copied = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    size_t end = i, digits = 0;
+    bool fraction = false;
+    for (; end < line.size(); ++end) {
+      const char d = line[end];
+      if (d >= '0' && d <= '9') {
+        ++digits;
+      } else if (d == '.' || d == 'e' || d == 'E') {
+        fraction = true;
+      } else if (d != '-' && d != '+') {
+        break;
+      }
+    }
+    if (digits > 15 && (fraction || digits > 19)) {
+      out.append(line.substr(copied, i - copied)).append("\"").append(line.substr(i, end - i)).append("\"");
+      copied = end;
+    }
+    i = end - 1;
+  }
+  if (copied == 0) return std::string(line);
+  out.append(line.substr(copied));
+  return out;
+}
+
 Status appendField(Column& col, std::string_view text, bool quoted, const LogicalType& t, const std::string& null_literal,
                    bool file = false) {
   if ((!quoted && !null_literal.empty() && text == null_literal) || (text.empty() && !t.isString())) {
@@ -289,7 +332,7 @@ class FileReader final : public RowReader {
   }
 
   Status parseJson(std::string_view line, RecordBatch& out) {
-    nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json doc = nlohmann::json::parse(quoteLongNumbers(line), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return Status::invalidArgument("not a JSON object");
     for (size_t c = 0; c < schema_.size(); ++c) {
       const nlohmann::json* it = jsonField(doc, schema_[c].name);

@@ -1165,21 +1165,19 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
   });
 }
 
-// A value as JSON: numbers and booleans as themselves, other values as strings, NULL as
-// null; `raw` text that is JSON already (a nested JSON_OBJECT / JSON_ARRAY) parsed.
-nlohmann::ordered_json toJson(const Value& v, const LogicalType& t, bool raw) {
-  if (v.null) return nullptr;
-  if (raw) return nlohmann::ordered_json::parse(v.s, nullptr, false);
-  if (t.id == TypeId::kBoolean) return v.i != 0;
-  if (t.isInteger()) return v.i;
-  if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return nlohmann::ordered_json::parse(formatValue(v, t), nullptr, false);
-  if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As a JSON array or object.
+// A value as JSON text: numbers (a DECIMAL with every digit) and booleans as
+// themselves, arrays and maps as JSON, other values as strings, NULL as null.
+std::string jsonText(const Value& v, const LogicalType& t) {
+  if (v.null) return "null";
+  if (t.id == TypeId::kBoolean) return v.i != 0 ? "true" : "false";
+  if (t.isInteger() || t.id == TypeId::kDecimal) return formatValue(v, t);
+  if (t.storage() == Storage::kDouble) return nlohmann::ordered_json(v.d).dump();
+  if (t.id == TypeId::kArray || t.id == TypeId::kMap) {
     std::string json;
     appendJson(json, v, t);
-    return nlohmann::ordered_json::parse(json, nullptr, false);
+    return json;
   }
-  return formatValue(v, t);
+  return nlohmann::ordered_json(formatValue(v, t)).dump();
 }
 
 // Whether an argument is itself JSON text made by JSON_OBJECT / JSON_ARRAY (nested as
@@ -1312,7 +1310,7 @@ void registerMoreFunctions() {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
     const LogicalType t = args[0]->type();
     return row(n, LogicalType::string(), std::move(args), [t](const std::vector<Value>& v) {
-      return Value::ofString(toJson(v[0], t, false).dump());
+      return Value::ofString(jsonText(v[0], t));
     });
   };
   // JSON_OBJECT('NULL' | 'ABSENT', k1, v1, ...) and JSON_ARRAY('NULL' | 'ABSENT', v...),
@@ -1331,20 +1329,31 @@ void registerMoreFunctions() {
         raw.push_back(isJsonConstructor(*args[i]));
       }
       args.erase(args.begin());
+      // Written as text so that a DECIMAL keeps its digits; a key given
+      // again takes the earlier one's place, as Jackson's ObjectNode.set.
       return row(n, LogicalType::string().notNull(), std::move(args), [object, absent, types, raw](const std::vector<Value>& v) {
-        nlohmann::ordered_json out = object ? nlohmann::ordered_json::object() : nlohmann::ordered_json::array();
+        std::vector<std::pair<std::string, std::string>> members;
         for (size_t i = 0; i < v.size(); i += object ? 2 : 1) {
           const size_t at = object ? i + 1 : i;
           if (v[at].null && absent) continue;
-          nlohmann::ordered_json value = toJson(v[at], types[at], raw[at]);
-          if (object) {
-            if (v[i].null) continue;  // A NULL key has no place: dropped.
-            out[v[i].s] = std::move(value);
+          if (object && v[i].null) continue;  // A NULL key has no place: dropped.
+          std::string value = raw[at] && !v[at].null ? v[at].s : jsonText(v[at], types[at]);
+          const std::string key = object ? nlohmann::ordered_json(v[i].s).dump() : std::string();
+          auto same = std::find_if(members.begin(), members.end(), [&](const auto& m) { return object && m.first == key; });
+          if (same != members.end()) {
+            same->second = std::move(value);
           } else {
-            out.push_back(std::move(value));
+            members.emplace_back(key, std::move(value));
           }
         }
-        return Value::ofString(out.dump());
+        std::string out(1, object ? '{' : '[');
+        for (size_t i = 0; i < members.size(); ++i) {
+          if (i > 0) out += ',';
+          if (object) out += members[i].first + ':';
+          out += members[i].second;
+        }
+        out += object ? '}' : ']';
+        return Value::ofString(std::move(out));
       }, false);
     };
   }

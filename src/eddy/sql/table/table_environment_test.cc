@@ -524,6 +524,38 @@ TEST(TableEnvironment, TheJsonFormatWritesAndReadsARowColumnAsANestedObject) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, WideDecimalsKeepEveryDigitThroughCsvAndJsonFiles) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_decimals_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"csv", "json"}) {
+    const std::string path = (dir / format).string();
+    Status st = env.executeScript(
+        "CREATE TABLE money_" + format + " (id INT, amt DECIMAL(38, 18), big DECIMAL(25, 0)) WITH ('connector' = "
+        "'filesystem', 'path' = '" + path + "', 'format' = '" + format + "');\n"
+        "INSERT INTO money_" + format + " VALUES (1, 12345678901234567890.123456789012345678, "
+        "1234567890123456789012345), (2, -0.000000000000000001, -5);");
+    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    // As Flink's formats write BigDecimal: every digit, a JSON number.
+    const std::string text = filesUnder(path);
+    const std::string expected = format == "json"
+                                     ? R"({"id":1,"amt":12345678901234567890.123456789012345678,"big":1234567890123456789012345})"
+                                     : "1,12345678901234567890.123456789012345678,1234567890123456789012345";
+    EXPECT_NE(text.find(expected), std::string::npos) << text;
+    out->take();
+    ASSERT_TRUE(env.executeSql("SELECT id, amt, big, JSON_OBJECT('a' VALUE amt) FROM money_" + format).isOk());
+    std::vector<std::string> rows = rowsOf(*out);
+    std::sort(rows.begin(), rows.end());
+    EXPECT_EQ(rows, (std::vector<std::string>{
+                        "+I[1, 12345678901234567890.123456789012345678, 1234567890123456789012345, "
+                        R"({"a":12345678901234567890.123456789012345678}])",
+                        R"(+I[2, -0.000000000000000001, -5, {"a":-0.000000000000000001}])"}))
+        << format;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
