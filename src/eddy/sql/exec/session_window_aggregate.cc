@@ -37,6 +37,30 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
   for (int c : value_cols_) value_types_.push_back(input_types[static_cast<size_t>(c)]);
 }
 
+std::unique_ptr<SessionWindowAggregateOperator> SessionWindowAggregateOperator::sessionRows(
+    std::vector<int> partition_keys, const std::vector<LogicalType>& types, std::shared_ptr<const TimeZone> zone,
+    bool proctime) {
+  const int width = static_cast<int>(types.size()) - 3;  // Then window_start, window_end, window_time.
+  auto op = std::make_unique<SessionWindowAggregateOperator>(std::vector<int>{}, std::move(partition_keys), width,
+                                                             width + 1, std::vector<AggregateCall>{}, types, types,
+                                                             std::move(zone), proctime);
+  op->rows_out_ = true;
+  for (int c = 0; c < width; ++c) {
+    op->value_cols_.push_back(c);
+    op->value_types_.push_back(types[static_cast<size_t>(c)]);
+  }
+  return op;
+}
+
+void SessionWindowAggregateOperator::emitRow(const std::vector<Value>& values, int64_t start, int64_t end) {
+  size_t c = 0;
+  for (const Value& v : values) appendValue(out_.columns[c++], v);
+  appendValue(out_.columns[c++], Value::ofInt(start));
+  appendValue(out_.columns[c++], Value::ofInt(end));
+  appendValue(out_.columns[c++], Value::ofInt(windowFireTime(end, zone_.get())));
+  out_.kinds.push_back(RowKind::kInsert);
+}
+
 void SessionWindowAggregateOperator::open() {
   openBackend(context());
   timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
@@ -104,6 +128,10 @@ void SessionWindowAggregateOperator::fire(int64_t end) {
     size_t p = 8;
     std::string group = readBytes(bytes, p);
     std::vector<Value> values = decodeKey(readBytes(bytes, p), value_types_);
+    if (rows_out_) {
+      emitRow(values, *start, end);
+      continue;
+    }
     auto it = groups.find(group);
     if (it == groups.end()) it = groups.emplace(group, freshAccumulators(aggs_)).first;
     // Input column c of the row is its stored value column.

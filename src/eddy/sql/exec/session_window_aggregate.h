@@ -28,6 +28,10 @@ namespace eddy::sql {
 /// quiesces processing-time timers then.
 /// Append-only in and out.
 /// Output: group key columns, window_start, window_end, window_time (end - 1), aggregates.
+/// As the SESSION window table function on its own (`sessionRows`; Flink's unaligned
+/// window table function, which window joins and window Top-N then read), it emits
+/// instead each row of a fired session in arrival order: the input's columns with
+/// window_start, window_end and window_time set to the session's.
 /// Thread: the task thread.
 class SessionWindowAggregateOperator final
     : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
@@ -38,6 +42,11 @@ class SessionWindowAggregateOperator final
                                  std::vector<AggregateCall> aggs, const std::vector<LogicalType>& input_types,
                                  std::vector<LogicalType> output_types, std::shared_ptr<const TimeZone> zone = nullptr,
                                  bool proctime = false);
+  /// The SESSION table function: rows of `types` (their last three columns the row's
+  /// own window_start, window_end, window_time) come out with their session's.
+  static std::unique_ptr<SessionWindowAggregateOperator> sessionRows(std::vector<int> partition_keys,
+                                                                     const std::vector<LogicalType>& types,
+                                                                     std::shared_ptr<const TimeZone> zone, bool proctime);
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -62,6 +71,8 @@ class SessionWindowAggregateOperator final
  private:
   // Emits the current key's session ending at `end` (unless it merged into another).
   void fire(int64_t end);
+  // Appends a fired session's row: its stored value columns, then the session's window.
+  void emitRow(const std::vector<Value>& values, int64_t start, int64_t end);
   void flush();
 
   // Plan.
@@ -73,6 +84,7 @@ class SessionWindowAggregateOperator final
   int end_col_;
   std::shared_ptr<const TimeZone> zone_;  // WindowSpec::zone: sessions on its wall clock.
   bool proctime_;
+  bool rows_out_ = false;  // sessionRows: the rows themselves, not aggregates.
   std::vector<AggregateCall> aggs_;
   // Per row of a session: its group key bytes, then these columns' bytes (the distinct
   // aggregate arguments and FILTER columns).

@@ -517,6 +517,35 @@ TEST(SqlOperators, ProcessingTimeSessionsMergeFireOnTheClockAndAreDroppedOpenAtT
   EXPECT_TRUE(lines(h).empty());
 }
 
+TEST(SqlOperators, SessionTableFunctionEmitsEachRowWithItsMergedSessionAcrossARestore) {
+  // Rows: key (the partition), value, then the row's own window: start, end (+ a 1000 ms
+  // gap), window_time; out come the rows with their session's window once it fires.
+  const std::vector<LogicalType> types{kBigint, kBigint, kBigint, kBigint, kBigint};
+  auto make = [&] { return SessionWindowAggregateOperator::sessionRows({0}, types, nullptr, /*proctime=*/false); };
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(make());
+    // Key 1: 0 and 800 merge into [0, 1800); key 2: [500, 1500).
+    h.as<SessionWindowAggregateOperator>().processElement(
+        {rows({{1, 5, 0, 1000, 999}, {2, 7, 500, 1500, 1499}, {1, 6, 800, 1800, 1799}}), 0});
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = std::move(*snap);
+  }
+  Harness h(make(), 0, 1, {snapshot});
+  auto& op = h.as<SessionWindowAggregateOperator>();
+  op.processWatermark(runtime::Watermark{1498});
+  EXPECT_TRUE(lines(h).empty());
+  op.processWatermark(runtime::Watermark{1499});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 7, 500, 1500, 1499]"}));
+  // Key 1's session grows to [0, 2500) before it fires; a row of key 2 whose own window
+  // ended before the watermark is late and dropped.
+  op.processElement({rows({{1, 9, 1500, 2500, 2499}, {2, 3, 100, 1100, 1099}}), 0});
+  op.processWatermark(runtime::Watermark{kMaxTimestamp});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 5, 0, 2500, 2499]", "+I[1, 6, 0, 2500, 2499]",
+                                                "+I[1, 9, 0, 2500, 2499]"}));
+}
+
 TEST(SqlOperators, WindowRankEmitsEachWindowsTopRowsOnceWhenItFires) {
   // Top 2 by column 0 descending per window; column 1 is the window end.
   RankSpec spec;

@@ -127,6 +127,11 @@ struct PlanNode {
   // window's group keys); input columns for the TVF node, pre-projection columns for
   // the aggregate.
   std::vector<int> partition_keys;
+  // kWindowTableFunction over SESSION: the node's rows carry their merged session,
+  // each emitted once the session has closed (Flink's unaligned window table function);
+  // with per_row_windows each row keeps its own [ts, ts + gap) window instead, for a
+  // session window aggregation, which merges them itself.
+  bool per_row_windows = false;
 
   /// Flink-style plan text, one node per line, inputs indented.
   std::string explain(int indent = 0) const;

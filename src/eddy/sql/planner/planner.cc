@@ -2198,14 +2198,7 @@ class Planner {
     if (!overs.empty()) return overPlan(s, overs, input, scope);
     bool aggregate = !s.group_by.empty() || (s.having != nullptr);
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
-    if (!aggregate) {
-      const PlanNode* w = windowSource(*input);
-      if (w && w->window.kind == WindowSpec::Kind::kSession) {
-        return sqlError(s.pos, "the SESSION window table function is only supported in a window aggregation (GROUP BY "
-                               "window_start, window_end, ...)");
-      }
-      return project(s, input, scope, nullptr);
-    }
+    if (!aggregate) return project(s, input, scope, nullptr);
     return aggregatePlan(s, input, scope);
   }
 
@@ -2549,25 +2542,31 @@ class Planner {
     int start, end, time;
     const PlanNode* source = nullptr;  // The TVF or window aggregation: its window spec.
   };
-  static std::optional<WindowColumns> windowColumns(const PlanNode& p) {
+  // Session windows count unless `sessions` is false: a cascading aggregation would
+  // merge them again.
+  static std::optional<WindowColumns> windowColumns(const PlanNode& p, bool sessions = true) {
     std::optional<WindowColumns> in;
     switch (p.kind) {
       case PlanNode::Kind::kWindowTableFunction: {
         const int width = static_cast<int>(p.inputs[0]->schema.size());
         // Window Top-N fires on the watermark: event-time windows only.
-        if (p.window.kind == WindowSpec::Kind::kSession || !p.schema.back().type.rowtime) return std::nullopt;
+        if ((p.window.kind == WindowSpec::Kind::kSession && (!sessions || p.per_row_windows)) ||
+            !p.schema.back().type.rowtime) {
+          return std::nullopt;
+        }
         return WindowColumns{width, width + 1, p.time_col, &p};
       }
       case PlanNode::Kind::kWindowAggregate: {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
         const int k = static_cast<int>(p.keys.size());
-        if (p.window.kind == WindowSpec::Kind::kSession || !p.schema[static_cast<size_t>(k + 2)].type.rowtime) {
+        if ((p.window.kind == WindowSpec::Kind::kSession && !sessions) ||
+            !p.schema[static_cast<size_t>(k + 2)].type.rowtime) {
           return std::nullopt;
         }
         return WindowColumns{k, k + 1, k + 2, &p};
       }
       case PlanNode::Kind::kCalc: {
-        if (!(in = windowColumns(*p.inputs[0]))) return std::nullopt;
+        if (!(in = windowColumns(*p.inputs[0], sessions))) return std::nullopt;
         WindowColumns out{-1, -1, -1, in->source};
         for (size_t i = 0; i < p.projections.size(); ++i) {
           auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
@@ -2582,9 +2581,23 @@ class Planner {
       }
       case PlanNode::Kind::kRank:
         if (p.rank.window_end < 0) return std::nullopt;
-        return windowColumns(*p.inputs[0]);
+        return windowColumns(*p.inputs[0], sessions);
       default: return std::nullopt;
     }
+  }
+
+  // `input` with the SESSION window table function it reads through filters (if any)
+  // giving each row its own window: a session window aggregation merges them itself.
+  static PlanPtr perRowSessions(const PlanPtr& input) {
+    if (input->kind == PlanNode::Kind::kWindowTableFunction && input->window.kind == WindowSpec::Kind::kSession) {
+      auto copy = std::make_shared<PlanNode>(*input);
+      copy->per_row_windows = true;
+      return copy;
+    }
+    if (!windowSource(*input) || input->kind != PlanNode::Kind::kCalc) return input;
+    auto copy = std::make_shared<PlanNode>(*input);
+    copy->inputs[0] = perRowSessions(input->inputs[0]);
+    return copy;
   }
 
   static const PlanNode* windowSource(const PlanNode& input) {
@@ -2696,6 +2709,7 @@ class Planner {
     if (legacy) {
       EDDY_ASSIGN_OR_RETURN(input, legacyWindow(*legacy, input, scope));
     }
+    input = perRowSessions(input);
     // Collect the aggregate calls of SELECT and HAVING.
     std::vector<const Expr*> calls;
     std::function<Status(const Expr&)> collect = [&](const Expr& e) -> Status {
@@ -2724,7 +2738,7 @@ class Planner {
     // window_start and window_end aggregates per window again (Flink's cascading window
     // aggregation), with the same window.
     std::optional<WindowColumns> cascade;
-    if (!window && !legacy && (cascade = windowColumns(*input))) window = cascade->source;
+    if (!window && !legacy && (cascade = windowColumns(*input, /*sessions=*/false))) window = cascade->source;
     for (const auto& g : s.group_by) {
       if (g.get() == legacy) {
         // The group window stands for its window_start and window_end.

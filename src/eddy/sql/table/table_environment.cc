@@ -282,7 +282,18 @@ class Translator {
         auto op = in.transform<RecordBatch>("WindowTableFunction(window=[" + w.toString() + "])", [col, w] {
           return std::make_unique<WindowTableFunctionOperator>(col, w);
         });
-        return rowWise(in, op);
+        if (w.kind != WindowSpec::Kind::kSession || p->per_row_windows) return rowWise(in, op);
+        // Each row's own window, merged per partition key into sessions whose rows come
+        // out when they close.
+        Stream rows = rowWise(in, op);
+        auto partition = p->partition_keys;
+        auto types = typesOf(p->schema);
+        const bool proctime = p->schema.back().type.proctime;
+        auto merged = byKey(rows, partition, p->schema)
+                          .transform<RecordBatch>("SessionWindowTableFunction(window=[" + w.toString() + "])", [=] {
+                            return SessionWindowAggregateOperator::sessionRows(partition, types, w.zone, proctime);
+                          });
+        return keyedParallelism(merged, partition);
       }
       case PlanNode::Kind::kGroupAggregate:
       case PlanNode::Kind::kWindowAggregate: {
@@ -700,7 +711,13 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kOverAggregate: s += overName(p); break;
     case PlanNode::Kind::kCorrelate: s += correlateName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
-      s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "])";
+      s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "]";
+      if (p.window.kind == WindowSpec::Kind::kSession && !p.per_row_windows) {  // Merges the sessions itself.
+        std::string keys;
+        for (int k : p.partition_keys) keys += (keys.empty() ? "" : ", ") + p.inputs[0]->schema[static_cast<size_t>(k)].name;
+        s += ", emit=[merged sessions], partition keys=[" + keys + "]";
+      }
+      s += ")";
       break;
   }
   s += p.mode == ChangelogMode::kUpdates ? "  [changelog: I,UB,UA,D]\n" : "  [changelog: I]\n";
