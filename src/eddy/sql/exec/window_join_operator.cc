@@ -1,5 +1,7 @@
 #include "eddy/sql/exec/window_join_operator.h"
 
+#include <algorithm>
+
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/group_key.h"
 
@@ -61,6 +63,11 @@ void WindowJoinOperator::onEventTime(const runtime::InternalTimer<std::string, i
     one.kinds.assign(1, RowKind::kInsert);
     for (size_t c = 0; c < values.size(); ++c) appendValue(one.columns[c], values[c]);
     std::vector<bool> ok = joined_.accept(one, 0, 0, candidates);
+    if (spec_.semiOrAnti()) {  // The left row alone, once, as it has a match or none.
+      const bool any = std::find(ok.begin(), ok.end(), true) != ok.end();
+      if (any == (spec_.type == JoinType::kSemi)) joined_.emit(&one, 0, 0, nullptr, RowKind::kInsert);
+      continue;
+    }
     bool any = false;
     for (size_t i = 0; i < candidates.size(); ++i) {
       if (!ok[i]) continue;

@@ -21,8 +21,9 @@ struct WindowJoinSpec : JoinSpec {
 /// Flink's WindowJoinOperator: per key and window both sides' rows wait in state until
 /// the watermark passes the window's end - 1; then the window's rows are joined (pairs
 /// that pass the condition; for an outer side, each row that joined none padded with
-/// nulls), emitted once (+I), and the window forgotten. A row whose window has already
-/// fired is late and dropped. Append-only in and out.
+/// nulls), emitted once (+I), and the window forgotten; a semi (anti) join emits each
+/// left row that has a match (none), once. A row whose window has already fired is late
+/// and dropped. Append-only in and out.
 /// Thread: the task thread.
 class WindowJoinOperator final : public TimedJoinOperator {
  public:

@@ -1900,13 +1900,11 @@ class Planner {
       std::vector<const Expr*> residual;
       Scope inner;
       EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
-      if (!residual.empty()) {
-        if (anti && e.kind == Expr::Kind::kInQuery) {
-          return sqlError(e.pos, "NOT IN with a subquery correlated beyond equalities is not supported; write it as "
-                                 "NOT EXISTS");
-        }
-        EDDY_ASSIGN_OR_RETURN(input, residualSemiJoin(input, scope, std::move(needles), right, inner,
-                                                      std::move(values), residual, anti, e.pos));
+      const bool null_aware = anti && e.kind == Expr::Kind::kInQuery;  // NOT IN
+      EDDY_ASSIGN_OR_RETURN(std::optional<WindowMatch> window, windowMatch(input, right, needles, values, e.pos));
+      if (window || !residual.empty()) {  // A window semi- / anti-join, or conditions per pair.
+        EDDY_ASSIGN_OR_RETURN(input, residualSemiJoin(input, scope, std::move(needles), right, inner, std::move(values),
+                                                      residual, anti, null_aware, e.pos, window ? &*window : nullptr));
         continue;
       }
       EDDY_ASSIGN_OR_RETURN(input, subqueryJoin(input, std::move(needles), right, std::move(values), anti,
@@ -2074,6 +2072,17 @@ class Planner {
     return Status::ok();
   }
 
+  // NOT IN's match of columns `l` and `r` of a joined row: equal, or either NULL (so a
+  // NULL on either side keeps every row out, as SQL's NOT IN has it).
+  static ExprP nullAwareMatch(int l, const LogicalType& lt, int r, const LogicalType& rt) {
+    std::vector<ExprP> either;
+    either.push_back(std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(), std::make_unique<InputRef>(l, lt),
+                                                  std::make_unique<InputRef>(r, rt)));
+    either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(l, lt)));
+    either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(r, rt)));
+    return std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
+  }
+
   Result<PlanPtr> markJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
                            std::vector<ExprP> values, JoinType type, bool null_aware, Pos pos) {
     const bool outer = type == JoinType::kLeft;
@@ -2103,13 +2112,7 @@ class Planner {
       const LogicalType& lt = left->schema[static_cast<size_t>(width + i)].type;
       const LogicalType& rt = distinct->schema[static_cast<size_t>(i)].type;
       if (i == 0 && null_aware && (lt.nullable || rt.nullable)) {
-        std::vector<ExprP> either;
-        either.push_back(std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(),
-                                                      std::make_unique<InputRef>(width, lt),
-                                                      std::make_unique<InputRef>(width + n, rt)));
-        either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(width, lt)));
-        either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(width + n, rt)));
-        join->filter = std::make_shared<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
+        join->filter = std::shared_ptr<const Expression>(nullAwareMatch(width, lt, width + n, rt));
         continue;
       }
       join->left_keys.push_back(width + i);
@@ -2118,14 +2121,24 @@ class Planner {
     return PlanPtr(join);
   }
 
+  // A window semi- or anti-join's windows: each side's window_end column, the windows'
+  // zone.
+  struct WindowMatch {
+    int left_end, right_end;
+    std::shared_ptr<const TimeZone> zone;
+  };
+
   // EXISTS / IN (and NOT EXISTS) whose subquery correlates beyond equalities (`WHERE
   // b.k = a.k AND b.v > a.v`): Flink's semi- or anti-join of `input` with the subquery's
   // rows, on the equalities' keys, with the other conditions (`residual`, over the
   // outer `scope` and the subquery's `inner` scope) checked per pair. `input`'s columns
   // come out.
+  // With `window` (windowMatch's), a window join: each left row comes out once, when
+  // its window fires.
   Result<PlanPtr> residualSemiJoin(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
                                    const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
-                                   const std::vector<const Expr*>& residual, bool anti, Pos pos) {
+                                   const std::vector<const Expr*>& residual, bool anti, bool null_aware, Pos pos,
+                                   const WindowMatch* window = nullptr) {
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(needles.size());
     const int right_width = static_cast<int>(right->schema.size());
@@ -2158,11 +2171,50 @@ class Planner {
     const bool inserts = input->mode == ChangelogMode::kInsertOnly && right->mode == ChangelogMode::kInsertOnly;
     join->mode = !anti && inserts ? ChangelogMode::kInsertOnly : ChangelogMode::kUpdates;
     for (int i = 0; i < n; ++i) {
+      const LogicalType& lt = left->schema[static_cast<size_t>(width + i)].type;
+      const LogicalType& rt = keyed->schema[static_cast<size_t>(right_width + i)].type;
+      if (i == 0 && null_aware && (lt.nullable || rt.nullable)) {  // NOT IN: not a key.
+        conds.push_back(nullAwareMatch(width, lt, width + n + right_width, rt));
+        continue;
+      }
       join->left_keys.push_back(width + i);
       join->right_keys.push_back(right_width + i);
     }
     join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    if (window) {  // keepColumns kept the window_end columns where they were.
+      join->strategy = PlanNode::JoinStrategy::kWindow;
+      join->left_time = window->left_end;
+      join->right_time = window->right_end;
+      join->window.zone = window->zone;
+      join->mode = ChangelogMode::kInsertOnly;
+    }
     return firstColumns(join, static_cast<size_t>(width));
+  }
+
+  // Whether a subquery match equates both sides' window_start and window_end (`EXISTS
+  // (SELECT ... FROM TABLE(TUMBLE(...)) r WHERE r.window_start = l.window_start AND
+  // r.window_end = l.window_end ...)`), as a window join needs.
+  Result<std::optional<WindowMatch>> windowMatch(const PlanPtr& input, const PlanPtr& right,
+                                              const std::vector<ExprP>& needles, const std::vector<ExprP>& values,
+                                              Pos pos) {
+    auto lw = windowColumns(*input);
+    auto rw = windowColumns(*right);
+    if (!lw || !rw) return std::optional<WindowMatch>();
+    auto column = [](const ExprP& e) {
+      auto* ref = dynamic_cast<const InputRef*>(e.get());
+      return ref ? ref->index() : -1;
+    };
+    bool start = false, end = false;
+    for (size_t i = 0; i < needles.size(); ++i) {
+      start = start || (column(needles[i]) == lw->start && column(values[i]) == rw->start);
+      end = end || (column(needles[i]) == lw->end && column(values[i]) == rw->end);
+    }
+    if (!start || !end) return std::optional<WindowMatch>();
+    if (lw->source->window.toString() != rw->source->window.toString()) {
+      return sqlError(pos, "a window join needs the same window on both inputs, not " + lw->source->window.toString() +
+                               " and " + rw->source->window.toString());
+    }
+    return std::optional<WindowMatch>(WindowMatch{lw->end, rw->end, lw->source->window.zone});
   }
 
   Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
