@@ -80,14 +80,14 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
     if (!utc.empty() && utc.back() == 'Z') utc.remove_suffix(1);
     int64_t ms = 0;
     if (!parseTimestamp(utc, ms)) {
-      return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": \"" + std::string(text) + "\"");
+      return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": \"" + std::string(text) + "\"");
     }
     appendValue(col, Value::ofInt(ms));
     return Status::ok();
   }
   if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As JSON: [1, 2], {"k": 1}.
     Result<std::string> nested = nestedFromJson(text, t);
-    if (!nested.isOk()) return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": " + nested.status().message());
+    if (!nested.isOk()) return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": " + nested.status().message());
     appendValue(col, Value::ofString(std::move(*nested)));
     return Status::ok();
   }
@@ -95,7 +95,7 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
   Value out;
   std::string error;
   if (!castValue(in, kString, t, out, &error)) {
-    return Status::invalidArgument("not a " + t.plain().withNullable(true).toString() + ": \"" + std::string(text) + "\"");
+    return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": \"" + std::string(text) + "\"");
   }
   appendValue(col, out);
   return Status::ok();

@@ -55,6 +55,11 @@ std::string rowText(const LogicalType& t, Part part) {
 
 }  // namespace
 
+std::string withArticle(const LogicalType& t) {
+  const std::string name = t.toString();
+  return (std::string("AEIOU").find(name[0]) == std::string::npos ? "a " : "an ") + name;
+}
+
 bool LogicalType::isInteger() const {
   return id == TypeId::kTinyInt || id == TypeId::kSmallInt || id == TypeId::kInt || id == TypeId::kBigInt;
 }

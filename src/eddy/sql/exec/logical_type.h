@@ -129,6 +129,9 @@ struct LogicalType {
   bool sameAs(const LogicalType& o) const;
 };
 
+/// `t` with its article, for messages: "an INT", "a DATE", "an ARRAY<INT>".
+std::string withArticle(const LogicalType& t);
+
 /// A field of a ROW type.
 struct RowFieldType {
   std::string name;

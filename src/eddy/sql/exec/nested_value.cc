@@ -122,7 +122,7 @@ Result<Value> fromJson(const nlohmann::ordered_json& j, const LogicalType& type,
   }
   if (j.is_array() || j.is_object()) {
     if (type.isString()) return Value::ofString(j.dump());  // Flink keeps nested JSON as its text.
-    return Status::invalidArgument(where + ": a JSON " + std::string(j.type_name()) + " is not a " + type.toString());
+    return Status::invalidArgument(where + ": a JSON " + std::string(j.type_name()) + " is not " + withArticle(type));
   }
   std::string text = j.is_string() ? j.get<std::string>() : j.is_boolean() ? (j.get<bool>() ? "true" : "false") : j.dump();
   Value out;
@@ -245,7 +245,7 @@ Result<std::string> nestedFromJson(std::string_view json, const LogicalType& typ
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(json, nullptr, false);
   if (j.is_discarded()) return Status::invalidArgument("not JSON: " + std::string(json));
   EDDY_ASSIGN_OR_RETURN(Value v, fromJson(j, type, "value"));
-  if (v.null) return Status::invalidArgument("null is not a " + type.toString());
+  if (v.null) return Status::invalidArgument("null is not " + withArticle(type));
   return v.s;
 }
 

@@ -123,7 +123,7 @@ void registerJsonPathFunctions() {
       LogicalType common;
       if (args[i]->type().id != TypeId::kNull && !commonType(args[i]->type(), type, &common) &&
           !args[i]->type().isString()) {
-        return argError(n, pos, "the DEFAULT value " + args[i]->type().toString() + " is not a " + type.toString());
+        return argError(n, pos, "the DEFAULT value " + args[i]->type().toString() + " is not " + withArticle(type));
       }
       args[i] = coerce(std::move(args[i]), type);
     }
@@ -141,7 +141,7 @@ void registerJsonPathFunctions() {
           std::string why;
           if (castValue(Value::ofString(text), LogicalType::string(), type, out, &why)) return out;
           f.what = JsonFound::What::kError;
-          f.error = "'" + text + "' is not a " + type.toString() + (why.empty() ? "" : ": " + why);
+          f.error = "'" + text + "' is not " + withArticle(type) + (why.empty() ? "" : ": " + why);
         }
       }
       const bool empty = f.what == JsonFound::What::kEmpty;

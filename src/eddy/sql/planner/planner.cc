@@ -3447,6 +3447,9 @@ class Planner {
     return ExprP(std::make_unique<CaseCall>(t.withNullable(nullable), std::move(args)));
   }
 
+  // Calls bound here rather than by a registered function.
+  inline static const std::set<std::string> kInlineCalls = {"AND", "OR", "NOT", "BETWEEN", "IN", "ROW", "ARRAY", "MAP"};
+
   template <typename Rec>
   Result<ExprP> call(const Expr& e, const Scope& scope, Rec rec) {
     const std::string& n = e.name;
@@ -3493,8 +3496,16 @@ class Planner {
     }
     std::vector<ExprP> args;
     for (const auto& a : e.args) {
-      EDDY_ASSIGN_OR_RETURN(ExprP b, rec(*a));
-      args.push_back(std::move(b));
+      Result<ExprP> b = rec(*a);
+      // A misspelled function is the error to report, not what its arguments lack.
+      if (!b.isOk() && !isScalarFunction(n) && !catalog_.functions.count(n) && std::isalpha(static_cast<unsigned char>(n[0])) &&
+          n.find(' ') == std::string::npos && !kInlineCalls.count(n)) {
+        std::vector<std::string> names = scalarFunctionNames();
+        for (const char* agg : {"COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "LISTAGG", "COLLECT"}) names.push_back(agg);
+        return sqlError(e.pos, "no function named '" + n + "'" + didYouMean(n, names));
+      }
+      if (!b.isOk()) return b.status();
+      args.push_back(std::move(*b));
     }
     if (n == "JSON_VALUE" && !e.type.name.empty()) {
       // RETURNING t: handed over as a NULL of type t after the parsed clauses.
