@@ -104,8 +104,9 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
 // ---- values: the golden tests' rows.
 class ValuesReader final : public RowReader {
  public:
-  ValuesReader(std::shared_ptr<const ValuesData> data, std::vector<LogicalType> types, size_t next)
-      : data_(std::move(data)), types_(std::move(types)), next_(next) {}
+  ValuesReader(std::shared_ptr<const ValuesData> data, std::vector<LogicalType> types, std::vector<bool> markers,
+               size_t next)
+      : data_(std::move(data)), types_(std::move(types)), markers_(std::move(markers)), next_(next) {}
   Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
     wm_.reset();
     int n = 0;
@@ -115,17 +116,23 @@ class ValuesReader final : public RowReader {
         wm_ = item.watermark;
         break;
       }
-      for (size_t c = 0; c < types_.size(); ++c) {
-        if (c < item.values.size()) {
-          appendValue(out.columns[c], item.values[c]);
+      // Field f of the row goes to column c; a ROW's null marker is no field (false).
+      for (size_t c = 0, f = 0; c < types_.size(); ++c) {
+        if (c < markers_.size() && markers_[c]) {
+          appendValue(out.columns[c], Value::ofBool(false));
           continue;
         }
-        if (c >= item.fields.size() || item.nulls[c]) {
+        const size_t field = f++;
+        if (field < item.values.size()) {
+          appendValue(out.columns[c], item.values[field]);
+          continue;
+        }
+        if (field >= item.fields.size() || item.nulls[field]) {
           out.columns[c].appendNull();
           continue;
         }
-        Status st = appendField(out.columns[c], item.fields[c], true, types_[c], "");
-        if (!st.isOk()) return Status::invalidArgument("values row " + std::to_string(next_) + ", column " + std::to_string(c + 1) + ": " + st.message());
+        Status st = appendField(out.columns[c], item.fields[field], true, types_[c], "");
+        if (!st.isOk()) return Status::invalidArgument("values row " + std::to_string(next_) + ", column " + std::to_string(field + 1) + ": " + st.message());
       }
       out.kinds.push_back(item.kind);
       ++n;
@@ -138,24 +145,29 @@ class ValuesReader final : public RowReader {
  private:
   std::shared_ptr<const ValuesData> data_;
   std::vector<LogicalType> types_;
+  std::vector<bool> markers_;  // Per column: a ROW's null marker (isRowNullMarker).
   size_t next_;
   std::optional<Timestamp> wm_;
 };
 
 class ValuesFactory final : public RowSourceFactory {
  public:
-  ValuesFactory(std::shared_ptr<const ValuesData> data, std::vector<LogicalType> types)
-      : data_(std::move(data)), types_(std::move(types)) {}
+  ValuesFactory(std::shared_ptr<const ValuesData> data, const Schema& physical)
+      : data_(std::move(data)), types_(typesOf(physical)) {
+    for (const auto& c : physical) markers_.push_back(isRowNullMarker(c.name));
+  }
   bool isBounded() const override { return true; }
   Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int, const Clock&) override {
     std::vector<std::unique_ptr<RowReader>> r;
-    if (subtask == 0) r.push_back(std::make_unique<ValuesReader>(data_, types_, 0));
+    if (subtask == 0) r.push_back(std::make_unique<ValuesReader>(data_, types_, markers_, 0));
     return r;
   }
   Result<std::vector<std::unique_ptr<RowReader>>> restore(const std::vector<operators::SplitState>& splits,
                                                            const Clock&) override {
     std::vector<std::unique_ptr<RowReader>> r;
-    for (const auto& s : splits) r.push_back(std::make_unique<ValuesReader>(data_, types_, std::stoull(s.position)));
+    for (const auto& s : splits) {
+      r.push_back(std::make_unique<ValuesReader>(data_, types_, markers_, std::stoull(s.position)));
+    }
     return r;
   }
   // The test connector reads any metadata key, as NULL (a row has no fields for it).
@@ -167,6 +179,7 @@ class ValuesFactory final : public RowSourceFactory {
  private:
   std::shared_ptr<const ValuesData> data_;
   std::vector<LogicalType> types_;
+  std::vector<bool> markers_;
 };
 
 // ---- filesystem: CSV (RFC 4180 quoting, no header) or JSON lines, one split per file.
@@ -201,6 +214,10 @@ class FileReader final : public RowReader {
       bool in_path = false;
       for (const auto& [col, v] : partition_) in_path = in_path || col == c;
       if (in_path) continue;
+      if (isRowNullMarker(schema[c].name)) {  // Not in the file: whether the row is there.
+        markers_.emplace_back(c, schema[c].name.substr(0, schema[c].name.size() - 1));
+        continue;
+      }
       schema_.push_back(schema[c]);
       out_column_.push_back(c);
     }
@@ -234,6 +251,9 @@ class FileReader final : public RowReader {
       if (line.empty()) continue;
       size_t before = out.size();
       Status st = format_.json ? parseJson(line, out) : parseCsv(line, out);
+      if (st.isOk() && !format_.json) {
+        for (const auto& [col, row] : markers_) appendValue(out.columns[col], Value::ofBool(false));
+      }
       if (!st.isOk()) {
         // Roll back the columns this row reached.
         for (Column& c : out.columns) {
@@ -346,6 +366,10 @@ class FileReader final : public RowReader {
       Status st = appendField(col, text, it->is_string(), schema_[c].type, "", true);
       if (!st.isOk()) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
     }
+    for (const auto& [col, row] : markers_) {  // A ROW missing or null is NULL, as Flink's json format reads it.
+      const nlohmann::json* it = jsonField(doc, row);
+      appendValue(out.columns[col], Value::ofBool(it == nullptr || it->is_null()));
+    }
     return Status::ok();
   }
 
@@ -353,6 +377,7 @@ class FileReader final : public RowReader {
   size_t width_;        // Physical columns of the table.
   Schema schema_;       // The file's: the physical columns but the partition ones ...
   std::vector<size_t> out_column_;  // ... and where each goes in the row.
+  std::vector<std::pair<size_t, std::string>> markers_;  // rowNullMarker columns: (column, its ROW).
   FileFormat format_;
   std::vector<std::string> metadata_keys_;
   PartitionValues partition_;
@@ -506,6 +531,7 @@ class DatagenReader final : public RowReader {
 
  private:
   Value generate(size_t c) {
+    if (isRowNullMarker(schema_[c].name)) return Value::ofBool(false);  // Rows are never NULL.
     const FieldGen& g = gens_[c];
     const LogicalType& t = schema_[c].type;
     if (g.sequence) {
@@ -723,7 +749,7 @@ Result<std::shared_ptr<RowSourceFactory>> createSourceFactory(const std::string&
   std::string connector = option(options, "connector");
   if (connector == "values") {
     if (values == nullptr) values = std::make_shared<ValuesData>();
-    return std::shared_ptr<RowSourceFactory>(std::make_shared<ValuesFactory>(values, typesOf(physical)));
+    return std::shared_ptr<RowSourceFactory>(std::make_shared<ValuesFactory>(values, physical));
   }
   if (connector == "filesystem") return filesystem(table, options, physical, partition_keys);
   if (connector == "datagen") return datagen(table, options, physical);

@@ -1,5 +1,7 @@
 #include "eddy/sql/exec/file_sink_format.h"
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "eddy/sql/exec/nested_value.h"
@@ -20,6 +22,45 @@ std::string csvField(const std::string& v, char delimiter) {
   return q + "\"";
 }
 
+// A JSON object written from a row's columns: a member is a column, or a ROW column's
+// nested object.
+struct JsonObject {
+  struct Member {
+    std::string key;  // `"name":`
+    int column = -1;  // A column's value, or ...
+    std::unique_ptr<JsonObject> object;  // ... a nested ROW's object.
+  };
+  std::vector<Member> members;
+  int marker = -1;  // A ROW's null marker column (true: write null).
+
+  // The member object `name`, added if it is not the last member.
+  JsonObject& child(const std::string& name) {
+    const std::string key = nlohmann::json(name).dump() + ":";
+    if (members.empty() || members.back().key != key || !members.back().object) {
+      members.push_back({key, -1, std::make_unique<JsonObject>()});
+    }
+    return *members.back().object;
+  }
+  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, std::string& out) const {
+    if (marker >= 0 && b.columns[static_cast<size_t>(marker)].i64[r] != 0) {
+      out += "null";
+      return;
+    }
+    out += '{';
+    for (size_t m = 0; m < members.size(); ++m) {
+      if (m > 0) out += ',';
+      out += members[m].key;
+      if (members[m].object) {
+        members[m].object->write(b, r, types, out);
+      } else {
+        const size_t c = static_cast<size_t>(members[m].column);
+        appendJson(out, valueAt(b.columns[c], r), types[c]);
+      }
+    }
+    out += '}';
+  }
+};
+
 }  // namespace
 
 Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o, const Schema& schema) {
@@ -34,12 +75,17 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
     char delimiter = d[0];
     std::string null_literal = option(o, "csv.null-literal");
     std::string array_delimiter = option(o, "csv.array-element-delimiter", ";");
-    return BatchEncoder([types, delimiter, null_literal, array_delimiter](const RecordBatch& b) {
+    std::vector<bool> markers;
+    for (const auto& c : schema) markers.push_back(isRowNullMarker(c.name));
+    return BatchEncoder([types, markers, delimiter, null_literal, array_delimiter](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
+        bool first = true;
         for (size_t c = 0; c < b.columns.size(); ++c) {
-          if (c > 0) out += delimiter;
+          if (markers[c]) continue;  // A ROW's fields are written; whether it is NULL is not.
+          if (!first) out += delimiter;
+          first = false;
           Value v = valueAt(b.columns[c], r);
           if (v.null) {
             out += null_literal;
@@ -58,43 +104,29 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
     });
   }
   if (format == "json") {
-    std::vector<std::string> names;
-    for (const auto& c : schema) names.push_back(c.name);
     // Written by hand rather than through a JSON value, so that a DECIMAL keeps its
-    // exact digits as a JSON number (Flink writes BigDecimal as a number).
-    // What goes before each column's value: a ROW column's fields (kept as columns
-    // `row.field`, one after the other) go into the row's nested object, opened before
-    // its first field and closed after its last.
-    std::vector<std::string> keys;
-    std::vector<std::string> open;  // The nested objects the previous column is in.
-    for (size_t c = 0; c < names.size(); ++c) {
-      std::vector<std::string> path;
-      for (size_t start = 0;;) {
-        const size_t dot = names[c].find('.', start);
-        path.push_back(names[c].substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
+    // exact digits as a JSON number (Flink writes BigDecimal as a number). A ROW
+    // column's fields (kept as columns `row.field`) go into the row's nested object,
+    // `null` where its null marker says the row is NULL.
+    auto root = std::make_shared<JsonObject>();
+    for (size_t c = 0; c < schema.size(); ++c) {
+      const std::string& name = schema[c].name;
+      JsonObject* at = root.get();
+      size_t start = 0;
+      for (size_t dot; (dot = name.find('.', start)) != std::string::npos; start = dot + 1) {
+        at = &at->child(name.substr(start, dot - start));
       }
-      size_t common = 0;
-      while (common < open.size() && common + 1 < path.size() && open[common] == path[common]) ++common;
-      std::string key(open.size() - common, '}');
-      if (c > 0) key += ',';
-      for (size_t i = common; i + 1 < path.size(); ++i) key += nlohmann::json(path[i]).dump() + ":{";
-      key += nlohmann::json(path.back()).dump() + ":";
-      keys.push_back(std::move(key));
-      open.assign(path.begin(), path.end() - 1);
+      if (start == name.size()) {
+        at->marker = static_cast<int>(c);  // `row.`: the ROW `at` is NULL.
+      } else {
+        at->members.push_back({nlohmann::json(name.substr(start)).dump() + ":", static_cast<int>(c), nullptr});
+      }
     }
-    const std::string end = std::string(open.size(), '}') + "}";
-    return BatchEncoder([types, keys, end](const RecordBatch& b) {
+    return BatchEncoder([types, root](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
-        out += '{';
-        for (size_t c = 0; c < b.columns.size(); ++c) {
-          out += keys[c];
-          appendJson(out, valueAt(b.columns[c], r), types[c]);
-        }
-        out += end;
+        root->write(b, r, types, out);
       }
       return out;
     });

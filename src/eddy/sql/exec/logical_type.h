@@ -132,6 +132,12 @@ struct LogicalType {
 /// `t` with its article, for messages: "an INT", "a DATE", "an ARRAY<INT>".
 std::string withArticle(const LogicalType& t);
 
+/// A table keeps a ROW column `row` as one column per field (`row.field`) and a BOOLEAN
+/// NOT NULL column `row.` (no query can name it: an identifier does not end in a dot),
+/// true where the row itself is NULL.
+inline std::string rowNullMarker(const std::string& row) { return row + "."; }
+inline bool isRowNullMarker(const std::string& column) { return !column.empty() && column.back() == '.'; }
+
 /// A field of a ROW type.
 struct RowFieldType {
   std::string name;

@@ -283,6 +283,7 @@ enum class Field {
   kPersonId, kPersonName, kPersonEmail, kPersonCard, kPersonCity, kPersonState, kPersonTime, kPersonExtra,
   kAuctionId, kItemName, kDescription, kInitialBid, kReserve, kAuctionTime, kExpires, kSeller, kCategory, kAuctionExtra,
   kBidAuction, kBidBidder, kBidPrice, kBidChannel, kBidUrl, kBidTime, kBidExtra,
+  kPersonNull, kAuctionNull, kBidNull,  // The ROW columns' null markers (rowNullMarker).
 };
 
 struct FieldInfo {
@@ -306,6 +307,8 @@ constexpr FieldInfo kFields[] = {
     {"bid.price", Field::kBidPrice, false},           {"bid.channel", Field::kBidChannel, true},
     {"bid.url", Field::kBidUrl, true},                {"bid.dateTime", Field::kBidTime, false},
     {"bid.extra", Field::kBidExtra, true},
+    {"person.", Field::kPersonNull, false},           {"auction.", Field::kAuctionNull, false},
+    {"bid.", Field::kBidNull, false},
 };
 
 constexpr bool fieldsInEnumOrder() {
@@ -319,6 +322,8 @@ static_assert(fieldsInEnumOrder(), "kFields is indexed by Field");
 bool isString(Field f) { return kFields[static_cast<size_t>(f)].is_string; }
 
 NexmarkEvent::Type ownerOf(Field f) {
+  if (f == Field::kPersonNull) return NexmarkEvent::kPerson;
+  if (f == Field::kAuctionNull) return NexmarkEvent::kAuction;
   if (f >= Field::kBidAuction) return NexmarkEvent::kBid;
   if (f >= Field::kAuctionId) return NexmarkEvent::kAuction;
   return NexmarkEvent::kPerson;
@@ -359,7 +364,9 @@ class NexmarkReader final : public RowReader {
         types_(types), subtask_(subtask), parallelism_(parallelism), emitted_(emitted) {
     for (size_t c = 0; c < fields_.size(); ++c) {
       if (!needed[c]) continue;
-      if (isString(fields_[c])) {
+      if (fields_[c] >= Field::kPersonNull) {
+        markers_.push_back({c, ownerOf(fields_[c])});
+      } else if (isString(fields_[c])) {
         strings_read_.push_back(c);
       } else {
         ints_.push_back(intColumn(c, fields_[c]));
@@ -406,6 +413,10 @@ class NexmarkReader final : public RowReader {
         w.nulls[rows] = !own;
       }
       for (size_t c : strings_read_) appendString(out.columns[c], fields_[c]);
+      for (const auto& [c, owner] : markers_) {  // A row of another event's type is NULL.
+        out.columns[c].i64.push_back(e.type != owner);
+        out.columns[c].null.push_back(0);
+      }
       ++rows;
     }
     for (const IntColumn& w : ints_) {
@@ -483,6 +494,7 @@ class NexmarkReader final : public RowReader {
   // The columns the query reads; the others stay empty.
   std::vector<IntColumn> ints_;
   std::vector<size_t> strings_read_;
+  std::vector<std::pair<size_t, int>> markers_;  // Null marker columns read: (column, the ROW's event type).
   unsigned types_;            // The event types it reads (kAllTypes: all).
   std::vector<size_t> last_bytes_;  // Per string column: its bytes in the last batch.
   int subtask_, parallelism_;

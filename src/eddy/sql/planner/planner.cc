@@ -2515,6 +2515,7 @@ class Planner {
           const Field& field = scope.fields[f];
           if (!q.empty() && field.qualifier != q) continue;
           if (q.empty() && field.hidden) continue;
+          if (isRowNullMarker(field.name)) continue;  // Read by the ROW column's value.
           any = true;
           const size_t dot = field.name.find('.');
           if (dot != std::string::npos && static_cast<int>(f) != input->rowtime) {
@@ -3714,7 +3715,17 @@ ExprP rowOfColumns(const Schema& columns, const std::string& prefix) {
     }
   }
   if (fields.empty()) return nullptr;
-  return namedRow(names, std::move(fields));
+  ExprP row = namedRow(names, std::move(fields));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name != rowNullMarker(prefix)) continue;
+    std::vector<ExprP> cases;  // CASE WHEN marker IS NOT TRUE THEN row END
+    cases.push_back(std::make_unique<IsCall>(IsCall::What::kNotTrue,
+                                             std::make_unique<InputRef>(static_cast<int>(i), columns[i].type)));
+    const LogicalType type = row->type().withNullable(true);
+    cases.push_back(std::move(row));
+    return std::make_unique<CaseCall>(type, std::move(cases));
+  }
+  return row;
 }
 
 namespace {
@@ -3727,6 +3738,7 @@ Status flattenColumn(const std::string& name, const ast::DataType& type, Schema&
     out.push_back({name, t});
     return Status::ok();
   }
+  out.push_back({rowNullMarker(name), LogicalType::boolean().notNull()});
   for (const auto& f : type.fields) EDDY_RETURN_IF_ERROR(flattenColumn(name + "." + f.name, *f.type, out));
   return Status::ok();
 }

@@ -53,7 +53,8 @@ Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const
 /// table keeps a ROW column as one column per field).
 bool isFieldOf(const std::string& column, const std::string& prefix);
 /// The ROW value of the ROW column `prefix` read from its field columns among
-/// `columns` (nested ROWs too, fields in column order); null when it has none.
+/// `columns` (nested ROWs too, fields in column order; NULL where its rowNullMarker
+/// column, if any, says so); null when it has none.
 ExprP rowOfColumns(const Schema& columns, const std::string& prefix);
 
 /// Parses a data type as written in DDL.

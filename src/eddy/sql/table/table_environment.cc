@@ -610,12 +610,34 @@ std::string primaryKeyName(const std::vector<std::string>& columns) {
   return "PK_" + std::to_string(list);
 }
 
+// A table's columns as declared, each with its index in `schema`: a ROW column (kept as
+// its null marker and its fields' columns) as one column of its ROW type, at its
+// marker's index.
+std::vector<std::pair<size_t, ColumnSchema>> declaredColumns(const Schema& schema) {
+  std::vector<std::pair<size_t, ColumnSchema>> out;
+  std::set<std::string> rows;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const std::string& name = schema[i].name;
+    const size_t dot = name.find('.');
+    if (isRowNullMarker(name) && dot == name.size() - 1) {
+      const std::string row = name.substr(0, dot);
+      rows.insert(row);
+      out.emplace_back(i, ColumnSchema{row, rowOfColumns(schema, row)->type()});
+      continue;
+    }
+    if (dot != std::string::npos && rows.count(name.substr(0, dot))) continue;  // In its ROW.
+    out.emplace_back(i, schema[i]);
+  }
+  return out;
+}
+
 // SHOW CREATE TABLE: the DDL as Flink's ShowCreateUtil writes it.
 std::string showCreateTable(const TableDef& t) {
   std::string s = "CREATE TABLE " + qualifiedIdentifier(t.name) + " (\n";
-  for (size_t i = 0; i < t.schema.size(); ++i) {
-    const ColumnSchema& c = t.schema[i];
-    s += (i ? ",\n  " : "  ") + escapeIdentifier(c.name) + " ";
+  bool first_column = true;
+  for (const auto& [i, c] : declaredColumns(t.schema)) {
+    s += (first_column ? "  " : ",\n  ") + escapeIdentifier(c.name) + " ";
+    first_column = false;
     if (i < t.computed.size() && t.computed[i]) {
       s += t.computed_text[i];
     } else {
@@ -1090,8 +1112,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
         return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
       }
       // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
-      for (size_t i = 0; i < schema.size(); ++i) {
-        const ColumnSchema& c = schema[i];
+      for (const auto& [i, c] : declaredColumns(schema)) {
         LogicalType plain = c.type.withNullable(true);
         bool is_pk = std::find(pk.begin(), pk.end(), c.name) != pk.end();
         std::string type = plain.toString();
@@ -1235,8 +1256,10 @@ int parallelismOf(const std::map<std::string, std::string>& config) {
 // Flink matches them; every other column as it is.
 Result<std::vector<ExprP>> sinkColumns(const PlanNode& plan, const Schema& sink, Pos pos) {
   std::vector<ExprP> columns;
-  // Appends the leaves of `value` (of ROW type `t`): nested ROWs field by field.
+  // Appends the columns of `value` (of ROW type `t`) as a table keeps them: whether it
+  // is NULL (its rowNullMarker), then its fields, nested ROWs alike.
   std::function<Status(ExprP, const LogicalType&)> spread = [&](ExprP value, const LogicalType& t) -> Status {
+    columns.push_back(std::make_unique<IsCall>(IsCall::What::kNull, value->clone()));
     for (const RowFieldType& f : *t.fields) {
       std::vector<ExprP> args;
       args.push_back(value->clone());
