@@ -5,6 +5,7 @@
 #include <map>
 
 #include "eddy/core/key_hash.h"
+#include "eddy/sql/exec/decimal.h"
 
 namespace eddy::sql {
 namespace {
@@ -207,18 +208,37 @@ Value hashCode(const std::vector<Value>& args, const LogicalType& type) {
   return Value::ofInt(KeyHash<std::string>()(encodeOrdered(v, type)) & 0x7fffffff);
 }
 
+// AVG(x) of the partial sums and counts the distinct split computes: as the AVG
+// accumulator gives it (an integer average of the wrapped BIGINT sum, a DECIMAL one
+// rounded half up), NULL over no rows.
+Value averageOf(const std::vector<Value>& v, const LogicalType& arg, const LogicalType& type) {
+  if (v[0].null || v[1].null || v[1].i == 0) return Value();
+  const int64_t count = v[1].i;
+  if (arg.storage() == Storage::kDouble) return Value::ofDouble(v[0].d / static_cast<double>(count));
+  if (arg.id == TypeId::kDecimal) {
+    Int128 q = 0;
+    if (!divideDecimal(unscaledOf(v[0], LogicalType::decimal(38, arg.scale)), arg.scale, count, 0, type.scale, &q)) {
+      return Value();
+    }
+    return decimalValue(q, type);
+  }
+  return Value::ofInt(v[0].i / count);
+}
+
 // GROUP BY k with DISTINCT aggregates of one argument x, as Flink's distinct split
 // (SplitAggregateRule): a partial aggregation grouped by k and MOD(HASH_CODE(x), buckets)
 // computes every aggregate per bucket (a hot key's distinct values spread over the
 // buckets' keyed state), and a final one per k sums the counts and sums and takes the
-// extreme of the extremes. COUNT, SUM, SUM0, MIN and MAX split; anything else keeps the
-// aggregation whole.
-PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets) {
+// extreme of the extremes; an AVG is split into a SUM and a COUNT, divided by a Calc
+// after the final aggregation. COUNT, SUM, SUM0, MIN, MAX and AVG split; anything
+// else keeps the aggregation whole. `*partial` is set to the partial aggregation's slot.
+PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets, PlanPtr** partial_slot) {
   if (agg.phase != PlanNode::AggPhase::kSingle || agg.split != PlanNode::SplitStage::kNone ||
       !agg.grouping_sets.empty()) {
     return nullptr;
   }
   int distinct_arg = -1;
+  bool any_avg = false;
   for (const auto& call : agg.aggs) {
     switch (call.kind) {
       case AggKind::kCount:
@@ -226,6 +246,7 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets) {
       case AggKind::kSum0:
       case AggKind::kMin:
       case AggKind::kMax: break;
+      case AggKind::kAvg: any_avg = true; break;
       default: return nullptr;
     }
     if (!call.distinct) continue;
@@ -257,24 +278,50 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets) {
       std::make_unique<Literal>(Value::ofInt(buckets), int_type, std::to_string(buckets))));
   bucketed->schema.push_back({"$bucket", int_type});
 
+  // The partial calls: each aggregate as it is, an AVG as a SUM (BIGINT for an integer
+  // argument, as the AVG accumulator sums) and a COUNT.
+  std::vector<AggregateCall> partial_calls;
+  for (const AggregateCall& call : agg.aggs) {
+    if (call.kind != AggKind::kAvg) {
+      partial_calls.push_back(call);
+      continue;
+    }
+    const std::string inside = call.name.substr(call.name.find('('));
+    AggregateCall sum = call, count = call;
+    sum.kind = AggKind::kSum;
+    sum.type = call.arg_type.id == TypeId::kDecimal ? LogicalType::decimal(38, call.arg_type.scale)
+               : call.arg_type.storage() == Storage::kDouble ? LogicalType::doubleType()
+                                                             : LogicalType::bigint();
+    sum.name = "SUM" + inside;
+    count.kind = AggKind::kCount;
+    count.type = LogicalType::bigint().notNull();
+    count.name = "COUNT" + inside;
+    partial_calls.push_back(std::move(sum));
+    partial_calls.push_back(std::move(count));
+  }
+
   const size_t k = agg.keys.size();
   auto partial = std::make_shared<PlanNode>(agg);
   partial->split = PlanNode::SplitStage::kPartial;
   partial->inputs = {bucketed};
   partial->mode = ChangelogMode::kUpdates;
   partial->keys.push_back(width);
+  partial->aggs = partial_calls;
   partial->schema.assign(agg.schema.begin(), agg.schema.begin() + static_cast<long>(k));
   partial->schema.push_back({"$bucket", int_type});
-  for (size_t a = 0; a < agg.aggs.size(); ++a) partial->schema.push_back({"$p" + std::to_string(a), agg.aggs[a].type});
+  for (size_t a = 0; a < partial_calls.size(); ++a) {
+    partial->schema.push_back({"$p" + std::to_string(a), partial_calls[a].type});
+  }
 
   auto final = std::make_shared<PlanNode>(agg);
   final->split = PlanNode::SplitStage::kFinal;
   final->inputs = {partial};
+  final->aggs.clear();
+  final->schema.assign(agg.schema.begin(), agg.schema.begin() + static_cast<long>(k));
   for (size_t i = 0; i < k; ++i) final->keys[i] = static_cast<int>(i);
-  for (size_t a = 0; a < agg.aggs.size(); ++a) {
-    AggregateCall& call = final->aggs[a];
-    const AggregateCall& original = agg.aggs[a];
-    call = AggregateCall();
+  for (size_t a = 0; a < partial_calls.size(); ++a) {
+    const AggregateCall& original = partial_calls[a];
+    AggregateCall call;
     call.kind = original.kind == AggKind::kCount ? AggKind::kSum0 : original.kind;  // Counts add up.
     call.arg = static_cast<int>(k + 1 + a);
     call.arg_type = original.type;
@@ -283,8 +330,40 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets) {
     const char* name = call.kind == AggKind::kSum ? "SUM" : call.kind == AggKind::kMin ? "MIN"
                        : call.kind == AggKind::kMax ? "MAX" : "$SUM0";
     call.name = std::string(name) + "($" + std::to_string(call.arg) + ")";
+    final->schema.push_back({"$f" + std::to_string(k + a), call.type});
+    final->aggs.push_back(std::move(call));
   }
-  return final;
+  *partial_slot = &final->inputs[0];
+  if (!any_avg) {
+    final->schema = agg.schema;
+    return final;
+  }
+  // The aggregation's columns again, each AVG its sum over its count.
+  auto calc = std::make_shared<PlanNode>();
+  calc->kind = PlanNode::Kind::kCalc;
+  calc->inputs = {final};
+  calc->mode = final->mode;
+  calc->schema = agg.schema;
+  for (size_t i = 0; i < k; ++i) {
+    calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(i), final->schema[i].type));
+  }
+  size_t at = k;
+  for (const AggregateCall& call : agg.aggs) {
+    if (call.kind != AggKind::kAvg) {
+      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(at), final->schema[at].type));
+      ++at;
+      continue;
+    }
+    std::vector<ExprP> parts;
+    parts.push_back(std::make_unique<InputRef>(static_cast<int>(at), final->schema[at].type));
+    parts.push_back(std::make_unique<InputRef>(static_cast<int>(at + 1), final->schema[at + 1].type));
+    const LogicalType arg = call.arg_type, type = call.type;
+    calc->projections.push_back(std::make_shared<RowCall>(
+        "AVG", type, std::move(parts), [arg, type](const std::vector<Value>& v) { return averageOf(v, arg, type); },
+        false));
+    at += 2;
+  }
+  return calc;
 }
 
 class Optimizer {
@@ -309,9 +388,10 @@ class Optimizer {
     } else if (copy->kind == PlanNode::Kind::kWindowAggregate) {
       if (PlanPtr fused = fuseWindowTvf(*copy, visitor())) result = fused;
     } else if (copy->kind == PlanNode::Kind::kGroupAggregate) {
-      if (PlanPtr split = options_.distinct_split ? splitDistinct(*copy, options_.distinct_buckets) : nullptr) {
+      PlanPtr* slot = nullptr;
+      if (PlanPtr split = options_.distinct_split ? splitDistinct(*copy, options_.distinct_buckets, &slot) : nullptr) {
         // The partial aggregation's input Calc merges down; it may run in two phases.
-        PlanPtr& partial = split->inputs[0];
+        PlanPtr& partial = *slot;
         partial->inputs[0] = visit(partial->inputs[0]);
         if (PlanPtr two = options_.two_phase ? splitTwoPhase(*partial) : nullptr) partial = two;
         result = split;
