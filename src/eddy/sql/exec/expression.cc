@@ -298,6 +298,37 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
   return out_;
 }
 
+namespace {
+
+// Writes a batch's DECIMAL results of `type` into `out`, row by row in place, at
+// either width; a row whose result failed or has more digits than the type is NULL
+// (Flink's overflow), as is a row already NULL in `out`.
+class DecimalResults {
+ public:
+  DecimalResults(Column& out, const LogicalType& type, size_t n) : out_(out), precision_(type.precision) {
+    out_.i64.resize(out_.storage == Storage::kInt64 ? n : 0);
+    wide_ = out_.storage == Storage::kString ? out_.str.assignFixedWidth(n, kWideDecimalBytes) : nullptr;
+  }
+  void put(size_t r, Int128 v, bool ok) {
+    if (out_.null[r] || !ok || !fitsDecimalPrecision(v, precision_)) {
+      out_.null[r] = 1;
+      v = 0;
+    }
+    if (wide_) {
+      writeWideDecimal(v, wide_ + r * kWideDecimalBytes);
+    } else {
+      out_.i64[r] = static_cast<int64_t>(v);
+    }
+  }
+
+ private:
+  Column& out_;
+  int precision_;
+  char* wide_;
+};
+
+}  // namespace
+
 // DECIMAL arithmetic; the operands keep their own types (an integer counts as scale 0).
 // Both in int64 at the result's scale (the product's for *) into an int64 result: a
 // pass over the vectors with overflow flags, an overflowing row being past the result's
@@ -328,20 +359,8 @@ const Column& BinaryCall::evalDecimal(const Column& a, const Column& b, size_t n
   }
   const bool add = op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub;
   const bool in_128 = narrow_in && (add ? s == std::max(sa, sb) : op_ == BinaryOp::kMul && aligned);
-  // Each row's result (0 for NULL), written into a column of either width at once.
-  out_.i64.resize(out_.storage == Storage::kInt64 ? n : 0);
-  char* wide = out_.storage == Storage::kString ? out_.str.assignFixedWidth(n, kWideDecimalBytes) : nullptr;
-  auto put = [&](size_t r, Int128 v, bool ok) {
-    if (out_.null[r] || !ok || !fitsDecimalPrecision(v, type_.precision)) {  // Overflow: NULL, as Flink's.
-      out_.null[r] = 1;
-      v = 0;
-    }
-    if (wide) {
-      writeWideDecimal(v, wide + r * kWideDecimalBytes);
-    } else {
-      out_.i64[r] = static_cast<int64_t>(v);
-    }
-  };
+  DecimalResults results(out_, type_, n);
+  auto put = [&](size_t r, Int128 v, bool ok) { results.put(r, v, ok); };
   if (in_128) {
     const int64_t* x = a.i64.data();
     const int64_t* y = b.i64.data();
@@ -819,6 +838,18 @@ const Column& CastCall::eval(const RecordBatch& in) {
       !((type_.isString() || type_.id == TypeId::kDecimal) && type_.precision < from.precision) &&
       (!from.isCollection() || from.sameAs(type_))) {
     out_ = a;
+    return out_;
+  }
+  // DECIMAL to DECIMAL (a sink's narrower precision, another scale): row by row on the
+  // unscaled values, without a Value in between.
+  if (from.id == TypeId::kDecimal && type_.id == TypeId::kDecimal) {
+    out_.null = a.null;
+    DecimalResults results(out_, type_, n);
+    for (size_t r = 0; r < n; ++r) {
+      Int128 v = a.null[r] ? 0 : unscaledAt(a, r);
+      const bool ok = from.scale == type_.scale || a.null[r] || rescaleDecimal(v, from.scale, type_.scale, &v);
+      results.put(r, v, ok);
+    }
     return out_;
   }
   // Widening an integer type, or an integer to DOUBLE: vectorized, nothing can fail.
