@@ -560,21 +560,29 @@ TEST(TableEnvironment, AJsonRowThatIsNullOrMissingReadsAsANullRowAndIsWrittenAsN
   std::filesystem::remove_all(dir);
 }
 
+// Creates `<name>_<format>` (`columns`) as a filesystem table of `format` under `dir`,
+// inserts `values` into it and returns what its files hold.
+std::string writeTable(TableEnvironment& env, const std::filesystem::path& dir, const std::string& format,
+                       const std::string& name, const std::string& columns, const std::string& values) {
+  const std::string path = (dir / format).string();
+  const std::string table = name + "_" + format;
+  Status st = env.executeScript("CREATE TABLE " + table + " (" + columns + ") WITH ('connector' = 'filesystem', " +
+                                "'path' = '" + path + "', 'format' = '" + format + "');\nINSERT INTO " + table +
+                                " VALUES " + values + ";");
+  EXPECT_TRUE(st.isOk()) << format << ": " << st.message();
+  return filesUnder(path);
+}
+
 TEST(TableEnvironment, WideDecimalsKeepEveryDigitThroughCsvAndJsonFiles) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_decimals_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"csv", "json"}) {
-    const std::string path = (dir / format).string();
-    Status st = env.executeScript(
-        "CREATE TABLE money_" + format + " (id INT, amt DECIMAL(38, 18), big DECIMAL(25, 0)) WITH ('connector' = "
-        "'filesystem', 'path' = '" + path + "', 'format' = '" + format + "');\n"
-        "INSERT INTO money_" + format + " VALUES (1, 12345678901234567890.123456789012345678, "
-        "1234567890123456789012345), (2, -0.000000000000000001, -5);");
-    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
+    const std::string text = writeTable(env, dir, format, "money", "id INT, amt DECIMAL(38, 18), big DECIMAL(25, 0)",
+                                        "(1, 12345678901234567890.123456789012345678, 1234567890123456789012345), "
+                                        "(2, -0.000000000000000001, -5)");
     // As Flink's formats write BigDecimal: every digit, a JSON number.
-    const std::string text = filesUnder(path);
     const std::string expected = format == "json"
                                      ? R"({"id":1,"amt":12345678901234567890.123456789012345678,"big":1234567890123456789012345})"
                                      : "1,12345678901234567890.123456789012345678,1234567890123456789012345";
@@ -598,14 +606,9 @@ TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadB
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"csv", "json"}) {
-    const std::string path = (dir / format).string();
-    Status st = env.executeScript(
-        "CREATE TABLE times_" + format + " (ts TIMESTAMP(3), l TIMESTAMP_LTZ(3), t TIME) WITH ('connector' = "
-        "'filesystem', 'path' = '" + path + "', 'format' = '" + format + "');\n"
-        "INSERT INTO times_" + format + " VALUES (TIMESTAMP '2024-01-01 10:05:00', TO_TIMESTAMP_LTZ(1500, 3), "
-        "TIME '10:00:00'), (TIMESTAMP '2024-01-01 10:05:00.25', TO_TIMESTAMP_LTZ(0, 3), TIME '23:59:59');");
-    ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
-    const std::string text = filesUnder(path);
+    const std::string text = writeTable(env, dir, format, "times", "ts TIMESTAMP(3), l TIMESTAMP_LTZ(3), t TIME",
+                                        "(TIMESTAMP '2024-01-01 10:05:00', TO_TIMESTAMP_LTZ(1500, 3), TIME '10:00:00'), "
+                                        "(TIMESTAMP '2024-01-01 10:05:00.25', TO_TIMESTAMP_LTZ(0, 3), TIME '23:59:59')");
     // The fraction only as long as it needs; an instant in UTC with a 'Z'.
     const std::string first = format == "csv" ? "2024-01-01 10:05:00,1970-01-01 00:00:01.5Z,10:00:00"
                                               : R"({"ts":"2024-01-01 10:05:00","l":"1970-01-01 00:00:01.5Z","t":"10:00:00"})";
@@ -616,7 +619,7 @@ TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadB
     // Read back under another session zone: the instants stay instants.
     ASSERT_TRUE(env.executeSql("SET 'table.local-time-zone' = 'Asia/Shanghai'").isOk());
     out->take();
-    st = env.executeSql("SELECT ts, l FROM times_" + format);
+    Status st = env.executeSql("SELECT ts, l FROM times_" + format);
     ASSERT_TRUE(env.executeSql("RESET 'table.local-time-zone'").isOk());
     ASSERT_TRUE(st.isOk()) << format << ": " << st.message();
     EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[2024-01-01 10:05:00.000, 1970-01-01 08:00:01.500]",
