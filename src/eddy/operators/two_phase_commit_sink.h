@@ -62,6 +62,10 @@ class TwoPhaseCommitSinkFunction : public SinkFunction<IN>, public CheckpointedF
         }
       }
       if (subtask == 0 || alone) finishRecoveringContext(known);
+    } else if (subtask == 0) {
+      // A fresh start: what earlier attempts wrote before any checkpoint completed (a
+      // process killed early, then started again) belongs to no transaction.
+      finishRecoveringContext({});
     }
     subtask_ = subtask;
     current_ = beginTransaction();
@@ -109,7 +113,8 @@ class TwoPhaseCommitSinkFunction : public SinkFunction<IN>, public CheckpointedF
   virtual void recoverAndCommit(TXN& transaction) { commit(transaction); }
   virtual void recoverAndAbort(TXN& transaction) { abort(transaction); }
   /// On subtask 0 after a restore: every transaction the restored checkpoint knew, in
-  /// any state; anything else this sink finds from earlier attempts is a leftover. On
+  /// any state; anything else this sink finds from earlier attempts is a leftover (on a
+  /// fresh start, with none known, all of it is). On
   /// a subtask restarting alone with its failover region (isRegionRestart()), only
   /// its own leftovers are: the others' subtasks are still running.
   virtual void finishRecoveringContext(const std::vector<TXN>& known) { (void)known; }

@@ -2042,16 +2042,6 @@ class Planner {
     return d;
   }
 
-  // `input` joined with the distinct rows of `values` (expressions over `right`),
-  // compared with `needles` (over `input`), then `input`'s columns again, as Flink's
-  // semi- and anti-joins: a semi-join keeps the rows with a match, an anti-join (a left
-  // join keeping the rows that found none) those without; a row leaves or comes back as
-  // matches come and go. With `null_aware` (NOT IN) the first pair also matches when
-  // either side is NULL, so such a row is dropped, as SQL's NOT IN has it.
-  // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
-  // `right`, matched with `needles` over `input` (as subqueryJoin), keeping every column:
-  // `input`'s, the needles, the values and last a marker that is NULL where a LEFT join
-  // found no match.
   // Appends to the Calcs `left` and `right` a subquery match's key columns `$k<i>`
   // (`needles`) and `$v<i>` (`values`), each pair cast to their common type.
   static Status addMatchKeys(std::vector<ExprP> needles, std::vector<ExprP> values, PlanNode& left, PlanNode& right,
@@ -2083,6 +2073,10 @@ class Planner {
     return std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
   }
 
+  // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
+  // `right`, matched with `needles` over `input` (as subqueryJoin), keeping every column:
+  // `input`'s, the needles, the values and last a marker that is NULL where a LEFT join
+  // found no match.
   Result<PlanPtr> markJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
                            std::vector<ExprP> values, JoinType type, bool null_aware, Pos pos) {
     const bool outer = type == JoinType::kLeft;
@@ -2128,13 +2122,13 @@ class Planner {
     std::shared_ptr<const TimeZone> zone;
   };
 
-  // EXISTS / IN (and NOT EXISTS) whose subquery correlates beyond equalities (`WHERE
-  // b.k = a.k AND b.v > a.v`): Flink's semi- or anti-join of `input` with the subquery's
-  // rows, on the equalities' keys, with the other conditions (`residual`, over the
-  // outer `scope` and the subquery's `inner` scope) checked per pair. `input`'s columns
-  // come out.
-  // With `window` (windowMatch's), a window join: each left row comes out once, when
-  // its window fires.
+  // [NOT] EXISTS / [NOT] IN as Flink's semi- or anti-join of `input` with the
+  // subquery's rows, on the equalities' keys, with the other conditions (`residual`: a
+  // subquery correlated beyond equalities, `WHERE b.k = a.k AND b.v > a.v`, over the
+  // outer `scope` and the subquery's `inner` scope) checked per pair; with `null_aware`
+  // (NOT IN) the first pair is such a condition, matching NULLs too. With `window`
+  // (windowMatch's) it is a window join: each left row comes out once, when its window
+  // fires. `input`'s columns come out.
   Result<PlanPtr> residualSemiJoin(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
                                    const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
                                    const std::vector<const Expr*>& residual, bool anti, bool null_aware, Pos pos,
@@ -2217,6 +2211,12 @@ class Planner {
     return std::optional<WindowMatch>(WindowMatch{lw->end, rw->end, lw->source->window.zone});
   }
 
+  // `input` joined with the distinct rows of `values` (expressions over `right`),
+  // compared with `needles` (over `input`), then `input`'s columns again, as Flink's
+  // semi- and anti-joins: a semi-join keeps the rows with a match, an anti-join (a left
+  // join keeping the rows that found none) those without; a row leaves or comes back as
+  // matches come and go. With `null_aware` (NOT IN) the first pair also matches when
+  // either side is NULL, so such a row is dropped, as SQL's NOT IN has it.
   Result<PlanPtr> subqueryJoin(const PlanPtr& input, std::vector<ExprP> needles, const PlanPtr& right,
                                std::vector<ExprP> values, bool anti, bool null_aware, Pos pos) {
     const int width = static_cast<int>(input->schema.size());
