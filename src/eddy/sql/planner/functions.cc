@@ -6,6 +6,7 @@
 #include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
+#include "eddy/sql/exec/utf8.h"
 #include "eddy/sql/exec/regex.h"
 
 #include <algorithm>
@@ -508,17 +509,11 @@ void registerAll() {
       return row(n, LogicalType::string(), std::move(args), [f](const std::vector<Value>& v) { return Value::ofString(f(v[0].s)); });
     };
   };
-  stringFn("UPPER", [](const std::string& s) {
-    std::string r = s;
-    for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return r;
-  });
-  stringFn("LOWER", [](const std::string& s) {
-    std::string r = s;
-    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return r;
-  });
-  stringFn("REVERSE", [](const std::string& s) { return std::string(s.rbegin(), s.rend()); });
+  stringFn("UPPER", [](const std::string& s) { return utf8Upper(s); });
+  stringFn("LOWER", [](const std::string& s) { return utf8Lower(s); });
+  stringFn("REVERSE", [](const std::string& s) { return utf8Reverse(s); });
+  // Calcite's initcap, as Flink's: words of ASCII letters and digits (any other
+  // character, é too, ends one).
   stringFn("INITCAP", [](const std::string& s) {
     std::string r = s;
     bool start = true;
@@ -552,9 +547,7 @@ void registerAll() {
       EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
       EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
       return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
-        int64_t count = 0;
-        for (unsigned char c : v[0].s) count += (c & 0xC0) != 0x80;
-        return Value::ofInt(count);
+        return Value::ofInt(static_cast<int64_t>(utf8Length(v[0].s)));
       });
     };
   }
@@ -563,7 +556,7 @@ void registerAll() {
       EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
       EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
       return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
-        int64_t len = static_cast<int64_t>(v[0].s.size());
+        int64_t len = static_cast<int64_t>(utf8Length(v[0].s));
         int64_t start = v[1].i;
         if (start < 0) start = len + start + 1;
         if (start == 0) start = 1;
@@ -571,7 +564,8 @@ void registerAll() {
         if (count < 0) throw EvalError("SUBSTRING: negative length");
         int64_t b = std::max<int64_t>(start - 1, 0);
         int64_t e = std::min(len, start - 1 + count);
-        return Value::ofString(b >= e ? "" : v[0].s.substr(static_cast<size_t>(b), static_cast<size_t>(e - b)));
+        return Value::ofString(b >= e ? std::string()
+                                      : std::string(utf8Substr(v[0].s, static_cast<size_t>(b), static_cast<size_t>(e - b))));
       });
     };
   }
@@ -593,15 +587,15 @@ void registerAll() {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
       size_t f = v[1].s.find(v[0].s);
-      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(f) + 1);
+      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(utf8Index(v[1].s, f)) + 1);
     });
   };
   r["LOCATE"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 3, pos));
     return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
-      size_t from = v.size() > 2 ? static_cast<size_t>(std::max<int64_t>(v[2].i - 1, 0)) : 0;
+      size_t from = v.size() > 2 ? utf8Offset(v[1].s, static_cast<size_t>(std::max<int64_t>(v[2].i - 1, 0))) : 0;
       size_t f = v[1].s.find(v[0].s, from);
-      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(f) + 1);
+      return Value::ofInt(f == std::string::npos ? 0 : static_cast<int64_t>(utf8Index(v[1].s, f)) + 1);
     });
   };
   for (const char* name : {"LPAD", "RPAD"}) {
@@ -611,12 +605,15 @@ void registerAll() {
       return row(n, LogicalType::string(), std::move(args), [left](const std::vector<Value>& v) {
         int64_t len = v[1].i;
         if (len < 0) return Value();
-        std::string s = v[0].s;
-        if (static_cast<int64_t>(s.size()) >= len) return Value::ofString(s.substr(0, static_cast<size_t>(len)));
+        const std::string& s = v[0].s;
+        const int64_t chars = static_cast<int64_t>(utf8Length(s));
+        if (chars >= len) return Value::ofString(std::string(utf8Substr(s, 0, static_cast<size_t>(len))));
         if (v[2].s.empty()) return Value::ofString(s);
+        // The pad string repeated, cut to the characters missing.
+        const size_t missing = static_cast<size_t>(len - chars), pad_chars = utf8Length(v[2].s);
         std::string pad;
-        while (static_cast<int64_t>(pad.size() + s.size()) < len) pad += v[2].s;
-        pad.resize(static_cast<size_t>(len) - s.size());
+        for (size_t have = 0; have < missing; have += pad_chars) pad += v[2].s;
+        pad = std::string(utf8Substr(pad, 0, missing));
         return Value::ofString(left ? pad + s : s + pad);
       });
     };
@@ -1299,11 +1296,12 @@ void registerMoreFunctions() {
     EDDY_RETURN_IF_ERROR(needString(n, args, 1, pos));
     return row(n, LogicalType::string(), std::move(args), [](const std::vector<Value>& v) {
       const std::string& s = v[0].s;
+      const int64_t chars = static_cast<int64_t>(utf8Length(s));
       const int64_t from = std::max<int64_t>(v[2].i, 1) - 1;
-      const int64_t len = v.size() > 3 ? v[3].i : static_cast<int64_t>(v[1].s.size());
-      const size_t head = static_cast<size_t>(std::min<int64_t>(from, static_cast<int64_t>(s.size())));
-      const size_t tail = static_cast<size_t>(std::clamp<int64_t>(from + len, 0, static_cast<int64_t>(s.size())));
-      return Value::ofString(s.substr(0, head) + v[1].s + s.substr(std::max(tail, head)));
+      const int64_t len = v.size() > 3 ? v[3].i : static_cast<int64_t>(utf8Length(v[1].s));
+      const size_t head = static_cast<size_t>(std::min<int64_t>(from, chars));
+      const size_t tail = static_cast<size_t>(std::clamp<int64_t>(from + len, 0, chars));
+      return Value::ofString(std::string(utf8Substr(s, 0, head)) + v[1].s + std::string(utf8Substr(s, std::max(tail, head))));
     });
   };
   r["JSON_STRING"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -1379,9 +1377,10 @@ void registerMoreFunctions() {
       EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
       const bool left = n == "LEFT";
       return row(n, LogicalType::string(), std::move(args), [left](const std::vector<Value>& v) {
-        const int64_t k = std::clamp<int64_t>(v[1].i, 0, static_cast<int64_t>(v[0].s.size()));
-        return Value::ofString(left ? v[0].s.substr(0, static_cast<size_t>(k))
-                                    : v[0].s.substr(v[0].s.size() - static_cast<size_t>(k)));
+        const int64_t chars = static_cast<int64_t>(utf8Length(v[0].s));
+        const int64_t k = std::clamp<int64_t>(v[1].i, 0, chars);
+        return Value::ofString(std::string(left ? utf8Substr(v[0].s, 0, static_cast<size_t>(k))
+                                                : utf8Substr(v[0].s, static_cast<size_t>(chars - k))));
       });
     };
   }
@@ -1407,7 +1406,7 @@ void registerMoreFunctions() {
     EDDY_RETURN_IF_ERROR(needString(n, args, 1, pos));
     return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
       const size_t at = v[0].s.find(v[1].s);
-      return Value::ofInt(at == std::string::npos ? 0 : static_cast<int64_t>(at) + 1);
+      return Value::ofInt(at == std::string::npos ? 0 : static_cast<int64_t>(utf8Index(v[0].s, at)) + 1);
     });
   };
   auto digest = [](const char* name, std::string (*f)(std::string_view)) {
