@@ -85,7 +85,9 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
     appendValue(col, Value::ofInt(ms));
     return Status::ok();
   }
-  if (t.id == TypeId::kArray || t.id == TypeId::kMap) {  // As JSON: [1, 2], {"k": 1}.
+  // As JSON: [1, 2], {"k": 1}; a ROW value (a table CREATE TABLE AS made from a query's
+  // ROW column) as {"field": ...}.
+  if (t.id == TypeId::kArray || t.id == TypeId::kMap || t.id == TypeId::kRow) {
     Result<std::string> nested = nestedFromJson(text, t);
     if (!nested.isOk()) return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": " + nested.status().message());
     appendValue(col, Value::ofString(std::move(*nested)));

@@ -557,6 +557,15 @@ TEST(TableEnvironment, AJsonRowThatIsNullOrMissingReadsAsANullRowAndIsWrittenAsN
   EXPECT_EQ(rows, (std::vector<std::string>{"+I[1, +I[ann, +I[Oslo]], false, false, ann]",
                                             "+I[2, null, true, true, null]", "+I[3, null, true, true, null]",
                                             "+I[4, +I[null, null], false, true, null]"}));
+  // A table CREATE TABLE AS makes keeps the query's ROW column whole, and reads it back.
+  out->take();
+  st = env.executeScript("CREATE TABLE made WITH ('connector' = 'filesystem', 'path' = '" + (dir / "made").string() +
+                         "', 'format' = 'json') AS SELECT id, p FROM people;\nSELECT id, p FROM made;");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  rows = rowsOf(*out);
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"+I[1, +I[ann, +I[Oslo]]]", "+I[2, null]", "+I[3, null]",
+                                            "+I[4, +I[null, null]]"}));
   std::filesystem::remove_all(dir);
 }
 
