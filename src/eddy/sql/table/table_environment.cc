@@ -622,7 +622,7 @@ std::vector<std::pair<size_t, ColumnSchema>> declaredColumns(const Schema& schem
     if (isRowNullMarker(name) && dot == name.size() - 1) {
       const std::string row = name.substr(0, dot);
       rows.insert(row);
-      out.emplace_back(i, ColumnSchema{row, rowOfColumns(schema, row)->type()});
+      if (ExprP whole = rowOfColumns(schema, row)) out.emplace_back(i, ColumnSchema{row, whole->type()});
       continue;
     }
     if (dot != std::string::npos && rows.count(name.substr(0, dot))) continue;  // In its ROW.
