@@ -108,11 +108,6 @@ bool addMultiplicity(Map& m, const Key& key, int64_t delta) {
   return true;
 }
 
-double toDouble(const Value& v, const LogicalType& t) {
-  if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
-  return static_cast<double>(v.i);
-}
 
 }  // namespace
 
@@ -247,7 +242,7 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kStddevSamp:
     case AggKind::kVarPop:
     case AggKind::kVarSamp: {
-      double d = toDouble(v, t);
+      double d = asDouble(v, t);
       dsum_ += sign * d;
       sumsq_ += sign * d * d;
       break;

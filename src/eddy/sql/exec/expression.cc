@@ -582,11 +582,6 @@ std::string IsCall::toString() const {
 namespace {
 
 
-double asDouble(const Value& v, const LogicalType& t) {
-  if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
-  return static_cast<double>(v.i);
-}
 
 bool parseBool(std::string s, int64_t& out) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

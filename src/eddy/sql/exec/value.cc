@@ -185,6 +185,12 @@ std::string formatTimestamp(int64_t millis, int precision) {
   return formatDate(t.days) + " " + formatTime(t.ms_of_day, precision);
 }
 
+double asDouble(const Value& v, const LogicalType& t) {
+  if (t.storage() == Storage::kDouble) return v.d;
+  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
+  return static_cast<double>(v.i);
+}
+
 std::string formatForFile(const Value& v, const LogicalType& t) {
   if (v.null || (t.id != TypeId::kTime && !t.isTimestamp())) return formatValue(v, t);
   // Milliseconds, their trailing zeros dropped (Java's appendFraction(0, 9)).

@@ -37,6 +37,8 @@ struct Value {
   static Value ofBool(bool v) { return ofInt(v ? 1 : 0); }
 };
 
+/// A numeric value (an integer type, FLOAT, DOUBLE, DECIMAL) of type `t` as a double.
+double asDouble(const Value& v, const LogicalType& t);
 /// Row `row` of `c`.
 Value valueAt(const Column& c, size_t row);
 /// Appends `v` to `c` (its storage decides which field counts).

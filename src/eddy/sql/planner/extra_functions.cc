@@ -12,6 +12,7 @@
 
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/regex.h"
+#include "eddy/sql/exec/utf8.h"
 #include "eddy/sql/planner/function_registry.h"
 
 namespace eddy::sql::builtin {
@@ -90,7 +91,7 @@ std::string formatOne(char conv, const std::string& flags, int width, int precis
   } else if (lower == 'f' || lower == 'e' || lower == 'g') {
     if (!t.isNumeric()) throw EvalError(std::string("PRINTF: %") + conv + " does not take a " + t.toString());
     numeric = true;
-    const double x = num(v, t);
+    const double x = asDouble(v, t);
     std::string spec = "%";
     if (has('+')) spec += '+';
     if (has(' ')) spec += ' ';
@@ -292,10 +293,9 @@ void registerStringFunctions() {
     return row(n, LogicalType::integer(), std::move(args), [](const std::vector<Value>& v) {
       auto at = regexPosition(v[0].s, v[1].s);
       if (!at) return Value();
-      // A character position, as Java counts them (UTF-8 continuation bytes do not count).
-      int64_t chars = 0;
-      for (int64_t b = 0; b < *at; ++b) chars += (static_cast<unsigned char>(v[0].s[static_cast<size_t>(b)]) & 0xC0) != 0x80;
-      return Value::ofInt(*at < 0 ? 0 : chars + 1);
+      // A character position, as Java counts them.
+      if (*at < 0) return Value::ofInt(0);
+      return Value::ofInt(static_cast<int64_t>(utf8Index(v[0].s, static_cast<size_t>(*at))) + 1);
     });
   };
   r["REGEXP_SUBSTR"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
@@ -343,7 +343,7 @@ void registerMathFunctions() {
       EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
       const LogicalType t = args[0]->type();
       return row(n, LogicalType::doubleType(), std::move(args),
-                 [f, t](const std::vector<Value>& v) { return Value::ofDouble(f(num(v[0], t))); });
+                 [f, t](const std::vector<Value>& v) { return Value::ofDouble(f(asDouble(v[0], t))); });
     };
   };
   unary("SINH", [](double x) { return std::sinh(x); });
@@ -356,7 +356,7 @@ void registerMathFunctions() {
     for (size_t i = 0; i < 2; ++i) EDDY_RETURN_IF_ERROR(needNumeric(n, args, i, pos));
     const LogicalType a = args[0]->type(), b = args[1]->type();
     return row(n, LogicalType::doubleType(), std::move(args), [a, b](const std::vector<Value>& v) {
-      return Value::ofDouble(std::atan2(num(v[0], a), num(v[1], b)));
+      return Value::ofDouble(std::atan2(asDouble(v[0], a), asDouble(v[1], b)));
     });
   };
 }

@@ -33,8 +33,6 @@ Status arity(const std::string& name, const Args& args, size_t lo, size_t hi, Po
 /// An error unless argument `i` is a string (or NULL) / numeric (or NULL).
 Status needString(const std::string& name, const Args& args, size_t i, Pos pos);
 Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos);
-/// A numeric value of type `t` as a double.
-double num(const Value& v, const LogicalType& t);
 
 /// Registers ARRAY and MAP constructors, element access and functions (collection_functions.cc).
 void registerCollectionFunctions();

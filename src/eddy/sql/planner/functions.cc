@@ -194,11 +194,6 @@ Status needNumeric(const std::string& name, const Args& args, size_t i, Pos pos)
   return Status::ok();
 }
 
-double num(const Value& v, const LogicalType& t) {
-  if (t.storage() == Storage::kDouble) return v.d;
-  if (t.id == TypeId::kDecimal) return decimalToDouble(unscaledOf(v, t), t.scale);
-  return static_cast<double>(v.i);
-}
 
 }  // namespace builtin
 
@@ -439,7 +434,7 @@ void mathFn(const std::string& name, double (*f)(double)) {
     EDDY_RETURN_IF_ERROR(needNumeric(n, args, 0, pos));
     LogicalType t = args[0]->type();
     return row(n, LogicalType::doubleType(), std::move(args), [f, t](const std::vector<Value>& v) {
-      return Value::ofDouble(f(num(v[0], t)));
+      return Value::ofDouble(f(asDouble(v[0], t)));
     });
   };
 }
@@ -759,7 +754,7 @@ void registerAll() {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
     LogicalType a = args[0]->type(), b = args[1]->type();
     return row(n, LogicalType::doubleType(), std::move(args), [a, b](const std::vector<Value>& v) {
-      return Value::ofDouble(std::pow(num(v[0], a), num(v[1], b)));
+      return Value::ofDouble(std::pow(asDouble(v[0], a), asDouble(v[1], b)));
     });
   };
   r["POW"] = r["POWER"];
@@ -811,8 +806,8 @@ void registerAll() {
     std::vector<LogicalType> ts;
     for (auto& a : args) ts.push_back(a->type());
     return row(n, LogicalType::doubleType(), std::move(args), [ts](const std::vector<Value>& v) {
-      if (v.size() == 1) return Value::ofDouble(std::log(num(v[0], ts[0])));
-      return Value::ofDouble(std::log(num(v[1], ts[1])) / std::log(num(v[0], ts[0])));
+      if (v.size() == 1) return Value::ofDouble(std::log(asDouble(v[0], ts[0])));
+      return Value::ofDouble(std::log(asDouble(v[1], ts[1])) / std::log(asDouble(v[0], ts[0])));
     });
   };
   // Conditionals (not strict: they look at NULLs themselves).
@@ -938,7 +933,7 @@ void registerAll() {
     LogicalType t = args[0]->type();
     args.pop_back();
     return row(n, LogicalType::of(TypeId::kTimestampLtz, 3), std::move(args), [t, precision](const std::vector<Value>& v) {
-      double x = num(v[0], t);
+      double x = asDouble(v[0], t);
       return Value::ofInt(static_cast<int64_t>(precision == 0 ? x * 1000 : x));
     });
   };
