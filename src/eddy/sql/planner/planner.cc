@@ -1278,27 +1278,49 @@ class Planner {
     return n->table->primary_key;
   }
 
-  // Whether `join` equates both inputs' window_start and window_end (Flink's window join:
-  // both windowed alike, joined per window); if so it becomes one.
-  Result<bool> windowJoin(PlanNode& join, const PlanPtr& left, const PlanPtr& right, Pos pos) {
+  // Both inputs' windows, when a join's equalities (`equal`: pairs of a left and a right
+  // column) equate their window_start and window_end: each side's window_end column and
+  // the windows' zone.
+  struct WindowMatch {
+    int left_end, right_end;
+    std::shared_ptr<const TimeZone> zone;
+  };
+  Result<std::optional<WindowMatch>> windowMatch(const PlanPtr& left, const PlanPtr& right,
+                                                 const std::vector<std::pair<int, int>>& equal, Pos pos) {
     auto lw = windowColumns(*left);
     auto rw = windowColumns(*right);
-    if (!lw || !rw) return false;
+    if (!lw || !rw) return std::optional<WindowMatch>();
     bool start = false, end = false;
-    for (size_t k = 0; k < join.left_keys.size(); ++k) {
-      start = start || (join.left_keys[k] == lw->start && join.right_keys[k] == rw->start);
-      end = end || (join.left_keys[k] == lw->end && join.right_keys[k] == rw->end);
+    for (const auto& [l, r] : equal) {
+      start = start || (l == lw->start && r == rw->start);
+      end = end || (l == lw->end && r == rw->end);
     }
-    if (!start || !end) return false;
+    if (!start || !end) return std::optional<WindowMatch>();
     if (lw->source->window.toString() != rw->source->window.toString()) {
       return sqlError(pos, "a window join needs the same window on both inputs, not " + lw->source->window.toString() +
                                " and " + rw->source->window.toString());
     }
+    return std::optional<WindowMatch>(WindowMatch{lw->end, rw->end, lw->source->window.zone});
+  }
+
+  // `join` as Flink's WindowJoin over `w`'s windows: append-only, each window joined
+  // when it fires.
+  static void makeWindowJoin(PlanNode& join, const WindowMatch& w) {
     join.strategy = PlanNode::JoinStrategy::kWindow;
-    join.left_time = lw->end;
-    join.right_time = rw->end;
-    join.window.zone = lw->source->window.zone;  // Fires as the windows do.
-    return true;
+    join.left_time = w.left_end;
+    join.right_time = w.right_end;
+    join.window.zone = w.zone;  // Fires as the windows do.
+    join.mode = ChangelogMode::kInsertOnly;
+  }
+
+  // Whether `join` equates both inputs' window_start and window_end (Flink's window join:
+  // both windowed alike, joined per window); if so it becomes one.
+  Result<bool> windowJoin(PlanNode& join, const PlanPtr& left, const PlanPtr& right, Pos pos) {
+    std::vector<std::pair<int, int>> equal;
+    for (size_t k = 0; k < join.left_keys.size(); ++k) equal.emplace_back(join.left_keys[k], join.right_keys[k]);
+    EDDY_ASSIGN_OR_RETURN(std::optional<WindowMatch> w, windowMatch(left, right, equal, pos));
+    if (w) makeWindowJoin(join, *w);
+    return w.has_value();
   }
 
   // One bound of an interval join: right time + value <= left time (lower), or left time
@@ -1901,7 +1923,14 @@ class Planner {
       Scope inner;
       EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
       const bool null_aware = anti && e.kind == Expr::Kind::kInQuery;  // NOT IN
-      EDDY_ASSIGN_OR_RETURN(std::optional<WindowMatch> window, windowMatch(input, right, needles, values, e.pos));
+      // IN / EXISTS correlated by the windows' start and end: a window semi- / anti-join.
+      std::vector<std::pair<int, int>> equal;
+      for (size_t i = 0; i < needles.size(); ++i) {
+        auto* l = dynamic_cast<const InputRef*>(needles[i].get());
+        auto* r = dynamic_cast<const InputRef*>(values[i].get());
+        if (l && r) equal.emplace_back(l->index(), r->index());
+      }
+      EDDY_ASSIGN_OR_RETURN(std::optional<WindowMatch> window, windowMatch(input, right, equal, e.pos));
       if (window || !residual.empty()) {  // A window semi- / anti-join, or conditions per pair.
         EDDY_ASSIGN_OR_RETURN(input, residualSemiJoin(input, scope, std::move(needles), right, inner, std::move(values),
                                                       residual, anti, null_aware, e.pos, window ? &*window : nullptr));
@@ -2115,13 +2144,6 @@ class Planner {
     return PlanPtr(join);
   }
 
-  // A window semi- or anti-join's windows: each side's window_end column, the windows'
-  // zone.
-  struct WindowMatch {
-    int left_end, right_end;
-    std::shared_ptr<const TimeZone> zone;
-  };
-
   // [NOT] EXISTS / [NOT] IN as Flink's semi- or anti-join of `input` with the
   // subquery's rows, on the equalities' keys, with the other conditions (`residual`: a
   // subquery correlated beyond equalities, `WHERE b.k = a.k AND b.v > a.v`, over the
@@ -2175,40 +2197,8 @@ class Planner {
       join->right_keys.push_back(right_width + i);
     }
     join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
-    if (window) {  // keepColumns kept the window_end columns where they were.
-      join->strategy = PlanNode::JoinStrategy::kWindow;
-      join->left_time = window->left_end;
-      join->right_time = window->right_end;
-      join->window.zone = window->zone;
-      join->mode = ChangelogMode::kInsertOnly;
-    }
+    if (window) makeWindowJoin(*join, *window);  // keepColumns kept the window_end columns in place.
     return firstColumns(join, static_cast<size_t>(width));
-  }
-
-  // Whether a subquery match equates both sides' window_start and window_end (`EXISTS
-  // (SELECT ... FROM TABLE(TUMBLE(...)) r WHERE r.window_start = l.window_start AND
-  // r.window_end = l.window_end ...)`), as a window join needs.
-  Result<std::optional<WindowMatch>> windowMatch(const PlanPtr& input, const PlanPtr& right,
-                                              const std::vector<ExprP>& needles, const std::vector<ExprP>& values,
-                                              Pos pos) {
-    auto lw = windowColumns(*input);
-    auto rw = windowColumns(*right);
-    if (!lw || !rw) return std::optional<WindowMatch>();
-    auto column = [](const ExprP& e) {
-      auto* ref = dynamic_cast<const InputRef*>(e.get());
-      return ref ? ref->index() : -1;
-    };
-    bool start = false, end = false;
-    for (size_t i = 0; i < needles.size(); ++i) {
-      start = start || (column(needles[i]) == lw->start && column(values[i]) == rw->start);
-      end = end || (column(needles[i]) == lw->end && column(values[i]) == rw->end);
-    }
-    if (!start || !end) return std::optional<WindowMatch>();
-    if (lw->source->window.toString() != rw->source->window.toString()) {
-      return sqlError(pos, "a window join needs the same window on both inputs, not " + lw->source->window.toString() +
-                               " and " + rw->source->window.toString());
-    }
-    return std::optional<WindowMatch>(WindowMatch{lw->end, rw->end, lw->source->window.zone});
   }
 
   // `input` joined with the distinct rows of `values` (expressions over `right`),
