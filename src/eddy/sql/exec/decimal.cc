@@ -156,15 +156,6 @@ Value decimalValue(Int128 v, const LogicalType& t) {
   return Value::ofInt(static_cast<int64_t>(v));
 }
 
-void appendDecimal(Column& c, Int128 v, const LogicalType& t) {
-  if (!fitsDecimalPrecision(v, t.precision)) {
-    c.appendNull();
-    return;
-  }
-  appendUnscaled(c, v);
-  c.null.push_back(0);
-}
-
 bool rescaleDecimal(Int128 v, int from, int to, Int128* out) {
   return toScale(v < 0, U256{0, magnitude(v)}, from, to, out);
 }

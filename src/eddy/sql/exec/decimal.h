@@ -68,18 +68,6 @@ Int128 unscaledAt(const Column& c, size_t row);
 /// The DECIMAL value of type `t` whose unscaled value is `v`; NULL when `v` has more
 /// digits than t's precision.
 Value decimalValue(Int128 v, const LogicalType& t);
-/// Appends decimalValue(v, t) to `c`, a column of type `t`.
-void appendDecimal(Column& c, Int128 v, const LogicalType& t);
-/// Appends `v`, known to fit, to a DECIMAL column without a NULL flag.
-inline void appendUnscaled(Column& c, Int128 v) {
-  if (c.storage == Storage::kString) {
-    char bytes[kWideDecimalBytes];
-    writeWideDecimal(v, bytes);
-    c.str.push_back(std::string_view(bytes, kWideDecimalBytes));
-  } else {
-    c.i64.push_back(static_cast<int64_t>(v));
-  }
-}
 
 /// `v` at scale `from` at scale `to`, rounding half up; false when the result has more
 /// than 38 digits.

@@ -66,8 +66,8 @@ TEST(Decimal, AValueKeepsItsStorageByPrecisionAndOverflowsToNull) {
   EXPECT_TRUE(decimalValue(powerOfTen128(18), narrow).null);  // 19 digits in a DECIMAL(18, 2).
   EXPECT_TRUE(decimalValue(powerOfTen128(38), wide).null);
   Column c(Storage::kString);
-  appendDecimal(c, -5, wide);
-  appendDecimal(c, powerOfTen128(38), wide);
+  appendValue(c, decimalValue(-5, wide));
+  appendValue(c, decimalValue(powerOfTen128(38), wide));
   c.appendNull();
   EXPECT_EQ(unscaledAt(c, 0), -5);
   EXPECT_TRUE(c.isNull(1));
