@@ -117,4 +117,28 @@ void appendDecoded(std::string_view bytes, const std::vector<LogicalType>& types
   }
 }
 
+void appendSortable(const Column& c, size_t row, const LogicalType& t, bool desc, bool nulls_first,
+                    std::string& out) {
+  const size_t start = out.size();
+  if (c.isNull(row)) {
+    // Values start with 1; a descending column's bytes are inverted afterwards.
+    out.push_back(nulls_first != desc ? '\0' : '\2');
+  } else {
+    out.push_back('\1');
+    std::string e = encodeOrdered(valueAt(c, row), t);
+    if (t.storage() == Storage::kString) {
+      for (char ch : e) {
+        out.push_back(ch);
+        if (ch == '\0') out.push_back('\1');
+      }
+      out.append(2, '\0');
+    } else {
+      out += e;
+    }
+  }
+  if (desc) {
+    for (size_t i = start; i < out.size(); ++i) out[i] = static_cast<char>(~static_cast<unsigned char>(out[i]));
+  }
+}
+
 }  // namespace eddy::sql

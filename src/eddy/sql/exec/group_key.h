@@ -28,6 +28,12 @@ std::vector<Value> decodeKey(std::string_view bytes, const std::vector<LogicalTy
 void appendDecoded(std::string_view bytes, const std::vector<LogicalType>& types, RecordBatch& to,
                    size_t first_column, const std::vector<bool>* only = nullptr);
 
+/// Appends bytes that compare (as unsigned bytes) as the column's value at `row` sorts
+/// in an ORDER BY: NULL before or after every value as `nulls_first` says; strings
+/// escaped (0 -> 0 1) and ended by 0 0 so that a prefix sorts first; a descending
+/// column's bytes inverted. Keys of several columns concatenate.
+void appendSortable(const Column& c, size_t row, const LogicalType& t, bool desc, bool nulls_first, std::string& out);
+
 /// An unsigned LEB128 varint, as encodeKey writes integers and lengths.
 void appendVarint(std::string& out, uint64_t v);
 /// Reads the varint at `p`, moving `p` past it.

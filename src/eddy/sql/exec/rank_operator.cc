@@ -9,34 +9,6 @@
 #include "eddy/sql/exec/group_key.h"
 
 namespace eddy::sql {
-namespace {
-
-// Bytes that sort as the value does: NULL first; strings escaped (0 -> 0 1) and ended
-// by 0 0 so that a prefix sorts first; descending columns inverted.
-void appendSortable(const Column& c, size_t r, const LogicalType& t, bool desc, std::string& out) {
-  size_t start = out.size();
-  if (c.isNull(r)) {
-    out.push_back('\0');
-  } else {
-    out.push_back('\1');
-    std::string e = encodeOrdered(valueAt(c, r), t);
-    if (t.storage() == Storage::kString) {
-      for (char ch : e) {
-        out.push_back(ch);
-        if (ch == '\0') out.push_back('\1');
-      }
-      out.append(2, '\0');
-    } else {
-      out += e;
-    }
-  }
-  if (desc) {
-    for (size_t i = start; i < out.size(); ++i) out[i] = static_cast<char>(~static_cast<unsigned char>(out[i]));
-  }
-}
-
-}  // namespace
-
 RankOperator::RankOperator(RankSpec spec)
     : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
   for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
@@ -93,7 +65,7 @@ std::string RankOperator::sortKey(const RecordBatch& in, size_t r) {
   std::string key;
   for (size_t k = 0; k < spec_.order.size(); ++k) {
     size_t c = static_cast<size_t>(spec_.order[k]);
-    appendSortable(in.columns[c], r, spec_.input_types[c], spec_.descending[k], key);
+    appendSortable(in.columns[c], r, spec_.input_types[c], spec_.descending[k], spec_.nullsFirst(k), key);
   }
   return key;
 }

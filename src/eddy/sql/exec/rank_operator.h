@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ struct RankSpec {
   std::vector<int> partition;
   std::vector<int> order;
   std::vector<bool> descending;  // Per ORDER BY column.
+  // Per ORDER BY column, NULLS FIRST / LAST as written; empty or shorter: Flink's
+  // default, NULLs lowest (first ascending, last descending).
+  std::vector<std::optional<bool>> nulls_first;
+  bool nullsFirst(size_t k) const {
+    return k < nulls_first.size() && nulls_first[k] ? *nulls_first[k] : !descending[k];
+  }
   int64_t limit = 1;
   bool output_rank_number = false;  // The query reads the row number (the last column).
   bool append_only_input = true;    // Rows beyond the limit can never come back.
@@ -50,7 +57,7 @@ struct RankSpec {
 /// Flink's AppendOnlyTopNFunction does; with the row number every rank whose row changed
 /// is updated (-U old, +U new; +I / -D when the rank appears or goes). On an append-only
 /// input only the top rows are kept; on a changelog every live row is (a retraction may
-/// let a lower one in). NULLs sort first.
+/// let a lower one in). NULLs sort as RankSpec::nullsFirst says.
 /// With `window_end` set it is Flink's WindowRank: append-only in and out, each
 /// window's top rows emitted when the watermark fires the window, rows of a fired window
 /// dropped as late, and the window's state gone after it fires.

@@ -12,6 +12,7 @@
 #include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
+#include "eddy/sql/exec/sort_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
 
 namespace eddy::sql {
@@ -291,6 +292,41 @@ TEST(SqlOperators, RankKeepsTheTopAcrossARestore) {
   Harness restored(std::make_unique<RankOperator>(spec), 0, 1, {snapshot});
   restored.as<RankOperator>().processElement({rows({{1, 7}})});
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"-D[1, 5, 0]", "+I[1, 7, 0]"}));
+}
+
+// The batch sort applies the changelog (a retraction may overtake its row, from
+// another upstream subtask), keeps its multiset across a restore, and emits the rows
+// left, sorted, offset and fetched, only when its input ends, the watermark after them.
+TEST(SqlOperators, BatchSortEmitsTheFinalRowsSortedWhenTheInputEndsAndKeepsThemAcrossARestore) {
+  SortSpec spec;
+  spec.order = {1, 0};
+  spec.descending = {true, false};
+  spec.offset = 1;
+  spec.fetch = 3;
+  spec.input_types = {kBigint, kBigint};
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(std::make_unique<BatchSortOperator>(spec));
+    RecordBatch retract = rows({{2, 20}});
+    retract.kinds[0] = RowKind::kDelete;
+    h.as<BatchSortOperator>().processElement({retract, 0});  // Before the insert it retracts.
+    h.as<BatchSortOperator>().processElement({rows({{1, 10}, {2, 20}, {3, 30}, {3, 30}}), 0});
+    h.as<BatchSortOperator>().processWatermark(runtime::Watermark(100));
+    EXPECT_TRUE(lines(h).empty());
+    EXPECT_TRUE(h.watermarks().empty());
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = *snap;
+  }
+  Harness restored(std::make_unique<BatchSortOperator>(spec), 0, 1, {snapshot});
+  RecordBatch update = rows({{1, 10}, {1, 40}, {4, 5}});
+  update.kinds = {RowKind::kUpdateBefore, RowKind::kUpdateAfter, RowKind::kInsert};
+  restored.as<BatchSortOperator>().processElement({update, 0});
+  restored.as<BatchSortOperator>().processWatermark(runtime::Watermark::max());
+  restored.op().finish();
+  EXPECT_EQ(restored.watermarks(), std::vector<Timestamp>{runtime::Watermark::max().timestamp});
+  // Left: [3, 30] twice, [1, 40], [4, 5]; by the second column descending: 40, 30, 30, 5.
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[3, 30]", "+I[3, 30]", "+I[4, 5]"}));
 }
 
 TEST(SqlOperators, GroupAggregateForgetsGroupsIdleLongerThanTheStateTtl) {

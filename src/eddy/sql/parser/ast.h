@@ -121,6 +121,7 @@ struct TableRef {
 struct OrderItem {
   ExprPtr expr;
   bool desc = false;
+  std::optional<bool> nulls_first;  // NULLS FIRST / LAST; unset: the default.
 };
 
 /// One SELECT block.
@@ -155,6 +156,7 @@ struct Query {
   std::vector<SetOp> set_ops;
   std::vector<OrderItem> order_by;
   std::optional<int64_t> limit;
+  std::optional<int64_t> offset;  // OFFSET n [ROW|ROWS]
 };
 
 struct ColumnDef {

@@ -602,13 +602,29 @@ class Parser {
         } else {
           acceptKeyword("ASC");
         }
+        if (acceptKeyword("NULLS")) {
+          if (acceptKeyword("FIRST")) {
+            item.nulls_first = true;
+          } else if (acceptKeyword("LAST")) {
+            item.nulls_first = false;
+          } else {
+            return unexpected("FIRST or LAST after NULLS");
+          }
+        }
         q->order_by.push_back(std::move(item));
       } while (acceptSymbol(","));
     }
+    // Calcite's order: [LIMIT n] [OFFSET m [ROW|ROWS]] [FETCH FIRST|NEXT n ROW|ROWS ONLY].
     if (acceptKeyword("LIMIT")) {
       if (peek().kind != TokenKind::kInteger) return unexpected("a row count after LIMIT");
       q->limit = std::stoll(next().text);
-    } else if (acceptKeyword("FETCH")) {
+    }
+    if (acceptKeyword("OFFSET")) {
+      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after OFFSET");
+      q->offset = std::stoll(next().text);
+      if (!acceptKeyword("ROWS")) acceptKeyword("ROW");
+    }
+    if (!q->limit && acceptKeyword("FETCH")) {
       // FETCH FIRST|NEXT n ROW|ROWS ONLY: the standard's LIMIT.
       if (!acceptKeyword("FIRST") && !acceptKeyword("NEXT")) return unexpected("FIRST or NEXT after FETCH");
       if (peek().kind != TokenKind::kInteger) return unexpected("a row count after FETCH FIRST");

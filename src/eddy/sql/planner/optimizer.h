@@ -22,6 +22,9 @@ struct OptimizerOptions {
   /// then a final one per key.
   bool distinct_split = false;
   int64_t distinct_buckets = 1024;
+  /// execution.runtime-mode = batch: the query's result is its final rows (ORDER BY may
+  /// sort on any column, OFFSET may skip rows), not a changelog.
+  bool batch = false;
 };
 PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options = {});
 

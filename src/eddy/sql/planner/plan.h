@@ -11,6 +11,7 @@
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
+#include "eddy/sql/exec/sort_operator.h"
 #include "eddy/sql/exec/table_source.h"
 
 namespace eddy::sql {
@@ -54,7 +55,7 @@ enum class ChangelogMode { kInsertOnly, kUpdates };
 struct PlanNode {
   enum class Kind {
     kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank, kOverAggregate,
-    kCorrelate
+    kCorrelate, kSort
   };
   Kind kind = Kind::kScan;
   Schema schema;
@@ -114,6 +115,9 @@ struct PlanNode {
   // kRank: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...); limit 0 until a WHERE on
   // the row number bounds it. Output: the input columns, then the row number.
   RankSpec rank;
+  // kSort (batch mode only): the final rows of the input, sorted, offset and fetched;
+  // its output is insert-only.
+  SortSpec sort;
   // kOverAggregate: output = the input columns, then one column per aggregate.
   OverSpec over;
   // kWindowTableFunction / kWindowAggregate

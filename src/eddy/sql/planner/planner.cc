@@ -295,7 +295,7 @@ Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
 
 class Planner {
  public:
-  explicit Planner(const Catalog& c) : catalog_(c) {}
+  explicit Planner(const Catalog& c, bool batch = false) : catalog_(c), batch_(batch) {}
 
   Result<PlanPtr> query(const ast::Query& q) {
     size_t pushed = 0;
@@ -330,6 +330,9 @@ class Planner {
         hidden_order_ = nullptr;
         if (again.isOk() && (*again)->schema.size() == result->schema.size() + missing.size()) {
           hidden = missing.size();
+          for (size_t i = 0; i < missing.size(); ++i) {
+            hidden_columns_[missing[i]] = static_cast<int>(result->schema.size() + i);
+          }
           result = *again;
         }
       }
@@ -337,7 +340,13 @@ class Planner {
     if (parts.size() > 1) {
       EDDY_ASSIGN_OR_RETURN(result, setOperations(q, parts));
     }
-    if (q.limit) {
+    if (batch_ && (q.limit || q.offset || !q.order_by.empty())) {
+      EDDY_ASSIGN_OR_RETURN(result, sortPlan(q, result));
+      if (hidden) result = firstColumns(result, result->schema.size() - hidden);
+    } else if (q.offset) {
+      return sqlError(q.pos, "OFFSET is supported in batch mode only (SET 'execution.runtime-mode' = 'batch'); a "
+                             "streaming query takes ORDER BY ... LIMIT n");
+    } else if (q.limit) {
       EDDY_ASSIGN_OR_RETURN(result, limitPlan(q, result));
       if (hidden) result = firstColumns(result, result->schema.size() - hidden);
     } else if (!q.order_by.empty()) {
@@ -346,16 +355,17 @@ class Planner {
       // by it).
       Scope sc = scopeOf(result->schema, "");
       for (const auto& item : q.order_by) {
-        EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
+        EDDY_ASSIGN_OR_RETURN(ExprP e, orderKey(*item.expr, sc, result->schema));
         if (!e->type().rowtime && !e->type().proctime) {
           return sqlError(item.expr->pos,
                           "sort on a non-time-attribute field is not supported in streaming mode (ORDER BY must start "
-                          "with an ascending time attribute, or come with a LIMIT)");
+                          "with an ascending time attribute, or come with a LIMIT; batch mode sorts on any column)");
         }
         if (item.desc) return sqlError(item.expr->pos, "ORDER BY a time attribute must be ascending in streaming mode");
       }
       if (hidden) result = firstColumns(result, result->schema.size() - hidden);
     }
+    for (const auto& item : q.order_by) hidden_columns_.erase(item.expr.get());
     ctes_.resize(ctes_.size() - pushed);
     return result;
   }
@@ -369,13 +379,81 @@ class Planner {
     rank->rank.limit = *q.limit;
     Scope sc = scopeOf(input->schema, "");
     for (const auto& item : q.order_by) {
-      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, sc));
+      EDDY_ASSIGN_OR_RETURN(ExprP e, orderKey(*item.expr, sc, input->schema));
       auto* ref = dynamic_cast<InputRef*>(e.get());
       if (!ref) return sqlError(item.expr->pos, "ORDER BY with LIMIT takes columns of the result");
       rank->rank.order.push_back(ref->index());
       rank->rank.descending.push_back(item.desc);
+      rank->rank.nulls_first.push_back(item.nulls_first);
     }
     return firstColumns(rank, input->schema.size());  // The row number is not part of the result.
+  }
+
+  // An ORDER BY item over the result's columns `schema`: an expression, or an ordinal
+  // (ORDER BY 2: the second column, as Calcite's default conformance reads it).
+  Result<ExprP> orderKey(const Expr& item, const Scope& sc, const Schema& schema) {
+    auto hidden = hidden_columns_.find(&item);
+    if (hidden != hidden_columns_.end()) {
+      const auto c = static_cast<size_t>(hidden->second);
+      return ExprP(std::make_unique<InputRef>(hidden->second, schema[c].type));
+    }
+    if (item.kind == Expr::Kind::kLiteral && item.literal == Expr::LiteralType::kInteger) {
+      const int64_t n = std::atoll(item.text.c_str());
+      if (n < 1 || n > static_cast<int64_t>(schema.size())) {
+        return sqlError(item.pos, "Ordinal out of range: ORDER BY " + item.text + " (the result has " +
+                                      std::to_string(schema.size()) + " columns)");
+      }
+      const auto c = static_cast<size_t>(n - 1);
+      return ExprP(std::make_unique<InputRef>(static_cast<int>(c), schema[c].type));
+    }
+    return expr(item, sc);
+  }
+
+  // Batch mode's ORDER BY / OFFSET / LIMIT (Flink's batch Sort, SortLimit and Limit):
+  // the input's final rows, sorted, skipped and fetched. ORDER BY expressions that are
+  // not result columns are computed into extra columns, dropped after the sort.
+  Result<PlanPtr> sortPlan(const ast::Query& q, const PlanPtr& input) {
+    Scope sc = scopeOf(input->schema, "");
+    SortSpec spec;
+    std::vector<ExprP> computed;
+    for (const auto& item : q.order_by) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, orderKey(*item.expr, sc, input->schema));
+      if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
+        spec.order.push_back(ref->index());
+      } else {
+        spec.order.push_back(static_cast<int>(input->schema.size() + computed.size()));
+        computed.push_back(std::move(e));
+      }
+      spec.descending.push_back(item.desc);
+      spec.nulls_first.push_back(item.nulls_first);
+    }
+    PlanPtr below = input;
+    if (!computed.empty()) {
+      auto calc = std::make_shared<PlanNode>();
+      calc->kind = PlanNode::Kind::kCalc;
+      calc->inputs.push_back(input);
+      calc->mode = input->mode;
+      calc->rowtime = input->rowtime;
+      for (size_t c = 0; c < input->schema.size(); ++c) {
+        calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
+        calc->schema.push_back(input->schema[c]);
+      }
+      for (ExprP& e : computed) {
+        calc->schema.push_back({"$sort" + std::to_string(calc->schema.size()), e->type()});
+        calc->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
+      }
+      below = calc;
+    }
+    spec.offset = q.offset.value_or(0);
+    spec.fetch = q.limit.value_or(-1);
+    spec.input_types = typesOf(below->schema);
+    auto sort = std::make_shared<PlanNode>();
+    sort->kind = PlanNode::Kind::kSort;
+    sort->inputs.push_back(below);
+    sort->schema = below->schema;
+    sort->rowtime = below->rowtime;
+    sort->sort = std::move(spec);
+    return computed.empty() ? sort : firstColumns(sort, input->schema.size());
   }
 
   // A plan with `schema`'s types (UNION ALL operands).
@@ -1771,7 +1849,7 @@ class Planner {
   // `*correlatable`: whether the query has the shape (its own error is reported if not).
   Status correlatedScalar(const Expr& e, Scope& scope, PlanPtr& input, bool* correlatable) {
     const ast::Query& q = *e.query;
-    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || !q.order_by.empty()) {
+    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || q.offset || !q.order_by.empty()) {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
     const ast::Select& s = *q.selects[0];
@@ -2039,7 +2117,7 @@ class Planner {
   // `*correlatable`: whether the query has a shape this can decorrelate (a single
   // SELECT without GROUP BY); when not, its own planning error is the one to report.
   Result<Decorrelated> decorrelate(const ast::Query& q, const Scope& outer, bool with_value, bool* correlatable) {
-    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || !q.order_by.empty()) {
+    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || q.offset || !q.order_by.empty()) {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
     const ast::Select& s = *q.selects[0];
@@ -3573,6 +3651,7 @@ class Planner {
   }
 
   const Catalog& catalog_;
+  const bool batch_;  // execution.runtime-mode = batch
   std::vector<std::pair<std::string, PlanPtr>> ctes_;
   // While a SELECT with ROW_NUMBER() OVER (...) is projected: that expression and the
   // rank node's row number column.
@@ -3583,6 +3662,9 @@ class Planner {
   // While a SELECT is planned again for its query's ORDER BY: the ORDER BY expressions
   // its result lacks, for project() to add.
   const std::vector<const Expr*>* hidden_order_ = nullptr;
+  // The ORDER BY items the query's SELECT was planned again to return, by the column
+  // each became (while that query's ORDER BY is planned).
+  std::map<const Expr*, int> hidden_columns_;
   // Scalar subqueries of the SELECT being planned: the column holding each one's value.
   std::map<const Expr*, std::pair<int, LogicalType>> scalar_cols_;
   // Expressions the planner writes itself (JOIN ... USING's conditions), alive while
@@ -3855,7 +3937,17 @@ Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const
     ~UserAggregates() { tl_user_aggregates = outer; }
     const std::map<std::string, std::shared_ptr<const AggregateFunction>>* outer;
   } in_scope(catalog);
-  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, Planner(catalog).query(query));
+  EDDY_ASSIGN_OR_RETURN(PlanPtr plan, Planner(catalog, options.batch).query(query));
+  if (options.batch && plan->mode == ChangelogMode::kUpdates) {
+    // A batch job's sinks take its final rows: the changelog is applied and they come
+    // out, as inserts, when the input ends.
+    auto final_rows = std::make_shared<PlanNode>();
+    final_rows->kind = PlanNode::Kind::kSort;
+    final_rows->inputs.push_back(plan);
+    final_rows->schema = plan->schema;
+    final_rows->sort.input_types = typesOf(plan->schema);
+    plan = final_rows;
+  }
   return optimize(plan, options);
 }
 

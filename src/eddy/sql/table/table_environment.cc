@@ -20,6 +20,7 @@
 #include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
+#include "eddy/sql/exec/sort_operator.h"
 #include "eddy/sql/exec/temporal_join_operator.h"
 #include "eddy/sql/exec/window_join_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
@@ -141,6 +142,25 @@ std::string overName(const PlanNode& p) {
 }
 
 // Flink's text: Correlate(invocation=[SPLIT($1)], select=[...], joinType=[INNER]).
+// Flink's batch Sort, SortLimit and Limit; without any of them, the final rows of an
+// updating query.
+std::string sortName(const PlanNode& p) {
+  const SortSpec& spec = p.sort;
+  const Schema& in = p.inputs[0]->schema;
+  std::string order;
+  for (size_t k = 0; k < spec.order.size(); ++k) {
+    order += (k ? ", " : "") + in[static_cast<size_t>(spec.order[k])].name + (spec.descending[k] ? " DESC" : " ASC");
+    if (k < spec.nulls_first.size() && spec.nulls_first[k]) order += *spec.nulls_first[k] ? " NULLS FIRST" : " NULLS LAST";
+  }
+  const bool limited = spec.offset > 0 || spec.fetch >= 0;
+  const std::string limit = "offset=[" + std::to_string(spec.offset) + "], fetch=[" +
+                            (spec.fetch >= 0 ? std::to_string(spec.fetch) : std::string("unlimited")) + "]";
+  if (!spec.order.empty()) {
+    return (limited ? "SortLimit(orderBy=[" : "Sort(orderBy=[") + order + "]" + (limited ? ", " + limit : "") + ")";
+  }
+  return limited ? "Limit(" + limit + ")" : "FinalRows(changelog applied, as inserts)";
+}
+
 std::string correlateName(const PlanNode& p) {
   std::string args;
   for (size_t i = 0; i < p.projections.size(); ++i) args += (i ? ", " : "") + p.projections[i]->toString();
@@ -195,6 +215,15 @@ Result<ExecOptions> execOptions(const std::map<std::string, std::string>& config
   return o;
 }
 
+// execution.runtime-mode = batch (any case; 'automatic' runs as streaming).
+bool batchMode(const std::map<std::string, std::string>& config) {
+  auto it = config.find("execution.runtime-mode");
+  if (it == config.end()) return false;
+  std::string mode = it->second;
+  std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::tolower(c); });
+  return mode == "batch";
+}
+
 // Reads the table.optimizer.* options of `config` (and whether a mini-batch is on, which
 // Flink's two-phase aggregation needs); a malformed one is an error naming it.
 Result<OptimizerOptions> optimizerOptions(const std::map<std::string, std::string>& config) {
@@ -210,6 +239,7 @@ Result<OptimizerOptions> optimizerOptions(const std::map<std::string, std::strin
     }
   }
   OptimizerOptions o;
+  o.batch = batchMode(config);
   o.two_phase = exec.mini_batch.size > 0 && strategy != "ONE_PHASE";
   it = config.find("table.optimizer.distinct-agg.split.enabled");
   if (it != config.end()) {
@@ -401,6 +431,15 @@ class Translator {
                       .transform<RecordBatch>(overName(*p), [spec] { return std::make_unique<OverAggregateOperator>(spec); });
         return keyedParallelism(op, spec.partition);
       }
+      case PlanNode::Kind::kSort: {
+        // Every row to one subtask, which emits them when its input ends.
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        SortSpec spec = p->sort;
+        auto op = byKey(in, {}, p->inputs[0]->schema).transform<RecordBatch>(sortName(*p), [spec] {
+          return std::make_unique<BatchSortOperator>(spec);
+        });
+        return keyedParallelism(op, {});
+      }
       case PlanNode::Kind::kUnion: {
         EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
         for (size_t i = 1; i < p->inputs.size(); ++i) {
@@ -484,7 +523,14 @@ class Translator {
     const TableDef& t = *p.table;
     if (t.options.count(kDataStreamId)) return dataStreamScan(p);
     EDDY_ASSIGN_OR_RETURN(auto source, tableSource(p));
-    auto s = env_.fromSource<RecordBatch>(source, sqlWatermarks(),
+    const bool batch = batchMode(config_);
+    if (batch && !source->isBounded()) {
+      return Status::invalidArgument("Querying an unbounded table '" + t.name +
+                                     "' in batch mode is not allowed. The table source is unbounded.");
+    }
+    // In batch mode no row is late: the only watermark is the last one, when the input ends.
+    auto watermarks = batch ? operators::WatermarkStrategy<RecordBatch>::noWatermarks() : sqlWatermarks();
+    auto s = env_.fromSource<RecordBatch>(source, watermarks,
                                           "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
                                               "]], fields=[" + fieldList(p.schema) + "])");
     if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
@@ -732,6 +778,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kRank: s += rankName(p); break;
     case PlanNode::Kind::kOverAggregate: s += overName(p); break;
     case PlanNode::Kind::kCorrelate: s += correlateName(p); break;
+    case PlanNode::Kind::kSort: s += sortName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "]";
       if (p.window.kind == WindowSpec::Kind::kSession && !p.per_row_windows) {  // Merges the sessions itself.
@@ -1186,13 +1233,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (st.key == "execution.runtime-mode") {
         std::string mode = st.value;
         std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::tolower(c); });
-        // Batch mode's results (final rows only, sorts on any column) differ from a
-        // streaming changelog: refused rather than run as streaming under its name.
-        if (mode == "batch") {
-          return sqlError(st.pos, "'execution.runtime-mode' = 'batch' is not supported: Eddy runs SQL in streaming "
-                                  "mode (over bounded inputs a job still ends, its changelog ending in the final rows)");
-        }
-        if (mode != "streaming" && mode != "automatic") {
+        if (mode != "streaming" && mode != "batch" && mode != "automatic") {
           return sqlError(st.pos, "Invalid value '" + st.value +
                                       "' for 'execution.runtime-mode': one of 'streaming', 'batch', 'automatic'");
         }
