@@ -7,6 +7,7 @@
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
+#include "eddy/sql/exec/final_rows.h"
 
 namespace eddy::sql {
 
@@ -22,6 +23,8 @@ struct OverSpec {
   std::vector<AggregateCall> aggs;
   std::vector<LogicalType> input_types;
   bool proctime = false;  // ORDER BY a processing-time attribute.
+  // Batch mode (BatchOverAggregateOperator): ORDER BY any columns, time_col unused.
+  SortKeys order;
 };
 
 /// Flink's event-time OVER aggregation (RowTimeRowsBoundedPrecedingFunction and its

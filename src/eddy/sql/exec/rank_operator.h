@@ -8,22 +8,15 @@
 #include "eddy/core/time_zone.h"
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/runtime/internal_timer_service.h"
+#include "eddy/sql/exec/final_rows.h"
 #include "eddy/sql/exec/record_batch.h"
 
 namespace eddy::sql {
 
 /// What a Top-N needs from the plan: ROW_NUMBER() OVER (PARTITION BY partition ORDER BY
 /// order) filtered to ranks 1..limit.
-struct RankSpec {
+struct RankSpec : SortKeys {
   std::vector<int> partition;
-  std::vector<int> order;
-  std::vector<bool> descending;  // Per ORDER BY column.
-  // Per ORDER BY column, NULLS FIRST / LAST as written; empty or shorter: Flink's
-  // default, NULLs lowest (first ascending, last descending).
-  std::vector<std::optional<bool>> nulls_first;
-  bool nullsFirst(size_t k) const {
-    return k < nulls_first.size() && nulls_first[k] ? *nulls_first[k] : !descending[k];
-  }
   int64_t limit = 1;
   bool output_rank_number = false;  // The query reads the row number (the last column).
   bool append_only_input = true;    // Rows beyond the limit can never come back.
@@ -57,7 +50,7 @@ struct RankSpec {
 /// Flink's AppendOnlyTopNFunction does; with the row number every rank whose row changed
 /// is updated (-U old, +U new; +I / -D when the rank appears or goes). On an append-only
 /// input only the top rows are kept; on a changelog every live row is (a retraction may
-/// let a lower one in). NULLs sort as RankSpec::nullsFirst says.
+/// let a lower one in). NULLs sort as SortKeys::nullsFirst says.
 /// With `window_end` set it is Flink's WindowRank: append-only in and out, each
 /// window's top rows emitted when the watermark fires the window, rows of a fired window
 /// dropped as late, and the window's state gone after it fires.

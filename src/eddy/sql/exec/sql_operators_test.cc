@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "eddy/operators/testing/operator_harness.h"
+#include "eddy/sql/exec/batch_over_aggregate.h"
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
@@ -327,6 +328,38 @@ TEST(SqlOperators, BatchSortEmitsTheFinalRowsSortedWhenTheInputEndsAndKeepsThemA
   EXPECT_EQ(restored.watermarks(), std::vector<Timestamp>{runtime::Watermark::max().timestamp});
   // Left: [3, 30] twice, [1, 40], [4, 5]; by the second column descending: 40, 30, 30, 5.
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[3, 30]", "+I[3, 30]", "+I[4, 5]"}));
+}
+
+// Batch OVER: rows collected across a restore, each partition sorted when the input
+// ends, a ROWS frame of one preceding row, the retracted row gone.
+TEST(SqlOperators, BatchOverAggregateSortsEachPartitionWhenTheInputEnds) {
+  OverSpec spec;
+  spec.partition = {0};
+  spec.order.order = {1};
+  spec.order.descending = {false};
+  spec.rows = true;
+  spec.unbounded = false;
+  spec.preceding = 1;
+  spec.aggs = {sumOf(1)};
+  spec.aggs[0].retractable = true;
+  spec.input_types = {kBigint, kBigint};
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(std::make_unique<BatchOverAggregateOperator>(spec));
+    h.as<BatchOverAggregateOperator>().processElement({rows({{1, 30}, {2, 7}, {1, 10}}), 0});
+    EXPECT_TRUE(lines(h).empty());
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = *snap;
+  }
+  Harness restored(std::make_unique<BatchOverAggregateOperator>(spec), 0, 1, {snapshot});
+  RecordBatch more = rows({{1, 20}, {1, 30}, {2, 1}});
+  more.kinds[1] = RowKind::kDelete;
+  restored.as<BatchOverAggregateOperator>().processElement({more, 0});
+  restored.op().finish();
+  // Partitions in the order their first remaining row arrived: [2, 7] before [1, 10].
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[2, 1, 1]", "+I[2, 7, 8]", "+I[1, 10, 10]",
+                                                       "+I[1, 20, 30]"}));
 }
 
 TEST(SqlOperators, GroupAggregateForgetsGroupsIdleLongerThanTheStateTtl) {

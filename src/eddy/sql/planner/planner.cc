@@ -2425,7 +2425,7 @@ class Planner {
         return sqlError(o->pos, "OVER takes an aggregate function or LAG (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
       }
     }
-    if (w.order_by.size() != 1 || w.order_desc[0]) {
+    if (!batch_ && (w.order_by.size() != 1 || w.order_desc[0])) {
       return sqlError(overs[0]->pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
     }
     // The input's columns, then the aggregates' arguments.
@@ -2433,18 +2433,23 @@ class Planner {
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kOverAggregate;
     node->mode = ChangelogMode::kInsertOnly;
-    if (input->mode != ChangelogMode::kInsertOnly) {
-      return sqlError(overs[0]->pos, "OVER aggregation does not support an updating input");
+    if (batch_) {
+      // Any ordering, over an updating input too (the batch operator takes final rows).
+      EDDY_RETURN_IF_ERROR(batchOverFrame(w, scope, node->over));
+    } else {
+      if (input->mode != ChangelogMode::kInsertOnly) {
+        return sqlError(overs[0]->pos, "OVER aggregation does not support an updating input");
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprP order, expr(*w.order_by[0], scope));
+      auto* time = dynamic_cast<InputRef*>(order.get());
+      if (!time || !(order->type().rowtime || order->type().proctime)) {
+        return sqlError(w.order_by[0]->pos,
+                        "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime or "
+                        "proctime column)");
+      }
+      node->over.time_col = time->index();
+      node->over.proctime = order->type().proctime;
     }
-    EDDY_ASSIGN_OR_RETURN(ExprP order, expr(*w.order_by[0], scope));
-    auto* time = dynamic_cast<InputRef*>(order.get());
-    if (!time || !(order->type().rowtime || order->type().proctime)) {
-      return sqlError(w.order_by[0]->pos,
-                      "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime or "
-                      "proctime column)");
-    }
-    node->over.time_col = time->index();
-    node->over.proctime = order->type().proctime;
     for (const auto& p : w.partition_by) {
       EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*p, scope));
       auto* ref = dynamic_cast<InputRef*>(b.get());
@@ -2453,7 +2458,7 @@ class Planner {
     }
     node->over.rows = w.rows;
     node->over.unbounded = w.unbounded;
-    if (!w.unbounded) {
+    if (!w.unbounded && !batch_) {
       if (w.rows) {
         if (w.preceding->kind != Expr::Kind::kLiteral || w.preceding->literal != Expr::LiteralType::kInteger) {
           return sqlError(w.preceding->pos, "ROWS ... PRECEDING takes an integer");
@@ -2496,6 +2501,42 @@ class Planner {
     auto projected = project(s, node, scope, nullptr);
     over_cols_.clear();
     return projected;
+  }
+
+  // Batch mode's OVER window (Flink's batch OverAggregate): ORDER BY any columns, or
+  // none (every row of the partition a peer); a bounded RANGE frame measures from one
+  // ORDER BY column, a time (INTERVAL preceding) or an integer (integer preceding).
+  Status batchOverFrame(const Expr::Window& w, const Scope& scope, OverSpec& over) {
+    for (size_t i = 0; i < w.order_by.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*w.order_by[i], scope));
+      auto* ref = dynamic_cast<InputRef*>(e.get());
+      if (!ref) return sqlError(w.order_by[i]->pos, "an OVER window's ORDER BY must be a column");
+      over.order.order.push_back(ref->index());
+      over.order.descending.push_back(w.order_desc[i]);
+    }
+    if (w.unbounded) return Status::ok();
+    const Expr& preceding = *w.preceding;
+    const bool integer_literal =
+        preceding.kind == Expr::Kind::kLiteral && preceding.literal == Expr::LiteralType::kInteger;
+    if (w.rows) {
+      if (!integer_literal) return sqlError(preceding.pos, "ROWS ... PRECEDING takes an integer");
+      over.preceding = std::stoll(preceding.text);
+      return Status::ok();
+    }
+    if (w.order_by.size() != 1) {
+      return sqlError(preceding.pos, "a RANGE ... PRECEDING frame needs exactly one ORDER BY column");
+    }
+    const LogicalType& t = scope.fields[static_cast<size_t>(over.order.order[0])].type;
+    if (t.isTimestamp() && preceding.kind == Expr::Kind::kInterval) {
+      EDDY_ASSIGN_OR_RETURN(over.preceding, intervalMillis(preceding));
+      return Status::ok();
+    }
+    if (t.isInteger() && integer_literal) {
+      over.preceding = std::stoll(preceding.text);
+      return Status::ok();
+    }
+    return sqlError(preceding.pos, "RANGE ... PRECEDING takes an INTERVAL over a TIMESTAMP column or an integer over "
+                                   "an integer column; the ORDER BY column is " + withArticle(t));
   }
 
   // WHERE rn <= N (or rn < N, rn = 1) over a query whose column rn is a rank node's row

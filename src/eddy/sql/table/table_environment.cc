@@ -6,6 +6,7 @@
 #include <set>
 
 #include "eddy/api/eddy.h"
+#include "eddy/sql/exec/batch_over_aggregate.h"
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/file_sink_format.h"
@@ -136,8 +137,17 @@ std::string overName(const PlanNode& p) {
                                        : std::to_string(p.over.preceding) + " ms";
   std::string aggs;
   for (size_t a = 0; a < p.over.aggs.size(); ++a) aggs += (a ? ", " : "") + p.over.aggs[a].name;
-  return "OverAggregate(partitionBy=[" + partition + "], orderBy=[$" + std::to_string(p.over.time_col) +
-         " ASC], window=[" + (p.over.rows ? "ROWS" : "RANGE") + " BETWEEN " + frame +
+  std::string order;
+  if (p.over.time_col >= 0) order = "$" + std::to_string(p.over.time_col) + " ASC";
+  for (size_t k = 0; k < p.over.order.order.size(); ++k) {  // Batch mode's ORDER BY.
+    order += (k ? ", $" : "$") + std::to_string(p.over.order.order[k]) + (p.over.order.descending[k] ? " DESC" : " ASC");
+  }
+  if (!p.over.rows && !p.over.unbounded && p.over.time_col < 0 && !p.over.order.order.empty() &&
+      p.inputs[0]->schema[static_cast<size_t>(p.over.order.order[0])].type.isInteger()) {
+    frame = std::to_string(p.over.preceding);  // RANGE over an integer column.
+  }
+  return "OverAggregate(partitionBy=[" + partition + "], orderBy=[" + order + "], window=[" +
+         (p.over.rows ? "ROWS" : "RANGE") + " BETWEEN " + frame +
          " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
 }
 
@@ -401,6 +411,20 @@ class Translator {
         return keyedJoin<JoinOperator>(*p, left, right, joinSpec(*p));
       }
       case PlanNode::Kind::kRank: {
+        if (p->rank.limit < 1 && batchMode(config_)) {
+          // Batch mode numbers every row (no filter needed): a batch OVER of the rank function.
+          EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+          OverSpec spec;
+          spec.partition = p->rank.partition;
+          spec.order = p->rank;
+          spec.input_types = p->rank.input_types;
+          const RankSpec::Function function = p->rank.function;
+          auto op = byKey(in, spec.partition, p->inputs[0]->schema)
+                        .transform<RecordBatch>("OverAggregate(" + rankName(*p) + ")", [spec, function] {
+                          return std::make_unique<BatchOverAggregateOperator>(spec, function);
+                        });
+          return keyedParallelism(op, spec.partition);
+        }
         if (p->rank.limit < 1) {
           return Status::invalidArgument(
               "ROW_NUMBER() over a stream needs a filter on its result, such as WHERE rownum <= 10 (Top-N) or "
@@ -427,8 +451,12 @@ class Translator {
       case PlanNode::Kind::kOverAggregate: {
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         OverSpec spec = p->over;
+        const bool batch = batchMode(config_);
         auto op = byKey(in, spec.partition, p->inputs[0]->schema)
-                      .transform<RecordBatch>(overName(*p), [spec] { return std::make_unique<OverAggregateOperator>(spec); });
+                      .transform<RecordBatch>(overName(*p), [spec, batch]() -> std::unique_ptr<runtime::OneInputStreamOperator<RecordBatch, RecordBatch>> {
+                        if (batch) return std::make_unique<BatchOverAggregateOperator>(spec);
+                        return std::make_unique<OverAggregateOperator>(spec);
+                      });
         return keyedParallelism(op, spec.partition);
       }
       case PlanNode::Kind::kSort: {

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "eddy/runtime/stream_operator.h"
+#include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/over_aggregate.h"
+#include "eddy/sql/exec/rank_operator.h"
+
+namespace eddy::sql {
+
+/// Flink's batch OverAggregate (execution.runtime-mode = batch): the input changelog is
+/// collected (FinalRows) and, when the input ends, each partition's rows are sorted by
+/// `spec.order` (any columns; ties in arrival order) and emitted once (+I), in that
+/// order, with the aggregates over their frames: ROWS from `preceding` rows (or
+/// UNBOUNDED PRECEDING) to the current row; RANGE from UNBOUNDED PRECEDING, or from
+/// `preceding` below the first ORDER BY column's value (a time in ms or an integer;
+/// above it when descending), to the current row and its peers (equal ORDER BY values;
+/// without an ORDER BY every row of the partition is a peer). With `rank` set the rows
+/// get that number instead of aggregates: ROW_NUMBER, RANK or DENSE_RANK, without a
+/// filter on it. Output: the input columns, then one column per aggregate (or the rank
+/// number, BIGINT). Watermarks are held back; the last one follows the rows.
+/// Runs behind a partition-key exchange; its snapshot holds the collected rows.
+/// Thread: the task thread.
+class BatchOverAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
+ public:
+  explicit BatchOverAggregateOperator(OverSpec spec, std::optional<RankSpec::Function> rank = std::nullopt);
+
+  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override;
+  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override;
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override { rows_.apply(record.value); }
+  void processWatermark(runtime::Watermark wm) override { held_ = wm; }
+  void finish() override;
+
+ private:
+  // Appends the rows of one partition (indexes into `all`, sorted) with their results.
+  void evaluate(const RecordBatch& all, const std::vector<uint32_t>& rows, const std::vector<std::string>& keys);
+  void append(const RecordBatch& all, uint32_t row, const std::vector<Value>& results);
+
+  OverSpec spec_;
+  std::optional<RankSpec::Function> rank_;
+  std::vector<LogicalType> output_types_;
+  FinalRows rows_;
+  RecordBatch out_;
+  std::optional<runtime::Watermark> held_;
+};
+
+}  // namespace eddy::sql
