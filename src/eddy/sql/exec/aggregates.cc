@@ -297,6 +297,7 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kJsonArrayAgg:
     case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Handled above.
+    case AggKind::kLead: break;  // Filled in by the batch OVER operator.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -435,6 +436,7 @@ Value Accumulator::result() const {
     case AggKind::kJsonArrayAgg:
     case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Answered above.
+    case AggKind::kLead: break;  // Filled in by the batch OVER operator.
   }
   return Value();
 }
@@ -445,7 +447,8 @@ bool mergeable(const AggregateCall& call) {
     case AggKind::kLastValue: return false;  // Flink's have no merge: they follow arrival order.
     case AggKind::kArrayAgg:
     case AggKind::kJsonArrayAgg: return !call.distinct;  // A distinct one's order is its own.
-    case AggKind::kLag: return false;  // Only in OVER windows, which never merge.
+    case AggKind::kLag:
+    case AggKind::kLead: return false;  // Only in OVER windows, which never merge.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
   }

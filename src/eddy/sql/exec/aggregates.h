@@ -37,6 +37,9 @@ enum class AggKind {
   // jsonMember(k, v) text; a key twice is an error.
   kJsonObjectAgg,
   kLag,       // LAG(x [, offset [, default]]) in an OVER window: x `offset` rows back.
+  // LEAD(x [, offset [, default]]) in a batch OVER window: x `offset` rows ahead, which
+  // the batch operator fills in (the accumulator holds nothing).
+  kLead,
   kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.
 };
@@ -70,7 +73,7 @@ struct AggregateCall {
   std::string separator = ",";
   bool distinct = false;
   bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
-  int64_t lag_offset = 1;     // LAG: how many rows back, and the value when there are
+  int64_t lag_offset = 1;     // LAG / LEAD: how many rows back (ahead), and the value when there are
   Value lag_default;          // fewer (cast to the argument's type).
   // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
   // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's

@@ -79,6 +79,16 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     return;
   }
   std::vector<Accumulator> accs = freshAccumulators(spec_.aggs);
+  // LEAD is no fold: the value `offset` rows ahead of the current row, or its default.
+  auto withLeads = [&](size_t at, std::vector<Value> values) {
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+      const AggregateCall& call = spec_.aggs[a];
+      if (call.kind != AggKind::kLead) continue;
+      const size_t ahead = at + static_cast<size_t>(call.lag_offset);
+      values[a] = ahead < n ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[ahead]) : call.lag_default;
+    }
+    return values;
+  };
   auto fold = [&](uint32_t row, bool add) {
     for (size_t a = 0; a < spec_.aggs.size(); ++a) foldRow(accs[a], spec_.aggs[a], all, row, add);
   };
@@ -93,7 +103,7 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       if (!spec_.unbounded && static_cast<int64_t>(i) > spec_.preceding) {
         fold(rows[i - static_cast<size_t>(spec_.preceding) - 1], false);
       }
-      append(all, rows[i], results());
+      append(all, rows[i], withLeads(i, results()));
     }
     return;
   }
@@ -115,7 +125,7 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       while (first < i && outside(rows[first])) fold(rows[first++], false);
     }
     const std::vector<Value> frame = results();
-    for (size_t j = i; j < end; ++j) append(all, rows[j], frame);
+    for (size_t j = i; j < end; ++j) append(all, rows[j], withLeads(j, frame));
     i = end;
   }
 }

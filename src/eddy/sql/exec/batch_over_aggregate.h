@@ -17,7 +17,8 @@ namespace eddy::sql {
 /// UNBOUNDED PRECEDING) to the current row; RANGE from UNBOUNDED PRECEDING, or from
 /// `preceding` below the first ORDER BY column's value (a time in ms or an integer;
 /// above it when descending), to the current row and its peers (equal ORDER BY values;
-/// without an ORDER BY every row of the partition is a peer). With `rank` set the rows
+/// without an ORDER BY every row of the partition is a peer); LEAD takes the value
+/// `offset` rows after the current one in that order. With `rank` set the rows
 /// get that number instead of aggregates: ROW_NUMBER, RANK or DENSE_RANK, without a
 /// filter on it. Output: the input columns, then one column per aggregate (or the rank
 /// number, BIGINT). Watermarks are held back; the last one follows the rows.

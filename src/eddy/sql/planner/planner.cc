@@ -2418,10 +2418,10 @@ class Planner {
         return sqlError(o->pos, "all OVER aggregates of a SELECT must use the same window");
       }
       const Expr& fn = *o->args[0];
-      if (fn.kind == Expr::Kind::kCall && fn.name == "LEAD") {
+      if (fn.kind == Expr::Kind::kCall && fn.name == "LEAD" && !batch_) {
         return sqlError(fn.pos, "LEAD Function is not supported in stream mode.");
       }
-      if (fn.kind != Expr::Kind::kCall || (!isAggregate(fn.name) && fn.name != "LAG")) {
+      if (fn.kind != Expr::Kind::kCall || (!isAggregate(fn.name) && fn.name != "LAG" && fn.name != "LEAD")) {
         return sqlError(o->pos, "OVER takes an aggregate function or LAG (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
       }
     }
@@ -3072,7 +3072,7 @@ class Planner {
         {"FIRST_VALUE", AggKind::kFirstValue}, {"LAST_VALUE", AggKind::kLastValue}, {"LISTAGG", AggKind::kListAgg},
         {"COLLECT", AggKind::kCollect},       {"ARRAY_AGG", AggKind::kArrayAgg},
         {"JSON_ARRAYAGG", AggKind::kJsonArrayAgg}, {"JSON_OBJECTAGG", AggKind::kJsonObjectAgg},
-        {"LAG", AggKind::kLag}};
+        {"LAG", AggKind::kLag}, {"LEAD", AggKind::kLead}};
     auto user = catalog_.aggregate_functions.find(n);
     if (user != catalog_.aggregate_functions.end()) return userAggregateCall(c, scope, pre, user->second, filter_text, call);
     call.kind = kKinds.at(n);
@@ -3083,7 +3083,7 @@ class Planner {
       return call;
     }
     size_t max_args = call.kind == AggKind::kListAgg || call.kind == AggKind::kJsonObjectAgg ? 2
-                      : call.kind == AggKind::kLag   ? 3
+                      : call.kind == AggKind::kLag || call.kind == AggKind::kLead ? 3
                       : call.kind == AggKind::kCount ? c.args.size()
                                                      : 1;
     if (c.args.empty() || c.args.size() > max_args) {
@@ -3178,15 +3178,16 @@ class Planner {
         call.ignore_nulls = call.kind == AggKind::kJsonObjectAgg || c.ignore_nulls;
         call.type = LogicalType::string().notNull();
         break;
-      case AggKind::kLag: {
-        // LAG(x [, offset [, default]]): a constant offset (1) and default (NULL).
-        if (call.distinct) return sqlError(c.pos, "LAG takes no DISTINCT");
+      case AggKind::kLag:
+      case AggKind::kLead: {
+        // LAG|LEAD(x [, offset [, default]]): a constant offset (1) and default (NULL).
+        if (call.distinct) return sqlError(c.pos, n + " takes no DISTINCT");
         call.type = t;
         if (c.args.size() > 1) {
           const Expr& offset = *c.args[1];
           if (offset.kind != Expr::Kind::kLiteral || offset.literal != Expr::LiteralType::kInteger ||
               std::stoll(offset.text) < 0) {
-            return sqlError(offset.pos, "LAG's offset must be a non-negative integer literal");
+            return sqlError(offset.pos, n + "'s offset must be a non-negative integer literal");
           }
           call.lag_offset = std::stoll(offset.text);
         }
@@ -3194,11 +3195,11 @@ class Planner {
           EDDY_ASSIGN_OR_RETURN(ExprP d, expr(*c.args[2], scope));
           LogicalType common;
           if (d->type().id != TypeId::kNull && !commonType(d->type(), t, &common)) {
-            return sqlError(c.args[2]->pos, "LAG's default must be " + t.toString() + ", not " + d->type().toString());
+            return sqlError(c.args[2]->pos, n + "'s default must be " + t.toString() + ", not " + d->type().toString());
           }
           ExprP cast = coerce(std::move(d), t.withNullable(true));
           auto* lit = dynamic_cast<const Literal*>(cast.get());
-          if (!lit) return sqlError(c.args[2]->pos, "LAG's default must be a constant");
+          if (!lit) return sqlError(c.args[2]->pos, n + "'s default must be a constant");
           call.lag_default = lit->value();
         }
         break;
