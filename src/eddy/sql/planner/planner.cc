@@ -1853,8 +1853,8 @@ class Planner {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
     const ast::Select& s = *q.selects[0];
-    if (!s.from || !s.group_by.empty() || s.having || s.items.size() != 1) {
-      return sqlError(s.pos, "a correlated scalar subquery must select one value, without GROUP BY or HAVING");
+    if (!s.from || s.items.size() != 1 || s.has_grouping_sets) {
+      return sqlError(s.pos, "a correlated scalar subquery must select one value from a FROM, without GROUPING SETS");
     }
     *correlatable = true;
     Planner sub(catalog_);
@@ -1876,9 +1876,20 @@ class Planner {
     if (!filters.empty()) from_plan = filtered(from_plan, andAll(std::move(filters)));
     // The subquery as SELECT inner keys..., item [GROUP BY inner keys].
     const Expr& item = *s.items[0].expr;
-    const bool aggregates = containsAggregate(item);
-    const bool bare_count = aggregates && item.kind == Expr::Kind::kCall && item.name == "COUNT";
-    if (aggregates && !bare_count && containsCount(item)) {
+    // GROUP BY the correlation columns only (one group per outer row, as Flink's
+    // SINGLE_VALUE would insist), HAVING filtering that group.
+    for (const auto& g : s.group_by) {
+      const std::string key = canon(*g);
+      if (std::none_of(inner_keys.begin(), inner_keys.end(), [&](const Expr* k) { return canon(*k) == key; })) {
+        return sqlError(g->pos, "a correlated scalar subquery may GROUP BY only the subquery columns it equates "
+                                "with outer ones");
+      }
+    }
+    const bool aggregates = containsAggregate(item) || !s.group_by.empty() || s.having;
+    // A global COUNT of no rows is 0; a grouped one (GROUP BY, HAVING) has no row: NULL.
+    const bool bare_count = aggregates && item.kind == Expr::Kind::kCall && item.name == "COUNT" &&
+                            s.group_by.empty() && !s.having;
+    if (aggregates && s.group_by.empty() && !s.having && !bare_count && containsCount(item)) {
       return sqlError(item.pos, "a correlated scalar subquery may use COUNT only as its whole value");
     }
     ast::Select grouped;
@@ -1888,6 +1899,7 @@ class Planner {
       if (aggregates) grouped.group_by.push_back(cloneExpr(*k));
     }
     grouped.items.push_back({cloneExpr(item), "", item.pos});
+    if (s.having) grouped.having = cloneExpr(*s.having);
     EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.selectOver(grouped, from_plan, inner));
     // input + its outer keys, LEFT JOIN right ON keys.
     const int width = static_cast<int>(input->schema.size());
@@ -2121,8 +2133,10 @@ class Planner {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
     const ast::Select& s = *q.selects[0];
-    if (!s.from || !s.group_by.empty() || s.having) {
-      return sqlError(s.pos, "a correlated subquery with GROUP BY or HAVING is not supported yet");
+    if (!s.from) return sqlError(s.pos, "a correlated subquery needs a FROM");
+    const bool grouped = !s.group_by.empty() || s.having;
+    if (grouped && s.has_grouping_sets) {
+      return sqlError(s.pos, "a correlated subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
     }
     *correlatable = true;
     Planner sub(catalog_);
@@ -2130,8 +2144,8 @@ class Planner {
     Scope inner;
     Decorrelated d;
     EDDY_ASSIGN_OR_RETURN(d.plan, sub.from(*s.from, inner));
-    if (with_value) {
-      if (s.items.size() != 1) return sqlError(s.pos, "the subquery of IN must return one column");
+    if (with_value && s.items.size() != 1) return sqlError(s.pos, "the subquery of IN must return one column");
+    if (with_value && !grouped) {
       EDDY_ASSIGN_OR_RETURN(ExprP v, sub.expr(*s.items[0].expr, inner));
       d.inner.push_back(std::move(v));
     }
@@ -2141,11 +2155,36 @@ class Planner {
     std::vector<Correlation> pairs;
     EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, outer, filters, pairs, &d.residual));
     d.inner_scope = inner;
+    if (!filters.empty()) d.plan = filtered(d.plan, andAll(std::move(filters)));
+    if (!grouped) {
+      for (auto& p : pairs) {
+        d.inner.push_back(std::move(p.inner));
+        d.outer.push_back(std::move(p.outer));
+      }
+      return d;
+    }
+    // GROUP BY / HAVING: the subquery grouped by its own keys and its correlation
+    // columns too (all rows matching one outer row share those), as Calcite
+    // decorrelates it; its value and those columns come out of the aggregation.
+    if (!d.residual.empty()) {
+      return sqlError(d.residual[0]->pos, "a correlated subquery with GROUP BY or HAVING can only correlate by "
+                                          "equalities of a subquery column and an outer one");
+    }
+    ast::Select regrouped;
+    regrouped.pos = s.pos;
+    if (with_value) regrouped.items.push_back({cloneExpr(*s.items[0].expr), "", s.items[0].pos});
+    for (const auto& g : s.group_by) regrouped.group_by.push_back(cloneExpr(*g));
     for (auto& p : pairs) {
-      d.inner.push_back(std::move(p.inner));
+      regrouped.items.push_back({cloneExpr(*p.inner_ast), "", p.inner_ast->pos});
+      regrouped.group_by.push_back(cloneExpr(*p.inner_ast));
       d.outer.push_back(std::move(p.outer));
     }
-    if (!filters.empty()) d.plan = filtered(d.plan, andAll(std::move(filters)));
+    if (s.having) regrouped.having = cloneExpr(*s.having);
+    EDDY_ASSIGN_OR_RETURN(d.plan, sub.selectOver(regrouped, d.plan, inner));
+    d.inner_scope = scopeOf(d.plan->schema, "");
+    for (size_t c = 0; c < d.plan->schema.size(); ++c) {
+      d.inner.push_back(std::make_unique<InputRef>(static_cast<int>(c), d.plan->schema[c].type));
+    }
     return d;
   }
 
