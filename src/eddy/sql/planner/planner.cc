@@ -503,7 +503,7 @@ class Planner {
     auto v = catalog_.views.find(name);
     if (v != catalog_.views.end() && v->second.plan) return v->second.plan;
     if (v != catalog_.views.end()) {
-      Planner sub(catalog_);
+      Planner sub(catalog_, batch_);
       EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*v->second.query));
       if (!v->second.columns.empty()) {
         for (size_t i = 0; i < p->schema.size() && i < v->second.columns.size(); ++i) p->schema[i].name = v->second.columns[i];
@@ -525,7 +525,7 @@ class Planner {
         return renameColumns(p, ref, scope);
       }
       case ast::TableRef::Kind::kSubquery: {
-        Planner sub(catalog_);
+        Planner sub(catalog_, batch_);
         sub.ctes_ = ctes_;
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*ref.query));
         scope = scopeOf(p->schema, ref.alias);
@@ -1762,7 +1762,7 @@ class Planner {
     if (aggregate) implicit_groups_ = in_items;
     found.insert(found.end(), in_items.begin(), in_items.end());
     for (const Expr* e : found) {
-      Planner sub(catalog_);
+      Planner sub(catalog_, batch_);
       sub.ctes_ = ctes_;
       Result<PlanPtr> value = sub.query(*e->query);
       if (!value.isOk()) {
@@ -1857,7 +1857,7 @@ class Planner {
       return sqlError(s.pos, "a correlated scalar subquery must select one value from a FROM, without GROUPING SETS");
     }
     *correlatable = true;
-    Planner sub(catalog_);
+    Planner sub(catalog_, batch_);
     sub.ctes_ = ctes_;
     Scope inner;
     EDDY_ASSIGN_OR_RETURN(PlanPtr from_plan, sub.from(*s.from, inner));
@@ -2045,7 +2045,7 @@ class Planner {
       EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
       needles.push_back(std::move(needle));
     }
-    Planner sub(catalog_);
+    Planner sub(catalog_, batch_);
     sub.ctes_ = ctes_;
     Result<PlanPtr> plain = sub.query(*e.query);
     if (plain.isOk()) {
@@ -2139,7 +2139,7 @@ class Planner {
       return sqlError(s.pos, "a correlated subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
     }
     *correlatable = true;
-    Planner sub(catalog_);
+    Planner sub(catalog_, batch_);
     sub.ctes_ = ctes_;
     Scope inner;
     Decorrelated d;
