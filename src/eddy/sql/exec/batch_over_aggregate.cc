@@ -7,7 +7,8 @@
 
 namespace eddy::sql {
 
-BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec, std::optional<RankSpec::Function> rank)
+BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec,
+                                                       std::optional<RankSpec::Function> rank)
     : spec_(std::move(spec)), rank_(rank), rows_(spec_.input_types) {
   output_types_ = spec_.input_types;
   if (rank_) {
@@ -22,7 +23,8 @@ void BatchOverAggregateOperator::finish() {
   const RecordBatch all = rows_.take();
   // Partitions in the order their first row arrived, each's rows in arrival order.
   std::vector<LogicalType> partition_types;
-  for (int c : spec_.partition) partition_types.push_back(spec_.input_types[static_cast<size_t>(c)]);
+  for (int c : spec_.partition)
+    partition_types.push_back(spec_.input_types[static_cast<size_t>(c)]);
   std::unordered_map<std::string, size_t> index;
   std::vector<std::vector<uint32_t>> partitions;
   std::string key;
@@ -35,18 +37,22 @@ void BatchOverAggregateOperator::finish() {
   }
   const std::vector<std::string> keys = spec_.order.of(all, spec_.input_types);
   for (std::vector<uint32_t>& rows : partitions) {
-    std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
     evaluate(all, rows, keys);
   }
-  if (!out_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
+  if (!out_.empty())
+    output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
   out_ = emptyBatch(output_types_);
   if (held_) emitWatermark(*held_);
   held_.reset();
 }
 
-void BatchOverAggregateOperator::append(const RecordBatch& all, uint32_t row, const std::vector<Value>& results) {
+void BatchOverAggregateOperator::append(const RecordBatch& all, uint32_t row,
+                                        const std::vector<Value>& results) {
   for (size_t c = 0; c < all.columns.size(); ++c) out_.columns[c].appendFrom(all.columns[c], row);
-  for (size_t i = 0; i < results.size(); ++i) appendValue(out_.columns[all.columns.size() + i], results[i]);
+  for (size_t i = 0; i < results.size(); ++i)
+    appendValue(out_.columns[all.columns.size() + i], results[i]);
   out_.kinds.push_back(RowKind::kInsert);
   if (out_.size() >= 1024) {
     output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
@@ -69,9 +75,10 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       const size_t end = peerEnd(i);
       ++dense;
       for (size_t j = i; j < end; ++j) {
-        const int64_t number = *rank_ == RankSpec::Function::kRowNumber ? static_cast<int64_t>(j) + 1
-                               : *rank_ == RankSpec::Function::kRank   ? static_cast<int64_t>(i) + 1
-                                                                        : dense;
+        const int64_t number = *rank_ == RankSpec::Function::kRowNumber
+                                   ? static_cast<int64_t>(j) + 1
+                               : *rank_ == RankSpec::Function::kRank ? static_cast<int64_t>(i) + 1
+                                                                     : dense;
         append(all, rows[j], {Value::ofInt(number)});
       }
       i = end;
@@ -85,7 +92,8 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       const AggregateCall& call = spec_.aggs[a];
       if (call.kind != AggKind::kLead) continue;
       const size_t ahead = at + static_cast<size_t>(call.lag_offset);
-      values[a] = ahead < n ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[ahead]) : call.lag_default;
+      values[a] = ahead < n ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[ahead])
+                            : call.lag_default;
     }
     return values;
   };
@@ -110,7 +118,8 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
   // RANGE: a row's frame ends with its last peer; a bounded one starts `preceding`
   // below its value of the first ORDER BY column (above it, descending).
   const bool desc = !spec_.order.descending.empty() && spec_.order.descending[0];
-  const Column* value = spec_.order.order.empty() ? nullptr : &all.columns[static_cast<size_t>(spec_.order.order[0])];
+  const Column* value =
+      spec_.order.order.empty() ? nullptr : &all.columns[static_cast<size_t>(spec_.order.order[0])];
   size_t first = 0;  // The bounded frame's oldest row still in it.
   for (size_t i = 0; i < n;) {
     const size_t end = peerEnd(i);
@@ -131,13 +140,16 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
 }
 
 Result<runtime::OperatorSnapshot> BatchOverAggregateOperator::snapshotState(int64_t checkpoint_id) {
-  EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap, OneInputStreamOperator::snapshotState(checkpoint_id));
+  EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap,
+                        OneInputStreamOperator::snapshotState(checkpoint_id));
   snap.operator_state = rows_.snapshot();
   return snap;
 }
 
-Status BatchOverAggregateOperator::initializeState(std::vector<runtime::OperatorSnapshot> restored) {
-  for (const runtime::OperatorSnapshot& snap : restored) EDDY_RETURN_IF_ERROR(rows_.restore(snap.operator_state));
+Status BatchOverAggregateOperator::initializeState(
+    std::vector<runtime::OperatorSnapshot> restored) {
+  for (const runtime::OperatorSnapshot& snap : restored)
+    EDDY_RETURN_IF_ERROR(rows_.restore(snap.operator_state));
   return Status::ok();
 }
 

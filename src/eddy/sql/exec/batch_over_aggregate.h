@@ -24,19 +24,24 @@ namespace eddy::sql {
 /// number, BIGINT). Watermarks are held back; the last one follows the rows.
 /// Runs behind a partition-key exchange; its snapshot holds the collected rows.
 /// Thread: the task thread.
-class BatchOverAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
+class BatchOverAggregateOperator final
+    : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
  public:
-  explicit BatchOverAggregateOperator(OverSpec spec, std::optional<RankSpec::Function> rank = std::nullopt);
+  explicit BatchOverAggregateOperator(OverSpec spec,
+                                      std::optional<RankSpec::Function> rank = std::nullopt);
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override;
   Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override;
-  void processElement(const runtime::StreamRecord<RecordBatch>& record) override { rows_.apply(record.value); }
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
+    rows_.apply(record.value);
+  }
   void processWatermark(runtime::Watermark wm) override { held_ = wm; }
   void finish() override;
 
  private:
   // Appends the rows of one partition (indexes into `all`, sorted) with their results.
-  void evaluate(const RecordBatch& all, const std::vector<uint32_t>& rows, const std::vector<std::string>& keys);
+  void evaluate(const RecordBatch& all, const std::vector<uint32_t>& rows,
+                const std::vector<std::string>& keys);
   void append(const RecordBatch& all, uint32_t row, const std::vector<Value>& results);
 
   OverSpec spec_;

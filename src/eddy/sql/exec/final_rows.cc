@@ -7,7 +7,8 @@
 
 namespace eddy::sql {
 
-std::vector<std::string> SortKeys::of(const RecordBatch& rows, const std::vector<LogicalType>& types) const {
+std::vector<std::string> SortKeys::of(const RecordBatch& rows,
+                                      const std::vector<LogicalType>& types) const {
   std::vector<std::string> keys(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) {
     for (size_t k = 0; k < order.size(); ++k) {
@@ -18,7 +19,8 @@ std::vector<std::string> SortKeys::of(const RecordBatch& rows, const std::vector
   return keys;
 }
 
-std::vector<uint32_t> SortKeys::sorted(const RecordBatch& rows, const std::vector<LogicalType>& types) const {
+std::vector<uint32_t> SortKeys::sorted(const RecordBatch& rows,
+                                       const std::vector<LogicalType>& types) const {
   std::vector<uint32_t> at(rows.size());
   std::iota(at.begin(), at.end(), 0U);
   if (order.empty()) return at;

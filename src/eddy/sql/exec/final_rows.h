@@ -26,7 +26,8 @@ struct SortKeys {
   /// Each row's key as bytes that compare as the rows sort (appendSortable).
   std::vector<std::string> of(const RecordBatch& rows, const std::vector<LogicalType>& types) const;
   /// The rows' indexes in ORDER BY order, ties in the rows' order.
-  std::vector<uint32_t> sorted(const RecordBatch& rows, const std::vector<LogicalType>& types) const;
+  std::vector<uint32_t> sorted(const RecordBatch& rows,
+                               const std::vector<LogicalType>& types) const;
 };
 
 /// The rows a changelog leaves, as batch execution's operators collect their input:

@@ -31,7 +31,9 @@ class BatchSortOperator final : public runtime::OneInputStreamOperator<RecordBat
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override;
   Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override;
-  void processElement(const runtime::StreamRecord<RecordBatch>& record) override { rows_.apply(record.value); }
+  void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
+    rows_.apply(record.value);
+  }
   void processWatermark(runtime::Watermark wm) override { held_ = wm; }
   void finish() override;
 

@@ -151,7 +151,6 @@ std::string overName(const PlanNode& p) {
          " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
 }
 
-// Flink's text: Correlate(invocation=[SPLIT($1)], select=[...], joinType=[INNER]).
 // Flink's batch Sort, SortLimit and Limit; without any of them, the final rows of an
 // updating query.
 std::string sortName(const PlanNode& p) {
@@ -171,6 +170,7 @@ std::string sortName(const PlanNode& p) {
   return limited ? "Limit(" + limit + ")" : "FinalRows(changelog applied, as inserts)";
 }
 
+// Flink's text: Correlate(invocation=[SPLIT($1)], select=[...], joinType=[INNER]).
 std::string correlateName(const PlanNode& p) {
   std::string args;
   for (size_t i = 0; i < p.projections.size(); ++i) args += (i ? ", " : "") + p.projections[i]->toString();
@@ -452,8 +452,9 @@ class Translator {
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
         OverSpec spec = p->over;
         const bool batch = batchMode(config_);
+        using Op = runtime::OneInputStreamOperator<RecordBatch, RecordBatch>;
         auto op = byKey(in, spec.partition, p->inputs[0]->schema)
-                      .transform<RecordBatch>(overName(*p), [spec, batch]() -> std::unique_ptr<runtime::OneInputStreamOperator<RecordBatch, RecordBatch>> {
+                      .transform<RecordBatch>(overName(*p), [spec, batch]() -> std::unique_ptr<Op> {
                         if (batch) return std::make_unique<BatchOverAggregateOperator>(spec);
                         return std::make_unique<OverAggregateOperator>(spec);
                       });
