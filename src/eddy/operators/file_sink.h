@@ -49,13 +49,24 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
       max_part_bytes_ = bytes;
       return *this;
     }
-    FileSink build() const { return FileSink(dir_, encoder_, config_, max_part_bytes_); }
+    /// INSERT OVERWRITE: the files already in the directory are replaced when the first
+    /// parts commit (PartFileWriter::replaceOnFirstCommit).
+    Builder& withOverwrite(bool overwrite) {
+      overwrite_ = overwrite;
+      return *this;
+    }
+    FileSink build() const {
+      FileSink sink(dir_, encoder_, config_, max_part_bytes_);
+      sink.overwrite_ = overwrite_;
+      return sink;
+    }
 
    private:
     std::string dir_;
     Encoder encoder_;
     OutputFileConfig config_;
     uint64_t max_part_bytes_ = 128ull << 20;
+    bool overwrite_ = false;
   };
 
   static Builder forRowFormat(std::string dir, Encoder encoder) { return Builder(std::move(dir), std::move(encoder)); }
@@ -67,7 +78,8 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
 
   // Each subtask gets its own copy before it starts; the writer is made per subtask.
   FileSink(const FileSink& o)
-      : dir_(o.dir_), encoder_(o.encoder_), config_(o.config_), max_part_bytes_(o.max_part_bytes_) {}
+      : dir_(o.dir_), encoder_(o.encoder_), config_(o.config_), max_part_bytes_(o.max_part_bytes_),
+        overwrite_(o.overwrite_) {}
 
  protected:
   FileTransaction beginTransaction() override { return {}; }
@@ -95,6 +107,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
       auto& rc = this->getRuntimeContext();
       writer_ = std::make_unique<PartFileWriter>(dir_, config_, rc.getAttemptId(), rc.getIndexOfThisSubtask(),
                                                  max_part_bytes_);
+      if (overwrite_) writer_->replaceOnFirstCommit();
     }
     return *writer_;
   }
@@ -103,6 +116,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
   Encoder encoder_;
   OutputFileConfig config_;
   uint64_t max_part_bytes_;
+  bool overwrite_ = false;
   std::unique_ptr<PartFileWriter> writer_;
   std::string line_;
 };

@@ -108,6 +108,10 @@ void PartFileWriter::preCommit(FileTransaction& txn) {
 
 void PartFileWriter::commit(const FileTransaction& txn) {
   if (txn.parts.empty()) return;
+  if (replace_) {
+    replace_ = false;
+    removeOthers();
+  }
   for (const std::string& name : txn.parts) {
     std::string pending = hidden(name, "pending");
     std::string finished = dir_ + "/" + name;
@@ -117,6 +121,20 @@ void PartFileWriter::commit(const FileTransaction& txn) {
     fail(pending, "cannot commit the part file", err);
   }
   syncDirectory(dir_);
+}
+
+void PartFileWriter::removeOthers() {
+  const std::string mine = "-" + attempt_id_ + "-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.' || name[0] == '_' || !entry.is_regular_file()) continue;
+    if (name.find(mine) != std::string::npos) continue;
+    if (std::remove(entry.path().c_str()) != 0 && errno != ENOENT) {
+      fail(entry.path().string(), "cannot delete the file INSERT OVERWRITE replaces", errno);
+    }
+  }
+  if (ec) fail(dir_, "cannot list the directory INSERT OVERWRITE replaces: " + ec.message(), 0);
 }
 
 void PartFileWriter::abort(FileTransaction& txn) {

@@ -56,6 +56,11 @@ class PartFileWriter {
   void commit(const FileTransaction& txn);
   /// Deletes the transaction's in-progress and pending parts.
   void abort(FileTransaction& txn);
+  /// INSERT OVERWRITE: the first commit that makes parts visible first deletes the
+  /// directory's visible files this attempt did not write (the data being replaced;
+  /// names starting with '.' or '_' stay). A batch job's only commit is at its end, so
+  /// the old data stays readable until the new data is complete.
+  void replaceOnFirstCommit() { replace_ = true; }
   /// Deletes hidden parts of earlier attempts that no transaction in `known` names:
   /// what a failed attempt wrote after its last completed checkpoint. With
   /// `only_this_subtask`, only this subtask's (the other subtasks are still running).
@@ -72,6 +77,9 @@ class PartFileWriter {
   int subtask_;
   uint64_t max_part_bytes_;
   uint64_t counter_ = 0;
+  void removeOthers();
+
+  bool replace_ = false;
   std::FILE* file_ = nullptr;  // The in-progress part, the last of the current txn.
   uint64_t file_bytes_ = 0;
 };

@@ -144,10 +144,10 @@ Result<std::string> partitionCommitSuccessFile(const std::string& table,
 
 PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> partition_columns,
                                          std::vector<std::string> partition_keys, std::vector<LogicalType> types,
-                                         BatchEncoder encode, std::string success_file)
+                                         BatchEncoder encode, std::string success_file, bool overwrite)
     : path_(std::move(path)), partition_columns_(std::move(partition_columns)),
       partition_keys_(std::move(partition_keys)), types_(std::move(types)), encode_(std::move(encode)),
-      success_file_(std::move(success_file)) {
+      success_file_(std::move(success_file)), overwrite_(overwrite) {
   for (int c = 0; c < static_cast<int>(types_.size()); ++c) {
     if (std::find(partition_columns_.begin(), partition_columns_.end(), c) == partition_columns_.end()) {
       data_columns_.push_back(c);
@@ -158,7 +158,7 @@ PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> part
 // Each subtask gets its own copy before it starts; writers are made per subtask.
 PartitionedFileSink::PartitionedFileSink(const PartitionedFileSink& o)
     : path_(o.path_), partition_columns_(o.partition_columns_), partition_keys_(o.partition_keys_), types_(o.types_),
-      data_columns_(o.data_columns_), encode_(o.encode_), success_file_(o.success_file_) {}
+      data_columns_(o.data_columns_), encode_(o.encode_), success_file_(o.success_file_), overwrite_(o.overwrite_) {}
 
 void PartitionedFileSink::open() {
   std::error_code ec;
@@ -236,6 +236,7 @@ operators::PartFileWriter& PartitionedFileSink::writer(const std::string& partit
     auto& rc = this->getRuntimeContext();
     w = std::make_unique<operators::PartFileWriter>(path_ + "/" + partition, operators::OutputFileConfig{},
                                                     rc.getAttemptId(), rc.getIndexOfThisSubtask(), 128ull << 20);
+    if (overwrite_) w->replaceOnFirstCommit();
   }
   return *w;
 }

@@ -43,13 +43,16 @@ struct PartitionedTransaction {
 /// columns, in order. With a `success_file` name (Flink's 'success-file' partition
 /// commit policy), committing a partition's parts also writes that empty file into its
 /// directory: each subtask as its own parts commit, so a partition written by several
-/// subtasks has it once the first of them has committed.
+/// subtasks has it once the first of them has committed. With `overwrite` (INSERT
+/// OVERWRITE, Flink's dynamic overwrite) each partition that receives rows has its
+/// existing files replaced when its parts commit; other partitions stay.
 /// Thread: the task thread.
 class PartitionedFileSink final
     : public operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction> {
  public:
   PartitionedFileSink(std::string path, std::vector<int> partition_columns, std::vector<std::string> partition_keys,
-                      std::vector<LogicalType> types, BatchEncoder encode, std::string success_file = "");
+                      std::vector<LogicalType> types, BatchEncoder encode, std::string success_file = "",
+                      bool overwrite = false);
   PartitionedFileSink(const PartitionedFileSink& o);
   using Context = operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::Context;
   using operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::invoke;
@@ -74,6 +77,7 @@ class PartitionedFileSink final
   std::vector<int> data_columns_;   // The others.
   BatchEncoder encode_;
   std::string success_file_;  // "" when partitions are not marked.
+  bool overwrite_ = false;
   std::map<std::string, std::unique_ptr<operators::PartFileWriter>> writers_;
 };
 

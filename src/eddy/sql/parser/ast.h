@@ -211,6 +211,9 @@ struct Statement {
   std::string query_text;  // CREATE VIEW: its query as written (SHOW CREATE VIEW).
   std::shared_ptr<Query> query;  // view, insert, query, explain
   std::vector<std::string> insert_columns;
+  bool overwrite = false;  // INSERT OVERWRITE
+  // INSERT ... PARTITION (k = 'v', ...): static partition values, each a literal.
+  std::vector<std::pair<std::string, ExprPtr>> static_partitions;
   std::vector<std::pair<std::string, std::string>> hint_options;  // INSERT INTO t /*+ OPTIONS(...) */
   std::string key, value;       // SET
   std::vector<std::unique_ptr<Statement>> statements;  // statement set, explain's target

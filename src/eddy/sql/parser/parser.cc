@@ -241,12 +241,26 @@ class Parser {
     }
     if (acceptKeyword("INSERT")) {
       st->kind = ast::Statement::Kind::kInsert;
-      if (!acceptKeyword("INTO")) {
-        if (acceptKeyword("OVERWRITE")) return sqlError(st->pos, "INSERT OVERWRITE is not supported in streaming mode");
-        return unexpected("INTO");
+      if (acceptKeyword("OVERWRITE")) {
+        st->overwrite = true;
+      } else if (!acceptKeyword("INTO")) {
+        return unexpected("INTO or OVERWRITE");
       }
       EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       EDDY_RETURN_IF_ERROR(tableHints(st->hint_options));
+      if (acceptKeyword("PARTITION")) {
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string column, identifier("a partition column"));
+          EDDY_RETURN_IF_ERROR(expectSymbol("="));
+          EDDY_ASSIGN_OR_RETURN(ast::ExprPtr value, expr());
+          if (value->kind != ast::Expr::Kind::kLiteral || value->literal == ast::Expr::LiteralType::kNull) {
+            return sqlError(value->pos, "a static partition value must be a literal, not NULL");
+          }
+          st->static_partitions.emplace_back(column, std::move(value));
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      }
       if (peek().isSymbol("(") && !peek(1).isKeyword("SELECT") && !peek(1).isKeyword("WITH")) {
         ++i_;
         do {

@@ -1357,6 +1357,81 @@ Result<std::vector<ExprP>> sinkColumns(const PlanNode& plan, const Schema& sink,
   return columns;
 }
 
+// Which sink columns an INSERT's query fills (`filled`, in the query's column order) and
+// the values of the others (`fixed`, null where the query fills it): a static
+// PARTITION (k = 'v') value cast to its column's type, or NULL for a column the column
+// list leaves out (a ROW column left out is NULL as a whole).
+struct SinkMapping {
+  std::vector<size_t> filled;
+  std::vector<ExprP> fixed;
+};
+
+Result<SinkMapping> mapSinkColumns(const ast::Statement& ins, const TableDef& target, const Schema& sink) {
+  SinkMapping m;
+  m.fixed.resize(sink.size());
+  // A column by name: itself, or a ROW column's field columns and its null marker.
+  auto columnsNamed = [&](const std::string& name) {
+    std::vector<size_t> found;
+    for (size_t c = 0; c < sink.size(); ++c) {
+      if (sink[c].name == name || sink[c].name.rfind(name + ".", 0) == 0) found.push_back(c);
+    }
+    return found;
+  };
+  for (const auto& [name, value] : ins.static_partitions) {
+    const auto& keys = target.partition_keys;
+    std::vector<size_t> at = columnsNamed(name);
+    if (std::find(keys.begin(), keys.end(), name) == keys.end() || at.size() != 1) {
+      std::string list;
+      for (const std::string& k : keys) list += (list.empty() ? "" : ", ") + k;
+      return sqlError(value->pos, "Static partition column " + name + " should be in the partition keys list [" +
+                                      list + "] for table '" + ins.name + "'");
+    }
+    const LogicalType& to = sink[at[0]].type;
+    ExprP cast = std::make_unique<CastCall>(
+        to.notNull(), std::make_unique<Literal>(Value::ofString(value->text), LogicalType::string().notNull(), value->text),
+        false);
+    RecordBatch one;
+    one.kinds.push_back(RowKind::kInsert);
+    try {
+      const Column& v = cast->eval(one);
+      m.fixed[at[0]] = std::make_unique<Literal>(valueAt(v, 0), to.notNull(), value->text);
+    } catch (const EvalError& e) {
+      return sqlError(value->pos, "the static partition value '" + value->text + "' is not " + withArticle(to) +
+                                      ": " + e.what());
+    }
+  }
+  if (ins.insert_columns.empty()) {
+    for (size_t c = 0; c < sink.size(); ++c) {
+      if (!m.fixed[c]) m.filled.push_back(c);
+    }
+    return m;
+  }
+  std::vector<bool> listed(sink.size(), false);
+  for (const std::string& name : ins.insert_columns) {
+    std::vector<size_t> at = columnsNamed(name);
+    if (at.empty()) return sqlError(ins.pos, "Unknown target column '" + name + "' of table '" + ins.name + "'");
+    for (size_t c : at) {
+      if (listed[c] || m.fixed[c]) return sqlError(ins.pos, "Target column '" + name + "' is assigned more than once");
+      listed[c] = true;
+      m.filled.push_back(c);
+    }
+  }
+  for (size_t c = 0; c < sink.size(); ++c) {
+    if (listed[c] || m.fixed[c]) continue;
+    const LogicalType& t = sink[c].type;
+    if (isRowNullMarker(sink[c].name)) {  // A ROW column left out: NULL as a whole.
+      m.fixed[c] = std::make_unique<Literal>(Value::ofBool(true), t, "true");
+      continue;
+    }
+    if (!t.nullable) {
+      return sqlError(ins.pos, "Column '" + sink[c].name + "' of table '" + ins.name +
+                                   "' is NOT NULL: the INSERT's column list must name it");
+    }
+    m.fixed[c] = std::make_unique<Literal>(Value(), t, "null");
+  }
+  return m;
+}
+
 // `plan` with each ROW column's field columns (`row.field`) as one ROW value, where its
 // first field is; `plan` itself when it has none.
 PlanPtr withWholeRows(const PlanPtr& plan) {
@@ -1423,13 +1498,26 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
                                       "'): its connector writes no metadata; declare the column VIRTUAL");
       }
     }
-    if (!ins->insert_columns.empty()) return sqlError(ins->pos, "INSERT with a column list is not supported yet");
-    EDDY_ASSIGN_OR_RETURN(std::vector<ExprP> columns, sinkColumns(*plan, sink_schema, ins->pos));
-    if (columns.size() != sink_schema.size()) {
-      return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name + "' do not match: the query has " +
-                                    std::to_string(columns.size()) + " columns, the sink " +
-                                    std::to_string(sink_schema.size()));
+    std::string connector = target.options.count("connector") ? target.options.at("connector") : "";
+    if (ins->overwrite && !batchMode(config_)) {
+      return sqlError(ins->pos, "INSERT OVERWRITE is not supported in streaming mode");
     }
+    if (ins->overwrite && connector != "filesystem") {
+      return sqlError(ins->pos, "INSERT OVERWRITE requires that the sink of table '" + ins->name +
+                                    "' can overwrite (the filesystem connector), not connector '" + connector + "'");
+    }
+    EDDY_ASSIGN_OR_RETURN(SinkMapping mapping, mapSinkColumns(*ins, target, sink_schema));
+    Schema wanted;
+    for (size_t c : mapping.filled) wanted.push_back(sink_schema[c]);
+    EDDY_ASSIGN_OR_RETURN(std::vector<ExprP> query_columns, sinkColumns(*plan, wanted, ins->pos));
+    if (query_columns.size() != wanted.size()) {
+      return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name + "' do not match: the query has " +
+                                    std::to_string(query_columns.size()) + " columns, the sink " +
+                                    std::to_string(wanted.size()) +
+                                    (wanted.size() < sink_schema.size() ? " to fill" : ""));
+    }
+    std::vector<ExprP> columns = std::move(mapping.fixed);
+    for (size_t i = 0; i < mapping.filled.size(); ++i) columns[mapping.filled[i]] = std::move(query_columns[i]);
     // Cast to the sink's types where they differ and may.
     auto calc = std::make_shared<PlanNode>();
     calc->kind = PlanNode::Kind::kCalc;
@@ -1448,7 +1536,6 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       calc->projections.push_back(coerce(std::move(columns[c]), to));
       calc->schema.push_back(sink_schema[c]);
     }
-    std::string connector = target.options.count("connector") ? target.options.at("connector") : "";
     // The print sink shows a ROW column as one value, as Flink's Row does.
     PlanPtr written = connector == "print" ? withWholeRows(calc) : calc;
     EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(written));
@@ -1494,7 +1581,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
         };
         Stream rows_only = s.filter([](const RecordBatch& b) { return !b.empty(); });
         rows_only.addSink(PartitionedFileSink(path, partition_columns, target.partition_keys, typesOf(sink_schema),
-                                              encode, *success_file),
+                                              encode, *success_file, ins->overwrite),
                           "FileSink: " + path);
         continue;
       }
@@ -1506,7 +1593,9 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       rows_only.sinkTo(operators::FileSink<RecordBatch>::forRowFormat(path, [encode, rows](const RecordBatch& b) {
                          *rows += static_cast<int64_t>(b.size());
                          return encode(b);
-                       }).build());
+                       })
+                           .withOverwrite(ins->overwrite)
+                           .build());
     } else {
       return sqlError(ins->pos, "table '" + ins->name + "' (connector '" + connector +
                                     "') cannot be written to yet (sinks: print, blackhole, filesystem)");

@@ -309,6 +309,55 @@ std::vector<std::string> rowsOf(ListCollector& out) {
   return rows;
 }
 
+// INSERT with a column list (the others NULL), into static partitions, and INSERT
+// OVERWRITE in batch mode: the table's files, or only the partitions written, replaced.
+TEST(TableEnvironment, InsertColumnListsStaticPartitionsAndOverwrite) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_overwrite_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string t = (dir / "t").string(), p = (dir / "p").string();
+  ASSERT_TRUE(env.executeScript("CREATE TABLE t (k STRING, v INT, note STRING) WITH ('connector' = 'filesystem', "
+                                "'path' = '" + t + "', 'format' = 'csv');\n"
+                                "CREATE TABLE p (v INT, dt STRING, hr INT) PARTITIONED BY (dt, hr) WITH ("
+                                "'connector' = 'filesystem', 'path' = '" + p + "', 'format' = 'csv');\n"
+                                "INSERT INTO t (v, k) VALUES (1, 'a'), (2, 'b');\n"
+                                "INSERT INTO p PARTITION (dt = 'd1', hr = 1) VALUES (10), (11);\n"
+                                "INSERT INTO p PARTITION (dt = 'd2') VALUES (20, 7);")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT k, v, note IS NULL OR note = '' FROM t").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[a, 1, true]", "+I[b, 2, true]"}));
+  // Streaming has no overwrite; batch replaces.
+  Status streaming = env.executeSql("INSERT OVERWRITE t SELECT 'c', 3, 'n'");
+  EXPECT_NE(streaming.message().find("INSERT OVERWRITE is not supported in streaming mode"), std::string::npos);
+  ASSERT_TRUE(env.executeScript("SET 'execution.runtime-mode' = 'batch';\n"
+                                "INSERT OVERWRITE t SELECT k, SUM(v), 'sum' FROM (VALUES ('z', 5), ('z', 6)) AS x(k, v) "
+                                "GROUP BY k;\n"
+                                "INSERT OVERWRITE p PARTITION (dt = 'd1', hr = 1) SELECT 12;")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM t").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[z, 11, sum]"}));
+  ASSERT_TRUE(env.executeSql("SELECT * FROM p").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[12, d1, 1]", "+I[20, d2, 7]"}));
+  Status bad = env.executeSql("INSERT INTO p PARTITION (v = 1) SELECT 'x', 2");
+  EXPECT_NE(bad.message().find("Static partition column v should be in the partition keys list [dt, hr]"),
+            std::string::npos)
+      << bad.message();
+  bad = env.executeSql("INSERT INTO p PARTITION (hr = 'x') SELECT 1, 'd'");
+  EXPECT_NE(bad.message().find("the static partition value 'x' is not an INT"), std::string::npos) << bad.message();
+  bad = env.executeSql("INSERT INTO t (k, nope) SELECT 'a', 1");
+  EXPECT_NE(bad.message().find("Unknown target column 'nope'"), std::string::npos) << bad.message();
+  bad = env.executeSql("CREATE TABLE bh (x INT) WITH ('connector' = 'blackhole')");
+  ASSERT_TRUE(bad.isOk());
+  bad = env.executeSql("INSERT OVERWRITE bh SELECT 1");
+  EXPECT_NE(bad.message().find("INSERT OVERWRITE requires that the sink of table 'bh' can overwrite"),
+            std::string::npos)
+      << bad.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, FilesystemMetadataColumnsDescribeEachRowsFile) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_meta_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
