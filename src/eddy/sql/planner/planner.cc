@@ -1866,16 +1866,33 @@ class Planner {
     if (s.where) splitConjuncts(*s.where, conjuncts);
     std::vector<ExprP> filters, outer;
     std::vector<Correlation> pairs;
-    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, scope, filters, pairs));
+    std::vector<const Expr*> residual;
+    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, scope, filters, pairs, &residual));
+    if (!residual.empty() && (!s.group_by.empty() || s.having)) {
+      return sqlError(residual[0]->pos, "a correlated scalar subquery with GROUP BY or HAVING can only correlate by "
+                                        "equalities of a subquery column and an outer one");
+    }
     std::vector<const Expr*> inner_keys;
     for (auto& p : pairs) {
       inner_keys.push_back(p.inner_ast);
       outer.push_back(std::move(p.outer));
     }
-    if (inner_keys.empty()) return sqlError(s.pos, "a correlated scalar subquery needs an equality with an outer column");
     if (!filters.empty()) from_plan = filtered(from_plan, andAll(std::move(filters)));
-    // The subquery as SELECT inner keys..., item [GROUP BY inner keys].
     const Expr& item = *s.items[0].expr;
+    if (!residual.empty()) {
+      // Correlated beyond equalities: the subquery runs per distinct outer value.
+      std::vector<const Expr*> correlated;
+      for (const Expr* c : conjuncts) {
+        if (!sub.expr(*c, inner).isOk()) correlated.push_back(c);
+      }
+      outer.clear();
+      EDDY_ASSIGN_OR_RETURN(from_plan, perOuterValue(s.pos, sub, from_plan, inner, correlated, input, scope, outer));
+      inner_keys.clear();
+    }
+    if (inner_keys.empty() && outer.empty()) {
+      return sqlError(s.pos, "a correlated scalar subquery needs an equality with an outer column");
+    }
+    // The subquery as SELECT inner keys..., item [GROUP BY inner keys].
     // GROUP BY the correlation columns only (one group per outer row, as Flink's
     // SINGLE_VALUE would insist), HAVING filtering that group.
     for (const auto& g : s.group_by) {
@@ -1898,9 +1915,25 @@ class Planner {
       grouped.items.push_back({cloneExpr(*k), "", k->pos});
       if (aggregates) grouped.group_by.push_back(cloneExpr(*k));
     }
+    Scope grouped_scope = inner;
+    if (inner_keys.empty()) {
+      // perOuterValue's rows: the outer values ($outer.$o<i>), then the subquery's columns.
+      grouped_scope.fields.clear();
+      for (size_t i = 0; i < outer.size(); ++i) {
+        const std::string name = "$o" + std::to_string(i);
+        grouped_scope.fields.push_back({"$outer", name, from_plan->schema[i].type});
+        auto column = std::make_unique<Expr>();
+        column->kind = Expr::Kind::kColumn;
+        column->pos = s.pos;
+        column->names = {"$outer", name};
+        grouped.items.push_back({cloneExpr(*column), "", s.pos});
+        if (aggregates) grouped.group_by.push_back(std::move(column));
+      }
+      for (const Field& f : inner.fields) grouped_scope.fields.push_back(f);
+    }
     grouped.items.push_back({cloneExpr(item), "", item.pos});
     if (s.having) grouped.having = cloneExpr(*s.having);
-    EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.selectOver(grouped, from_plan, inner));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.selectOver(grouped, from_plan, grouped_scope));
     // input + its outer keys, LEFT JOIN right ON keys.
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(outer.size());
@@ -1953,6 +1986,70 @@ class Planner {
     scalar_cols_[&e] = {col, t};
     for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
     return Status::ok();
+  }
+
+  // A subquery correlated beyond equalities, as Calcite decorrelates it: the distinct
+  // values of the outer columns its `correlated` conditions read (`outer` gets them,
+  // bound over the outer query), joined with its FROM (`from_plan`, `inner`) on those
+  // conditions — equalities of a column of each side as keys, the rest checked per
+  // pair. Output: the outer values, then the subquery's columns.
+  Result<PlanPtr> perOuterValue(Pos pos, Planner& sub, const PlanPtr& from_plan, const Scope& inner,
+                                const std::vector<const Expr*>& correlated, const PlanPtr& input, const Scope& scope,
+                                std::vector<ExprP>& outer) {
+    std::set<int> read;
+    std::function<void(const Expr&)> walk = [&](const Expr& x) {
+      if (x.kind == Expr::Kind::kColumn && !sub.expr(x, inner).isOk()) {
+        Result<ExprP> o = expr(x, scope);
+        if (o.isOk()) {
+          if (auto* ref = dynamic_cast<InputRef*>(o->get())) read.insert(ref->index());
+        }
+      }
+      for (const auto& a : x.args) walk(*a);
+    };
+    for (const Expr* c : correlated) walk(*c);
+    if (read.empty()) return sqlError(pos, "a correlated subquery's conditions read no column of the outer query");
+    std::vector<bool> keep(input->schema.size(), false);
+    for (int r : read) keep[static_cast<size_t>(r)] = true;
+    PlanPtr values = distinctRows(keepColumns(input, keep));
+    Scope both;
+    for (int r : read) {
+      Field f = scope.fields[static_cast<size_t>(r)];
+      f.type = f.type.plain();
+      both.fields.push_back(f);
+      outer.push_back(std::make_unique<InputRef>(r, scope.fields[static_cast<size_t>(r)].type));
+    }
+    const int width = static_cast<int>(read.size());
+    for (const Field& f : inner.fields) both.fields.push_back(f);
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {values, from_plan};
+    join->join_type = JoinType::kInner;
+    join->mode = ChangelogMode::kUpdates;
+    for (const PlanPtr& side : join->inputs) {
+      for (ColumnSchema c : side->schema) {
+        c.type = c.type.plain();
+        join->schema.push_back(c);
+      }
+    }
+    std::vector<ExprP> checks;
+    for (const Expr* c : correlated) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, sub.expr(*c, both));
+      if (e->type().id != TypeId::kBoolean) return sqlError(c->pos, "a subquery condition must be boolean");
+      auto* call = dynamic_cast<BinaryCall*>(e.get());
+      if (call && call->op() == BinaryOp::kEq) {
+        auto* a = dynamic_cast<const InputRef*>(&call->left());
+        auto* b = dynamic_cast<const InputRef*>(&call->right());
+        if (a && b && (a->index() < width) != (b->index() < width) && keyCompatible(a->type(), b->type())) {
+          if (a->index() > b->index()) std::swap(a, b);
+          join->left_keys.push_back(a->index());
+          join->right_keys.push_back(b->index() - width);
+          continue;
+        }
+      }
+      checks.push_back(std::move(e));
+    }
+    if (!checks.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(checks)));
+    return PlanPtr(join);
   }
 
   // Whether `e` calls COUNT anywhere.
