@@ -210,6 +210,13 @@ struct Statement {
   std::vector<std::string> view_columns;
   std::string query_text;  // CREATE VIEW: its query as written (SHOW CREATE VIEW).
   std::shared_ptr<Query> query;  // view, insert, query, explain
+  // ALTER TABLE ... ADD | MODIFY (value "ADD" / "MODIFY"): the elements in `columns`,
+  // `watermark`, `primary_key`, each column's place ("" | "FIRST" | "AFTER c");
+  // DROP (value "DROP"): the columns, or "WATERMARK" / "PRIMARY KEY" as flags;
+  // RENAME a TO b (value "RENAME COLUMN"): alter_names {a}, key b.
+  std::vector<std::string> column_places;
+  std::vector<std::string> alter_names;
+  bool drop_watermark = false, drop_primary_key = false;
   std::vector<std::string> insert_columns;
   bool overwrite = false;  // INSERT OVERWRITE
   // INSERT ... PARTITION (k = 'v', ...): static partition values, each a literal.

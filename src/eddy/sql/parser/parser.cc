@@ -311,54 +311,81 @@ class Parser {
     if (!peek().isSymbol("(")) return tableOptions(std::move(st));  // CREATE TABLE t WITH (...) AS SELECT
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
     do {
-      if (acceptKeyword("WATERMARK")) {
-        EDDY_RETURN_IF_ERROR(expectKeyword("FOR"));
-        EDDY_ASSIGN_OR_RETURN(st->watermark_column, identifier("the rowtime column"));
-        EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
-        EDDY_ASSIGN_OR_RETURN(st->watermark, expr());
-        continue;
-      }
-      if (peek().isKeyword("PRIMARY") || peek().isKeyword("CONSTRAINT")) {
-        if (acceptKeyword("CONSTRAINT")) EDDY_RETURN_IF_ERROR(identifier("a constraint name").status());
-        EDDY_RETURN_IF_ERROR(expectKeyword("PRIMARY"));
-        EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
-        EDDY_RETURN_IF_ERROR(expectSymbol("("));
-        do {
-          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-          st->primary_key.push_back(c);
-        } while (acceptSymbol(","));
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
-        EDDY_RETURN_IF_ERROR(notEnforced());
-        continue;
-      }
-      ast::ColumnDef col;
-      col.pos = peek().pos;
-      EDDY_ASSIGN_OR_RETURN(col.name, identifier("a column name"));
-      if (acceptKeyword("AS")) {
-        EDDY_ASSIGN_OR_RETURN(col.computed, expr());
-      } else {
-        EDDY_ASSIGN_OR_RETURN(col.type, dataType());
-        if (acceptKeyword("METADATA")) {
-          col.metadata = true;
-          if (acceptKeyword("FROM")) {
-            EDDY_ASSIGN_OR_RETURN(col.metadata_key, stringLiteral("a metadata key"));
-          }
-          if (acceptKeyword("VIRTUAL")) col.is_virtual = true;
-        }
-        if (acceptKeyword("PRIMARY")) {
-          EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
-          EDDY_RETURN_IF_ERROR(notEnforced());
-          st->primary_key.push_back(col.name);
-        }
-      }
-      if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
-      st->columns.push_back(std::move(col));
+      EDDY_RETURN_IF_ERROR(tableElement(*st).status());
     } while (acceptSymbol(","));
     EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
     EDDY_ASSIGN_OR_RETURN(st, tableOptions(std::move(st)));
     if (st->query) return sqlError(st->pos, "CREATE TABLE ... AS SELECT takes its columns from the query, not a column list");
     return st;
+  }
+
+  // One element of a table's definition into `st`: a column (physical, computed or
+  // metadata), WATERMARK FOR, or PRIMARY KEY. Returns whether it was a column.
+  Result<bool> tableElement(ast::Statement& st) {
+    if (acceptKeyword("WATERMARK")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("FOR"));
+      EDDY_ASSIGN_OR_RETURN(st.watermark_column, identifier("the rowtime column"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+      EDDY_ASSIGN_OR_RETURN(st.watermark, expr());
+      return false;
+    }
+    if (peek().isKeyword("PRIMARY") || peek().isKeyword("CONSTRAINT")) {
+      if (acceptKeyword("CONSTRAINT")) EDDY_RETURN_IF_ERROR(identifier("a constraint name").status());
+      EDDY_RETURN_IF_ERROR(expectKeyword("PRIMARY"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
+      EDDY_RETURN_IF_ERROR(expectSymbol("("));
+      do {
+        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+        st.primary_key.push_back(c);
+      } while (acceptSymbol(","));
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_RETURN_IF_ERROR(notEnforced());
+      return false;
+    }
+    ast::ColumnDef col;
+    col.pos = peek().pos;
+    EDDY_ASSIGN_OR_RETURN(col.name, identifier("a column name"));
+    if (acceptKeyword("AS")) {
+      EDDY_ASSIGN_OR_RETURN(col.computed, expr());
+    } else {
+      EDDY_ASSIGN_OR_RETURN(col.type, dataType());
+      if (acceptKeyword("METADATA")) {
+        col.metadata = true;
+        if (acceptKeyword("FROM")) {
+          EDDY_ASSIGN_OR_RETURN(col.metadata_key, stringLiteral("a metadata key"));
+        }
+        if (acceptKeyword("VIRTUAL")) col.is_virtual = true;
+      }
+      if (acceptKeyword("PRIMARY")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
+        EDDY_RETURN_IF_ERROR(notEnforced());
+        st.primary_key.push_back(col.name);
+      }
+    }
+    if (acceptKeyword("COMMENT")) EDDY_RETURN_IF_ERROR(stringLiteral("a comment").status());
+    st.columns.push_back(std::move(col));
+    return true;
+  }
+
+  // ALTER TABLE's ADD / MODIFY elements, one or a parenthesized list, each column with
+  // its place (FIRST, AFTER c, or none).
+  Status alterElements(ast::Statement& st) {
+    const bool list = acceptSymbol("(");
+    do {
+      EDDY_ASSIGN_OR_RETURN(bool column, tableElement(st));
+      if (!column) continue;
+      std::string place;
+      if (acceptKeyword("FIRST")) {
+        place = "FIRST";
+      } else if (acceptKeyword("AFTER")) {
+        EDDY_ASSIGN_OR_RETURN(std::string after, identifier("a column name after AFTER"));
+        place = "AFTER " + after;
+      }
+      st.column_places.push_back(place);
+    } while (list && acceptSymbol(","));
+    if (list) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return Status::ok();
   }
 
   // [PARTITIONED BY (...)] [WITH (...)] [AS query] after a table's name or columns.
@@ -416,7 +443,8 @@ class Parser {
     }
     return st;
   }
-  // ALTER TABLE [IF EXISTS] t RENAME TO u | SET ('k' = 'v', ...) | RESET ('k', ...).
+  // ALTER TABLE [IF EXISTS] t RENAME TO u | RENAME c TO d | ADD ... | MODIFY ... | DROP ...
+  // | SET ('k' = 'v', ...) | RESET ('k', ...).
   Result<std::unique_ptr<ast::Statement>> alterTable(std::unique_ptr<ast::Statement> st) {
     st->kind = ast::Statement::Kind::kAlterTable;
     EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
@@ -426,13 +454,45 @@ class Parser {
     }
     EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
     if (acceptKeyword("RENAME")) {
-      EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+      if (!acceptKeyword("TO")) {  // RENAME column TO new_name
+        EDDY_ASSIGN_OR_RETURN(std::string column, identifier("a column name"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+        st->value = "RENAME COLUMN";
+        st->alter_names.push_back(column);
+        EDDY_ASSIGN_OR_RETURN(st->key, identifier("the new column name"));
+        return st;
+      }
       st->value = "RENAME";
       EDDY_ASSIGN_OR_RETURN(st->key, qualifiedName("the new table name"));
       return st;
     }
+    if (acceptKeyword("ADD") || acceptKeyword("MODIFY")) {
+      st->value = upper(t_[i_ - 1].text);
+      EDDY_RETURN_IF_ERROR(alterElements(*st));
+      return st;
+    }
+    if (acceptKeyword("DROP")) {
+      st->value = "DROP";
+      if (acceptKeyword("WATERMARK")) {
+        st->drop_watermark = true;
+      } else if (acceptKeyword("PRIMARY")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
+        st->drop_primary_key = true;
+      } else if (acceptKeyword("CONSTRAINT")) {
+        EDDY_RETURN_IF_ERROR(identifier("a constraint name").status());
+        st->drop_primary_key = true;
+      } else {
+        const bool list = acceptSymbol("(");
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+          st->alter_names.push_back(c);
+        } while (list && acceptSymbol(","));
+        if (list) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      }
+      return st;
+    }
     const bool set = acceptKeyword("SET");
-    if (!set && !acceptKeyword("RESET")) return unexpected("RENAME TO, SET or RESET");
+    if (!set && !acceptKeyword("RESET")) return unexpected("RENAME, ADD, MODIFY, DROP, SET or RESET");
     st->value = set ? "SET" : "RESET";
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
     do {

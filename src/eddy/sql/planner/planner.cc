@@ -3944,6 +3944,8 @@ Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
 
 }  // namespace
 
+ast::ExprPtr copyExpr(const ast::Expr& e) { return cloneExpr(e); }
+
 bool isFieldOf(const std::string& column, const std::string& prefix) {
   return column.size() > prefix.size() + 1 && column.compare(0, prefix.size(), prefix) == 0 &&
          column[prefix.size()] == '.';

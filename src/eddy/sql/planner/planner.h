@@ -49,6 +49,9 @@ Result<std::unique_ptr<ast::Statement>> mergeTableLike(ast::Statement base, ast:
 /// column C: ...`.
 Result<PlanPtr> planQuery(const ast::Query& query, const Catalog& catalog, const OptimizerOptions& options = {});
 
+/// A deep copy of a parsed expression.
+ast::ExprPtr copyExpr(const ast::Expr& e);
+
 /// Whether `column` is a field of the ROW column `prefix` (named `prefix.field...`: a
 /// table keeps a ROW column as one column per field).
 bool isFieldOf(const std::string& column, const std::string& prefix);

@@ -1016,6 +1016,130 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::createTableLike(const ast::S
   return bindCreateTable(*merged);
 }
 
+Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::Statement& st, const TableDef& table) {
+  // The table as SHOW CREATE TABLE writes it, changed as a statement, bound again: the
+  // same checks as a CREATE TABLE (a computed column or watermark reading a dropped or
+  // renamed column fails here).
+  EDDY_ASSIGN_OR_RETURN(auto parsed, parseScript(showCreateTable(table)));
+  if (parsed.size() != 1) return sqlError(st.pos, "ALTER TABLE: cannot read the definition of '" + st.name + "' back");
+  ast::Statement& base = *parsed[0];
+  auto find = [&](const std::string& name) {
+    return std::find_if(base.columns.begin(), base.columns.end(),
+                        [&](const ast::ColumnDef& c) { return c.name == name; });
+  };
+  auto quoted = [](const std::string& c) { return "`" + c + "`"; };
+  if (st.value == "ADD" || st.value == "MODIFY") {
+    const bool add = st.value == "ADD";
+    for (size_t i = 0; i < st.columns.size(); ++i) {
+      const ast::ColumnDef& def = st.columns[i];
+      auto at = find(def.name);
+      if (add && at != base.columns.end()) {
+        return sqlError(def.pos, "Try to add a column " + quoted(def.name) + " which already exists in the table.");
+      }
+      if (!add && at == base.columns.end()) {
+        return sqlError(def.pos, "Try to modify a column " + quoted(def.name) + " which does not exist in the table.");
+      }
+      ast::ColumnDef copy;
+      copy.name = def.name;
+      copy.pos = def.pos;
+      copy.type = def.type;
+      copy.computed = def.computed ? copyExpr(*def.computed) : nullptr;
+      copy.metadata = def.metadata;
+      copy.metadata_key = def.metadata_key;
+      copy.is_virtual = def.is_virtual;
+      const std::string& place = st.column_places[i];
+      if (!add && place.empty()) {
+        *at = std::move(copy);
+        continue;
+      }
+      if (!add) base.columns.erase(at);
+      auto where = base.columns.end();
+      if (place == "FIRST") {
+        where = base.columns.begin();
+      } else if (place.rfind("AFTER ", 0) == 0) {
+        const std::string after = place.substr(6);
+        where = find(after);
+        if (where == base.columns.end()) {
+          return sqlError(def.pos, "Referenced column " + quoted(after) + " by 'AFTER' does not exist in the table.");
+        }
+        ++where;
+      }
+      base.columns.insert(where, std::move(copy));
+    }
+    if (st.watermark) {
+      if (add && base.watermark) {
+        return sqlError(st.pos, "The base table has already defined the watermark strategy `" + base.watermark_column +
+                                    "` AS " + table.watermark_text + ". You might want to drop it before adding a new one.");
+      }
+      if (!add && !base.watermark) {
+        return sqlError(st.pos, "The base table does not define any watermark strategy. You might want to add a new "
+                                "one.");
+      }
+      base.watermark_column = st.watermark_column;
+      base.watermark = copyExpr(*st.watermark);
+    }
+    if (!st.primary_key.empty()) {
+      if (add && !base.primary_key.empty()) {
+        return sqlError(st.pos, "The base table has already defined the primary key constraint. You might want to "
+                                "drop it before adding a new one.");
+      }
+      if (!add && base.primary_key.empty()) {
+        return sqlError(st.pos, "The base table does not define any primary key constraint. You might want to add "
+                                "a new one.");
+      }
+      base.primary_key = st.primary_key;
+    }
+  } else if (st.value == "DROP") {
+    if (st.drop_watermark) {
+      if (!base.watermark) return sqlError(st.pos, "The base table does not define any watermark strategy.");
+      base.watermark.reset();
+      base.watermark_column.clear();
+    }
+    if (st.drop_primary_key) {
+      if (base.primary_key.empty()) return sqlError(st.pos, "The base table does not define any primary key.");
+      base.primary_key.clear();
+    }
+    for (const std::string& name : st.alter_names) {
+      auto at = find(name);
+      if (at == base.columns.end()) {
+        return sqlError(st.pos, "The column " + quoted(name) + " does not exist in the base table.");
+      }
+      const auto& keys = base.primary_key;
+      const auto& parts = base.partition_keys;
+      if (std::find(keys.begin(), keys.end(), name) != keys.end() ||
+          std::find(parts.begin(), parts.end(), name) != parts.end() || base.watermark_column == name) {
+        return sqlError(st.pos, "The column " + quoted(name) + " is used as the primary key, a partition key or the "
+                                    "watermark column: drop or change that first.");
+      }
+      base.columns.erase(at);
+    }
+  } else {  // RENAME COLUMN
+    const std::string& from = st.alter_names[0];
+    auto at = find(from);
+    if (at == base.columns.end()) return sqlError(st.pos, "The column " + quoted(from) + " does not exist in the base table.");
+    if (find(st.key) != base.columns.end()) {
+      return sqlError(st.pos, "The column " + quoted(st.key) + " already exists in the table.");
+    }
+    at->name = st.key;
+    for (auto* names : {&base.primary_key, &base.partition_keys}) {
+      std::replace(names->begin(), names->end(), from, st.key);
+    }
+    if (base.watermark_column == from) base.watermark_column = st.key;
+  }
+  if (base.columns.empty()) return sqlError(st.pos, "ALTER TABLE cannot drop every column of table '" + st.name + "'");
+  auto result = bindCreateTable(base);
+  if (!result.isOk()) {
+    // Its position is in the regenerated definition, not the script: only the cause.
+    std::string cause = result.status().message();
+    const size_t colon = cause.rfind("SQL error at line", 0) == 0 ? cause.find(": ") : std::string::npos;
+    if (colon != std::string::npos) cause = cause.substr(colon + 2);
+    return sqlError(st.pos, "ALTER TABLE " + st.name + " leaves an invalid table: " + cause);
+  }
+  (*result)->values = table.values;
+  (*result)->inline_values = table.inline_values;
+  return result;
+}
+
 Status TableEnvironment::run(const ast::Statement& st) {
   using K = ast::Statement::Kind;
   switch (st.kind) {
@@ -1103,7 +1227,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
         return sqlError(st.pos, "Table '" + st.name + "' does not exist" + didYouMean(st.name, catalog_.names()));
       }
       auto def = std::make_shared<TableDef>(*t->second);  // Plans already made keep the old one.
-      if (st.value == "RENAME") {
+      if (st.value == "ADD" || st.value == "MODIFY" || st.value == "DROP" || st.value == "RENAME COLUMN") {
+        EDDY_ASSIGN_OR_RETURN(t->second, alterSchema(st, *t->second));
+      } else if (st.value == "RENAME") {
         if (catalog_.tables.count(st.key) || catalog_.views.count(st.key)) {
           return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
         }

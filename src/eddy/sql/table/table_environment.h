@@ -104,6 +104,9 @@ class TableEnvironment {
   Status run(const ast::Statement& st);
   // CREATE TABLE ... LIKE: the base table's definition merged with this one.
   Result<std::shared_ptr<TableDef>> createTableLike(const ast::Statement& st);
+  /// ALTER TABLE's ADD / MODIFY / DROP / RENAME of columns, the watermark or the primary
+  /// key: the table's definition changed and bound again.
+  Result<std::shared_ptr<TableDef>> alterSchema(const ast::Statement& st, const TableDef& table);
   Result<api::DataStream<Row>> toStream(const Table& table, bool changelog);
   Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
   void info(const std::string& s);
