@@ -35,6 +35,8 @@ class RuntimeContext {
   const std::string& getTaskNameWithSubtasks() const { return ctx_->task_name; }
   /// Flink's StreamingRuntimeContext::isCheckpointingEnabled.
   bool isCheckpointingEnabled() const { return ctx_->checkpointing; }
+  /// The task's processing time (its injected clock).
+  Timestamp getCurrentProcessingTime() const { return ctx_->processing_time->getCurrentProcessingTime(); }
   /// Unique to this execution of the job, shared by its subtasks (see OperatorContext).
   const std::string& getAttemptId() const { return ctx_->attempt_id; }
   /// True when this subtask restarts alone with its failover region while others run.

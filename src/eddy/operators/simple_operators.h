@@ -146,6 +146,8 @@ class SinkFunction : public RichFunction {
     Timestamp current_watermark = kMinTimestamp;
   };
   virtual void invoke(const T& value, const Context& ctx) = 0;
+  /// Each watermark the sink receives (Flink's SinkFunction.writeWatermark).
+  virtual void writeWatermark(Timestamp watermark) { (void)watermark; }
   virtual void finish() {}
 };
 
@@ -162,7 +164,10 @@ class StreamSink final : public CheckpointedFunctionOperator<T, T, F> {
     ctx_.timestamp = r.timestamp;
     this->f_.invoke(r.value, ctx_);
   }
-  void processWatermark(runtime::Watermark wm) override { ctx_.current_watermark = wm.timestamp; }
+  void processWatermark(runtime::Watermark wm) override {
+    ctx_.current_watermark = wm.timestamp;
+    this->f_.writeWatermark(wm.timestamp);
+  }
   void finish() override { this->f_.finish(); }
   void close() override { this->f_.close(); }
 

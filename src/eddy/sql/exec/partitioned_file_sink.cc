@@ -1,6 +1,7 @@
 #include "eddy/sql/exec/partitioned_file_sink.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -97,7 +98,7 @@ Result<PartitionedTransaction> PartitionedTransaction::deserialize(DataInputView
   return t;
 }
 
-Result<std::string> partitionCommitSuccessFile(const std::string& table,
+Result<PartitionCommit> partitionCommitOptions(const std::string& table,
                                                const std::map<std::string, std::string>& options) {
   auto option = [&](const std::string& key, const std::string& otherwise) {
     auto it = options.find(key);
@@ -106,19 +107,24 @@ Result<std::string> partitionCommitSuccessFile(const std::string& table,
   auto unsupported = [&](const std::string& key, const std::string& why) {
     return Status::invalidArgument("table '" + table + "': option '" + key + "' = '" + option(key, "") + "': " + why);
   };
+  PartitionCommit commit;
   const std::string trigger = option("sink.partition-commit.trigger", "process-time");
-  if (trigger != "process-time") {
-    return unsupported("sink.partition-commit.trigger",
-                       "only 'process-time' is supported (a partition commits with the checkpoint of its files)");
+  if (trigger != "process-time" && trigger != "partition-time") {
+    return unsupported("sink.partition-commit.trigger", "one of 'process-time' and 'partition-time'");
   }
-  int64_t delay = 0;
-  if (!parseDurationMillis(option("sink.partition-commit.delay", "0 s"), &delay)) {
+  commit.partition_time = trigger == "partition-time";
+  if (!parseDurationMillis(option("sink.partition-commit.delay", "0 s"), &commit.delay_ms) || commit.delay_ms < 0) {
     return unsupported("sink.partition-commit.delay", "not a duration");
   }
-  if (delay != 0) {
-    return unsupported("sink.partition-commit.delay",
-                       "only 0 is supported (a partition commits with the checkpoint of its files)");
+  const std::string extractor = option("partition.time-extractor.kind", "default");
+  if (extractor != "default") {
+    return unsupported("partition.time-extractor.kind", "only 'default' is supported (no custom extractor class)");
   }
+  commit.timestamp_pattern = option("partition.time-extractor.timestamp-pattern", "");
+  commit.timestamp_formatter = option("partition.time-extractor.timestamp-formatter", commit.timestamp_formatter);
+  auto zone = TimeZone::of(option("sink.partition-commit.watermark-time-zone", "UTC"));
+  if (!zone.isOk()) return unsupported("sink.partition-commit.watermark-time-zone", zone.status().message());
+  commit.watermark_zone = *zone;
   const std::string kinds = option("sink.partition-commit.policy.kind", "");
   bool success_file = false;
   for (size_t start = 0; !kinds.empty() && start <= kinds.size();) {
@@ -134,20 +140,100 @@ Result<std::string> partitionCommitSuccessFile(const std::string& table,
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  if (!success_file) return std::string();
-  const std::string name = option("sink.partition-commit.success-file.name", "_SUCCESS");
-  if (name.empty() || name.find('/') != std::string::npos) {
+  if (!success_file) return commit;
+  commit.success_file = option("sink.partition-commit.success-file.name", "_SUCCESS");
+  if (commit.success_file.empty() || commit.success_file.find('/') != std::string::npos) {
     return unsupported("sink.partition-commit.success-file.name", "a file name is needed");
   }
-  return name;
+  return commit;
+}
+
+namespace {
+
+// `text` read with a java.time-style `pattern` of digit fields (yyyy, MM, dd, HH, mm,
+// ss, SSS) and literal characters, as local milliseconds.
+bool parseWithPattern(const std::string& text, const std::string& pattern, int64_t& millis) {
+  int64_t year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, ms = 0;
+  size_t t = 0;
+  for (size_t p = 0; p < pattern.size();) {
+    const char c = pattern[p];
+    size_t run = 1;
+    while (p + run < pattern.size() && pattern[p + run] == c) ++run;
+    if (std::string("yMdHmsS").find(c) == std::string::npos) {
+      for (size_t i = 0; i < run; ++i, ++t) {
+        if (t >= text.size() || text[t] != c) return false;
+      }
+      p += run;
+      continue;
+    }
+    int64_t v = 0;
+    size_t digits = 0;
+    while (digits < run && t < text.size() && std::isdigit(static_cast<unsigned char>(text[t]))) {
+      v = v * 10 + (text[t++] - '0');
+      ++digits;
+    }
+    if (digits == 0) return false;
+    (c == 'y' ? year : c == 'M' ? month : c == 'd' ? day : c == 'H' ? hour : c == 'm' ? minute : c == 's' ? second : ms) = v;
+    p += run;
+  }
+  if (t != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return false;
+  }
+  millis = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400000 +
+           ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  return true;
+}
+
+}  // namespace
+
+Result<int64_t> PartitionCommit::partitionTime(const std::vector<std::string>& keys, const std::string& dir) const {
+  // The directory's values by key.
+  std::map<std::string, std::string> values;
+  for (size_t start = 0; start < dir.size();) {
+    size_t slash = dir.find('/', start);
+    if (slash == std::string::npos) slash = dir.size();
+    const std::string part = dir.substr(start, slash - start);
+    const size_t eq = part.find('=');
+    if (eq != std::string::npos) values[part.substr(0, eq)] = partitionValue(part.substr(eq + 1)).value_or("");
+    start = slash + 1;
+  }
+  std::string text;
+  if (timestamp_pattern.empty()) {
+    text = keys.empty() ? "" : values[keys[0]];
+  } else {
+    text = timestamp_pattern;
+    std::vector<std::string> by_length = keys;  // $hour before $h: longer names first.
+    std::sort(by_length.begin(), by_length.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const std::string& k : by_length) {
+      for (size_t at = text.find("$" + k); at != std::string::npos; at = text.find("$" + k, at)) {
+        text.replace(at, k.size() + 1, values[k]);
+        at += values[k].size();
+      }
+    }
+  }
+  int64_t local = 0;
+  int64_t days = 0;
+  bool ok = parseWithPattern(text, timestamp_formatter, local);
+  if (!ok && timestamp_formatter == "yyyy-MM-dd HH:mm:ss") {
+    ok = parseTimestamp(text, local);
+    if (!ok && parseDate(text, days)) {
+      local = days * 86400000;
+      ok = true;
+    }
+  }
+  if (!ok) {
+    return Status::invalidArgument("partition '" + dir + "': its time '" + text + "' does not match the pattern '" +
+                                   timestamp_formatter + "' (partition.time-extractor.timestamp-formatter)");
+  }
+  return watermark_zone.toUtc(local);
 }
 
 PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> partition_columns,
                                          std::vector<std::string> partition_keys, std::vector<LogicalType> types,
-                                         BatchEncoder encode, std::string success_file, bool overwrite)
+                                         BatchEncoder encode, PartitionCommit commit, bool overwrite)
     : path_(std::move(path)), partition_columns_(std::move(partition_columns)),
       partition_keys_(std::move(partition_keys)), types_(std::move(types)), encode_(std::move(encode)),
-      success_file_(std::move(success_file)), overwrite_(overwrite) {
+      commit_(std::move(commit)), overwrite_(overwrite) {
   for (int c = 0; c < static_cast<int>(types_.size()); ++c) {
     if (std::find(partition_columns_.begin(), partition_columns_.end(), c) == partition_columns_.end()) {
       data_columns_.push_back(c);
@@ -158,7 +244,7 @@ PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> part
 // Each subtask gets its own copy before it starts; writers are made per subtask.
 PartitionedFileSink::PartitionedFileSink(const PartitionedFileSink& o)
     : path_(o.path_), partition_columns_(o.partition_columns_), partition_keys_(o.partition_keys_), types_(o.types_),
-      data_columns_(o.data_columns_), encode_(o.encode_), success_file_(o.success_file_), overwrite_(o.overwrite_) {}
+      data_columns_(o.data_columns_), encode_(o.encode_), commit_(o.commit_), overwrite_(o.overwrite_) {}
 
 void PartitionedFileSink::open() {
   std::error_code ec;
@@ -201,13 +287,39 @@ void PartitionedFileSink::preCommit(PartitionedTransaction& txn) {
 void PartitionedFileSink::commit(PartitionedTransaction& txn) {
   for (auto& [dir, t] : txn.partitions) {
     writer(dir).commit(t);
-    if (success_file_.empty()) continue;
+    if (!commit_.success_file.empty()) unmarked_.try_emplace(dir, getRuntimeContext().getCurrentProcessingTime());
+  }
+  markReady();
+}
+
+void PartitionedFileSink::writeWatermark(Timestamp watermark) {
+  watermark_ = std::max(watermark_, watermark);
+  markReady();
+}
+
+void PartitionedFileSink::markReady() {
+  const Timestamp now = unmarked_.empty() ? 0 : getRuntimeContext().getCurrentProcessingTime();
+  for (auto it = unmarked_.begin(); it != unmarked_.end();) {
+    const std::string& dir = it->first;
+    bool ready = watermark_ == INT64_MAX;  // The input ended: every partition is done.
+    if (!ready && commit_.partition_time) {
+      Result<int64_t> time = commit_.partitionTime(partition_keys_, dir);
+      if (!time.isOk()) throw std::runtime_error("filesystem sink '" + path_ + "': " + time.status().message());
+      ready = watermark_ > *time + commit_.delay_ms;
+    } else if (!ready) {
+      ready = commit_.delay_ms == 0 || now > it->second + commit_.delay_ms;
+    }
+    if (!ready) {
+      ++it;
+      continue;
+    }
     // The success-file policy: an empty file marks the partition as committed.
-    const std::string marker = path_ + "/" + dir + "/" + success_file_;
+    const std::string marker = path_ + "/" + dir + "/" + commit_.success_file;
     std::FILE* f = std::fopen(marker.c_str(), "a");
     if (f == nullptr || std::fclose(f) != 0) {
       throw std::runtime_error("filesystem sink: cannot write the success file " + marker + ": " + std::strerror(errno));
     }
+    it = unmarked_.erase(it);
   }
 }
 

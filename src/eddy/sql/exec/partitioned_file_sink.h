@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/core/time_zone.h"
 #include "eddy/operators/part_files.h"
 #include "eddy/operators/two_phase_commit_sink.h"
 #include "eddy/sql/exec/file_sink_format.h"
@@ -20,13 +21,34 @@ std::string partitionPath(const std::vector<std::string>& keys, const std::vecto
 /// A partition directory name's value, unescaped; nullopt for the default partition.
 std::optional<std::string> partitionValue(std::string_view escaped);
 
-/// A filesystem table's partition commit options (Flink's `sink.partition-commit.*`):
-/// the success file's name (`sink.partition-commit.success-file.name`, default
-/// `_SUCCESS`) when `sink.partition-commit.policy.kind` is 'success-file', "" when no
-/// policy is set. Partitions commit with the checkpoint that commits their parts (the
-/// process-time trigger without delay); the metastore and custom policies, the
-/// partition-time trigger and a delay fail, naming the option.
-Result<std::string> partitionCommitSuccessFile(const std::string& table, const std::map<std::string, std::string>& options);
+/// A filesystem table's partition commit (Flink's `sink.partition-commit.*`): with the
+/// 'success-file' policy (`sink.partition-commit.policy.kind`) an empty file
+/// (`sink.partition-commit.success-file.name`, default `_SUCCESS`) marks a partition
+/// once its parts are committed and its trigger fires: 'process-time' (the default)
+/// when the processing time passes the partition's first commit +
+/// `sink.partition-commit.delay`, 'partition-time' when the watermark passes the
+/// partition's time + that delay. The partition's time comes from its values:
+/// `partition.time-extractor.timestamp-pattern` (`$dt $hr:00:00`; default the first
+/// partition value) read with `partition.time-extractor.timestamp-formatter` (default
+/// `yyyy-MM-dd HH:mm:ss`, which also takes a date alone) as a wall-clock time in
+/// `sink.partition-commit.watermark-time-zone` (default UTC).
+struct PartitionCommit {
+  std::string success_file;  // "" when partitions are not marked.
+  bool partition_time = false;
+  int64_t delay_ms = 0;
+  std::string timestamp_pattern;
+  std::string timestamp_formatter = "yyyy-MM-dd HH:mm:ss";
+  TimeZone watermark_zone;
+
+  /// The time (epoch ms) of the partition directory `dir` (`k1=v1/k2=v2`) of a table
+  /// partitioned by `keys`; an error names the partition and the cause.
+  Result<int64_t> partitionTime(const std::vector<std::string>& keys, const std::string& dir) const;
+};
+
+/// Reads a table's partition commit options; an unsupported one (the metastore and
+/// custom policies, a custom time extractor) or a malformed one fails, naming it.
+Result<PartitionCommit> partitionCommitOptions(const std::string& table,
+                                               const std::map<std::string, std::string>& options);
 
 /// One transaction of the partitioned file sink: per partition directory, its parts.
 struct PartitionedTransaction {
@@ -40,10 +62,13 @@ struct PartitionedTransaction {
 /// the same exactly-once life as the unpartitioned sink (FileSink): parts are hidden
 /// until the checkpoint that covers them completes (or the input ends without
 /// checkpointing). `partition_columns` index the input; `encode` formats the other
-/// columns, in order. With a `success_file` name (Flink's 'success-file' partition
-/// commit policy), committing a partition's parts also writes that empty file into its
-/// directory: each subtask as its own parts commit, so a partition written by several
-/// subtasks has it once the first of them has committed. With `overwrite` (INSERT
+/// columns, in order. With a success file (`commit`, Flink's 'success-file' partition
+/// commit policy) a partition whose parts committed is marked by that empty file when
+/// its trigger fires, checked at each commit and watermark (and at the end of input,
+/// the last watermark, every partition is): each subtask marks the partitions of its
+/// own parts, so a partition written by several subtasks has it once the first of them
+/// has. Partitions committed but not yet marked are not in the checkpoint: after a
+/// restore, one is marked when the sink writes to it again. With `overwrite` (INSERT
 /// OVERWRITE, Flink's dynamic overwrite) each partition that receives rows has its
 /// existing files replaced when its parts commit; other partitions stay.
 /// Thread: the task thread.
@@ -51,13 +76,14 @@ class PartitionedFileSink final
     : public operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction> {
  public:
   PartitionedFileSink(std::string path, std::vector<int> partition_columns, std::vector<std::string> partition_keys,
-                      std::vector<LogicalType> types, BatchEncoder encode, std::string success_file = "",
+                      std::vector<LogicalType> types, BatchEncoder encode, PartitionCommit commit = {},
                       bool overwrite = false);
   PartitionedFileSink(const PartitionedFileSink& o);
   using Context = operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::Context;
   using operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::invoke;
 
   void open() override;
+  void writeWatermark(Timestamp watermark) override;
 
  protected:
   PartitionedTransaction beginTransaction() override { return {}; }
@@ -69,6 +95,8 @@ class PartitionedFileSink final
 
  private:
   operators::PartFileWriter& writer(const std::string& partition);
+  // Writes the success file of each committed partition whose trigger has fired.
+  void markReady();
 
   std::string path_;
   std::vector<int> partition_columns_;
@@ -76,8 +104,11 @@ class PartitionedFileSink final
   std::vector<LogicalType> types_;  // Of every input column.
   std::vector<int> data_columns_;   // The others.
   BatchEncoder encode_;
-  std::string success_file_;  // "" when partitions are not marked.
+  PartitionCommit commit_;
   bool overwrite_ = false;
+  // Committed partitions not yet marked, with the processing time of their first commit.
+  std::map<std::string, Timestamp> unmarked_;
+  Timestamp watermark_ = INT64_MIN;
   std::map<std::string, std::unique_ptr<operators::PartFileWriter>> writers_;
 };
 

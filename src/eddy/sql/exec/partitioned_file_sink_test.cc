@@ -32,7 +32,7 @@ RecordBatch rows(const std::vector<std::pair<std::string, int64_t>>& values) {
   return b;
 }
 
-std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir, const std::string& success_file = "") {
+std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir, PartitionCommit commit = {}) {
   BatchEncoder encode = [](const RecordBatch& b) {
     std::string s;
     for (size_t r = 0; r < b.size(); ++r) s += (r ? "\n" : "") + std::to_string(b.columns[0].i64[r]);
@@ -40,7 +40,7 @@ std::unique_ptr<runtime::StreamOperatorBase> sink(const fs::path& dir, const std
   };
   return std::make_unique<Sink>(PartitionedFileSink(dir.string(), {0}, {"dt"},
                                                     {LogicalType::string(), LogicalType::bigint()}, encode,
-                                                    success_file));
+                                                    commit));
 }
 
 // Visible files as "<partition>: <content>", hidden ones as "<partition>: hidden".
@@ -104,7 +104,9 @@ TEST(PartitionedFileSink, TheSuccessFilePolicyMarksAPartitionWhenItsPartsCommit)
   fs::path dir = fs::temp_directory_path() / ("eddy_psink_success_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   {
-    Harness h(sink(dir, "_DONE"));
+    PartitionCommit done;
+    done.success_file = "_DONE";
+    Harness h(sink(dir, done));
     auto& op = h.as<Sink>();
     op.processElement({rows({{"a", 1}, {"b", 2}}), 0});
     ASSERT_TRUE(h.op().snapshotState(1).isOk());
@@ -125,8 +127,8 @@ TEST(PartitionedFileSink, TheSuccessFilePolicyMarksAPartitionWhenItsPartsCommit)
 
 TEST(PartitionedFileSink, PartitionCommitOptionsAreFlinksOrFailNamingTheOption) {
   auto successFile = [](const std::map<std::string, std::string>& options) {
-    auto r = partitionCommitSuccessFile("t", options);
-    return r.isOk() ? *r : "error: " + r.status().message();
+    auto r = partitionCommitOptions("t", options);
+    return r.isOk() ? r->success_file : "error: " + r.status().message();
   };
   EXPECT_EQ(successFile({}), "");
   EXPECT_EQ(successFile({{"sink.partition-commit.policy.kind", "success-file"}}), "_SUCCESS");
@@ -134,14 +136,76 @@ TEST(PartitionedFileSink, PartitionCommitOptionsAreFlinksOrFailNamingTheOption) 
                          {"sink.partition-commit.success-file.name", "_OK"},
                          {"sink.partition-commit.delay", "0 s"}}),
             "_OK");
-  auto metastore = partitionCommitSuccessFile("t", {{"sink.partition-commit.policy.kind", "metastore,success-file"}});
+  auto metastore = partitionCommitOptions("t", {{"sink.partition-commit.policy.kind", "metastore,success-file"}});
   ASSERT_FALSE(metastore.isOk());
   EXPECT_NE(metastore.status().message().find("'metastore' is not supported"), std::string::npos);
-  auto trigger = partitionCommitSuccessFile("t", {{"sink.partition-commit.trigger", "partition-time"}});
+  auto trigger = partitionCommitOptions("t", {{"sink.partition-commit.trigger", "event-time"}});
   ASSERT_FALSE(trigger.isOk());
-  EXPECT_NE(trigger.status().message().find("option 'sink.partition-commit.trigger' = 'partition-time'"),
+  EXPECT_NE(trigger.status().message().find("option 'sink.partition-commit.trigger' = 'event-time'"),
             std::string::npos);
-  EXPECT_FALSE(partitionCommitSuccessFile("t", {{"sink.partition-commit.delay", "1 h"}}).isOk());
+  EXPECT_FALSE(partitionCommitOptions("t", {{"sink.partition-commit.delay", "soon"}}).isOk());
+  EXPECT_FALSE(partitionCommitOptions("t", {{"partition.time-extractor.kind", "custom"}}).isOk());
+  EXPECT_FALSE(partitionCommitOptions("t", {{"sink.partition-commit.watermark-time-zone", "Mars/Base"}}).isOk());
+  auto hourly = partitionCommitOptions("t", {{"sink.partition-commit.trigger", "partition-time"},
+                                             {"sink.partition-commit.delay", "1 h"}});
+  ASSERT_TRUE(hourly.isOk());
+  EXPECT_TRUE(hourly->partition_time);
+  EXPECT_EQ(hourly->delay_ms, 3600000);
+}
+
+// Flink's default extractor: the first value as a timestamp (or date), or a pattern of
+// $key references read with a formatter, in the watermark's time zone.
+TEST(PartitionedFileSink, PartitionTimesComeFromThePartitionValues) {
+  const int64_t day = 19723LL * 86400000;  // 2024-01-01
+  PartitionCommit c;
+  auto at = [&](std::vector<std::string> keys, const std::string& dir) {
+    Result<int64_t> t = c.partitionTime(keys, dir);
+    return t.isOk() ? *t : INT64_MIN;
+  };
+  EXPECT_EQ(at({"dt"}, "dt=2024-01-01"), day);
+  EXPECT_EQ(at({"dt"}, "dt=2024-01-01 05%3A00%3A00"), day + 5 * 3600000);
+  c.timestamp_pattern = "$dt $hour:00:00";
+  EXPECT_EQ(at({"dt", "hour"}, "dt=2024-01-01/hour=07"), day + 7 * 3600000);
+  c.timestamp_pattern = "$dt";
+  c.timestamp_formatter = "yyyyMMdd";
+  EXPECT_EQ(at({"dt"}, "dt=20240101"), day);
+  Result<TimeZone> shanghai = TimeZone::of("Asia/Shanghai");
+  ASSERT_TRUE(shanghai.isOk());
+  c.watermark_zone = *shanghai;
+  EXPECT_EQ(at({"dt"}, "dt=20240101"), day - 8 * 3600000);
+  auto bad = c.partitionTime({"dt"}, "dt=yesterday");
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("partition 'dt=yesterday': its time 'yesterday' does not match the pattern "
+                                        "'yyyyMMdd'"),
+            std::string::npos);
+}
+
+// The partition-time trigger marks a committed partition once the watermark passes its
+// time + the delay; the last watermark (the end of input) marks every one.
+TEST(PartitionedFileSink, ThePartitionTimeTriggerWaitsForTheWatermark) {
+  fs::path dir = fs::temp_directory_path() / ("eddy_psink_ptime_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    PartitionCommit commit;
+    commit.success_file = "_SUCCESS";
+    commit.partition_time = true;
+    commit.delay_ms = 3600000;
+    Harness h(sink(dir, commit));
+    auto& op = h.as<Sink>();
+    const int64_t day = 19723LL * 86400000;
+    op.processElement({rows({{"2024-01-01", 1}, {"2024-01-02", 2}}), 0});
+    ASSERT_TRUE(h.op().snapshotState(1).isOk());
+    h.op().notifyCheckpointComplete(1);
+    EXPECT_FALSE(fs::exists(dir / "dt=2024-01-01" / "_SUCCESS"));  // No watermark yet.
+    op.processWatermark(runtime::Watermark(day + 3600000));  // Not past: time + delay is not < it.
+    EXPECT_FALSE(fs::exists(dir / "dt=2024-01-01" / "_SUCCESS"));
+    op.processWatermark(runtime::Watermark(day + 3600001));
+    EXPECT_TRUE(fs::exists(dir / "dt=2024-01-01" / "_SUCCESS"));
+    EXPECT_FALSE(fs::exists(dir / "dt=2024-01-02" / "_SUCCESS"));
+    op.processWatermark(runtime::Watermark::max());
+    EXPECT_TRUE(fs::exists(dir / "dt=2024-01-02" / "_SUCCESS"));
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1699,15 +1699,15 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
         }
         auto encoder = fileSinkEncoder(ins->name, target.options, data_schema);
         if (!encoder.isOk()) return sqlError(ins->pos, encoder.status().message());
-        auto success_file = partitionCommitSuccessFile(ins->name, target.options);
-        if (!success_file.isOk()) return sqlError(ins->pos, success_file.status().message());
+        auto commit = partitionCommitOptions(ins->name, target.options);
+        if (!commit.isOk()) return sqlError(ins->pos, commit.status().message());
         BatchEncoder encode = [inner = *encoder, rows](const RecordBatch& b) {
           *rows += static_cast<int64_t>(b.size());
           return inner(b);
         };
         Stream rows_only = s.filter([](const RecordBatch& b) { return !b.empty(); });
         rows_only.addSink(PartitionedFileSink(path, partition_columns, target.partition_keys, typesOf(sink_schema),
-                                              encode, *success_file, ins->overwrite),
+                                              encode, *commit, ins->overwrite),
                           "FileSink: " + path);
         continue;
       }
