@@ -86,56 +86,67 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     return;
   }
   std::vector<Accumulator> accs = freshAccumulators(spec_.aggs);
-  // LEAD is no fold: the value `offset` rows ahead of the current row, or its default.
-  auto withLeads = [&](size_t at, std::vector<Value> values) {
+  // LAG and LEAD are no folds: the value `offset` rows before / after the current row
+  // in ORDER BY order, or the default.
+  auto withOffsets = [&](size_t at, std::vector<Value> values) {
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       const AggregateCall& call = spec_.aggs[a];
-      if (call.kind != AggKind::kLead) continue;
-      const size_t ahead = at + static_cast<size_t>(call.lag_offset);
-      values[a] = ahead < n ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[ahead])
-                            : call.lag_default;
+      if (call.kind != AggKind::kLead && call.kind != AggKind::kLag) continue;
+      const int64_t other = static_cast<int64_t>(at) + (call.kind == AggKind::kLead ? 1 : -1) * call.lag_offset;
+      values[a] = other >= 0 && other < static_cast<int64_t>(n)
+                      ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[static_cast<size_t>(other)])
+                      : call.lag_default;
     }
     return values;
   };
-  auto fold = [&](uint32_t row, bool add) {
-    for (size_t a = 0; a < spec_.aggs.size(); ++a) foldRow(accs[a], spec_.aggs[a], all, row, add);
+  auto fold = [&](size_t at, bool add) {
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) foldRow(accs[a], spec_.aggs[a], all, rows[at], add);
   };
-  auto results = [&] {
-    std::vector<Value> values;
-    for (const Accumulator& a : accs) values.push_back(a.result());
-    return values;
-  };
-  if (spec_.rows) {
-    for (size_t i = 0; i < n; ++i) {
-      fold(rows[i], true);
-      if (!spec_.unbounded && static_cast<int64_t>(i) > spec_.preceding) {
-        fold(rows[i - static_cast<size_t>(spec_.preceding) - 1], false);
-      }
-      append(all, rows[i], withLeads(i, results()));
-    }
-    return;
-  }
-  // RANGE: a row's frame ends with its last peer; a bounded one starts `preceding`
-  // below its value of the first ORDER BY column (above it, descending).
+  // A RANGE frame bounded by an amount measures on the first ORDER BY column (a time in
+  // ms or an integer), in ORDER BY direction; NULLs frame only NULLs.
   const bool desc = !spec_.order.descending.empty() && spec_.order.descending[0];
   const Column* value =
       spec_.order.order.empty() ? nullptr : &all.columns[static_cast<size_t>(spec_.order.order[0])];
-  size_t first = 0;  // The bounded frame's oldest row still in it.
+  auto isNull = [&](size_t j) { return value->isNull(rows[j]); };
+  auto ahead = [&](size_t j, size_t i) {  // How far row j's value lies after row i's.
+    return desc ? value->i64[rows[i]] - value->i64[rows[j]] : value->i64[rows[j]] - value->i64[rows[i]];
+  };
+  // Each row's frame is rows [lo, hi): both bounds only move forward, so rows are folded
+  // in as the end passes them and retracted as the start does.
+  size_t lo = 0, hi = 0, start = 0, end = 0;
   for (size_t i = 0; i < n;) {
-    const size_t end = peerEnd(i);
-    for (size_t j = i; j < end; ++j) fold(rows[j], true);
-    if (!spec_.unbounded && value) {
-      const bool null = value->isNull(rows[i]);
-      const int64_t v = null ? 0 : value->i64[rows[i]];
-      auto outside = [&](uint32_t r) {
-        if (null || value->isNull(r)) return value->isNull(r) != null;  // NULLs frame only NULLs.
-        return desc ? value->i64[r] > v + spec_.preceding : value->i64[r] < v - spec_.preceding;
-      };
-      while (first < i && outside(rows[first])) fold(rows[first++], false);
+    const size_t peers_end = peerEnd(i);
+    for (size_t j = i; j < peers_end; ++j) {
+      if (spec_.unbounded) {
+        start = 0;
+      } else if (spec_.current_start) {
+        start = spec_.rows ? j : i;
+      } else if (spec_.rows) {
+        start = j > static_cast<size_t>(spec_.preceding) ? j - static_cast<size_t>(spec_.preceding) : 0;
+      } else if (value) {
+        while (start < i && (isNull(start) != isNull(i) || (!isNull(i) && ahead(start, i) < -spec_.preceding))) {
+          ++start;
+        }
+      } else {
+        start = i;  // No ORDER BY: the partition is one group of peers.
+      }
+      if (spec_.unbounded_following) {
+        end = n;
+      } else if (spec_.rows) {
+        end = std::min(n, j + 1 + static_cast<size_t>(spec_.following));
+      } else if (spec_.following == 0 || !value) {
+        end = peers_end;
+      } else {
+        end = std::max(end, peers_end);
+        while (end < n && isNull(end) == isNull(i) && (isNull(i) || ahead(end, i) <= spec_.following)) ++end;
+      }
+      while (hi < end) fold(hi++, true);
+      while (lo < start) fold(lo++, false);
+      std::vector<Value> values;
+      for (const Accumulator& a : accs) values.push_back(a.result());
+      append(all, rows[j], withOffsets(j, std::move(values)));
     }
-    const std::vector<Value> frame = results();
-    for (size_t j = i; j < end; ++j) append(all, rows[j], withLeads(j, frame));
-    i = end;
+    i = peers_end;
   }
 }
 

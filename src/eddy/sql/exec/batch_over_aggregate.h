@@ -13,15 +13,17 @@ namespace eddy::sql {
 /// Flink's batch OverAggregate (execution.runtime-mode = batch): the input changelog is
 /// collected (FinalRows) and, when the input ends, each partition's rows are sorted by
 /// `spec.order` (any columns; ties in arrival order) and emitted once (+I), in that
-/// order, with the aggregates over their frames: ROWS from `preceding` rows (or
-/// UNBOUNDED PRECEDING) to the current row; RANGE from UNBOUNDED PRECEDING, or from
-/// `preceding` below the first ORDER BY column's value (a time in ms or an integer;
-/// above it when descending), to the current row and its peers (equal ORDER BY values;
-/// without an ORDER BY every row of the partition is a peer); LEAD takes the value
-/// `offset` rows after the current one in that order. With `rank` set the rows
-/// get that number instead of aggregates: ROW_NUMBER, RANK or DENSE_RANK, without a
-/// filter on it. Output: the input columns, then one column per aggregate (or the rank
-/// number, BIGINT). Watermarks are held back; the last one follows the rows.
+/// order, with the aggregates over their frames. A frame starts at the partition's
+/// start (UNBOUNDED PRECEDING), `preceding` rows before the current one, the current
+/// row, or (RANGE) `preceding` below the first ORDER BY column's value (a time in ms or
+/// an integer; above it when descending); it ends at the current row (RANGE: its last
+/// peer, an equal ORDER BY value; without an ORDER BY every row is a peer), `following`
+/// rows (or that amount) after it, or at the partition's end. NULL ORDER BY values
+/// frame only NULLs. LAG and LEAD take the value `offset` rows before / after the
+/// current one, whatever the frame. With `rank` set the rows get that number instead
+/// of aggregates: ROW_NUMBER, RANK or DENSE_RANK, without a filter on it. Output: the
+/// input columns, then one column per aggregate (or the rank number, BIGINT).
+/// Watermarks are held back; the last one follows the rows.
 /// Runs behind a partition-key exchange; its snapshot holds the collected rows.
 /// Thread: the task thread.
 class BatchOverAggregateOperator final

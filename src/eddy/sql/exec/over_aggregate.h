@@ -23,8 +23,13 @@ struct OverSpec {
   std::vector<AggregateCall> aggs;
   std::vector<LogicalType> input_types;
   bool proctime = false;  // ORDER BY a processing-time attribute.
-  // Batch mode (BatchOverAggregateOperator): ORDER BY any columns, time_col unused.
+  // Batch mode (BatchOverAggregateOperator): ORDER BY any columns, time_col unused;
+  // the frame may start at the current row and end after it: `following` rows (or, for
+  // RANGE, that much above the ORDER BY value), or at the partition's end.
   SortKeys order;
+  bool current_start = false;
+  bool unbounded_following = false;
+  int64_t following = 0;
 };
 
 /// Flink's event-time OVER aggregation (RowTimeRowsBoundedPrecedingFunction and its

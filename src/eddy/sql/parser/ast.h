@@ -74,6 +74,10 @@ struct Expr {
     bool has_frame = false;
     bool unbounded = true;         // UNBOUNDED PRECEDING
     std::unique_ptr<Expr> preceding;  // n PRECEDING (rows: integer, range: interval)
+    bool current_start = false;       // BETWEEN CURRENT ROW AND ...
+    // The frame's end: CURRENT ROW (neither set), n FOLLOWING, or UNBOUNDED FOLLOWING.
+    std::unique_ptr<Expr> following;
+    bool unbounded_following = false;
   };
   std::shared_ptr<Window> over;
 };

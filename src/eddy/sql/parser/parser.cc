@@ -834,17 +834,33 @@ class Parser {
     if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
       w->rows = upper(next().text) == "ROWS";
       w->has_frame = true;
-      EDDY_RETURN_IF_ERROR(expectKeyword("BETWEEN"));
-      if (acceptKeyword("UNBOUNDED")) {
-        w->unbounded = true;
-      } else {
+      // BETWEEN start AND end, or a start alone (ending at the current row).
+      const bool between = acceptKeyword("BETWEEN");
+      if (acceptKeyword("CURRENT")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
         w->unbounded = false;
-        EDDY_ASSIGN_OR_RETURN(w->preceding, additive());
+        w->current_start = true;
+      } else {
+        if (acceptKeyword("UNBOUNDED")) {
+          w->unbounded = true;
+        } else {
+          w->unbounded = false;
+          EDDY_ASSIGN_OR_RETURN(w->preceding, additive());
+        }
+        EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
       }
-      EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
-      EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
-      EDDY_RETURN_IF_ERROR(expectKeyword("CURRENT"));
-      EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+      if (between) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
+        if (acceptKeyword("CURRENT")) {
+          EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+        } else if (acceptKeyword("UNBOUNDED")) {
+          EDDY_RETURN_IF_ERROR(expectKeyword("FOLLOWING"));
+          w->unbounded_following = true;
+        } else {
+          EDDY_ASSIGN_OR_RETURN(w->following, additive());
+          EDDY_RETURN_IF_ERROR(expectKeyword("FOLLOWING"));
+        }
+      }
     }
     EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     return w;

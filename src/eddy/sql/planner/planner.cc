@@ -2546,7 +2546,8 @@ class Planner {
       for (const auto& p : x.partition_by) t += canon(*p) + ";";
       t += "|";
       for (const auto& o : x.order_by) t += canon(*o) + ";";
-      t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : canon(*x.preceding));
+      t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : x.current_start ? "C" : canon(*x.preceding));
+      t += x.unbounded_following ? "|UF" : x.following ? "|" + canon(*x.following) : "|C";
       return t;
     };
     for (const Expr* o : overs) {
@@ -2563,6 +2564,10 @@ class Planner {
     }
     if (!batch_ && (w.order_by.size() != 1 || w.order_desc[0])) {
       return sqlError(overs[0]->pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
+    }
+    if (!batch_ && (w.following || w.unbounded_following)) {
+      return sqlError(overs[0]->pos, std::string("OVER ") + (w.rows ? "ROWS" : "RANGE") +
+                                         " FOLLOWING windows are not supported in streaming mode (batch mode has them)");
     }
     // The input's columns, then the aggregates' arguments.
     PlanPtr pre = keepColumns(input, std::vector<bool>(input->schema.size(), true));
@@ -2594,7 +2599,11 @@ class Planner {
     }
     node->over.rows = w.rows;
     node->over.unbounded = w.unbounded;
-    if (!w.unbounded && !batch_) {
+    if (w.current_start && !batch_) {
+      // BETWEEN CURRENT ROW AND CURRENT ROW: the row alone (its peers too, for RANGE).
+      if (!w.rows) return sqlError(overs[0]->pos, "OVER RANGE BETWEEN CURRENT ROW is supported in batch mode only");
+      node->over.preceding = 0;
+    } else if (!w.unbounded && !batch_) {
       if (w.rows) {
         if (w.preceding->kind != Expr::Kind::kLiteral || w.preceding->literal != Expr::LiteralType::kInteger) {
           return sqlError(w.preceding->pos, "ROWS ... PRECEDING takes an integer");
@@ -2650,29 +2659,31 @@ class Planner {
       over.order.order.push_back(ref->index());
       over.order.descending.push_back(w.order_desc[i]);
     }
-    if (w.unbounded) return Status::ok();
-    const Expr& preceding = *w.preceding;
-    const bool integer_literal =
-        preceding.kind == Expr::Kind::kLiteral && preceding.literal == Expr::LiteralType::kInteger;
-    if (w.rows) {
-      if (!integer_literal) return sqlError(preceding.pos, "ROWS ... PRECEDING takes an integer");
-      over.preceding = std::stoll(preceding.text);
-      return Status::ok();
+    over.current_start = w.current_start;
+    over.unbounded_following = w.unbounded_following;
+    // A bound's distance: rows, or for RANGE an amount of the one ORDER BY column.
+    auto distance = [&](const Expr& bound) -> Result<int64_t> {
+      const bool integer_literal = bound.kind == Expr::Kind::kLiteral && bound.literal == Expr::LiteralType::kInteger;
+      if (w.rows) {
+        if (!integer_literal) return sqlError(bound.pos, "ROWS ... PRECEDING / FOLLOWING takes an integer");
+        return std::stoll(bound.text);
+      }
+      if (w.order_by.size() != 1) {
+        return sqlError(bound.pos, "a RANGE frame bounded by an amount needs exactly one ORDER BY column");
+      }
+      const LogicalType& t = scope.fields[static_cast<size_t>(over.order.order[0])].type;
+      if (t.isTimestamp() && bound.kind == Expr::Kind::kInterval) return intervalMillis(bound);
+      if (t.isInteger() && integer_literal) return std::stoll(bound.text);
+      return sqlError(bound.pos, "RANGE ... PRECEDING / FOLLOWING takes an INTERVAL over a TIMESTAMP column or an "
+                                 "integer over an integer column; the ORDER BY column is " + withArticle(t));
+    };
+    if (!w.unbounded && !w.current_start) {
+      EDDY_ASSIGN_OR_RETURN(over.preceding, distance(*w.preceding));
     }
-    if (w.order_by.size() != 1) {
-      return sqlError(preceding.pos, "a RANGE ... PRECEDING frame needs exactly one ORDER BY column");
+    if (w.following) {
+      EDDY_ASSIGN_OR_RETURN(over.following, distance(*w.following));
     }
-    const LogicalType& t = scope.fields[static_cast<size_t>(over.order.order[0])].type;
-    if (t.isTimestamp() && preceding.kind == Expr::Kind::kInterval) {
-      EDDY_ASSIGN_OR_RETURN(over.preceding, intervalMillis(preceding));
-      return Status::ok();
-    }
-    if (t.isInteger() && integer_literal) {
-      over.preceding = std::stoll(preceding.text);
-      return Status::ok();
-    }
-    return sqlError(preceding.pos, "RANGE ... PRECEDING takes an INTERVAL over a TIMESTAMP column or an integer over "
-                                   "an integer column; the ORDER BY column is " + withArticle(t));
+    return Status::ok();
   }
 
   // WHERE rn <= N (or rn < N, rn = 1) over a query whose column rn is a rank node's row
