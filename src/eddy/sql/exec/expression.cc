@@ -295,6 +295,9 @@ const Column& BinaryCall::eval(const RecordBatch& in) {
       break;
     default: break;
   }
+  if (type_.id == TypeId::kInt || type_.id == TypeId::kSmallInt || type_.id == TypeId::kTinyInt) {
+    for (size_t i = 0; i < n; ++i) out_.i64[i] = wrapToWidth(out_.i64[i], type_);
+  }
   return out_;
 }
 

@@ -55,6 +55,17 @@ std::string formatForFile(const Value& v, const LogicalType& t);
 template <typename Types>
 std::string formatRow(const RecordBatch& b, size_t row, const Types& types);
 
+/// An integer result as Java keeps it in the type's width (Flink's INT, SMALLINT and
+/// TINYINT arithmetic wraps around like Java's int, short and byte).
+inline int64_t wrapToWidth(int64_t v, const LogicalType& t) {
+  switch (t.id) {
+    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint64_t>(v)));
+    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint8_t>(static_cast<uint64_t>(v)));
+    default: return v;
+  }
+}
+
 /// 10^n for a decimal scale (n in [0, 18]).
 inline int64_t powerOfTen(int n) {
   int64_t p = 1;

@@ -457,7 +457,7 @@ void registerAll() {
     return row("-", t.plain(), std::move(args), [t](const std::vector<Value>& v) {
       if (t.storage() == Storage::kDouble) return Value::ofDouble(-v[0].d);
       if (t.id == TypeId::kDecimal) return decimalValue(-unscaledOf(v[0], t), t);
-      return Value::ofInt(static_cast<int64_t>(0ULL - static_cast<uint64_t>(v[0].i)));
+      return Value::ofInt(wrapToWidth(static_cast<int64_t>(0ULL - static_cast<uint64_t>(v[0].i)), t));
     });
   };
   r["||"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
