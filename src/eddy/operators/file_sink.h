@@ -51,6 +51,13 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
     }
     /// INSERT OVERWRITE: the files already in the directory are replaced when the first
     /// parts commit (PartFileWriter::replaceOnFirstCommit).
+    /// A part file also rolls once open `rollover_ms`, or unwritten `inactivity_ms`, of
+    /// processing time (0: never; checked when records come).
+    Builder& withRollingTimes(int64_t rollover_ms, int64_t inactivity_ms) {
+      rollover_ms_ = rollover_ms;
+      inactivity_ms_ = inactivity_ms;
+      return *this;
+    }
     Builder& withOverwrite(bool overwrite) {
       overwrite_ = overwrite;
       return *this;
@@ -58,6 +65,8 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
     FileSink build() const {
       FileSink sink(dir_, encoder_, config_, max_part_bytes_);
       sink.overwrite_ = overwrite_;
+      sink.rollover_ms_ = rollover_ms_;
+      sink.inactivity_ms_ = inactivity_ms_;
       return sink;
     }
 
@@ -67,6 +76,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
     OutputFileConfig config_;
     uint64_t max_part_bytes_ = 128ull << 20;
     bool overwrite_ = false;
+    int64_t rollover_ms_ = 0, inactivity_ms_ = 0;
   };
 
   static Builder forRowFormat(std::string dir, Encoder encoder) { return Builder(std::move(dir), std::move(encoder)); }
@@ -79,7 +89,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
   // Each subtask gets its own copy before it starts; the writer is made per subtask.
   FileSink(const FileSink& o)
       : dir_(o.dir_), encoder_(o.encoder_), config_(o.config_), max_part_bytes_(o.max_part_bytes_),
-        overwrite_(o.overwrite_) {}
+        overwrite_(o.overwrite_), rollover_ms_(o.rollover_ms_), inactivity_ms_(o.inactivity_ms_) {}
 
  protected:
   FileTransaction beginTransaction() override { return {}; }
@@ -108,6 +118,9 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
       writer_ = std::make_unique<PartFileWriter>(dir_, config_, rc.getAttemptId(), rc.getIndexOfThisSubtask(),
                                                  max_part_bytes_);
       if (overwrite_) writer_->replaceOnFirstCommit();
+      if (rollover_ms_ > 0 || inactivity_ms_ > 0) {
+        writer_->rollByTime(rollover_ms_, inactivity_ms_, [&rc] { return rc.getCurrentProcessingTime(); });
+      }
     }
     return *writer_;
   }
@@ -117,6 +130,7 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
   OutputFileConfig config_;
   uint64_t max_part_bytes_;
   bool overwrite_ = false;
+  int64_t rollover_ms_ = 0, inactivity_ms_ = 0;
   std::unique_ptr<PartFileWriter> writer_;
   std::string line_;
 };

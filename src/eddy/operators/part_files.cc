@@ -68,7 +68,15 @@ std::string PartFileWriter::hidden(const std::string& name, const char* state) c
 }
 
 void PartFileWriter::write(FileTransaction& txn, std::string_view bytes) {
+  const int64_t now = now_ ? now_() : 0;
+  if (file_ != nullptr && now_ &&
+      ((rollover_ms_ > 0 && now - opened_at_ >= rollover_ms_) ||
+       (inactivity_ms_ > 0 && now - written_at_ >= inactivity_ms_))) {
+    finishCurrent(txn.parts.back());
+  }
+  written_at_ = now;
   if (file_ == nullptr) {
+    opened_at_ = now;
     std::string name = config_.part_prefix + "-" + attempt_id_ + "-" + std::to_string(subtask_) + "-" +
                        std::to_string(counter_++) + config_.part_suffix;
     std::string path = hidden(name, "inprogress");

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,14 @@ class PartFileWriter {
   void commit(const FileTransaction& txn);
   /// Deletes the transaction's in-progress and pending parts.
   void abort(FileTransaction& txn);
+  /// Rolls the in-progress part (makes it pending, the next write starting another)
+  /// when it has been open `rollover_ms` or not written for `inactivity_ms` of `now`'s
+  /// time (0: never), checked at each write.
+  void rollByTime(int64_t rollover_ms, int64_t inactivity_ms, std::function<int64_t()> now) {
+    rollover_ms_ = rollover_ms;
+    inactivity_ms_ = inactivity_ms;
+    now_ = std::move(now);
+  }
   /// INSERT OVERWRITE: the first commit that makes parts visible first deletes the
   /// directory's visible files this attempt did not write (the data being replaced;
   /// names starting with '.' or '_' stay). A batch job's only commit is at its end, so
@@ -80,6 +89,9 @@ class PartFileWriter {
   void removeOthers();
 
   bool replace_ = false;
+  int64_t rollover_ms_ = 0, inactivity_ms_ = 0;
+  std::function<int64_t()> now_;
+  int64_t opened_at_ = 0, written_at_ = 0;  // The in-progress part's, on now_'s clock.
   std::FILE* file_ = nullptr;  // The in-progress part, the last of the current txn.
   uint64_t file_bytes_ = 0;
 };

@@ -54,5 +54,35 @@ TEST_F(PartFilesLeftovers, ARegionRestartRemovesOnlyItsOwnSubtasksParts) {
   EXPECT_EQ(files(), (std::set<std::string>{".my-part-0a1b-0-0.inprogress", ".my-part-0a1b-0-3.pending", "my-part-0a1b-1-2"}));
 }
 
+// Time-based rolling: a part open for the rollover interval, or unwritten for the
+// inactivity interval, is made pending before the next write, which starts another.
+// INSERT OVERWRITE's writer deletes the directory's other visible files on its first
+// commit, keeping hidden ones and its own.
+TEST_F(PartFilesLeftovers, PartsRollByTimeAndOverwriteReplacesTheOthersOnCommit) {
+  int64_t now = 1000;
+  PartFileWriter w(dir.string(), config(), "beef", 0, 0);
+  w.rollByTime(100, 30, [&] { return now; });
+  w.replaceOnFirstCommit();
+  FileTransaction txn;
+  w.write(txn, "a\n");
+  now += 20;
+  w.write(txn, "b\n");  // Within both intervals: the same part.
+  EXPECT_EQ(txn.parts.size(), 1u);
+  now += 30;
+  w.write(txn, "c\n");  // 30 ms unwritten: a new part.
+  EXPECT_EQ(txn.parts.size(), 2u);
+  for (int i = 0; i < 5; ++i) {
+    now += 25;
+    w.write(txn, "d\n");  // Written often, but open 100 ms at the fourth: a new part.
+  }
+  EXPECT_EQ(txn.parts.size(), 3u);
+  w.preCommit(txn);
+  w.commit(txn);
+  std::set<std::string> left = files();
+  EXPECT_FALSE(left.count("my-part-0a1b-1-2"));  // Replaced.
+  EXPECT_TRUE(left.count(".my-part-0a1b-1-0.pending"));  // Hidden: not data, kept.
+  for (const std::string& part : txn.parts) EXPECT_TRUE(left.count(part)) << part;
+}
+
 }  // namespace
 }  // namespace eddy::operators

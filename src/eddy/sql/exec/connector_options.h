@@ -1,5 +1,7 @@
 #pragma once
 // Reading a table's WITH options, shared by the source connectors.
+#include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -47,6 +49,28 @@ inline bool parseDurationMillis(const std::string& text, int64_t* millis) {
                                                                                           : 0;
   if (mult == 0 || n < 0) return false;
   *millis = static_cast<int64_t>(n * mult);
+  return true;
+}
+
+/// A memory size as Flink's options write it: "1024" (bytes), "64 kb", "128mb", "1 gb"
+/// (b/bytes, k/kb/kibibytes, m/mb/mebibytes, g/gb/gibibytes, t/tb; any case; 1024
+/// multiples); false when the text is not one.
+inline bool parseMemoryBytes(const std::string& text, uint64_t* bytes) {
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str() || text[0] == '-') return false;
+  std::string unit(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  unit.erase(unit.find_last_not_of(' ') + 1);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const int shift = unit.empty() || unit == "b" || unit == "bytes"             ? 0
+                    : unit == "k" || unit == "kb" || unit == "kibibytes"      ? 10
+                    : unit == "m" || unit == "mb" || unit == "mebibytes"      ? 20
+                    : unit == "g" || unit == "gb" || unit == "gibibytes"      ? 30
+                    : unit == "t" || unit == "tb" || unit == "tebibytes"      ? 40
+                                                                              : -1;
+  if (shift < 0) return false;
+  *bytes = static_cast<uint64_t>(n) << shift;
   return true;
 }
 

@@ -137,4 +137,27 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
   return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
 }
 
+Result<RollingPolicy> fileRollingPolicy(const std::string& table, const Options& options) {
+  RollingPolicy policy;
+  auto bad = [&](const std::string& key, const char* what) {
+    return Status::invalidArgument("table '" + table + "': option '" + key + "' is not " + what + ": '" +
+                                   option(options, key) + "'");
+  };
+  const std::string size = option(options, "sink.rolling-policy.file-size");
+  if (!size.empty() && (!parseMemoryBytes(size, &policy.file_size) || policy.file_size == 0)) {
+    return bad("sink.rolling-policy.file-size", "a memory size (such as '128MB')");
+  }
+  for (auto [key, out] : {std::pair{"sink.rolling-policy.rollover-interval", &policy.rollover_ms},
+                          std::pair{"sink.rolling-policy.inactivity-interval", &policy.inactivity_ms}}) {
+    const std::string text = option(options, key);
+    if (!text.empty() && (!parseDurationMillis(text, out) || *out <= 0)) return bad(key, "a duration (such as '30 min')");
+  }
+  int64_t check = 0;
+  const std::string text = option(options, "sink.rolling-policy.check-interval");
+  if (!text.empty() && !parseDurationMillis(text, &check)) {
+    return bad("sink.rolling-policy.check-interval", "a duration (such as '1 min')");
+  }
+  return policy;
+}
+
 }  // namespace eddy::sql

@@ -230,10 +230,11 @@ Result<int64_t> PartitionCommit::partitionTime(const std::vector<std::string>& k
 
 PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> partition_columns,
                                          std::vector<std::string> partition_keys, std::vector<LogicalType> types,
-                                         BatchEncoder encode, PartitionCommit commit, bool overwrite)
+                                         BatchEncoder encode, PartitionCommit commit, bool overwrite,
+                                         RollingPolicy rolling)
     : path_(std::move(path)), partition_columns_(std::move(partition_columns)),
       partition_keys_(std::move(partition_keys)), types_(std::move(types)), encode_(std::move(encode)),
-      commit_(std::move(commit)), overwrite_(overwrite) {
+      commit_(std::move(commit)), overwrite_(overwrite), rolling_(rolling) {
   for (int c = 0; c < static_cast<int>(types_.size()); ++c) {
     if (std::find(partition_columns_.begin(), partition_columns_.end(), c) == partition_columns_.end()) {
       data_columns_.push_back(c);
@@ -244,7 +245,8 @@ PartitionedFileSink::PartitionedFileSink(std::string path, std::vector<int> part
 // Each subtask gets its own copy before it starts; writers are made per subtask.
 PartitionedFileSink::PartitionedFileSink(const PartitionedFileSink& o)
     : path_(o.path_), partition_columns_(o.partition_columns_), partition_keys_(o.partition_keys_), types_(o.types_),
-      data_columns_(o.data_columns_), encode_(o.encode_), commit_(o.commit_), overwrite_(o.overwrite_) {}
+      data_columns_(o.data_columns_), encode_(o.encode_), commit_(o.commit_), overwrite_(o.overwrite_),
+      rolling_(o.rolling_) {}
 
 void PartitionedFileSink::open() {
   std::error_code ec;
@@ -347,8 +349,10 @@ operators::PartFileWriter& PartitionedFileSink::writer(const std::string& partit
   if (!w) {
     auto& rc = this->getRuntimeContext();
     w = std::make_unique<operators::PartFileWriter>(path_ + "/" + partition, operators::OutputFileConfig{},
-                                                    rc.getAttemptId(), rc.getIndexOfThisSubtask(), 128ull << 20);
+                                                    rc.getAttemptId(), rc.getIndexOfThisSubtask(),
+                                                    rolling_.file_size);
     if (overwrite_) w->replaceOnFirstCommit();
+    w->rollByTime(rolling_.rollover_ms, rolling_.inactivity_ms, [&rc] { return rc.getCurrentProcessingTime(); });
   }
   return *w;
 }

@@ -77,7 +77,7 @@ class PartitionedFileSink final
  public:
   PartitionedFileSink(std::string path, std::vector<int> partition_columns, std::vector<std::string> partition_keys,
                       std::vector<LogicalType> types, BatchEncoder encode, PartitionCommit commit = {},
-                      bool overwrite = false);
+                      bool overwrite = false, RollingPolicy rolling = {});
   PartitionedFileSink(const PartitionedFileSink& o);
   using Context = operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::Context;
   using operators::TwoPhaseCommitSinkFunction<RecordBatch, PartitionedTransaction>::invoke;
@@ -106,6 +106,7 @@ class PartitionedFileSink final
   BatchEncoder encode_;
   PartitionCommit commit_;
   bool overwrite_ = false;
+  RollingPolicy rolling_;
   // Committed partitions not yet marked, with the processing time of their first commit.
   std::map<std::string, Timestamp> unmarked_;
   Timestamp watermark_ = INT64_MIN;

@@ -208,5 +208,30 @@ TEST(PartitionedFileSink, ThePartitionTimeTriggerWaitsForTheWatermark) {
   fs::remove_all(dir);
 }
 
+TEST(PartitionedFileSink, RollingPolicyOptionsAreFlinks) {
+  uint64_t bytes = 0;
+  EXPECT_TRUE(parseMemoryBytes("128MB", &bytes));
+  EXPECT_EQ(bytes, 128ull << 20);
+  EXPECT_TRUE(parseMemoryBytes("64 kb", &bytes));
+  EXPECT_EQ(bytes, 64ull << 10);
+  EXPECT_TRUE(parseMemoryBytes("1000", &bytes));
+  EXPECT_EQ(bytes, 1000u);
+  EXPECT_FALSE(parseMemoryBytes("big", &bytes));
+  EXPECT_FALSE(parseMemoryBytes("5 parsecs", &bytes));
+  auto policy = fileRollingPolicy("t", {{"sink.rolling-policy.file-size", "1 gb"},
+                                        {"sink.rolling-policy.rollover-interval", "10 min"},
+                                        {"sink.rolling-policy.check-interval", "1 min"}});
+  ASSERT_TRUE(policy.isOk());
+  EXPECT_EQ(policy->file_size, 1ull << 30);
+  EXPECT_EQ(policy->rollover_ms, 600000);
+  EXPECT_EQ(policy->inactivity_ms, 1800000);  // Flink's default.
+  auto bad = fileRollingPolicy("t", {{"sink.rolling-policy.inactivity-interval", "often"}});
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("table 't': option 'sink.rolling-policy.inactivity-interval' is not a "
+                                        "duration (such as '30 min'): 'often'"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 }  // namespace
 }  // namespace eddy::sql

@@ -1682,6 +1682,8 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       std::string path = filesystemPath(target.options.count("path") ? target.options.at("path") : "");
       if (path.empty()) return sqlError(ins->pos, "table '" + ins->name + "': the filesystem connector needs option 'path'");
       if (dry_run_) dry_written_paths_.insert(path);
+      auto rolling = fileRollingPolicy(ins->name, target.options);
+      if (!rolling.isOk()) return sqlError(ins->pos, rolling.status().message());
       if (!target.partition_keys.empty()) {
         // PARTITIONED BY: rows into k=v/ directories, written without those columns.
         std::vector<int> partition_columns;
@@ -1707,7 +1709,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
         };
         Stream rows_only = s.filter([](const RecordBatch& b) { return !b.empty(); });
         rows_only.addSink(PartitionedFileSink(path, partition_columns, target.partition_keys, typesOf(sink_schema),
-                                              encode, *commit, ins->overwrite),
+                                              encode, *commit, ins->overwrite, *rolling),
                           "FileSink: " + path);
         continue;
       }
@@ -1721,6 +1723,8 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
                          return encode(b);
                        })
                            .withOverwrite(ins->overwrite)
+                           .withMaxPartSize(rolling->file_size)
+                           .withRollingTimes(rolling->rollover_ms, rolling->inactivity_ms)
                            .build());
     } else {
       return sqlError(ins->pos, "table '" + ins->name + "' (connector '" + connector +
