@@ -49,8 +49,6 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
       max_part_bytes_ = bytes;
       return *this;
     }
-    /// INSERT OVERWRITE: the files already in the directory are replaced when the first
-    /// parts commit (PartFileWriter::replaceOnFirstCommit).
     /// A part file also rolls once open `rollover_ms`, or unwritten `inactivity_ms`, of
     /// processing time (0: never; checked when records come).
     Builder& withRollingTimes(int64_t rollover_ms, int64_t inactivity_ms) {
@@ -58,6 +56,8 @@ class FileSink final : public TwoPhaseCommitSinkFunction<T, FileTransaction> {
       inactivity_ms_ = inactivity_ms;
       return *this;
     }
+    /// INSERT OVERWRITE: the files already in the directory are replaced when the first
+    /// parts commit (PartFileWriter::replaceOnFirstCommit).
     Builder& withOverwrite(bool overwrite) {
       overwrite_ = overwrite;
       return *this;
