@@ -9,7 +9,7 @@ namespace eddy::sql {
 
 BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec,
                                                        std::optional<RankSpec::Function> rank)
-    : spec_(std::move(spec)), rank_(rank), rows_(spec_.input_types) {
+    : FinalRowsOperator(spec.input_types), spec_(std::move(spec)), rank_(rank) {
   output_types_ = spec_.input_types;
   if (rank_) {
     output_types_.push_back(LogicalType::bigint().notNull());
@@ -19,8 +19,7 @@ BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec,
   out_ = emptyBatch(output_types_);
 }
 
-void BatchOverAggregateOperator::finish() {
-  const RecordBatch all = rows_.take();
+void BatchOverAggregateOperator::emitFinal(const RecordBatch& all) {
   // Partitions in the order their first row arrived, each's rows in arrival order.
   std::vector<LogicalType> partition_types;
   for (int c : spec_.partition)
@@ -44,8 +43,6 @@ void BatchOverAggregateOperator::finish() {
   if (!out_.empty())
     output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
   out_ = emptyBatch(output_types_);
-  if (held_) emitWatermark(*held_);
-  held_.reset();
 }
 
 void BatchOverAggregateOperator::append(const RecordBatch& all, uint32_t row,
@@ -92,15 +89,18 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       const AggregateCall& call = spec_.aggs[a];
       if (call.kind != AggKind::kLead && call.kind != AggKind::kLag) continue;
-      const int64_t other = static_cast<int64_t>(at) + (call.kind == AggKind::kLead ? 1 : -1) * call.lag_offset;
+      const int64_t other =
+          static_cast<int64_t>(at) + (call.kind == AggKind::kLead ? 1 : -1) * call.lag_offset;
       values[a] = other >= 0 && other < static_cast<int64_t>(n)
-                      ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[static_cast<size_t>(other)])
+                      ? valueAt(all.columns[static_cast<size_t>(call.arg)],
+                                rows[static_cast<size_t>(other)])
                       : call.lag_default;
     }
     return values;
   };
   auto fold = [&](size_t at, bool add) {
-    for (size_t a = 0; a < spec_.aggs.size(); ++a) foldRow(accs[a], spec_.aggs[a], all, rows[at], add);
+    for (size_t a = 0; a < spec_.aggs.size(); ++a)
+      foldRow(accs[a], spec_.aggs[a], all, rows[at], add);
   };
   // A RANGE frame bounded by an amount measures on the first ORDER BY column (a time in
   // ms or an integer), in ORDER BY direction; NULLs frame only NULLs.
@@ -109,7 +109,8 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       spec_.order.order.empty() ? nullptr : &all.columns[static_cast<size_t>(spec_.order.order[0])];
   auto isNull = [&](size_t j) { return value->isNull(rows[j]); };
   auto ahead = [&](size_t j, size_t i) {  // How far row j's value lies after row i's.
-    return desc ? value->i64[rows[i]] - value->i64[rows[j]] : value->i64[rows[j]] - value->i64[rows[i]];
+    return desc ? value->i64[rows[i]] - value->i64[rows[j]]
+                : value->i64[rows[j]] - value->i64[rows[i]];
   };
   // Each row's frame is rows [lo, hi): both bounds only move forward, so rows are folded
   // in as the end passes them and retracted as the start does.
@@ -122,9 +123,11 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       } else if (spec_.current_start) {
         start = spec_.rows ? j : i;
       } else if (spec_.rows) {
-        start = j > static_cast<size_t>(spec_.preceding) ? j - static_cast<size_t>(spec_.preceding) : 0;
+        start =
+            j > static_cast<size_t>(spec_.preceding) ? j - static_cast<size_t>(spec_.preceding) : 0;
       } else if (value) {
-        while (start < i && (isNull(start) != isNull(i) || (!isNull(i) && ahead(start, i) < -spec_.preceding))) {
+        while (start < i &&
+               (isNull(start) != isNull(i) || (!isNull(i) && ahead(start, i) < -spec_.preceding))) {
           ++start;
         }
       } else {
@@ -138,7 +141,9 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
         end = peers_end;
       } else {
         end = std::max(end, peers_end);
-        while (end < n && isNull(end) == isNull(i) && (isNull(i) || ahead(end, i) <= spec_.following)) ++end;
+        while (end < n && isNull(end) == isNull(i) &&
+               (isNull(i) || ahead(end, i) <= spec_.following))
+          ++end;
       }
       while (hi < end) fold(hi++, true);
       while (lo < start) fold(lo++, false);
@@ -148,20 +153,6 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     }
     i = peers_end;
   }
-}
-
-Result<runtime::OperatorSnapshot> BatchOverAggregateOperator::snapshotState(int64_t checkpoint_id) {
-  EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap,
-                        OneInputStreamOperator::snapshotState(checkpoint_id));
-  snap.operator_state = rows_.snapshot();
-  return snap;
-}
-
-Status BatchOverAggregateOperator::initializeState(
-    std::vector<runtime::OperatorSnapshot> restored) {
-  for (const runtime::OperatorSnapshot& snap : restored)
-    EDDY_RETURN_IF_ERROR(rows_.restore(snap.operator_state));
-  return Status::ok();
 }
 
 }  // namespace eddy::sql

@@ -3,8 +3,7 @@
 #include <optional>
 #include <vector>
 
-#include "eddy/runtime/stream_operator.h"
-#include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/final_rows_operator.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 
@@ -26,19 +25,13 @@ namespace eddy::sql {
 /// Watermarks are held back; the last one follows the rows.
 /// Runs behind a partition-key exchange; its snapshot holds the collected rows.
 /// Thread: the task thread.
-class BatchOverAggregateOperator final
-    : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
+class BatchOverAggregateOperator final : public FinalRowsOperator {
  public:
   explicit BatchOverAggregateOperator(OverSpec spec,
                                       std::optional<RankSpec::Function> rank = std::nullopt);
 
-  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override;
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override;
-  void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
-    rows_.apply(record.value);
-  }
-  void processWatermark(runtime::Watermark wm) override { held_ = wm; }
-  void finish() override;
+ protected:
+  void emitFinal(const RecordBatch& all) override;
 
  private:
   // Appends the rows of one partition (indexes into `all`, sorted) with their results.
@@ -49,9 +42,7 @@ class BatchOverAggregateOperator final
   OverSpec spec_;
   std::optional<RankSpec::Function> rank_;
   std::vector<LogicalType> output_types_;
-  FinalRows rows_;
   RecordBatch out_;
-  std::optional<runtime::Watermark> held_;
 };
 
 }  // namespace eddy::sql

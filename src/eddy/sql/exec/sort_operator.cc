@@ -16,29 +16,13 @@ void emitRows(const RecordBatch& all, const std::vector<uint32_t>& rows, size_t 
   }
 }
 
-void BatchSortOperator::finish() {
-  const RecordBatch all = rows_.take();
+void BatchSortOperator::emitFinal(const RecordBatch& all) {
   const std::vector<uint32_t> order = spec_.sorted(all, spec_.input_types);
   const auto begin =
       static_cast<size_t>(std::min<int64_t>(spec_.offset, static_cast<int64_t>(order.size())));
   size_t end = order.size();
   if (spec_.fetch >= 0) end = std::min(end, begin + static_cast<size_t>(spec_.fetch));
   emitRows(all, order, begin, end, output());
-  if (held_) emitWatermark(*held_);
-  held_.reset();
-}
-
-Result<runtime::OperatorSnapshot> BatchSortOperator::snapshotState(int64_t checkpoint_id) {
-  EDDY_ASSIGN_OR_RETURN(runtime::OperatorSnapshot snap,
-                        OneInputStreamOperator::snapshotState(checkpoint_id));
-  snap.operator_state = rows_.snapshot();
-  return snap;
-}
-
-Status BatchSortOperator::initializeState(std::vector<runtime::OperatorSnapshot> restored) {
-  for (const runtime::OperatorSnapshot& snap : restored)
-    EDDY_RETURN_IF_ERROR(rows_.restore(snap.operator_state));
-  return Status::ok();
 }
 
 }  // namespace eddy::sql

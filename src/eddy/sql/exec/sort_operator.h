@@ -4,8 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "eddy/runtime/stream_operator.h"
-#include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/final_rows_operator.h"
 
 namespace eddy::sql {
 
@@ -25,22 +24,16 @@ struct SortSpec : SortKeys {
 /// of its final result. Watermarks are held back and the last one follows the rows.
 /// Runs at parallelism 1. Its snapshot holds the collected rows (operator state).
 /// Thread: the task thread.
-class BatchSortOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch> {
+class BatchSortOperator final : public FinalRowsOperator {
  public:
-  explicit BatchSortOperator(SortSpec spec) : spec_(std::move(spec)), rows_(spec_.input_types) {}
+  explicit BatchSortOperator(SortSpec spec)
+      : FinalRowsOperator(spec.input_types), spec_(std::move(spec)) {}
 
-  Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override;
-  Result<runtime::OperatorSnapshot> snapshotState(int64_t checkpoint_id) override;
-  void processElement(const runtime::StreamRecord<RecordBatch>& record) override {
-    rows_.apply(record.value);
-  }
-  void processWatermark(runtime::Watermark wm) override { held_ = wm; }
-  void finish() override;
+ protected:
+  void emitFinal(const RecordBatch& rows) override;
 
  private:
   SortSpec spec_;
-  FinalRows rows_;
-  std::optional<runtime::Watermark> held_;
 };
 
 /// Emits `rows` of `all` (indexes, in order) downstream in batches of 1024, as inserts.
