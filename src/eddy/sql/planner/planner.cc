@@ -110,6 +110,18 @@ struct Scope {
   std::vector<Field> fields;
 };
 
+// The outer query's fields as a subquery sees them: a name the subquery's own `inner`
+// fields also have refers to its own column (SQL's scoping), so the outer one is
+// reachable qualified only.
+std::vector<Field> shadowedBy(const Scope& inner, std::vector<Field> outer) {
+  for (Field& f : outer) {
+    for (const Field& own : inner.fields) {
+      if (own.name == f.name) f.hidden = true;
+    }
+  }
+  return outer;
+}
+
 Scope scopeOf(const Schema& s, const std::string& qualifier) {
   Scope sc;
   for (const auto& c : s) sc.fields.push_back({qualifier, c.name, c.type});
@@ -1829,8 +1841,11 @@ class Planner {
       }
       if (!paired) {
         Scope both = inner;
-        both.fields.insert(both.fields.end(), outer.fields.begin(), outer.fields.end());
-        if (!sub.expr(*c, both).isOk()) return own.status();
+        const std::vector<Field> seen = shadowedBy(inner, outer.fields);
+        both.fields.insert(both.fields.end(), seen.begin(), seen.end());
+        // Its error over both sides names the cause (an unknown or an ambiguous column).
+        Result<ExprP> over_both = sub.expr(*c, both);
+        if (!over_both.isOk()) return over_both.status();
         if (residual) {
           residual->push_back(c);
           continue;
@@ -2013,7 +2028,7 @@ class Planner {
     PlanPtr values = distinctRows(keepColumns(input, keep));
     Scope both;
     for (int r : read) {
-      Field f = scope.fields[static_cast<size_t>(r)];
+      Field f = shadowedBy(inner, {scope.fields[static_cast<size_t>(r)]})[0];
       f.type = f.type.plain();
       both.fields.push_back(f);
       outer.push_back(std::make_unique<InputRef>(r, scope.fields[static_cast<size_t>(r)].type));
@@ -2376,7 +2391,7 @@ class Planner {
     auto keyed = regularJoinInput(right);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left, *keyed, pos));
     // The joined row: the outer columns, their keys, the subquery's columns, its keys.
-    Scope joined = scope;
+    Scope joined{shadowedBy(inner, scope.fields)};
     for (int i = 0; i < n; ++i) joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
     for (const Field& f : inner.fields) joined.fields.push_back(f);
     for (int i = 0; i < n; ++i) {
