@@ -601,15 +601,6 @@ bool parseBool(std::string s, int64_t& out) {
   return false;
 }
 
-int64_t truncateTo(const LogicalType& t, int64_t v) {
-  switch (t.id) {
-    case TypeId::kTinyInt: return static_cast<int8_t>(v);
-    case TypeId::kSmallInt: return static_cast<int16_t>(v);
-    case TypeId::kInt: return static_cast<int32_t>(v);
-    default: return v;
-  }
-}
-
 }  // namespace
 
 std::string toText(const Value& v, const LogicalType& t) { return formatValue(v, t); }
@@ -653,7 +644,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
         char* end = nullptr;
         errno = 0;
         long long v = std::strtoll(trimmed.c_str(), &end, 10);
-        if (*end != '\0' || errno != 0 || truncateTo(to, v) != v) return fail(bad);
+        if (*end != '\0' || errno != 0 || wrapToWidth(v, to) != v) return fail(bad);
         out.i = v;
         return true;
       }
@@ -701,11 +692,11 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     case TypeId::kInt:
     case TypeId::kBigInt:
       if (from.storage() == Storage::kDouble) {
-        out.i = truncateTo(to, static_cast<int64_t>(in.d));
+        out.i = wrapToWidth(static_cast<int64_t>(in.d), to);
       } else if (from.id == TypeId::kDecimal) {
-        out.i = truncateTo(to, static_cast<int64_t>(unscaledOf(in, from) / powerOfTen128(from.scale)));
+        out.i = wrapToWidth(static_cast<int64_t>(unscaledOf(in, from) / powerOfTen128(from.scale)), to);
       } else {
-        out.i = truncateTo(to, in.i);
+        out.i = wrapToWidth(in.i, to);
       }
       return true;
     case TypeId::kFloat:

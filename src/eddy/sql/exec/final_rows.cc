@@ -7,15 +7,18 @@
 
 namespace eddy::sql {
 
+void SortKeys::appendKey(const RecordBatch& rows, size_t row, const std::vector<LogicalType>& types,
+                         std::string& out) const {
+  for (size_t k = 0; k < order.size(); ++k) {
+    const auto c = static_cast<size_t>(order[k]);
+    appendSortable(rows.columns[c], row, types[c], descending[k], nullsFirst(k), out);
+  }
+}
+
 std::vector<std::string> SortKeys::of(const RecordBatch& rows,
                                       const std::vector<LogicalType>& types) const {
   std::vector<std::string> keys(rows.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    for (size_t k = 0; k < order.size(); ++k) {
-      const auto c = static_cast<size_t>(order[k]);
-      appendSortable(rows.columns[c], r, types[c], descending[k], nullsFirst(k), keys[r]);
-    }
-  }
+  for (size_t r = 0; r < rows.size(); ++r) appendKey(rows, r, types, keys[r]);
   return keys;
 }
 

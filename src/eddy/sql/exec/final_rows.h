@@ -23,7 +23,10 @@ struct SortKeys {
   bool nullsFirst(size_t k) const {
     return k < nulls_first.size() && nulls_first[k] ? *nulls_first[k] : !descending[k];
   }
-  /// Each row's key as bytes that compare as the rows sort (appendSortable).
+  /// Appends row `row`'s key: bytes that compare as the rows sort (appendSortable).
+  void appendKey(const RecordBatch& rows, size_t row, const std::vector<LogicalType>& types,
+                 std::string& out) const;
+  /// Each row's key (appendKey).
   std::vector<std::string> of(const RecordBatch& rows, const std::vector<LogicalType>& types) const;
   /// The rows' indexes in ORDER BY order, ties in the rows' order.
   std::vector<uint32_t> sorted(const RecordBatch& rows,

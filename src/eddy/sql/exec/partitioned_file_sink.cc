@@ -289,7 +289,17 @@ void PartitionedFileSink::preCommit(PartitionedTransaction& txn) {
 void PartitionedFileSink::commit(PartitionedTransaction& txn) {
   for (auto& [dir, t] : txn.partitions) {
     writer(dir).commit(t);
-    if (!commit_.success_file.empty()) unmarked_.try_emplace(dir, getRuntimeContext().getCurrentProcessingTime());
+    if (commit_.success_file.empty() || unmarked_.count(dir)) continue;
+    // When its trigger fires: past its partition time, or its first commit, + the delay.
+    Timestamp since = 0;
+    if (commit_.partition_time) {
+      Result<int64_t> time = commit_.partitionTime(partition_keys_, dir);
+      if (!time.isOk()) throw std::runtime_error("filesystem sink '" + path_ + "': " + time.status().message());
+      since = *time;
+    } else {
+      since = getRuntimeContext().getCurrentProcessingTime();
+    }
+    unmarked_.emplace(dir, since + commit_.delay_ms);
   }
   markReady();
 }
@@ -303,14 +313,9 @@ void PartitionedFileSink::markReady() {
   const Timestamp now = unmarked_.empty() ? 0 : getRuntimeContext().getCurrentProcessingTime();
   for (auto it = unmarked_.begin(); it != unmarked_.end();) {
     const std::string& dir = it->first;
-    bool ready = watermark_ == INT64_MAX;  // The input ended: every partition is done.
-    if (!ready && commit_.partition_time) {
-      Result<int64_t> time = commit_.partitionTime(partition_keys_, dir);
-      if (!time.isOk()) throw std::runtime_error("filesystem sink '" + path_ + "': " + time.status().message());
-      ready = watermark_ > *time + commit_.delay_ms;
-    } else if (!ready) {
-      ready = commit_.delay_ms == 0 || now > it->second + commit_.delay_ms;
-    }
+    const Timestamp after = it->second;
+    const bool ready = watermark_ == INT64_MAX  // The input ended: every partition is done.
+                       || (commit_.partition_time ? watermark_ > after : commit_.delay_ms == 0 || now > after);
     if (!ready) {
       ++it;
       continue;

@@ -107,7 +107,8 @@ class PartitionedFileSink final
   PartitionCommit commit_;
   bool overwrite_ = false;
   RollingPolicy rolling_;
-  // Committed partitions not yet marked, with the processing time of their first commit.
+  // Committed partitions not yet marked, each with the time its trigger waits to pass
+  // (the watermark for partition-time, the processing time for process-time).
   std::map<std::string, Timestamp> unmarked_;
   Timestamp watermark_ = INT64_MIN;
   std::map<std::string, std::unique_ptr<operators::PartFileWriter>> writers_;

@@ -63,10 +63,7 @@ void RankOperator::store(const std::vector<Entry>& rows) {
 
 std::string RankOperator::sortKey(const RecordBatch& in, size_t r) {
   std::string key;
-  for (size_t k = 0; k < spec_.order.size(); ++k) {
-    size_t c = static_cast<size_t>(spec_.order[k]);
-    appendSortable(in.columns[c], r, spec_.input_types[c], spec_.descending[k], spec_.nullsFirst(k), key);
-  }
+  spec_.appendKey(in, r, spec_.input_types, key);
   return key;
 }
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 namespace eddy::sql {
+namespace {
 
+// Emits rows[begin, end) of `all` downstream in batches of 1024, as inserts.
 void emitRows(const RecordBatch& all, const std::vector<uint32_t>& rows, size_t begin, size_t end,
               runtime::Output<RecordBatch>& out) {
   constexpr size_t kBatchRows = 1024;
@@ -15,6 +17,8 @@ void emitRows(const RecordBatch& all, const std::vector<uint32_t>& rows, size_t 
     out.collect(runtime::StreamRecord<RecordBatch>{batch, runtime::kNoTimestamp});
   }
 }
+
+}  // namespace
 
 void BatchSortOperator::emitFinal(const RecordBatch& all) {
   const std::vector<uint32_t> order = spec_.sorted(all, spec_.input_types);

@@ -36,8 +36,4 @@ class BatchSortOperator final : public FinalRowsOperator {
   SortSpec spec_;
 };
 
-/// Emits `rows` of `all` (indexes, in order) downstream in batches of 1024, as inserts.
-void emitRows(const RecordBatch& all, const std::vector<uint32_t>& rows, size_t begin, size_t end,
-              runtime::Output<RecordBatch>& out);
-
 }  // namespace eddy::sql

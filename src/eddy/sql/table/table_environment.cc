@@ -1027,17 +1027,16 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
     return std::find_if(base.columns.begin(), base.columns.end(),
                         [&](const ast::ColumnDef& c) { return c.name == name; });
   };
-  auto quoted = [](const std::string& c) { return "`" + c + "`"; };
   if (st.value == "ADD" || st.value == "MODIFY") {
     const bool add = st.value == "ADD";
     for (size_t i = 0; i < st.columns.size(); ++i) {
       const ast::ColumnDef& def = st.columns[i];
       auto at = find(def.name);
       if (add && at != base.columns.end()) {
-        return sqlError(def.pos, "Try to add a column " + quoted(def.name) + " which already exists in the table.");
+        return sqlError(def.pos, "Try to add a column " + escapeIdentifier(def.name) + " which already exists in the table.");
       }
       if (!add && at == base.columns.end()) {
-        return sqlError(def.pos, "Try to modify a column " + quoted(def.name) + " which does not exist in the table.");
+        return sqlError(def.pos, "Try to modify a column " + escapeIdentifier(def.name) + " which does not exist in the table.");
       }
       ast::ColumnDef copy;
       copy.name = def.name;
@@ -1060,7 +1059,7 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
         const std::string after = place.substr(6);
         where = find(after);
         if (where == base.columns.end()) {
-          return sqlError(def.pos, "Referenced column " + quoted(after) + " by 'AFTER' does not exist in the table.");
+          return sqlError(def.pos, "Referenced column " + escapeIdentifier(after) + " by 'AFTER' does not exist in the table.");
         }
         ++where;
       }
@@ -1102,13 +1101,13 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
     for (const std::string& name : st.alter_names) {
       auto at = find(name);
       if (at == base.columns.end()) {
-        return sqlError(st.pos, "The column " + quoted(name) + " does not exist in the base table.");
+        return sqlError(st.pos, "The column " + escapeIdentifier(name) + " does not exist in the base table.");
       }
       const auto& keys = base.primary_key;
       const auto& parts = base.partition_keys;
       if (std::find(keys.begin(), keys.end(), name) != keys.end() ||
           std::find(parts.begin(), parts.end(), name) != parts.end() || base.watermark_column == name) {
-        return sqlError(st.pos, "The column " + quoted(name) + " is used as the primary key, a partition key or the "
+        return sqlError(st.pos, "The column " + escapeIdentifier(name) + " is used as the primary key, a partition key or the "
                                     "watermark column: drop or change that first.");
       }
       base.columns.erase(at);
@@ -1116,9 +1115,9 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
   } else {  // RENAME COLUMN
     const std::string& from = st.alter_names[0];
     auto at = find(from);
-    if (at == base.columns.end()) return sqlError(st.pos, "The column " + quoted(from) + " does not exist in the base table.");
+    if (at == base.columns.end()) return sqlError(st.pos, "The column " + escapeIdentifier(from) + " does not exist in the base table.");
     if (find(st.key) != base.columns.end()) {
-      return sqlError(st.pos, "The column " + quoted(st.key) + " already exists in the table.");
+      return sqlError(st.pos, "The column " + escapeIdentifier(st.key) + " already exists in the table.");
     }
     at->name = st.key;
     for (auto* names : {&base.primary_key, &base.partition_keys}) {
