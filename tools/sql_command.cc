@@ -53,7 +53,7 @@ class TableauCollector final : public CliCollector {
       return;
     }
     std::vector<std::string> cells{sql::rowKindShort(b.kinds[r])};
-    for (size_t c = 0; c < b.columns.size(); ++c) cells.push_back(sql::formatValue(sql::valueAt(b.columns[c], r), types[c]));
+    for (size_t c = 0; c < b.columns.size(); ++c) cells.push_back(cell(sql::valueAt(b.columns[c], r), types[c]));
     printRow(cells);
   }
   void end(int64_t rows) override {
@@ -64,6 +64,18 @@ class TableauCollector final : public CliCollector {
   }
 
  private:
+  // A value as Flink's SQL client shows it: as printed, bytes as `x'0aff'`.
+  static std::string cell(const sql::Value& v, const sql::LogicalType& t) {
+    if (v.null || !t.isBinary()) return sql::formatValue(v, t);
+    static const char* kHex = "0123456789abcdef";
+    std::string s = "x'";
+    for (char ch : v.s) {
+      s += kHex[static_cast<unsigned char>(ch) >> 4];
+      s += kHex[static_cast<unsigned char>(ch) & 15];
+    }
+    return s + "'";
+  }
+
   // Flink's column widths: the type's usual width, at least the name's.
   static size_t widthOf(const sql::LogicalType& t) {
     switch (t.id) {

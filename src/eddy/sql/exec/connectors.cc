@@ -93,10 +93,10 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
     appendValue(col, Value::ofString(std::move(*nested)));
     return Status::ok();
   }
-  Value in = Value::ofString(std::string(text));
   Value out;
   std::string error;
-  if (!castValue(in, kString, t, out, &error)) {
+  const std::string in(text);
+  if (!(file ? parseFileText(in, t, out, &error) : castValue(Value::ofString(in), kString, t, out, &error))) {
     return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": \"" + std::string(text) + "\"");
   }
   appendValue(col, out);
@@ -590,6 +590,12 @@ class DatagenReader final : public RowReader {
         static const char kHex[] = "0123456789abcdef";
         std::string s(static_cast<size_t>(g.length), ' ');
         for (char& ch : s) ch = kHex[rng_() & 15];
+        return Value::ofString(std::move(s));
+      }
+      case TypeId::kBinary:
+      case TypeId::kVarbinary: {  // BINARY(n) fills its n bytes.
+        std::string s(static_cast<size_t>(t.id == TypeId::kBinary ? t.precision : g.length), '\0');
+        for (char& ch : s) ch = static_cast<char>(rng_() & 255);
         return Value::ofString(std::move(s));
       }
       case TypeId::kTimestamp:

@@ -10,8 +10,10 @@
 
 #include "eddy/core/number_format.h"
 #include "eddy/sql/exec/decimal.h"
+#include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
+#include "eddy/sql/exec/utf8.h"
 
 namespace eddy::sql {
 
@@ -616,12 +618,27 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     return false;
   };
   if (to.isString()) {
-    std::string s = from.id == TypeId::kNull ? "" : formatValue(in, from);
-    if (to.id == TypeId::kChar && static_cast<int>(s.size()) < to.precision) {
-      s.append(static_cast<size_t>(to.precision) - s.size(), ' ');
+    // Bytes decode as UTF-8 (a malformed sequence becomes U+FFFD, as Java's String does).
+    std::string s = from.id == TypeId::kNull ? "" : from.isBinary() ? utf8Repair(in.s) : formatValue(in, from);
+    // VARCHAR(n) keeps n characters; CHAR(n) is padded to n with spaces.
+    if (to.precision > 0) s.resize(utf8Offset(s, static_cast<size_t>(to.precision)));
+    if (to.id == TypeId::kChar) {
+      const size_t length = utf8Length(s);
+      if (length < static_cast<size_t>(to.precision)) s.append(static_cast<size_t>(to.precision) - length, ' ');
     }
-    if (to.precision > 0 && static_cast<int>(s.size()) > to.precision) s.resize(static_cast<size_t>(to.precision));
     out.s = std::move(s);
+    return true;
+  }
+  if (to.isBinary() || from.isBinary()) {
+    // Text converts to its UTF-8 bytes; nothing else converts to or from bytes.
+    if (!to.isBinary() || (!from.isBinary() && !from.isString())) {
+      return fail("cannot cast " + from.toString() + " to " + to.toString());
+    }
+    std::string b = in.s;
+    // VARBINARY(n) keeps n bytes; BINARY(n) is padded to n with zero bytes.
+    if (b.size() > static_cast<size_t>(to.precision)) b.resize(static_cast<size_t>(to.precision));
+    if (to.id == TypeId::kBinary) b.resize(static_cast<size_t>(to.precision), '\0');
+    out.s = std::move(b);
     return true;
   }
   if (from.isString()) {
@@ -817,6 +834,17 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
   return fail("cannot cast " + from.toString() + " to " + to.toString());
 }
 
+bool parseFileText(const std::string& text, const LogicalType& t, Value& out, std::string* error) {
+  if (!t.isBinary()) return castValue(Value::ofString(text), LogicalType::string(), t, out, error);
+  std::string bytes;
+  if (!fromBase64(text, bytes)) {
+    if (error) *error = "not base64: '" + text + "'";
+    out = Value();
+    return false;
+  }
+  return castValue(Value::ofString(std::move(bytes)), LogicalType::bytes(), t, out, error);
+}
+
 const Column& CastCall::eval(const RecordBatch& in) {
   const Column& a = arg_->eval(in);
   size_t n = in.size();
@@ -824,7 +852,8 @@ const Column& CastCall::eval(const RecordBatch& in) {
   const LogicalType& from = arg_->type();
   // Same storage and no conversion of meaning: copy.
   if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
-      !((type_.isString() || type_.id == TypeId::kDecimal) && type_.precision < from.precision) &&
+      !((type_.isString() || type_.isBinary() || type_.id == TypeId::kDecimal) && type_.precision < from.precision) &&
+      !((type_.id == TypeId::kChar || type_.id == TypeId::kBinary) && type_.precision != from.precision) &&
       (!from.isCollection() || from.sameAs(type_))) {
     out_ = a;
     return out_;

@@ -219,6 +219,9 @@ class IsCall final : public Expression {
 /// Converts a Value of type `from` to type `to`; fails (error text) when the text or
 /// number does not fit. Used by CAST and the planner's implicit coercions.
 bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, Value& out, std::string* error);
+/// Converts text read from a file (csv, json) to type `t`, as castValue from STRING does,
+/// except that bytes are base64 there (as Flink's formats write them, formatForFile).
+bool parseFileText(const std::string& text, const LogicalType& t, Value& out, std::string* error);
 
 /// CAST(x AS t); TRY_CAST gives NULL where CAST fails. A failing CAST fails the job
 /// with the value and the target type named (Flink throws too).

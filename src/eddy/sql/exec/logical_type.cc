@@ -9,6 +9,8 @@ Storage LogicalType::storage() const {
       return Storage::kDouble;
     case TypeId::kChar:
     case TypeId::kVarchar:
+    case TypeId::kBinary:
+    case TypeId::kVarbinary:
     case TypeId::kMultiset:
     case TypeId::kArray:
     case TypeId::kMap:
@@ -84,6 +86,10 @@ std::string LogicalType::toString() const {
     case TypeId::kVarchar:
       s = precision == 2147483647 ? "STRING" : "VARCHAR(" + std::to_string(precision) + ")";
       break;
+    case TypeId::kBinary: s = "BINARY(" + std::to_string(precision) + ")"; break;
+    case TypeId::kVarbinary:
+      s = precision == 2147483647 ? "BYTES" : "VARBINARY(" + std::to_string(precision) + ")";
+      break;
     case TypeId::kDate: s = "DATE"; break;
     case TypeId::kTime: s = "TIME(" + std::to_string(precision) + ")"; break;
     case TypeId::kTimestamp: s = "TIMESTAMP(" + std::to_string(precision) + ")"; break;
@@ -105,6 +111,7 @@ std::string LogicalType::asSerializableString() const {
   std::string s;
   switch (id) {
     case TypeId::kVarchar: s = "VARCHAR(" + std::to_string(precision) + ")"; break;
+    case TypeId::kVarbinary: s = "VARBINARY(" + std::to_string(precision) + ")"; break;
     case TypeId::kTimestampLtz: s = "TIMESTAMP(" + std::to_string(precision) + ") WITH LOCAL TIME ZONE"; break;
     case TypeId::kMultiset: s = "MULTISET<" + (element ? element->asSerializableString() : std::string("NULL")) + ">"; break;
     case TypeId::kArray: s = "ARRAY<" + element->asSerializableString() + ">"; break;

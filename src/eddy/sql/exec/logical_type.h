@@ -31,6 +31,8 @@ enum class TypeId {
   kMap,       // MAP<key, element>, held encoded (nested_value.h).
   kRow,       // ROW<name type, ...> as a value (in an ARRAY or MAP, or an expression's
               // result), held encoded; a table's ROW column is flattened instead.
+  kBinary,     // BINARY(n): n bytes.
+  kVarbinary,  // VARBINARY(n): up to n bytes; BYTES is VARBINARY(2147483647).
 };
 
 struct RowFieldType;
@@ -39,7 +41,8 @@ struct RowFieldType;
 /// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
 /// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1, a
 /// MULTISET as its printed text (`{a=2, b=1}`: nothing reads its elements back), an
-/// ARRAY or MAP as its bytes (nested_value.h) in a string.
+/// ARRAY or MAP as its bytes (nested_value.h) in a string, BINARY and VARBINARY as
+/// their bytes in a string.
 enum class Storage { kInt64, kDouble, kString };
 
 /// A SQL type: its id, precision and scale where they apply, nullability, and whether
@@ -67,6 +70,7 @@ struct LogicalType {
   static LogicalType bigint() { return of(TypeId::kBigInt); }
   static LogicalType doubleType() { return of(TypeId::kDouble); }
   static LogicalType string() { return of(TypeId::kVarchar, 2147483647); }
+  static LogicalType bytes() { return of(TypeId::kVarbinary, 2147483647); }
   static LogicalType timestamp(int p = 3) { return of(TypeId::kTimestamp, p); }
   static LogicalType decimal(int p, int s) { return of(TypeId::kDecimal, p, s); }
   static LogicalType multiset(const LogicalType& e) {
@@ -111,6 +115,7 @@ struct LogicalType {
   bool isNumeric() const;
   bool isInteger() const;  // TINYINT..BIGINT
   bool isString() const { return id == TypeId::kChar || id == TypeId::kVarchar; }
+  bool isBinary() const { return id == TypeId::kBinary || id == TypeId::kVarbinary; }
   bool isTimestamp() const { return id == TypeId::kTimestamp || id == TypeId::kTimestampLtz; }
   bool isInterval() const { return id == TypeId::kIntervalDayTime || id == TypeId::kIntervalYearMonth; }
   /// A value held encoded: compared with = and <> only, never ordered.

@@ -127,7 +127,7 @@ Result<Value> fromJson(const nlohmann::ordered_json& j, const LogicalType& type,
   std::string text = j.is_string() ? j.get<std::string>() : j.is_boolean() ? (j.get<bool>() ? "true" : "false") : j.dump();
   Value out;
   std::string error;
-  if (!castValue(Value::ofString(text), LogicalType::string(), type, out, &error)) {
+  if (!parseFileText(text, type, out, &error)) {
     return Status::invalidArgument(where + ": " + error);
   }
   return out;
@@ -272,7 +272,7 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
     Value v;
     std::string error;
     const bool null = item == null_literal && (!null_literal.empty() || !e.isString());
-    if (!null && !castValue(Value::ofString(item), LogicalType::string(), e, v, &error)) {
+    if (!null && !parseFileText(item, e, v, &error)) {
       return Status::invalidArgument("element " + std::to_string(elements.size() + 1) + ": " + error);
     }
     elements.push_back(std::move(v));

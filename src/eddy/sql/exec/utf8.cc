@@ -1,5 +1,7 @@
 #include "eddy/sql/exec/utf8.h"
 
+#include <cctype>
+#include <cstdint>
 #include <locale>
 
 namespace eddy::sql {
@@ -139,6 +141,171 @@ std::string utf8Upper(std::string_view s) { return mapCharacters(s, appendUpper)
 
 std::string utf8Lower(std::string_view s) {
   return mapCharacters(s, [](char32_t c, std::string& out) { encode(toLower(c), out); });
+}
+
+}  // namespace eddy::sql
+
+namespace eddy::sql {
+
+namespace {
+
+// The code point at s[i] (advancing i past it), or kMalformed for what Java's UTF-8
+// decoder rejects: a byte that cannot start a character, an overlong form, a surrogate,
+// a value past U+10FFFF, a sequence cut short. i then stands after the longest prefix of
+// a valid sequence (Unicode's maximal subpart: one U+FFFD replaces it).
+char32_t decodeStrict(std::string_view s, size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i++]);
+  if (c < 0x80) return c;
+  int extra = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // The second byte's range (Unicode's Table 3-7).
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return kMalformed;
+  }
+  char32_t cp = c & (0x7F >> (extra + 1));
+  for (int k = 0; k < extra; ++k) {
+    if (i >= s.size()) return kMalformed;
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < (k == 0 ? lo : 0x80) || b > (k == 0 ? hi : 0xBF)) return kMalformed;
+    cp = (cp << 6) | (b & 0x3F);
+    ++i;
+  }
+  return cp;
+}
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+enum class Charset { kUtf8, kAscii, kLatin1, kUtf16Be, kUtf16Le, kUtf16 };
+
+bool charsetOf(std::string_view name, Charset& out) {
+  std::string n;
+  for (char c : name) n += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (n == "UTF-8" || n == "UTF8") {
+    out = Charset::kUtf8;
+  } else if (n == "US-ASCII" || n == "ASCII") {
+    out = Charset::kAscii;
+  } else if (n == "ISO-8859-1" || n == "LATIN1") {
+    out = Charset::kLatin1;
+  } else if (n == "UTF-16BE") {
+    out = Charset::kUtf16Be;
+  } else if (n == "UTF-16LE") {
+    out = Charset::kUtf16Le;
+  } else if (n == "UTF-16") {
+    out = Charset::kUtf16;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void putUnit(uint16_t unit, bool big_endian, std::string& out) {
+  const char hi = static_cast<char>(unit >> 8), lo = static_cast<char>(unit & 0xFF);
+  out += big_endian ? hi : lo;
+  out += big_endian ? lo : hi;
+}
+
+}  // namespace
+
+std::string utf8Repair(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t start = i;
+    if (decodeStrict(s, i) == kMalformed) {
+      encode(kReplacement, out);  // One U+FFFD for the malformed bytes read.
+    } else {
+      out.append(s.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
+bool isCharset(std::string_view name) {
+  Charset c;
+  return charsetOf(name, c);
+}
+
+bool encodeCharset(std::string_view text, std::string_view charset, std::string& result) {
+  Charset cs;
+  if (!charsetOf(charset, cs)) return false;
+  std::string out;  // Apart from `result`: `text` may view it.
+  if (cs == Charset::kUtf8) {
+    result = utf8Repair(text);
+    return true;
+  }
+  const bool big_endian = cs != Charset::kUtf16Le;
+  if (cs == Charset::kUtf16) putUnit(0xFEFF, true, out);  // Java writes a byte-order mark.
+  for (size_t i = 0; i < text.size();) {
+    char32_t c = decodeStrict(text, i);
+    if (c == kMalformed) c = kReplacement;
+    switch (cs) {
+      case Charset::kAscii: out += c < 0x80 ? static_cast<char>(c) : '?'; break;
+      case Charset::kLatin1: out += c < 0x100 ? static_cast<char>(c) : '?'; break;
+      default:
+        if (c >= 0x10000) {  // A surrogate pair.
+          putUnit(static_cast<uint16_t>(0xD800 + ((c - 0x10000) >> 10)), big_endian, out);
+          putUnit(static_cast<uint16_t>(0xDC00 + ((c - 0x10000) & 0x3FF)), big_endian, out);
+        } else {
+          putUnit(static_cast<uint16_t>(c), big_endian, out);
+        }
+        break;
+    }
+  }
+  result = std::move(out);
+  return true;
+}
+
+bool decodeCharset(std::string_view bytes, std::string_view charset, std::string& result) {
+  Charset cs;
+  if (!charsetOf(charset, cs)) return false;
+  std::string out;  // Apart from `result`: `bytes` may view it.
+  switch (cs) {
+    case Charset::kUtf8: result = utf8Repair(bytes); return true;
+    case Charset::kAscii:
+    case Charset::kLatin1:
+      for (char b : bytes) {
+        const auto u = static_cast<unsigned char>(b);
+        encode(cs == Charset::kAscii && u >= 0x80 ? kReplacement : u, out);
+      }
+      result = std::move(out);
+      return true;
+    default: break;
+  }
+  bool big_endian = cs != Charset::kUtf16Le;
+  size_t i = 0;
+  if (cs == Charset::kUtf16 && bytes.size() >= 2) {  // A byte-order mark decides; none: big-endian.
+    const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
+    if ((b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE)) {
+      big_endian = b0 == 0xFE;
+      i = 2;
+    }
+  }
+  auto unitAt = [&](size_t k) {
+    const auto a = static_cast<unsigned char>(bytes[k]), b = static_cast<unsigned char>(bytes[k + 1]);
+    return static_cast<char32_t>(big_endian ? (a << 8) | b : (b << 8) | a);
+  };
+  for (; i + 1 < bytes.size(); i += 2) {
+    char32_t u = unitAt(i);
+    if (u >= 0xD800 && u <= 0xDBFF && i + 3 < bytes.size() && unitAt(i + 2) >= 0xDC00 && unitAt(i + 2) <= 0xDFFF) {
+      u = 0x10000 + ((u - 0xD800) << 10) + (unitAt(i + 2) - 0xDC00);
+      i += 2;
+    } else if (u >= 0xD800 && u <= 0xDFFF) {
+      u = kReplacement;  // An unpaired surrogate.
+    }
+    encode(u, out);
+  }
+  if (i < bytes.size()) encode(kReplacement, out);  // A last odd byte.
+  result = std::move(out);
+  return true;
 }
 
 }  // namespace eddy::sql

@@ -23,5 +23,17 @@ std::string utf8Reverse(std::string_view s);
 /// character; 'ß' upper-cases to "SS").
 std::string utf8Upper(std::string_view s);
 std::string utf8Lower(std::string_view s);
+/// Bytes as UTF-8 text, as Java's `new String(bytes, UTF_8)` decodes them: each
+/// malformed sequence (a stray byte, a cut-off or overlong one, a surrogate) becomes
+/// U+FFFD.
+std::string utf8Repair(std::string_view s);
+
+/// ENCODE / DECODE between text and the bytes of a charset Flink names: US-ASCII,
+/// ISO-8859-1, UTF-8, UTF-16BE, UTF-16LE, UTF-16 (case-insensitive), as Java converts
+/// (an unmappable character encodes as '?', undecodable bytes as U+FFFD; UTF-16 writes
+/// a big-endian byte-order mark and reads one). False for another charset.
+bool isCharset(std::string_view name);
+bool encodeCharset(std::string_view text, std::string_view charset, std::string& result);
+bool decodeCharset(std::string_view bytes, std::string_view charset, std::string& result);
 
 }  // namespace eddy::sql

@@ -5,6 +5,7 @@
 
 #include "eddy/core/number_format.h"
 #include "eddy/sql/exec/decimal.h"
+#include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 
@@ -192,6 +193,7 @@ double asDouble(const Value& v, const LogicalType& t) {
 }
 
 std::string formatForFile(const Value& v, const LogicalType& t) {
+  if (!v.null && t.isBinary()) return toBase64(v.s);
   if (v.null || (t.id != TypeId::kTime && !t.isTimestamp())) return formatValue(v, t);
   // Milliseconds, their trailing zeros dropped (Java's appendFraction(0, 9)).
   std::string s = t.id == TypeId::kTime ? formatTime(v.i, 3) : formatTimestamp(v.i, 3);
@@ -218,6 +220,15 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kArray:
     case TypeId::kMap:
     case TypeId::kRow: return formatNested(v.s, t);
+    case TypeId::kBinary:
+    case TypeId::kVarbinary: {  // Java's Arrays.toString of a byte[]: signed bytes.
+      std::string s = "[";
+      for (size_t i = 0; i < v.s.size(); ++i) {
+        if (i > 0) s += ", ";
+        s += std::to_string(static_cast<int>(static_cast<signed char>(v.s[i])));
+      }
+      return s + "]";
+    }
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
     case TypeId::kTimestamp: return formatTimestamp(v.i, t.precision);

@@ -45,11 +45,13 @@ Value valueAt(const Column& c, size_t row);
 void appendValue(Column& c, const Value& v);
 
 /// Formats a value as Flink prints it (print connector, SQL client): `null`, `true`,
-/// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`.
+/// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`, bytes
+/// as Java's Arrays.toString (`[104, -1]`).
 std::string formatValue(const Value& v, const LogicalType& t);
 /// A value as Flink's csv and json formats write it (their TimeFormats.SQL_*): a time
 /// with its fraction only as long as it needs (`2024-01-01 10:05:00`, `10:05:00.5`), a
-/// TIMESTAMP_LTZ in UTC with a trailing `Z`; anything else as formatValue does.
+/// TIMESTAMP_LTZ in UTC with a trailing `Z`, bytes in base64 (as Jackson writes a
+/// binary node); anything else as formatValue does.
 std::string formatForFile(const Value& v, const LogicalType& t);
 /// `+I[1001, 2024-01-01 10:05:00.000, 123.45]`.
 template <typename Types>

@@ -47,7 +47,7 @@ struct Expr {
     kInQuery,   // args[0] IN (query); negated
     kOver,      // args[0] is the aggregate call; window spec in `over`
   };
-  enum class LiteralType { kNull, kBool, kInteger, kDecimal, kDouble, kString, kTimestamp, kDate, kTime };
+  enum class LiteralType { kNull, kBool, kInteger, kDecimal, kDouble, kString, kBinary, kTimestamp, kDate, kTime };
 
   Kind kind = Kind::kLiteral;
   Pos pos;

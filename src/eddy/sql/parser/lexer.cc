@@ -21,6 +21,8 @@ std::string Token::describe() const {
       return "end of input";
     case TokenKind::kString:
       return "'" + text + "'";
+    case TokenKind::kBinaryString:
+      return "X'" + text + "'";
     case TokenKind::kQuotedIdentifier:
       return "`" + text + "`";
     default:
@@ -46,7 +48,16 @@ class Lexer {
         return out;
       }
       char c = s_[i_];
-      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+      if ((c == 'x' || c == 'X') && i_ + 1 < s_.size() && s_[i_ + 1] == '\'') {  // X'0AFF', a binary string.
+        const Pos start = pos_;
+        advance();
+        EDDY_RETURN_IF_ERROR(lexQuoted('\'', "binary string literal", t));
+        if (t.text.size() % 2 != 0 ||
+            !std::all_of(t.text.begin(), t.text.end(), [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; })) {
+          return sqlError(start, "a binary string literal needs an even number of hex digits, not X'" + t.text + "'");
+        }
+        t.kind = TokenKind::kBinaryString;
+      } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
         size_t start = i_;
         while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' || s_[i_] == '$' ||
                                   static_cast<unsigned char>(s_[i_]) >= 0x80)) {

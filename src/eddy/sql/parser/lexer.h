@@ -13,6 +13,7 @@ enum class TokenKind {
   kIdentifier,        // Unquoted word (keywords too: the parser decides).
   kQuotedIdentifier,  // `name`
   kString,            // 'text' ('' is a quote)
+  kBinaryString,      // X'0AFF': its hex digits
   kInteger,
   kDecimal,           // 1.5, .5
   kDouble,            // 1e3, 1.5E-2

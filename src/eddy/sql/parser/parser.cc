@@ -1377,6 +1377,8 @@ class Parser {
         return literal(Expr::LiteralType::kDouble, next().text, pos);
       case TokenKind::kString:
         return literal(Expr::LiteralType::kString, next().text, pos);
+      case TokenKind::kBinaryString:
+        return literal(Expr::LiteralType::kBinary, next().text, pos);
       case TokenKind::kQuotedIdentifier:
         return columnRef();
       case TokenKind::kEnd:

@@ -91,6 +91,11 @@ bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
     out->nullable = nullable;
     return true;
   }
+  if (a.isBinary() && b.isBinary()) {  // As strings: of different lengths, a VARBINARY.
+    *out = LogicalType::of(TypeId::kVarbinary, std::max(a.precision, b.precision));
+    out->nullable = nullable;
+    return true;
+  }
   if (a.isTimestamp() && b.isTimestamp()) {
     *out = LogicalType::of(a.id == b.id ? a.id : TypeId::kTimestamp, std::max(a.precision, b.precision));
     out->nullable = nullable;
@@ -1404,10 +1409,11 @@ void registerMoreFunctions() {
       return Value::ofInt(at == std::string::npos ? 0 : static_cast<int64_t>(utf8Index(v[0].s, at)) + 1);
     });
   };
+  // Of a string's UTF-8 bytes or of bytes.
   auto digest = [](const char* name, std::string (*f)(std::string_view)) {
     registry()[name] = [f](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
       EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
-      EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      if (!args[0]->type().isBinary()) EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
       return row(n, LogicalType::string(), std::move(args), [f](const std::vector<Value>& v) {
         return Value::ofString(f(v[0].s));
       });
@@ -1432,6 +1438,32 @@ void registerMoreFunctions() {
     const std::string name = b == 0 ? "SHA256" : "SHA" + std::to_string(b);
     return registry()[name](name, std::move(args), pos);
   };
+  // ENCODE(string, charset) the bytes of the text in the charset; DECODE(bytes, charset)
+  // the text they encode.
+  for (const char* name : {"ENCODE", "DECODE"}) {
+    r[name] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+      EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+      const bool encode = n == "ENCODE";
+      if (encode) {
+        EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
+      } else if (!args[0]->type().isBinary() && args[0]->type().id != TypeId::kNull) {
+        return argError(n, pos, "argument 1 must be bytes, not " + args[0]->type().toString());
+      }
+      EDDY_RETURN_IF_ERROR(needString(n, args, 1, pos));
+      if (auto* lit = dynamic_cast<Literal*>(args[1].get()); lit && !lit->value().null && !isCharset(lit->value().s)) {
+        return argError(n, pos, "unsupported charset '" + lit->value().s +
+                                    "' (US-ASCII, ISO-8859-1, UTF-8, UTF-16BE, UTF-16LE, UTF-16)");
+      }
+      return row(n, encode ? LogicalType::bytes() : LogicalType::string(), std::move(args),
+                 [encode, n](const std::vector<Value>& v) {
+                   std::string out;
+                   if (!(encode ? encodeCharset(v[0].s, v[1].s, out) : decodeCharset(v[0].s, v[1].s, out))) {
+                     throw EvalError(n + ": unsupported charset '" + v[1].s + "'");
+                   }
+                   return Value::ofString(std::move(out));
+                 });
+    };
+  }
   r["FROM_BASE64"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
     EDDY_RETURN_IF_ERROR(needString(n, args, 0, pos));
@@ -1477,8 +1509,8 @@ void registerMoreFunctions() {
   };
   r["HEX"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
-    const bool text = args[0]->type().isString();
-    if (!text && !args[0]->type().isInteger()) return argError(n, pos, "needs an integer or a string");
+    const bool text = args[0]->type().isString() || args[0]->type().isBinary();
+    if (!text && !args[0]->type().isInteger()) return argError(n, pos, "needs an integer, a string or bytes");
     return row(n, LogicalType::string(), std::move(args), [text](const std::vector<Value>& v) {
       static const char* kHex = "0123456789ABCDEF";
       std::string s;

@@ -199,6 +199,7 @@ std::string unparse(const Expr& e) {
           for (char c : e.text) out += c == '\'' ? std::string("''") : std::string(1, c);
           return out + "'";
         }
+        case Expr::LiteralType::kBinary: return "X'" + e.text + "'";
         case Expr::LiteralType::kTimestamp: return "TIMESTAMP '" + e.text + "'";
         case Expr::LiteralType::kDate: return "DATE '" + e.text + "'";
         case Expr::LiteralType::kTime: return "TIME '" + e.text + "'";
@@ -3571,6 +3572,12 @@ class Planner {
         LogicalType t = LogicalType::of(TypeId::kChar, std::max<int>(1, static_cast<int>(e.text.size()))).notNull();
         return ExprP(std::make_unique<Literal>(Value::ofString(e.text), t, "'" + e.text + "'"));
       }
+      case LT::kBinary: {
+        std::string bytes;
+        for (size_t i = 0; i + 1 < e.text.size(); i += 2) bytes += static_cast<char>(std::stoi(e.text.substr(i, 2), nullptr, 16));
+        LogicalType t = LogicalType::of(TypeId::kBinary, std::max<int>(1, static_cast<int>(bytes.size()))).notNull();
+        return ExprP(std::make_unique<Literal>(Value::ofString(std::move(bytes)), t, "X'" + e.text + "'"));
+      }
       case LT::kTimestamp: {
         int64_t ms;
         if (!parseTimestamp(e.text, ms)) return sqlError(e.pos, "invalid TIMESTAMP literal '" + e.text + "'");
@@ -3932,12 +3939,15 @@ Result<LogicalType> bindType(const ast::DataType& t) {
       fields.push_back({f.name, ft});
     }
     r = LogicalType::row(std::move(fields));
-  } else if (n == "BYTES" || n == "BINARY" || n == "VARBINARY") {
-    return sqlError(t.pos, "data type " + n + " is not supported yet");
+  } else if (n == "BYTES") {
+    r = LogicalType::bytes();
+  } else if (n == "BINARY" || n == "VARBINARY") {
+    if (t.precision == 0) return sqlError(t.pos, n + " length must be at least 1");
+    r = LogicalType::of(n == "BINARY" ? TypeId::kBinary : TypeId::kVarbinary, t.precision < 0 ? 1 : t.precision);
   } else {
     return sqlError(t.pos, "unknown data type '" + n + "'" +
                                didYouMean(n, {"BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE",
-                                              "DECIMAL", "STRING", "VARCHAR", "CHAR", "DATE", "TIME", "TIMESTAMP",
+                                              "DECIMAL", "STRING", "VARCHAR", "CHAR", "BYTES", "BINARY", "VARBINARY", "DATE", "TIME", "TIMESTAMP",
                                               "TIMESTAMP_LTZ"}));
   }
   r.nullable = !t.not_null;

@@ -1653,7 +1653,8 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
       const LogicalType& to = sink_schema[c].type;
       LogicalType common;
       if (!from.sameAs(to) && from.id != TypeId::kNull &&
-          !(commonType(from, to, &common) && common.sameAs(to)) && !(from.isString() && to.isString())) {
+          !(commonType(from, to, &common) && common.sameAs(to)) && !(from.isString() && to.isString()) &&
+          !(from.isBinary() && to.isBinary())) {
         return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name +
                                       "' do not match: column '" + sink_schema[c].name + "' is " + to.toString() +
                                       ", the query gives " + from.toString());
