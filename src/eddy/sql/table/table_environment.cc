@@ -426,8 +426,10 @@ class Translator {
           return keyedParallelism(op, spec.partition);
         }
         if (p->rank.limit < 1) {
+          const RankSpec::Function f = p->rank.function;
           return Status::invalidArgument(
-              "ROW_NUMBER() over a stream needs a filter on its result, such as WHERE rownum <= 10 (Top-N) or "
+              std::string(f == RankSpec::Function::kRank ? "RANK" : f == RankSpec::Function::kDenseRank ? "DENSE_RANK" : "ROW_NUMBER") +
+              "() over a stream needs a filter on its result, such as WHERE rownum <= 10 (Top-N) or "
               "WHERE rownum = 1 (deduplication)");
         }
         EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
@@ -1584,6 +1586,17 @@ PlanPtr withWholeRows(const PlanPtr& plan) {
 
 }  // namespace
 
+namespace {
+
+// A statement's translation error (an operator the plan cannot run as, a connector that
+// cannot open) with the statement's place, as the parser's and planner's errors have.
+Result<Stream> positioned(Result<Stream> r, Pos pos) {
+  if (r.isOk() || r.status().message().rfind("SQL error at line", 0) == 0) return r;
+  return sqlError(pos, r.status().message());
+}
+
+}  // namespace
+
 Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) {
   auto rows = std::make_shared<std::atomic<int64_t>>(0);
   last_job_rows_ = 0;
@@ -1593,7 +1606,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
   Translator tr(env, config_, options, dry_run_ ? &dry_written_paths_ : nullptr);
   if (select) {
     EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*select, catalog_, config_));
-    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(plan));
+    EDDY_ASSIGN_OR_RETURN(Stream s, positioned(tr.translate(plan), select->pos));
     auto sink = s.addSink(PrintTableSink(typesOf(plan->schema), out_, "", rows), "collect");
     sink.setParallelism(1);
     if (!dry_run_) {
@@ -1664,7 +1677,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     }
     // The print sink shows a ROW column as one value, as Flink's Row does.
     PlanPtr written = connector == "print" ? withWholeRows(calc) : calc;
-    EDDY_ASSIGN_OR_RETURN(Stream s, tr.translate(written));
+    EDDY_ASSIGN_OR_RETURN(Stream s, positioned(tr.translate(written), ins->pos));
     if (connector == "print") {
       std::string id = target.options.count("print-identifier") ? target.options.at("print-identifier") : "";
       bool to_stderr = target.options.count("standard-error") && target.options.at("standard-error") == "true";
