@@ -231,9 +231,17 @@ int runSql(const std::vector<std::string>& args) {
     return st.isOk() ? 0 : fail(st);
   }
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return interactive(env);
-  // Statements from standard input: run each once its ';' arrives.
+  // Statements from standard input: run each once its ';' arrives. An error names the
+  // line of the whole input, as with -f: each statement runs after as many newlines as
+  // the input had before it.
   std::string pending, line;
+  size_t lines_before = 0;
   int status = 0;
+  auto run = [&](const std::string& statement) {
+    Status st = env.executeScript(std::string(lines_before, '\n') + statement);
+    if (!st.isOk()) status = fail(st);
+    lines_before += static_cast<size_t>(std::count(statement.begin(), statement.end(), '\n'));
+  };
   while (std::getline(std::cin, line)) {
     pending += line + "\n";
     size_t end = completeEnd(pending);
@@ -241,13 +249,9 @@ int runSql(const std::vector<std::string>& args) {
     std::string complete = pending.substr(0, end);
     pending.erase(0, end);
     if (isQuit(complete)) return status;
-    Status st = env.executeScript(complete);
-    if (!st.isOk()) status = fail(st);
+    run(complete);
   }
-  if (pending.find_first_not_of(" \t\n") != std::string::npos) {
-    Status st = env.executeScript(pending);
-    if (!st.isOk()) status = fail(st);
-  }
+  if (pending.find_first_not_of(" \t\n") != std::string::npos) run(pending);
   return status;
 }
 

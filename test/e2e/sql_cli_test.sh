@@ -49,6 +49,10 @@ grep -q "SQL error at line 4, column 8: Column 'custmer' not found in any table 
 printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2',\n 'fields.a.kind' = 'sequence', 'fields.a.start' = '5', 'fields.a.end' = '6');\nSELECT a * 2 FROM t;\n" |
   "$bin/eddy" sql >stdin.out 2>/dev/null || fail "stdin mode exited $?"
 [[ "$(sort stdin.out | tr '\n' ' ')" == "+I[10] +I[12] " ]] || fail "stdin mode output: $(cat stdin.out)"
+# An error names its line in the whole input; the statements after it still run.
+printf "SELECT 1;\n\nSELECT\n  foo;\nSELECT 2;\n" | "$bin/eddy" sql >stdin2.out 2>stdin2.err && fail "stdin errors should exit non-zero"
+grep -q "SQL error at line 4, column 3: Column 'foo' not found in any table" stdin2.err || fail "stdin error place: $(cat stdin2.err)"
+[[ "$(tr '\n' ' ' <stdin2.out)" == "+I[1] +I[2] " ]] || fail "stdin after an error: $(cat stdin2.out)"
 
 # On a terminal (a pty from script(1)): prompts, a statement over two lines, a history
 # file, and the up arrow bringing back a statement of an earlier session.
