@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -102,7 +103,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string cmd = argv[1];
-  if (cmd == "sql") return eddy::tools::runSql(std::vector<std::string>(argv + 2, argv + argc));
+  if (cmd == "sql") {
+    // Every error the SQL layers know is a Status; an exception reaching here is a bug,
+    // reported as one rather than as an abort.
+    try {
+      return eddy::tools::runSql(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "eddy sql: internal error: %s\n", e.what());
+      return 1;
+    }
+  }
   if (cmd == "--version" || cmd == "version") {
     std::printf("eddy %s\n", kVersion);
     return 0;

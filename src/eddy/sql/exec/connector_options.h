@@ -31,6 +31,19 @@ inline Result<int64_t> intOption(const std::string& table, const Options& o, con
   return static_cast<int64_t>(v);
 }
 
+/// The option as a number, or `def` when it is not set; an error names the table and
+/// the option when the text is not a number.
+inline Result<double> doubleOption(const std::string& table, const Options& o, const std::string& key, double def) {
+  auto it = o.find(key);
+  if (it == o.end()) return def;
+  char* end = nullptr;
+  const double v = std::strtod(it->second.c_str(), &end);
+  if (it->second.empty() || *end != '\0') {
+    return Status::invalidArgument("table '" + table + "': option '" + key + "' is not a number: '" + it->second + "'");
+  }
+  return v;
+}
+
 /// A duration as Flink's options write it: "5000" (ms), "5 s", "5s", "10 min", "1 h",
 /// "2 d" (also "ms", "sec", "second(s)", "minute(s)", "hour(s)", "day(s)"); false when
 /// the text is not one.

@@ -676,17 +676,24 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
       }
       EDDY_ASSIGN_OR_RETURN(g.start, intOption(table, o, p + "start", 0));
       EDDY_ASSIGN_OR_RETURN(g.end, intOption(table, o, p + "end", 0));
+      for (const char* bound : {"start", "end"}) {  // Flink parses them as the field's type.
+        const int64_t v = std::string(bound) == "start" ? g.start : g.end;
+        if (c.type.isInteger() && wrapToWidth(v, c.type) != v) {
+          return Status::invalidArgument("table '" + table + "': option '" + p + bound + "' is out of the range of " +
+                                         c.type.plain().withNullable(true).toString() + ": " + std::to_string(v));
+        }
+      }
+      if (g.start > g.end) {
+        return Status::invalidArgument("table '" + table + "': datagen sequence field '" + c.name + "' has its '" + p +
+                                       "start' after its '" + p + "end'");
+      }
     } else if (kind != "random") {
       return Status::invalidArgument("table '" + table + "': option '" + p + "kind' must be 'random' or 'sequence', not '" + kind + "'");
     }
-    if (o.count(p + "min")) {
-      g.has_min = true;
-      g.min = std::stod(o.at(p + "min"));
-    }
-    if (o.count(p + "max")) {
-      g.has_max = true;
-      g.max = std::stod(o.at(p + "max"));
-    }
+    g.has_min = o.count(p + "min") != 0;
+    g.has_max = o.count(p + "max") != 0;
+    EDDY_ASSIGN_OR_RETURN(g.min, doubleOption(table, o, p + "min", 0));
+    EDDY_ASSIGN_OR_RETURN(g.max, doubleOption(table, o, p + "max", 0));
     EDDY_ASSIGN_OR_RETURN(g.length, intOption(table, o, p + "length", 100));
     if (o.count(p + "max-past")) {
       if (!parseDurationMillis(o.at(p + "max-past"), &g.max_past)) {
@@ -694,7 +701,7 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
                                        o.at(p + "max-past") + "'");
       }
     }
-    if (o.count(p + "null-rate")) g.null_rate = std::stod(o.at(p + "null-rate"));
+    EDDY_ASSIGN_OR_RETURN(g.null_rate, doubleOption(table, o, p + "null-rate", g.null_rate));
     gens.push_back(g);
   }
   EDDY_ASSIGN_OR_RETURN(int64_t rows, intOption(table, o, "number-of-rows", -1));

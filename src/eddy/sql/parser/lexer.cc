@@ -1,9 +1,15 @@
 #include "eddy/sql/parser/lexer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 namespace eddy::sql {
+
+bool integerValue(std::string_view text, int64_t* out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
 
 bool Token::isKeyword(std::string_view keyword) const {
   if (kind != TokenKind::kIdentifier || text.size() != keyword.size()) return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ enum class TokenKind {
   kSymbol,            // ( ) , . ; + - * / % = <> != < <= > >= || [ ]
   kEnd,
 };
+
+/// The value of an integer token's text; false when it does not fit in 64 bits (such a
+/// literal is a DECIMAL, and no count, length or offset).
+bool integerValue(std::string_view text, int64_t* out);
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;

@@ -617,8 +617,18 @@ class Parser {
     return t;
   }
   Result<int> integer() {
-    if (peek().kind != TokenKind::kInteger) return unexpected("an integer");
-    return std::stoi(next().text);
+    const Token& t = peek();
+    EDDY_ASSIGN_OR_RETURN(int64_t v, count("an integer"));
+    if (v > INT32_MAX) return sqlError(t.pos, "integer " + t.text + " is out of range");
+    return static_cast<int>(v);
+  }
+  // A non-negative integer literal of 64 bits (`what` names it in the error).
+  Result<int64_t> count(const char* what) {
+    if (peek().kind != TokenKind::kInteger) return unexpected(what);
+    const Token& t = next();
+    int64_t v = 0;
+    if (!integerValue(t.text, &v)) return sqlError(t.pos, "integer " + t.text + " is out of range");
+    return v;
   }
 
   // ---- Queries.
@@ -690,19 +700,16 @@ class Parser {
     }
     // Calcite's order: [LIMIT n] [OFFSET m [ROW|ROWS]] [FETCH FIRST|NEXT n ROW|ROWS ONLY].
     if (acceptKeyword("LIMIT")) {
-      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after LIMIT");
-      q->limit = std::stoll(next().text);
+      EDDY_ASSIGN_OR_RETURN(q->limit, count("a row count after LIMIT"));
     }
     if (acceptKeyword("OFFSET")) {
-      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after OFFSET");
-      q->offset = std::stoll(next().text);
+      EDDY_ASSIGN_OR_RETURN(q->offset, count("a row count after OFFSET"));
       if (!acceptKeyword("ROWS")) acceptKeyword("ROW");
     }
     if (!q->limit && acceptKeyword("FETCH")) {
       // FETCH FIRST|NEXT n ROW|ROWS ONLY: the standard's LIMIT.
       if (!acceptKeyword("FIRST") && !acceptKeyword("NEXT")) return unexpected("FIRST or NEXT after FETCH");
-      if (peek().kind != TokenKind::kInteger) return unexpected("a row count after FETCH FIRST");
-      q->limit = std::stoll(next().text);
+      EDDY_ASSIGN_OR_RETURN(q->limit, count("a row count after FETCH FIRST"));
       if (!acceptKeyword("ROWS") && !acceptKeyword("ROW")) return unexpected("ROWS");
       EDDY_RETURN_IF_ERROR(expectKeyword("ONLY"));
     }

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <climits>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/unnest.h"
+#include "eddy/sql/parser/lexer.h"
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/optimizer.h"
 
@@ -279,7 +281,7 @@ Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
   }
   parts.push_back(cur);
   for (const auto& p : parts) {
-    if (p.empty()) return bad();
+    if (p.empty() || p.size() > 12) return bad();  // Past 12 digits no interval fits in 64 bits of ms.
   }
   static const std::vector<std::string> kUnits = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
   static const int64_t kMs[] = {12, 1, 86400000, 3600000, 60000, 1000};
@@ -304,6 +306,22 @@ Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
     }
   }
   return neg ? -total : total;
+}
+
+// An integer literal's value (a row count, an offset); an error where it does not fit
+// in 64 bits.
+Result<int64_t> integerLiteral(const Expr& e) {
+  int64_t v = 0;
+  if (!integerValue(e.text, &v)) return sqlError(e.pos, "integer " + e.text + " is out of range");
+  return v;
+}
+
+// An approximate numeric literal (1e3, or a decimal past 38 digits) as a DOUBLE; an
+// error past the DOUBLE range, as Calcite's.
+Result<ExprP> doubleLiteral(const Expr& e) {
+  const double v = std::strtod(e.text.c_str(), nullptr);
+  if (std::isinf(v)) return sqlError(e.pos, "numeric literal '" + e.text + "' is out of range");
+  return ExprP(std::make_unique<Literal>(Value::ofDouble(v), LogicalType::doubleType().notNull(), e.text));
 }
 
 class Planner {
@@ -2624,7 +2642,7 @@ class Planner {
         if (w.preceding->kind != Expr::Kind::kLiteral || w.preceding->literal != Expr::LiteralType::kInteger) {
           return sqlError(w.preceding->pos, "ROWS ... PRECEDING takes an integer");
         }
-        node->over.preceding = std::stoll(w.preceding->text);
+        EDDY_ASSIGN_OR_RETURN(node->over.preceding, integerLiteral(*w.preceding));
       } else {
         if (w.preceding->kind != Expr::Kind::kInterval) {
           return sqlError(w.preceding->pos, "RANGE ... PRECEDING over a time attribute takes an INTERVAL");
@@ -2682,7 +2700,7 @@ class Planner {
       const bool integer_literal = bound.kind == Expr::Kind::kLiteral && bound.literal == Expr::LiteralType::kInteger;
       if (w.rows) {
         if (!integer_literal) return sqlError(bound.pos, "ROWS ... PRECEDING / FOLLOWING takes an integer");
-        return std::stoll(bound.text);
+        return integerLiteral(bound);
       }
       if (w.order_by.size() != 1) {
         return sqlError(bound.pos, "a RANGE frame bounded by an amount needs exactly one ORDER BY column");
@@ -2724,7 +2742,8 @@ class Planner {
       if (!ref) continue;
       auto* source = dynamic_cast<const InputRef*>(input->projections[static_cast<size_t>(ref->index())].get());
       if (!source || source->index() != static_cast<int>(rank.schema.size()) - 1) continue;
-      int64_t n = std::stoll(c->args[1]->text);
+      int64_t n = 0;
+      if (!integerValue(c->args[1]->text, &n)) continue;
       int64_t limit = 0;
       if (c->name == "<=") {
         limit = n;
@@ -3349,10 +3368,9 @@ class Planner {
         if (c.args.size() > 1) {
           const Expr& offset = *c.args[1];
           if (offset.kind != Expr::Kind::kLiteral || offset.literal != Expr::LiteralType::kInteger ||
-              std::stoll(offset.text) < 0) {
+              !integerValue(offset.text, &call.lag_offset) || call.lag_offset < 0) {
             return sqlError(offset.pos, n + "'s offset must be a non-negative integer literal");
           }
-          call.lag_offset = std::stoll(offset.text);
         }
         if (c.args.size() > 2) {
           EDDY_ASSIGN_OR_RETURN(ExprP d, expr(*c.args[2], scope));
@@ -3561,13 +3579,13 @@ class Planner {
         precision = std::max(precision, 1);
         Int128 scaled;
         if (precision > kMaxDecimalPrecision || !parseDecimal(e.text, scale, scaled)) {
-          return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
+          return doubleLiteral(e);
         }
         const LogicalType t = LogicalType::decimal(precision, scale).notNull();
         return ExprP(std::make_unique<Literal>(decimalValue(scaled, t), t, e.text));
       }
       case LT::kDouble:
-        return ExprP(std::make_unique<Literal>(Value::ofDouble(std::stod(e.text)), LogicalType::doubleType().notNull(), e.text));
+        return doubleLiteral(e);
       case LT::kString: {
         LogicalType t = LogicalType::of(TypeId::kChar, std::max<int>(1, static_cast<int>(e.text.size()))).notNull();
         return ExprP(std::make_unique<Literal>(Value::ofString(e.text), t, "'" + e.text + "'"));
