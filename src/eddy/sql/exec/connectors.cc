@@ -246,6 +246,7 @@ class FileReader final : public RowReader {
     return Status::ok();
   }
   Result<ReadStatus> read(RecordBatch& out, int max_rows) override {
+    if (!failed_.isOk()) return failed_;
     std::string_view line;
     for (int n = 0; n < max_rows;) {
       EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
@@ -267,7 +268,11 @@ class FileReader final : public RowReader {
           }
         }
         if (format_.ignore_parse_errors) continue;
-        return Status::invalidArgument(lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " + st.message());
+        failed_ = Status::invalidArgument(lines_.path() + ":" + std::to_string(lines_.lineNumber()) + ": " + st.message());
+        // The rows before the bad one go out first (as row-at-a-time Flink would have
+        // emitted them); the next read fails.
+        if (n > 0) return ReadStatus::kMoreAvailable;
+        return failed_;
       }
       for (const auto& [col, v] : partition_) appendValue(out.columns[col], v);
       for (size_t m = 0; m < metadata_.size(); ++m) appendValue(out.columns[width_ + m], metadata_[m]);
@@ -282,6 +287,8 @@ class FileReader final : public RowReader {
   }
 
  private:
+  Status failed_;  // A bad row's error, reported by the read after the rows before it.
+
   Status parseCsv(std::string_view line, RecordBatch& out) {
     fields_.clear();
     quoted_.clear();

@@ -687,6 +687,39 @@ TEST(TableEnvironment, BytesAreBase64InCsvAndJsonFilesAndReadBack) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, AMalformedRowFailsTheJobNamingItsPlaceAfterTheRowsBeforeIt) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_malformed_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rows.csv") << "1,10.50\n2,abc\n3,\"cut\n4,7.00\n";
+  std::ofstream(dir / "rows.json") << "{\"id\":1,\"amount\":10.5}\n{\"id\":\"x\"}\n{bad\n{\"id\":4,\"amount\":7}\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"csv", "json"}) {
+    const std::string table = "rows_" + format;
+    const std::string with = "'connector' = 'filesystem', 'path' = '" + (dir / ("rows." + format)).string() +
+                             "', 'format' = '" + format + "'";
+    ASSERT_TRUE(env.executeSql("CREATE TABLE " + table + " (id INT, amount DECIMAL(5, 2)) WITH (" + with + ")").isOk());
+    out->take();
+    Status st = env.executeSql("SELECT * FROM " + table);
+    ASSERT_FALSE(st.isOk()) << format;
+    const std::string where = (dir / ("rows." + format)).string() + ":2: ";
+    EXPECT_NE(st.message().find(where), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find(format == "csv" ? "column 'amount': not a DECIMAL(5, 2): \"abc\"" : "field 'id': not an INT"),
+              std::string::npos)
+        << st.message();
+    EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, 10.50]"})) << format;  // Read before the bad row.
+    // With <format>.ignore-parse-errors the bad rows are skipped.
+    ASSERT_TRUE(env.executeSql("CREATE TABLE lenient_" + format + " (id INT, amount DECIMAL(5, 2)) WITH (" + with +
+                               ", '" + format + ".ignore-parse-errors' = 'true')")
+                    .isOk());
+    out->take();
+    ASSERT_TRUE(env.executeSql("SELECT * FROM lenient_" + format).isOk());
+    EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, 10.50]", "+I[4, 7.00]"})) << format;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
