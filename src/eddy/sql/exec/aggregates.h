@@ -175,6 +175,9 @@ class Accumulator {
   std::string user_;                // A user-defined function's accumulator.
 };
 
+template <typename ColumnOf>
+void foldArguments(Accumulator& acc, const AggregateCall& call, ColumnOf&& column, bool add);
+
 /// Folds one row into `acc` for `call`, or takes it back out (`add` false), when the
 /// call's FILTER lets it count; `column(c)` gives the row's value of input column c.
 /// Every aggregation operator goes through here, whatever holds its rows.
@@ -184,6 +187,12 @@ void foldRow(Accumulator& acc, const AggregateCall& call, ColumnOf&& column, boo
     Value f = column(call.filter);
     if (f.null || f.i == 0) return;
   }
+  foldArguments(acc, call, column, add);
+}
+
+/// foldRow past the FILTER: folds the row's arguments in (or out).
+template <typename ColumnOf>
+void foldArguments(Accumulator& acc, const AggregateCall& call, ColumnOf&& column, bool add) {
   if (call.kind == AggKind::kUser) {
     std::vector<Value> args;
     args.reserve(call.udf_args.size());
@@ -203,17 +212,19 @@ void foldRow(Accumulator& acc, const AggregateCall& call, ColumnOf&& column, boo
   }
 }
 
-/// foldRow for row `row` of a batch.
-inline void foldRow(Accumulator& acc, const AggregateCall& call, const RecordBatch& in, size_t row, bool add) {
-  foldRow(acc, call, [&](int c) { return valueAt(in.columns[static_cast<size_t>(c)], row); }, add);
-}
-
 /// Whether row `row` of `in` counts for `call`: its FILTER (WHERE ...) holds (NULL
 /// does not).
 inline bool passesFilter(const AggregateCall& call, const RecordBatch& in, size_t row) {
   if (call.filter < 0) return true;
   const Column& f = in.columns[static_cast<size_t>(call.filter)];
   return !f.null[row] && f.i64[row] != 0;
+}
+
+/// foldRow for row `row` of a batch (the FILTER read from its column, no Value made
+/// for it).
+inline void foldRow(Accumulator& acc, const AggregateCall& call, const RecordBatch& in, size_t row, bool add) {
+  if (!passesFilter(call, in, row)) return;
+  foldArguments(acc, call, [&](int c) { return valueAt(in.columns[static_cast<size_t>(c)], row); }, add);
 }
 
 /// Whether accumulators of `call` can merge: the built-in aggregates but FIRST_VALUE

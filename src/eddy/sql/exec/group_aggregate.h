@@ -109,14 +109,14 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
           Touched t;
           t.key = key;
           t.existed = existed;
-          if (existed) t.before = results(g);
+          if (existed) t.before = lastResults(g);
           bundle_.push_back(std::move(t));
         }
         apply(g, in, r, acc);
         if (++bundle_rows_ >= mini_batch_.size) finishBundle();
         continue;
       }
-      if (existed) before = results(g);
+      if (existed) before = lastResults(g);
       apply(g, in, r, acc);
       if (g.rows <= 0) {
         emit(out, in, r, before, RowKind::kDelete);
@@ -129,6 +129,8 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
         emit(out, in, r, before, RowKind::kUpdateBefore);
         emit(out, in, r, after, RowKind::kUpdateAfter);
       }
+      g.last = std::move(after);
+      g.has_last = true;
     }
     if (cache_.size() > kMaxCachedGroups && bundle_.empty()) {
       flush();
@@ -143,6 +145,10 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     std::vector<Accumulator> accs;
     bool dirty = false;  // Changed since it was last written to state.
     int64_t updated = 0;  // Processing time of its last change (with a state TTL).
+    // The results last emitted, while the accumulators have not changed since: the
+    // next change's -U, without computing them again.
+    std::vector<Value> last;
+    bool has_last = false;
   };
   static constexpr size_t kMaxCachedGroups = 1 << 16;
   // A group the current mini-batch touched: its key bytes and its result before.
@@ -155,6 +161,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   // Folds row `r` of `in` into `g` (a retraction when !acc); a group whose last row
   // goes starts afresh.
   void apply(Group& g, const RecordBatch& in, size_t r, bool acc) {
+    g.has_last = false;
     if (partial_input_) {
       // A partial accumulator from the local phase (insert-only): merged in.
       std::vector<Accumulator> partial = freshAccumulators(aggs_);
@@ -178,7 +185,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
     if (bundle_.empty()) return;
     RecordBatch out = emptyBatch(output_types_);
     for (const Touched& t : bundle_) {
-      const Group& g = cache_.at(t.key);
+      Group& g = cache_.at(t.key);
       std::vector<Value> key = decodeKey(t.key, key_types_);
       if (g.rows <= 0) {
         if (t.existed) emitValues(out, key, t.before, RowKind::kDelete);
@@ -191,6 +198,8 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
         emitValues(out, key, t.before, RowKind::kUpdateBefore);
         emitValues(out, key, after, RowKind::kUpdateAfter);
       }
+      g.last = std::move(after);
+      g.has_last = true;
     }
     bundle_.clear();
     bundle_index_.clear();
@@ -229,6 +238,12 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       return;
     }
     state_->update(encodeAccumulators(g.rows, g.accs));
+  }
+  // The group's results before a change: those last emitted, taken from the cache.
+  std::vector<Value> lastResults(Group& g) const {
+    if (!g.has_last) return results(g);
+    g.has_last = false;
+    return std::move(g.last);
   }
   std::vector<Value> results(const Group& g) const {
     std::vector<Value> v;
