@@ -93,7 +93,9 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
         load(key, g);
       } else if (ttl_ms_ > 0 && now - g.updated >= ttl_ms_) {
         // Idle past the retention time: forgotten, as its state would have expired.
-        g = Group{0, freshAccumulators(aggs_), false, now};
+        g = Group{};
+        g.accs = freshAccumulators(aggs_);
+        g.updated = now;
         backend().setCurrentKey(key);
         state_->clear();
       }

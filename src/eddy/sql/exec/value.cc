@@ -21,27 +21,6 @@ const char* rowKindShort(RowKind k) {
   return "?";
 }
 
-Value valueAt(const Column& c, size_t row) {
-  Value v;
-  v.null = c.null[row] != 0;
-  if (v.null) return v;
-  switch (c.storage) {
-    case Storage::kInt64: v.i = c.i64[row]; break;
-    case Storage::kDouble: v.d = c.f64[row]; break;
-    case Storage::kString: v.s = std::string(c.str[row]); break;
-  }
-  return v;
-}
-
-void appendValue(Column& c, const Value& v) {
-  switch (c.storage) {
-    case Storage::kInt64: c.i64.push_back(v.i); break;
-    case Storage::kDouble: c.f64.push_back(v.d); break;
-    case Storage::kString: c.str.push_back(v.s); break;
-  }
-  c.null.push_back(v.null ? 1 : 0);
-}
-
 // Howard Hinnant's days_from_civil / civil_from_days.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;

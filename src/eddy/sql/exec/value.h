@@ -39,10 +39,28 @@ struct Value {
 
 /// A numeric value (an integer type, FLOAT, DOUBLE, DECIMAL) of type `t` as a double.
 double asDouble(const Value& v, const LogicalType& t);
-/// Row `row` of `c`.
-Value valueAt(const Column& c, size_t row);
+/// Row `row` of `c`. Inline: aggregations and row-at-a-time functions call it per row
+/// and argument.
+inline Value valueAt(const Column& c, size_t row) {
+  Value v;
+  v.null = c.null[row] != 0;
+  if (v.null) return v;
+  switch (c.storage) {
+    case Storage::kInt64: v.i = c.i64[row]; break;
+    case Storage::kDouble: v.d = c.f64[row]; break;
+    case Storage::kString: v.s = std::string(c.str[row]); break;
+  }
+  return v;
+}
 /// Appends `v` to `c` (its storage decides which field counts).
-void appendValue(Column& c, const Value& v);
+inline void appendValue(Column& c, const Value& v) {
+  switch (c.storage) {
+    case Storage::kInt64: c.i64.push_back(v.i); break;
+    case Storage::kDouble: c.f64.push_back(v.d); break;
+    case Storage::kString: c.str.push_back(v.s); break;
+  }
+  c.null.push_back(v.null ? 1 : 0);
+}
 
 /// Formats a value as Flink prints it (print connector, SQL client): `null`, `true`,
 /// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`, bytes
