@@ -98,6 +98,7 @@ struct TableRef {
   std::string alias;
   std::vector<std::string> column_aliases;
   std::shared_ptr<Query> query;  // kSubquery
+  bool lateral = false;          // kSubquery: LATERAL (SELECT ...), reading the columns before it
   // kFunction: TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...)); args after the table.
   std::unique_ptr<TableRef> input;
   std::vector<std::string> descriptor;

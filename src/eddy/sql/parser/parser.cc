@@ -1011,7 +1011,14 @@ class Parser {
   Result<std::unique_ptr<ast::TableRef>> tableRef() {
     auto ref = std::make_unique<ast::TableRef>();
     ref->pos = peek().pos;
-    if (acceptKeyword("LATERAL")) {
+    if (peek().isKeyword("LATERAL") && peek(1).isSymbol("(")) {
+      // LATERAL (SELECT ...): a subquery that may read the columns of the tables before it.
+      i_ += 2;
+      ref->kind = ast::TableRef::Kind::kSubquery;
+      ref->lateral = true;
+      EDDY_ASSIGN_OR_RETURN(ref->query, query());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else if (acceptKeyword("LATERAL")) {
       // LATERAL TABLE(f(args)): a table function called per row of the left side.
       EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
       EDDY_RETURN_IF_ERROR(expectSymbol("("));

@@ -966,6 +966,7 @@ class Planner {
   // condition, so that `FROM a, b WHERE a.k = b.k` is keyed like `a JOIN b ON ...`.
   Result<PlanPtr> join(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
     if (ref.right->kind == ast::TableRef::Kind::kLateral) return correlate(ref, scope, where);
+    if (ref.right->kind == ast::TableRef::Kind::kSubquery && ref.right->lateral) return lateralSubquery(ref, scope, where);
     Scope left_scope, right_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
     PlanPtr right;
@@ -1093,6 +1094,167 @@ class Planner {
     }
     node->mode = updates || node->join_type != JoinType::kInner ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
     return coalesceUsing(node, scope, coalesced, ref.pos);
+  }
+
+  // `FROM t, LATERAL (SELECT ... FROM u WHERE u.k = t.k AND ... [GROUP BY ...] [ORDER BY
+  // ... LIMIT n]) [AS x (a, ...)]` (also CROSS JOIN, JOIN ... ON cond, LEFT JOIN ... ON
+  // TRUE), decorrelated as Calcite does: the subquery runs once over all of u keeping its
+  // correlation columns u.k (grouped by them too when it groups, its LIMIT a Top-N per
+  // value of them), and is joined with t on t.k = u.k. Correlated by equalities only.
+  Result<PlanPtr> lateralSubquery(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
+    using J = ast::TableRef::JoinType;
+    const ast::TableRef& lateral = *ref.right;
+    if (ref.join != J::kInner && ref.join != J::kCross && ref.join != J::kLeft) {
+      return sqlError(ref.pos, "a LATERAL join is a comma, CROSS, INNER or LEFT join");
+    }
+    const bool left_join = ref.join == J::kLeft;
+    const bool on_true = !ref.on || (ref.on->kind == Expr::Kind::kLiteral && ref.on->literal == Expr::LiteralType::kBool &&
+                                     ref.on->text == "TRUE");
+    if (left_join && !on_true) return sqlError(ref.on->pos, "a LEFT JOIN LATERAL only supports ON TRUE, as in Flink");
+    Scope left_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    const ast::Query& q = *lateral.query;
+    if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.offset || !q.selects[0]->from) {
+      return sqlError(lateral.pos, "a LATERAL subquery must be a single SELECT ... FROM");
+    }
+    const ast::Select& s = *q.selects[0];
+    Planner sub(catalog_, batch_);
+    sub.ctes_ = ctes_;
+    Scope inner;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.from(*s.from, inner));
+    std::vector<const Expr*> conjuncts;
+    if (s.where) splitConjuncts(*s.where, conjuncts);
+    std::vector<ExprP> filters;
+    std::vector<Correlation> pairs;
+    std::vector<const Expr*> residual;
+    EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, left_scope, filters, pairs, &residual));
+    if (!residual.empty()) {
+      return sqlError(residual[0]->pos, "a LATERAL subquery can only correlate by equalities of a subquery column "
+                                        "and an outer one");
+    }
+    const bool grouped = !s.group_by.empty() || s.having;
+    bool aggregates = grouped;
+    for (const auto& item : s.items) aggregates = aggregates || containsAggregate(*item.expr);
+    if (!pairs.empty() && aggregates && !grouped) {
+      return sqlError(s.pos, "a correlated LATERAL subquery that aggregates without GROUP BY is not supported yet");
+    }
+    if (!pairs.empty() && grouped && s.has_grouping_sets) {
+      return sqlError(s.pos, "a correlated LATERAL subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
+    }
+    if (!pairs.empty() && q.limit && q.order_by.empty()) {
+      return sqlError(lateral.pos, "a correlated LATERAL subquery with LIMIT needs an ORDER BY");
+    }
+    if (!filters.empty()) right = filtered(right, andAll(std::move(filters)));
+    // The subquery's SELECT over its filtered rows, with the correlation columns after
+    // its own and, for ORDER BY ... LIMIT, the sort expressions it does not select.
+    ast::Select body;
+    body.pos = s.pos;
+    body.distinct = s.distinct;
+    for (const auto& item : s.items) body.items.push_back({cloneExpr(*item.expr), item.alias, item.pos});
+    for (const auto& g : s.group_by) body.group_by.push_back(cloneExpr(*g));
+    if (s.having) body.having = cloneExpr(*s.having);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      body.items.push_back({cloneExpr(*pairs[i].inner_ast), "$lat" + std::to_string(i), pairs[i].inner_ast->pos});
+      if (grouped) body.group_by.push_back(cloneExpr(*pairs[i].inner_ast));
+    }
+    Result<PlanPtr> planned = sub.selectOver(body, right, inner);
+    if (!planned.isOk()) {
+      // An item reading the outer row names that as the cause.
+      Scope both = inner;
+      const std::vector<Field> outer_fields = shadowedBy(inner, left_scope.fields);
+      both.fields.insert(both.fields.end(), outer_fields.begin(), outer_fields.end());
+      for (const auto& item : s.items) {
+        if (item.expr->kind != Expr::Kind::kStar && !sub.expr(*item.expr, inner).isOk() &&
+            sub.expr(*item.expr, both).isOk()) {
+          return sqlError(item.pos, "a LATERAL subquery's SELECT list cannot read the outer row's columns yet "
+                                    "(its WHERE correlates it)");
+        }
+      }
+      return planned.status();
+    }
+    PlanPtr selected = *planned;
+    const size_t width = selected->schema.size() - pairs.size();  // The subquery's own columns.
+    if (q.limit) {
+      if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
+      std::vector<const Expr*> hidden;  // ORDER BY expressions that are not result columns.
+      Scope sorted_scope = scopeOf(selected->schema, "");
+      for (const auto& item : q.order_by) {
+        if (!sub.orderKey(*item.expr, sorted_scope, selected->schema).isOk()) hidden.push_back(item.expr.get());
+      }
+      if (!hidden.empty()) {
+        for (size_t i = 0; i < hidden.size(); ++i) {
+          body.items.push_back({cloneExpr(*hidden[i]), "$ord" + std::to_string(i), hidden[i]->pos});
+          sub.hidden_columns_[hidden[i]] = static_cast<int>(selected->schema.size() + i);
+        }
+        EDDY_ASSIGN_OR_RETURN(selected, sub.selectOver(body, right, inner));
+      }
+      auto rank = rankNode(selected);
+      rank->rank.limit = *q.limit;
+      for (size_t i = 0; i < pairs.size(); ++i) rank->rank.partition.push_back(static_cast<int>(width + i));
+      for (const auto& item : q.order_by) {
+        EDDY_ASSIGN_OR_RETURN(ExprP e, sub.orderKey(*item.expr, sorted_scope, selected->schema));
+        auto* col = dynamic_cast<InputRef*>(e.get());
+        if (!col) return sqlError(item.expr->pos, "ORDER BY with LIMIT takes columns of the result");
+        rank->rank.order.push_back(col->index());
+        rank->rank.descending.push_back(item.desc);
+        rank->rank.nulls_first.push_back(item.nulls_first);
+      }
+      for (const Expr* h : hidden) sub.hidden_columns_.erase(h);
+      selected = firstColumns(rank, width + pairs.size());  // Without the row number and hidden sort columns.
+    }
+    // Joined on outer = inner correlation column; the join's keys and the correlation
+    // columns are dropped after it.
+    PlanPtr left_in = regularJoinInput(left);
+    auto right_in = regularJoinInput(selected);
+    const int left_width = static_cast<int>(left->schema.size());
+    std::vector<ExprP> needles, values;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      needles.push_back(std::move(pairs[i].outer));
+      const auto c = static_cast<int>(width + i);
+      values.push_back(std::make_unique<InputRef>(c, selected->schema[static_cast<size_t>(c)].type));
+    }
+    auto left_keyed = std::make_shared<PlanNode>(*left_in);
+    auto right_keyed = std::make_shared<PlanNode>(*right_in);
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left_keyed, *right_keyed, lateral.pos));
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kJoin;
+    node->inputs = {left_keyed, right_keyed};
+    node->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
+    node->schema = left_keyed->schema;
+    for (auto col : right_keyed->schema) {
+      if (left_join) col.type.nullable = true;
+      node->schema.push_back(col);
+    }
+    const int left_keyed_width = static_cast<int>(left_keyed->schema.size());
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      node->left_keys.push_back(left_width + static_cast<int>(i));
+      node->right_keys.push_back(static_cast<int>(right_in->schema.size() + i));
+    }
+    const bool updates = left->mode != ChangelogMode::kInsertOnly || selected->mode != ChangelogMode::kInsertOnly;
+    node->mode = updates || left_join ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
+    std::vector<bool> keep(node->schema.size(), false);
+    std::fill(keep.begin(), keep.begin() + left_width, true);
+    std::fill(keep.begin() + left_keyed_width, keep.begin() + left_keyed_width + static_cast<long>(width), true);
+    PlanPtr joined = keepColumns(node, keep);
+    if (!lateral.column_aliases.empty() && lateral.column_aliases.size() != width) {
+      return sqlError(lateral.pos, "alias list has " + std::to_string(lateral.column_aliases.size()) + " names for " +
+                                       std::to_string(width) + " columns");
+    }
+    scope.fields = left_scope.fields;
+    for (size_t c = 0; c < width; ++c) {
+      const std::string name = lateral.column_aliases.empty() ? selected->schema[c].name : lateral.column_aliases[c];
+      scope.fields.push_back({lateral.alias, name, joined->schema[static_cast<size_t>(left_width) + c].type});
+    }
+    // An inner join's ON and the WHERE's conditions on both filter the joined rows.
+    std::vector<const Expr*> conds(where.begin(), where.end());
+    if (!on_true) splitConjuncts(*ref.on, conds);
+    if (conds.empty()) return joined;
+    std::vector<ExprP> bound;
+    for (const Expr* c : conds) {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, joinCondition(*c, scope));
+      bound.push_back(std::move(e));
+    }
+    return filtered(joined, andAll(std::move(bound)));
   }
 
   // `FROM t, LATERAL TABLE(f(t.x)) [AS T(a, b)]` (also CROSS JOIN, JOIN ... ON TRUE, or
