@@ -31,14 +31,32 @@ class CliCollector : public sql::ChangelogCollector {
   void flush() override { std::fflush(stdout); }
 };
 
-// --mode tableau: Flink's SQL client table in streaming mode, a row per change with
-// its kind in an `op` column, drawn as the changes arrive.
-class TableauCollector final : public CliCollector {
+// A SELECT's result as the SQL client's result mode says (`--mode`, or `SET
+// 'sql-client.execution.result-mode'` read when the SELECT starts): `changelog`, a line
+// per change in Flink's print format; `tableau` (or `table`), Flink's table — in
+// streaming mode a row per change with its kind in an `op` column, drawn as the changes
+// arrive; in batch mode (`execution.runtime-mode`) the final rows, drawn at the end with
+// columns as wide as their values ("N rows in set").
+class ClientCollector final : public CliCollector {
  public:
+  explicit ClientCollector(std::string mode) : default_mode_(std::move(mode)) {}
+  /// The session whose options choose the mode; set once it exists.
+  void setSession(const sql::TableEnvironment* env) { env_ = env; }
+
   void begin(const std::vector<std::string>& names, const std::vector<sql::LogicalType>& types) override {
-    widths_.assign(1, 2);
+    std::string mode = option("sql-client.execution.result-mode", default_mode_);
+    in_select_ = mode == "tableau" || mode == "table";
+    if (!in_select_) return;
+    batch_ = option("execution.runtime-mode", "streaming") == "batch";
+    names_ = names;
+    widths_.clear();
+    if (!batch_) widths_.push_back(2);
     for (size_t c = 0; c < names.size(); ++c) widths_.push_back(std::max(names[c].size(), widthOf(types[c])));
-    in_select_ = true;
+    if (batch_) {
+      rows_.clear();
+      for (size_t c = 0; c < names.size(); ++c) widths_[c] = names[c].size();  // Widened by the values.
+      return;
+    }
     std::vector<std::string> header{"op"};
     header.insert(header.end(), names.begin(), names.end());
     rule();
@@ -48,22 +66,54 @@ class TableauCollector final : public CliCollector {
   void row(const sql::RecordBatch& b, size_t r, const std::vector<sql::LogicalType>& types,
            const std::string& prefix) override {
     if (!in_select_) {
-      // A print table's rows, not a SELECT's: Flink's print format.
+      // Changelog mode, or a print table's rows rather than a SELECT's: Flink's print format.
       line(prefix + sql::formatRow(b, r, types));
       return;
     }
-    std::vector<std::string> cells{sql::rowKindShort(b.kinds[r])};
+    std::vector<std::string> cells;
+    if (!batch_) cells.push_back(sql::rowKindShort(b.kinds[r]));
     for (size_t c = 0; c < b.columns.size(); ++c) cells.push_back(cell(sql::valueAt(b.columns[c], r), types[c]));
-    printRow(cells);
+    if (!batch_) {
+      printRow(cells);
+      return;
+    }
+    // As wide as the values, up to Flink's 30 characters (longer ones cut with "...").
+    for (size_t c = 0; c < cells.size(); ++c) widths_[c] = std::max(widths_[c], std::min<size_t>(cells[c].size(), 30));
+    rows_.push_back(std::move(cells));
   }
   void end(int64_t rows) override {
+    if (!in_select_) return;
     in_select_ = false;
+    if (batch_) {
+      if (rows_.empty()) {
+        std::printf("Empty set\n");
+      } else {
+        rule();
+        printRow(names_);
+        rule();
+        for (const auto& cells : rows_) printRow(cells);
+        rule();
+        std::printf("%zu row%s in set\n", rows_.size(), rows_.size() == 1 ? "" : "s");
+      }
+      rows_.clear();
+      std::fflush(stdout);
+      return;
+    }
     if (rows > 0) rule();
     std::printf("Received a total of %lld row%s\n", static_cast<long long>(rows), rows == 1 ? "" : "s");
     std::fflush(stdout);
   }
 
  private:
+  // A session option in lower case, or `def` when it is not set.
+  std::string option(const std::string& key, const std::string& def) const {
+    if (!env_) return def;
+    auto it = env_->config().find(key);
+    std::string v = it == env_->config().end() ? def : it->second;
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v;
+  }
+
   // A value as Flink's SQL client shows it: as printed, bytes as `x'0aff'`.
   static std::string cell(const sql::Value& v, const sql::LogicalType& t) {
     if (v.null || !t.isBinary()) return sql::formatValue(v, t);
@@ -106,8 +156,13 @@ class TableauCollector final : public CliCollector {
     }
     std::printf("%s\n", s.c_str());
   }
+  std::string default_mode_;
+  const sql::TableEnvironment* env_ = nullptr;
   std::vector<size_t> widths_;
   bool in_select_ = false;
+  bool batch_ = false;
+  std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> rows_;  // Batch mode's, drawn at the end.
 };
 
 int fail(const Status& st) {
@@ -210,13 +265,9 @@ int runSql(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  std::shared_ptr<sql::ChangelogCollector> out;
-  if (mode == "tableau") {
-    out = std::make_shared<TableauCollector>();
-  } else {
-    out = std::make_shared<CliCollector>();
-  }
+  auto out = std::make_shared<ClientCollector>(mode);
   sql::TableEnvironment env(out);
+  out->setSession(&env);
   std::string script;
   if (!file.empty()) {
     std::ifstream in(file);

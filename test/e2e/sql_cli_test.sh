@@ -31,6 +31,27 @@ grep -q '^\[INFO\] Execute statement succeeded.' err.txt || fail "no [INFO] line
 grep -q '^| op |' tab.txt || fail "no tableau header: $(head -3 tab.txt)"
 grep -q '^| +U |' tab.txt || fail "no +U row in the tableau"
 grep -q '^Received a total of 4 rows$' tab.txt || fail "no row count in the tableau"
+# SET 'sql-client.execution.result-mode' switches the mode from the next SELECT on; in
+# batch mode the tableau shows the final rows, as wide as their values.
+printf "SET 'sql-client.execution.result-mode' = 'tableau';\nSELECT 1 AS x;\nSET 'sql-client.execution.result-mode' = 'changelog';\nSELECT 2 AS y;\nSET 'execution.runtime-mode' = 'batch';\nSET 'sql-client.execution.result-mode' = 'tableau';\nSELECT * FROM (VALUES (3, 'abc'), (4, 'b')) AS t(z, s);\n" |
+  "$bin/eddy" sql >modes.out 2>/dev/null || fail "result modes exited $?"
+cat >modes.want <<'WANT'
++----+-------------+
+| op |           x |
++----+-------------+
+| +I |           1 |
++----+-------------+
+Received a total of 1 row
++I[2]
++---+-----+
+| z |   s |
++---+-----+
+| 3 | abc |
+| 4 |   b |
++---+-----+
+2 rows in set
+WANT
+diff -u modes.want modes.out >&2 || fail "result modes set by SET"
 
 # A misspelled column in the last statement: an error naming it, and nothing ran.
 cat >bad.sql <<SQL
