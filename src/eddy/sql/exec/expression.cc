@@ -629,6 +629,20 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     out.s = std::move(s);
     return true;
   }
+  // Flink refuses these casts, pointing at the functions that do the conversion.
+  if (from.isTimestamp() && (to.isNumeric() || to.id == TypeId::kBoolean)) {
+    return fail(from.id == TypeId::kTimestamp
+                    ? "The cast from TIMESTAMP type to NUMERIC type is not allowed. It's recommended to use "
+                      "UNIX_TIMESTAMP(CAST(timestamp_col AS STRING)) instead."
+                    : "The cast from TIMESTAMP_LTZ type to NUMERIC type is not allowed.");
+  }
+  if (to.id == TypeId::kTimestamp && (from.isNumeric() || from.id == TypeId::kBoolean)) {
+    return fail("The cast from NUMERIC type to TIMESTAMP type is not allowed. It's recommended to use "
+                "TO_TIMESTAMP(FROM_UNIXTIME(numeric_col)) instead.");
+  }
+  if ((from.id == TypeId::kDate || from.id == TypeId::kTime) && (to.isNumeric() || to.id == TypeId::kBoolean)) {
+    return fail("cannot cast " + from.toString() + " to " + to.toString());
+  }
   if (to.isBinary() || from.isBinary()) {
     // Text converts to its UTF-8 bytes; nothing else converts to or from bytes.
     if (!to.isBinary() || (!from.isBinary() && !from.isString())) {

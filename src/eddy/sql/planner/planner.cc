@@ -3675,6 +3675,7 @@ class Planner {
         std::string why;
         if (arg->type().id != TypeId::kNull && !arg->type().isString() && !t.isString() &&
             !castValue(Value::ofInt(0), arg->type(), t, probe, &why) && !(arg->type().isNumeric() && t.isNumeric())) {
+          if (why.rfind("The cast from", 0) == 0) return sqlError(e.pos, why);  // Flink's own words.
           return sqlError(e.pos, "cannot cast " + arg->type().toString() + " to " + t.toString());
         }
         return ExprP(std::make_unique<CastCall>(t, std::move(arg), try_cast));
