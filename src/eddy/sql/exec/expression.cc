@@ -588,6 +588,19 @@ namespace {
 
 
 
+// Java's narrowing of a double (Flink's generated `(long) d`, `(int) d`, `(short) d`):
+// NaN is 0, and out of range saturates at the long's or int's bounds; SMALLINT and
+// TINYINT then keep the int's low bits, as `(short) d` goes through an int.
+int64_t javaDoubleToInteger(double d, const LogicalType& to) {
+  if (std::isnan(d)) return 0;
+  const bool wide = to.id == TypeId::kBigInt;
+  const double lo = wide ? -9223372036854775808.0 : -2147483648.0;
+  const double hi = wide ? 9223372036854775807.0 : 2147483647.0;
+  if (d <= lo) return wide ? INT64_MIN : wrapToWidth(INT32_MIN, to);
+  if (d >= hi) return wide ? INT64_MAX : wrapToWidth(INT32_MAX, to);
+  return wrapToWidth(static_cast<int64_t>(d), to);
+}
+
 bool parseBool(std::string s, int64_t& out) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -723,7 +736,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     case TypeId::kInt:
     case TypeId::kBigInt:
       if (from.storage() == Storage::kDouble) {
-        out.i = wrapToWidth(static_cast<int64_t>(in.d), to);
+        out.i = javaDoubleToInteger(in.d, to);
       } else if (from.id == TypeId::kDecimal) {
         out.i = wrapToWidth(static_cast<int64_t>(unscaledOf(in, from) / powerOfTen128(from.scale)), to);
       } else {
