@@ -6,7 +6,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev librocksdb-dev
   libcpp-httplib-dev nlohmann-json3-dev libedit-dev libssl-dev
-  libgoogle-perftools-dev
+  libgoogle-perftools-dev tzdata
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
