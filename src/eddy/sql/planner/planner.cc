@@ -2643,7 +2643,12 @@ class Planner {
     for (const auto& item : s.items) {
       if (item.expr->kind != Expr::Kind::kOver) continue;
       const Expr& fn = *item.expr->args[0];
-      if (fn.kind == Expr::Kind::kCall && isRankFunction(fn.name)) return rankPlan(s, item, input, scope);
+      if (fn.kind != Expr::Kind::kCall || !isRankFunction(fn.name)) continue;
+      bool aggregate = !s.group_by.empty() || s.having;
+      for (const auto& other : s.items) aggregate = aggregate || (&other != &item && containsAggregate(*other.expr));
+      for (const auto& o : item.expr->over->order_by) aggregate = aggregate || containsAggregate(*o);
+      if (aggregate) return rankOverAggregate(s, item, input, scope);
+      return rankPlan(s, item, input, scope);
     }
     std::vector<const Expr*> overs;
     for (const auto& item : s.items) collectOvers(*item.expr, overs);
@@ -2652,6 +2657,70 @@ class Planner {
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
     if (!aggregate) return project(s, input, scope, nullptr);
     return aggregatePlan(s, input, scope);
+  }
+
+  // SELECT ..., ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) AS rn FROM input GROUP BY
+  // ...: the rank numbers the aggregated rows (window functions come after GROUP BY), so
+  // the SELECT is planned as Calcite does, the aggregation first — its items, p and o as
+  // columns — then the rank over its rows: `SELECT items, ROW_NUMBER() OVER (PARTITION BY
+  // $p ORDER BY $o) FROM (SELECT items AS $i.., p AS $p.., o AS $o.. ... GROUP BY ...)`.
+  Result<PlanPtr> rankOverAggregate(const ast::Select& s, const ast::SelectItem& rank_item, const PlanPtr& input,
+                                    const Scope& scope) {
+    const Expr::Window& w = *rank_item.expr->over;
+    ast::Select grouped;
+    grouped.pos = s.pos;
+    for (const auto& g : s.group_by) grouped.group_by.push_back(cloneExpr(*g));
+    grouped.grouping_sets = s.grouping_sets;
+    grouped.has_grouping_sets = s.has_grouping_sets;
+    if (s.having) grouped.having = cloneExpr(*s.having);
+    auto column = [](const std::string& name, Pos pos) {
+      auto c = std::make_unique<Expr>();
+      c->kind = Expr::Kind::kColumn;
+      c->pos = pos;
+      c->names = {name};
+      return c;
+    };
+    ast::Select ranked;
+    ranked.pos = s.pos;
+    auto window = std::make_shared<Expr::Window>();
+    // A PARTITION BY / ORDER BY expression the SELECT returns is read from that column (a
+    // window's start and end must stay the window aggregation's own for a window Top-N).
+    std::map<std::string, std::string> returned;
+    for (size_t i = 0; i < s.items.size(); ++i) {
+      if (&s.items[i] != &rank_item) returned.emplace(canon(*s.items[i].expr), "$i" + std::to_string(i));
+    }
+    auto columnFor = [&](const Expr& e, const std::string& name) {
+      auto it = returned.find(canon(e));
+      if (it != returned.end()) return column(it->second, e.pos);
+      grouped.items.push_back({cloneExpr(e), name, e.pos});
+      return column(name, e.pos);
+    };
+    for (size_t i = 0; i < s.items.size(); ++i) {
+      const ast::SelectItem& item = s.items[i];
+      if (&item == &rank_item) {
+        auto over = std::make_unique<Expr>();
+        over->kind = Expr::Kind::kOver;
+        over->pos = item.expr->pos;
+        over->args.push_back(cloneExpr(*item.expr->args[0]));
+        over->over = window;
+        ranked.items.push_back({std::move(over), outputName(item, i), item.pos});
+        continue;
+      }
+      if (item.expr->kind == Expr::Kind::kStar) return sqlError(item.pos, "SELECT * is not allowed with GROUP BY");
+      const std::string name = "$i" + std::to_string(i);
+      grouped.items.push_back({cloneExpr(*item.expr), name, item.pos});
+      ranked.items.push_back({column(name, item.pos), outputName(item, i), item.pos});
+    }
+    for (size_t i = 0; i < w.partition_by.size(); ++i) {
+      window->partition_by.push_back(columnFor(*w.partition_by[i], "$p" + std::to_string(i)));
+    }
+    for (size_t i = 0; i < w.order_by.size(); ++i) {
+      window->order_by.push_back(columnFor(*w.order_by[i], "$o" + std::to_string(i)));
+      window->order_desc.push_back(w.order_desc[i]);
+    }
+    EDDY_ASSIGN_OR_RETURN(PlanPtr aggregated, aggregatePlan(grouped, input, scope));
+    return rankPlan(ranked, ranked.items[static_cast<size_t>(&rank_item - s.items.data())], aggregated,
+                    scopeOf(aggregated->schema, ""));
   }
 
   static bool isRankFunction(const std::string& name) {
