@@ -1252,7 +1252,9 @@ class Parser {
         neg = true;
       }
       if (acceptKeyword("BETWEEN")) {
-        acceptKeyword("ASYMMETRIC");
+        // SYMMETRIC: either bound may be the lower one.
+        const bool symmetric = acceptKeyword("SYMMETRIC");
+        if (!symmetric) acceptKeyword("ASYMMETRIC");
         EDDY_ASSIGN_OR_RETURN(ExprPtr lo, additive());
         EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
         EDDY_ASSIGN_OR_RETURN(ExprPtr hi, additive());
@@ -1260,7 +1262,7 @@ class Parser {
         args.push_back(std::move(left));
         args.push_back(std::move(lo));
         args.push_back(std::move(hi));
-        left = call("BETWEEN", pos, std::move(args));
+        left = call(symmetric ? "BETWEEN SYMMETRIC" : "BETWEEN", pos, std::move(args));
         if (neg) left = call1("NOT", pos, std::move(left));
         continue;
       }

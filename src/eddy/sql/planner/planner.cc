@@ -3978,7 +3978,7 @@ class Planner {
   }
 
   // Calls bound here rather than by a registered function.
-  inline static const std::set<std::string> kInlineCalls = {"AND", "OR", "NOT", "BETWEEN", "IN", "ROW", "ARRAY", "MAP"};
+  inline static const std::set<std::string> kInlineCalls = {"AND", "OR", "NOT", "BETWEEN", "BETWEEN SYMMETRIC", "IN", "ROW", "ARRAY", "MAP"};
 
   template <typename Rec>
   Result<ExprP> call(const Expr& e, const Scope& scope, Rec rec) {
@@ -4078,19 +4078,29 @@ class Planner {
         return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kNot, std::move(one)));
       }
     }
-    if (n == "BETWEEN") {
-      ExprP v2 = args[0]->clone();
-      std::vector<ExprP> lo, hi;
-      lo.push_back(std::move(args[0]));
-      lo.push_back(std::move(args[1]));
-      hi.push_back(std::move(v2));
-      hi.push_back(std::move(args[2]));
-      EDDY_ASSIGN_OR_RETURN(ExprP a, bindCall(">=", std::move(lo), e.pos));
-      EDDY_ASSIGN_OR_RETURN(ExprP b, bindCall("<=", std::move(hi), e.pos));
-      std::vector<ExprP> both;
-      both.push_back(std::move(a));
-      both.push_back(std::move(b));
-      return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+    if (n == "BETWEEN" || n == "BETWEEN SYMMETRIC") {
+      // x >= lo AND x <= hi; SYMMETRIC: that, or the same with the bounds swapped.
+      auto between = [&](ExprP x, ExprP lo, ExprP hi) -> Result<ExprP> {
+        ExprP x2 = x->clone();
+        std::vector<ExprP> above, below;
+        above.push_back(std::move(x));
+        above.push_back(std::move(lo));
+        below.push_back(std::move(x2));
+        below.push_back(std::move(hi));
+        EDDY_ASSIGN_OR_RETURN(ExprP a, bindCall(">=", std::move(above), e.pos));
+        EDDY_ASSIGN_OR_RETURN(ExprP b, bindCall("<=", std::move(below), e.pos));
+        std::vector<ExprP> both;
+        both.push_back(std::move(a));
+        both.push_back(std::move(b));
+        return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+      };
+      if (n == "BETWEEN") return between(std::move(args[0]), std::move(args[1]), std::move(args[2]));
+      EDDY_ASSIGN_OR_RETURN(ExprP swapped, between(args[0]->clone(), args[2]->clone(), args[1]->clone()));
+      EDDY_ASSIGN_OR_RETURN(ExprP ordered, between(std::move(args[0]), std::move(args[1]), std::move(args[2])));
+      std::vector<ExprP> either;
+      either.push_back(std::move(ordered));
+      either.push_back(std::move(swapped));
+      return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either)));
     }
     if (n == "IN") {
       // x IN (a, b) = x = a OR x = b, with SQL's NULL rules.
