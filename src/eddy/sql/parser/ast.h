@@ -194,6 +194,7 @@ struct Statement {
     kQuery,
     kStatementSet,
     kAlterTable,  // ALTER TABLE name RENAME TO `key` | SET (options) | RESET (option keys in `options`)
+    kAlterView,   // ALTER VIEW name RENAME TO `key` (`value` "RENAME") | AS query (`value` "AS")
   };
   Kind kind = Kind::kQuery;
   Pos pos;

@@ -146,7 +146,10 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       return st;
     }
-    if (acceptKeyword("ALTER")) return alterTable(std::move(st));
+    if (acceptKeyword("ALTER")) {
+      if (acceptKeyword("VIEW")) return alterView(std::move(st));
+      return alterTable(std::move(st));
+    }
     if (acceptKeyword("SHOW")) {
       if (acceptKeyword("TABLES")) {
         st->kind = ast::Statement::Kind::kShowTables;
@@ -516,6 +519,33 @@ class Parser {
     return expectKeyword("ENFORCED");
   }
 
+  // ALTER VIEW v RENAME TO w | ALTER VIEW v AS query.
+  Result<std::unique_ptr<ast::Statement>> alterView(std::unique_ptr<ast::Statement> st) {
+    st->kind = ast::Statement::Kind::kAlterView;
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a view name"));
+    if (acceptKeyword("RENAME")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+      st->value = "RENAME";
+      EDDY_ASSIGN_OR_RETURN(st->key, qualifiedName("the new view name"));
+      return st;
+    }
+    if (!peek().isKeyword("AS")) return unexpected("RENAME TO or AS after ALTER VIEW " + st->name);
+    ++i_;
+    st->value = "AS";
+    return viewQuery(std::move(st));
+  }
+
+  // A view's `AS query` (after AS): the query and its text as written.
+  Result<std::unique_ptr<ast::Statement>> viewQuery(std::unique_ptr<ast::Statement> st) {
+    const size_t start = peek().offset;
+    EDDY_ASSIGN_OR_RETURN(st->query, query());
+    st->query_text = std::string(text_.substr(start, peek().offset - start));
+    while (!st->query_text.empty() && std::isspace(static_cast<unsigned char>(st->query_text.back()))) {
+      st->query_text.pop_back();
+    }
+    return st;
+  }
+
   Result<std::unique_ptr<ast::Statement>> createView(std::unique_ptr<ast::Statement> st) {
     st->kind = ast::Statement::Kind::kCreateView;
     if (acceptKeyword("IF")) {
@@ -532,13 +562,7 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     }
     EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
-    const size_t start = peek().offset;
-    EDDY_ASSIGN_OR_RETURN(st->query, query());
-    st->query_text = std::string(text_.substr(start, peek().offset - start));
-    while (!st->query_text.empty() && std::isspace(static_cast<unsigned char>(st->query_text.back()))) {
-      st->query_text.pop_back();
-    }
-    return st;
+    return viewQuery(std::move(st));
   }
 
   Result<ast::DataType> dataType() {

@@ -1221,6 +1221,30 @@ Status TableEnvironment::run(const ast::Statement& st) {
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
+    case K::kAlterView: {
+      auto v = catalog_.views.find(st.name);
+      if (v == catalog_.views.end()) {
+        return sqlError(st.pos, "View '" + st.name + "' does not exist" + didYouMean(st.name, catalog_.names()));
+      }
+      if (st.value == "RENAME") {
+        if (catalog_.tables.count(st.key) || catalog_.views.count(st.key)) {
+          return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
+        }
+        Catalog::View renamed = std::move(v->second);
+        catalog_.views.erase(v);
+        catalog_.views[st.key] = std::move(renamed);
+      } else {  // AS query: the view's new definition, checked as CREATE VIEW checks one.
+        EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
+        Catalog::View changed;
+        changed.query = st.query;
+        changed.text = st.query_text;
+        changed.temporary = v->second.temporary;
+        changed.schema = plan->schema;
+        v->second = std::move(changed);
+      }
+      info("[INFO] Execute statement succeeded.");
+      return Status::ok();
+    }
     case K::kAlterTable: {
       auto t = catalog_.tables.find(st.name);
       if (t == catalog_.tables.end()) {
@@ -1310,7 +1334,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
         pk = t->second->primary_key;
         wm = t->second->watermark_text;
       } else if (catalog_.views.count(st.name)) {
-        schema = catalog_.views.at(st.name).schema;
+        const Catalog::View& view = catalog_.views.at(st.name);
+        schema = view.schema;
+        for (size_t c = 0; c < view.columns.size() && c < schema.size(); ++c) schema[c].name = view.columns[c];
       } else {
         return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
       }
