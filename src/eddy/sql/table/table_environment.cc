@@ -296,9 +296,9 @@ class Translator {
   // operator whose output feeds them all.
   Result<Stream> translate(const PlanPtr& p) {
     auto done = translated_.find(p.get());
-    if (done != translated_.end()) return done->second;
+    if (done != translated_.end()) return done->second.second;
     EDDY_ASSIGN_OR_RETURN(Stream s, translateNode(p));
-    translated_.emplace(p.get(), s);
+    translated_.emplace(p.get(), std::make_pair(p, s));
     return s;
   }
 
@@ -649,7 +649,10 @@ class Translator {
 
   api::StreamExecutionEnvironment& env_;
   const std::map<std::string, std::string>& config_;
-  std::map<const PlanNode*, Stream> translated_;
+  // By node; each entry keeps its node alive, so that a later statement's node cannot
+  // take a freed one's address and be mistaken for it (a statement set plans and
+  // translates its INSERTs one after the other).
+  std::map<const PlanNode*, std::pair<PlanPtr, Stream>> translated_;
   ExecOptions options_;
   const std::set<std::string>* written_;
   const std::map<std::string, Stream>* streams_;
