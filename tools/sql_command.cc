@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "eddy/sql/table/table_environment.h"
 
@@ -171,22 +172,59 @@ int fail(const Status& st) {
   return 1;
 }
 
+// The words of `text` in upper case, outside string literals and comments (a statement
+// set's opening and its END are found by them).
+std::vector<std::string> upperWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      w += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (!w.empty()) {
+      words.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
+
+// Whether `statement` (up to a ';') opens a statement set that has not reached its END:
+// `BEGIN STATEMENT SET; INSERT ...; END;` and `EXECUTE STATEMENT SET BEGIN ...; END;` run
+// as one statement, as Flink's client takes them.
+bool insideStatementSet(const std::string& statement) {
+  const std::vector<std::string> w = upperWords(statement);
+  const bool opens = (w.size() >= 3 && w[0] == "BEGIN" && w[1] == "STATEMENT" && w[2] == "SET") ||
+                     (w.size() >= 3 && w[0] == "EXECUTE" && w[1] == "STATEMENT" && w[2] == "SET");
+  return opens && w.back() != "END";
+}
+
 // Where the complete statements of `text` end: just past its last ';' outside string
-// literals, quoted identifiers and comments (0: none complete yet).
+// literals, quoted identifiers, comments and unfinished statement sets (0: none
+// complete yet).
 size_t completeEnd(const std::string& text) {
   size_t end = 0;
   char quote = 0;
+  std::string statement;  // Since the last complete one, without literals and comments.
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote) {
       if (c == quote) quote = 0;  // A doubled quote reopens at once: still inside.
     } else if (c == '\'' || c == '`' || c == '"') {
       quote = c;
+      statement += ' ';
     } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
       i = text.find('\n', i);
       if (i == std::string::npos) break;
     } else if (c == ';') {
+      if (insideStatementSet(statement)) {
+        statement += ' ';
+        continue;
+      }
       end = i + 1;
+      statement.clear();
+    } else {
+      statement += c;
     }
   }
   return end;
