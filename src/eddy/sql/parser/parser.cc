@@ -128,7 +128,20 @@ class Parser {
       if (acceptKeyword("TEMPORARY")) st->temporary = true;
       if (acceptKeyword("TABLE")) return createTable(std::move(st));
       if (acceptKeyword("VIEW")) return createView(std::move(st));
+      if (peek().isKeyword("FUNCTION") || peek().isKeyword("SYSTEM")) {
+        return sqlError(peek().pos, "CREATE FUNCTION names a Java class, and Eddy runs no JVM: user-defined functions "
+                                    "are C++, registered through the Table API (TableEnvironment::"
+                                    "createTemporarySystemFunction)");
+      }
+      if (peek().isKeyword("CATALOG") || peek().isKeyword("DATABASE")) {
+        return sqlError(peek().pos, "Eddy has one catalog and one database (default_catalog.default_database); "
+                                    "CREATE CATALOG / DATABASE is not supported");
+      }
       return unexpected("TABLE or VIEW");
+    }
+    if (peek().isKeyword("ADD") && peek(1).isKeyword("JAR")) {
+      return sqlError(peek().pos, "ADD JAR loads Java code, and Eddy runs no JVM: user-defined functions are C++, "
+                                  "registered through the Table API");
     }
     if (acceptKeyword("DROP")) {
       acceptKeyword("TEMPORARY");

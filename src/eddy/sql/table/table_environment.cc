@@ -1177,7 +1177,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (connector.empty()) return sqlError(st.pos, "table '" + st.name + "' needs a 'connector' option");
       if (std::find(kConnectors.begin(), kConnectors.end(), connector) == kConnectors.end()) {
         return sqlError(st.pos, "unknown connector '" + connector + "'" + didYouMean(connector, kConnectors) +
-                                    " (supported: filesystem, datagen, print, blackhole, values)");
+                                    " (supported: filesystem, datagen, print, blackhole, values, nexmark)");
       }
       catalog_.tables[st.name] = def;
       if (st.query) {
