@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/sql/exec/utf8.h"
 #include "eddy/sql/table/table_environment.h"
 
 namespace eddy::tools {
@@ -52,10 +53,10 @@ class ClientCollector final : public CliCollector {
     names_ = names;
     widths_.clear();
     if (!batch_) widths_.push_back(2);
-    for (size_t c = 0; c < names.size(); ++c) widths_.push_back(std::max(names[c].size(), widthOf(types[c])));
+    for (size_t c = 0; c < names.size(); ++c) widths_.push_back(std::max(sql::utf8Length(names[c]), widthOf(types[c])));
     if (batch_) {
       rows_.clear();
-      for (size_t c = 0; c < names.size(); ++c) widths_[c] = names[c].size();  // Widened by the values.
+      for (size_t c = 0; c < names.size(); ++c) widths_[c] = sql::utf8Length(names[c]);  // Widened by the values.
       return;
     }
     std::vector<std::string> header{"op"};
@@ -79,7 +80,9 @@ class ClientCollector final : public CliCollector {
       return;
     }
     // As wide as the values, up to Flink's 30 characters (longer ones cut with "...").
-    for (size_t c = 0; c < cells.size(); ++c) widths_[c] = std::max(widths_[c], std::min<size_t>(cells[c].size(), 30));
+    for (size_t c = 0; c < cells.size(); ++c) {
+      widths_[c] = std::max(widths_[c], std::min<size_t>(sql::utf8Length(cells[c]), 30));
+    }
     rows_.push_back(std::move(cells));
   }
   void end(int64_t rows) override {
@@ -147,13 +150,18 @@ class ClientCollector final : public CliCollector {
     std::printf("%s\n", s.c_str());
   }
   // Cells right-aligned, longer ones cut with "..." as Flink does.
+  // Widths count characters, not bytes (a UTF-8 value lines up).
   void printRow(const std::vector<std::string>& cells) {
     std::string s = "|";
     for (size_t c = 0; c < cells.size(); ++c) {
       std::string v = cells[c];
       size_t w = widths_[c];
-      if (v.size() > w) v = v.substr(0, w - 3) + "...";
-      s += " " + std::string(w - v.size(), ' ') + v + " |";
+      size_t length = sql::utf8Length(v);
+      if (length > w) {
+        v = std::string(sql::utf8Substr(v, 0, w - 3)) + "...";
+        length = w;
+      }
+      s += " " + std::string(w - length, ' ') + v + " |";
     }
     std::printf("%s\n", s.c_str());
   }
