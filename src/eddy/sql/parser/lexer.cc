@@ -81,7 +81,7 @@ class Lexer {
         EDDY_RETURN_IF_ERROR(lexQuoted('`', "quoted identifier", t));
         t.kind = TokenKind::kQuotedIdentifier;
       } else {
-        static const char* kTwo[] = {"<>", "!=", "<=", ">=", "||"};
+        static const char* kTwo[] = {"<>", "!=", "<=", ">=", "||", "=>"};
         t.kind = TokenKind::kSymbol;
         bool two = false;
         if (s_.substr(i_, 3) == "/*+" || (in_hint_ && s_.substr(i_, 2) == "*/")) {  // A hint: /*+ NAME(...) */

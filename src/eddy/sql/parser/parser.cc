@@ -1045,6 +1045,86 @@ class Parser {
     return left;
   }
 
+  // A window TVF's arguments, positional — `TABLE t [PARTITION BY k], DESCRIPTOR(ts),
+  // INTERVAL ...` — or named as Flink's docs write them — `DATA => TABLE t, TIMECOL =>
+  // DESCRIPTOR(ts), SIZE => INTERVAL ...` (also SLIDE, STEP, GAP, OFFSET), in any order,
+  // put back in the positional order: the input, the descriptor, then (SLIDE | STEP),
+  // (SIZE | GAP), OFFSET.
+  Status windowArguments(ast::TableRef& ref) {
+    std::vector<std::pair<std::string, ExprPtr>> named;
+    bool first = true;
+    bool has_input = false;
+    bool any_named = false;
+    do {
+      std::string name;
+      if (peek().kind == TokenKind::kIdentifier && peek(1).isSymbol("=>")) {
+        any_named = true;
+        name = upper(next().text);
+        ++i_;
+        static const std::set<std::string> kNames = {"DATA", "TIMECOL", "SIZE", "SLIDE", "STEP", "GAP", "OFFSET"};
+        if (!kNames.count(name)) {
+          return sqlError(t_[i_ - 2].pos, "unknown argument '" + name + "' of " + ref.name +
+                                              " (DATA, TIMECOL, SIZE, SLIDE, STEP, GAP, OFFSET)");
+        }
+      } else if (any_named) {
+        return unexpected("a named argument (NAME => value) after named ones");
+      }
+      if ((name.empty() && first) || name == "DATA") {
+        EDDY_RETURN_IF_ERROR(windowInput(ref));
+        has_input = true;
+      } else if (peek().isKeyword("DESCRIPTOR")) {
+        ++i_;
+        EDDY_RETURN_IF_ERROR(expectSymbol("("));
+        do {
+          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
+          ref.descriptor.push_back(c);
+        } while (acceptSymbol(","));
+        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      } else {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
+        if (name.empty()) {
+          ref.args.push_back(std::move(a));
+        } else {
+          named.emplace_back(name, std::move(a));
+        }
+      }
+      first = false;
+    } while (acceptSymbol(","));
+    if (!has_input) return sqlError(ref.pos, ref.name + " needs its input: DATA => TABLE t");
+    for (const char* n : {"SLIDE", "STEP", "SIZE", "GAP", "OFFSET"}) {
+      for (auto& [k, v] : named) {
+        if (k == n && v) ref.args.push_back(std::move(v));
+      }
+    }
+    return Status::ok();
+  }
+
+  // TABLE t or TABLE (SELECT ...), then PARTITION BY k or (k1, k2): a window TVF's input.
+  Status windowInput(ast::TableRef& ref) {
+    EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
+    ref.input = std::make_unique<ast::TableRef>();
+    ref.input->pos = peek().pos;
+    if (acceptSymbol("(")) {
+      // TABLE (SELECT ...): a query as the function's input.
+      ref.input->kind = ast::TableRef::Kind::kSubquery;
+      EDDY_ASSIGN_OR_RETURN(ref.input->query, query());
+      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    } else {
+      EDDY_ASSIGN_OR_RETURN(ref.input->name, qualifiedName("a table name"));
+    }
+    if (acceptKeyword("PARTITION")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      // Several keys need parentheses: `PARTITION BY (a, b), DESCRIPTOR(ts)`.
+      bool paren = acceptSymbol("(");
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
+        ref.partition_keys.push_back(std::move(k));
+      } while (paren && acceptSymbol(","));
+      if (paren) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    }
+    return Status::ok();
+  }
+
   Result<std::unique_ptr<ast::TableRef>> tableRef() {
     auto ref = std::make_unique<ast::TableRef>();
     ref->pos = peek().pos;
@@ -1086,42 +1166,7 @@ class Parser {
       if (peek().kind != TokenKind::kIdentifier) return unexpected("a table function (TUMBLE, HOP, CUMULATE, SESSION)");
       ref->name = upper(next().text);
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
-      EDDY_RETURN_IF_ERROR(expectKeyword("TABLE"));
-      ref->input = std::make_unique<ast::TableRef>();
-      ref->input->pos = peek().pos;
-      if (acceptSymbol("(")) {
-        // TABLE (SELECT ...): a query as the function's input.
-        ref->input->kind = ast::TableRef::Kind::kSubquery;
-        EDDY_ASSIGN_OR_RETURN(ref->input->query, query());
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
-      } else {
-        EDDY_ASSIGN_OR_RETURN(ref->input->name, qualifiedName("a table name"));
-      }
-      if (acceptKeyword("PARTITION")) {
-        EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-        // Several keys need parentheses: `PARTITION BY (a, b), DESCRIPTOR(ts)`.
-        bool paren = acceptSymbol("(");
-        do {
-          EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
-          ref->partition_keys.push_back(std::move(k));
-        } while (paren && acceptSymbol(","));
-        if (paren) EDDY_RETURN_IF_ERROR(expectSymbol(")"));
-      }
-      while (acceptSymbol(",")) {
-        // Named arguments (DATA => TABLE t, TIMECOL => DESCRIPTOR(ts)) are not supported.
-        if (peek().isKeyword("DESCRIPTOR")) {
-          ++i_;
-          EDDY_RETURN_IF_ERROR(expectSymbol("("));
-          do {
-            EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-            ref->descriptor.push_back(c);
-          } while (acceptSymbol(","));
-          EDDY_RETURN_IF_ERROR(expectSymbol(")"));
-        } else {
-          EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
-          ref->args.push_back(std::move(a));
-        }
-      }
+      EDDY_RETURN_IF_ERROR(windowArguments(*ref));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
       EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     } else {
