@@ -2741,7 +2741,12 @@ class Planner {
     const std::string f = fn.name + "()";
     for (const auto& other : s.items) {
       if (&other != &item && other.expr->kind == Expr::Kind::kOver) {
-        return sqlError(other.pos, "only one " + f + " per SELECT is supported");
+        const Expr& g = *other.expr->args[0];
+        if (g.kind == Expr::Kind::kCall && isRankFunction(g.name)) {
+          return sqlError(other.pos, "only one ROW_NUMBER(), RANK() or DENSE_RANK() per SELECT is supported");
+        }
+        return sqlError(other.pos, f + " and an OVER aggregate cannot share a SELECT: rank in a subquery and "
+                                       "aggregate over its rows, or the other way round");
       }
     }
     if (!s.group_by.empty() || s.having) return sqlError(s.pos, f + " with GROUP BY is not supported yet");
