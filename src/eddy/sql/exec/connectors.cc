@@ -727,6 +727,12 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
   if (format == "json") {
     f.json = true;
     f.ignore_parse_errors = option(o, "json.ignore-parse-errors") == "true";
+    // Either standard reads: times are read with a ' ' or a 'T' between date and time.
+    const std::string standard = option(o, "json.timestamp-format.standard", "SQL");
+    if (standard != "SQL" && standard != "ISO-8601") {
+      return Status::invalidArgument("table '" + table + "': Unsupported value '" + standard +
+                                     "' for json.timestamp-format.standard. Supported values are [SQL, ISO-8601].");
+    }
   } else if (format == "csv") {
     std::string d = option(o, "csv.field-delimiter", ",");
     if (d == "\\t") d = "\t";

@@ -41,7 +41,8 @@ struct JsonObject {
     }
     return *members.back().object;
   }
-  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, std::string& out) const {
+  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, bool iso8601,
+             std::string& out) const {
     if (marker >= 0 && b.columns[static_cast<size_t>(marker)].i64[r] != 0) {
       out += "null";
       return;
@@ -51,10 +52,10 @@ struct JsonObject {
       if (m > 0) out += ',';
       out += members[m].key;
       if (members[m].object) {
-        members[m].object->write(b, r, types, out);
+        members[m].object->write(b, r, types, iso8601, out);
       } else {
         const size_t c = static_cast<size_t>(members[m].column);
-        appendJson(out, valueAt(b.columns[c], r), types[c]);
+        appendJson(out, valueAt(b.columns[c], r), types[c], iso8601);
       }
     }
     out += '}';
@@ -122,11 +123,17 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
         at->members.push_back({nlohmann::json(name.substr(start)).dump() + ":", static_cast<int>(c), nullptr});
       }
     }
-    return BatchEncoder([types, root](const RecordBatch& b) {
+    const std::string standard = option(o, "json.timestamp-format.standard", "SQL");
+    if (standard != "SQL" && standard != "ISO-8601") {
+      return Status::invalidArgument("table '" + table + "': Unsupported value '" + standard +
+                                     "' for json.timestamp-format.standard. Supported values are [SQL, ISO-8601].");
+    }
+    const bool iso8601 = standard == "ISO-8601";
+    return BatchEncoder([types, root, iso8601](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
-        root->write(b, r, types, out);
+        root->write(b, r, types, iso8601, out);
       }
       return out;
     });

@@ -282,7 +282,7 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
   return encodeArray(elements, e);
 }
 
-void appendJson(std::string& out, const Value& v, const LogicalType& type) {
+void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601) {
   if (v.null) {
     out += "null";
   } else if (type.id == TypeId::kBoolean) {
@@ -296,7 +296,7 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type) {
     const std::vector<Value> elements = decodeArray(v.s, *type.element);
     for (size_t i = 0; i < elements.size(); ++i) {
       if (i > 0) out += ',';
-      appendJson(out, elements[i], *type.element);
+      appendJson(out, elements[i], *type.element, iso8601);
     }
     out += ']';
   } else if (type.id == TypeId::kMap) {
@@ -306,7 +306,7 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type) {
       if (i > 0) out += ',';
       out += nlohmann::ordered_json(formatValue(m.keys[i], *type.key)).dump();
       out += ':';
-      appendJson(out, m.values[i], *type.element);
+      appendJson(out, m.values[i], *type.element, iso8601);
     }
     out += '}';
   } else if (type.id == TypeId::kRow) {
@@ -316,11 +316,13 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type) {
       if (i > 0) out += ',';
       out += nlohmann::ordered_json((*type.fields)[i].name).dump();
       out += ':';
-      appendJson(out, fields[i], (*type.fields)[i].type);
+      appendJson(out, fields[i], (*type.fields)[i].type, iso8601);
     }
     out += '}';
   } else {
-    out += nlohmann::ordered_json(formatForFile(v, type)).dump();  // Time types as Flink's text.
+    std::string text = formatForFile(v, type);  // Time types as Flink's text.
+    if (iso8601 && type.isTimestamp() && text.size() > 10 && text[10] == ' ') text[10] = 'T';
+    out += nlohmann::ordered_json(text).dump();
   }
 }
 

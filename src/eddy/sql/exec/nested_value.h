@@ -60,7 +60,8 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
 /// Appends `v` of `type` as Flink's json format writes it: a number for a numeric type
 /// (a DECIMAL with its exact digits), true/false, a string for text and the time types,
 /// an array for an ARRAY, an object for a MAP (keys as their text) or a ROW (by field
-/// name), null for NULL.
-void appendJson(std::string& out, const Value& v, const LogicalType& type);
+/// name), null for NULL. `iso8601`: timestamps as `json.timestamp-format.standard` =
+/// 'ISO-8601' writes them, a 'T' between the date and the time.
+void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601 = false);
 
 }  // namespace eddy::sql

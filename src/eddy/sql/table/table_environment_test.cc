@@ -720,6 +720,31 @@ TEST(TableEnvironment, AMalformedRowFailsTheJobNamingItsPlaceAfterTheRowsBeforeI
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheJsonFormatWritesIso8601TimestampsWhenAsked) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_iso_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string path = (dir / "iso").string();
+  Status st = env.executeScript(
+      "CREATE TABLE iso (id INT, ts TIMESTAMP(3), lt TIMESTAMP_LTZ(3)) WITH ('connector' = 'filesystem', 'path' = '" +
+      path + "', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601');\n"
+      "INSERT INTO iso VALUES (1, TIMESTAMP '2024-01-01 10:00:00.123', TO_TIMESTAMP_LTZ(1704103201000, 3));");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_NE(filesUnder(dir / "iso").find(R"({"id":1,"ts":"2024-01-01T10:00:00.123","lt":"2024-01-01T10:00:01Z"})"),
+            std::string::npos)
+      << filesUnder(dir / "iso");
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM iso").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, 2024-01-01 10:00:00.123, 2024-01-01 10:00:01.000]"}));
+  st = env.executeScript("CREATE TABLE bad2 (id INT) WITH ('connector' = 'filesystem', 'path' = '" + path +
+                         "', 'format' = 'json', 'json.timestamp-format.standard' = 'RFC');\nSELECT * FROM bad2;");
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("Unsupported value 'RFC' for json.timestamp-format.standard"), std::string::npos)
+      << st.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
