@@ -197,6 +197,7 @@ struct FileFormat {
   char delimiter = ',';
   char quote = '"';
   bool ignore_parse_errors = false;
+  bool allow_comments = false;  // csv.allow-comments: lines starting with '#' are skipped.
   std::string null_literal;
   std::string array_delimiter = ";";  // csv.array-element-delimiter
 };
@@ -251,7 +252,7 @@ class FileReader final : public RowReader {
     for (int n = 0; n < max_rows;) {
       EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
       if (!more) return ReadStatus::kEndOfInput;
-      if (line.empty()) continue;
+      if (line.empty() || (format_.allow_comments && line[0] == '#')) continue;
       size_t before = out.size();
       Status st = format_.json ? parseJson(line, out) : parseCsv(line, out);
       if (st.isOk() && !format_.json) {
@@ -740,6 +741,8 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     f.delimiter = d[0];
     std::string q = option(o, "csv.quote-character", "\"");
     if (q.size() == 1) f.quote = q[0];
+    if (option(o, "csv.disable-quote-character") == "true") f.quote = '\0';  // No field is quoted.
+    f.allow_comments = option(o, "csv.allow-comments") == "true";
     f.ignore_parse_errors = option(o, "csv.ignore-parse-errors") == "true";
     f.null_literal = option(o, "csv.null-literal");
     f.array_delimiter = option(o, "csv.array-element-delimiter", ";");

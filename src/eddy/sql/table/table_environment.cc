@@ -22,6 +22,7 @@
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/sort_operator.h"
+#include "eddy/sql/exec/table_options.h"
 #include "eddy/sql/exec/temporal_join_operator.h"
 #include "eddy/sql/exec/window_join_operator.h"
 #include "eddy/sql/exec/window_aggregate.h"
@@ -223,6 +224,13 @@ Result<ExecOptions> execOptions(const std::map<std::string, std::string>& config
     }
   }
   return o;
+}
+
+// A table's column names, for the checks that name them.
+std::vector<std::string> columnNames(const TableDef& def) {
+  std::vector<std::string> names;
+  for (const auto& c : def.schema) names.push_back(c.name);
+  return names;
 }
 
 // execution.runtime-mode = batch (any case; 'automatic' runs as streaming).
@@ -1179,6 +1187,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
         return sqlError(st.pos, "unknown connector '" + connector + "'" + didYouMean(connector, kConnectors) +
                                     " (supported: filesystem, datagen, print, blackhole, values, nexmark)");
       }
+      if (Status valid = validateTableOptions(st.name, def->options, columnNames(*def)); !valid.isOk()) {
+        return sqlError(st.pos, valid.message());
+      }
       catalog_.tables[st.name] = def;
       if (st.query) {
         ast::Statement insert;
@@ -1272,6 +1283,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
           } else {
             def->options.erase(k);
           }
+        }
+        if (Status valid = validateTableOptions(st.name, def->options, columnNames(*def)); !valid.isOk()) {
+          return sqlError(st.pos, valid.message());
         }
         t->second = def;
       }

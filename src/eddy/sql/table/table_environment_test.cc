@@ -745,6 +745,23 @@ TEST(TableEnvironment, TheJsonFormatWritesIso8601TimestampsWhenAsked) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, CsvCommentLinesAndUnquotedFieldsAsTheirOptionsSay) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_csvopts_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rows.csv") << "# a comment\n1,\"a\n2,b\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeSql("CREATE TABLE c (id INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '" +
+                             (dir / "rows.csv").string() +
+                             "', 'format' = 'csv', 'csv.allow-comments' = 'true', 'csv.disable-quote-character' = 'true')");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM c").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, \"a]", "+I[2, b]"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
