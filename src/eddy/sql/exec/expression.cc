@@ -605,11 +605,12 @@ bool parseBool(std::string s, int64_t& out) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   while (!s.empty() && s.back() == ' ') s.pop_back();
   while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-  if (s == "true") {
+  // Flink's (and Spark's) spellings of the two values.
+  if (s == "true" || s == "t" || s == "yes" || s == "y" || s == "1") {
     out = 1;
     return true;
   }
-  if (s == "false") {
+  if (s == "false" || s == "f" || s == "no" || s == "n" || s == "0") {
     out = 0;
     return true;
   }
