@@ -198,6 +198,7 @@ struct FileFormat {
   char quote = '"';
   bool ignore_parse_errors = false;
   bool allow_comments = false;  // csv.allow-comments: lines starting with '#' are skipped.
+  bool fail_on_missing_field = false;  // json.fail-on-missing-field: a missing field fails the row.
   std::string null_literal;
   std::string array_delimiter = ";";  // csv.array-element-delimiter
 };
@@ -367,6 +368,9 @@ class FileReader final : public RowReader {
     for (size_t c = 0; c < schema_.size(); ++c) {
       const nlohmann::json* it = jsonField(doc, schema_[c].name);
       Column& col = out.columns[out_column_[c]];
+      if (it == nullptr && format_.fail_on_missing_field) {
+        return Status::invalidArgument("Could not find field with name '" + schema_[c].name + "'");
+      }
       if (it == nullptr || it->is_null()) {
         col.appendNull();
         continue;
@@ -728,6 +732,11 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
   if (format == "json") {
     f.json = true;
     f.ignore_parse_errors = option(o, "json.ignore-parse-errors") == "true";
+    f.fail_on_missing_field = option(o, "json.fail-on-missing-field") == "true";
+    if (f.ignore_parse_errors && f.fail_on_missing_field) {  // Flink's validation.
+      return Status::invalidArgument("table '" + table + "': fail-on-missing-field and ignore-parse-errors shouldn't "
+                                     "both be true.");
+    }
     // Either standard reads: times are read with a ' ' or a 'T' between date and time.
     const std::string standard = option(o, "json.timestamp-format.standard", "SQL");
     if (standard != "SQL" && standard != "ISO-8601") {

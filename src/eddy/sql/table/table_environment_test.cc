@@ -762,6 +762,28 @@ TEST(TableEnvironment, CsvCommentLinesAndUnquotedFieldsAsTheirOptionsSay) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_missing_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rows.json") << "{\"id\":1,\"name\":\"a\"}\n{\"id\":2}\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  const std::string with = "'connector' = 'filesystem', 'path' = '" + (dir / "rows.json").string() + "', 'format' = 'json'";
+  ASSERT_TRUE(env.executeSql("CREATE TABLE lax (id INT, name STRING) WITH (" + with + ")").isOk());
+  ASSERT_TRUE(env.executeSql("CREATE TABLE strict (id INT, name STRING) WITH (" + with +
+                             ", 'json.fail-on-missing-field' = 'true')")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM lax").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, a]", "+I[2, null]"}));
+  out->take();
+  Status st = env.executeSql("SELECT * FROM strict");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("rows.json:2: Could not find field with name 'name'"), std::string::npos) << st.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
