@@ -240,11 +240,38 @@ size_t completeEnd(const std::string& text) {
 
 // Whether `statement` is QUIT; or EXIT; (the SQL client's commands to leave).
 bool isQuit(const std::string& statement) {
-  std::string w;
-  for (char c : statement) {
-    if (!std::isspace(static_cast<unsigned char>(c)) && c != ';') w += static_cast<char>(std::toupper(c));
-  }
-  return w == "QUIT" || w == "EXIT";
+  const std::vector<std::string> w = upperWords(statement);
+  return w.size() == 1 && (w[0] == "QUIT" || w[0] == "EXIT");
+}
+
+// HELP; (the client's own command, as in Flink's): what the client takes.
+bool isHelp(const std::string& statement) {
+  const std::vector<std::string> w = upperWords(statement);
+  return w.size() == 1 && w[0] == "HELP";
+}
+
+void printHelp() {
+  std::printf(
+      "The following commands are available:\n\n"
+      "HELP                    Prints the available commands.\n"
+      "QUIT/EXIT               Quits the SQL CLI client.\n"
+      "CREATE TABLE / VIEW     Create a table or view (CREATE TABLE ... WITH ('connector' = ...), ... LIKE, ... AS SELECT).\n"
+      "ALTER TABLE / VIEW      Rename it, change its columns, watermark, key or options.\n"
+      "DROP TABLE / VIEW       Drop a table or view.\n"
+      "DESCRIBE / DESC         Describe the schema of a table or view.\n"
+      "SHOW TABLES / VIEWS / FUNCTIONS / CREATE TABLE t / CREATE VIEW v\n"
+      "                        List what the session knows.\n"
+      "SELECT ...              Run a query; its changes are shown as they arrive.\n"
+      "INSERT INTO / OVERWRITE Write a query's rows into a table.\n"
+      "EXECUTE STATEMENT SET BEGIN INSERT ...; ...; END  (or BEGIN STATEMENT SET; ...; END;)\n"
+      "                        Run several INSERTs as one job.\n"
+      "EXPLAIN ...             Print the plan of a query, INSERT or statement set.\n"
+      "SET 'key' = 'value'     Set a session option ('sql-client.execution.result-mode' = 'tableau' |\n"
+      "                        'changelog', 'execution.runtime-mode' = 'batch', 'table.local-time-zone', ...);\n"
+      "                        SET; lists them.\n"
+      "RESET ['key']           Reset one session option, or all.\n\n"
+      "Hint: end a statement with ';' (it may span lines). docs/sql.md lists everything.\n");
+  std::fflush(stdout);
 }
 
 // The interactive client on a terminal: line editing and a history kept across
@@ -273,6 +300,10 @@ int interactive(sql::TableEnvironment& env) {
     add_history(entry.c_str());
     if (!history.empty()) write_history(history.c_str());
     if (isQuit(complete)) return status;
+    if (isHelp(complete)) {
+      printHelp();
+      continue;
+    }
     Status st = env.executeScript(complete);
     if (!st.isOk()) status = fail(st);
   }
@@ -346,6 +377,11 @@ int runSql(const std::vector<std::string>& args) {
     std::string complete = pending.substr(0, end);
     pending.erase(0, end);
     if (isQuit(complete)) return status;
+    if (isHelp(complete)) {
+      printHelp();
+      lines_before += static_cast<size_t>(std::count(complete.begin(), complete.end(), '\n'));
+      continue;
+    }
     run(complete);
   }
   if (pending.find_first_not_of(" \t\n") != std::string::npos) run(pending);

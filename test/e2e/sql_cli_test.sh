@@ -70,6 +70,11 @@ grep -q "SQL error at line 4, column 8: Column 'custmer' not found in any table 
 printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2',\n 'fields.a.kind' = 'sequence', 'fields.a.start' = '5', 'fields.a.end' = '6');\nSELECT a * 2 FROM t;\n" |
   "$bin/eddy" sql >stdin.out 2>/dev/null || fail "stdin mode exited $?"
 [[ "$(sort stdin.out | tr '\n' ' ')" == "+I[10] +I[12] " ]] || fail "stdin mode output: $(cat stdin.out)"
+# HELP; lists the commands; QUIT; (any case) ends the input.
+printf "HELP;\nSELECT 1;\nquit;\nSELECT 2;\n" | "$bin/eddy" sql >help.out 2>/dev/null || fail "HELP exited $?"
+grep -q '^The following commands are available' help.out || fail "no HELP text: $(head -3 help.out)"
+grep -q '^+I\[1\]$' help.out || fail "no result after HELP"
+! grep -q '^+I\[2\]$' help.out || fail "a statement ran after QUIT"
 # A statement set typed statement by statement runs as one, at its END.
 printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1', 'fields.a.kind' = 'sequence', 'fields.a.start' = '3', 'fields.a.end' = '3');\nCREATE TABLE p1 (a INT) WITH ('connector' = 'print', 'print-identifier' = 'one');\nCREATE TABLE p2 (a INT) WITH ('connector' = 'print', 'print-identifier' = 'two');\nBEGIN STATEMENT SET;\nINSERT INTO p1 SELECT a FROM t;\nINSERT INTO p2 SELECT a * 10 FROM t;\nEND;\n" |
   "$bin/eddy" sql >set.out 2>set.err || fail "statement set from stdin exited $?: $(cat set.err)"
