@@ -308,6 +308,12 @@ Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
   return neg ? -total : total;
 }
 
+// Whether `e` is the literal TRUE (a lateral join's ON TRUE).
+bool isTrue(const Expr* e) {
+  return e && e->kind == Expr::Kind::kLiteral && e->literal == Expr::LiteralType::kBool &&
+         (e->text == "TRUE" || e->text == "true");
+}
+
 // An integer literal's value (a row count, an offset); an error where it does not fit
 // in 64 bits.
 Result<int64_t> integerLiteral(const Expr& e) {
@@ -1108,8 +1114,7 @@ class Planner {
       return sqlError(ref.pos, "a LATERAL join is a comma, CROSS, INNER or LEFT join");
     }
     const bool left_join = ref.join == J::kLeft;
-    const bool on_true = !ref.on || (ref.on->kind == Expr::Kind::kLiteral && ref.on->literal == Expr::LiteralType::kBool &&
-                                     ref.on->text == "TRUE");
+    const bool on_true = !ref.on || isTrue(ref.on.get());
     if (left_join && !on_true) return sqlError(ref.on->pos, "a LEFT JOIN LATERAL only supports ON TRUE, as in Flink");
     Scope left_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
@@ -1272,9 +1277,6 @@ class Planner {
       return sqlError(pos, "a LATERAL TABLE join is a comma, CROSS, INNER or LEFT join");
     }
     const bool left_join = join == J::kLeft;
-    auto isTrue = [](const Expr* e) {
-      return e && e->kind == Expr::Kind::kLiteral && e->literal == Expr::LiteralType::kBool && e->text == "TRUE";
-    };
     if (left_join && on && !isTrue(on)) {
       return sqlError(on->pos, "a LEFT JOIN LATERAL TABLE only supports ON TRUE, as in Flink");
     }
