@@ -41,20 +41,30 @@ struct JsonObject {
     }
     return *members.back().object;
   }
-  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, bool iso8601,
+  // Whether the object is NULL in row `r` (its ROW's null marker says so).
+  bool isNull(const RecordBatch& b, size_t r) const {
+    return marker >= 0 && b.columns[static_cast<size_t>(marker)].i64[r] != 0;
+  }
+  // `iso8601`: json.timestamp-format.standard = ISO-8601; `skip_nulls`:
+  // json.encode.ignore-null-fields, a NULL member is left out.
+  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, bool iso8601, bool skip_nulls,
              std::string& out) const {
-    if (marker >= 0 && b.columns[static_cast<size_t>(marker)].i64[r] != 0) {
+    if (isNull(b, r)) {
       out += "null";
       return;
     }
     out += '{';
-    for (size_t m = 0; m < members.size(); ++m) {
-      if (m > 0) out += ',';
-      out += members[m].key;
-      if (members[m].object) {
-        members[m].object->write(b, r, types, iso8601, out);
+    bool first = true;
+    for (const Member& m : members) {
+      const bool null = m.object ? m.object->isNull(b, r) : b.columns[static_cast<size_t>(m.column)].isNull(r);
+      if (null && skip_nulls) continue;
+      if (!first) out += ',';
+      first = false;
+      out += m.key;
+      if (m.object) {
+        m.object->write(b, r, types, iso8601, skip_nulls, out);
       } else {
-        const size_t c = static_cast<size_t>(members[m].column);
+        const size_t c = static_cast<size_t>(m.column);
         appendJson(out, valueAt(b.columns[c], r), types[c], iso8601);
       }
     }
@@ -129,11 +139,12 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
                                      "' for json.timestamp-format.standard. Supported values are [SQL, ISO-8601].");
     }
     const bool iso8601 = standard == "ISO-8601";
-    return BatchEncoder([types, root, iso8601](const RecordBatch& b) {
+    const bool skip_nulls = option(o, "json.encode.ignore-null-fields") == "true";
+    return BatchEncoder([types, root, iso8601, skip_nulls](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
-        root->write(b, r, types, iso8601, out);
+        root->write(b, r, types, iso8601, skip_nulls, out);
       }
       return out;
     });

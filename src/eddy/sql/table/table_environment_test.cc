@@ -784,6 +784,22 @@ TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheJsonFormatLeavesNullFieldsOutWhenAsked) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_nonull_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(
+      "CREATE TABLE sparse (id INT, name STRING, score DOUBLE) WITH ('connector' = 'filesystem', 'path' = '" +
+      (dir / "sparse").string() + "', 'format' = 'json', 'json.encode.ignore-null-fields' = 'true');\n"
+      "INSERT INTO sparse VALUES (1, CAST(NULL AS STRING), 2.5), (2, 'b', CAST(NULL AS DOUBLE));");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  const std::string text = filesUnder(dir / "sparse");
+  EXPECT_NE(text.find(R"({"id":1,"score":2.5})"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"({"id":2,"name":"b"})"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
