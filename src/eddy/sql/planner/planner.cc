@@ -1140,8 +1140,17 @@ class Planner {
     const bool grouped = !s.group_by.empty() || s.having;
     bool aggregates = grouped;
     for (const auto& item : s.items) aggregates = aggregates || containsAggregate(*item.expr);
-    if (!pairs.empty() && aggregates && !grouped) {
-      return sqlError(s.pos, "a correlated LATERAL subquery that aggregates without GROUP BY is not supported yet");
+    // Aggregating without GROUP BY, the subquery has one row for every outer row: it is
+    // grouped by its correlation columns and LEFT JOINed, and a COUNT of no rows reads 0.
+    const bool one_row_each = !pairs.empty() && aggregates && !grouped;
+    if (one_row_each) {
+      for (const auto& item : s.items) {
+        const bool bare_count = item.expr->kind == Expr::Kind::kCall && item.expr->name == "COUNT";
+        if (!bare_count && containsCount(*item.expr)) {
+          return sqlError(item.pos, "a correlated LATERAL subquery that aggregates without GROUP BY may use COUNT "
+                                    "only as a whole column");
+        }
+      }
     }
     if (!pairs.empty() && grouped && s.has_grouping_sets) {
       return sqlError(s.pos, "a correlated LATERAL subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
@@ -1160,7 +1169,7 @@ class Planner {
     if (s.having) body.having = cloneExpr(*s.having);
     for (size_t i = 0; i < pairs.size(); ++i) {
       body.items.push_back({cloneExpr(*pairs[i].inner_ast), "$lat" + std::to_string(i), pairs[i].inner_ast->pos});
-      if (grouped) body.group_by.push_back(cloneExpr(*pairs[i].inner_ast));
+      if (grouped || one_row_each) body.group_by.push_back(cloneExpr(*pairs[i].inner_ast));
     }
     Result<PlanPtr> planned = sub.selectOver(body, right, inner);
     if (!planned.isOk()) {
@@ -1221,13 +1230,14 @@ class Planner {
     auto left_keyed = std::make_shared<PlanNode>(*left_in);
     auto right_keyed = std::make_shared<PlanNode>(*right_in);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left_keyed, *right_keyed, lateral.pos));
+    const bool outer = left_join || one_row_each;
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kJoin;
     node->inputs = {left_keyed, right_keyed};
-    node->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
+    node->join_type = outer ? JoinType::kLeft : JoinType::kInner;
     node->schema = left_keyed->schema;
     for (auto col : right_keyed->schema) {
-      if (left_join) col.type.nullable = true;
+      if (outer) col.type.nullable = true;
       node->schema.push_back(col);
     }
     const int left_keyed_width = static_cast<int>(left_keyed->schema.size());
@@ -1236,11 +1246,28 @@ class Planner {
       node->right_keys.push_back(static_cast<int>(right_in->schema.size() + i));
     }
     const bool updates = left->mode != ChangelogMode::kInsertOnly || selected->mode != ChangelogMode::kInsertOnly;
-    node->mode = updates || left_join ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
+    node->mode = updates || outer ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
     std::vector<bool> keep(node->schema.size(), false);
     std::fill(keep.begin(), keep.begin() + left_width, true);
     std::fill(keep.begin() + left_keyed_width, keep.begin() + left_keyed_width + static_cast<long>(width), true);
     PlanPtr joined = keepColumns(node, keep);
+    if (one_row_each) {
+      // An outer row no subquery row matched: its COUNTs are 0, not NULL.
+      PlanPtr counted = joined;  // keepColumns made a Calc of the kept columns.
+      for (size_t i = 0; i < s.items.size() && i < width; ++i) {
+        const Expr& item = *s.items[i].expr;
+        if (item.kind != Expr::Kind::kCall || item.name != "COUNT") continue;
+        const size_t c = static_cast<size_t>(left_width) + i;
+        const LogicalType t = counted->schema[c].type.withNullable(false);
+        std::vector<ExprP> args;
+        args.push_back(ExprP(counted->projections[c]->clone()));
+        args.push_back(std::make_unique<Literal>(Value::ofInt(0), LogicalType::bigint().notNull(), "0"));
+        counted->projections[c] = std::make_shared<RowCall>(
+            "COALESCE", t, std::move(args), [](const std::vector<Value>& v) { return v[0].null ? v[1] : v[0]; }, false);
+        counted->schema[c].type = t;
+      }
+      joined = counted;
+    }
     if (!lateral.column_aliases.empty() && lateral.column_aliases.size() != width) {
       return sqlError(lateral.pos, "alias list has " + std::to_string(lateral.column_aliases.size()) + " names for " +
                                        std::to_string(width) + " columns");
