@@ -1895,6 +1895,7 @@ class Planner {
     int rank_number = -1;
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(boundRank(input, scope, conditions, &bounded, &rank_number));
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(subqueryPredicates(input, scope, conditions));
+    if (!conditions.empty()) EDDY_RETURN_IF_ERROR(orSubqueries(input, scope, conditions));
     if (!conditions.empty()) EDDY_RETURN_IF_ERROR(markSubqueries(input, scope, conditions));
     {
       // IN / EXISTS in the SELECT list of a query that does not aggregate: mark joins too.
@@ -2396,6 +2397,64 @@ class Planner {
       *residual = d->residual;
       *residual_scope = d->inner_scope;
     }
+    return Status::ok();
+  }
+
+  // `P OR [NOT] EXISTS (...)` (or `[NOT] x IN (...)`, either order), its subquery
+  // correlated beyond equalities (`WHERE p.k = o.k AND p.v > o.v`), which a mark join
+  // cannot take: a UNION ALL of the rows for which P holds and of the others semi- (anti-)
+  // joined with the subquery per pair, each row in exactly one branch. Takes such
+  // conjuncts out of `conditions`; the rest go to markSubqueries.
+  Status orSubqueries(PlanPtr& input, Scope& scope, std::vector<const Expr*>& conditions) {
+    std::vector<const Expr*> conjuncts, rest;
+    for (const Expr* c : conditions) splitConjuncts(*c, conjuncts);
+    std::function<bool(const Expr&)> hasSubquery = [&](const Expr& e) {
+      if (e.kind == Expr::Kind::kInQuery || e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kSubquery) return true;
+      for (const auto& a : e.args) {
+        if (hasSubquery(*a)) return true;
+      }
+      return false;
+    };
+    for (const Expr* c : conjuncts) {
+      const bool two = c->kind == Expr::Kind::kCall && c->name == "OR" && c->args.size() == 2;
+      const int side = !two ? -1 : isSubqueryPredicate(*c->args[0]) ? 0 : isSubqueryPredicate(*c->args[1]) ? 1 : -1;
+      if (side < 0 || hasSubquery(*c->args[static_cast<size_t>(1 - side)])) {
+        rest.push_back(c);
+        continue;
+      }
+      const Expr* predicate = c->args[static_cast<size_t>(side)].get();
+      const bool not_call = predicate->kind == Expr::Kind::kCall;
+      const Expr& e = not_call ? *predicate->args[0] : *predicate;
+      std::vector<ExprP> needles, values;
+      PlanPtr right;
+      std::vector<const Expr*> residual;
+      Scope inner;
+      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
+      if (residual.empty()) {  // Correlated by equalities at most: a mark join.
+        rest.push_back(c);
+        continue;
+      }
+      const bool anti = not_call != (e.kind == Expr::Kind::kInQuery && e.negated);
+      EDDY_ASSIGN_OR_RETURN(ExprP other, expr(*c->args[static_cast<size_t>(1 - side)], scope));
+      if (other->type().id != TypeId::kBoolean) {
+        return sqlError(c->args[static_cast<size_t>(1 - side)]->pos, "OR needs boolean operands, not " +
+                                                                          other->type().toString());
+      }
+      PlanPtr holds = filtered(input, std::make_unique<IsCall>(IsCall::What::kTrue, other->clone()));
+      PlanPtr others = filtered(input, std::make_unique<IsCall>(IsCall::What::kNotTrue, std::move(other)));
+      EDDY_ASSIGN_OR_RETURN(others, residualSemiJoin(others, scope, std::move(needles), right, inner, std::move(values),
+                                                     residual, anti, anti && e.kind == Expr::Kind::kInQuery, e.pos));
+      auto u = std::make_shared<PlanNode>();
+      u->kind = PlanNode::Kind::kUnion;
+      u->schema = regularJoinInput(holds)->schema;  // Neither branch keeps time attributes.
+      u->mode = holds->mode == ChangelogMode::kUpdates || others->mode == ChangelogMode::kUpdates
+                    ? ChangelogMode::kUpdates
+                    : ChangelogMode::kInsertOnly;
+      u->inputs = {regularJoinInput(holds), regularJoinInput(others)};
+      input = u;
+      for (auto& f : scope.fields) f.type = f.type.plain();
+    }
+    conditions = rest;
     return Status::ok();
   }
 
