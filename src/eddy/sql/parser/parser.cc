@@ -1179,6 +1179,9 @@ class Parser {
         EDDY_ASSIGN_OR_RETURN(ref->system_time, expr());
       }
     }
+    if (peek().isKeyword("MATCH_RECOGNIZE")) {
+      return sqlError(peek().pos, "MATCH_RECOGNIZE (pattern recognition, Flink's CEP in SQL) is not supported yet");
+    }
     if (acceptKeyword("AS")) {
       EDDY_ASSIGN_OR_RETURN(ref->alias, identifier("an alias"));
     } else if (isIdentifier(peek())) {
