@@ -11,10 +11,12 @@
 #include "eddy/operators/source/rate_limiter.h"
 #include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/decimal.h"
+#include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/nexmark.h"
 #include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/table_source.h"
+#include "eddy/sql/exec/utf8.h"
 
 namespace eddy::sql {
 
@@ -194,6 +196,8 @@ const std::vector<std::pair<std::string, Storage>> kFileMetadata = {
 
 struct FileFormat {
   bool json = false;
+  bool raw = false;              // format 'raw': a line is the one column's value ...
+  std::string raw_charset;       // ... in this charset (raw.charset), for a text column.
   char delimiter = ',';
   char quote = '"';
   bool ignore_parse_errors = false;
@@ -253,9 +257,9 @@ class FileReader final : public RowReader {
     for (int n = 0; n < max_rows;) {
       EDDY_ASSIGN_OR_RETURN(bool more, lines_.next(&line));
       if (!more) return ReadStatus::kEndOfInput;
-      if (line.empty() || (format_.allow_comments && line[0] == '#')) continue;
+      if ((line.empty() && !format_.raw) || (format_.allow_comments && line[0] == '#')) continue;
       size_t before = out.size();
-      Status st = format_.json ? parseJson(line, out) : parseCsv(line, out);
+      Status st = format_.raw ? parseRaw(line, out) : format_.json ? parseJson(line, out) : parseCsv(line, out);
       if (st.isOk() && !format_.json) {
         for (const auto& [col, row] : markers_) appendValue(out.columns[col], Value::ofBool(false));
       }
@@ -360,6 +364,16 @@ class FileReader final : public RowReader {
       if (dot == std::string::npos) return at;
       start = dot + 1;
     }
+  }
+
+  // The raw format: the line itself (text decoded from raw.charset; bytes as they are).
+  Status parseRaw(std::string_view line, RecordBatch& out) {
+    std::string value(line);
+    if (schema_[0].type.isString() && !decodeCharset(line, format_.raw_charset, value)) {
+      return Status::invalidArgument("unsupported raw.charset '" + format_.raw_charset + "'");
+    }
+    appendValue(out.columns[out_column_[0]], Value::ofString(std::move(value)));
+    return Status::ok();
   }
 
   Status parseJson(std::string_view line, RecordBatch& out) {
@@ -727,7 +741,7 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
   if (path.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'path'");
   if (path.rfind("file://", 0) == 0) path = path.substr(7);
   std::string format = option(o, "format");
-  if (format.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv or json)");
+  if (format.empty()) return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv, json or raw)");
   FileFormat f;
   if (format == "json") {
     f.json = true;
@@ -755,8 +769,12 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     f.ignore_parse_errors = option(o, "csv.ignore-parse-errors") == "true";
     f.null_literal = option(o, "csv.null-literal");
     f.array_delimiter = option(o, "csv.array-element-delimiter", ";");
+  } else if (format == "raw") {
+    EDDY_RETURN_IF_ERROR(checkRawSchema(table, schema, partition_keys));
+    f.raw = true;
+    f.raw_charset = option(o, "raw.charset", "UTF-8");
   } else {
-    return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
+    return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json, raw)");
   }
   std::error_code ec;
   std::vector<std::string> files;

@@ -1,10 +1,12 @@
 #include "eddy/sql/exec/file_sink_format.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "eddy/sql/exec/nested_value.h"
+#include "eddy/sql/exec/utf8.h"
 
 namespace eddy::sql {
 namespace {
@@ -149,11 +151,56 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
       return out;
     });
   }
-  if (format.empty()) {
-    return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv or json)");
+  if (format == "raw") {  // A line per row: the value's bytes (text in raw.charset), NULL an empty line.
+    EDDY_RETURN_IF_ERROR(checkRawSchema(table, schema, {}));
+    const std::string charset = option(o, "raw.charset", "UTF-8");
+    if (!isCharset(charset)) return Status::invalidArgument("table '" + table + "': unsupported raw.charset '" + charset + "'");
+    size_t column = 0;
+    while (isRowNullMarker(schema[column].name)) ++column;
+    const bool text = schema[column].type.isString();
+    return BatchEncoder([column, text, charset](const RecordBatch& b) {
+      std::string out, encoded;
+      for (size_t r = 0; r < b.size(); ++r) {
+        if (r > 0) out += '\n';
+        const Column& c = b.columns[column];
+        if (c.isNull(r)) continue;
+        if (text) {
+          encodeCharset(c.str[r], charset, encoded);
+          out += encoded;
+        } else {
+          out += c.str[r];
+        }
+      }
+      return out;
+    });
   }
-  return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json)");
+  if (format.empty()) {
+    return Status::invalidArgument("table '" + table + "': the filesystem connector needs option 'format' (csv, json or raw)");
+  }
+  return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json, raw)");
 }
+
+Status checkRawSchema(const std::string& table, const Schema& schema, const std::vector<std::string>& partition_keys) {
+  std::vector<const ColumnSchema*> physical;
+  for (const auto& c : schema) {
+    if (isRowNullMarker(c.name)) continue;
+    if (std::find(partition_keys.begin(), partition_keys.end(), c.name) != partition_keys.end()) continue;
+    physical.push_back(&c);
+  }
+  if (physical.size() != 1) {
+    std::string names;
+    for (const ColumnSchema* c : physical) names += (names.empty() ? "`" : ", `") + c->name + "` " + c->type.toString();
+    return Status::invalidArgument("table '" + table + "': The 'raw' format only supports single physical column. "
+                                   "However the defined schema contains multiple physical columns: [" + names + "]");
+  }
+  const LogicalType& t = physical[0]->type;
+  if (!t.isString() && !t.isBinary()) {
+    return Status::invalidArgument("table '" + table + "': the 'raw' format of the filesystem connector reads and "
+                                   "writes a line per row, of a text or bytes column, not " + withArticle(t));
+  }
+  return Status::ok();
+}
+
 
 Result<RollingPolicy> fileRollingPolicy(const std::string& table, const Options& options) {
   RollingPolicy policy;

@@ -28,6 +28,10 @@ struct RollingPolicy {
 /// The rolling policy of a filesystem table's WITH options; an error names the option.
 Result<RollingPolicy> fileRollingPolicy(const std::string& table, const Options& options);
 
+/// Whether `schema` (with `partition_keys` not in the files) suits the `raw` format: one
+/// physical column, of a text or bytes type (Flink's message otherwise).
+Status checkRawSchema(const std::string& table, const Schema& schema, const std::vector<std::string>& partition_keys);
+
 /// The encoder for a filesystem table's WITH options; an error names the table and the
 /// option.
 Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& options, const Schema& schema);

@@ -25,6 +25,7 @@ const std::set<std::string> kJson = {
     "json.fail-on-missing-field", "json.ignore-parse-errors", "json.timestamp-format.standard",
     "json.map-null-key.mode", "json.map-null-key.literal", "json.encode.decimal-as-plain-number",
     "json.encode.ignore-null-fields", "json.decode.json-parser.enabled"};
+const std::set<std::string> kRaw = {"raw.charset", "raw.endianness"};
 const std::set<std::string> kDatagen = {"connector", "rows-per-second", "number-of-rows", "scan.parallelism"};
 const std::set<std::string> kDatagenField = {"kind", "min", "max", "max-past", "length", "var-len", "start", "end",
                                              "null-rate"};
@@ -43,6 +44,7 @@ Status validateTableOptions(const std::string& table, const std::map<std::string
     auto format = options.find("format");
     if (format != options.end() && format->second == "csv") known.insert(kCsv.begin(), kCsv.end());
     if (format != options.end() && format->second == "json") known.insert(kJson.begin(), kJson.end());
+    if (format != options.end() && format->second == "raw") known.insert(kRaw.begin(), kRaw.end());
   } else if (connector == "datagen") {
     known = kDatagen;
     for (const std::string& c : columns) {

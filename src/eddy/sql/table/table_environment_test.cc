@@ -800,6 +800,33 @@ TEST(TableEnvironment, TheJsonFormatLeavesNullFieldsOutWhenAsked) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheRawFormatReadsAndWritesALinePerRow) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_raw_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "in");
+  std::ofstream(dir / "in" / "lines.txt") << "a, \"b\"\n\nh\xc3\xa9\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(
+      "CREATE TABLE lines (line STRING) WITH ('connector' = 'filesystem', 'path' = '" + (dir / "in").string() +
+      "', 'format' = 'raw');\n"
+      "CREATE TABLE latin (line STRING) WITH ('connector' = 'filesystem', 'path' = '" + (dir / "out").string() +
+      "', 'format' = 'raw', 'raw.charset' = 'ISO-8859-1');\n"
+      "INSERT INTO latin SELECT UPPER(line) FROM lines;");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  // Each line one row, the empty one too; written back in the charset asked for.
+  EXPECT_EQ(filesUnder(dir / "out"), "A, \"B\"\n\nH\xc9\n");
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT line, CHAR_LENGTH(line) FROM lines").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[, 0]", "+I[a, \"b\", 6]", "+I[h\u00e9, 2]"}));
+  st = env.executeScript("CREATE TABLE two (a STRING, b STRING) WITH ('connector' = 'filesystem', 'path' = '" +
+                         (dir / "in").string() + "', 'format' = 'raw');\nSELECT * FROM two;");
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("The 'raw' format only supports single physical column"), std::string::npos)
+      << st.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
