@@ -635,7 +635,9 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     // Bytes decode as UTF-8 (a malformed sequence becomes U+FFFD, as Java's String does).
     std::string s = from.id == TypeId::kNull ? "" : from.isBinary() ? utf8Repair(in.s) : formatValue(in, from);
     // VARCHAR(n) keeps n characters; CHAR(n) is padded to n with spaces.
-    if (to.precision > 0) s.resize(utf8Offset(s, static_cast<size_t>(to.precision)));
+    if (to.precision > 0 && s.size() > static_cast<size_t>(to.precision)) {  // More bytes than characters allowed.
+      s.resize(utf8Offset(s, static_cast<size_t>(to.precision)));
+    }
     if (to.id == TypeId::kChar) {
       const size_t length = utf8Length(s);
       if (length < static_cast<size_t>(to.precision)) s.append(static_cast<size_t>(to.precision) - length, ' ');
