@@ -98,6 +98,11 @@ std::string joinName(const PlanNode& p) {
          "], select=[" + fieldList(p.schema) + "])";
 }
 
+// ROW_NUMBER, RANK or DENSE_RANK.
+const char* rankFunctionName(RankSpec::Function f) {
+  return f == RankSpec::Function::kRank ? "RANK" : f == RankSpec::Function::kDenseRank ? "DENSE_RANK" : "ROW_NUMBER";
+}
+
 // Flink's text: Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER],
 // rankRange=[rankStart=1, rankEnd=N], partitionBy=[$0], orderBy=[$2 DESC], select=[...]).
 std::string rankName(const PlanNode& p) {
@@ -116,12 +121,14 @@ std::string rankName(const PlanNode& p) {
            (order_type.proctime ? "PROCTIME" : "ROWTIME") + "])";
   }
   if (p.rank.window_end >= 0) {
-    return "WindowRank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
+    return std::string("WindowRank(rankType=[") + rankFunctionName(p.rank.function) +
+           "], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
            "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
            (p.rank.output_rank_number ? "true" : "false") + "])";
   }
   return std::string("Rank(strategy=[") + (p.rank.append_only_input ? "AppendFastStrategy" : "RetractStrategy") +
-         "], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=" + std::to_string(p.rank.limit) +
+         "], rankType=[" + rankFunctionName(p.rank.function) + "], rankRange=[rankStart=1, rankEnd=" +
+         std::to_string(p.rank.limit) +
          "], partitionBy=[" + partition + "], orderBy=[" + order + "], outputRankNumber=[" +
          (p.rank.output_rank_number ? "true" : "false") + "])";
 }
@@ -434,9 +441,8 @@ class Translator {
           return keyedParallelism(op, spec.partition);
         }
         if (p->rank.limit < 1) {
-          const RankSpec::Function f = p->rank.function;
           return Status::invalidArgument(
-              std::string(f == RankSpec::Function::kRank ? "RANK" : f == RankSpec::Function::kDenseRank ? "DENSE_RANK" : "ROW_NUMBER") +
+              std::string(rankFunctionName(p->rank.function)) +
               "() over a stream needs a filter on its result, such as WHERE rownum <= 10 (Top-N) or "
               "WHERE rownum = 1 (deduplication)");
         }
