@@ -4487,6 +4487,11 @@ Result<std::shared_ptr<TableDef>> bindCreateTable(const ast::Statement& st) {
       return sqlError(st.watermark->pos, "the rowtime column '" + st.watermark_column +
                                              "' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not " + rt.toString());
     }
+    if (st.watermark->kind == Expr::Kind::kCall && st.watermark->name == "SOURCE_WATERMARK") {
+      return sqlError(st.watermark->pos, "SOURCE_WATERMARK() needs a connector that emits watermarks of its own "
+                                         "(Flink's SupportsSourceWatermark, such as Kafka's); write the watermark "
+                                         "as an expression, e.g. `" + st.watermark_column + "` - INTERVAL '5' SECOND");
+    }
     EDDY_ASSIGN_OR_RETURN(ExprP bound, bindOver(*st.watermark, std::make_shared<TableDef>(*t)));
     std::shared_ptr<const Expression> proj(std::move(bound));
     if (!proj->type().isTimestamp()) {
