@@ -59,11 +59,13 @@ void JoinOperator::process(const RecordBatch& in, int side) {
     encodeKey(in, r, me.keys, me.key_types, key);
     backend().setCurrentKey(key);
     encodeKey(in, r, me.all_columns, me.types, bytes);
-    std::vector<Stored> found = null_key ? std::vector<Stored>{} : matches(in, r, side);
+    static const std::vector<const Stored*> kNone;
+    const std::vector<const Stored*>& found = null_key ? kNone : matches(in, r, side);
     const RowKind kind = in.kinds[r];
     if (isAccumulate(kind)) {
       int64_t total = 0;
-      for (const Stored& m : found) {
+      for (const Stored* stored : found) {
+        const Stored& m = *stored;
         total += m.count;
         if (other.outer) {
           // The other row loses its null-padded form when it gains its first match.
@@ -77,7 +79,8 @@ void JoinOperator::process(const RecordBatch& in, int side) {
     } else {
       addToState(me, bytes, -1, std::nullopt);
       if (me.outer && found.empty()) emit(&in, r, side, nullptr, RowKind::kDelete, 1);
-      for (const Stored& m : found) {
+      for (const Stored* stored : found) {
+        const Stored& m = *stored;
         emit(&in, r, side, &m, inner ? kind : RowKind::kDelete, m.count);
         if (other.outer) {
           // ... and gets it back when its last match goes.
@@ -104,20 +107,22 @@ void JoinOperator::processSemiOrAnti(const RecordBatch& in, int side) {
     if (null_key && side == 1) continue;  // Matches nothing.
     encodeKey(in, r, me.keys, me.key_types, key);
     backend().setCurrentKey(key);
-    std::vector<Stored> found = null_key ? std::vector<Stored>{} : matches(in, r, side);
+    static const std::vector<const Stored*> kNone;
+    const std::vector<const Stored*>& found = null_key ? kNone : matches(in, r, side);
     const RowKind kind = in.kinds[r];
     const bool add = isAccumulate(kind);
     encodeKey(in, r, me.all_columns, me.types, bytes);
     if (side == 0) {
       int64_t total = 0;
-      for (const Stored& m : found) total += m.count;
+      for (const Stored* m : found) total += m->count;
       addToState(me, bytes, add ? 1 : -1, add ? std::optional<int64_t>(total) : std::nullopt);
       if ((total > 0) == semi) emit(&in, r, side, nullptr, kind, 1);
       continue;
     }
     // A right row: kept for the left rows to come; the left rows it matches may cross zero.
     addToState(me, bytes, add ? 1 : -1, std::nullopt);
-    for (const Stored& m : found) {
+    for (const Stored* stored : found) {
+      const Stored& m = *stored;
       const bool crosses = add ? m.matched == 0 : m.matched == 1;
       if (crosses) emit(nullptr, r, side, &m, add == semi ? RowKind::kInsert : RowKind::kDelete, m.count);
       updateMatched(sides_[0], m, add ? 1 : -1);
@@ -126,23 +131,23 @@ void JoinOperator::processSemiOrAnti(const RecordBatch& in, int side) {
   if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
 }
 
-std::vector<JoinOperator::Stored> JoinOperator::matches(const RecordBatch& in, size_t row, int side) {
+const std::vector<const JoinOperator::Stored*>& JoinOperator::matches(const RecordBatch& in, size_t row, int side) {
   Side& other = sides_[1 - side];
-  std::vector<Stored> found;
+  size_t n = 0;
   other.rows->forEach([&](const std::string& bytes, const std::string& counts) {
-    Stored s;
-    s.bytes = bytes;
+    if (n == candidates_.size()) candidates_.emplace_back();
+    Stored& s = candidates_[n++];
+    s.bytes.assign(bytes);
     decodeCounts(counts, &s.count, &s.matched);
-    found.push_back(std::move(s));
   });
-  std::vector<const std::string*> others;
-  for (const Stored& s : found) others.push_back(&s.bytes);
-  std::vector<bool> ok = joined_.accept(in, row, side, others);
-  std::vector<Stored> kept;
-  for (size_t i = 0; i < found.size(); ++i) {
-    if (ok[i]) kept.push_back(std::move(found[i]));
+  candidate_bytes_.clear();
+  for (size_t i = 0; i < n; ++i) candidate_bytes_.push_back(&candidates_[i].bytes);
+  joined_.accept(in, row, side, candidate_bytes_, accepted_);
+  matched_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (accepted_[i]) matched_.push_back(&candidates_[i]);
   }
-  return kept;
+  return matched_;
 }
 
 void JoinOperator::addToState(Side& s, const std::string& bytes, int64_t delta, std::optional<int64_t> matched) {

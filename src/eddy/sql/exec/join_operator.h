@@ -70,8 +70,10 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
 
   void process(const RecordBatch& in, int side);
   void processSemiOrAnti(const RecordBatch& in, int side);
-  // The other side's live rows under the current key that join with row `row` of `in`.
-  std::vector<Stored> matches(const RecordBatch& in, size_t row, int side);
+  // The other side's live rows under the current key that join with row `row` of `in`:
+  // copies in `candidates_`, valid until the next call (the buffers are reused, so a
+  // probing row allocates nothing once they have grown).
+  const std::vector<const Stored*>& matches(const RecordBatch& in, size_t row, int side);
   void addToState(Side& s, const std::string& bytes, int64_t delta, std::optional<int64_t> matched);
   void updateMatched(Side& s, const Stored& m, int64_t delta);
   // Appends `count` joined rows: row `row` of `in` (side `side`, or nulls when `in` is
@@ -83,6 +85,11 @@ class JoinOperator final : public runtime::TwoInputStreamOperator<RecordBatch, R
   JoinSpec spec_;
   Side sides_[2];
   JoinedRows joined_;
+  // matches()'s buffers.
+  std::vector<Stored> candidates_;
+  std::vector<const std::string*> candidate_bytes_;
+  std::vector<bool> accepted_;
+  std::vector<const Stored*> matched_;
 };
 
 }  // namespace eddy::sql

@@ -26,8 +26,15 @@ JoinedRows::JoinedRows(std::vector<LogicalType> left, std::vector<LogicalType> r
 
 std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side,
                                      const std::vector<const std::string*>& others) {
-  std::vector<bool> ok(others.size(), true);
-  if (!condition_ || others.empty()) return ok;
+  std::vector<bool> ok;
+  accept(in, row, side, others, ok);
+  return ok;
+}
+
+void JoinedRows::accept(const RecordBatch& in, size_t row, int side, const std::vector<const std::string*>& others,
+                        std::vector<bool>& ok) {
+  ok.assign(others.size(), true);
+  if (!condition_ || others.empty()) return;
   for (auto& c : probe_.columns) c.clear();
   probe_.kinds.clear();
   for (const std::string* other : others) {
@@ -36,7 +43,6 @@ std::vector<bool> JoinedRows::accept(const RecordBatch& in, size_t row, int side
   }
   const Column& result = condition_->eval(probe_);
   for (size_t i = 0; i < others.size(); ++i) ok[i] = !result.isNull(i) && result.i64[i] != 0;
-  return ok;
 }
 
 void JoinedRows::emit(const RecordBatch* in, size_t row, int side, const std::string* other, RowKind kind,

@@ -36,6 +36,9 @@ class JoinedRows {
   /// Per stored row of the other side (`others`), whether it joins with row `row` of
   /// `in` (a batch of side `side`) under the residual condition; all do without one.
   std::vector<bool> accept(const RecordBatch& in, size_t row, int side, const std::vector<const std::string*>& others);
+  /// The same into `ok` (its storage reused from call to call).
+  void accept(const RecordBatch& in, size_t row, int side, const std::vector<const std::string*>& others,
+              std::vector<bool>& ok);
 
   /// Appends `count` joined rows of kind `kind`: row `row` of `in` (side `side`; nulls
   /// when `in` is null) next to the stored row `other` (nulls when null), which is
