@@ -17,6 +17,7 @@
 #include "eddy/sql/exec/partitioned_file_sink.h"
 #include "eddy/sql/exec/table_source.h"
 #include "eddy/sql/exec/utf8.h"
+#include "eddy/sql/parser/sql_error.h"
 
 namespace eddy::sql {
 
@@ -774,7 +775,8 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     f.raw = true;
     f.raw_charset = option(o, "raw.charset", "UTF-8");
   } else {
-    return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "' (supported: csv, json, raw)");
+    return Status::invalidArgument("table '" + table + "': unsupported format '" + format + "'" +
+                                   didYouMean(format, {"csv", "json", "raw"}) + " (supported: csv, json, raw)");
   }
   std::error_code ec;
   std::vector<std::string> files;

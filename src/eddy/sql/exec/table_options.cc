@@ -42,6 +42,10 @@ Status validateTableOptions(const std::string& table, const std::map<std::string
   if (connector == "filesystem") {
     known = kFilesystem;
     auto format = options.find("format");
+    // An unknown format is reported as such when the table is used, not as its options.
+    if (format != options.end() && format->second != "csv" && format->second != "json" && format->second != "raw") {
+      return Status::ok();
+    }
     if (format != options.end() && format->second == "csv") known.insert(kCsv.begin(), kCsv.end());
     if (format != options.end() && format->second == "json") known.insert(kJson.begin(), kJson.end());
     if (format != options.end() && format->second == "raw") known.insert(kRaw.begin(), kRaw.end());
