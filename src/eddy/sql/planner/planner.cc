@@ -1164,7 +1164,25 @@ class Planner {
     ast::Select body;
     body.pos = s.pos;
     body.distinct = s.distinct;
-    for (const auto& item : s.items) body.items.push_back({cloneExpr(*item.expr), item.alias, item.pos});
+    // An outer column the WHERE equates with an inner one reads as that inner one (they
+    // are equal in every joined row; an unmatched row of a LEFT join is padded anyway).
+    std::function<ast::ExprPtr(const Expr&)> inwards = [&](const Expr& e) -> ast::ExprPtr {
+      if (e.kind == Expr::Kind::kColumn && !sub.expr(e, inner).isOk()) {
+        Result<ExprP> outer = expr(e, left_scope);
+        for (const Correlation& p : pairs) {
+          if (outer.isOk() && (*outer)->toString() == p.outer->toString()) return cloneExpr(*p.inner_ast);
+        }
+      }
+      ast::ExprPtr c = cloneExpr(e);
+      for (size_t i = 0; i < c->args.size(); ++i) c->args[i] = inwards(*e.args[i]);
+      return c;
+    };
+    for (const auto& item : s.items) {
+      // An unaliased outer column keeps its own name.
+      std::string alias = item.alias;
+      if (alias.empty() && item.expr->kind == Expr::Kind::kColumn) alias = item.expr->names.back();
+      body.items.push_back({inwards(*item.expr), alias, item.pos});
+    }
     for (const auto& g : s.group_by) body.group_by.push_back(cloneExpr(*g));
     if (s.having) body.having = cloneExpr(*s.having);
     for (size_t i = 0; i < pairs.size(); ++i) {
