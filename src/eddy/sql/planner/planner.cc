@@ -1195,11 +1195,11 @@ class Planner {
       Scope both = inner;
       const std::vector<Field> outer_fields = shadowedBy(inner, left_scope.fields);
       both.fields.insert(both.fields.end(), outer_fields.begin(), outer_fields.end());
-      for (const auto& item : s.items) {
-        if (item.expr->kind != Expr::Kind::kStar && !sub.expr(*item.expr, inner).isOk() &&
-            sub.expr(*item.expr, both).isOk()) {
-          return sqlError(item.pos, "a LATERAL subquery's SELECT list cannot read the outer row's columns yet "
-                                    "(its WHERE correlates it)");
+      for (size_t i = 0; i < s.items.size(); ++i) {
+        const Expr& item = *body.items[i].expr;  // With the outer columns it could read as inner ones.
+        if (item.kind != Expr::Kind::kStar && !sub.expr(item, inner).isOk() && sub.expr(item, both).isOk()) {
+          return sqlError(s.items[i].pos, "a LATERAL subquery's SELECT list cannot read the outer row's columns yet "
+                                          "(only those its WHERE equates with its own)");
         }
       }
       return planned.status();
