@@ -41,14 +41,15 @@ Status validateTableOptions(const std::string& table, const std::map<std::string
   std::set<std::string> known;
   if (connector == "filesystem") {
     known = kFilesystem;
+    static const std::map<std::string, const std::set<std::string>*> kFormats = {
+        {"csv", &kCsv}, {"json", &kJson}, {"raw", &kRaw}};
     auto format = options.find("format");
-    // An unknown format is reported as such when the table is used, not as its options.
-    if (format != options.end() && format->second != "csv" && format->second != "json" && format->second != "raw") {
-      return Status::ok();
+    if (format != options.end()) {
+      auto f = kFormats.find(format->second);
+      // An unknown format is reported as such when the table is used, not as its options.
+      if (f == kFormats.end()) return Status::ok();
+      known.insert(f->second->begin(), f->second->end());
     }
-    if (format != options.end() && format->second == "csv") known.insert(kCsv.begin(), kCsv.end());
-    if (format != options.end() && format->second == "json") known.insert(kJson.begin(), kJson.end());
-    if (format != options.end() && format->second == "raw") known.insert(kRaw.begin(), kRaw.end());
   } else if (connector == "datagen") {
     known = kDatagen;
     for (const std::string& c : columns) {
