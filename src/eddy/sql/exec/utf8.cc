@@ -12,17 +12,36 @@ bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 constexpr char32_t kMalformed = 0xFFFFFFFF;
 
-// The code point starting at s[i] (advancing i past it), or kMalformed for bytes that
-// are not one (which the callers copy as they are).
+// The code point at s[i] (advancing i past it), or kMalformed for what Java's UTF-8
+// decoder rejects: a byte that cannot start a character, an overlong form, a surrogate,
+// a value past U+10FFFF, a sequence cut short. i then stands after the longest prefix of
+// a valid sequence (Unicode's maximal subpart): the case mappings copy those bytes as
+// they are, utf8Repair replaces them with one U+FFFD.
 char32_t decode(std::string_view s, size_t& i) {
-  const unsigned char c = static_cast<unsigned char>(s[i++]);
+  const auto c = static_cast<unsigned char>(s[i++]);
   if (c < 0x80) return c;
-  if (isContinuation(c) || c >= 0xF8) return kMalformed;
-  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-  char32_t cp = extra == 3 ? c & 0x07 : extra == 2 ? c & 0x0F : c & 0x1F;
-  for (; extra > 0; --extra) {
-    if (i >= s.size() || !isContinuation(static_cast<unsigned char>(s[i]))) return kMalformed;
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3F);
+  int extra = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // The second byte's range (Unicode's Table 3-7).
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return kMalformed;
+  }
+  char32_t cp = c & (0x7F >> (extra + 1));
+  for (int k = 0; k < extra; ++k) {
+    if (i >= s.size()) return kMalformed;
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < (k == 0 ? lo : 0x80) || b > (k == 0 ? hi : 0xBF)) return kMalformed;
+    cp = (cp << 6) | (b & 0x3F);
+    ++i;
   }
   return cp;
 }
@@ -149,39 +168,6 @@ namespace eddy::sql {
 
 namespace {
 
-// The code point at s[i] (advancing i past it), or kMalformed for what Java's UTF-8
-// decoder rejects: a byte that cannot start a character, an overlong form, a surrogate,
-// a value past U+10FFFF, a sequence cut short. i then stands after the longest prefix of
-// a valid sequence (Unicode's maximal subpart: one U+FFFD replaces it).
-char32_t decodeStrict(std::string_view s, size_t& i) {
-  const auto c = static_cast<unsigned char>(s[i++]);
-  if (c < 0x80) return c;
-  int extra = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // The second byte's range (Unicode's Table 3-7).
-  if (c >= 0xC2 && c <= 0xDF) {
-    extra = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    extra = 2;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    extra = 3;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return kMalformed;
-  }
-  char32_t cp = c & (0x7F >> (extra + 1));
-  for (int k = 0; k < extra; ++k) {
-    if (i >= s.size()) return kMalformed;
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < (k == 0 ? lo : 0x80) || b > (k == 0 ? hi : 0xBF)) return kMalformed;
-    cp = (cp << 6) | (b & 0x3F);
-    ++i;
-  }
-  return cp;
-}
-
 constexpr char32_t kReplacement = 0xFFFD;
 
 enum class Charset { kUtf8, kAscii, kLatin1, kUtf16Be, kUtf16Le, kUtf16 };
@@ -220,7 +206,7 @@ std::string utf8Repair(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const size_t start = i;
-    if (decodeStrict(s, i) == kMalformed) {
+    if (decode(s, i) == kMalformed) {
       encode(kReplacement, out);  // One U+FFFD for the malformed bytes read.
     } else {
       out.append(s.substr(start, i - start));
@@ -245,7 +231,7 @@ bool encodeCharset(std::string_view text, std::string_view charset, std::string&
   const bool big_endian = cs != Charset::kUtf16Le;
   if (cs == Charset::kUtf16) putUnit(0xFEFF, true, out);  // Java writes a byte-order mark.
   for (size_t i = 0; i < text.size();) {
-    char32_t c = decodeStrict(text, i);
+    char32_t c = decode(text, i);
     if (c == kMalformed) c = kReplacement;
     switch (cs) {
       case Charset::kAscii: out += c < 0x80 ? static_cast<char>(c) : '?'; break;
