@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "eddy/sql/exec/digests.h"
 #include "eddy/sql/exec/utf8.h"
 #include "eddy/sql/table/table_environment.h"
 
@@ -121,13 +122,7 @@ class ClientCollector final : public CliCollector {
   // A value as Flink's SQL client shows it: as printed, bytes as `x'0aff'`.
   static std::string cell(const sql::Value& v, const sql::LogicalType& t) {
     if (v.null || !t.isBinary()) return sql::formatValue(v, t);
-    static const char* kHex = "0123456789abcdef";
-    std::string s = "x'";
-    for (char ch : v.s) {
-      s += kHex[static_cast<unsigned char>(ch) >> 4];
-      s += kHex[static_cast<unsigned char>(ch) & 15];
-    }
-    return s + "'";
+    return "x'" + sql::hexOf(v.s) + "'";
   }
 
   // Flink's column widths: the type's usual width, at least the name's.

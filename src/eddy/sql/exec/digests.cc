@@ -8,19 +8,25 @@
 #include <openssl/evp.h>
 
 namespace eddy::sql {
+
+std::string hexOf(std::string_view bytes, bool upper) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (char ch : bytes) {
+    s += digits[static_cast<unsigned char>(ch) >> 4];
+    s += digits[static_cast<unsigned char>(ch) & 15];
+  }
+  return s;
+}
+
 namespace {
 
 uint32_t rotl(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
 std::string hex(const uint8_t* bytes, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += kHex[bytes[i] >> 4];
-    s += kHex[bytes[i] & 15];
-  }
-  return s;
+  return hexOf(std::string_view(reinterpret_cast<const char*>(bytes), n));
 }
 
 // The message padded to whole 64-byte blocks: a 1 bit, zeros, the bit length (little-

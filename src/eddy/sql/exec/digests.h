@@ -13,6 +13,10 @@ std::string sha256Hex(std::string_view data);
 /// SHA384, SHA512 and SHA2(s, bits).
 std::string sha2Hex(std::string_view data, int bits);
 
+/// Bytes as hex digits, two per byte: lower case (the digests', the SQL client's x'..'),
+/// or upper case (HEX).
+std::string hexOf(std::string_view bytes, bool upper = false);
+
 /// Base64 (RFC 4648, with padding), for TO_BASE64 / FROM_BASE64; fromBase64 returns
 /// false on a malformed input.
 std::string toBase64(std::string_view data);

@@ -1512,15 +1512,9 @@ void registerMoreFunctions() {
     const bool text = args[0]->type().isString() || args[0]->type().isBinary();
     if (!text && !args[0]->type().isInteger()) return argError(n, pos, "needs an integer, a string or bytes");
     return row(n, LogicalType::string(), std::move(args), [text](const std::vector<Value>& v) {
+      if (text) return Value::ofString(hexOf(v[0].s, true));
       static const char* kHex = "0123456789ABCDEF";
       std::string s;
-      if (text) {
-        for (char ch : v[0].s) {
-          s += kHex[static_cast<unsigned char>(ch) >> 4];
-          s += kHex[static_cast<unsigned char>(ch) & 15];
-        }
-        return Value::ofString(std::move(s));
-      }
       auto u = static_cast<uint64_t>(v[0].i);
       do {
         s.insert(s.begin(), kHex[u & 15]);
