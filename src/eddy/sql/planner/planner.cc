@@ -334,6 +334,13 @@ class Planner {
  public:
   explicit Planner(const Catalog& c, bool batch = false) : catalog_(c), batch_(batch) {}
 
+  // A planner for a subquery: the same catalog and mode, and the CTEs in scope here.
+  Planner nested() const {
+    Planner sub(catalog_, batch_);
+    sub.ctes_ = ctes_;
+    return sub;
+  }
+
   Result<PlanPtr> query(const ast::Query& q) {
     size_t pushed = 0;
     for (const auto& cte : q.with) {
@@ -562,8 +569,7 @@ class Planner {
         return renameColumns(p, ref, scope);
       }
       case ast::TableRef::Kind::kSubquery: {
-        Planner sub(catalog_, batch_);
-        sub.ctes_ = ctes_;
+        Planner sub = nested();
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*ref.query));
         scope = scopeOf(p->schema, ref.alias);
         return renameColumns(p, ref, scope);
@@ -1123,8 +1129,7 @@ class Planner {
       return sqlError(lateral.pos, "a LATERAL subquery must be a single SELECT ... FROM");
     }
     const ast::Select& s = *q.selects[0];
-    Planner sub(catalog_, batch_);
-    sub.ctes_ = ctes_;
+    Planner sub = nested();
     Scope inner;
     EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.from(*s.from, inner));
     std::vector<const Expr*> conjuncts;
@@ -2003,8 +2008,7 @@ class Planner {
     if (aggregate) implicit_groups_ = in_items;
     found.insert(found.end(), in_items.begin(), in_items.end());
     for (const Expr* e : found) {
-      Planner sub(catalog_, batch_);
-      sub.ctes_ = ctes_;
+      Planner sub = nested();
       Result<PlanPtr> value = sub.query(*e->query);
       if (!value.isOk()) {
         // It may read the outer query's columns (correlated); one that cannot be keeps
@@ -2101,8 +2105,7 @@ class Planner {
       return sqlError(s.pos, "a correlated scalar subquery must select one value from a FROM, without GROUPING SETS");
     }
     *correlatable = true;
-    Planner sub(catalog_, batch_);
-    sub.ctes_ = ctes_;
+    Planner sub = nested();
     Scope inner;
     EDDY_ASSIGN_OR_RETURN(PlanPtr from_plan, sub.from(*s.from, inner));
     // The WHERE's conjuncts: on the subquery's own columns, or inner = outer pairs.
@@ -2386,8 +2389,7 @@ class Planner {
       EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
       needles.push_back(std::move(needle));
     }
-    Planner sub(catalog_, batch_);
-    sub.ctes_ = ctes_;
+    Planner sub = nested();
     Result<PlanPtr> plain = sub.query(*e.query);
     if (plain.isOk()) {
       right = *plain;
@@ -2538,8 +2540,7 @@ class Planner {
       return sqlError(s.pos, "a correlated subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
     }
     *correlatable = true;
-    Planner sub(catalog_, batch_);
-    sub.ctes_ = ctes_;
+    Planner sub = nested();
     Scope inner;
     Decorrelated d;
     EDDY_ASSIGN_OR_RETURN(d.plan, sub.from(*s.from, inner));
