@@ -279,11 +279,7 @@ class Parser {
       }
       if (peek().isSymbol("(") && !peek(1).isKeyword("SELECT") && !peek(1).isKeyword("WITH")) {
         ++i_;
-        do {
-          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-          st->insert_columns.push_back(c);
-        } while (acceptSymbol(","));
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        EDDY_ASSIGN_OR_RETURN(st->insert_columns, nameList("a column name"));
       }
       EDDY_ASSIGN_OR_RETURN(st->query, query());
       return st;
@@ -351,11 +347,8 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectKeyword("PRIMARY"));
       EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
-      do {
-        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-        st.primary_key.push_back(c);
-      } while (acceptSymbol(","));
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_ASSIGN_OR_RETURN(std::vector<std::string> key, nameList("a column name"));
+      st.primary_key.insert(st.primary_key.end(), key.begin(), key.end());
       EDDY_RETURN_IF_ERROR(notEnforced());
       return false;
     }
@@ -409,11 +402,7 @@ class Parser {
     if (acceptKeyword("PARTITIONED")) {
       EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
-      do {
-        EDDY_ASSIGN_OR_RETURN(std::string k, identifier("a column name"));
-        st->partition_keys.push_back(k);
-      } while (acceptSymbol(","));
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_ASSIGN_OR_RETURN(st->partition_keys, nameList("a column name"));
     }
     if (acceptKeyword("WITH")) {
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
@@ -568,11 +557,7 @@ class Parser {
     }
     EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a view name"));
     if (acceptSymbol("(")) {
-      do {
-        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-        st->view_columns.push_back(c);
-      } while (acceptSymbol(","));
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_ASSIGN_OR_RETURN(st->view_columns, nameList("a column name"));
     }
     EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
     return viewQuery(std::move(st));
@@ -653,6 +638,17 @@ class Parser {
     }
     return t;
   }
+  // `a, b, ...)`: the names of a parenthesized list whose '(' was just read.
+  Result<std::vector<std::string>> nameList(const char* what) {
+    std::vector<std::string> names;
+    do {
+      EDDY_ASSIGN_OR_RETURN(std::string n, identifier(what));
+      names.push_back(std::move(n));
+    } while (acceptSymbol(","));
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return names;
+  }
+
   Result<int> integer() {
     const Token& t = peek();
     EDDY_ASSIGN_OR_RETURN(int64_t v, count("an integer"));
@@ -1031,11 +1027,7 @@ class Parser {
         if (type == ast::TableRef::JoinType::kCross) return sqlError(pos, "NATURAL CROSS JOIN is not a join");
       } else if (type != ast::TableRef::JoinType::kCross && acceptKeyword("USING")) {
         EDDY_RETURN_IF_ERROR(expectSymbol("("));
-        do {
-          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-          join->using_columns.push_back(c);
-        } while (acceptSymbol(","));
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        EDDY_ASSIGN_OR_RETURN(join->using_columns, nameList("a column name"));
       } else if (type != ast::TableRef::JoinType::kCross) {
         EDDY_RETURN_IF_ERROR(expectKeyword("ON"));
         EDDY_ASSIGN_OR_RETURN(join->on, expr());
@@ -1075,11 +1067,7 @@ class Parser {
       } else if (peek().isKeyword("DESCRIPTOR")) {
         ++i_;
         EDDY_RETURN_IF_ERROR(expectSymbol("("));
-        do {
-          EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column name"));
-          ref.descriptor.push_back(c);
-        } while (acceptSymbol(","));
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        EDDY_ASSIGN_OR_RETURN(ref.descriptor, nameList("a column name"));
       } else {
         EDDY_ASSIGN_OR_RETURN(ExprPtr a, expr());
         if (name.empty()) {
@@ -1189,11 +1177,7 @@ class Parser {
     }
     if (!ref->alias.empty() && peek().isSymbol("(")) {
       ++i_;
-      do {
-        EDDY_ASSIGN_OR_RETURN(std::string c, identifier("a column alias"));
-        ref->column_aliases.push_back(c);
-      } while (acceptSymbol(","));
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+      EDDY_ASSIGN_OR_RETURN(ref->column_aliases, nameList("a column alias"));
     }
     return ref;
   }
