@@ -297,7 +297,13 @@ void Accumulator::add(const Value& v, int sign) {
     case AggKind::kJsonArrayAgg:
     case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Handled above.
-    case AggKind::kLead: break;  // Filled in by the batch OVER operator.
+    case AggKind::kLead:
+    case AggKind::kRowNumber:
+    case AggKind::kRank:
+    case AggKind::kDenseRank:
+    case AggKind::kPercentRank:
+    case AggKind::kCumeDist:
+    case AggKind::kNtile: break;  // Filled in by the batch OVER operator.
     case AggKind::kCount:
     case AggKind::kUser:  // Through accumulateArgs.
       break;
@@ -436,7 +442,13 @@ Value Accumulator::result() const {
     case AggKind::kJsonArrayAgg:
     case AggKind::kJsonObjectAgg:
     case AggKind::kLag: break;  // Answered above.
-    case AggKind::kLead: break;  // Filled in by the batch OVER operator.
+    case AggKind::kLead:
+    case AggKind::kRowNumber:
+    case AggKind::kRank:
+    case AggKind::kDenseRank:
+    case AggKind::kPercentRank:
+    case AggKind::kCumeDist:
+    case AggKind::kNtile: break;  // Filled in by the batch OVER operator.
   }
   return Value();
 }
@@ -448,7 +460,13 @@ bool mergeable(const AggregateCall& call) {
     case AggKind::kArrayAgg:
     case AggKind::kJsonArrayAgg: return !call.distinct;  // A distinct one's order is its own.
     case AggKind::kLag:
-    case AggKind::kLead: return false;  // Only in OVER windows, which never merge.
+    case AggKind::kLead:
+    case AggKind::kRowNumber:
+    case AggKind::kRank:
+    case AggKind::kDenseRank:
+    case AggKind::kPercentRank:
+    case AggKind::kCumeDist:
+    case AggKind::kNtile: return false;  // Only in OVER windows, which never merge.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
   }

@@ -40,6 +40,15 @@ enum class AggKind {
   // LEAD(x [, offset [, default]]) in a batch OVER window: x `offset` rows ahead, which
   // the batch operator fills in (the accumulator holds nothing).
   kLead,
+  // Window functions of a batch OVER window, which the batch operator fills in from the
+  // current row's position among its partition's rows (the accumulator holds nothing):
+  // ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST and NTILE(n).
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
   kSingleValue,  // A scalar subquery's value: its one row's, NULL for none, an error for more.
   kUser,     // A user-defined AggregateFunction.
 };
@@ -73,8 +82,10 @@ struct AggregateCall {
   std::string separator = ",";
   bool distinct = false;
   bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
-  int64_t lag_offset = 1;     // LAG / LEAD: how many rows back (ahead), and the value when there are
-  Value lag_default;          // fewer (cast to the argument's type).
+  // LAG / LEAD: how many rows back (ahead), and the value when there are fewer (cast to
+  // the argument's type); NTILE: the number of buckets.
+  int64_t lag_offset = 1;
+  Value lag_default;
   // Whether rows may be retracted (the input is a changelog). Without, MIN/MAX and
   // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's
   // non-retractable aggregate functions do.

@@ -1,44 +1,36 @@
 #include "eddy/sql/exec/batch_over_aggregate.h"
 
 #include <algorithm>
-#include <unordered_map>
-
-#include "eddy/sql/exec/group_key.h"
 
 namespace eddy::sql {
 
-BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec,
-                                                       std::optional<RankSpec::Function> rank)
-    : FinalRowsOperator(spec.input_types), spec_(std::move(spec)), rank_(rank) {
+BatchOverAggregateOperator::BatchOverAggregateOperator(OverSpec spec)
+    : FinalRowsOperator(spec.input_types), spec_(std::move(spec)) {
   output_types_ = spec_.input_types;
-  if (rank_) {
-    output_types_.push_back(LogicalType::bigint().notNull());
-  } else {
-    for (const AggregateCall& a : spec_.aggs) output_types_.push_back(a.type);
-  }
+  for (const AggregateCall& a : spec_.aggs) output_types_.push_back(a.type);
   out_ = emptyBatch(output_types_);
 }
 
 void BatchOverAggregateOperator::emitFinal(const RecordBatch& all) {
-  // Partitions in the order their first row arrived, each's rows in arrival order.
-  std::vector<LogicalType> partition_types;
-  for (int c : spec_.partition)
-    partition_types.push_back(spec_.input_types[static_cast<size_t>(c)]);
-  std::unordered_map<std::string, size_t> index;
-  std::vector<std::vector<uint32_t>> partitions;
-  std::string key;
-  for (size_t r = 0; r < all.size(); ++r) {
-    key.clear();
-    encodeKey(all, r, spec_.partition, partition_types, key);
-    auto [it, inserted] = index.try_emplace(key, partitions.size());
-    if (inserted) partitions.emplace_back();
-    partitions[it->second].push_back(static_cast<uint32_t>(r));
-  }
+  // Rows sorted by PARTITION BY values (ascending), then ORDER BY; ties in arrival order.
+  SortKeys by_partition;
+  by_partition.order = spec_.partition;
+  by_partition.descending.assign(spec_.partition.size(), false);
+  const std::vector<std::string> partitions = by_partition.of(all, spec_.input_types);
   const std::vector<std::string> keys = spec_.order.of(all, spec_.input_types);
-  for (std::vector<uint32_t>& rows : partitions) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  std::vector<uint32_t> sorted(all.size());
+  for (uint32_t r = 0; r < sorted.size(); ++r) sorted[r] = r;
+  std::stable_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const int c = partitions[a].compare(partitions[b]);
+    return c != 0 ? c < 0 : keys[a] < keys[b];
+  });
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    rows.clear();
+    while (j < sorted.size() && partitions[sorted[j]] == partitions[sorted[i]]) rows.push_back(sorted[j++]);
     evaluate(all, rows, keys);
+    i = j;
   }
   if (!out_.empty())
     output().collect(runtime::StreamRecord<RecordBatch>{std::move(out_), runtime::kNoTimestamp});
@@ -66,37 +58,42 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     while (j < n && keys[rows[j]] == keys[rows[i]]) ++j;
     return j;
   };
-  if (rank_) {
-    int64_t dense = 0;
-    for (size_t i = 0; i < n;) {
-      const size_t end = peerEnd(i);
-      ++dense;
-      for (size_t j = i; j < end; ++j) {
-        const int64_t number = *rank_ == RankSpec::Function::kRowNumber
-                                   ? static_cast<int64_t>(j) + 1
-                               : *rank_ == RankSpec::Function::kRank ? static_cast<int64_t>(i) + 1
-                                                                     : dense;
-        append(all, rows[j], {Value::ofInt(number)});
-      }
-      i = end;
-    }
-    return;
-  }
   std::vector<Accumulator> accs = freshAccumulators(spec_.aggs);
-  // LAG and LEAD are no folds: the value `offset` rows before / after the current row
-  // in ORDER BY order, or the default.
-  auto withOffsets = [&](size_t at, std::vector<Value> values) {
+  // The window functions are no folds: they read the current row's place (row j of the
+  // peers [i, peers_end), the `dense`-th distinct ORDER BY value) or the rows around it.
+  auto windowFunctions = [&](size_t j, size_t i, size_t peers_end, int64_t dense, std::vector<Value>& values) {
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       const AggregateCall& call = spec_.aggs[a];
-      if (call.kind != AggKind::kLead && call.kind != AggKind::kLag) continue;
-      const int64_t other =
-          static_cast<int64_t>(at) + (call.kind == AggKind::kLead ? 1 : -1) * call.lag_offset;
-      values[a] = other >= 0 && other < static_cast<int64_t>(n)
-                      ? valueAt(all.columns[static_cast<size_t>(call.arg)],
-                                rows[static_cast<size_t>(other)])
-                      : call.lag_default;
+      switch (call.kind) {
+        case AggKind::kLag:
+        case AggKind::kLead: {
+          const int64_t other =
+              static_cast<int64_t>(j) + (call.kind == AggKind::kLead ? 1 : -1) * call.lag_offset;
+          values[a] = other >= 0 && other < static_cast<int64_t>(n)
+                          ? valueAt(all.columns[static_cast<size_t>(call.arg)], rows[static_cast<size_t>(other)])
+                          : call.lag_default;
+          break;
+        }
+        case AggKind::kRowNumber: values[a] = Value::ofInt(static_cast<int64_t>(j) + 1); break;
+        case AggKind::kRank: values[a] = Value::ofInt(static_cast<int64_t>(i) + 1); break;
+        case AggKind::kDenseRank: values[a] = Value::ofInt(dense); break;
+        case AggKind::kPercentRank:
+          values[a] = Value::ofDouble(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) : 0.0);
+          break;
+        case AggKind::kCumeDist:
+          values[a] = Value::ofDouble(static_cast<double>(peers_end) / static_cast<double>(n));
+          break;
+        case AggKind::kNtile: {
+          // The first n % buckets buckets hold one row more than the others.
+          const size_t buckets = static_cast<size_t>(call.lag_offset);
+          const size_t small = n / buckets, large_rows = (n % buckets) * (small + 1);
+          const size_t bucket = j < large_rows ? j / (small + 1) : n % buckets + (j - large_rows) / small;
+          values[a] = Value::ofInt(static_cast<int64_t>(bucket) + 1);
+          break;
+        }
+        default: break;
+      }
     }
-    return values;
   };
   auto fold = [&](size_t at, bool add) {
     for (size_t a = 0; a < spec_.aggs.size(); ++a)
@@ -115,8 +112,10 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
   // Each row's frame is rows [lo, hi): both bounds only move forward, so rows are folded
   // in as the end passes them and retracted as the start does.
   size_t lo = 0, hi = 0, start = 0, end = 0;
+  int64_t dense = 0;
   for (size_t i = 0; i < n;) {
     const size_t peers_end = peerEnd(i);
+    ++dense;
     for (size_t j = i; j < peers_end; ++j) {
       if (spec_.unbounded) {
         start = 0;
@@ -149,7 +148,8 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       while (lo < start) fold(lo++, false);
       std::vector<Value> values;
       for (const Accumulator& a : accs) values.push_back(a.result());
-      append(all, rows[j], withOffsets(j, std::move(values)));
+      windowFunctions(j, i, peers_end, dense, values);
+      append(all, rows[j], values);
     }
     i = peers_end;
   }

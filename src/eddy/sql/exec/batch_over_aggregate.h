@@ -1,11 +1,9 @@
 #pragma once
 
-#include <optional>
 #include <vector>
 
 #include "eddy/sql/exec/final_rows_operator.h"
 #include "eddy/sql/exec/over_aggregate.h"
-#include "eddy/sql/exec/rank_operator.h"
 
 namespace eddy::sql {
 
@@ -18,17 +16,19 @@ namespace eddy::sql {
 /// an integer; above it when descending); it ends at the current row (RANGE: its last
 /// peer, an equal ORDER BY value; without an ORDER BY every row is a peer), `following`
 /// rows (or that amount) after it, or at the partition's end. NULL ORDER BY values
-/// frame only NULLs. LAG and LEAD take the value `offset` rows before / after the
-/// current one, whatever the frame. With `rank` set the rows get that number instead
-/// of aggregates: ROW_NUMBER, RANK or DENSE_RANK, without a filter on it. Output: the
-/// input columns, then one column per aggregate (or the rank number, BIGINT).
+/// frame only NULLs. The window functions ignore the frame: LAG and LEAD take the value
+/// `offset` rows before / after the current one; ROW_NUMBER, RANK, DENSE_RANK,
+/// PERCENT_RANK ((rank - 1) / (rows - 1)), CUME_DIST (rows up to the last peer / rows)
+/// and NTILE(n) (n buckets of consecutive rows, the first rows % n one row larger)
+/// number the row among its partition's. Partitions come out in the order of their
+/// PARTITION BY values (ascending, NULL first), as after Flink's sort. Output: the
+/// input columns, then one column per aggregate.
 /// Watermarks are held back; the last one follows the rows.
 /// Runs behind a partition-key exchange; its snapshot holds the collected rows.
 /// Thread: the task thread.
 class BatchOverAggregateOperator final : public FinalRowsOperator {
  public:
-  explicit BatchOverAggregateOperator(OverSpec spec,
-                                      std::optional<RankSpec::Function> rank = std::nullopt);
+  explicit BatchOverAggregateOperator(OverSpec spec);
 
  protected:
   void emitFinal(const RecordBatch& all) override;
@@ -40,7 +40,6 @@ class BatchOverAggregateOperator final : public FinalRowsOperator {
   void append(const RecordBatch& all, uint32_t row, const std::vector<Value>& results);
 
   OverSpec spec_;
-  std::optional<RankSpec::Function> rank_;
   std::vector<LogicalType> output_types_;
   RecordBatch out_;
 };

@@ -33,10 +33,12 @@ RecordBatch rows(const std::vector<std::vector<int64_t>>& values) {
   return b;
 }
 
-std::vector<std::string> lines(Harness& h) {
+// The rows emitted since the last call, printed as Flink prints them; columns are BIGINT
+// unless `types` says otherwise.
+std::vector<std::string> lines(Harness& h, std::vector<LogicalType> types = {}) {
   std::vector<std::string> out;
   for (const auto& e : h.output()) {
-    std::vector<LogicalType> types(e.value.columns.size(), kBigint);
+    types.resize(e.value.columns.size(), kBigint);
     for (size_t r = 0; r < e.value.size(); ++r) out.push_back(formatRow(e.value, r, types));
   }
   h.clearOutput();
@@ -357,11 +359,39 @@ TEST(SqlOperators, BatchOverAggregateSortsEachPartitionWhenTheInputEnds) {
   more.kinds[1] = RowKind::kDelete;
   restored.as<BatchOverAggregateOperator>().processElement({more, 0});
   restored.op().finish();
-  // Partitions in the order their first remaining row arrived: [2, 7] before [1, 10].
-  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[2, 1, 1]", "+I[2, 7, 8]", "+I[1, 10, 10]",
-                                                       "+I[1, 20, 30]"}));
+  // Partitions in PARTITION BY order (as after Flink's sort), though [2, 7] came first.
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[1, 10, 10]", "+I[1, 20, 30]", "+I[2, 1, 1]",
+                                                       "+I[2, 7, 8]"}));
 }
 
+
+TEST(SqlOperators, BatchOverAggregateNumbersRowsWithTheRankingFunctions) {
+  OverSpec spec;
+  spec.partition = {0};
+  spec.order.order = {1};
+  spec.order.descending = {false};
+  auto ranking = [](AggKind kind, int64_t buckets = 1) {
+    AggregateCall call;
+    call.kind = kind;
+    call.lag_offset = buckets;
+    call.type = kind == AggKind::kPercentRank || kind == AggKind::kCumeDist ? LogicalType::doubleType().notNull()
+                                                                           : kBigint.notNull();
+    return call;
+  };
+  spec.aggs = {ranking(AggKind::kRowNumber), ranking(AggKind::kRank),     ranking(AggKind::kDenseRank),
+               ranking(AggKind::kPercentRank), ranking(AggKind::kCumeDist), ranking(AggKind::kNtile, 2)};
+  spec.input_types = {kBigint, kBigint};
+  Harness h(std::make_unique<BatchOverAggregateOperator>(spec));
+  h.as<BatchOverAggregateOperator>().processElement({rows({{1, 30}, {1, 10}, {1, 20}, {1, 10}, {1, 40}, {2, 5}}), 0});
+  h.op().finish();
+  // Partition 1: 10, 10 (peers), 20, 30, 40; NTILE(2) makes buckets of 3 and 2 rows.
+  const LogicalType kDouble = LogicalType::doubleType();
+  EXPECT_EQ(lines(h, {kBigint, kBigint, kBigint, kBigint, kBigint, kDouble, kDouble, kBigint}),
+            (std::vector<std::string>{
+                          "+I[1, 10, 1, 1, 1, 0.0, 0.4, 1]", "+I[1, 10, 2, 1, 1, 0.0, 0.4, 1]",
+                          "+I[1, 20, 3, 3, 2, 0.5, 0.6, 1]", "+I[1, 30, 4, 4, 3, 0.75, 0.8, 2]",
+                          "+I[1, 40, 5, 5, 4, 1.0, 1.0, 2]", "+I[2, 5, 1, 1, 1, 0.0, 1.0, 1]"}));
+}
 TEST(SqlOperators, GroupAggregateForgetsGroupsIdleLongerThanTheStateTtl) {
   Harness h(std::make_unique<GroupAggregateOperator>(std::vector<int>{0}, std::vector<LogicalType>{kBigint},
                                                      std::vector<AggregateCall>{sumOf(1)},

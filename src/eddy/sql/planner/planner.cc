@@ -2747,8 +2747,12 @@ class Planner {
 
   // The SELECT list (and GROUP BY) over the FROM/WHERE result.
   Result<PlanPtr> selectOver(const ast::Select& s, const PlanPtr& input, const Scope& scope) {
+    std::vector<const Expr*> overs;
+    for (const auto& item : s.items) collectOvers(*item.expr, overs);
     for (const auto& item : s.items) {
-      if (item.expr->kind != Expr::Kind::kOver) continue;
+      // A rank alone is a rank node (Top-N when the enclosing query filters its number);
+      // beside other OVER calls, in batch mode, one of the window functions.
+      if (item.expr->kind != Expr::Kind::kOver || (batch_ && overs.size() > 1)) continue;
       const Expr& fn = *item.expr->args[0];
       if (fn.kind != Expr::Kind::kCall || !isRankFunction(fn.name)) continue;
       bool aggregate = !s.group_by.empty() || s.having;
@@ -2757,8 +2761,6 @@ class Planner {
       if (aggregate) return rankOverAggregate(s, item, input, scope);
       return rankPlan(s, item, input, scope);
     }
-    std::vector<const Expr*> overs;
-    for (const auto& item : s.items) collectOvers(*item.expr, overs);
     if (!overs.empty()) return overPlan(s, overs, input, scope);
     bool aggregate = !s.group_by.empty() || (s.having != nullptr);
     for (const auto& item : s.items) aggregate = aggregate || containsAggregate(*item.expr);
@@ -2911,52 +2913,158 @@ class Planner {
     for (const auto& a : e.args) collectOvers(*a, out);
   }
 
-  // SELECT ..., agg(x) OVER (PARTITION BY p ORDER BY rowtime ROWS|RANGE ...) ...: an
-  // over-aggregate node (all OVER calls of the SELECT share one window, as Flink
-  // requires) and the projection over it.
+  // ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST and NTILE: ranking window
+  // functions (numbers of the row among its partition's).
+  static bool isRankingFunction(const std::string& name) {
+    return isRankFunction(name) || name == "PERCENT_RANK" || name == "CUME_DIST" || name == "NTILE";
+  }
+
+  // A ranking function's call in a batch OVER window (the operator numbers the rows).
+  Result<AggregateCall> rankingCall(const Expr& fn) {
+    AggregateCall call;
+    call.kind = fn.name == "ROW_NUMBER"     ? AggKind::kRowNumber
+                : fn.name == "RANK"         ? AggKind::kRank
+                : fn.name == "DENSE_RANK"   ? AggKind::kDenseRank
+                : fn.name == "PERCENT_RANK" ? AggKind::kPercentRank
+                : fn.name == "CUME_DIST"    ? AggKind::kCumeDist
+                                            : AggKind::kNtile;
+    call.type = call.kind == AggKind::kPercentRank || call.kind == AggKind::kCumeDist ? LogicalType::doubleType().notNull()
+                                                                                     : LogicalType::bigint().notNull();
+    call.name = fn.name + "()";
+    if (call.kind != AggKind::kNtile) {
+      if (!fn.args.empty()) return sqlError(fn.pos, fn.name + " takes no arguments");
+      return call;
+    }
+    if (fn.args.size() != 1 || fn.args[0]->kind != Expr::Kind::kLiteral ||
+        fn.args[0]->literal != Expr::LiteralType::kInteger || !integerValue(fn.args[0]->text, &call.lag_offset) ||
+        call.lag_offset < 1) {
+      return sqlError(fn.pos, "NTILE takes one positive integer literal, the number of buckets");
+    }
+    call.name = "NTILE(" + fn.args[0]->text + ")";
+    return call;
+  }
+
+  // SELECT ..., agg(x) OVER (PARTITION BY p ORDER BY rowtime ROWS|RANGE ...) ...:
+  // over-aggregate nodes and the projection over them. A stream's SELECT has one window
+  // for all its OVER calls, as Flink requires; batch mode's may have several, one node
+  // each, stacked (each passes its input's columns on and adds its own, w<i>$o<j>).
   Result<PlanPtr> overPlan(const ast::Select& s, const std::vector<const Expr*>& overs, const PlanPtr& input,
                            const Scope& scope) {
     if (!s.group_by.empty() || s.having) return sqlError(s.pos, "OVER aggregates with GROUP BY are not supported");
-    const Expr::Window& w = *overs[0]->over;
     auto frameText = [](const Expr::Window& x) {
       std::string t;
       for (const auto& p : x.partition_by) t += canon(*p) + ";";
       t += "|";
-      for (const auto& o : x.order_by) t += canon(*o) + ";";
+      for (size_t i = 0; i < x.order_by.size(); ++i) t += canon(*x.order_by[i]) + (x.order_desc[i] ? " DESC;" : ";");
       t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : x.current_start ? "C" : canon(*x.preceding));
       t += x.unbounded_following ? "|UF" : x.following ? "|" + canon(*x.following) : "|C";
       return t;
     };
+    // The windows in order of first use, and each OVER call's.
+    std::vector<std::string> frames;
+    std::vector<const Expr*> windows;  // The first OVER call of each.
+    std::vector<size_t> frame_of;
     for (const Expr* o : overs) {
-      if (frameText(*o->over) != frameText(w)) {
-        return sqlError(o->pos, "all OVER aggregates of a SELECT must use the same window");
-      }
       const Expr& fn = *o->args[0];
       if (fn.kind == Expr::Kind::kCall && fn.name == "LEAD" && !batch_) {
         return sqlError(fn.pos, "LEAD Function is not supported in stream mode.");
       }
-      if (fn.kind != Expr::Kind::kCall || (!isAggregate(fn.name) && fn.name != "LAG" && fn.name != "LEAD")) {
-        return sqlError(o->pos, "OVER takes an aggregate function or LAG (or ROW_NUMBER, RANK or DENSE_RANK for Top-N)");
+      const bool ranking = fn.kind == Expr::Kind::kCall && isRankingFunction(fn.name);
+      if (ranking && !batch_) {
+        return sqlError(fn.pos, fn.name + "() OVER a stream is supported only as Top-N or deduplication: ROW_NUMBER, "
+                                          "RANK or DENSE_RANK alone in its SELECT, with a filter on the number in "
+                                          "the enclosing query (batch mode has every ranking function)");
       }
+      if (fn.kind != Expr::Kind::kCall ||
+          (!isAggregate(fn.name) && fn.name != "LAG" && fn.name != "LEAD" && !ranking)) {
+        return sqlError(o->pos, "OVER takes an aggregate function, LAG, LEAD or a ranking function (ROW_NUMBER, "
+                                "RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE)");
+      }
+      if (ranking && o->over->order_by.empty() && fn.name != "ROW_NUMBER") {
+        return sqlError(o->pos, fn.name + "() needs an ORDER BY in its OVER clause");
+      }
+      const std::string text = frameText(*o->over);
+      auto seen = std::find(frames.begin(), frames.end(), text);
+      if (seen == frames.end() && !frames.empty() && !batch_) {
+        return sqlError(o->pos, "all OVER aggregates of a SELECT must use the same window (in stream mode; batch "
+                                "mode takes several)");
+      }
+      if (seen == frames.end()) {
+        frames.push_back(text);
+        windows.push_back(o);
+        seen = frames.end() - 1;
+      }
+      frame_of.push_back(static_cast<size_t>(seen - frames.begin()));
     }
-    if (!batch_ && (w.order_by.size() != 1 || w.order_desc[0])) {
-      return sqlError(overs[0]->pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
-    }
-    if (!batch_ && (w.following || w.unbounded_following)) {
-      return sqlError(overs[0]->pos, std::string("OVER ") + (w.rows ? "ROWS" : "RANGE") +
-                                         " FOLLOWING windows are not supported in streaming mode (batch mode has them)");
-    }
-    // The input's columns, then the aggregates' arguments.
+    // The input's columns, then the aggregates' arguments; the calls of each window.
     PlanPtr pre = keepColumns(input, std::vector<bool>(input->schema.size(), true));
-    auto node = std::make_shared<PlanNode>();
-    node->kind = PlanNode::Kind::kOverAggregate;
-    node->mode = ChangelogMode::kInsertOnly;
+    std::vector<std::vector<AggregateCall>> calls(frames.size());
+    std::vector<std::vector<std::string>> canons(frames.size());
+    std::vector<size_t> agg_of_over;
+    for (size_t i = 0; i < overs.size(); ++i) {
+      const Expr& fn = *overs[i]->args[0];
+      const size_t f = frame_of[i];
+      const std::string key = canon(fn);
+      auto seen = std::find(canons[f].begin(), canons[f].end(), key);
+      if (seen != canons[f].end()) {
+        agg_of_over.push_back(static_cast<size_t>(seen - canons[f].begin()));
+        continue;
+      }
+      AggregateCall call;
+      if (isRankingFunction(fn.name)) {
+        EDDY_ASSIGN_OR_RETURN(call, rankingCall(fn));
+      } else {
+        EDDY_ASSIGN_OR_RETURN(call, aggregateCall(fn, scope, *pre));
+        call.retractable = !windows[f]->over->unbounded;  // A bounded frame retracts rows that leave it.
+      }
+      calls[f].push_back(std::move(call));
+      canons[f].push_back(key);
+      agg_of_over.push_back(canons[f].size() - 1);
+    }
+    PlanPtr below = pre;
+    std::vector<int> first_agg;
+    for (size_t f = 0; f < frames.size(); ++f) {
+      auto node = std::make_shared<PlanNode>();
+      node->kind = PlanNode::Kind::kOverAggregate;
+      node->mode = ChangelogMode::kInsertOnly;
+      EDDY_RETURN_IF_ERROR(overWindow(*windows[f], *input, scope, node->over));
+      node->over.aggs = std::move(calls[f]);
+      node->inputs.push_back(below);
+      node->schema = below->schema;
+      node->rowtime = below->rowtime;
+      node->over.input_types = typesOf(below->schema);
+      first_agg.push_back(static_cast<int>(below->schema.size()));
+      for (size_t a = 0; a < node->over.aggs.size(); ++a) {
+        node->schema.push_back({"w" + std::to_string(f) + "$o" + std::to_string(a), node->over.aggs[a].type});
+      }
+      below = node;
+    }
+    for (size_t i = 0; i < overs.size(); ++i) {
+      const int col = first_agg[frame_of[i]] + static_cast<int>(agg_of_over[i]);
+      over_cols_[overs[i]] = {col, below->schema[static_cast<size_t>(col)].type};
+    }
+    auto projected = project(s, below, scope, nullptr);
+    over_cols_.clear();
+    return projected;
+  }
+
+  // The partitioning, ordering and frame of OVER call `call`'s window, over `input`'s
+  // columns (`scope`).
+  Status overWindow(const Expr& call, const PlanNode& input, const Scope& scope, OverSpec& over) {
+    const Expr::Window& w = *call.over;
     if (batch_) {
       // Any ordering, over an updating input too (the batch operator takes final rows).
-      EDDY_RETURN_IF_ERROR(batchOverFrame(w, scope, node->over));
+      EDDY_RETURN_IF_ERROR(batchOverFrame(w, scope, over));
     } else {
-      if (input->mode != ChangelogMode::kInsertOnly) {
-        return sqlError(overs[0]->pos, "OVER aggregation does not support an updating input");
+      if (w.order_by.size() != 1 || w.order_desc[0]) {
+        return sqlError(call.pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
+      }
+      if (w.following || w.unbounded_following) {
+        return sqlError(call.pos, std::string("OVER ") + (w.rows ? "ROWS" : "RANGE") +
+                                   " FOLLOWING windows are not supported in streaming mode (batch mode has them)");
+      }
+      if (input.mode != ChangelogMode::kInsertOnly) {
+        return sqlError(call.pos, "OVER aggregation does not support an updating input");
       }
       EDDY_ASSIGN_OR_RETURN(ExprP order, expr(*w.order_by[0], scope));
       auto* time = dynamic_cast<InputRef*>(order.get());
@@ -2965,64 +3073,35 @@ class Planner {
                         "OVER windows' ordering in stream mode must be defined on a time attribute (a rowtime or "
                         "proctime column)");
       }
-      node->over.time_col = time->index();
-      node->over.proctime = order->type().proctime;
+      over.time_col = time->index();
+      over.proctime = order->type().proctime;
     }
     for (const auto& p : w.partition_by) {
       EDDY_ASSIGN_OR_RETURN(ExprP b, expr(*p, scope));
       auto* ref = dynamic_cast<InputRef*>(b.get());
       if (!ref) return sqlError(p->pos, "an OVER window's PARTITION BY must be a column");
-      node->over.partition.push_back(ref->index());
+      over.partition.push_back(ref->index());
     }
-    node->over.rows = w.rows;
-    node->over.unbounded = w.unbounded;
+    over.rows = w.rows;
+    over.unbounded = w.unbounded;
     if (w.current_start && !batch_) {
       // BETWEEN CURRENT ROW AND CURRENT ROW: the row alone (its peers too, for RANGE).
-      if (!w.rows) return sqlError(overs[0]->pos, "OVER RANGE BETWEEN CURRENT ROW is supported in batch mode only");
-      node->over.preceding = 0;
+      if (!w.rows) return sqlError(call.pos, "OVER RANGE BETWEEN CURRENT ROW is supported in batch mode only");
+      over.preceding = 0;
     } else if (!w.unbounded && !batch_) {
       if (w.rows) {
         if (w.preceding->kind != Expr::Kind::kLiteral || w.preceding->literal != Expr::LiteralType::kInteger) {
           return sqlError(w.preceding->pos, "ROWS ... PRECEDING takes an integer");
         }
-        EDDY_ASSIGN_OR_RETURN(node->over.preceding, integerLiteral(*w.preceding));
+        EDDY_ASSIGN_OR_RETURN(over.preceding, integerLiteral(*w.preceding));
       } else {
         if (w.preceding->kind != Expr::Kind::kInterval) {
           return sqlError(w.preceding->pos, "RANGE ... PRECEDING over a time attribute takes an INTERVAL");
         }
-        EDDY_ASSIGN_OR_RETURN(node->over.preceding, intervalMillis(*w.preceding));
+        EDDY_ASSIGN_OR_RETURN(over.preceding, intervalMillis(*w.preceding));
       }
     }
-    std::vector<std::string> canons;
-    std::vector<int> agg_of_over;
-    for (const Expr* o : overs) {
-      std::string key = canon(*o->args[0]);
-      auto seen = std::find(canons.begin(), canons.end(), key);
-      if (seen != canons.end()) {
-        agg_of_over.push_back(static_cast<int>(seen - canons.begin()));
-        continue;
-      }
-      EDDY_ASSIGN_OR_RETURN(AggregateCall call, aggregateCall(*o->args[0], scope, *pre));
-      call.retractable = !w.unbounded;  // A bounded frame retracts rows that leave it.
-      node->over.aggs.push_back(std::move(call));
-      canons.push_back(key);
-      agg_of_over.push_back(static_cast<int>(canons.size()) - 1);
-    }
-    node->inputs.push_back(pre);
-    node->schema = pre->schema;
-    node->rowtime = pre->rowtime;
-    node->over.input_types = typesOf(pre->schema);
-    for (size_t a = 0; a < node->over.aggs.size(); ++a) {
-      node->schema.push_back({"w0$o" + std::to_string(a), node->over.aggs[a].type});
-    }
-    const int first_agg = static_cast<int>(pre->schema.size());
-    for (size_t i = 0; i < overs.size(); ++i) {
-      int col = first_agg + agg_of_over[i];
-      over_cols_[overs[i]] = {col, node->schema[static_cast<size_t>(col)].type};
-    }
-    auto projected = project(s, node, scope, nullptr);
-    over_cols_.clear();
-    return projected;
+    return Status::ok();
   }
 
   // Batch mode's OVER window (Flink's batch OverAggregate): ORDER BY any columns, or

@@ -433,10 +433,15 @@ class Translator {
           spec.partition = p->rank.partition;
           spec.order = p->rank;
           spec.input_types = p->rank.input_types;
-          const RankSpec::Function function = p->rank.function;
+          AggregateCall number;
+          number.kind = p->rank.function == RankSpec::Function::kRank        ? AggKind::kRank
+                        : p->rank.function == RankSpec::Function::kDenseRank ? AggKind::kDenseRank
+                                                                             : AggKind::kRowNumber;
+          number.type = LogicalType::bigint().notNull();
+          spec.aggs.push_back(std::move(number));
           auto op = byKey(in, spec.partition, p->inputs[0]->schema)
-                        .transform<RecordBatch>("OverAggregate(" + rankName(*p) + ")", [spec, function] {
-                          return std::make_unique<BatchOverAggregateOperator>(spec, function);
+                        .transform<RecordBatch>("OverAggregate(" + rankName(*p) + ")", [spec] {
+                          return std::make_unique<BatchOverAggregateOperator>(spec);
                         });
           return keyedParallelism(op, spec.partition);
         }
