@@ -100,7 +100,8 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
       foldRow(accs[a], spec_.aggs[a], all, rows[at], add);
   };
   // A RANGE frame bounded by an amount measures on the first ORDER BY column (a time in
-  // ms or an integer), in ORDER BY direction; NULLs frame only NULLs.
+  // ms or an integer), in ORDER BY direction; NULLs frame only NULLs (their peers), and
+  // sort before or after every value.
   const bool desc = !spec_.order.descending.empty() && spec_.order.descending[0];
   const Column* value =
       spec_.order.order.empty() ? nullptr : &all.columns[static_cast<size_t>(spec_.order.order[0])];
@@ -109,43 +110,52 @@ void BatchOverAggregateOperator::evaluate(const RecordBatch& all, const std::vec
     return desc ? value->i64[rows[i]] - value->i64[rows[j]]
                 : value->i64[rows[j]] - value->i64[rows[i]];
   };
-  // Each row's frame is rows [lo, hi): both bounds only move forward, so rows are folded
-  // in as the end passes them and retracted as the start does.
+  // Whether row k lies before the frame of non-NULL row i starts / at or before it ends.
+  auto beforeStart = [&](size_t k, size_t i) {
+    return isNull(k) ? k < i : ahead(k, i) < -spec_.preceding;
+  };
+  auto notAfterEnd = [&](size_t k, size_t i) {
+    return isNull(k) ? k < i : ahead(k, i) <= spec_.following;
+  };
+  auto clamp = [&](int64_t at) { return static_cast<size_t>(std::clamp<int64_t>(at, 0, static_cast<int64_t>(n))); };
+  // Each row's frame is rows [start, end); both only move forward, so the accumulators
+  // hold rows [lo, hi): rows are folded in as the end passes them and retracted as the
+  // start does (a frame may be empty, and may skip rows: ROWS BETWEEN 2 FOLLOWING ...).
   size_t lo = 0, hi = 0, start = 0, end = 0;
   int64_t dense = 0;
   for (size_t i = 0; i < n;) {
     const size_t peers_end = peerEnd(i);
     ++dense;
     for (size_t j = i; j < peers_end; ++j) {
+      const auto at = static_cast<int64_t>(j);
+      // A RANGE bound of an amount (the ORDER BY column is then an integer or a time).
+      const bool amounts = !spec_.rows && value && !isNull(i);
       if (spec_.unbounded) {
         start = 0;
       } else if (spec_.current_start) {
         start = spec_.rows ? j : i;
       } else if (spec_.rows) {
-        start =
-            j > static_cast<size_t>(spec_.preceding) ? j - static_cast<size_t>(spec_.preceding) : 0;
-      } else if (value) {
-        while (start < i &&
-               (isNull(start) != isNull(i) || (!isNull(i) && ahead(start, i) < -spec_.preceding))) {
-          ++start;
-        }
+        start = clamp(at - spec_.preceding);
+      } else if (amounts) {
+        while (start < n && beforeStart(start, i)) ++start;
       } else {
-        start = i;  // No ORDER BY: the partition is one group of peers.
+        start = i;  // The current row's peers: no ORDER BY (all), or NULLs.
       }
       if (spec_.unbounded_following) {
         end = n;
       } else if (spec_.rows) {
-        end = std::min(n, j + 1 + static_cast<size_t>(spec_.following));
-      } else if (spec_.following == 0 || !value) {
-        end = peers_end;
+        end = clamp(at + 1 + spec_.following);
+      } else if (amounts && spec_.following != 0) {
+        while (end < n && notAfterEnd(end, i)) ++end;
       } else {
-        end = std::max(end, peers_end);
-        while (end < n && isNull(end) == isNull(i) &&
-               (isNull(i) || ahead(end, i) <= spec_.following))
-          ++end;
+        end = peers_end;  // CURRENT ROW: its last peer.
       }
+      while (lo < start) {
+        if (lo < hi) fold(lo, false);
+        ++lo;
+      }
+      hi = std::max(hi, lo);
       while (hi < end) fold(hi++, true);
-      while (lo < start) fold(lo++, false);
       std::vector<Value> values;
       for (const Accumulator& a : accs) values.push_back(a.result());
       windowFunctions(j, i, peers_end, dense, values);

@@ -25,7 +25,9 @@ struct OverSpec {
   bool proctime = false;  // ORDER BY a processing-time attribute.
   // Batch mode (BatchOverAggregateOperator): ORDER BY any columns, time_col unused;
   // the frame may start at the current row and end after it: `following` rows (or, for
-  // RANGE, that much above the ORDER BY value), or at the partition's end.
+  // RANGE, that much above the ORDER BY value), or at the partition's end. A negative
+  // `preceding` starts the frame after the current row, a negative `following` ends it
+  // before.
   SortKeys order;
   bool current_start = false;
   bool unbounded_following = false;

@@ -74,9 +74,11 @@ struct Expr {
     bool has_frame = false;
     bool unbounded = true;         // UNBOUNDED PRECEDING
     std::unique_ptr<Expr> preceding;  // n PRECEDING (rows: integer, range: interval)
+    bool start_following = false;     // The start is `preceding` FOLLOWING instead.
     bool current_start = false;       // BETWEEN CURRENT ROW AND ...
     // The frame's end: CURRENT ROW (neither set), n FOLLOWING, or UNBOUNDED FOLLOWING.
     std::unique_ptr<Expr> following;
+    bool end_preceding = false;  // The end is `following` PRECEDING instead.
     bool unbounded_following = false;
   };
   std::shared_ptr<Window> over;

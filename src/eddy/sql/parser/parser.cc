@@ -874,31 +874,46 @@ class Parser {
     if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
       w->rows = upper(next().text) == "ROWS";
       w->has_frame = true;
-      // BETWEEN start AND end, or a start alone (ending at the current row).
+      // BETWEEN start AND end, or a start alone (ending at the current row). A start may
+      // lie after the current row and an end before it, as Calcite allows, but not past
+      // a CURRENT ROW on the other side.
       const bool between = acceptKeyword("BETWEEN");
+      const Pos start = peek().pos;
       if (acceptKeyword("CURRENT")) {
         EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
         w->unbounded = false;
         w->current_start = true;
-      } else {
-        if (acceptKeyword("UNBOUNDED")) {
-          w->unbounded = true;
-        } else {
-          w->unbounded = false;
-          EDDY_ASSIGN_OR_RETURN(w->preceding, additive());
-        }
+      } else if (acceptKeyword("UNBOUNDED")) {
+        w->unbounded = true;
         EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
+      } else {
+        w->unbounded = false;
+        EDDY_ASSIGN_OR_RETURN(w->preceding, additive());
+        w->start_following = acceptKeyword("FOLLOWING");
+        if (!w->start_following) EDDY_RETURN_IF_ERROR(expectKeyword("PRECEDING"));
+        if (w->start_following && !between) {
+          return sqlError(start, "a window frame that is one bound must start at or before the current row");
+        }
       }
       if (between) {
         EDDY_RETURN_IF_ERROR(expectKeyword("AND"));
+        const Pos end = peek().pos;
         if (acceptKeyword("CURRENT")) {
           EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+          if (w->start_following) {
+            return sqlError(start, "Lower frame boundary cannot be FOLLOWING when upper boundary is CURRENT ROW");
+          }
         } else if (acceptKeyword("UNBOUNDED")) {
           EDDY_RETURN_IF_ERROR(expectKeyword("FOLLOWING"));
           w->unbounded_following = true;
         } else {
           EDDY_ASSIGN_OR_RETURN(w->following, additive());
-          EDDY_RETURN_IF_ERROR(expectKeyword("FOLLOWING"));
+          w->end_preceding = acceptKeyword("PRECEDING");
+          if (!w->end_preceding) EDDY_RETURN_IF_ERROR(expectKeyword("FOLLOWING"));
+          if (w->end_preceding && (w->current_start || w->start_following)) {
+            return sqlError(end, std::string("Upper frame boundary cannot be PRECEDING when lower boundary is ") +
+                                    (w->current_start ? "CURRENT ROW" : "FOLLOWING"));
+          }
         }
       }
     }

@@ -2956,8 +2956,8 @@ class Planner {
       for (const auto& p : x.partition_by) t += canon(*p) + ";";
       t += "|";
       for (size_t i = 0; i < x.order_by.size(); ++i) t += canon(*x.order_by[i]) + (x.order_desc[i] ? " DESC;" : ";");
-      t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : x.current_start ? "C" : canon(*x.preceding));
-      t += x.unbounded_following ? "|UF" : x.following ? "|" + canon(*x.following) : "|C";
+      t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : x.current_start ? "C" : canon(*x.preceding) + (x.start_following ? "F" : "P"));
+      t += x.unbounded_following ? "|UF" : x.following ? "|" + canon(*x.following) + (x.end_preceding ? "P" : "F") : "|C";
       return t;
     };
     // The windows in order of first use, and each OVER call's.
@@ -3059,9 +3059,11 @@ class Planner {
       if (w.order_by.size() != 1 || w.order_desc[0]) {
         return sqlError(call.pos, "OVER windows' ordering in stream mode must be one ascending time attribute");
       }
-      if (w.following || w.unbounded_following) {
+      if (w.following || w.unbounded_following || w.start_following) {
         return sqlError(call.pos, std::string("OVER ") + (w.rows ? "ROWS" : "RANGE") +
-                                   " FOLLOWING windows are not supported in streaming mode (batch mode has them)");
+                                      (w.end_preceding ? " windows ending before the current row"
+                                                       : " FOLLOWING windows") +
+                                      " are not supported in streaming mode (batch mode has them)");
       }
       if (input.mode != ChangelogMode::kInsertOnly) {
         return sqlError(call.pos, "OVER aggregation does not support an updating input");
@@ -3129,15 +3131,17 @@ class Planner {
       }
       const LogicalType& t = scope.fields[static_cast<size_t>(over.order.order[0])].type;
       if (t.isTimestamp() && bound.kind == Expr::Kind::kInterval) return intervalMillis(bound);
-      if (t.isInteger() && integer_literal) return std::stoll(bound.text);
+      if (t.isInteger() && integer_literal) return integerLiteral(bound);
       return sqlError(bound.pos, "RANGE ... PRECEDING / FOLLOWING takes an INTERVAL over a TIMESTAMP column or an "
                                  "integer over an integer column; the ORDER BY column is " + withArticle(t));
     };
     if (!w.unbounded && !w.current_start) {
       EDDY_ASSIGN_OR_RETURN(over.preceding, distance(*w.preceding));
+      if (w.start_following) over.preceding = -over.preceding;  // Starts after the current row.
     }
     if (w.following) {
       EDDY_ASSIGN_OR_RETURN(over.following, distance(*w.following));
+      if (w.end_preceding) over.following = -over.following;  // Ends before the current row.
     }
     return Status::ok();
   }
