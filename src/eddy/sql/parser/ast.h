@@ -70,6 +70,7 @@ struct Expr {
     std::vector<std::unique_ptr<Expr>> partition_by;
     std::vector<std::unique_ptr<Expr>> order_by;
     std::vector<bool> order_desc;
+    std::vector<std::optional<bool>> order_nulls_first;  // NULLS FIRST / LAST; unset: the default.
     bool rows = false;             // ROWS vs RANGE
     bool has_frame = false;
     bool unbounded = true;         // UNBOUNDED PRECEDING

@@ -719,15 +719,7 @@ class Parser {
         } else {
           acceptKeyword("ASC");
         }
-        if (acceptKeyword("NULLS")) {
-          if (acceptKeyword("FIRST")) {
-            item.nulls_first = true;
-          } else if (acceptKeyword("LAST")) {
-            item.nulls_first = false;
-          } else {
-            return unexpected("FIRST or LAST after NULLS");
-          }
-        }
+        EDDY_RETURN_IF_ERROR(nullOrder(item.nulls_first));
         q->order_by.push_back(std::move(item));
       } while (acceptSymbol(","));
     }
@@ -869,6 +861,8 @@ class Parser {
         bool desc = acceptKeyword("DESC");
         if (!desc) acceptKeyword("ASC");
         w->order_desc.push_back(desc);
+        w->order_nulls_first.emplace_back();
+        EDDY_RETURN_IF_ERROR(nullOrder(w->order_nulls_first.back()));
       } while (acceptSymbol(","));
     }
     if (peek().isKeyword("ROWS") || peek().isKeyword("RANGE")) {
@@ -1682,6 +1676,19 @@ class Parser {
     if (acceptKeyword("QUARTER")) return stringExpr("QUARTER", pos);
     EDDY_ASSIGN_OR_RETURN(std::string unit, intervalUnit());
     return stringExpr(unit, pos);
+  }
+
+  // An ORDER BY item's optional `NULLS FIRST` / `NULLS LAST`.
+  Status nullOrder(std::optional<bool>& nulls_first) {
+    if (!acceptKeyword("NULLS")) return Status::ok();
+    if (acceptKeyword("FIRST")) {
+      nulls_first = true;
+    } else if (acceptKeyword("LAST")) {
+      nulls_first = false;
+    } else {
+      return unexpected("FIRST or LAST after NULLS");
+    }
+    return Status::ok();
   }
 
   // An aggregate's `RESPECT NULLS` or `IGNORE NULLS` (inside its parentheses, as Flink

@@ -2826,6 +2826,7 @@ class Planner {
     for (size_t i = 0; i < w.order_by.size(); ++i) {
       window->order_by.push_back(columnFor(*w.order_by[i], "$o" + std::to_string(i)));
       window->order_desc.push_back(w.order_desc[i]);
+      window->order_nulls_first.push_back(w.order_nulls_first[i]);
     }
     EDDY_ASSIGN_OR_RETURN(PlanPtr aggregated, aggregatePlan(grouped, input, scope));
     return rankPlan(ranked, ranked.items[static_cast<size_t>(&rank_item - s.items.data())], aggregated,
@@ -2879,6 +2880,7 @@ class Planner {
       EDDY_ASSIGN_OR_RETURN(int c, columnOf(*over.over->order_by[i], "ORDER BY"));
       node->rank.order.push_back(c);
       node->rank.descending.push_back(over.over->order_desc[i]);
+      node->rank.nulls_first.push_back(over.over->order_nulls_first[i]);
     }
     const LogicalType& first_order = input->schema[static_cast<size_t>(node->rank.order[0])].type;
     node->rank.order_by_time = node->rank.order.size() == 1 && (first_order.rowtime || first_order.proctime);
@@ -2955,7 +2957,10 @@ class Planner {
       std::string t;
       for (const auto& p : x.partition_by) t += canon(*p) + ";";
       t += "|";
-      for (size_t i = 0; i < x.order_by.size(); ++i) t += canon(*x.order_by[i]) + (x.order_desc[i] ? " DESC;" : ";");
+      for (size_t i = 0; i < x.order_by.size(); ++i) {
+        const std::optional<bool>& nulls = x.order_nulls_first[i];
+        t += canon(*x.order_by[i]) + (x.order_desc[i] ? " DESC" : "") + (!nulls ? ";" : *nulls ? " NF;" : " NL;");
+      }
       t += std::string(x.rows ? "ROWS" : "RANGE") + (x.unbounded ? "U" : x.current_start ? "C" : canon(*x.preceding) + (x.start_following ? "F" : "P"));
       t += x.unbounded_following ? "|UF" : x.following ? "|" + canon(*x.following) + (x.end_preceding ? "P" : "F") : "|C";
       return t;
@@ -3116,6 +3121,7 @@ class Planner {
       if (!ref) return sqlError(w.order_by[i]->pos, "an OVER window's ORDER BY must be a column");
       over.order.order.push_back(ref->index());
       over.order.descending.push_back(w.order_desc[i]);
+      over.order.nulls_first.push_back(w.order_nulls_first[i]);
     }
     over.current_start = w.current_start;
     over.unbounded_following = w.unbounded_following;
