@@ -2501,16 +2501,25 @@ class Planner {
       std::vector<ExprP> needles, values;
       PlanPtr right;
       EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values));
-      if (e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
-          (needles[0]->type().nullable || values[0]->type().nullable)) {
-        return sqlError(e->pos, in_select ? "IN (SELECT ...) in a SELECT list needs columns that cannot be NULL"
-                                       : "NOT IN (or IN under NOT) inside a larger condition needs columns that cannot "
-                                         "be NULL; write it as a condition of its own ANDed into the WHERE");
+      // Where its unknown result matters, an IN whose sides may be NULL is valued three ways.
+      const bool three_valued = e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
+                                (needles[0]->type().nullable || values[0]->type().nullable);
+      std::vector<ExprP> kept_values;
+      if (three_valued) {
+        for (const ExprP& v : values) kept_values.push_back(v->clone());
       }
       const int width = static_cast<int>(input->schema.size());
       const int n = static_cast<int>(needles.size());
       EDDY_ASSIGN_OR_RETURN(input, markJoin(input, std::move(needles), right, std::move(values), JoinType::kLeft,
                                             false, e->pos));
+      if (three_valued) {
+        EDDY_ASSIGN_OR_RETURN(input, nullAwareIn(input, width, right, kept_values));
+        const int value = static_cast<int>(input->schema.size()) - 1;
+        mark_cols_[e] = {value, input->schema[static_cast<size_t>(value)].type};
+        in_values_.insert(e);
+        for (auto& f : scope.fields) f.type = f.type.plain();
+        continue;
+      }
       const int mark = width + n + n;
       mark_cols_[e] = {mark, input->schema[static_cast<size_t>(mark)].type};
       for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
@@ -2617,6 +2626,81 @@ class Planner {
     either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(l, lt)));
     either.push_back(std::make_unique<IsCall>(IsCall::What::kNull, std::make_unique<InputRef>(r, rt)));
     return std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
+  }
+
+  // `x IN (subquery)` as a value, where x or the subquery's column may be NULL (in a
+  // SELECT list, or under NOT): after the mark join (`marked`: `width` outer columns,
+  // then the n keys $k — x first, then the correlation keys —, the n values and the
+  // mark), a LEFT join with the subquery's row counts per correlation (COUNT(*), and
+  // COUNT of its column), and SQL's three-valued IN as Calcite rewrites it: TRUE when
+  // marked, else FALSE for no rows, NULL when x is NULL or a row's column is, else FALSE.
+  // `right` and `values` are the subquery and its columns, as given to the mark join.
+  // Returns the plan with the IN's value as its last column.
+  Result<PlanPtr> nullAwareIn(const PlanPtr& marked, int width, const PlanPtr& right,
+                              const std::vector<ExprP>& values) {
+    const int n = static_cast<int>(values.size());
+    auto columns = std::make_shared<PlanNode>();
+    columns->kind = PlanNode::Kind::kCalc;
+    columns->inputs = {right};
+    columns->mode = right->mode;
+    for (int i = 1; i < n; ++i) {
+      const LogicalType key = marked->schema[static_cast<size_t>(width + i)].type.plain();
+      columns->schema.push_back({"$c" + std::to_string(i), key});
+      columns->projections.push_back(std::shared_ptr<const Expression>(coerce(values[static_cast<size_t>(i)]->clone(), key)));
+    }
+    columns->schema.push_back({"$x", values[0]->type()});
+    columns->projections.push_back(std::shared_ptr<const Expression>(values[0]->clone()));
+    auto counts = std::make_shared<PlanNode>();
+    counts->kind = PlanNode::Kind::kGroupAggregate;
+    counts->inputs = {columns};
+    counts->mode = ChangelogMode::kUpdates;
+    for (int i = 0; i + 1 < n; ++i) {
+      counts->keys.push_back(i);
+      counts->schema.push_back(columns->schema[static_cast<size_t>(i)]);
+    }
+    for (bool all : {true, false}) {
+      AggregateCall count;
+      count.kind = AggKind::kCount;
+      count.arg = all ? -1 : n - 1;
+      count.arg_type = values[0]->type().plain();
+      count.type = LogicalType::bigint().notNull();
+      count.retractable = right->mode == ChangelogMode::kUpdates;
+      count.name = all ? "COUNT(*)" : "COUNT($" + std::to_string(n - 1) + ")";
+      counts->aggs.push_back(count);
+      counts->schema.push_back({all ? "$c" : "$ck", count.type});
+    }
+    auto left = regularJoinInput(marked);
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, counts};
+    join->join_type = JoinType::kLeft;
+    join->mode = ChangelogMode::kUpdates;
+    join->schema = left->schema;
+    for (auto col : counts->schema) {
+      col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    for (int i = 1; i < n; ++i) {
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(i - 1);
+    }
+    const int joined = static_cast<int>(left->schema.size());
+    auto in = keepColumns(join, std::vector<bool>(join->schema.size(), true));
+    std::vector<ExprP> args;
+    auto ref = [&](int c) { return std::make_unique<InputRef>(c, join->schema[static_cast<size_t>(c)].type); };
+    args.push_back(ref(width + 2 * n));     // The mark.
+    args.push_back(ref(width));             // x.
+    args.push_back(ref(joined + n - 1));    // COUNT(*).
+    args.push_back(ref(joined + n));        // COUNT(column).
+    in->projections.push_back(std::make_shared<RowCall>("IN", LogicalType::boolean(), std::move(args),
+                                                        [](const std::vector<Value>& v) {
+      if (!v[0].null && v[0].i != 0) return Value::ofBool(true);
+      if (v[2].null || v[2].i == 0) return Value::ofBool(false);
+      if (v[1].null || v[3].i < v[2].i) return Value();
+      return Value::ofBool(false);
+    }, false));
+    in->schema.push_back({"$in", LogicalType::boolean()});
+    return PlanPtr(in);
   }
 
   // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
@@ -3964,6 +4048,13 @@ class Planner {
           // A mark join's marker: set where the subquery has a match.
           const auto& [col, type] = mark_cols_.at(&e);
           const bool match = !(e.kind == Expr::Kind::kInQuery && e.negated);
+          if (in_values_.count(&e)) {  // The IN's three-valued result itself (nullAwareIn).
+            ExprP value = std::make_unique<InputRef>(col, type);
+            if (match) return value;
+            std::vector<ExprP> arg;
+            arg.push_back(std::move(value));
+            return ExprP(std::make_unique<LogicalCall>(LogicalCall::Op::kNot, std::move(arg)));
+          }
           return ExprP(std::make_unique<IsCall>(match ? IsCall::What::kNotNull : IsCall::What::kNull,
                                                 std::make_unique<InputRef>(col, type)));
         }
@@ -4346,6 +4437,7 @@ class Planner {
   std::vector<const Expr*> implicit_groups_;
   // IN / EXISTS inside a larger WHERE condition: the marker column of its mark join.
   std::map<const Expr*, std::pair<int, LogicalType>> mark_cols_;
+  std::set<const Expr*> in_values_;  // Of mark_cols_, the INs whose column is their value.
 };
 
 }  // namespace
