@@ -1384,6 +1384,22 @@ class Parser {
         if (neg) left = call1("NOT", pos, std::move(left));
         continue;
       }
+      // (start, end | interval) OVERLAPS (start, end | interval): the four values.
+      if (!neg && acceptKeyword("OVERLAPS")) {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr right, additive());
+        for (const ExprPtr* side : {&left, &right}) {
+          const Expr& e = **side;
+          if (e.kind != Expr::Kind::kCall || e.name != "ROW" || e.args.size() != 2) {
+            return sqlError(e.pos, "OVERLAPS compares two periods, each (start, end) or (start, interval)");
+          }
+        }
+        std::vector<ExprPtr> args;
+        for (ExprPtr* side : {&left, &right}) {
+          for (auto& a : (*side)->args) args.push_back(std::move(a));
+        }
+        left = call("OVERLAPS", pos, std::move(args));
+        continue;
+      }
       if (neg) return unexpected("BETWEEN, IN or LIKE after NOT");
       return left;
     }

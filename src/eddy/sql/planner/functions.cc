@@ -1068,6 +1068,38 @@ void registerAll() {
   // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
   // earlier); months count only once the day and time of day are reached. Units of a
   // fixed length count between instants.
+  // (s1, e1) OVERLAPS (s2, e2): whether two periods share a point, each given by its
+  // start and its end or an interval after the start, as closed ranges with the ends
+  // in either order (as Flink evaluates it).
+  r["OVERLAPS"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
+    EDDY_RETURN_IF_ERROR(arity(n, args, 4, 4, pos));
+    Args points;
+    for (size_t side = 0; side < 2; ++side) {
+      ExprP start = std::move(args[2 * side]);
+      ExprP end = std::move(args[2 * side + 1]);
+      if (end->type().isInterval()) {
+        Args sum;
+        sum.push_back(start->clone());
+        sum.push_back(std::move(end));
+        EDDY_ASSIGN_OR_RETURN(end, arithmetic("+", std::move(sum), pos));
+      }
+      points.push_back(std::move(start));
+      points.push_back(std::move(end));
+    }
+    const LogicalType first = points[0]->type();
+    for (const ExprP& p : points) {
+      const LogicalType t = p->type();
+      if (!(t.isTimestamp() || t.id == TypeId::kDate || t.id == TypeId::kTime) || t.id != first.id) {
+        return argError(n, pos, "compares periods of one time type (DATE, TIME or TIMESTAMP), each (start, end) "
+                                "or (start, interval), not " + t.toString() + " with " + first.toString());
+      }
+    }
+    return row(n, LogicalType::boolean(), std::move(points), [](const std::vector<Value>& v) {
+      const int64_t s1 = std::min(v[0].i, v[1].i), e1 = std::max(v[0].i, v[1].i);
+      const int64_t s2 = std::min(v[2].i, v[3].i), e2 = std::max(v[2].i, v[3].i);
+      return Value::ofBool(s1 <= e2 && s2 <= e1);
+    });
+  };
   r["TIMESTAMPDIFF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
     auto* u = dynamic_cast<Literal*>(args[0].get());
