@@ -185,7 +185,7 @@ struct Statement {
     kDropView,
     kShowTables,
     kShowViews,
-    kShowCatalogObjects,  // SHOW CATALOGS / DATABASES / FUNCTIONS / CURRENT CATALOG|DATABASE: `name` says which.
+    kShowCatalogObjects,  // SHOW CATALOGS / DATABASES / FUNCTIONS / [FULL] MODULES / CURRENT CATALOG|DATABASE: `name` says which.
     kUse,                 // USE CATALOG c (`key` = "CATALOG") / USE db: `name`.
     kDescribe,
     kShowCreateTable,  // SHOW CREATE TABLE `name`
@@ -203,6 +203,11 @@ struct Statement {
   Pos pos;
   std::string text;  // The statement's own text.
   std::string name;  // table or view
+  // SHOW TABLES / VIEWS / COLUMNS / FUNCTIONS / DATABASES / CATALOGS [NOT] LIKE | ILIKE
+  // 'pattern': only the names that match (ILIKE: ignoring case).
+  std::optional<std::string> like;
+  bool not_like = false;
+  bool ilike = false;
   bool if_not_exists = false;
   bool if_exists = false;
   bool temporary = false;

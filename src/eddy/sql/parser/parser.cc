@@ -164,34 +164,76 @@ class Parser {
       return alterTable(std::move(st));
     }
     if (acceptKeyword("SHOW")) {
+      // [FROM | IN container]: Eddy's one database (or catalog), named as Flink's.
+      auto container = [&](const char* what) -> Status {
+        if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return Status::ok();
+        const Pos at = peek().pos;
+        EDDY_ASSIGN_OR_RETURN(std::string name, qualifiedName(what));
+        const bool catalog = std::string(what) == "a catalog name";
+        if (name != (catalog ? "default_catalog" : "default_database") &&
+            !(!catalog && name == "default_catalog.default_database")) {
+          return sqlError(at, std::string(catalog ? "Catalog" : "Database") + " '" + name + "' does not exist");
+        }
+        return Status::ok();
+      };
+      // [NOT] LIKE | ILIKE 'pattern'.
+      auto like = [&]() -> Status {
+        const bool negated = peek().isKeyword("NOT") && (peek(1).isKeyword("LIKE") || peek(1).isKeyword("ILIKE"));
+        if (negated) ++i_;
+        if (!acceptKeyword("LIKE")) {
+          if (!acceptKeyword("ILIKE")) return negated ? unexpected("LIKE or ILIKE") : Status::ok();
+          st->ilike = true;
+        }
+        st->not_like = negated;
+        EDDY_ASSIGN_OR_RETURN(std::string pattern, stringLiteral("a quoted pattern, as in LIKE 'a%'"));
+        st->like = std::move(pattern);
+        return Status::ok();
+      };
       if (acceptKeyword("TABLES")) {
         st->kind = ast::Statement::Kind::kShowTables;
+        EDDY_RETURN_IF_ERROR(container("a database name"));
       } else if (acceptKeyword("VIEWS")) {
         st->kind = ast::Statement::Kind::kShowViews;
+        EDDY_RETURN_IF_ERROR(container("a database name"));
       } else if (peek().isKeyword("CATALOGS") || peek().isKeyword("DATABASES") || peek().isKeyword("FUNCTIONS")) {
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = upper(next().text);
+        if (st->name != "CATALOGS") {
+          EDDY_RETURN_IF_ERROR(container(st->name == "DATABASES" ? "a catalog name" : "a database name"));
+        }
+      } else if (acceptKeyword("MODULES")) {
+        st->kind = ast::Statement::Kind::kShowCatalogObjects;
+        st->name = "MODULES";
+      } else if (peek().isKeyword("FULL") && peek(1).isKeyword("MODULES")) {
+        i_ += 2;
+        st->kind = ast::Statement::Kind::kShowCatalogObjects;
+        st->name = "FULL MODULES";
+        return st;
       } else if (peek().isKeyword("USER") && peek(1).isKeyword("FUNCTIONS")) {
         i_ += 2;
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "USER FUNCTIONS";
+        EDDY_RETURN_IF_ERROR(container("a database name"));
       } else if (acceptKeyword("CURRENT")) {
         if (!peek().isKeyword("CATALOG") && !peek().isKeyword("DATABASE")) return unexpected("CATALOG or DATABASE");
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "CURRENT " + upper(next().text);
+        return st;
       } else if (acceptKeyword("CREATE")) {
         const bool view = acceptKeyword("VIEW");
         if (!view && !acceptKeyword("TABLE")) return unexpected("TABLE or VIEW");
         st->kind = view ? ast::Statement::Kind::kShowCreateView : ast::Statement::Kind::kShowCreateTable;
         EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName(view ? "a view name" : "a table name"));
+        return st;
       } else if (acceptKeyword("COLUMNS")) {
         // SHOW COLUMNS FROM|IN t: what DESCRIBE t shows.
         if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return unexpected("FROM or IN");
         st->kind = ast::Statement::Kind::kDescribe;
         EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else {
-        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES or CURRENT");
+        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES, MODULES or CURRENT");
       }
+      EDDY_RETURN_IF_ERROR(like());
       return st;
     }
     if (acceptKeyword("USE")) {

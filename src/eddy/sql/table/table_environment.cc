@@ -19,6 +19,7 @@
 #include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/partitioned_file_sink.h"
+#include "eddy/sql/exec/regex.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/sort_operator.h"
@@ -866,6 +867,13 @@ std::string functionKey(const std::string& name) {
   return upper;
 }
 
+// Whether SHOW lists `name`: it matches the statement's [NOT] LIKE / ILIKE pattern, if any.
+bool shown(const ast::Statement& st, const std::string& name) {
+  if (!st.like) return true;
+  const bool match = st.ilike ? likeMatch(functionKey(name), functionKey(*st.like), 0) : likeMatch(name, *st.like, 0);
+  return match != st.not_like;
+}
+
 }  // namespace
 
 void TableEnvironment::createTemporarySystemFunction(const std::string& name, ScalarFunction function) {
@@ -1311,13 +1319,18 @@ Status TableEnvironment::run(const ast::Statement& st) {
       }
       for (const auto& [k, v] : catalog_.views) names.push_back(k);
       std::sort(names.begin(), names.end());
-      for (const auto& n : names) info("+I[" + n + "]");
+      for (const auto& n : names) {
+        if (shown(st, n)) info("+I[" + n + "]");
+      }
       return Status::ok();
     }
     case K::kShowCatalogObjects: {
       // One catalog and one database, named as Flink's defaults.
       std::vector<std::string> names;
       if (st.name == "CATALOGS" || st.name == "CURRENT CATALOG") names = {"default_catalog"};
+      // The core module is the one loaded (and used), as Flink's default.
+      if (st.name == "MODULES") names = {"core"};
+      if (st.name == "FULL MODULES") names = {"core, true"};
       if (st.name == "DATABASES" || st.name == "CURRENT DATABASE") names = {"default_database"};
       if (st.name == "FUNCTIONS" || st.name == "USER FUNCTIONS") {
         for (const auto& [n, f] : catalog_.functions) names.push_back(n);
@@ -1331,14 +1344,17 @@ Status TableEnvironment::run(const ast::Statement& st) {
             names.push_back(n);
           }
           for (const char* a : {"avg", "collect", "count", "first_value", "last_value", "listagg", "max", "min",
-                                "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}) {
+                                "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance",
+                                "array_agg", "json_arrayagg", "json_objectagg"}) {
             names.push_back(a);
           }
         }
         std::sort(names.begin(), names.end());
         names.erase(std::unique(names.begin(), names.end()), names.end());
       }
-      for (const auto& n : names) info("+I[" + n + "]");
+      for (const auto& n : names) {
+        if (shown(st, n)) info("+I[" + n + "]");
+      }
       return Status::ok();
     }
     case K::kUse: {
@@ -1370,6 +1386,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       }
       // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
       for (const auto& [i, c] : declaredColumns(schema)) {
+        if (!shown(st, c.name)) continue;  // SHOW COLUMNS ... LIKE
         LogicalType plain = c.type.withNullable(true);
         bool is_pk = std::find(pk.begin(), pk.end(), c.name) != pk.end();
         std::string type = plain.toString();
