@@ -24,6 +24,15 @@ std::string csvField(const std::string& v, char delimiter) {
   return q + "\"";
 }
 
+// The json format's writing options: `iso8601`, json.timestamp-format.standard =
+// ISO-8601; `skip_nulls`, json.encode.ignore-null-fields (a NULL member is left out);
+// `null_key`, json.map-null-key.*.
+struct JsonWriting {
+  bool iso8601 = false;
+  bool skip_nulls = false;
+  JsonMapNullKey null_key;
+};
+
 // A JSON object written from a row's columns: a member is a column, or a ROW column's
 // nested object.
 struct JsonObject {
@@ -47,9 +56,7 @@ struct JsonObject {
   bool isNull(const RecordBatch& b, size_t r) const {
     return marker >= 0 && b.columns[static_cast<size_t>(marker)].i64[r] != 0;
   }
-  // `iso8601`: json.timestamp-format.standard = ISO-8601; `skip_nulls`:
-  // json.encode.ignore-null-fields, a NULL member is left out.
-  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, bool iso8601, bool skip_nulls,
+  void write(const RecordBatch& b, size_t r, const std::vector<LogicalType>& types, const JsonWriting& how,
              std::string& out) const {
     if (isNull(b, r)) {
       out += "null";
@@ -59,15 +66,15 @@ struct JsonObject {
     bool first = true;
     for (const Member& m : members) {
       const bool null = m.object ? m.object->isNull(b, r) : b.columns[static_cast<size_t>(m.column)].isNull(r);
-      if (null && skip_nulls) continue;
+      if (null && how.skip_nulls) continue;
       if (!first) out += ',';
       first = false;
       out += m.key;
       if (m.object) {
-        m.object->write(b, r, types, iso8601, skip_nulls, out);
+        m.object->write(b, r, types, how, out);
       } else {
         const size_t c = static_cast<size_t>(m.column);
-        appendJson(out, valueAt(b.columns[c], r), types[c], iso8601);
+        appendJson(out, valueAt(b.columns[c], r), types[c], how.iso8601, how.null_key);
       }
     }
     out += '}';
@@ -140,13 +147,24 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
       return Status::invalidArgument("table '" + table + "': Unsupported value '" + standard +
                                      "' for json.timestamp-format.standard. Supported values are [SQL, ISO-8601].");
     }
-    const bool iso8601 = standard == "ISO-8601";
-    const bool skip_nulls = option(o, "json.encode.ignore-null-fields") == "true";
-    return BatchEncoder([types, root, iso8601, skip_nulls](const RecordBatch& b) {
+    JsonWriting how;
+    how.iso8601 = standard == "ISO-8601";
+    how.skip_nulls = option(o, "json.encode.ignore-null-fields") == "true";
+    std::string mode = option(o, "json.map-null-key.mode", "FAIL");
+    std::transform(mode.begin(), mode.end(), mode.begin(), ::toupper);
+    if (mode != "FAIL" && mode != "DROP" && mode != "LITERAL") {
+      return Status::invalidArgument("table '" + table + "': Unsupported value '" + option(o, "json.map-null-key.mode") +
+                                     "' for option map-null-key.mode. Supported values are [FAIL, DROP, LITERAL].");
+    }
+    how.null_key.mode = mode == "FAIL"   ? JsonMapNullKey::Mode::kFail
+                        : mode == "DROP" ? JsonMapNullKey::Mode::kDrop
+                                         : JsonMapNullKey::Mode::kLiteral;
+    how.null_key.literal = option(o, "json.map-null-key.literal", "null");
+    return BatchEncoder([types, root, how](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {
         if (r > 0) out += '\n';
-        root->write(b, r, types, iso8601, skip_nulls, out);
+        root->write(b, r, types, how, out);
       }
       return out;
     });

@@ -282,7 +282,8 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
   return encodeArray(elements, e);
 }
 
-void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601) {
+void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601,
+                const JsonMapNullKey& null_key) {
   if (v.null) {
     out += "null";
   } else if (type.id == TypeId::kBoolean) {
@@ -296,17 +297,31 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
     const std::vector<Value> elements = decodeArray(v.s, *type.element);
     for (size_t i = 0; i < elements.size(); ++i) {
       if (i > 0) out += ',';
-      appendJson(out, elements[i], *type.element, iso8601);
+      appendJson(out, elements[i], *type.element, iso8601, null_key);
     }
     out += ']';
   } else if (type.id == TypeId::kMap) {
     out += '{';
     const MapEntries m = decodeMap(v.s, type);
+    bool first = true;
     for (size_t i = 0; i < m.keys.size(); ++i) {
-      if (i > 0) out += ',';
-      out += nlohmann::ordered_json(formatValue(m.keys[i], *type.key)).dump();
+      std::string key;
+      if (!m.keys[i].null) {
+        key = formatValue(m.keys[i], *type.key);
+      } else if (null_key.mode == JsonMapNullKey::Mode::kFail) {
+        throw EvalError(
+            "JSON format doesn't support to serialize map data with null keys. You can drop null key entries or "
+            "encode null in literals by specifying map-null-key.mode option.");
+      } else if (null_key.mode == JsonMapNullKey::Mode::kDrop) {
+        continue;
+      } else {
+        key = null_key.literal;
+      }
+      if (!first) out += ',';
+      first = false;
+      out += nlohmann::ordered_json(key).dump();
       out += ':';
-      appendJson(out, m.values[i], *type.element, iso8601);
+      appendJson(out, m.values[i], *type.element, iso8601, null_key);
     }
     out += '}';
   } else if (type.id == TypeId::kRow) {
@@ -316,7 +331,7 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
       if (i > 0) out += ',';
       out += nlohmann::ordered_json((*type.fields)[i].name).dump();
       out += ':';
-      appendJson(out, fields[i], (*type.fields)[i].type, iso8601);
+      appendJson(out, fields[i], (*type.fields)[i].type, iso8601, null_key);
     }
     out += '}';
   } else {

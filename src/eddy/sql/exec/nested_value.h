@@ -61,7 +61,16 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
 /// (a DECIMAL with its exact digits), true/false, a string for text and the time types,
 /// an array for an ARRAY, an object for a MAP (keys as their text) or a ROW (by field
 /// name), null for NULL. `iso8601`: timestamps as `json.timestamp-format.standard` =
-/// 'ISO-8601' writes them, a 'T' between the date and the time.
-void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601 = false);
+/// 'ISO-8601' writes them, a 'T' between the date and the time. `null_key`: what a
+/// MAP's NULL key becomes.
+struct JsonMapNullKey {
+  /// json.map-null-key.mode: FAIL (an EvalError), DROP (the entry is left out) or
+  /// LITERAL (the key is `literal`, json.map-null-key.literal).
+  enum class Mode { kFail, kDrop, kLiteral };
+  Mode mode = Mode::kLiteral;
+  std::string literal = "null";
+};
+void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601 = false,
+                const JsonMapNullKey& null_key = {});
 
 }  // namespace eddy::sql

@@ -800,6 +800,33 @@ TEST(TableEnvironment, TheJsonFormatLeavesNullFieldsOutWhenAsked) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheJsonFormatWritesANullMapKeyAsMapNullKeyModeSays) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("eddy_fs_null_key_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto table = [&](const std::string& name, const std::string& options) {
+    return "CREATE TABLE " + name + " (m MAP<STRING, INT>) WITH ('connector' = 'filesystem', 'path' = '" +
+           (dir / name).string() + "', 'format' = 'json'" + options + ");\n";
+  };
+  const std::string row = " VALUES (MAP[CAST(NULL AS STRING), 1, 'a', 2]);";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(table("dropped", ", 'json.map-null-key.mode' = 'drop'") +
+                                table("named", ", 'json.map-null-key.mode' = 'LITERAL', 'json.map-null-key.literal' = 'N/A'") +
+                                "INSERT INTO dropped" + row + "\nINSERT INTO named" + row);
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_EQ(filesUnder(dir / "dropped"), "{\"m\":{\"a\":2}}\n");
+  EXPECT_EQ(filesUnder(dir / "named"), "{\"m\":{\"N/A\":1,\"a\":2}}\n");
+  // FAIL, the default, fails the job as Flink does; an unknown mode is refused.
+  st = env.executeScript(table("failing", "") + "INSERT INTO failing" + row);
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("doesn't support to serialize map data with null keys"), std::string::npos) << st.message();
+  st = env.executeScript(table("odd", ", 'json.map-null-key.mode' = 'skip'") + "INSERT INTO odd" + row);
+  EXPECT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("Supported values are [FAIL, DROP, LITERAL]"), std::string::npos) << st.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TheRawFormatReadsAndWritesALinePerRow) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_raw_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
