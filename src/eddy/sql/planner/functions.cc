@@ -51,6 +51,38 @@ LogicalType flinkDecimal(int precision, int scale) {
 
 }  // namespace
 
+bool implicitlyCastable(const LogicalType& from, const LogicalType& to) {
+  if (from.id == TypeId::kNull || from.sameAs(to)) return true;
+  auto rank = [](TypeId id) {  // Integers by width.
+    return id == TypeId::kTinyInt ? 1 : id == TypeId::kSmallInt ? 2 : id == TypeId::kInt ? 3 : 4;
+  };
+  switch (to.id) {
+    case TypeId::kChar:
+    case TypeId::kVarchar: return from.isString();
+    case TypeId::kBinary:
+    case TypeId::kVarbinary: return from.isBinary();
+    case TypeId::kDecimal:
+    case TypeId::kDouble: return from.isNumeric();
+    case TypeId::kFloat: return from.isInteger() || from.id == TypeId::kFloat || from.id == TypeId::kDecimal;
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInt:
+    case TypeId::kBigInt: return from.isInteger() && rank(from.id) <= rank(to.id);
+    case TypeId::kDate: return from.id == TypeId::kDate || from.id == TypeId::kTimestamp;
+    case TypeId::kTime: return from.id == TypeId::kTime || from.id == TypeId::kTimestamp;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz:
+    case TypeId::kBoolean:
+    case TypeId::kIntervalDayTime:
+    case TypeId::kIntervalYearMonth: return from.id == to.id;
+    default: {
+      // ARRAY, MAP, ROW, MULTISET: where both convert to the sink's type.
+      LogicalType common;
+      return commonType(from, to, &common) && common.sameAs(to);
+    }
+  }
+}
+
 bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out) {
   bool nullable = a.nullable || b.nullable;
   if (a.id == TypeId::kNull) {

@@ -12,6 +12,12 @@ namespace eddy::sql {
 /// integers < DECIMAL < DOUBLE, strings to VARCHAR, timestamps to the larger
 /// precision), or false when they have none.
 bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
+/// Whether a value of type `from` may be written where `to` is expected without a CAST
+/// (Flink's LogicalTypeCasts.supportsImplicitCast, as INSERT INTO checks the query
+/// against the sink): numbers to DECIMAL and DOUBLE (also narrower ones: a DECIMAL too
+/// big for its type is NULL), integers to wider integers, text to text, bytes to bytes,
+/// a TIMESTAMP to another precision or to DATE / TIME, each type to itself.
+bool implicitlyCastable(const LogicalType& from, const LogicalType& to);
 /// `e` as type `t`: itself when it already is, else a CAST.
 ExprP coerce(ExprP e, const LogicalType& t);
 

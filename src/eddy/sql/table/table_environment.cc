@@ -1735,10 +1735,7 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     for (size_t c = 0; c < sink_schema.size(); ++c) {
       const LogicalType from = columns[c]->type();
       const LogicalType& to = sink_schema[c].type;
-      LogicalType common;
-      if (!from.sameAs(to) && from.id != TypeId::kNull &&
-          !(commonType(from, to, &common) && common.sameAs(to)) && !(from.isString() && to.isString()) &&
-          !(from.isBinary() && to.isBinary())) {
+      if (!implicitlyCastable(from, to)) {
         return sqlError(ins->pos, "Column types of query result and sink for '" + ins->name +
                                       "' do not match: column '" + sink_schema[c].name + "' is " + to.toString() +
                                       ", the query gives " + from.toString());
