@@ -443,6 +443,10 @@ class FileFactory final : public RowSourceFactory {
     }
     return r;
   }
+  void applyPartitionFilter(const std::function<bool(const PartitionValues&)>& keep) override {
+    if (partitions_.empty()) return;
+    std::erase_if(files_, [&](const std::string& file) { return !keep(partitionOf(file)); });
+  }
   Status readMetadata(const std::vector<std::string>& keys, const std::vector<LogicalType>& types) override {
     std::string known;
     for (const auto& [k, storage] : kFileMetadata) known += (known.empty() ? "" : ", ") + k;

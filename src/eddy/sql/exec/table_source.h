@@ -1,6 +1,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,11 @@ class RowSourceFactory {
     (void)column;
     (void)values;
   }
+  /// Partition pruning (Flink's SupportsPartitionPushDown), as a saving only: a partition
+  /// whose values (by physical column) `keep` refuses has no row the query keeps, so a
+  /// connector may skip its files. Called once, when the query is planned.
+  using PartitionValues = std::vector<std::pair<size_t, Value>>;
+  virtual void applyPartitionFilter(const std::function<bool(const PartitionValues&)>& keep) { (void)keep; }
   /// Metadata columns (Flink's SupportsReadingMetadata): readers append one column per
   /// key, of the given types, after the physical ones. Fails on a key the connector
   /// does not have, naming the keys it has.

@@ -646,7 +646,62 @@ class Translator {
         if (index >= 0 && static_cast<size_t>(index) < physical.size()) factory->applyFilter(index, eq.values);
       }
     }
+    if (p.scan_filter && !t.partition_keys.empty()) prunePartitions(p, layout, *factory);
     return std::make_shared<TableSource>(factory, layout, read_types);
+  }
+
+  // Partition pruning for scan `p` of a partitioned table: the conjuncts of its filter
+  // that read partition columns only, evaluated on each partition's values; the
+  // factory skips the partitions where one is not true (the filter still runs).
+  static void prunePartitions(const PlanNode& p, const RowLayout& layout, RowSourceFactory& factory) {
+    const TableDef& t = *p.table;
+    // Scan output column -> its slot in a partition's row; the slots' physical columns.
+    std::map<int, int> slot_of;
+    std::vector<size_t> physical;
+    std::vector<LogicalType> types;
+    for (size_t i = 0; i < p.schema.size(); ++i) {
+      const size_t c = p.scan_columns.empty() ? i : static_cast<size_t>(p.scan_columns[i]);
+      const int index = layout.physical_index[c];
+      if (index < 0 || std::count(t.partition_keys.begin(), t.partition_keys.end(), t.schema[c].name) == 0) continue;
+      slot_of[static_cast<int>(i)] = static_cast<int>(physical.size());
+      physical.push_back(static_cast<size_t>(index));
+      types.push_back(t.schema[c].type);
+    }
+    std::vector<const Expression*> conjuncts;
+    std::function<void(const Expression&)> split = [&](const Expression& e) {
+      const auto* call = dynamic_cast<const LogicalCall*>(&e);
+      if (call && call->op() == LogicalCall::Op::kAnd) {
+        for (const ExprP& a : call->args()) split(*a);
+      } else {
+        conjuncts.push_back(&e);
+      }
+    };
+    split(*p.scan_filter);
+    auto tests = std::make_shared<std::vector<ExprP>>();
+    for (const Expression* c : conjuncts) {
+      std::vector<bool> used(p.schema.size(), false);
+      markInputs(*c, used);
+      bool partition_only = true;
+      for (size_t i = 0; i < used.size(); ++i) partition_only = partition_only && (!used[i] || slot_of.count(static_cast<int>(i)));
+      if (!partition_only) continue;
+      tests->push_back(c->cloneWith([&](int index, const LogicalType& type) -> ExprP {
+        return std::make_unique<InputRef>(slot_of.at(index), type);
+      }));
+    }
+    if (tests->empty()) return;
+    factory.applyPartitionFilter([tests, physical, types](const RowSourceFactory::PartitionValues& values) {
+      RecordBatch row = emptyBatch(types);
+      for (size_t s = 0; s < physical.size(); ++s) {
+        auto it = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == physical[s]; });
+        appendValue(row.columns[s], it == values.end() ? Value() : it->second);
+      }
+      row.kinds.push_back(RowKind::kInsert);
+      for (const ExprP& test : *tests) {
+        const Column& keep = test->eval(row);
+        if (keep.isNull(0) || keep.i64[0] == 0) return false;
+      }
+      return true;
+    });
   }
 
   // A lookup join: the side table is read by the operator, not streamed; the input is

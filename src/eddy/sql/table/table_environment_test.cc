@@ -309,6 +309,32 @@ std::vector<std::string> rowsOf(ListCollector& out) {
   return rows;
 }
 
+// A filter on partition columns prunes partitions: their files are not read at all (a
+// malformed file in a pruned partition fails nothing), as Flink's partition push-down.
+TEST(TableEnvironment, AFilterOnPartitionColumnsSkipsTheOtherPartitionsFiles) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_prune_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  for (const char* part : {"dt=d1/hr=1", "dt=d1/hr=2", "dt=d2/hr=1"}) std::filesystem::create_directories(dir / part);
+  std::ofstream(dir / "dt=d1" / "hr=1" / "a.csv") << "1\n2\n";
+  std::ofstream(dir / "dt=d1" / "hr=2" / "a.csv") << "3\n";
+  std::ofstream(dir / "dt=d2" / "hr=1" / "a.csv") << "not a number\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeSql("CREATE TABLE p (v INT, dt STRING, hr INT) PARTITIONED BY (dt, hr) WITH ("
+                             "'connector' = 'filesystem', 'path' = '" + dir.string() + "', 'format' = 'csv')")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT v, hr FROM p WHERE dt = 'd1' AND v > 1").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[2, 1]", "+I[3, 2]"}));
+  ASSERT_TRUE(env.executeSql("SELECT v FROM p WHERE hr = 2 OR dt = 'd0'").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[3]"}));
+  // A condition mixing a partition column with another is no pruning: d2's file is read.
+  Status mixed = env.executeSql("SELECT v FROM p WHERE dt = 'd1' OR v = 0");
+  EXPECT_FALSE(mixed.isOk());
+  EXPECT_NE(mixed.message().find("not a number"), std::string::npos) << mixed.message();
+  std::filesystem::remove_all(dir);
+}
+
 // INSERT with a column list (the others NULL), into static partitions, and INSERT
 // OVERWRITE in batch mode: the table's files, or only the partitions written, replaced.
 TEST(TableEnvironment, InsertColumnListsStaticPartitionsAndOverwrite) {
