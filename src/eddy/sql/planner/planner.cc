@@ -1138,13 +1138,24 @@ class Planner {
     std::vector<Correlation> pairs;
     std::vector<const Expr*> residual;
     EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, left_scope, filters, pairs, &residual));
-    if (!residual.empty()) {
-      return sqlError(residual[0]->pos, "a LATERAL subquery can only correlate by equalities of a subquery column "
-                                        "and an outer one");
-    }
     const bool grouped = !s.group_by.empty() || s.having;
     bool aggregates = grouped;
     for (const auto& item : s.items) aggregates = aggregates || containsAggregate(*item.expr);
+    // Neither aggregating nor limiting, and reading the outer row beyond equalities: a join.
+    if (!aggregates && !q.limit && !s.distinct) {
+      bool reads_outer = !residual.empty();
+      for (const auto& item : s.items) {
+        reads_outer = reads_outer || (item.expr->kind != Expr::Kind::kStar && !sub.expr(*item.expr, inner).isOk());
+      }
+      if (reads_outer) {
+        if (!filters.empty()) right = filtered(right, andAll(std::move(filters)));
+        return lateralJoin(ref, left, left_scope, right, inner, std::move(pairs), residual, left_join, scope);
+      }
+    }
+    if (!residual.empty()) {
+      return sqlError(residual[0]->pos, "a LATERAL subquery that aggregates or limits can only correlate by "
+                                        "equalities of a subquery column and an outer one");
+    }
     // Aggregating without GROUP BY, the subquery has one row for every outer row: it is
     // grouped by its correlation columns and LEFT JOINed, and a COUNT of no rows reads 0.
     const bool one_row_each = !pairs.empty() && aggregates && !grouped;
@@ -1203,7 +1214,8 @@ class Planner {
       for (size_t i = 0; i < s.items.size(); ++i) {
         const Expr& item = *body.items[i].expr;  // With the outer columns it could read as inner ones.
         if (item.kind != Expr::Kind::kStar && !sub.expr(item, inner).isOk() && sub.expr(item, both).isOk()) {
-          return sqlError(s.items[i].pos, "a LATERAL subquery's SELECT list cannot read the outer row's columns yet "
+          return sqlError(s.items[i].pos, "a LATERAL subquery that aggregates or limits cannot read the outer row's columns "
+                                          "in its SELECT list yet "
                                           "(only those its WHERE equates with its own)");
         }
       }
@@ -2049,6 +2061,103 @@ class Planner {
     const Expr* inner_ast;
     ExprP inner, outer;
   };
+
+  // A LATERAL subquery that neither aggregates nor limits nor takes DISTINCT rows, and
+  // reads the outer row beyond equalities (`WHERE b.k = a.k AND b.v > a.v`, or outer
+  // columns in its SELECT list): a join of the outer rows with its FROM (`right`, its
+  // own conditions applied) on its correlated conditions — the equalities as keys, the
+  // rest checked per pair —, its SELECT list computed over each joined pair, as Calcite
+  // decorrelates it. `scope` becomes the outer fields, then the subquery's columns.
+  Result<PlanPtr> lateralJoin(const ast::TableRef& ref, const PlanPtr& left, const Scope& left_scope,
+                              const PlanPtr& right, const Scope& inner, std::vector<Correlation> pairs,
+                              const std::vector<const Expr*>& residual, bool left_join, Scope& scope) {
+    const ast::TableRef& lateral = *ref.right;
+    const ast::Select& s = *lateral.query->selects[0];
+    const int left_width = static_cast<int>(left->schema.size());
+    const int right_width = static_cast<int>(right->schema.size());
+    auto left_keyed = regularJoinInput(left);
+    auto right_keyed = regularJoinInput(right);
+    std::vector<ExprP> needles, values;
+    for (Correlation& p : pairs) {
+      needles.push_back(std::move(p.outer));
+      values.push_back(std::move(p.inner));
+    }
+    const int n = static_cast<int>(needles.size());
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left_keyed, *right_keyed, lateral.pos));
+    // The joined row: the outer columns, their keys, the subquery's columns, its keys.
+    Scope joined{shadowedBy(inner, left_scope.fields)};
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back({"$", "$k" + std::to_string(i), left_keyed->schema[static_cast<size_t>(left_width + i)].type, true});
+    }
+    for (const Field& f : inner.fields) joined.fields.push_back(f);
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back(
+          {"$", "$v" + std::to_string(i), right_keyed->schema[static_cast<size_t>(right_width + i)].type, true});
+    }
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left_keyed, right_keyed};
+    join->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
+    join->schema = left_keyed->schema;
+    for (auto col : right_keyed->schema) {
+      if (left_join) col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    for (int i = 0; i < n; ++i) {
+      join->left_keys.push_back(left_width + i);
+      join->right_keys.push_back(right_width + i);
+    }
+    std::vector<ExprP> conds;
+    for (const Expr* c : residual) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
+      conds.push_back(std::move(cond));
+    }
+    if (!conds.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    const bool updates = left->mode != ChangelogMode::kInsertOnly || right->mode != ChangelogMode::kInsertOnly;
+    join->mode = updates || left_join ? ChangelogMode::kUpdates : ChangelogMode::kInsertOnly;
+    // A LEFT join pads the subquery's columns with NULLs.
+    Scope padded = joined;
+    if (left_join) {
+      for (size_t f = static_cast<size_t>(left_width + n); f < padded.fields.size(); ++f) {
+        padded.fields[f].type.nullable = true;
+      }
+    }
+    // The outer columns, then the subquery's SELECT list.
+    auto calc = keepColumns(join, std::vector<bool>(join->schema.size(), false));
+    for (int c = 0; c < left_width; ++c) {
+      calc->projections.push_back(std::make_shared<InputRef>(c, join->schema[static_cast<size_t>(c)].type));
+      calc->schema.push_back(join->schema[static_cast<size_t>(c)]);
+    }
+    std::vector<std::string> names;
+    for (size_t i = 0; i < s.items.size(); ++i) {
+      const ast::SelectItem& item = s.items[i];
+      if (item.expr->kind == Expr::Kind::kStar) {
+        for (size_t f = 0; f < inner.fields.size(); ++f) {
+          if (inner.fields[f].hidden) continue;
+          const int c = left_width + n + static_cast<int>(f);
+          calc->projections.push_back(std::make_shared<InputRef>(c, join->schema[static_cast<size_t>(c)].type));
+          calc->schema.push_back({inner.fields[f].name, join->schema[static_cast<size_t>(c)].type});
+          names.push_back(inner.fields[f].name);
+        }
+        continue;
+      }
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, padded));
+      names.push_back(outputName(item, i));
+      calc->schema.push_back({names.back(), e->type()});
+      calc->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
+    }
+    if (!lateral.column_aliases.empty() && lateral.column_aliases.size() != names.size()) {
+      return sqlError(lateral.pos, "alias list has " + std::to_string(lateral.column_aliases.size()) + " names for " +
+                                       std::to_string(names.size()) + " columns");
+    }
+    scope.fields = left_scope.fields;
+    for (size_t c = 0; c < names.size(); ++c) {
+      const std::string& name = lateral.column_aliases.empty() ? names[c] : lateral.column_aliases[c];
+      scope.fields.push_back({lateral.alias, name, calc->schema[static_cast<size_t>(left_width) + c].type});
+    }
+    return PlanPtr(calc);
+  }
+
   // With `residual`, a condition on both sides that is not such an equality goes there
   // (an EXISTS / IN becomes a semi- or anti-join with it) instead of failing.
   Status splitCorrelation(const std::vector<const Expr*>& conjuncts, Planner& sub, const Scope& inner,
