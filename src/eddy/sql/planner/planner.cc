@@ -2609,10 +2609,25 @@ class Planner {
     for (const auto& [e, under_not] : found) {
       std::vector<ExprP> needles, values;
       PlanPtr right;
-      EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values));
+      std::vector<const Expr*> residual;
+      Scope inner;
+      EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values, &residual, &inner));
       // Where its unknown result matters, an IN whose sides may be NULL is valued three ways.
       const bool three_valued = e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
                                 (needles[0]->type().nullable || values[0]->type().nullable);
+      if (!residual.empty()) {
+        // Correlated beyond equalities: a value generator's mark (two-valued).
+        if (three_valued) {
+          return sqlError(e->pos, "an IN whose sides may be NULL, in a SELECT list or under NOT, can only correlate "
+                                  "by equalities of a subquery column and an outer one");
+        }
+        EDDY_ASSIGN_OR_RETURN(input, generatedMark(input, scope, std::move(needles), right, inner, std::move(values),
+                                                   residual, e->pos));
+        const int mark = static_cast<int>(input->schema.size()) - 1;
+        mark_cols_[e] = {mark, input->schema[static_cast<size_t>(mark)].type};
+        for (auto& f : scope.fields) f.type = f.type.plain();
+        continue;
+      }
       std::vector<ExprP> kept_values;
       if (three_valued) {
         for (const ExprP& v : values) kept_values.push_back(v->clone());
@@ -2810,6 +2825,98 @@ class Planner {
     }, false));
     in->schema.push_back({"$in", LogicalType::boolean()});
     return PlanPtr(in);
+  }
+
+  // Columns `columns` of a row as one STRING that is equal exactly when each column is
+  // equal or both are NULL (a null-safe join key): length-prefixed ordered encodings.
+  static ExprP nullSafeKey(const std::vector<int>& columns, const Schema& schema) {
+    std::vector<ExprP> parts;
+    std::vector<LogicalType> types;
+    for (int c : columns) {
+      types.push_back(schema[static_cast<size_t>(c)].type.plain());
+      parts.push_back(std::make_unique<InputRef>(c, schema[static_cast<size_t>(c)].type));
+    }
+    return std::make_unique<RowCall>("NULL_SAFE_KEY", LogicalType::string().notNull(), std::move(parts),
+                                     [types](const std::vector<Value>& v) {
+      std::string key;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i].null) {
+          key += "n";
+          continue;
+        }
+        const std::string e = encodeOrdered(v[i], types[i]);
+        key += std::to_string(e.size()) + ":" + e;
+      }
+      return Value::ofString(std::move(key));
+    }, false);
+  }
+
+  // [NOT] EXISTS / IN in a SELECT list or under OR, its subquery correlated beyond
+  // equalities (`residual`), as Calcite decorrelates it with a value generator: the
+  // distinct values of the outer columns the subquery reads are semi-joined with it
+  // (residualSemiJoin: the pairs checked one by one), and `input` is LEFT JOINed with
+  // those that matched, null-safely on those columns. `input`'s columns come out, then
+  // join keys, then last a marker that is NULL where the subquery has no match.
+  Result<PlanPtr> generatedMark(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
+                                const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
+                                const std::vector<const Expr*>& residual, Pos pos) {
+    const size_t width = input->schema.size();
+    const size_t outer = scope.fields.size();  // `scope` names input's first columns (an earlier mark's follow).
+    // The outer columns the needles and the other conditions read.
+    std::vector<bool> used(width, false);
+    for (const ExprP& n : needles) markInputs(*n, used);
+    Scope both{shadowedBy(inner, scope.fields)};
+    for (const Field& f : inner.fields) both.fields.push_back(f);
+    for (const Expr* c : residual) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, both));
+      std::vector<bool> read(both.fields.size(), false);
+      markInputs(*cond, read);
+      for (size_t i = 0; i < outer; ++i) used[i] = used[i] || read[i];
+    }
+    std::vector<int> columns;
+    std::map<int, int> slot;
+    Scope generated;
+    for (size_t c = 0; c < outer; ++c) {
+      if (!used[c]) continue;
+      slot[static_cast<int>(c)] = static_cast<int>(columns.size());
+      columns.push_back(static_cast<int>(c));
+      Field f = scope.fields[c];
+      f.type = f.type.plain();
+      generated.fields.push_back(f);
+    }
+    // The value generator, and which of its rows the subquery matches.
+    PlanPtr distinct = distinctRows(keepColumns(input, used));
+    for (ExprP& n : needles) {
+      n = n->cloneWith([&](int index, const LogicalType& type) -> ExprP {
+        return std::make_unique<InputRef>(slot.at(index), type.plain());
+      });
+    }
+    EDDY_ASSIGN_OR_RETURN(PlanPtr matched, residualSemiJoin(distinct, generated, std::move(needles), right, inner,
+                                                            std::move(values), residual, false, false, pos));
+    std::vector<int> all(columns.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    auto left = regularJoinInput(input);
+    left->schema.push_back({"$g", LogicalType::string().notNull()});
+    left->projections.push_back(std::shared_ptr<const Expression>(nullSafeKey(columns, input->schema)));
+    auto marked = keepColumns(matched, std::vector<bool>(matched->schema.size(), false));
+    marked->schema.push_back({"$g", LogicalType::string().notNull()});
+    marked->projections.push_back(std::shared_ptr<const Expression>(nullSafeKey(all, matched->schema)));
+    marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
+    marked->projections.push_back(
+        std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, marked};
+    join->join_type = JoinType::kLeft;
+    join->mode = ChangelogMode::kUpdates;
+    join->schema = left->schema;
+    for (auto col : marked->schema) {
+      col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    join->left_keys = {static_cast<int>(width)};
+    join->right_keys = {0};
+    return PlanPtr(join);
   }
 
   // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
