@@ -165,11 +165,10 @@ class Parser {
     }
     if (acceptKeyword("SHOW")) {
       // [FROM | IN container]: Eddy's one database (or catalog), named as Flink's.
-      auto container = [&](const char* what) -> Status {
+      auto container = [&](bool catalog) -> Status {
         if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return Status::ok();
         const Pos at = peek().pos;
-        EDDY_ASSIGN_OR_RETURN(std::string name, qualifiedName(what));
-        const bool catalog = std::string(what) == "a catalog name";
+        EDDY_ASSIGN_OR_RETURN(std::string name, qualifiedName(catalog ? "a catalog name" : "a database name"));
         if (name != (catalog ? "default_catalog" : "default_database") &&
             !(!catalog && name == "default_catalog.default_database")) {
           return sqlError(at, std::string(catalog ? "Catalog" : "Database") + " '" + name + "' does not exist");
@@ -191,15 +190,15 @@ class Parser {
       };
       if (acceptKeyword("TABLES")) {
         st->kind = ast::Statement::Kind::kShowTables;
-        EDDY_RETURN_IF_ERROR(container("a database name"));
+        EDDY_RETURN_IF_ERROR(container(false));
       } else if (acceptKeyword("VIEWS")) {
         st->kind = ast::Statement::Kind::kShowViews;
-        EDDY_RETURN_IF_ERROR(container("a database name"));
+        EDDY_RETURN_IF_ERROR(container(false));
       } else if (peek().isKeyword("CATALOGS") || peek().isKeyword("DATABASES") || peek().isKeyword("FUNCTIONS")) {
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = upper(next().text);
         if (st->name != "CATALOGS") {
-          EDDY_RETURN_IF_ERROR(container(st->name == "DATABASES" ? "a catalog name" : "a database name"));
+          EDDY_RETURN_IF_ERROR(container(st->name == "DATABASES"));
         }
       } else if (acceptKeyword("MODULES")) {
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
@@ -213,7 +212,7 @@ class Parser {
         i_ += 2;
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "USER FUNCTIONS";
-        EDDY_RETURN_IF_ERROR(container("a database name"));
+        EDDY_RETURN_IF_ERROR(container(false));
       } else if (acceptKeyword("CURRENT")) {
         if (!peek().isKeyword("CATALOG") && !peek().isKeyword("DATABASE")) return unexpected("CATALOG or DATABASE");
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
