@@ -2616,13 +2616,15 @@ class Planner {
       const bool three_valued = e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
                                 (needles[0]->type().nullable || values[0]->type().nullable);
       if (!residual.empty()) {
-        // Correlated beyond equalities: a value generator's mark (two-valued).
+        // Correlated beyond equalities: through a value generator.
         if (three_valued) {
-          return sqlError(e->pos, "an IN whose sides may be NULL, in a SELECT list or under NOT, can only correlate "
-                                  "by equalities of a subquery column and an outer one");
-        }
-        EDDY_ASSIGN_OR_RETURN(input, generatedMark(input, scope, std::move(needles), right, inner, std::move(values),
+          EDDY_ASSIGN_OR_RETURN(input, generatedIn(input, scope, std::move(needles), right, inner, std::move(values),
                                                    residual, e->pos));
+          in_values_.insert(e);
+        } else {
+          EDDY_ASSIGN_OR_RETURN(input, generatedMark(input, scope, std::move(needles), right, inner,
+                                                     std::move(values), residual, e->pos));
+        }
         const int mark = static_cast<int>(input->schema.size()) - 1;
         mark_cols_[e] = {mark, input->schema[static_cast<size_t>(mark)].type};
         for (auto& f : scope.fields) f.type = f.type.plain();
@@ -2851,18 +2853,20 @@ class Planner {
     }, false);
   }
 
-  // [NOT] EXISTS / IN in a SELECT list or under OR, its subquery correlated beyond
-  // equalities (`residual`), as Calcite decorrelates it with a value generator: the
-  // distinct values of the outer columns the subquery reads are semi-joined with it
-  // (residualSemiJoin: the pairs checked one by one), and `input` is LEFT JOINed with
-  // those that matched, null-safely on those columns. `input`'s columns come out, then
-  // join keys, then last a marker that is NULL where the subquery has no match.
-  Result<PlanPtr> generatedMark(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
-                                const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
-                                const std::vector<const Expr*>& residual, Pos pos) {
+  // Calcite's value generator for a subquery correlated beyond equalities: the
+  // distinct values of the outer columns (`columns` of `input`, named as in `scope`) that
+  // the needles and the other conditions (`residual`) read, and the needles rebound
+  // over them.
+  struct ValueGenerator {
+    PlanPtr distinct;
+    std::vector<int> columns;
+    Scope scope;
+    std::vector<ExprP> needles;
+  };
+  Result<ValueGenerator> valueGenerator(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
+                                        const Scope& inner, const std::vector<const Expr*>& residual) {
     const size_t width = input->schema.size();
     const size_t outer = scope.fields.size();  // `scope` names input's first columns (an earlier mark's follow).
-    // The outer columns the needles and the other conditions read.
     std::vector<bool> used(width, false);
     for (const ExprP& n : needles) markInputs(*n, used);
     Scope both{shadowedBy(inner, scope.fields)};
@@ -2873,50 +2877,170 @@ class Planner {
       markInputs(*cond, read);
       for (size_t i = 0; i < outer; ++i) used[i] = used[i] || read[i];
     }
-    std::vector<int> columns;
+    ValueGenerator g;
     std::map<int, int> slot;
-    Scope generated;
     for (size_t c = 0; c < outer; ++c) {
       if (!used[c]) continue;
-      slot[static_cast<int>(c)] = static_cast<int>(columns.size());
-      columns.push_back(static_cast<int>(c));
+      slot[static_cast<int>(c)] = static_cast<int>(g.columns.size());
+      g.columns.push_back(static_cast<int>(c));
       Field f = scope.fields[c];
       f.type = f.type.plain();
-      generated.fields.push_back(f);
+      g.scope.fields.push_back(f);
     }
-    // The value generator, and which of its rows the subquery matches.
-    PlanPtr distinct = distinctRows(keepColumns(input, used));
+    g.distinct = distinctRows(keepColumns(input, used));
     for (ExprP& n : needles) {
-      n = n->cloneWith([&](int index, const LogicalType& type) -> ExprP {
+      g.needles.push_back(n->cloneWith([&](int index, const LogicalType& type) -> ExprP {
         return std::make_unique<InputRef>(slot.at(index), type.plain());
-      });
+      }));
     }
-    EDDY_ASSIGN_OR_RETURN(PlanPtr matched, residualSemiJoin(distinct, generated, std::move(needles), right, inner,
-                                                            std::move(values), residual, false, false, pos));
-    std::vector<int> all(columns.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    return g;
+  }
+
+  // `input` LEFT JOINed with `found` (rows of a value generator's columns, then more
+  // columns), null-safely on the generator's `columns`: `input`'s columns, the two
+  // keys, then `found`'s columns (NULL where none matched).
+  static PlanPtr joinGenerated(const PlanPtr& input, const std::vector<int>& columns, const PlanPtr& found) {
+    std::vector<int> first(columns.size());
+    for (size_t i = 0; i < first.size(); ++i) first[i] = static_cast<int>(i);
     auto left = regularJoinInput(input);
     left->schema.push_back({"$g", LogicalType::string().notNull()});
     left->projections.push_back(std::shared_ptr<const Expression>(nullSafeKey(columns, input->schema)));
-    auto marked = keepColumns(matched, std::vector<bool>(matched->schema.size(), false));
-    marked->schema.push_back({"$g", LogicalType::string().notNull()});
-    marked->projections.push_back(std::shared_ptr<const Expression>(nullSafeKey(all, matched->schema)));
-    marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
-    marked->projections.push_back(
-        std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
+    auto right = keepColumns(found, std::vector<bool>(found->schema.size(), false));
+    right->schema.push_back({"$g", LogicalType::string().notNull()});
+    right->projections.push_back(std::shared_ptr<const Expression>(nullSafeKey(first, found->schema)));
+    for (size_t c = 0; c < found->schema.size(); ++c) {
+      right->schema.push_back({found->schema[c].name, found->schema[c].type.plain()});
+      right->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), found->schema[c].type));
+    }
     auto join = std::make_shared<PlanNode>();
     join->kind = PlanNode::Kind::kJoin;
-    join->inputs = {left, marked};
+    join->inputs = {left, right};
     join->join_type = JoinType::kLeft;
     join->mode = ChangelogMode::kUpdates;
     join->schema = left->schema;
-    for (auto col : marked->schema) {
+    for (auto col : right->schema) {
       col.type.nullable = true;
       join->schema.push_back(col);
     }
-    join->left_keys = {static_cast<int>(width)};
+    join->left_keys = {static_cast<int>(input->schema.size())};
     join->right_keys = {0};
-    return PlanPtr(join);
+    return join;
+  }
+
+  // [NOT] EXISTS / IN in a SELECT list or under OR, its subquery correlated beyond
+  // equalities (`residual`), as Calcite decorrelates it with a value generator: its rows
+  // are semi-joined with the subquery (residualSemiJoin: the pairs checked one by one)
+  // and `input` is joined back with those that matched (joinGenerated), the last column
+  // a marker that is NULL where the subquery has no match.
+  Result<PlanPtr> generatedMark(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
+                                const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
+                                const std::vector<const Expr*>& residual, Pos pos) {
+    EDDY_ASSIGN_OR_RETURN(ValueGenerator g, valueGenerator(input, scope, std::move(needles), inner, residual));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr matched, residualSemiJoin(g.distinct, g.scope, std::move(g.needles), right, inner,
+                                                            std::move(values), residual, false, false, pos));
+    auto marked = keepColumns(matched, std::vector<bool>(matched->schema.size(), true));
+    marked->schema.push_back({"$m", LogicalType::boolean().notNull()});
+    marked->projections.push_back(
+        std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
+    return joinGenerated(input, g.columns, marked);
+  }
+
+  // `x IN (subquery)` correlated beyond equalities, valued three ways (in a SELECT list
+  // or under NOT, where x or the subquery's column may be NULL): per row of the value
+  // generator, the subquery's rows that satisfy the correlation (an INNER join on the
+  // other equalities and `residual`) are counted — all of them, those whose column is
+  // not NULL, those equal to x — and `input` is joined back with the counts
+  // (joinGenerated); the IN's value, last, is TRUE for an equal row, else FALSE for no
+  // rows, NULL when x or a row's column is NULL, FALSE otherwise (as nullAwareIn).
+  Result<PlanPtr> generatedIn(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
+                              const PlanPtr& right, const Scope& inner, std::vector<ExprP> values,
+                              const std::vector<const Expr*>& residual, Pos pos) {
+    ExprP x = needles[0]->clone();  // Over `input`.
+    EDDY_ASSIGN_OR_RETURN(ValueGenerator g, valueGenerator(input, scope, std::move(needles), inner, residual));
+    const int width = static_cast<int>(g.columns.size());
+    const int n = static_cast<int>(g.needles.size());
+    const int right_width = static_cast<int>(right->schema.size());
+    auto left = regularJoinInput(g.distinct);
+    auto keyed = regularJoinInput(right);
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *left, *keyed, pos));
+    Scope joined{shadowedBy(inner, g.scope.fields)};
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
+    }
+    for (const Field& f : inner.fields) joined.fields.push_back(f);
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back(
+          {"$", "$v" + std::to_string(i), keyed->schema[static_cast<size_t>(right_width + i)].type, true});
+    }
+    std::vector<ExprP> conds;
+    for (const Expr* c : residual) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
+      conds.push_back(std::move(cond));
+    }
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, keyed};
+    join->join_type = JoinType::kInner;
+    join->mode = ChangelogMode::kUpdates;
+    join->schema = left->schema;
+    for (const auto& col : keyed->schema) join->schema.push_back(col);
+    for (int i = 1; i < n; ++i) {  // The correlation's equalities; x's is counted, not joined on.
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(right_width + i);
+    }
+    if (!conds.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    // Per joined pair: the generator's columns, the subquery's column, whether it equals x.
+    const int key = width, value = width + n + right_width;
+    const LogicalType& value_type = join->schema[static_cast<size_t>(value)].type;
+    auto pairs = keepColumns(join, std::vector<bool>(join->schema.size(), false));
+    for (int c = 0; c < width; ++c) {
+      pairs->schema.push_back(join->schema[static_cast<size_t>(c)]);
+      pairs->projections.push_back(std::make_shared<InputRef>(c, join->schema[static_cast<size_t>(c)].type));
+    }
+    pairs->schema.push_back({"$v", value_type});
+    pairs->projections.push_back(std::make_shared<InputRef>(value, value_type));
+    pairs->schema.push_back({"$eq", LogicalType::boolean()});
+    pairs->projections.push_back(std::make_shared<BinaryCall>(
+        BinaryOp::kEq, LogicalType::boolean(), std::make_unique<InputRef>(key, join->schema[static_cast<size_t>(key)].type),
+        std::make_unique<InputRef>(value, value_type)));
+    auto counts = std::make_shared<PlanNode>();
+    counts->kind = PlanNode::Kind::kGroupAggregate;
+    counts->inputs = {pairs};
+    counts->mode = ChangelogMode::kUpdates;
+    for (int c = 0; c < width; ++c) {
+      counts->keys.push_back(c);
+      counts->schema.push_back({pairs->schema[static_cast<size_t>(c)].name, pairs->schema[static_cast<size_t>(c)].type});
+    }
+    for (int k = 0; k < 3; ++k) {  // COUNT(*), COUNT($v), COUNT(*) FILTER $eq
+      AggregateCall count;
+      count.kind = AggKind::kCount;
+      count.arg = k == 1 ? width : -1;
+      count.filter = k == 2 ? width + 1 : -1;
+      count.arg_type = value_type.plain();
+      count.type = LogicalType::bigint().notNull();
+      count.name = k == 1 ? "COUNT($" + std::to_string(width) + ")"
+                          : std::string("COUNT(*)") + (k == 2 ? " FILTER $" + std::to_string(width + 1) : "");
+      counts->aggs.push_back(count);
+      counts->schema.push_back({k == 0 ? "$c" : k == 1 ? "$ck" : "$ce", count.type});
+    }
+    PlanPtr back = joinGenerated(input, g.columns, counts);
+    const int c_all = static_cast<int>(back->schema.size()) - 3;
+    auto in = keepColumns(back, std::vector<bool>(back->schema.size(), true));
+    std::vector<ExprP> args;
+    auto ref = [&](int c) { return std::make_unique<InputRef>(c, back->schema[static_cast<size_t>(c)].type); };
+    args.push_back(ref(c_all + 2));  // Rows equal to x.
+    args.push_back(std::move(x));
+    args.push_back(ref(c_all));      // COUNT(*).
+    args.push_back(ref(c_all + 1));  // COUNT(column).
+    in->projections.push_back(std::make_shared<RowCall>("IN", LogicalType::boolean(), std::move(args),
+                                                        [](const std::vector<Value>& v) {
+      if (!v[0].null && v[0].i > 0) return Value::ofBool(true);
+      if (v[2].null || v[2].i == 0) return Value::ofBool(false);
+      if (v[1].null || v[3].i < v[2].i) return Value();
+      return Value::ofBool(false);
+    }, false));
+    in->schema.push_back({"$in", LogicalType::boolean()});
+    return PlanPtr(in);
   }
 
   // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
