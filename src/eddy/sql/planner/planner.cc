@@ -2439,6 +2439,29 @@ class Planner {
     return agg;
   }
 
+  // How many columns an IN's subquery matches: 1, or n for `(a, b, ...) IN (SELECT ...)`
+  // (0 for EXISTS).
+  static size_t inColumns(const Expr& e) {
+    if (e.kind != Expr::Kind::kInQuery) return 0;
+    const Expr& lhs = *e.args[0];
+    return lhs.kind == Expr::Kind::kCall && lhs.name == "ROW" && lhs.args.size() > 1 ? lhs.args.size() : 1;
+  }
+
+  // A NOT IN (or an IN whose unknown result matters) of several columns some of which
+  // may be NULL: its three-valued comparison of rows is not supported.
+  static Status severalNullableColumns(const Expr& e, const std::vector<ExprP>& needles,
+                                       const std::vector<ExprP>& values) {
+    const size_t n = inColumns(e);
+    if (n < 2) return Status::ok();
+    for (size_t i = 0; i < n; ++i) {
+      if (needles[i]->type().nullable || values[i]->type().nullable) {
+        return sqlError(e.pos, "a NOT IN of several columns (or one whose unknown result matters) needs columns that "
+                               "cannot be NULL");
+      }
+    }
+    return Status::ok();
+  }
+
   // [NOT] x IN (SELECT ...) or [NOT] EXISTS (SELECT ...), possibly under NOT.
   static bool isSubqueryPredicate(const Expr& c) {
     const Expr* e = &c;
@@ -2466,6 +2489,7 @@ class Planner {
       Scope inner;
       EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
       const bool null_aware = anti && e.kind == Expr::Kind::kInQuery;  // NOT IN
+      if (null_aware) EDDY_RETURN_IF_ERROR(severalNullableColumns(e, needles, values));
       // IN / EXISTS correlated by the windows' start and end: a window semi- / anti-join.
       std::vector<std::pair<int, int>> equal;
       for (size_t i = 0; i < needles.size(); ++i) {
@@ -2494,22 +2518,32 @@ class Planner {
   Status subqueryMatch(const Expr& e, const Scope& scope, std::vector<ExprP>& needles, PlanPtr& right,
                        std::vector<ExprP>& values, std::vector<const Expr*>* residual = nullptr,
                        Scope* residual_scope = nullptr) {
+    // `(a, b) IN (SELECT x, y ...)`: a needle per column, matched column by column.
+    const size_t in_columns = inColumns(e);
     if (e.kind == Expr::Kind::kInQuery) {
-      EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(*e.args[0], scope));
-      needles.push_back(std::move(needle));
+      const Expr& lhs = *e.args[0];
+      for (size_t i = 0; i < in_columns; ++i) {
+        EDDY_ASSIGN_OR_RETURN(ExprP needle, expr(in_columns > 1 ? *lhs.args[i] : lhs, scope));
+        needles.push_back(std::move(needle));
+      }
     }
     Planner sub = nested();
     Result<PlanPtr> plain = sub.query(*e.query);
     if (plain.isOk()) {
       right = *plain;
       if (e.kind == Expr::Kind::kInQuery) {
-        if (right->schema.size() != 1) {
-          return sqlError(e.pos, "the subquery of IN must return one column, not " + std::to_string(right->schema.size()));
+        if (right->schema.size() != in_columns) {
+          return sqlError(e.pos, "the subquery of IN must return " +
+                                     (in_columns == 1 ? std::string("one column") : std::to_string(in_columns) + " columns") +
+                                     ", not " + std::to_string(right->schema.size()));
         }
-        values.push_back(std::make_unique<InputRef>(0, right->schema[0].type));
+        for (size_t c = 0; c < in_columns; ++c) {
+          values.push_back(std::make_unique<InputRef>(static_cast<int>(c), right->schema[c].type));
+        }
       }
       return Status::ok();
     }
+    if (in_columns > 1) return sqlError(e.pos, "an IN of several columns takes an uncorrelated subquery");
     // Not a query of its own: it may read the outer query's columns (correlated). A
     // subquery that cannot be a correlated one keeps its own error.
     bool correlatable = false;
@@ -2612,6 +2646,7 @@ class Planner {
       std::vector<const Expr*> residual;
       Scope inner;
       EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values, &residual, &inner));
+      if (under_not || e->negated) EDDY_RETURN_IF_ERROR(severalNullableColumns(*e, needles, values));
       // Where its unknown result matters, an IN whose sides may be NULL is valued three ways.
       const bool three_valued = e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
                                 (needles[0]->type().nullable || values[0]->type().nullable);
