@@ -3968,6 +3968,7 @@ class Planner {
     pre->mode = input->mode;
     std::vector<std::string> group_canon;
     int window_start = -1, window_end = -1;
+    int window_time = -1;  // A GROUP BY of window_time too: a window property, not a key.
     const PlanNode* window = windowSource(*input);
     // Over a window aggregation's (or a TVF's) rows further up: grouping by their
     // window_start and window_end aggregates per window again (Flink's cascading window
@@ -3992,6 +3993,7 @@ class Planner {
         if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
           if (ref->index() == cascade->start) window_start = static_cast<int>(pre->schema.size());
           if (ref->index() == cascade->end) window_end = static_cast<int>(pre->schema.size());
+          if (ref->index() == cascade->time && cascade->time >= 0) window_time = static_cast<int>(pre->schema.size());
         }
       } else if (window && g->kind == Expr::Kind::kColumn) {
         if (auto* ref = dynamic_cast<InputRef*>(e.get())) {
@@ -3999,6 +4001,7 @@ class Planner {
           size_t base = input->schema.size() - 3;
           if (static_cast<size_t>(ref->index()) == base && col == "window_start") window_start = static_cast<int>(pre->schema.size());
           if (static_cast<size_t>(ref->index()) == base + 1 && col == "window_end") window_end = static_cast<int>(pre->schema.size());
+          if (static_cast<size_t>(ref->index()) == base + 2 && col == "window_time") window_time = static_cast<int>(pre->schema.size());
         }
       }
       group_canon.push_back(canon(*g));
@@ -4054,7 +4057,7 @@ class Planner {
       node->mode = ChangelogMode::kInsertOnly;
       for (size_t i = 0; i < group_canon.size(); ++i) {
         int idx = static_cast<int>(i);
-        if (idx == window_start || idx == window_end) continue;
+        if (idx == window_start || idx == window_end || idx == window_time) continue;
         binding.groups[group_canon[i]] = static_cast<int>(node->keys.size());
         node->keys.push_back(idx);
         node->schema.push_back(pre->schema[i]);
@@ -4068,6 +4071,7 @@ class Planner {
       binding.groups[group_canon[static_cast<size_t>(window_start)]] = static_cast<int>(k);
       binding.groups[group_canon[static_cast<size_t>(window_end)]] = static_cast<int>(k + 1);
       binding.groups["C:window_time"] = static_cast<int>(k + 2);
+      if (window_time >= 0) binding.groups[group_canon[static_cast<size_t>(window_time)]] = static_cast<int>(k + 2);
       node->schema.push_back({"window_start", LogicalType::timestamp(3).notNull()});
       node->schema.push_back({"window_end", LogicalType::timestamp(3).notNull()});
       LogicalType wt = input->schema.back().type;
