@@ -2084,7 +2084,12 @@ class Planner {
     }
     const int n = static_cast<int>(needles.size());
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left_keyed, *right_keyed, lateral.pos));
-    // The joined row: the outer columns, their keys, the subquery's columns, its keys.
+    // A column never NULL in a matched row: NULL where a LEFT join found no subquery row.
+    right_keyed->schema.push_back({"$m", LogicalType::boolean().notNull()});
+    right_keyed->projections.push_back(
+        std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
+    // The joined row: the outer columns, their keys, the subquery's columns, its keys,
+    // the marker.
     Scope joined{shadowedBy(inner, left_scope.fields)};
     for (int i = 0; i < n; ++i) {
       joined.fields.push_back({"$", "$k" + std::to_string(i), left_keyed->schema[static_cast<size_t>(left_width + i)].type, true});
@@ -2094,6 +2099,7 @@ class Planner {
       joined.fields.push_back(
           {"$", "$v" + std::to_string(i), right_keyed->schema[static_cast<size_t>(right_width + i)].type, true});
     }
+    joined.fields.push_back({"$", "$m", LogicalType::boolean().notNull(), true});
     auto join = std::make_shared<PlanNode>();
     join->kind = PlanNode::Kind::kJoin;
     join->inputs = {left_keyed, right_keyed};
@@ -2142,6 +2148,17 @@ class Planner {
         continue;
       }
       EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*item.expr, padded));
+      if (left_join) {
+        // No subquery row: every item is NULL, one of outer columns only too.
+        const int marker = static_cast<int>(join->schema.size()) - 1;
+        std::vector<ExprP> arms;
+        arms.push_back(std::make_unique<IsCall>(
+            IsCall::What::kNotNull,
+            std::make_unique<InputRef>(marker, join->schema[static_cast<size_t>(marker)].type)));
+        const LogicalType t = e->type().withNullable(true);
+        arms.push_back(std::move(e));
+        e = std::make_unique<CaseCall>(t, std::move(arms));
+      }
       names.push_back(outputName(item, i));
       calc->schema.push_back({names.back(), e->type()});
       calc->projections.push_back(std::shared_ptr<const Expression>(std::move(e)));
