@@ -2090,25 +2090,10 @@ class Planner {
         std::make_shared<Literal>(Value::ofBool(true), LogicalType::boolean().notNull(), "true"));
     // The joined row: the outer columns, their keys, the subquery's columns, its keys,
     // the marker.
-    Scope joined{shadowedBy(inner, left_scope.fields)};
-    for (int i = 0; i < n; ++i) {
-      joined.fields.push_back({"$", "$k" + std::to_string(i), left_keyed->schema[static_cast<size_t>(left_width + i)].type, true});
-    }
-    for (const Field& f : inner.fields) joined.fields.push_back(f);
-    for (int i = 0; i < n; ++i) {
-      joined.fields.push_back(
-          {"$", "$v" + std::to_string(i), right_keyed->schema[static_cast<size_t>(right_width + i)].type, true});
-    }
+    Scope joined = keyedJoinScope(left_scope, *left_keyed, left_width, inner, *right_keyed, right_width, n);
     joined.fields.push_back({"$", "$m", LogicalType::boolean().notNull(), true});
-    auto join = std::make_shared<PlanNode>();
-    join->kind = PlanNode::Kind::kJoin;
-    join->inputs = {left_keyed, right_keyed};
-    join->join_type = left_join ? JoinType::kLeft : JoinType::kInner;
-    join->schema = left_keyed->schema;
-    for (auto col : right_keyed->schema) {
-      if (left_join) col.type.nullable = true;
-      join->schema.push_back(col);
-    }
+    auto join = joinNode(left_keyed, right_keyed, left_join ? JoinType::kLeft : JoinType::kInner,
+                         ChangelogMode::kUpdates);
     for (int i = 0; i < n; ++i) {
       join->left_keys.push_back(left_width + i);
       join->right_keys.push_back(right_width + i);
@@ -2806,6 +2791,22 @@ class Planner {
     return std::make_unique<LogicalCall>(LogicalCall::Op::kOr, std::move(either));
   }
 
+  // `calc` with SQL's three-valued `x IN (subquery)` appended from `args`: whether (or
+  // how often) a subquery row equals x, x, the subquery's rows, and those of them whose
+  // column is not NULL (NULL counts: none) — TRUE on a match, else FALSE for no rows,
+  // NULL when x or a row's column is NULL, FALSE otherwise (Calcite's rewrite).
+  static PlanPtr withInValue(const std::shared_ptr<PlanNode>& calc, std::vector<ExprP> args) {
+    calc->projections.push_back(std::make_shared<RowCall>("IN", LogicalType::boolean(), std::move(args),
+                                                          [](const std::vector<Value>& v) {
+      if (!v[0].null && v[0].i != 0) return Value::ofBool(true);
+      if (v[2].null || v[2].i == 0) return Value::ofBool(false);
+      if (v[1].null || v[3].i < v[2].i) return Value();
+      return Value::ofBool(false);
+    }, false));
+    calc->schema.push_back({"$in", LogicalType::boolean()});
+    return calc;
+  }
+
   // `x IN (subquery)` as a value, where x or the subquery's column may be NULL (in a
   // SELECT list, or under NOT): after the mark join (`marked`: `width` outer columns,
   // then the n keys $k — x first, then the correlation keys —, the n values and the
@@ -2848,16 +2849,7 @@ class Planner {
       counts->schema.push_back({all ? "$c" : "$ck", count.type});
     }
     auto left = regularJoinInput(marked);
-    auto join = std::make_shared<PlanNode>();
-    join->kind = PlanNode::Kind::kJoin;
-    join->inputs = {left, counts};
-    join->join_type = JoinType::kLeft;
-    join->mode = ChangelogMode::kUpdates;
-    join->schema = left->schema;
-    for (auto col : counts->schema) {
-      col.type.nullable = true;
-      join->schema.push_back(col);
-    }
+    auto join = joinNode(left, counts, JoinType::kLeft, ChangelogMode::kUpdates);
     for (int i = 1; i < n; ++i) {
       join->left_keys.push_back(width + i);
       join->right_keys.push_back(i - 1);
@@ -2870,15 +2862,7 @@ class Planner {
     args.push_back(ref(width));             // x.
     args.push_back(ref(joined + n - 1));    // COUNT(*).
     args.push_back(ref(joined + n));        // COUNT(column).
-    in->projections.push_back(std::make_shared<RowCall>("IN", LogicalType::boolean(), std::move(args),
-                                                        [](const std::vector<Value>& v) {
-      if (!v[0].null && v[0].i != 0) return Value::ofBool(true);
-      if (v[2].null || v[2].i == 0) return Value::ofBool(false);
-      if (v[1].null || v[3].i < v[2].i) return Value();
-      return Value::ofBool(false);
-    }, false));
-    in->schema.push_back({"$in", LogicalType::boolean()});
-    return PlanPtr(in);
+    return withInValue(in, std::move(args));
   }
 
   // Columns `columns` of a row as one STRING that is equal exactly when each column is
@@ -2964,16 +2948,7 @@ class Planner {
       right->schema.push_back({found->schema[c].name, found->schema[c].type.plain()});
       right->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), found->schema[c].type));
     }
-    auto join = std::make_shared<PlanNode>();
-    join->kind = PlanNode::Kind::kJoin;
-    join->inputs = {left, right};
-    join->join_type = JoinType::kLeft;
-    join->mode = ChangelogMode::kUpdates;
-    join->schema = left->schema;
-    for (auto col : right->schema) {
-      col.type.nullable = true;
-      join->schema.push_back(col);
-    }
+    auto join = joinNode(left, right, JoinType::kLeft, ChangelogMode::kUpdates);
     join->left_keys = {static_cast<int>(input->schema.size())};
     join->right_keys = {0};
     return join;
@@ -3015,27 +2990,13 @@ class Planner {
     auto left = regularJoinInput(g.distinct);
     auto keyed = regularJoinInput(right);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *left, *keyed, pos));
-    Scope joined{shadowedBy(inner, g.scope.fields)};
-    for (int i = 0; i < n; ++i) {
-      joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
-    }
-    for (const Field& f : inner.fields) joined.fields.push_back(f);
-    for (int i = 0; i < n; ++i) {
-      joined.fields.push_back(
-          {"$", "$v" + std::to_string(i), keyed->schema[static_cast<size_t>(right_width + i)].type, true});
-    }
+    Scope joined = keyedJoinScope(g.scope, *left, width, inner, *keyed, right_width, n);
     std::vector<ExprP> conds;
     for (const Expr* c : residual) {
       EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
       conds.push_back(std::move(cond));
     }
-    auto join = std::make_shared<PlanNode>();
-    join->kind = PlanNode::Kind::kJoin;
-    join->inputs = {left, keyed};
-    join->join_type = JoinType::kInner;
-    join->mode = ChangelogMode::kUpdates;
-    join->schema = left->schema;
-    for (const auto& col : keyed->schema) join->schema.push_back(col);
+    auto join = joinNode(left, keyed, JoinType::kInner, ChangelogMode::kUpdates);
     for (int i = 1; i < n; ++i) {  // The correlation's equalities; x's is counted, not joined on.
       join->left_keys.push_back(width + i);
       join->right_keys.push_back(right_width + i);
@@ -3084,15 +3045,41 @@ class Planner {
     args.push_back(std::move(x));
     args.push_back(ref(c_all));      // COUNT(*).
     args.push_back(ref(c_all + 1));  // COUNT(column).
-    in->projections.push_back(std::make_shared<RowCall>("IN", LogicalType::boolean(), std::move(args),
-                                                        [](const std::vector<Value>& v) {
-      if (!v[0].null && v[0].i > 0) return Value::ofBool(true);
-      if (v[2].null || v[2].i == 0) return Value::ofBool(false);
-      if (v[1].null || v[3].i < v[2].i) return Value();
-      return Value::ofBool(false);
-    }, false));
-    in->schema.push_back({"$in", LogicalType::boolean()});
-    return PlanPtr(in);
+    return withInValue(in, std::move(args));
+  }
+
+  // The scope of a row of a join keyed by addMatchKeys: the `outer` fields (those
+  // `inner` also names reachable qualified only), the n keys of `left` (after its
+  // `left_width` columns), `inner`'s fields, the n keys of `right` (after its
+  // `right_width`).
+  static Scope keyedJoinScope(const Scope& outer, const PlanNode& left, int left_width, const Scope& inner,
+                              const PlanNode& right, int right_width, int n) {
+    Scope joined{shadowedBy(inner, outer.fields)};
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back({"$", "$k" + std::to_string(i), left.schema[static_cast<size_t>(left_width + i)].type, true});
+    }
+    for (const Field& f : inner.fields) joined.fields.push_back(f);
+    for (int i = 0; i < n; ++i) {
+      joined.fields.push_back({"$", "$v" + std::to_string(i), right.schema[static_cast<size_t>(right_width + i)].type, true});
+    }
+    return joined;
+  }
+
+  // A regular join node of `left` and `right`: their columns (the right's nullable for a
+  // LEFT join), the keys and condition still to set.
+  static std::shared_ptr<PlanNode> joinNode(const PlanPtr& left, const PlanPtr& right, JoinType type,
+                                            ChangelogMode mode) {
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanNode::Kind::kJoin;
+    join->inputs = {left, right};
+    join->join_type = type;
+    join->mode = mode;
+    join->schema = left->schema;
+    for (auto col : right->schema) {
+      if (type == JoinType::kLeft) col.type.nullable = true;
+      join->schema.push_back(col);
+    }
+    return join;
   }
 
   // `input` joined (`type` INNER or LEFT) with the distinct rows of `values` over
@@ -3155,12 +3142,7 @@ class Planner {
     auto keyed = regularJoinInput(right);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left, *keyed, pos));
     // The joined row: the outer columns, their keys, the subquery's columns, its keys.
-    Scope joined{shadowedBy(inner, scope.fields)};
-    for (int i = 0; i < n; ++i) joined.fields.push_back({"$", "$k" + std::to_string(i), left->schema[static_cast<size_t>(width + i)].type, true});
-    for (const Field& f : inner.fields) joined.fields.push_back(f);
-    for (int i = 0; i < n; ++i) {
-      joined.fields.push_back({"$", "$v" + std::to_string(i), keyed->schema[static_cast<size_t>(right_width + i)].type, true});
-    }
+    Scope joined = keyedJoinScope(scope, *left, width, inner, *keyed, right_width, n);
     std::vector<ExprP> conds;
     for (const Expr* c : residual) {
       EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
