@@ -42,6 +42,17 @@ void markInputs(const Expression& e, std::vector<bool>& used) {
   });
 }
 
+bool isConstant(const Expression& e) {
+  if (dynamic_cast<const Literal*>(&e)) return true;
+  if (const auto* b = dynamic_cast<const BinaryCall*>(&e)) return isConstant(b->left()) && isConstant(b->right());
+  if (const auto* l = dynamic_cast<const LogicalCall*>(&e)) {
+    return std::all_of(l->args().begin(), l->args().end(), [](const ExprP& a) { return isConstant(*a); });
+  }
+  if (const auto* is = dynamic_cast<const IsCall*>(&e)) return isConstant(is->arg());
+  if (const auto* cast = dynamic_cast<const CastCall*>(&e)) return isConstant(cast->arg());
+  return false;
+}
+
 void countInputs(const Expression& e, std::vector<int>& reads) {
   e.cloneWith([&](int index, const LogicalType& type) {
     if (reads.size() <= static_cast<size_t>(index)) reads.resize(static_cast<size_t>(index) + 1, 0);
@@ -554,6 +565,38 @@ const Column& CaseCall::eval(const RecordBatch& in) {
 }
 
 ExprP CaseCall::cloneWith(const InputMap& m) const { return std::make_unique<CaseCall>(type_, cloneAll(args_, m)); }
+
+ExprP CaseCall::withConstantConditionsDecided() const {
+  std::vector<ExprP> kept;
+  const size_t whens = args_.size() / 2;
+  for (size_t k = 0; k < whens; ++k) {
+    const Expression& cond = *args_[2 * k];
+    std::optional<bool> truth;
+    if (isConstant(cond)) {
+      RecordBatch one;
+      one.kinds.push_back(RowKind::kInsert);
+      try {
+        const ExprP copy = cond.clone();  // eval() is not const; the copy owns the result.
+        const Column& c = copy->eval(one);
+        truth = !c.null[0] && c.i64[0] != 0;
+      } catch (const EvalError&) {
+        // Left to fail where the row reaches it, as it did.
+      }
+    }
+    if (truth == false) continue;  // Never taken.
+    if (truth == true) {           // Taken by every row that gets here: the ELSE.
+      if (kept.empty()) return args_[2 * k + 1]->clone();
+      kept.push_back(args_[2 * k + 1]->clone());
+      return std::make_unique<CaseCall>(type_, std::move(kept));
+    }
+    kept.push_back(cond.clone());
+    kept.push_back(args_[2 * k + 1]->clone());
+  }
+  const bool has_else = args_.size() % 2 == 1;
+  if (kept.empty()) return has_else ? args_.back()->clone() : std::make_unique<Literal>(Value::nullValue(), type_, "NULL");
+  if (has_else) kept.push_back(args_.back()->clone());
+  return std::make_unique<CaseCall>(type_, std::move(kept));
+}
 
 std::string CaseCall::toString() const { return callText("CASE", args_); }
 

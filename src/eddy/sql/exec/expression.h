@@ -39,6 +39,10 @@ class Expression {
 };
 using ExprP = std::unique_ptr<Expression>;
 
+/// Whether `e` has one value on every row: literals combined by operators, AND/OR/NOT,
+/// IS tests and casts (no input, no function call, no clock).
+bool isConstant(const Expression& e);
+
 /// Marks in `used` (sized to the input's width) every input column `e` reads.
 void markInputs(const Expression& e, std::vector<bool>& used);
 /// How many times `e` reads each input column (`reads` grows as needed).
@@ -193,6 +197,11 @@ class CaseCall final : public Expression {
   const Column& eval(const RecordBatch& in) override;
   ExprP cloneWith(const InputMap& map) const override;
   std::string toString() const override;
+  /// This CASE with its constant conditions decided (isConstant): an arm whose condition
+  /// is false or NULL is dropped, one whose condition is true ends the CASE as its
+  /// ELSE; what is left with no condition is that value alone. What a scan's computed
+  /// column becomes once a pushed filter pins the column it branches on.
+  ExprP withConstantConditionsDecided() const;
 
  private:
   std::vector<ExprP> args_;  // cond, value, cond, value, ..., [else]
@@ -209,6 +218,7 @@ class IsCall final : public Expression {
   const Column& eval(const RecordBatch& in) override;
   ExprP cloneWith(const InputMap& m) const override { return std::make_unique<IsCall>(what_, arg_->cloneWith(m)); }
   std::string toString() const override;
+  const Expression& arg() const { return *arg_; }
 
  private:
   What what_;
@@ -234,6 +244,7 @@ class CastCall final : public Expression {
     return std::make_unique<CastCall>(type_, arg_->cloneWith(m), try_);
   }
   std::string toString() const override { return "CAST(" + arg_->toString() + " AS " + type_.toString() + ")"; }
+  const Expression& arg() const { return *arg_; }
 
  private:
   ExprP arg_;

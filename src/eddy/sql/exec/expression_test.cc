@@ -45,5 +45,49 @@ TEST(ColumnEqualities, IgnoresWhatDoesNotPinAColumn) {
   EXPECT_EQ(columnEqualities(both)[1].column, 2);
 }
 
+ExprP caseOf(std::vector<ExprP> args) { return std::make_unique<CaseCall>(LogicalType::bigint(), std::move(args)); }
+
+TEST(CaseCall, DecidesItsConstantConditions) {
+  // CASE WHEN 2 = 0 THEN $1 WHEN 2 = 2 THEN $2 ELSE $3 END: the second arm, alone.
+  std::vector<ExprP> args;
+  args.push_back(eq(lit(2), lit(0)));
+  args.push_back(ref(1, LogicalType::bigint()));
+  args.push_back(eq(lit(2), lit(2)));
+  args.push_back(ref(2, LogicalType::bigint()));
+  args.push_back(ref(3, LogicalType::bigint()));
+  EXPECT_EQ(static_cast<CaseCall&>(*caseOf(std::move(args))).withConstantConditionsDecided()->toString(), "$2");
+
+  // A column's condition stays; a true one after it becomes the ELSE; NULL is not true.
+  ExprP null_int = std::make_unique<Literal>(Value::nullValue(), LogicalType::integer(), "NULL");
+  args.clear();
+  args.push_back(eq(std::move(null_int), lit(1)));
+  args.push_back(ref(1, LogicalType::bigint()));
+  args.push_back(eq(ref(0), lit(1)));
+  args.push_back(ref(2, LogicalType::bigint()));
+  args.push_back(eq(lit(1), lit(1)));
+  args.push_back(ref(3, LogicalType::bigint()));
+  args.push_back(ref(4, LogicalType::bigint()));
+  EXPECT_EQ(static_cast<CaseCall&>(*caseOf(std::move(args))).withConstantConditionsDecided()->toString(),
+            "CASE(=($0, 1), $2, $3)");
+
+  // Every condition false and no ELSE: NULL.
+  args.clear();
+  args.push_back(eq(lit(1), lit(0)));
+  args.push_back(ref(1, LogicalType::bigint()));
+  ExprP none = static_cast<CaseCall&>(*caseOf(std::move(args))).withConstantConditionsDecided();
+  RecordBatch two;
+  two.kinds.assign(2, RowKind::kInsert);
+  const Column& values = none->eval(two);
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_TRUE(values.null[0] && values.null[1]);
+}
+
+TEST(IsConstant, OnlyLiteralsThroughOperators) {
+  EXPECT_TRUE(isConstant(*eq(lit(1), lit(2))));
+  EXPECT_TRUE(isConstant(*logical(LogicalCall::Op::kAnd, eq(lit(1), lit(2)), lit(1, LogicalType::boolean()))));
+  EXPECT_FALSE(isConstant(*eq(ref(0), lit(2))));
+  EXPECT_FALSE(isConstant(NowCall(NowCall::What::kProcTime, LogicalType::timestamp(3), "PROCTIME")));
+}
+
 }  // namespace
 }  // namespace eddy::sql

@@ -132,30 +132,38 @@ int64_t nextBase0AuctionId(const NexmarkConfig& c, Position p, Random& r) {
 }
 
 // The benchmark's price: round(100 * 10^(6u)) cents for a uniform u, log-uniform from
-// $1 to $1M. 10^(6u) is 2^y with y = 6u log2(10): 2^(k/256) for y's top bits from a
-// table, times 2^(f/256) for the rest from four terms of e^x's series (relative error
-// below 1e-11; libm's exp and llround were a fifth of a pass-through query's time).
-// Only floating-point adds and multiplies: u comes from the random bits as an exponent
-// trick, and k by rounding against 1.5 * 2^52, because an integer-to-double conversion
-// writes half a register and waits for its last writer (another event's arithmetic).
+// $1 to $1M. u's 52 random bits split into four parts, 10^(6u) = 10^(6 b1) * 10^(6 b2)
+// * 10^(6 b3) * 10^(6 lo): the first three from 256-entry tables (6 KiB, which stay in
+// the L1 cache beside the event's columns; two 16 KiB tables missed it), the last
+// (below 2^-24, so 10^(6 lo) - 1 < 8.3e-7) as 1 + 6 ln(10) lo, whose relative error
+// stays under 4e-13. Three independent loads and a few multiply-adds: libm's exp and
+// llround were a fifth of a pass-through query's time, and a polynomial's chain of
+// dependent steps was still a third of the generator's. The low bits become a double by
+// the exponent trick: an integer-to-double conversion writes half a register and waits
+// for its last writer (another event's arithmetic).
 class PriceTable {
  public:
   PriceTable() {
-    for (int k = 0; k < 256; ++k) fraction_[k] = 100.0 * std::exp2(k / 256.0);
+    for (int k = 0; k < kSize; ++k) {
+      high_[k] = 100.0 * std::pow(10.0, 6.0 * k / kSize);
+      middle_[k] = std::pow(10.0, 6.0 * k / (static_cast<double>(kSize) * kSize));
+      fine_[k] = std::pow(10.0, 6.0 * k / (static_cast<double>(kSize) * kSize * kSize));
+    }
   }
   int64_t price(uint64_t random) const {
-    const double u = std::bit_cast<double>((random >> 12) | 0x3ff0000000000000ULL) - 1.0;  // [0, 1)
-    const double y = u * (6.0 * 3.321928094887362 * 256.0);  // 256 * log2(10^(6u))
-    const double rounded = ((y - 0.5) + 0x1.8p52) - 0x1.8p52;  // floor(y), or y's integer at a tie
-    const int k = static_cast<int>(rounded);
-    const double x = (y - rounded) * (0.6931471805599453 / 256.0);  // ln 2^((y - k) / 256), < 0.0028
-    const double series = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0)));
-    const double whole = std::bit_cast<double>(static_cast<uint64_t>(1023 + (k >> 8)) << 52);  // 2^(k / 256)
-    return static_cast<int64_t>(fraction_[k & 255] * whole * series + 0.5);
+    const uint64_t bits = random >> 12;  // u = bits / 2^52
+    const double low = std::bit_cast<double>((bits & kLowMask) | 0x4330000000000000ULL) - 0x1p52;
+    const double scale = high_[bits >> 44] * middle_[(bits >> 36) & (kSize - 1)] * fine_[(bits >> 28) & (kSize - 1)];
+    return static_cast<int64_t>(scale + scale * (low * kLowStep) + 0.5);
   }
 
  private:
-  double fraction_[256];
+  static constexpr int kSize = 256;  // 8 bits each for the three table parts
+  static constexpr uint64_t kLowMask = (uint64_t{1} << 28) - 1;
+  static constexpr double kLowStep = 6.0 * 2.302585092994046 * 0x1p-52;  // d/du 10^(6u) at 0, per low unit
+  double high_[kSize];
+  double middle_[kSize];
+  double fine_[kSize];
 };
 
 const PriceTable kPrices;
@@ -378,14 +386,11 @@ class NexmarkReader final : public RowReader {
   Result<runtime::ReadStatus> read(RecordBatch& out, int max_rows) override {
     const size_t base = out.size();
     const auto most = static_cast<size_t>(max_rows);
-    // Number columns are sized for the batch up front and written in place (a row is a
-    // few stores, not a push per column), then trimmed to the rows read.
-    for (IntColumn& w : ints_) {
-      Column& col = out.columns[w.column];
-      col.i64.resize(base + most);
-      col.null.resize(base + most);
-      w.values = col.i64.data() + base;
-      w.nulls = col.null.data() + base;
+    // Number columns are sized for the batch up front and written in place, then
+    // trimmed to the rows read.
+    for (const IntColumn& w : ints_) {
+      out.columns[w.column].i64.resize(base + most);
+      out.columns[w.column].null.resize(base + most);
     }
     for (size_t c : strings_read_) {
       // As many bytes as the last batch's and an eighth: a batch a little longer than
@@ -399,26 +404,26 @@ class NexmarkReader final : public RowReader {
     int64_t n = subtask_ + emitted_ * parallelism_;
     NexmarkGenerator::Position position = generator_.positionOf(n);
     const NexmarkGenerator::Position step = generator_.positionOf(parallelism_);
-    for (; rows < most; ++emitted_, n += parallelism_, position = generator_.advance(position, step)) {
-      if (events_ >= 0 && n >= events_) {
-        if (rows == 0) status = runtime::ReadStatus::kEndOfInput;
-        break;
+    bool ended = false;
+    while (rows < most && !ended) {
+      // A chunk of events, then each column's values from it in a loop of its own, which
+      // keeps the column's member and owner in registers (row by row, every column's
+      // description was loaded again around each generate() call). A chunk is small
+      // enough to stay in the L1 cache between its loops.
+      size_t chunk = 0;
+      const size_t chunk_end = std::min(most - rows, chunk_.size());
+      for (; chunk < chunk_end; ++emitted_, n += parallelism_, position = generator_.advance(position, step)) {
+        if (events_ >= 0 && n >= events_) {
+          ended = true;
+          break;
+        }
+        if (types_ != kAllTypes && !(types_ & (1u << generator_.typeAt(position)))) continue;
+        generator_.generate(n, position, chunk_[chunk++]);
       }
-      if (types_ != kAllTypes && !(types_ & (1u << generator_.typeAt(position)))) continue;
-      generator_.generate(n, position, event_);
-      const NexmarkEvent& e = event_;
-      for (const IntColumn& w : ints_) {
-        const bool own = w.owner < 0 || w.owner == e.type;
-        w.values[rows] = w.owner < 0 ? static_cast<int64_t>(e.type) : own ? e.*w.member : 0;
-        w.nulls[rows] = !own;
-      }
-      for (size_t c : strings_read_) appendString(out.columns[c], fields_[c]);
-      for (const auto& [c, owner] : markers_) {  // A row of another event's type is NULL.
-        out.columns[c].i64.push_back(e.type != owner);
-        out.columns[c].null.push_back(0);
-      }
-      ++rows;
+      fillColumns(out, base + rows, chunk);
+      rows += chunk;
     }
+    if (ended && rows == 0) status = runtime::ReadStatus::kEndOfInput;
     for (const IntColumn& w : ints_) {
       out.columns[w.column].i64.resize(base + rows);
       out.columns[w.column].null.resize(base + rows);
@@ -439,9 +444,46 @@ class NexmarkReader final : public RowReader {
     size_t column;
     int owner;
     int64_t NexmarkEvent::*member;
-    int64_t* values = nullptr;  // This batch's rows, while read() fills them.
-    uint8_t* nulls = nullptr;
   };
+
+  // The values of the first `count` events of chunk_ into rows `at`... of `out`.
+  void fillColumns(RecordBatch& out, size_t at, size_t count) const {
+    const NexmarkEvent* events = chunk_.data();
+    for (const IntColumn& w : ints_) {
+      int64_t* values = out.columns[w.column].i64.data() + at;
+      uint8_t* nulls = out.columns[w.column].null.data() + at;
+      const int owner = w.owner;
+      int64_t NexmarkEvent::*const member = w.member;
+      if (owner < 0) {  // event_type
+        for (size_t r = 0; r < count; ++r) values[r] = events[r].type;
+        std::fill(nulls, nulls + count, uint8_t{0});
+        continue;
+      }
+      for (size_t r = 0; r < count; ++r) {
+        const bool own = events[r].type == owner;
+        values[r] = own ? events[r].*member : 0;
+        nulls[r] = !own;
+      }
+    }
+    for (size_t c : strings_read_) {
+      Column& col = out.columns[c];
+      const Field f = fields_[c];
+      const int owner = ownerOf(f);
+      for (size_t r = 0; r < count; ++r) {
+        if (events[r].type != owner) {
+          col.appendNull();
+        } else {
+          col.str.push_back(stringOf(events[r], f));
+          col.null.push_back(0);
+        }
+      }
+    }
+    for (const auto& [c, owner] : markers_) {  // A row of another event's type is NULL.
+      Column& col = out.columns[c];
+      for (size_t r = 0; r < count; ++r) col.i64.push_back(events[r].type != owner);
+      col.null.resize(at + count, 0);
+    }
+  }
 
   static IntColumn intColumn(size_t column, Field f) {
     auto owned = [&](int64_t NexmarkEvent::*member) { return IntColumn{column, ownerOf(f), member}; };
@@ -461,16 +503,6 @@ class NexmarkReader final : public RowReader {
       case Field::kBidPrice: return owned(&NexmarkEvent::price);
       default: return IntColumn{column, -1, nullptr};  // event_type
     }
-  }
-
-  void appendString(Column& col, Field f) const {
-    const NexmarkEvent& e = event_;
-    if (ownerOf(f) != e.type) {
-      col.appendNull();
-      return;
-    }
-    col.str.push_back(stringOf(e, f));
-    col.null.push_back(0);
   }
 
   static std::string_view stringOf(const NexmarkEvent& e, Field f) {
@@ -499,7 +531,7 @@ class NexmarkReader final : public RowReader {
   std::vector<size_t> last_bytes_;  // Per string column: its bytes in the last batch.
   int subtask_, parallelism_;
   int64_t emitted_;
-  NexmarkEvent event_;
+  std::vector<NexmarkEvent> chunk_ = std::vector<NexmarkEvent>(64);  // Events being read (their strings' buffers kept).
 };
 
 class NexmarkFactory final : public RowSourceFactory {
@@ -509,13 +541,14 @@ class NexmarkFactory final : public RowSourceFactory {
   bool isBounded() const override { return config_.events >= 0; }
   void projectColumns(const std::vector<bool>& needed) override { needed_ = needed; }
   // `event_type IN (...)`: a view's filter (bid, auction, person) skips the other events.
-  void applyFilter(int column, const std::vector<int64_t>& values) override {
-    if (fields_[static_cast<size_t>(column)] != Field::kEventType) return;
+  bool applyFilter(int column, const std::vector<int64_t>& values) override {
+    if (fields_[static_cast<size_t>(column)] != Field::kEventType) return false;
     unsigned types = 0;
     for (int64_t v : values) {
       if (v >= NexmarkEvent::kPerson && v <= NexmarkEvent::kBid) types |= 1u << v;
     }
     types_ &= types;
+    return true;
   }
   Result<std::vector<std::unique_ptr<RowReader>>> create(int subtask, int parallelism, const Clock&) override {
     std::vector<std::unique_ptr<RowReader>> r;

@@ -30,22 +30,25 @@ struct NexmarkConfig {
   int64_t totalProportion() const { return person_proportion + auction_proportion + bid_proportion; }
 };
 
-/// One generated event. Strings are only filled for the event's own type.
+/// One generated event. Strings are only filled for the event's own type. A bid's
+/// numbers and extra come first, in one cache line (bids are 46 of 50 events).
 struct NexmarkEvent {
   enum Type : int { kPerson = 0, kAuction = 1, kBid = 2 };
   Type type = kBid;
   int64_t timestamp = 0;
+  // bid
+  int64_t auction = 0, bidder = 0, price = 0;
+  // all
+  std::string_view extra;  // A view into a static pool of letters.
   // person
   int64_t person_id = 0;
-  std::string name, email, credit_card, city, state;
   // auction
   int64_t auction_id = 0, initial_bid = 0, reserve = 0, expires = 0, seller = 0, category = 0;
   std::string_view item_name, description;  // Views into a static pool of letters.
+  // person
+  std::string name, email, credit_card, city, state;
   // bid
-  int64_t auction = 0, bidder = 0, price = 0;
   std::string channel, url;
-  // all
-  std::string_view extra;  // A view into a static pool of letters.
 };
 
 /// Which string fields to generate (numbers are cheap and always are). Each string

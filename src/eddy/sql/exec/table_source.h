@@ -49,10 +49,13 @@ class RowSourceFactory {
   /// Filter push-down (Flink's SupportsFilterPushDown), as a saving only: the query
   /// keeps just the rows whose physical column `column` is one of `values` (integers).
   /// A connector may skip the others before building them; the filter still runs after
-  /// the scan, so one that ignores this is correct. Called once per conjunct.
-  virtual void applyFilter(int column, const std::vector<int64_t>& values) {
+  /// the scan, so one that ignores this is correct. Called once per conjunct. True when
+  /// the readers will then emit no other row: the planner may take the column to be
+  /// one of `values` (a single value folds the computed columns branching on it).
+  virtual bool applyFilter(int column, const std::vector<int64_t>& values) {
     (void)column;
     (void)values;
+    return false;
   }
   /// Partition pruning (Flink's SupportsPartitionPushDown), as a saving only: a partition
   /// whose values (by physical column) `keep` refuses has no row the query keeps, so a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "eddy/api/eddy.h"
@@ -639,15 +640,39 @@ class Translator {
     needed.resize(physical.size());  // Metadata is not read from the data.
     factory->projectColumns(needed);
     if (p.scan_filter) {
+      std::map<int, int64_t> pinned;  // Full-row column -> the one value every row read has.
       for (const ColumnEquality& eq : columnEqualities(*p.scan_filter)) {
         const size_t column = p.scan_columns.empty() ? static_cast<size_t>(eq.column)
                                                      : static_cast<size_t>(p.scan_columns[static_cast<size_t>(eq.column)]);
         const int index = layout.physical_index[column];
-        if (index >= 0 && static_cast<size_t>(index) < physical.size()) factory->applyFilter(index, eq.values);
+        if (index < 0 || static_cast<size_t>(index) >= physical.size()) continue;
+        if (factory->applyFilter(index, eq.values) && eq.values.size() == 1) pinned[static_cast<int>(column)] = eq.values[0];
       }
+      foldPinnedColumns(pinned, layout);
     }
     if (p.scan_filter && !t.partition_keys.empty()) prunePartitions(p, layout, *factory);
     return std::make_shared<TableSource>(factory, layout, read_types);
+  }
+
+  // The computed columns of `layout` with the columns a connector pins (it emits no row
+  // with another value) as literals, their CASEs decided: the Nexmark table's
+  // `dateTime AS CASE WHEN event_type = 0 THEN person.dateTime ...` under the bid
+  // view's `event_type = 2` becomes bid.dateTime, no longer a CASE per row.
+  static void foldPinnedColumns(const std::map<int, int64_t>& pinned, RowLayout& layout) {
+    if (pinned.empty()) return;
+    for (auto& computed : layout.computed) {
+      if (!computed) continue;
+      bool reads_pinned = false;
+      ExprP bound = computed->cloneWith([&](int index, const LogicalType& type) -> ExprP {
+        auto it = pinned.find(index);
+        if (it == pinned.end()) return std::make_unique<InputRef>(index, type);
+        reads_pinned = true;
+        return std::make_unique<Literal>(Value::ofInt(it->second), type.withNullable(false), std::to_string(it->second));
+      });
+      if (!reads_pinned) continue;
+      if (const auto* branches = dynamic_cast<const CaseCall*>(bound.get())) bound = branches->withConstantConditionsDecided();
+      computed = std::move(bound);
+    }
   }
 
   // Partition pruning for scan `p` of a partitioned table: the conjuncts of its filter
