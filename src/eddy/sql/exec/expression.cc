@@ -321,12 +321,14 @@ namespace {
 // (Flink's overflow), as is a row already NULL in `out`.
 class DecimalResults {
  public:
-  DecimalResults(Column& out, const LogicalType& type, size_t n) : out_(out), precision_(type.precision) {
+  // `fits`: every result fits the type's precision (its operands' digits say so).
+  DecimalResults(Column& out, const LogicalType& type, size_t n, bool fits)
+      : out_(out), precision_(type.precision), fits_(fits) {
     out_.i64.resize(out_.storage == Storage::kInt64 ? n : 0);
     wide_ = out_.storage == Storage::kString ? out_.str.assignFixedWidth(n, kWideDecimalBytes) : nullptr;
   }
   void put(size_t r, Int128 v, bool ok) {
-    if (out_.null[r] || !ok || !fitsDecimalPrecision(v, precision_)) {
+    if (out_.null[r] || !ok || (!fits_ && !fitsDecimalPrecision(v, precision_))) {
       out_.null[r] = 1;
       v = 0;
     }
@@ -340,6 +342,7 @@ class DecimalResults {
  private:
   Column& out_;
   int precision_;
+  bool fits_;
   char* wide_;
 };
 
@@ -375,7 +378,12 @@ const Column& BinaryCall::evalDecimal(const Column& a, const Column& b, size_t n
   }
   const bool add = op_ == BinaryOp::kAdd || op_ == BinaryOp::kSub;
   const bool in_128 = narrow_in && (add ? s == std::max(sa, sb) : op_ == BinaryOp::kMul && aligned);
-  DecimalResults results(out_, type_, n);
+  // The exact 128-bit results below have at most the digits of the operands' integer
+  // parts (plus a carry) and the result's scale; an integer operand counts as DECIMAL(19).
+  auto digits = [](const LogicalType& t) { return t.id == TypeId::kDecimal ? t.precision : 19; };
+  const int pa = digits(a_->type()), pb = digits(b_->type());
+  const int most_digits = add ? std::max(pa - sa, pb - sb) + 1 + s : pa + pb;
+  DecimalResults results(out_, type_, n, in_128 && most_digits <= type_.precision);
   auto put = [&](size_t r, Int128 v, bool ok) { results.put(r, v, ok); };
   if (in_128) {
     const int64_t* x = a.i64.data();
@@ -935,7 +943,7 @@ const Column& CastCall::eval(const RecordBatch& in) {
   // unscaled values, without a Value in between.
   if (from.id == TypeId::kDecimal && type_.id == TypeId::kDecimal) {
     out_.null = a.null;
-    DecimalResults results(out_, type_, n);
+    DecimalResults results(out_, type_, n, false);
     for (size_t r = 0; r < n; ++r) {
       Int128 v = a.null[r] ? 0 : unscaledAt(a, r);
       const bool ok = from.scale == type_.scale || a.null[r] || rescaleDecimal(v, from.scale, type_.scale, &v);
