@@ -183,8 +183,8 @@ struct Statement {
     kCreateView,
     kDropTable,
     kDropView,
-    kShowTables,
-    kShowViews,
+    kShowTables,  // [FROM | IN `key`]: a database, else the current one
+    kShowViews,   // [FROM | IN `key`]
     kShowCatalogObjects,  // SHOW CATALOGS / DATABASES / FUNCTIONS / [FULL] MODULES / CURRENT CATALOG|DATABASE: `name` says which.
     kUse,                 // USE CATALOG c (`key` = "CATALOG") / USE db: `name`.
     kDescribe,
@@ -198,11 +198,16 @@ struct Statement {
     kStatementSet,
     kAlterTable,  // ALTER TABLE name RENAME TO `key` | SET (options) | RESET (option keys in `options`)
     kAlterView,   // ALTER VIEW name RENAME TO `key` (`value` "RENAME") | AS query (`value` "AS")
+    kCreateCatalog,   // CREATE CATALOG `name` WITH (options)
+    kDropCatalog,     // DROP CATALOG [IF EXISTS] `name`
+    kCreateDatabase,  // CREATE DATABASE [IF NOT EXISTS] `name` [COMMENT `value`] [WITH (options)]
+    kDropDatabase,    // DROP DATABASE [IF EXISTS] `name` [RESTRICT | CASCADE (`value`)]
+    kAlterDatabase,   // ALTER DATABASE `name` SET (options)
   };
   Kind kind = Kind::kQuery;
   Pos pos;
   std::string text;  // The statement's own text.
-  std::string name;  // table or view
+  std::string name;  // table or view (a path as joinPath writes it: `t`, `db.t`, `cat.db.t`)
   // SHOW TABLES / VIEWS / COLUMNS / FUNCTIONS / DATABASES / CATALOGS [NOT] LIKE | ILIKE
   // 'pattern': only the names that match (ILIKE: ignoring case).
   std::optional<std::string> like;

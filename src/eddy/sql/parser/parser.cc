@@ -7,6 +7,7 @@
 #include <set>
 
 #include "eddy/sql/parser/lexer.h"
+#include "eddy/sql/parser/object_path.h"
 
 namespace eddy::sql {
 
@@ -110,14 +111,73 @@ class Parser {
     if (peek().kind != TokenKind::kString) return unexpected(what);
     return next().text;
   }
-  // Name with optional catalog/database prefix: a.b.c -> the last part.
+  // A name with an optional catalog / database prefix, `cat.db.t`, as joinPath keeps it
+  // (the catalog resolves it against the current database).
   Result<std::string> qualifiedName(const char* what) {
-    EDDY_ASSIGN_OR_RETURN(std::string name, identifier(what));
+    EDDY_ASSIGN_OR_RETURN(std::string first, identifier(what));
+    std::vector<std::string> parts{std::move(first)};
     while (peek().isSymbol(".") && isIdentifier(peek(1))) {
       ++i_;
-      name = next().text;
+      parts.push_back(next().text);
     }
-    return name;
+    return joinPath(parts);
+  }
+  // WITH ('k' = 'v', ...) into `options`.
+  Status withOptions(std::vector<std::pair<std::string, std::string>>& options) {
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    do {
+      EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
+      EDDY_RETURN_IF_ERROR(expectSymbol("="));
+      EDDY_ASSIGN_OR_RETURN(std::string v, stringLiteral("a quoted option value"));
+      options.emplace_back(std::move(k), std::move(v));
+    } while (acceptSymbol(","));
+    return expectSymbol(")");
+  }
+  // CREATE CATALOG c WITH (...) | CREATE DATABASE [IF NOT EXISTS] [c.]d [COMMENT '...']
+  // [WITH (...)], after CREATE.
+  Result<std::unique_ptr<ast::Statement>> createCatalogOrDatabase(std::unique_ptr<ast::Statement> st) {
+    const bool catalog = acceptKeyword("CATALOG");
+    if (!catalog) EDDY_RETURN_IF_ERROR(expectKeyword("DATABASE"));
+    st->kind = catalog ? ast::Statement::Kind::kCreateCatalog : ast::Statement::Kind::kCreateDatabase;
+    if (acceptKeyword("IF")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("NOT"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+      st->if_not_exists = true;
+    }
+    if (catalog) {
+      EDDY_ASSIGN_OR_RETURN(st->name, identifier("a catalog name"));
+      if (!acceptKeyword("WITH")) return unexpected("WITH and the catalog's options, as in WITH ('type' = 'generic_in_memory')");
+      EDDY_RETURN_IF_ERROR(withOptions(st->options));
+      return st;
+    }
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a database name"));
+    if (acceptKeyword("COMMENT")) {
+      EDDY_ASSIGN_OR_RETURN(st->value, stringLiteral("a quoted comment"));
+    }
+    if (acceptKeyword("WITH")) EDDY_RETURN_IF_ERROR(withOptions(st->options));
+    return st;
+  }
+  // DROP CATALOG [IF EXISTS] c | DROP DATABASE [IF EXISTS] [c.]d [RESTRICT | CASCADE],
+  // after DROP.
+  Result<std::unique_ptr<ast::Statement>> dropCatalogOrDatabase(std::unique_ptr<ast::Statement> st) {
+    const bool catalog = acceptKeyword("CATALOG");
+    if (!catalog) EDDY_RETURN_IF_ERROR(expectKeyword("DATABASE"));
+    st->kind = catalog ? ast::Statement::Kind::kDropCatalog : ast::Statement::Kind::kDropDatabase;
+    if (acceptKeyword("IF")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
+      st->if_exists = true;
+    }
+    if (catalog) {
+      EDDY_ASSIGN_OR_RETURN(st->name, identifier("a catalog name"));
+      return st;
+    }
+    EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a database name"));
+    if (acceptKeyword("CASCADE")) {
+      st->value = "CASCADE";
+    } else {
+      acceptKeyword("RESTRICT");  // The default.
+    }
+    return st;
   }
 
   // ---- Statements.
@@ -134,23 +194,24 @@ class Parser {
                                     "createTemporarySystemFunction)");
       }
       if (peek().isKeyword("CATALOG") || peek().isKeyword("DATABASE")) {
-        return sqlError(peek().pos, "Eddy has one catalog and one database (default_catalog.default_database); "
-                                    "CREATE CATALOG / DATABASE is not supported");
+        if (st->temporary) return unexpected("TABLE or VIEW after TEMPORARY");
+        return createCatalogOrDatabase(std::move(st));
       }
-      return unexpected("TABLE or VIEW");
+      return unexpected("TABLE, VIEW, DATABASE or CATALOG");
     }
     if (peek().isKeyword("ADD") && peek(1).isKeyword("JAR")) {
       return sqlError(peek().pos, "ADD JAR loads Java code, and Eddy runs no JVM: user-defined functions are C++, "
                                   "registered through the Table API");
     }
     if (acceptKeyword("DROP")) {
+      if (peek().isKeyword("CATALOG") || peek().isKeyword("DATABASE")) return dropCatalogOrDatabase(std::move(st));
       acceptKeyword("TEMPORARY");
       if (acceptKeyword("TABLE")) {
         st->kind = ast::Statement::Kind::kDropTable;
       } else if (acceptKeyword("VIEW")) {
         st->kind = ast::Statement::Kind::kDropView;
       } else {
-        return unexpected("TABLE or VIEW");
+        return unexpected("TABLE, VIEW, DATABASE or CATALOG");
       }
       if (acceptKeyword("IF")) {
         EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
@@ -161,18 +222,21 @@ class Parser {
     }
     if (acceptKeyword("ALTER")) {
       if (acceptKeyword("VIEW")) return alterView(std::move(st));
+      if (acceptKeyword("DATABASE")) {  // ALTER DATABASE [c.]d SET ('k' = 'v', ...)
+        st->kind = ast::Statement::Kind::kAlterDatabase;
+        EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a database name"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("SET"));
+        EDDY_RETURN_IF_ERROR(withOptions(st->options));
+        return st;
+      }
       return alterTable(std::move(st));
     }
     if (acceptKeyword("SHOW")) {
-      // [FROM | IN container]: Eddy's one database (or catalog), named as Flink's.
+      // [FROM | IN container]: a database ([catalog.]database) or a catalog, into `key`
+      // (the session checks it exists).
       auto container = [&](bool catalog) -> Status {
         if (!acceptKeyword("FROM") && !acceptKeyword("IN")) return Status::ok();
-        const Pos at = peek().pos;
-        EDDY_ASSIGN_OR_RETURN(std::string name, qualifiedName(catalog ? "a catalog name" : "a database name"));
-        if (name != (catalog ? "default_catalog" : "default_database") &&
-            !(!catalog && name == "default_catalog.default_database")) {
-          return sqlError(at, std::string(catalog ? "Catalog" : "Database") + " '" + name + "' does not exist");
-        }
+        EDDY_ASSIGN_OR_RETURN(st->key, catalog ? identifier("a catalog name") : qualifiedName("a database name"));
         return Status::ok();
       };
       // [NOT] LIKE | ILIKE 'pattern'.
@@ -445,16 +509,7 @@ class Parser {
       EDDY_RETURN_IF_ERROR(expectSymbol("("));
       EDDY_ASSIGN_OR_RETURN(st->partition_keys, nameList("a column name"));
     }
-    if (acceptKeyword("WITH")) {
-      EDDY_RETURN_IF_ERROR(expectSymbol("("));
-      do {
-        EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
-        EDDY_RETURN_IF_ERROR(expectSymbol("="));
-        EDDY_ASSIGN_OR_RETURN(std::string v, stringLiteral("a quoted option value"));
-        st->options.emplace_back(std::move(k), std::move(v));
-      } while (acceptSymbol(","));
-      EDDY_RETURN_IF_ERROR(expectSymbol(")"));
-    }
+    if (acceptKeyword("WITH")) EDDY_RETURN_IF_ERROR(withOptions(st->options));
     if (acceptKeyword("LIKE")) {
       EDDY_ASSIGN_OR_RETURN(st->like_table, qualifiedName("the table to copy"));
       if (acceptSymbol("(")) {

@@ -324,7 +324,8 @@ void registerStringFunctions() {
 }
 
 void registerSessionFunctions() {
-  // CURRENT_CATALOG() / CURRENT_DATABASE(): the one catalog and database a session has.
+  // CURRENT_CATALOG() / CURRENT_DATABASE(): the planner answers with the session's
+  // current ones; these (the defaults) name them for SHOW FUNCTIONS and check arity.
   for (const auto& [name, value] : {std::pair<const char*, const char*>{"CURRENT_CATALOG", "default_catalog"},
                                     {"CURRENT_DATABASE", "default_database"}}) {
     registry()[name] = [value](const std::string& n, Args args, Pos pos) -> Result<ExprP> {

@@ -16,6 +16,17 @@
 
 namespace eddy::sql {
 
+Result<std::string> Catalog::keyOf(const std::string& written, const std::string& catalog,
+                                   const std::string& database) const {
+  EDDY_ASSIGN_OR_RETURN(ObjectPath path, resolvePath(written, catalog, database));
+  return objectKey(path);
+}
+
+bool Catalog::hasDatabase(const std::string& catalog, const std::string& database) const {
+  auto c = catalogs.find(catalog);
+  return c != catalogs.end() && c->second.databases.count(database) > 0;
+}
+
 std::vector<std::string> Catalog::names() const {
   std::vector<std::string> n;
   for (const auto& [k, v] : tables) n.push_back(k);
@@ -332,12 +343,16 @@ Result<ExprP> doubleLiteral(const Expr& e) {
 
 class Planner {
  public:
-  explicit Planner(const Catalog& c, bool batch = false) : catalog_(c), batch_(batch) {}
+  explicit Planner(const Catalog& c, bool batch = false)
+      : catalog_(c), ns_catalog_(c.current_catalog), ns_database_(c.current_database), batch_(batch) {}
 
-  // A planner for a subquery: the same catalog and mode, and the CTEs in scope here.
+  // A planner for a subquery: the same catalog, database and mode, and the CTEs in
+  // scope here.
   Planner nested() const {
     Planner sub(catalog_, batch_);
     sub.ctes_ = ctes_;
+    sub.ns_catalog_ = ns_catalog_;
+    sub.ns_database_ = ns_database_;
     return sub;
   }
 
@@ -531,10 +546,18 @@ class Planner {
     return PlanPtr(scan);
   }
 
-  Result<PlanPtr> namedTable(const std::string& name, Pos pos) {
+  // The catalog object a FROM names, by its key from the database this query is in.
+  Result<std::string> objectKeyOf(const std::string& written, Pos pos) const {
+    Result<std::string> key = catalog_.keyOf(written, ns_catalog_, ns_database_);
+    if (!key.isOk()) return sqlError(pos, key.status().message());
+    return key;
+  }
+
+  Result<PlanPtr> namedTable(const std::string& written, Pos pos) {
     for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
-      if (it->first == name) return it->second;
+      if (it->first == written) return it->second;
     }
+    EDDY_ASSIGN_OR_RETURN(const std::string name, objectKeyOf(written, pos));
     auto t = catalog_.tables.find(name);
     if (t != catalog_.tables.end()) {
       auto scan = std::make_shared<PlanNode>();
@@ -548,6 +571,8 @@ class Planner {
     if (v != catalog_.views.end() && v->second.plan) return v->second.plan;
     if (v != catalog_.views.end()) {
       Planner sub(catalog_, batch_);
+      sub.ns_catalog_ = v->second.catalog;  // Its names as they were when it was made.
+      sub.ns_database_ = v->second.database;
       EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*v->second.query));
       if (!v->second.columns.empty()) {
         for (size_t i = 0; i < p->schema.size() && i < v->second.columns.size(); ++i) p->schema[i].name = v->second.columns[i];
@@ -556,7 +581,7 @@ class Planner {
     }
     std::vector<std::string> names = catalog_.names();
     for (const auto& c : ctes_) names.push_back(c.first);
-    return sqlError(pos, "Object '" + name + "' not found" + didYouMean(name, names));
+    return sqlError(pos, "Object '" + written + "' not found" + didYouMean(written, names));
   }
 
   Result<PlanPtr> from(const ast::TableRef& ref, Scope& scope) {
@@ -565,7 +590,7 @@ class Planner {
         if (ref.system_time) return sqlError(ref.pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet");
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, namedTable(ref.name, ref.pos));
         EDDY_ASSIGN_OR_RETURN(p, withHintOptions(p, ref));
-        scope = scopeOf(p->schema, ref.alias.empty() ? ref.name : ref.alias);
+        scope = scopeOf(p->schema, ref.alias.empty() ? splitPath(ref.name).back() : ref.alias);
         return renameColumns(p, ref, scope);
       }
       case ast::TableRef::Kind::kSubquery: {
@@ -1450,7 +1475,8 @@ class Planner {
                       "FOR SYSTEM_TIME AS OF needs a processing-time attribute of the left table, such as a "
                       "PROCTIME() column");
     }
-    auto t = catalog_.tables.find(table_ref.name);
+    EDDY_ASSIGN_OR_RETURN(const std::string key, objectKeyOf(table_ref.name, table_ref.pos));
+    auto t = catalog_.tables.find(key);
     if (t == catalog_.tables.end()) {
       return sqlError(table_ref.pos, "FOR SYSTEM_TIME AS OF needs a table; '" + table_ref.name + "' is not one");
     }
@@ -1458,7 +1484,7 @@ class Planner {
     scan->kind = PlanNode::Kind::kScan;
     scan->table = t->second;
     scan->schema = t->second->schema;
-    Scope right_scope = scopeOf(scan->schema, table_ref.alias.empty() ? table_ref.name : table_ref.alias);
+    Scope right_scope = scopeOf(scan->schema, table_ref.alias.empty() ? splitPath(table_ref.name).back() : table_ref.alias);
     const int left_width = static_cast<int>(left->schema.size());
     Scope both;
     both.fields = left_scope.fields;
@@ -1809,7 +1835,7 @@ class Planner {
     if (!ref.partition_keys.empty() && w.kind != WindowSpec::Kind::kSession) {
       return sqlError(ref.partition_keys[0]->pos, "PARTITION BY is only allowed in the SESSION window function");
     }
-    Scope in_scope = scopeOf(input->schema, ref.input->name);
+    Scope in_scope = scopeOf(input->schema, splitPath(ref.input->name).back());
     for (const auto& k : ref.partition_keys) {
       EDDY_ASSIGN_OR_RETURN(ExprP e, expr(*k, in_scope));
       auto* col = dynamic_cast<InputRef*>(e.get());
@@ -4655,6 +4681,10 @@ class Planner {
     const std::string& n = e.name;
     if (isAggregate(n)) return sqlError(e.pos, "aggregate function " + n + " is not allowed here");
     if (e.filter) return sqlError(e.filter->pos, "FILTER is only allowed on aggregate functions, not on " + n);
+    if ((n == "CURRENT_CATALOG" || n == "CURRENT_DATABASE") && e.args.empty()) {  // The session's, when planned.
+      const std::string& value = n == "CURRENT_CATALOG" ? catalog_.current_catalog : catalog_.current_database;
+      return ExprP(std::make_unique<Literal>(Value::ofString(value), LogicalType::string().notNull(), "'" + value + "'"));
+    }
     if (n == "CURRENT_WATERMARK") {
       if (e.args.size() != 1) return sqlError(e.pos, "CURRENT_WATERMARK takes the rowtime column");
       EDDY_ASSIGN_OR_RETURN(ExprP arg, rec(*e.args[0]));
@@ -4792,6 +4822,8 @@ class Planner {
   }
 
   const Catalog& catalog_;
+  // The database unqualified names are in: the session's current one, or a view's own.
+  std::string ns_catalog_, ns_database_;
   const bool batch_;  // execution.runtime-mode = batch
   std::vector<std::pair<std::string, PlanPtr>> ctes_;
   // While a SELECT with ROW_NUMBER() OVER (...) is projected: that expression and the
@@ -4890,8 +4922,10 @@ namespace {
 // Binds `e` (owned by a statement) over the columns of `table`, by planning
 // `SELECT e FROM table` with the expression borrowed for the duration.
 Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
+  // Under its bare name: the table may not exist yet, and its database need not.
+  const std::string bare = joinPath({splitPath(table->name).back()});
   Catalog cat;
-  cat.tables[table->name] = table;
+  cat.tables[bare] = table;
   ast::Query q;
   auto s = std::make_shared<ast::Select>();
   s->pos = e.pos;
@@ -4900,7 +4934,7 @@ Result<ExprP> bindOver(const Expr& e, std::shared_ptr<TableDef> table) {
   si.expr.reset(const_cast<Expr*>(&e));
   s->items.push_back(std::move(si));
   s->from = std::make_unique<ast::TableRef>();
-  s->from->name = table->name;
+  s->from->name = bare;
   q.selects.push_back(s);
   q.union_queries.push_back(nullptr);
   Result<PlanPtr> p = Planner(cat).query(q);

@@ -6,14 +6,35 @@
 #include <vector>
 
 #include "eddy/sql/parser/ast.h"
+#include "eddy/sql/parser/object_path.h"
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/optimizer.h"
 #include "eddy/sql/planner/plan.h"
 
 namespace eddy::sql {
 
-/// What the session knows: tables and views by name (case-sensitive, as Flink).
+/// What the session knows: tables and views by name (case-sensitive, as Flink), in
+/// in-memory catalogs and databases (Flink's GenericInMemoryCatalog). An object's key
+/// is objectKey of its path: its bare name in default_catalog.default_database.
 struct Catalog {
+  struct Database {
+    std::string comment;
+    std::map<std::string, std::string> properties;
+  };
+  struct InMemoryCatalog {
+    std::string default_database;  // What USE CATALOG makes current.
+    std::map<std::string, Database> databases;
+  };
+  std::map<std::string, InMemoryCatalog> catalogs{
+      {kDefaultCatalog, InMemoryCatalog{kDefaultDatabase, {{kDefaultDatabase, Database{}}}}}};
+  std::string current_catalog = kDefaultCatalog, current_database = kDefaultDatabase;
+
+  /// The key of the object `written` (`t`, `db.t`, `cat.db.t`) names from the current
+  /// database; an error for a name of more than three parts.
+  Result<std::string> keyOf(const std::string& written) const { return keyOf(written, current_catalog, current_database); }
+  Result<std::string> keyOf(const std::string& written, const std::string& catalog, const std::string& database) const;
+  bool hasDatabase(const std::string& catalog, const std::string& database) const;
+
   std::map<std::string, std::shared_ptr<TableDef>> tables;
   struct View {
     std::shared_ptr<ast::Query> query;  // A CREATE VIEW's query ...
@@ -22,6 +43,8 @@ struct Catalog {
     Schema schema;
     std::string text;  // A CREATE VIEW's query as written ("": a Table's).
     bool temporary = false;
+    // The database its query's names are resolved in: the current one when it was made.
+    std::string catalog = kDefaultCatalog, database = kDefaultDatabase;
   };
   std::map<std::string, View> views;
   /// User-defined scalar functions, by upper-case name (function names are not case

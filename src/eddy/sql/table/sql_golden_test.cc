@@ -112,7 +112,8 @@ bool runFile(const std::string& path, int& cases, int parallelism) {
       }
     } else if (head.rfind("append ", 0) == 0) {
       std::string table = head.substr(7);
-      if (!env.catalog().tables.count(table)) {
+      auto key = env.catalog().keyOf(table);  // From the current database, as a statement's name.
+      if (!key.isOk() || !env.catalog().tables.count(*key)) {
         fail(r, "no table '" + table + "'");
         continue;
       }

@@ -39,6 +39,13 @@ using Stream = api::DataStream<RecordBatch>;
 
 namespace {
 
+// As EXPLAIN lists a table: cat, db, t (listed) or cat.db.t.
+std::string explainedPath(const std::string& key, bool listed) {
+  const ObjectPath path = objectPathOf(key);
+  const char* between = listed ? ", " : ".";
+  return path.catalog + between + path.database + between + path.name;
+}
+
 std::string fieldList(const Schema& s) {
   std::string r;
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + s[i].name;
@@ -73,7 +80,7 @@ std::string joinName(const PlanNode& p) {
       keys += (k ? ", " : "") + p.inputs[1]->schema[static_cast<size_t>(p.right_keys[k])].name + "=$" +
               std::to_string(p.left_keys[k]);
     }
-    return std::string("LookupJoin(table=[default_catalog.default_database.") + p.inputs[1]->table->name +
+    return "LookupJoin(table=[" + explainedPath(p.inputs[1]->table->name, false) +
            "], joinType=[" + joinTypeName(p.join_type) + "], lookup=[" + keys + "]" +
            (p.filter ? ", where=[" + p.filter->toString() + "]" : "") + ", select=[" + fieldList(p.schema) + "])";
   }
@@ -583,7 +590,7 @@ class Translator {
     // In batch mode no row is late: the only watermark is the last one, when the input ends.
     auto watermarks = batch ? operators::WatermarkStrategy<RecordBatch>::noWatermarks() : sqlWatermarks();
     auto s = env_.fromSource<RecordBatch>(source, watermarks,
-                                          "TableSourceScan(table=[[default_catalog, default_database, " + t.name +
+                                          "TableSourceScan(table=[[" + explainedPath(t.name, true) +
                                               "]], fields=[" + fieldList(p.schema) + "])");
     if (t.options.count("connector") && t.options.at("connector") == "values") s.setParallelism(1);
     return Stream(s);
@@ -774,9 +781,9 @@ std::string quoted(const std::string& text) {
   return out + "'";
 }
 
-std::string qualifiedIdentifier(const std::string& table) {
-  return "`default_catalog`.`default_database`." + escapeIdentifier(table);
-}
+// A table's key as Flink writes the table's path: `cat`.`db`.`t`.
+std::string qualifiedIdentifier(const std::string& key) { return quotedObjectPath(objectPathOf(key)); }
+
 
 // The name Flink gives a PRIMARY KEY without one: PK_ and the Java hashCode of the
 // list of its column names.
@@ -873,7 +880,7 @@ std::string explainNode(const PlanNode& p, int indent) {
         s += "]])";
         break;
       }
-      s += "TableSourceScan(table=[[default_catalog, default_database, " + p.table->name +
+      s += "TableSourceScan(table=[[" + explainedPath(p.table->name, true) +
            (p.scan_columns.empty() ? "" : ", project=[" + fieldList(p.schema) + "]") + "]], fields=[" +
            fieldList(p.schema) + "])";
       break;
@@ -969,7 +976,9 @@ void TableEnvironment::createTemporarySystemFunction(const std::string& name, Ag
 }
 
 ValuesData& TableEnvironment::valuesOf(const std::string& table) {
-  auto it = catalog_.tables.find(table);
+  Result<std::string> key = catalog_.keyOf(table);
+  EDDY_CHECK(key.isOk());
+  auto it = catalog_.tables.find(*key);
   EDDY_CHECK(it != catalog_.tables.end());
   if (!it->second->values) it->second->values = std::make_shared<ValuesData>();
   return *it->second->values;
@@ -1026,9 +1035,14 @@ Result<Table> TableEnvironment::sqlQuery(const std::string& query) {
   return Table(plan);
 }
 
-Status TableEnvironment::createTemporaryView(const std::string& name, const Table& table) {
+Status TableEnvironment::createTemporaryView(const std::string& path, const Table& table) {
+  EDDY_ASSIGN_OR_RETURN(const std::string name, catalog_.keyOf(path));
+  const ObjectPath where = objectPathOf(name);
+  if (!catalog_.hasDatabase(where.catalog, where.database)) {
+    return Status::invalidArgument("Database '" + where.database + "' does not exist in catalog '" + where.catalog + "'");
+  }
   if (catalog_.tables.count(name) || catalog_.views.count(name)) {
-    return Status::invalidArgument("Table or view '" + name + "' already exists");
+    return Status::invalidArgument("Table or view '" + path + "' already exists");
   }
   Catalog::View v;
   v.plan = table.plan_;
@@ -1105,13 +1119,13 @@ Result<std::string> TableEnvironment::explainSql(const std::string& query) {
 }
 
 Result<std::shared_ptr<TableDef>> TableEnvironment::createTableLike(const ast::Statement& st) {
-  auto base = catalog_.tables.find(st.like_table);
+  EDDY_ASSIGN_OR_RETURN(const std::string like, objectKey(st.like_table, st.pos));
+  auto base = catalog_.tables.find(like);
   if (base == catalog_.tables.end()) {
-    if (catalog_.views.count(st.like_table)) {
-      return sqlError(st.pos, "Source table " + qualifiedIdentifier(st.like_table) +
-                                  " of the LIKE clause can not be a VIEW");
+    if (catalog_.views.count(like)) {
+      return sqlError(st.pos, "Source table " + qualifiedIdentifier(like) + " of the LIKE clause can not be a VIEW");
     }
-    return sqlError(st.pos, "Source table " + qualifiedIdentifier(st.like_table) + " of the LIKE clause not found" +
+    return sqlError(st.pos, "Source table " + qualifiedIdentifier(like) + " of the LIKE clause not found" +
                                 didYouMean(st.like_table, catalog_.names()));
   }
   // Both statements afresh, for the merged one to own their parts: the base table as
@@ -1251,11 +1265,204 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
   return result;
 }
 
+Result<std::string> TableEnvironment::objectKey(const std::string& written, Pos pos) const {
+  Result<std::string> key = catalog_.keyOf(written);
+  if (!key.isOk()) return sqlError(pos, key.status().message());
+  return key;
+}
+
+Result<std::string> TableEnvironment::renameTarget(const ast::Statement& st, const std::string& from) const {
+  EDDY_ASSIGN_OR_RETURN(const std::string to, objectKey(st.key, st.pos));
+  const ObjectPath old_path = objectPathOf(from), new_path = objectPathOf(to);
+  if (old_path.catalog != new_path.catalog) {
+    return sqlError(st.pos, "The catalog name of the new name '" + st.key + "' must be the same as the old one's ('" +
+                                old_path.catalog + "')");
+  }
+  if (!catalog_.hasDatabase(new_path.catalog, new_path.database)) {
+    return sqlError(st.pos, "Database '" + new_path.database + "' does not exist in catalog '" + new_path.catalog + "'");
+  }
+  if (catalog_.tables.count(to) || catalog_.views.count(to)) {
+    return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
+  }
+  return to;
+}
+
+Result<std::pair<std::string, std::string>> TableEnvironment::databaseOf(const std::string& written, Pos pos) const {
+  if (written.empty()) return std::make_pair(catalog_.current_catalog, catalog_.current_database);
+  const std::vector<std::string> parts = splitPath(written);
+  if (parts.size() > 2) return sqlError(pos, "A database name has at most two parts, catalog.database: '" + written + "'");
+  std::pair<std::string, std::string> db =
+      parts.size() == 2 ? std::make_pair(parts[0], parts[1]) : std::make_pair(catalog_.current_catalog, parts[0]);
+  if (!catalog_.hasDatabase(db.first, db.second)) {
+    return sqlError(pos, "Database '" + db.second + "' does not exist in catalog '" + db.first + "'");
+  }
+  return db;
+}
+
+Status TableEnvironment::runCatalogStatement(const ast::Statement& st) {
+  using K = ast::Statement::Kind;
+  auto succeeded = [&] {
+    info("[INFO] Execute statement succeeded.");
+    return Status::ok();
+  };
+  // The tables and views of a catalog, or of one of its databases.
+  auto objectsIn = [&](const std::string& catalog, const std::string* database) {
+    std::vector<std::string> keys;
+    auto collect = [&](const auto& objects) {
+      for (const auto& [key, object] : objects) {
+        const ObjectPath path = objectPathOf(key);
+        if (path.catalog == catalog && (!database || path.database == *database)) keys.push_back(key);
+      }
+    };
+    collect(catalog_.tables);
+    collect(catalog_.views);
+    return keys;
+  };
+  auto dropAll = [&](const std::vector<std::string>& keys) {
+    for (const std::string& k : keys) {
+      catalog_.tables.erase(k);
+      catalog_.views.erase(k);
+    }
+  };
+  switch (st.kind) {
+    case K::kCreateCatalog: {
+      if (catalog_.catalogs.count(st.name)) {
+        if (st.if_not_exists) return succeeded();
+        return sqlError(st.pos, "Catalog " + st.name + " already exists.");
+      }
+      auto type = std::find_if(st.options.begin(), st.options.end(), [](const auto& o) { return o.first == "type"; });
+      if (type == st.options.end()) {
+        return sqlError(st.pos, "Catalog options do not contain an option key 'type' for discovering a catalog: "
+                                "Eddy's catalogs are 'generic_in_memory'");
+      }
+      if (type->second != "generic_in_memory") {
+        return sqlError(st.pos, "Catalog type '" + type->second + "' is not supported: Eddy keeps catalogs in memory "
+                                "only ('type' = 'generic_in_memory')");
+      }
+      std::string default_database = "default";  // GenericInMemoryCatalog's default
+      for (const auto& [k, v] : st.options) {
+        if (k == "default-database") {
+          default_database = v;
+        } else if (k != "type" && k != "property-version") {
+          return sqlError(st.pos, "Unsupported option '" + k + "' for catalog '" + st.name +
+                                      "' of type 'generic_in_memory' (supported: type, default-database, property-version)");
+        }
+      }
+      Catalog::InMemoryCatalog c;
+      c.default_database = default_database;
+      c.databases[default_database] = Catalog::Database{};
+      catalog_.catalogs[st.name] = std::move(c);
+      return succeeded();
+    }
+    case K::kDropCatalog: {
+      if (!catalog_.catalogs.count(st.name)) {
+        if (st.if_exists) return succeeded();
+        return sqlError(st.pos, "Catalog " + st.name + " does not exist.");
+      }
+      if (st.name == catalog_.current_catalog) return sqlError(st.pos, "Cannot drop a catalog which is currently in use.");
+      dropAll(objectsIn(st.name, nullptr));
+      catalog_.catalogs.erase(st.name);
+      return succeeded();
+    }
+    case K::kCreateDatabase:
+    case K::kDropDatabase:
+    case K::kAlterDatabase: {
+      const std::vector<std::string> parts = splitPath(st.name);
+      if (parts.size() > 2) return sqlError(st.pos, "A database name has at most two parts, catalog.database: '" + st.name + "'");
+      const std::string catalog = parts.size() == 2 ? parts[0] : catalog_.current_catalog;
+      const std::string& database = parts.back();
+      auto c = catalog_.catalogs.find(catalog);
+      if (c == catalog_.catalogs.end()) return sqlError(st.pos, "Catalog " + catalog + " does not exist.");
+      auto& databases = c->second.databases;
+      const bool exists = databases.count(database) > 0;
+      if (st.kind == K::kCreateDatabase) {
+        if (exists) {
+          if (st.if_not_exists) return succeeded();
+          return sqlError(st.pos, "Database " + database + " already exists in Catalog " + catalog + ".");
+        }
+        Catalog::Database d;
+        d.comment = st.value;
+        for (const auto& [k, v] : st.options) d.properties[k] = v;
+        databases[database] = std::move(d);
+        return succeeded();
+      }
+      if (!exists) {
+        if (st.kind == K::kDropDatabase && st.if_exists) return succeeded();
+        return sqlError(st.pos, "Database " + database + " does not exist in Catalog " + catalog + ".");
+      }
+      if (st.kind == K::kAlterDatabase) {
+        for (const auto& [k, v] : st.options) databases[database].properties[k] = v;
+        return succeeded();
+      }
+      if (catalog == catalog_.current_catalog && database == catalog_.current_database) {
+        return sqlError(st.pos, "Cannot drop a database which is currently in use.");
+      }
+      const std::vector<std::string> objects = objectsIn(catalog, &database);
+      if (!objects.empty() && st.value != "CASCADE") {  // RESTRICT, the default
+        return sqlError(st.pos, "Database " + database + " in catalog " + catalog + " is not empty.");
+      }
+      dropAll(objects);
+      databases.erase(database);
+      return succeeded();
+    }
+    case K::kUse: {
+      if (st.key == "CATALOG") {
+        auto c = catalog_.catalogs.find(st.name);
+        if (c == catalog_.catalogs.end()) {
+          std::vector<std::string> names;
+          for (const auto& [n, unused] : catalog_.catalogs) names.push_back(n);
+          return sqlError(st.pos, "Catalog " + st.name + " does not exist" + didYouMean(st.name, names));
+        }
+        catalog_.current_catalog = st.name;
+        catalog_.current_database = c->second.default_database;
+        return succeeded();
+      }
+      EDDY_ASSIGN_OR_RETURN(auto db, databaseOf(st.name, st.pos));
+      catalog_.current_catalog = db.first;
+      catalog_.current_database = db.second;
+      return succeeded();
+    }
+    default:
+      return sqlError(st.pos, "not a catalog statement");
+  }
+}
+
 Status TableEnvironment::run(const ast::Statement& st) {
   using K = ast::Statement::Kind;
+  // The key of the table or view the statement names (from the current database), and
+  // where a new one goes must exist.
+  std::string name;
   switch (st.kind) {
+    case K::kCreateTable:
+    case K::kCreateView:
+    case K::kDropTable:
+    case K::kDropView:
+    case K::kAlterTable:
+    case K::kAlterView:
+    case K::kDescribe:
+    case K::kShowCreateTable:
+    case K::kShowCreateView: {
+      EDDY_ASSIGN_OR_RETURN(name, objectKey(st.name, st.pos));
+      const ObjectPath where = objectPathOf(name);
+      const bool creates = st.kind == K::kCreateTable || st.kind == K::kCreateView;
+      if (creates && !catalog_.hasDatabase(where.catalog, where.database)) {
+        return sqlError(st.pos, "Database '" + where.database + "' does not exist in catalog '" + where.catalog + "'");
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  switch (st.kind) {
+    case K::kCreateCatalog:
+    case K::kDropCatalog:
+    case K::kCreateDatabase:
+    case K::kDropDatabase:
+    case K::kAlterDatabase:
+    case K::kUse:
+      return runCatalogStatement(st);
     case K::kCreateTable: {
-      if (catalog_.tables.count(st.name) || catalog_.views.count(st.name)) {
+      if (catalog_.tables.count(name) || catalog_.views.count(name)) {
         if (st.if_not_exists) return Status::ok();
         return sqlError(st.pos, "Table '" + st.name + "' already exists");
       }
@@ -1264,7 +1471,6 @@ Status TableEnvironment::run(const ast::Statement& st) {
         // CREATE TABLE ... AS SELECT: the query's columns, then an INSERT of its rows.
         EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
         def = std::make_shared<TableDef>();
-        def->name = st.name;
         for (const auto& c : plan->schema) def->schema.push_back({c.name, c.type.plain()});
         for (const auto& [k, v] : st.options) def->options[k] = v;
         const size_t n = def->schema.size();
@@ -1279,6 +1485,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       } else {
         EDDY_ASSIGN_OR_RETURN(def, bindCreateTable(st));
       }
+      def->name = name;
       std::string connector = def->options.count("connector") ? def->options.at("connector") : "";
       static const std::vector<std::string> kConnectors = {"filesystem", "datagen", "print", "blackhole", "values", "nexmark"};
       if (connector.empty()) return sqlError(st.pos, "table '" + st.name + "' needs a 'connector' option");
@@ -1289,7 +1496,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (Status valid = validateTableOptions(st.name, def->options, columnNames(*def)); !valid.isOk()) {
         return sqlError(st.pos, valid.message());
       }
-      catalog_.tables[st.name] = def;
+      catalog_.tables[name] = def;
       if (st.query) {
         ast::Statement insert;
         insert.kind = K::kInsert;
@@ -1297,14 +1504,14 @@ Status TableEnvironment::run(const ast::Statement& st) {
         insert.name = st.name;
         insert.query = st.query;
         Status ran = runJob({&insert}, nullptr);
-        if (!ran.isOk()) catalog_.tables.erase(st.name);  // Nothing half-made.
+        if (!ran.isOk()) catalog_.tables.erase(name);  // Nothing half-made.
         return ran;
       }
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
     case K::kCreateView: {
-      if (catalog_.tables.count(st.name) || catalog_.views.count(st.name)) {
+      if (catalog_.tables.count(name) || catalog_.views.count(name)) {
         if (st.if_not_exists) return Status::ok();
         return sqlError(st.pos, "Table or view '" + st.name + "' already exists");
       }
@@ -1315,18 +1522,20 @@ Status TableEnvironment::run(const ast::Statement& st) {
       v.temporary = st.temporary;
       v.columns = st.view_columns;
       v.schema = plan->schema;
+      v.catalog = catalog_.current_catalog;
+      v.database = catalog_.current_database;
       if (!v.columns.empty() && v.columns.size() != v.schema.size()) {
         return sqlError(st.pos, "view '" + st.name + "' names " + std::to_string(v.columns.size()) +
                                     " columns but its query has " + std::to_string(v.schema.size()));
       }
-      catalog_.views[st.name] = std::move(v);
+      catalog_.views[name] = std::move(v);
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
     case K::kDropTable:
     case K::kDropView: {
       bool table = st.kind == K::kDropTable;
-      size_t erased = table ? catalog_.tables.erase(st.name) : catalog_.views.erase(st.name);
+      size_t erased = table ? catalog_.tables.erase(name) : catalog_.views.erase(name);
       if (erased == 0 && !st.if_exists) {
         return sqlError(st.pos, std::string(table ? "Table" : "View") + " '" + st.name + "' does not exist" +
                                     didYouMean(st.name, catalog_.names()));
@@ -1335,17 +1544,15 @@ Status TableEnvironment::run(const ast::Statement& st) {
       return Status::ok();
     }
     case K::kAlterView: {
-      auto v = catalog_.views.find(st.name);
+      auto v = catalog_.views.find(name);
       if (v == catalog_.views.end()) {
         return sqlError(st.pos, "View '" + st.name + "' does not exist" + didYouMean(st.name, catalog_.names()));
       }
       if (st.value == "RENAME") {
-        if (catalog_.tables.count(st.key) || catalog_.views.count(st.key)) {
-          return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
-        }
+        EDDY_ASSIGN_OR_RETURN(const std::string to, renameTarget(st, name));
         Catalog::View renamed = std::move(v->second);
         catalog_.views.erase(v);
-        catalog_.views[st.key] = std::move(renamed);
+        catalog_.views[to] = std::move(renamed);
       } else {  // AS query: the view's new definition, checked as CREATE VIEW checks one.
         EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*st.query, catalog_, config_));
         Catalog::View changed;
@@ -1353,13 +1560,15 @@ Status TableEnvironment::run(const ast::Statement& st) {
         changed.text = st.query_text;
         changed.temporary = v->second.temporary;
         changed.schema = plan->schema;
+        changed.catalog = catalog_.current_catalog;
+        changed.database = catalog_.current_database;
         v->second = std::move(changed);
       }
       info("[INFO] Execute statement succeeded.");
       return Status::ok();
     }
     case K::kAlterTable: {
-      auto t = catalog_.tables.find(st.name);
+      auto t = catalog_.tables.find(name);
       if (t == catalog_.tables.end()) {
         if (st.if_exists) return Status::ok();
         return sqlError(st.pos, "Table '" + st.name + "' does not exist" + didYouMean(st.name, catalog_.names()));
@@ -1368,12 +1577,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (st.value == "ADD" || st.value == "MODIFY" || st.value == "DROP" || st.value == "RENAME COLUMN") {
         EDDY_ASSIGN_OR_RETURN(t->second, alterSchema(st, *t->second));
       } else if (st.value == "RENAME") {
-        if (catalog_.tables.count(st.key) || catalog_.views.count(st.key)) {
-          return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
-        }
-        def->name = st.key;
+        EDDY_ASSIGN_OR_RETURN(const std::string to, renameTarget(st, name));
+        def->name = to;
         catalog_.tables.erase(t);
-        catalog_.tables[st.key] = def;
+        catalog_.tables[to] = def;
       } else {
         for (const auto& [k, v] : st.options) {
           if (k == "connector" && st.value == "RESET") return sqlError(st.pos, "ALTER TABLE RESET cannot reset 'connector'");
@@ -1393,11 +1600,16 @@ Status TableEnvironment::run(const ast::Statement& st) {
     }
     case K::kShowTables:
     case K::kShowViews: {
+      EDDY_ASSIGN_OR_RETURN(const auto db, databaseOf(st.key, st.pos));
       std::vector<std::string> names;
-      if (st.kind == K::kShowTables) {
-        for (const auto& [k, v] : catalog_.tables) names.push_back(k);
-      }
-      for (const auto& [k, v] : catalog_.views) names.push_back(k);
+      auto collect = [&](const auto& objects) {
+        for (const auto& [key, object] : objects) {
+          const ObjectPath path = objectPathOf(key);
+          if (path.catalog == db.first && path.database == db.second) names.push_back(path.name);
+        }
+      };
+      if (st.kind == K::kShowTables) collect(catalog_.tables);
+      collect(catalog_.views);
       std::sort(names.begin(), names.end());
       for (const auto& n : names) {
         if (shown(st, n)) info("+I[" + n + "]");
@@ -1405,13 +1617,24 @@ Status TableEnvironment::run(const ast::Statement& st) {
       return Status::ok();
     }
     case K::kShowCatalogObjects: {
-      // One catalog and one database, named as Flink's defaults.
       std::vector<std::string> names;
-      if (st.name == "CATALOGS" || st.name == "CURRENT CATALOG") names = {"default_catalog"};
+      if (st.name == "CATALOGS") {
+        for (const auto& [n, c] : catalog_.catalogs) names.push_back(n);
+      }
+      if (st.name == "CURRENT CATALOG") names = {catalog_.current_catalog};
+      if (st.name == "CURRENT DATABASE") names = {catalog_.current_database};
+      if (st.name == "DATABASES") {
+        const std::string catalog = st.key.empty() ? catalog_.current_catalog : st.key;
+        auto c = catalog_.catalogs.find(catalog);
+        if (c == catalog_.catalogs.end()) return sqlError(st.pos, "Catalog " + catalog + " does not exist.");
+        for (const auto& [n, d] : c->second.databases) names.push_back(n);
+      }
+      if (st.name == "USER FUNCTIONS" || st.name == "FUNCTIONS") {
+        EDDY_RETURN_IF_ERROR(databaseOf(st.key, st.pos).status());  // Functions are the session's, in every database.
+      }
       // The core module is the one loaded (and used), as Flink's default.
       if (st.name == "MODULES") names = {"core"};
       if (st.name == "FULL MODULES") names = {"core, true"};
-      if (st.name == "DATABASES" || st.name == "CURRENT DATABASE") names = {"default_database"};
       if (st.name == "FUNCTIONS" || st.name == "USER FUNCTIONS") {
         for (const auto& [n, f] : catalog_.functions) names.push_back(n);
         for (const auto& [n, f] : catalog_.aggregate_functions) names.push_back(n);
@@ -1437,19 +1660,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
       }
       return Status::ok();
     }
-    case K::kUse: {
-      const bool catalog = st.key == "CATALOG";
-      const std::string want = catalog ? "default_catalog" : "default_database";
-      // `USE db` may name it with its catalog: default_catalog.default_database.
-      if (st.name != want && !(!catalog && st.name == "default_catalog.default_database")) {
-        return sqlError(st.pos, std::string(catalog ? "Catalog" : "Database") + " '" + st.name +
-                                    "' does not exist (there is only '" + want + "')");
-      }
-      info("[INFO] Execute statement succeeded.");
-      return Status::ok();
-    }
     case K::kDescribe: {
-      auto t = catalog_.tables.find(st.name);
+      auto t = catalog_.tables.find(name);
       Schema schema;
       std::vector<std::string> pk;
       std::string wm;
@@ -1457,8 +1669,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
         schema = t->second->schema;
         pk = t->second->primary_key;
         wm = t->second->watermark_text;
-      } else if (catalog_.views.count(st.name)) {
-        const Catalog::View& view = catalog_.views.at(st.name);
+      } else if (catalog_.views.count(name)) {
+        const Catalog::View& view = catalog_.views.at(name);
         schema = view.schema;
         for (size_t c = 0; c < view.columns.size() && c < schema.size(); ++c) schema[c].name = view.columns[c];
       } else {
@@ -1486,10 +1698,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
       return Status::ok();
     }
     case K::kShowCreateTable: {
-      auto t = catalog_.tables.find(st.name);
+      auto t = catalog_.tables.find(name);
       if (t == catalog_.tables.end()) {
-        if (catalog_.views.count(st.name)) {
-          return sqlError(st.pos, "SHOW CREATE TABLE is only supported for tables, but " + qualifiedIdentifier(st.name) +
+        if (catalog_.views.count(name)) {
+          return sqlError(st.pos, "SHOW CREATE TABLE is only supported for tables, but " + qualifiedIdentifier(name) +
                                       " is a view. Please use SHOW CREATE VIEW instead.");
         }
         return sqlError(st.pos, "Table '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
@@ -1500,10 +1712,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
       return Status::ok();
     }
     case K::kShowCreateView: {
-      auto v = catalog_.views.find(st.name);
+      auto v = catalog_.views.find(name);
       if (v == catalog_.views.end()) {
-        if (catalog_.tables.count(st.name)) {
-          return sqlError(st.pos, "SHOW CREATE VIEW is only supported for views, but " + qualifiedIdentifier(st.name) +
+        if (catalog_.tables.count(name)) {
+          return sqlError(st.pos, "SHOW CREATE VIEW is only supported for views, but " + qualifiedIdentifier(name) +
                                       " is a table. Please use SHOW CREATE TABLE instead.");
         }
         return sqlError(st.pos, "View '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
@@ -1518,7 +1730,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
         columns += (c ? ", " : "") + escapeIdentifier(name);
       }
       info("+I[CREATE " + std::string(v->second.temporary ? "TEMPORARY " : "") + "VIEW " +
-           qualifiedIdentifier(st.name) + "(" + columns + ") as\n" + v->second.text + "]");
+           qualifiedIdentifier(name) + "(" + columns + ") as\n" + v->second.text + "]");
       return Status::ok();
     }
     case K::kSet:
@@ -1572,7 +1784,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
         }
         for (const auto* ins : inserts) {
           EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*ins->query, catalog_, config_));
-          text += "Sink(table=[default_catalog.default_database." + ins->name + "])\n" + plan->explain(1);
+          EDDY_ASSIGN_OR_RETURN(const std::string sink, objectKey(ins->name, ins->pos));
+          text += "Sink(table=[" + explainedPath(sink, false) + "])\n" + plan->explain(1);
         }
       }
       while (!text.empty() && text.back() == '\n') text.pop_back();
@@ -1767,7 +1980,8 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     }
   }
   for (const ast::Statement* ins : inserts) {
-    auto t = catalog_.tables.find(ins->name);
+    EDDY_ASSIGN_OR_RETURN(const std::string sink, objectKey(ins->name, ins->pos));
+    auto t = catalog_.tables.find(sink);
     if (t == catalog_.tables.end()) {
       return sqlError(ins->pos, "Table '" + ins->name + "' not found" + didYouMean(ins->name, catalog_.names()));
     }

@@ -102,6 +102,14 @@ class TableEnvironment {
 
  private:
   Status run(const ast::Statement& st);
+  // CREATE / DROP CATALOG, CREATE / DROP / ALTER DATABASE, USE.
+  Status runCatalogStatement(const ast::Statement& st);
+  // The key of the object `written` names from the current database; an error at `pos`.
+  Result<std::string> objectKey(const std::string& written, Pos pos) const;
+  // RENAME TO: the new name's key, free, in a database that exists.
+  Result<std::string> renameTarget(const ast::Statement& st, const std::string& from) const;
+  // SHOW ... FROM|IN `written` ([catalog.]database; "" the current one), checked.
+  Result<std::pair<std::string, std::string>> databaseOf(const std::string& written, Pos pos) const;
   // CREATE TABLE ... LIKE: the base table's definition merged with this one.
   Result<std::shared_ptr<TableDef>> createTableLike(const ast::Statement& st);
   /// ALTER TABLE's ADD / MODIFY / DROP / RENAME of columns, the watermark or the primary
