@@ -1272,15 +1272,11 @@ Result<std::string> TableEnvironment::objectKey(const std::string& written, Pos 
 }
 
 Result<std::string> TableEnvironment::renameTarget(const ast::Statement& st, const std::string& from) const {
-  EDDY_ASSIGN_OR_RETURN(const std::string to, objectKey(st.key, st.pos));
-  const ObjectPath old_path = objectPathOf(from), new_path = objectPathOf(to);
-  if (old_path.catalog != new_path.catalog) {
-    return sqlError(st.pos, "The catalog name of the new name '" + st.key + "' must be the same as the old one's ('" +
-                                old_path.catalog + "')");
-  }
-  if (!catalog_.hasDatabase(new_path.catalog, new_path.database)) {
-    return sqlError(st.pos, "Database '" + new_path.database + "' does not exist in catalog '" + new_path.catalog + "'");
-  }
+  // As Flink's catalogs rename: the object stays in its database, under the new name's
+  // last part.
+  ObjectPath path = objectPathOf(from);
+  path.name = splitPath(st.key).back();
+  const std::string to = sql::objectKey(path);
   if (catalog_.tables.count(to) || catalog_.views.count(to)) {
     return sqlError(st.pos, "Table or view '" + st.key + "' already exists");
   }
