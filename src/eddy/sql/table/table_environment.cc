@@ -643,9 +643,6 @@ class Translator {
     }
     layout.output = p.scan_columns;
     layout.watermark = t.watermark;
-    std::vector<bool> needed = layout.neededPhysical(read.size());
-    needed.resize(physical.size());  // Metadata is not read from the data.
-    factory->projectColumns(needed);
     if (p.scan_filter) {
       std::map<int, int64_t> pinned;  // Full-row column -> the one value every row read has.
       for (const ColumnEquality& eq : columnEqualities(*p.scan_filter)) {
@@ -657,6 +654,10 @@ class Translator {
       }
       foldPinnedColumns(pinned, layout);
     }
+    // After the folding: a decided CASE no longer reads its other branches' columns.
+    std::vector<bool> needed = layout.neededPhysical(read.size());
+    needed.resize(physical.size());  // Metadata is not read from the data.
+    factory->projectColumns(needed);
     if (p.scan_filter && !t.partition_keys.empty()) prunePartitions(p, layout, *factory);
     return std::make_shared<TableSource>(factory, layout, read_types);
   }
