@@ -61,6 +61,9 @@ struct Expr {
   bool distinct = false;  // COUNT(DISTINCT x)
   bool ignore_nulls = false;  // ARRAY_AGG(x IGNORE NULLS)
   bool negated = false;
+  // kColumn: a column of the enclosing query's row, never of the subquery the reference
+  // stands in (a quantified comparison's left side, moved into its subquery).
+  bool outer_ref = false;
   bool has_operand = false;
   bool has_else = false;
   std::shared_ptr<Query> query;

@@ -1348,6 +1348,110 @@ class Parser {
     return call(std::move(name), pos, std::move(args));
   }
 
+  // x op ALL | SOME | ANY (subquery), with the tokens of x from `left_start` and the
+  // quantifier next. As SQL defines it, in three values: SOME is TRUE when x op y is
+  // TRUE for some row y, else NULL when it is NULL for one, else FALSE (no row: FALSE);
+  // ALL is FALSE when x op y is FALSE for some row, else NULL when it is NULL for one,
+  // else TRUE. So a CASE of two EXISTS, each a copy of the subquery with the test added
+  // to its WHERE (or, for one that groups, limits or combines, around it as a derived
+  // table, which must then be uncorrelated). The copies are parsed again from the
+  // same tokens: the AST has no deep copy.
+  Result<ExprPtr> quantified(size_t left_start, const std::string& op, Pos pos) {
+    const bool all = upper(next().text) == "ALL";
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    const size_t query_start = i_;
+    EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ast::Query> shape, query());
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    const size_t end = i_;
+    if (shape->selects.size() != 1 || !shape->selects[0] || shape->selects[0]->items.size() != 1 ||
+        shape->selects[0]->items[0].expr->kind == Expr::Kind::kStar) {
+      return sqlError(pos, "the subquery of a quantified comparison must return one column");
+    }
+    const ast::Select& sel = *shape->selects[0];
+    const bool merge = shape->with.empty() && shape->order_by.empty() && !shape->limit && !shape->offset &&
+                       !sel.distinct && sel.group_by.empty() && !sel.having && !hasAggregateCall(*sel.items[0].expr);
+    // EXISTS (subquery where (x op y) IS `what`).
+    auto exists = [&](const char* what) -> Result<ExprPtr> {
+      i_ = left_start;
+      EDDY_ASSIGN_OR_RETURN(ExprPtr x, additive());
+      markOuter(*x);
+      i_ = query_start;
+      EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ast::Query> q, query());
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kExists;
+      e->pos = pos;
+      if (merge) {
+        ast::Select& s = *q->selects[0];
+        ExprPtr test = call1(what, pos, call2(op, pos, std::move(x), std::move(s.items[0].expr)));
+        EDDY_ASSIGN_OR_RETURN(s.items[0].expr, literal(Expr::LiteralType::kInteger, "1", pos));
+        s.where = s.where ? call2("AND", pos, std::move(s.where), std::move(test)) : std::move(test);
+        e->query = q;
+      } else {
+        auto from = std::make_unique<ast::TableRef>();
+        from->kind = ast::TableRef::Kind::kSubquery;
+        from->pos = pos;
+        from->query = q;
+        from->alias = "EXPR$Q";
+        from->column_aliases = {"EXPR$Y"};
+        auto y = std::make_unique<Expr>();
+        y->kind = Expr::Kind::kColumn;
+        y->pos = pos;
+        y->names = {"EXPR$Q", "EXPR$Y"};
+        auto s = std::make_shared<ast::Select>();
+        s->pos = pos;
+        ast::SelectItem one;
+        one.pos = pos;
+        EDDY_ASSIGN_OR_RETURN(one.expr, literal(Expr::LiteralType::kInteger, "1", pos));
+        s->items.push_back(std::move(one));
+        s->from = std::move(from);
+        s->where = call1(what, pos, call2(op, pos, std::move(x), std::move(y)));
+        e->query = std::make_shared<ast::Query>();
+        e->query->pos = pos;
+        e->query->selects.push_back(s);
+      }
+      return ExprPtr(std::move(e));
+    };
+    auto c = std::make_unique<Expr>();
+    c->kind = Expr::Kind::kCase;
+    c->pos = pos;
+    c->has_else = true;
+    EDDY_ASSIGN_OR_RETURN(ExprPtr decided, exists(all ? "IS FALSE" : "IS TRUE"));
+    EDDY_ASSIGN_OR_RETURN(ExprPtr unknown, exists("IS NULL"));
+    c->args.push_back(std::move(decided));
+    EDDY_ASSIGN_OR_RETURN(ExprPtr decided_value, literal(Expr::LiteralType::kBool, all ? "FALSE" : "TRUE", pos));
+    c->args.push_back(std::move(decided_value));
+    c->args.push_back(std::move(unknown));
+    auto null_bool = std::make_unique<Expr>();
+    null_bool->kind = Expr::Kind::kCast;
+    null_bool->pos = pos;
+    EDDY_ASSIGN_OR_RETURN(null_bool->args.emplace_back(), literal(Expr::LiteralType::kNull, "NULL", pos));
+    null_bool->type.name = "BOOLEAN";
+    c->args.push_back(std::move(null_bool));
+    EDDY_ASSIGN_OR_RETURN(ExprPtr otherwise, literal(Expr::LiteralType::kBool, all ? "TRUE" : "FALSE", pos));
+    c->args.push_back(std::move(otherwise));
+    i_ = end;
+    return ExprPtr(std::move(c));
+  }
+  // Every column `e` reads names the enclosing query's (not a subquery of its own).
+  static void markOuter(Expr& e) {
+    if (e.kind == Expr::Kind::kColumn) e.outer_ref = true;
+    for (auto& a : e.args) {
+      if (a) markOuter(*a);
+    }
+  }
+  // Whether `e` calls a built-in aggregate function (outside an OVER window).
+  static bool hasAggregateCall(const Expr& e) {
+    static const std::set<std::string> kAggregates = {
+        "COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VARIANCE", "VAR_POP", "VAR_SAMP",
+        "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
+    if (e.kind == Expr::Kind::kOver) return false;
+    if (e.kind == Expr::Kind::kCall && kAggregates.count(e.name)) return true;
+    for (const auto& a : e.args) {
+      if (a && hasAggregateCall(*a)) return true;
+    }
+    return false;
+  }
+
   Result<ExprPtr> orExpr() {
     EDDY_ASSIGN_OR_RETURN(ExprPtr left, andExpr());
     while (peek().isKeyword("OR")) {
@@ -1375,7 +1479,9 @@ class Parser {
     return comparison();
   }
   Result<ExprPtr> comparison() {
+    const size_t left_start = i_;
     EDDY_ASSIGN_OR_RETURN(ExprPtr left, additive());
+    bool first = true;
     while (true) {
       const Token& t = peek();
       Pos pos = t.pos;
@@ -1384,6 +1490,13 @@ class Parser {
            t.text == ">=")) {
         std::string op = next().text;
         if (op == "!=") op = "<>";
+        if ((peek().isKeyword("ALL") || peek().isKeyword("SOME") || peek().isKeyword("ANY")) && peek(1).isSymbol("(")) {
+          if (!first) return sqlError(pos, "a quantified comparison (ALL / SOME / ANY) cannot follow another comparison");
+          EDDY_ASSIGN_OR_RETURN(left, quantified(left_start, op, pos));
+          first = false;
+          continue;
+        }
+        first = false;
         EDDY_ASSIGN_OR_RETURN(ExprPtr right, additive());
         left = call2(op, pos, std::move(left), std::move(right));
         continue;

@@ -118,6 +118,8 @@ struct Field {
   bool hidden = false;
   // A USING column's place among them: SELECT * lists them first, as SQL has it.
   int using_order = -1;
+  // An enclosing query's field, as a subquery sees it (shadowedBy).
+  bool outer = false;
 };
 struct Scope {
   std::vector<Field> fields;
@@ -128,6 +130,7 @@ struct Scope {
 // reachable qualified only.
 std::vector<Field> shadowedBy(const Scope& inner, std::vector<Field> outer) {
   for (Field& f : outer) {
+    f.outer = true;
     for (const Field& own : inner.fields) {
       if (own.name == f.name) f.hidden = true;
     }
@@ -170,6 +173,7 @@ ast::ExprPtr cloneExpr(const Expr& e) {
   c->distinct = e.distinct;
   c->ignore_nulls = e.ignore_nulls;
   c->negated = e.negated;
+  c->outer_ref = e.outer_ref;
   c->has_operand = e.has_operand;
   c->has_else = e.has_else;
   c->query = e.query;
@@ -4576,7 +4580,22 @@ class Planner {
     return rowOfColumns(columns, prefix);
   }
 
-  Result<ExprP> column(const Expr& e, const Scope& scope) {
+  Result<ExprP> column(const Expr& e, const Scope& in_scope) {
+    // A reference to the enclosing query's row sees its fields only, shadowed or not
+    // (the same places, so the same input indexes).
+    Scope outer_only;
+    if (e.outer_ref) {
+      outer_only = in_scope;
+      for (Field& f : outer_only.fields) {
+        if (f.outer) {
+          f.hidden = false;
+        } else {
+          f.name.clear();
+          f.qualifier.clear();
+        }
+      }
+    }
+    const Scope& scope = e.outer_ref ? outer_only : in_scope;
     std::string q = e.names.size() > 1 ? e.names[e.names.size() - 2] : "";
     const std::string& name = e.names.back();
     int found = lookup(scope, q, name);
