@@ -1181,13 +1181,14 @@ class Planner {
         return lateralJoin(ref, left, left_scope, right, inner, std::move(pairs), residual, left_join, scope);
       }
     }
-    if (!residual.empty()) {
-      return sqlError(residual[0]->pos, "a LATERAL subquery that aggregates or limits can only correlate by "
-                                        "equalities of a subquery column and an outer one");
-    }
+    // Correlated beyond equalities, it runs over a value generator: the distinct outer
+    // values its correlation reads, joined with its own rows by the correlation; it is
+    // then grouped (or ranked) per generated row rather than per correlation column.
+    const bool generated = !residual.empty();
+    const bool correlated = !pairs.empty() || generated;
     // Aggregating without GROUP BY, the subquery has one row for every outer row: it is
     // grouped by its correlation columns and LEFT JOINed, and a COUNT of no rows reads 0.
-    const bool one_row_each = !pairs.empty() && aggregates && !grouped;
+    const bool one_row_each = correlated && aggregates && !grouped;
     if (one_row_each) {
       for (const auto& item : s.items) {
         const bool bare_count = item.expr->kind == Expr::Kind::kCall && item.expr->name == "COUNT";
@@ -1197,13 +1198,46 @@ class Planner {
         }
       }
     }
-    if (!pairs.empty() && grouped && s.has_grouping_sets) {
+    if (correlated && grouped && s.has_grouping_sets) {
       return sqlError(s.pos, "a correlated LATERAL subquery with GROUPING SETS, ROLLUP or CUBE is not supported yet");
     }
-    if (!pairs.empty() && q.limit && q.order_by.empty()) {
+    if (correlated && q.limit && q.order_by.empty()) {
       return sqlError(lateral.pos, "a correlated LATERAL subquery with LIMIT needs an ORDER BY");
     }
     if (!filters.empty()) right = filtered(right, andAll(std::move(filters)));
+    PlanPtr body_input = right;
+    Scope body_scope = inner;
+    ValueGenerator g;
+    if (generated) {
+      std::vector<ExprP> outer_needles, values;
+      for (const Correlation& p : pairs) {
+        outer_needles.push_back(p.outer->clone());
+        values.push_back(p.inner->clone());
+      }
+      EDDY_ASSIGN_OR_RETURN(g, valueGenerator(left, left_scope, std::move(outer_needles), inner, residual));
+      const int width_g = static_cast<int>(g.columns.size());
+      const int n = static_cast<int>(g.needles.size());
+      const int right_width = static_cast<int>(right->schema.size());
+      auto generated_in = regularJoinInput(g.distinct);
+      auto right_in = regularJoinInput(right);
+      EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *generated_in, *right_in, lateral.pos));
+      body_scope = keyedJoinScope(g.scope, *generated_in, width_g, inner, *right_in, right_width, n);
+      std::vector<ExprP> conds;
+      for (const Expr* c : residual) {
+        EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, body_scope));
+        conds.push_back(std::move(cond));
+      }
+      auto join = joinNode(generated_in, right_in, JoinType::kInner, ChangelogMode::kUpdates);
+      for (int i = 0; i < n; ++i) {
+        join->left_keys.push_back(width_g + i);
+        join->right_keys.push_back(right_width + i);
+      }
+      join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+      body_input = join;
+    }
+    // The columns it is grouped (ranked) per and joined back on: the correlation's inner
+    // columns, or the generated ones.
+    const size_t lat = generated ? g.columns.size() : pairs.size();
     // The subquery's SELECT over its filtered rows, with the correlation columns after
     // its own and, for ORDER BY ... LIMIT, the sort expressions it does not select.
     ast::Select body;
@@ -1230,11 +1264,22 @@ class Planner {
     }
     for (const auto& g : s.group_by) body.group_by.push_back(cloneExpr(*g));
     if (s.having) body.having = cloneExpr(*s.having);
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      body.items.push_back({cloneExpr(*pairs[i].inner_ast), "$lat" + std::to_string(i), pairs[i].inner_ast->pos});
-      if (grouped || one_row_each) body.group_by.push_back(cloneExpr(*pairs[i].inner_ast));
+    for (size_t i = 0; i < lat; ++i) {
+      ast::ExprPtr column;
+      if (generated) {  // The generated row's column, named as the outer row has it.
+        const Field& f = g.scope.fields[i];
+        column = std::make_unique<Expr>();
+        column->kind = Expr::Kind::kColumn;
+        column->pos = lateral.pos;
+        column->names = f.qualifier.empty() ? std::vector<std::string>{f.name} : std::vector<std::string>{f.qualifier, f.name};
+        column->outer_ref = true;
+      } else {
+        column = cloneExpr(*pairs[i].inner_ast);
+      }
+      if (grouped || one_row_each) body.group_by.push_back(cloneExpr(*column));
+      body.items.push_back({std::move(column), "$lat" + std::to_string(i), lateral.pos});
     }
-    Result<PlanPtr> planned = sub.selectOver(body, right, inner);
+    Result<PlanPtr> planned = sub.selectOver(body, body_input, body_scope);
     if (!planned.isOk()) {
       // An item reading the outer row names that as the cause.
       Scope both = inner;
@@ -1251,7 +1296,7 @@ class Planner {
       return planned.status();
     }
     PlanPtr selected = *planned;
-    const size_t width = selected->schema.size() - pairs.size();  // The subquery's own columns.
+    const size_t width = selected->schema.size() - lat;  // The subquery's own columns.
     if (q.limit) {
       if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
       std::vector<const Expr*> hidden;  // ORDER BY expressions that are not result columns.
@@ -1264,11 +1309,11 @@ class Planner {
           body.items.push_back({cloneExpr(*hidden[i]), "$ord" + std::to_string(i), hidden[i]->pos});
           sub.hidden_columns_[hidden[i]] = static_cast<int>(selected->schema.size() + i);
         }
-        EDDY_ASSIGN_OR_RETURN(selected, sub.selectOver(body, right, inner));
+        EDDY_ASSIGN_OR_RETURN(selected, sub.selectOver(body, body_input, body_scope));
       }
       auto rank = rankNode(selected);
       rank->rank.limit = *q.limit;
-      for (size_t i = 0; i < pairs.size(); ++i) rank->rank.partition.push_back(static_cast<int>(width + i));
+      for (size_t i = 0; i < lat; ++i) rank->rank.partition.push_back(static_cast<int>(width + i));
       for (const auto& item : q.order_by) {
         EDDY_ASSIGN_OR_RETURN(ExprP e, sub.orderKey(*item.expr, sorted_scope, selected->schema));
         auto* col = dynamic_cast<InputRef*>(e.get());
@@ -1278,7 +1323,7 @@ class Planner {
         rank->rank.nulls_first.push_back(item.nulls_first);
       }
       for (const Expr* h : hidden) sub.hidden_columns_.erase(h);
-      selected = firstColumns(rank, width + pairs.size());  // Without the row number and hidden sort columns.
+      selected = firstColumns(rank, width + lat);  // Without the row number and hidden sort columns.
     }
     // Joined on outer = inner correlation column; the join's keys and the correlation
     // columns are dropped after it.
@@ -1286,11 +1331,19 @@ class Planner {
     auto right_in = regularJoinInput(selected);
     const int left_width = static_cast<int>(left->schema.size());
     std::vector<ExprP> needles, values;
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      needles.push_back(std::move(pairs[i].outer));
-      const auto c = static_cast<int>(width + i);
-      values.push_back(std::make_unique<InputRef>(c, selected->schema[static_cast<size_t>(c)].type));
+    if (generated) {  // Null-safely on the generated columns: a NULL outer value may have matched.
+      std::vector<int> mine(lat);
+      for (size_t i = 0; i < lat; ++i) mine[i] = static_cast<int>(width + i);
+      needles.push_back(nullSafeKey(g.columns, left->schema));
+      values.push_back(nullSafeKey(mine, selected->schema));
+    } else {
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        needles.push_back(std::move(pairs[i].outer));
+        const auto c = static_cast<int>(width + i);
+        values.push_back(std::make_unique<InputRef>(c, selected->schema[static_cast<size_t>(c)].type));
+      }
     }
+    const size_t keys = needles.size();
     auto left_keyed = std::make_shared<PlanNode>(*left_in);
     auto right_keyed = std::make_shared<PlanNode>(*right_in);
     EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(needles), std::move(values), *left_keyed, *right_keyed, lateral.pos));
@@ -1305,7 +1358,7 @@ class Planner {
       node->schema.push_back(col);
     }
     const int left_keyed_width = static_cast<int>(left_keyed->schema.size());
-    for (size_t i = 0; i < pairs.size(); ++i) {
+    for (size_t i = 0; i < keys; ++i) {
       node->left_keys.push_back(left_width + static_cast<int>(i));
       node->right_keys.push_back(static_cast<int>(right_in->schema.size() + i));
     }
