@@ -785,7 +785,6 @@ std::string quoted(const std::string& text) {
 // A table's key as Flink writes the table's path: `cat`.`db`.`t`.
 std::string qualifiedIdentifier(const std::string& key) { return quotedObjectPath(objectPathOf(key)); }
 
-
 // The name Flink gives a PRIMARY KEY without one: PK_ and the Java hashCode of the
 // list of its column names.
 std::string primaryKeyName(const std::vector<std::string>& columns) {
@@ -1284,12 +1283,15 @@ Result<std::string> TableEnvironment::renameTarget(const ast::Statement& st, con
   return to;
 }
 
-Result<std::pair<std::string, std::string>> TableEnvironment::databaseOf(const std::string& written, Pos pos) const {
-  if (written.empty()) return std::make_pair(catalog_.current_catalog, catalog_.current_database);
+Result<std::pair<std::string, std::string>> TableEnvironment::databasePath(const std::string& written, Pos pos) const {
   const std::vector<std::string> parts = splitPath(written);
   if (parts.size() > 2) return sqlError(pos, "A database name has at most two parts, catalog.database: '" + written + "'");
-  std::pair<std::string, std::string> db =
-      parts.size() == 2 ? std::make_pair(parts[0], parts[1]) : std::make_pair(catalog_.current_catalog, parts[0]);
+  return parts.size() == 2 ? std::make_pair(parts[0], parts[1]) : std::make_pair(catalog_.current_catalog, parts[0]);
+}
+
+Result<std::pair<std::string, std::string>> TableEnvironment::databaseOf(const std::string& written, Pos pos) const {
+  if (written.empty()) return std::make_pair(catalog_.current_catalog, catalog_.current_database);
+  EDDY_ASSIGN_OR_RETURN(auto db, databasePath(written, pos));
   if (!catalog_.hasDatabase(db.first, db.second)) {
     return sqlError(pos, "Database '" + db.second + "' does not exist in catalog '" + db.first + "'");
   }
@@ -1364,10 +1366,8 @@ Status TableEnvironment::runCatalogStatement(const ast::Statement& st) {
     case K::kCreateDatabase:
     case K::kDropDatabase:
     case K::kAlterDatabase: {
-      const std::vector<std::string> parts = splitPath(st.name);
-      if (parts.size() > 2) return sqlError(st.pos, "A database name has at most two parts, catalog.database: '" + st.name + "'");
-      const std::string catalog = parts.size() == 2 ? parts[0] : catalog_.current_catalog;
-      const std::string& database = parts.back();
+      EDDY_ASSIGN_OR_RETURN(const auto path, databasePath(st.name, st.pos));
+      const auto& [catalog, database] = path;
       auto c = catalog_.catalogs.find(catalog);
       if (c == catalog_.catalogs.end()) return sqlError(st.pos, "Catalog " + catalog + " does not exist.");
       auto& databases = c->second.databases;

@@ -108,6 +108,8 @@ class TableEnvironment {
   Result<std::string> objectKey(const std::string& written, Pos pos) const;
   // RENAME TO: the new name's key, free, in a database that exists.
   Result<std::string> renameTarget(const ast::Statement& st, const std::string& from) const;
+  // A database as written ([catalog.]database) as (catalog, database), unchecked.
+  Result<std::pair<std::string, std::string>> databasePath(const std::string& written, Pos pos) const;
   // SHOW ... FROM|IN `written` ([catalog.]database; "" the current one), checked.
   Result<std::pair<std::string, std::string>> databaseOf(const std::string& written, Pos pos) const;
   // CREATE TABLE ... LIKE: the base table's definition merged with this one.
