@@ -1215,25 +1215,8 @@ class Planner {
         values.push_back(p.inner->clone());
       }
       EDDY_ASSIGN_OR_RETURN(g, valueGenerator(left, left_scope, std::move(outer_needles), inner, residual));
-      const int width_g = static_cast<int>(g.columns.size());
-      const int n = static_cast<int>(g.needles.size());
-      const int right_width = static_cast<int>(right->schema.size());
-      auto generated_in = regularJoinInput(g.distinct);
-      auto right_in = regularJoinInput(right);
-      EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *generated_in, *right_in, lateral.pos));
-      body_scope = keyedJoinScope(g.scope, *generated_in, width_g, inner, *right_in, right_width, n);
-      std::vector<ExprP> conds;
-      for (const Expr* c : residual) {
-        EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, body_scope));
-        conds.push_back(std::move(cond));
-      }
-      auto join = joinNode(generated_in, right_in, JoinType::kInner, ChangelogMode::kUpdates);
-      for (int i = 0; i < n; ++i) {
-        join->left_keys.push_back(width_g + i);
-        join->right_keys.push_back(right_width + i);
-      }
-      join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
-      body_input = join;
+      EDDY_ASSIGN_OR_RETURN(body_input, generatedJoin(g, right, inner, std::move(values), residual, 0, lateral.pos,
+                                                      body_scope));
     }
     // The columns it is grouped (ranked) per and joined back on: the correlation's inner
     // columns, or the generated ones.
@@ -3015,6 +2998,34 @@ class Planner {
     return g;
   }
 
+  // A value generator's rows INNER JOINed with `right` (named by `inner`) on the
+  // generator's needles = `values` from the `first_key`th on and the `residual`
+  // conditions: the generator's columns, its keys `$k`, right's columns, right's keys
+  // `$v`, which `joined` names.
+  Result<std::shared_ptr<PlanNode>> generatedJoin(ValueGenerator& g, const PlanPtr& right, const Scope& inner,
+                                                  std::vector<ExprP> values, const std::vector<const Expr*>& residual,
+                                                  int first_key, Pos pos, Scope& joined) {
+    const int width = static_cast<int>(g.columns.size());
+    const int n = static_cast<int>(g.needles.size());
+    const int right_width = static_cast<int>(right->schema.size());
+    auto left = regularJoinInput(g.distinct);
+    auto keyed = regularJoinInput(right);
+    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *left, *keyed, pos));
+    joined = keyedJoinScope(g.scope, *left, width, inner, *keyed, right_width, n);
+    std::vector<ExprP> conds;
+    for (const Expr* c : residual) {
+      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
+      conds.push_back(std::move(cond));
+    }
+    auto join = joinNode(left, keyed, JoinType::kInner, ChangelogMode::kUpdates);
+    for (int i = first_key; i < n; ++i) {
+      join->left_keys.push_back(width + i);
+      join->right_keys.push_back(right_width + i);
+    }
+    if (!conds.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    return join;
+  }
+
   // `input` LEFT JOINed with `found` (rows of a value generator's columns, then more
   // columns), null-safely on the generator's `columns`: `input`'s columns, the two
   // keys, then `found`'s columns (NULL where none matched).
@@ -3070,21 +3081,9 @@ class Planner {
     const int width = static_cast<int>(g.columns.size());
     const int n = static_cast<int>(g.needles.size());
     const int right_width = static_cast<int>(right->schema.size());
-    auto left = regularJoinInput(g.distinct);
-    auto keyed = regularJoinInput(right);
-    EDDY_RETURN_IF_ERROR(addMatchKeys(std::move(g.needles), std::move(values), *left, *keyed, pos));
-    Scope joined = keyedJoinScope(g.scope, *left, width, inner, *keyed, right_width, n);
-    std::vector<ExprP> conds;
-    for (const Expr* c : residual) {
-      EDDY_ASSIGN_OR_RETURN(ExprP cond, joinCondition(*c, joined));
-      conds.push_back(std::move(cond));
-    }
-    auto join = joinNode(left, keyed, JoinType::kInner, ChangelogMode::kUpdates);
-    for (int i = 1; i < n; ++i) {  // The correlation's equalities; x's is counted, not joined on.
-      join->left_keys.push_back(width + i);
-      join->right_keys.push_back(right_width + i);
-    }
-    if (!conds.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
+    Scope joined;
+    // The correlation's equalities are keys; x's (the first) is counted, not joined on.
+    EDDY_ASSIGN_OR_RETURN(auto join, generatedJoin(g, right, inner, std::move(values), residual, 1, pos, joined));
     // Per joined pair: the generator's columns, the subquery's column, whether it equals x.
     const int key = width, value = width + n + right_width;
     const LogicalType& value_type = join->schema[static_cast<size_t>(value)].type;
