@@ -122,7 +122,7 @@ class Parser {
     }
     return joinPath(parts);
   }
-  // WITH ('k' = 'v', ...) into `options`.
+  // ('k' = 'v', ...), after WITH or OPTIONS, into `options`.
   Status withOptions(std::vector<std::pair<std::string, std::string>>& options) {
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
     do {
@@ -1295,14 +1295,7 @@ class Parser {
         Token name = peek();
         EDDY_ASSIGN_OR_RETURN(std::string hint, identifier("a hint name"));
         if (upper(hint) != "OPTIONS") return sqlError(name.pos, "unknown table hint '" + hint + "' (OPTIONS is one)");
-        EDDY_RETURN_IF_ERROR(expectSymbol("("));
-        do {
-          EDDY_ASSIGN_OR_RETURN(std::string k, stringLiteral("a quoted option key"));
-          EDDY_RETURN_IF_ERROR(expectSymbol("="));
-          EDDY_ASSIGN_OR_RETURN(std::string v, stringLiteral("a quoted option value"));
-          options.emplace_back(std::move(k), std::move(v));
-        } while (acceptSymbol(","));
-        EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+        EDDY_RETURN_IF_ERROR(withOptions(options));
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol("*/"));
     }
