@@ -2555,7 +2555,7 @@ class Planner {
       PlanPtr right;
       std::vector<const Expr*> residual;
       Scope inner;
-      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
+      EDDY_RETURN_IF_ERROR(subqueryMatch(e, input, scope, needles, right, values, &residual, &inner));
       const bool null_aware = anti && e.kind == Expr::Kind::kInQuery;  // NOT IN
       if (null_aware) EDDY_RETURN_IF_ERROR(severalNullableColumns(e, needles, values));
       // IN / EXISTS correlated by the windows' start and end: a window semi- / anti-join.
@@ -2582,8 +2582,10 @@ class Planner {
   // query (x, then a correlated subquery's outer columns) against `values` over `right`
   // (v, then its inner columns), the subquery planned alone or decorrelated.
   // A correlated subquery's conditions beyond equalities come out in `residual`, bound
-  // over the outer columns then `right`'s (with `residual_scope` for them).
-  Status subqueryMatch(const Expr& e, const Scope& scope, std::vector<ExprP>& needles, PlanPtr& right,
+  // over the outer columns then `right`'s (with `residual_scope` for them). `input` is
+  // the outer query's rows (`scope` names its first columns).
+  Status subqueryMatch(const Expr& e, const PlanPtr& input, const Scope& scope, std::vector<ExprP>& needles,
+                       PlanPtr& right,
                        std::vector<ExprP>& values, std::vector<const Expr*>* residual = nullptr,
                        Scope* residual_scope = nullptr) {
     // `(a, b) IN (SELECT x, y ...)`: a needle per column, matched column by column.
@@ -2615,7 +2617,7 @@ class Planner {
     // Not a query of its own: it may read the outer query's columns (correlated). A
     // subquery that cannot be a correlated one keeps its own error.
     bool correlatable = false;
-    Result<Decorrelated> d = decorrelate(*e.query, scope, e.kind == Expr::Kind::kInQuery, &correlatable);
+    Result<Decorrelated> d = decorrelate(*e.query, input, scope, e.kind == Expr::Kind::kInQuery, &correlatable);
     if (!d.isOk()) return correlatable ? d.status() : plain.status();
     right = d->plan;
     values = std::move(d->inner);
@@ -2660,7 +2662,7 @@ class Planner {
       PlanPtr right;
       std::vector<const Expr*> residual;
       Scope inner;
-      EDDY_RETURN_IF_ERROR(subqueryMatch(e, scope, needles, right, values, &residual, &inner));
+      EDDY_RETURN_IF_ERROR(subqueryMatch(e, input, scope, needles, right, values, &residual, &inner));
       if (residual.empty()) {  // Correlated by equalities at most: a mark join.
         rest.push_back(c);
         continue;
@@ -2713,7 +2715,7 @@ class Planner {
       PlanPtr right;
       std::vector<const Expr*> residual;
       Scope inner;
-      EDDY_RETURN_IF_ERROR(subqueryMatch(*e, scope, needles, right, values, &residual, &inner));
+      EDDY_RETURN_IF_ERROR(subqueryMatch(*e, input, scope, needles, right, values, &residual, &inner));
       if (under_not || e->negated) EDDY_RETURN_IF_ERROR(severalNullableColumns(*e, needles, values));
       // Where its unknown result matters, an IN whose sides may be NULL is valued three ways.
       const bool three_valued = e->kind == Expr::Kind::kInQuery && (under_not || e->negated) &&
@@ -2767,7 +2769,8 @@ class Planner {
   };
   // `*correlatable`: whether the query has a shape this can decorrelate (a single
   // SELECT without GROUP BY); when not, its own planning error is the one to report.
-  Result<Decorrelated> decorrelate(const ast::Query& q, const Scope& outer, bool with_value, bool* correlatable) {
+  Result<Decorrelated> decorrelate(const ast::Query& q, const PlanPtr& input, const Scope& outer, bool with_value,
+                                   bool* correlatable) {
     if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || q.offset || !q.order_by.empty()) {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
@@ -2804,10 +2807,7 @@ class Planner {
     // GROUP BY / HAVING: the subquery grouped by its own keys and its correlation
     // columns too (all rows matching one outer row share those), as Calcite
     // decorrelates it; its value and those columns come out of the aggregation.
-    if (!d.residual.empty()) {
-      return sqlError(d.residual[0]->pos, "a correlated subquery with GROUP BY or HAVING can only correlate by "
-                                          "equalities of a subquery column and an outer one");
-    }
+    if (!d.residual.empty()) return generatedGroups(s, input, outer, sub, inner, std::move(d), pairs, with_value);
     ast::Select regrouped;
     regrouped.pos = s.pos;
     if (with_value) regrouped.items.push_back({cloneExpr(*s.items[0].expr), "", s.items[0].pos});
@@ -2823,6 +2823,49 @@ class Planner {
     for (size_t c = 0; c < d.plan->schema.size(); ++c) {
       d.inner.push_back(std::make_unique<InputRef>(static_cast<int>(c), d.plan->schema[c].type));
     }
+    return d;
+  }
+
+  // A grouped subquery correlated beyond equalities (`d.residual`), as Calcite
+  // decorrelates it with a value generator: the distinct outer values the correlation
+  // reads, joined with the subquery's rows on it, grouped by its own keys and those
+  // values; it matches (after its value, for IN) null-safely on those values.
+  Result<Decorrelated> generatedGroups(const ast::Select& s, const PlanPtr& input, const Scope& outer, Planner& sub,
+                                       const Scope& inner, Decorrelated d, std::vector<Correlation>& pairs,
+                                       bool with_value) {
+    std::vector<ExprP> outer_needles, values;
+    for (const Correlation& p : pairs) {
+      outer_needles.push_back(p.outer->clone());
+      values.push_back(p.inner->clone());
+    }
+    EDDY_ASSIGN_OR_RETURN(ValueGenerator g, valueGenerator(input, outer, std::move(outer_needles), inner, d.residual));
+    Scope joined;
+    EDDY_ASSIGN_OR_RETURN(auto join, generatedJoin(g, d.plan, inner, std::move(values), d.residual, 0, s.pos, joined));
+    ast::Select regrouped;
+    regrouped.pos = s.pos;
+    if (with_value) regrouped.items.push_back({cloneExpr(*s.items[0].expr), "", s.items[0].pos});
+    for (const auto& group : s.group_by) regrouped.group_by.push_back(cloneExpr(*group));
+    for (const Field& f : g.scope.fields) {  // The generated row's columns, named as the outer row has them.
+      auto column = std::make_unique<Expr>();
+      column->kind = Expr::Kind::kColumn;
+      column->pos = s.pos;
+      column->names = f.qualifier.empty() ? std::vector<std::string>{f.name} : std::vector<std::string>{f.qualifier, f.name};
+      column->outer_ref = true;
+      regrouped.group_by.push_back(cloneExpr(*column));
+      regrouped.items.push_back({std::move(column), "", s.pos});
+    }
+    if (s.having) regrouped.having = cloneExpr(*s.having);
+    EDDY_ASSIGN_OR_RETURN(d.plan, sub.selectOver(regrouped, join, joined));
+    const int first = with_value ? 1 : 0;
+    std::vector<int> generated(g.columns.size());
+    for (size_t i = 0; i < generated.size(); ++i) generated[i] = first + static_cast<int>(i);
+    d.inner.clear();
+    d.outer.clear();
+    if (with_value) d.inner.push_back(std::make_unique<InputRef>(0, d.plan->schema[0].type));
+    d.inner.push_back(nullSafeKey(generated, d.plan->schema));
+    d.outer.push_back(nullSafeKey(g.columns, input->schema));
+    d.residual.clear();
+    d.inner_scope = scopeOf(d.plan->schema, "");
     return d;
   }
 
