@@ -270,6 +270,19 @@ bool containsAggregate(const Expr& e) {
   return false;
 }
 
+// The column references `e` makes, its FILTER and arguments included, not those of its
+// subqueries (which have scopes of their own).
+void columnsOf(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == Expr::Kind::kColumn) {
+    out.push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args) {
+    if (a) columnsOf(*a, out);
+  }
+  if (e.filter) columnsOf(*e.filter, out);
+}
+
 Result<int64_t> intervalMillis(const Expr& e, bool* year_month = nullptr) {
   std::string text = e.text;
   bool neg = !text.empty() && text[0] == '-';
@@ -1181,10 +1194,26 @@ class Planner {
         return lateralJoin(ref, left, left_scope, right, inner, std::move(pairs), residual, left_join, scope);
       }
     }
-    // Correlated beyond equalities, it runs over a value generator: the distinct outer
-    // values its correlation reads, joined with its own rows by the correlation; it is
-    // then grouped (or ranked) per generated row rather than per correlation column.
-    const bool generated = !residual.empty();
+    // The outer row's columns its SELECT list reads other than those its WHERE equates
+    // with its own (those read as the inner ones).
+    std::vector<ExprP> outer_reads;
+    std::vector<const Expr*> read;
+    for (const auto& item : s.items) {
+      if (item.expr->kind != Expr::Kind::kStar) columnsOf(*item.expr, read);
+    }
+    for (const Expr* c : read) {
+      if (sub.expr(*c, inner).isOk()) continue;
+      Result<ExprP> o = expr(*c, left_scope);
+      if (!o.isOk()) continue;
+      const bool equated = std::any_of(pairs.begin(), pairs.end(),
+                                       [&](const Correlation& p) { return p.outer->toString() == (*o)->toString(); });
+      if (!equated) outer_reads.push_back(std::move(*o));
+    }
+    // Correlated beyond equalities, or reading such outer columns, it runs over a value
+    // generator: the distinct outer values its correlation and SELECT list read, joined
+    // with its own rows by the correlation; it is then grouped (or ranked) per generated
+    // row rather than per correlation column, and reads those columns from it.
+    const bool generated = !residual.empty() || !outer_reads.empty();
     const bool correlated = !pairs.empty() || generated;
     // Aggregating without GROUP BY, the subquery has one row for every outer row: it is
     // grouped by its correlation columns and LEFT JOINed, and a COUNT of no rows reads 0.
@@ -1214,7 +1243,7 @@ class Planner {
         outer_needles.push_back(p.outer->clone());
         values.push_back(p.inner->clone());
       }
-      EDDY_ASSIGN_OR_RETURN(g, valueGenerator(left, left_scope, std::move(outer_needles), inner, residual));
+      EDDY_ASSIGN_OR_RETURN(g, valueGenerator(left, left_scope, std::move(outer_needles), inner, residual, outer_reads));
       EDDY_ASSIGN_OR_RETURN(body_input, generatedJoin(g, right, inner, std::move(values), residual, 0, lateral.pos,
                                                       body_scope));
     }
@@ -1262,23 +1291,7 @@ class Planner {
       if (grouped || one_row_each) body.group_by.push_back(cloneExpr(*column));
       body.items.push_back({std::move(column), "$lat" + std::to_string(i), lateral.pos});
     }
-    Result<PlanPtr> planned = sub.selectOver(body, body_input, body_scope);
-    if (!planned.isOk()) {
-      // An item reading the outer row names that as the cause.
-      Scope both = inner;
-      const std::vector<Field> outer_fields = shadowedBy(inner, left_scope.fields);
-      both.fields.insert(both.fields.end(), outer_fields.begin(), outer_fields.end());
-      for (size_t i = 0; i < s.items.size(); ++i) {
-        const Expr& item = *body.items[i].expr;  // With the outer columns it could read as inner ones.
-        if (item.kind != Expr::Kind::kStar && !sub.expr(item, inner).isOk() && sub.expr(item, both).isOk()) {
-          return sqlError(s.items[i].pos, "a LATERAL subquery that aggregates or limits cannot read the outer row's columns "
-                                          "in its SELECT list yet "
-                                          "(only those its WHERE equates with its own)");
-        }
-      }
-      return planned.status();
-    }
-    PlanPtr selected = *planned;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr selected, sub.selectOver(body, body_input, body_scope));
     const size_t width = selected->schema.size() - lat;  // The subquery's own columns.
     if (q.limit) {
       if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
@@ -3000,8 +3013,8 @@ class Planner {
 
   // Calcite's value generator for a subquery correlated beyond equalities: the
   // distinct values of the outer columns (`columns` of `input`, named as in `scope`) that
-  // the needles and the other conditions (`residual`) read, and the needles rebound
-  // over them.
+  // the needles, the other conditions (`residual`) and `also` (over `input`) read, and
+  // the needles rebound over them.
   struct ValueGenerator {
     PlanPtr distinct;
     std::vector<int> columns;
@@ -3009,11 +3022,13 @@ class Planner {
     std::vector<ExprP> needles;
   };
   Result<ValueGenerator> valueGenerator(const PlanPtr& input, const Scope& scope, std::vector<ExprP> needles,
-                                        const Scope& inner, const std::vector<const Expr*>& residual) {
+                                        const Scope& inner, const std::vector<const Expr*>& residual,
+                                        const std::vector<ExprP>& also = {}) {
     const size_t width = input->schema.size();
     const size_t outer = scope.fields.size();  // `scope` names input's first columns (an earlier mark's follow).
     std::vector<bool> used(width, false);
     for (const ExprP& n : needles) markInputs(*n, used);
+    for (const ExprP& a : also) markInputs(*a, used);
     Scope both{shadowedBy(inner, scope.fields)};
     for (const Field& f : inner.fields) both.fields.push_back(f);
     for (const Expr* c : residual) {
