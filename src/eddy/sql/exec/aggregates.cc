@@ -429,13 +429,13 @@ Value Accumulator::result() const {
       return decodeOrdered(values_.begin()->first.substr(1), t);
     }
     case AggKind::kCollect: {
-      // Flink prints a multiset as a map of element to count; here in element order.
-      std::string s = "{";
+      // Each element and its count, in element order.
+      MapEntries counts;
       for (const auto& [e, n] : values_) {
-        if (s.size() > 1) s += ", ";
-        s += formatValue(decodeOrdered(e, t), t) + "=" + std::to_string(n);
+        counts.keys.push_back(decodeOrdered(e, t));
+        counts.values.push_back(Value::ofInt(n));
       }
-      return Value::ofString(s + "}");
+      return Value::ofString(encodeMap(counts, LogicalType::multisetMap(call_->type)));
     }
     case AggKind::kUser:
     case AggKind::kArrayAgg:

@@ -26,7 +26,7 @@ enum class TypeId {
   kTimestampLtz,
   kIntervalDayTime,    // Milliseconds.
   kIntervalYearMonth,  // Months.
-  kMultiset,  // MULTISET<element> (COLLECT's result), held as its printed text.
+  kMultiset,  // MULTISET<element> (COLLECT's result), held as the MAP of each element to its count.
   kArray,     // ARRAY<element>, held encoded (nested_value.h).
   kMap,       // MAP<key, element>, held encoded (nested_value.h).
   kRow,       // ROW<name type, ...> as a value (in an ARRAY or MAP, or an expression's
@@ -77,6 +77,11 @@ struct LogicalType {
     LogicalType t = of(TypeId::kMultiset);
     t.element = std::make_shared<const LogicalType>(e);
     return t;
+  }
+  /// How a MULTISET<e> is held: MAP<e, INT NOT NULL>, each element's count (as Flink
+  /// prints and writes one).
+  static LogicalType multisetMap(const LogicalType& multiset) {
+    return map(*multiset.element, of(TypeId::kInt).notNull());
   }
 
   static LogicalType array(const LogicalType& e) {

@@ -324,6 +324,8 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
       appendJson(out, m.values[i], *type.element, iso8601, null_key);
     }
     out += '}';
+  } else if (type.id == TypeId::kMultiset) {
+    appendJson(out, v, LogicalType::multisetMap(type), iso8601, null_key);
   } else if (type.id == TypeId::kRow) {
     out += '{';
     const std::vector<Value> fields = decodeRow(v.s, type);

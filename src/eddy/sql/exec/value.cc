@@ -194,8 +194,8 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kDouble: return formatJava(v.d);
     case TypeId::kDecimal: return formatDecimal(unscaledOf(v, t), t.scale);
     case TypeId::kChar:
-    case TypeId::kVarchar:
-    case TypeId::kMultiset: return v.s;
+    case TypeId::kVarchar: return v.s;
+    case TypeId::kMultiset: return formatNested(v.s, LogicalType::multisetMap(t));
     case TypeId::kArray:
     case TypeId::kMap:
     case TypeId::kRow: return formatNested(v.s, t);

@@ -205,8 +205,16 @@ void registerAccess() {
   r["CARDINALITY"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 1, 1, pos));
     const TypeId id = args[0]->type().id;
+    if (id == TypeId::kMultiset) {  // Its elements with their repetitions: the counts' sum.
+      const LogicalType counts = LogicalType::multisetMap(args[0]->type());
+      return row(n, LogicalType::integer().notNull(), std::move(args), [counts](const std::vector<Value>& v) {
+        int64_t total = 0;
+        for (const Value& c : decodeMap(v[0].s, counts).values) total += c.i;
+        return Value::ofInt(total);
+      });
+    }
     if (id != TypeId::kArray && id != TypeId::kMap) {
-      return argError(n, pos, "argument 1 must be an ARRAY or a MAP, not " + args[0]->type().toString());
+      return argError(n, pos, "argument 1 must be an ARRAY, a MAP or a MULTISET, not " + args[0]->type().toString());
     }
     return row(n, LogicalType::integer().notNull(), std::move(args), [](const std::vector<Value>& v) {
       return Value::ofInt(static_cast<int64_t>(nestedSize(v[0].s)));
