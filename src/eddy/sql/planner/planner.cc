@@ -1157,15 +1157,23 @@ class Planner {
   // value of them), and is joined with t on t.k = u.k. Correlated by equalities only.
   Result<PlanPtr> lateralSubquery(const ast::TableRef& ref, Scope& scope, const std::vector<const Expr*>& where) {
     using J = ast::TableRef::JoinType;
-    const ast::TableRef& lateral = *ref.right;
     if (ref.join != J::kInner && ref.join != J::kCross && ref.join != J::kLeft) {
       return sqlError(ref.pos, "a LATERAL join is a comma, CROSS, INNER or LEFT join");
     }
-    const bool left_join = ref.join == J::kLeft;
-    const bool on_true = !ref.on || isTrue(ref.on.get());
-    if (left_join && !on_true) return sqlError(ref.on->pos, "a LEFT JOIN LATERAL only supports ON TRUE, as in Flink");
+    if (ref.join == J::kLeft && ref.on && !isTrue(ref.on.get())) {
+      return sqlError(ref.on->pos, "a LEFT JOIN LATERAL only supports ON TRUE, as in Flink");
+    }
     Scope left_scope;
     EDDY_ASSIGN_OR_RETURN(PlanPtr left, from(*ref.left, left_scope));
+    return lateralOver(ref, left, left_scope, scope, where);
+  }
+  // The same over `left`'s rows (named by `left_scope`, its first columns); `ref.left`
+  // is not read.
+  Result<PlanPtr> lateralOver(const ast::TableRef& ref, const PlanPtr& left, const Scope& left_scope, Scope& scope,
+                              const std::vector<const Expr*>& where) {
+    const ast::TableRef& lateral = *ref.right;
+    const bool left_join = ref.join == ast::TableRef::JoinType::kLeft;
+    const bool on_true = !ref.on || isTrue(ref.on.get());
     const ast::Query& q = *lateral.query;
     if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.offset || !q.selects[0]->from) {
       return sqlError(lateral.pos, "a LATERAL subquery must be a single SELECT ... FROM");
@@ -2287,6 +2295,34 @@ class Planner {
   // `*correlatable`: whether the query has the shape (its own error is reported if not).
   Status correlatedScalar(const Expr& e, Scope& scope, PlanPtr& input, bool* correlatable) {
     const ast::Query& q = *e.query;
+    if (q.limit && q.selects.size() == 1 && q.selects[0] && q.with.empty() && !q.offset) {
+      // ORDER BY ... LIMIT 1: the subquery as a LEFT JOIN LATERAL, its first row for
+      // each outer row (a Top-1 per correlation), its value NULL where it has none.
+      *correlatable = true;
+      if (q.selects[0]->items.size() != 1) return sqlError(q.pos, "a scalar subquery must return one column");
+      if (*q.limit != 1) {
+        return sqlError(q.pos, "a correlated scalar subquery with LIMIT takes LIMIT 1 (it has one row at most)");
+      }
+      ast::TableRef ref;
+      ref.kind = ast::TableRef::Kind::kJoin;
+      ref.join = ast::TableRef::JoinType::kLeft;
+      ref.pos = e.pos;
+      ref.right = std::make_unique<ast::TableRef>();
+      ref.right->kind = ast::TableRef::Kind::kSubquery;
+      ref.right->pos = e.pos;
+      ref.right->query = e.query;
+      ref.right->lateral = true;
+      ref.right->alias = "$scalar";
+      Scope joined_scope;
+      EDDY_ASSIGN_OR_RETURN(PlanPtr joined, lateralOver(ref, input, scope, joined_scope, {}));
+      const int col = static_cast<int>(input->schema.size());
+      LogicalType t = joined->schema[static_cast<size_t>(col)].type.plain();
+      t.nullable = true;
+      scalar_cols_[&e] = {col, t};
+      for (auto& f : scope.fields) f.type = f.type.plain();  // A regular join keeps no time attributes.
+      input = joined;
+      return Status::ok();
+    }
     if (q.selects.size() != 1 || !q.selects[0] || !q.with.empty() || q.limit || q.offset || !q.order_by.empty()) {
       return sqlError(q.pos, "a correlated subquery must be a single SELECT");
     }
