@@ -284,4 +284,12 @@ std::string formatDecimal(Int128 v, int scale) {
   return v < 0 ? "-" + digits : digits;
 }
 
+std::string formatDecimalJava(Int128 v, int scale) {
+  std::string coefficient = formatDecimal(v < 0 ? -v : v, 0);
+  const int adjusted = static_cast<int>(coefficient.size()) - 1 - scale;
+  if (scale >= 0 && adjusted >= -6) return formatDecimal(v, scale);
+  if (coefficient.size() > 1) coefficient.insert(1, ".");
+  return (v < 0 ? "-" : "") + coefficient + "E" + (adjusted > 0 ? "+" : "") + std::to_string(adjusted);
+}
+
 }  // namespace eddy::sql

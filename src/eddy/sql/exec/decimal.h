@@ -88,5 +88,8 @@ double decimalToDouble(Int128 v, int scale);
 bool parseDecimal(std::string_view s, int scale, Int128& scaled);
 /// `-12.50` for v = -1250 at scale 2.
 std::string formatDecimal(Int128 v, int scale);
+/// As Java's BigDecimal.toString writes it: plainly, unless the value's exponent is
+/// below -6 (0.000000027 is 2.7E-8, 0 at scale 7 is 0E-7).
+std::string formatDecimalJava(Int128 v, int scale);
 
 }  // namespace eddy::sql

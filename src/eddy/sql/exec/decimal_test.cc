@@ -28,6 +28,16 @@ TEST(Decimal, ThirtyEightDigitsParseAndPrintBothWays) {
   EXPECT_FALSE(parseDecimal("1e", 2, v));
 }
 
+TEST(Decimal, JavaWritesScientificNotationBelowTenToTheMinusSix) {
+  EXPECT_EQ(formatDecimalJava(27, 9), "2.7E-8");
+  EXPECT_EQ(formatDecimalJava(-27, 9), "-2.7E-8");
+  EXPECT_EQ(formatDecimalJava(1, 7), "1E-7");
+  EXPECT_EQ(formatDecimalJava(0, 7), "0E-7");
+  EXPECT_EQ(formatDecimalJava(1, 6), "0.000001");
+  EXPECT_EQ(formatDecimalJava(10000, 2), "100.00");
+  EXPECT_EQ(formatDecimalJava(0, 2), "0.00");
+}
+
 TEST(Decimal, ParsingRoundsHalfUpAndTakesExponents) {
   EXPECT_EQ(text(parsed("1.005", 2), 2), "1.01");
   EXPECT_EQ(text(parsed("-1.005", 2), 2), "-1.01");

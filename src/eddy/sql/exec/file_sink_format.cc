@@ -28,9 +28,8 @@ std::string csvField(const std::string& v, char delimiter) {
 // ISO-8601; `skip_nulls`, json.encode.ignore-null-fields (a NULL member is left out);
 // `null_key`, json.map-null-key.*.
 struct JsonWriting {
-  bool iso8601 = false;
   bool skip_nulls = false;
-  JsonMapNullKey null_key;
+  JsonEncoding encoding;
 };
 
 // A JSON object written from a row's columns: a member is a column, or a ROW column's
@@ -74,7 +73,7 @@ struct JsonObject {
         m.object->write(b, r, types, how, out);
       } else {
         const size_t c = static_cast<size_t>(m.column);
-        appendJson(out, valueAt(b.columns[c], r), types[c], how.iso8601, how.null_key);
+        appendJson(out, valueAt(b.columns[c], r), types[c], how.encoding);
       }
     }
     out += '}';
@@ -148,7 +147,8 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
                                      "' for json.timestamp-format.standard. Supported values are [SQL, ISO-8601].");
     }
     JsonWriting how;
-    how.iso8601 = standard == "ISO-8601";
+    how.encoding.iso8601 = standard == "ISO-8601";
+    how.encoding.decimal_plain = option(o, "json.encode.decimal-as-plain-number") == "true";
     how.skip_nulls = option(o, "json.encode.ignore-null-fields") == "true";
     std::string mode = option(o, "json.map-null-key.mode", "FAIL");
     std::transform(mode.begin(), mode.end(), mode.begin(), ::toupper);
@@ -156,10 +156,10 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
       return Status::invalidArgument("table '" + table + "': Unsupported value '" + option(o, "json.map-null-key.mode") +
                                      "' for option map-null-key.mode. Supported values are [FAIL, DROP, LITERAL].");
     }
-    how.null_key.mode = mode == "FAIL"   ? JsonMapNullKey::Mode::kFail
-                        : mode == "DROP" ? JsonMapNullKey::Mode::kDrop
-                                         : JsonMapNullKey::Mode::kLiteral;
-    how.null_key.literal = option(o, "json.map-null-key.literal", "null");
+    how.encoding.null_key.mode = mode == "FAIL"   ? JsonMapNullKey::Mode::kFail
+                                 : mode == "DROP" ? JsonMapNullKey::Mode::kDrop
+                                                  : JsonMapNullKey::Mode::kLiteral;
+    how.encoding.null_key.literal = option(o, "json.map-null-key.literal", "null");
     return BatchEncoder([types, root, how](const RecordBatch& b) {
       std::string out;
       for (size_t r = 0; r < b.size(); ++r) {

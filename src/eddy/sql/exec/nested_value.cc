@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/expression.h"
 
 namespace eddy::sql {
@@ -282,12 +283,13 @@ Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type,
   return encodeArray(elements, e);
 }
 
-void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601,
-                const JsonMapNullKey& null_key) {
+void appendJson(std::string& out, const Value& v, const LogicalType& type, const JsonEncoding& how) {
   if (v.null) {
     out += "null";
   } else if (type.id == TypeId::kBoolean) {
     out += v.i != 0 ? "true" : "false";
+  } else if (type.id == TypeId::kDecimal && !how.decimal_plain) {
+    out += formatDecimalJava(unscaledOf(v, type), type.scale);
   } else if (type.isNumeric()) {
     out += formatValue(v, type);  // Integers, DECIMAL digits, DOUBLE as Java prints it.
   } else if (type.isString()) {
@@ -297,7 +299,7 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
     const std::vector<Value> elements = decodeArray(v.s, *type.element);
     for (size_t i = 0; i < elements.size(); ++i) {
       if (i > 0) out += ',';
-      appendJson(out, elements[i], *type.element, iso8601, null_key);
+      appendJson(out, elements[i], *type.element, how);
     }
     out += ']';
   } else if (type.id == TypeId::kMap) {
@@ -308,24 +310,24 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
       std::string key;
       if (!m.keys[i].null) {
         key = formatValue(m.keys[i], *type.key);
-      } else if (null_key.mode == JsonMapNullKey::Mode::kFail) {
+      } else if (how.null_key.mode == JsonMapNullKey::Mode::kFail) {
         throw EvalError(
             "JSON format doesn't support to serialize map data with null keys. You can drop null key entries or "
             "encode null in literals by specifying map-null-key.mode option.");
-      } else if (null_key.mode == JsonMapNullKey::Mode::kDrop) {
+      } else if (how.null_key.mode == JsonMapNullKey::Mode::kDrop) {
         continue;
       } else {
-        key = null_key.literal;
+        key = how.null_key.literal;
       }
       if (!first) out += ',';
       first = false;
       out += nlohmann::ordered_json(key).dump();
       out += ':';
-      appendJson(out, m.values[i], *type.element, iso8601, null_key);
+      appendJson(out, m.values[i], *type.element, how);
     }
     out += '}';
   } else if (type.id == TypeId::kMultiset) {
-    appendJson(out, v, LogicalType::multisetMap(type), iso8601, null_key);
+    appendJson(out, v, LogicalType::multisetMap(type), how);
   } else if (type.id == TypeId::kRow) {
     out += '{';
     const std::vector<Value> fields = decodeRow(v.s, type);
@@ -333,12 +335,12 @@ void appendJson(std::string& out, const Value& v, const LogicalType& type, bool 
       if (i > 0) out += ',';
       out += nlohmann::ordered_json((*type.fields)[i].name).dump();
       out += ':';
-      appendJson(out, fields[i], (*type.fields)[i].type, iso8601, null_key);
+      appendJson(out, fields[i], (*type.fields)[i].type, how);
     }
     out += '}';
   } else {
     std::string text = formatForFile(v, type);  // Time types as Flink's text.
-    if (iso8601 && type.isTimestamp() && text.size() > 10 && text[10] == ' ') text[10] = 'T';
+    if (how.iso8601 && type.isTimestamp() && text.size() > 10 && text[10] == ' ') text[10] = 'T';
     out += nlohmann::ordered_json(text).dump();
   }
 }

@@ -57,12 +57,7 @@ std::string arrayToCsv(std::string_view bytes, const LogicalType& type, const st
 Result<std::string> arrayFromCsv(std::string_view text, const LogicalType& type, const std::string& delimiter,
                                  const std::string& null_literal);
 
-/// Appends `v` of `type` as Flink's json format writes it: a number for a numeric type
-/// (a DECIMAL with its exact digits), true/false, a string for text and the time types,
-/// an array for an ARRAY, an object for a MAP (keys as their text) or a ROW (by field
-/// name), null for NULL. `iso8601`: timestamps as `json.timestamp-format.standard` =
-/// 'ISO-8601' writes them, a 'T' between the date and the time. `null_key`: what a
-/// MAP's NULL key becomes.
+/// What a MAP's NULL key becomes in JSON.
 struct JsonMapNullKey {
   /// json.map-null-key.mode: FAIL (an EvalError), DROP (the entry is left out) or
   /// LITERAL (the key is `literal`, json.map-null-key.literal).
@@ -70,7 +65,20 @@ struct JsonMapNullKey {
   Mode mode = Mode::kLiteral;
   std::string literal = "null";
 };
-void appendJson(std::string& out, const Value& v, const LogicalType& type, bool iso8601 = false,
-                const JsonMapNullKey& null_key = {});
+/// How appendJson writes what JSON has more than one form for (the json format's options).
+struct JsonEncoding {
+  /// json.timestamp-format.standard = 'ISO-8601': a 'T' between a timestamp's date and time.
+  bool iso8601 = false;
+  JsonMapNullKey null_key;
+  /// json.encode.decimal-as-plain-number: a DECIMAL with its exact digits; false writes
+  /// it as Java's BigDecimal.toString does (0.000000027 as 2.7E-8), the json format's
+  /// default.
+  bool decimal_plain = true;
+};
+/// Appends `v` of `type` as Flink's json format writes it: a number for a numeric type,
+/// true/false, a string for text and the time types, an array for an ARRAY, an object
+/// for a MAP (keys as their text), a MULTISET (element to count) or a ROW (by field
+/// name), null for NULL.
+void appendJson(std::string& out, const Value& v, const LogicalType& type, const JsonEncoding& how = {});
 
 }  // namespace eddy::sql

@@ -853,6 +853,25 @@ TEST(TableEnvironment, TheJsonFormatWritesANullMapKeyAsMapNullKeyModeSays) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheJsonFormatWritesSmallDecimalsAsJavaDoesUnlessAskedForPlainNumbers) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("eddy_fs_decimal_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto table = [&](const std::string& name, const std::string& options) {
+    return "CREATE TABLE " + name + " (d DECIMAL(12, 9), e DECIMAL(5, 2)) WITH ('connector' = 'filesystem', 'path' = '" +
+           (dir / name).string() + "', 'format' = 'json'" + options + ");\n";
+  };
+  const std::string row = " VALUES (CAST(0.000000027 AS DECIMAL(12, 9)), CAST(100.00 AS DECIMAL(5, 2)));";
+  TableEnvironment env(std::make_shared<ListCollector>());
+  Status st = env.executeScript(table("java", "") + table("plain", ", 'json.encode.decimal-as-plain-number' = 'true'") +
+                                "INSERT INTO java" + row + "\nINSERT INTO plain" + row);
+  ASSERT_TRUE(st.isOk()) << st.message();
+  // BigDecimal.toString: scientific only below 10^-6; 100.00 keeps its scale.
+  EXPECT_EQ(filesUnder(dir / "java"), "{\"d\":2.7E-8,\"e\":100.00}\n");
+  EXPECT_EQ(filesUnder(dir / "plain"), "{\"d\":0.000000027,\"e\":100.00}\n");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TheRawFormatReadsAndWritesALinePerRow) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_raw_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
