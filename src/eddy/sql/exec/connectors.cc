@@ -132,7 +132,7 @@ class ValuesReader final : public RowReader {
           appendValue(out.columns[c], item.values[field]);
           continue;
         }
-        if (field >= item.fields.size() || item.nulls[field]) {
+        if (field >= item.fields.size() || (field < item.nulls.size() && item.nulls[field])) {
           out.columns[c].appendNull();
           continue;
         }

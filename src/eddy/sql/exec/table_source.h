@@ -131,7 +131,7 @@ struct ValuesData {
   struct Item {
     std::vector<std::string> fields;  // A row, NULL as the text "null" ...
     std::vector<Value> values;        // ... or typed (a query's VALUES), used when set ...
-    std::vector<bool> nulls;
+    std::vector<bool> nulls;          // Per field; a field past its end is not NULL.
     std::optional<Timestamp> watermark;  // ... or a watermark.
     RowKind kind = RowKind::kInsert;
   };

@@ -1017,7 +1017,6 @@ Status TableEnvironment::executeScript(const std::string& script) {
   return Status::ok();
 }
 
-std::string Table::explain() const { return "== Optimized Execution Plan ==\n" + plan_->explain(); }
 
 std::unique_ptr<TableEnvironment> TableEnvironment::create(api::StreamExecutionEnvironment& env,
                                                            std::shared_ptr<ChangelogCollector> out) {
@@ -1032,7 +1031,45 @@ Result<Table> TableEnvironment::sqlQuery(const std::string& query) {
     return Status::invalidArgument("sqlQuery takes one SELECT; run other statements with executeSql");
   }
   EDDY_ASSIGN_OR_RETURN(PlanPtr plan, planWith(*statements[0]->query, catalog_, config_));
-  return Table(plan);
+  return Table(plan, this);
+}
+
+Result<Table> TableEnvironment::queryOver(const std::vector<const Table*>& inputs, const std::string& sql,
+                                          const std::string& what) {
+  Catalog scoped = catalog_;  // The inputs are names for this query alone.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Catalog::View v;
+    v.plan = inputs[i]->plan_;
+    v.schema = inputs[i]->plan_->schema;
+    EDDY_ASSIGN_OR_RETURN(const std::string key, scoped.keyOf(joinPath({"$table" + std::to_string(i)})));
+    scoped.views[key] = std::move(v);
+  }
+  Result<std::vector<std::unique_ptr<ast::Statement>>> statements = parseScript(sql);
+  if (!statements.isOk()) return Status::invalidArgument(what + ": " + statements.status().message());
+  if (statements->size() != 1 || (*statements)[0]->kind != ast::Statement::Kind::kQuery) {
+    return Status::invalidArgument(what + ": not one query: " + sql);
+  }
+  Result<PlanPtr> plan = planWith(*(*statements)[0]->query, scoped, config_);
+  if (!plan.isOk()) return Status::invalidArgument(what + ": " + plan.status().message());
+  return Table(*plan, this);
+}
+
+Status TableEnvironment::runOver(const std::vector<const Table*>& inputs, const std::string& sql,
+                                 const std::string& what) {
+  // The inputs are named in the session for the statement's run, and no longer.
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EDDY_ASSIGN_OR_RETURN(const std::string key, catalog_.keyOf(joinPath({"$table" + std::to_string(i)})));
+    Catalog::View v;
+    v.plan = inputs[i]->plan_;
+    v.schema = inputs[i]->plan_->schema;
+    catalog_.views[key] = std::move(v);
+    keys.push_back(key);
+  }
+  Status st = executeScript(sql);
+  for (const std::string& k : keys) catalog_.views.erase(k);
+  if (!st.isOk()) return Status::invalidArgument(what + ": " + st.message());
+  return st;
 }
 
 Status TableEnvironment::createTemporaryView(const std::string& path, const Table& table) {
@@ -1085,7 +1122,7 @@ Result<Table> TableEnvironment::fromDataStream(const api::DataStream<Row>& strea
   scan->table = def;
   scan->schema = def->schema;
   scan->rowtime = def->rowtime;
-  return Table(scan);
+  return Table(scan, this);
 }
 
 Result<api::DataStream<Row>> TableEnvironment::toStream(const Table& table, bool changelog) {

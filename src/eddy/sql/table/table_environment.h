@@ -10,6 +10,7 @@
 #include "eddy/core/status.h"
 #include "eddy/sql/exec/table_sinks.h"
 #include "eddy/sql/planner/planner.h"
+#include "eddy/sql/table/table.h"
 #include "eddy/sql/table/row.h"
 
 namespace eddy::api {
@@ -17,23 +18,6 @@ class StreamExecutionEnvironment;
 }
 
 namespace eddy::sql {
-
-/// A query's result as a value (Flink's Table), from sqlQuery or fromDataStream: it can
-/// be named with createTemporaryView and turned into a DataStream.
-class Table {
- public:
-  /// The columns: names, types, time attributes.
-  const Schema& getSchema() const { return plan_->schema; }
-  /// Whether its changelog is insert-only (toDataStream takes only such tables).
-  bool isInsertOnly() const { return plan_->mode == ChangelogMode::kInsertOnly; }
-  /// The optimized plan, as EXPLAIN prints it.
-  std::string explain() const;
-
- private:
-  friend class TableEnvironment;
-  explicit Table(PlanPtr plan) : plan_(std::move(plan)) {}
-  PlanPtr plan_;
-};
 
 /// A SQL session (Flink's TableEnvironment in streaming mode, local execution): a
 /// catalog of tables and views, configuration set with SET, and statements run with
@@ -101,7 +85,13 @@ class TableEnvironment {
   int64_t lastJobRowsWritten() const { return last_job_rows_; }
 
  private:
+  friend class Table;
   Status run(const ast::Statement& st);
+  // The query `sql` with `inputs` named `$table0`, `$table1`, ... for it alone (the
+  // Table API's relational methods); errors start with `what`.
+  Result<Table> queryOver(const std::vector<const Table*>& inputs, const std::string& sql, const std::string& what);
+  // The same for a statement run as a job (executeInsert, execute).
+  Status runOver(const std::vector<const Table*>& inputs, const std::string& sql, const std::string& what);
   // CREATE / DROP CATALOG, CREATE / DROP / ALTER DATABASE, USE.
   Status runCatalogStatement(const ast::Statement& st);
   // The key of the object `written` names from the current database; an error at `pos`.
