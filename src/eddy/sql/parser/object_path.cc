@@ -2,22 +2,18 @@
 
 namespace eddy::sql {
 
-namespace {
-
-std::string backquoted(const std::string& part) {
+std::string quoteIdentifier(const std::string& name) {
   std::string out = "`";
-  for (char c : part) out += c == '`' ? std::string("``") : std::string(1, c);
+  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
   return out + "`";
 }
-
-}  // namespace
 
 std::string joinPath(const std::vector<std::string>& parts) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) out += '.';
     const bool plain = parts[i].find_first_of(".`") == std::string::npos;
-    out += plain ? parts[i] : backquoted(parts[i]);
+    out += plain ? parts[i] : quoteIdentifier(parts[i]);
   }
   return out;
 }
@@ -69,7 +65,7 @@ ObjectPath objectPathOf(const std::string& key) {
 }
 
 std::string quotedObjectPath(const ObjectPath& path) {
-  return backquoted(path.catalog) + "." + backquoted(path.database) + "." + backquoted(path.name);
+  return quoteIdentifier(path.catalog) + "." + quoteIdentifier(path.database) + "." + quoteIdentifier(path.name);
 }
 
 }  // namespace eddy::sql

@@ -17,6 +17,9 @@ struct ObjectPath {
 inline constexpr const char* kDefaultCatalog = "default_catalog";
 inline constexpr const char* kDefaultDatabase = "default_database";
 
+/// `name` in backquotes, a backquote in it doubled (Flink's EncodingUtils.escapeIdentifier).
+std::string quoteIdentifier(const std::string& name);
+
 /// A name as the parser keeps a dotted one: its parts joined by '.', a part that holds
 /// '.' or '`' in backquotes (doubled inside), so `a.b`.c splits back into {"a.b", "c"}.
 std::string joinPath(const std::vector<std::string>& parts);

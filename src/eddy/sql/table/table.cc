@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "eddy/sql/parser/object_path.h"
 #include "eddy/sql/table/table_environment.h"
 
 namespace eddy::sql {
@@ -14,12 +15,6 @@ namespace {
 
 constexpr const char* kThis = "`$table0`";
 constexpr const char* kOther = "`$table1`";
-
-std::string quotedName(const std::string& name) {
-  std::string out = "`";
-  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
-  return out + "`";
-}
 
 std::string trimmed(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -94,7 +89,7 @@ Result<Table> Table::as(const std::string& names) const {
   }
   std::string list;
   for (size_t c = 0; c < schema.size(); ++c) {
-    list += (c ? ", " : "") + quotedName(schema[c].name) + " AS " + quotedName(to[c]);
+    list += (c ? ", " : "") + quoteIdentifier(schema[c].name) + " AS " + quoteIdentifier(to[c]);
   }
   return over("Table.as", "SELECT " + list + " FROM " + kThis);
 }
@@ -114,7 +109,7 @@ Result<Table> Table::dropColumns(const std::string& names) const {
   std::string list;
   for (const auto& c : schema) {
     if (std::find(dropped.begin(), dropped.end(), c.name) != dropped.end()) continue;
-    list += (list.empty() ? "" : ", ") + quotedName(c.name);
+    list += (list.empty() ? "" : ", ") + quoteIdentifier(c.name);
   }
   if (list.empty()) return Status::invalidArgument("Table.dropColumns: no column would be left");
   return over("Table.dropColumns", "SELECT " + list + " FROM " + kThis);
@@ -142,8 +137,8 @@ Result<Table> Table::renameColumns(const std::string& renames) const {
   std::string list;
   for (const auto& c : schema) {
     auto renamed = std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == c.name; });
-    list += (list.empty() ? "" : ", ") + quotedName(c.name) +
-            (renamed == pairs.end() ? std::string() : " AS " + quotedName(renamed->second));
+    list += (list.empty() ? "" : ", ") + quoteIdentifier(c.name) +
+            (renamed == pairs.end() ? std::string() : " AS " + quoteIdentifier(renamed->second));
   }
   return over("Table.renameColumns", "SELECT " + list + " FROM " + kThis);
 }

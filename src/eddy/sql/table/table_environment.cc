@@ -768,13 +768,6 @@ class Translator {
 
 constexpr const char* kLocalTimeZone = "table.local-time-zone";
 
-// `name`, with a backquote in it doubled (Flink's EncodingUtils.escapeIdentifier).
-std::string escapeIdentifier(const std::string& name) {
-  std::string out = "`";
-  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
-  return out + "`";
-}
-
 // 'text', with a quote in it doubled.
 std::string quoted(const std::string& text) {
   std::string out = "'";
@@ -823,7 +816,7 @@ std::string showCreateTable(const TableDef& t) {
   std::string s = "CREATE TABLE " + qualifiedIdentifier(t.name) + " (\n";
   bool first_column = true;
   for (const auto& [i, c] : declaredColumns(t.schema)) {
-    s += (first_column ? "  " : ",\n  ") + escapeIdentifier(c.name) + " ";
+    s += (first_column ? "  " : ",\n  ") + quoteIdentifier(c.name) + " ";
     first_column = false;
     if (i < t.computed.size() && t.computed[i]) {
       s += t.computed_text[i];
@@ -834,18 +827,18 @@ std::string showCreateTable(const TableDef& t) {
     }
   }
   if (t.rowtime >= 0 && !t.watermark_text.empty()) {
-    s += ",\n  WATERMARK FOR " + escapeIdentifier(t.schema[static_cast<size_t>(t.rowtime)].name) + " AS " +
+    s += ",\n  WATERMARK FOR " + quoteIdentifier(t.schema[static_cast<size_t>(t.rowtime)].name) + " AS " +
          t.watermark_text;
   }
   if (!t.primary_key.empty()) {
-    s += ",\n  CONSTRAINT " + escapeIdentifier(primaryKeyName(t.primary_key)) + " PRIMARY KEY (";
-    for (size_t i = 0; i < t.primary_key.size(); ++i) s += (i ? ", " : "") + escapeIdentifier(t.primary_key[i]);
+    s += ",\n  CONSTRAINT " + quoteIdentifier(primaryKeyName(t.primary_key)) + " PRIMARY KEY (";
+    for (size_t i = 0; i < t.primary_key.size(); ++i) s += (i ? ", " : "") + quoteIdentifier(t.primary_key[i]);
     s += ") NOT ENFORCED";
   }
   s += "\n) ";
   if (!t.partition_keys.empty()) {
     s += "PARTITIONED BY (";
-    for (size_t i = 0; i < t.partition_keys.size(); ++i) s += (i ? ", " : "") + escapeIdentifier(t.partition_keys[i]);
+    for (size_t i = 0; i < t.partition_keys.size(); ++i) s += (i ? ", " : "") + quoteIdentifier(t.partition_keys[i]);
     s += ")\n";
   }
   if (!t.options.empty()) {
@@ -1196,10 +1189,10 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
       const ast::ColumnDef& def = st.columns[i];
       auto at = find(def.name);
       if (add && at != base.columns.end()) {
-        return sqlError(def.pos, "Try to add a column " + escapeIdentifier(def.name) + " which already exists in the table.");
+        return sqlError(def.pos, "Try to add a column " + quoteIdentifier(def.name) + " which already exists in the table.");
       }
       if (!add && at == base.columns.end()) {
-        return sqlError(def.pos, "Try to modify a column " + escapeIdentifier(def.name) + " which does not exist in the table.");
+        return sqlError(def.pos, "Try to modify a column " + quoteIdentifier(def.name) + " which does not exist in the table.");
       }
       ast::ColumnDef copy;
       copy.name = def.name;
@@ -1222,7 +1215,7 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
         const std::string after = place.substr(6);
         where = find(after);
         if (where == base.columns.end()) {
-          return sqlError(def.pos, "Referenced column " + escapeIdentifier(after) + " by 'AFTER' does not exist in the table.");
+          return sqlError(def.pos, "Referenced column " + quoteIdentifier(after) + " by 'AFTER' does not exist in the table.");
         }
         ++where;
       }
@@ -1264,13 +1257,13 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
     for (const std::string& name : st.alter_names) {
       auto at = find(name);
       if (at == base.columns.end()) {
-        return sqlError(st.pos, "The column " + escapeIdentifier(name) + " does not exist in the base table.");
+        return sqlError(st.pos, "The column " + quoteIdentifier(name) + " does not exist in the base table.");
       }
       const auto& keys = base.primary_key;
       const auto& parts = base.partition_keys;
       if (std::find(keys.begin(), keys.end(), name) != keys.end() ||
           std::find(parts.begin(), parts.end(), name) != parts.end() || base.watermark_column == name) {
-        return sqlError(st.pos, "The column " + escapeIdentifier(name) + " is used as the primary key, a partition key or the "
+        return sqlError(st.pos, "The column " + quoteIdentifier(name) + " is used as the primary key, a partition key or the "
                                     "watermark column: drop or change that first.");
       }
       base.columns.erase(at);
@@ -1278,9 +1271,9 @@ Result<std::shared_ptr<TableDef>> TableEnvironment::alterSchema(const ast::State
   } else {  // RENAME COLUMN
     const std::string& from = st.alter_names[0];
     auto at = find(from);
-    if (at == base.columns.end()) return sqlError(st.pos, "The column " + escapeIdentifier(from) + " does not exist in the base table.");
+    if (at == base.columns.end()) return sqlError(st.pos, "The column " + quoteIdentifier(from) + " does not exist in the base table.");
     if (find(st.key) != base.columns.end()) {
-      return sqlError(st.pos, "The column " + escapeIdentifier(st.key) + " already exists in the table.");
+      return sqlError(st.pos, "The column " + quoteIdentifier(st.key) + " already exists in the table.");
     }
     at->name = st.key;
     for (auto* names : {&base.primary_key, &base.partition_keys}) {
@@ -1761,7 +1754,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       std::string columns;
       for (size_t c = 0; c < v->second.schema.size(); ++c) {
         const std::string& name = v->second.columns.empty() ? v->second.schema[c].name : v->second.columns[c];
-        columns += (c ? ", " : "") + escapeIdentifier(name);
+        columns += (c ? ", " : "") + quoteIdentifier(name);
       }
       info("+I[CREATE " + std::string(v->second.temporary ? "TEMPORARY " : "") + "VIEW " +
            qualifiedIdentifier(name) + "(" + columns + ") as\n" + v->second.text + "]");
