@@ -11,6 +11,10 @@
 
 namespace eddy::sql::ast {
 
+/// Whether `name` (upper case) is one of Flink's built-in aggregate functions (COUNT,
+/// SUM, ..., JSON_OBJECTAGG): what makes a call an aggregation rather than a row function.
+bool isBuiltinAggregate(const std::string& name);
+
 struct RowField;
 
 /// A SQL data type as written: `DECIMAL(10, 2)`, `TIMESTAMP(3)`, `STRING NOT NULL`,

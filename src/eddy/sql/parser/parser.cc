@@ -11,6 +11,13 @@
 
 namespace eddy::sql {
 
+bool ast::isBuiltinAggregate(const std::string& name) {
+  static const std::set<std::string> kAggregates = {
+      "COUNT", "SUM", "SUM0", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
+      "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
+  return kAggregates.count(name) != 0;
+}
+
 namespace {
 
 using ast::Expr;
@@ -1432,13 +1439,11 @@ class Parser {
       if (a) markOuter(*a);
     }
   }
-  // Whether `e` calls a built-in aggregate function (outside an OVER window).
+  // Whether `e` calls a built-in aggregate function (outside an OVER window; a
+  // user-defined one the parser cannot know is left to the planner's error).
   static bool hasAggregateCall(const Expr& e) {
-    static const std::set<std::string> kAggregates = {
-        "COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VARIANCE", "VAR_POP", "VAR_SAMP",
-        "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
     if (e.kind == Expr::Kind::kOver) return false;
-    if (e.kind == Expr::Kind::kCall && kAggregates.count(e.name)) return true;
+    if (e.kind == Expr::Kind::kCall && ast::isBuiltinAggregate(e.name)) return true;
     for (const auto& a : e.args) {
       if (a && hasAggregateCall(*a)) return true;
     }

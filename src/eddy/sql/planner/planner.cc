@@ -150,12 +150,7 @@ thread_local const std::map<std::string, std::shared_ptr<const AggregateFunction
 
 bool isAggregate(const std::string& name) {
   if (tl_user_aggregates && tl_user_aggregates->count(name)) return true;
-  static const std::set<std::string> kAggs = {"COUNT",  "SUM",       "SUM0",       "AVG",     "MIN",
-                                              "MAX",    "STDDEV",    "STDDEV_POP", "STDDEV_SAMP",
-                                              "VAR_POP", "VAR_SAMP", "VARIANCE",   "FIRST_VALUE",
-                                              "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG",
-                                              "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
-  return kAggs.count(name) != 0;
+  return ast::isBuiltinAggregate(name);
 }
 
 // A deep copy of an expression (subqueries and OVER windows shared).
