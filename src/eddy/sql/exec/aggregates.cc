@@ -167,12 +167,10 @@ void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
 
 bool Accumulator::addToDistinct(const std::string& key, int sign) { return addMultiplicity(distinct_, key, sign); }
 
-bool Accumulator::addToMultiset(std::string key, int sign) {
-  if (sign > 0) return values_[std::move(key)]++ == 0;
-  auto it = values_.find(key);
-  if (it == values_.end() || --it->second != 0) return false;
-  values_.erase(it);
-  return true;
+void Accumulator::addToMultiset(std::string key, int sign) {
+  auto it = values_.try_emplace(std::move(key), 0).first;
+  it->second += sign;
+  if (it->second == 0) values_.erase(it);
 }
 
 // ARRAY_AGG keeps its elements in arrival order, a NULL as "" and a value as "v" and
@@ -403,11 +401,15 @@ Value Accumulator::result() const {
       return out;
     }
     case AggKind::kMin:
-      if (values_.empty()) return Value();
-      return decodeOrdered(values_.begin()->first, t);
+      for (auto it = values_.begin(); it != values_.end(); ++it) {
+        if (it->second > 0) return decodeOrdered(it->first, t);
+      }
+      return Value();
     case AggKind::kMax:
-      if (values_.empty()) return Value();
-      return decodeOrdered(values_.rbegin()->first, t);
+      for (auto it = values_.rbegin(); it != values_.rend(); ++it) {
+        if (it->second > 0) return decodeOrdered(it->first, t);
+      }
+      return Value();
     case AggKind::kFirstValue:
       if (order_.empty()) return Value();
       return decodeOrdered(order_.front(), t);
@@ -432,6 +434,7 @@ Value Accumulator::result() const {
       // Each element and its count, in element order.
       MapEntries counts;
       for (const auto& [e, n] : values_) {
+        if (n <= 0) continue;  // Retracted before it came (a local phase's partial).
         counts.keys.push_back(decodeOrdered(e, t));
         counts.values.push_back(Value::ofInt(n));
       }
@@ -469,6 +472,24 @@ bool mergeable(const AggregateCall& call) {
     case AggKind::kNtile: return false;  // Only in OVER windows, which never merge.
     case AggKind::kUser: return call.udf->merge != nullptr;
     default: return true;
+  }
+}
+
+bool mergeableWithRetractions(const AggregateCall& call) {
+  if (call.distinct) return false;
+  switch (call.kind) {
+    case AggKind::kCount:
+    case AggKind::kSum:
+    case AggKind::kSum0:
+    case AggKind::kAvg:
+    case AggKind::kStddevPop:
+    case AggKind::kStddevSamp:
+    case AggKind::kVarPop:
+    case AggKind::kVarSamp:
+    case AggKind::kCollect: return true;
+    case AggKind::kMin:
+    case AggKind::kMax: return call.retractable;  // Each value's count, not the best one.
+    default: return false;
   }
 }
 

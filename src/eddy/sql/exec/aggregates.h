@@ -144,8 +144,11 @@ class Accumulator {
  private:
   // Adds (sign 1) or removes (sign -1) one value.
   void add(const Value& v, int sign);
-  // Changes `key`'s multiplicity by `sign`; true when the key appeared or vanished.
-  bool addToMultiset(std::string key, int sign);
+  // Changes `key`'s multiplicity by `sign`. A retraction of a key not there leaves a
+  // count of -1 (as Flink's retracting MIN / MAX / COLLECT keep it): a local phase's
+  // partial state, which the global phase's merge adds to the row it retracts; values
+  // are read from the keys whose count is positive.
+  void addToMultiset(std::string key, int sign);
   void addToArray(const Value& v, int sign);
   const AggregateCall* call_;
   int64_t count_ = 0;   // Non-null values
@@ -241,6 +244,10 @@ inline void foldRow(Accumulator& acc, const AggregateCall& call, const RecordBat
 /// Whether accumulators of `call` can merge: the built-in aggregates but FIRST_VALUE
 /// and LAST_VALUE (as in Flink), and user-defined ones that provide merge.
 bool mergeable(const AggregateCall& call);
+/// Whether they also merge when one holds retractions of rows the other added (a
+/// local phase over an updating input): the counting, summing and multiset ones, whose
+/// state adds up with negative counts (not DISTINCT, ordered or user-defined ones).
+bool mergeableWithRetractions(const AggregateCall& call);
 
 /// One accumulator per call, empty. The calls must outlive them.
 std::vector<Accumulator> freshAccumulators(const std::vector<AggregateCall>& calls);

@@ -121,7 +121,7 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
       if (existed) before = lastResults(g);
       apply(g, in, r, acc);
       if (g.rows <= 0) {
-        emit(out, in, r, before, RowKind::kDelete);
+        if (existed) emit(out, in, r, before, RowKind::kDelete);
         continue;
       }
       std::vector<Value> after = results(g);
@@ -165,13 +165,18 @@ class GroupAggregateOperator final : public runtime::OneInputStreamOperator<Reco
   void apply(Group& g, const RecordBatch& in, size_t r, bool acc) {
     g.has_last = false;
     if (partial_input_) {
-      // A partial accumulator from the local phase (insert-only): merged in.
+      // A partial accumulator from the local phase: merged in (its rows negative when
+      // it holds more retractions than rows).
       std::vector<Accumulator> partial = freshAccumulators(aggs_);
       int64_t rows = 0;
       Status st = decodeAccumulators(in.columns[keys_.size()].str[r], &rows, partial);
       if (!st.isOk()) throw std::runtime_error("global group aggregate input: " + st.message());
       g.rows += rows;
       for (size_t a = 0; a < aggs_.size(); ++a) g.accs[a].merge(partial[a]);
+      if (g.rows <= 0) {
+        g.rows = 0;
+        g.accs = freshAccumulators(aggs_);
+      }
       return;
     }
     g.rows += acc ? 1 : -1;

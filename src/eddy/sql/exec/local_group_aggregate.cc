@@ -25,8 +25,11 @@ void LocalGroupAggregateOperator::processElement(const runtime::StreamRecord<Rec
       p.accs = freshAccumulators(aggs_);
       order_.push_back(key);
     }
-    ++p.rows;
-    for (size_t a = 0; a < aggs_.size(); ++a) foldRow(p.accs[a], aggs_[a], in, r, true);
+    // A retraction (over an updating input) counts down: the global phase deletes a
+    // group whose rows reach zero.
+    const bool acc = isAccumulate(in.kinds[r]);
+    p.rows += acc ? 1 : -1;
+    for (size_t a = 0; a < aggs_.size(); ++a) foldRow(p.accs[a], aggs_[a], in, r, acc);
     if (++bundle_rows_ >= mini_batch_.size && mini_batch_.size > 0) finishBundle();
   }
 }

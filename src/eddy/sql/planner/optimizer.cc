@@ -180,12 +180,13 @@ PlanPtr fuseWindowTvf(const PlanNode& agg, const std::function<PlanPtr(const Pla
 // GROUP BY as Flink's two-phase aggregation: a local phase folds each bundle into a
 // partial accumulator per key before the shuffle, the global phase merges them.
 PlanPtr splitTwoPhase(const PlanNode& agg) {
-  if (agg.phase != PlanNode::AggPhase::kSingle || !agg.grouping_sets.empty() ||
-      agg.inputs[0]->mode != ChangelogMode::kInsertOnly) {
-    return nullptr;
-  }
+  if (agg.phase != PlanNode::AggPhase::kSingle || !agg.grouping_sets.empty()) return nullptr;
+  // Over an updating input the local phase folds retractions too (as Flink's, which
+  // counts rows to know when a group empties): only aggregates whose partial state adds
+  // up with negative counts split.
+  const bool updating = agg.inputs[0]->mode != ChangelogMode::kInsertOnly;
   for (const auto& call : agg.aggs) {
-    if (!mergeable(call)) return nullptr;
+    if (!(updating ? mergeableWithRetractions(call) : mergeable(call))) return nullptr;
   }
   auto local = std::make_shared<PlanNode>(agg);
   local->phase = PlanNode::AggPhase::kLocal;
