@@ -1603,6 +1603,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       auto def = std::make_shared<TableDef>(*t->second);  // Plans already made keep the old one.
       if (st.value == "ADD" || st.value == "MODIFY" || st.value == "DROP" || st.value == "RENAME COLUMN") {
         EDDY_ASSIGN_OR_RETURN(t->second, alterSchema(st, *t->second));
+        t->second->name = name;  // Bound again from its full path: the key it is kept under.
       } else if (st.value == "RENAME") {
         EDDY_ASSIGN_OR_RETURN(const std::string to, renameTarget(st, name));
         def->name = to;
