@@ -86,6 +86,34 @@ class ClientCollector final : public CliCollector {
     }
     rows_.push_back(std::move(cells));
   }
+  // A statement's table (SHOW, DESCRIBE, SET): in tableau mode drawn as Flink's client
+  // draws one, as wide as its values ("N rows in set", "Empty set").
+  void table(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) override {
+    const std::string mode = option("sql-client.execution.result-mode", default_mode_);
+    if (mode != "tableau" && mode != "table") {
+      ChangelogCollector::table(names, rows);
+      return;
+    }
+    if (rows.empty()) {
+      std::printf("Empty set\n");
+      std::fflush(stdout);
+      return;
+    }
+    widths_.clear();
+    for (const std::string& n : names) widths_.push_back(sql::utf8Length(n));
+    for (const auto& cells : rows) {
+      for (size_t c = 0; c < cells.size() && c < widths_.size(); ++c) {
+        widths_[c] = std::max(widths_[c], sql::utf8Length(cells[c]));
+      }
+    }
+    rule();
+    printRow(names);
+    rule();
+    for (const auto& cells : rows) printRow(cells);
+    rule();
+    std::printf("%zu row%s in set\n", rows.size(), rows.size() == 1 ? "" : "s");
+    std::fflush(stdout);
+  }
   void end(int64_t rows) override {
     if (!in_select_) return;
     in_select_ = false;

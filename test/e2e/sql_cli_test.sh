@@ -53,6 +53,31 @@ Received a total of 1 row
 WANT
 diff -u modes.want modes.out >&2 || fail "result modes set by SET"
 
+# SHOW and DESCRIBE results: a table in tableau mode, as Flink's client draws them; rows
+# in Flink's print format in changelog mode.
+printf "CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'blackhole');\nSHOW TABLES;\nDESCRIBE t;\nSHOW VIEWS;\n" >show.sql
+"$bin/eddy" sql --mode tableau -f show.sql >show.out 2>/dev/null || fail "SHOW in tableau exited $?"
+cat >show.want <<'WANT'
++------------+
+| table name |
++------------+
+|          t |
++------------+
+1 row in set
++------+--------+------+------+--------+-----------+
+| name |   type | null |  key | extras | watermark |
++------+--------+------+------+--------+-----------+
+|    a |    INT | true | null |   null |      null |
+|    b | STRING | true | null |   null |      null |
++------+--------+------+------+--------+-----------+
+2 rows in set
+Empty set
+WANT
+diff -u show.want show.out >&2 || fail "SHOW / DESCRIBE in tableau mode"
+"$bin/eddy" sql -f show.sql >show2.out 2>/dev/null || fail "SHOW in changelog exited $?"
+printf '+I[t]\n+I[a, INT, true, null, null, null]\n+I[b, STRING, true, null, null, null]\n' >show2.want
+diff -u show2.want show2.out >&2 || fail "SHOW / DESCRIBE in changelog mode"
+
 # A misspelled column in the last statement: an error naming it, and nothing ran.
 cat >bad.sql <<SQL
 CREATE TABLE orders (id INT, customer STRING, price DECIMAL(10, 2), ts TIMESTAMP(3))

@@ -31,6 +31,16 @@ class ChangelogCollector {
     line(prefix + formatRow(b, r, types));
   }
   virtual void end(int64_t rows) { (void)rows; }
+  /// A statement's result table (SHOW, DESCRIBE, SET): its column names and its rows'
+  /// texts. By default a line per row in Flink's print format, `+I[a, b]`.
+  virtual void table(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
+    (void)names;
+    for (const auto& cells : rows) {
+      std::string s = "+I[";
+      for (size_t c = 0; c < cells.size(); ++c) s += (c ? ", " : "") + cells[c];
+      line(s + "]");
+    }
+  }
 };
 
 class StdoutCollector final : public ChangelogCollector {

@@ -1639,9 +1639,11 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (st.kind == K::kShowTables) collect(catalog_.tables);
       collect(catalog_.views);
       std::sort(names.begin(), names.end());
+      std::vector<std::vector<std::string>> rows;
       for (const auto& n : names) {
-        if (shown(st, n)) info("+I[" + n + "]");
+        if (shown(st, n)) rows.push_back({n});
       }
+      out_->table({st.kind == K::kShowTables ? "table name" : "view name"}, rows);
       return Status::ok();
     }
     case K::kShowCatalogObjects: {
@@ -1662,7 +1664,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
       }
       // The core module is the one loaded (and used), as Flink's default.
       if (st.name == "MODULES") names = {"core"};
-      if (st.name == "FULL MODULES") names = {"core, true"};
+      if (st.name == "FULL MODULES") {
+        out_->table({"module name", "used"}, {{"core", "true"}});
+        return Status::ok();
+      }
       if (st.name == "FUNCTIONS" || st.name == "USER FUNCTIONS") {
         for (const auto& [n, f] : catalog_.functions) names.push_back(n);
         for (const auto& [n, f] : catalog_.aggregate_functions) names.push_back(n);
@@ -1683,9 +1688,17 @@ Status TableEnvironment::run(const ast::Statement& st) {
         std::sort(names.begin(), names.end());
         names.erase(std::unique(names.begin(), names.end()), names.end());
       }
+      // Flink's column names for them.
+      static const std::map<std::string, std::string> kHeaders = {
+          {"CATALOGS", "catalog name"},          {"DATABASES", "database name"},
+          {"CURRENT CATALOG", "current catalog name"}, {"CURRENT DATABASE", "current database name"},
+          {"FUNCTIONS", "function name"},        {"USER FUNCTIONS", "function name"},
+          {"MODULES", "module name"}};
+      std::vector<std::vector<std::string>> rows;
       for (const auto& n : names) {
-        if (shown(st, n)) info("+I[" + n + "]");
+        if (shown(st, n)) rows.push_back({n});
       }
+      out_->table({kHeaders.count(st.name) ? kHeaders.at(st.name) : "name"}, rows);
       return Status::ok();
     }
     case K::kDescribe: {
@@ -1705,6 +1718,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
         return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
       }
       // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
+      std::vector<std::vector<std::string>> rows;
       for (const auto& [i, c] : declaredColumns(schema)) {
         if (!shown(st, c.name)) continue;  // SHOW COLUMNS ... LIKE
         LogicalType plain = c.type.withNullable(true);
@@ -1720,9 +1734,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
         } else if (t != catalog_.tables.end() && i < t->second->computed.size() && t->second->computed[i]) {
           extras = t->second->computed_text[i];
         }
-        info("+I[" + c.name + ", " + type + ", " + (c.type.nullable && !is_pk ? "true" : "false") + ", " +
-             (is_pk ? "PRI(" + c.name + ")" : "null") + ", " + extras + ", " + (c.type.rowtime ? wm : "null") + "]");
+        rows.push_back({c.name, type, c.type.nullable && !is_pk ? "true" : "false", is_pk ? "PRI(" + c.name + ")" : "null",
+                        extras, c.type.rowtime ? wm : "null"});
       }
+      out_->table({"name", "type", "null", "key", "extras", "watermark"}, rows);
       return Status::ok();
     }
     case K::kShowCreateTable: {
@@ -1763,7 +1778,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
     }
     case K::kSet:
       if (st.key.empty()) {
-        for (const auto& [k, v] : config_) info("+I[" + k + ", " + v + "]");
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& [k, v] : config_) rows.push_back({k, v});
+        out_->table({"key", "value"}, rows);
         return Status::ok();
       }
       if (st.key == kLocalTimeZone) {
