@@ -455,6 +455,8 @@ class Parser {
       return false;
     }
     if (peek().isKeyword("PRIMARY") || peek().isKeyword("CONSTRAINT")) {
+      // One key per table, as Flink's SqlCreateTable validates it.
+      if (!st.primary_key.empty()) return sqlError(peek().pos, "Duplicate primary key definition");
       if (acceptKeyword("CONSTRAINT")) EDDY_RETURN_IF_ERROR(identifier("a constraint name").status());
       EDDY_RETURN_IF_ERROR(expectKeyword("PRIMARY"));
       EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
@@ -478,7 +480,9 @@ class Parser {
         }
         if (acceptKeyword("VIRTUAL")) col.is_virtual = true;
       }
-      if (acceptKeyword("PRIMARY")) {
+      if (peek().isKeyword("PRIMARY")) {
+        if (!st.primary_key.empty()) return sqlError(peek().pos, "Duplicate primary key definition");
+        ++i_;
         EDDY_RETURN_IF_ERROR(expectKeyword("KEY"));
         EDDY_RETURN_IF_ERROR(notEnforced());
         st.primary_key.push_back(col.name);
