@@ -94,11 +94,6 @@ class ClientCollector final : public CliCollector {
       ChangelogCollector::table(names, rows);
       return;
     }
-    if (rows.empty()) {
-      std::printf("Empty set\n");
-      std::fflush(stdout);
-      return;
-    }
     widths_.clear();
     for (const std::string& n : names) widths_.push_back(sql::utf8Length(n));
     for (const auto& cells : rows) {
@@ -106,30 +101,14 @@ class ClientCollector final : public CliCollector {
         widths_[c] = std::max(widths_[c], sql::utf8Length(cells[c]));
       }
     }
-    rule();
-    printRow(names);
-    rule();
-    for (const auto& cells : rows) printRow(cells);
-    rule();
-    std::printf("%zu row%s in set\n", rows.size(), rows.size() == 1 ? "" : "s");
-    std::fflush(stdout);
+    drawSet(names, rows);
   }
   void end(int64_t rows) override {
     if (!in_select_) return;
     in_select_ = false;
     if (batch_) {
-      if (rows_.empty()) {
-        std::printf("Empty set\n");
-      } else {
-        rule();
-        printRow(names_);
-        rule();
-        for (const auto& cells : rows_) printRow(cells);
-        rule();
-        std::printf("%zu row%s in set\n", rows_.size(), rows_.size() == 1 ? "" : "s");
-      }
+      drawSet(names_, rows_);
       rows_.clear();
-      std::fflush(stdout);
       return;
     }
     if (rows > 0) rule();
@@ -166,6 +145,20 @@ class ClientCollector final : public CliCollector {
       case sql::TypeId::kDate: return 10;
       default: return 20;
     }
+  }
+  // A whole result under `header`, in the widths set: "N rows in set", or "Empty set".
+  void drawSet(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    if (rows.empty()) {
+      std::printf("Empty set\n");
+    } else {
+      rule();
+      printRow(header);
+      rule();
+      for (const auto& cells : rows) printRow(cells);
+      rule();
+      std::printf("%zu row%s in set\n", rows.size(), rows.size() == 1 ? "" : "s");
+    }
+    std::fflush(stdout);
   }
   void rule() {
     std::string s = "+";
