@@ -1367,13 +1367,15 @@ class Parser {
     EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ast::Query> shape, query());
     EDDY_RETURN_IF_ERROR(expectSymbol(")"));
     const size_t end = i_;
-    if (shape->selects.size() != 1 || !shape->selects[0] || shape->selects[0]->items.size() != 1 ||
-        shape->selects[0]->items[0].expr->kind == Expr::Kind::kStar) {
+    // A single SELECT must return one column here; the operands of a set operation are
+    // checked by the planner, as a derived table's.
+    const ast::Select* single = shape->selects.size() == 1 ? shape->selects[0].get() : nullptr;
+    if (single && (single->items.size() != 1 || single->items[0].expr->kind == Expr::Kind::kStar)) {
       return sqlError(pos, "the subquery of a quantified comparison must return one column");
     }
-    const ast::Select& sel = *shape->selects[0];
-    const bool merge = shape->with.empty() && shape->order_by.empty() && !shape->limit && !shape->offset &&
-                       !sel.distinct && sel.group_by.empty() && !sel.having && !hasAggregateCall(*sel.items[0].expr);
+    const bool merge = single && shape->with.empty() && shape->order_by.empty() && !shape->limit && !shape->offset &&
+                       !single->distinct && single->group_by.empty() && !single->having &&
+                       !hasAggregateCall(*single->items[0].expr);
     // EXISTS (subquery where (x op y) IS `what`).
     auto exists = [&](const char* what) -> Result<ExprPtr> {
       i_ = left_start;
