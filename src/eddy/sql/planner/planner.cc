@@ -27,6 +27,11 @@ bool Catalog::hasDatabase(const std::string& catalog, const std::string& databas
   return c != catalogs.end() && c->second.databases.count(database) > 0;
 }
 
+Status Catalog::checkDatabase(const std::string& catalog, const std::string& database) const {
+  if (hasDatabase(catalog, database)) return Status::ok();
+  return Status::invalidArgument("Database '" + database + "' does not exist in catalog '" + catalog + "'");
+}
+
 std::vector<std::string> Catalog::names() const {
   std::vector<std::string> n;
   for (const auto& [k, v] : tables) n.push_back(k);

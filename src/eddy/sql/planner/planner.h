@@ -34,6 +34,8 @@ struct Catalog {
   Result<std::string> keyOf(const std::string& written) const { return keyOf(written, current_catalog, current_database); }
   Result<std::string> keyOf(const std::string& written, const std::string& catalog, const std::string& database) const;
   bool hasDatabase(const std::string& catalog, const std::string& database) const;
+  /// OK when catalog.database exists, else the error that names it.
+  Status checkDatabase(const std::string& catalog, const std::string& database) const;
 
   std::map<std::string, std::shared_ptr<TableDef>> tables;
   struct View {

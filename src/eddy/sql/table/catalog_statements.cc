@@ -36,9 +36,7 @@ Result<std::pair<std::string, std::string>> TableEnvironment::databasePath(const
 Result<std::pair<std::string, std::string>> TableEnvironment::databaseOf(const std::string& written, Pos pos) const {
   if (written.empty()) return std::make_pair(catalog_.current_catalog, catalog_.current_database);
   EDDY_ASSIGN_OR_RETURN(auto db, databasePath(written, pos));
-  if (!catalog_.hasDatabase(db.first, db.second)) {
-    return sqlError(pos, "Database '" + db.second + "' does not exist in catalog '" + db.first + "'");
-  }
+  if (Status st = catalog_.checkDatabase(db.first, db.second); !st.isOk()) return sqlError(pos, st.message());
   return db;
 }
 

@@ -1027,16 +1027,32 @@ Result<Table> TableEnvironment::sqlQuery(const std::string& query) {
   return Table(plan, this);
 }
 
+namespace {
+
+// A Table's plan as a view (what createTemporaryView names).
+Catalog::View viewOf(const PlanPtr& plan) {
+  Catalog::View v;
+  v.plan = plan;
+  v.schema = plan->schema;
+  return v;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TableEnvironment::nameInputs(Catalog& catalog, const std::vector<const Table*>& inputs) {
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EDDY_ASSIGN_OR_RETURN(const std::string key, catalog.keyOf(joinPath({"$table" + std::to_string(i)})));
+    catalog.views[key] = viewOf(inputs[i]->plan_);
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 Result<Table> TableEnvironment::queryOver(const std::vector<const Table*>& inputs, const std::string& sql,
                                           const std::string& what) {
   Catalog scoped = catalog_;  // The inputs are names for this query alone.
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    Catalog::View v;
-    v.plan = inputs[i]->plan_;
-    v.schema = inputs[i]->plan_->schema;
-    EDDY_ASSIGN_OR_RETURN(const std::string key, scoped.keyOf(joinPath({"$table" + std::to_string(i)})));
-    scoped.views[key] = std::move(v);
-  }
+  EDDY_RETURN_IF_ERROR(nameInputs(scoped, inputs).status());
   Result<std::vector<std::unique_ptr<ast::Statement>>> statements = parseScript(sql);
   if (!statements.isOk()) return Status::invalidArgument(what + ": " + statements.status().message());
   if (statements->size() != 1 || (*statements)[0]->kind != ast::Statement::Kind::kQuery) {
@@ -1050,15 +1066,7 @@ Result<Table> TableEnvironment::queryOver(const std::vector<const Table*>& input
 Status TableEnvironment::runOver(const std::vector<const Table*>& inputs, const std::string& sql,
                                  const std::string& what) {
   // The inputs are named in the session for the statement's run, and no longer.
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    EDDY_ASSIGN_OR_RETURN(const std::string key, catalog_.keyOf(joinPath({"$table" + std::to_string(i)})));
-    Catalog::View v;
-    v.plan = inputs[i]->plan_;
-    v.schema = inputs[i]->plan_->schema;
-    catalog_.views[key] = std::move(v);
-    keys.push_back(key);
-  }
+  EDDY_ASSIGN_OR_RETURN(const std::vector<std::string> keys, nameInputs(catalog_, inputs));
   Status st = executeScript(sql);
   for (const std::string& k : keys) catalog_.views.erase(k);
   if (!st.isOk()) return Status::invalidArgument(what + ": " + st.message());
@@ -1068,16 +1076,11 @@ Status TableEnvironment::runOver(const std::vector<const Table*>& inputs, const 
 Status TableEnvironment::createTemporaryView(const std::string& path, const Table& table) {
   EDDY_ASSIGN_OR_RETURN(const std::string name, catalog_.keyOf(path));
   const ObjectPath where = objectPathOf(name);
-  if (!catalog_.hasDatabase(where.catalog, where.database)) {
-    return Status::invalidArgument("Database '" + where.database + "' does not exist in catalog '" + where.catalog + "'");
-  }
+  EDDY_RETURN_IF_ERROR(catalog_.checkDatabase(where.catalog, where.database));
   if (catalog_.tables.count(name) || catalog_.views.count(name)) {
     return Status::invalidArgument("Table or view '" + path + "' already exists");
   }
-  Catalog::View v;
-  v.plan = table.plan_;
-  v.schema = table.plan_->schema;
-  catalog_.views[name] = std::move(v);
+  catalog_.views[name] = viewOf(table.plan_);
   return Status::ok();
 }
 
@@ -1313,8 +1316,10 @@ Status TableEnvironment::run(const ast::Statement& st) {
       EDDY_ASSIGN_OR_RETURN(name, objectKey(st.name, st.pos));
       const ObjectPath where = objectPathOf(name);
       const bool creates = st.kind == K::kCreateTable || st.kind == K::kCreateView;
-      if (creates && !catalog_.hasDatabase(where.catalog, where.database)) {
-        return sqlError(st.pos, "Database '" + where.database + "' does not exist in catalog '" + where.catalog + "'");
+      if (creates) {
+        if (Status missing = catalog_.checkDatabase(where.catalog, where.database); !missing.isOk()) {
+          return sqlError(st.pos, missing.message());
+        }
       }
       break;
     }

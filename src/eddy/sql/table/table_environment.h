@@ -90,6 +90,8 @@ class TableEnvironment {
   // The query `sql` with `inputs` named `$table0`, `$table1`, ... for it alone (the
   // Table API's relational methods); errors start with `what`.
   Result<Table> queryOver(const std::vector<const Table*>& inputs, const std::string& sql, const std::string& what);
+  // Names `inputs` `$table0`, `$table1`, ... as views of `catalog`: their keys.
+  static Result<std::vector<std::string>> nameInputs(Catalog& catalog, const std::vector<const Table*>& inputs);
   // The same for a statement run as a job (executeInsert, execute).
   Status runOver(const std::vector<const Table*>& inputs, const std::string& sql, const std::string& what);
   // CREATE / DROP CATALOG, CREATE / DROP / ALTER DATABASE, USE.
