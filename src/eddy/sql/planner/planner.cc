@@ -27,6 +27,20 @@ bool Catalog::hasDatabase(const std::string& catalog, const std::string& databas
   return c != catalogs.end() && c->second.databases.count(database) > 0;
 }
 
+std::vector<std::string> Catalog::objectsIn(const std::string& catalog, const std::string* database,
+                                           bool with_tables) const {
+  std::vector<std::string> keys;
+  auto collect = [&](const auto& objects) {
+    for (const auto& [key, object] : objects) {
+      const ObjectPath path = objectPathOf(key);
+      if (path.catalog == catalog && (!database || path.database == *database)) keys.push_back(key);
+    }
+  };
+  if (with_tables) collect(tables);
+  collect(views);
+  return keys;
+}
+
 Status Catalog::checkDatabase(const std::string& catalog, const std::string& database) const {
   if (hasDatabase(catalog, database)) return Status::ok();
   return Status::invalidArgument("Database '" + database + "' does not exist in catalog '" + catalog + "'");

@@ -34,6 +34,9 @@ struct Catalog {
   Result<std::string> keyOf(const std::string& written) const { return keyOf(written, current_catalog, current_database); }
   Result<std::string> keyOf(const std::string& written, const std::string& catalog, const std::string& database) const;
   bool hasDatabase(const std::string& catalog, const std::string& database) const;
+  /// The keys of the views, and with `with_tables` the tables too, in `catalog`: in
+  /// its `database`, or in any when that is null.
+  std::vector<std::string> objectsIn(const std::string& catalog, const std::string* database, bool with_tables) const;
   /// OK when catalog.database exists, else the error that names it.
   Status checkDatabase(const std::string& catalog, const std::string& database) const;
 

@@ -46,19 +46,6 @@ Status TableEnvironment::runCatalogStatement(const ast::Statement& st) {
     info("[INFO] Execute statement succeeded.");
     return Status::ok();
   };
-  // The tables and views of a catalog, or of one of its databases.
-  auto objectsIn = [&](const std::string& catalog, const std::string* database) {
-    std::vector<std::string> keys;
-    auto collect = [&](const auto& objects) {
-      for (const auto& [key, object] : objects) {
-        const ObjectPath path = objectPathOf(key);
-        if (path.catalog == catalog && (!database || path.database == *database)) keys.push_back(key);
-      }
-    };
-    collect(catalog_.tables);
-    collect(catalog_.views);
-    return keys;
-  };
   auto dropAll = [&](const std::vector<std::string>& keys) {
     for (const std::string& k : keys) {
       catalog_.tables.erase(k);
@@ -101,7 +88,7 @@ Status TableEnvironment::runCatalogStatement(const ast::Statement& st) {
         return sqlError(st.pos, "Catalog " + st.name + " does not exist.");
       }
       if (st.name == catalog_.current_catalog) return sqlError(st.pos, "Cannot drop a catalog which is currently in use.");
-      dropAll(objectsIn(st.name, nullptr));
+      dropAll(catalog_.objectsIn(st.name, nullptr, true));
       catalog_.catalogs.erase(st.name);
       return succeeded();
     }
@@ -136,7 +123,7 @@ Status TableEnvironment::runCatalogStatement(const ast::Statement& st) {
       if (catalog == catalog_.current_catalog && database == catalog_.current_database) {
         return sqlError(st.pos, "Cannot drop a database which is currently in use.");
       }
-      const std::vector<std::string> objects = objectsIn(catalog, &database);
+      const std::vector<std::string> objects = catalog_.objectsIn(catalog, &database, true);
       if (!objects.empty() && st.value != "CASCADE") {  // RESTRICT, the default
         return sqlError(st.pos, "Database " + database + " in catalog " + catalog + " is not empty.");
       }

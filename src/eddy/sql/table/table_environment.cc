@@ -1476,14 +1476,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
     case K::kShowViews: {
       EDDY_ASSIGN_OR_RETURN(const auto db, databaseOf(st.key, st.pos));
       std::vector<std::string> names;
-      auto collect = [&](const auto& objects) {
-        for (const auto& [key, object] : objects) {
-          const ObjectPath path = objectPathOf(key);
-          if (path.catalog == db.first && path.database == db.second) names.push_back(path.name);
-        }
-      };
-      if (st.kind == K::kShowTables) collect(catalog_.tables);
-      collect(catalog_.views);
+      for (const std::string& key : catalog_.objectsIn(db.first, &db.second, st.kind == K::kShowTables)) {
+        names.push_back(objectPathOf(key).name);
+      }
       std::sort(names.begin(), names.end());
       std::vector<std::vector<std::string>> rows;
       for (const auto& n : names) {
