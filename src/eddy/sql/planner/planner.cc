@@ -1260,14 +1260,8 @@ class Planner {
     Scope body_scope = inner;
     ValueGenerator g;
     if (generated) {
-      std::vector<ExprP> outer_needles, values;
-      for (const Correlation& p : pairs) {
-        outer_needles.push_back(p.outer->clone());
-        values.push_back(p.inner->clone());
-      }
-      EDDY_ASSIGN_OR_RETURN(g, valueGenerator(left, left_scope, std::move(outer_needles), inner, residual, outer_reads));
-      EDDY_ASSIGN_OR_RETURN(body_input, generatedJoin(g, right, inner, std::move(values), residual, 0, lateral.pos,
-                                                      body_scope));
+      EDDY_ASSIGN_OR_RETURN(body_input, generatedRows(left, left_scope, pairs, right, inner, residual, outer_reads,
+                                                      lateral.pos, g, body_scope));
     }
     // The columns it is grouped (ranked) per and joined back on: the correlation's inner
     // columns, or the generated ones.
@@ -1299,17 +1293,8 @@ class Planner {
     for (const auto& g : s.group_by) body.group_by.push_back(cloneExpr(*g));
     if (s.having) body.having = cloneExpr(*s.having);
     for (size_t i = 0; i < lat; ++i) {
-      ast::ExprPtr column;
-      if (generated) {  // The generated row's column, named as the outer row has it.
-        const Field& f = g.scope.fields[i];
-        column = std::make_unique<Expr>();
-        column->kind = Expr::Kind::kColumn;
-        column->pos = lateral.pos;
-        column->names = f.qualifier.empty() ? std::vector<std::string>{f.name} : std::vector<std::string>{f.qualifier, f.name};
-        column->outer_ref = true;
-      } else {
-        column = cloneExpr(*pairs[i].inner_ast);
-      }
+      ast::ExprPtr column =
+          generated ? generatedColumn(g.scope.fields[i], lateral.pos) : cloneExpr(*pairs[i].inner_ast);
       if (grouped || one_row_each) body.group_by.push_back(cloneExpr(*column));
       body.items.push_back({std::move(column), "$lat" + std::to_string(i), lateral.pos});
     }
@@ -2896,24 +2881,15 @@ class Planner {
   Result<Decorrelated> generatedGroups(const ast::Select& s, const PlanPtr& input, const Scope& outer, Planner& sub,
                                        const Scope& inner, Decorrelated d, std::vector<Correlation>& pairs,
                                        bool with_value) {
-    std::vector<ExprP> outer_needles, values;
-    for (const Correlation& p : pairs) {
-      outer_needles.push_back(p.outer->clone());
-      values.push_back(p.inner->clone());
-    }
-    EDDY_ASSIGN_OR_RETURN(ValueGenerator g, valueGenerator(input, outer, std::move(outer_needles), inner, d.residual));
+    ValueGenerator g;
     Scope joined;
-    EDDY_ASSIGN_OR_RETURN(auto join, generatedJoin(g, d.plan, inner, std::move(values), d.residual, 0, s.pos, joined));
+    EDDY_ASSIGN_OR_RETURN(PlanPtr join, generatedRows(input, outer, pairs, d.plan, inner, d.residual, {}, s.pos, g, joined));
     ast::Select regrouped;
     regrouped.pos = s.pos;
     if (with_value) regrouped.items.push_back({cloneExpr(*s.items[0].expr), "", s.items[0].pos});
     for (const auto& group : s.group_by) regrouped.group_by.push_back(cloneExpr(*group));
-    for (const Field& f : g.scope.fields) {  // The generated row's columns, named as the outer row has them.
-      auto column = std::make_unique<Expr>();
-      column->kind = Expr::Kind::kColumn;
-      column->pos = s.pos;
-      column->names = f.qualifier.empty() ? std::vector<std::string>{f.name} : std::vector<std::string>{f.qualifier, f.name};
-      column->outer_ref = true;
+    for (const Field& f : g.scope.fields) {
+      ast::ExprPtr column = generatedColumn(f, s.pos);
       regrouped.group_by.push_back(cloneExpr(*column));
       regrouped.items.push_back({std::move(column), "", s.pos});
     }
@@ -3132,6 +3108,33 @@ class Planner {
     }
     if (!conds.empty()) join->filter = std::shared_ptr<const Expression>(andAll(std::move(conds)));
     return join;
+  }
+
+  // The value generator of a subquery correlated by `pairs` and `residual` over `input`
+  // (named by `scope`; `also` marks more outer columns to keep), in `g`, its rows
+  // joined with the subquery's `right` (named by `inner`) by the correlation; `joined`
+  // names the result (generatedJoin's).
+  Result<PlanPtr> generatedRows(const PlanPtr& input, const Scope& scope, const std::vector<Correlation>& pairs,
+                                const PlanPtr& right, const Scope& inner, const std::vector<const Expr*>& residual,
+                                const std::vector<ExprP>& also, Pos pos, ValueGenerator& g, Scope& joined) {
+    std::vector<ExprP> needles, values;
+    for (const Correlation& p : pairs) {
+      needles.push_back(p.outer->clone());
+      values.push_back(p.inner->clone());
+    }
+    EDDY_ASSIGN_OR_RETURN(g, valueGenerator(input, scope, std::move(needles), inner, residual, also));
+    return generatedJoin(g, right, inner, std::move(values), residual, 0, pos, joined);
+  }
+
+  // A generated row's column as a query names it: as the outer row has it, read from
+  // the enclosing row (outer_ref) whatever the subquery's own names.
+  static ast::ExprPtr generatedColumn(const Field& f, Pos pos) {
+    auto column = std::make_unique<Expr>();
+    column->kind = Expr::Kind::kColumn;
+    column->pos = pos;
+    column->names = f.qualifier.empty() ? std::vector<std::string>{f.name} : std::vector<std::string>{f.qualifier, f.name};
+    column->outer_ref = true;
+    return column;
   }
 
   // `input` LEFT JOINed with `found` (rows of a value generator's columns, then more
