@@ -167,9 +167,9 @@ void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
 
 bool Accumulator::addToDistinct(const std::string& key, int sign) { return addMultiplicity(distinct_, key, sign); }
 
-void Accumulator::addToMultiset(std::string key, int sign) {
+void Accumulator::addToMultiset(std::string key, int64_t by) {
   auto it = values_.try_emplace(std::move(key), 0).first;
-  it->second += sign;
+  it->second += by;
   if (it->second == 0) values_.erase(it);
 }
 
@@ -499,11 +499,7 @@ void Accumulator::merge(const Accumulator& other) {
     return;
   }
   auto mergeMultiset = [&] {
-    for (const auto& [k, n] : other.values_) {
-      int64_t& mine = values_[k];
-      mine += n;
-      if (mine == 0) values_.erase(k);
-    }
+    for (const auto& [k, n] : other.values_) addToMultiset(k, n);
   };
   if (call_->distinct) {
     other.forEachDistinct([&](const std::string& k, int64_t n) { addEncodedDistinct(k, n); });

@@ -144,11 +144,12 @@ class Accumulator {
  private:
   // Adds (sign 1) or removes (sign -1) one value.
   void add(const Value& v, int sign);
-  // Changes `key`'s multiplicity by `sign`. A retraction of a key not there leaves a
-  // count of -1 (as Flink's retracting MIN / MAX / COLLECT keep it): a local phase's
-  // partial state, which the global phase's merge adds to the row it retracts; values
-  // are read from the keys whose count is positive.
-  void addToMultiset(std::string key, int sign);
+  // Changes `key`'s multiplicity by `by` (a row's sign, or a merged count). A
+  // retraction of a key not there leaves a count of -1 (as Flink's retracting MIN /
+  // MAX / COLLECT keep it): a local phase's partial state, which the global phase's
+  // merge adds to the row it retracts; values are read from the keys whose count is
+  // positive.
+  void addToMultiset(std::string key, int64_t by);
   void addToArray(const Value& v, int sign);
   const AggregateCall* call_;
   int64_t count_ = 0;   // Non-null values
