@@ -23,24 +23,35 @@ std::string trimmed(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-// "a, b ,c" -> {"a", "b", "c"}; a name may be backquoted (`a,b`).
-std::vector<std::string> nameList(const std::string& text) {
-  std::vector<std::string> names;
+// A name trimmed, without its backquotes if it has them.
+std::string unquoted(const std::string& text) {
+  std::string n = trimmed(text);
+  return n.size() >= 2 && n.front() == '`' && n.back() == '`' ? n.substr(1, n.size() - 2) : n;
+}
+
+// "a, b AS c" -> {"a", "b AS c"}: the items of a comma list, trimmed (a comma inside
+// backquotes is a name's).
+std::vector<std::string> items(const std::string& text) {
+  std::vector<std::string> out;
   std::string cur;
   bool quoted = false;
   for (char c : text) {
     if (c == '`') quoted = !quoted;
     if (c == ',' && !quoted) {
-      names.push_back(trimmed(cur));
+      out.push_back(trimmed(cur));
       cur.clear();
     } else {
       cur += c;
     }
   }
-  names.push_back(trimmed(cur));
-  for (std::string& n : names) {
-    if (n.size() >= 2 && n.front() == '`' && n.back() == '`') n = n.substr(1, n.size() - 2);
-  }
+  out.push_back(trimmed(cur));
+  return out;
+}
+
+// "a, `b,c`" -> {"a", "b,c"}.
+std::vector<std::string> nameList(const std::string& text) {
+  std::vector<std::string> names = items(text);
+  for (std::string& n : names) n = unquoted(n);
   return names;
 }
 
@@ -117,16 +128,12 @@ Result<Table> Table::dropColumns(const std::string& names) const {
 
 Result<Table> Table::renameColumns(const std::string& renames) const {
   std::vector<std::pair<std::string, std::string>> pairs;
-  for (const std::string& r : nameList(renames)) {
+  for (const std::string& r : items(renames)) {
     std::string upper = r;
     std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
     const size_t as = upper.find(" AS ");
     if (as == std::string::npos) return Status::invalidArgument("Table.renameColumns: '" + r + "' is not `old AS new`");
-    auto unquote = [](std::string n) {
-      n = trimmed(n);
-      return n.size() >= 2 && n.front() == '`' && n.back() == '`' ? n.substr(1, n.size() - 2) : n;
-    };
-    pairs.emplace_back(unquote(r.substr(0, as)), unquote(r.substr(as + 4)));
+    pairs.emplace_back(unquoted(r.substr(0, as)), unquoted(r.substr(as + 4)));
   }
   const Schema& schema = getSchema();
   for (const auto& [from, to] : pairs) {

@@ -77,6 +77,10 @@ TEST_F(TableApi, ColumnsAreRenamedAddedAndDropped) {
   Result<Table> swapped = orders().renameColumns("customer AS who");
   ASSERT_TRUE(swapped.isOk()) << swapped.status().message();
   EXPECT_EQ(swapped->getSchema()[1].name, "who");
+  Result<Table> quoted = orders().renameColumns("`customer` AS `the who`, amount AS how_much");
+  ASSERT_TRUE(quoted.isOk()) << quoted.status().message();
+  EXPECT_EQ(quoted->getSchema()[1].name, "the who");
+  EXPECT_EQ(quoted->getSchema()[2].name, "how_much");
   EXPECT_FALSE(orders().dropColumns("nope").isOk());
   EXPECT_FALSE(orders().as("only_one").isOk());
 }
