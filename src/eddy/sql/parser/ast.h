@@ -99,8 +99,10 @@ struct SelectItem {
   Pos pos;
 };
 
+struct MatchRecognize;
+
 struct TableRef {
-  enum class Kind { kNamed, kSubquery, kFunction, kJoin, kLateral, kValues };
+  enum class Kind { kNamed, kSubquery, kFunction, kJoin, kLateral, kValues, kMatchRecognize };
   enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
   Kind kind = Kind::kNamed;
   Pos pos;
@@ -131,12 +133,46 @@ struct TableRef {
   std::vector<std::pair<std::string, std::string>> hint_options;
   // kValues: VALUES (e, ...), (e, ...): its rows of constant expressions.
   std::vector<std::vector<ExprPtr>> rows;
+  // kMatchRecognize: `input` MATCH_RECOGNIZE (...).
+  std::shared_ptr<MatchRecognize> match;
 };
 
 struct OrderItem {
   ExprPtr expr;
   bool desc = false;
   std::optional<bool> nulls_first;  // NULLS FIRST / LAST; unset: the default.
+};
+
+/// One variable of a MATCH_RECOGNIZE pattern with its quantifier: `A` (1, 1), `B+`
+/// (1, unbounded), `C*?` (0, unbounded, reluctant), `D{2,3}`.
+struct PatternTerm {
+  std::string var;
+  Pos pos;
+  int64_t min = 1;
+  int64_t max = 1;  // -1: no upper bound.
+  bool reluctant = false;
+};
+
+/// `t MATCH_RECOGNIZE (PARTITION BY ... ORDER BY ... MEASURES ... ONE ROW PER MATCH
+/// AFTER MATCH SKIP ... PATTERN (...) WITHIN interval DEFINE ...)`.
+struct MatchRecognize {
+  std::vector<ExprPtr> partition_by;
+  std::vector<OrderItem> order_by;
+  Pos order_pos;
+  std::vector<SelectItem> measures;
+  enum class Skip { kToNextRow, kPastLastRow, kToFirst, kToLast };
+  Skip skip = Skip::kToNextRow;  // Calcite's default.
+  std::string skip_var;          // kToFirst / kToLast
+  Pos skip_pos;
+  std::vector<PatternTerm> pattern;  // A concatenation.
+  Pos pattern_pos;
+  ExprPtr within;  // An INTERVAL literal, or null.
+  struct Definition {
+    std::string var;
+    Pos pos;
+    ExprPtr condition;
+  };
+  std::vector<Definition> define;
 };
 
 /// One SELECT block.

@@ -101,7 +101,7 @@ class Lexer {
           }
         }
         if (!two) {
-          if (std::string_view("(),.;+-*/%=<>[]").find(c) == std::string_view::npos) {
+          if (std::string_view("(),.;+-*/%=<>[]?{}|^$").find(c) == std::string_view::npos) {
             return sqlError(pos_, std::string("unexpected character '") + c + "'");
           }
           t.text = std::string(1, c);

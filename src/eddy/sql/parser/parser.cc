@@ -1283,8 +1283,13 @@ class Parser {
         EDDY_ASSIGN_OR_RETURN(ref->system_time, expr());
       }
     }
-    if (peek().isKeyword("MATCH_RECOGNIZE")) {
-      return sqlError(peek().pos, "MATCH_RECOGNIZE (pattern recognition, Flink's CEP in SQL) is not supported yet");
+    if (acceptKeyword("MATCH_RECOGNIZE")) {
+      auto match = std::make_unique<ast::TableRef>();
+      match->kind = ast::TableRef::Kind::kMatchRecognize;
+      match->pos = ref->pos;
+      match->input = std::move(ref);
+      EDDY_ASSIGN_OR_RETURN(match->match, matchRecognize());
+      ref = std::move(match);
     }
     if (acceptKeyword("AS")) {
       EDDY_ASSIGN_OR_RETURN(ref->alias, identifier("an alias"));
@@ -1296,6 +1301,146 @@ class Parser {
       EDDY_ASSIGN_OR_RETURN(ref->column_aliases, nameList("a column alias"));
     }
     return ref;
+  }
+
+  // The parenthesized body of MATCH_RECOGNIZE, its clauses in the standard's order.
+  Result<std::shared_ptr<ast::MatchRecognize>> matchRecognize() {
+    auto m = std::make_shared<ast::MatchRecognize>();
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    if (acceptKeyword("PARTITION")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      do {
+        EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
+        m->partition_by.push_back(std::move(k));
+      } while (acceptSymbol(","));
+    }
+    m->order_pos = peek().pos;
+    if (acceptKeyword("ORDER")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+      do {
+        ast::OrderItem item;
+        EDDY_ASSIGN_OR_RETURN(item.expr, expr());
+        if (acceptKeyword("DESC")) {
+          item.desc = true;
+        } else {
+          acceptKeyword("ASC");
+        }
+        m->order_by.push_back(std::move(item));
+      } while (acceptSymbol(","));
+    }
+    if (acceptKeyword("MEASURES")) {
+      do {
+        ast::SelectItem item;
+        item.pos = peek().pos;
+        EDDY_ASSIGN_OR_RETURN(item.expr, expr());
+        acceptKeyword("AS");
+        EDDY_ASSIGN_OR_RETURN(item.alias, identifier("a name for the measure (MEASURES expr AS name)"));
+        m->measures.push_back(std::move(item));
+      } while (acceptSymbol(","));
+    }
+    if (peek().isKeyword("ALL") && peek(1).isKeyword("ROWS")) {
+      return sqlError(peek().pos, "All rows per match mode is not supported yet.");
+    }
+    if (acceptKeyword("ONE")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("PER"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("MATCH"));
+    }
+    if (acceptKeyword("AFTER")) {
+      EDDY_RETURN_IF_ERROR(expectKeyword("MATCH"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("SKIP"));
+      m->skip_pos = peek().pos;
+      if (acceptKeyword("PAST")) {
+        EDDY_RETURN_IF_ERROR(expectKeyword("LAST"));
+        EDDY_RETURN_IF_ERROR(expectKeyword("ROW"));
+        m->skip = ast::MatchRecognize::Skip::kPastLastRow;
+      } else {
+        EDDY_RETURN_IF_ERROR(expectKeyword("TO"));
+        if (peek().isKeyword("NEXT") && peek(1).isKeyword("ROW")) {
+          i_ += 2;
+          m->skip = ast::MatchRecognize::Skip::kToNextRow;
+        } else {
+          // SKIP TO [FIRST | LAST] var (LAST when neither is written, as in Calcite).
+          m->skip = ast::MatchRecognize::Skip::kToLast;
+          if (acceptKeyword("FIRST")) {
+            m->skip = ast::MatchRecognize::Skip::kToFirst;
+          } else {
+            acceptKeyword("LAST");
+          }
+          m->skip_pos = peek().pos;
+          EDDY_ASSIGN_OR_RETURN(m->skip_var, identifier("a pattern variable"));
+        }
+      }
+    }
+    m->pattern_pos = peek().pos;
+    EDDY_RETURN_IF_ERROR(expectKeyword("PATTERN"));
+    EDDY_RETURN_IF_ERROR(expectSymbol("("));
+    EDDY_RETURN_IF_ERROR(patternTerms(*m));
+    if (acceptKeyword("WITHIN")) {
+      EDDY_ASSIGN_OR_RETURN(m->within, expr());
+    }
+    if (peek().isKeyword("SUBSET")) return sqlError(peek().pos, "SUBSET is not supported yet in MATCH_RECOGNIZE");
+    EDDY_RETURN_IF_ERROR(expectKeyword("DEFINE"));
+    do {
+      ast::MatchRecognize::Definition d;
+      d.pos = peek().pos;
+      EDDY_ASSIGN_OR_RETURN(d.var, identifier("a pattern variable"));
+      EDDY_RETURN_IF_ERROR(expectKeyword("AS"));
+      EDDY_ASSIGN_OR_RETURN(d.condition, expr());
+      m->define.push_back(std::move(d));
+    } while (acceptSymbol(","));
+    EDDY_RETURN_IF_ERROR(expectSymbol(")"));
+    return m;
+  }
+
+  // PATTERN's terms up to its closing parenthesis: variables with quantifiers, one after
+  // another. The rest of the standard's pattern syntax is refused as Flink refuses it.
+  Status patternTerms(ast::MatchRecognize& m) {
+    while (!acceptSymbol(")")) {
+      const Token& t = peek();
+      if (t.isSymbol("(")) return sqlError(t.pos, "Group patterns are not supported yet.");
+      if (t.isSymbol("|")) return sqlError(t.pos, "Currently, CEP doesn't support branching patterns.");
+      if (t.isKeyword("PERMUTE")) return sqlError(t.pos, "Currently, CEP doesn't support PERMUTE patterns.");
+      if (t.isSymbol("{")) return sqlError(t.pos, "Currently, CEP doesn't support '{-' '-}' patterns.");
+      if (t.isSymbol("^") || t.isSymbol("$")) {
+        return sqlError(t.pos, "Pattern anchors (^ and $) are not supported: a stream has no end to anchor to");
+      }
+      ast::PatternTerm term;
+      term.pos = t.pos;
+      EDDY_ASSIGN_OR_RETURN(term.var, identifier("a pattern variable"));
+      if (acceptSymbol("*")) {
+        term.min = 0;
+        term.max = -1;
+      } else if (acceptSymbol("+")) {
+        term.max = -1;
+      } else if (acceptSymbol("?")) {
+        term.min = 0;
+      } else if (acceptSymbol("{")) {
+        // {n}, {n,}, {n,m}, {,m}
+        if (peek().isSymbol("-")) return sqlError(peek().pos, "Currently, CEP doesn't support '{-' '-}' patterns.");
+        term.min = 0;
+        if (!peek().isSymbol(",")) {
+          EDDY_ASSIGN_OR_RETURN(term.min, count("a repetition count"));
+        }
+        term.max = term.min;
+        if (acceptSymbol(",")) {
+          term.max = -1;
+          if (!peek().isSymbol("}")) {
+            EDDY_ASSIGN_OR_RETURN(term.max, count("a repetition count"));
+          }
+        }
+        EDDY_RETURN_IF_ERROR(expectSymbol("}"));
+        if (term.max == 0 || (term.max > 0 && term.max < term.min)) {
+          return sqlError(term.pos, "a quantifier's bounds must be 0 <= n <= m and m > 0, not {" +
+                                        std::to_string(term.min) + "," + std::to_string(term.max) + "}");
+        }
+      }
+      if (acceptSymbol("?")) term.reluctant = true;
+      m.pattern.push_back(std::move(term));
+      if (peek().kind == TokenKind::kEnd) return unexpected("')' closing PATTERN");
+    }
+    if (m.pattern.empty()) return sqlError(m.pattern_pos, "PATTERN needs at least one variable");
+    return Status::ok();
   }
 
   // Hints after a table name: /*+ OPTIONS('k' = 'v', ...) */ (Flink's dynamic table

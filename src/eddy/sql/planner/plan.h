@@ -9,6 +9,7 @@
 #include "eddy/sql/exec/correlate_operator.h"
 #include "eddy/sql/exec/expression.h"
 #include "eddy/sql/exec/join_operator.h"
+#include "eddy/sql/exec/match_recognize.h"
 #include "eddy/sql/exec/over_aggregate.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/sort_operator.h"
@@ -55,7 +56,7 @@ enum class ChangelogMode { kInsertOnly, kUpdates };
 struct PlanNode {
   enum class Kind {
     kScan, kCalc, kGroupAggregate, kWindowAggregate, kUnion, kWindowTableFunction, kJoin, kRank, kOverAggregate,
-    kCorrelate, kSort
+    kCorrelate, kSort, kMatch
   };
   Kind kind = Kind::kScan;
   Schema schema;
@@ -120,6 +121,8 @@ struct PlanNode {
   SortSpec sort;
   // kOverAggregate: output = the input columns, then one column per aggregate.
   OverSpec over;
+  // kMatch (MATCH_RECOGNIZE): output = the partition columns, then the measures.
+  std::shared_ptr<const MatchSpec> match;
   // kWindowTableFunction / kWindowAggregate
   WindowSpec window;
   int time_col = -1;  // Input column the window is over (kWindowAggregate: its window_start).

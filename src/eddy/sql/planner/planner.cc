@@ -646,8 +646,345 @@ class Planner {
         scope = scopeOf(p->schema, ref.alias);
         return p;
       }
+      case ast::TableRef::Kind::kMatchRecognize: {
+        EDDY_ASSIGN_OR_RETURN(PlanPtr p, matchRecognize(ref));
+        scope = scopeOf(p->schema, ref.alias);
+        return p;
+      }
     }
     return sqlError(ref.pos, "unsupported FROM item");
+  }
+
+  // ---- MATCH_RECOGNIZE
+
+  // What binding a DEFINE condition or a measure collects: the pattern's variables and
+  // the slots (PatternSlot) its navigation and aggregates became, as columns `$slotN`.
+  struct PatternBinding {
+    const std::vector<std::string>* vars = nullptr;
+    const Scope* input = nullptr;
+    int time_col = -1;
+    std::vector<PatternSlot> slots;
+    Schema columns;
+  };
+
+  static int patternVar(const PatternBinding& b, const std::string& name) {
+    const auto& vars = *b.vars;
+    auto it = std::find(vars.begin(), vars.end(), name);
+    return it == vars.end() ? -2 : static_cast<int>(it - vars.begin());
+  }
+
+  // The one pattern variable `e`'s columns are qualified by (-1: none, the `*` of all
+  // rows); an error where they name two.
+  static Result<int> singleVariable(const Expr& e, const PatternBinding& b, const char* what) {
+    int var = -3;  // none seen
+    std::function<Status(const Expr&)> walk = [&](const Expr& x) -> Status {
+      if (x.kind == Expr::Kind::kColumn) {
+        int v = -1;
+        if (x.names.size() == 2) {
+          v = patternVar(b, x.names[0]);
+          if (v == -2) return sqlError(x.pos, "Unknown pattern variable '" + x.names[0] + "'");
+        }
+        if (var != -3 && var != v) {
+          return sqlError(x.pos, std::string(what) + " must refer to a single pattern variable, as in Flink");
+        }
+        var = v;
+      }
+      for (const auto& a : x.args) EDDY_RETURN_IF_ERROR(walk(*a));
+      if (x.filter) EDDY_RETURN_IF_ERROR(walk(*x.filter));
+      return Status::ok();
+    };
+    EDDY_RETURN_IF_ERROR(walk(e));
+    return var == -3 ? -1 : var;
+  }
+
+  // A copy of `e` with pattern variable qualifiers dropped: `A.price * A.tax` over the row.
+  static ast::ExprPtr unqualified(const Expr& e, const PatternBinding& b) {
+    ast::ExprPtr c = cloneExpr(e);
+    std::function<void(Expr&)> walk = [&](Expr& x) {
+      if (x.kind == Expr::Kind::kColumn && x.names.size() == 2 && patternVar(b, x.names[0]) >= 0) {
+        x.names.erase(x.names.begin());
+      }
+      for (auto& a : x.args) walk(*a);
+      if (x.filter) walk(*x.filter);
+    };
+    walk(*c);
+    return c;
+  }
+
+  static ast::ExprPtr slotColumn(PatternBinding& b, PatternSlot slot, Pos pos) {
+    const std::string name = "$slot" + std::to_string(b.slots.size());
+    b.columns.push_back({name, slot.type});
+    b.slots.push_back(std::move(slot));
+    auto ref = std::make_unique<Expr>();
+    ref->kind = Expr::Kind::kColumn;
+    ref->pos = pos;
+    ref->names = {name};
+    return ref;
+  }
+
+  // A navigation slot: the value of `value` (over the input row) in the row of `var`
+  // FIRST/LAST `offset` rows from that end.
+  Result<ast::ExprPtr> navigationSlot(PatternBinding& b, const Expr& value, int var, bool from_first, int64_t offset,
+                                      Pos pos) {
+    PatternSlot slot;
+    slot.var = var;
+    slot.from_first = from_first;
+    slot.offset = offset;
+    EDDY_ASSIGN_OR_RETURN(ExprP bound, expr(*unqualified(value, b), *b.input));
+    slot.type = bound->type().withNullable(true);
+    slot.type.rowtime = slot.type.proctime = false;  // A time attribute read back is a plain time.
+    slot.value = std::shared_ptr<const Expression>(std::move(bound));
+    return slotColumn(b, std::move(slot), pos);
+  }
+
+  // `e` with its pattern navigation (A.price, FIRST/LAST(...), MATCH_ROWTIME()) and
+  // aggregates (SUM(A.price)) replaced by slot columns; the rest binds over those.
+  Result<ast::ExprPtr> patternSlots(const Expr& e, PatternBinding& b) {
+    switch (e.kind) {
+      case Expr::Kind::kColumn: {
+        if (e.names.size() == 2) {
+          const int var = patternVar(b, e.names[0]);
+          if (var == -2) return sqlError(e.pos, "Unknown pattern variable '" + e.names[0] + "'");
+          return navigationSlot(b, e, var, false, 0, e.pos);
+        }
+        return navigationSlot(b, e, -1, false, 0, e.pos);
+      }
+      case Expr::Kind::kSubquery:
+      case Expr::Kind::kExists:
+      case Expr::Kind::kInQuery:
+        return sqlError(e.pos, "subqueries are not supported in MATCH_RECOGNIZE's MEASURES or DEFINE");
+      case Expr::Kind::kOver:
+        return sqlError(e.pos, "OVER windows are not supported in MATCH_RECOGNIZE's MEASURES or DEFINE");
+      case Expr::Kind::kCall: {
+        const std::string& n = e.name;
+        if (n == "FIRST" || n == "LAST") {
+          if (e.args.empty() || e.args.size() > 2) return sqlError(e.pos, n + " takes a value and an optional offset");
+          int64_t offset = 0;
+          if (e.args.size() == 2) {
+            const Expr& o = *e.args[1];
+            if (o.kind != Expr::Kind::kLiteral || o.literal != Expr::LiteralType::kInteger ||
+                !integerValue(o.text, &offset) || offset < 0) {
+              return sqlError(o.pos, n + "'s offset must be a non-negative integer literal");
+            }
+          }
+          EDDY_ASSIGN_OR_RETURN(int var, singleVariable(*e.args[0], b, "FIRST / LAST"));
+          return navigationSlot(b, *e.args[0], var, n == "FIRST", offset, e.pos);
+        }
+        if (n == "PREV" || n == "NEXT") {
+          if (e.args.empty() || e.args.size() > 2) return sqlError(e.pos, n + " takes a value and an optional offset");
+          if (n == "NEXT" || (e.args.size() == 2 && !(e.args[1]->kind == Expr::Kind::kLiteral && e.args[1]->text == "0"))) {
+            return sqlError(e.pos, "Flink does not support physical offsets within partition.");
+          }
+          return patternSlots(*e.args[0], b);
+        }
+        if (n == "MATCH_ROWTIME") {
+          if (e.args.size() > 1) return sqlError(e.pos, "MATCH_ROWTIME takes at most one rowtime column");
+          auto time = std::make_unique<Expr>();
+          if (e.args.empty()) {
+            time->kind = Expr::Kind::kColumn;
+            time->pos = e.pos;
+            time->names = {b.input->fields[static_cast<size_t>(b.time_col)].name};
+          } else {
+            time = cloneExpr(*e.args[0]);
+          }
+          EDDY_ASSIGN_OR_RETURN(ast::ExprPtr slot, navigationSlot(b, *time, -1, false, 0, e.pos));
+          PatternSlot& added = b.slots.back();
+          if (!b.columns.back().type.isTimestamp()) {
+            return sqlError(e.pos, "MATCH_ROWTIME's argument must be a rowtime attribute");
+          }
+          if (e.args.empty() && b.columns.back().type.id != TypeId::kTimestamp) {
+            // No argument: a TIMESTAMP(3) whatever the rowtime's kind.
+            added.value = std::shared_ptr<const Expression>(
+                coerce(added.value->clone(), LogicalType::timestamp(3)));
+            added.type = added.value->type().withNullable(true);
+            b.columns.back().type = added.type;
+          }
+          b.columns.back().type.rowtime = true;  // Marks the measure; the slot value is plain.
+          return slot;
+        }
+        if (n == "MATCH_PROCTIME") {
+          auto call = cloneExpr(e);
+          call->name = "PROCTIME";
+          return call;
+        }
+        if (n == "CLASSIFIER" || n == "MATCH_NUMBER" || n == "RUNNING" || n == "FINAL") {
+          return sqlError(e.pos, n + " is not supported in MATCH_RECOGNIZE yet (nor by Flink)");
+        }
+        if (isAggregate(n)) {
+          if (e.distinct) return sqlError(e.pos, "DISTINCT aggregations are not supported in MATCH_RECOGNIZE");
+          EDDY_ASSIGN_OR_RETURN(int var, singleVariable(e, b, "Aggregation"));
+          auto pre = std::make_shared<PlanNode>();
+          pre->kind = PlanNode::Kind::kCalc;
+          EDDY_ASSIGN_OR_RETURN(AggregateCall call, aggregateCall(*unqualified(e, b), *b.input, *pre));
+          PatternSlot slot;
+          slot.kind = PatternSlot::Kind::kAggregate;
+          slot.var = var;
+          slot.type = call.type;
+          slot.call = std::move(call);
+          slot.call.retractable = false;
+          slot.args = pre->projections;
+          return slotColumn(b, std::move(slot), e.pos);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    ast::ExprPtr c = cloneExpr(e);
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(c->args[i], patternSlots(*e.args[i], b));
+    }
+    return c;
+  }
+
+  Result<PatternExpression> patternExpression(const Expr& e, PatternBinding b) {
+    EDDY_ASSIGN_OR_RETURN(ast::ExprPtr rewritten, patternSlots(e, b));
+    Schema columns = b.columns;
+    for (auto& c : columns) c.type.rowtime = false;
+    EDDY_ASSIGN_OR_RETURN(ExprP bound, expr(*rewritten, scopeOf(columns, "")));
+    PatternExpression out;
+    out.slots = std::move(b.slots);
+    out.expr = std::shared_ptr<const Expression>(std::move(bound));
+    return out;
+  }
+
+  // `input MATCH_RECOGNIZE (...)`: Flink's StreamExecMatch over an append-only input.
+  Result<PlanPtr> matchRecognize(const ast::TableRef& ref) {
+    const ast::MatchRecognize& m = *ref.match;
+    Scope in_scope;
+    EDDY_ASSIGN_OR_RETURN(PlanPtr input, from(*ref.input, in_scope));
+    if (input->mode == ChangelogMode::kUpdates) {
+      return sqlError(ref.pos, "Match Recognize doesn't support consuming update and delete changes: its input must be "
+                               "append-only");
+    }
+    auto spec = std::make_shared<MatchSpec>();
+    spec->input_types = typesOf(input->schema);
+    auto columnOf = [&](const Expr& k, const char* what) -> Result<int> {
+      EDDY_ASSIGN_OR_RETURN(ExprP e, expr(k, in_scope));
+      auto* col = dynamic_cast<InputRef*>(e.get());
+      if (!col) return sqlError(k.pos, std::string(what) + " takes columns of the input");
+      return col->index();
+    };
+    for (const auto& k : m.partition_by) {
+      EDDY_ASSIGN_OR_RETURN(int c, columnOf(*k, "PARTITION BY"));
+      spec->partition.push_back(c);
+    }
+    if (m.order_by.empty()) return sqlError(m.order_pos, "You must specify either rowtime or proctime for order by.");
+    for (size_t i = 0; i < m.order_by.size(); ++i) {
+      EDDY_ASSIGN_OR_RETURN(int c, columnOf(*m.order_by[i].expr, "ORDER BY"));
+      const LogicalType& t = input->schema[static_cast<size_t>(c)].type;
+      if (i == 0) {
+        if (!t.rowtime && !t.proctime) {
+          return sqlError(m.order_by[i].expr->pos,
+                          "You must specify either rowtime or proctime for order by as the first one.");
+        }
+        if (m.order_by[i].desc) {
+          return sqlError(m.order_by[i].expr->pos, "Primary sort order of a streaming table must be ascending on time.");
+        }
+        spec->time_col = c;
+        spec->proctime = t.proctime;
+        continue;
+      }
+      spec->order.order.push_back(c);
+      spec->order.descending.push_back(m.order_by[i].desc);
+      spec->order.nulls_first.push_back(std::nullopt);
+    }
+    // The pattern: variables once each, not all optional, the last not greedy.
+    for (const auto& term : m.pattern) {
+      if (std::find(spec->vars.begin(), spec->vars.end(), term.var) != spec->vars.end()) {
+        return sqlError(term.pos, "Pattern variables must be unique. That might change in the future.");
+      }
+      const bool optional = term.min == 0 && term.max == 1;
+      if (optional && term.reluctant) return sqlError(term.pos, "Reluctant optional variables are not supported yet.");
+      MatchSpec::Term t;
+      t.var = static_cast<int>(spec->vars.size());
+      t.min = term.min;
+      t.max = term.max;
+      t.greedy = !term.reluctant && !optional && term.min != term.max;  // As Flink applies greedy().
+      spec->pattern.push_back(t);
+      spec->vars.push_back(term.var);
+      std::string q = term.min == 1 && term.max == 1    ? ""
+                      : optional                        ? "?"
+                      : term.min == 0 && term.max < 0   ? "*"
+                      : term.min == 1 && term.max < 0   ? "+"
+                      : term.max < 0                    ? "{" + std::to_string(term.min) + ",}"
+                      : term.min == term.max            ? "{" + std::to_string(term.min) + "}"
+                                                        : "{" + std::to_string(term.min) + "," + std::to_string(term.max) + "}";
+      spec->pattern_text += (spec->pattern_text.empty() ? "" : " ") + term.var + q + (term.reluctant ? "?" : "");
+    }
+    if (std::all_of(m.pattern.begin(), m.pattern.end(), [](const ast::PatternTerm& t) { return t.min == 0; })) {
+      return sqlError(m.pattern_pos, "Patterns that can produce empty matches are not supported. There must be at "
+                                     "least one non-optional state.");
+    }
+    if (spec->pattern.back().greedy) {
+      return sqlError(m.pattern.back().pos, "Greedy quantifiers are not allowed as the last element of a Pattern yet. "
+                                            "Finish your pattern with either a simple variable or reluctant quantifier.");
+    }
+    auto varIndex = [&](const std::string& name, Pos pos) -> Result<int> {
+      auto it = std::find(spec->vars.begin(), spec->vars.end(), name);
+      if (it == spec->vars.end()) {
+        return sqlError(pos, "Unknown pattern variable '" + name + "'" + didYouMean(name, spec->vars));
+      }
+      return static_cast<int>(it - spec->vars.begin());
+    };
+    spec->skip = static_cast<MatchSpec::Skip>(m.skip);
+    if (!m.skip_var.empty()) {
+      EDDY_ASSIGN_OR_RETURN(spec->skip_var, varIndex(m.skip_var, m.skip_pos));
+    }
+    if (m.within) {
+      if (m.within->kind != Expr::Kind::kInterval) {
+        return sqlError(m.within->pos, "Only constant intervals with millisecond resolution are supported as time "
+                                       "constraints of patterns.");
+      }
+      bool year_month = false;
+      EDDY_ASSIGN_OR_RETURN(spec->within, intervalMillis(*m.within, &year_month));
+      if (year_month || spec->within <= 0) {
+        return sqlError(m.within->pos, "Only constant intervals with millisecond resolution are supported as time "
+                                       "constraints of patterns.");
+      }
+    }
+    PatternBinding binding;
+    binding.vars = &spec->vars;
+    binding.input = &in_scope;
+    binding.time_col = spec->time_col;
+    spec->define.resize(spec->vars.size());
+    for (const auto& d : m.define) {
+      EDDY_ASSIGN_OR_RETURN(int v, varIndex(d.var, d.pos));
+      if (spec->define[static_cast<size_t>(v)]) return sqlError(d.pos, "Pattern variable '" + d.var + "' is defined twice");
+      EDDY_ASSIGN_OR_RETURN(PatternExpression cond, patternExpression(*d.condition, binding));
+      if (cond.expr->type().id != TypeId::kBoolean && cond.expr->type().id != TypeId::kNull) {
+        return sqlError(d.condition->pos, "DEFINE needs a boolean condition for " + d.var + ", not " +
+                                              cond.expr->type().toString());
+      }
+      spec->define[static_cast<size_t>(v)] = std::move(cond);
+    }
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::Kind::kMatch;
+    node->inputs.push_back(input);
+    for (int k : spec->partition) {
+      ColumnSchema out_col = input->schema[static_cast<size_t>(k)];
+      out_col.type.rowtime = out_col.type.proctime = false;
+      node->schema.push_back(out_col);
+    }
+    for (const auto& item : m.measures) {
+      EDDY_ASSIGN_OR_RETURN(PatternExpression measure, patternExpression(*item.expr, binding));
+      LogicalType t = measure.expr->type();
+      t.rowtime = false;
+      // MATCH_ROWTIME() alone is the result's rowtime attribute.
+      if (item.expr->kind == Expr::Kind::kCall && item.expr->name == "MATCH_ROWTIME" && node->rowtime < 0) {
+        t.rowtime = true;
+        node->rowtime = static_cast<int>(node->schema.size());
+      }
+      for (const auto& c : node->schema) {
+        if (c.name == item.alias) return sqlError(item.pos, "Duplicate column name '" + item.alias + "' in MATCH_RECOGNIZE's output");
+      }
+      node->schema.push_back({item.alias, t});
+      spec->measures.push_back(std::move(measure));
+    }
+    spec->output_types = typesOf(node->schema);
+    for (auto& t : spec->output_types) t.rowtime = t.proctime = false;
+    node->match = spec;
+    return PlanPtr(node);
   }
 
   // The operands of a query's set operations combined, INTERSECT first, then UNION

@@ -16,6 +16,7 @@
 #include "eddy/sql/exec/session_time_zone.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/lookup_join_operator.h"
+#include "eddy/sql/exec/match_operator.h"
 #include "eddy/sql/exec/key_group_splitter.h"
 #include "eddy/sql/exec/local_group_aggregate.h"
 #include "eddy/sql/exec/over_aggregate.h"
@@ -166,6 +167,35 @@ std::string overName(const PlanNode& p) {
   return "OverAggregate(partitionBy=[" + partition + "], orderBy=[" + order + "], window=[" +
          (p.over.rows ? "ROWS" : "RANGE") + " BETWEEN " + frame +
          " PRECEDING AND CURRENT ROW], select=[" + aggs + "])";
+}
+
+// Flink's text, shortened: Match(partitionBy=[symbol], orderBy=[rowtime ASC],
+// measures=[...], rowsPerMatch=[ONE ROW PER MATCH], after=[SKIP TO NEXT ROW],
+// pattern=[A B+ C], define=[A, B]).
+std::string matchName(const PlanNode& p) {
+  const MatchSpec& m = *p.match;
+  const Schema& in = p.inputs[0]->schema;
+  std::string partition, order = in[static_cast<size_t>(m.time_col)].name + " ASC", measures, define;
+  for (size_t i = 0; i < m.partition.size(); ++i) {
+    partition += (i ? ", " : "") + in[static_cast<size_t>(m.partition[i])].name;
+  }
+  for (size_t k = 0; k < m.order.order.size(); ++k) {
+    order += ", " + in[static_cast<size_t>(m.order.order[k])].name + (m.order.descending[k] ? " DESC" : " ASC");
+  }
+  for (size_t i = m.partition.size(); i < p.schema.size(); ++i) measures += (measures.empty() ? "" : ", ") + p.schema[i].name;
+  for (size_t v = 0; v < m.vars.size(); ++v) {
+    if (m.define[v]) define += (define.empty() ? "" : ", ") + m.vars[v];
+  }
+  const char* after = m.skip == MatchSpec::Skip::kToNextRow     ? "SKIP TO NEXT ROW"
+                      : m.skip == MatchSpec::Skip::kPastLastRow ? "SKIP PAST LAST ROW"
+                      : m.skip == MatchSpec::Skip::kToFirst     ? "SKIP TO FIRST "
+                                                                : "SKIP TO LAST ";
+  std::string skip = after;
+  if (m.skip_var >= 0) skip += m.vars[static_cast<size_t>(m.skip_var)];
+  return "Match(partitionBy=[" + partition + "], orderBy=[" + order + "], measures=[" + measures +
+         "], rowsPerMatch=[ONE ROW PER MATCH], after=[" + skip + "], pattern=[" + m.pattern_text + "]" +
+         (m.within > 0 ? ", within=[" + std::to_string(m.within) + " ms]" : std::string()) + ", define=[" + define +
+         "])";
 }
 
 // Flink's batch Sort, SortLimit and Limit; without any of them, the final rows of an
@@ -489,6 +519,14 @@ class Translator {
                         return std::make_unique<OverAggregateOperator>(spec);
                       });
         return keyedParallelism(op, spec.partition);
+      }
+      case PlanNode::Kind::kMatch: {
+        EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]));
+        std::shared_ptr<const MatchSpec> spec = p->match;
+        auto op = byKey(in, spec->partition, p->inputs[0]->schema).transform<RecordBatch>(matchName(*p), [spec] {
+          return std::make_unique<MatchOperator>(spec);
+        });
+        return keyedParallelism(op, spec->partition);
       }
       case PlanNode::Kind::kSort: {
         // Every row to one subtask, which emits them when its input ends.
@@ -913,6 +951,7 @@ std::string explainNode(const PlanNode& p, int indent) {
     case PlanNode::Kind::kOverAggregate: s += overName(p); break;
     case PlanNode::Kind::kCorrelate: s += correlateName(p); break;
     case PlanNode::Kind::kSort: s += sortName(p); break;
+    case PlanNode::Kind::kMatch: s += matchName(p); break;
     case PlanNode::Kind::kWindowTableFunction:
       s += "WindowTableFunction(window=[" + p.window.toString() + "], time_col=[$" + std::to_string(p.time_col) + "]";
       if (p.window.kind == WindowSpec::Kind::kSession && !p.per_row_windows) {  // Merges the sessions itself.
