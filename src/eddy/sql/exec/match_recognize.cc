@@ -268,22 +268,15 @@ void PatternMatcher::process(MatchState& s, int64_t ts, std::vector<Value> value
       const State& st = states_[static_cast<size_t>(at)];
       for (const Transition& t : st.edges) {
         if (!condition(t, st.var, Candidate{s, run, current, st.var})) continue;
-        if (t.take || (states_[static_cast<size_t>(t.target)].var < 0 && st.greedy)) {
+        if (t.take) {
           edges.push_back({&t, at});
         } else {
-          stack.push_back(t.target);
+          stack.push_back(t.target);  // PROCEED: an epsilon move, the row is tried there.
         }
       }
     }
     for (const Edge& e : edges) {
       const State& target = states_[static_cast<size_t>(e.t->target)];
-      if (!e.t->take) {  // A greedy state's PROCEED to the end: the run as it is.
-        if (start) continue;
-        MatchState::Run done = run;
-        done.order = s.next_order++;
-        found.push_back(std::move(done));
-        continue;
-      }
       MatchState::Run taken;
       taken.state = e.t->target;
       taken.start = start ? number : run.start;
@@ -332,14 +325,14 @@ std::optional<int64_t> PatternMatcher::nextTimeout(const MatchState& s) const {
 }
 
 // NFA.processMatchesAccordingToSkipStrategy: completed matches wait until no partial
-// run starts at or before them; the earliest goes out first and the skip strategy
+// run starts before them; the earliest goes out first and the skip strategy
 // prunes the runs, partial and completed, that it overlaps.
 void PatternMatcher::emitMatches(MatchState& s, std::vector<MatchState::Run> found,
                                  std::vector<std::vector<Value>>& out) {
   for (auto& f : found) s.completed.push_back(std::move(f));
   std::stable_sort(s.completed.begin(), s.completed.end(), runBefore);
   while (!s.completed.empty()) {
-    if (!s.partial.empty() && s.partial.front().start <= s.completed.front().start) break;
+    if (!s.partial.empty() && s.partial.front().start < s.completed.front().start) break;
     MatchState::Run match = std::move(s.completed.front());
     s.completed.erase(s.completed.begin());
     out.push_back(outputRow(s, match));

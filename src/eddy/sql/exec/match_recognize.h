@@ -97,8 +97,8 @@ struct MatchState {
 /// does (NFACompiler's states, NFA.process / advanceTime and the after-match skip
 /// strategies): each row extends every partial run it can (a greedy quantifier moves on
 /// only when its variable cannot take the row), starts a new one, and completes those
-/// that reach the end; a completed match is emitted once no partial run starts at or
-/// before its first row, the earliest first, and the skip strategy then discards the
+/// that reach the end; a completed match is emitted once no partial run starts before
+/// its first row, the earliest first, and the skip strategy then discards the
 /// runs it overlaps. Thread: one task thread (expressions are evaluated in place).
 class PatternMatcher {
  public:

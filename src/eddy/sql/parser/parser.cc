@@ -1333,7 +1333,10 @@ class Parser {
         ast::SelectItem item;
         item.pos = peek().pos;
         EDDY_ASSIGN_OR_RETURN(item.expr, expr());
-        acceptKeyword("AS");
+        const bool as = acceptKeyword("AS");
+        for (const char* clause : {"PATTERN", "ONE", "ALL", "AFTER", "DEFINE"}) {
+          if (!as && peek().isKeyword(clause)) return unexpected("a name for the measure (MEASURES expr AS name)");
+        }
         EDDY_ASSIGN_OR_RETURN(item.alias, identifier("a name for the measure (MEASURES expr AS name)"));
         m->measures.push_back(std::move(item));
       } while (acceptSymbol(","));
