@@ -11,6 +11,7 @@
 #include "eddy/sql/exec/interval_join_operator.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/local_group_aggregate.h"
+#include "eddy/sql/exec/match_operator.h"
 #include "eddy/sql/exec/rank_operator.h"
 #include "eddy/sql/exec/session_window_aggregate.h"
 #include "eddy/sql/exec/sort_operator.h"
@@ -680,6 +681,115 @@ TEST(SqlOperators, WindowRankEmitsEachWindowsTopRowsOnceWhenItFires) {
 
 namespace eddy::sql {
 namespace {
+
+// MATCH_RECOGNIZE over rows (key, ts, v), partitioned by key, ordered by ts.
+struct MatchBuilder {
+  std::shared_ptr<MatchSpec> spec = std::make_shared<MatchSpec>();
+  MatchBuilder() {
+    spec->input_types = {kBigint, kBigint, kBigint};
+    spec->partition = {0};
+    spec->time_col = 1;
+  }
+  int var(const std::string& name, int64_t min, int64_t max, bool greedy) {
+    spec->vars.push_back(name);
+    spec->define.emplace_back();
+    MatchSpec::Term t;
+    t.var = static_cast<int>(spec->vars.size()) - 1;
+    t.min = min;
+    t.max = max;
+    t.greedy = greedy;
+    spec->pattern.push_back(t);
+    return t.var;
+  }
+  // A slot reading column `col` of `var`'s row, FIRST or LAST.
+  static PatternSlot slot(int var, int col, bool first = false) {
+    PatternSlot s;
+    s.var = var;
+    s.from_first = first;
+    s.value = std::make_shared<InputRef>(col, kBigint);
+    s.type = kBigint;
+    return s;
+  }
+  static ExprP equals(int slot, int64_t v) {
+    return std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(), std::make_unique<InputRef>(slot, kBigint),
+                                        std::make_unique<Literal>(Value::ofInt(v), kBigint, std::to_string(v)));
+  }
+  void define(int var, std::vector<PatternSlot> slots, ExprP condition) {
+    PatternExpression e;
+    e.slots = std::move(slots);
+    e.expr = std::shared_ptr<const Expression>(std::move(condition));
+    spec->define[static_cast<size_t>(var)] = std::move(e);
+  }
+  void measure(PatternSlot s) {
+    PatternExpression e;
+    e.slots = {std::move(s)};
+    e.expr = std::make_shared<InputRef>(0, kBigint);
+    spec->measures.push_back(std::move(e));
+  }
+  std::unique_ptr<MatchOperator> make() {
+    spec->output_types.assign(1 + spec->measures.size(), kBigint);
+    return std::make_unique<MatchOperator>(spec);
+  }
+};
+
+TEST(SqlOperators, MatchRecognizeContinuesAPartialMatchFromItsSnapshotAndDropsLateRows) {
+  // PATTERN (A B) DEFINE A AS v = 1, B AS v = 2; MEASURES A.ts, B.ts.
+  MatchBuilder m;
+  const int a = m.var("A", 1, 1, false);
+  const int b = m.var("B", 1, 1, false);
+  m.define(a, {MatchBuilder::slot(a, 2)}, MatchBuilder::equals(0, 1));
+  m.define(b, {MatchBuilder::slot(b, 2)}, MatchBuilder::equals(0, 2));
+  m.measure(MatchBuilder::slot(a, 1));
+  m.measure(MatchBuilder::slot(b, 1));
+  runtime::OperatorSnapshot snapshot;
+  {
+    Harness h(m.make());
+    auto& op = h.as<MatchOperator>();
+    op.processElement({rows({{1, 1000, 1}, {2, 1500, 1}}), 0});
+    op.processWatermark(runtime::Watermark{1000});  // Key 1's A is matched; key 2's row waits.
+    // 900 is at or below the watermark: late, dropped (else it would start a match of its own).
+    op.processElement({rows({{1, 900, 1}}), 0});
+    EXPECT_TRUE(lines(h).empty());
+    auto snap = h.op().snapshotState(1);
+    ASSERT_TRUE(snap.isOk()) << snap.status().message();
+    snapshot = std::move(*snap);
+  }
+  Harness restored(m.make(), 0, 1, {snapshot});
+  auto& op = restored.as<MatchOperator>();
+  op.processElement({rows({{1, 2000, 2}, {2, 2500, 2}}), 0});
+  op.processWatermark(runtime::Watermark{3000});
+  EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[1, 1000, 2000]", "+I[2, 1500, 2500]"}));
+}
+
+TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndReleasesTheMatchItHeld) {
+  // PATTERN (A B*? C) WITHIN 1000 ms, DEFINE A AS v <= 2, C AS v = 3 AND FIRST(A.v) = 2;
+  // MEASURES FIRST(A.ts), C.ts.
+  MatchBuilder m;
+  const int a = m.var("A", 1, 1, false);
+  m.var("B", 0, -1, false);
+  const int c = m.var("C", 1, 1, false);
+  m.spec->within = 1000;
+  m.define(a, {MatchBuilder::slot(a, 2)},
+           std::make_unique<BinaryCall>(BinaryOp::kLe, LogicalType::boolean(), std::make_unique<InputRef>(0, kBigint),
+                                        std::make_unique<Literal>(Value::ofInt(2), kBigint, "2")));
+  std::vector<ExprP> both;
+  both.push_back(MatchBuilder::equals(0, 3));
+  both.push_back(MatchBuilder::equals(1, 2));
+  m.define(c, {MatchBuilder::slot(c, 2), MatchBuilder::slot(a, 2, true)},
+           std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+  m.measure(MatchBuilder::slot(a, 1, true));
+  m.measure(MatchBuilder::slot(c, 1));
+  Harness h(m.make());
+  auto& op = h.as<MatchOperator>();
+  // The run from 1000 (A.v = 1) never completes; the one from 1100 (A.v = 2) does at
+  // 1200, but waits while the earlier run lives...
+  op.processElement({rows({{1, 1000, 1}, {1, 1100, 2}, {1, 1200, 3}}), 0});
+  op.processWatermark(runtime::Watermark{1500});
+  EXPECT_TRUE(lines(h).empty());
+  // ... until WITHIN expires it at 2000.
+  op.processWatermark(runtime::Watermark{2000});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 1100, 1200]"}));
+}
 
 TEST(SqlOperators, CalcTakesColumnsOfABatchItOwnsAndCopiesTheRest) {
   // SELECT $1, $0, $0 + $2 WHERE $2 >= 0: $1 is read once (it may move), $0 twice.
