@@ -81,6 +81,7 @@ MatchState MatchState::deserialize(const std::string& bytes, const std::vector<L
 }
 
 PatternMatcher::PatternMatcher(const MatchSpec& spec) : spec_(spec), one_row_(emptyBatch(spec.input_types)) {
+  for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   compile();
   for (const auto& d : spec_.define) {
     define_.push_back(d ? std::optional<Compiled>(compiled(*d)) : std::nullopt);
@@ -95,6 +96,8 @@ PatternMatcher::Compiled PatternMatcher::compiled(const PatternExpression& e) {
   std::vector<LogicalType> types;
   for (const PatternSlot& slot : e.slots) {
     c.values.push_back(slot.value ? slot.value->clone() : nullptr);
+    auto* column = dynamic_cast<const InputRef*>(slot.value.get());
+    c.value_columns.push_back(column ? column->index() : -1);
     std::vector<ExprP> args;
     for (const auto& a : slot.args) args.push_back(a->clone());
     c.args.push_back(std::move(args));
@@ -191,24 +194,35 @@ Value PatternMatcher::rowValue(ExprP& e, const std::vector<Value>& row) {
 Value PatternMatcher::slotValue(Compiled& e, size_t index, const Candidate& c) {
   const PatternSlot& slot = e.source->slots[index];
   // The rows the slot reads: the run's rows of its variable (all for `*`), then the row
-  // being tried when it is tried as that variable.
-  std::vector<const std::vector<Value>*> rows;
-  for (size_t i = 0; i < c.run.vars.size(); ++i) {
-    if (slot.var >= 0 && c.run.vars[i] != slot.var) continue;
-    rows.push_back(&c.s.rows[static_cast<size_t>(c.run.start + static_cast<int64_t>(i) - c.s.first_row)].values);
+  // being tried when it is tried as that variable. A pattern is a concatenation of
+  // distinct variables, numbered in order, so a variable's rows are one block of the run.
+  size_t lo = 0, hi = c.run.vars.size();
+  if (slot.var >= 0) {
+    const auto v = static_cast<uint8_t>(slot.var);
+    lo = static_cast<size_t>(std::lower_bound(c.run.vars.begin(), c.run.vars.end(), v) - c.run.vars.begin());
+    hi = static_cast<size_t>(std::upper_bound(c.run.vars.begin() + static_cast<long>(lo), c.run.vars.end(), v) -
+                             c.run.vars.begin());
   }
-  if (c.row && (slot.var < 0 || slot.var == c.var)) rows.push_back(&c.row->values);
+  const bool with_candidate = c.row && (slot.var < 0 || slot.var == c.var);
+  const size_t n = hi - lo + (with_candidate ? 1 : 0);
+  auto rowAt = [&](size_t i) -> const std::vector<Value>& {
+    if (i == hi - lo) return c.row->values;  // The candidate, after the run's rows.
+    return c.s.rows[static_cast<size_t>(c.run.start + static_cast<int64_t>(lo + i) - c.s.first_row)].values;
+  };
   if (slot.kind == PatternSlot::Kind::kNavigation) {
-    const auto n = static_cast<int64_t>(rows.size());
-    const int64_t at = slot.from_first ? slot.offset : n - 1 - slot.offset;
-    if (at < 0 || at >= n) return Value();
-    return rowValue(e.values[index], *rows[static_cast<size_t>(at)]);
+    const auto count = static_cast<int64_t>(n);
+    const int64_t at = slot.from_first ? slot.offset : count - 1 - slot.offset;
+    if (at < 0 || at >= count) return Value();
+    const std::vector<Value>& row = rowAt(static_cast<size_t>(at));
+    const int column = e.value_columns[index];
+    return column >= 0 ? row[static_cast<size_t>(column)] : rowValue(e.values[index], row);
   }
   Accumulator acc(&slot.call);
-  std::vector<Value> args(slot.args.size());
-  for (const auto* row : rows) {
-    for (size_t a = 0; a < args.size(); ++a) args[a] = rowValue(e.args[index][a], *row);
-    foldRow(acc, slot.call, [&](int col) { return args[static_cast<size_t>(col)]; }, true);
+  args_.resize(slot.args.size());
+  for (size_t i = 0; i < n; ++i) {
+    const std::vector<Value>& row = rowAt(i);
+    for (size_t a = 0; a < args_.size(); ++a) args_[a] = rowValue(e.args[index][a], row);
+    foldRow(acc, slot.call, [&](int col) { return args_[static_cast<size_t>(col)]; }, true);
   }
   return acc.result();
 }
@@ -239,14 +253,12 @@ void PatternMatcher::process(MatchState& s, int64_t ts, std::vector<Value> value
   if (s.rows.empty()) s.first_row = number;
   MatchState::Row row;
   row.ts = ts;
-  std::vector<int> all(spec_.input_types.size());
-  for (size_t c = 0; c < all.size(); ++c) {
-    all[c] = static_cast<int>(c);
+  for (size_t c = 0; c < all_columns_.size(); ++c) {
     one_row_.columns[c].clear();
     appendValue(one_row_.columns[c], values[c]);
   }
   one_row_.kinds.assign(1, RowKind::kInsert);
-  encodeKey(one_row_, 0, all, spec_.input_types, row.bytes);
+  encodeKey(one_row_, 0, all_columns_, spec_.input_types, row.bytes);
   row.values = std::move(values);
   s.rows.push_back(std::move(row));
   const MatchState::Row* current = &s.rows.back();
@@ -302,7 +314,7 @@ void PatternMatcher::process(MatchState& s, int64_t ts, std::vector<Value> value
   fresh.start = number;
   fresh.start_ts = ts;
   step(fresh, true);
-  std::stable_sort(next.begin(), next.end(), runBefore);
+  // Already in (start, order) order: each run's successors follow in its place.
   s.partial = std::move(next);
   emitMatches(s, std::move(found), out);
   trimRows(s);
@@ -329,8 +341,10 @@ std::optional<int64_t> PatternMatcher::nextTimeout(const MatchState& s) const {
 // prunes the runs, partial and completed, that it overlaps.
 void PatternMatcher::emitMatches(MatchState& s, std::vector<MatchState::Run> found,
                                  std::vector<std::vector<Value>>& out) {
+  // Both in (start, order) order.
+  const auto middle = static_cast<long>(s.completed.size());
   for (auto& f : found) s.completed.push_back(std::move(f));
-  std::stable_sort(s.completed.begin(), s.completed.end(), runBefore);
+  std::inplace_merge(s.completed.begin(), s.completed.begin() + middle, s.completed.end(), runBefore);
   while (!s.completed.empty()) {
     if (!s.partial.empty() && s.partial.front().start < s.completed.front().start) break;
     MatchState::Run match = std::move(s.completed.front());

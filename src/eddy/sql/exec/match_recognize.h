@@ -138,6 +138,7 @@ class PatternMatcher {
     const PatternExpression* source = nullptr;
     ExprP expr;
     std::vector<ExprP> values;             // Per slot: its navigation value.
+    std::vector<int> value_columns;        // Per slot: the input column it is, or -1.
     std::vector<std::vector<ExprP>> args;  // Per slot: its aggregate's arguments.
     RecordBatch slot_row;                  // One row of the slots' values.
   };
@@ -160,6 +161,8 @@ class PatternMatcher {
   std::vector<std::optional<Compiled>> define_;  // Per variable.
   std::vector<Compiled> measures_;
   RecordBatch one_row_;  // An input row, for a value that is not a plain column.
+  std::vector<int> all_columns_;
+  std::vector<Value> args_;  // An aggregate's arguments for one row.
 };
 
 }  // namespace eddy::sql

@@ -958,9 +958,9 @@ class Planner {
       }
       spec->define[static_cast<size_t>(v)] = std::move(cond);
     }
+    if (spec->vars.size() > 255) return sqlError(m.pattern_pos, "a pattern has at most 255 variables");
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kMatch;
-    node->inputs.push_back(input);
     for (int k : spec->partition) {
       ColumnSchema out_col = input->schema[static_cast<size_t>(k)];
       out_col.type.rowtime = out_col.type.proctime = false;
@@ -983,8 +983,62 @@ class Planner {
     }
     spec->output_types = typesOf(node->schema);
     for (auto& t : spec->output_types) t.rowtime = t.proctime = false;
+    node->inputs.push_back(matchInputColumns(*spec, input));
     node->match = spec;
     return PlanPtr(node);
+  }
+
+  // The columns of `input` the match reads, and `spec` renumbered to them: a row
+  // waiting in the match's state carries nothing it does not need.
+  static PlanPtr matchInputColumns(MatchSpec& spec, const PlanPtr& input) {
+    std::vector<bool> used(input->schema.size());
+    for (int k : spec.partition) used[static_cast<size_t>(k)] = true;
+    for (int k : spec.order.order) used[static_cast<size_t>(k)] = true;
+    used[static_cast<size_t>(spec.time_col)] = true;
+    auto markExpression = [&](PatternExpression& e) {
+      for (PatternSlot& slot : e.slots) {
+        if (slot.value) markInputs(*slot.value, used);
+        for (const auto& a : slot.args) markInputs(*a, used);  // FILTER's condition is one of them.
+      }
+    };
+    for (auto& d : spec.define) {
+      if (d) markExpression(*d);
+    }
+    for (auto& m : spec.measures) markExpression(m);
+    if (std::all_of(used.begin(), used.end(), [](bool u) { return u; })) return input;
+    std::vector<int> to(input->schema.size(), -1);
+    auto calc = std::make_shared<PlanNode>();
+    calc->kind = PlanNode::Kind::kCalc;
+    calc->inputs.push_back(input);
+    calc->mode = input->mode;
+    for (size_t c = 0; c < used.size(); ++c) {
+      if (!used[c]) continue;
+      to[c] = static_cast<int>(calc->schema.size());
+      if (input->rowtime == static_cast<int>(c)) calc->rowtime = to[c];
+      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
+      calc->schema.push_back(input->schema[c]);
+    }
+    const InputMap renumber = [&](int index, const LogicalType& type) -> ExprP {
+      return std::make_unique<InputRef>(to[static_cast<size_t>(index)], type);
+    };
+    auto renumbered = [&](std::shared_ptr<const Expression>& e) {
+      if (e) e = std::shared_ptr<const Expression>(e->cloneWith(renumber));
+    };
+    for (int& k : spec.partition) k = to[static_cast<size_t>(k)];
+    for (int& k : spec.order.order) k = to[static_cast<size_t>(k)];
+    spec.time_col = to[static_cast<size_t>(spec.time_col)];
+    auto renumberExpression = [&](PatternExpression& e) {
+      for (PatternSlot& slot : e.slots) {
+        renumbered(slot.value);
+        for (auto& a : slot.args) renumbered(a);
+      }
+    };
+    for (auto& d : spec.define) {
+      if (d) renumberExpression(*d);
+    }
+    for (auto& m : spec.measures) renumberExpression(m);
+    spec.input_types = typesOf(calc->schema);
+    return calc;
   }
 
   // The operands of a query's set operations combined, INTERSECT first, then UNION
