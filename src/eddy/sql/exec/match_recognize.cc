@@ -158,27 +158,24 @@ void PatternMatcher::compile() {
     sink = first;
   }
   start_ = sink;
-  // Where taking a row may also complete the match (NFA.findFinalStateAfterProceed):
-  // PROCEED edges through non-greedy states reach the final state.
-  for (State& s : states_) {
-    std::vector<int> todo;
-    if (!s.greedy && s.var >= 0) todo.push_back(static_cast<int>(&s - states_.data()));
-    std::vector<bool> seen(states_.size());
-    while (!todo.empty() && !s.proceeds_to_final) {
-      const State& cur = states_[static_cast<size_t>(todo.back())];
-      todo.pop_back();
-      for (const Transition& e : cur.edges) {
-        if (e.take || e.cond != Cond::kTrue) continue;
-        const State& target = states_[static_cast<size_t>(e.target)];
-        if (target.var < 0) {
-          s.proceeds_to_final = true;
-        } else if (!target.greedy && !seen[static_cast<size_t>(e.target)]) {
-          seen[static_cast<size_t>(e.target)] = true;
-          todo.push_back(e.target);
-        }
-      }
+}
+
+// NFA.findFinalStateAfterProceed: whether, having taken the row into `state`, the run may
+// also end there, following PROCEED edges whose conditions hold for the row (evaluated
+// as Flink does, against the run before it took the row).
+bool PatternMatcher::completesAfter(int state, const MatchState::Run& run, const MatchState& s,
+                                    const MatchState::Row* row) {
+  std::vector<int> todo{state};
+  while (!todo.empty()) {
+    const State& st = states_[static_cast<size_t>(todo.back())];
+    todo.pop_back();
+    for (const Transition& t : st.edges) {
+      if (t.take || !condition(t, st.var, Candidate{s, run, row, st.var})) continue;
+      if (states_[static_cast<size_t>(t.target)].var < 0) return true;
+      todo.push_back(t.target);  // PROCEED edges only go forward: no cycle.
     }
   }
+  return false;
 }
 
 Value PatternMatcher::rowValue(ExprP& e, const std::vector<Value>& row) {
@@ -300,7 +297,7 @@ void PatternMatcher::process(MatchState& s, int64_t ts, std::vector<Value> value
         found.push_back(std::move(taken));
         continue;
       }
-      if (target.proceeds_to_final) {
+      if (completesAfter(e.t->target, run, s, current)) {
         MatchState::Run done = taken;
         done.order = s.next_order++;
         found.push_back(std::move(done));

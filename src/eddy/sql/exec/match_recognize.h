@@ -123,7 +123,6 @@ class PatternMatcher {
     int var = -1;  // -1: the final state
     bool greedy = false;
     std::vector<Transition> edges;
-    bool proceeds_to_final = false;  // A PROCEED path through non-greedy states ends here.
   };
   // One candidate row: the run as it is, and the row it may take.
   struct Candidate {
@@ -147,6 +146,7 @@ class PatternMatcher {
   int addState(int var, bool greedy);
   static Compiled compiled(const PatternExpression& e);
   bool condition(const Transition& t, int state_var, const Candidate& c);
+  bool completesAfter(int state, const MatchState::Run& run, const MatchState& s, const MatchState::Row* row);
   Value evaluate(Compiled& e, const Candidate& c);
   Value slotValue(Compiled& e, size_t slot, const Candidate& c);
   Value rowValue(ExprP& e, const std::vector<Value>& row);
