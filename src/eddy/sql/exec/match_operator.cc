@@ -30,7 +30,7 @@ void MatchOperator::store(const MatchState& s) {
   if (s.empty()) {
     runs_->clear();
   } else {
-    runs_->update(s.serialize(spec_->input_types));
+    runs_->update(s.serialize());
   }
   if (std::optional<int64_t> timeout = matcher_.nextTimeout(s)) {
     timers_->registerTimer(spec_->proctime, *timeout, *timeout);

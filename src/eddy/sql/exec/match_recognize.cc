@@ -46,7 +46,7 @@ std::vector<MatchState::Run> getRuns(const std::string& in, size_t& p) {
 
 }  // namespace
 
-std::string MatchState::serialize(const std::vector<LogicalType>&) const {
+std::string MatchState::serialize() const {
   std::string out;
   putI64(out, first_row);
   putI64(out, next_row);

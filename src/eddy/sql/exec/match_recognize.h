@@ -89,7 +89,7 @@ struct MatchState {
   int64_t next_order = 0;
 
   bool empty() const { return rows.empty() && partial.empty() && completed.empty(); }
-  std::string serialize(const std::vector<LogicalType>& types) const;
+  std::string serialize() const;
   static MatchState deserialize(const std::string& bytes, const std::vector<LogicalType>& types);
 };
 
