@@ -2099,8 +2099,8 @@ class Planner {
   };
   Result<std::optional<WindowMatch>> windowMatch(const PlanPtr& left, const PlanPtr& right,
                                                  const std::vector<std::pair<int, int>>& equal, Pos pos) {
-    auto lw = windowColumns(*left);
-    auto rw = windowColumns(*right);
+    auto lw = windowColumns(*left, true, true);
+    auto rw = windowColumns(*right, true, true);
     if (!lw || !rw) return std::optional<WindowMatch>();
     bool start = false, end = false;
     for (const auto& [l, r] : equal) {
@@ -2108,6 +2108,9 @@ class Planner {
       end = end || (l == lw->end && r == rw->end);
     }
     if (!start || !end) return std::optional<WindowMatch>();
+    if (procTimeWindows(*lw) || procTimeWindows(*rw)) {
+      return sqlError(pos, "Processing time Window Join is not supported yet.");
+    }
     if (lw->source->window.toString() != rw->source->window.toString()) {
       return sqlError(pos, "a window join needs the same window on both inputs, not " + lw->source->window.toString() +
                                " and " + rw->source->window.toString());
@@ -4229,6 +4232,17 @@ class Planner {
         continue;
       }
       if (limit < 1) return sqlError(c->pos, "the row number filter keeps no rows");
+      if (rank.rank.window_end < 0) {
+        auto window = windowColumns(*rank.inputs[0], true, true);
+        const auto& part = rank.rank.partition;
+        if (window && procTimeWindows(*window) && std::count(part.begin(), part.end(), window->start) &&
+            std::count(part.begin(), part.end(), window->end)) {
+          const bool deduplicate = limit == 1 && rank.rank.function == RankSpec::Function::kRowNumber &&
+                                   rank.rank.order.size() == 1 && rank.rank.order[0] == window->time;
+          return sqlError(c->pos, deduplicate ? "Processing time Window Deduplication is not supported yet."
+                                              : "Processing time Window TopN is not supported yet.");
+        }
+      }
       auto copy = std::make_shared<PlanNode>(rank);
       copy->rank.limit = limit;
       copy->rank.output_rank_number = true;
@@ -4360,16 +4374,26 @@ class Planner {
     int start, end, time;
     const PlanNode* source = nullptr;  // The TVF or window aggregation: its window spec.
   };
+  // Whether the windows `w` are over processing time (Flink runs window joins, Top-N and
+  // deduplication over event time only).
+  static bool procTimeWindows(const WindowColumns& w) {
+    const PlanNode& source = *w.source;  // Its window_time column says.
+    const size_t window_time = source.kind == PlanNode::Kind::kWindowTableFunction ? source.schema.size() - 1
+                                                                                    : source.keys.size() + 2;
+    return source.schema[window_time].type.proctime;
+  }
+
   // Session windows count unless `sessions` is false: a cascading aggregation would
-  // merge them again.
-  static std::optional<WindowColumns> windowColumns(const PlanNode& p, bool sessions = true) {
+  // merge them again. Windows over processing time count only with `proctime` (window
+  // Top-N and joins fire on the watermark: event-time windows only).
+  static std::optional<WindowColumns> windowColumns(const PlanNode& p, bool sessions = true, bool proctime = false) {
     std::optional<WindowColumns> in;
     switch (p.kind) {
       case PlanNode::Kind::kWindowTableFunction: {
         const int width = static_cast<int>(p.inputs[0]->schema.size());
-        // Window Top-N fires on the watermark: event-time windows only.
+        const LogicalType& time = p.schema.back().type;
         if ((p.window.kind == WindowSpec::Kind::kSession && (!sessions || p.per_row_windows)) ||
-            !p.schema.back().type.rowtime) {
+            !(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
         return WindowColumns{width, width + 1, p.time_col, &p};
@@ -4377,14 +4401,15 @@ class Planner {
       case PlanNode::Kind::kWindowAggregate: {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
         const int k = static_cast<int>(p.keys.size());
+        const LogicalType& time = p.schema[static_cast<size_t>(k + 2)].type;
         if ((p.window.kind == WindowSpec::Kind::kSession && !sessions) ||
-            !p.schema[static_cast<size_t>(k + 2)].type.rowtime) {
+            !(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
         return WindowColumns{k, k + 1, k + 2, &p};
       }
       case PlanNode::Kind::kCalc: {
-        if (!(in = windowColumns(*p.inputs[0], sessions))) return std::nullopt;
+        if (!(in = windowColumns(*p.inputs[0], sessions, proctime))) return std::nullopt;
         WindowColumns out{-1, -1, -1, in->source};
         for (size_t i = 0; i < p.projections.size(); ++i) {
           auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
@@ -4399,7 +4424,7 @@ class Planner {
       }
       case PlanNode::Kind::kRank:
         if (p.rank.window_end < 0) return std::nullopt;
-        return windowColumns(*p.inputs[0], sessions);
+        return windowColumns(*p.inputs[0], sessions, proctime);
       default: return std::nullopt;
     }
   }
