@@ -90,7 +90,7 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
   }
   // As JSON: [1, 2], {"k": 1}; a ROW value (a table CREATE TABLE AS made from a query's
   // ROW column) as {"field": ...}.
-  if (t.id == TypeId::kArray || t.id == TypeId::kMap || t.id == TypeId::kRow) {
+  if (t.id == TypeId::kArray || t.id == TypeId::kMap || t.id == TypeId::kMultiset || t.id == TypeId::kRow) {
     Result<std::string> nested = nestedFromJson(text, t);
     if (!nested.isOk()) return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": " + nested.status().message());
     appendValue(col, Value::ofString(std::move(*nested)));
@@ -594,6 +594,14 @@ class DatagenReader final : public RowReader {
           m.values.push_back(random(g, *t.element));
         }
         return Value::ofString(encodeMap(m, t));
+      }
+      case TypeId::kMultiset: {  // `length` elements, each counted 0 to 10 times (Flink's generator).
+        MapEntries m;
+        for (int64_t i = 0; i < g.length; ++i) {
+          m.keys.push_back(random(g, *t.element));
+          m.values.push_back(Value::ofInt(std::uniform_int_distribution<int64_t>(0, 10)(rng_)));
+        }
+        return Value::ofString(encodeMap(m, LogicalType::multisetMap(t)));
       }
       case TypeId::kBoolean: return Value::ofBool(rng_() & 1);
       case TypeId::kTinyInt:

@@ -110,7 +110,8 @@ Result<BatchEncoder> fileSinkEncoder(const std::string& table, const Options& o,
             out += null_literal;
           } else if (types[c].id == TypeId::kArray) {
             out += csvField(arrayToCsv(v.s, types[c], array_delimiter, null_literal), delimiter);
-          } else if (types[c].id == TypeId::kMap) {  // Flink's csv has no MAP: a JSON object.
+          } else if (types[c].id == TypeId::kMap || types[c].id == TypeId::kMultiset) {
+            // Flink's csv has no MAP or MULTISET: a JSON object (a multiset's element counts).
             std::string json;
             appendJson(json, v, types[c]);
             out += csvField(json, delimiter);

@@ -86,6 +86,8 @@ Value getValue(std::string_view& in, Storage storage) {
 
 // A JSON value as a value of the scalar or nested `type`; `where` names it for errors.
 Result<Value> fromJson(const nlohmann::ordered_json& j, const LogicalType& type, const std::string& where) {
+  // A MULTISET is written as the object of each element's count (Flink's json format).
+  if (type.id == TypeId::kMultiset) return fromJson(j, LogicalType::multisetMap(type), where);
   if (j.is_null()) return Value();
   if (type.id == TypeId::kArray) {
     if (!j.is_array()) return Status::invalidArgument(where + ": expected a JSON array for " + type.toString());

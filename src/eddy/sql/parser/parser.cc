@@ -719,8 +719,9 @@ class Parser {
         t.fields.push_back(std::move(f));
       } while (acceptSymbol(","));
       EDDY_RETURN_IF_ERROR(expectSymbol(close));
-    } else if ((t.name == "ARRAY" || t.name == "MAP") && peek().isSymbol("<")) {
-      // ARRAY<element> or MAP<key, value>: the element types as unnamed fields.
+    } else if ((t.name == "ARRAY" || t.name == "MAP" || t.name == "MULTISET") && peek().isSymbol("<")) {
+      // ARRAY<element>, MULTISET<element> or MAP<key, value>: the element types as
+      // unnamed fields.
       ++i_;
       for (int k = 0; k < (t.name == "MAP" ? 2 : 1); ++k) {
         if (k > 0) EDDY_RETURN_IF_ERROR(expectSymbol(","));

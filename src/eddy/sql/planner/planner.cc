@@ -5486,13 +5486,15 @@ Result<LogicalType> bindType(const ast::DataType& t) {
     r = LogicalType::timestamp(t.precision < 0 ? 6 : t.precision);
   } else if (n == "TIMESTAMP_LTZ") {
     r = LogicalType::of(TypeId::kTimestampLtz, t.precision < 0 ? 6 : t.precision);
-  } else if ((n == "ARRAY" && t.fields.size() == 1) || (n == "MAP" && t.fields.size() == 2)) {
+  } else if (((n == "ARRAY" || n == "MULTISET") && t.fields.size() == 1) || (n == "MAP" && t.fields.size() == 2)) {
     std::vector<LogicalType> parts;
     for (const auto& f : t.fields) {
       EDDY_ASSIGN_OR_RETURN(LogicalType part, bindType(*f.type));
       parts.push_back(part);
     }
-    r = n == "ARRAY" ? LogicalType::array(parts[0]) : LogicalType::map(parts[0], parts[1]);
+    r = n == "ARRAY"      ? LogicalType::array(parts[0])
+        : n == "MULTISET" ? LogicalType::multiset(parts[0])
+                          : LogicalType::map(parts[0], parts[1]);
   } else if (n == "ROW" && !t.fields.empty()) {  // A ROW value (a table's ROW column is flattened before).
     std::vector<RowFieldType> fields;
     for (const auto& f : t.fields) {
