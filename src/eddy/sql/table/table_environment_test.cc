@@ -168,6 +168,40 @@ TEST(TableEnvironment, UserDefinedAggregateFunctions) {
   EXPECT_NE(bad.message().find("WAVG_APPEND has no retract"), std::string::npos) << bad.message();
 }
 
+// Flink's MatchRecognizeITCase.testAggregates, with its weightedAvg UDF in DEFINE and
+// MEASURES (over every row of the match: price, weight unqualified).
+TEST(TableEnvironment, UserDefinedAggregateFunctionsInMatchRecognize) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  env.createTemporarySystemFunction("weightedAvg", weightedAvg());
+  ASSERT_TRUE(env.executeSql("CREATE TABLE t (id INT, name STRING, price BIGINT, rate DOUBLE, weight INT, "
+                             "ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'values')")
+                  .isOk());
+  const char* rows[][5] = {{"1", "a", "1", "0.8", "1"},  {"2", "z", "2", "0.8", "3"},  {"3", "b", "1", "0.8", "2"},
+                           {"4", "c", "1", "0.8", "5"},  {"5", "d", "4", "0.1", "5"},  {"6", "a", "2", "1.5", "2"},
+                           {"7", "b", "2", "0.8", "3"},  {"8", "c", "1", "0.8", "2"},  {"9", "h", "4", "0.8", "3"},
+                           {"10", "h", "4", "0.8", "3"}, {"11", "h", "2", "0.8", "3"}, {"12", "h", "2", "0.8", "3"}};
+  std::vector<std::vector<std::string>> data;
+  for (size_t i = 0; i < 12; ++i) {
+    const std::string second = (i + 1 < 10 ? "0" : "") + std::to_string(i + 1);
+    data.push_back({rows[i][0], rows[i][1], rows[i][2], rows[i][3], rows[i][4], "2024-01-01 00:00:" + second});
+  }
+  appendRows(env.valuesOf("t"), data);
+  out->take();
+  ASSERT_TRUE(env.executeSql(R"(SELECT * FROM t MATCH_RECOGNIZE (
+      ORDER BY ts
+      MEASURES FIRST(id) AS startId, SUM(A.price) AS sumA, COUNT(D.price) AS countD, SUM(D.price) AS sumD,
+               weightedAvg(price, weight) AS wAvg, AVG(B.price) AS avgB, SUM(B.price * B.rate) AS sumExprB,
+               LAST(id) AS endId
+      AFTER MATCH SKIP PAST LAST ROW
+      PATTERN (A+ B+ C D? E)
+      DEFINE A AS SUM(A.price) < 6,
+             B AS SUM(B.price * B.rate) < SUM(A.price) AND SUM(B.price * B.rate) > 0.2 AND SUM(B.price) >= 1 AND
+                  AVG(B.price) >= 1 AND weightedAvg(price, weight) > 1) AS T)")
+                  .isOk());
+  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[1, 5, 0, null, 2, 3, 3.4, 8]", "+I[9, 4, 0, null, 3, 4, 3.2, 12]"}));
+}
+
 TEST(TableEnvironment, UserDefinedAggregateFunctionsWithMergeAreSlicedInHopWindows) {
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
