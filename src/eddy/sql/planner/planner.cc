@@ -2734,10 +2734,6 @@ class Planner {
     std::vector<Correlation> pairs;
     std::vector<const Expr*> residual;
     EDDY_RETURN_IF_ERROR(splitCorrelation(conjuncts, sub, inner, scope, filters, pairs, &residual));
-    if (!residual.empty() && (!s.group_by.empty() || s.having)) {
-      return sqlError(residual[0]->pos, "a correlated scalar subquery with GROUP BY or HAVING can only correlate by "
-                                        "equalities of a subquery column and an outer one");
-    }
     std::vector<const Expr*> inner_keys;
     for (auto& p : pairs) {
       inner_keys.push_back(p.inner_ast);
@@ -2758,14 +2754,16 @@ class Planner {
     if (inner_keys.empty() && outer.empty()) {
       return sqlError(s.pos, "a correlated scalar subquery needs an equality with an outer column");
     }
-    // The subquery as SELECT inner keys..., item [GROUP BY inner keys].
-    // GROUP BY the correlation columns only (one group per outer row, as Flink's
-    // SINGLE_VALUE would insist), HAVING filtering that group.
+    // The subquery as SELECT keys..., item GROUP BY keys [, its own GROUP BY] [HAVING ...],
+    // the keys being its correlation columns (or the outer values it runs per). Grouped
+    // by more than them, it may have several rows per outer row: SINGLE_VALUE takes the
+    // one there is, failing the job on a second, as Flink's does.
+    bool more_groups = false;
     for (const auto& g : s.group_by) {
       const std::string key = canon(*g);
-      if (std::none_of(inner_keys.begin(), inner_keys.end(), [&](const Expr* k) { return canon(*k) == key; })) {
-        return sqlError(g->pos, "a correlated scalar subquery may GROUP BY only the subquery columns it equates "
-                                "with outer ones");
+      if (!residual.empty() ||
+          std::none_of(inner_keys.begin(), inner_keys.end(), [&](const Expr* k) { return canon(*k) == key; })) {
+        more_groups = true;
       }
     }
     const bool aggregates = containsAggregate(item) || !s.group_by.empty() || s.having;
@@ -2799,7 +2797,11 @@ class Planner {
     }
     grouped.items.push_back({cloneExpr(item), "", item.pos});
     if (s.having) grouped.having = cloneExpr(*s.having);
+    if (more_groups) {
+      for (const auto& g : s.group_by) grouped.group_by.push_back(cloneExpr(*g));
+    }
     EDDY_ASSIGN_OR_RETURN(PlanPtr right, sub.selectOver(grouped, from_plan, grouped_scope));
+    if (more_groups) right = singleValuePer(right, grouped.items.size() - 1);
     // input + its outer keys, LEFT JOIN right ON keys.
     const int width = static_cast<int>(input->schema.size());
     const int n = static_cast<int>(outer.size());
@@ -2933,19 +2935,30 @@ class Planner {
     const PlanNode* n = p.get();
     while (n->kind == PlanNode::Kind::kCalc && !n->filter) n = n->inputs[0].get();
     if (n->kind == PlanNode::Kind::kGroupAggregate && n->keys.empty()) return p;
+    return singleValuePer(p, 0);
+  }
+
+  // `p`'s last column through SINGLE_VALUE per value of its first `keys` columns.
+  static PlanPtr singleValuePer(const PlanPtr& p, size_t keys) {
     auto agg = std::make_shared<PlanNode>();
     agg->kind = PlanNode::Kind::kGroupAggregate;
     agg->inputs = {p};
     agg->mode = ChangelogMode::kUpdates;
+    for (size_t k = 0; k < keys; ++k) {
+      agg->keys.push_back(static_cast<int>(k));
+      ColumnSchema c = p->schema[k];
+      c.type = c.type.plain();
+      agg->schema.push_back(c);
+    }
     AggregateCall call;
     call.kind = AggKind::kSingleValue;
-    call.arg = 0;
-    call.arg_type = p->schema[0].type.plain();
+    call.arg = static_cast<int>(keys);
+    call.arg_type = p->schema[keys].type.plain();
     call.type = call.arg_type.withNullable(true);
     call.retractable = p->mode == ChangelogMode::kUpdates;
-    call.name = "SINGLE_VALUE($0)";
+    call.name = "SINGLE_VALUE($" + std::to_string(keys) + ")";
     agg->aggs.push_back(call);
-    agg->schema.push_back({p->schema[0].name, call.type});
+    agg->schema.push_back({p->schema[keys].name, call.type});
     return agg;
   }
 
