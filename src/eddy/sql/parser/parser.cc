@@ -1804,6 +1804,14 @@ class Parser {
       return call1("NEGATE", pos, std::move(e));
     }
     if (acceptSymbol("+")) return unary();
+    // MATCH_RECOGNIZE's FINAL / RUNNING before a navigation or aggregate call
+    // (`FINAL LAST(A.price)`): a prefix, not a column named so.
+    if ((peek().isKeyword("FINAL") || peek().isKeyword("RUNNING")) && peek(1).kind == TokenKind::kIdentifier &&
+        peek(2).isSymbol("(")) {
+      const Token& t = next();
+      EDDY_ASSIGN_OR_RETURN(ExprPtr e, unary());
+      return call1(upper(t.text), t.pos, std::move(e));
+    }
     return subscripted();
   }
   // `e[index]` (an ARRAY's element, 1-based, or a MAP's value) and, after one, `.field`

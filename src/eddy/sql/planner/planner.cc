@@ -807,7 +807,12 @@ class Planner {
           call->name = "PROCTIME";
           return call;
         }
-        if (n == "CLASSIFIER" || n == "MATCH_NUMBER" || n == "RUNNING" || n == "FINAL") {
+        if (n == "FINAL" || n == "RUNNING") {
+          // One row per match is its last row: the running value is the final one.
+          if (e.args.size() != 1) return sqlError(e.pos, n + " takes one navigation or aggregate");
+          return patternSlots(*e.args[0], b);
+        }
+        if (n == "CLASSIFIER" || n == "MATCH_NUMBER") {
           return sqlError(e.pos, n + " is not supported in MATCH_RECOGNIZE yet (nor by Flink)");
         }
         if (isAggregate(n)) {
