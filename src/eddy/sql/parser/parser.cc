@@ -817,20 +817,7 @@ class Parser {
       }
       break;
     }
-    if (acceptKeyword("ORDER")) {
-      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-      do {
-        ast::OrderItem item;
-        EDDY_ASSIGN_OR_RETURN(item.expr, expr());
-        if (acceptKeyword("DESC")) {
-          item.desc = true;
-        } else {
-          acceptKeyword("ASC");
-        }
-        EDDY_RETURN_IF_ERROR(nullOrder(item.nulls_first));
-        q->order_by.push_back(std::move(item));
-      } while (acceptSymbol(","));
-    }
+    if (acceptKeyword("ORDER")) EDDY_RETURN_IF_ERROR(orderBy(q->order_by));
     // Calcite's order: [LIMIT n] [OFFSET m [ROW|ROWS]] [FETCH FIRST|NEXT n ROW|ROWS ONLY].
     if (acceptKeyword("LIMIT")) {
       EDDY_ASSIGN_OR_RETURN(q->limit, count("a row count after LIMIT"));
@@ -950,17 +937,40 @@ class Parser {
     return s;
   }
 
+  // `PARTITION BY e, ...` if it comes next (nothing otherwise).
+  Result<std::vector<ExprPtr>> partitionBy() {
+    std::vector<ExprPtr> keys;
+    if (!acceptKeyword("PARTITION")) return keys;
+    EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+    do {
+      EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
+      keys.push_back(std::move(k));
+    } while (acceptSymbol(","));
+    return keys;
+  }
+
+  // After ORDER: `BY e [ASC | DESC] [NULLS FIRST | LAST], ...` into `items`.
+  Status orderBy(std::vector<ast::OrderItem>& items) {
+    EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
+    do {
+      ast::OrderItem item;
+      EDDY_ASSIGN_OR_RETURN(item.expr, expr());
+      if (acceptKeyword("DESC")) {
+        item.desc = true;
+      } else {
+        acceptKeyword("ASC");
+      }
+      EDDY_RETURN_IF_ERROR(nullOrder(item.nulls_first));
+      items.push_back(std::move(item));
+    } while (acceptSymbol(","));
+    return Status::ok();
+  }
+
   // (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ... PRECEDING AND CURRENT ROW)
   Result<std::shared_ptr<Expr::Window>> windowSpec() {
     auto w = std::make_shared<Expr::Window>();
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
-    if (acceptKeyword("PARTITION")) {
-      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-      do {
-        EDDY_ASSIGN_OR_RETURN(ExprPtr p, expr());
-        w->partition_by.push_back(std::move(p));
-      } while (acceptSymbol(","));
-    }
+    EDDY_ASSIGN_OR_RETURN(w->partition_by, partitionBy());
     if (acceptKeyword("ORDER")) {
       EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
       do {
@@ -1308,27 +1318,9 @@ class Parser {
   Result<std::shared_ptr<ast::MatchRecognize>> matchRecognize() {
     auto m = std::make_shared<ast::MatchRecognize>();
     EDDY_RETURN_IF_ERROR(expectSymbol("("));
-    if (acceptKeyword("PARTITION")) {
-      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-      do {
-        EDDY_ASSIGN_OR_RETURN(ExprPtr k, expr());
-        m->partition_by.push_back(std::move(k));
-      } while (acceptSymbol(","));
-    }
+    EDDY_ASSIGN_OR_RETURN(m->partition_by, partitionBy());
     m->order_pos = peek().pos;
-    if (acceptKeyword("ORDER")) {
-      EDDY_RETURN_IF_ERROR(expectKeyword("BY"));
-      do {
-        ast::OrderItem item;
-        EDDY_ASSIGN_OR_RETURN(item.expr, expr());
-        if (acceptKeyword("DESC")) {
-          item.desc = true;
-        } else {
-          acceptKeyword("ASC");
-        }
-        m->order_by.push_back(std::move(item));
-      } while (acceptSymbol(","));
-    }
+    if (acceptKeyword("ORDER")) EDDY_RETURN_IF_ERROR(orderBy(m->order_by));
     if (acceptKeyword("MEASURES")) {
       do {
         ast::SelectItem item;
