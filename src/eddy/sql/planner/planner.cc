@@ -679,11 +679,7 @@ class Planner {
     int var = -3;  // none seen
     std::function<Status(const Expr&)> walk = [&](const Expr& x) -> Status {
       if (x.kind == Expr::Kind::kColumn) {
-        int v = -1;
-        if (x.names.size() == 2) {
-          v = patternVar(b, x.names[0]);
-          if (v == -2) return sqlError(x.pos, "Unknown pattern variable '" + x.names[0] + "'");
-        }
+        const int v = x.names.size() >= 2 ? std::max(patternVar(b, x.names[0]), -1) : -1;
         if (var != -3 && var != v) {
           return sqlError(x.pos, std::string(what) + " must refer to a single pattern variable, as in Flink");
         }
@@ -701,7 +697,7 @@ class Planner {
   static ast::ExprPtr unqualified(const Expr& e, const PatternBinding& b) {
     ast::ExprPtr c = cloneExpr(e);
     std::function<void(Expr&)> walk = [&](Expr& x) {
-      if (x.kind == Expr::Kind::kColumn && x.names.size() == 2 && patternVar(b, x.names[0]) >= 0) {
+      if (x.kind == Expr::Kind::kColumn && x.names.size() >= 2 && patternVar(b, x.names[0]) >= 0) {
         x.names.erase(x.names.begin());
       }
       for (auto& a : x.args) walk(*a);
@@ -742,10 +738,13 @@ class Planner {
   Result<ast::ExprPtr> patternSlots(const Expr& e, PatternBinding& b) {
     switch (e.kind) {
       case Expr::Kind::kColumn: {
-        if (e.names.size() == 2) {
+        if (e.names.size() >= 2) {  // var.column (var.row_column.field)
           const int var = patternVar(b, e.names[0]);
-          if (var == -2) return sqlError(e.pos, "Unknown pattern variable '" + e.names[0] + "'");
-          return navigationSlot(b, e, var, false, 0, e.pos);
+          if (var >= 0) return navigationSlot(b, e, var, false, 0, e.pos);
+          if (e.names.size() == 2 && b.input->fields.end() == std::find_if(b.input->fields.begin(), b.input->fields.end(),
+                                                                             [&](const Field& f) { return f.name == e.names[0] + "." + e.names[1]; })) {
+            return sqlError(e.pos, "Unknown pattern variable '" + e.names[0] + "'");
+          }
         }
         return navigationSlot(b, e, -1, false, 0, e.pos);
       }
