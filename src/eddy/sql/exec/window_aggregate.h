@@ -35,12 +35,15 @@ class WindowAggregateOperator final
       public runtime::Triggerable<std::string, int64_t> {
  public:
   /// `time_col`: the input's time column when `slices` is sliced, else its window_end.
+  /// `start_in_key`: the last key column is each row's window_start (windows that
+  /// arrive attached, not aligned): grouped by it, output as the window_start.
   WindowAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, SliceAssigner slices,
                           int time_col, std::vector<AggregateCall> aggs, std::vector<LogicalType> output_types,
-                          bool proctime = false)
+                          bool proctime = false, bool start_in_key = false)
       : KeyedSupport([](const RecordBatch&) { return std::string(); }),
         keys_(std::move(keys)), key_types_(std::move(key_types)), slices_(slices), time_col_(time_col),
-        aggs_(std::move(aggs)), output_types_(std::move(output_types)), proctime_(proctime) {}
+        aggs_(std::move(aggs)), output_types_(std::move(output_types)), proctime_(proctime),
+        start_in_key_(start_in_key) {}
 
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
@@ -175,9 +178,11 @@ class WindowAggregateOperator final
     if (shared) registerTimer(*slices_.nextWindowEnd(end));
     if (rows <= 0) return;  // No row (or all retracted): Flink emits nothing.
     std::vector<Value> key = decodeKey(t.key, key_types_);
+    const Value start = start_in_key_ ? key.back() : Value::ofInt(slices_.windowStart(end));
+    if (start_in_key_) key.pop_back();
     size_t c = 0;
     for (const Value& v : key) appendValue(out_.columns[c++], v);
-    appendValue(out_.columns[c++], Value::ofInt(slices_.windowStart(end)));
+    appendValue(out_.columns[c++], start);
     appendValue(out_.columns[c++], Value::ofInt(end));
     appendValue(out_.columns[c++], Value::ofInt(window().fireTime(end)));
     for (const Accumulator& a : accs) appendValue(out_.columns[c++], a.result());
@@ -222,6 +227,7 @@ class WindowAggregateOperator final
   std::vector<AggregateCall> aggs_;
   std::vector<LogicalType> output_types_;
   bool proctime_;
+  bool start_in_key_;
   // Whether state_ may hold a slice (restored, or the cache written back): until then
   // the cache holds every open slice and state is not read.
   bool state_written_ = false;

@@ -139,6 +139,11 @@ struct PlanNode {
   // with per_row_windows each row keeps its own [ts, ts + gap) window instead, for a
   // session window aggregation, which merges them itself.
   bool per_row_windows = false;
+  // kWindowAggregate over SESSION windows whose rows already carry their merged session
+  // (a cascade over a session window aggregation): each (window_start, window_end) is
+  // a window as it is, fired at its end, never merged again (Flink's
+  // WindowedUnsliceAssigner); time_col and end_col are the pre-projection's columns.
+  bool attached_sessions = false;
 
   /// Flink-style plan text, one node per line, inputs indented.
   std::string explain(int indent = 0) const;

@@ -2103,8 +2103,8 @@ class Planner {
   };
   Result<std::optional<WindowMatch>> windowMatch(const PlanPtr& left, const PlanPtr& right,
                                                  const std::vector<std::pair<int, int>>& equal, Pos pos) {
-    auto lw = windowColumns(*left, true, true);
-    auto rw = windowColumns(*right, true, true);
+    auto lw = windowColumns(*left, true);
+    auto rw = windowColumns(*right, true);
     if (!lw || !rw) return std::optional<WindowMatch>();
     bool start = false, end = false;
     for (const auto& [l, r] : equal) {
@@ -4250,7 +4250,7 @@ class Planner {
       }
       if (limit < 1) return sqlError(c->pos, "the row number filter keeps no rows");
       if (rank.rank.window_end < 0) {
-        auto window = windowColumns(*rank.inputs[0], true, true);
+        auto window = windowColumns(*rank.inputs[0], true);
         const auto& part = rank.rank.partition;
         if (window && procTimeWindows(*window) && std::count(part.begin(), part.end(), window->start) &&
             std::count(part.begin(), part.end(), window->end)) {
@@ -4400,16 +4400,17 @@ class Planner {
     return source.schema[window_time].type.proctime;
   }
 
-  // Session windows count unless `sessions` is false: a cascading aggregation would
-  // merge them again. Windows over processing time count only with `proctime` (window
-  // Top-N and joins fire on the watermark: event-time windows only).
-  static std::optional<WindowColumns> windowColumns(const PlanNode& p, bool sessions = true, bool proctime = false) {
+  // The window columns of `p`'s rows, when they carry their window: a window TVF's (a
+  // SESSION one's merged sessions, not each row's own window) or a window aggregation's.
+  // Windows over processing time count only with `proctime` (window Top-N and joins
+  // fire on the watermark: event-time windows only).
+  static std::optional<WindowColumns> windowColumns(const PlanNode& p, bool proctime = false) {
     std::optional<WindowColumns> in;
     switch (p.kind) {
       case PlanNode::Kind::kWindowTableFunction: {
         const int width = static_cast<int>(p.inputs[0]->schema.size());
         const LogicalType& time = p.schema.back().type;
-        if ((p.window.kind == WindowSpec::Kind::kSession && (!sessions || p.per_row_windows)) ||
+        if ((p.window.kind == WindowSpec::Kind::kSession && p.per_row_windows) ||
             !(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
@@ -4419,14 +4420,13 @@ class Planner {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
         const int k = static_cast<int>(p.keys.size());
         const LogicalType& time = p.schema[static_cast<size_t>(k + 2)].type;
-        if ((p.window.kind == WindowSpec::Kind::kSession && !sessions) ||
-            !(time.rowtime || (proctime && time.proctime))) {
+        if (!(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
         return WindowColumns{k, k + 1, k + 2, &p};
       }
       case PlanNode::Kind::kCalc: {
-        if (!(in = windowColumns(*p.inputs[0], sessions, proctime))) return std::nullopt;
+        if (!(in = windowColumns(*p.inputs[0], proctime))) return std::nullopt;
         WindowColumns out{-1, -1, -1, in->source};
         for (size_t i = 0; i < p.projections.size(); ++i) {
           auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
@@ -4441,7 +4441,7 @@ class Planner {
       }
       case PlanNode::Kind::kRank:
         if (p.rank.window_end < 0) return std::nullopt;
-        return windowColumns(*p.inputs[0], sessions, proctime);
+        return windowColumns(*p.inputs[0], proctime);
       default: return std::nullopt;
     }
   }
@@ -4599,7 +4599,7 @@ class Planner {
     // window_start and window_end aggregates per window again (Flink's cascading window
     // aggregation), with the same window.
     std::optional<WindowColumns> cascade;
-    if (!window && !legacy && (cascade = windowColumns(*input, /*sessions=*/false))) window = cascade->source;
+    if (!window && !legacy && (cascade = windowColumns(*input))) window = cascade->source;
     for (const auto& g : s.group_by) {
       if (g.get() == legacy) {
         // The group window stands for its window_start and window_end.
@@ -4715,7 +4715,9 @@ class Planner {
         binding.groups[legacy->name + "_END" + args] = static_cast<int>(k + 1);
         binding.groups[legacy->name + "_ROWTIME" + args] = static_cast<int>(k + 2);
       }
-      if (node->window.kind == WindowSpec::Kind::kSession) {
+      if (node->window.kind == WindowSpec::Kind::kSession && cascade) {
+        node->attached_sessions = true;  // Its rows carry merged sessions: windows as they are.
+      } else if (node->window.kind == WindowSpec::Kind::kSession) {
         if (legacy) {
           node->partition_keys = node->keys;
         } else {

@@ -422,6 +422,23 @@ class Translator {
         }
         int start = p->time_col;
         int end = p->end_col;
+        if (p->attached_sessions) {
+          // Each row's session as a window of its own: grouped by its start too.
+          auto window_keys = keys;
+          auto window_key_types = key_types;
+          window_keys.push_back(start);
+          window_key_types.push_back(in_schema[static_cast<size_t>(start)].type);
+          const SliceAssigner slices = SliceAssigner::windowed(p->window);
+          auto op = byKey(in, window_keys, in_schema)
+                        .transform<RecordBatch>("WindowAggregate(window=[" + p->window.toString() + " attached], select=[" +
+                                                    names + "])",
+                                                [=] {
+                                                  return std::make_unique<WindowAggregateOperator>(
+                                                      window_keys, window_key_types, slices, end, aggs, out_types,
+                                                      false, true);
+                                                });
+          return keyedParallelism(op, window_keys);
+        }
         if (p->window.kind == WindowSpec::Kind::kSession) {
           auto partition = p->partition_keys;
           auto in_types = typesOf(in_schema);
