@@ -3,6 +3,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "eddy/core/key_hash.h"
 #include "eddy/sql/exec/decimal.h"
@@ -226,21 +227,26 @@ Value averageOf(const std::vector<Value>& v, const LogicalType& arg, const Logic
   return Value::ofInt(v[0].i / count);
 }
 
-// GROUP BY k with DISTINCT aggregates of one argument x, as Flink's distinct split
-// (SplitAggregateRule): a partial aggregation grouped by k and MOD(HASH_CODE(x), buckets)
-// computes every aggregate per bucket (a hot key's distinct values spread over the
-// buckets' keyed state), and a final one per k sums the counts and sums and takes the
-// extreme of the extremes; an AVG is split into a SUM and a COUNT, divided by a Calc
-// after the final aggregation. COUNT, SUM, SUM0, MIN, MAX and AVG split; anything
-// else keeps the aggregation whole. `*partial` is set to the partial aggregation's slot.
+// GROUP BY k with DISTINCT aggregates, as Flink's distinct split (SplitAggregateRule):
+// a partial aggregation grouped by k and MOD(HASH_CODE(x), buckets) computes every
+// aggregate per bucket (a hot key's distinct values spread over the buckets' keyed
+// state), and a final one per k sums the counts and sums and takes the extreme of the
+// extremes; an AVG is split into a SUM and a COUNT, divided by a Calc after the final
+// aggregation. DISTINCT aggregates of several arguments go through Flink's Expand: each
+// row once per distinct argument, bucketed by it, each aggregate counting only its own
+// argument's copy (the plain aggregates the first one's) through a FILTER column. COUNT,
+// SUM, SUM0, MIN, MAX and AVG split; anything else keeps the aggregation whole.
+// `*partial` is set to the partial aggregation's slot.
 PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets, PlanPtr** partial_slot) {
   if (agg.phase != PlanNode::AggPhase::kSingle || agg.split != PlanNode::SplitStage::kNone ||
       !agg.grouping_sets.empty()) {
     return nullptr;
   }
-  int distinct_arg = -1;
+  std::vector<int> distinct_args;             // Each copy's argument, first seen first.
+  std::vector<size_t> copy_of(agg.aggs.size());  // The copy each aggregate counts.
   bool any_avg = false;
-  for (const auto& call : agg.aggs) {
+  for (size_t a = 0; a < agg.aggs.size(); ++a) {
+    const AggregateCall& call = agg.aggs[a];
     switch (call.kind) {
       case AggKind::kCount:
       case AggKind::kSum:
@@ -251,38 +257,74 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets, PlanPtr** partial_sl
       default: return nullptr;
     }
     if (!call.distinct) continue;
-    if (distinct_arg >= 0 && call.arg != distinct_arg) return nullptr;  // Flink expands these; not here.
-    distinct_arg = call.arg;
+    auto at = std::find(distinct_args.begin(), distinct_args.end(), call.arg);
+    copy_of[a] = static_cast<size_t>(at - distinct_args.begin());
+    if (at == distinct_args.end()) distinct_args.push_back(call.arg);
   }
-  if (distinct_arg < 0) return nullptr;
+  if (distinct_args.empty()) return nullptr;
+  const bool expand = distinct_args.size() > 1;
   const PlanPtr& input = agg.inputs[0];
   const int width = static_cast<int>(input->schema.size());
-  // The input with the bucket of the distinct value appended.
-  auto bucketed = std::make_shared<PlanNode>();
-  bucketed->kind = PlanNode::Kind::kCalc;
-  bucketed->inputs = {input};
-  bucketed->mode = input->mode;
-  bucketed->rowtime = input->rowtime;
-  for (int c = 0; c < width; ++c) {
-    bucketed->schema.push_back(input->schema[static_cast<size_t>(c)]);
-    bucketed->projections.push_back(std::make_shared<InputRef>(c, input->schema[static_cast<size_t>(c)].type));
-  }
-  const LogicalType arg_type = input->schema[static_cast<size_t>(distinct_arg)].type;
   const LogicalType int_type = LogicalType::integer().notNull();
-  std::vector<ExprP> hash_args;
-  hash_args.push_back(std::make_unique<InputRef>(distinct_arg, arg_type));
-  auto hash = std::make_unique<RowCall>(
-      "HASH_CODE", int_type, std::move(hash_args),
-      [arg_type](const std::vector<Value>& args) { return hashCode(args, arg_type); }, false);
-  bucketed->projections.push_back(std::make_shared<BinaryCall>(
-      BinaryOp::kMod, int_type, std::move(hash),
-      std::make_unique<Literal>(Value::ofInt(buckets), int_type, std::to_string(buckets))));
-  bucketed->schema.push_back({"$bucket", int_type});
+  // The input with the bucket of a distinct value appended (and, expanded, each
+  // aggregate's FILTER: whether this copy is its argument's).
+  auto copyFor = [&](size_t copy) {
+    auto bucketed = std::make_shared<PlanNode>();
+    bucketed->kind = PlanNode::Kind::kCalc;
+    bucketed->inputs = {input};
+    bucketed->mode = input->mode;
+    bucketed->rowtime = input->rowtime;
+    for (int c = 0; c < width; ++c) {
+      bucketed->schema.push_back(input->schema[static_cast<size_t>(c)]);
+      bucketed->projections.push_back(std::make_shared<InputRef>(c, input->schema[static_cast<size_t>(c)].type));
+    }
+    const int arg = distinct_args[copy];
+    const LogicalType arg_type = input->schema[static_cast<size_t>(arg)].type;
+    std::vector<ExprP> hash_args;
+    hash_args.push_back(std::make_unique<InputRef>(arg, arg_type));
+    auto hash = std::make_unique<RowCall>(
+        "HASH_CODE", int_type, std::move(hash_args),
+        [arg_type](const std::vector<Value>& args) { return hashCode(args, arg_type); }, false);
+    bucketed->projections.push_back(std::make_shared<BinaryCall>(
+        BinaryOp::kMod, int_type, std::move(hash),
+        std::make_unique<Literal>(Value::ofInt(buckets), int_type, std::to_string(buckets))));
+    bucketed->schema.push_back({"$bucket", int_type});
+    if (!expand) return bucketed;
+    const LogicalType boolean = LogicalType::boolean().notNull();
+    for (size_t a = 0; a < agg.aggs.size(); ++a) {
+      const AggregateCall& call = agg.aggs[a];
+      const bool mine = copy_of[a] == copy;
+      if (mine && call.filter >= 0) {
+        bucketed->projections.push_back(
+            std::make_shared<InputRef>(call.filter, input->schema[static_cast<size_t>(call.filter)].type));
+      } else {
+        bucketed->projections.push_back(
+            std::make_shared<Literal>(Value::ofBool(mine), boolean, mine ? "true" : "false"));
+      }
+      bucketed->schema.push_back({"$g" + std::to_string(a), bucketed->projections.back()->type()});
+    }
+    return bucketed;
+  };
+  PlanPtr bucketed = copyFor(0);
+  if (expand) {  // Flink's Expand: a union of the copies.
+    auto copies = std::make_shared<PlanNode>();
+    copies->kind = PlanNode::Kind::kUnion;
+    copies->schema = bucketed->schema;
+    copies->mode = input->mode;
+    copies->inputs.push_back(bucketed);
+    for (size_t copy = 1; copy < distinct_args.size(); ++copy) copies->inputs.push_back(copyFor(copy));
+    bucketed = copies;
+  }
 
   // The partial calls: each aggregate as it is, an AVG as a SUM (BIGINT for an integer
-  // argument, as the AVG accumulator sums) and a COUNT.
+  // argument, as the AVG accumulator sums) and a COUNT; expanded, each filtered to its copy.
   std::vector<AggregateCall> partial_calls;
-  for (const AggregateCall& call : agg.aggs) {
+  for (size_t a = 0; a < agg.aggs.size(); ++a) {
+    AggregateCall call = agg.aggs[a];
+    if (expand) {
+      call.filter = width + 1 + static_cast<int>(a);
+      call.name = call.name.substr(0, call.name.find(" FILTER")) + " FILTER $" + std::to_string(call.filter);
+    }
     if (call.kind != AggKind::kAvg) {
       partial_calls.push_back(call);
       continue;
@@ -370,29 +412,57 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets, PlanPtr** partial_sl
 class Optimizer {
  public:
   explicit Optimizer(OptimizerOptions options) : options_(options) {}
+  // Marks the nodes of `root`'s plan that several nodes read (a view or CTE read twice,
+  // an Expand's input): they stay one node, so that they run once for all their readers.
+  void markShared(const PlanPtr& root) {
+    std::map<const PlanNode*, int> readers;
+    std::set<const PlanNode*> seen;
+    std::function<void(const PlanNode&)> walk = [&](const PlanNode& n) {
+      if (!seen.insert(&n).second) return;
+      for (const auto& in : n.inputs) {
+        if (++readers[in.get()] == 2) shared_.insert(in.get());
+        walk(*in);
+      }
+    };
+    walk(*root);
+  }
+
   PlanPtr visit(const PlanPtr& p) {
     auto it = done_.find(p.get());
     if (it != done_.end()) return it->second.second;
     auto copy = std::make_shared<PlanNode>(*p);
-    for (auto& in : copy->inputs) in = visit(in);
+    for (auto& in : copy->inputs) {
+      const PlanNode* original = in.get();
+      in = visit(in);
+      if (shared_.count(original)) shared_.insert(in.get());
+    }
     PlanPtr result = copy;
+    // A node others read too is not merged into its reader (the reader would get a copy
+    // of its own, and the node would run twice: a source read twice).
     if (copy->kind == PlanNode::Kind::kCalc) {
       const PlanNode& in = *copy->inputs[0];
-      if (in.kind == PlanNode::Kind::kCalc) result = mergeCalcs(*copy, in);
+      if (in.kind == PlanNode::Kind::kCalc && !shared_.count(&in)) result = mergeCalcs(*copy, in);
       const PlanNode& below = *result->inputs[0];
-      if (below.kind == PlanNode::Kind::kScan) {
+      if (shared_.count(&below)) {
+        // Read as it is.
+      } else if (below.kind == PlanNode::Kind::kScan) {
         if (PlanPtr pruned = pruneScan(*result, below)) result = pruned;
         if (PlanPtr pushed = pushFilterIntoScan(*result)) result = pushed;
       } else if (below.kind == PlanNode::Kind::kJoin) {
         if (PlanPtr pruned = pruneJoin(*result, below)) result = pruned;
       }
     } else if (copy->kind == PlanNode::Kind::kWindowAggregate) {
-      if (PlanPtr fused = fuseWindowTvf(*copy, visitor())) result = fused;
+      if (PlanPtr fused = shared_.count(copy->inputs[0].get()) ? nullptr : fuseWindowTvf(*copy, visitor())) {
+        result = fused;
+      }
     } else if (copy->kind == PlanNode::Kind::kGroupAggregate) {
       PlanPtr* slot = nullptr;
       if (PlanPtr split = options_.distinct_split ? splitDistinct(*copy, options_.distinct_buckets, &slot) : nullptr) {
         // The partial aggregation's input Calc merges down; it may run in two phases.
         PlanPtr& partial = *slot;
+        if (partial->inputs[0]->kind == PlanNode::Kind::kUnion) {  // An Expand: its copies read one input.
+          shared_.insert(partial->inputs[0]->inputs[0]->inputs[0].get());
+        }
         partial->inputs[0] = visit(partial->inputs[0]);
         if (PlanPtr two = options_.two_phase ? splitTwoPhase(*partial) : nullptr) partial = two;
         result = split;
@@ -452,6 +522,7 @@ class Optimizer {
   }
 
   OptimizerOptions options_;
+  std::set<const PlanNode*> shared_;  // Nodes several read (markShared), and what they became.
   // Each visited node (kept alive, so that a temporary node's address is never reused
   // by another while it is a key here) and what it became.
   std::map<const PlanNode*, std::pair<PlanPtr, PlanPtr>> done_;
@@ -480,6 +551,10 @@ PlanPtr keepColumns(const PlanPtr& input, const std::vector<bool>& keep) {
   return calc;
 }
 
-PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options) { return Optimizer(options).visit(plan); }
+PlanPtr optimize(const PlanPtr& plan, const OptimizerOptions& options) {
+  Optimizer optimizer(options);
+  optimizer.markShared(plan);
+  return optimizer.visit(plan);
+}
 
 }  // namespace eddy::sql
