@@ -791,6 +791,39 @@ TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndRelea
   EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 1100, 1200]"}));
 }
 
+TEST(SqlOperators, MatchRecognizeByProcessingTimeMatchesRowsAsTheyArriveAndExpiresRunsOnTheClock) {
+  // As the WITHIN test above, ordered by processing time: the time column holds each
+  // row's processing time, rows are matched on arrival, and the clock expires the run.
+  MatchBuilder m;
+  m.spec->proctime = true;
+  const int a = m.var("A", 1, 1, false);
+  m.var("B", 0, -1, false);
+  const int c = m.var("C", 1, 1, false);
+  m.spec->within = 1000;
+  m.define(a, {MatchBuilder::slot(a, 2)},
+           std::make_unique<BinaryCall>(BinaryOp::kLe, LogicalType::boolean(), std::make_unique<InputRef>(0, kBigint),
+                                        std::make_unique<Literal>(Value::ofInt(2), kBigint, "2")));
+  std::vector<ExprP> both;
+  both.push_back(MatchBuilder::equals(0, 3));
+  both.push_back(MatchBuilder::equals(1, 2));
+  m.define(c, {MatchBuilder::slot(c, 2), MatchBuilder::slot(a, 2, true)},
+           std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
+  m.measure(MatchBuilder::slot(a, 1, true));
+  m.measure(MatchBuilder::slot(c, 1));
+  Harness h(m.make());
+  auto& op = h.as<MatchOperator>();
+  h.setProcessingTime(1000);
+  op.processElement({rows({{1, 1000, 1}, {1, 1100, 2}}), 0});
+  // A match without an earlier run in the way comes out at once.
+  op.processElement({rows({{2, 1150, 2}, {2, 1160, 3}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 1150, 1160]"}));
+  op.processElement({rows({{1, 1200, 3}}), 0});
+  h.setProcessingTime(1999);
+  EXPECT_TRUE(lines(h).empty());
+  h.setProcessingTime(2000);  // Key 1's run from 1000 expires: its held match goes out.
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[1, 1100, 1200]"}));
+}
+
 TEST(SqlOperators, CalcTakesColumnsOfABatchItOwnsAndCopiesTheRest) {
   // SELECT $1, $0, $0 + $2 WHERE $2 >= 0: $1 is read once (it may move), $0 twice.
   std::vector<std::shared_ptr<const Expression>> projections;
