@@ -91,21 +91,19 @@ Value decodeOrdered(const std::string& s, const LogicalType& t) {
 namespace {
 
 // Changes `key`'s multiplicity in a DISTINCT set `m` by `delta` (a key goes at zero; a
-// retraction of a key not there is ignored); true when the key appeared or vanished.
+// retraction of a key not there is ignored unless `negative`, which keeps it counted
+// below zero: a partial's or a merge's); a key counts while its multiplicity is
+// positive. True when it started or stopped counting.
 template <typename Map, typename Key>
-bool addMultiplicity(Map& m, const Key& key, int64_t delta) {
-  if (delta > 0) {
-    int64_t& n = m.tryEmplace(key);
-    const bool appeared = n == 0;
-    n += delta;
-    return appeared;
-  }
+bool addMultiplicity(Map& m, const Key& key, int64_t delta, bool negative = false) {
   int64_t* n = m.find(key);
-  if (n == nullptr) return false;
+  if (n == nullptr && delta < 0 && !negative) return false;
+  if (n == nullptr) n = &m.tryEmplace(key);
+  const bool before = *n > 0;
   *n += delta;
-  if (*n > 0) return false;
-  m.erase(key);
-  return true;
+  const bool after = *n > 0;
+  if (*n == 0 || (*n < 0 && !negative)) m.erase(key);
+  return before != after;
 }
 
 
@@ -159,9 +157,9 @@ void Accumulator::forEachDistinct(const std::function<void(const std::string&, i
 
 void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
   if (distinctByBits()) {
-    addMultiplicity(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)), n);
+    addMultiplicity(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)), n, true);
   } else {
-    addMultiplicity(distinct_, e, n);
+    addMultiplicity(distinct_, e, n, true);
   }
 }
 
@@ -218,8 +216,8 @@ void Accumulator::add(const Value& v, int sign) {
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
     // Counts distinct values; result() replays them.
-    const bool changed = distinctByBits() ? addMultiplicity(distinct_numbers_, bitsOf(v), sign)
-                                          : addToDistinct(encodeOrdered(v, t), sign);
+    const bool changed = distinctByBits() ? addMultiplicity(distinct_numbers_, bitsOf(v), sign, call_->partial)
+                                          : addMultiplicity(distinct_, encodeOrdered(v, t), sign, call_->partial);
     if (changed) count_ += sign;
     return;
   }
@@ -356,7 +354,9 @@ Value Accumulator::result() const {
     // In value order, so that a result that depends on it (LISTAGG) does not depend on
     // the hashing.
     std::vector<std::string> keys;
-    forEachDistinct([&](const std::string& e, int64_t) { keys.push_back(e); });
+    forEachDistinct([&](const std::string& e, int64_t n) {
+      if (n > 0) keys.push_back(e);  // A partial's negative counts are not values.
+    });
     std::sort(keys.begin(), keys.end());
     for (const std::string& e : keys) acc.accumulate(decodeOrdered(e, t));
     return acc.result();
@@ -476,7 +476,11 @@ bool mergeable(const AggregateCall& call) {
 }
 
 bool mergeableWithRetractions(const AggregateCall& call) {
-  if (call.distinct) return false;
+  if (call.distinct && call.kind != AggKind::kCount && call.kind != AggKind::kSum && call.kind != AggKind::kSum0 &&
+      call.kind != AggKind::kAvg && call.kind != AggKind::kMin && call.kind != AggKind::kMax) {
+    return false;
+  }
+  if (call.distinct) return true;  // Its values' counts add up, negative ones too (AggregateCall::partial).
   switch (call.kind) {
     case AggKind::kCount:
     case AggKind::kSum:
@@ -503,7 +507,8 @@ void Accumulator::merge(const Accumulator& other) {
   };
   if (call_->distinct) {
     other.forEachDistinct([&](const std::string& k, int64_t n) { addEncodedDistinct(k, n); });
-    count_ = static_cast<int64_t>(distinctByBits() ? distinct_numbers_.size() : distinct_.size());
+    count_ = 0;
+    forEachDistinct([&](const std::string&, int64_t n) { count_ += n > 0 ? 1 : 0; });
     return;
   }
   count_ += other.count_;

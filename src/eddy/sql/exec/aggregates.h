@@ -90,6 +90,10 @@ struct AggregateCall {
   // FIRST/LAST_VALUE keep one value instead of every value seen, as Flink's
   // non-retractable aggregate functions do.
   bool retractable = true;
+  // A two-phase aggregation's local phase over an updating input: a DISTINCT value
+  // retracted before this partial saw it is kept with a negative count, for the global
+  // phase's merge to take off (a single phase ignores such a retraction, as Flink's).
+  bool partial = false;
   LogicalType arg_type;
   LogicalType type;        // Result.
   // kUser: the function and its argument columns (`arg` is the first, or -1).

@@ -191,6 +191,7 @@ PlanPtr splitTwoPhase(const PlanNode& agg) {
   }
   auto local = std::make_shared<PlanNode>(agg);
   local->phase = PlanNode::AggPhase::kLocal;
+  for (auto& call : local->aggs) call.partial = updating;
   local->mode = ChangelogMode::kInsertOnly;
   local->rowtime = -1;
   local->schema.assign(agg.schema.begin(), agg.schema.begin() + static_cast<long>(agg.keys.size()));
