@@ -276,13 +276,10 @@ void Accumulator::add(const Value& v, int sign) {
         order_.push_back(std::move(e));
         break;
       }
-      // Flink's retractable FIRST/LAST_VALUE and LISTAGG drop the latest equal value.
-      for (size_t i = order_.size(); i-- > 0;) {
-        if (order_[i] == e) {
-          order_.erase(order_.begin() + static_cast<long>(i));
-          break;
-        }
-      }
+      // Flink's retractable FIRST/LAST_VALUE and LISTAGG take out the earliest equal value
+      // (ListAggWithRetract's List.remove, FirstValueWithRetract's first order of it).
+      auto it = std::find(order_.begin(), order_.end(), e);
+      if (it != order_.end()) order_.erase(it);
       break;
     }
     case AggKind::kCollect:
