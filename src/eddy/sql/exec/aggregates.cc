@@ -93,17 +93,17 @@ namespace {
 // Changes `key`'s multiplicity in a DISTINCT set `m` by `delta` (a key goes at zero; a
 // retraction of a key not there is ignored unless `negative`, which keeps it counted
 // below zero: a partial's or a merge's); a key counts while its multiplicity is
-// positive. True when it started or stopped counting.
+// positive. Returns 1 when it started counting, -1 when it stopped, else 0.
 template <typename Map, typename Key>
-bool addMultiplicity(Map& m, const Key& key, int64_t delta, bool negative = false) {
+int addMultiplicity(Map& m, const Key& key, int64_t delta, bool negative = false) {
   int64_t* n = m.find(key);
-  if (n == nullptr && delta < 0 && !negative) return false;
+  if (n == nullptr && delta < 0 && !negative) return 0;
   if (n == nullptr) n = &m.tryEmplace(key);
   const bool before = *n > 0;
   *n += delta;
   const bool after = *n > 0;
   if (*n == 0 || (*n < 0 && !negative)) m.erase(key);
-  return before != after;
+  return after == before ? 0 : after ? 1 : -1;
 }
 
 
@@ -155,15 +155,12 @@ void Accumulator::forEachDistinct(const std::function<void(const std::string&, i
       [&](uint64_t bits, int64_t n) { f(encodeOrdered(fromBits(bits), call_->arg_type), n); });
 }
 
-void Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
-  if (distinctByBits()) {
-    addMultiplicity(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)), n, true);
-  } else {
-    addMultiplicity(distinct_, e, n, true);
-  }
+int Accumulator::addEncodedDistinct(const std::string& e, int64_t n) {
+  if (distinctByBits()) return addMultiplicity(distinct_numbers_, bitsOf(decodeOrdered(e, call_->arg_type)), n, true);
+  return addMultiplicity(distinct_, e, n, true);
 }
 
-bool Accumulator::addToDistinct(const std::string& key, int sign) { return addMultiplicity(distinct_, key, sign); }
+bool Accumulator::addToDistinct(const std::string& key, int sign) { return addMultiplicity(distinct_, key, sign) != 0; }
 
 void Accumulator::addToMultiset(std::string key, int64_t by) {
   auto it = values_.try_emplace(std::move(key), 0).first;
@@ -216,9 +213,8 @@ void Accumulator::add(const Value& v, int sign) {
   const LogicalType& t = call_->arg_type;
   if (call_->distinct) {
     // Counts distinct values; result() replays them.
-    const bool changed = distinctByBits() ? addMultiplicity(distinct_numbers_, bitsOf(v), sign, call_->partial)
-                                          : addMultiplicity(distinct_, encodeOrdered(v, t), sign, call_->partial);
-    if (changed) count_ += sign;
+    count_ += distinctByBits() ? addMultiplicity(distinct_numbers_, bitsOf(v), sign, call_->partial)
+                               : addMultiplicity(distinct_, encodeOrdered(v, t), sign, call_->partial);
     return;
   }
   count_ += sign;
@@ -503,9 +499,7 @@ void Accumulator::merge(const Accumulator& other) {
     for (const auto& [k, n] : other.values_) addToMultiset(k, n);
   };
   if (call_->distinct) {
-    other.forEachDistinct([&](const std::string& k, int64_t n) { addEncodedDistinct(k, n); });
-    count_ = 0;
-    forEachDistinct([&](const std::string&, int64_t n) { count_ += n > 0 ? 1 : 0; });
+    other.forEachDistinct([&](const std::string& k, int64_t n) { count_ += addEncodedDistinct(k, n); });
     return;
   }
   count_ += other.count_;

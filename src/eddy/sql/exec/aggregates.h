@@ -188,8 +188,10 @@ class Accumulator {
   Value fromBits(uint64_t bits) const;
   // Every distinct value's ordered encoding with its multiplicity.
   void forEachDistinct(const std::function<void(const std::string&, int64_t)>& f) const;
-  // Adds `n` to the multiplicity of the value encoded as `e`; drops it at zero.
-  void addEncodedDistinct(const std::string& e, int64_t n);
+  // Adds `n` to the multiplicity of the value encoded as `e` (a merge: it may go below
+  // zero); drops it at zero. Returns 1 when the value started counting, -1 when it
+  // stopped, else 0.
+  int addEncodedDistinct(const std::string& e, int64_t n);
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
   std::string user_;                // A user-defined function's accumulator.
 };
