@@ -370,7 +370,9 @@ void PatternMatcher::prune(std::vector<MatchState::Run>& runs, const MatchState:
         if (spec_.skip == MatchSpec::Skip::kToFirst) break;
       }
       const std::string& name = spec_.vars[static_cast<size_t>(spec_.skip_var)];
-      if (at < 0) throw EvalError("MATCH_RECOGNIZE: could not skip to " + name + ": no row of the match is mapped to it");
+      if (at < 0) {
+        throw EvalError("MATCH_RECOGNIZE: could not skip to " + name + ": no row of the match is mapped to it");
+      }
       if (at == 0) {
         throw EvalError("MATCH_RECOGNIZE: could not skip to " + name +
                         ", the first row of the match (the next match would start where this one did)");

@@ -711,7 +711,8 @@ struct MatchBuilder {
     return s;
   }
   static ExprP equals(int slot, int64_t v) {
-    return std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(), std::make_unique<InputRef>(slot, kBigint),
+    return std::make_unique<BinaryCall>(BinaryOp::kEq, LogicalType::boolean(),
+                                        std::make_unique<InputRef>(slot, kBigint),
                                         std::make_unique<Literal>(Value::ofInt(v), kBigint, std::to_string(v)));
   }
   void define(int var, std::vector<PatternSlot> slots, ExprP condition) {

@@ -741,8 +741,10 @@ class Planner {
         if (e.names.size() >= 2) {  // var.column (var.row_column.field)
           const int var = patternVar(b, e.names[0]);
           if (var >= 0) return navigationSlot(b, e, var, false, 0, e.pos);
-          if (e.names.size() == 2 && b.input->fields.end() == std::find_if(b.input->fields.begin(), b.input->fields.end(),
-                                                                             [&](const Field& f) { return f.name == e.names[0] + "." + e.names[1]; })) {
+          const std::string row_field = e.names[0] + "." + e.names[1];  // A ROW column's field?
+          const auto& fields = b.input->fields;
+          if (e.names.size() == 2 &&
+              std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return f.name == row_field; })) {
             return sqlError(e.pos, "Unknown pattern variable '" + e.names[0] + "'");
           }
         }
@@ -771,7 +773,9 @@ class Planner {
         }
         if (n == "PREV" || n == "NEXT") {
           if (e.args.empty() || e.args.size() > 2) return sqlError(e.pos, n + " takes a value and an optional offset");
-          if (n == "NEXT" || (e.args.size() == 2 && !(e.args[1]->kind == Expr::Kind::kLiteral && e.args[1]->text == "0"))) {
+          const bool zero = e.args.size() == 1 ||
+                            (e.args[1]->kind == Expr::Kind::kLiteral && e.args[1]->text == "0");
+          if (n == "NEXT" || !zero) {
             return sqlError(e.pos, "Flink does not support physical offsets within partition.");
           }
           return patternSlots(*e.args[0], b);
@@ -883,7 +887,8 @@ class Planner {
                           "You must specify either rowtime or proctime for order by as the first one.");
         }
         if (m.order_by[i].desc) {
-          return sqlError(m.order_by[i].expr->pos, "Primary sort order of a streaming table must be ascending on time.");
+          return sqlError(m.order_by[i].expr->pos,
+                          "Primary sort order of a streaming table must be ascending on time.");
         }
         spec->time_col = c;
         spec->proctime = t.proctime;
@@ -907,13 +912,14 @@ class Planner {
       t.greedy = !term.reluctant && !optional && term.min != term.max;  // As Flink applies greedy().
       spec->pattern.push_back(t);
       spec->vars.push_back(term.var);
-      std::string q = term.min == 1 && term.max == 1    ? ""
-                      : optional                        ? "?"
-                      : term.min == 0 && term.max < 0   ? "*"
-                      : term.min == 1 && term.max < 0   ? "+"
-                      : term.max < 0                    ? "{" + std::to_string(term.min) + ",}"
-                      : term.min == term.max            ? "{" + std::to_string(term.min) + "}"
-                                                        : "{" + std::to_string(term.min) + "," + std::to_string(term.max) + "}";
+      const std::string from = std::to_string(term.min), to = std::to_string(term.max);
+      std::string q = term.min == 1 && term.max == 1  ? ""
+                      : optional                      ? "?"
+                      : term.min == 0 && term.max < 0 ? "*"
+                      : term.min == 1 && term.max < 0 ? "+"
+                      : term.max < 0                  ? "{" + from + ",}"
+                      : term.min == term.max          ? "{" + from + "}"
+                                                      : "{" + from + "," + to + "}";
       spec->pattern_text += (spec->pattern_text.empty() ? "" : " ") + term.var + q + (term.reluctant ? "?" : "");
     }
     if (std::all_of(m.pattern.begin(), m.pattern.end(), [](const ast::PatternTerm& t) { return t.min == 0; })) {
@@ -921,8 +927,9 @@ class Planner {
                                      "least one non-optional state.");
     }
     if (spec->pattern.back().greedy) {
-      return sqlError(m.pattern.back().pos, "Greedy quantifiers are not allowed as the last element of a Pattern yet. "
-                                            "Finish your pattern with either a simple variable or reluctant quantifier.");
+      return sqlError(m.pattern.back().pos,
+                      "Greedy quantifiers are not allowed as the last element of a Pattern yet. "
+                      "Finish your pattern with either a simple variable or reluctant quantifier.");
     }
     auto varIndex = [&](const std::string& name, Pos pos) -> Result<int> {
       auto it = std::find(spec->vars.begin(), spec->vars.end(), name);
@@ -954,7 +961,9 @@ class Planner {
     spec->define.resize(spec->vars.size());
     for (const auto& d : m.define) {
       EDDY_ASSIGN_OR_RETURN(int v, varIndex(d.var, d.pos));
-      if (spec->define[static_cast<size_t>(v)]) return sqlError(d.pos, "Pattern variable '" + d.var + "' is defined twice");
+      if (spec->define[static_cast<size_t>(v)]) {
+        return sqlError(d.pos, "Pattern variable '" + d.var + "' is defined twice");
+      }
       EDDY_ASSIGN_OR_RETURN(PatternExpression cond, patternExpression(*d.condition, binding));
       if (cond.expr->type().id != TypeId::kBoolean && cond.expr->type().id != TypeId::kNull) {
         return sqlError(d.condition->pos, "DEFINE needs a boolean condition for " + d.var + ", not " +
@@ -980,7 +989,9 @@ class Planner {
         node->rowtime = static_cast<int>(node->schema.size());
       }
       for (const auto& c : node->schema) {
-        if (c.name == item.alias) return sqlError(item.pos, "Duplicate column name '" + item.alias + "' in MATCH_RECOGNIZE's output");
+        if (c.name == item.alias) {
+          return sqlError(item.pos, "Duplicate column name '" + item.alias + "' in MATCH_RECOGNIZE's output");
+        }
       }
       node->schema.push_back({item.alias, t});
       spec->measures.push_back(std::move(measure));

@@ -182,7 +182,9 @@ std::string matchName(const PlanNode& p) {
   for (size_t k = 0; k < m.order.order.size(); ++k) {
     order += ", " + in[static_cast<size_t>(m.order.order[k])].name + (m.order.descending[k] ? " DESC" : " ASC");
   }
-  for (size_t i = m.partition.size(); i < p.schema.size(); ++i) measures += (measures.empty() ? "" : ", ") + p.schema[i].name;
+  for (size_t i = m.partition.size(); i < p.schema.size(); ++i) {
+    measures += (measures.empty() ? "" : ", ") + p.schema[i].name;
+  }
   for (size_t v = 0; v < m.vars.size(); ++v) {
     if (m.define[v]) define += (define.empty() ? "" : ", ") + m.vars[v];
   }
@@ -429,9 +431,10 @@ class Translator {
           window_keys.push_back(start);
           window_key_types.push_back(in_schema[static_cast<size_t>(start)].type);
           const SliceAssigner slices = SliceAssigner::windowed(p->window);
+          const std::string name =
+              "WindowAggregate(window=[" + p->window.toString() + " attached], select=[" + names + "])";
           auto op = byKey(in, window_keys, in_schema)
-                        .transform<RecordBatch>("WindowAggregate(window=[" + p->window.toString() + " attached], select=[" +
-                                                    names + "])",
+                        .transform<RecordBatch>(name,
                                                 [=] {
                                                   return std::make_unique<WindowAggregateOperator>(
                                                       window_keys, window_key_types, slices, end, aggs, out_types,

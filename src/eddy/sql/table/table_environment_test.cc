@@ -199,7 +199,8 @@ TEST(TableEnvironment, UserDefinedAggregateFunctionsInMatchRecognize) {
              B AS SUM(B.price * B.rate) < SUM(A.price) AND SUM(B.price * B.rate) > 0.2 AND SUM(B.price) >= 1 AND
                   AVG(B.price) >= 1 AND weightedAvg(price, weight) > 1) AS T)")
                   .isOk());
-  EXPECT_EQ(changes(*out), (std::vector<std::string>{"+I[1, 5, 0, null, 2, 3, 3.4, 8]", "+I[9, 4, 0, null, 3, 4, 3.2, 12]"}));
+  EXPECT_EQ(changes(*out),
+            (std::vector<std::string>{"+I[1, 5, 0, null, 2, 3, 3.4, 8]", "+I[9, 4, 0, null, 3, 4, 3.2, 12]"}));
 }
 
 TEST(TableEnvironment, UserDefinedAggregateFunctionsWithMergeAreSlicedInHopWindows) {
