@@ -53,6 +53,23 @@ Received a total of 1 row
 WANT
 diff -u modes.want modes.out >&2 || fail "result modes set by SET"
 
+# MATCH_RECOGNIZE over several lines of standard input (its `?` and `{n}` are no
+# statement ends): a price drop after a rise.
+cat >match.sql <<SQL
+CREATE TABLE orders (id INT, customer STRING, price DECIMAL(10, 2), ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$work/orders.csv', 'format' = 'csv');
+SELECT * FROM orders MATCH_RECOGNIZE (
+  ORDER BY ts
+  MEASURES FIRST(A.id) AS first_id, LAST(B.id) AS drop_id
+  PATTERN (A{1} B+?)
+  DEFINE B AS B.price < LAST(A.price)
+) AS m;
+SQL
+"$bin/eddy" sql <match.sql >match.out 2>/dev/null || fail "MATCH_RECOGNIZE on stdin exited $?"
+printf '+I[1, 2]\n' >match.want
+diff -u match.want match.out >&2 || fail "MATCH_RECOGNIZE on stdin"
+
 # SHOW and DESCRIBE results: a table in tableau mode, as Flink's client draws them; rows
 # in Flink's print format in changelog mode.
 printf "CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'blackhole');\nSHOW TABLES;\nDESCRIBE t;\nSHOW VIEWS;\n" >show.sql
