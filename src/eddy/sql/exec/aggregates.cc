@@ -181,8 +181,18 @@ void Accumulator::addToArray(const Value& v, int sign) {
     order_.push_back(std::move(e));
     return;
   }
+  takeOut(std::move(e));
+}
+
+// A retraction of an element of the list: its first copy goes; one a partial never saw
+// waits for the merge (Flink's retractList).
+void Accumulator::takeOut(std::string e) {
   auto it = std::find(order_.begin(), order_.end(), e);
-  if (it != order_.end()) order_.erase(it);
+  if (it != order_.end()) {
+    order_.erase(it);
+  } else if (call_->partial) {
+    retracted_.push_back(std::move(e));
+  }
 }
 
 void Accumulator::add(const Value& v, int sign) {
@@ -274,8 +284,7 @@ void Accumulator::add(const Value& v, int sign) {
       }
       // Flink's retractable FIRST/LAST_VALUE and LISTAGG take out the earliest equal value
       // (ListAggWithRetract's List.remove, FirstValueWithRetract's first order of it).
-      auto it = std::find(order_.begin(), order_.end(), e);
-      if (it != order_.end()) order_.erase(it);
+      takeOut(std::move(e));
       break;
     }
     case AggKind::kCollect:
@@ -483,7 +492,9 @@ bool mergeableWithRetractions(const AggregateCall& call) {
     case AggKind::kStddevSamp:
     case AggKind::kVarPop:
     case AggKind::kVarSamp:
-    case AggKind::kCollect: return true;
+    case AggKind::kCollect:
+    case AggKind::kListAgg:   // Retractions a partial has not matched wait for the merge.
+    case AggKind::kArrayAgg: return true;
     case AggKind::kMin:
     case AggKind::kMax: return call.retractable;  // Each value's count, not the best one.
     default: return false;
@@ -519,7 +530,24 @@ void Accumulator::merge(const Accumulator& other) {
       }
       break;
     case AggKind::kListAgg:
-    case AggKind::kArrayAgg:
+    case AggKind::kArrayAgg: {
+      // ListAggWithRetract's merge: the lists in order, then each retraction either side
+      // has not matched takes out the first copy there is, or keeps waiting.
+      order_.insert(order_.end(), other.order_.begin(), other.order_.end());
+      std::vector<std::string> pending = std::move(retracted_);
+      pending.insert(pending.end(), other.retracted_.begin(), other.retracted_.end());
+      retracted_.clear();
+      for (std::string& e : pending) {
+        auto it = std::find(order_.begin(), order_.end(), e);
+        if (it != order_.end()) {
+          order_.erase(it);
+        } else {
+          retracted_.push_back(std::move(e));
+        }
+      }
+      count_ = static_cast<int64_t>(order_.size());
+      break;
+    }
     case AggKind::kJsonArrayAgg:
     case AggKind::kJsonObjectAgg:
       order_.insert(order_.end(), other.order_.begin(), other.order_.end());
@@ -543,6 +571,10 @@ void Accumulator::write(DataOutputView& out) const {
   }
   out.writeVarint(order_.size());
   for (const auto& s : order_) out.writeString(s);
+  if (call_->kind == AggKind::kListAgg || call_->kind == AggKind::kArrayAgg) {
+    out.writeVarint(retracted_.size());
+    for (const auto& s : retracted_) out.writeString(s);
+  }
   out.writeVarint(distinctByBits() ? distinct_numbers_.size() : distinct_.size());
   forEachDistinct([&](const std::string& k, int64_t n) {
     out.writeString(k);
@@ -571,6 +603,14 @@ Status Accumulator::read(DataInputView& in) {
   for (uint64_t i = 0; i < m; ++i) {
     EDDY_ASSIGN_OR_RETURN(std::string s, in.readString());
     order_.push_back(std::move(s));
+  }
+  retracted_.clear();
+  if (call_->kind == AggKind::kListAgg || call_->kind == AggKind::kArrayAgg) {
+    EDDY_ASSIGN_OR_RETURN(uint64_t r, in.readVarint());
+    for (uint64_t i = 0; i < r; ++i) {
+      EDDY_ASSIGN_OR_RETURN(std::string s, in.readString());
+      retracted_.push_back(std::move(s));
+    }
   }
   EDDY_ASSIGN_OR_RETURN(uint64_t d, in.readVarint());
   distinct_.clear();

@@ -91,8 +91,9 @@ struct AggregateCall {
   // non-retractable aggregate functions do.
   bool retractable = true;
   // A two-phase aggregation's local phase over an updating input: a DISTINCT value
-  // retracted before this partial saw it is kept with a negative count, for the global
-  // phase's merge to take off (a single phase ignores such a retraction, as Flink's).
+  // retracted before this partial saw it is kept with a negative count, a LISTAGG or
+  // ARRAY_AGG element in a retract list, for the global phase's merge to take off (a
+  // single phase ignores such a retraction, as Flink's).
   bool partial = false;
   LogicalType arg_type;
   LogicalType type;        // Result.
@@ -193,6 +194,10 @@ class Accumulator {
   // stopped, else 0.
   int addEncodedDistinct(const std::string& e, int64_t n);
   std::vector<std::string> order_;  // LISTAGG / FIRST / LAST: arrival order
+  // A partial LISTAGG's / ARRAY_AGG's retractions of values it never saw (Flink's
+  // retractList), which the merge applies.
+  std::vector<std::string> retracted_;
+  void takeOut(std::string e);
   std::string user_;                // A user-defined function's accumulator.
 };
 
