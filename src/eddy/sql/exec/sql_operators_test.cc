@@ -762,10 +762,12 @@ TEST(SqlOperators, MatchRecognizeContinuesAPartialMatchFromItsSnapshotAndDropsLa
   EXPECT_EQ(lines(restored), (std::vector<std::string>{"+I[1, 1000, 2000]", "+I[2, 1500, 2500]"}));
 }
 
-TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndReleasesTheMatchItHeld) {
-  // PATTERN (A B*? C) WITHIN 1000 ms, DEFINE A AS v <= 2, C AS v = 3 AND FIRST(A.v) = 2;
-  // MEASURES FIRST(A.ts), C.ts.
+// PATTERN (A B*? C) WITHIN 1000 ms, DEFINE A AS v <= 2, C AS v = 3 AND FIRST(A.v) = 2;
+// MEASURES FIRST(A.ts), C.ts: a run from an A with v = 1 never completes, and holds back
+// the matches of later runs until WITHIN expires it.
+std::unique_ptr<MatchOperator> expiringRuns(bool proctime) {
   MatchBuilder m;
+  m.spec->proctime = proctime;
   const int a = m.var("A", 1, 1, false);
   m.var("B", 0, -1, false);
   const int c = m.var("C", 1, 1, false);
@@ -780,7 +782,11 @@ TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndRelea
            std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
   m.measure(MatchBuilder::slot(a, 1, true));
   m.measure(MatchBuilder::slot(c, 1));
-  Harness h(m.make());
+  return m.make();
+}
+
+TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndReleasesTheMatchItHeld) {
+  Harness h(expiringRuns(false));
   auto& op = h.as<MatchOperator>();
   // The run from 1000 (A.v = 1) never completes; the one from 1100 (A.v = 2) does at
   // 1200, but waits while the earlier run lives...
@@ -795,23 +801,7 @@ TEST(SqlOperators, MatchRecognizeWithinExpiresAnEarlierRunAtTheWatermarkAndRelea
 TEST(SqlOperators, MatchRecognizeByProcessingTimeMatchesRowsAsTheyArriveAndExpiresRunsOnTheClock) {
   // As the WITHIN test above, ordered by processing time: the time column holds each
   // row's processing time, rows are matched on arrival, and the clock expires the run.
-  MatchBuilder m;
-  m.spec->proctime = true;
-  const int a = m.var("A", 1, 1, false);
-  m.var("B", 0, -1, false);
-  const int c = m.var("C", 1, 1, false);
-  m.spec->within = 1000;
-  m.define(a, {MatchBuilder::slot(a, 2)},
-           std::make_unique<BinaryCall>(BinaryOp::kLe, LogicalType::boolean(), std::make_unique<InputRef>(0, kBigint),
-                                        std::make_unique<Literal>(Value::ofInt(2), kBigint, "2")));
-  std::vector<ExprP> both;
-  both.push_back(MatchBuilder::equals(0, 3));
-  both.push_back(MatchBuilder::equals(1, 2));
-  m.define(c, {MatchBuilder::slot(c, 2), MatchBuilder::slot(a, 2, true)},
-           std::make_unique<LogicalCall>(LogicalCall::Op::kAnd, std::move(both)));
-  m.measure(MatchBuilder::slot(a, 1, true));
-  m.measure(MatchBuilder::slot(c, 1));
-  Harness h(m.make());
+  Harness h(expiringRuns(true));
   auto& op = h.as<MatchOperator>();
   h.setProcessingTime(1000);
   op.processElement({rows({{1, 1000, 1}, {1, 1100, 2}}), 0});
