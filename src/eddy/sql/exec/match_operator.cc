@@ -51,7 +51,7 @@ void MatchOperator::processElement(const runtime::StreamRecord<RecordBatch>& rec
     if (spec_->proctime) {
       MatchState s = load();
       matcher_.advanceTime(s, ts, found);
-      matcher_.process(s, ts, decodeKey(row, spec_->input_types), found);
+      matcher_.process(s, ts, row, found);
       store(s);
       emit(found);
       continue;
@@ -82,15 +82,16 @@ void MatchOperator::onEventTime(const runtime::InternalTimer<std::string, int64_
   matcher_.advanceTime(s, ts, found);
   if (std::optional<std::string> waiting = pending_->get(ts)) {
     pending_->remove(ts);
+    // The rows as bytes, and as a batch to sort them by the further ORDER BY columns.
+    std::vector<std::string> bytes;
     RecordBatch rows = emptyBatch(spec_->input_types);
     for (size_t p = 0; p < waiting->size();) {
-      appendDecoded(readBytes(*waiting, p), spec_->input_types, rows, 0);
+      bytes.push_back(readBytes(*waiting, p));
+      appendDecoded(bytes.back(), spec_->input_types, rows, 0);
       rows.kinds.push_back(RowKind::kInsert);
     }
     for (uint32_t r : spec_->order.sorted(rows, spec_->input_types)) {
-      std::vector<Value> values;
-      for (const Column& c : rows.columns) values.push_back(valueAt(c, r));
-      matcher_.process(s, ts, std::move(values), found);
+      matcher_.process(s, ts, std::move(bytes[r]), found);
     }
   }
   store(s);

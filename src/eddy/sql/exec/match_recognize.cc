@@ -81,7 +81,6 @@ MatchState MatchState::deserialize(const std::string& bytes, const std::vector<L
 }
 
 PatternMatcher::PatternMatcher(const MatchSpec& spec) : spec_(spec), one_row_(emptyBatch(spec.input_types)) {
-  for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   compile();
   for (const auto& d : spec_.define) {
     define_.push_back(d ? std::optional<Compiled>(compiled(*d)) : std::nullopt);
@@ -95,16 +94,19 @@ PatternMatcher::Compiled PatternMatcher::compiled(const PatternExpression& e) {
   c.expr = e.expr->clone();
   std::vector<LogicalType> types;
   for (const PatternSlot& slot : e.slots) {
-    c.values.push_back(slot.value ? slot.value->clone() : nullptr);
-    auto* column = dynamic_cast<const InputRef*>(slot.value.get());
-    c.value_columns.push_back(column ? column->index() : -1);
-    std::vector<ExprP> args;
-    for (const auto& a : slot.args) args.push_back(a->clone());
+    c.values.push_back(slot.value ? rowExpr(slot.value) : RowExpr());
+    std::vector<RowExpr> args;
+    for (const auto& a : slot.args) args.push_back(rowExpr(a));
     c.args.push_back(std::move(args));
     types.push_back(slot.type);
   }
   c.slot_row = emptyBatch(types);
   return c;
+}
+
+PatternMatcher::RowExpr PatternMatcher::rowExpr(const std::shared_ptr<const Expression>& e) {
+  auto* column = dynamic_cast<const InputRef*>(e.get());
+  return RowExpr{e->clone(), column ? column->index() : -1};
 }
 
 int PatternMatcher::addState(int var, bool greedy) {
@@ -178,14 +180,14 @@ bool PatternMatcher::completesAfter(int state, const MatchState::Run& run, const
   return false;
 }
 
-Value PatternMatcher::rowValue(ExprP& e, const std::vector<Value>& row) {
-  if (auto* ref = dynamic_cast<InputRef*>(e.get())) return row[static_cast<size_t>(ref->index())];
+Value PatternMatcher::rowValue(RowExpr& e, const std::vector<Value>& row) {
+  if (e.column >= 0) return row[static_cast<size_t>(e.column)];
   for (size_t c = 0; c < row.size(); ++c) {
     one_row_.columns[c].clear();
     appendValue(one_row_.columns[c], row[c]);
   }
   one_row_.kinds.assign(1, RowKind::kInsert);
-  return valueAt(e->eval(one_row_), 0);
+  return valueAt(e.expr->eval(one_row_), 0);
 }
 
 Value PatternMatcher::slotValue(Compiled& e, size_t index, const Candidate& c) {
@@ -210,9 +212,7 @@ Value PatternMatcher::slotValue(Compiled& e, size_t index, const Candidate& c) {
     const auto count = static_cast<int64_t>(n);
     const int64_t at = slot.from_first ? slot.offset : count - 1 - slot.offset;
     if (at < 0 || at >= count) return Value();
-    const std::vector<Value>& row = rowAt(static_cast<size_t>(at));
-    const int column = e.value_columns[index];
-    return column >= 0 ? row[static_cast<size_t>(column)] : rowValue(e.values[index], row);
+    return rowValue(e.values[index], rowAt(static_cast<size_t>(at)));
   }
   Accumulator acc(&slot.call);
   args_.resize(slot.args.size());
@@ -244,19 +244,13 @@ bool PatternMatcher::condition(const Transition& t, int state_var, const Candida
   return t.cond == Transition::Cond::kTake ? take : !take;
 }
 
-void PatternMatcher::process(MatchState& s, int64_t ts, std::vector<Value> values,
-                             std::vector<std::vector<Value>>& out) {
+void PatternMatcher::process(MatchState& s, int64_t ts, std::string bytes, std::vector<std::vector<Value>>& out) {
   const int64_t number = s.next_row++;
   if (s.rows.empty()) s.first_row = number;
   MatchState::Row row;
   row.ts = ts;
-  for (size_t c = 0; c < all_columns_.size(); ++c) {
-    one_row_.columns[c].clear();
-    appendValue(one_row_.columns[c], values[c]);
-  }
-  one_row_.kinds.assign(1, RowKind::kInsert);
-  encodeKey(one_row_, 0, all_columns_, spec_.input_types, row.bytes);
-  row.values = std::move(values);
+  row.values = decodeKey(bytes, spec_.input_types);
+  row.bytes = std::move(bytes);
   s.rows.push_back(std::move(row));
   const MatchState::Row* current = &s.rows.back();
 

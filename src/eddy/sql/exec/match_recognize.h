@@ -104,9 +104,10 @@ class PatternMatcher {
  public:
   explicit PatternMatcher(const MatchSpec& spec);
 
-  /// Feeds one row (time `ts`); the output rows of the matches it completes go to `out`
-  /// (the partition columns, then the measures). Call advanceTime(ts) first.
-  void process(MatchState& s, int64_t ts, std::vector<Value> row, std::vector<std::vector<Value>>& out);
+  /// Feeds one row (time `ts`, `bytes` its encodeKey of every column); the output rows
+  /// of the matches it completes go to `out` (the partition columns, then the
+  /// measures). Call advanceTime(ts) first.
+  void process(MatchState& s, int64_t ts, std::string bytes, std::vector<std::vector<Value>>& out);
   /// Drops partial runs WITHIN has expired by `ts` (time - first row's time >= within),
   /// emitting the matches they held back.
   void advanceTime(MatchState& s, int64_t ts, std::vector<std::vector<Value>>& out);
@@ -132,24 +133,29 @@ class PatternMatcher {
     int var;                     // The variable `row` is tried as.
   };
 
+  // An expression over an input row: a plain column is read straight from the row.
+  struct RowExpr {
+    ExprP expr;
+    int column = -1;  // The input column it is, or -1.
+  };
   // A PatternExpression's copies for this thread.
   struct Compiled {
     const PatternExpression* source = nullptr;
     ExprP expr;
-    std::vector<ExprP> values;             // Per slot: its navigation value.
-    std::vector<int> value_columns;        // Per slot: the input column it is, or -1.
-    std::vector<std::vector<ExprP>> args;  // Per slot: its aggregate's arguments.
-    RecordBatch slot_row;                  // One row of the slots' values.
+    std::vector<RowExpr> values;             // Per slot: its navigation value.
+    std::vector<std::vector<RowExpr>> args;  // Per slot: its aggregate's arguments.
+    RecordBatch slot_row;                    // One row of the slots' values.
   };
 
   void compile();
   int addState(int var, bool greedy);
   static Compiled compiled(const PatternExpression& e);
+  static RowExpr rowExpr(const std::shared_ptr<const Expression>& e);
   bool condition(const Transition& t, int state_var, const Candidate& c);
   bool completesAfter(int state, const MatchState::Run& run, const MatchState& s, const MatchState::Row* row);
   Value evaluate(Compiled& e, const Candidate& c);
   Value slotValue(Compiled& e, size_t slot, const Candidate& c);
-  Value rowValue(ExprP& e, const std::vector<Value>& row);
+  Value rowValue(RowExpr& e, const std::vector<Value>& row);
   void emitMatches(MatchState& s, std::vector<MatchState::Run> found, std::vector<std::vector<Value>>& out);
   void prune(std::vector<MatchState::Run>& runs, const MatchState::Run& match) const;
   std::vector<Value> outputRow(MatchState& s, const MatchState::Run& match);
@@ -161,7 +167,6 @@ class PatternMatcher {
   std::vector<std::optional<Compiled>> define_;  // Per variable.
   std::vector<Compiled> measures_;
   RecordBatch one_row_;  // An input row, for a value that is not a plain column.
-  std::vector<int> all_columns_;
   std::vector<Value> args_;  // An aggregate's arguments for one row.
 };
 
