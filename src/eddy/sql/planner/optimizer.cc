@@ -461,9 +461,7 @@ class Optimizer {
       if (PlanPtr split = options_.distinct_split ? splitDistinct(*copy, options_.distinct_buckets, &slot) : nullptr) {
         // The partial aggregation's input Calc merges down; it may run in two phases.
         PlanPtr& partial = *slot;
-        if (partial->inputs[0]->kind == PlanNode::Kind::kUnion) {  // An Expand: its copies read one input.
-          shared_.insert(partial->inputs[0]->inputs[0]->inputs[0].get());
-        }
+        markShared(split);  // An Expand's copies read one input.
         partial->inputs[0] = visit(partial->inputs[0]);
         if (PlanPtr two = options_.two_phase ? splitTwoPhase(*partial) : nullptr) partial = two;
         result = split;

@@ -1006,32 +1006,24 @@ class Planner {
   // The columns of `input` the match reads, and `spec` renumbered to them: a row
   // waiting in the match's state carries nothing it does not need.
   static PlanPtr matchInputColumns(MatchSpec& spec, const PlanPtr& input) {
+    auto eachSlot = [&](const std::function<void(PatternSlot&)>& f) {
+      for (auto& d : spec.define) {
+        if (d) std::for_each(d->slots.begin(), d->slots.end(), f);
+      }
+      for (auto& m : spec.measures) std::for_each(m.slots.begin(), m.slots.end(), f);
+    };
     std::vector<bool> used(input->schema.size());
     for (int k : spec.partition) used[static_cast<size_t>(k)] = true;
     for (int k : spec.order.order) used[static_cast<size_t>(k)] = true;
     used[static_cast<size_t>(spec.time_col)] = true;
-    auto markExpression = [&](PatternExpression& e) {
-      for (PatternSlot& slot : e.slots) {
-        if (slot.value) markInputs(*slot.value, used);
-        for (const auto& a : slot.args) markInputs(*a, used);  // FILTER's condition is one of them.
-      }
-    };
-    for (auto& d : spec.define) {
-      if (d) markExpression(*d);
-    }
-    for (auto& m : spec.measures) markExpression(m);
+    eachSlot([&](PatternSlot& slot) {
+      if (slot.value) markInputs(*slot.value, used);
+      for (const auto& a : slot.args) markInputs(*a, used);  // FILTER's condition is one of them.
+    });
     if (std::all_of(used.begin(), used.end(), [](bool u) { return u; })) return input;
     std::vector<int> to(input->schema.size(), -1);
-    auto calc = std::make_shared<PlanNode>();
-    calc->kind = PlanNode::Kind::kCalc;
-    calc->inputs.push_back(input);
-    calc->mode = input->mode;
-    for (size_t c = 0; c < used.size(); ++c) {
-      if (!used[c]) continue;
-      to[c] = static_cast<int>(calc->schema.size());
-      if (input->rowtime == static_cast<int>(c)) calc->rowtime = to[c];
-      calc->projections.push_back(std::make_shared<InputRef>(static_cast<int>(c), input->schema[c].type));
-      calc->schema.push_back(input->schema[c]);
+    for (size_t c = 0, kept = 0; c < used.size(); ++c) {
+      if (used[c]) to[c] = static_cast<int>(kept++);
     }
     const InputMap renumber = [&](int index, const LogicalType& type) -> ExprP {
       return std::make_unique<InputRef>(to[static_cast<size_t>(index)], type);
@@ -1042,18 +1034,13 @@ class Planner {
     for (int& k : spec.partition) k = to[static_cast<size_t>(k)];
     for (int& k : spec.order.order) k = to[static_cast<size_t>(k)];
     spec.time_col = to[static_cast<size_t>(spec.time_col)];
-    auto renumberExpression = [&](PatternExpression& e) {
-      for (PatternSlot& slot : e.slots) {
-        renumbered(slot.value);
-        for (auto& a : slot.args) renumbered(a);
-      }
-    };
-    for (auto& d : spec.define) {
-      if (d) renumberExpression(*d);
-    }
-    for (auto& m : spec.measures) renumberExpression(m);
-    spec.input_types = typesOf(calc->schema);
-    return calc;
+    eachSlot([&](PatternSlot& slot) {
+      renumbered(slot.value);
+      for (auto& a : slot.args) renumbered(a);
+    });
+    PlanPtr kept = keepColumns(input, used);
+    spec.input_types = typesOf(kept->schema);
+    return kept;
   }
 
   // The operands of a query's set operations combined, INTERSECT first, then UNION
@@ -2123,7 +2110,7 @@ class Planner {
       end = end || (l == lw->end && r == rw->end);
     }
     if (!start || !end) return std::optional<WindowMatch>();
-    if (procTimeWindows(*lw) || procTimeWindows(*rw)) {
+    if (lw->proctime || rw->proctime) {
       return sqlError(pos, "Processing time Window Join is not supported yet.");
     }
     if (lw->source->window.toString() != rw->source->window.toString()) {
@@ -2773,14 +2760,11 @@ class Planner {
     // the keys being its correlation columns (or the outer values it runs per). Grouped
     // by more than them, it may have several rows per outer row: SINGLE_VALUE takes the
     // one there is, failing the job on a second, as Flink's does.
-    bool more_groups = false;
-    for (const auto& g : s.group_by) {
+    const bool more_groups = std::any_of(s.group_by.begin(), s.group_by.end(), [&](const ast::ExprPtr& g) {
       const std::string key = canon(*g);
-      if (!residual.empty() ||
-          std::none_of(inner_keys.begin(), inner_keys.end(), [&](const Expr* k) { return canon(*k) == key; })) {
-        more_groups = true;
-      }
-    }
+      return !residual.empty() ||
+             std::none_of(inner_keys.begin(), inner_keys.end(), [&](const Expr* k) { return canon(*k) == key; });
+    });
     const bool aggregates = containsAggregate(item) || !s.group_by.empty() || s.having;
     // A global COUNT of no rows is 0; a grouped one (GROUP BY, HAVING) has no row: NULL.
     const bool bare_count = aggregates && item.kind == Expr::Kind::kCall && item.name == "COUNT" &&
@@ -4263,7 +4247,7 @@ class Planner {
       if (rank.rank.window_end < 0) {
         auto window = windowColumns(*rank.inputs[0], true);
         const auto& part = rank.rank.partition;
-        if (window && procTimeWindows(*window) && std::count(part.begin(), part.end(), window->start) &&
+        if (window && window->proctime && std::count(part.begin(), part.end(), window->start) &&
             std::count(part.begin(), part.end(), window->end)) {
           const bool deduplicate = limit == 1 && rank.rank.function == RankSpec::Function::kRowNumber &&
                                    rank.rank.order.size() == 1 && rank.rank.order[0] == window->time;
@@ -4401,15 +4385,10 @@ class Planner {
   struct WindowColumns {
     int start, end, time;
     const PlanNode* source = nullptr;  // The TVF or window aggregation: its window spec.
+    // Windows over processing time (their window_time a proctime attribute): Flink runs
+    // window joins, Top-N and deduplication over event time only.
+    bool proctime = false;
   };
-  // Whether the windows `w` are over processing time (Flink runs window joins, Top-N and
-  // deduplication over event time only).
-  static bool procTimeWindows(const WindowColumns& w) {
-    const PlanNode& source = *w.source;  // Its window_time column says.
-    const size_t window_time = source.kind == PlanNode::Kind::kWindowTableFunction ? source.schema.size() - 1
-                                                                                    : source.keys.size() + 2;
-    return source.schema[window_time].type.proctime;
-  }
 
   // The window columns of `p`'s rows, when they carry their window: a window TVF's (a
   // SESSION one's merged sessions, not each row's own window) or a window aggregation's.
@@ -4425,7 +4404,7 @@ class Planner {
             !(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
-        return WindowColumns{width, width + 1, p.time_col, &p};
+        return WindowColumns{width, width + 1, p.time_col, &p, time.proctime};
       }
       case PlanNode::Kind::kWindowAggregate: {
         // Output: the group keys, window_start, window_end, window_time, the aggregates.
@@ -4434,11 +4413,11 @@ class Planner {
         if (!(time.rowtime || (proctime && time.proctime))) {
           return std::nullopt;
         }
-        return WindowColumns{k, k + 1, k + 2, &p};
+        return WindowColumns{k, k + 1, k + 2, &p, time.proctime};
       }
       case PlanNode::Kind::kCalc: {
         if (!(in = windowColumns(*p.inputs[0], proctime))) return std::nullopt;
-        WindowColumns out{-1, -1, -1, in->source};
+        WindowColumns out{-1, -1, -1, in->source, in->proctime};
         for (size_t i = 0; i < p.projections.size(); ++i) {
           auto* ref = dynamic_cast<const InputRef*>(p.projections[i].get());
           if (!ref) continue;
