@@ -424,25 +424,7 @@ class Translator {
         }
         int start = p->time_col;
         int end = p->end_col;
-        if (p->attached_sessions) {
-          // Each row's session as a window of its own: grouped by its start too.
-          auto window_keys = keys;
-          auto window_key_types = key_types;
-          window_keys.push_back(start);
-          window_key_types.push_back(in_schema[static_cast<size_t>(start)].type);
-          const SliceAssigner slices = SliceAssigner::windowed(p->window);
-          const std::string name =
-              "WindowAggregate(window=[" + p->window.toString() + " attached], select=[" + names + "])";
-          auto op = byKey(in, window_keys, in_schema)
-                        .transform<RecordBatch>(name,
-                                                [=] {
-                                                  return std::make_unique<WindowAggregateOperator>(
-                                                      window_keys, window_key_types, slices, end, aggs, out_types,
-                                                      false, true);
-                                                });
-          return keyedParallelism(op, window_keys);
-        }
-        if (p->window.kind == WindowSpec::Kind::kSession) {
+        if (p->window.kind == WindowSpec::Kind::kSession && !p->attached_sessions) {
           auto partition = p->partition_keys;
           auto in_types = typesOf(in_schema);
           const bool proctime = p->schema[keys.size() + 2].type.proctime;  // window_time's kind
@@ -460,12 +442,20 @@ class Translator {
         const SliceAssigner slices = p->assigns_windows ? SliceAssigner::sliced(p->window)
                                                         : SliceAssigner::windowed(p->window);
         const int time = p->assigns_windows ? start : end;
+        // Rows carrying merged sessions: each session a window of its own, keyed by its start too.
+        const bool attached = p->attached_sessions;
+        if (attached) {
+          keys.push_back(start);
+          key_types.push_back(in_schema[static_cast<size_t>(start)].type);
+        }
         auto op = byKey(in, keys, in_schema)
-                      .transform<RecordBatch>(
-                          "WindowAggregate(window=[" + p->window.toString() + "], select=[" + names + "])", [=] {
-                            return std::make_unique<WindowAggregateOperator>(keys, key_types, slices, time, aggs,
-                                                                             out_types, proctime);
-                          });
+                      .transform<RecordBatch>("WindowAggregate(window=[" + p->window.toString() +
+                                                  (attached ? " attached" : "") + "], select=[" + names + "])",
+                                              [=] {
+                                                return std::make_unique<WindowAggregateOperator>(
+                                                    keys, key_types, slices, time, aggs, out_types, proctime,
+                                                    attached);
+                                              });
         return keyedParallelism(op, keys);
       }
       case PlanNode::Kind::kJoin: {
