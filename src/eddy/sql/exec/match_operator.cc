@@ -23,7 +23,10 @@ void MatchOperator::open() {
 
 MatchState MatchOperator::load() {
   std::optional<std::string> bytes = runs_->value();
-  return bytes ? MatchState::deserialize(*bytes, spec_->input_types) : MatchState();
+  if (!bytes) return MatchState();
+  Result<MatchState> s = MatchState::deserialize(*bytes, spec_->input_types);
+  if (!s.isOk()) throw std::runtime_error("MATCH_RECOGNIZE state: " + s.status().message());
+  return std::move(*s);
 }
 
 void MatchOperator::store(const MatchState& s) {

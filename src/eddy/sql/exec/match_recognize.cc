@@ -1,8 +1,8 @@
 #include "eddy/sql/exec/match_recognize.h"
 
 #include <algorithm>
-#include <cstring>
 
+#include "eddy/core/serialization.h"
 #include "eddy/sql/exec/group_key.h"
 
 namespace eddy::sql {
@@ -12,33 +12,27 @@ bool runBefore(const MatchState::Run& a, const MatchState::Run& b) {
   return a.start != b.start ? a.start < b.start : a.order < b.order;
 }
 
-void putI64(std::string& out, int64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
-int64_t getI64(const std::string& in, size_t& p) {
-  int64_t v;
-  std::memcpy(&v, in.data() + p, 8);
-  p += 8;
-  return v;
-}
-
-void putRuns(std::string& out, const std::vector<MatchState::Run>& runs) {
-  putI64(out, static_cast<int64_t>(runs.size()));
+void writeRuns(DataOutputView& out, const std::vector<MatchState::Run>& runs) {
+  out.writeVarint(runs.size());
   for (const auto& r : runs) {
-    putI64(out, r.state);
-    putI64(out, r.start);
-    putI64(out, r.start_ts);
-    putI64(out, r.order);
-    appendBytes(out, std::string(r.vars.begin(), r.vars.end()));
+    out.write<int64_t>(r.state);
+    out.write<int64_t>(r.start);
+    out.write<int64_t>(r.start_ts);
+    out.write<int64_t>(r.order);
+    out.writeString(std::string_view(reinterpret_cast<const char*>(r.vars.data()), r.vars.size()));
   }
 }
 
-std::vector<MatchState::Run> getRuns(const std::string& in, size_t& p) {
-  std::vector<MatchState::Run> runs(static_cast<size_t>(getI64(in, p)));
+Result<std::vector<MatchState::Run>> readRuns(DataInputView& in) {
+  EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+  std::vector<MatchState::Run> runs(static_cast<size_t>(n));
   for (auto& r : runs) {
-    r.state = static_cast<int>(getI64(in, p));
-    r.start = getI64(in, p);
-    r.start_ts = getI64(in, p);
-    r.order = getI64(in, p);
-    const std::string vars = readBytes(in, p);
+    EDDY_ASSIGN_OR_RETURN(int64_t state, in.read<int64_t>());
+    r.state = static_cast<int>(state);
+    EDDY_ASSIGN_OR_RETURN(r.start, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(r.start_ts, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(r.order, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(std::string vars, in.readString());
     r.vars.assign(vars.begin(), vars.end());
   }
   return runs;
@@ -47,36 +41,36 @@ std::vector<MatchState::Run> getRuns(const std::string& in, size_t& p) {
 }  // namespace
 
 std::string MatchState::serialize() const {
-  std::string out;
-  putI64(out, first_row);
-  putI64(out, next_row);
-  putI64(out, next_order);
-  putI64(out, static_cast<int64_t>(rows.size()));
+  DataOutputView out;
+  out.write<int64_t>(first_row);
+  out.write<int64_t>(next_row);
+  out.write<int64_t>(next_order);
+  out.writeVarint(rows.size());
   for (const Row& r : rows) {
-    putI64(out, r.ts);
-    appendBytes(out, r.bytes);
+    out.write<int64_t>(r.ts);
+    out.writeString(r.bytes);
   }
-  putRuns(out, partial);
-  putRuns(out, completed);
-  return out;
+  writeRuns(out, partial);
+  writeRuns(out, completed);
+  return out.release();
 }
 
-MatchState MatchState::deserialize(const std::string& bytes, const std::vector<LogicalType>& types) {
+Result<MatchState> MatchState::deserialize(const std::string& bytes, const std::vector<LogicalType>& types) {
   MatchState s;
-  size_t p = 0;
-  s.first_row = getI64(bytes, p);
-  s.next_row = getI64(bytes, p);
-  s.next_order = getI64(bytes, p);
-  const int64_t n = getI64(bytes, p);
-  for (int64_t i = 0; i < n; ++i) {
+  DataInputView in(bytes);
+  EDDY_ASSIGN_OR_RETURN(s.first_row, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(s.next_row, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(s.next_order, in.read<int64_t>());
+  EDDY_ASSIGN_OR_RETURN(uint64_t n, in.readVarint());
+  for (uint64_t i = 0; i < n; ++i) {
     Row r;
-    r.ts = getI64(bytes, p);
-    r.bytes = readBytes(bytes, p);
+    EDDY_ASSIGN_OR_RETURN(r.ts, in.read<int64_t>());
+    EDDY_ASSIGN_OR_RETURN(r.bytes, in.readString());
     r.values = decodeKey(r.bytes, types);
     s.rows.push_back(std::move(r));
   }
-  s.partial = getRuns(bytes, p);
-  s.completed = getRuns(bytes, p);
+  EDDY_ASSIGN_OR_RETURN(s.partial, readRuns(in));
+  EDDY_ASSIGN_OR_RETURN(s.completed, readRuns(in));
   return s;
 }
 

@@ -90,7 +90,7 @@ struct MatchState {
 
   bool empty() const { return rows.empty() && partial.empty() && completed.empty(); }
   std::string serialize() const;
-  static MatchState deserialize(const std::string& bytes, const std::vector<LogicalType>& types);
+  static Result<MatchState> deserialize(const std::string& bytes, const std::vector<LogicalType>& types);
 };
 
 /// Runs the pattern of a MatchSpec over one partition's rows the way Flink's CEP NFA
