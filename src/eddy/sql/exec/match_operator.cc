@@ -17,7 +17,7 @@ void MatchOperator::open() {
                                                                                   this);
   restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
   dropRestored();
-  pending_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("matchPending"));
+  pending_ = PendingRows(backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("matchPending")));
   runs_ = backend().getState(state::ValueStateDescriptor<std::string>("matchRuns"));
 }
 
@@ -63,10 +63,7 @@ void MatchOperator::processElement(const runtime::StreamRecord<RecordBatch>& rec
       context().metrics->num_late_records_dropped.inc();
       continue;
     }
-    std::string rows = pending_->get(ts).value_or(std::string());
-    if (rows.empty()) timers_->registerEventTimeTimer(ts, ts);
-    appendBytes(rows, row);
-    pending_->put(ts, std::move(rows));
+    pending_.add(*timers_, ts, row);
   }
   flush();
 }
@@ -83,14 +80,12 @@ void MatchOperator::onEventTime(const runtime::InternalTimer<std::string, int64_
   MatchState s = load();
   std::vector<std::vector<Value>> found;
   matcher_.advanceTime(s, ts, found);
-  if (std::optional<std::string> waiting = pending_->get(ts)) {
-    pending_->remove(ts);
-    // The rows as bytes, and as a batch to sort them by the further ORDER BY columns.
-    std::vector<std::string> bytes;
+  std::vector<std::string> bytes = pending_.take(ts);
+  if (!bytes.empty()) {
+    // As a batch too, to sort them by the further ORDER BY columns.
     RecordBatch rows = emptyBatch(spec_->input_types);
-    for (size_t p = 0; p < waiting->size();) {
-      bytes.push_back(readBytes(*waiting, p));
-      appendDecoded(bytes.back(), spec_->input_types, rows, 0);
+    for (const std::string& row : bytes) {
+      appendDecoded(row, spec_->input_types, rows, 0);
       rows.kinds.push_back(RowKind::kInsert);
     }
     for (uint32_t r : spec_->order.sorted(rows, spec_->input_types)) {

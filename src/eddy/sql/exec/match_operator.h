@@ -7,6 +7,7 @@
 #include "eddy/operators/keyed_operator.h"
 #include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/match_recognize.h"
+#include "eddy/sql/exec/pending_rows.h"
 
 namespace eddy::sql {
 
@@ -49,7 +50,7 @@ class MatchOperator final : public runtime::OneInputStreamOperator<RecordBatch, 
   std::vector<LogicalType> partition_types_;
   // Checkpointed state per partition key: rows waiting for the watermark (time ->
   // length-prefixed encoded rows) and the pattern's runs (MatchState::serialize).
-  state::MapState<int64_t, std::string>* pending_ = nullptr;
+  PendingRows pending_{nullptr};
   state::ValueState<std::string>* runs_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   RecordBatch out_;

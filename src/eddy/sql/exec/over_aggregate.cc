@@ -30,7 +30,7 @@ void OverAggregateOperator::open() {
                                                                                   this);
   restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
   dropRestored();
-  pending_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("overPending"));
+  pending_ = PendingRows(backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("overPending")));
   accs_ = backend().getState(state::ValueStateDescriptor<std::string>("overAccs"));
   frame_ = backend().getState(state::ValueStateDescriptor<std::string>("overFrame"));
 }
@@ -73,10 +73,7 @@ void OverAggregateOperator::processElement(const runtime::StreamRecord<RecordBat
     encodeKey(in, r, spec_.partition, partition_types_, key);
     backend().setCurrentKey(key);
     encodeKey(in, r, all_columns_, spec_.input_types, row);
-    std::string rows = pending_->get(ts).value_or(std::string());
-    if (rows.empty()) timers_->registerEventTimeTimer(ts, ts);
-    appendBytes(rows, row);
-    pending_->put(ts, std::move(rows));
+    pending_.add(*timers_, ts, row);
   }
 }
 
@@ -88,11 +85,8 @@ void OverAggregateOperator::processWatermark(runtime::Watermark wm) {
 
 void OverAggregateOperator::onEventTime(const runtime::InternalTimer<std::string, int64_t>& t) {
   const int64_t ts = t.ns;
-  std::optional<std::string> waiting = pending_->get(ts);
-  if (!waiting) return;
-  pending_->remove(ts);
-  std::vector<std::string> rows;
-  for (size_t p = 0; p < waiting->size();) rows.push_back(readBytes(*waiting, p));
+  std::vector<std::string> rows = pending_.take(ts);
+  if (rows.empty()) return;
   evaluate(ts, rows);
 }
 

@@ -8,6 +8,7 @@
 #include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/pending_rows.h"
 
 namespace eddy::sql {
 
@@ -77,7 +78,7 @@ class OverAggregateOperator final : public runtime::OneInputStreamOperator<Recor
   // Checkpointed state, per partition key: rows waiting for the watermark (time ->
   // length-prefixed encoded rows), the accumulators, and for a bounded frame the rows
   // in it (time + encoded row, oldest first); a timer per waiting time.
-  state::MapState<int64_t, std::string>* pending_ = nullptr;
+  PendingRows pending_{nullptr};
   state::ValueState<std::string>* accs_ = nullptr;
   state::ValueState<std::string>* frame_ = nullptr;
   std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
