@@ -60,7 +60,7 @@ IntervalJoinOperator::IntervalJoinOperator(IntervalJoinSpec spec)
 }
 
 void IntervalJoinOperator::open() {
-  openKeyedState();
+  openKeyedTimers(context(), this);
   const char* caches[2] = {"leftCache", "rightCache"};
   const char* timers[2] = {"leftCleanupTimer", "rightCleanupTimer"};
   for (int s = 0; s < 2; ++s) {

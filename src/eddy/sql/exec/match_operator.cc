@@ -5,18 +5,14 @@
 namespace eddy::sql {
 
 MatchOperator::MatchOperator(std::shared_ptr<const MatchSpec> spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)), matcher_(*spec_) {
+    : spec_(std::move(spec)), matcher_(*spec_) {
   for (size_t c = 0; c < spec_->input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   for (int k : spec_->partition) partition_types_.push_back(spec_->input_types[static_cast<size_t>(k)]);
   out_ = emptyBatch(spec_->output_types);
 }
 
 void MatchOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedTimers(context(), this);
   pending_ = PendingRows(backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("matchPending")));
   runs_ = backend().getState(state::ValueStateDescriptor<std::string>("matchRuns"));
 }

@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
+#include "eddy/sql/exec/keyed_timers.h"
 #include "eddy/sql/exec/match_recognize.h"
 #include "eddy/sql/exec/pending_rows.h"
 
@@ -20,7 +19,7 @@ namespace eddy::sql {
 /// runs are dropped at the watermark (or processing time) passing them.
 /// Thread: the task thread.
 class MatchOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-                            private operators::KeyedSupport<std::string, RecordBatch>,
+                            private KeyedTimersSupport,
                             public runtime::Triggerable<std::string, int64_t> {
  public:
   explicit MatchOperator(std::shared_ptr<const MatchSpec> spec);
@@ -29,7 +28,7 @@ class MatchOperator final : public runtime::OneInputStreamOperator<RecordBatch, 
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void open() override;
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
@@ -52,7 +51,6 @@ class MatchOperator final : public runtime::OneInputStreamOperator<RecordBatch, 
   // length-prefixed encoded rows) and the pattern's runs (MatchState::serialize).
   PendingRows pending_{nullptr};
   state::ValueState<std::string>* runs_ = nullptr;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   RecordBatch out_;
 };
 

@@ -16,7 +16,7 @@ struct FrameRow {
 }  // namespace
 
 OverAggregateOperator::OverAggregateOperator(OverSpec spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
+    : spec_(std::move(spec)) {
   for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   for (int k : spec_.partition) partition_types_.push_back(spec_.input_types[static_cast<size_t>(k)]);
   output_types_ = spec_.input_types;
@@ -25,11 +25,7 @@ OverAggregateOperator::OverAggregateOperator(OverSpec spec)
 }
 
 void OverAggregateOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedTimers(context(), this);
   pending_ = PendingRows(backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("overPending")));
   accs_ = backend().getState(state::ValueStateDescriptor<std::string>("overAccs"));
   frame_ = backend().getState(state::ValueStateDescriptor<std::string>("overFrame"));

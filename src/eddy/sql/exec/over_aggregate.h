@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/keyed_timers.h"
 #include "eddy/sql/exec/pending_rows.h"
 
 namespace eddy::sql {
@@ -48,7 +47,7 @@ struct OverSpec {
 /// Output: the input columns, then one column per aggregate.
 /// Thread: the task thread.
 class OverAggregateOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-                                    private operators::KeyedSupport<std::string, RecordBatch>,
+                                    private KeyedTimersSupport,
                                     public runtime::Triggerable<std::string, int64_t> {
  public:
   explicit OverAggregateOperator(OverSpec spec);
@@ -57,7 +56,7 @@ class OverAggregateOperator final : public runtime::OneInputStreamOperator<Recor
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void open() override;
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
@@ -81,7 +80,6 @@ class OverAggregateOperator final : public runtime::OneInputStreamOperator<Recor
   PendingRows pending_{nullptr};
   state::ValueState<std::string>* accs_ = nullptr;
   state::ValueState<std::string>* frame_ = nullptr;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   RecordBatch out_;
 };
 

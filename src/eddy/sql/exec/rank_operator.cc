@@ -10,7 +10,7 @@
 
 namespace eddy::sql {
 RankOperator::RankOperator(RankSpec spec)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }), spec_(std::move(spec)) {
+    : spec_(std::move(spec)) {
   for (size_t c = 0; c < spec_.input_types.size(); ++c) all_columns_.push_back(static_cast<int>(c));
   for (int k : spec_.partition) partition_types_.push_back(spec_.input_types[static_cast<size_t>(k)]);
   output_types_ = spec_.input_types;
@@ -19,11 +19,7 @@ RankOperator::RankOperator(RankSpec spec)
 }
 
 void RankOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedTimers(context(), this);
   state::ValueStateDescriptor<std::string> rows("rankRows");
   state::ValueStateDescriptor<int64_t> arrivals("rankArrivals");
   if (spec_.state_ttl_ms > 0) {

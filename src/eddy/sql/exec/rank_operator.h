@@ -6,9 +6,8 @@
 #include <vector>
 
 #include "eddy/core/time_zone.h"
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/final_rows.h"
+#include "eddy/sql/exec/keyed_timers.h"
 #include "eddy/sql/exec/record_batch.h"
 
 namespace eddy::sql {
@@ -57,7 +56,7 @@ struct RankSpec : SortKeys {
 /// Output: the input columns, then the row number (BIGINT).
 /// Thread: the task thread.
 class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-                           private operators::KeyedSupport<std::string, RecordBatch>,
+                           private KeyedTimersSupport,
                            public runtime::Triggerable<std::string, int64_t> {
  public:
   explicit RankOperator(RankSpec spec);
@@ -66,7 +65,7 @@ class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void open() override;
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
@@ -101,7 +100,6 @@ class RankOperator final : public runtime::OneInputStreamOperator<RecordBatch, R
   std::vector<LogicalType> partition_types_;
   state::ValueState<std::string>* rows_ = nullptr;
   state::ValueState<int64_t>* arrivals_ = nullptr;  // Per key: the next arrival number.
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   std::vector<LogicalType> output_types_;
   RecordBatch out_;
 };

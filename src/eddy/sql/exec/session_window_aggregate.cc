@@ -14,8 +14,7 @@ SessionWindowAggregateOperator::SessionWindowAggregateOperator(std::vector<int> 
                                                                const std::vector<LogicalType>& input_types,
                                                                std::vector<LogicalType> output_types,
                                                                std::shared_ptr<const TimeZone> zone, bool proctime)
-    : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-      keys_(std::move(keys)), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
+    : keys_(std::move(keys)), partition_keys_(std::move(partition_keys)), start_col_(start_col), end_col_(end_col),
       zone_(std::move(zone)), proctime_(proctime), aggs_(std::move(aggs)), output_types_(std::move(output_types)) {
   for (int k : keys_) key_types_.push_back(input_types[static_cast<size_t>(k)]);
   for (int k : partition_keys_) partition_types_.push_back(input_types[static_cast<size_t>(k)]);
@@ -62,11 +61,7 @@ void SessionWindowAggregateOperator::emitRow(const std::vector<Value>& values, i
 }
 
 void SessionWindowAggregateOperator::open() {
-  openBackend(context());
-  timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(), context().processing_time,
-                                                                                  this);
-  restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-  dropRestored();
+  openKeyedTimers(context(), this);
   sessions_ = backend().getMapState(state::MapStateDescriptor<int64_t, int64_t>("sessions"));
   rows_ = backend().getListState(state::ListStateDescriptor<std::string>("sessionRows"));
   out_ = emptyBatch(output_types_);

@@ -4,9 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
+#include "eddy/sql/exec/keyed_timers.h"
 
 namespace eddy::sql {
 
@@ -35,7 +34,7 @@ namespace eddy::sql {
 /// Thread: the task thread.
 class SessionWindowAggregateOperator final
     : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-      private operators::KeyedSupport<std::string, RecordBatch>,
+      private KeyedTimersSupport,
       public runtime::Triggerable<std::string, int64_t> {
  public:
   SessionWindowAggregateOperator(std::vector<int> keys, std::vector<int> partition_keys, int start_col, int end_col,
@@ -52,7 +51,7 @@ class SessionWindowAggregateOperator final
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void open() override;
   void processElement(const runtime::StreamRecord<RecordBatch>& record) override;
@@ -96,7 +95,6 @@ class SessionWindowAggregateOperator final
   // one session), then appendBytes of its group key and of its value columns.
   state::MapState<int64_t, int64_t>* sessions_ = nullptr;
   state::ListState<std::string>* rows_ = nullptr;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   // Transient state: rows of fired sessions not yet emitted.
   RecordBatch out_;
 };

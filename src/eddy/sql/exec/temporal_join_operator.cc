@@ -14,7 +14,7 @@ TemporalJoinOperator::TemporalJoinOperator(TemporalJoinSpec spec)
 }
 
 void TemporalJoinOperator::open() {
-  openKeyedState();
+  openKeyedTimers(context(), this);
   left_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("temporalLeft"));
   right_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("temporalRight"));
 }

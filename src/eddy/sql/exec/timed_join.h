@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/join_operator.h"
 #include "eddy/sql/exec/joined_rows.h"
+#include "eddy/sql/exec/keyed_timers.h"
 
 namespace eddy::sql {
 
@@ -18,14 +17,14 @@ namespace eddy::sql {
 /// onEventTime. The joined rows go out before each watermark is passed on.
 /// Thread: the task thread.
 class TimedJoinOperator : public runtime::TwoInputStreamOperator<RecordBatch, RecordBatch, RecordBatch>,
-                          protected operators::KeyedSupport<std::string, RecordBatch>,
+                          protected KeyedTimersSupport,
                           public runtime::Triggerable<std::string, int64_t> {
  public:
   Status initializeState(std::vector<runtime::OperatorSnapshot> restored) override {
     return stashRestored(std::move(restored));
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void onProcessingTime(const runtime::InternalTimer<std::string, int64_t>&) override {}
   void processElement1(const runtime::StreamRecord<RecordBatch>& record) final { process(record.value, 0); }
@@ -38,8 +37,7 @@ class TimedJoinOperator : public runtime::TwoInputStreamOperator<RecordBatch, Re
 
  protected:
   explicit TimedJoinOperator(const JoinSpec& spec)
-      : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-        joined_(spec.left_types, spec.right_types, spec.condition) {}
+      : joined_(spec.left_types, spec.right_types, spec.condition) {}
 
   /// The rows of batch `in` of input `side` (0 left, 1 right).
   virtual void process(const RecordBatch& in, int side) = 0;
@@ -48,17 +46,6 @@ class TimedJoinOperator : public runtime::TwoInputStreamOperator<RecordBatch, Re
     if (!joined_.empty()) output().collect(runtime::StreamRecord<RecordBatch>{joined_.take(), runtime::kNoTimestamp});
   }
 
-  /// Opens the keyed backend and the timers, both restored from the snapshot if any;
-  /// the subclass's open() then gets its states.
-  void openKeyedState() {
-    openBackend(context());
-    timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(),
-                                                                                    context().processing_time, this);
-    restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-    dropRestored();
-  }
-
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   JoinedRows joined_;
 };
 

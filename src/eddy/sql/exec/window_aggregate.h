@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "eddy/core/flat_hash_map.h"
-#include "eddy/operators/keyed_operator.h"
-#include "eddy/runtime/internal_timer_service.h"
 #include "eddy/sql/exec/aggregates.h"
 #include "eddy/sql/exec/group_key.h"
+#include "eddy/sql/exec/keyed_timers.h"
 #include "eddy/sql/exec/window_slicing.h"
 
 namespace eddy::sql {
@@ -31,7 +30,7 @@ namespace eddy::sql {
 /// Thread: the task thread.
 class WindowAggregateOperator final
     : public runtime::OneInputStreamOperator<RecordBatch, RecordBatch>,
-      private operators::KeyedSupport<std::string, RecordBatch>,
+      private KeyedTimersSupport,
       public runtime::Triggerable<std::string, int64_t> {
  public:
   /// `time_col`: the input's time column when `slices` is sliced, else its window_end.
@@ -40,8 +39,7 @@ class WindowAggregateOperator final
   WindowAggregateOperator(std::vector<int> keys, std::vector<LogicalType> key_types, SliceAssigner slices,
                           int time_col, std::vector<AggregateCall> aggs, std::vector<LogicalType> output_types,
                           bool proctime = false, bool start_in_key = false)
-      : KeyedSupport([](const RecordBatch&) { return std::string(); }),
-        keys_(std::move(keys)), key_types_(std::move(key_types)), slices_(slices), time_col_(time_col),
+      : keys_(std::move(keys)), key_types_(std::move(key_types)), slices_(slices), time_col_(time_col),
         aggs_(std::move(aggs)), output_types_(std::move(output_types)), proctime_(proctime),
         start_in_key_(start_in_key) {}
 
@@ -50,15 +48,10 @@ class WindowAggregateOperator final
   }
   Result<runtime::OperatorSnapshot> snapshotState(int64_t id) override {
     flushCache();
-    return snapshotKeyed(id, {[&](std::vector<DataOutputView>& out) { return timers_->snapshotTimers(out); }});
+    return snapshotWithTimers(id);
   }
   void open() override {
-    openBackend(context());
-    timers_ = std::make_unique<runtime::InternalTimerService<std::string, int64_t>>(&backend(),
-                                                                                      context().processing_time, this);
-    restorePart(1, [&](DataInputView& in) { return timers_->restoreTimers(in); });
-    state_written_ = restoring();
-    dropRestored();
+    state_written_ = openKeyedTimers(context(), this);
     state_ = backend().getMapState(state::MapStateDescriptor<int64_t, std::string>("windowAggs"));
     out_ = emptyBatch(output_types_);
   }
@@ -234,7 +227,6 @@ class WindowAggregateOperator final
   // Checkpointed state: per key, slice end -> (row count, accumulators); a timer per
   // key and window to fire.
   state::MapState<int64_t, std::string>* state_ = nullptr;
-  std::unique_ptr<runtime::InternalTimerService<std::string, int64_t>> timers_;
   // Transient state: rows of fired windows not yet emitted; decoded slices (key bytes
   // + slice end -> accumulators), a cache of state_ written back when it is full and
   // before a snapshot, so that a slice is not decoded and encoded per batch.

@@ -18,7 +18,7 @@ WindowJoinOperator::WindowJoinOperator(WindowJoinSpec spec)
 }
 
 void WindowJoinOperator::open() {
-  openKeyedState();
+  openKeyedTimers(context(), this);
   rows_[0] = backend().getListState(state::ListStateDescriptor<std::string>("windowJoinLeft"));
   rows_[1] = backend().getListState(state::ListStateDescriptor<std::string>("windowJoinRight"));
 }
