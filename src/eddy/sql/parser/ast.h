@@ -246,6 +246,8 @@ struct Statement {
     kCreateDatabase,  // CREATE DATABASE [IF NOT EXISTS] `name` [COMMENT `value`] [WITH (options)]
     kDropDatabase,    // DROP DATABASE [IF EXISTS] `name` [RESTRICT | CASCADE (`value`)]
     kAlterDatabase,   // ALTER DATABASE `name` SET (options)
+    kShowJobs,        // SHOW JOBS: the jobs this session ran
+    kStopJob,         // STOP JOB 'id' (`name`) [WITH SAVEPOINT (`key` "SAVEPOINT")] [WITH DRAIN (`value` "DRAIN")]
   };
   Kind kind = Kind::kQuery;
   Pos pos;

@@ -271,6 +271,9 @@ class Parser {
         if (st->name != "CATALOGS") {
           EDDY_RETURN_IF_ERROR(container(st->name == "DATABASES"));
         }
+      } else if (acceptKeyword("JOBS")) {
+        st->kind = ast::Statement::Kind::kShowJobs;
+        return st;
       } else if (acceptKeyword("MODULES")) {
         st->kind = ast::Statement::Kind::kShowCatalogObjects;
         st->name = "MODULES";
@@ -301,9 +304,24 @@ class Parser {
         st->kind = ast::Statement::Kind::kDescribe;
         EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else {
-        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES, MODULES or CURRENT");
+        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES, MODULES, JOBS or CURRENT");
       }
       EDDY_RETURN_IF_ERROR(like());
+      return st;
+    }
+    if (peek().isKeyword("STOP") && peek(1).isKeyword("JOB")) {  // STOP JOB 'id' [WITH SAVEPOINT] [WITH DRAIN]
+      i_ += 2;
+      st->kind = ast::Statement::Kind::kStopJob;
+      EDDY_ASSIGN_OR_RETURN(st->name, stringLiteral("a quoted job id, as in STOP JOB '228d70913eab60dda85c5e7f78b5782c'"));
+      while (acceptKeyword("WITH")) {
+        if (acceptKeyword("SAVEPOINT")) {
+          st->key = "SAVEPOINT";
+        } else if (acceptKeyword("DRAIN")) {
+          st->value = "DRAIN";
+        } else {
+          return unexpected("SAVEPOINT or DRAIN");
+        }
+      }
       return st;
     }
     if (acceptKeyword("USE")) {

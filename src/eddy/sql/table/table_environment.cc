@@ -7,6 +7,7 @@
 #include <set>
 
 #include "eddy/api/eddy.h"
+#include "eddy/core/random_id.h"
 #include "eddy/sql/exec/batch_over_aggregate.h"
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/connector_options.h"
@@ -1383,6 +1384,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
     case K::kAlterDatabase:
     case K::kUse:
       return runCatalogStatement(st);
+    case K::kShowJobs:
+    case K::kStopJob:
+      return runJobStatement(st);
     case K::kCreateTable: {
       if (catalog_.tables.count(name) || catalog_.views.count(name)) {
         if (st.if_not_exists) return Status::ok();
@@ -2042,7 +2046,10 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     }
   }
   if (dry_run_) return Status::ok();  // Planned and translated: all a check needs.
-  runtime::JobExecutionResult r = env.execute(select ? "collect" : "insert-into");
+  JobRecord job{randomHexId(4), jobName(inserts, select), "", wallClockMillis()};
+  runtime::JobExecutionResult r = env.execute(job.name);
+  job.status = r.isOk() ? "FINISHED" : r.status.code() == StatusCode::kCancelled ? "CANCELED" : "FAILED";
+  jobs_.push_back(std::move(job));
   out_->flush();
   last_job_rows_ = rows->load();
   if (select) out_->end(last_job_rows_);

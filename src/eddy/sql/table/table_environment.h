@@ -83,6 +83,14 @@ class TableEnvironment {
   const std::map<std::string, std::string>& config() const { return config_; }
   /// Rows the sinks of the last job (SELECT or INSERT) received.
   int64_t lastJobRowsWritten() const { return last_job_rows_; }
+  /// A job this session ran, as SHOW JOBS lists it.
+  struct JobRecord {
+    std::string id;      // 32 hex digits, Flink's JobID.
+    std::string name;    // 'pipeline.name', else Flink's: "collect" or "insert-into_<sinks>".
+    std::string status;  // FINISHED, FAILED or CANCELED.
+    int64_t start_time_ms = 0;  // Wall clock, epoch milliseconds.
+  };
+  const std::vector<JobRecord>& jobs() const { return jobs_; }
 
  private:
   friend class Table;
@@ -111,12 +119,18 @@ class TableEnvironment {
   Result<std::shared_ptr<TableDef>> alterSchema(const ast::Statement& st, const TableDef& table);
   Result<api::DataStream<Row>> toStream(const Table& table, bool changelog);
   Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
+  // SHOW JOBS and STOP JOB (job_statements.cc).
+  Status runJobStatement(const ast::Statement& st);
+  // The name a job of these statements runs under, as Flink names it.
+  std::string jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const;
+  static int64_t wallClockMillis();
   void info(const std::string& s);
 
   std::shared_ptr<ChangelogCollector> out_;
   Catalog catalog_;
   std::map<std::string, std::string> config_;
   int64_t last_job_rows_ = 0;
+  std::vector<JobRecord> jobs_;
   bool dry_run_ = false;  // Checking a script: plan and translate, run no job.
   std::set<std::string> dry_written_paths_;  // ... and the filesystem paths it writes.
   // Bridged to the DataStream API (create): the environment, and the streams that

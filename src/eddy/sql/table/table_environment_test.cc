@@ -56,6 +56,53 @@ TEST(TableEnvironment, AGoodScriptRunsEveryStatementAndCountsRows) {
   EXPECT_EQ(rows, (std::vector<std::string>{"+I[10]", "+I[20]", "+I[30]"}));
 }
 
+TEST(TableEnvironment, JobsAreNamedAsFlinkNamesThemAndShowJobsListsThem) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeScript(std::string(kTable) +
+                                "CREATE TABLE s1 (a INT) WITH ('connector' = 'blackhole');\n"
+                                "CREATE DATABASE db;\n"
+                                "CREATE TABLE db.s2 (a INT) WITH ('connector' = 'blackhole');\n"
+                                "INSERT INTO s1 SELECT a FROM t;\n"
+                                "SELECT a FROM t;\n"
+                                "EXECUTE STATEMENT SET BEGIN INSERT INTO s1 SELECT a FROM t; "
+                                "INSERT INTO db.s2 SELECT a FROM t; END;\n"
+                                "SET 'pipeline.name' = 'nightly totals';\n"
+                                "INSERT INTO s1 SELECT a FROM t;\n")
+                  .isOk());
+  std::vector<std::string> names;
+  for (const auto& job : env.jobs()) {
+    names.push_back(job.name);
+    EXPECT_EQ(job.status, "FINISHED");
+    EXPECT_EQ(job.id.size(), 32u);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "insert-into_default_catalog.default_database.s1", "collect",
+                       "insert-into_default_catalog.default_database.s1,default_catalog.db.s2", "nightly totals"}));
+  EXPECT_NE(env.jobs()[0].id, env.jobs()[1].id);
+
+  out->take();
+  ASSERT_TRUE(env.executeScript("SHOW JOBS;").isOk());
+  const std::vector<std::string> shown = out->take();
+  ASSERT_EQ(shown.size(), 4u);
+  EXPECT_EQ(shown[0].rfind("+I[" + env.jobs()[0].id + ", insert-into_default_catalog.default_database.s1, FINISHED, ", 0),
+            0u)
+      << shown[0];
+  // The start time is an ISO-8601 instant in UTC, as Flink's SHOW JOBS prints it.
+  const std::string& line = shown[1];
+  const std::string time = line.substr(line.rfind(", ") + 2, line.size() - line.rfind(", ") - 3);
+  ASSERT_EQ(time.size(), 24u) << line;
+  EXPECT_EQ(time[10], 'T');
+  EXPECT_EQ(time.back(), 'Z');
+
+  Status stop = env.executeScript("STOP JOB '" + env.jobs()[0].id + "' WITH SAVEPOINT;");
+  EXPECT_NE(stop.message().find("it is FINISHED, not running"), std::string::npos) << stop.message();
+  stop = env.executeScript("STOP JOB 'feedbeef';");
+  EXPECT_EQ(stop.message(),
+            "SQL error at line 1, column 1: Could not stop job feedbeef: this session ran no job with that id (SHOW "
+            "JOBS lists them)");
+}
+
 TEST(TableEnvironment, UserDefinedScalarFunctions) {
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);

@@ -1,0 +1,66 @@
+// The session's job statements: how a job is named, SHOW JOBS and STOP JOB.
+
+#include <chrono>
+#include <ctime>
+
+#include "eddy/sql/parser/sql_error.h"
+#include "eddy/sql/table/table_environment.h"
+
+namespace eddy::sql {
+
+namespace {
+
+// Flink's SHOW JOBS start time: an ISO-8601 instant in UTC, to the millisecond.
+std::string isoInstant(int64_t epoch_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
+  return text;
+}
+
+}  // namespace
+
+int64_t TableEnvironment::wallClockMillis() {
+  // When a job started, for people reading SHOW JOBS: the wall clock, not event time.
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string TableEnvironment::jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const {
+  // As Flink's TableEnvironment names them: 'pipeline.name' when set, else "collect"
+  // for a query and "insert-into_" with the sinks' full names for INSERTs.
+  auto set = config_.find("pipeline.name");
+  if (set != config_.end() && !set->second.empty()) return set->second;
+  if (select) return "collect";
+  std::string name = "insert-into_";
+  for (size_t i = 0; i < inserts.size(); ++i) {
+    Result<std::string> key = catalog_.keyOf(inserts[i]->name);
+    const ObjectPath path = objectPathOf(key.isOk() ? *key : inserts[i]->name);
+    name += (i ? "," : "") + path.catalog + "." + path.database + "." + path.name;
+  }
+  return name;
+}
+
+Status TableEnvironment::runJobStatement(const ast::Statement& st) {
+  if (st.kind == ast::Statement::Kind::kShowJobs) {
+    std::vector<std::vector<std::string>> rows;
+    for (const JobRecord& job : jobs_) rows.push_back({job.id, job.name, job.status, isoInstant(job.start_time_ms)});
+    out_->table({"job id", "job name", "status", "start time"}, rows);
+    return Status::ok();
+  }
+  // STOP JOB: the local client runs each job to its end before it reads the next
+  // statement, so there is never a running job to stop.
+  for (const JobRecord& job : jobs_) {
+    if (job.id == st.name) {
+      return sqlError(st.pos, "Could not stop job " + st.name + ": it is " + job.status +
+                                  ", not running (the local client runs each job to its end before the next "
+                                  "statement)");
+    }
+  }
+  return sqlError(st.pos, "Could not stop job " + st.name + ": this session ran no job with that id (SHOW JOBS lists them)");
+}
+
+}  // namespace eddy::sql
