@@ -310,6 +310,7 @@ PlanPtr splitDistinct(const PlanNode& agg, int64_t buckets, PlanPtr** partial_sl
   if (expand) {  // Flink's Expand: a union of the copies.
     auto copies = std::make_shared<PlanNode>();
     copies->kind = PlanNode::Kind::kUnion;
+    copies->expand = true;
     copies->schema = bucketed->schema;
     copies->mode = input->mode;
     copies->inputs.push_back(bucketed);

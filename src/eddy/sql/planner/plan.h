@@ -71,6 +71,10 @@ struct PlanNode {
   // kScan: the filter of the Calc right above, over the scan's output, which the
   // connector may use to skip rows (filter push-down; the Calc still applies it).
   std::shared_ptr<const Expression> scan_filter;
+  // kUnion that is Flink's Expand (GROUPING SETS, the distinct split's copies): its
+  // inputs are Calcs without a filter over one node, and each row of that node comes
+  // out once per Calc, in their order, before the next row.
+  bool expand = false;
   // kCalc: the row filter; kJoin: the residual (non-equi) condition over left + right.
   std::shared_ptr<const Expression> filter;
   std::vector<std::shared_ptr<const Expression>> projections;

@@ -4526,6 +4526,7 @@ class Planner {
     schema.push_back({"$e", LogicalType::bigint().notNull()});
     auto uni = std::make_shared<PlanNode>();
     uni->kind = PlanNode::Kind::kUnion;
+    uni->expand = true;
     uni->schema = schema;
     uni->mode = pre->mode;
     for (size_t k = 0; k < kept.size(); ++k) {

@@ -11,6 +11,7 @@
 #include "eddy/sql/exec/batch_over_aggregate.h"
 #include "eddy/sql/exec/calc_operator.h"
 #include "eddy/sql/exec/connector_options.h"
+#include "eddy/sql/exec/expand_operator.h"
 #include "eddy/sql/exec/file_sink_format.h"
 #include "eddy/sql/exec/group_aggregate.h"
 #include "eddy/sql/exec/interval_join_operator.h"
@@ -46,6 +47,28 @@ std::string explainedPath(const std::string& key, bool listed) {
   const ObjectPath path = objectPathOf(key);
   const char* between = listed ? ", " : ".";
   return path.catalog + between + path.database + between + path.name;
+}
+
+// The node an Expand copies (a kUnion marked expand whose inputs are still Calcs
+// without a filter over one node), else null: then it runs as the union it is.
+const PlanNode* expandInput(const PlanNode& p) {
+  if (p.kind != PlanNode::Kind::kUnion || !p.expand || p.inputs.empty()) return nullptr;
+  const PlanNode* below = nullptr;
+  for (const auto& in : p.inputs) {
+    if (in->kind != PlanNode::Kind::kCalc || in->filter || in->inputs.size() != 1) return nullptr;
+    if (below && in->inputs[0].get() != below) return nullptr;
+    below = in->inputs[0].get();
+  }
+  return below;
+}
+
+// A Calc's projections as EXPLAIN lists them: `$0 AS a, null AS b`.
+std::string projectionList(const PlanNode& calc) {
+  std::string s;
+  for (size_t i = 0; i < calc.projections.size(); ++i) {
+    s += (i ? ", " : "") + calc.projections[i]->toString() + " AS " + calc.schema[i].name;
+  }
+  return s;
 }
 
 std::string fieldList(const Schema& s) {
@@ -549,6 +572,14 @@ class Translator {
         return keyedParallelism(op, {});
       }
       case PlanNode::Kind::kUnion: {
+        if (expandInput(*p)) {  // Flink's Expand: one operator, row by row.
+          EDDY_ASSIGN_OR_RETURN(Stream in, translate(p->inputs[0]->inputs[0]));
+          std::vector<std::vector<std::shared_ptr<const Expression>>> projects;
+          for (const auto& calc : p->inputs) projects.push_back(calc->projections);
+          auto op = in.transform<RecordBatch>("Expand(projects=[" + fieldList(p->schema) + "])",
+                                              [projects] { return std::make_unique<ExpandOperator>(projects); });
+          return rowWise(in, op);
+        }
         EDDY_ASSIGN_OR_RETURN(Stream acc, translate(p->inputs[0]));
         for (size_t i = 1; i < p->inputs.size(); ++i) {
           EDDY_ASSIGN_OR_RETURN(Stream next, translate(p->inputs[i]));
@@ -927,11 +958,7 @@ std::string explainNode(const PlanNode& p, int indent) {
            fieldList(p.schema) + "])";
       break;
     case PlanNode::Kind::kCalc: {
-      s += "Calc(select=[";
-      for (size_t i = 0; i < p.projections.size(); ++i) {
-        s += (i ? ", " : "") + p.projections[i]->toString() + " AS " + p.schema[i].name;
-      }
-      s += "]";
+      s += "Calc(select=[" + projectionList(p) + "]";
       if (p.filter) s += ", where=[" + p.filter->toString() + "]";
       s += ")";
       break;
@@ -956,7 +983,16 @@ std::string explainNode(const PlanNode& p, int indent) {
       s += "])";
       break;
     }
-    case PlanNode::Kind::kUnion: s += "Union(all=[true], union=[" + fieldList(p.schema) + "])"; break;
+    case PlanNode::Kind::kUnion:
+      if (const PlanNode* below = expandInput(p)) {  // Flink's Expand over the one input.
+        s += "Expand(projects=[";
+        for (size_t i = 0; i < p.inputs.size(); ++i) s += (i ? ", {" : "{") + projectionList(*p.inputs[i]) + "}";
+        s += "])";
+        s += p.mode == ChangelogMode::kUpdates ? "  [changelog: I,UB,UA,D]\n" : "  [changelog: I]\n";
+        return s + explainNode(*below, indent + 1);
+      }
+      s += "Union(all=[true], union=[" + fieldList(p.schema) + "])";
+      break;
     case PlanNode::Kind::kJoin: s += joinName(p); break;
     case PlanNode::Kind::kRank: s += rankName(p); break;
     case PlanNode::Kind::kOverAggregate: s += overName(p); break;
