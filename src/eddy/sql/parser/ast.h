@@ -14,6 +14,8 @@ namespace eddy::sql::ast {
 /// Whether `name` (upper case) is one of Flink's built-in aggregate functions (COUNT,
 /// SUM, ..., JSON_OBJECTAGG): what makes a call an aggregation rather than a row function.
 bool isBuiltinAggregate(const std::string& name);
+/// The built-in aggregate functions' names, upper case (SHOW FUNCTIONS, "did you mean").
+const std::vector<std::string>& builtinAggregateNames();
 
 struct RowField;
 

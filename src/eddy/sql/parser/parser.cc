@@ -11,11 +11,16 @@
 
 namespace eddy::sql {
 
+const std::vector<std::string>& ast::builtinAggregateNames() {
+  static const std::vector<std::string> kAggregates = {
+      "ARRAY_AGG", "AVG", "COLLECT", "COUNT", "FIRST_VALUE", "JSON_ARRAYAGG", "JSON_OBJECTAGG", "LAST_VALUE", "LISTAGG",
+      "MAX", "MIN", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "SUM", "SUM0", "VAR_POP", "VAR_SAMP", "VARIANCE"};
+  return kAggregates;
+}
+
 bool ast::isBuiltinAggregate(const std::string& name) {
-  static const std::set<std::string> kAggregates = {
-      "COUNT", "SUM", "SUM0", "AVG", "MIN", "MAX", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
-      "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT", "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
-  return kAggregates.count(name) != 0;
+  const auto& names = builtinAggregateNames();
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 namespace {

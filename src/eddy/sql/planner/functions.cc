@@ -1,5 +1,6 @@
 #include "eddy/sql/planner/functions.h"
 #include "eddy/sql/planner/function_registry.h"
+#include "eddy/sql/parser/ast.h"
 
 #include "eddy/core/time_zone.h"
 #include "eddy/sql/exec/decimal.h"
@@ -1636,7 +1637,9 @@ std::vector<std::string> scalarFunctionNames() {
 
 Result<ExprP> bindCall(const std::string& name, std::vector<ExprP> args, Pos pos) {
   if (!isScalarFunction(name)) {
-    return sqlError(pos, "no function named '" + name + "'" + didYouMean(name, scalarFunctionNames()));
+    std::vector<std::string> names = scalarFunctionNames();
+    for (const std::string& agg : ast::builtinAggregateNames()) names.push_back(agg);
+    return sqlError(pos, "no function named '" + name + "'" + didYouMean(name, names));
   }
   return registry().at(name)(name, std::move(args), pos);
 }

@@ -5339,7 +5339,7 @@ class Planner {
       if (!b.isOk() && !isScalarFunction(n) && !catalog_.functions.count(n) && std::isalpha(static_cast<unsigned char>(n[0])) &&
           n.find(' ') == std::string::npos && !kInlineCalls.count(n)) {
         std::vector<std::string> names = scalarFunctionNames();
-        for (const char* agg : {"COUNT", "SUM", "AVG", "MIN", "MAX", "STDDEV", "LISTAGG", "COLLECT"}) names.push_back(agg);
+        for (const std::string& agg : ast::builtinAggregateNames()) names.push_back(agg);
         return sqlError(e.pos, "no function named '" + n + "'" + didYouMean(n, names));
       }
       if (!b.isOk()) return b.status();
@@ -5519,7 +5519,8 @@ Result<LogicalType> bindType(const ast::DataType& t) {
     r = LogicalType::of(n == "BINARY" ? TypeId::kBinary : TypeId::kVarbinary, t.precision < 0 ? 1 : t.precision);
   } else {
     return sqlError(t.pos, "unknown data type '" + n + "'" +
-                               didYouMean(n, {"BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE",
+                               didYouMean(n, {"BOOLEAN", "TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "NUMERIC",
+                                              "ARRAY", "MAP", "MULTISET", "ROW", "INTERVAL",
                                               "DECIMAL", "STRING", "VARCHAR", "CHAR", "BYTES", "BINARY", "VARBINARY", "DATE", "TIME", "TIMESTAMP",
                                               "TIMESTAMP_LTZ"}));
   }

@@ -1609,9 +1609,9 @@ Status TableEnvironment::run(const ast::Statement& st) {
             std::transform(n.begin(), n.end(), n.begin(), ::tolower);
             names.push_back(n);
           }
-          for (const char* a : {"avg", "collect", "count", "first_value", "last_value", "listagg", "max", "min",
-                                "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance",
-                                "array_agg", "json_arrayagg", "json_objectagg"}) {
+          for (std::string a : ast::builtinAggregateNames()) {
+            if (a == "SUM0") continue;  // Internal (the distinct split's), not a function Flink lists.
+            std::transform(a.begin(), a.end(), a.begin(), ::tolower);
             names.push_back(a);
           }
         }
