@@ -8,6 +8,7 @@
 
 #include "eddy/sql/parser/lexer.h"
 #include "eddy/sql/parser/object_path.h"
+#include "eddy/sql/parser/outer_conditions.h"
 
 namespace eddy::sql {
 
@@ -2406,9 +2407,20 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+void hoistStatement(ast::Statement& st) {
+  if (st.query) hoistOuterConditions(*st.query);
+  for (auto& inner : st.statements) hoistStatement(*inner);
+}
+
+}  // namespace
+
 Result<std::vector<std::unique_ptr<ast::Statement>>> parseScript(std::string_view sql) {
   EDDY_ASSIGN_OR_RETURN(std::vector<Token> tokens, tokenize(sql));
-  return Parser(sql, std::move(tokens)).script();
+  EDDY_ASSIGN_OR_RETURN(auto statements, Parser(sql, std::move(tokens)).script());
+  for (auto& st : statements) hoistStatement(*st);
+  return statements;
 }
 
 Result<ast::ExprPtr> parseExpression(std::string_view sql) {

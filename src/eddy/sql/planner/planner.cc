@@ -628,6 +628,9 @@ class Planner {
         Planner sub = nested();
         EDDY_ASSIGN_OR_RETURN(PlanPtr p, sub.query(*ref.query));
         scope = scopeOf(p->schema, ref.alias);
+        // The columns an outer condition moved up reads (hoistOuterConditions): not
+        // part of SELECT *.
+        for (Field& f : scope.fields) f.hidden = f.hidden || f.name.rfind("$cor", 0) == 0;
         return renameColumns(p, ref, scope);
       }
       case ast::TableRef::Kind::kFunction:
@@ -2683,6 +2686,25 @@ class Planner {
     return Status::ok();
   }
 
+  // A subquery's `*` (or `t.*`) as the one column it stands for, its scope being
+  // `inner`; null when `item` is not a star. A star of several columns is an error.
+  static Result<ast::ExprPtr> starColumn(const Expr& item, const Scope& inner, const char* what) {
+    if (item.kind != Expr::Kind::kStar) return ast::ExprPtr();
+    std::vector<const Field*> visible;
+    for (const Field& f : inner.fields) {
+      if (f.hidden || f.outer || (!item.names.empty() && f.qualifier != item.names[0])) continue;
+      visible.push_back(&f);
+    }
+    if (visible.size() != 1) {
+      return sqlError(item.pos, std::string(what) + " must return one column, not " + std::to_string(visible.size()));
+    }
+    auto column = std::make_unique<Expr>();
+    column->kind = Expr::Kind::kColumn;
+    column->pos = item.pos;
+    column->names = {visible[0]->qualifier, visible[0]->name};
+    return ast::ExprPtr(std::move(column));
+  }
+
   // A correlated scalar subquery `(SELECT item FROM ... WHERE inner = outer AND ...)`,
   // decorrelated as Flink's planner does: the subquery grouped by its correlation
   // columns (when `item` aggregates; else its rows as they are), LEFT JOINed to `input`
@@ -2742,7 +2764,8 @@ class Planner {
       outer.push_back(std::move(p.outer));
     }
     if (!filters.empty()) from_plan = filtered(from_plan, andAll(std::move(filters)));
-    const Expr& item = *s.items[0].expr;
+    EDDY_ASSIGN_OR_RETURN(ast::ExprPtr star, starColumn(*s.items[0].expr, inner, "a scalar subquery"));
+    const Expr& item = star ? *star : *s.items[0].expr;
     if (!residual.empty()) {
       // Correlated beyond equalities: the subquery runs per distinct outer value.
       std::vector<const Expr*> correlated;
@@ -3240,8 +3263,13 @@ class Planner {
     Decorrelated d;
     EDDY_ASSIGN_OR_RETURN(d.plan, sub.from(*s.from, inner));
     if (with_value && s.items.size() != 1) return sqlError(s.pos, "the subquery of IN must return one column");
+    ast::ExprPtr star;  // EXISTS (SELECT * ...) has no value to read.
+    if (with_value) {
+      EDDY_ASSIGN_OR_RETURN(star, starColumn(*s.items[0].expr, inner, "the subquery of IN"));
+    }
+    const Expr& value = star ? *star : *s.items[0].expr;
     if (with_value && !grouped) {
-      EDDY_ASSIGN_OR_RETURN(ExprP v, sub.expr(*s.items[0].expr, inner));
+      EDDY_ASSIGN_OR_RETURN(ExprP v, sub.expr(value, inner));
       d.inner.push_back(std::move(v));
     }
     std::vector<const Expr*> conjuncts;
@@ -3264,7 +3292,7 @@ class Planner {
     if (!d.residual.empty()) return generatedGroups(s, input, outer, sub, inner, std::move(d), pairs, with_value);
     ast::Select regrouped;
     regrouped.pos = s.pos;
-    if (with_value) regrouped.items.push_back({cloneExpr(*s.items[0].expr), "", s.items[0].pos});
+    if (with_value) regrouped.items.push_back({cloneExpr(value), "", s.items[0].pos});
     for (const auto& g : s.group_by) regrouped.group_by.push_back(cloneExpr(*g));
     for (auto& p : pairs) {
       regrouped.items.push_back({cloneExpr(*p.inner_ast), "", p.inner_ast->pos});
