@@ -338,17 +338,26 @@ class FileReader final : public RowReader {
     for (size_t c = 0; c < schema_.size(); ++c) {
       const LogicalType& t = schema_[c].type;
       const bool null = !quoted_[c] && (fields_[c] == format_.null_literal || fields_[c].empty());
+      Column& col = out.columns[out_column_[c]];
+      Status st;
       if (t.id == TypeId::kArray && !null) {
         Result<std::string> array = arrayFromCsv(fields_[c], t, format_.array_delimiter, format_.null_literal);
-        if (!array.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + array.status().message());
-        appendValue(out.columns[out_column_[c]], Value::ofString(std::move(*array)));
-        continue;
+        if (array.isOk()) appendValue(col, Value::ofString(std::move(*array)));
+        st = array.status();
+      } else {
+        st = appendField(col, fields_[c], quoted_[c], schema_[c].type, format_.null_literal, true);
       }
-      Status st = appendField(out.columns[out_column_[c]], fields_[c], quoted_[c], schema_[c].type,
-                              format_.null_literal, true);
-      if (!st.isOk()) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
+      if (!st.isOk() && !fieldError(col)) return Status::invalidArgument("column '" + schema_[c].name + "': " + st.message());
     }
     return Status::ok();
+  }
+
+  // A field that does not parse: with ignore-parse-errors it is NULL and the row stays
+  // (Flink's csv and json converters catch the error per field); else the row fails.
+  bool fieldError(Column& col) const {
+    if (!format_.ignore_parse_errors) return false;
+    col.appendNull();
+    return true;
   }
 
   // The member `name` of `doc`; a ROW column's field (`row.field`, kept as a column of
@@ -393,7 +402,7 @@ class FileReader final : public RowReader {
       std::string text = it->is_string() ? it->get<std::string>() : it->dump();
       if (schema_[c].type.id == TypeId::kBoolean && it->is_boolean()) text = it->get<bool>() ? "true" : "false";
       Status st = appendField(col, text, it->is_string(), schema_[c].type, "", true);
-      if (!st.isOk()) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
+      if (!st.isOk() && !fieldError(col)) return Status::invalidArgument("field '" + schema_[c].name + "': " + st.message());
     }
     for (const auto& [col, row] : markers_) {  // A ROW missing or null is NULL, as Flink's json format reads it.
       const nlohmann::json* it = jsonField(doc, row);
