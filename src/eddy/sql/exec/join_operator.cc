@@ -35,8 +35,8 @@ void JoinOperator::open() {
   const char* names[2] = {"leftRecords", "rightRecords"};
   for (int s = 0; s < 2; ++s) {
     state::MapStateDescriptor<std::string, std::string> descriptor(names[s]);
-    if (spec_.state_ttl_ms > 0) {
-      descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(spec_.state_ttl_ms)).build());
+    if (spec_.ttlOf(s) > 0) {
+      descriptor.enableTimeToLive(state::StateTtlConfig::newBuilder(Duration(spec_.ttlOf(s))).build());
     }
     sides_[s].rows = backend().getMapState(descriptor);
   }

@@ -26,6 +26,9 @@ struct JoinSpec {
   std::shared_ptr<const Expression> condition;  // Null: the keys alone decide.
   std::vector<LogicalType> left_types, right_types;
   int64_t state_ttl_ms = 0;  // table.exec.state.ttl: rows not updated for this long expire.
+  // The regular join's per input (a STATE_TTL hint may give each its own); -1: state_ttl_ms.
+  int64_t side_ttl_ms[2] = {-1, -1};
+  int64_t ttlOf(int side) const { return side_ttl_ms[side] >= 0 ? side_ttl_ms[side] : state_ttl_ms; }
 
   bool leftOuter() const {
     return type == JoinType::kLeft || type == JoinType::kFull || type == JoinType::kSemi || type == JoinType::kAnti;

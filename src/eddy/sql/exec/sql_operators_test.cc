@@ -453,6 +453,27 @@ TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
   EXPECT_TRUE(lines(h).empty());
 }
 
+// A STATE_TTL hint gives each input its own retention: here the left rows live 1 s,
+// the right ones 10 s.
+TEST(SqlOperators, EachJoinInputMayKeepItsRowsForItsOwnTtl) {
+  JoinSpec spec;
+  spec.left_keys = {0};
+  spec.right_keys = {0};
+  spec.left_types = {kBigint, kBigint};
+  spec.right_types = {kBigint, kBigint};
+  spec.state_ttl_ms = 1000;
+  spec.side_ttl_ms[1] = 10000;
+  Harness h(std::make_unique<JoinOperator>(spec));
+  auto& join = h.as<JoinOperator>();
+  join.processElement1({rows({{1, 10}}), 0});
+  join.processElement2({rows({{2, 200}}), 0});
+  h.setProcessingTime(5000);  // The left row has expired, the right one has not.
+  join.processElement2({rows({{1, 100}}), 0});
+  EXPECT_TRUE(lines(h).empty());
+  join.processElement1({rows({{2, 20}}), 0});
+  EXPECT_EQ(lines(h), (std::vector<std::string>{"+I[2, 20, 2, 200]"}));
+}
+
 // A left row comes out (semi) or goes (anti) when its first match under the condition
 // arrives, and the other way when its last match is retracted.
 TEST(SqlOperators, SemiAndAntiJoinsFollowTheMatchesOfEachLeftRow) {

@@ -190,6 +190,10 @@ struct Select {
   std::vector<std::vector<int>> grouping_sets;
   bool has_grouping_sets = false;
   ExprPtr having;
+  // SELECT /*+ STATE_TTL('t' = '1d', ...) */: per input name, the idle-state retention of
+  // this SELECT's regular joins and group aggregation (Flink's STATE_TTL hint).
+  std::vector<std::pair<std::string, std::string>> state_ttl;
+  Pos state_ttl_pos;
 };
 
 struct Cte {

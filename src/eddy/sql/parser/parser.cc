@@ -888,7 +888,7 @@ class Parser {
     s->pos = peek().pos;
     if (peek().isKeyword("VALUES")) return values(std::move(s));
     EDDY_RETURN_IF_ERROR(expectKeyword("SELECT"));
-    EDDY_RETURN_IF_ERROR(skipQueryHints());
+    EDDY_RETURN_IF_ERROR(queryHints(*s));
     if (acceptKeyword("DISTINCT")) {
       s->distinct = true;
     } else {
@@ -1478,16 +1478,27 @@ class Parser {
     return Status::ok();
   }
 
-  // Query hints after SELECT (Flink's join hints: BROADCAST, SHUFFLE_HASH, LOOKUP, ...)
-  // guide how a join runs, not what it returns: read and set aside.
-  Status skipQueryHints() {
+  // Query hints after SELECT: STATE_TTL('name' = 'duration', ...) into `s`; the others
+  // (Flink's join hints: BROADCAST, SHUFFLE_HASH, LOOKUP, ...) guide how a join runs,
+  // not what it returns: read and set aside.
+  Status queryHints(ast::Select& s) {
     while (acceptSymbol("/*+")) {
-      int depth = 0;
-      while (!(depth == 0 && peek().isSymbol("*/"))) {
+      while (!peek().isSymbol("*/")) {
         if (peek().kind == TokenKind::kEnd) return unexpected("'*/' closing the hint");
-        if (peek().isSymbol("(")) ++depth;
-        if (peek().isSymbol(")")) --depth;
-        ++i_;
+        if (peek().kind == TokenKind::kIdentifier && upper(peek().text) == "STATE_TTL" && peek(1).isSymbol("(")) {
+          s.state_ttl_pos = next().pos;
+          EDDY_RETURN_IF_ERROR(withOptions(s.state_ttl));
+          continue;
+        }
+        if (acceptSymbol("(")) {  // Another hint's arguments.
+          for (int depth = 1; depth > 0; ++i_) {
+            if (peek().kind == TokenKind::kEnd) return unexpected("')' closing the hint's arguments");
+            if (peek().isSymbol("(")) ++depth;
+            if (peek().isSymbol(")")) --depth;
+          }
+          continue;
+        }
+        ++i_;  // Another hint's name, or the ',' between hints.
       }
       ++i_;
     }

@@ -92,6 +92,9 @@ struct PlanNode {
   SplitStage split = SplitStage::kNone;
   // Grouping sets: each a subset of `keys` (indexes into keys); empty = plain GROUP BY.
   std::vector<std::vector<int>> grouping_sets;
+  // kJoin (per input) and kGroupAggregate ([0]): the idle-state retention a STATE_TTL
+  // query hint gives, in ms, over table.exec.state.ttl; -1 where the hint names none.
+  int64_t hinted_ttl_ms[2] = {-1, -1};
   // kJoin: the type and the equi-join key columns of each input.
   JoinType join_type = JoinType::kInner;
   std::vector<int> left_keys, right_keys;

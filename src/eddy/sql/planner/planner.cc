@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "eddy/sql/exec/connector_options.h"
 #include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/session_time_zone.h"
@@ -1455,6 +1456,8 @@ class Planner {
     auto node = std::make_shared<PlanNode>();
     node->kind = PlanNode::Kind::kJoin;
     node->inputs = {left, right};
+    EDDY_ASSIGN_OR_RETURN(node->hinted_ttl_ms[0], hintedTtl(*ref.left));
+    EDDY_ASSIGN_OR_RETURN(node->hinted_ttl_ms[1], hintedTtl(*ref.right));
     using J = ast::TableRef::JoinType;
     node->join_type = ref.join == J::kLeft    ? JoinType::kLeft
                       : ref.join == J::kRight ? JoinType::kRight
@@ -2385,7 +2388,54 @@ class Planner {
     int set_column = -1;
   };
 
+  // The STATE_TTL hint's retention for FROM item `input`, named by its alias or its
+  // table's (view's) name as Flink's hint keys name inputs; -1 when none names it.
+  Result<int64_t> hintedTtl(const ast::TableRef& input) {
+    if (!ttl_select_) return int64_t{-1};
+    std::vector<std::string> names;
+    if (!input.alias.empty()) names.push_back(input.alias);
+    if (input.kind == ast::TableRef::Kind::kNamed) names.push_back(splitPath(input.name).back());
+    for (const auto& [key, value] : ttl_select_->state_ttl) {
+      if (std::find(names.begin(), names.end(), key) == names.end()) continue;
+      int64_t ms = 0;
+      if (!parseDurationMillis(value, &ms) || ms < 0) {
+        return sqlError(ttl_select_->state_ttl_pos, "STATE_TTL: '" + value + "' (for '" + key +
+                                                        "') is not a duration such as '1d', '12h' or '30 min'");
+      }
+      ttl_used_.insert(key);
+      return ms;
+    }
+    return int64_t{-1};
+  }
+
+  // After a SELECT's joins and group aggregation took their STATE_TTL keys: a key that
+  // names none of their inputs is Flink's error (a SELECT with neither ignores the hint).
+  Status checkTtlKeys(const ast::Select& s, bool applies) {
+    if (!applies) return Status::ok();
+    std::string unmatched;
+    for (const auto& [key, value] : s.state_ttl) {
+      if (!ttl_used_.count(key)) unmatched += "\n`" + key + "` in `state_ttl`";
+    }
+    if (unmatched.empty()) return Status::ok();
+    return sqlError(s.state_ttl_pos, "The options of following hints cannot match the name of input tables or views:" +
+                                         unmatched);
+  }
+
   Result<PlanPtr> select(const ast::Select& s) {
+    // A STATE_TTL hint reaches this SELECT's own joins and aggregation, not those of its
+    // subqueries (other query blocks, planned by planners of their own).
+    const ast::Select* outer_ttl = ttl_select_;
+    const int64_t outer_agg_ttl = agg_ttl_ms_;
+    ttl_select_ = s.state_ttl.empty() ? nullptr : &s;
+    ttl_used_.clear();
+    agg_ttl_ms_ = -1;
+    Result<PlanPtr> planned = selectBlock(s);
+    ttl_select_ = outer_ttl;
+    agg_ttl_ms_ = outer_agg_ttl;
+    return planned;
+  }
+
+  Result<PlanPtr> selectBlock(const ast::Select& s) {
     PlanPtr input;
     Scope scope;
     const Expr* where = s.where.get();
@@ -2409,6 +2459,16 @@ class Planner {
       conditions = rest;
     } else {
       EDDY_ASSIGN_OR_RETURN(input, from(*s.from, scope));
+    }
+    if (ttl_select_) {
+      bool aggregates = !s.group_by.empty() || s.having || s.distinct;
+      for (const auto& item : s.items) aggregates = aggregates || containsAggregate(*item.expr);
+      const bool joins = s.from->kind == ast::TableRef::Kind::kJoin;
+      if (!joins && aggregates) {
+        EDDY_ASSIGN_OR_RETURN(agg_ttl_ms_, hintedTtl(*s.from));
+      }
+      EDDY_RETURN_IF_ERROR(checkTtlKeys(s, joins || aggregates));
+      ttl_select_ = nullptr;  // Not for the joins its subqueries become.
     }
     EDDY_RETURN_IF_ERROR(scalarSubqueries(s, conditions, input, scope));
     PlanNode* bounded = nullptr;
@@ -4379,6 +4439,7 @@ class Planner {
       // SELECT DISTINCT = GROUP BY every column, no aggregates.
       auto g = std::make_shared<PlanNode>();
       g->kind = PlanNode::Kind::kGroupAggregate;
+      g->hinted_ttl_ms[0] = agg_ttl_ms_;
       g->inputs.push_back(calc);
       g->schema = calc->schema;
       for (auto& c : g->schema) c.type = c.type.plain();
@@ -4749,6 +4810,7 @@ class Planner {
       }
     } else {
       node->kind = PlanNode::Kind::kGroupAggregate;
+      node->hinted_ttl_ms[0] = agg_ttl_ms_;
       node->mode = ChangelogMode::kUpdates;
       for (size_t i = 0; i < group_canon.size(); ++i) {
         binding.groups[group_canon[i]] = static_cast<int>(i);
@@ -5456,6 +5518,12 @@ class Planner {
     if (udf != catalog_.functions.end()) return bindUserFunction(n, udf->second, std::move(args), e.pos);
     return bindCall(n, std::move(args), e.pos);
   }
+
+  // While a SELECT with a STATE_TTL hint plans its FROM and aggregation: the SELECT,
+  // the hint keys an input took, and the retention its group aggregation gets (-1: none).
+  const ast::Select* ttl_select_ = nullptr;
+  std::set<std::string> ttl_used_;
+  int64_t agg_ttl_ms_ = -1;
 
   const Catalog& catalog_;
   // The database unqualified names are in: the session's current one, or a view's own.

@@ -427,7 +427,7 @@ class Translator {
         std::string names;
         for (const auto& a : aggs) names += (names.empty() ? "" : ", ") + a.name;
         if (p->kind == PlanNode::Kind::kGroupAggregate) {
-          int64_t ttl = options_.state_ttl_ms;
+          int64_t ttl = p->hinted_ttl_ms[0] >= 0 ? p->hinted_ttl_ms[0] : options_.state_ttl_ms;
           MiniBatch mini_batch = options_.mini_batch;
           if (p->phase == PlanNode::AggPhase::kLocal) {
             // Before the shuffle, at its input's parallelism.
@@ -625,6 +625,9 @@ class Translator {
     spec.left_types = typesOf(p.inputs[0]->schema);
     spec.right_types = typesOf(p.inputs[1]->schema);
     spec.state_ttl_ms = options_.state_ttl_ms;
+    for (int side = 0; side < 2; ++side) {  // A STATE_TTL hint's, else table.exec.state.ttl.
+      spec.side_ttl_ms[side] = p.hinted_ttl_ms[side] >= 0 ? p.hinted_ttl_ms[side] : options_.state_ttl_ms;
+    }
     return spec;
   }
 

@@ -14,6 +14,8 @@
 #include "eddy/api/eddy.h"
 #include "eddy/api/testing_util.h"
 #include "eddy/sql/exec/session_time_zone.h"
+#include "eddy/sql/parser/parser.h"
+#include "eddy/sql/planner/planner.h"
 
 namespace eddy::sql {
 namespace {
@@ -101,6 +103,63 @@ TEST(TableEnvironment, JobsAreNamedAsFlinkNamesThemAndShowJobsListsThem) {
   EXPECT_EQ(stop.message(),
             "SQL error at line 1, column 1: Could not stop job feedbeef: this session ran no job with that id (SHOW "
             "JOBS lists them)");
+}
+
+// The retention a STATE_TTL hint gives the first node of `kind` in the plan of `query`.
+std::vector<int64_t> hintedTtls(const TableEnvironment& env, const std::string& query, PlanNode::Kind kind) {
+  auto statements = parseScript(query);
+  EXPECT_TRUE(statements.isOk()) << statements.status().message();
+  if (!statements.isOk()) return {};
+  auto plan = planQuery(*(*statements)[0]->query, env.catalog());
+  EXPECT_TRUE(plan.isOk()) << plan.status().message();
+  if (!plan.isOk()) return {};
+  std::function<const PlanNode*(const PlanNode&)> find = [&](const PlanNode& n) -> const PlanNode* {
+    if (n.kind == kind) return &n;
+    for (const auto& in : n.inputs) {
+      if (const PlanNode* f = find(*in)) return f;
+    }
+    return nullptr;
+  };
+  const PlanNode* node = find(**plan);
+  EXPECT_NE(node, nullptr);
+  if (!node) return {};
+  return {node->hinted_ttl_ms[0], node->hinted_ttl_ms[1]};
+}
+
+TEST(TableEnvironment, StateTtlHintsReachTheJoinsAndAggregationOfTheirSelect) {
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeScript("CREATE TABLE orders (k INT, v INT) WITH ('connector' = 'values');\n"
+                                "CREATE TABLE lineitem (k INT, w INT) WITH ('connector' = 'values');\n")
+                  .isOk());
+  using K = PlanNode::Kind;
+  // By table name, by alias, one side only (the other keeps table.exec.state.ttl).
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ STATE_TTL('orders' = '3d', 'lineitem' = '1d') */ * FROM orders JOIN lineitem "
+                            "ON orders.k = lineitem.k",
+                       K::kJoin),
+            (std::vector<int64_t>{3 * 86400000LL, 86400000LL}));
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ STATE_TTL('l' = '12 h') */ * FROM orders o LEFT JOIN lineitem l ON o.k = l.k",
+                       K::kJoin),
+            (std::vector<int64_t>{-1, 12 * 3600000LL}));
+  // Other hints beside it are set aside.
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ BROADCAST(o), STATE_TTL('o' = '90s') SHUFFLE_HASH(l) */ * FROM orders o "
+                            "JOIN lineitem l ON o.k = l.k",
+                       K::kJoin),
+            (std::vector<int64_t>{90000, -1}));
+  // A group aggregation by the name of its input, a derived table's alias too.
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ STATE_TTL('orders' = '1h') */ k, SUM(v) FROM orders GROUP BY k",
+                       K::kGroupAggregate)[0],
+            3600000);
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ STATE_TTL('tmp' = '2h') */ k, COUNT(*) FROM (SELECT /*+ STATE_TTL('o' = "
+                            "'1h') */ o.k FROM orders o JOIN lineitem l ON o.k = l.k) tmp GROUP BY k",
+                       K::kGroupAggregate)[0],
+            7200000);
+  EXPECT_EQ(hintedTtls(env, "SELECT /*+ STATE_TTL('tmp' = '2h') */ k, COUNT(*) FROM (SELECT /*+ STATE_TTL('o' = "
+                            "'1h') */ o.k FROM orders o JOIN lineitem l ON o.k = l.k) tmp GROUP BY k",
+                       K::kJoin),
+            (std::vector<int64_t>{3600000, -1}));
+  // Without a hint, nothing is set.
+  EXPECT_EQ(hintedTtls(env, "SELECT k, SUM(v) FROM orders GROUP BY k", K::kGroupAggregate)[0], -1);
 }
 
 TEST(TableEnvironment, UserDefinedScalarFunctions) {
