@@ -266,6 +266,10 @@ struct Statement {
   bool ilike = false;
   bool if_not_exists = false;
   bool if_exists = false;
+  // CREATE OR REPLACE TABLE ... AS (kOrReplace) / REPLACE TABLE ... AS (kReplace: the
+  // table must exist): Flink's RTAS.
+  enum class Replace { kNo, kOrReplace, kReplace };
+  Replace replace = Replace::kNo;
   bool temporary = false;
   std::vector<ColumnDef> columns;
   std::string watermark_column;

@@ -197,7 +197,17 @@ class Parser {
   Result<std::unique_ptr<ast::Statement>> statement() {
     auto st = std::make_unique<ast::Statement>();
     st->pos = peek().pos;
+    if (peek().isKeyword("REPLACE") && peek(1).isKeyword("TABLE")) {  // REPLACE TABLE t ... AS query
+      i_ += 2;
+      st->replace = ast::Statement::Replace::kReplace;
+      return createTable(std::move(st));
+    }
     if (acceptKeyword("CREATE")) {
+      if (peek().isKeyword("OR") && peek(1).isKeyword("REPLACE") && peek(2).isKeyword("TABLE")) {
+        i_ += 3;
+        st->replace = ast::Statement::Replace::kOrReplace;
+        return createTable(std::move(st));
+      }
       if (acceptKeyword("TEMPORARY")) st->temporary = true;
       if (acceptKeyword("TABLE")) return createTable(std::move(st));
       if (acceptKeyword("VIEW")) return createView(std::move(st));
@@ -450,6 +460,21 @@ class Parser {
 
   Result<std::unique_ptr<ast::Statement>> createTable(std::unique_ptr<ast::Statement> st) {
     st->kind = ast::Statement::Kind::kCreateTable;
+    if (st->replace != ast::Statement::Replace::kNo) {
+      // Flink's RTAS: the query's columns into a table defined anew, its rows inserted.
+      const Pos pos = st->pos;
+      if (peek().isKeyword("IF")) return unexpected("a table name (REPLACE TABLE takes no IF NOT EXISTS)");
+      EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
+      if (peek().isSymbol("(")) {
+        return sqlError(peek().pos, "REPLACE TABLE AS SELECT syntax does not support to specify explicit columns yet.");
+      }
+      EDDY_ASSIGN_OR_RETURN(st, tableOptions(std::move(st)));
+      if (!st->partition_keys.empty()) {
+        return sqlError(pos, "REPLACE TABLE AS SELECT syntax does not support to create partitioned table yet.");
+      }
+      if (!st->like_table.empty()) return sqlError(pos, "REPLACE TABLE AS SELECT syntax does not support LIKE.");
+      return st;
+    }
     if (acceptKeyword("IF")) {
       EDDY_RETURN_IF_ERROR(expectKeyword("NOT"));
       EDDY_RETURN_IF_ERROR(expectKeyword("EXISTS"));
@@ -574,6 +599,8 @@ class Parser {
     }
     if (acceptKeyword("AS")) {
       EDDY_ASSIGN_OR_RETURN(st->query, query());
+    } else if (st->replace != ast::Statement::Replace::kNo) {
+      return unexpected("AS and a query: REPLACE TABLE t WITH (...) AS SELECT ...");
     } else if (st->columns.empty()) {
       return unexpected("'(' and the table's columns, AS and a query, or LIKE and a table");
     }

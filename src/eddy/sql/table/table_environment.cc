@@ -1427,7 +1427,16 @@ Status TableEnvironment::run(const ast::Statement& st) {
     case K::kStopJob:
       return runJobStatement(st);
     case K::kCreateTable: {
-      if (catalog_.tables.count(name) || catalog_.views.count(name)) {
+      if (st.replace != ast::Statement::Replace::kNo) {
+        // RTAS: the table's definition replaced (its data stays where it is, as Flink's
+        // non-managed tables keep theirs); REPLACE alone needs one to replace.
+        if (catalog_.views.count(name)) return sqlError(st.pos, "'" + st.name + "' is a view, not a table to replace");
+        if (!catalog_.tables.count(name) && st.replace == ast::Statement::Replace::kReplace) {
+          return sqlError(st.pos, "The table " + quotedObjectPath(objectPathOf(name)) +
+                                      " to be replaced doesn't exist. You can try to use CREATE TABLE AS statement or "
+                                      "CREATE OR REPLACE TABLE AS statement.");
+        }
+      } else if (catalog_.tables.count(name) || catalog_.views.count(name)) {
         if (st.if_not_exists) return Status::ok();
         return sqlError(st.pos, "Table '" + st.name + "' already exists");
       }
