@@ -533,10 +533,14 @@ struct FieldGen {
   bool sequence = false;
   int64_t start = 0, end = 0;  // sequence
   double min = 0, max = 0;     // random numbers
-  int64_t length = 100;        // random strings
+  int64_t length = 100;        // random strings; elements of a collection (3 by default)
   int64_t max_past = 0;        // random timestamps
   bool has_min = false, has_max = false;
   double null_rate = 0;
+  bool var_len = false;  // var-len: a string's (bytes') length drawn from 1 to `length`.
+  // An ARRAY's or MULTISET's elements, a MAP's values (`fields.c.element.*`,
+  // `fields.c.value.*`) and a MAP's keys (`fields.c.key.*`), as Flink's datagen names them.
+  std::shared_ptr<const FieldGen> element, key;
 };
 
 class DatagenReader final : public RowReader {
@@ -586,28 +590,33 @@ class DatagenReader final : public RowReader {
     return random(g, t);
   }
 
-  // A random value of `t` under `g`'s options; an ARRAY or MAP gets `length` elements
-  // (entries), each drawn by the same options, as Flink's datagen does.
+  int64_t drawnLength(const FieldGen& g) {
+    if (!g.var_len || g.length <= 1) return g.length;
+    return std::uniform_int_distribution<int64_t>(1, g.length)(rng_);
+  }
+
+  // A random value of `t` under `g`'s options; an ARRAY, MAP or MULTISET gets `length`
+  // elements (entries), each drawn by its element's (key's, value's) own options.
   Value random(const FieldGen& g, const LogicalType& t) {
     if (g.null_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < g.null_rate) return Value();
     switch (t.id) {
       case TypeId::kArray: {
         std::vector<Value> elements;
-        for (int64_t i = 0; i < g.length; ++i) elements.push_back(random(g, *t.element));
+        for (int64_t i = 0; i < g.length; ++i) elements.push_back(random(*g.element, *t.element));
         return Value::ofString(encodeArray(elements, *t.element));
       }
       case TypeId::kMap: {
         MapEntries m;
         for (int64_t i = 0; i < g.length; ++i) {
-          m.keys.push_back(random(g, *t.key));
-          m.values.push_back(random(g, *t.element));
+          m.keys.push_back(random(*g.key, *t.key));
+          m.values.push_back(random(*g.element, *t.element));
         }
         return Value::ofString(encodeMap(m, t));
       }
       case TypeId::kMultiset: {  // `length` elements, each counted 0 to 10 times (Flink's generator).
         MapEntries m;
         for (int64_t i = 0; i < g.length; ++i) {
-          m.keys.push_back(random(g, *t.element));
+          m.keys.push_back(random(*g.element, *t.element));
           m.values.push_back(Value::ofInt(std::uniform_int_distribution<int64_t>(0, 10)(rng_)));
         }
         return Value::ofString(encodeMap(m, LogicalType::multisetMap(t)));
@@ -636,13 +645,13 @@ class DatagenReader final : public RowReader {
       case TypeId::kChar:
       case TypeId::kVarchar: {
         static const char kHex[] = "0123456789abcdef";
-        std::string s(static_cast<size_t>(g.length), ' ');
+        std::string s(static_cast<size_t>(drawnLength(g)), ' ');
         for (char& ch : s) ch = kHex[rng_() & 15];
         return Value::ofString(std::move(s));
       }
       case TypeId::kBinary:
       case TypeId::kVarbinary: {  // BINARY(n) fills its n bytes.
-        std::string s(static_cast<size_t>(t.id == TypeId::kBinary ? t.precision : g.length), '\0');
+        std::string s(static_cast<size_t>(t.id == TypeId::kBinary ? t.precision : drawnLength(g)), '\0');
         for (char& ch : s) ch = static_cast<char>(rng_() & 255);
         return Value::ofString(std::move(s));
       }
@@ -706,17 +715,77 @@ class DatagenFactory final : public RowSourceFactory {
   double rate_;
 };
 
+namespace {
+
+// The random options of a value of `t` under prefix `p` (`fields.c.`, and for what a
+// collection holds `fields.c.element.`, `fields.c.key.`, `fields.c.value.`), as Flink's
+// RandomGeneratorVisitor reads them.
+Result<FieldGen> randomField(const std::string& table, const Options& o, const std::string& p, const LogicalType& t) {
+  FieldGen g;
+  const bool collection = t.id == TypeId::kArray || t.id == TypeId::kMap || t.id == TypeId::kMultiset;
+  if (collection) {
+    for (const char* scalar : {"min", "max", "max-past"}) {
+      if (o.count(p + scalar)) {
+        const char* inner = t.id == TypeId::kMap ? "key.' or 'value." : "element.";
+        return Status::invalidArgument("table '" + table + "': option '" + p + scalar + "' does not apply to " +
+                                       t.plain().withNullable(true).toString() + ": its " +
+                                       (t.id == TypeId::kMap ? "keys and values" : "elements") + " take '" + p +
+                                       inner + scalar + "'");
+      }
+    }
+  }
+  g.has_min = o.count(p + "min") != 0;
+  g.has_max = o.count(p + "max") != 0;
+  EDDY_ASSIGN_OR_RETURN(g.min, doubleOption(table, o, p + "min", 0));
+  EDDY_ASSIGN_OR_RETURN(g.max, doubleOption(table, o, p + "max", 0));
+  EDDY_ASSIGN_OR_RETURN(g.length, intOption(table, o, p + "length", collection ? 3 : 100));
+  if (o.count(p + "max-past")) {
+    if (!parseDurationMillis(o.at(p + "max-past"), &g.max_past)) {
+      return Status::invalidArgument("table '" + table + "': option '" + p + "max-past' is not a duration: '" +
+                                     o.at(p + "max-past") + "'");
+    }
+  }
+  EDDY_ASSIGN_OR_RETURN(g.null_rate, doubleOption(table, o, p + "null-rate", g.null_rate));
+  const std::string var_len = option(o, p + "var-len", "false");
+  if (var_len != "true" && var_len != "false") {
+    return Status::invalidArgument("table '" + table + "': option '" + p + "var-len' must be 'true' or 'false', not '" +
+                                   var_len + "'");
+  }
+  g.var_len = var_len == "true";
+  if (g.var_len && t.id != TypeId::kVarchar && t.id != TypeId::kVarbinary) {
+    return Status::invalidArgument("table '" + table + "': option '" + p +
+                                   "var-len' applies to variable-length types only (VARCHAR, STRING, VARBINARY, "
+                                   "BYTES), not " + t.plain().withNullable(true).toString());
+  }
+  if (t.id == TypeId::kArray || t.id == TypeId::kMultiset) {
+    EDDY_ASSIGN_OR_RETURN(FieldGen element, randomField(table, o, p + "element.", *t.element));
+    g.element = std::make_shared<const FieldGen>(std::move(element));
+  }
+  if (t.id == TypeId::kMap) {
+    EDDY_ASSIGN_OR_RETURN(FieldGen key, randomField(table, o, p + "key.", *t.key));
+    EDDY_ASSIGN_OR_RETURN(FieldGen value, randomField(table, o, p + "value.", *t.element));
+    g.key = std::make_shared<const FieldGen>(std::move(key));
+    g.element = std::make_shared<const FieldGen>(std::move(value));
+  }
+  return g;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, const Options& o, const Schema& schema) {
   std::vector<FieldGen> gens;
   for (const auto& c : schema) {
-    FieldGen g;
     std::string p = "fields." + c.name + ".";
     std::string kind = option(o, p + "kind", "random");
+    if (kind != "sequence" && kind != "random") {
+      return Status::invalidArgument("table '" + table + "': option '" + p + "kind' must be 'random' or 'sequence', not '" + kind + "'");
+    }
+    if (kind == "sequence" && !c.type.isNumeric() && !c.type.isString()) {
+      return Status::invalidArgument("table '" + table + "': datagen cannot make a sequence of " +
+                                     c.type.toString() + " (field '" + c.name + "')");
+    }
+    EDDY_ASSIGN_OR_RETURN(FieldGen g, randomField(table, o, p, c.type));
     if (kind == "sequence") {
-      if (!c.type.isNumeric() && !c.type.isString()) {
-        return Status::invalidArgument("table '" + table + "': datagen cannot make a sequence of " +
-                                       c.type.toString() + " (field '" + c.name + "')");
-      }
       g.sequence = true;
       if (!o.count(p + "start") || !o.count(p + "end")) {
         return Status::invalidArgument("table '" + table + "': datagen sequence field '" + c.name +
@@ -735,21 +804,7 @@ Result<std::shared_ptr<RowSourceFactory>> datagen(const std::string& table, cons
         return Status::invalidArgument("table '" + table + "': datagen sequence field '" + c.name + "' has its '" + p +
                                        "start' after its '" + p + "end'");
       }
-    } else if (kind != "random") {
-      return Status::invalidArgument("table '" + table + "': option '" + p + "kind' must be 'random' or 'sequence', not '" + kind + "'");
     }
-    g.has_min = o.count(p + "min") != 0;
-    g.has_max = o.count(p + "max") != 0;
-    EDDY_ASSIGN_OR_RETURN(g.min, doubleOption(table, o, p + "min", 0));
-    EDDY_ASSIGN_OR_RETURN(g.max, doubleOption(table, o, p + "max", 0));
-    EDDY_ASSIGN_OR_RETURN(g.length, intOption(table, o, p + "length", 100));
-    if (o.count(p + "max-past")) {
-      if (!parseDurationMillis(o.at(p + "max-past"), &g.max_past)) {
-        return Status::invalidArgument("table '" + table + "': option '" + p + "max-past' is not a duration: '" +
-                                       o.at(p + "max-past") + "'");
-      }
-    }
-    EDDY_ASSIGN_OR_RETURN(g.null_rate, doubleOption(table, o, p + "null-rate", g.null_rate));
     gens.push_back(g);
   }
   EDDY_ASSIGN_OR_RETURN(int64_t rows, intOption(table, o, "number-of-rows", -1));

@@ -1,5 +1,6 @@
 #include "eddy/sql/exec/table_options.h"
 
+#include <cstring>
 #include <set>
 
 #include "eddy/sql/parser/sql_error.h"
@@ -31,6 +32,29 @@ const std::set<std::string> kDatagenField = {"kind", "min", "max", "max-past", "
                                              "null-rate"};
 const std::set<std::string> kPrint = {"connector", "print-identifier", "standard-error", "sink.parallelism"};
 const std::set<std::string> kBlackhole = {"connector"};
+
+// `fields.c.element.length`, `fields.m.key.min`, `fields.m.value.element.max`, ...: an
+// option of what column c's collection holds (the datagen factory checks it suits the
+// column's type).
+bool datagenNestedOption(const std::string& key, const std::vector<std::string>& columns) {
+  for (const std::string& c : columns) {
+    const std::string prefix = "fields." + c + ".";
+    if (key.rfind(prefix, 0) != 0) continue;
+    std::string rest = key.substr(prefix.size());
+    bool nested = false;
+    for (bool stripped = true; stripped;) {
+      stripped = false;
+      for (const char* part : {"element.", "key.", "value."}) {
+        if (rest.rfind(part, 0) == 0) {
+          rest = rest.substr(std::strlen(part));
+          nested = stripped = true;
+        }
+      }
+    }
+    if (nested && rest != "kind" && rest != "start" && rest != "end" && kDatagenField.count(rest)) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -66,6 +90,7 @@ Status validateTableOptions(const std::string& table, const std::map<std::string
   const std::vector<std::string> candidates(known.begin(), known.end());
   for (const auto& [key, value] : options) {
     if (known.count(key)) continue;
+    if (connector == "datagen" && datagenNestedOption(key, columns)) continue;
     return Status::invalidArgument("Unsupported option '" + key + "' for table '" + table + "' (connector '" +
                                    connector + "')" + didYouMean(key, candidates));
   }
