@@ -201,6 +201,7 @@ struct FileFormat {
   std::string raw_charset;       // ... in this charset (raw.charset), for a text column.
   char delimiter = ',';
   char quote = '"';
+  char escape = '\0';  // csv.escape-character: the next character is taken as it is.
   bool ignore_parse_errors = false;
   bool allow_comments = false;  // csv.allow-comments: lines starting with '#' are skipped.
   bool fail_on_missing_field = false;  // json.fail-on-missing-field: a missing field fails the row.
@@ -308,6 +309,11 @@ class FileReader final : public RowReader {
         ++i;
         while (true) {
           if (i >= line.size()) return Status::invalidArgument("unterminated quoted field");
+          if (format_.escape && line[i] == format_.escape && i + 1 < line.size()) {
+            field += line[i + 1];
+            i += 2;
+            continue;
+          }
           if (line[i] == format_.quote) {
             if (i + 1 < line.size() && line[i + 1] == format_.quote) {
               field += format_.quote;
@@ -320,6 +326,11 @@ class FileReader final : public RowReader {
           field += line[i++];
         }
         if (i < line.size() && line[i] != format_.delimiter) return Status::invalidArgument("text after a quoted field");
+      } else if (format_.escape) {
+        for (; i < line.size() && line[i] != format_.delimiter; ++i) {
+          if (line[i] == format_.escape && i + 1 < line.size()) ++i;
+          field += line[i];
+        }
       } else {
         size_t end = line.find(format_.delimiter, i);
         if (end == std::string_view::npos) end = line.size();
@@ -842,6 +853,13 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     std::string q = option(o, "csv.quote-character", "\"");
     if (q.size() == 1) f.quote = q[0];
     if (option(o, "csv.disable-quote-character") == "true") f.quote = '\0';  // No field is quoted.
+    if (o.count("csv.escape-character")) {
+      const std::string e = o.at("csv.escape-character");
+      if (e.size() != 1) {
+        return Status::invalidArgument("table '" + table + "': option 'csv.escape-character' must be one character");
+      }
+      f.escape = e[0];
+    }
     f.allow_comments = option(o, "csv.allow-comments") == "true";
     f.ignore_parse_errors = option(o, "csv.ignore-parse-errors") == "true";
     f.null_literal = option(o, "csv.null-literal");

@@ -933,6 +933,30 @@ TEST(TableEnvironment, CsvCommentLinesAndUnquotedFieldsAsTheirOptionsSay) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, CsvDelimiterQuoteAndEscapeCharactersAsTheirOptionsSay) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_csvesc_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "pipes.csv") << "1|'a|b'\n2|x\\|y\n3|'it\\'s'\n";
+  std::ofstream(dir / "tabs.csv") << "1\tone, two\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  ASSERT_TRUE(env.executeSql("CREATE TABLE p (id INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '" +
+                             (dir / "pipes.csv").string() +
+                             "', 'format' = 'csv', 'csv.field-delimiter' = '|', 'csv.quote-character' = '''', "
+                             "'csv.escape-character' = '\\')")
+                  .isOk());
+  ASSERT_TRUE(env.executeSql("CREATE TABLE t (id INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '" +
+                             (dir / "tabs.csv").string() + "', 'format' = 'csv', 'csv.field-delimiter' = '\\t')")
+                  .isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM p").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, a|b]", "+I[2, x|y]", "+I[3, it's]"}));
+  ASSERT_TRUE(env.executeSql("SELECT * FROM t").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, one, two]"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_missing_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
