@@ -15,6 +15,7 @@
 #include "eddy/sql/exec/nested_value.h"
 #include "eddy/sql/exec/nexmark.h"
 #include "eddy/sql/exec/partitioned_file_sink.h"
+#include "eddy/sql/exec/regex.h"
 #include "eddy/sql/exec/table_source.h"
 #include "eddy/sql/exec/utf8.h"
 #include "eddy/sql/parser/sql_error.h"
@@ -884,6 +885,20 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
     files.push_back(path);
   } else {
     return Status::notFound("table '" + table + "': path '" + path + "' does not exist");
+  }
+  if (o.count("source.path.regex-pattern")) {
+    // Flink's filter: the files whose absolute path the pattern matches as a whole.
+    const std::string pattern = "^(?:" + o.at("source.path.regex-pattern") + ")$";
+    std::vector<std::string> kept;
+    for (const std::string& file : files) {
+      std::optional<bool> match = regexFind(std::filesystem::absolute(file, ec).string(), pattern);
+      if (!match) {
+        return Status::invalidArgument("table '" + table + "': option 'source.path.regex-pattern' is not a regular "
+                                       "expression: '" + o.at("source.path.regex-pattern") + "'");
+      }
+      if (*match) kept.push_back(file);
+    }
+    files = std::move(kept);
   }
   std::map<std::string, PartitionValues> partitions;
   if (!partition_keys.empty()) {

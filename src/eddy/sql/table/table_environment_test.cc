@@ -957,6 +957,33 @@ TEST(TableEnvironment, CsvDelimiterQuoteAndEscapeCharactersAsTheirOptionsSay) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, TheSourcePathRegexPatternPicksTheFilesRead) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_regex_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "2024");
+  std::ofstream(dir / "2024" / "a.csv") << "1\n";
+  std::ofstream(dir / "2024" / "b.txt") << "2\n";
+  std::ofstream(dir / "c.csv") << "3\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  auto table = [&](const std::string& name, const std::string& pattern) {
+    return env.executeSql("CREATE TABLE " + name + " (x INT) WITH ('connector' = 'filesystem', 'path' = '" +
+                          dir.string() + "', 'format' = 'csv', 'source.path.regex-pattern' = '" + pattern + "')");
+  };
+  ASSERT_TRUE(table("csvs", ".*\\.csv").isOk());
+  ASSERT_TRUE(table("in2024", dir.string() + "/2024/.*").isOk());
+  ASSERT_TRUE(table("bad", "(").isOk());
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT * FROM csvs").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1]", "+I[3]"}));
+  ASSERT_TRUE(env.executeSql("SELECT * FROM in2024").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1]", "+I[2]"}));
+  Status st = env.executeSql("SELECT * FROM bad");
+  EXPECT_NE(st.message().find("option 'source.path.regex-pattern' is not a regular expression: '('"), std::string::npos)
+      << st.message();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_missing_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
