@@ -254,6 +254,7 @@ struct Statement {
     kAlterDatabase,   // ALTER DATABASE `name` SET (options)
     kShowJobs,        // SHOW JOBS: the jobs this session ran
     kStopJob,         // STOP JOB 'id' (`name`) [WITH SAVEPOINT (`key` "SAVEPOINT")] [WITH DRAIN (`value` "DRAIN")]
+    kModule,          // LOAD MODULE m [WITH (...)] / UNLOAD MODULE m / USE MODULES m, ...: `value` says which, names in `alter_names`
   };
   Kind kind = Kind::kQuery;
   Pos pos;

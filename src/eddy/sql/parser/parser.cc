@@ -325,6 +325,25 @@ class Parser {
       EDDY_RETURN_IF_ERROR(like());
       return st;
     }
+    if ((peek().isKeyword("LOAD") || peek().isKeyword("UNLOAD")) && peek(1).isKeyword("MODULE")) {
+      st->kind = ast::Statement::Kind::kModule;
+      st->value = upper(next().text);
+      ++i_;
+      EDDY_ASSIGN_OR_RETURN(std::string module, identifier("a module name"));
+      st->alter_names.push_back(std::move(module));
+      if (st->value == "LOAD" && acceptKeyword("WITH")) EDDY_RETURN_IF_ERROR(withOptions(st->options));
+      return st;
+    }
+    if (peek().isKeyword("USE") && peek(1).isKeyword("MODULES")) {
+      i_ += 2;
+      st->kind = ast::Statement::Kind::kModule;
+      st->value = "USE";
+      do {
+        EDDY_ASSIGN_OR_RETURN(std::string module, identifier("a module name"));
+        st->alter_names.push_back(std::move(module));
+      } while (acceptSymbol(","));
+      return st;
+    }
     if (peek().isKeyword("STOP") && peek(1).isKeyword("JOB")) {  // STOP JOB 'id' [WITH SAVEPOINT] [WITH DRAIN]
       i_ += 2;
       st->kind = ast::Statement::Kind::kStopJob;

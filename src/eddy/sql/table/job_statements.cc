@@ -1,7 +1,9 @@
-// The session's job statements: how a job is named, SHOW JOBS and STOP JOB.
+// The session's job and module statements: how a job is named, SHOW JOBS and STOP JOB;
+// LOAD / UNLOAD MODULE and USE MODULES over the one module, core.
 
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "eddy/sql/parser/sql_error.h"
 #include "eddy/sql/table/table_environment.h"
@@ -61,6 +63,28 @@ Status TableEnvironment::runJobStatement(const ast::Statement& st) {
     }
   }
   return sqlError(st.pos, "Could not stop job " + st.name + ": this session ran no job with that id (SHOW JOBS lists them)");
+}
+
+Status TableEnvironment::runModuleStatement(const ast::Statement& st) {
+  // Eddy's built-in functions are its one module, `core`, always loaded and used (as
+  // Flink's session starts); what Flink's ModuleManager would refuse is refused alike.
+  const std::string& first = st.alter_names.front();
+  if (st.value == "LOAD") {
+    if (first == "core") return sqlError(st.pos, "A module with name 'core' already exists");
+    return sqlError(st.pos, "Could not find any factory for identifier '" + first +
+                                "' that implements 'org.apache.flink.table.factories.ModuleFactory' in the "
+                                "classpath (Eddy has one module, 'core')");
+  }
+  std::set<std::string> seen;
+  for (const std::string& name : st.alter_names) {
+    if (name != "core") return sqlError(st.pos, "No module with name '" + name + "' exists");
+    if (!seen.insert(name).second) return sqlError(st.pos, "Module '" + name + "' appears more than once");
+  }
+  if (st.value == "UNLOAD") {
+    return sqlError(st.pos, "the 'core' module holds Eddy's built-in functions and cannot be unloaded");
+  }
+  info("[INFO] Execute statement succeeded.");  // USE MODULES core: as it is.
+  return Status::ok();
 }
 
 }  // namespace eddy::sql

@@ -119,8 +119,9 @@ class TableEnvironment {
   Result<std::shared_ptr<TableDef>> alterSchema(const ast::Statement& st, const TableDef& table);
   Result<api::DataStream<Row>> toStream(const Table& table, bool changelog);
   Status runJob(const std::vector<const ast::Statement*>& inserts, const ast::Query* select);
-  // SHOW JOBS and STOP JOB (job_statements.cc).
+  // SHOW JOBS and STOP JOB; LOAD / UNLOAD MODULE, USE MODULES (job_statements.cc).
   Status runJobStatement(const ast::Statement& st);
+  Status runModuleStatement(const ast::Statement& st);
   // The name a job of these statements runs under, as Flink names it.
   std::string jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const;
   static int64_t wallClockMillis();
