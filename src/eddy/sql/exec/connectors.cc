@@ -504,14 +504,14 @@ class FileFactory final : public RowSourceFactory {
 // directory is an error naming it.
 Result<PartitionValues> partitionValuesOf(const std::string& table, const std::filesystem::path& base,
                                           const std::filesystem::path& file, const Schema& schema,
-                                          const std::vector<std::string>& keys) {
+                                          const std::vector<std::string>& keys, const std::string& default_name) {
   std::map<std::string, std::string> found;
   std::map<std::string, bool> is_null;
   for (const auto& part : std::filesystem::relative(file.parent_path(), base)) {
     std::string seg = part.string();
     size_t eq = seg.find('=');
     if (eq == std::string::npos) continue;
-    std::optional<std::string> v = partitionValue(std::string_view(seg).substr(eq + 1));
+    std::optional<std::string> v = partitionValue(std::string_view(seg).substr(eq + 1), default_name);
     std::string key = *partitionValue(std::string_view(seg).substr(0, eq));
     found[key] = v.value_or("");
     is_null[key] = !v.has_value();
@@ -903,7 +903,8 @@ Result<std::shared_ptr<RowSourceFactory>> filesystem(const std::string& table, c
   std::map<std::string, PartitionValues> partitions;
   if (!partition_keys.empty()) {
     for (const auto& file : files) {
-      EDDY_ASSIGN_OR_RETURN(partitions[file], partitionValuesOf(table, path, file, schema, partition_keys));
+      EDDY_ASSIGN_OR_RETURN(partitions[file], partitionValuesOf(table, path, file, schema, partition_keys,
+                                                                     option(o, "partition.default-name", kDefaultPartitionName)));
     }
   }
   return std::shared_ptr<RowSourceFactory>(std::make_shared<FileFactory>(files, schema, f, std::move(partitions)));

@@ -12,7 +12,6 @@
 namespace eddy::sql {
 namespace {
 
-constexpr const char* kDefaultPartition = "__DEFAULT_PARTITION__";
 
 // Hive's escapePathName set: what cannot stand in a directory name as it is.
 bool needsEscape(unsigned char c) {
@@ -51,19 +50,19 @@ int hexDigit(char c) {
 }  // namespace
 
 std::string partitionPath(const std::vector<std::string>& keys, const std::vector<Value>& values,
-                          const std::vector<LogicalType>& types) {
+                          const std::vector<LogicalType>& types, const std::string& default_name) {
   std::string path;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) path += '/';
     path += escape(keys[i]) + "=";
     std::string text = values[i].null ? "" : formatValue(values[i], types[i]);
-    path += text.empty() ? kDefaultPartition : escape(text);  // Flink: NULL and '' alike.
+    path += text.empty() ? default_name : escape(text);  // Flink: NULL and '' alike.
   }
   return path;
 }
 
-std::optional<std::string> partitionValue(std::string_view escaped) {
-  if (escaped == kDefaultPartition) return std::nullopt;
+std::optional<std::string> partitionValue(std::string_view escaped, const std::string& default_name) {
+  if (escaped == default_name) return std::nullopt;
   std::string out;
   for (size_t i = 0; i < escaped.size(); ++i) {
     if (escaped[i] == '%' && i + 2 < escaped.size()) {
@@ -108,6 +107,8 @@ Result<PartitionCommit> partitionCommitOptions(const std::string& table,
     return Status::invalidArgument("table '" + table + "': option '" + key + "' = '" + option(key, "") + "': " + why);
   };
   PartitionCommit commit;
+  commit.default_name = option("partition.default-name", kDefaultPartitionName);
+  if (commit.default_name.empty()) return unsupported("partition.default-name", "a name is needed");
   const std::string trigger = option("sink.partition-commit.trigger", "process-time");
   if (trigger != "process-time" && trigger != "partition-time") {
     return unsupported("sink.partition-commit.trigger", "one of 'process-time' and 'partition-time'");
@@ -194,7 +195,7 @@ Result<int64_t> PartitionCommit::partitionTime(const std::vector<std::string>& k
     if (slash == std::string::npos) slash = dir.size();
     const std::string part = dir.substr(start, slash - start);
     const size_t eq = part.find('=');
-    if (eq != std::string::npos) values[part.substr(0, eq)] = partitionValue(part.substr(eq + 1)).value_or("");
+    if (eq != std::string::npos) values[part.substr(0, eq)] = partitionValue(part.substr(eq + 1), default_name).value_or("");
     start = slash + 1;
   }
   std::string text;
@@ -264,7 +265,7 @@ void PartitionedFileSink::invoke(PartitionedTransaction& txn, const RecordBatch&
     for (size_t k = 0; k < partition_columns_.size(); ++k) {
       key[k] = valueAt(batch.columns[static_cast<size_t>(partition_columns_[k])], r);
     }
-    rows[partitionPath(partition_keys_, key, key_types)].push_back(static_cast<uint32_t>(r));
+    rows[partitionPath(partition_keys_, key, key_types, commit_.default_name)].push_back(static_cast<uint32_t>(r));
   }
   std::string line;
   for (const auto& [dir, selected] : rows) {

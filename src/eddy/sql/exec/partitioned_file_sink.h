@@ -13,13 +13,18 @@
 
 namespace eddy::sql {
 
+/// The default partition's name, for NULL and '' (Flink's `partition.default-name`).
+inline constexpr const char* kDefaultPartitionName = "__DEFAULT_PARTITION__";
+
 /// The partition directory of a row as Flink's filesystem connector names it:
 /// `k1=v1/k2=v2`, each value as text with Hive's escaping (`%2F` for '/', ...), NULL and
-/// the empty string as `__DEFAULT_PARTITION__`.
+/// the empty string as `default_name`.
 std::string partitionPath(const std::vector<std::string>& keys, const std::vector<Value>& values,
-                          const std::vector<LogicalType>& types);
+                          const std::vector<LogicalType>& types,
+                          const std::string& default_name = kDefaultPartitionName);
 /// A partition directory name's value, unescaped; nullopt for the default partition.
-std::optional<std::string> partitionValue(std::string_view escaped);
+std::optional<std::string> partitionValue(std::string_view escaped,
+                                          const std::string& default_name = kDefaultPartitionName);
 
 /// A filesystem table's partition commit (Flink's `sink.partition-commit.*`): with the
 /// 'success-file' policy (`sink.partition-commit.policy.kind`) an empty file
@@ -33,6 +38,7 @@ std::optional<std::string> partitionValue(std::string_view escaped);
 /// `yyyy-MM-dd HH:mm:ss`, which also takes a date alone) as a wall-clock time in
 /// `sink.partition-commit.watermark-time-zone` (default UTC).
 struct PartitionCommit {
+  std::string default_name = kDefaultPartitionName;  // partition.default-name
   std::string success_file;  // "" when partitions are not marked.
   bool partition_time = false;
   int64_t delay_ms = 0;

@@ -646,6 +646,24 @@ TEST(TableEnvironment, PartitionedFilesystemTablesKeepPartitionColumnsInDirector
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, PartitionDefaultNameNamesTheDirectoryOfNullAndEmptyValues) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_defname_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  Status st = env.executeScript(
+      "CREATE TABLE named (v INT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = '" +
+      dir.string() + "', 'format' = 'csv', 'partition.default-name' = 'none');\n"
+      "INSERT INTO named VALUES (1, 'a'), (2, CAST(NULL AS STRING)), (3, '');");
+  ASSERT_TRUE(st.isOk()) << st.message();
+  EXPECT_TRUE(std::filesystem::exists(dir / "dt=none"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "dt=__DEFAULT_PARTITION__"));
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT v, dt FROM named").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, a]", "+I[2, null]", "+I[3, null]"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TheSuccessFilePolicyMarksEachWrittenPartitionAndReadingSkipsTheMarks) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_success_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
