@@ -625,9 +625,7 @@ class Translator {
     spec.left_types = typesOf(p.inputs[0]->schema);
     spec.right_types = typesOf(p.inputs[1]->schema);
     spec.state_ttl_ms = options_.state_ttl_ms;
-    for (int side = 0; side < 2; ++side) {  // A STATE_TTL hint's, else table.exec.state.ttl.
-      spec.side_ttl_ms[side] = p.hinted_ttl_ms[side] >= 0 ? p.hinted_ttl_ms[side] : options_.state_ttl_ms;
-    }
+    for (int side = 0; side < 2; ++side) spec.side_ttl_ms[side] = p.hinted_ttl_ms[side];  // A STATE_TTL hint's.
     return spec;
   }
 
