@@ -188,6 +188,9 @@ PlanPtr splitTwoPhase(const PlanNode& agg) {
   const bool updating = agg.inputs[0]->mode != ChangelogMode::kInsertOnly;
   for (const auto& call : agg.aggs) {
     if (!(updating ? mergeableWithRetractions(call) : mergeable(call))) return nullptr;
+    // Flink's JsonArrayAggFunction has no merge, so Flink keeps it in one phase (a
+    // window's slices still concatenate: mergeable() says so for slicing).
+    if (call.kind == AggKind::kJsonArrayAgg) return nullptr;
   }
   auto local = std::make_shared<PlanNode>(agg);
   local->phase = PlanNode::AggPhase::kLocal;
