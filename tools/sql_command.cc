@@ -279,6 +279,7 @@ void printHelp() {
       "SHOW TABLES / VIEWS / FUNCTIONS / CREATE TABLE t / CREATE VIEW v\n"
       "                        List what the session knows.\n"
       "SHOW JOBS               List the jobs the session ran (id, name, status, start time).\n"
+      "ADD JAR / SHOW JARS     List a jar (Eddy runs no JVM: it is not loaded; connectors are built in).\n"
       "SELECT ...              Run a query; its changes are shown as they arrive.\n"
       "INSERT INTO / OVERWRITE Write a query's rows into a table.\n"
       "EXECUTE STATEMENT SET BEGIN INSERT ...; ...; END  (or BEGIN STATEMENT SET; ...; END;)\n"

@@ -255,6 +255,7 @@ struct Statement {
     kShowJobs,        // SHOW JOBS: the jobs this session ran
     kStopJob,         // STOP JOB 'id' (`name`) [WITH SAVEPOINT (`key` "SAVEPOINT")] [WITH DRAIN (`value` "DRAIN")]
     kModule,          // LOAD MODULE m [WITH (...)] / UNLOAD MODULE m / USE MODULES m, ...: `value` says which, names in `alter_names`
+    kJar,             // ADD JAR 'path' / REMOVE JAR 'path' / SHOW JARS: `value` says which, the path in `name`
   };
   Kind kind = Kind::kQuery;
   Pos pos;

@@ -222,9 +222,12 @@ class Parser {
       }
       return unexpected("TABLE, VIEW, DATABASE or CATALOG");
     }
-    if (peek().isKeyword("ADD") && peek(1).isKeyword("JAR")) {
-      return sqlError(peek().pos, "ADD JAR loads Java code, and Eddy runs no JVM: user-defined functions are C++, "
-                                  "registered through the Table API");
+    if ((peek().isKeyword("ADD") || peek().isKeyword("REMOVE")) && peek(1).isKeyword("JAR")) {
+      st->kind = ast::Statement::Kind::kJar;
+      st->value = upper(next().text);
+      ++i_;
+      EDDY_ASSIGN_OR_RETURN(st->name, stringLiteral("a quoted jar path, as in ADD JAR '/path/to/udf.jar'"));
+      return st;
     }
     if (acceptKeyword("DROP")) {
       if (peek().isKeyword("CATALOG") || peek().isKeyword("DATABASE")) return dropCatalogOrDatabase(std::move(st));
@@ -287,6 +290,10 @@ class Parser {
         if (st->name != "CATALOGS") {
           EDDY_RETURN_IF_ERROR(container(st->name == "DATABASES"));
         }
+      } else if (acceptKeyword("JARS")) {
+        st->kind = ast::Statement::Kind::kJar;
+        st->value = "SHOW";
+        return st;
       } else if (acceptKeyword("JOBS")) {
         st->kind = ast::Statement::Kind::kShowJobs;
         return st;
@@ -320,7 +327,8 @@ class Parser {
         st->kind = ast::Statement::Kind::kDescribe;
         EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       } else {
-        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES, MODULES, JOBS or CURRENT");
+        return unexpected("TABLES, VIEWS, COLUMNS, CREATE TABLE, FUNCTIONS, CATALOGS, DATABASES, MODULES, JOBS, JARS or "
+                          "CURRENT");
       }
       EDDY_RETURN_IF_ERROR(like());
       return st;

@@ -1426,6 +1426,8 @@ Status TableEnvironment::run(const ast::Statement& st) {
       return runJobStatement(st);
     case K::kModule:
       return runModuleStatement(st);
+    case K::kJar:
+      return runJarStatement(st);
     case K::kCreateTable: {
       if (st.replace != ast::Statement::Replace::kNo) {
         // RTAS: the table's definition replaced (its data stays where it is, as Flink's

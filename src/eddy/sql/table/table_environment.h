@@ -122,6 +122,7 @@ class TableEnvironment {
   // SHOW JOBS and STOP JOB; LOAD / UNLOAD MODULE, USE MODULES (job_statements.cc).
   Status runJobStatement(const ast::Statement& st);
   Status runModuleStatement(const ast::Statement& st);
+  Status runJarStatement(const ast::Statement& st);
   // The name a job of these statements runs under, as Flink names it.
   std::string jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const;
   static int64_t wallClockMillis();
@@ -132,6 +133,7 @@ class TableEnvironment {
   std::map<std::string, std::string> config_;
   int64_t last_job_rows_ = 0;
   std::vector<JobRecord> jobs_;
+  std::vector<std::string> jars_;  // ADD JAR's paths, listed, never loaded.
   bool dry_run_ = false;  // Checking a script: plan and translate, run no job.
   std::set<std::string> dry_written_paths_;  // ... and the filesystem paths it writes.
   // Bridged to the DataStream API (create): the environment, and the streams that
