@@ -375,6 +375,8 @@ class Parser {
     }
     if (acceptKeyword("DESCRIBE") || acceptKeyword("DESC")) {
       st->kind = ast::Statement::Kind::kDescribe;
+      // DESCRIBE EXTENDED t: Flink's parser takes it, and shows the same columns.
+      if (peek().isKeyword("EXTENDED") && peek(1).kind != TokenKind::kEnd && !peek(1).isSymbol(";")) ++i_;
       EDDY_ASSIGN_OR_RETURN(st->name, qualifiedName("a table name"));
       return st;
     }
