@@ -383,6 +383,7 @@ class Parser {
     if (acceptKeyword("SET")) {
       st->kind = ast::Statement::Kind::kSet;
       if (peek().kind == TokenKind::kEnd || peek().isSymbol(";")) return st;  // SET alone lists
+      if (peek().kind != TokenKind::kString) return unquotedSet(std::move(st));
       EDDY_ASSIGN_OR_RETURN(st->key, stringLiteral("a quoted key, as in SET 'key' = 'value'"));
       EDDY_RETURN_IF_ERROR(expectSymbol("="));
       EDDY_ASSIGN_OR_RETURN(st->value, stringLiteral("a quoted value, as in SET 'key' = 'value'"));
@@ -484,6 +485,33 @@ class Parser {
       st->statements.push_back(std::move(ins));
       if (!peek().isSymbol(";") && !peek().isKeyword("END")) return unexpected("';' after the INSERT");
     }
+    return st;
+  }
+
+  // SET key = value without quotes (the SQL client's older form, still in many scripts):
+  // the key and the value are the text around '=' as written, up to the statement's end.
+  Result<std::unique_ptr<ast::Statement>> unquotedSet(std::unique_ptr<ast::Statement> st) {
+    const size_t key_start = peek().offset;
+    while (!peek().isSymbol("=")) {
+      if (peek().kind == TokenKind::kEnd || peek().isSymbol(";")) return unexpected("'=' and a value, as in SET 'key' = 'value'");
+      ++i_;
+    }
+    auto trimmed = [](std::string_view v) {
+      while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+      while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+      return std::string(v);
+    };
+    st->key = trimmed(text_.substr(key_start, peek().offset - key_start));
+    ++i_;  // '='
+    if (peek().kind == TokenKind::kString && (peek(1).kind == TokenKind::kEnd || peek(1).isSymbol(";"))) {
+      st->value = next().text;
+      return st;
+    }
+    if (peek().kind == TokenKind::kEnd || peek().isSymbol(";")) return unexpected("a value, as in SET 'key' = 'value'");
+    const size_t value_start = peek().offset;
+    size_t value_end = value_start;  // The end of its last token: a comment after it is not part of it.
+    for (; !(peek().kind == TokenKind::kEnd || peek().isSymbol(";")); ++i_) value_end = peek().offset + peek().text.size();
+    st->value = trimmed(text_.substr(value_start, value_end - value_start));
     return st;
   }
 
