@@ -332,12 +332,43 @@ int interactive(sql::TableEnvironment& env) {
 
 }  // namespace
 
+// The text of the script `path`; false (and a message) when it cannot be read.
+bool readScript(const std::string& path, std::string& text) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "eddy sql: cannot read '%s'\n", path.c_str());
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  return true;
+}
+
+// SQL's quoting of `text` as a string literal.
+std::string quoted(const std::string& text) {
+  std::string q = "'";
+  for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
+  return q + "'";
+}
+
 int runSql(const std::vector<std::string>& args) {
-  std::string file;
+  std::string file, init;
   std::string mode = "changelog";
+  std::vector<std::pair<std::string, std::string>> defines;  // -D key=value, as Flink's client takes them.
   for (size_t i = 0; i < args.size(); ++i) {
     if ((args[i] == "-f" || args[i] == "--file") && i + 1 < args.size()) {
       file = args[++i];
+    } else if ((args[i] == "-i" || args[i] == "--init") && i + 1 < args.size()) {
+      init = args[++i];
+    } else if (args[i].rfind("-D", 0) == 0) {
+      std::string define = args[i].size() > 2 ? args[i].substr(2) : (i + 1 < args.size() ? args[++i] : "");
+      const size_t eq = define.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::fprintf(stderr, "eddy sql: -D takes key=value, not '%s'\n", define.c_str());
+        return 2;
+      }
+      defines.emplace_back(define.substr(0, eq), define.substr(eq + 1));
     } else if (args[i] == "--mode" && i + 1 < args.size()) {
       mode = args[++i];
       if (mode != "changelog" && mode != "tableau") {
@@ -346,10 +377,12 @@ int runSql(const std::vector<std::string>& args) {
       }
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::printf(
-          "usage: eddy sql [-f FILE.sql] [--mode changelog|tableau]\n"
+          "usage: eddy sql [-i INIT.sql] [-f FILE.sql] [-D key=value ...] [--mode changelog|tableau]\n"
           "  -f FILE   run the statements of FILE in order; a SELECT prints its changelog\n"
           "            (+I[...], -U[...], +U[...], -D[...]) to stdout and ends when its\n"
           "            bounded inputs end\n"
+          "  -i FILE   run FILE first (tables, views, SET ...), as Flink's client's --init\n"
+          "  -D k=v    set option k to v before anything runs (as SET 'k' = 'v')\n"
           "  --mode    changelog (default): one line per change in Flink's print format;\n"
           "            tableau: a table with an op column, as Flink's SQL client draws it\n"
           "  without -f, statements are read from standard input, each ended by ';';\n"
@@ -364,16 +397,18 @@ int runSql(const std::vector<std::string>& args) {
   auto out = std::make_shared<ClientCollector>(mode);
   sql::TableEnvironment env(out);
   out->setSession(&env);
+  for (const auto& [key, value] : defines) {
+    Status st = env.executeSql("SET " + quoted(key) + " = " + quoted(value));
+    if (!st.isOk()) return fail(Status(st.code(), "-D" + key + "=" + value + ": " + st.message()));
+  }
   std::string script;
+  if (!init.empty()) {
+    if (!readScript(init, script)) return 1;
+    Status st = env.executeScript(script);
+    if (!st.isOk()) return fail(Status(st.code(), init + ": " + st.message()));
+  }
   if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) {
-      std::fprintf(stderr, "eddy sql: cannot read '%s'\n", file.c_str());
-      return 1;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    script = ss.str();
+    if (!readScript(file, script)) return 1;
     Status st = env.executeScript(script);
     return st.isOk() ? 0 : fail(st);
   }

@@ -125,6 +125,18 @@ printf "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' =
 printf "SELECT 1;\n\nSELECT\n  foo;\nSELECT 2;\n" | "$bin/eddy" sql >stdin2.out 2>stdin2.err && fail "stdin errors should exit non-zero"
 grep -q "SQL error at line 4, column 3: Column 'foo' not found in any table" stdin2.err || fail "stdin error place: $(cat stdin2.err)"
 [[ "$(tr '\n' ' ' <stdin2.out)" == "+I[1] +I[2] " ]] || fail "stdin after an error: $(cat stdin2.out)"
+# -i runs an init script first, -D sets options before it (as Flink's client).
+printf "CREATE TABLE seq (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2', 'fields.a.kind' = 'sequence', 'fields.a.start' = '7', 'fields.a.end' = '8');\nSET 'pipeline.name' = 'from init';\n" >init.sql
+printf "SET;\nSELECT a FROM seq;\n" >main.sql
+"$bin/eddy" sql -i init.sql -f main.sql -D parallelism.default=1 -Dtable.exec.state.ttl=1h >init.out 2>init.err || fail "-i/-D exited $?: $(cat init.err)"
+grep -q '^+I\[pipeline.name, from init\]$' init.out || fail "-i did not run first: $(cat init.out)"
+grep -q '^+I\[table.exec.state.ttl, 1h\]$' init.out || fail "-D was not set: $(cat init.out)"
+[[ "$(grep -c '^+I\[[78]\]$' init.out)" == 2 ]] || fail "-f after -i: $(cat init.out)"
+printf "SELECT nope;\n" >badinit.sql
+"$bin/eddy" sql -i badinit.sql -f main.sql >bad.out 2>bad.err && fail "a failing init script should exit non-zero"
+grep -q "^badinit.sql: SQL error at line 1, column 8" bad.err || fail "init error: $(cat bad.err)"
+"$bin/eddy" sql -D novalue -f main.sql >/dev/null 2>dbad.err && fail "-D without = should exit non-zero"
+grep -q "takes key=value" dbad.err || fail "-D error: $(cat dbad.err)"
 
 # On a terminal (a pty from script(1)): prompts, a statement over two lines, a history
 # file, and the up arrow bringing back a statement of an earlier session.
