@@ -155,16 +155,19 @@ void pullUp(ast::TableRef& r, ast::Select& s, const Qualifiers& outer) {
   d.where = std::move(kept);
 }
 
-void hoistFrom(ast::TableRef& r, ast::Select& s, const Qualifiers& outer) {
+// `padded`: `r` is on the side of an outer join that NULLs pad; a condition of its rows
+// cannot become one of the SELECT's WHERE there (it would drop the padded rows).
+void hoistFrom(ast::TableRef& r, ast::Select& s, const Qualifiers& outer, bool padded) {
+  using J = ast::TableRef::JoinType;
   switch (r.kind) {
     case ast::TableRef::Kind::kJoin:
-      hoistFrom(*r.left, s, outer);
-      hoistFrom(*r.right, s, outer);
+      hoistFrom(*r.left, s, outer, padded || r.join == J::kRight || r.join == J::kFull);
+      hoistFrom(*r.right, s, outer, padded || r.join == J::kLeft || r.join == J::kFull);
       break;
     case ast::TableRef::Kind::kSubquery:
       if (r.lateral || !r.query) break;
       hoistQuery(*r.query, outer);  // Its own derived tables first: their conditions come up to it.
-      if (!outer.empty() && !r.alias.empty()) pullUp(r, s, outer);
+      if (!outer.empty() && !r.alias.empty() && !padded) pullUp(r, s, outer);
       break;
     default:
       break;
@@ -178,7 +181,7 @@ void hoistSelect(ast::Select& s, const Qualifiers& outer) {
   for (auto& item : s.items) forEachSubquery(*item.expr, inside);
   if (s.where) forEachSubquery(*s.where, inside);
   if (s.having) forEachSubquery(*s.having, inside);
-  if (s.from) hoistFrom(*s.from, s, outer);
+  if (s.from) hoistFrom(*s.from, s, outer, false);
 }
 
 void hoistQuery(ast::Query& q, const Qualifiers& outer) {

@@ -11,8 +11,9 @@ namespace eddy::sql {
 /// selected by the derived table as `$cor0` (hidden from `SELECT *`). A grouped (or
 /// DISTINCT) derived table gives up equalities of one of its columns with outer
 /// columns only, and that column joins its GROUP BY; one that aggregates without GROUP
-/// BY, or has LIMIT, ORDER BY, set operations or GROUPING SETS, keeps its conditions
-/// (the planner then reports the outer name it cannot see). Conditions naming neither
+/// BY, or has LIMIT, ORDER BY, set operations or GROUPING SETS, or is on the padded side
+/// of an outer join, keeps its conditions (the planner then reports the outer name it
+/// cannot see). Conditions naming neither
 /// its own tables nor an enclosing query's stay where they are.
 void hoistOuterConditions(ast::Query& query);
 
