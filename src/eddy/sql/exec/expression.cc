@@ -456,6 +456,11 @@ std::atomic<const Clock*> sql_clock{nullptr};
 
 void setSqlClock(const Clock* clock) { sql_clock.store(clock); }
 
+const Clock& sqlClock() {
+  const Clock* clock = sql_clock.load();
+  return clock ? *clock : static_cast<const Clock&>(SystemClock::instance());
+}
+
 namespace {
 thread_local int64_t tl_current_watermark = INT64_MIN;
 }  // namespace
@@ -469,8 +474,7 @@ const Column& NowCall::eval(const RecordBatch& in) {
     out_.null.assign(in.size(), none ? 1 : 0);
     return out_;
   }
-  const Clock* clock = sql_clock.load();
-  const int64_t instant = (clock ? *clock : static_cast<const Clock&>(SystemClock::instance())).currentTimeMillis();
+  const int64_t instant = sqlClock().currentTimeMillis();
   // PROCTIME() and CURRENT_TIMESTAMP are instants; the others the session's wall clock.
   const bool zoned = what_ == What::kProcTime || what_ == What::kCurrentTimestamp;
   const int64_t now = zoned ? instant : sessionTimeZone().toLocal(instant);

@@ -164,6 +164,9 @@ class NowCall final : public Expression {
 
 /// The clock NowCall reads (tests install a manual one); null restores the system clock.
 void setSqlClock(const Clock* clock);
+/// The clock setSqlClock installed, else the system clock (also when a session's jobs
+/// start, for SHOW JOBS).
+const Clock& sqlClock();
 /// The watermark CURRENT_WATERMARK reads on this thread: the Calc operator sets its own
 /// before it evaluates a batch.
 void setCurrentWatermark(int64_t watermark);

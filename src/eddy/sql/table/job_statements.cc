@@ -3,10 +3,10 @@
 // SHOW JARS.
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
 #include <set>
 
+#include "eddy/sql/exec/expression.h"
 #include "eddy/sql/parser/sql_error.h"
 #include "eddy/sql/table/table_environment.h"
 
@@ -28,9 +28,9 @@ std::string isoInstant(int64_t epoch_ms) {
 }  // namespace
 
 int64_t TableEnvironment::wallClockMillis() {
-  // When a job started, for people reading SHOW JOBS: the wall clock, not event time.
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  // When a job started, for people reading SHOW JOBS: the SQL functions' clock (the
+  // system's unless a test installed one), not event time.
+  return sqlClock().currentTimeMillis();
 }
 
 std::string TableEnvironment::jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const {
