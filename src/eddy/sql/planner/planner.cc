@@ -2426,12 +2426,14 @@ class Planner {
     // subqueries (other query blocks, planned by planners of their own).
     const ast::Select* outer_ttl = ttl_select_;
     const int64_t outer_agg_ttl = agg_ttl_ms_;
+    std::set<std::string> outer_used = std::move(ttl_used_);
     ttl_select_ = s.state_ttl.empty() ? nullptr : &s;
     ttl_used_.clear();
     agg_ttl_ms_ = -1;
     Result<PlanPtr> planned = selectBlock(s);
     ttl_select_ = outer_ttl;
     agg_ttl_ms_ = outer_agg_ttl;
+    ttl_used_ = std::move(outer_used);
     return planned;
   }
 
