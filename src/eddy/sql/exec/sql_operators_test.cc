@@ -256,12 +256,19 @@ TEST(SqlOperators, SlicedHopWindowsMergeSlicesAcrossARestoreAndCountLateRowsInUn
   EXPECT_EQ(last, (std::vector<std::string>{"+I[1, 4, 14, 13, 2110]", "+I[1, 8, 18, 17, 100]", "+I[2, 4, 14, 13, 7]"}));
 }
 
-TEST(SqlOperators, JoinKeepsBothSidesAcrossARestore) {
+// A join of two (key, value) BIGINT inputs on their keys.
+JoinSpec keyValueJoin(JoinType type = JoinType::kInner) {
   JoinSpec spec;
+  spec.type = type;
   spec.left_keys = {0};
   spec.right_keys = {0};
   spec.left_types = {kBigint, kBigint};
   spec.right_types = {kBigint, kBigint};
+  return spec;
+}
+
+TEST(SqlOperators, JoinKeepsBothSidesAcrossARestore) {
+  JoinSpec spec = keyValueJoin();
   runtime::OperatorSnapshot snapshot;
   {
     Harness h(std::make_unique<JoinOperator>(spec));
@@ -437,11 +444,7 @@ TEST(SqlOperators, MiniBatchGroupAggregateEmitsOncePerBundle) {
 }
 
 TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
-  JoinSpec spec;
-  spec.left_keys = {0};
-  spec.right_keys = {0};
-  spec.left_types = {kBigint, kBigint};
-  spec.right_types = {kBigint, kBigint};
+  JoinSpec spec = keyValueJoin();
   spec.state_ttl_ms = 1000;
   Harness h(std::make_unique<JoinOperator>(spec));
   h.as<JoinOperator>().processElement1({rows({{1, 10}, {2, 20}}), 0});
@@ -456,11 +459,7 @@ TEST(SqlOperators, JoinRowsExpireAfterTheStateTtl) {
 // A STATE_TTL hint gives each input its own retention: here the left rows live 1 s,
 // the right ones 10 s.
 TEST(SqlOperators, EachJoinInputMayKeepItsRowsForItsOwnTtl) {
-  JoinSpec spec;
-  spec.left_keys = {0};
-  spec.right_keys = {0};
-  spec.left_types = {kBigint, kBigint};
-  spec.right_types = {kBigint, kBigint};
+  JoinSpec spec = keyValueJoin();
   spec.state_ttl_ms = 1000;
   spec.side_ttl_ms[1] = 10000;
   Harness h(std::make_unique<JoinOperator>(spec));
@@ -479,12 +478,7 @@ TEST(SqlOperators, EachJoinInputMayKeepItsRowsForItsOwnTtl) {
 TEST(SqlOperators, SemiAndAntiJoinsFollowTheMatchesOfEachLeftRow) {
   for (JoinType type : {JoinType::kSemi, JoinType::kAnti}) {
     const bool semi = type == JoinType::kSemi;
-    JoinSpec spec;
-    spec.type = type;
-    spec.left_keys = {0};
-    spec.right_keys = {0};
-    spec.left_types = {kBigint, kBigint};
-    spec.right_types = {kBigint, kBigint};
+    JoinSpec spec = keyValueJoin(type);
     // right.v > left.v
     spec.condition = std::make_shared<BinaryCall>(BinaryOp::kGt, LogicalType::boolean(),
                                                   std::make_unique<InputRef>(3, kBigint),

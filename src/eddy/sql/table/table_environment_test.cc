@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -459,8 +457,7 @@ std::vector<std::string> rowsOf(ListCollector& out) {
 // A filter on partition columns prunes partitions: their files are not read at all (a
 // malformed file in a pruned partition fails nothing), as Flink's partition push-down.
 TEST(TableEnvironment, AFilterOnPartitionColumnsSkipsTheOtherPartitionsFiles) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_prune_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("prune");
   for (const char* part : {"dt=d1/hr=1", "dt=d1/hr=2", "dt=d2/hr=1"}) std::filesystem::create_directories(dir / part);
   std::ofstream(dir / "dt=d1" / "hr=1" / "a.csv") << "1\n2\n";
   std::ofstream(dir / "dt=d1" / "hr=2" / "a.csv") << "3\n";
@@ -485,8 +482,7 @@ TEST(TableEnvironment, AFilterOnPartitionColumnsSkipsTheOtherPartitionsFiles) {
 // INSERT with a column list (the others NULL), into static partitions, and INSERT
 // OVERWRITE in batch mode: the table's files, or only the partitions written, replaced.
 TEST(TableEnvironment, InsertColumnListsStaticPartitionsAndOverwrite) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_overwrite_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("overwrite");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   const std::string t = (dir / "t").string(), p = (dir / "p").string();
@@ -532,8 +528,7 @@ TEST(TableEnvironment, InsertColumnListsStaticPartitionsAndOverwrite) {
 }
 
 TEST(TableEnvironment, FilesystemMetadataColumnsDescribeEachRowsFile) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_meta_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_meta");
   std::filesystem::create_directories(dir);
   {
     std::ofstream(dir / "a.csv") << "1,x\n2,y\n";
@@ -570,8 +565,7 @@ TEST(TableEnvironment, FilesystemMetadataColumnsDescribeEachRowsFile) {
 }
 
 TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_sink_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_sink");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   const std::string columns = "(a INT, s STRING, d DOUBLE, ts TIMESTAMP(3))";
@@ -606,8 +600,7 @@ TEST(TableEnvironment, FilesystemSinkWritesWhatTheFilesystemSourceReadsBack) {
 }
 
 TEST(TableEnvironment, PartitionedFilesystemTablesKeepPartitionColumnsInDirectoryNames) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_parts_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_parts");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "in.csv") << "1,2024-01-01,10,a\n2,2024-01-01,11,b\n3,2024-01-02,10,c/d\n4,,10,e\n"
                                    "5,x=y/z,10,f\n6,2024-01-01,10,g\n";
@@ -653,8 +646,7 @@ TEST(TableEnvironment, PartitionedFilesystemTablesKeepPartitionColumnsInDirector
 }
 
 TEST(TableEnvironment, PartitionDefaultNameNamesTheDirectoryOfNullAndEmptyValues) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_defname_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_defname");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   Status st = env.executeScript(
@@ -671,8 +663,7 @@ TEST(TableEnvironment, PartitionDefaultNameNamesTheDirectoryOfNullAndEmptyValues
 }
 
 TEST(TableEnvironment, TheSuccessFilePolicyMarksEachWrittenPartitionAndReadingSkipsTheMarks) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_success_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_success");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   const std::string create = "CREATE TABLE marked (v INT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = "
@@ -709,8 +700,7 @@ std::string filesUnder(const std::filesystem::path& dir) {
 }
 
 TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_nested_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_nested");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"json", "csv"}) {
@@ -737,8 +727,7 @@ TEST(TableEnvironment, ArraysAndMapsRoundTripThroughTheJsonAndCsvFormats) {
 }
 
 TEST(TableEnvironment, TheJsonFormatWritesAndReadsARowColumnAsANestedObject) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_rows_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_rows");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   Status st = env.executeScript(
@@ -765,8 +754,7 @@ TEST(TableEnvironment, TheJsonFormatWritesAndReadsARowColumnAsANestedObject) {
 }
 
 TEST(TableEnvironment, AJsonRowThatIsNullOrMissingReadsAsANullRowAndIsWrittenAsNull) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_null_rows_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_null_rows");
   std::filesystem::create_directories(dir / "in");
   {
     std::ofstream f(dir / "in" / "part-0.json");
@@ -823,8 +811,7 @@ std::string writeTable(TableEnvironment& env, const std::filesystem::path& dir, 
 }
 
 TEST(TableEnvironment, WideDecimalsKeepEveryDigitThroughCsvAndJsonFiles) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_decimals_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_decimals");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"csv", "json"}) {
@@ -850,8 +837,7 @@ TEST(TableEnvironment, WideDecimalsKeepEveryDigitThroughCsvAndJsonFiles) {
 }
 
 TEST(TableEnvironment, BytesAreBase64InCsvAndJsonFilesAndReadBack) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_bytes_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_bytes");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"csv", "json"}) {
@@ -879,8 +865,7 @@ TEST(TableEnvironment, BytesAreBase64InCsvAndJsonFilesAndReadBack) {
 }
 
 TEST(TableEnvironment, AMalformedRowFailsTheJobNamingItsPlaceAfterTheRowsBeforeIt) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_malformed_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_malformed");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "rows.csv") << "1,10.50\n2,abc\n3,\"cut\n4,7.00\n";
   std::ofstream(dir / "rows.json") << "{\"id\":1,\"amount\":10.5}\n{\"id\":\"x\"}\n{bad\n{\"id\":4,\"amount\":7}\n";
@@ -916,8 +901,7 @@ TEST(TableEnvironment, AMalformedRowFailsTheJobNamingItsPlaceAfterTheRowsBeforeI
 }
 
 TEST(TableEnvironment, TheJsonFormatWritesIso8601TimestampsWhenAsked) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_iso_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_iso");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   const std::string path = (dir / "iso").string();
@@ -941,8 +925,7 @@ TEST(TableEnvironment, TheJsonFormatWritesIso8601TimestampsWhenAsked) {
 }
 
 TEST(TableEnvironment, CsvCommentLinesAndUnquotedFieldsAsTheirOptionsSay) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_csvopts_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_csvopts");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "rows.csv") << "# a comment\n1,\"a\n2,b\n";
   auto out = std::make_shared<ListCollector>();
@@ -958,8 +941,7 @@ TEST(TableEnvironment, CsvCommentLinesAndUnquotedFieldsAsTheirOptionsSay) {
 }
 
 TEST(TableEnvironment, CsvDelimiterQuoteAndEscapeCharactersAsTheirOptionsSay) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_csvesc_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_csvesc");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "pipes.csv") << "1|'a|b'\n2|x\\|y\n3|'it\\'s'\n";
   std::ofstream(dir / "tabs.csv") << "1\tone, two\n";
@@ -982,8 +964,7 @@ TEST(TableEnvironment, CsvDelimiterQuoteAndEscapeCharactersAsTheirOptionsSay) {
 }
 
 TEST(TableEnvironment, TheSourcePathRegexPatternPicksTheFilesRead) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_regex_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_regex");
   std::filesystem::create_directories(dir / "2024");
   std::ofstream(dir / "2024" / "a.csv") << "1\n";
   std::ofstream(dir / "2024" / "b.txt") << "2\n";
@@ -1009,8 +990,7 @@ TEST(TableEnvironment, TheSourcePathRegexPatternPicksTheFilesRead) {
 }
 
 TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_missing_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_missing");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "rows.json") << "{\"id\":1,\"name\":\"a\"}\n{\"id\":2}\n";
   auto out = std::make_shared<ListCollector>();
@@ -1031,8 +1011,7 @@ TEST(TableEnvironment, JsonFailOnMissingFieldFailsTheRowWithoutTheField) {
 }
 
 TEST(TableEnvironment, TheJsonFormatLeavesNullFieldsOutWhenAsked) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_nonull_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_nonull");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   Status st = env.executeScript(
@@ -1047,9 +1026,7 @@ TEST(TableEnvironment, TheJsonFormatLeavesNullFieldsOutWhenAsked) {
 }
 
 TEST(TableEnvironment, TheJsonFormatWritesANullMapKeyAsMapNullKeyModeSays) {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("eddy_fs_null_key_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_null_key");
   auto table = [&](const std::string& name, const std::string& options) {
     return "CREATE TABLE " + name + " (m MAP<STRING, INT>) WITH ('connector' = 'filesystem', 'path' = '" +
            (dir / name).string() + "', 'format' = 'json'" + options + ");\n";
@@ -1074,9 +1051,7 @@ TEST(TableEnvironment, TheJsonFormatWritesANullMapKeyAsMapNullKeyModeSays) {
 }
 
 TEST(TableEnvironment, TheJsonFormatWritesSmallDecimalsAsJavaDoesUnlessAskedForPlainNumbers) {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("eddy_fs_decimal_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_decimal");
   auto table = [&](const std::string& name, const std::string& options) {
     return "CREATE TABLE " + name + " (d DECIMAL(12, 9), e DECIMAL(5, 2)) WITH ('connector' = 'filesystem', 'path' = '" +
            (dir / name).string() + "', 'format' = 'json'" + options + ");\n";
@@ -1093,8 +1068,7 @@ TEST(TableEnvironment, TheJsonFormatWritesSmallDecimalsAsJavaDoesUnlessAskedForP
 }
 
 TEST(TableEnvironment, TheRawFormatReadsAndWritesALinePerRow) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_raw_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_raw");
   std::filesystem::create_directories(dir / "in");
   std::ofstream(dir / "in" / "lines.txt") << "a, \"b\"\n\nh\xc3\xa9\n";
   auto out = std::make_shared<ListCollector>();
@@ -1120,8 +1094,7 @@ TEST(TableEnvironment, TheRawFormatReadsAndWritesALinePerRow) {
 }
 
 TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadBack) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_times_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_times");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   for (const std::string format : {"csv", "json"}) {
@@ -1149,8 +1122,7 @@ TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadB
 }
 
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eddy_fs_round_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  std::filesystem::path dir = api::testing::scratchDir("fs_round");
   auto out = std::make_shared<ListCollector>();
   TableEnvironment env(out);
   std::string table = "CREATE TABLE f (a INT) WITH ('connector' = 'filesystem', 'path' = 'file://" + dir.string() +
