@@ -3,10 +3,9 @@
 // SHOW JARS.
 
 #include <algorithm>
-#include <ctime>
 #include <set>
 
-#include "eddy/sql/exec/expression.h"
+#include "eddy/sql/exec/value.h"
 #include "eddy/sql/parser/sql_error.h"
 #include "eddy/sql/table/table_environment.h"
 
@@ -16,22 +15,12 @@ namespace {
 
 // Flink's SHOW JOBS start time: an ISO-8601 instant in UTC, to the millisecond.
 std::string isoInstant(int64_t epoch_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
-  return text;
+  std::string text = formatTimestamp(epoch_ms, 3);  // yyyy-MM-dd HH:mm:ss.SSS
+  text[10] = 'T';
+  return text + "Z";
 }
 
 }  // namespace
-
-int64_t TableEnvironment::wallClockMillis() {
-  // When a job started, for people reading SHOW JOBS: the SQL functions' clock (the
-  // system's unless a test installed one), not event time.
-  return sqlClock().currentTimeMillis();
-}
 
 std::string TableEnvironment::jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const {
   // As Flink's TableEnvironment names them: 'pipeline.name' when set, else "collect"

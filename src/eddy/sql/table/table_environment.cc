@@ -2096,7 +2096,9 @@ Status TableEnvironment::runJob(const std::vector<const ast::Statement*>& insert
     }
   }
   if (dry_run_) return Status::ok();  // Planned and translated: all a check needs.
-  JobRecord job{randomHexId(4), jobName(inserts, select), "", wallClockMillis()};
+  // Its start, for SHOW JOBS: the SQL functions' clock (the system's unless a test
+  // installed one), not event time.
+  JobRecord job{randomHexId(4), jobName(inserts, select), "", sqlClock().currentTimeMillis()};
   runtime::JobExecutionResult r = env.execute(job.name);
   job.status = r.isOk() ? "FINISHED" : r.status.code() == StatusCode::kCancelled ? "CANCELED" : "FAILED";
   jobs_.push_back(std::move(job));

@@ -88,7 +88,7 @@ class TableEnvironment {
     std::string id;      // 32 hex digits, Flink's JobID.
     std::string name;    // 'pipeline.name', else Flink's: "collect" or "insert-into_<sinks>".
     std::string status;  // FINISHED, FAILED or CANCELED.
-    int64_t start_time_ms = 0;  // Wall clock, epoch milliseconds.
+    int64_t start_time_ms = 0;  // Epoch milliseconds, from the SQL clock (sqlClock()).
   };
   const std::vector<JobRecord>& jobs() const { return jobs_; }
 
@@ -125,7 +125,6 @@ class TableEnvironment {
   Status runJarStatement(const ast::Statement& st);
   // The name a job of these statements runs under, as Flink names it.
   std::string jobName(const std::vector<const ast::Statement*>& inserts, const ast::Query* select) const;
-  static int64_t wallClockMillis();
   void info(const std::string& s);
 
   std::shared_ptr<ChangelogCollector> out_;
