@@ -82,11 +82,11 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
     // Flink's csv and json formats write an instant as its UTC time and a 'Z'.
     std::string_view utc = text;
     if (!utc.empty() && utc.back() == 'Z') utc.remove_suffix(1);
-    int64_t ms = 0;
-    if (!parseTimestamp(utc, ms)) {
+    int64_t v = 0;
+    if (!parseTimestamp(utc, v, t.precision)) {
       return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": \"" + std::string(text) + "\"");
     }
-    appendValue(col, Value::ofInt(ms));
+    appendValue(col, Value::ofInt(v));
     return Status::ok();
   }
   // As JSON: [1, 2], {"k": 1}; a ROW value (a table CREATE TABLE AS made from a query's
@@ -671,7 +671,7 @@ class DatagenReader final : public RowReader {
       case TypeId::kTimestampLtz: {
         int64_t now = clock_->currentTimeMillis();
         int64_t past = g.max_past > 0 ? std::uniform_int_distribution<int64_t>(0, g.max_past)(rng_) : 0;
-        return Value::ofInt(now - past);
+        return Value::ofInt(timestampFromMillis(now - past, t.precision));
       }
       case TypeId::kDate: return Value::ofInt(clock_->currentTimeMillis() / 86400000);
       default: return Value::ofInt(0);

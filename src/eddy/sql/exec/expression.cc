@@ -772,8 +772,8 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
         return true;
       case TypeId::kTimestamp:
       case TypeId::kTimestampLtz:
-        if (!parseTimestamp(trimmed, out.i)) return fail(bad);
-        if (to.id == TypeId::kTimestampLtz) out.i = sessionTimeZone().toUtc(out.i);  // Text is wall-clock time.
+        if (!parseTimestamp(trimmed, out.i, to.precision)) return fail(bad);
+        if (to.id == TypeId::kTimestampLtz) out.i = localToInstant(out.i, to.precision);  // Text is wall-clock time.
         return true;
       default:
         return fail(bad);
@@ -824,7 +824,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
     }
     case TypeId::kDate:
       if (from.isTimestamp()) {
-        out.i = floorDays(wallClock(in.i, from));
+        out.i = floorDays(wallClockMillis(in.i, from));
         return true;
       }
       if (from.id == TypeId::kDate) {
@@ -834,8 +834,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       break;
     case TypeId::kTime:
       if (from.isTimestamp()) {
-        const int64_t ms = wallClock(in.i, from);
-        out.i = ((ms % 86400000) + 86400000) % 86400000;
+        out.i = floorMod(wallClockMillis(in.i, from), 86400000);
         return true;
       }
       if (from.id == TypeId::kTime) {
@@ -850,18 +849,19 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       const bool to_instant = to.id == TypeId::kTimestampLtz;
       if (from.isTimestamp()) {
         const bool from_instant = from.id == TypeId::kTimestampLtz;
-        out.i = from_instant == to_instant ? in.i
-                : to_instant               ? sessionTimeZone().toUtc(in.i)
-                                           : sessionTimeZone().toLocal(in.i);
+        const int64_t v = rescaleTimestamp(in.i, from.precision, to.precision);
+        out.i = from_instant == to_instant ? v
+                : to_instant               ? localToInstant(v, to.precision)
+                                           : instantToLocal(v, to.precision);
         return true;
       }
       if (from.id == TypeId::kDate) {
-        out.i = in.i * 86400000;
-        if (to_instant) out.i = sessionTimeZone().toUtc(out.i);
+        out.i = timestampFromMillis(in.i * 86400000, to.precision);
+        if (to_instant) out.i = localToInstant(out.i, to.precision);
         return true;
       }
       if (from.isInteger() && to.id == TypeId::kTimestampLtz) {
-        out.i = in.i * 1000;  // Flink: numeric to TIMESTAMP_LTZ is epoch seconds.
+        out.i = timestampFromMillis(in.i * 1000, to.precision);  // Flink: numeric to TIMESTAMP_LTZ is epoch seconds.
         return true;
       }
       break;
@@ -937,6 +937,7 @@ const Column& CastCall::eval(const RecordBatch& in) {
   const LogicalType& from = arg_->type();
   // Same storage and no conversion of meaning: copy.
   if (from.storage() == type_.storage() && from.id == type_.id && from.scale == type_.scale &&
+      !(from.isTimestamp() && from.precision != type_.precision) &&
       !((type_.isString() || type_.isBinary() || type_.id == TypeId::kDecimal) && type_.precision < from.precision) &&
       !((type_.id == TypeId::kChar || type_.id == TypeId::kBinary) && type_.precision != from.precision) &&
       (!from.isCollection() || from.sameAs(type_))) {

@@ -37,8 +37,9 @@ enum class TypeId {
 
 struct RowFieldType;
 
-/// How a column stores its values: every integer-like type (dates as days, times and
-/// timestamps as epoch milliseconds, decimals scaled by 10^scale, intervals) in int64,
+/// How a column stores its values: every integer-like type (dates as days, times as
+/// milliseconds of the day, timestamps since the epoch in the unit their precision sets
+/// (value.h), decimals scaled by 10^scale, intervals) in int64,
 /// FLOAT and DOUBLE in double, strings as std::string, booleans as int64 0/1, a
 /// MULTISET as its printed text (`{a=2, b=1}`: nothing reads its elements back), an
 /// ARRAY or MAP as its bytes (nested_value.h) in a string, BINARY and VARBINARY as

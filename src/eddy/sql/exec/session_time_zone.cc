@@ -4,6 +4,8 @@
 #include <deque>
 #include <mutex>
 
+#include "eddy/sql/exec/value.h"
+
 namespace eddy::sql {
 namespace {
 
@@ -28,8 +30,25 @@ void setSessionTimeZone(const TimeZone& zone) {
   current.store(&zones.back(), std::memory_order_release);
 }
 
-int64_t wallClock(int64_t ms, const LogicalType& type) {
-  return type.id == TypeId::kTimestampLtz ? sessionTimeZone().toLocal(ms) : ms;
+int64_t wallClock(int64_t value, const LogicalType& type) {
+  return type.id == TypeId::kTimestampLtz ? instantToLocal(value, type.precision) : value;
+}
+
+int64_t wallClockMillis(int64_t value, const LogicalType& type) {
+  return timestampToMillis(wallClock(value, type), type.precision);
+}
+
+// The zone's offset applies to whole milliseconds; the finer part rides along.
+int64_t localToInstant(int64_t value, int precision) {
+  const int64_t units = timestampUnitsPerMilli(precision);
+  const int64_t ms = floorDiv(value, units);
+  return value + (sessionTimeZone().toUtc(ms) - ms) * units;
+}
+
+int64_t instantToLocal(int64_t value, int precision) {
+  const int64_t units = timestampUnitsPerMilli(precision);
+  const int64_t ms = floorDiv(value, units);
+  return value + (sessionTimeZone().toLocal(ms) - ms) * units;
 }
 
 }  // namespace eddy::sql

@@ -63,8 +63,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Parses "H:mm[:ss[.fff]]" starting at s[0]; returns millis of the day.
-bool parseClock(std::string_view s, int64_t& millis) {
+// Parses "H:mm[:ss[.fffffffff]]" starting at s[0]; returns nanoseconds of the day.
+bool parseClock(std::string_view s, int64_t& nanos) {
   size_t colon = s.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 2) return false;
   int64_t h, mi, sec = 0, frac = 0;
@@ -80,14 +80,21 @@ bool parseClock(std::string_view s, int64_t& millis) {
       while (p + n < s.size() && s[p + n] >= '0' && s[p + n] <= '9') ++n;
       if (n == 0 || p + n != s.size()) return false;
       int64_t f = 0;  // digits() fills it: the n digits were checked above.
-      digits(s, p, std::min<size_t>(n, 3), f);
-      for (size_t k = std::min<size_t>(n, 3); k < 3; ++k) f *= 10;
+      digits(s, p, std::min<size_t>(n, 9), f);
+      for (size_t k = std::min<size_t>(n, 9); k < 9; ++k) f *= 10;
       frac = f;
     }
   }
   if (h > 23 || mi > 59 || sec > 59) return false;
-  millis = ((h * 60 + mi) * 60 + sec) * 1000 + frac;
+  nanos = ((h * 60 + mi) * 60 + sec) * 1000000000 + frac;
   return true;
+}
+
+// The fraction of a second, `nanos` nanoseconds, as `precision` digits.
+std::string fractionDigits(int64_t nanos, int precision) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%09lld", static_cast<long long>(nanos));
+  return std::string(buf, static_cast<size_t>(std::min(precision, 9)));
 }
 
 }  // namespace
@@ -107,9 +114,14 @@ bool parseDate(std::string_view s, int64_t& days) {
   return true;
 }
 
-bool parseTime(std::string_view s, int64_t& millis) { return parseClock(trim(s), millis); }
+bool parseTime(std::string_view s, int64_t& millis) {
+  int64_t nanos = 0;
+  if (!parseClock(trim(s), nanos)) return false;
+  millis = nanos / 1000000;
+  return true;
+}
 
-bool parseTimestamp(std::string_view s, int64_t& millis) {
+bool parseTimestamp(std::string_view s, int64_t& value, int precision) {
   s = trim(s);
   size_t sep = s.find_first_of(" T");
   int64_t days = 0;
@@ -119,8 +131,24 @@ bool parseTimestamp(std::string_view s, int64_t& millis) {
   } else {
     if (!parseDate(s.substr(0, sep), days) || !parseClock(s.substr(sep + 1), clock)) return false;
   }
-  millis = days * 86400000 + clock;
+  // Nanoseconds past the day's last whole millisecond, then both in the precision's unit.
+  const int64_t units = timestampUnitsPerMilli(precision);
+  const int64_t ms = days * 86400000 + clock / 1000000;
+  value = rescaleTimestamp(ms * units + clock % 1000000 / (1000000 / units), precision <= 3 ? 3 : precision <= 6 ? 6 : 9,
+                           precision);
   return true;
+}
+
+int64_t rescaleTimestamp(int64_t v, int from, int to) {
+  if (from == to) return v;
+  const int64_t from_units = timestampUnitsPerMilli(from), to_units = timestampUnitsPerMilli(to);
+  int64_t x = to_units >= from_units ? v * (to_units / from_units) : floorDiv(v, from_units / to_units);
+  if (to < from) {
+    // The unit holds 3, 6 or 9 digits of the second; keep `to` of them.
+    const int64_t step = powerOfTen((to <= 3 ? 3 : to <= 6 ? 6 : 9) - std::max(to, 0));
+    x = floorDiv(x, step) * step;
+  }
+  return x;
 }
 
 CivilTime civilFromMillis(int64_t millis) {
@@ -141,28 +169,23 @@ std::string formatDate(int64_t days) {
 }
 
 std::string formatTime(int64_t millis, int precision) {
-  int64_t ms = ((millis % 86400000) + 86400000) % 86400000;
+  int64_t ms = floorMod(millis, 86400000);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(ms / 3600000),
                 static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60));
   std::string s = buf;
-  if (precision > 0) {
-    char frac[8];
-    std::snprintf(frac, sizeof frac, "%03lld", static_cast<long long>(ms % 1000));
-    std::string f = frac;
-    if (precision < 3) {
-      f.resize(static_cast<size_t>(precision));
-    } else {
-      f.append(static_cast<size_t>(precision - 3), '0');
-    }
-    s += "." + f;
-  }
+  if (precision > 0) s += "." + fractionDigits(ms % 1000 * 1000000, precision);
   return s;
 }
 
-std::string formatTimestamp(int64_t millis, int precision) {
-  CivilTime t = civilFromMillis(millis);
-  return formatDate(t.days) + " " + formatTime(t.ms_of_day, precision);
+std::string formatTimestamp(int64_t value, int precision) {
+  const int64_t units = timestampUnitsPerMilli(precision);
+  CivilTime t = civilFromMillis(floorDiv(value, units));
+  std::string s = formatDate(t.days) + " " + formatTime(t.ms_of_day, 0);
+  if (precision > 0) {
+    s += "." + fractionDigits(t.ms_of_day % 1000 * 1000000 + floorMod(value, units) * (1000000 / units), precision);
+  }
+  return s;
 }
 
 double asDouble(const Value& v, const LogicalType& t) {
@@ -174,8 +197,8 @@ double asDouble(const Value& v, const LogicalType& t) {
 std::string formatForFile(const Value& v, const LogicalType& t) {
   if (!v.null && t.isBinary()) return toBase64(v.s);
   if (v.null || (t.id != TypeId::kTime && !t.isTimestamp())) return formatValue(v, t);
-  // Milliseconds, their trailing zeros dropped (Java's appendFraction(0, 9)).
-  std::string s = t.id == TypeId::kTime ? formatTime(v.i, 3) : formatTimestamp(v.i, 3);
+  // Every digit the type holds, the trailing zeros dropped (Java's appendFraction(0, 9)).
+  std::string s = t.id == TypeId::kTime ? formatTime(v.i, 3) : formatTimestamp(v.i, std::max(t.precision, 3));
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   return t.id == TypeId::kTimestampLtz ? s + "Z" : s;
@@ -211,7 +234,7 @@ std::string formatValue(const Value& v, const LogicalType& t) {
     case TypeId::kDate: return formatDate(v.i);
     case TypeId::kTime: return formatTime(v.i, t.precision);
     case TypeId::kTimestamp: return formatTimestamp(v.i, t.precision);
-    case TypeId::kTimestampLtz: return formatTimestamp(sessionTimeZone().toLocal(v.i), t.precision);
+    case TypeId::kTimestampLtz: return formatTimestamp(wallClock(v.i, t), t.precision);
     case TypeId::kIntervalDayTime: {
       // Flink prints INTERVAL SECOND(3) as "+0 00:05:00.000".
       int64_t ms = v.i < 0 ? -v.i : v.i;

@@ -92,6 +92,36 @@ inline int64_t powerOfTen(int n) {
   for (int i = 0; i < n; ++i) p *= 10;
   return p;
 }
+/// x / y rounded toward negative infinity, and what is left (0 <= r < y), for y > 0:
+/// times before the epoch are negative and still fall in the unit they started in.
+inline int64_t floorDiv(int64_t x, int64_t y) { return x >= 0 ? x / y : -((-(x + 1)) / y) - 1; }
+inline int64_t floorMod(int64_t x, int64_t y) { return x - floorDiv(x, y) * y; }
+
+// TIMESTAMP(p) and TIMESTAMP_LTZ(p) values are int64 counts since the epoch in a unit
+// set by p: milliseconds for p <= 3 (every time attribute, window bound and clock
+// reading), microseconds for 4..6, nanoseconds for 7..9 (years 1677..2262, as int64
+// nanoseconds reach). A value never holds digits past its precision: the edges
+// (literals, CAST, the formats, rescaling between precisions) truncate, as Flink's
+// DateTimeUtils does. TIME stays in milliseconds, as Flink keeps it.
+
+/// How many of a TIMESTAMP(precision)'s units make a millisecond: 1, 1000 or 1000000.
+inline int64_t timestampUnitsPerMilli(int precision) {
+  return precision <= 3 ? 1 : precision <= 6 ? 1000 : 1000000;
+}
+/// The same for a type: 1 for anything but a timestamp.
+inline int64_t unitsPerMilli(const LogicalType& t) {
+  return t.isTimestamp() ? timestampUnitsPerMilli(t.precision) : 1;
+}
+/// A TIMESTAMP(precision) value's epoch milliseconds, rounding down (Flink's
+/// TimestampData#getMillisecond), and a millisecond count as such a value.
+inline int64_t timestampToMillis(int64_t v, int precision) {
+  return floorDiv(v, timestampUnitsPerMilli(precision));
+}
+inline int64_t timestampFromMillis(int64_t ms, int precision) { return ms * timestampUnitsPerMilli(precision); }
+/// A TIMESTAMP(from) value as TIMESTAMP(to): the unit converted and, going to a lower
+/// precision, the digits past it dropped (toward the past).
+int64_t rescaleTimestamp(int64_t v, int from, int to);
+
 /// The day (since the epoch) an epoch-milliseconds instant falls on, rounding down.
 inline int64_t floorDays(int64_t millis) {
   return millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
@@ -108,11 +138,14 @@ struct CivilTime {
   int64_t ms_of_day = 0;
 };
 CivilTime civilFromMillis(int64_t millis);
-/// `yyyy-MM-dd HH:mm:ss[.fraction]` (or with 'T') to epoch milliseconds; false if not.
-bool parseTimestamp(std::string_view s, int64_t& millis);
+/// `yyyy-MM-dd HH:mm:ss[.fraction]` (or with 'T'; the fraction up to 9 digits) to a
+/// TIMESTAMP(precision) value (epoch milliseconds by default), the digits past the
+/// precision dropped; false if the text is not a timestamp.
+bool parseTimestamp(std::string_view s, int64_t& value, int precision = 3);
 bool parseDate(std::string_view s, int64_t& days);
 bool parseTime(std::string_view s, int64_t& millis);
-std::string formatTimestamp(int64_t millis, int precision);
+/// A TIMESTAMP(precision) value as `yyyy-MM-dd HH:mm:ss` and `precision` fraction digits.
+std::string formatTimestamp(int64_t value, int precision);
 std::string formatDate(int64_t days);
 std::string formatTime(int64_t millis, int precision);
 

@@ -1,10 +1,8 @@
 #include "eddy/sql/exec/window_table_function.h"
 
-namespace eddy::sql {
+#include "eddy/sql/exec/value.h"
 
-namespace {
-int64_t floorMod(int64_t a, int64_t b) { return ((a % b) + b) % b; }
-}  // namespace
+namespace eddy::sql {
 
 std::vector<std::pair<int64_t, int64_t>> assignWindows(const WindowSpec& w, int64_t ts) {
   std::vector<std::pair<int64_t, int64_t>> out;

@@ -2344,7 +2344,7 @@ class Parser {
     }
     if (e->name == "EXTRACT") {
       std::string unit;
-      for (const char* extra : {"QUARTER", "DOW", "DOY"}) {
+      for (const char* extra : {"QUARTER", "DOW", "DOY", "MICROSECOND", "NANOSECOND"}) {
         if (unit.empty() && acceptKeyword(extra)) unit = extra;
       }
       if (unit.empty()) {

@@ -239,17 +239,29 @@ namespace {
 
 using namespace builtin;  // NOLINT: this file is where the built-ins are registered.
 
-// `value` (epoch milliseconds, or days for a DATE) `months` months later, the day of the
-// month clamped to the new month's length (Flink's, and Java's, plusMonths).
-int64_t addMonths(int64_t value, int64_t months, bool date) {
-  const CivilTime c = civilFromMillis(date ? value * 86400000 : value);
+// `value` (a TIMESTAMP in its type's unit, or days for a DATE) `months` months later,
+// the day of the month clamped to the new month's length (Flink's, and Java's,
+// plusMonths); the part finer than a millisecond stays.
+int64_t addMonths(int64_t value, int64_t months, const LogicalType& t) {
+  const bool date = t.id == TypeId::kDate;
+  const int64_t units = unitsPerMilli(t);
+  const CivilTime c = civilFromMillis(date ? value * 86400000 : floorDiv(value, units));
   int64_t total = c.year * 12 + (c.month - 1) + months;
   int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
   unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   unsigned maxd = kDays[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0) ? 1 : 0);
   int64_t nd = daysFromCivil(ny, nm, std::min(c.day, maxd));
-  return date ? nd : nd * 86400000 + c.ms_of_day;
+  return date ? nd : (nd * 86400000 + c.ms_of_day) * units + floorMod(value, units);
+}
+
+// A timestamp finer than milliseconds as TIMESTAMP(3) (TIMESTAMP_LTZ(3)): the functions
+// that read a calendar time take milliseconds, as Flink's read
+// TimestampData#getMillisecond.
+ExprP atMillis(ExprP e) {
+  const LogicalType t = e->type();
+  if (!t.isTimestamp() || t.precision <= 3) return e;
+  return coerce(std::move(e), LogicalType::of(t.id, 3));
 }
 
 // Milliseconds per unit of TIMESTAMPADD / TIMESTAMPDIFF, 0 for the month-based ones.
@@ -378,7 +390,14 @@ Result<ExprP> arithmetic(const std::string& name, Args args, Pos pos) {
       bool sub = op == BinaryOp::kSub;
       LogicalType t = a.plain().withNullable(nullable);
       return row(name, t, std::move(args), [sub, t](const std::vector<Value>& v) {
-        return Value::ofInt(addMonths(v[0].i, sub ? -v[1].i : v[1].i, t.id == TypeId::kDate));
+        return Value::ofInt(addMonths(v[0].i, sub ? -v[1].i : v[1].i, t));
+      });
+    }
+    if (unitsPerMilli(a) > 1) {  // The interval's milliseconds in the timestamp's unit.
+      const bool sub = op == BinaryOp::kSub;
+      const int64_t units = unitsPerMilli(a);
+      return row(name, a.plain().withNullable(nullable), std::move(args), [sub, units](const std::vector<Value>& v) {
+        return Value::ofInt(v[0].i + (sub ? -v[1].i : v[1].i) * units);
       });
     }
     if (a.id == TypeId::kDate) {
@@ -914,6 +933,7 @@ void registerAll() {
   // Time.
   r["DATE_FORMAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
+    args[0] = atMillis(std::move(args[0]));
     LogicalType t = args[0]->type();
     return row(n, LogicalType::string(), std::move(args), [t](const std::vector<Value>& v) {
       int64_t ms;
@@ -1044,9 +1064,16 @@ void registerAll() {
     }
     Args one;
     one.push_back(std::move(args[1]));
+    if ((unit == "MICROSECOND" || unit == "NANOSECOND") && t.id != TypeId::kTimestamp) {
+      return argError(n, pos, unit + " for " + t.plain().withNullable(true).toString() + " is unsupported");  // As Flink's.
+    }
     return row(n, LogicalType::bigint(), std::move(one), [unit, t](const std::vector<Value>& v) {
-      const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : wallClock(v[0].i, t));
+      const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : wallClockMillis(v[0].i, t));
       const int64_t days = c.days, tod = c.ms_of_day;
+      // Within the second, as Flink's: its milliseconds and the timestamp's finer digits.
+      const int64_t finer = t.id == TypeId::kDate ? 0 : floorMod(v[0].i, unitsPerMilli(t)) * (1000000 / unitsPerMilli(t));
+      if (unit == "MICROSECOND") return Value::ofInt(tod % 1000 * 1000 + finer / 1000);
+      if (unit == "NANOSECOND") return Value::ofInt(tod % 1000 * 1000000 + finer);
       if (unit == "YEAR") return Value::ofInt(c.year);
       if (unit == "MONTH") return Value::ofInt(c.month);
       if (unit == "DAY") return Value::ofInt(c.day);
@@ -1088,14 +1115,14 @@ void registerAll() {
     // Months are counted on the session's clock for a TIMESTAMP_LTZ (its local day of
     // the month), then the wall-clock time read back as an instant.
     const bool ltz = t.id == TypeId::kTimestampLtz;
-    return row(n, result, std::move(two), [ms, months, date, ltz](const std::vector<Value>& v) {
+    const int64_t units = unitsPerMilli(t);
+    return row(n, result, std::move(two), [ms, months, date, ltz, t, units](const std::vector<Value>& v) {
       if (months != 0 && ltz) {
-        const TimeZone& zone = sessionTimeZone();
-        return Value::ofInt(zone.toUtc(addMonths(zone.toLocal(v[1].i), v[0].i * months, false)));
+        return Value::ofInt(localToInstant(addMonths(instantToLocal(v[1].i, t.precision), v[0].i * months, t), t.precision));
       }
-      if (months != 0) return Value::ofInt(addMonths(v[1].i, v[0].i * months, date));
+      if (months != 0) return Value::ofInt(addMonths(v[1].i, v[0].i * months, t));
       if (date && ms % 86400000 == 0) return Value::ofInt(v[1].i + v[0].i * (ms / 86400000));
-      return Value::ofInt((date ? v[1].i * 86400000 : v[1].i) + v[0].i * ms);
+      return Value::ofInt((date ? v[1].i * 86400000 : v[1].i) + v[0].i * ms * units);
     });
   };
   // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
@@ -1127,6 +1154,9 @@ void registerAll() {
                                 "or (start, interval), not " + t.toString() + " with " + first.toString());
       }
     }
+    LogicalType common = first.plain();  // Timestamps of different precisions compare in the finest.
+    for (const ExprP& p : points) commonType(common, p->type(), &common);
+    for (ExprP& p : points) p = coerce(std::move(p), common);
     return row(n, LogicalType::boolean(), std::move(points), [](const std::vector<Value>& v) {
       const int64_t s1 = std::min(v[0].i, v[1].i), e1 = std::max(v[0].i, v[1].i);
       const int64_t s2 = std::min(v[2].i, v[3].i), e2 = std::max(v[2].i, v[3].i);
@@ -1137,6 +1167,8 @@ void registerAll() {
     EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
     auto* u = dynamic_cast<Literal*>(args[0].get());
     const std::string unit = u ? u->value().s : "";
+    args[1] = atMillis(std::move(args[1]));  // Flink's counts whole milliseconds.
+    args[2] = atMillis(std::move(args[2]));
     const LogicalType a = args[1]->type(), b = args[2]->type();
     for (const LogicalType& t : {a, b}) {
       if (!t.isTimestamp() && t.id != TypeId::kDate) return argError(n, pos, "cannot take the difference of " + t.toString());
@@ -1198,8 +1230,9 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
   const bool date = t.id == TypeId::kDate;
   // A TIMESTAMP_LTZ rounds on the session's clock (its midnight, its hours).
   const bool instant = t.id == TypeId::kTimestampLtz;
-  return row(n, t, std::move(args), [unit, date, floor, instant](const std::vector<Value>& v) {
-    const int64_t ms = date ? v[0].i * 86400000 : instant ? sessionTimeZone().toLocal(v[0].i) : v[0].i;
+  // A finer timestamp rounds its milliseconds (Flink's reads TimestampData#getMillisecond).
+  return row(n, t, std::move(args), [unit, date, floor, instant, t](const std::vector<Value>& v) {
+    const int64_t ms = date ? v[0].i * 86400000 : wallClockMillis(v[0].i, t);
     const CivilTime c = civilFromMillis(ms);
     int64_t down;
     int64_t step_months = 0, step_ms = 0;
@@ -1223,7 +1256,9 @@ Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor
         out = down + step_ms;
       }
     }
-    return Value::ofInt(date ? out / 86400000 : instant ? sessionTimeZone().toUtc(out) : out);
+    if (date) return Value::ofInt(out / 86400000);
+    const int64_t local = timestampFromMillis(out, t.precision);
+    return Value::ofInt(instant ? localToInstant(local, t.precision) : local);
   });
 }
 

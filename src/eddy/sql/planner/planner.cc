@@ -2242,7 +2242,8 @@ class Planner {
     if (a.storage() != b.storage()) return false;
     if (a.id == TypeId::kDecimal || b.id == TypeId::kDecimal) return a.id == b.id && a.scale == b.scale;
     if (a.isInteger() || b.isInteger()) return a.isInteger() && b.isInteger();
-    return a.id == b.id || (a.isString() && b.isString()) || (a.isTimestamp() && b.isTimestamp());
+    if (a.isTimestamp() || b.isTimestamp()) return a.id == b.id && unitsPerMilli(a) == unitsPerMilli(b);  // value.h
+    return a.id == b.id || (a.isString() && b.isString());
   }
 
   Result<PlanPtr> renameColumns(PlanPtr p, const ast::TableRef& ref, Scope& scope) {
@@ -4283,7 +4284,10 @@ class Planner {
         return sqlError(bound.pos, "a RANGE frame bounded by an amount needs exactly one ORDER BY column");
       }
       const LogicalType& t = scope.fields[static_cast<size_t>(over.order.order[0])].type;
-      if (t.isTimestamp() && bound.kind == Expr::Kind::kInterval) return intervalMillis(bound);
+      if (t.isTimestamp() && bound.kind == Expr::Kind::kInterval) {  // In the column's unit.
+        EDDY_ASSIGN_OR_RETURN(int64_t ms, intervalMillis(bound));
+        return timestampFromMillis(ms, t.precision);
+      }
       if (t.isInteger() && integer_literal) return integerLiteral(bound);
       return sqlError(bound.pos, "RANGE ... PRECEDING / FOLLOWING takes an INTERVAL over a TIMESTAMP column or an "
                                  "integer over an integer column; the ORDER BY column is " + withArticle(t));
@@ -5210,11 +5214,12 @@ class Planner {
         return ExprP(std::make_unique<Literal>(Value::ofString(std::move(bytes)), t, "X'" + e.text + "'"));
       }
       case LT::kTimestamp: {
-        int64_t ms;
-        if (!parseTimestamp(e.text, ms)) return sqlError(e.pos, "invalid TIMESTAMP literal '" + e.text + "'");
+        // Its precision is the number of fraction digits it writes (at most 9).
         size_t dot = e.text.find('.');
-        int p = dot == std::string::npos ? 0 : static_cast<int>(e.text.size() - dot - 1);
-        return ExprP(std::make_unique<Literal>(Value::ofInt(ms), LogicalType::timestamp(p).notNull(), "TIMESTAMP '" + e.text + "'"));
+        int p = dot == std::string::npos ? 0 : std::min(9, static_cast<int>(e.text.size() - dot - 1));
+        int64_t v;
+        if (!parseTimestamp(e.text, v, p)) return sqlError(e.pos, "invalid TIMESTAMP literal '" + e.text + "'");
+        return ExprP(std::make_unique<Literal>(Value::ofInt(v), LogicalType::timestamp(p).notNull(), "TIMESTAMP '" + e.text + "'"));
       }
       case LT::kDate: {
         int64_t d;

@@ -1121,6 +1121,38 @@ TEST(TableEnvironment, TimesAreWrittenAsFlinksCsvAndJsonFormatsWriteThemAndReadB
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, FinerTimestampsKeepEveryDigitThroughCsvAndJsonFiles) {
+  std::filesystem::path dir = api::testing::scratchDir("fs_fine_times");
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"csv", "json"}) {
+    const std::string text =
+        writeTable(env, dir, format, "fine", "us TIMESTAMP(6), ns TIMESTAMP(9), l TIMESTAMP_LTZ(9)",
+                   "(TIMESTAMP '2024-01-01 10:05:00.123456', TIMESTAMP '1969-12-31 23:59:59.999999999', "
+                   "CAST(TIMESTAMP '1970-01-01 00:00:00.000000001' AS TIMESTAMP_LTZ(9))), "
+                   "(TIMESTAMP '2024-01-01 10:05:00.1', TIMESTAMP '2024-01-01 10:05:00.000000500', "
+                   "CAST(TIMESTAMP '2024-01-01 10:05:00' AS TIMESTAMP_LTZ(9)))");
+    // Every digit the value holds, the trailing zeros dropped, as Flink's formats write.
+    const std::string first = format == "csv"
+                                  ? "2024-01-01 10:05:00.123456,1969-12-31 23:59:59.999999999,1970-01-01 00:00:00.000000001Z"
+                                  : R"({"us":"2024-01-01 10:05:00.123456","ns":"1969-12-31 23:59:59.999999999",)"
+                                    R"("l":"1970-01-01 00:00:00.000000001Z"})";
+    const std::string second = format == "csv" ? "2024-01-01 10:05:00.1,2024-01-01 10:05:00.0000005,2024-01-01 10:05:00Z"
+                                               : R"({"us":"2024-01-01 10:05:00.1","ns":"2024-01-01 10:05:00.0000005",)";
+    EXPECT_NE(text.find(first), std::string::npos) << text;
+    EXPECT_NE(text.find(second), std::string::npos) << text;
+    out->take();
+    ASSERT_TRUE(env.executeSql("SELECT us, ns, l, ns < l FROM fine_" + format).isOk());
+    std::vector<std::string> rows = rowsOf(*out);
+    std::sort(rows.begin(), rows.end());
+    EXPECT_EQ(rows, (std::vector<std::string>{
+                        "+I[2024-01-01 10:05:00.100000, 2024-01-01 10:05:00.000000500, 2024-01-01 10:05:00.000000000, false]",
+                        "+I[2024-01-01 10:05:00.123456, 1969-12-31 23:59:59.999999999, 1970-01-01 00:00:00.000000001, true]"}))
+        << format;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, AScriptCanReadBackWhatItWrites) {
   std::filesystem::path dir = api::testing::scratchDir("fs_round");
   auto out = std::make_shared<ListCollector>();
