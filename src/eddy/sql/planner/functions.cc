@@ -72,7 +72,7 @@ bool implicitlyCastable(const LogicalType& from, const LogicalType& to) {
     case TypeId::kDate: return from.id == TypeId::kDate || from.id == TypeId::kTimestamp;
     case TypeId::kTime: return from.id == TypeId::kTime || from.id == TypeId::kTimestamp;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz:
+    case TypeId::kTimestampLtz: return from.isTimestamp();  // Through the session time zone between the two.
     case TypeId::kBoolean:
     case TypeId::kIntervalDayTime:
     case TypeId::kIntervalYearMonth: return from.id == to.id;

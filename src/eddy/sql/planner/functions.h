@@ -16,7 +16,8 @@ bool commonType(const LogicalType& a, const LogicalType& b, LogicalType* out);
 /// (Flink's LogicalTypeCasts.supportsImplicitCast, as INSERT INTO checks the query
 /// against the sink): numbers to DECIMAL and DOUBLE (also narrower ones: a DECIMAL too
 /// big for its type is NULL), integers to wider integers, text to text, bytes to bytes,
-/// a TIMESTAMP to another precision or to DATE / TIME, each type to itself.
+/// a TIMESTAMP or TIMESTAMP_LTZ to either at any precision, a TIMESTAMP to DATE / TIME,
+/// each type to itself.
 bool implicitlyCastable(const LogicalType& from, const LogicalType& to);
 /// `e` as type `t`: itself when it already is, else a CAST.
 ExprP coerce(ExprP e, const LogicalType& t);
