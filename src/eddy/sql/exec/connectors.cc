@@ -671,7 +671,7 @@ class DatagenReader final : public RowReader {
       case TypeId::kTimestampLtz: {
         int64_t now = clock_->currentTimeMillis();
         int64_t past = g.max_past > 0 ? std::uniform_int_distribution<int64_t>(0, g.max_past)(rng_) : 0;
-        return Value::ofInt(timestampFromMillis(now - past, t.precision));
+        return Value::ofInt(rescaleTimestamp(now - past, 3, t.precision));  // A clock reading: milliseconds.
       }
       case TypeId::kDate: return Value::ofInt(clock_->currentTimeMillis() / 86400000);
       default: return Value::ofInt(0);
