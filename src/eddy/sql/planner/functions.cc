@@ -517,13 +517,19 @@ void registerAll() {
       return Value::ofInt(wrapToWidth(static_cast<int64_t>(0ULL - static_cast<uint64_t>(v[0].i)), t));
     });
   };
+  // Text with text, or bytes with bytes (Calcite's STRING_SAME_SAME, as Flink checks it:
+  // a number is CAST first).
   r["||"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
-    std::vector<LogicalType> ts;
-    for (auto& a : args) ts.push_back(a->type());
-    (void)pos;
-    return row(n, LogicalType::string(), std::move(args), [ts](const std::vector<Value>& v) {
-      return Value::ofString(formatValue(v[0], ts[0]) + formatValue(v[1], ts[1]));
-    });
+    const LogicalType a = args[0]->type(), b = args[1]->type();
+    const bool text = (a.isString() || a.id == TypeId::kNull) && (b.isString() || b.id == TypeId::kNull);
+    const bool bytes = (a.isBinary() || a.id == TypeId::kNull) && (b.isBinary() || b.id == TypeId::kNull);
+    if (!text && !bytes) {
+      auto shown = [](const LogicalType& t) { return "<" + t.plain().withNullable(true).toString() + ">"; };
+      return sqlError(pos, "Cannot apply '||' to arguments of type '" + shown(a) + " || " + shown(b) +
+                               "'. Supported form(s): '<STRING> || <STRING>'");
+    }
+    const LogicalType t = a.isBinary() || b.isBinary() ? LogicalType::bytes() : LogicalType::string();
+    return row(n, t, std::move(args), [](const std::vector<Value>& v) { return Value::ofString(v[0].s + v[1].s); });
   };
   r["CONCAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     if (args.empty()) return argError(n, pos, "takes at least one argument");
