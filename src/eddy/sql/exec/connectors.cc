@@ -83,7 +83,7 @@ Status appendField(Column& col, std::string_view text, bool quoted, const Logica
     std::string_view utc = text;
     if (!utc.empty() && utc.back() == 'Z') utc.remove_suffix(1);
     int64_t v = 0;
-    if (!parseTimestamp(utc, v, t.precision)) {
+    if (!hasTimeOfDay(utc) || !parseTimestamp(utc, v, t.precision)) {
       return Status::invalidArgument("not " + withArticle(t.plain().withNullable(true)) + ": \"" + std::string(text) + "\"");
     }
     appendValue(col, Value::ofInt(v));

@@ -920,6 +920,11 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
 }
 
 bool parseFileText(const std::string& text, const LogicalType& t, Value& out, std::string* error) {
+  if (t.isTimestamp() && !hasTimeOfDay(text)) {  // The formats' SQL timestamp format wants the time.
+    if (error) *error = "not " + withArticle(t.plain().withNullable(true)) + ": '" + text + "'";
+    out = Value();
+    return false;
+  }
   if (!t.isBinary()) return castValue(Value::ofString(text), LogicalType::string(), t, out, error);
   std::string bytes;
   if (!fromBase64(text, bytes)) {

@@ -142,6 +142,9 @@ CivilTime civilFromMillis(int64_t millis);
 /// TIMESTAMP(precision) value (epoch milliseconds by default), the digits past the
 /// precision dropped; false if the text is not a timestamp.
 bool parseTimestamp(std::string_view s, int64_t& value, int precision = 3);
+/// Whether timestamp text has a time of day (`yyyy-MM-dd HH:mm...`): CAST takes a date
+/// alone as its midnight, Flink's csv and json formats do not.
+inline bool hasTimeOfDay(std::string_view s) { return s.find(':') != std::string_view::npos; }
 bool parseDate(std::string_view s, int64_t& days);
 bool parseTime(std::string_view s, int64_t& millis);
 /// A TIMESTAMP(precision) value as `yyyy-MM-dd HH:mm:ss` and `precision` fraction digits.

@@ -900,6 +900,33 @@ TEST(TableEnvironment, AMalformedRowFailsTheJobNamingItsPlaceAfterTheRowsBeforeI
   std::filesystem::remove_all(dir);
 }
 
+TEST(TableEnvironment, AFileTimestampWithoutATimeOfDayIsMalformedThoughCastTakesIt) {
+  std::filesystem::path dir = api::testing::scratchDir("fs_date_alone");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "t.csv") << "1,2024-01-01 10:00:00,2024-01-01 10:00:00Z\n2,2024-01-02,2024-01-02Z\n";
+  std::ofstream(dir / "t.json") << R"({"id":1,"ts":"2024-01-01 10:00:00","lt":"2024-01-01 10:00:00Z"})" "\n"
+                                << R"({"id":2,"ts":"2024-01-02","lt":"2024-01-02Z"})" "\n";
+  auto out = std::make_shared<ListCollector>();
+  TableEnvironment env(out);
+  for (const std::string format : {"csv", "json"}) {
+    const std::string with = "'connector' = 'filesystem', 'path' = '" + (dir / ("t." + format)).string() +
+                             "', 'format' = '" + format + "', '" + format + ".ignore-parse-errors' = 'true'";
+    ASSERT_TRUE(env.executeSql("CREATE TABLE t_" + format + " (id INT, ts TIMESTAMP(3), lt TIMESTAMP_LTZ(3)) WITH (" +
+                               with + ")")
+                    .isOk());
+    out->take();
+    ASSERT_TRUE(env.executeSql("SELECT * FROM t_" + format).isOk());
+    // Flink's formats read SQL timestamps as `yyyy-MM-dd HH:mm:ss[.fraction]`.
+    EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[1, 2024-01-01 10:00:00.000, 2024-01-01 10:00:00.000]",
+                                                      "+I[2, null, null]"}))
+        << format;
+  }
+  out->take();
+  ASSERT_TRUE(env.executeSql("SELECT CAST('2024-01-02' AS TIMESTAMP(3))").isOk());
+  EXPECT_EQ(rowsOf(*out), (std::vector<std::string>{"+I[2024-01-02 00:00:00.000]"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TableEnvironment, TheJsonFormatWritesIso8601TimestampsWhenAsked) {
   std::filesystem::path dir = api::testing::scratchDir("fs_iso");
   auto out = std::make_shared<ListCollector>();
