@@ -465,7 +465,8 @@ class Planner {
   // [ORDER BY ...] LIMIT n over `input`: Flink's streaming sort-limit, a Top-N over all
   // rows (in arrival order without ORDER BY), without the row number.
   Result<PlanPtr> limitPlan(const ast::Query& q, const PlanPtr& input) {
-    if (*q.limit < 1) return sqlError(q.pos, "LIMIT must be at least 1");
+    if (*q.limit < 0) return sqlError(q.pos, "LIMIT must not be negative");
+    if (*q.limit == 0) return emptyValues(input);
     auto rank = rankNode(input);
     rank->rank.limit = *q.limit;
     Scope sc = scopeOf(input->schema, "");
@@ -1281,7 +1282,13 @@ class Planner {
       item.nulls.assign(width, false);
       data->items.push_back(std::move(item));
     }
-    table->values = data;
+    return valuesScan(std::move(table), std::move(data));
+  }
+
+  // A scan of `data`, the rows of `table` (a Values table whose schema is set).
+  static PlanPtr valuesScan(std::shared_ptr<TableDef> table, std::shared_ptr<ValuesData> data) {
+    const size_t width = table->schema.size();
+    table->values = std::move(data);
     table->computed.assign(width, false);
     table->computed_exprs.resize(width);
     table->computed_text.resize(width);
@@ -1292,6 +1299,20 @@ class Planner {
     scan->table = table;
     scan->schema = table->schema;
     return scan;
+  }
+
+  // No rows with `input`'s columns, `input` not read at all (Flink's PruneEmptyRules
+  // make LIMIT 0 an empty Values, so the job ends at once even over an endless source).
+  static PlanPtr emptyValues(const PlanPtr& input) {
+    auto table = std::make_shared<TableDef>();
+    table->name = "Values";
+    table->inline_values = true;
+    table->options["connector"] = "values";
+    for (ColumnSchema c : input->schema) {
+      c.type = c.type.plain();
+      table->schema.push_back(c);
+    }
+    return valuesScan(std::move(table), std::make_shared<ValuesData>());
   }
 
   // The conjunction of `conds` (at least one).
