@@ -284,8 +284,10 @@ void registerMoreFunctions();
 Result<ExprP> floorTemporal(const std::string& n, Args args, Pos pos, bool floor);
 
 
-// Java's SimpleDateFormat patterns Flink's DATE_FORMAT uses: yyyy MM dd HH mm ss SSS.
-std::string formatPattern(int64_t millis, const std::string& pattern) {
+// The patterns Flink's DATE_FORMAT takes (java.time's DateTimeFormatter letters): yyyy
+// MM dd HH mm ss, and S... as that many digits of the second's fraction, which
+// `nanos` (past the millisecond, for a finer timestamp) continues.
+std::string formatPattern(int64_t millis, const std::string& pattern, int64_t nanos = 0) {
   const CivilTime t = civilFromMillis(millis);
   const int64_t ms = t.ms_of_day, y = t.year;
   const unsigned mo = t.month, d = t.day;
@@ -333,7 +335,7 @@ std::string formatPattern(int64_t millis, const std::string& pattern) {
       case 'H': out += pad(ms / 3600000, n); break;
       case 'm': out += pad(ms / 60000 % 60, n); break;
       case 's': out += pad(ms / 1000 % 60, n); break;
-      case 'S': out += pad(ms % 1000, 3).substr(0, std::min<size_t>(n, 3)); break;
+      case 'S': out += pad(ms % 1000 * 1000000 + nanos, 9).substr(0, std::min<size_t>(n, 9)); break;
       default: out.append(n, c); break;
     }
     i += n;
@@ -939,16 +941,19 @@ void registerAll() {
   // Time.
   r["DATE_FORMAT"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 2, 2, pos));
-    args[0] = atMillis(std::move(args[0]));
     LogicalType t = args[0]->type();
     return row(n, LogicalType::string(), std::move(args), [t](const std::vector<Value>& v) {
-      int64_t ms;
+      int64_t ms, nanos = 0;
       if (t.isString()) {
         if (!parseTimestamp(v[0].s, ms)) return Value();
+      } else if (t.id == TypeId::kDate) {
+        ms = v[0].i * 86400000;
       } else {
-        ms = t.id == TypeId::kDate ? v[0].i * 86400000 : wallClock(v[0].i, t);
+        ms = wallClockMillis(v[0].i, t);
+        const int64_t units = unitsPerMilli(t);
+        nanos = floorMod(v[0].i, units) * (1000000 / units);
       }
-      return Value::ofString(formatPattern(ms, v[1].s));
+      return Value::ofString(formatPattern(ms, v[1].s, nanos));
     });
   };
   r["TO_TIMESTAMP"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
