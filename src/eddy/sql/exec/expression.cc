@@ -847,6 +847,12 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
       // TIMESTAMP and DATE are wall-clock times, TIMESTAMP_LTZ an instant: between them
       // the session time zone converts.
       const bool to_instant = to.id == TypeId::kTimestampLtz;
+      if ((from.isTimestamp() || from.id == TypeId::kDate) &&
+          !timestampFits(from.id == TypeId::kDate ? in.i * 86400000 : timestampToMillis(in.i, from.precision),
+                         to.precision)) {
+        return fail(formatValue(in, from) + " is out of the range of " + to.plain().withNullable(true).toString() +
+                    " (1677-09-21 to 2262-04-11 past 6 digits)");
+      }
       if (from.isTimestamp()) {
         const bool from_instant = from.id == TypeId::kTimestampLtz;
         const int64_t v = rescaleTimestamp(in.i, from.precision, to.precision);

@@ -134,9 +134,15 @@ bool parseTimestamp(std::string_view s, int64_t& value, int precision) {
   // Nanoseconds past the day's last whole millisecond, then both in the precision's unit.
   const int64_t units = timestampUnitsPerMilli(precision);
   const int64_t ms = days * 86400000 + clock / 1000000;
+  if (!timestampFits(ms, precision)) return false;
   value = rescaleTimestamp(ms * units + clock % 1000000 / (1000000 / units), precision <= 3 ? 3 : precision <= 6 ? 6 : 9,
                            precision);
   return true;
+}
+
+bool timestampFits(int64_t ms, int precision) {
+  const int64_t units = timestampUnitsPerMilli(precision);
+  return ms <= INT64_MAX / units && ms >= INT64_MIN / units + 1;
 }
 
 int64_t rescaleTimestamp(int64_t v, int from, int to) {

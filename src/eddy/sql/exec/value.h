@@ -119,8 +119,12 @@ inline int64_t timestampToMillis(int64_t v, int precision) {
 }
 inline int64_t timestampFromMillis(int64_t ms, int precision) { return ms * timestampUnitsPerMilli(precision); }
 /// A TIMESTAMP(from) value as TIMESTAMP(to): the unit converted and, going to a lower
-/// precision, the digits past it dropped (toward the past).
+/// precision, the digits past it dropped (toward the past). The value must fit
+/// (timestampFits).
 int64_t rescaleTimestamp(int64_t v, int from, int to);
+/// Whether epoch milliseconds `ms` are within what TIMESTAMP(precision) holds (all of
+/// int64 milliseconds up to precision 3; the years 1677 to 2262 past 6).
+bool timestampFits(int64_t ms, int precision);
 
 /// The day (since the epoch) an epoch-milliseconds instant falls on, rounding down.
 inline int64_t floorDays(int64_t millis) {

@@ -31,6 +31,10 @@ TEST(TimestampUnits, ParsingKeepsTheDigitsOfThePrecisionAndDropsTheRest) {
   EXPECT_EQ(v, 1000);
   ASSERT_TRUE(parseTimestamp("1969-12-31T23:59:59.5", v, 6));
   EXPECT_EQ(v, -500000);
+  EXPECT_FALSE(parseTimestamp("2300-01-01 00:00:00", v, 9));  // Past int64 nanoseconds.
+  EXPECT_TRUE(parseTimestamp("2300-01-01 00:00:00", v, 6));
+  EXPECT_TRUE(timestampFits(0, 9));
+  EXPECT_FALSE(timestampFits(INT64_MAX / 1000000 + 1, 9));
   EXPECT_FALSE(parseTimestamp("1970-01-01 00:00:01.", v, 6));
   EXPECT_FALSE(parseTimestamp("1970-01-01 00:00:01.12x", v, 6));
 }

@@ -5239,7 +5239,12 @@ class Planner {
         size_t dot = e.text.find('.');
         int p = dot == std::string::npos ? 0 : std::min(9, static_cast<int>(e.text.size() - dot - 1));
         int64_t v;
-        if (!parseTimestamp(e.text, v, p)) return sqlError(e.pos, "invalid TIMESTAMP literal '" + e.text + "'");
+        if (!parseTimestamp(e.text, v, p)) {
+          return sqlError(e.pos, parseTimestamp(e.text, v)
+                                     ? "TIMESTAMP '" + e.text + "' is out of the range of TIMESTAMP(" + std::to_string(p) +
+                                           ") (1677-09-21 to 2262-04-11 past 6 digits)"
+                                     : "invalid TIMESTAMP literal '" + e.text + "'");
+        }
         return ExprP(std::make_unique<Literal>(Value::ofInt(v), LogicalType::timestamp(p).notNull(), "TIMESTAMP '" + e.text + "'"));
       }
       case LT::kDate: {
