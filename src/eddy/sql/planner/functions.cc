@@ -2,6 +2,7 @@
 #include "eddy/sql/planner/function_registry.h"
 #include "eddy/sql/parser/ast.h"
 
+#include "eddy/core/number_format.h"
 #include "eddy/core/time_zone.h"
 #include "eddy/sql/exec/decimal.h"
 #include "eddy/sql/exec/digests.h"
@@ -278,6 +279,36 @@ int64_t unitMillis(const std::string& unit) {
 // Months per unit of TIMESTAMPADD / TIMESTAMPDIFF (MONTH, QUARTER, YEAR), else 0.
 int64_t unitMonths(const std::string& unit) {
   return unit == "MONTH" ? 1 : unit == "QUARTER" ? 3 : unit == "YEAR" ? 12 : 0;
+}
+
+// Flink's ROUND / TRUNCATE of a DOUBLE: the value's shortest decimal text
+// (BigDecimal.valueOf, Java's Double.toString) rounded half up, or cut, to `digits`
+// places, then the nearest double (so 1.005 rounds to 1.01, as its text says).
+double roundDecimalText(double x, int digits, bool round) {
+  if (!std::isfinite(x)) return x;
+  const std::string text = formatJava(x);  // -1.005, 1.0E-5, 1.23456789E8
+  const bool negative = text[0] == '-';
+  const size_t e = text.find('E');
+  const std::string mantissa = text.substr(negative ? 1 : 0, (e == std::string::npos ? text.size() : e) - (negative ? 1 : 0));
+  const size_t dot = mantissa.find('.');
+  const std::string all = mantissa.substr(0, dot) + mantissa.substr(dot + 1);
+  // The value is 0.<all> * 10^point; keep the digits down to 10^-digits.
+  const long point = static_cast<long>(dot) + (e == std::string::npos ? 0 : std::stol(text.substr(e + 1)));
+  const long keep = point + digits;
+  if (keep >= static_cast<long>(all.size())) return x;
+  std::string kept = keep > 0 ? all.substr(0, static_cast<size_t>(keep)) : "0";
+  if (round && keep >= 0 && all[static_cast<size_t>(keep)] >= '5') {
+    size_t i = kept.size();
+    while (i > 0 && kept[i - 1] == '9') kept[--i] = '0';
+    if (i == 0) {
+      kept.insert(kept.begin(), '1');
+    } else {
+      ++kept[i - 1];
+    }
+  }
+  // BigDecimal has no negative zero: a value rounded to 0 is 0.0.
+  if (kept.find_first_not_of('0') == std::string::npos) return 0.0;
+  return std::strtod(((negative ? "-" : "") + kept + "e" + std::to_string(-digits)).c_str(), nullptr);
 }
 
 void registerMoreFunctions();
@@ -789,10 +820,8 @@ void registerAll() {
       }
       return row(n, rt, std::move(args), [t, rt, digits, round](const std::vector<Value>& v) {
         if (t.storage() == Storage::kDouble) {
-          double f = std::pow(10.0, digits);
-          double x = v[0].d * f;
-          x = round ? (x < 0 ? -std::floor(-x + 0.5) : std::floor(x + 0.5)) : std::trunc(x);
-          return Value::ofDouble(x / f);
+          const double x = roundDecimalText(v[0].d, digits, round);  // A FLOAT's value widened, as Java's.
+          return Value::ofDouble(t.id == TypeId::kFloat ? static_cast<float>(x) : x);
         }
         if (t.id != TypeId::kDecimal) {
           if (digits >= 0) return v[0];
