@@ -63,16 +63,29 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Parses "H:mm[:ss[.fffffffff]]" starting at s[0]; returns nanoseconds of the day.
+// The 1 or 2 digits at s[p] (Flink's [HH][H], [mm][m], [ss][s]); their count, 0 if none.
+size_t oneOrTwoDigits(std::string_view s, size_t p, int64_t& out) {
+  size_t n = 0;
+  while (n < 2 && p + n < s.size() && s[p + n] >= '0' && s[p + n] <= '9') ++n;
+  if (n > 0) digits(s, p, n, out);
+  return n;
+}
+
+// Parses "H:m[:s[.fffffffff]]" (hours, minutes and seconds of one or two digits, as
+// Flink's DEFAULT_TIMESTAMP_FORMATTER takes them) starting at s[0]; returns nanoseconds
+// of the day.
 bool parseClock(std::string_view s, int64_t& nanos) {
-  size_t colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > 2) return false;
   int64_t h, mi, sec = 0, frac = 0;
-  if (!digits(s, 0, colon, h) || !digits(s, colon + 1, 2, mi)) return false;
-  size_t p = colon + 3;
+  size_t p = oneOrTwoDigits(s, 0, h);
+  if (p == 0 || p >= s.size() || s[p] != ':') return false;
+  const size_t minutes = oneOrTwoDigits(s, p + 1, mi);
+  if (minutes == 0) return false;
+  p += 1 + minutes;
   if (p < s.size()) {
-    if (s[p] != ':' || !digits(s, p + 1, 2, sec)) return false;
-    p += 3;
+    if (s[p] != ':') return false;
+    const size_t seconds = oneOrTwoDigits(s, p + 1, sec);
+    if (seconds == 0) return false;
+    p += 1 + seconds;
     if (p < s.size()) {
       if (s[p] != '.') return false;
       ++p;
@@ -111,6 +124,12 @@ bool parseDate(std::string_view s, int64_t& days) {
   }
   if (m < 1 || m > 12 || d < 1 || d > 31) return false;
   days = daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  if (d > 28) {  // No February 30th or April 31st: the day must be of that month.
+    int64_t cy;
+    unsigned cm, cd;
+    civilFromDays(days, cy, cm, cd);
+    if (cd != d) return false;
+  }
   return true;
 }
 

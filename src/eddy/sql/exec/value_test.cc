@@ -36,6 +36,10 @@ TEST(TimestampUnits, ParsingKeepsTheDigitsOfThePrecisionAndDropsTheRest) {
   EXPECT_TRUE(timestampFits(0, 9));
   EXPECT_FALSE(timestampFits(INT64_MAX / 1000000 + 1, 9));
   EXPECT_FALSE(parseTimestamp("1970-01-01 00:00:01.", v, 6));
+  ASSERT_TRUE(parseTimestamp("1970-1-2 3:4:5.6", v, 3));  // One-digit fields, as Flink's formatter.
+  EXPECT_EQ(v, ((24 + 3) * 3600 + 4 * 60 + 5) * 1000 + 600);
+  EXPECT_FALSE(parseTimestamp("1970-02-30 00:00:00", v, 3));
+  EXPECT_FALSE(parseTimestamp("1970-01-01 123:00", v, 3));
   EXPECT_FALSE(parseTimestamp("1970-01-01 00:00:01.12x", v, 6));
 }
 
