@@ -1165,9 +1165,6 @@ void registerAll() {
       return Value::ofInt((date ? v[1].i * 86400000 : v[1].i) + v[0].i * ms * units);
     });
   };
-  // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
-  // earlier); months count only once the day and time of day are reached. Units of a
-  // fixed length count between instants.
   // (s1, e1) OVERLAPS (s2, e2): whether two periods share a point, each given by its
   // start and its end or an interval after the start, as closed ranges with the ends
   // in either order (as Flink evaluates it).
@@ -1203,6 +1200,9 @@ void registerAll() {
       return Value::ofBool(s1 <= e2 && s2 <= e1);
     });
   };
+  // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT (negative when t2 is
+  // earlier); months count only once the day and time of day are reached. Units of a
+  // fixed length count between instants.
   r["TIMESTAMPDIFF"] = [](const std::string& n, Args args, Pos pos) -> Result<ExprP> {
     EDDY_RETURN_IF_ERROR(arity(n, args, 3, 3, pos));
     auto* u = dynamic_cast<Literal*>(args[0].get());
