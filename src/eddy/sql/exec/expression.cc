@@ -688,7 +688,7 @@ bool castValue(const Value& in, const LogicalType& from, const LogicalType& to, 
   };
   if (to.isString()) {
     // Bytes decode as UTF-8 (a malformed sequence becomes U+FFFD, as Java's String does).
-    std::string s = from.id == TypeId::kNull ? "" : from.isBinary() ? utf8Repair(in.s) : formatValue(in, from);
+    std::string s = from.id == TypeId::kNull ? "" : from.isBinary() ? utf8Repair(in.s) : castToText(in, from);
     // VARCHAR(n) keeps n characters; CHAR(n) is padded to n with spaces.
     if (to.precision > 0 && s.size() > static_cast<size_t>(to.precision)) {  // More bytes than characters allowed.
       s.resize(utf8Offset(s, static_cast<size_t>(to.precision)));

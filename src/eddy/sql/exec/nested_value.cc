@@ -211,25 +211,26 @@ std::vector<Value> decodeRow(std::string_view bytes, const LogicalType& type) {
   return out;
 }
 
-std::string formatNested(std::string_view bytes, const LogicalType& type) {
+std::string formatNested(std::string_view bytes, const LogicalType& type, bool as_cast) {
+  auto text = [as_cast](const Value& v, const LogicalType& t) { return as_cast ? castToText(v, t) : formatValue(v, t); };
   std::string s;
   if (type.id == TypeId::kRow) {
     const std::vector<Value> fields = decodeRow(bytes, type);
-    s += "+I[";
+    s += as_cast ? "(" : "+I[";
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) s += ", ";
-      s += formatValue(fields[i], (*type.fields)[i].type);
+      s += text(fields[i], (*type.fields)[i].type);
     }
-    return s + "]";
+    return s + (as_cast ? ")" : "]");
   }
   if (type.id == TypeId::kMap) {
     const MapEntries m = decodeMap(bytes, type);
     s += '{';
     for (size_t i = 0; i < m.keys.size(); ++i) {
       if (i > 0) s += ", ";
-      s += formatValue(m.keys[i], *type.key);
+      s += text(m.keys[i], *type.key);
       s += '=';
-      s += formatValue(m.values[i], *type.element);
+      s += text(m.values[i], *type.element);
     }
     s += '}';
     return s;
@@ -238,7 +239,7 @@ std::string formatNested(std::string_view bytes, const LogicalType& type) {
   s += '[';
   for (size_t i = 0; i < elements.size(); ++i) {
     if (i > 0) s += ", ";
-    s += formatValue(elements[i], *type.element);
+    s += text(elements[i], *type.element);
   }
   s += ']';
   return s;

@@ -41,8 +41,9 @@ std::string encodeRow(const std::vector<Value>& fields, const LogicalType& type)
 std::vector<Value> decodeRow(std::string_view bytes, const LogicalType& type);
 
 /// As Flink prints them (Row#toString): `[1, null, 3]`, `{a=1, b=2}`, a ROW as
-/// `+I[1, a]`; strings bare.
-std::string formatNested(std::string_view bytes, const LogicalType& type);
+/// `+I[1, a]`; strings bare. With `as_cast`, as Flink's CAST(x AS STRING) writes them
+/// (castToText): each element cast the same way, a ROW as `(1, a)`.
+std::string formatNested(std::string_view bytes, const LogicalType& type, bool as_cast = false);
 
 /// JSON text (an array for an ARRAY, an object for a MAP or a ROW) as a value of `type`, each
 /// element read as Flink's json format reads a field of its type; an error names the

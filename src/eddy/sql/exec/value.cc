@@ -229,6 +229,18 @@ std::string formatForFile(const Value& v, const LogicalType& t) {
   return t.id == TypeId::kTimestampLtz ? s + "Z" : s;
 }
 
+std::string castToText(const Value& v, const LogicalType& t) {
+  if (v.null) return "null";
+  switch (t.id) {
+    case TypeId::kBoolean: return v.i != 0 ? "TRUE" : "FALSE";
+    case TypeId::kMultiset: return formatNested(v.s, LogicalType::multisetMap(t), true);
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kRow: return formatNested(v.s, t, true);
+    default: return formatValue(v, t);
+  }
+}
+
 std::string formatValue(const Value& v, const LogicalType& t) {
   if (v.null) return "null";
   switch (t.id) {

@@ -66,6 +66,11 @@ inline void appendValue(Column& c, const Value& v) {
 /// Java's double format, decimals with their scale, `2024-01-01 10:05:00.000`, bytes
 /// as Java's Arrays.toString (`[104, -1]`).
 std::string formatValue(const Value& v, const LogicalType& t);
+/// A value as Flink's CAST(x AS STRING) writes it (its cast rules, which the SQL client's
+/// tables show too): as formatValue, but a BOOLEAN as `TRUE` / `FALSE` and a ROW as
+/// `(1, a)`, the elements of an ARRAY, MAP or ROW cast the same way (a NULL one as
+/// `null`).
+std::string castToText(const Value& v, const LogicalType& t);
 /// A value as Flink's csv and json formats write it (their TimeFormats.SQL_*): a time
 /// with its fraction only as long as it needs (`2024-01-01 10:05:00`, `10:05:00.5`), a
 /// TIMESTAMP_LTZ in UTC with a trailing `Z`, bytes in base64 (as Jackson writes a
