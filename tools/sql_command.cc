@@ -126,25 +126,36 @@ class ClientCollector final : public CliCollector {
     return v;
   }
 
-  // A value as Flink's SQL client shows it: as printed, bytes as `x'0aff'`.
+  // A value as Flink's SQL client shows it: NULL as `<NULL>`, bytes as `x'0aff'`, the
+  // rest as CAST to STRING writes it (its RowDataToStringConverter uses the cast rules:
+  // TRUE, (1, a)).
   static std::string cell(const sql::Value& v, const sql::LogicalType& t) {
-    if (v.null || !t.isBinary()) return sql::formatValue(v, t);
-    return "x'" + sql::hexOf(v.s) + "'";
+    if (v.null) return "<NULL>";
+    if (t.isBinary()) return "x'" + sql::hexOf(v.s) + "'";
+    return sql::castToText(v, t);
   }
 
-  // Flink's column widths: the type's usual width, at least the name's.
+  // Flink's column widths by type (TableauStyle#columnWidthsByType): what the type's
+  // values need, `sql-client.display.max-column-width` (30) for the others, and room for
+  // `<NULL>`; at least the name's (the caller's max).
   static size_t widthOf(const sql::LogicalType& t) {
+    size_t len;
     switch (t.id) {
-      case sql::TypeId::kBoolean: return 7;
-      case sql::TypeId::kTinyInt: return 4;
-      case sql::TypeId::kSmallInt: return 6;
-      case sql::TypeId::kInt: return 11;
-      case sql::TypeId::kBigInt: return 20;
+      case sql::TypeId::kTinyInt: len = 4; break;
+      case sql::TypeId::kSmallInt: len = 6; break;
+      case sql::TypeId::kInt: len = 11; break;
+      case sql::TypeId::kBigInt: len = 20; break;
+      case sql::TypeId::kDecimal: len = static_cast<size_t>(t.precision) + 2; break;
+      case sql::TypeId::kBoolean: len = 5; break;
+      case sql::TypeId::kDate: len = 10; break;
+      case sql::TypeId::kTime: len = t.precision == 0 ? 8 : static_cast<size_t>(t.precision) + 9; break;
       case sql::TypeId::kTimestamp:
-      case sql::TypeId::kTimestampLtz: return 23;
-      case sql::TypeId::kDate: return 10;
-      default: return 20;
+      case sql::TypeId::kTimestampLtz:
+        len = t.precision == 0 ? 19 : t.precision <= 3 ? 23 : t.precision <= 6 ? 26 : 29;
+        break;
+      default: len = 30;
     }
+    return std::max<size_t>(len, 6);
   }
   // A whole result under `header`, in the widths set: "N rows in set", or "Empty set".
   void drawSet(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {

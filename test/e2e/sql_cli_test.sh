@@ -53,6 +53,20 @@ Received a total of 1 row
 WANT
 diff -u modes.want modes.out >&2 || fail "result modes set by SET"
 
+# Cells as Flink's client shows them: NULL as <NULL>, values as CAST to STRING writes them
+# (TRUE, a ROW in parentheses), columns as wide as the type needs (a TIMESTAMP(9): 29).
+printf "SELECT CAST(NULL AS INT) AS n, 1 = 1 AS b, ROW(1, 'x') AS r, TIMESTAMP '2024-01-01 10:05:00.123456789' AS t;\n" |
+  "$bin/eddy" sql --mode tableau >cells.out 2>/dev/null || fail "tableau cells exited $?"
+cat >cells.want <<'WANT'
++----+-------------+--------+--------------------------------+-------------------------------+
+| op |           n |      b |                              r |                             t |
++----+-------------+--------+--------------------------------+-------------------------------+
+| +I |      <NULL> |   TRUE |                         (1, x) | 2024-01-01 10:05:00.123456789 |
++----+-------------+--------+--------------------------------+-------------------------------+
+Received a total of 1 row
+WANT
+diff -u cells.want cells.out >&2 || fail "tableau cells"
+
 # MATCH_RECOGNIZE over several lines of standard input (its `?` and `{n}` are no
 # statement ends): a price drop after a rise.
 cat >match.sql <<SQL
