@@ -87,21 +87,28 @@ class ClientCollector final : public CliCollector {
     rows_.push_back(std::move(cells));
   }
   // A statement's table (SHOW, DESCRIBE, SET): in tableau mode drawn as Flink's client
-  // draws one, as wide as its values ("N rows in set", "Empty set").
-  void table(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) override {
+  // draws one, as wide as its values, NULL as an empty cell and values as CAST to STRING
+  // writes them (DESCRIBE's `TRUE`); "N rows in set", "Empty set".
+  void table(const sql::StatementTable& t) override {
     const std::string mode = option("sql-client.execution.result-mode", default_mode_);
     if (mode != "tableau" && mode != "table") {
-      ChangelogCollector::table(names, rows);
+      ChangelogCollector::table(t);
       return;
     }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& values : t.rows) {
+      std::vector<std::string> cells;
+      for (size_t c = 0; c < values.size(); ++c) cells.push_back(values[c].null ? "" : sql::castToText(values[c], t.types[c]));
+      rows.push_back(std::move(cells));
+    }
     widths_.clear();
-    for (const std::string& n : names) widths_.push_back(sql::utf8Length(n));
+    for (const std::string& n : t.names) widths_.push_back(sql::utf8Length(n));
     for (const auto& cells : rows) {
       for (size_t c = 0; c < cells.size() && c < widths_.size(); ++c) {
         widths_[c] = std::max(widths_[c], sql::utf8Length(cells[c]));
       }
     }
-    drawSet(names, rows);
+    drawSet(t.names, rows);
   }
   void end(int64_t rows) override {
     if (!in_select_) return;

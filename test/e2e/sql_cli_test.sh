@@ -84,7 +84,8 @@ SQL
 printf '+I[1, 2]\n' >match.want
 diff -u match.want match.out >&2 || fail "MATCH_RECOGNIZE on stdin"
 
-# SHOW and DESCRIBE results: a table in tableau mode, as Flink's client draws them; rows
+# SHOW and DESCRIBE results: a table in tableau mode, as Flink's client draws them (its
+# table.q: NULL as an empty cell, a BOOLEAN as TRUE); rows
 # in Flink's print format in changelog mode.
 printf "CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'blackhole');\nSHOW TABLES;\nDESCRIBE t;\nSHOW VIEWS;\n" >show.sql
 "$bin/eddy" sql --mode tableau -f show.sql >show.out 2>/dev/null || fail "SHOW in tableau exited $?"
@@ -95,12 +96,12 @@ cat >show.want <<'WANT'
 |          t |
 +------------+
 1 row in set
-+------+--------+------+------+--------+-----------+
-| name |   type | null |  key | extras | watermark |
-+------+--------+------+------+--------+-----------+
-|    a |    INT | true | null |   null |      null |
-|    b | STRING | true | null |   null |      null |
-+------+--------+------+------+--------+-----------+
++------+--------+------+-----+--------+-----------+
+| name |   type | null | key | extras | watermark |
++------+--------+------+-----+--------+-----------+
+|    a |    INT | TRUE |     |        |           |
+|    b | STRING | TRUE |     |        |           |
++------+--------+------+-----+--------+-----------+
 2 rows in set
 Empty set
 WANT

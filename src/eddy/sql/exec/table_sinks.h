@@ -12,6 +12,27 @@
 
 namespace eddy::sql {
 
+/// A statement's result table (SHOW, DESCRIBE, SET): Flink's column names and types and
+/// its rows (NULL where Flink's is, e.g. DESCRIBE's key of a column outside the primary key).
+struct StatementTable {
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  std::vector<std::vector<Value>> rows;
+
+  /// A table of text columns, none NULL.
+  static StatementTable ofText(std::vector<std::string> names, const std::vector<std::vector<std::string>>& rows) {
+    StatementTable t;
+    t.types.assign(names.size(), LogicalType::string().notNull());
+    t.names = std::move(names);
+    for (const auto& cells : rows) {
+      std::vector<Value> row;
+      for (const std::string& c : cells) row.push_back(Value::ofString(c));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  }
+};
+
 /// Where a SELECT's or a print table's changelog lines go: stdout, or a list (tests,
 /// the interactive client). Thread: lines arrive from sink task threads; the list is
 /// guarded by its mutex.
@@ -31,13 +52,12 @@ class ChangelogCollector {
     line(prefix + formatRow(b, r, types));
   }
   virtual void end(int64_t rows) { (void)rows; }
-  /// A statement's result table (SHOW, DESCRIBE, SET): its column names and its rows'
-  /// texts. By default a line per row in Flink's print format, `+I[a, b]`.
-  virtual void table(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
-    (void)names;
-    for (const auto& cells : rows) {
+  /// A statement's result table. By default a line per row in Flink's print format,
+  /// `+I[a, INT, true, null]`.
+  virtual void table(const StatementTable& t) {
+    for (const auto& cells : t.rows) {
       std::string s = "+I[";
-      for (size_t c = 0; c < cells.size(); ++c) s += (c ? ", " : "") + cells[c];
+      for (size_t c = 0; c < cells.size(); ++c) s += (c ? ", " : "") + formatValue(cells[c], t.types[c]);
       line(s + "]");
     }
   }

@@ -41,7 +41,7 @@ Status TableEnvironment::runJobStatement(const ast::Statement& st) {
   if (st.kind == ast::Statement::Kind::kShowJobs) {
     std::vector<std::vector<std::string>> rows;
     for (const JobRecord& job : jobs_) rows.push_back({job.id, job.name, job.status, isoInstant(job.start_time_ms)});
-    out_->table({"job id", "job name", "status", "start time"}, rows);
+    out_->table(StatementTable::ofText({"job id", "job name", "status", "start time"}, rows));
     return Status::ok();
   }
   // STOP JOB: the local client runs each job to its end before it reads the next
@@ -86,7 +86,7 @@ Status TableEnvironment::runJarStatement(const ast::Statement& st) {
   if (st.value == "SHOW") {
     std::vector<std::vector<std::string>> rows;
     for (const std::string& jar : jars_) rows.push_back({jar});
-    out_->table({"jars"}, rows);
+    out_->table(StatementTable::ofText({"jars"}, rows));
     return Status::ok();
   }
   auto listed = std::find(jars_.begin(), jars_.end(), st.name);

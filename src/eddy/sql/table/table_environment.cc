@@ -1587,7 +1587,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       for (const auto& n : names) {
         if (shown(st, n)) rows.push_back({n});
       }
-      out_->table({st.kind == K::kShowTables ? "table name" : "view name"}, rows);
+      out_->table(StatementTable::ofText({st.kind == K::kShowTables ? "table name" : "view name"}, rows));
       return Status::ok();
     }
     case K::kShowCatalogObjects: {
@@ -1609,7 +1609,11 @@ Status TableEnvironment::run(const ast::Statement& st) {
       // The core module is the one loaded (and used), as Flink's default.
       if (st.name == "MODULES") names = {"core"};
       if (st.name == "FULL MODULES") {
-        out_->table({"module name", "used"}, {{"core", "true"}});
+        StatementTable modules;
+        modules.names = {"module name", "used"};
+        modules.types = {LogicalType::string().notNull(), LogicalType::boolean().notNull()};
+        modules.rows = {{Value::ofString("core"), Value::ofBool(true)}};
+        out_->table(modules);
         return Status::ok();
       }
       if (st.name == "FUNCTIONS" || st.name == "USER FUNCTIONS") {
@@ -1642,7 +1646,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       for (const auto& n : names) {
         if (shown(st, n)) rows.push_back({n});
       }
-      out_->table({kHeaders.count(st.name) ? kHeaders.at(st.name) : "name"}, rows);
+      out_->table(StatementTable::ofText({kHeaders.count(st.name) ? kHeaders.at(st.name) : "name"}, rows));
       return Status::ok();
     }
     case K::kDescribe: {
@@ -1661,8 +1665,14 @@ Status TableEnvironment::run(const ast::Statement& st) {
       } else {
         return sqlError(st.pos, "Table or view '" + st.name + "' not found" + didYouMean(st.name, catalog_.names()));
       }
-      // Flink's DESCRIBE columns: name, type, null, key, extras, watermark.
-      std::vector<std::vector<std::string>> rows;
+      // Flink's DESCRIBE columns: name, type, null (a BOOLEAN), key, extras, watermark (NULL
+      // where there is none).
+      StatementTable described;
+      described.names = {"name", "type", "null", "key", "extras", "watermark"};
+      described.types.assign(6, LogicalType::string());
+      described.types[0] = described.types[1] = LogicalType::string().notNull();
+      described.types[2] = LogicalType::boolean().notNull();
+      auto textOrNull = [](const std::string& s) { return s.empty() ? Value() : Value::ofString(s); };
       for (const auto& [i, c] : declaredColumns(schema)) {
         if (!shown(st, c.name)) continue;  // SHOW COLUMNS ... LIKE
         LogicalType plain = c.type.withNullable(true);
@@ -1672,16 +1682,17 @@ Status TableEnvironment::run(const ast::Statement& st) {
         if (c.type.proctime && type.find(" *PROCTIME*") != std::string::npos) {
           type.insert(type.find(" *PROCTIME*"), " NOT NULL");
         }
-        std::string extras = "null";
+        std::string extras;
         if (t != catalog_.tables.end() && t->second->isMetadata(i)) {
           extras = "METADATA FROM '" + t->second->metadata[i] + "'" + (t->second->metadata_virtual[i] ? " VIRTUAL" : "");
         } else if (t != catalog_.tables.end() && i < t->second->computed.size() && t->second->computed[i]) {
           extras = t->second->computed_text[i];
         }
-        rows.push_back({c.name, type, c.type.nullable && !is_pk ? "true" : "false", is_pk ? "PRI(" + c.name + ")" : "null",
-                        extras, c.type.rowtime ? wm : "null"});
+        described.rows.push_back({Value::ofString(c.name), Value::ofString(type), Value::ofBool(c.type.nullable && !is_pk),
+                                  textOrNull(is_pk ? "PRI(" + c.name + ")" : ""), textOrNull(extras),
+                                  textOrNull(c.type.rowtime ? wm : "")});
       }
-      out_->table({"name", "type", "null", "key", "extras", "watermark"}, rows);
+      out_->table(described);
       return Status::ok();
     }
     case K::kShowCreateTable: {
@@ -1724,7 +1735,7 @@ Status TableEnvironment::run(const ast::Statement& st) {
       if (st.key.empty()) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& [k, v] : config_) rows.push_back({k, v});
-        out_->table({"key", "value"}, rows);
+        out_->table(StatementTable::ofText({"key", "value"}, rows));
         return Status::ok();
       }
       if (st.key == kLocalTimeZone) {
