@@ -103,6 +103,9 @@ bool parseClock(std::string_view s, int64_t& nanos) {
   return true;
 }
 
+// How many digits of the second TIMESTAMP(precision)'s unit holds: 3, 6 or 9.
+int unitDigits(int precision) { return precision <= 3 ? 3 : precision <= 6 ? 6 : 9; }
+
 // The fraction of a second, `nanos` nanoseconds, as `precision` digits.
 std::string fractionDigits(int64_t nanos, int precision) {
   char buf[16];
@@ -154,8 +157,7 @@ bool parseTimestamp(std::string_view s, int64_t& value, int precision) {
   const int64_t units = timestampUnitsPerMilli(precision);
   const int64_t ms = days * 86400000 + clock / 1000000;
   if (!timestampFits(ms, precision)) return false;
-  value = rescaleTimestamp(ms * units + clock % 1000000 / (1000000 / units), precision <= 3 ? 3 : precision <= 6 ? 6 : 9,
-                           precision);
+  value = rescaleTimestamp(ms * units + clock % 1000000 / (1000000 / units), unitDigits(precision), precision);
   return true;
 }
 
@@ -170,7 +172,7 @@ int64_t rescaleTimestamp(int64_t v, int from, int to) {
   int64_t x = to_units >= from_units ? v * (to_units / from_units) : floorDiv(v, from_units / to_units);
   if (to < from) {
     // The unit holds 3, 6 or 9 digits of the second; keep `to` of them.
-    const int64_t step = powerOfTen((to <= 3 ? 3 : to <= 6 ? 6 : 9) - std::max(to, 0));
+    const int64_t step = powerOfTen(unitDigits(to) - std::max(to, 0));
     x = floorDiv(x, step) * step;
   }
   return x;
@@ -204,11 +206,10 @@ std::string formatTime(int64_t millis, int precision) {
 }
 
 std::string formatTimestamp(int64_t value, int precision) {
-  const int64_t units = timestampUnitsPerMilli(precision);
-  CivilTime t = civilFromMillis(floorDiv(value, units));
+  CivilTime t = civilFromMillis(timestampToMillis(value, precision));
   std::string s = formatDate(t.days) + " " + formatTime(t.ms_of_day, 0);
   if (precision > 0) {
-    s += "." + fractionDigits(t.ms_of_day % 1000 * 1000000 + floorMod(value, units) * (1000000 / units), precision);
+    s += "." + fractionDigits(t.ms_of_day % 1000 * 1000000 + timestampNanosOfMilli(value, precision), precision);
   }
   return s;
 }

@@ -123,6 +123,12 @@ inline int64_t timestampToMillis(int64_t v, int precision) {
   return floorDiv(v, timestampUnitsPerMilli(precision));
 }
 inline int64_t timestampFromMillis(int64_t ms, int precision) { return ms * timestampUnitsPerMilli(precision); }
+/// The nanoseconds a TIMESTAMP(precision) value holds past its last whole millisecond
+/// (Flink's TimestampData#getNanoOfMillisecond): 0 up to precision 3.
+inline int64_t timestampNanosOfMilli(int64_t v, int precision) {
+  const int64_t units = timestampUnitsPerMilli(precision);
+  return floorMod(v, units) * (1000000 / units);
+}
 /// A TIMESTAMP(from) value as TIMESTAMP(to): the unit converted and, going to a lower
 /// precision, the digits past it dropped (toward the past). The value must fit
 /// (timestampFits).
@@ -132,9 +138,7 @@ int64_t rescaleTimestamp(int64_t v, int from, int to);
 bool timestampFits(int64_t ms, int precision);
 
 /// The day (since the epoch) an epoch-milliseconds instant falls on, rounding down.
-inline int64_t floorDays(int64_t millis) {
-  return millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
-}
+inline int64_t floorDays(int64_t millis) { return floorDiv(millis, 86400000); }
 
 // Calendar arithmetic on the proleptic Gregorian calendar, UTC.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);

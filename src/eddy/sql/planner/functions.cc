@@ -979,8 +979,7 @@ void registerAll() {
         ms = v[0].i * 86400000;
       } else {
         ms = wallClockMillis(v[0].i, t);
-        const int64_t units = unitsPerMilli(t);
-        nanos = floorMod(v[0].i, units) * (1000000 / units);
+        nanos = timestampNanosOfMilli(v[0].i, t.precision);
       }
       return Value::ofString(formatPattern(ms, v[1].s, nanos));
     });
@@ -1111,7 +1110,7 @@ void registerAll() {
       const CivilTime c = civilFromMillis(t.id == TypeId::kDate ? v[0].i * 86400000 : wallClockMillis(v[0].i, t));
       const int64_t days = c.days, tod = c.ms_of_day;
       // Within the second, as Flink's: its milliseconds and the timestamp's finer digits.
-      const int64_t finer = t.id == TypeId::kDate ? 0 : floorMod(v[0].i, unitsPerMilli(t)) * (1000000 / unitsPerMilli(t));
+      const int64_t finer = t.isTimestamp() ? timestampNanosOfMilli(v[0].i, t.precision) : 0;
       if (unit == "MICROSECOND") return Value::ofInt(tod % 1000 * 1000 + finer / 1000);
       if (unit == "NANOSECOND") return Value::ofInt(tod % 1000 * 1000000 + finer);
       if (unit == "YEAR") return Value::ofInt(c.year);
